@@ -1,0 +1,153 @@
+#include "home.hpp"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "meldpunt/client/terminal.hpp"
+
+namespace meldpunt::adviser {
+namespace {
+
+Error io_error(const std::filesystem::path& path, std::string_view what, int err) {
+  return Error{ErrorCode::kIo, std::string(what) + " " + path.string() + ": " + std::strerror(err)};
+}
+
+bool is_directory(const char* path) {
+  struct stat st {};
+  return ::stat(path, &st) == 0 && S_ISDIR(st.st_mode) && ::access(path, W_OK | X_OK) == 0;
+}
+
+// Overwrites a file's bytes with zeros before it is unlinked, so the draft
+// does not linger in freed blocks of a disk-backed fallback folder.
+void wipe_and_remove(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd >= 0) {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      std::vector<char> zeros(4096, 0);
+      auto left = static_cast<std::size_t>(st.st_size);
+      while (left > 0) {
+        const std::size_t n = std::min(left, zeros.size());
+        const ssize_t written = ::write(fd, zeros.data(), n);
+        if (written <= 0) break;
+        left -= static_cast<std::size_t>(written);
+      }
+      ::fsync(fd);
+    }
+    ::close(fd);
+  }
+  ::unlink(file.c_str());
+}
+
+}  // namespace
+
+std::filesystem::path default_home_folder() {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') {
+    const passwd* pw = ::getpwuid(::getuid());
+    if (pw == nullptr || pw->pw_dir == nullptr) throw std::runtime_error("cannot find your home folder; use --home");
+    home = pw->pw_dir;
+  }
+  return std::filesystem::path(home) / ".meldpunt-adviser";
+}
+
+Status make_private_folder(const std::filesystem::path& folder) {
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) return Error{ErrorCode::kIo, folder.string() + " is not a folder"};
+    // Never loosen or silently take over someone else's folder: refuse.
+    if (st.st_uid != ::geteuid()) return Error{ErrorCode::kIo, folder.string() + " belongs to another user"};
+    if ((st.st_mode & 077) != 0) {
+      return Error{ErrorCode::kIo, folder.string() + " is accessible to other users; run `chmod 700 " +
+                                       folder.string() + "` or choose another --home"};
+    }
+    return Status::success();
+  }
+  if (errno != ENOENT) return io_error(folder, "cannot examine", errno);
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) return Error{ErrorCode::kIo, "cannot create " + folder.string() + ": " + ec.message()};
+  if (::chmod(folder.c_str(), 0700) != 0) return io_error(folder, "cannot set mode 0700 on", errno);
+  return Status::success();
+}
+
+Result<FolderLock> FolderLock::acquire(const std::filesystem::path& lock_file) {
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return io_error(lock_file, "cannot open", errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return Error{ErrorCode::kUnavailable, "another adviser-client is working in this home folder; try again when it is done"};
+    }
+    return io_error(lock_file, "cannot lock", err);
+  }
+  return FolderLock(fd);
+}
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+Result<crypto::SecretBuffer> compose_in_editor(const std::filesystem::path& fallback_folder, std::size_t max_bytes) {
+  std::filesystem::path base = fallback_folder;
+  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime != nullptr && is_directory(runtime)) {
+    base = runtime;
+  } else if (is_directory("/dev/shm")) {
+    base = "/dev/shm";
+  }
+  std::string pattern = (base / "meldpunt-reply-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) return io_error(base, "cannot create a scratch folder in", errno);
+  const std::filesystem::path folder = pattern;  // mkdtemp makes it 0700
+  const std::filesystem::path file = folder / "reply.txt";
+
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    ::rmdir(folder.c_str());
+    return io_error(file, "cannot create", err);
+  }
+  ::close(fd);
+
+  const char* editor = std::getenv("VISUAL");
+  if (editor == nullptr || *editor == '\0') editor = std::getenv("EDITOR");
+  if (editor == nullptr || *editor == '\0') editor = "vi";
+
+  // The editor setting may carry arguments ("code --wait"), so the shell
+  // splits it; the file name travels as "$1" and is never parsed.
+  const std::string command = std::string(editor) + " \"$1\"";
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int err = errno;
+    wipe_and_remove(file);
+    ::rmdir(folder.c_str());
+    return Error{ErrorCode::kIo, std::string("cannot start the editor: ") + std::strerror(err)};
+  }
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), "sh", file.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  Result<crypto::SecretBuffer> text = Error{ErrorCode::kIo, "the editor failed; nothing was sent"};
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) text = client::read_file_secret(file, max_bytes);
+  wipe_and_remove(file);
+  ::rmdir(folder.c_str());
+  if (!text) return text;
+  if (text->empty()) return Error{ErrorCode::kNotFound, "the message is empty; nothing was sent"};
+  return text;
+}
+
+}  // namespace meldpunt::adviser

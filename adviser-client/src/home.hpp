@@ -1,0 +1,56 @@
+// The adviser's home folder (default ~/.meldpunt-adviser, mode 0700):
+//
+//   identity.key   key file (PassphraseBox; mode 0600)
+//   card.txt       the public adviser card (mode 0644)
+//   store/         the encrypted LMDB case store (data.mdb, lock.mdb; 0600)
+//   lock           flock(2) target: one inbox run at a time per home folder
+#pragma once
+
+#include <filesystem>
+
+#include "meldpunt/common/result.hpp"
+#include "meldpunt/crypto/secret.hpp"
+
+namespace meldpunt::adviser {
+
+struct Home {
+  std::filesystem::path root;
+
+  std::filesystem::path key_file() const { return root / "identity.key"; }
+  std::filesystem::path card_file() const { return root / "card.txt"; }
+  std::filesystem::path store_folder() const { return root / "store"; }
+  std::filesystem::path lock_file() const { return root / "lock"; }
+};
+
+// $HOME/.meldpunt-adviser (the password database's home if HOME is unset).
+std::filesystem::path default_home_folder();
+
+// Creates `folder` (and missing parents) with mode 0700. An existing folder
+// must be ours and closed to other users (kIo otherwise, with what to do):
+// it is never chmod'ed, so a mistyped --home cannot lock others out of, say, /tmp.
+Status make_private_folder(const std::filesystem::path& folder);
+
+// An exclusive flock(2) on a file, released when destroyed. kUnavailable if
+// another process holds it.
+class FolderLock {
+ public:
+  static Result<FolderLock> acquire(const std::filesystem::path& lock_file);
+  ~FolderLock();
+  FolderLock(FolderLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FolderLock& operator=(FolderLock&&) = delete;
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  explicit FolderLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// Lets the adviser write a message in $VISUAL / $EDITOR (vi if neither is
+// set). The scratch file lives in a fresh 0700 folder in memory-backed
+// storage when there is one ($XDG_RUNTIME_DIR or /dev/shm, else
+// `fallback_folder`), and is overwritten with zeros and removed afterwards.
+// kNotFound if the editor left the file empty, kIo if it failed.
+Result<crypto::SecretBuffer> compose_in_editor(const std::filesystem::path& fallback_folder, std::size_t max_bytes);
+
+}  // namespace meldpunt::adviser

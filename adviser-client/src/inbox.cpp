@@ -1,0 +1,209 @@
+#include "inbox.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/protocol/wire.hpp"
+#include "text.hpp"
+
+namespace meldpunt::adviser {
+namespace {
+
+std::uint64_t now_milliseconds() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+  return ms < 0 ? 0 : static_cast<std::uint64_t>(ms);
+}
+
+// One signed upload of `count` fresh prekeys; the relay's count afterwards.
+Result<std::uint32_t> upload_batch(client::RelayConnection& relay, KeyFile& key_file, std::size_t count) {
+  count = std::clamp<std::size_t>(count, 1, protocol::kMaxPrekeysPerUpload);
+  crypto::AdviserIdentity& identity = key_file.identity();
+  if (identity.prekeys.size() + count > crypto::kMaxPrekeysHeld) {
+    // Oldest first: make_prekeys appends, so the front holds the oldest.
+    const std::size_t excess = identity.prekeys.size() + count - crypto::kMaxPrekeysHeld;
+    identity.prekeys.erase(identity.prekeys.begin(), identity.prekeys.begin() + static_cast<std::ptrdiff_t>(excess));
+  }
+  const std::vector<crypto::SignedPrekey> fresh = identity.make_prekeys(count);
+  const std::uint64_t counter = std::max(identity.upload_counter + 1, now_milliseconds());
+  identity.upload_counter = counter;
+  // Secrets on disk before the public halves leave: a report to any
+  // uploaded prekey can always be opened.
+  if (Status s = key_file.save(); !s) return s.error();
+
+  auto reply = relay.call(protocol::make_prekey_upload_request(identity.sign, counter, fresh));
+  if (!reply) return Error{reply.error().code, "prekey upload: " + reply.error().message};
+  if (reply->fields.size() != 1 || reply->fields[0].size() != 4) {
+    return Error{ErrorCode::kMalformed, "relay sent a malformed answer to a prekey upload"};
+  }
+  return read_u32_le(reply->fields[0].data());
+}
+
+// Deletes every relay message the store still marks pending. Stops at the
+// first sign that the relay is unreachable (they stay pending for the next
+// run); fails only if the store itself fails.
+Status delete_pending(client::RelayConnection& relay, CaseStore& store, InboxSummary& summary) {
+  auto pending = store.pending_deletes();
+  if (!pending) return pending.error();
+  std::size_t left = pending->size();
+  for (const PendingDelete& p : *pending) {
+    Status s = client::delete_message(relay, p.relay_id, p.delete_token);
+    // kNotFound: gone already (deleted by an earlier run whose answer was
+    // lost, or expired). kUnauthorised: the sender put a verifier beside
+    // the message that does not match the token inside it; retrying cannot
+    // help, and the record still stops the message being stored twice.
+    if (s || s.error().code == ErrorCode::kNotFound || s.error().code == ErrorCode::kUnauthorised) {
+      if (Status m = store.mark_deleted(p.relay_id); !m) return m;
+      --left;
+      if (s) summary.deleted++;
+      continue;
+    }
+    if (s.error().code == ErrorCode::kUnavailable) break;
+  }
+  summary.delete_pending = left;
+  return Status::success();
+}
+
+}  // namespace
+
+Result<PrekeyTopUp> top_up_prekeys(client::RelayConnection& relay, KeyFile& key_file, std::uint64_t now,
+                                   std::uint32_t target) {
+  PrekeyTopUp result;
+  const std::uint32_t remembered = key_file.profile().relay_prekeys;
+  const std::uint64_t checked_at = key_file.profile().prekeys_checked_at;
+  if (remembered >= target && checked_at <= now && now - checked_at < kPrekeyCheckIntervalSeconds) {
+    result.at_relay = remembered;
+    return result;
+  }
+  result.checked = true;
+  std::size_t batch = remembered < target ? target - remembered : 1;
+  for (int round = 0; round < 2; ++round) {
+    auto count = upload_batch(relay, key_file, batch);
+    if (!count) return count.error();
+    result.uploaded += std::clamp<std::size_t>(batch, 1, protocol::kMaxPrekeysPerUpload);
+    result.at_relay = *count;
+    if (*count >= target) break;
+    batch = target - *count;
+  }
+  key_file.profile().relay_prekeys = result.at_relay;
+  key_file.profile().prekeys_checked_at = now;
+  if (Status s = key_file.save(); !s) return s.error();
+  return result;
+}
+
+Status check_own_entry(const crypto::Directory& directory, const KeyFile& key_file) {
+  const crypto::DirectoryEntry* entry = directory.find(key_file.profile().id);
+  if (entry == nullptr) {
+    return Status(ErrorCode::kNotFound,
+                  "you are not in the adviser directory the relay publishes (serial " +
+                      std::to_string(directory.serial) +
+                      "); hand your card (`adviser-client card`) to the administrator, who adds it with "
+                      "`relay directory sign` and `relay directory publish`");
+  }
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  if (entry->sign_pk != identity.sign.pk || entry->message_pk != identity.message.pk ||
+      entry->fetch_pk != identity.fetch.pk) {
+    return Status(ErrorCode::kUnauthorised,
+                  "the published directory lists other keys under your adviser id; ask the administrator to "
+                  "sign and publish your current card");
+  }
+  return Status::success();
+}
+
+Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Directory& directory,
+                                KeyFile& key_file, CaseStore& store) {
+  InboxSummary summary;
+  if (Status s = check_own_entry(directory, key_file); !s) return s.error();
+
+  if (Status s = delete_pending(relay, store, summary); !s) return s.error();
+
+  if (auto topped = top_up_prekeys(relay, key_file, now_seconds()); topped) {
+    summary.prekeys = *topped;
+  } else if (topped.error().code == ErrorCode::kUnavailable) {
+    return topped.error();
+  } else {
+    summary.prekey_error = topped.error();
+  }
+
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  client::MailboxKeys keys;
+  keys.fetch_sk = &identity.fetch.sk;
+  keys.message_sk = &identity.message.sk;
+  keys.message_pk = identity.message.pk;
+  keys.prekeys = [&identity](const crypto::X25519PublicKey& pk) { return identity.find_prekey(pk); };
+  auto mailbox = client::collect_mailbox(relay, keys);
+  if (!mailbox) return mailbox.error();
+  summary.unreadable = mailbox->unreadable;
+
+  const crypto::AdviserId& own_id = key_file.profile().id;
+  std::vector<crypto::X25519PublicKey> used_prekeys;
+  for (const client::ReceivedLetter& received : mailbox->letters) {
+    const protocol::Letter& letter = received.letter;
+    if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id) {
+      summary.ignored++;
+      continue;
+    }
+    IncomingReport report;
+    report.relay_id = received.id;
+    report.delete_token = letter.delete_token;
+    report.reporter_message_pk = received.sender_pk;
+    report.reporter_fetch_pk = letter.reporter_fetch_pk;
+    report.sent_at = letter.sent_at;
+    report.received_at = now_seconds();
+    for (const crypto::AdviserId& id : letter.recipients) {
+      if (id == own_id) continue;
+      const crypto::DirectoryEntry* entry = directory.find(id);
+      report.other_advisers.push_back({id, entry != nullptr ? entry->name : std::string()});
+    }
+    report.body = letter.body.view();
+    auto outcome = store.record_incoming(report);
+    if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
+    (outcome->stored ? summary.stored : summary.already_stored)++;
+    if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
+  }
+
+  if (!used_prekeys.empty()) {
+    for (const crypto::X25519PublicKey& pk : used_prekeys) key_file.identity().erase_prekey(pk);
+    // Each was taken from the relay's pool, possibly after the last count:
+    // assume the worst so the next run tops up sooner rather than later.
+    std::uint32_t& remembered = key_file.profile().relay_prekeys;
+    remembered -= std::min<std::uint32_t>(remembered, static_cast<std::uint32_t>(used_prekeys.size()));
+    if (Status s = key_file.save(); !s) return s.error();
+  }
+
+  if (Status s = delete_pending(relay, store, summary); !s) return s.error();
+  return summary;
+}
+
+Result<crypto::MessageId> send_reply(client::RelayConnection& relay, const KeyFile& key_file, CaseStore& store,
+                                     const CaseRecord& case_record, const crypto::SecretBuffer& body) {
+  if (body.empty()) return Error{ErrorCode::kMalformed, "the reply is empty"};
+  if (body.size() > protocol::max_body_bytes(0)) {
+    return Error{ErrorCode::kTooLarge,
+                 "the reply is longer than " + std::to_string(protocol::max_body_bytes(0)) + " bytes"};
+  }
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReply;
+  letter.sent_at = now_seconds();
+  letter.adviser_id = key_file.profile().id;
+  letter.body = body.clone();
+
+  client::Recipient to;
+  to.message_pk = case_record.reporter_message_pk;
+  to.fetch_pk = case_record.reporter_fetch_pk;
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  auto outgoing = client::prepare_letter(letter, to, identity.message.sk, identity.message.pk);
+  if (!outgoing) return outgoing.error();
+  std::vector<client::Outgoing> items;
+  items.push_back(std::move(outgoing).value());
+  auto ids = client::deposit_all(relay, items);
+  if (!ids) return ids.error();
+  const crypto::MessageId id = ids->front();
+  if (Status s = store.record_outgoing(case_record.key, letter.sent_at, now_seconds(), id, body.view()); !s) {
+    return Error{s.error().code, "the reply was sent, but keeping its copy in the case failed: " + s.error().message};
+  }
+  return id;
+}
+
+}  // namespace meldpunt::adviser

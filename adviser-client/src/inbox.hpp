@@ -1,0 +1,79 @@
+// What adviser-client does with the relay: keep the prekey pool topped up,
+// collect reports into the case store, and send replies.
+//
+// Order of effects in sync_inbox (no step can lose a report):
+//   1. retry deletions left pending by an earlier run;
+//   2. top up prekeys (the key file with the new secrets and counter is saved
+//      before each upload, so the relay never holds a prekey we cannot open);
+//   3. fetch, recognise, download and open our letters;
+//   4. store every report addressed to us and commit (one commit per report,
+//      idempotent by relay message id);
+//   5. erase the used prekey secrets and save the key file;
+//   6. delete the stored messages at the relay with their tokens.
+// A crash between any two steps is repaired by the next run.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "case_store.hpp"
+#include "key_file.hpp"
+#include "meldpunt/client/mailbox.hpp"
+#include "meldpunt/client/relay_connection.hpp"
+
+namespace meldpunt::adviser {
+
+// How many of our prekeys the relay should hold after a top-up.
+inline constexpr std::uint32_t kPrekeyTarget = 50;
+// How long a full pool is trusted without asking the relay again.
+inline constexpr std::uint64_t kPrekeyCheckIntervalSeconds = 24 * 3600;
+
+struct PrekeyTopUp {
+  bool checked = false;        // false: the pool was believed full and checked recently; nothing uploaded
+  std::size_t uploaded = 0;
+  std::uint32_t at_relay = 0;  // the relay's count after the last upload (or the remembered estimate)
+};
+
+// Uploads signed batches until the relay holds at least `target` of our
+// prekeys. The relay only reports its count in reply to an upload (and an
+// upload carries at least one prekey), so the first batch is sized from the
+// count remembered from the previous run (at least 1) and a second batch
+// fills the gap the reply reveals. Every check therefore adds at least one
+// prekey; to keep the pool from growing by one on every run, a pool that was
+// full is checked again only after kPrekeyCheckIntervalSeconds (reporters
+// who find it empty meanwhile fall back to the long-term key). The oldest
+// held secrets are dropped when more than crypto::kMaxPrekeysHeld would be
+// held.
+//
+// Upload counter = max(previous counter + 1, unix time in milliseconds): it
+// always increases, and also stays ahead of the relay after an identity is
+// restored from an older backup.
+Result<PrekeyTopUp> top_up_prekeys(client::RelayConnection& relay, KeyFile& key_file, std::uint64_t now,
+                                   std::uint32_t target = kPrekeyTarget);
+
+// The directory entry under our adviser id, checked to carry our keys.
+// kNotFound if we are not listed, kUnauthorised if the keys differ.
+Status check_own_entry(const crypto::Directory& directory, const KeyFile& key_file);
+
+struct InboxSummary {
+  std::size_t stored = 0;           // new messages written to the case store
+  std::size_t already_stored = 0;   // seen again (an earlier run stopped before deleting)
+  std::size_t ignored = 0;          // opened but not a report for us (other kinds, other adviser id)
+  std::size_t unreadable = 0;       // recognised but would not open
+  std::size_t deleted = 0;          // deleted at the relay in this run
+  std::size_t delete_pending = 0;   // still to delete (relay refused or unreachable)
+  std::optional<PrekeyTopUp> prekeys;
+  std::optional<Error> prekey_error;  // a failed top-up does not stop collecting
+};
+
+// Steps 1-6 above. The directory must be the verified current one.
+Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Directory& directory,
+                                KeyFile& key_file, CaseStore& store);
+
+// Seals `body` as a kReply letter to the case's reporter, deposits it, then
+// records the outgoing copy in the case. Returns the relay's message id.
+// kTooLarge above protocol::max_body_bytes(0), kMalformed for an empty body.
+Result<crypto::MessageId> send_reply(client::RelayConnection& relay, const KeyFile& key_file, CaseStore& store,
+                                     const CaseRecord& case_record, const crypto::SecretBuffer& body);
+
+}  // namespace meldpunt::adviser

@@ -1,0 +1,76 @@
+// What both clients do with the relay, on top of the crypto and wire formats:
+// send letters (envelope + clue + delete verifier) and collect the letters
+// addressed to one fetching key.
+//
+// Collecting is: fetch the whole padded, re-randomised clue list; recognise
+// our entries locally; download each by id; open and decode it. The relay
+// learns which ids were downloaded, never by whom nor why.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "meldpunt/client/relay_connection.hpp"
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/protocol/wire.hpp"
+
+namespace meldpunt::client {
+
+struct Recipient {
+  crypto::X25519PublicKey message_pk{};
+  crypto::FetchPublicKey fetch_pk{};
+  std::optional<crypto::X25519PublicKey> prekey_pk;  // verified one-time prekey, if any
+};
+
+// An envelope ready to deposit. Owns its bytes.
+struct Outgoing {
+  crypto::Clue clue{};
+  FixedBytes<32> verifier{};
+  Bytes envelope;
+};
+
+// Draws a fresh delete token into `letter`, encodes, seals to the recipient
+// and makes the clue. The sender's key pair authenticates the letter.
+Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, const crypto::Secret<32>& sender_sk,
+                                const crypto::X25519PublicKey& sender_pk);
+
+// Deposits all envelopes in one request (all-or-nothing at the relay).
+Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items);
+
+// The current directory, verified against the organisation key of the
+// channel address.
+Result<crypto::Directory> fetch_directory(RelayConnection& relay, const crypto::Ed25519PublicKey& org_sign_pk);
+
+// One prekey per adviser (the relay hands out one of every adviser's pool on
+// each request, whatever the reporter chooses). Prekeys whose signature does
+// not verify against the directory are dropped.
+Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory);
+
+struct ReceivedLetter {
+  crypto::MessageId id{};
+  crypto::X25519PublicKey sender_pk{};
+  std::optional<crypto::X25519PublicKey> prekey_pk;
+  protocol::Letter letter;
+};
+
+struct Mailbox {
+  std::vector<ReceivedLetter> letters;
+  std::size_t unreadable = 0;  // recognised but failed to open (damaged, or prekey secret gone)
+};
+
+struct MailboxKeys {
+  const crypto::Secret<32>* fetch_sk = nullptr;
+  const crypto::Secret<32>* message_sk = nullptr;
+  crypto::X25519PublicKey message_pk{};
+  crypto::PrekeyLookup prekeys;  // empty for reporters
+};
+
+Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys);
+
+// Asks the relay to delete a message (the token came inside its letter).
+Status delete_message(RelayConnection& relay, const crypto::MessageId& id, const FixedBytes<32>& token);
+
+}  // namespace meldpunt::client

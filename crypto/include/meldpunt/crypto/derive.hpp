@@ -1,0 +1,50 @@
+// Reporter key derivation: the code alone re-creates every key a reporter has.
+//
+//   salt   = BLAKE2b-128("meldpunt/v1/code-salt" || org_sign_pk)   (crypto_generichash, no key)
+//   master = Argon2id13(password = canonical code (24 ASCII symbols), salt,
+//                       opslimit, memlimit, 32 bytes)             (crypto_pwhash)
+//   message_sk = crypto_kdf_derive_from_key(32, id=1, ctx="MPreport", master)
+//   message_pk = X25519 base point multiplication of message_sk
+//   fetch_sk   = ristretto255_scalar_reduce(crypto_kdf_derive_from_key(64, id=2, ctx="MPreport", master))
+//   fetch_pk   = ristretto255 base point multiplication of fetch_sk
+//
+// Binding the salt to the organisation key means a code is worthless on any
+// other channel and a precomputed table serves one organisation only. Nothing
+// derived from the code is ever stored by the relay except public keys inside
+// encrypted envelopes and blinded clues.
+#pragma once
+
+#include <cstdint>
+
+#include "meldpunt/crypto/code.hpp"
+#include "meldpunt/crypto/keys.hpp"
+#include "meldpunt/crypto/secret.hpp"
+
+namespace meldpunt::crypto {
+
+struct KdfParams {
+  std::uint64_t opslimit;
+  std::size_t memlimit;  // bytes
+
+  // The default: Argon2id with 3 passes over 256 MiB (about 0.5-1 s on a
+  // 2-core server; documented in docs/PROTOCOL.md).
+  static KdfParams production() { return {3, 256u * 1024u * 1024u}; }
+  // Cheap parameters for tests only (1 pass, 8 MiB). Programs accept them only
+  // behind an explicit switch whose name says it is insecure.
+  static KdfParams insecure_for_tests() { return {1, 8u * 1024u * 1024u}; }
+};
+
+struct ReporterKeys {
+  Secret<32> message_sk;          // X25519
+  X25519PublicKey message_pk{};
+  Secret<32> fetch_sk;            // ristretto255 scalar
+  FetchPublicKey fetch_pk{};
+};
+
+// Throws std::bad_alloc if Argon2id cannot get its memory, and
+// std::invalid_argument if params are outside libsodium's Argon2id limits
+// (opslimit >= 1, memlimit >= 8 KiB).
+ReporterKeys derive_reporter_keys(const ReporterCode& code, const Ed25519PublicKey& org_sign_pk,
+                                  const KdfParams& params);
+
+}  // namespace meldpunt::crypto

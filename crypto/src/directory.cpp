@@ -1,0 +1,281 @@
+#include "meldpunt/crypto/directory.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace meldpunt::crypto {
+
+namespace {
+
+constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'P', 'D', 'I', 'R', 0, 0, 1};
+constexpr std::string_view kCardPrefix = "mpcard1.";
+constexpr std::size_t kBodyHeaderBytes = 8 + kEd25519PublicBytes + 8 + 2;
+constexpr std::size_t kMaxEntryBytes = kAdviserIdBytes + 1 + 2 + kMaxNameBytes +
+                                       2 * (2 + kMaxDescriptionBytes) + kEd25519PublicBytes +
+                                       kX25519KeyBytes + kRistrettoPointBytes;
+constexpr std::size_t kMaxCardBytes = kMaxEntryBytes + kSignatureBytes;
+constexpr std::size_t kMaxCardLength = kCardPrefix.size() + (kMaxCardBytes * 4 + 2) / 3;
+static_assert(kMaxEntryBytes == 2295);
+static_assert(kMaxNameBytes <= 0xffff && kMaxDescriptionBytes <= 0xffff, "u16 length fields");
+static_assert(kMaxDirectoryEntries <= 0xffff, "u16 entry count");
+static_assert(kBodyHeaderBytes + kMaxDirectoryEntries * kMaxEntryBytes + kSignatureBytes <=
+                  kMaxSignedDirectoryBytes,
+              "a directory within the field bounds always fits the size bound");
+
+// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+// Directory text is shown to reporters on a terminal, so control characters
+// (C0, DEL, C1; a description may contain '\n') and the bidirectional
+// override/isolate characters, which can make a name display as another, are
+// refused as well.
+bool text_acceptable(std::string_view text, bool allow_newline) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    std::uint32_t cp = 0;
+    std::size_t len = 0;
+    if (c < 0x80) {
+      cp = c;
+      len = 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      cp = c & 0x1fu;
+      len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      cp = c & 0x0fu;
+      len = 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      cp = c & 0x07u;
+      len = 4;
+    } else {
+      return false;  // continuation byte, overlong lead 0xc0/0xc1, or > 0xf4
+    }
+    if (n - i < len) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return false;
+    if (cp >= 0xd800 && cp <= 0xdfff) return false;
+    const bool control = cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+    if (control && !(allow_newline && cp == '\n')) return false;
+    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return false;
+    i += len;
+  }
+  return true;
+}
+
+bool role_valid(std::uint8_t v) { return v >= 1 && v <= 4; }
+
+std::optional<std::string> entry_problem(const DirectoryEntry& e) {
+  if (!role_valid(static_cast<std::uint8_t>(e.role))) return "unknown role";
+  if (e.name.empty() || e.name.size() > kMaxNameBytes) return "name must be 1 to 128 bytes";
+  if (e.description_nl.size() > kMaxDescriptionBytes ||
+      e.description_en.size() > kMaxDescriptionBytes) {
+    return "a description is longer than 1024 bytes";
+  }
+  if (!text_acceptable(e.name, false))
+    return "name is not valid UTF-8 text without control characters";
+  if (!text_acceptable(e.description_nl, true) || !text_acceptable(e.description_en, true)) {
+    return "a description is not valid UTF-8 text without control characters";
+  }
+  if (crypto_core_ristretto255_is_valid_point(e.fetch_pk.data()) != 1) {
+    return "fetch key is not a valid ristretto255 point";
+  }
+  return std::nullopt;
+}
+
+void append_text(Bytes& out, std::string_view text) {
+  append_u16_le(out, static_cast<std::uint16_t>(text.size()));
+  append(out, as_bytes(text));
+}
+
+// Caller has checked entry_problem().
+void encode_entry(const DirectoryEntry& e, Bytes& out) {
+  append(out, e.id);
+  append_u8(out, static_cast<std::uint8_t>(e.role));
+  append_text(out, e.name);
+  append_text(out, e.description_nl);
+  append_text(out, e.description_en);
+  append(out, e.sign_pk);
+  append(out, e.message_pk);
+  append(out, e.fetch_pk);
+}
+
+bool take_text(ByteReader& r, std::size_t max, std::string& out) {
+  std::uint16_t len = 0;
+  ByteView v;
+  if (!r.take_u16(len) || len > max || !r.take(len, v)) return false;
+  out.assign(reinterpret_cast<const char*>(v.data()), v.size());
+  return true;
+}
+
+// Reads one entry from untrusted bytes; every bound is checked before use.
+std::optional<std::string> decode_entry(ByteReader& r, DirectoryEntry& e) {
+  std::uint8_t role = 0;
+  if (!r.take(e.id) || !r.take_u8(role)) return "truncated entry";
+  if (!role_valid(role)) return "unknown role";
+  e.role = static_cast<Role>(role);
+  if (!take_text(r, kMaxNameBytes, e.name) ||
+      !take_text(r, kMaxDescriptionBytes, e.description_nl) ||
+      !take_text(r, kMaxDescriptionBytes, e.description_en)) {
+    return "entry text truncated or too long";
+  }
+  if (!r.take(e.sign_pk) || !r.take(e.message_pk) || !r.take(e.fetch_pk)) return "truncated entry";
+  return entry_problem(e);
+}
+
+}  // namespace
+
+Result<Role> parse_role(std::string_view text) {
+  for (Role role : {Role::kInternalConfidentialAdviser, Role::kExternalConfidentialAdviser,
+                    Role::kComplaintsCommittee, Role::kIntegrityOfficer}) {
+    if (text == role_keyword(role)) return role;
+  }
+  return Error{ErrorCode::kMalformed,
+               "unknown role; use internal, external, committee or integrity"};
+}
+
+std::string_view role_keyword(Role role) {
+  switch (role) {
+    case Role::kInternalConfidentialAdviser:
+      return "internal";
+    case Role::kExternalConfidentialAdviser:
+      return "external";
+    case Role::kComplaintsCommittee:
+      return "committee";
+    case Role::kIntegrityOfficer:
+      return "integrity";
+  }
+  return "unknown";
+}
+
+const DirectoryEntry* Directory::find(const AdviserId& id) const {
+  for (const auto& entry : entries) {
+    if (entry.id == id) return &entry;
+  }
+  return nullptr;
+}
+
+std::string make_card(const DirectoryEntry& entry,
+                      const Secret<kEd25519SecretBytes>& adviser_sign_sk) {
+  if (auto problem = entry_problem(entry)) throw std::invalid_argument("card: " + *problem);
+  // libsodium's secret key is seed || pk; a card signed by another key than
+  // the one it names could never be parsed.
+  if (!std::equal(entry.sign_pk.begin(), entry.sign_pk.end(),
+                  adviser_sign_sk.view().subspan(kEd25519SeedBytes).begin())) {
+    throw std::invalid_argument("card: signing key does not belong to the entry");
+  }
+  Bytes body;
+  encode_entry(entry, body);
+  const Signature sig = sign(kCardDomain, body, adviser_sign_sk);
+  append(body, sig);
+  return std::string(kCardPrefix) + to_base64url(body);
+}
+
+Result<DirectoryEntry> parse_card(std::string_view card) {
+  if (card.size() > kMaxCardLength) return Error{ErrorCode::kTooLarge, "card is too long"};
+  if (card.substr(0, kCardPrefix.size()) != kCardPrefix) {
+    return Error{ErrorCode::kMalformed, "not an adviser card (expected mpcard1.)"};
+  }
+  auto decoded = from_base64url(card.substr(kCardPrefix.size()));
+  if (!decoded) return Error{ErrorCode::kMalformed, "card: " + decoded.error().message};
+  const Bytes& bytes = decoded.value();
+  if (bytes.size() < kSignatureBytes) return Error{ErrorCode::kMalformed, "card is too short"};
+  const ByteView body = ByteView(bytes).first(bytes.size() - kSignatureBytes);
+  Signature sig{};
+  std::copy(bytes.end() - kSignatureBytes, bytes.end(), sig.begin());
+  ByteReader r(body);
+  DirectoryEntry entry;
+  if (auto problem = decode_entry(r, entry))
+    return Error{ErrorCode::kMalformed, "card: " + *problem};
+  if (!r.at_end()) return Error{ErrorCode::kMalformed, "card: trailing bytes"};
+  if (!verify(kCardDomain, body, sig, entry.sign_pk)) {
+    return Error{ErrorCode::kUnauthorised, "card signature does not verify"};
+  }
+  return entry;
+}
+
+Result<Bytes> sign_directory(const Directory& directory, const SigningKeyPair& org_key) {
+  if (directory.org_sign_pk != org_key.pk) {
+    return Error{ErrorCode::kMalformed, "directory names another organisation key than the signer"};
+  }
+  if (directory.entries.size() > kMaxDirectoryEntries) {
+    return Error{ErrorCode::kMalformed, "directory has more than 64 entries"};
+  }
+  Bytes body;
+  append(body, kMagic);
+  append(body, directory.org_sign_pk);
+  append_u64_le(body, directory.serial);
+  append_u16_le(body, static_cast<std::uint16_t>(directory.entries.size()));
+  for (std::size_t i = 0; i < directory.entries.size(); ++i) {
+    const DirectoryEntry& e = directory.entries[i];
+    if (auto problem = entry_problem(e)) {
+      return Error{ErrorCode::kMalformed, "entry " + std::to_string(i + 1) + ": " + *problem};
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (directory.entries[j].id == e.id) {
+        return Error{ErrorCode::kMalformed, "entry " + std::to_string(i + 1) + " repeats an id"};
+      }
+    }
+    encode_entry(e, body);
+  }
+  if (body.size() + kSignatureBytes > kMaxSignedDirectoryBytes) {
+    return Error{ErrorCode::kTooLarge, "signed directory would exceed 256 KiB"};
+  }
+  const Signature sig = sign(kDirectoryDomain, body, org_key.sk);
+  append(body, sig);
+  return body;
+}
+
+Result<Directory> verify_directory(ByteView signed_directory, const Ed25519PublicKey& org_sign_pk) {
+  if (signed_directory.size() > kMaxSignedDirectoryBytes) {
+    return Error{ErrorCode::kTooLarge, "signed directory is larger than 256 KiB"};
+  }
+  if (signed_directory.size() < kBodyHeaderBytes + kSignatureBytes) {
+    return Error{ErrorCode::kMalformed, "signed directory is too short"};
+  }
+  // Authenticate first, so the parser below only ever sees bytes the
+  // organisation signed.
+  const ByteView body = signed_directory.first(signed_directory.size() - kSignatureBytes);
+  Signature sig{};
+  std::copy(signed_directory.end() - kSignatureBytes, signed_directory.end(), sig.begin());
+  if (!verify(kDirectoryDomain, body, sig, org_sign_pk)) {
+    return Error{ErrorCode::kUnauthorised, "directory signature does not verify"};
+  }
+
+  auto malformed = [](std::string what) {
+    return Error{ErrorCode::kMalformed, "directory: " + what};
+  };
+  ByteReader r(body);
+  ByteView magic;
+  Directory dir;
+  std::uint16_t count = 0;
+  (void)r.take(kMagic.size(), magic);
+  if (!std::equal(magic.begin(), magic.end(), kMagic.begin())) {
+    return Error{ErrorCode::kUnsupportedVersion, "directory: unknown format or version"};
+  }
+  (void)r.take(dir.org_sign_pk);
+  (void)r.take_u64(dir.serial);
+  (void)r.take_u16(count);
+  if (dir.org_sign_pk != org_sign_pk) return malformed("names another organisation key");
+  if (count > kMaxDirectoryEntries) return malformed("too many entries");
+  dir.entries.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    DirectoryEntry e;
+    if (auto problem = decode_entry(r, e)) {
+      return malformed("entry " + std::to_string(i + 1) + ": " + *problem);
+    }
+    if (dir.find(e.id) != nullptr) return malformed("repeated adviser id");
+    dir.entries.push_back(std::move(e));
+  }
+  if (!r.at_end()) return malformed("trailing bytes");
+  return dir;
+}
+
+}  // namespace meldpunt::crypto

@@ -1,0 +1,189 @@
+#include "meldpunt/crypto/identity.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace meldpunt::crypto {
+
+namespace {
+
+// Key file layout (all integers little-endian):
+//   magic "MPID\0\0\0\1" (8)
+//   sign_sk (64, seed || pk) || message_sk (32) || message_pk (32)
+//   || fetch_sk (32) || fetch_pk (32) || store_key (32)
+//   || upload_counter u64 || prekey count u32 (<= kMaxPrekeysHeld)
+//   || count x (prekey_sk (32) || prekey_pk (32) || signature (64))
+constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'P', 'I', 'D', 0, 0, 0, 1};
+constexpr std::size_t kFixedBytes = 8 + 64 + 32 + 32 + 32 + 32 + 32 + 8 + 4;
+constexpr std::size_t kPrekeyBytes = 32 + 32 + kSignatureBytes;
+static_assert(kFixedBytes == 244);
+static_assert(kPrekeyBytes == 128);
+
+bool fetch_pk_matches(const Secret<kRistrettoScalarBytes>& sk, const FetchPublicKey& pk) {
+  // The scalar must be canonical (reducing it changes nothing) and non-zero
+  // (the base point multiplication refuses zero).
+  Secret<crypto_core_ristretto255_NONREDUCEDSCALARBYTES> wide;
+  std::copy(sk.view().begin(), sk.view().end(), wide.data());
+  Secret<kRistrettoScalarBytes> reduced;
+  crypto_core_ristretto255_scalar_reduce(reduced.data(), wide.data());
+  if (!reduced.equals(sk)) return false;
+  FetchPublicKey computed{};
+  if (crypto_scalarmult_ristretto255_base(computed.data(), sk.data()) != 0) return false;
+  return computed == pk;
+}
+
+X25519PublicKey x25519_public(const Secret<32>& sk) {
+  X25519PublicKey pk{};
+  crypto_scalarmult_base(pk.data(), sk.data());
+  return pk;
+}
+
+Error malformed(std::string what) { return Error{ErrorCode::kMalformed, "key file: " + what}; }
+
+}  // namespace
+
+X25519KeyPair X25519KeyPair::generate() {
+  X25519KeyPair kp;
+  kp.sk = Secret<32>::random();
+  kp.pk = x25519_public(kp.sk);
+  return kp;
+}
+
+X25519KeyPair X25519KeyPair::from_secret(const Secret<32>& sk) {
+  X25519KeyPair kp;
+  kp.sk = sk.clone();
+  kp.pk = x25519_public(kp.sk);
+  return kp;
+}
+
+FetchKeyPair FetchKeyPair::generate() {
+  FetchKeyPair kp;
+  crypto_core_ristretto255_scalar_random(kp.sk.data());  // uniform in [1, L)
+  if (crypto_scalarmult_ristretto255_base(kp.pk.data(), kp.sk.data()) != 0) {
+    throw std::runtime_error("ristretto255 scalar_random returned zero");
+  }
+  return kp;
+}
+
+bool verify_prekey(const SignedPrekey& prekey, const Ed25519PublicKey& adviser_sign_pk) {
+  return verify(kPrekeyDomain, prekey.pk, prekey.signature, adviser_sign_pk);
+}
+
+AdviserIdentity AdviserIdentity::generate() {
+  AdviserIdentity id;
+  id.sign = SigningKeyPair::generate();
+  id.message = X25519KeyPair::generate();
+  id.fetch = FetchKeyPair::generate();
+  id.store_key = Secret<32>::random();
+  return id;
+}
+
+std::vector<SignedPrekey> AdviserIdentity::make_prekeys(std::size_t count) {
+  if (count > kMaxPrekeysHeld - std::min(prekeys.size(), kMaxPrekeysHeld)) {
+    throw std::length_error("an identity holds at most kMaxPrekeysHeld prekeys");
+  }
+  std::vector<SignedPrekey> out;
+  out.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    OneTimePrekey prekey{X25519KeyPair::generate(), {}};
+    prekey.signature = crypto::sign(kPrekeyDomain, prekey.keys.pk, sign.sk);
+    out.push_back(SignedPrekey{prekey.keys.pk, prekey.signature});
+    prekeys.push_back(std::move(prekey));
+  }
+  return out;
+}
+
+const Secret<32>* AdviserIdentity::find_prekey(const X25519PublicKey& pk) const {
+  for (const auto& prekey : prekeys) {
+    if (prekey.keys.pk == pk) return &prekey.keys.sk;
+  }
+  return nullptr;
+}
+
+void AdviserIdentity::erase_prekey(const X25519PublicKey& pk) {
+  // Destroying the OneTimePrekey frees (and so wipes) its secret.
+  std::erase_if(prekeys, [&](const OneTimePrekey& p) { return p.keys.pk == pk; });
+}
+
+SecretBuffer AdviserIdentity::serialize() const {
+  if (prekeys.size() > kMaxPrekeysHeld) throw std::length_error("too many prekeys to serialise");
+  SecretBuffer out;
+  Bytes integers;
+  out.append(kMagic);
+  out.append(sign.sk.view());
+  out.append(message.sk.view());
+  out.append(message.pk);
+  out.append(fetch.sk.view());
+  out.append(fetch.pk);
+  out.append(store_key.view());
+  append_u64_le(integers, upload_counter);
+  append_u32_le(integers, static_cast<std::uint32_t>(prekeys.size()));
+  out.append(integers);
+  for (const auto& prekey : prekeys) {
+    out.append(prekey.keys.sk.view());
+    out.append(prekey.keys.pk);
+    out.append(prekey.signature);
+  }
+  return out;
+}
+
+Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
+  if (bytes.size() < kFixedBytes) return malformed("too short");
+  ByteReader r(bytes);
+  ByteView v;
+  (void)r.take(kMagic.size(), v);
+  if (!std::equal(v.begin(), v.begin() + 4, kMagic.begin())) return malformed("not a key file");
+  if (!std::equal(v.begin(), v.end(), kMagic.begin())) {
+    return Error{ErrorCode::kUnsupportedVersion, "key file: unsupported version"};
+  }
+
+  AdviserIdentity id;
+  // The fixed part was length-checked above, so these takes cannot fail.
+  (void)r.take(kEd25519SecretBytes, v);
+  id.sign.sk = Secret<kEd25519SecretBytes>::from(v);
+  (void)r.take(32, v);
+  id.message.sk = Secret<32>::from(v);
+  (void)r.take(id.message.pk);
+  (void)r.take(kRistrettoScalarBytes, v);
+  id.fetch.sk = Secret<kRistrettoScalarBytes>::from(v);
+  (void)r.take(id.fetch.pk);
+  (void)r.take(32, v);
+  id.store_key = Secret<32>::from(v);
+  std::uint32_t count = 0;
+  (void)r.take_u64(id.upload_counter);
+  (void)r.take_u32(count);
+  if (count > kMaxPrekeysHeld) return malformed("too many prekeys");
+  if (r.remaining() != std::size_t{count} * kPrekeyBytes) return malformed("wrong length");
+
+  // Public halves must follow from the secrets, so a damaged file cannot make
+  // us advertise keys we cannot use.
+  {
+    Secret<kEd25519SeedBytes> seed =
+        Secret<kEd25519SeedBytes>::from(id.sign.sk.view().first(kEd25519SeedBytes));
+    SigningKeyPair recomputed = SigningKeyPair::from_seed(seed);
+    if (!recomputed.sk.equals(id.sign.sk)) return malformed("signing key does not match");
+    id.sign.pk = recomputed.pk;
+  }
+  if (x25519_public(id.message.sk) != id.message.pk) return malformed("message key does not match");
+  if (!fetch_pk_matches(id.fetch.sk, id.fetch.pk)) return malformed("fetch key does not match");
+
+  id.prekeys.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    OneTimePrekey prekey;
+    (void)r.take(32, v);
+    prekey.keys.sk = Secret<32>::from(v);
+    (void)r.take(prekey.keys.pk);
+    (void)r.take(prekey.signature);
+    if (x25519_public(prekey.keys.sk) != prekey.keys.pk) return malformed("prekey does not match");
+    if (!verify_prekey(SignedPrekey{prekey.keys.pk, prekey.signature}, id.sign.pk)) {
+      return malformed("prekey signature does not verify");
+    }
+    id.prekeys.push_back(std::move(prekey));
+  }
+  return id;
+}
+
+}  // namespace meldpunt::crypto

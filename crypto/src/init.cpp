@@ -1,0 +1,23 @@
+#include "meldpunt/crypto/init.hpp"
+
+#include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <stdexcept>
+
+namespace meldpunt::crypto {
+
+void init() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+}
+
+bool harden_process() {
+  bool ok = true;
+  rlimit no_core{0, 0};
+  if (setrlimit(RLIMIT_CORE, &no_core) != 0) ok = false;
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) ok = false;
+  return ok;
+}
+
+}  // namespace meldpunt::crypto

@@ -1,0 +1,139 @@
+// The relay API on the wire: ZeroMQ multipart messages, one field per frame,
+// every field of an exact or bounded size.
+//
+// Request  = header frame [version u8 = 1][op u8] followed by the op's fields.
+// Reply    = header frame [version u8 = 1][status u8] followed by the reply's
+//            fields; an error reply (status != kOk) has one more frame: a short
+//            ASCII explanation (at most kMaxErrorText bytes).
+//
+//   op                 request fields                          reply fields (ok)
+//   1 get-directory    -                                       signed directory
+//   2 get-prekeys      -                                       prekey bundle
+//   3 deposit          1..kMaxDepositsPerRequest triples of     one id (16) per deposit
+//                      clue (64), delete verifier (32), envelope
+//   4 fetch            -                                       fetch entries (n*64)
+//   5 get-message      id (16)                                 envelope
+//   6 delete           id (16), token (32)                     -
+//   7 publish-dir      signed directory                        -
+//   8 upload-prekeys   adviser sign pk (32), counter (8 LE),   -
+//                      prekeys (n*96: pk || signature),
+//                      signature (64)
+//
+// A deposit of several envelopes (a report to two advisers plus the
+// reporter's own copy) is stored all-or-nothing in one commit.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meldpunt/common/bytes.hpp"
+#include "meldpunt/common/result.hpp"
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/identity.hpp"
+
+namespace meldpunt::protocol {
+
+inline constexpr std::uint8_t kWireVersion = 1;
+
+enum class Op : std::uint8_t {
+  kGetDirectory = 1,
+  kGetPrekeys = 2,
+  kDeposit = 3,
+  kFetch = 4,
+  kGetMessage = 5,
+  kDelete = 6,
+  kPublishDirectory = 7,
+  kUploadPrekeys = 8,
+};
+std::string_view op_name(Op op);
+
+inline constexpr std::size_t kMaxDepositsPerRequest = 16;
+inline constexpr std::size_t kMaxPrekeysPerUpload = 256;
+inline constexpr std::size_t kPrekeyWireBytes = 32 + 64;
+inline constexpr std::size_t kBundleEntryBytes = 32 + kPrekeyWireBytes;  // adviser sign pk + prekey
+inline constexpr std::size_t kDeleteTokenBytes = 32;
+inline constexpr std::size_t kMaxErrorText = 200;
+// Largest request the relay accepts (ZMQ_MAXMSGSIZE bounds each frame; this
+// bounds the frame count): header + 16 deposits * 3 frames.
+inline constexpr std::size_t kMaxRequestFrames = 1 + 3 * kMaxDepositsPerRequest;
+// Largest single frame of a request: the largest envelope.
+inline constexpr std::size_t kMaxRequestFrameBytes = 262144;
+inline constexpr std::string_view kPrekeyUploadDomain = "meldpunt/v1/prekey-upload";
+
+using Frames = std::vector<Bytes>;
+
+// ---- requests, as parsed by the relay (every size checked) ----
+
+struct DepositItem {
+  crypto::Clue clue{};
+  FixedBytes<32> verifier{};
+  ByteView envelope;  // points into the request frames
+};
+
+struct PrekeyUpload {
+  crypto::Ed25519PublicKey adviser_sign_pk{};
+  std::uint64_t counter = 0;
+  std::vector<crypto::SignedPrekey> prekeys;
+  crypto::Signature signature{};
+};
+
+struct Request {
+  Op op = Op::kGetDirectory;
+  std::vector<DepositItem> deposits;  // kDeposit
+  crypto::MessageId id{};             // kGetMessage, kDelete
+  FixedBytes<kDeleteTokenBytes> token{};  // kDelete
+  ByteView signed_directory;          // kPublishDirectory
+  PrekeyUpload upload;                // kUploadPrekeys
+};
+
+// Parses and bounds-checks a request. Never throws; the views point into
+// `frames`, which must outlive the Request. Errors: kUnsupportedVersion,
+// kUnknownOperation, kMalformed, kTooLarge.
+Result<Request> parse_request(std::span<const ByteView> frames);
+
+// ---- building requests (clients) ----
+
+Frames request_header_only(Op op);
+Frames make_deposit_request(std::span<const DepositItem> items);
+Frames make_get_message_request(const crypto::MessageId& id);
+Frames make_delete_request(const crypto::MessageId& id, ByteView token);
+Frames make_publish_directory_request(ByteView signed_directory);
+// Signs the upload with the adviser's sign key (domain kPrekeyUploadDomain over
+// sign pk || counter || prekeys).
+Frames make_prekey_upload_request(const crypto::SigningKeyPair& adviser, std::uint64_t counter,
+                                  std::span<const crypto::SignedPrekey> prekeys);
+// The bytes that an upload's signature covers.
+Bytes prekey_upload_signed_bytes(const PrekeyUpload& upload);
+
+// ---- replies ----
+
+Frames make_ok_reply(std::vector<Bytes> fields = {});
+Frames make_error_reply(ErrorCode code, std::string_view text);
+
+struct Reply {
+  ErrorCode status = ErrorCode::kOk;
+  std::string error_text;  // sanitised printable ASCII
+  std::vector<Bytes> fields;
+};
+// Parses a reply (client side; the relay is pinned but still bounded).
+Result<Reply> parse_reply(std::span<const ByteView> frames);
+
+// Prekey bundle: u16 LE count || count * (adviser sign pk 32 || prekey pk 32 || signature 64)
+struct BundleEntry {
+  crypto::Ed25519PublicKey adviser_sign_pk{};
+  crypto::SignedPrekey prekey;
+};
+Bytes encode_bundle(std::span<const BundleEntry> entries);
+Result<std::vector<BundleEntry>> decode_bundle(ByteView bytes);
+
+// Fetch answer: n * 64 bytes, n a multiple of kFetchPadQuantum, at least one quantum.
+inline constexpr std::size_t kFetchPadQuantum = 64;
+inline constexpr std::size_t kMaxFetchEntries = 4'000'000;
+std::size_t padded_fetch_count(std::size_t real_entries);
+Result<std::vector<crypto::FetchEntry>> decode_fetch_entries(ByteView bytes);
+
+}  // namespace meldpunt::protocol

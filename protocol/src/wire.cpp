@@ -1,0 +1,248 @@
+#include "meldpunt/protocol/wire.hpp"
+
+#include <algorithm>
+
+#include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/crypto/sign.hpp"
+
+namespace meldpunt::protocol {
+namespace {
+
+Bytes header(std::uint8_t second) { return Bytes{kWireVersion, second}; }
+
+template <std::size_t N>
+bool copy_exact(ByteView frame, FixedBytes<N>& out) {
+  if (frame.size() != N) return false;
+  std::copy(frame.begin(), frame.end(), out.begin());
+  return true;
+}
+
+Error malformed(std::string_view what) { return Error{ErrorCode::kMalformed, std::string(what)}; }
+
+Result<Request> parse_deposit(std::span<const ByteView> fields, Request request) {
+  if (fields.empty() || fields.size() % 3 != 0) return malformed("deposit needs clue, verifier, envelope triples");
+  if (fields.size() / 3 > kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many deposits in one request"};
+  for (std::size_t i = 0; i < fields.size(); i += 3) {
+    DepositItem item;
+    if (!copy_exact(fields[i], item.clue)) return malformed("clue must be 64 bytes");
+    if (!copy_exact(fields[i + 1], item.verifier)) return malformed("delete verifier must be 32 bytes");
+    if (!crypto::is_envelope_size(fields[i + 2].size())) return malformed("envelope is not of a known size class");
+    item.envelope = fields[i + 2];
+    request.deposits.push_back(item);
+  }
+  return request;
+}
+
+Result<Request> parse_upload(std::span<const ByteView> fields, Request request) {
+  if (fields.size() != 4) return malformed("upload-prekeys needs 4 fields");
+  PrekeyUpload& up = request.upload;
+  if (!copy_exact(fields[0], up.adviser_sign_pk)) return malformed("adviser key must be 32 bytes");
+  if (fields[1].size() != 8) return malformed("counter must be 8 bytes");
+  up.counter = read_u64_le(fields[1].data());
+  const ByteView keys = fields[2];
+  if (keys.empty() || keys.size() % kPrekeyWireBytes != 0) return malformed("prekeys must be n * 96 bytes");
+  if (keys.size() / kPrekeyWireBytes > kMaxPrekeysPerUpload) return Error{ErrorCode::kTooLarge, "too many prekeys in one upload"};
+  ByteReader reader(keys);
+  while (!reader.at_end()) {
+    crypto::SignedPrekey prekey;
+    if (!reader.take(prekey.pk) || !reader.take(prekey.signature)) return malformed("truncated prekey");
+    up.prekeys.push_back(prekey);
+  }
+  if (!copy_exact(fields[3], up.signature)) return malformed("signature must be 64 bytes");
+  return request;
+}
+
+}  // namespace
+
+std::string_view op_name(Op op) {
+  switch (op) {
+    case Op::kGetDirectory: return "get-directory";
+    case Op::kGetPrekeys: return "get-prekeys";
+    case Op::kDeposit: return "deposit";
+    case Op::kFetch: return "fetch";
+    case Op::kGetMessage: return "get-message";
+    case Op::kDelete: return "delete";
+    case Op::kPublishDirectory: return "publish-directory";
+    case Op::kUploadPrekeys: return "upload-prekeys";
+  }
+  return "unknown";
+}
+
+Result<Request> parse_request(std::span<const ByteView> frames) {
+  if (frames.empty()) return malformed("empty request");
+  if (frames.size() > kMaxRequestFrames) return Error{ErrorCode::kTooLarge, "too many frames"};
+  for (const ByteView& f : frames) {
+    if (f.size() > kMaxRequestFrameBytes) return Error{ErrorCode::kTooLarge, "frame too large"};
+  }
+  const ByteView head = frames[0];
+  if (head.size() != 2) return malformed("header frame must be 2 bytes");
+  if (head[0] != kWireVersion) return Error{ErrorCode::kUnsupportedVersion, "unsupported protocol version"};
+  if (head[1] < 1 || head[1] > 8) return Error{ErrorCode::kUnknownOperation, "unknown operation"};
+
+  Request request;
+  request.op = static_cast<Op>(head[1]);
+  const std::span<const ByteView> fields = frames.subspan(1);
+  switch (request.op) {
+    case Op::kGetDirectory:
+    case Op::kGetPrekeys:
+    case Op::kFetch:
+      if (!fields.empty()) return malformed("this operation takes no fields");
+      return request;
+    case Op::kDeposit:
+      return parse_deposit(fields, std::move(request));
+    case Op::kGetMessage:
+      if (fields.size() != 1 || !copy_exact(fields[0], request.id)) return malformed("get-message needs a 16-byte id");
+      return request;
+    case Op::kDelete:
+      if (fields.size() != 2 || !copy_exact(fields[0], request.id) || !copy_exact(fields[1], request.token)) {
+        return malformed("delete needs a 16-byte id and a 32-byte token");
+      }
+      return request;
+    case Op::kPublishDirectory:
+      if (fields.size() != 1 || fields[0].empty()) return malformed("publish-directory needs one field");
+      if (fields[0].size() > crypto::kMaxSignedDirectoryBytes) return Error{ErrorCode::kTooLarge, "directory too large"};
+      request.signed_directory = fields[0];
+      return request;
+    case Op::kUploadPrekeys:
+      return parse_upload(fields, std::move(request));
+  }
+  return Error{ErrorCode::kUnknownOperation, "unknown operation"};
+}
+
+Frames request_header_only(Op op) { return {header(static_cast<std::uint8_t>(op))}; }
+
+Frames make_deposit_request(std::span<const DepositItem> items) {
+  Frames frames = request_header_only(Op::kDeposit);
+  for (const DepositItem& item : items) {
+    frames.emplace_back(item.clue.begin(), item.clue.end());
+    frames.emplace_back(item.verifier.begin(), item.verifier.end());
+    frames.emplace_back(item.envelope.begin(), item.envelope.end());
+  }
+  return frames;
+}
+
+Frames make_get_message_request(const crypto::MessageId& id) {
+  Frames frames = request_header_only(Op::kGetMessage);
+  frames.emplace_back(id.begin(), id.end());
+  return frames;
+}
+
+Frames make_delete_request(const crypto::MessageId& id, ByteView token) {
+  Frames frames = request_header_only(Op::kDelete);
+  frames.emplace_back(id.begin(), id.end());
+  frames.emplace_back(token.begin(), token.end());
+  return frames;
+}
+
+Frames make_publish_directory_request(ByteView signed_directory) {
+  Frames frames = request_header_only(Op::kPublishDirectory);
+  frames.emplace_back(signed_directory.begin(), signed_directory.end());
+  return frames;
+}
+
+Bytes prekey_upload_signed_bytes(const PrekeyUpload& upload) {
+  Bytes out;
+  append(out, upload.adviser_sign_pk);
+  append_u64_le(out, upload.counter);
+  for (const crypto::SignedPrekey& p : upload.prekeys) {
+    append(out, p.pk);
+    append(out, p.signature);
+  }
+  return out;
+}
+
+Frames make_prekey_upload_request(const crypto::SigningKeyPair& adviser, std::uint64_t counter,
+                                  std::span<const crypto::SignedPrekey> prekeys) {
+  PrekeyUpload upload;
+  upload.adviser_sign_pk = adviser.pk;
+  upload.counter = counter;
+  upload.prekeys.assign(prekeys.begin(), prekeys.end());
+  upload.signature = crypto::sign(kPrekeyUploadDomain, prekey_upload_signed_bytes(upload), adviser.sk);
+
+  Frames frames = request_header_only(Op::kUploadPrekeys);
+  frames.emplace_back(upload.adviser_sign_pk.begin(), upload.adviser_sign_pk.end());
+  Bytes counter_bytes;
+  append_u64_le(counter_bytes, counter);
+  frames.push_back(counter_bytes);
+  Bytes keys;
+  for (const crypto::SignedPrekey& p : prekeys) {
+    append(keys, p.pk);
+    append(keys, p.signature);
+  }
+  frames.push_back(keys);
+  frames.emplace_back(upload.signature.begin(), upload.signature.end());
+  return frames;
+}
+
+Frames make_ok_reply(std::vector<Bytes> fields) {
+  Frames frames{header(static_cast<std::uint8_t>(ErrorCode::kOk))};
+  for (Bytes& f : fields) frames.push_back(std::move(f));
+  return frames;
+}
+
+Frames make_error_reply(ErrorCode code, std::string_view text) {
+  const std::string_view clipped = text.substr(0, kMaxErrorText);
+  return {header(static_cast<std::uint8_t>(code)), Bytes(clipped.begin(), clipped.end())};
+}
+
+Result<Reply> parse_reply(std::span<const ByteView> frames) {
+  if (frames.empty() || frames[0].size() != 2) return malformed("reply without a valid header");
+  if (frames[0][0] != kWireVersion) return Error{ErrorCode::kUnsupportedVersion, "relay speaks another protocol version"};
+  Reply reply;
+  reply.status = static_cast<ErrorCode>(frames[0][1]);
+  if (reply.status != ErrorCode::kOk) {
+    if (frames.size() >= 2) {
+      for (std::uint8_t c : frames[1].first(std::min(frames[1].size(), kMaxErrorText))) {
+        reply.error_text.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?');
+      }
+    }
+    return reply;
+  }
+  for (const ByteView& f : frames.subspan(1)) reply.fields.emplace_back(f.begin(), f.end());
+  return reply;
+}
+
+Bytes encode_bundle(std::span<const BundleEntry> entries) {
+  Bytes out;
+  append_u16_le(out, static_cast<std::uint16_t>(entries.size()));
+  for (const BundleEntry& e : entries) {
+    append(out, e.adviser_sign_pk);
+    append(out, e.prekey.pk);
+    append(out, e.prekey.signature);
+  }
+  return out;
+}
+
+Result<std::vector<BundleEntry>> decode_bundle(ByteView bytes) {
+  ByteReader reader(bytes);
+  std::uint16_t count = 0;
+  if (!reader.take_u16(count)) return malformed("prekey bundle too short");
+  if (count > crypto::kMaxDirectoryEntries) return Error{ErrorCode::kTooLarge, "prekey bundle too large"};
+  if (reader.remaining() != static_cast<std::size_t>(count) * kBundleEntryBytes) return malformed("prekey bundle size mismatch");
+  std::vector<BundleEntry> entries(count);
+  for (BundleEntry& e : entries) {
+    if (!reader.take(e.adviser_sign_pk) || !reader.take(e.prekey.pk) || !reader.take(e.prekey.signature)) {
+      return malformed("truncated prekey bundle");
+    }
+  }
+  return entries;
+}
+
+std::size_t padded_fetch_count(std::size_t real_entries) {
+  const std::size_t quanta = (real_entries + kFetchPadQuantum - 1) / kFetchPadQuantum;
+  return std::max<std::size_t>(1, quanta) * kFetchPadQuantum;
+}
+
+Result<std::vector<crypto::FetchEntry>> decode_fetch_entries(ByteView bytes) {
+  if (bytes.size() % crypto::kFetchEntryBytes != 0) return malformed("fetch answer is not a whole number of entries");
+  const std::size_t n = bytes.size() / crypto::kFetchEntryBytes;
+  if (n > kMaxFetchEntries) return Error{ErrorCode::kTooLarge, "fetch answer too large"};
+  std::vector<crypto::FetchEntry> entries(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(i * crypto::kFetchEntryBytes), crypto::kFetchEntryBytes,
+                entries[i].begin());
+  }
+  return entries;
+}
+
+}  // namespace meldpunt::protocol

@@ -1,0 +1,290 @@
+// `relay`: the administrator's program. Serves the anonymous API and manages
+// keys, the adviser directory and the data folder. It never sees plaintext,
+// codes, or who talks to whom.
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "data_folder.hpp"
+#include "meldpunt/client/relay_connection.hpp"
+#include "meldpunt/client/terminal.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/init.hpp"
+#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/crypto/sign.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
+#include "server.hpp"
+
+namespace {
+
+using namespace meldpunt;
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+// Exit codes: 0 ok, 1 usage (CLI11), 2 the operation failed, 3 setup/internal.
+constexpr int kExitFailed = 2;
+constexpr int kExitInternal = 3;
+
+int fail(const Error& e) {
+  std::cerr << "relay: error: " << e.message << std::endl;
+  return kExitFailed;
+}
+
+crypto::KdfParams kdf_params(bool insecure) {
+  return insecure ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
+}
+
+Result<crypto::Ed25519PublicKey> parse_public_key(const std::string& text, std::string_view what) {
+  auto bytes = crypto::from_base64url(text);
+  if (!bytes || bytes->size() != 32) {
+    return Error{ErrorCode::kMalformed, std::string(what) + " must be 43 characters of base64url (32 bytes)"};
+  }
+  crypto::Ed25519PublicKey pk{};
+  std::copy(bytes->begin(), bytes->end(), pk.begin());
+  return pk;
+}
+
+Result<crypto::SecretBuffer> new_passphrase() {
+  auto first = client::read_secret_line("New passphrase for the organisation key: ");
+  if (!first) return first.error();
+  if (first->size() < 12) return Error{ErrorCode::kMalformed, "passphrase too short (at least 12 characters)"};
+  auto second = client::read_secret_line("Repeat the passphrase: ");
+  if (!second) return second.error();
+  if (!first->equals(*second)) return Error{ErrorCode::kMalformed, "the passphrases differ"};
+  return std::move(first).value();
+}
+
+// ---- subcommands ----
+
+int cmd_init(const std::filesystem::path& data, const std::string& org_public) {
+  auto org = parse_public_key(org_public, "--org-public");
+  if (!org) return fail(org.error());
+  relay::DataFolder folder{data};
+  if (Status s = folder.initialise(*org); !s) return fail(s.error());
+  store::RelayStore store(folder.store_dir(), store::RelayStoreOptions{});  // creates the tables
+  auto keys = folder.load_keys();
+  if (!keys) return fail(keys.error());
+  std::cout << "Initialised relay data folder " << data.string() << "\n"
+            << "relay public key: " << crypto::to_base64url(keys->public_key) << "\n"
+            << "Next: `relay address --data " << data.string()
+            << " --endpoint tcp://HOST:PORT` prints the channel address for reporters.\n";
+  return 0;
+}
+
+int cmd_address(const std::filesystem::path& data, const std::string& endpoint) {
+  relay::DataFolder folder{data};
+  auto keys = folder.load_keys();
+  if (!keys) return fail(keys.error());
+  auto org = folder.load_org_key();
+  if (!org) return fail(org.error());
+  protocol::ChannelAddress address{endpoint, keys->public_key, *org};
+  const std::string text = protocol::format_address(address);
+  if (auto check = protocol::parse_address(text); !check) return fail(check.error());
+  std::cout << text << "\n";
+  return 0;
+}
+
+struct ServeArgs {
+  std::filesystem::path data;
+  std::string endpoint = "tcp://127.0.0.1:7450";
+  std::uint32_t retention_days = 60;
+  std::uint64_t max_messages = 1'000'000;
+  std::uint64_t max_bytes = 8ull << 30;
+  unsigned fetch_threads = 0;
+};
+
+int cmd_serve(const ServeArgs& args) {
+  relay::DataFolder folder{args.data};
+  auto keys = folder.load_keys();
+  if (!keys) return fail(keys.error());
+  auto org = folder.load_org_key();
+  if (!org) return fail(org.error());
+
+  store::RelayStoreOptions store_options;
+  store_options.max_messages = args.max_messages;
+  store_options.max_envelope_bytes = args.max_bytes;
+  store::RelayStore store(folder.store_dir(), store_options);
+
+  relay::RelayPolicy policy;
+  policy.retention_days = args.retention_days;
+  policy.fetch_threads = args.fetch_threads;
+  relay::RequestHandler handler(store, *org, policy);
+
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+
+  relay::ServerOptions options;
+  options.endpoint = args.endpoint;
+  relay::serve(handler, keys->secret, options, g_stop);
+  std::cerr << "relay: stopped cleanly" << std::endl;
+  return 0;
+}
+
+int cmd_org_key_new(const std::filesystem::path& out, bool insecure) {
+  if (std::filesystem::exists(out)) {
+    return fail(Error{ErrorCode::kIo, out.string() + " already exists; refusing to overwrite an organisation key"});
+  }
+  auto passphrase = new_passphrase();
+  if (!passphrase) return fail(passphrase.error());
+  crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
+  const crypto::PassphraseBox box = crypto::PassphraseBox::create(*passphrase, kdf_params(insecure));
+  if (Status s = crypto::write_file_atomically(out, box.seal(org.sk.view()), 0600); !s) return fail(s.error());
+  const std::string pub = crypto::to_base64url(org.pk);
+  std::filesystem::path pub_file = out;
+  pub_file += ".pub";
+  if (Status s = crypto::write_file_atomically(pub_file, as_bytes(pub + "\n"), 0644); !s) return fail(s.error());
+  std::cout << "Organisation key written to " << out.string() << " (keep it offline).\n"
+            << "organisation public key: " << pub << "\n";
+  return 0;
+}
+
+Result<crypto::SigningKeyPair> unlock_org_key(const std::filesystem::path& file) {
+  auto sealed = crypto::read_file(file, crypto::kBoxMaxFileBytes);
+  if (!sealed) return sealed.error();
+  auto passphrase = client::read_secret_line("Passphrase of the organisation key: ");
+  if (!passphrase) return passphrase.error();
+  auto box = crypto::PassphraseBox::for_sealed(*sealed, *passphrase);
+  if (!box) return box.error();
+  auto secret = box->open(*sealed);
+  if (!secret) return Error{ErrorCode::kUnauthorised, "wrong passphrase or damaged organisation key file"};
+  if (secret->size() != crypto::kEd25519SecretBytes) return Error{ErrorCode::kMalformed, "organisation key file has a wrong size"};
+  crypto::SigningKeyPair org;
+  org.sk = crypto::Secret<crypto::kEd25519SecretBytes>::from(secret->view());
+  std::copy_n(secret->data() + 32, 32, org.pk.begin());  // libsodium's sk is seed || pk
+  return org;
+}
+
+Result<std::string> read_card_argument(const std::string& arg) {
+  if (arg.rfind("mpcard1.", 0) == 0) return arg;
+  auto content = crypto::read_file(arg, 64 * 1024);
+  if (!content) return content.error();
+  std::string text(content->begin(), content->end());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<std::string>& cards,
+                       std::uint64_t serial, const std::filesystem::path& out) {
+  crypto::Directory directory;
+  directory.serial = serial;
+  for (const std::string& arg : cards) {
+    auto text = read_card_argument(arg);
+    if (!text) return fail(text.error());
+    auto entry = crypto::parse_card(*text);
+    if (!entry) return fail(Error{entry.error().code, "adviser card " + arg.substr(0, 60) + ": " + entry.error().message});
+    directory.entries.push_back(std::move(entry).value());
+  }
+  auto org = unlock_org_key(org_key);
+  if (!org) return fail(org.error());
+  directory.org_sign_pk = org->pk;
+  auto signed_bytes = crypto::sign_directory(directory, *org);
+  if (!signed_bytes) return fail(signed_bytes.error());
+  if (Status s = crypto::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error());
+  std::cout << "Signed directory (serial " << serial << ", " << directory.entries.size() << " advisers) written to "
+            << out.string() << "\n";
+  for (const crypto::DirectoryEntry& e : directory.entries) {
+    std::cout << "  " << to_hex(e.id) << "  " << crypto::role_keyword(e.role) << "  " << e.name << "\n";
+  }
+  return 0;
+}
+
+int cmd_directory_publish(const std::string& channel, const std::filesystem::path& file) {
+  auto address = protocol::parse_address(channel);
+  if (!address) return fail(address.error());
+  auto bytes = crypto::read_file(file, crypto::kMaxSignedDirectoryBytes);
+  if (!bytes) return fail(bytes.error());
+  auto directory = crypto::verify_directory(*bytes, address->org_sign_pk);
+  if (!directory) return fail(Error{directory.error().code, "not a directory signed by this channel's organisation key: " + directory.error().message});
+  client::RelayConnection connection(*address, client::ConnectionOptions{});
+  auto reply = connection.call(protocol::make_publish_directory_request(*bytes));
+  if (!reply) return fail(reply.error());
+  std::cout << "Published directory serial " << directory->serial << " with " << directory->entries.size()
+            << " advisers.\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  meldpunt::crypto::init();
+  meldpunt::crypto::harden_process();
+
+  CLI::App app{
+      "relay: the anonymous reporting channel's relay.\n"
+      "Stores end-to-end encrypted, padded envelopes; never sees plaintext, codes, or who talks to whom.\n\n"
+      "Typical set-up:\n"
+      "  relay org-key new --out org.key            (offline: the organisation key)\n"
+      "  relay init --data /var/lib/meldpunt --org-public KEY\n"
+      "  relay address --data /var/lib/meldpunt --endpoint tcp://relay.example.org:7450\n"
+      "  relay directory sign --org-key org.key --adviser card1.txt --adviser card2.txt --serial 1 --out dir.signed\n"
+      "  relay serve --data /var/lib/meldpunt --endpoint tcp://0.0.0.0:7450\n"
+      "  relay directory publish --channel ADDRESS --file dir.signed",
+      "relay"};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from this INI/TOML file (sections per subcommand, e.g. [serve])");
+
+  std::filesystem::path data;
+  std::string org_public, endpoint, channel;
+  std::filesystem::path out, org_key, file;
+  std::vector<std::string> cards;
+  std::uint64_t serial = 0;
+  bool insecure = false;
+  ServeArgs serve_args;
+
+  auto* init = app.add_subcommand("init", "Create the relay key and the data folder (refuses to overwrite keys)");
+  init->add_option("--data", data, "Data folder to create (mode 0700)")->required();
+  init->add_option("--org-public", org_public, "The organisation's public key (from `relay org-key new`)")->required();
+
+  auto* serve = app.add_subcommand("serve", "Serve the API in the foreground; SIGINT/SIGTERM stop it cleanly");
+  serve->add_option("--data", serve_args.data, "Data folder made by `relay init`")->required();
+  serve->add_option("--endpoint", serve_args.endpoint, "ZeroMQ endpoint to bind")->capture_default_str();
+  serve->add_option("--retention-days", serve_args.retention_days, "Days a message is kept (plus up to 7 random days)")
+      ->capture_default_str()->check(CLI::Range(1u, 3650u));
+  serve->add_option("--max-messages", serve_args.max_messages, "Quota: stored messages")->capture_default_str();
+  serve->add_option("--max-bytes", serve_args.max_bytes, "Quota: stored envelope bytes")->capture_default_str();
+  serve->add_option("--fetch-threads", serve_args.fetch_threads, "Threads for a fetch (0 = all cores)")->capture_default_str();
+
+  auto* address = app.add_subcommand("address", "Print the channel address that reporters need");
+  address->add_option("--data", data, "Data folder")->required();
+  address->add_option("--endpoint", endpoint, "Endpoint as reporters reach it, e.g. tcp://relay.example.org:7450")->required();
+
+  auto* org = app.add_subcommand("org-key", "The organisation key (keep it offline)");
+  org->require_subcommand(1);
+  auto* org_new = org->add_subcommand("new", "Create an organisation key file encrypted under a passphrase");
+  org_new->add_option("--out", out, "Key file to create (also writes FILE.pub)")->required();
+  org_new->add_flag("--insecure-test-kdf", insecure, "Cheap key stretching, for tests only");
+
+  auto* dir = app.add_subcommand("directory", "The signed adviser directory");
+  dir->require_subcommand(1);
+  auto* dir_sign = dir->add_subcommand("sign", "Sign a directory from adviser cards (offline)");
+  dir_sign->add_option("--org-key", org_key, "Organisation key file")->required()->check(CLI::ExistingFile);
+  dir_sign->add_option("--adviser", cards, "Adviser card (a file, or the mpcard1.… text); repeat per adviser")->required();
+  dir_sign->add_option("--serial", serial, "Serial number, greater than the published one")->required();
+  dir_sign->add_option("--out", out, "Signed directory file to write")->required();
+  auto* dir_publish = dir->add_subcommand("publish", "Send a signed directory to the relay");
+  dir_publish->add_option("--channel", channel, "Channel address (from `relay address`)")->required();
+  dir_publish->add_option("--file", file, "Signed directory file")->required()->check(CLI::ExistingFile);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*init) return cmd_init(data, org_public);
+    if (*serve) return cmd_serve(serve_args);
+    if (*address) return cmd_address(data, endpoint);
+    if (*org_new) return cmd_org_key_new(out, insecure);
+    if (*dir_sign) return cmd_directory_sign(org_key, cards, serial, out);
+    if (*dir_publish) return cmd_directory_publish(channel, file);
+  } catch (const std::exception& e) {
+    std::cerr << "relay: error: " << e.what() << std::endl;
+    return kExitInternal;
+  }
+  return 0;
+}

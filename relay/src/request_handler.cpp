@@ -1,0 +1,228 @@
+#include "request_handler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/random.hpp"
+#include "meldpunt/crypto/sign.hpp"
+
+namespace meldpunt::relay {
+namespace {
+
+using protocol::Frames;
+using protocol::Op;
+
+Frames error_reply(const Error& e) { return protocol::make_error_reply(e.code, e.message); }
+
+Bytes u32_bytes(std::uint32_t v) {
+  Bytes b;
+  append_u32_le(b, v);
+  return b;
+}
+
+}  // namespace
+
+std::uint32_t days_since_epoch_now() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24);
+}
+
+RequestHandler::RequestHandler(store::RelayStore& store, const crypto::Ed25519PublicKey& org_sign_pk,
+                               RelayPolicy policy)
+    : today(days_since_epoch_now), store_(store), org_sign_pk_(org_sign_pk), policy_(policy) {}
+
+void RequestHandler::count(Op op, bool ok) {
+  const auto i = static_cast<std::size_t>(op);
+  if (i >= counters_.ok.size()) return;
+  (ok ? counters_.ok : counters_.failed)[i]++;
+}
+
+RequestHandler::Outcome RequestHandler::handle(std::span<const ByteView> frames) {
+  auto parsed = protocol::parse_request(frames);
+  if (!parsed) {
+    counters_.unparsable++;
+    return {error_reply(parsed.error()), std::nullopt};
+  }
+  const protocol::Request& request = *parsed;
+  if (request.op == Op::kDeposit) return prepare_deposit(request);
+
+  Frames reply;
+  switch (request.op) {
+    case Op::kGetDirectory: reply = get_directory(); break;
+    case Op::kGetPrekeys: reply = get_prekeys(); break;
+    case Op::kFetch: reply = fetch(); break;
+    case Op::kGetMessage: reply = get_message(request); break;
+    case Op::kDelete: reply = delete_message(request); break;
+    case Op::kPublishDirectory: reply = publish_directory(request); break;
+    case Op::kUploadPrekeys: reply = upload_prekeys(request); break;
+    case Op::kDeposit: break;  // handled above
+  }
+  count(request.op, reply.size() >= 1 && reply[0].size() == 2 && reply[0][1] == 0);
+  return {std::move(reply), std::nullopt};
+}
+
+std::optional<crypto::Directory> RequestHandler::current_directory() const {
+  auto stored = store_.get_directory();
+  if (!stored) return std::nullopt;
+  auto verified = crypto::verify_directory(*stored, org_sign_pk_);
+  if (!verified) return std::nullopt;  // cannot happen unless the disk was altered
+  return std::move(verified).value();
+}
+
+Frames RequestHandler::get_directory() {
+  auto stored = store_.get_directory();
+  if (!stored) return protocol::make_error_reply(ErrorCode::kNotFound, "no directory has been published yet");
+  return protocol::make_ok_reply({std::move(*stored)});
+}
+
+// Every reporter asks for one prekey of every adviser, whoever it will write
+// to, so the request itself says nothing about the choice.
+Frames RequestHandler::get_prekeys() {
+  auto directory = current_directory();
+  if (!directory) return protocol::make_error_reply(ErrorCode::kNotFound, "no directory has been published yet");
+  std::vector<protocol::BundleEntry> bundle;
+  for (const crypto::DirectoryEntry& entry : directory->entries) {
+    auto prekey = store_.take_prekey(entry.sign_pk);
+    if (!prekey) continue;  // the reporter falls back to the long-term key for this adviser
+    protocol::BundleEntry e;
+    e.adviser_sign_pk = entry.sign_pk;
+    e.prekey.pk = prekey->pk;
+    e.prekey.signature = prekey->signature;
+    bundle.push_back(e);
+  }
+  return protocol::make_ok_reply({protocol::encode_bundle(bundle)});
+}
+
+Frames RequestHandler::fetch() {
+  std::vector<std::pair<store::MessageId, store::StoredClue>> clues;
+  store_.for_each_clue([&](const store::MessageId& id, const store::StoredClue& clue) { clues.emplace_back(id, clue); });
+
+  const std::size_t total = protocol::padded_fetch_count(clues.size());
+  std::vector<crypto::FetchEntry> entries(total);
+
+  // Blinding costs two scalar multiplications per stored clue: spread it over
+  // the cores. Padding entries are cheap (one random point each).
+  unsigned threads = policy_.fetch_threads != 0 ? policy_.fetch_threads : std::thread::hardware_concurrency();
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(total / 64 + 1)));
+  auto work = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (i < clues.size()) {
+        auto blinded = crypto::blind_clue(clues[i].second, clues[i].first);
+        // A damaged clue (only possible if the disk was altered; `relay
+        // check` reports it) becomes noise so the fetch stays answerable.
+        entries[i] = blinded ? *blinded : crypto::random_fetch_entry();
+      } else {
+        entries[i] = crypto::random_fetch_entry();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const std::size_t chunk = (total + threads - 1) / threads;
+  for (unsigned t = 1; t < threads; ++t) {
+    const std::size_t begin = t * chunk, end = std::min(total, begin + chunk);
+    if (begin < end) pool.emplace_back(work, begin, end);
+  }
+  work(0, std::min(total, chunk));
+  for (std::thread& t : pool) t.join();
+
+  // Shuffle so an entry's position says nothing about which message it is.
+  for (std::size_t i = total - 1; i > 0; --i) {
+    const std::size_t j = crypto::random_below(static_cast<std::uint32_t>(i + 1));
+    std::swap(entries[i], entries[j]);
+  }
+  Bytes answer;
+  answer.reserve(total * crypto::kFetchEntryBytes);
+  for (const crypto::FetchEntry& e : entries) append(answer, e);
+  return protocol::make_ok_reply({std::move(answer)});
+}
+
+Frames RequestHandler::get_message(const protocol::Request& request) {
+  auto message = store_.get_message(request.id);
+  if (!message) return protocol::make_error_reply(ErrorCode::kNotFound, "no such message");
+  return protocol::make_ok_reply({std::move(message->envelope)});
+}
+
+Frames RequestHandler::delete_message(const protocol::Request& request) {
+  auto message = store_.get_message(request.id);
+  if (!message) return protocol::make_error_reply(ErrorCode::kNotFound, "no such message");
+  if (!crypto::check_delete_token(request.token, message->verifier)) {
+    return protocol::make_error_reply(ErrorCode::kUnauthorised, "wrong delete token");
+  }
+  Status s = store_.delete_message(request.id);
+  if (!s) return error_reply(s.error());
+  return protocol::make_ok_reply();
+}
+
+Frames RequestHandler::publish_directory(const protocol::Request& request) {
+  auto incoming = crypto::verify_directory(request.signed_directory, org_sign_pk_);
+  if (!incoming) return protocol::make_error_reply(ErrorCode::kUnauthorised, "directory is not signed by this relay's organisation key");
+  if (auto current = current_directory(); current && incoming->serial <= current->serial) {
+    return protocol::make_error_reply(ErrorCode::kReplay, "directory serial must be greater than the published one");
+  }
+  Status s = store_.put_directory(request.signed_directory);
+  if (!s) return error_reply(s.error());
+  return protocol::make_ok_reply();
+}
+
+Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
+  const protocol::PrekeyUpload& up = request.upload;
+  auto directory = current_directory();
+  if (!directory) return protocol::make_error_reply(ErrorCode::kNotFound, "no directory has been published yet");
+  const bool listed = std::any_of(directory->entries.begin(), directory->entries.end(),
+                                  [&](const crypto::DirectoryEntry& e) { return e.sign_pk == up.adviser_sign_pk; });
+  if (!listed) return protocol::make_error_reply(ErrorCode::kUnauthorised, "adviser is not in the published directory");
+  if (!crypto::verify(protocol::kPrekeyUploadDomain, protocol::prekey_upload_signed_bytes(up), up.signature,
+                      up.adviser_sign_pk)) {
+    return protocol::make_error_reply(ErrorCode::kUnauthorised, "bad upload signature");
+  }
+  std::vector<store::StoredPrekey> prekeys;
+  for (const crypto::SignedPrekey& p : up.prekeys) {
+    if (!crypto::verify_prekey(p, up.adviser_sign_pk)) {
+      return protocol::make_error_reply(ErrorCode::kUnauthorised, "bad prekey signature");
+    }
+    prekeys.push_back({p.pk, p.signature});
+  }
+  Status s = store_.add_prekeys(up.adviser_sign_pk, up.counter, prekeys);
+  if (!s) return error_reply(s.error());
+  const auto stats = store_.stats();
+  const auto it = stats.prekeys.find(up.adviser_sign_pk);
+  const std::uint64_t left = it == stats.prekeys.end() ? 0 : it->second;
+  return protocol::make_ok_reply({u32_bytes(static_cast<std::uint32_t>(std::min<std::uint64_t>(left, UINT32_MAX)))});
+}
+
+RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request& request) {
+  PreparedDeposit prepared;
+  for (const protocol::DepositItem& item : request.deposits) {
+    if (!crypto::is_valid_clue(item.clue)) {
+      count(Op::kDeposit, false);
+      return {protocol::make_error_reply(ErrorCode::kMalformed, "clue is not a pair of valid points"), std::nullopt};
+    }
+    store::NewMessage m;
+    crypto::random_fill(m.id);
+    m.clue = item.clue;
+    m.verifier = item.verifier;
+    m.expiry_day = today() + policy_.retention_days + crypto::random_below(policy_.retention_fuzz_days + 1);
+    m.envelope = item.envelope;
+    prepared.messages.push_back(m);
+  }
+  return {{}, std::move(prepared)};
+}
+
+Status RequestHandler::commit_deposits(std::span<const PreparedDeposit> deposits) {
+  std::vector<store::NewMessage> all;
+  for (const PreparedDeposit& d : deposits) all.insert(all.end(), d.messages.begin(), d.messages.end());
+  Status s = store_.deposit_batch(all);
+  for (std::size_t i = 0; i < deposits.size(); ++i) count(Op::kDeposit, s.ok());
+  return s;
+}
+
+Frames RequestHandler::deposit_reply(const PreparedDeposit& deposit) {
+  std::vector<Bytes> ids;
+  for (const store::NewMessage& m : deposit.messages) ids.emplace_back(m.id.begin(), m.id.end());
+  return protocol::make_ok_reply(std::move(ids));
+}
+
+}  // namespace meldpunt::relay

@@ -1,0 +1,147 @@
+// The relay's tables in LMDB. Stores opaque bytes only: envelopes, clues,
+// delete verifiers, signed prekeys and the signed directory. Nothing here can
+// tell who wrote a message or to whom.
+//
+// Tables (named LMDB databases in one environment, byte layouts in
+// docs/protocol/relay-store.md):
+//   meta        "schema"         -> u32 LE schema version (kRelaySchemaVersion)
+//               "messages"       -> u64 LE number of stored messages
+//               "envelope_bytes" -> u64 LE sum of stored envelope sizes
+//   messages    id (16)          -> expiry day u32 LE || delete verifier (32) || envelope
+//   clues       id (16)          -> clue (64)
+//   prekeys     adviser sign pk (32) || prekey pk (32) -> prekey signature (64)
+//   counters    adviser sign pk (32) -> u64 LE, last accepted prekey-upload counter
+//   directory   "current"        -> signed directory bytes
+//
+// Durability: every write is acknowledged only after mdb_txn_commit returned,
+// with the environment opened without MDB_NOSYNC/MDB_NOMETASYNC (unless
+// Options::durable is false, which only benchmarks and tests use). Many
+// deposits share one commit through deposit_batch (group commit).
+//
+// Thread safety: one RelayStore may be used from many threads; LMDB
+// serialises writers, readers run in parallel.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "meldpunt/common/bytes.hpp"
+#include "meldpunt/common/result.hpp"
+
+namespace meldpunt::store {
+
+inline constexpr std::uint32_t kRelaySchemaVersion = 1;
+inline constexpr std::size_t kIdBytes = 16;
+inline constexpr std::size_t kClueBytes = 64;
+inline constexpr std::size_t kVerifierBytes = 32;
+inline constexpr std::size_t kKeyBytes = 32;
+inline constexpr std::size_t kPrekeySignatureBytes = 64;
+
+using MessageId = FixedBytes<kIdBytes>;
+using StoredClue = FixedBytes<kClueBytes>;
+using DeleteVerifier = FixedBytes<kVerifierBytes>;
+using PublicKeyBytes = FixedBytes<kKeyBytes>;
+
+struct NewMessage {
+  MessageId id{};  // random, chosen by the relay
+  StoredClue clue{};
+  DeleteVerifier verifier{};
+  std::uint32_t expiry_day = 0;  // days since 1970-01-01 (UTC) after which it may be purged
+  ByteView envelope;
+};
+
+struct StoredMessage {
+  std::uint32_t expiry_day = 0;
+  DeleteVerifier verifier{};
+  Bytes envelope;
+};
+
+struct StoredPrekey {
+  PublicKeyBytes pk{};
+  FixedBytes<kPrekeySignatureBytes> signature{};
+};
+
+struct StoreStats {
+  std::uint64_t messages = 0;
+  std::uint64_t envelope_bytes = 0;  // sum of stored envelope sizes
+  std::uint64_t map_bytes_used = 0;  // pages in use (free pages excluded) * page size
+  std::uint64_t map_bytes_total = 0; // current map size
+  std::map<PublicKeyBytes, std::uint64_t> prekeys;  // per adviser sign pk
+};
+
+struct RelayStoreOptions {
+  std::uint64_t initial_map_bytes = 64ull << 20;  // grown on demand
+  std::uint64_t max_map_bytes = 64ull << 30;      // never grown beyond
+  std::uint64_t max_messages = 1'000'000;         // quota: kStorageFull beyond
+  std::uint64_t max_envelope_bytes = 8ull << 30;  // quota: kStorageFull beyond
+  bool durable = true;                            // false only for tests/benchmarks
+};
+
+class RelayStore {
+ public:
+  // Creates the folder's tables on first use, checks the schema version
+  // otherwise. Throws std::runtime_error with a clear message on failure
+  // (missing folder, wrong schema, LMDB error).
+  RelayStore(const std::filesystem::path& folder, const RelayStoreOptions& options);
+  ~RelayStore();
+  RelayStore(RelayStore&&) noexcept;
+  RelayStore& operator=(RelayStore&&) noexcept;
+
+  // All messages in one transaction and one commit (group commit); either all
+  // are stored or none. kStorageFull if a quota or the largest map would be
+  // exceeded (the map is grown automatically below max_map_bytes); writes
+  // that add data also stop while the last 1/32 of max_map_bytes (at least
+  // 256 KiB, at most a quarter) is still free, so deletes and purges always
+  // have room. kInternal on a repeated id (ids are the relay's to choose).
+  Status deposit_batch(std::span<const NewMessage> messages);
+
+  // nullopt if absent; a damaged record (too short) also reads as absent and
+  // is reported by check().
+  std::optional<StoredMessage> get_message(const MessageId& id) const;
+  // Removes message and clue together. kNotFound if absent.
+  Status delete_message(const MessageId& id);
+
+  // Calls visit(id, clue) for every stored clue inside one read transaction.
+  void for_each_clue(const std::function<void(const MessageId&, const StoredClue&)>& visit) const;
+
+  // Deletes every message whose expiry_day < today, with its clue, in
+  // commits of at most 1024 messages. Returns how many. Throws
+  // std::runtime_error if the store cannot be written (disk failure).
+  std::uint64_t purge_expired(std::uint32_t today);
+
+  // Prekeys. add_prekeys is all-or-nothing and kReplay unless counter is
+  // greater than the adviser's last accepted counter.
+  Status add_prekeys(const PublicKeyBytes& adviser, std::uint64_t counter,
+                     std::span<const StoredPrekey> prekeys);
+  // Removes and returns one prekey of the adviser (the lowest prekey pk), or
+  // nullopt if none. Throws std::runtime_error if the store cannot be written.
+  std::optional<StoredPrekey> take_prekey(const PublicKeyBytes& adviser);
+
+  Status put_directory(ByteView signed_directory);
+  std::optional<Bytes> get_directory() const;
+
+  // messages and envelope_bytes come from the stored totals (O(1)); prekeys
+  // counts the prekeys table.
+  StoreStats stats() const;
+  // Compacting, consistent copy into an empty or new folder while serving.
+  // A missing folder is created with mode 0700 (its parent must exist); the
+  // copy's data.mdb gets mode 0600. kIo for a non-empty or unusable target.
+  Status backup_to(const std::filesystem::path& folder) const;
+  // Verifies every record (key and value sizes, clue/message pairing,
+  // schema version, stored totals against a full scan). Returns a list of
+  // problems as "<kind>: <count>" lines that name no id or key (empty =
+  // healthy).
+  std::vector<std::string> check() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace meldpunt::store

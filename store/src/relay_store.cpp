@@ -1,0 +1,521 @@
+// The relay's tables over the LMDB wrapper. Byte layouts are documented in
+// docs/protocol/relay-store.md; keep the two in step.
+#include "meldpunt/store/relay_store.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+#include "meldpunt/store/lmdb.hpp"
+
+namespace meldpunt::store {
+
+namespace {
+
+namespace fs = std::filesystem;
+using lmdb::Environment;
+using lmdb::ReadTxn;
+using lmdb::Table;
+using lmdb::Txn;
+using lmdb::WriteTxn;
+
+constexpr std::string_view kMetaSchema = "schema";
+constexpr std::string_view kMetaMessages = "messages";
+constexpr std::string_view kMetaEnvelopeBytes = "envelope_bytes";
+constexpr std::string_view kDirectoryKey = "current";
+
+// messages value: expiry day u32 LE || delete verifier || envelope
+constexpr std::size_t kMessageHeaderBytes = 4 + kVerifierBytes;
+constexpr std::size_t kPrekeyKeyBytes = kKeyBytes + kKeyBytes;
+
+// Deletions after a purge must also copy pages (copy-on-write), so writes
+// that add data stop while this much of the largest map is still unused;
+// deletes may use it and free space again.
+std::uint64_t reserve_bytes(std::uint64_t max_map_bytes) {
+  std::uint64_t r = std::max<std::uint64_t>(max_map_bytes / 32, 256u << 10);
+  return std::min(r, max_map_bytes / 4);
+}
+
+// Deletes run in chunks so a large purge does not hold the writer lock for long.
+constexpr std::size_t kPurgeChunk = 1024;
+
+Bytes u32_le(std::uint32_t v) {
+  Bytes b;
+  append_u32_le(b, v);
+  return b;
+}
+
+Bytes u64_le(std::uint64_t v) {
+  Bytes b;
+  append_u64_le(b, v);
+  return b;
+}
+
+bool exceeds(std::uint64_t current, std::uint64_t add, std::uint64_t limit) {
+  return current > limit || add > limit - current;
+}
+
+std::uint64_t saturating_sub(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
+
+Bytes concat(ByteView a, ByteView b) {
+  Bytes out(a.begin(), a.end());
+  append(out, b);
+  return out;
+}
+
+template <std::size_t N>
+FixedBytes<N> fixed(ByteView v) {
+  FixedBytes<N> out{};
+  std::copy_n(v.begin(), N, out.begin());
+  return out;
+}
+
+struct Totals {
+  std::uint64_t messages = 0;
+  std::uint64_t envelope_bytes = 0;
+};
+
+}  // namespace
+
+struct RelayStore::Impl {
+  RelayStoreOptions options;
+  Environment env;
+  Table meta, messages, clues, prekeys, counters, directory;
+
+  Impl(const fs::path& folder, const RelayStoreOptions& opts)
+      : options(opts), env(folder, environment_options(opts)) {
+    if (is_uninitialised()) {
+      // Tables are created one commit each; the schema record comes last, in
+      // the same commit as the totals, so a crash before it leaves only empty
+      // tables and the next open starts over.
+      open_tables();
+      Status s = env.write([&](WriteTxn& txn) -> Status {
+        if (Status st = meta.put(txn, as_bytes(kMetaSchema), u32_le(kRelaySchemaVersion)); !st) return st;
+        return write_totals(txn, Totals{});
+      });
+      if (!s) throw std::runtime_error("initialising the relay store in " + folder.string() + ": " + s.error().message);
+      return;
+    }
+    std::optional<Table> m = env.find_table("meta");
+    if (!m) {
+      throw std::runtime_error("folder " + folder.string() +
+                               " holds an LMDB database that is not a relay store; refusing to use it");
+    }
+    meta = *m;
+    {
+      ReadTxn txn = env.begin_read();
+      std::optional<ByteView> v = meta.get(txn, as_bytes(kMetaSchema));
+      if (!v || v->size() != 4) {
+        throw std::runtime_error("relay store in " + folder.string() +
+                                 " has no readable schema version; refusing to open it (run check on a copy)");
+      }
+      std::uint32_t version = read_u32_le(v->data());
+      if (version != kRelaySchemaVersion) {
+        throw std::runtime_error("relay store in " + folder.string() + " has schema version " +
+                                 std::to_string(version) + ", this relay expects version " +
+                                 std::to_string(kRelaySchemaVersion) +
+                                 "; refusing to open it (use a matching relay or migrate the data)");
+      }
+    }
+    open_tables();
+  }
+
+  // True for a new file, or one whose initialisation was cut short: no
+  // records in any table.
+  bool is_uninitialised() {
+    for (const std::string& name : env.table_names()) {
+      std::optional<Table> t = env.find_table(name);
+      ReadTxn txn = env.begin_read();
+      if (t && t->count(txn) != 0) return false;
+    }
+    return true;
+  }
+
+  static lmdb::EnvironmentOptions environment_options(const RelayStoreOptions& o) {
+    lmdb::EnvironmentOptions e;
+    e.max_tables = 8;
+    e.initial_map_bytes = o.initial_map_bytes;
+    e.max_map_bytes = o.max_map_bytes;
+    e.durable = o.durable;
+    return e;
+  }
+
+  void open_tables() {
+    meta = env.open_table("meta");
+    messages = env.open_table("messages");
+    clues = env.open_table("clues");
+    prekeys = env.open_table("prekeys");
+    counters = env.open_table("counters");
+    directory = env.open_table("directory");
+  }
+
+  Result<Totals> read_totals(const Txn& txn) const {
+    std::optional<ByteView> m = meta.get(txn, as_bytes(kMetaMessages));
+    std::optional<ByteView> b = meta.get(txn, as_bytes(kMetaEnvelopeBytes));
+    if (!m || m->size() != 8 || !b || b->size() != 8) {
+      return Error{ErrorCode::kInternal, "relay store totals are damaged; run check"};
+    }
+    return Totals{read_u64_le(m->data()), read_u64_le(b->data())};
+  }
+
+  Status write_totals(WriteTxn& txn, const Totals& t) {
+    if (Status s = meta.put(txn, as_bytes(kMetaMessages), u64_le(t.messages)); !s) return s;
+    return meta.put(txn, as_bytes(kMetaEnvelopeBytes), u64_le(t.envelope_bytes));
+  }
+
+  // For writes that add data: kStorageFull once the reserve would be touched.
+  Status check_headroom(const Txn& txn) const {
+    lmdb::EnvironmentStats st = env.stats(txn);
+    std::uint64_t live = st.pages_in_use * st.page_size;
+    if (live > options.max_map_bytes - reserve_bytes(options.max_map_bytes)) {
+      return Status(ErrorCode::kStorageFull, "relay store is at its maximum size");
+    }
+    return Status::success();
+  }
+
+  // Deletes a message and its clue and updates the totals; kNotFound if absent.
+  Status remove_message(WriteTxn& txn, ByteView id, Totals& totals) {
+    std::optional<ByteView> v = messages.get(txn, id);
+    if (!v) return Status(ErrorCode::kNotFound, "no such message");
+    std::uint64_t envelope = v->size() >= kMessageHeaderBytes ? v->size() - kMessageHeaderBytes : 0;
+    if (Status s = messages.del(txn, id); !s) return s;
+    if (Status s = clues.del(txn, id); !s && s.error().code != ErrorCode::kNotFound) return s;
+    totals.messages = saturating_sub(totals.messages, 1);
+    totals.envelope_bytes = saturating_sub(totals.envelope_bytes, envelope);
+    return Status::success();
+  }
+};
+
+RelayStore::RelayStore(const fs::path& folder, const RelayStoreOptions& options)
+    : impl_(std::make_unique<Impl>(folder, options)) {}
+RelayStore::~RelayStore() = default;
+RelayStore::RelayStore(RelayStore&&) noexcept = default;
+RelayStore& RelayStore::operator=(RelayStore&&) noexcept = default;
+
+Status RelayStore::deposit_batch(std::span<const NewMessage> batch) {
+  if (batch.empty()) return Status::success();
+  std::uint64_t batch_bytes = 0;
+  for (const NewMessage& m : batch) batch_bytes += m.envelope.size();
+  Impl& s = *impl_;
+  return s.env.write([&](WriteTxn& txn) -> Status {
+    Result<Totals> totals = s.read_totals(txn);
+    if (!totals) return totals.error();
+    if (exceeds(totals->messages, batch.size(), s.options.max_messages)) {
+      return Status(ErrorCode::kStorageFull, "relay message quota reached");
+    }
+    if (exceeds(totals->envelope_bytes, batch_bytes, s.options.max_envelope_bytes)) {
+      return Status(ErrorCode::kStorageFull, "relay storage quota reached");
+    }
+    Bytes value;
+    for (const NewMessage& m : batch) {
+      value.clear();
+      value.reserve(kMessageHeaderBytes + m.envelope.size());
+      append_u32_le(value, m.expiry_day);
+      append(value, m.verifier);
+      append(value, m.envelope);
+      Result<bool> inserted = s.messages.insert(txn, m.id, value);
+      if (!inserted) return inserted.error();
+      if (!*inserted) return Status(ErrorCode::kInternal, "duplicate message id in a deposit");
+      if (Status st = s.clues.put(txn, m.id, m.clue); !st) return st;
+    }
+    totals->messages += batch.size();
+    totals->envelope_bytes += batch_bytes;
+    if (Status st = s.write_totals(txn, *totals); !st) return st;
+    return s.check_headroom(txn);
+  });
+}
+
+std::optional<StoredMessage> RelayStore::get_message(const MessageId& id) const {
+  ReadTxn txn = impl_->env.begin_read();
+  std::optional<ByteView> v = impl_->messages.get(txn, id);
+  // A damaged record reads as absent; check() reports it.
+  if (!v || v->size() < kMessageHeaderBytes) return std::nullopt;
+  StoredMessage out;
+  out.expiry_day = read_u32_le(v->data());
+  out.verifier = fixed<kVerifierBytes>(v->subspan(4, kVerifierBytes));
+  ByteView envelope = v->subspan(kMessageHeaderBytes);
+  out.envelope.assign(envelope.begin(), envelope.end());
+  return out;
+}
+
+Status RelayStore::delete_message(const MessageId& id) {
+  Impl& s = *impl_;
+  return s.env.write([&](WriteTxn& txn) -> Status {
+    Result<Totals> totals = s.read_totals(txn);
+    if (!totals) return totals.error();
+    if (Status st = s.remove_message(txn, id, *totals); !st) return st;
+    return s.write_totals(txn, *totals);
+  });
+}
+
+void RelayStore::for_each_clue(
+    const std::function<void(const MessageId&, const StoredClue&)>& visit) const {
+  ReadTxn txn = impl_->env.begin_read();
+  impl_->clues.for_each(txn, [&](ByteView key, ByteView value) {
+    // Damaged records are skipped here; check() reports them.
+    if (key.size() == kIdBytes && value.size() == kClueBytes) {
+      visit(fixed<kIdBytes>(key), fixed<kClueBytes>(value));
+    }
+    return true;
+  });
+}
+
+std::uint64_t RelayStore::purge_expired(std::uint32_t today) {
+  Impl& s = *impl_;
+  std::vector<MessageId> expired;
+  {
+    ReadTxn txn = s.env.begin_read();
+    s.messages.for_each(txn, [&](ByteView key, ByteView value) {
+      if (key.size() == kIdBytes && value.size() >= kMessageHeaderBytes &&
+          read_u32_le(value.data()) < today) {
+        expired.push_back(fixed<kIdBytes>(key));
+      }
+      return true;
+    });
+  }
+  std::uint64_t purged = 0;
+  for (std::size_t begin = 0; begin < expired.size(); begin += kPurgeChunk) {
+    std::size_t end = std::min(expired.size(), begin + kPurgeChunk);
+    std::uint64_t in_chunk = 0;
+    Status st = s.env.write([&](WriteTxn& txn) -> Status {
+      in_chunk = 0;
+      Result<Totals> totals = s.read_totals(txn);
+      if (!totals) return totals.error();
+      for (std::size_t i = begin; i < end; ++i) {
+        // Re-checked: it may have been deleted since the scan.
+        std::optional<ByteView> v = s.messages.get(txn, expired[i]);
+        if (!v || v->size() < kMessageHeaderBytes || read_u32_le(v->data()) >= today) continue;
+        if (Status r = s.remove_message(txn, expired[i], *totals); !r) return r;
+        ++in_chunk;
+      }
+      return s.write_totals(txn, *totals);
+    });
+    if (!st) throw std::runtime_error("purging expired messages: " + st.error().message);
+    purged += in_chunk;
+  }
+  return purged;
+}
+
+Status RelayStore::add_prekeys(const PublicKeyBytes& adviser, std::uint64_t counter,
+                               std::span<const StoredPrekey> keys) {
+  Impl& s = *impl_;
+  return s.env.write([&](WriteTxn& txn) -> Status {
+    if (std::optional<ByteView> last = s.counters.get(txn, adviser)) {
+      if (last->size() != 8) {
+        return Status(ErrorCode::kInternal, "prekey counter record is damaged; run check");
+      }
+      if (counter <= read_u64_le(last->data())) {
+        return Status(ErrorCode::kReplay, "prekey upload counter is not newer than the last one");
+      }
+    }
+    for (const StoredPrekey& k : keys) {
+      if (Status st = s.prekeys.put(txn, concat(adviser, k.pk), k.signature); !st) return st;
+    }
+    if (Status st = s.counters.put(txn, adviser, u64_le(counter)); !st) return st;
+    return s.check_headroom(txn);
+  });
+}
+
+std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& adviser) {
+  Impl& s = *impl_;
+  std::optional<StoredPrekey> taken;
+  Status st = s.env.write([&](WriteTxn& txn) -> Status {
+    taken.reset();
+    Bytes key;
+    s.prekeys.for_each(
+        txn,
+        [&](ByteView k, ByteView v) {
+          if (k.size() < kKeyBytes || !std::equal(adviser.begin(), adviser.end(), k.begin())) {
+            return false;  // past this adviser's keys
+          }
+          if (k.size() != kPrekeyKeyBytes || v.size() != kPrekeySignatureBytes) return true;
+          StoredPrekey p;
+          p.pk = fixed<kKeyBytes>(k.subspan(kKeyBytes));
+          p.signature = fixed<kPrekeySignatureBytes>(v);
+          taken = p;
+          key.assign(k.begin(), k.end());
+          return false;
+        },
+        adviser);
+    if (!taken) return Status::success();
+    return s.prekeys.del(txn, key);
+  });
+  if (!st) throw std::runtime_error("taking a prekey: " + st.error().message);
+  return taken;
+}
+
+Status RelayStore::put_directory(ByteView signed_directory) {
+  Impl& s = *impl_;
+  return s.env.write([&](WriteTxn& txn) -> Status {
+    if (Status st = s.directory.put(txn, as_bytes(kDirectoryKey), signed_directory); !st) return st;
+    return s.check_headroom(txn);
+  });
+}
+
+std::optional<Bytes> RelayStore::get_directory() const {
+  ReadTxn txn = impl_->env.begin_read();
+  std::optional<ByteView> v = impl_->directory.get(txn, as_bytes(kDirectoryKey));
+  if (!v) return std::nullopt;
+  return Bytes(v->begin(), v->end());
+}
+
+StoreStats RelayStore::stats() const {
+  const Impl& s = *impl_;
+  ReadTxn txn = s.env.begin_read();
+  StoreStats out;
+  if (Result<Totals> t = s.read_totals(txn)) {
+    out.messages = t->messages;
+    out.envelope_bytes = t->envelope_bytes;
+  }
+  lmdb::EnvironmentStats es = s.env.stats(txn);
+  out.map_bytes_used = es.pages_in_use * es.page_size;
+  out.map_bytes_total = es.map_bytes;
+  s.prekeys.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() == kPrekeyKeyBytes && v.size() == kPrekeySignatureBytes) {
+      ++out.prekeys[fixed<kKeyBytes>(k)];
+    }
+    return true;
+  });
+  return out;
+}
+
+Status RelayStore::backup_to(const fs::path& folder) const {
+  std::error_code ec;
+  fs::file_status st = fs::symlink_status(folder, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) {
+      return Status(ErrorCode::kIo, "backup target " + folder.string() + " exists and is not a folder");
+    }
+    if (!fs::is_empty(folder, ec) || ec) {
+      return Status(ErrorCode::kIo, "backup folder " + folder.string() + " is not empty");
+    }
+  } else if (::mkdir(folder.c_str(), 0700) != 0) {
+    return Status(ErrorCode::kIo,
+                  "creating backup folder " + folder.string() + ": " + std::strerror(errno));
+  }
+  return impl_->env.copy_compact_to(folder);
+}
+
+std::vector<std::string> RelayStore::check() const {
+  const Impl& s = *impl_;
+  std::vector<std::string> problems;
+  auto report = [&](std::uint64_t n, const char* what) {
+    if (n != 0) problems.push_back(std::string(what) + ": " + std::to_string(n));
+  };
+
+  for (const std::string& name : s.env.table_names()) {
+    if (name != "meta" && name != "messages" && name != "clues" && name != "prekeys" &&
+        name != "counters" && name != "directory") {
+      problems.push_back("unknown table in the store: " + name);
+    }
+  }
+
+  ReadTxn txn = s.env.begin_read();
+
+  // meta
+  std::optional<ByteView> schema = s.meta.get(txn, as_bytes(kMetaSchema));
+  if (!schema) {
+    problems.push_back("schema version record is missing");
+  } else if (schema->size() != 4) {
+    problems.push_back("schema version record with bad size");
+  } else if (std::uint32_t v = read_u32_le(schema->data()); v != kRelaySchemaVersion) {
+    problems.push_back("schema version is " + std::to_string(v) + ", expected " +
+                       std::to_string(kRelaySchemaVersion));
+  }
+  std::optional<Totals> totals;
+  {
+    std::optional<ByteView> m = s.meta.get(txn, as_bytes(kMetaMessages));
+    std::optional<ByteView> b = s.meta.get(txn, as_bytes(kMetaEnvelopeBytes));
+    if (!m || m->size() != 8) problems.push_back("message count record is missing or has a bad size");
+    if (!b || b->size() != 8) problems.push_back("envelope byte total record is missing or has a bad size");
+    if (m && m->size() == 8 && b && b->size() == 8) {
+      totals = Totals{read_u64_le(m->data()), read_u64_le(b->data())};
+    }
+  }
+  std::uint64_t unknown_meta = 0;
+  s.meta.for_each(txn, [&](ByteView k, ByteView) {
+    std::string_view name(reinterpret_cast<const char*>(k.data()), k.size());
+    if (name != kMetaSchema && name != kMetaMessages && name != kMetaEnvelopeBytes) ++unknown_meta;
+    return true;
+  });
+  report(unknown_meta, "unknown meta record");
+
+  // messages and clues, each side checked against the other
+  std::uint64_t found = 0, bytes = 0, bad_message_key = 0, bad_message_size = 0, no_clue = 0;
+  s.messages.for_each(txn, [&](ByteView k, ByteView v) {
+    ++found;
+    if (k.size() != kIdBytes) ++bad_message_key;
+    if (v.size() < kMessageHeaderBytes) {
+      ++bad_message_size;
+    } else {
+      bytes += v.size() - kMessageHeaderBytes;
+    }
+    if (!s.clues.get(txn, k)) ++no_clue;
+    return true;
+  });
+  report(bad_message_key, "message record with bad key size");
+  report(bad_message_size, "message record with bad size");
+  report(no_clue, "message without a clue");
+
+  std::uint64_t bad_clue_key = 0, bad_clue_size = 0, no_message = 0;
+  s.clues.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() != kIdBytes) ++bad_clue_key;
+    if (v.size() != kClueBytes) ++bad_clue_size;
+    if (!s.messages.get(txn, k)) ++no_message;
+    return true;
+  });
+  report(bad_clue_key, "clue record with bad key size");
+  report(bad_clue_size, "clue record with bad size");
+  report(no_message, "clue without a message");
+
+  if (totals) {
+    if (totals->messages != found) {
+      problems.push_back("stored message count is " + std::to_string(totals->messages) + " but " +
+                         std::to_string(found) + " message records were found");
+    }
+    if (totals->envelope_bytes != bytes) {
+      problems.push_back("stored envelope byte total is " + std::to_string(totals->envelope_bytes) +
+                         " but the message records hold " + std::to_string(bytes));
+    }
+  }
+
+  // prekeys and counters
+  std::uint64_t bad_prekey_key = 0, bad_prekey_size = 0, no_counter = 0;
+  s.prekeys.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() != kPrekeyKeyBytes) {
+      ++bad_prekey_key;
+    } else if (!s.counters.get(txn, k.first(kKeyBytes))) {
+      ++no_counter;
+    }
+    if (v.size() != kPrekeySignatureBytes) ++bad_prekey_size;
+    return true;
+  });
+  report(bad_prekey_key, "prekey record with bad key size");
+  report(bad_prekey_size, "prekey record with bad size");
+  report(no_counter, "prekey of an adviser without an upload counter");
+
+  std::uint64_t bad_counter = 0;
+  s.counters.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() != kKeyBytes || v.size() != 8) ++bad_counter;
+    return true;
+  });
+  report(bad_counter, "prekey counter record with bad size");
+
+  // directory
+  std::uint64_t unknown_directory = 0;
+  s.directory.for_each(txn, [&](ByteView k, ByteView) {
+    if (std::string_view(reinterpret_cast<const char*>(k.data()), k.size()) != kDirectoryKey) {
+      ++unknown_directory;
+    }
+    return true;
+  });
+  report(unknown_directory, "unknown directory record");
+  return problems;
+}
+
+}  // namespace meldpunt::store

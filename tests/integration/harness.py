@@ -1,0 +1,188 @@
+"""Drives the real relay, reporter-client and adviser-client binaries.
+
+A Channel is one organisation: an organisation key, a relay serving on a free
+loopback port with its data in a temporary folder, advisers with their own
+home folders, and a published directory. Secrets reach the programs only on
+standard input, exactly as a person would type them.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+BIN = os.environ.get("MELDPUNT_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+RELAY = os.path.join(BIN, "relay")
+REPORTER = os.path.join(BIN, "reporter-client")
+ADVISER = os.path.join(BIN, "adviser-client")
+DERIVE_KEYS = os.path.join(BIN, "derive_keys")
+
+ORG_PASSPHRASE = "organisation passphrase 1"
+CODE_RE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5})\s*$", re.M)
+TIMEOUT = 120
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(args, stdin="", check=True, env=None, timeout=TIMEOUT, cwd=None):
+    proc = subprocess.run(args, input=stdin.encode(), capture_output=True, timeout=timeout, env=env, cwd=cwd)
+    out, err = proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{os.path.basename(args[0])} {args[1:3]} exited {proc.returncode}\nstdout:\n{out}\nstderr:\n{err}")
+    return proc.returncode, out, err
+
+
+class Adviser:
+    def __init__(self, channel, name, role, passphrase):
+        self.channel = channel
+        self.name = name
+        self.passphrase = passphrase
+        self.home = os.path.join(channel.root, "adviser-" + re.sub(r"\W", "_", name))
+        run([ADVISER, "init", "--home", self.home, "--name", name, "--role", role,
+             "--description-nl", f"{name} luistert vertrouwelijk.",
+             "--description-en", f"{name} listens in confidence.", *channel.kdf_args],
+            stdin=f"{passphrase}\n{passphrase}\n")
+        with open(os.path.join(self.home, "card.txt")) as f:
+            self.card = f.read().strip()
+
+    def _run(self, *args, stdin="", check=True):
+        return run([ADVISER, *args, "--home", self.home], stdin=self.passphrase + "\n" + stdin, check=check)
+
+    def inbox(self):
+        return self._run("inbox", "--channel", self.channel.address)[1]
+
+    def case_ids(self):
+        out = self._run("cases")[1]
+        return re.findall(r"^\s*([0-9a-f]{10})\b", out, re.M)
+
+    def read(self, case):
+        return self._run("read", case)[1]
+
+    def reply(self, case, text):
+        return self._run("reply", case, "--channel", self.channel.address, stdin=text)
+
+
+class Reporter:
+    """A reporter remembers only the code, like a person would."""
+
+    def __init__(self, channel):
+        self.channel = channel
+        self.code = None
+
+    def new(self, text, to=None, exclude=None):
+        args = [REPORTER, "new", "--channel", self.channel.address, *self.channel.kdf_args]
+        for t in to or []:
+            args += ["--to", str(t)]
+        for e in exclude or []:
+            args += ["--exclude", str(e)]
+        # Without --to the client asks; an empty answer chooses everyone left after --exclude.
+        choice = b"" if to else b"\n"
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc.stdin.write(choice + text.encode() + b"\n.\n")
+        proc.stdin.flush()
+        shown = b""
+        deadline = time.time() + TIMEOUT
+        while not CODE_RE.search(shown.decode(errors="replace")):
+            line = proc.stdout.readline()
+            if not line or time.time() > deadline:
+                out, err = proc.communicate(timeout=TIMEOUT)
+                raise AssertionError(f"no code shown\nstdout:\n{(shown + out).decode()}\nstderr:\n{err.decode()}")
+            shown += line
+        self.code = CODE_RE.search(shown.decode()).group(1)
+        out, err = proc.communicate(self.code.encode() + b"\n", timeout=TIMEOUT)
+        if proc.returncode != 0:
+            raise AssertionError(f"reporter new failed ({proc.returncode})\n{err.decode()}")
+        return (shown + out).decode()
+
+    def check(self, code=None, check=True):
+        return run([REPORTER, "check", "--channel", self.channel.address, *self.channel.kdf_args],
+                   stdin=(code or self.code) + "\n", check=check)
+
+    def reply(self, text):
+        return run([REPORTER, "reply", "--channel", self.channel.address, *self.channel.kdf_args],
+                   stdin=self.code + "\n" + text + "\n.\n")[1]
+
+
+class Channel:
+    def __init__(self, adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external")),
+                 insecure_kdf=True, root=None, log=None):
+        # Tests use cheap key stretching (--insecure-test-kdf); the demo uses the real parameters.
+        self.kdf_args = ["--insecure-test-kdf"] if insecure_kdf else []
+        self.log = log or (lambda *_: None)
+        self.root = root or tempfile.mkdtemp(prefix="meldpunt-it-")
+        os.makedirs(self.root, exist_ok=True)
+        self.data = os.path.join(self.root, "relay-data")
+        self.org_key = os.path.join(self.root, "org.key")
+        run([RELAY, "org-key", "new", "--out", self.org_key, *self.kdf_args],
+            stdin=f"{ORG_PASSPHRASE}\n{ORG_PASSPHRASE}\n")
+        with open(self.org_key + ".pub") as f:
+            self.org_public = f.read().strip()
+        run([RELAY, "init", "--data", self.data, "--org-public", self.org_public])
+        self.port = free_port()
+        self.endpoint = f"tcp://127.0.0.1:{self.port}"
+        self.address = run([RELAY, "address", "--data", self.data, "--endpoint", self.endpoint])[1].strip()
+        self.relay = None
+        self.relay_log = os.path.join(self.root, "relay.log")
+        self.start_relay()
+        self.advisers = [Adviser(self, name, role, f"passphrase of {name}") for name, role in adviser_names]
+        self.serial = 0
+        self.publish_directory()
+
+    def start_relay(self):
+        with open(self.relay_log, "ab") as log:  # the child keeps its own copy of the descriptor
+            self.relay = subprocess.Popen([RELAY, "serve", "--data", self.data, "--endpoint", self.endpoint],
+                                          stdout=log, stderr=log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with open(self.relay_log, "rb") as f:
+                if f.read().count(b"serving on") > getattr(self, "_starts", 0):
+                    self._starts = getattr(self, "_starts", 0) + 1
+                    return
+            if self.relay.poll() is not None:
+                raise AssertionError("relay exited at start:\n" + open(self.relay_log).read())
+            time.sleep(0.05)
+        raise AssertionError("relay did not start")
+
+    def stop_relay(self, sig=None):
+        if self.relay and self.relay.poll() is None:
+            if sig is None:
+                self.relay.terminate()
+            else:
+                self.relay.send_signal(sig)
+            self.relay.wait(timeout=30)
+        return self.relay.returncode
+
+    def publish_directory(self):
+        self.serial += 1
+        signed = os.path.join(self.root, f"directory-{self.serial}.signed")
+        args = [RELAY, "directory", "sign", "--org-key", self.org_key, "--serial", str(self.serial), "--out", signed]
+        for a in self.advisers:
+            args += ["--adviser", a.card]
+        run(args, stdin=ORG_PASSPHRASE + "\n")
+        run([RELAY, "directory", "publish", "--channel", self.address, "--file", signed])
+
+    def relay_dump(self):
+        """Every key and value of every table of the relay's LMDB, as bytes."""
+        store = os.path.join(self.data, "store")
+        out = subprocess.run(["mdb_dump", "-a", store], capture_output=True, check=True).stdout.decode()
+        records = []
+        for line in out.splitlines():
+            if line.startswith(" "):
+                records.append(bytes.fromhex(line.strip()))
+        return records
+
+    def close(self):
+        self.stop_relay()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def reporter_public_keys(channel, code):
+    cheap = ["insecure"] if channel.kdf_args else []
+    out = run([DERIVE_KEYS, channel.org_public, *cheap], stdin=code + "\n")[1]
+    return {k: bytes.fromhex(v) for k, v in (line.split() for line in out.strip().splitlines())}

@@ -1,0 +1,517 @@
+// adviser-client core: the encrypted case store, the key file with the
+// adviser's profile, and the terminal sanitiser for untrusted text.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "case_store.hpp"
+#include "common.hpp"
+#include "key_file.hpp"
+#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/store/lmdb.hpp"
+#include "text.hpp"
+
+namespace fs = std::filesystem;
+using namespace meldpunt;
+using namespace meldpunt::adviser;
+using meldpunt::testing::TempDir;
+
+namespace {
+
+template <std::size_t N>
+FixedBytes<N> random_fixed() {
+  FixedBytes<N> out{};
+  crypto::random_fill(out);
+  return out;
+}
+
+std::string text_of(const crypto::SecretBuffer& b) { return std::string(b.text()); }
+
+IncomingReport make_report(const crypto::X25519PublicKey& reporter, const crypto::FetchPublicKey& fetch,
+                           std::string_view body, std::uint64_t at) {
+  IncomingReport r;
+  r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+  r.delete_token = random_fixed<32>();
+  r.reporter_message_pk = reporter;
+  r.reporter_fetch_pk = fetch;
+  r.sent_at = at - 5;
+  r.received_at = at;
+  r.body = as_bytes(body);
+  return r;
+}
+
+// True if `needle` occurs anywhere in the bytes of every file under `folder`.
+bool folder_contains(const fs::path& folder, ByteView needle) {
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    if (!entry.is_regular_file()) continue;
+    auto bytes = crypto::read_file(entry.path(), 1u << 30);
+    REQUIRE(bytes.ok());
+    if (std::search(bytes->begin(), bytes->end(), needle.begin(), needle.end()) != bytes->end()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("case store: reports, replies, read marks and status round trip", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  auto opened = CaseStore::open(dir.path(), key);
+  REQUIRE(opened.ok());
+  CaseStore& store = *opened;
+
+  const auto reporter = random_fixed<32>();
+  const auto fetch = random_fixed<32>();
+  IncomingReport first = make_report(reporter, fetch, "First report: the cash box is short every Friday.", 1000);
+  first.other_advisers.push_back({random_fixed<16>(), "Bram Jansen"});
+  auto outcome = store.record_incoming(first);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->stored);
+  CHECK(outcome->case_key == store.case_key_for(reporter));
+
+  auto outcome2 = store.record_incoming(make_report(reporter, fetch, "Second message, same reporter.", 2000));
+  REQUIRE(outcome2.ok());
+  CHECK(outcome2->case_key == outcome->case_key);
+  REQUIRE(store.record_outgoing(outcome->case_key, 3000, 3001, random_fixed<16>(), as_bytes("Thank you; noted.")).ok());
+
+  // A second reporter makes a second case.
+  const auto other_reporter = random_fixed<32>();
+  REQUIRE(store.record_incoming(make_report(other_reporter, random_fixed<32>(), "Another matter.", 1500)).ok());
+
+  auto cases = store.list_cases();
+  REQUIRE(cases.ok());
+  REQUIRE(cases->size() == 2);
+  auto c = store.get_case(outcome->case_key);
+  REQUIRE(c.ok());
+  REQUIRE(c->has_value());
+  const CaseRecord& rec = **c;
+  CHECK(rec.status == CaseStatus::kNew);
+  CHECK(rec.reporter_message_pk == reporter);
+  CHECK(rec.reporter_fetch_pk == fetch);
+  CHECK(rec.created_at == 1000);
+  CHECK(rec.last_activity == 3001);
+  CHECK(rec.unread == 2);
+  CHECK(rec.next_sequence == 3);
+  REQUIRE(rec.other_advisers.size() == 1);
+  CHECK(rec.other_advisers[0].name == "Bram Jansen");
+  CHECK(rec.id() == to_hex(outcome->case_key).substr(0, kCaseIdChars));
+
+  auto messages = store.messages(rec.key);
+  REQUIRE(messages.ok());
+  REQUIRE(messages->size() == 3);
+  CHECK((*messages)[0].direction == Direction::kIn);
+  CHECK(text_of((*messages)[0].body) == "First report: the cash box is short every Friday.");
+  CHECK((*messages)[0].sent_at == 995);
+  CHECK((*messages)[0].relay_id == first.relay_id);
+  CHECK(text_of((*messages)[1].body) == "Second message, same reporter.");
+  CHECK((*messages)[2].direction == Direction::kOut);
+  CHECK(text_of((*messages)[2].body) == "Thank you; noted.");
+  CHECK((*messages)[2].sequence == 2);
+
+  REQUIRE(store.mark_read(rec.key).ok());
+  REQUIRE(store.set_status(rec.key, CaseStatus::kInProgress).ok());
+  auto after = store.get_case(rec.key);
+  REQUIRE(after.ok());
+  CHECK((*after)->unread == 0);
+  CHECK((*after)->status == CaseStatus::kInProgress);
+
+  // Prefix lookup: any case, at least 4 characters.
+  auto found = store.find_case(rec.id().substr(0, 4));
+  REQUIRE(found.ok());
+  CHECK(found->key == rec.key);
+  std::string upper = rec.id();
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](char ch) { return static_cast<char>(std::toupper(ch)); });
+  CHECK(store.find_case(upper).ok());
+  CHECK(store.find_case(rec.id().substr(0, 3)).error().code == ErrorCode::kMalformed);
+  CHECK(store.find_case("zzzz").error().code == ErrorCode::kMalformed);
+  const std::string absent = rec.id()[0] == '0' ? "1111" : "0000";
+  auto missing = store.find_case(absent);
+  // The other case could start with the same 4 characters only by chance (1 in 65536).
+  if (!missing) CHECK(missing.error().code == ErrorCode::kNotFound);
+
+  CHECK(store.record_outgoing(random_fixed<16>(), 1, 1, random_fixed<16>(), as_bytes("x")).error().code ==
+        ErrorCode::kNotFound);
+}
+
+TEST_CASE("case store: an ambiguous case id prefix is refused", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  auto store = CaseStore::open(dir.path(), key);
+  REQUIRE(store.ok());
+  // Find two reporters whose case keys share the first 4 hex characters
+  // (birthday bound: a few hundred tries; keyed_name is cheap).
+  std::map<std::string, crypto::X25519PublicKey> seen;
+  std::optional<std::pair<crypto::X25519PublicKey, crypto::X25519PublicKey>> pair;
+  for (int i = 0; i < 100000 && !pair; ++i) {
+    const auto pk = random_fixed<32>();
+    const std::string prefix = to_hex(store->case_key_for(pk)).substr(0, 4);
+    auto [it, inserted] = seen.emplace(prefix, pk);
+    if (!inserted) pair.emplace(it->second, pk);
+  }
+  REQUIRE(pair);
+  REQUIRE(store->record_incoming(make_report(pair->first, random_fixed<32>(), "a", 10)).ok());
+  REQUIRE(store->record_incoming(make_report(pair->second, random_fixed<32>(), "b", 20)).ok());
+  const std::string prefix = to_hex(store->case_key_for(pair->first)).substr(0, 4);
+  auto ambiguous = store->find_case(prefix);
+  REQUIRE_FALSE(ambiguous.ok());
+  CHECK(ambiguous.error().code == ErrorCode::kMalformed);
+  CHECK(ambiguous.error().message.find("ambiguous") != std::string::npos);
+  // The full id tells them apart.
+  auto exact = store->find_case(to_hex(store->case_key_for(pair->second)).substr(0, kCaseIdChars));
+  REQUIRE(exact.ok());
+  CHECK(exact->reporter_message_pk == pair->second);
+}
+
+TEST_CASE("case store: receiving is idempotent and deletions stay pending until done", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  auto store = CaseStore::open(dir.path(), key);
+  REQUIRE(store.ok());
+  const auto reporter = random_fixed<32>();
+  const IncomingReport report = make_report(reporter, random_fixed<32>(), "only once", 100);
+
+  auto first = store->record_incoming(report);
+  REQUIRE(first.ok());
+  CHECK(first->stored);
+  auto pending = store->pending_deletes();
+  REQUIRE(pending.ok());
+  REQUIRE(pending->size() == 1);
+  CHECK((*pending)[0].relay_id == report.relay_id);
+  CHECK((*pending)[0].delete_token == report.delete_token);
+
+  // The same relay message fetched again (a run that stopped before deleting).
+  auto again = store->record_incoming(report);
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->stored);
+  auto msgs = store->messages(first->case_key);
+  REQUIRE(msgs.ok());
+  CHECK(msgs->size() == 1);
+
+  REQUIRE(store->mark_deleted(report.relay_id).ok());
+  pending = store->pending_deletes();
+  REQUIRE(pending.ok());
+  CHECK(pending->empty());
+  // Still remembered after deletion: never stored twice.
+  auto third = store->record_incoming(report);
+  REQUIRE(third.ok());
+  CHECK_FALSE(third->stored);
+  CHECK(store->mark_deleted(random_fixed<16>()).error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("case store: survives reopening and refuses another key", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  const auto reporter = random_fixed<32>();
+  CaseKey case_key{};
+  {
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    auto outcome = store->record_incoming(make_report(reporter, random_fixed<32>(), "kept across restarts", 42));
+    REQUIRE(outcome.ok());
+    case_key = outcome->case_key;
+  }
+  {
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    auto msgs = store->messages(case_key);
+    REQUIRE(msgs.ok());
+    REQUIRE(msgs->size() == 1);
+    CHECK(text_of((*msgs)[0].body) == "kept across restarts");
+    CHECK(store->case_key_for(reporter) == case_key);
+  }
+  {
+    const auto other = crypto::Secret<32>::random();
+    auto store = CaseStore::open(dir.path(), other);
+    REQUIRE_FALSE(store.ok());
+    CHECK(store.error().code == ErrorCode::kUnauthorised);
+  }
+}
+
+TEST_CASE("case store: the file holds no plaintext, reporter key or name", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  const auto reporter = random_fixed<32>();
+  const auto fetch = random_fixed<32>();
+  const std::string body = "Plaintext marker 7f3a: my manager falsifies the safety inspections.";
+  const std::string reply = "Reply marker 91bc: can you tell me which inspections?";
+  const std::string colleague = "Colleague Name Marker";
+  CaseKey case_key{};
+  {
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    IncomingReport r = make_report(reporter, fetch, body, 500);
+    r.other_advisers.push_back({random_fixed<16>(), colleague});
+    auto outcome = store->record_incoming(r);
+    REQUIRE(outcome.ok());
+    case_key = outcome->case_key;
+    REQUIRE(store->record_outgoing(case_key, 600, 600, random_fixed<16>(), as_bytes(reply)).ok());
+  }
+  // Sanity: the scanner finds what is there (the opaque case key is).
+  CHECK(folder_contains(dir.path(), case_key));
+  CHECK_FALSE(folder_contains(dir.path(), as_bytes(body)));
+  CHECK_FALSE(folder_contains(dir.path(), as_bytes("Plaintext marker")));
+  CHECK_FALSE(folder_contains(dir.path(), as_bytes(reply)));
+  CHECK_FALSE(folder_contains(dir.path(), as_bytes(colleague)));
+  CHECK_FALSE(folder_contains(dir.path(), reporter));
+  CHECK_FALSE(folder_contains(dir.path(), fetch));
+}
+
+TEST_CASE("case store: a value moved to another record does not open", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  CaseKey first_case{}, second_case{};
+  {
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    const auto reporter = random_fixed<32>();
+    auto a = store->record_incoming(make_report(reporter, random_fixed<32>(), "message zero", 1));
+    REQUIRE(a.ok());
+    REQUIRE(store->record_incoming(make_report(reporter, random_fixed<32>(), "message one", 2)).ok());
+    auto b = store->record_incoming(make_report(random_fixed<32>(), random_fixed<32>(), "other case", 3));
+    REQUIRE(b.ok());
+    first_case = a->case_key;
+    second_case = b->case_key;
+    REQUIRE(store->messages(first_case)->size() == 2);
+  }
+
+  SECTION("message value copied over the next message of the same case") {
+    {
+      store::lmdb::Environment env(dir.path(), store::lmdb::EnvironmentOptions{});
+      store::lmdb::Table messages = env.open_table("messages");
+      Bytes key0(first_case.begin(), first_case.end()), key1 = key0;
+      for (int i = 0; i < 8; ++i) key0.push_back(0), key1.push_back(i == 7 ? 1 : 0);
+      REQUIRE(env.write([&](store::lmdb::WriteTxn& txn) -> Status {
+                   auto v = messages.get(txn, key0);
+                   REQUIRE(v);
+                   const Bytes copy(v->begin(), v->end());
+                   return messages.put(txn, key1, copy);
+                 }).ok());
+    }
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    auto msgs = store->messages(first_case);
+    REQUIRE_FALSE(msgs.ok());
+    CHECK(msgs.error().code == ErrorCode::kUnauthorised);
+  }
+
+  SECTION("case record copied under another case key") {
+    {
+      store::lmdb::Environment env(dir.path(), store::lmdb::EnvironmentOptions{});
+      store::lmdb::Table cases = env.open_table("cases");
+      REQUIRE(env.write([&](store::lmdb::WriteTxn& txn) -> Status {
+                   auto v = cases.get(txn, first_case);
+                   REQUIRE(v);
+                   const Bytes copy(v->begin(), v->end());
+                   return cases.put(txn, second_case, copy);
+                 }).ok());
+    }
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    CHECK(store->get_case(second_case).error().code == ErrorCode::kUnauthorised);
+    CHECK(store->list_cases().error().code == ErrorCode::kUnauthorised);
+    CHECK(store->get_case(first_case).ok());
+  }
+
+  SECTION("one flipped byte in a stored value") {
+    {
+      store::lmdb::Environment env(dir.path(), store::lmdb::EnvironmentOptions{});
+      store::lmdb::Table cases = env.open_table("cases");
+      REQUIRE(env.write([&](store::lmdb::WriteTxn& txn) -> Status {
+                   auto v = cases.get(txn, first_case);
+                   REQUIRE(v);
+                   Bytes copy(v->begin(), v->end());
+                   copy[copy.size() / 2] ^= 0x01;
+                   return cases.put(txn, first_case, copy);
+                 }).ok());
+    }
+    auto store = CaseStore::open(dir.path(), key);
+    REQUIRE(store.ok());
+    CHECK(store->get_case(first_case).error().code == ErrorCode::kUnauthorised);
+    CHECK(store->get_case(second_case).ok());
+  }
+}
+
+TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
+  CaseRecord c;
+  c.reporter_message_pk = random_fixed<32>();
+  c.reporter_fetch_pk = random_fixed<32>();
+  c.created_at = 7;
+  c.last_activity = 8;
+  c.unread = 2;
+  c.next_sequence = 3;
+  c.status = CaseStatus::kClosed;
+  c.other_advisers.push_back({random_fixed<16>(), "Name"});
+  const Bytes encoded = encode_case(c);
+  auto decoded = decode_case(encoded);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->status == CaseStatus::kClosed);
+  CHECK(decoded->other_advisers[0].name == "Name");
+  CHECK(decoded->next_sequence == 3);
+
+  for (std::size_t cut = 0; cut < encoded.size(); ++cut) {
+    CHECK_FALSE(decode_case(ByteView(encoded).first(cut)).ok());
+  }
+  Bytes trailing = encoded;
+  trailing.push_back(0);
+  CHECK_FALSE(decode_case(trailing).ok());
+  Bytes bad_status = encoded;
+  bad_status[1] = 9;
+  CHECK_FALSE(decode_case(bad_status).ok());
+  Bytes bad_version = encoded;
+  bad_version[0] = 2;
+  CHECK(decode_case(bad_version).error().code == ErrorCode::kUnsupportedVersion);
+
+  MessageRecord m;
+  m.direction = Direction::kOut;
+  m.sent_at = 11;
+  m.body = crypto::SecretBuffer::copy_of(std::string_view("hello"));
+  const crypto::SecretBuffer em = encode_message(m);
+  auto dm = decode_message(em.view());
+  REQUIRE(dm.ok());
+  CHECK(text_of(dm->body) == "hello");
+  for (std::size_t cut = 0; cut < em.size(); ++cut) CHECK_FALSE(decode_message(em.view().first(cut)).ok());
+  Bytes huge(em.view().begin(), em.view().end());
+  // Body length field (after version, direction, 2 * u64, id) claims 4 GiB.
+  const std::size_t length_at = 1 + 1 + 8 + 8 + 16;
+  for (std::size_t i = 0; i < 4; ++i) huge[length_at + i] = 0xff;
+  CHECK_FALSE(decode_message(huge).ok());
+  CHECK(status_keyword(*parse_status("in-progress")) == "in-progress");
+  CHECK_FALSE(parse_status("done").ok());
+}
+
+TEST_CASE("key file: profile and identity round trip, wrong passphrase, no overwrite", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const fs::path path = dir.path() / "identity.key";
+  const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("correct horse battery"));
+
+  AdviserProfile profile;
+  profile.id = random_fixed<16>();
+  profile.role = crypto::Role::kExternalConfidentialAdviser;
+  profile.name = "Anna de Vries";
+  profile.description_nl = "Externe vertrouwenspersoon — ongewenst gedrag";
+  profile.description_en = "External confidential adviser";
+  crypto::AdviserIdentity identity = crypto::AdviserIdentity::generate();
+  const auto sign_pk = identity.sign.pk;
+  const auto message_pk = identity.message.pk;
+  const auto fetch_pk = identity.fetch.pk;
+
+  auto created = KeyFile::create(path, passphrase, crypto::KdfParams::insecure_for_tests(), profile,
+                                 std::move(identity));
+  REQUIRE(created.ok());
+  CHECK((fs::status(path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+
+  // Changes are saved with the same box (no new Argon2id run).
+  created->identity().make_prekeys(3);
+  created->identity().upload_counter = 77;
+  created->profile().relay_prekeys = 3;
+  REQUIRE(created->save().ok());
+  const auto prekey_pk = created->identity().prekeys.front().keys.pk;
+
+  auto unlocked = KeyFile::unlock(path, passphrase);
+  REQUIRE(unlocked.ok());
+  CHECK(unlocked->profile().id == profile.id);
+  CHECK(unlocked->profile().role == crypto::Role::kExternalConfidentialAdviser);
+  CHECK(unlocked->profile().name == profile.name);
+  CHECK(unlocked->profile().description_nl == profile.description_nl);
+  CHECK(unlocked->profile().description_en == profile.description_en);
+  CHECK(unlocked->profile().relay_prekeys == 3);
+  CHECK(unlocked->identity().sign.pk == sign_pk);
+  CHECK(unlocked->identity().message.pk == message_pk);
+  CHECK(unlocked->identity().fetch.pk == fetch_pk);
+  CHECK(unlocked->identity().upload_counter == 77);
+  CHECK(unlocked->identity().prekeys.size() == 3);
+  CHECK(unlocked->identity().find_prekey(prekey_pk) != nullptr);
+  CHECK(unlocked->identity().store_key.equals(created->identity().store_key));
+
+  const auto wrong = crypto::SecretBuffer::copy_of(std::string_view("correct horse battery!"));
+  auto refused = KeyFile::unlock(path, wrong);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kUnauthorised);
+
+  auto again = KeyFile::create(path, passphrase, crypto::KdfParams::insecure_for_tests(), profile,
+                               crypto::AdviserIdentity::generate());
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == ErrorCode::kIo);
+  // The original is untouched.
+  CHECK(KeyFile::unlock(path, passphrase).ok());
+
+  auto none = KeyFile::unlock(dir.path() / "absent.key", passphrase);
+  CHECK(none.error().code == ErrorCode::kNotFound);
+
+  // Neither the name nor the keys are readable in the file.
+  auto raw = crypto::read_file(path, 1u << 20);
+  REQUIRE(raw.ok());
+  CHECK(std::search(raw->begin(), raw->end(), profile.name.begin(), profile.name.end()) == raw->end());
+  CHECK(std::search(raw->begin(), raw->end(), sign_pk.begin(), sign_pk.end()) == raw->end());
+}
+
+TEST_CASE("key file: decoders are bounded and reject malformed contents", "[adviser]") {
+  AdviserProfile p;
+  p.id = random_fixed<16>();
+  p.role = crypto::Role::kComplaintsCommittee;
+  p.name = "Klachtencommissie";
+  p.description_en = "Complaints committee";
+  p.relay_prekeys = 50;
+  p.prekeys_checked_at = 1'700'000'123;
+  const Bytes encoded = encode_profile(p);
+  auto back = decode_profile(encoded);
+  REQUIRE(back.ok());
+  CHECK(back->name == p.name);
+  CHECK(back->relay_prekeys == 50);
+  CHECK(back->prekeys_checked_at == 1'700'000'123);
+  for (std::size_t cut = 0; cut < encoded.size(); ++cut) CHECK_FALSE(decode_profile(ByteView(encoded).first(cut)).ok());
+  Bytes trailing = encoded;
+  trailing.push_back(1);
+  CHECK_FALSE(decode_profile(trailing).ok());
+  Bytes role = encoded;
+  role[17] = 0;
+  CHECK_FALSE(decode_profile(role).ok());
+  Bytes version = encoded;
+  version[0] = 9;
+  CHECK(decode_profile(version).error().code == ErrorCode::kUnsupportedVersion);
+
+  crypto::AdviserIdentity identity = crypto::AdviserIdentity::generate();
+  const crypto::SecretBuffer file = encode_key_file(p, identity);
+  auto contents = decode_key_file(file.view());
+  REQUIRE(contents.ok());
+  CHECK(contents->identity.sign.pk == identity.sign.pk);
+  for (std::size_t cut = 0; cut < file.size(); cut += 7) CHECK_FALSE(decode_key_file(file.view().first(cut)).ok());
+  crypto::SecretBuffer bad_magic = file.clone();
+  bad_magic.data()[0] = 'X';
+  CHECK_FALSE(decode_key_file(bad_magic.view()).ok());
+  crypto::SecretBuffer huge_length = file.clone();
+  for (std::size_t i = 8; i < 12; ++i) huge_length.data()[i] = 0xff;
+  CHECK_FALSE(decode_key_file(huge_length.view()).ok());
+
+  AdviserProfile bad = p;
+  bad.name = "Evil\x1b[2JName";
+  CHECK_FALSE(validate_profile(bad).ok());
+  bad.name = "";
+  CHECK_FALSE(validate_profile(bad).ok());
+  bad.name = std::string(crypto::kMaxNameBytes + 1, 'a');
+  CHECK_FALSE(validate_profile(bad).ok());
+  bad.name = "ok";
+  bad.description_nl = "bad \xff utf-8";
+  CHECK_FALSE(validate_profile(bad).ok());
+  CHECK(validate_profile(p).ok());
+}
+
+TEST_CASE("terminal output: untrusted text cannot control the terminal", "[adviser]") {
+  auto safe = [](std::string_view in) { return std::string(terminal_safe(as_bytes(in)).text()); };
+  CHECK(safe("plain text\nsecond line\tend") == "plain text\nsecond line\tend");
+  CHECK(safe("clear\x1b[2Jscreen") == "clear?[2Jscreen");
+  CHECK(safe("bell\a and cr\r") == "bell? and cr?");
+  CHECK(safe("C1 \xc2\x9b csi") == "C1 ? csi");           // U+009B, the 8-bit CSI
+  CHECK(safe("raw \x9b byte") == "raw ? byte");           // invalid UTF-8
+  CHECK(safe("overlong \xc0\xaf") == "overlong ??");
+  CHECK(safe("Zoë — “quotes” 🙂") == "Zoë — “quotes” 🙂");
+  CHECK(terminal_safe_label("two\nlines") == "two?lines");
+  CHECK(is_valid_utf8(as_bytes("Zoë")));
+  CHECK_FALSE(is_valid_utf8(as_bytes("\xed\xa0\x80")));  // a UTF-16 surrogate
+  CHECK(format_minute(0) == "-");
+  CHECK(format_minute(1700000000).size() == 16);
+}

@@ -1,0 +1,180 @@
+// Wire format: every request shape parses, every malformed one is refused
+// with the right stable code, and letters and channel addresses round-trip.
+#include <catch2/catch.hpp>
+
+#include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/crypto/random.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
+#include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/protocol/wire.hpp"
+
+using namespace meldpunt;
+using namespace meldpunt::protocol;
+
+namespace {
+
+std::vector<ByteView> views(const Frames& frames) {
+  std::vector<ByteView> v;
+  for (const Bytes& f : frames) v.emplace_back(f);
+  return v;
+}
+
+ErrorCode parse_error(const Frames& frames) {
+  auto r = parse_request(views(frames));
+  REQUIRE_FALSE(r.ok());
+  return r.error().code;
+}
+
+Bytes random_bytes(std::size_t n) {
+  Bytes b(n);
+  crypto::random_fill(b);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("header-only requests parse", "[protocol]") {
+  for (Op op : {Op::kGetDirectory, Op::kGetPrekeys, Op::kFetch}) {
+    auto r = parse_request(views(request_header_only(op)));
+    REQUIRE(r.ok());
+    CHECK(r->op == op);
+  }
+}
+
+TEST_CASE("malformed requests get stable error codes", "[protocol]") {
+  CHECK(parse_error({}) == ErrorCode::kMalformed);
+  CHECK(parse_error({Bytes{1}}) == ErrorCode::kMalformed);
+  CHECK(parse_error({Bytes{2, 1}}) == ErrorCode::kUnsupportedVersion);
+  CHECK(parse_error({Bytes{1, 0}}) == ErrorCode::kUnknownOperation);
+  CHECK(parse_error({Bytes{1, 9}}) == ErrorCode::kUnknownOperation);
+  CHECK(parse_error({Bytes{1, 1}, Bytes{0}}) == ErrorCode::kMalformed);  // get-directory takes no fields
+  CHECK(parse_error({Bytes{1, 5}, Bytes(15)}) == ErrorCode::kMalformed);  // id must be 16 bytes
+  CHECK(parse_error({Bytes{1, 6}, Bytes(16), Bytes(31)}) == ErrorCode::kMalformed);
+  Frames too_many(kMaxRequestFrames + 1, Bytes(1));
+  too_many[0] = Bytes{1, 3};
+  CHECK(parse_error(too_many) == ErrorCode::kTooLarge);
+  CHECK(parse_error({Bytes{1, 7}, Bytes(kMaxRequestFrameBytes + 1)}) == ErrorCode::kTooLarge);
+}
+
+TEST_CASE("deposits accept only whole triples of exact sizes", "[protocol]") {
+  const Bytes envelope = random_bytes(crypto::kEnvelopeSizes[0]);
+  DepositItem item;
+  item.envelope = envelope;
+  auto ok = parse_request(views(make_deposit_request(std::vector<DepositItem>{item, item})));
+  REQUIRE(ok.ok());
+  CHECK(ok->deposits.size() == 2);
+
+  Frames bad = make_deposit_request(std::vector<DepositItem>{item});
+  bad.pop_back();
+  CHECK(parse_error(bad) == ErrorCode::kMalformed);
+  bad = make_deposit_request(std::vector<DepositItem>{item});
+  bad[3].pop_back();  // envelope one byte short of a size class
+  CHECK(parse_error(bad) == ErrorCode::kMalformed);
+  bad = make_deposit_request(std::vector<DepositItem>{item});
+  bad[1].push_back(0);  // 65-byte clue
+  CHECK(parse_error(bad) == ErrorCode::kMalformed);
+  CHECK(parse_error(make_deposit_request(std::vector<DepositItem>(kMaxDepositsPerRequest + 1, item))) ==
+        ErrorCode::kTooLarge);
+}
+
+TEST_CASE("prekey uploads are signed and bounded", "[protocol]") {
+  const crypto::SigningKeyPair adviser = crypto::SigningKeyPair::generate();
+  std::vector<crypto::SignedPrekey> prekeys(3);
+  for (auto& p : prekeys) crypto::random_fill(p.pk);
+  auto r = parse_request(views(make_prekey_upload_request(adviser, 7, prekeys)));
+  REQUIRE(r.ok());
+  CHECK(r->upload.counter == 7);
+  CHECK(r->upload.prekeys.size() == 3);
+  CHECK(crypto::verify(kPrekeyUploadDomain, prekey_upload_signed_bytes(r->upload), r->upload.signature,
+                       adviser.pk));
+  r->upload.counter = 8;  // a replayed upload with a bumped counter no longer verifies
+  CHECK_FALSE(crypto::verify(kPrekeyUploadDomain, prekey_upload_signed_bytes(r->upload), r->upload.signature,
+                             adviser.pk));
+  CHECK(parse_error(make_prekey_upload_request(adviser, 1, {})) == ErrorCode::kMalformed);
+  std::vector<crypto::SignedPrekey> too_many(kMaxPrekeysPerUpload + 1);
+  CHECK(parse_error(make_prekey_upload_request(adviser, 1, too_many)) == ErrorCode::kTooLarge);
+}
+
+TEST_CASE("replies carry status and sanitised error text", "[protocol]") {
+  auto ok = parse_reply(views(make_ok_reply({Bytes{1, 2, 3}})));
+  REQUIRE(ok.ok());
+  CHECK(ok->status == ErrorCode::kOk);
+  CHECK(ok->fields == std::vector<Bytes>{Bytes{1, 2, 3}});
+  auto err = parse_reply(views(make_error_reply(ErrorCode::kStorageFull, "full\x01\n")));
+  REQUIRE(err.ok());
+  CHECK(err->status == ErrorCode::kStorageFull);
+  CHECK(err->error_text == "full??");
+  CHECK_FALSE(parse_reply(std::vector<ByteView>{}).ok());
+}
+
+TEST_CASE("fetch answers are padded to whole quanta", "[protocol]") {
+  CHECK(padded_fetch_count(0) == kFetchPadQuantum);
+  CHECK(padded_fetch_count(1) == kFetchPadQuantum);
+  CHECK(padded_fetch_count(kFetchPadQuantum) == kFetchPadQuantum);
+  CHECK(padded_fetch_count(kFetchPadQuantum + 1) == 2 * kFetchPadQuantum);
+  CHECK(decode_fetch_entries(Bytes(128)).value().size() == 2);
+  CHECK_FALSE(decode_fetch_entries(Bytes(127)).ok());
+}
+
+TEST_CASE("prekey bundles round-trip and reject bad sizes", "[protocol]") {
+  std::vector<BundleEntry> entries(2);
+  crypto::random_fill(entries[0].adviser_sign_pk);
+  crypto::random_fill(entries[1].prekey.signature);
+  const Bytes encoded = encode_bundle(entries);
+  auto decoded = decode_bundle(encoded);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->size() == 2);
+  CHECK((*decoded)[0].adviser_sign_pk == entries[0].adviser_sign_pk);
+  CHECK((*decoded)[1].prekey.signature == entries[1].prekey.signature);
+  for (std::size_t cut = 0; cut < encoded.size(); ++cut) {
+    CHECK_FALSE(decode_bundle(ByteView(encoded).first(cut)).ok());
+  }
+}
+
+TEST_CASE("letters round-trip and reject every truncation", "[protocol]") {
+  Letter letter;
+  letter.kind = LetterKind::kReport;
+  letter.sent_at = 1'800'000'000;
+  crypto::random_fill(letter.adviser_id);
+  crypto::random_fill(letter.reporter_fetch_pk);
+  letter.recipients = {letter.adviser_id, crypto::AdviserId{}};
+  letter.body = crypto::SecretBuffer::copy_of(std::string_view("hello adviser"));
+  const crypto::SecretBuffer encoded = encode_letter(letter);
+  auto decoded = decode_letter(encoded.view());
+  REQUIRE(decoded.ok());
+  CHECK(decoded->kind == LetterKind::kReport);
+  CHECK(decoded->sent_at == letter.sent_at);
+  CHECK(decoded->recipients.size() == 2);
+  CHECK(decoded->body.text() == "hello adviser");
+  for (std::size_t cut = 0; cut < encoded.size(); ++cut) {
+    CHECK_FALSE(decode_letter(encoded.view().first(cut)).ok());
+  }
+  crypto::SecretBuffer longer = encoded.clone();
+  longer.push_back(0);
+  CHECK_FALSE(decode_letter(longer.view()).ok());
+  crypto::SecretBuffer bad_kind = encoded.clone();
+  bad_kind.data()[1] = 9;
+  CHECK_FALSE(decode_letter(bad_kind.view()).ok());
+  CHECK(max_body_bytes(1) + kLetterHeaderBytes + 16 + 4 == crypto::kMaxEnvelopePayload);
+}
+
+TEST_CASE("channel addresses round-trip and name what is wrong", "[protocol]") {
+  ChannelAddress a;
+  a.endpoint = "tcp://relay.example.org:7450";
+  crypto::random_fill(a.relay_curve_pk);
+  crypto::random_fill(a.org_sign_pk);
+  const std::string text = format_address(a);
+  auto parsed = parse_address(text + "\n");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->endpoint == a.endpoint);
+  CHECK(parsed->relay_curve_pk == a.relay_curve_pk);
+  CHECK(parsed->org_sign_pk == a.org_sign_pk);
+
+  CHECK_FALSE(parse_address("http://x").ok());
+  CHECK_FALSE(parse_address(text.substr(0, text.find('@'))).ok());
+  CHECK_FALSE(parse_address(text.substr(0, text.size() - 5)).ok());  // port cut off
+  std::string tampered = text;
+  tampered[12] = '*';
+  CHECK_FALSE(parse_address(tampered).ok());
+  CHECK_FALSE(parse_address(std::string(kMaxAddressLength + 1, 'a')).ok());
+}
