@@ -8,11 +8,25 @@
 #include <optional>
 #include <string>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "case_store.hpp"
 #include "common.hpp"
+#include "data_folder.hpp"
+#include "inbox.hpp"
 #include "key_file.hpp"
+#include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/store/lmdb.hpp"
+#include "meldpunt/store/relay_store.hpp"
+#include "request_handler.hpp"
+#include "server.hpp"
 #include "text.hpp"
 
 namespace fs = std::filesystem;
@@ -514,4 +528,327 @@ TEST_CASE("terminal output: untrusted text cannot control the terminal", "[advis
   CHECK_FALSE(is_valid_utf8(as_bytes("\xed\xa0\x80")));  // a UTF-16 surrogate
   CHECK(format_minute(0) == "-");
   CHECK(format_minute(1700000000).size() == 16);
+}
+
+// ---- inbox, prekeys and replies against a real relay in this process ----
+
+namespace {
+
+std::uint16_t free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t length = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The relay's request handler and serving loop on a loopback port.
+class LocalRelay {
+ public:
+  explicit LocalRelay(const crypto::Ed25519PublicKey& org_pk) {
+    relay::DataFolder folder{dir_.path() / "relay"};
+    REQUIRE(folder.initialise(org_pk).ok());
+    auto keys = folder.load_keys();
+    REQUIRE(keys.ok());
+    secret_ = std::move(keys->secret);
+    address_.relay_curve_pk = keys->public_key;
+    address_.org_sign_pk = org_pk;
+    address_.endpoint = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
+    store_ = std::make_unique<store::RelayStore>(folder.store_dir(), store::RelayStoreOptions{});
+    handler_ = std::make_unique<relay::RequestHandler>(*store_, org_pk, relay::RelayPolicy{});
+    relay::ServerOptions options;
+    options.endpoint = address_.endpoint;
+    thread_ = std::thread([this, options] {
+      try {
+        relay::serve(*handler_, secret_, options, stop_);
+      } catch (const std::exception&) {
+        failed_ = true;
+      }
+    });
+  }
+  ~LocalRelay() {
+    stop_ = true;
+    thread_.join();
+  }
+  LocalRelay(const LocalRelay&) = delete;
+  LocalRelay& operator=(const LocalRelay&) = delete;
+
+  const protocol::ChannelAddress& address() const { return address_; }
+  const store::RelayStore& store() const { return *store_; }
+  bool failed() const { return failed_; }
+
+ private:
+  TempDir dir_{"meldpunt-adviser-relay-"};
+  crypto::Secret<32> secret_;
+  protocol::ChannelAddress address_;
+  std::unique_ptr<store::RelayStore> store_;
+  std::unique_ptr<relay::RequestHandler> handler_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> failed_{false};
+  std::thread thread_;
+};
+
+struct Reporter {
+  crypto::X25519KeyPair message = crypto::X25519KeyPair::generate();
+  crypto::FetchKeyPair fetch = crypto::FetchKeyPair::generate();
+};
+
+// A report as reporter-client builds it: kReport to one adviser's message
+// key and prekey, with the clue for the adviser's fetch key.
+PendingDelete send_report(client::RelayConnection& relay, const crypto::Directory& directory,
+                              const crypto::DirectoryEntry& to, const Reporter& reporter, std::string_view body,
+                              std::vector<crypto::AdviserId> recipients, bool use_prekey = true) {
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReport;
+  letter.sent_at = 1'700'000'000;
+  letter.adviser_id = to.id;
+  letter.reporter_fetch_pk = reporter.fetch.pk;
+  letter.recipients = std::move(recipients);
+  letter.body = crypto::SecretBuffer::copy_of(body);
+  client::Recipient recipient;
+  recipient.message_pk = to.message_pk;
+  recipient.fetch_pk = to.fetch_pk;
+  if (use_prekey) {
+    auto bundle = client::fetch_prekeys(relay, directory);
+    REQUIRE(bundle.ok());
+    for (const protocol::BundleEntry& e : *bundle) {
+      if (e.adviser_sign_pk == to.sign_pk) recipient.prekey_pk = e.prekey.pk;
+    }
+    REQUIRE(recipient.prekey_pk);
+  }
+  auto outgoing = client::prepare_letter(letter, recipient, reporter.message.sk, reporter.message.pk);
+  REQUIRE(outgoing.ok());
+  std::vector<client::Outgoing> items;
+  items.push_back(std::move(outgoing).value());
+  auto ids = client::deposit_all(relay, items);
+  REQUIRE(ids.ok());
+  return {ids->front(), letter.delete_token};  // prepare_letter drew the token into the letter
+}
+
+// An adviser with a key file and case store, a colleague, and a relay with
+// the organisation's key, all in temporary folders.
+struct AdviserWorld {
+  TempDir home{"meldpunt-adviser-home-"};
+  crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
+  LocalRelay local{org.pk};
+  crypto::SecretBuffer passphrase = crypto::SecretBuffer::copy_of(std::string_view("adviser passphrase"));
+  std::optional<KeyFile> key_file;
+  std::optional<CaseStore> store;
+  crypto::DirectoryEntry own, colleague;
+  crypto::AdviserIdentity colleague_keys = crypto::AdviserIdentity::generate();
+  crypto::Directory directory;
+  std::unique_ptr<client::RelayConnection> relay;
+
+  AdviserWorld() {
+    AdviserProfile profile;
+    crypto::random_fill(profile.id);
+    profile.name = "Anna de Vries";
+    auto created = KeyFile::create(home.path() / "identity.key", passphrase, crypto::KdfParams::insecure_for_tests(),
+                                   profile, crypto::AdviserIdentity::generate());
+    REQUIRE(created.ok());
+    key_file.emplace(std::move(created).value());
+    auto opened = CaseStore::open(home.path(), key_file->identity().store_key);
+    REQUIRE(opened.ok());
+    store.emplace(std::move(opened).value());
+
+    own = directory_entry(key_file->profile(), key_file->identity());
+    crypto::random_fill(colleague.id);
+    colleague.name = "Bram Jansen";
+    colleague.sign_pk = colleague_keys.sign.pk;
+    colleague.message_pk = colleague_keys.message.pk;
+    colleague.fetch_pk = colleague_keys.fetch.pk;
+    directory.org_sign_pk = org.pk;
+    directory.serial = 1;
+
+    client::ConnectionOptions options;
+    options.timeout = std::chrono::seconds(10);
+    relay = std::make_unique<client::RelayConnection>(local.address(), options);
+  }
+
+  void publish(std::vector<crypto::DirectoryEntry> entries) {
+    directory.entries = std::move(entries);
+    auto signed_dir = crypto::sign_directory(directory, org);
+    REQUIRE(signed_dir.ok());
+    REQUIRE(relay->call(protocol::make_publish_directory_request(*signed_dir)).ok());
+    REQUIRE_FALSE(local.failed());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("inbox: an adviser missing from the directory is told what to do", "[adviser]") {
+  AdviserWorld w;
+  w.publish({w.colleague});
+  auto summary = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE_FALSE(summary.ok());
+  CHECK(summary.error().code == ErrorCode::kNotFound);
+  CHECK(summary.error().message.find("adviser-client card") != std::string::npos);
+
+  // Listed under our id with other keys (a stale card): refused as well.
+  crypto::DirectoryEntry stale = w.own;
+  stale.message_pk = w.colleague.message_pk;
+  w.directory.serial = 2;
+  w.publish({stale, w.colleague});
+  auto refused = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kUnauthorised);
+}
+
+TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", "[adviser]") {
+  AdviserWorld w;
+  w.publish({w.own, w.colleague});
+  TempDir& home = w.home;
+  const crypto::SecretBuffer& passphrase = w.passphrase;
+  std::optional<KeyFile>& key_file = w.key_file;
+  std::optional<CaseStore>& store = w.store;
+  const crypto::DirectoryEntry& own = w.own;
+  const crypto::DirectoryEntry& colleague = w.colleague;
+  const crypto::Directory& directory = w.directory;
+  client::RelayConnection& relay = *w.relay;
+  const LocalRelay& local = w.local;
+
+  // First run: an empty inbox; the relay gets the full pool of prekeys, and
+  // their secrets are on disk.
+  auto first = sync_inbox(relay, directory, *key_file, *store);
+  REQUIRE(first.ok());
+  CHECK(first->stored == 0);
+  REQUIRE(first->prekeys);
+  CHECK(first->prekeys->checked);
+  CHECK(first->prekeys->at_relay == kPrekeyTarget);
+  CHECK(key_file->identity().prekeys.size() == kPrekeyTarget);
+  {
+    auto on_disk = KeyFile::unlock(home.path() / "identity.key", passphrase);
+    REQUIRE(on_disk.ok());
+    CHECK(on_disk->identity().prekeys.size() == kPrekeyTarget);
+    CHECK(on_disk->profile().relay_prekeys == kPrekeyTarget);
+    CHECK(on_disk->identity().upload_counter == key_file->identity().upload_counter);
+  }
+  // A second run at once trusts the full pool: nothing is uploaded.
+  auto quiet = sync_inbox(relay, directory, *key_file, *store);
+  REQUIRE(quiet.ok());
+  REQUIRE(quiet->prekeys);
+  CHECK_FALSE(quiet->prekeys->checked);
+  CHECK(key_file->identity().prekeys.size() == kPrekeyTarget);
+
+  // A reporter writes to both advisers; our copy uses one of our prekeys.
+  Reporter reporter;
+  const crypto::MessageId report_id =
+      send_report(relay, directory, own, reporter, "The cash box is short every Friday.", {own.id, colleague.id})
+          .relay_id;
+  const crypto::MessageId colleague_copy =
+      send_report(relay, directory, colleague, reporter, "The cash box is short every Friday.", {own.id, colleague.id},
+                  false)  // the colleague never uploaded prekeys
+          .relay_id;
+
+  auto second = sync_inbox(relay, directory, *key_file, *store);
+  REQUIRE(second.ok());
+  CHECK(second->stored == 1);
+  CHECK(second->deleted == 1);
+  CHECK(second->delete_pending == 0);
+  CHECK(second->unreadable == 0);
+  CHECK_FALSE(local.store().get_message(report_id));  // deleted at the relay after storing
+  CHECK(local.store().get_message(colleague_copy));   // the colleague's copy is not ours to touch
+  // The used prekey secret is gone, in memory and on disk (forward secrecy).
+  {
+    auto on_disk = KeyFile::unlock(home.path() / "identity.key", passphrase);
+    REQUIRE(on_disk.ok());
+    CHECK(on_disk->identity().prekeys.size() == key_file->identity().prekeys.size());
+    CHECK(on_disk->profile().relay_prekeys < kPrekeyTarget);  // counted as used: the next run checks
+  }
+  auto cases = store->list_cases();
+  REQUIRE(cases.ok());
+  REQUIRE(cases->size() == 1);
+  const CaseRecord& c = cases->front();
+  CHECK(c.reporter_message_pk == reporter.message.pk);
+  CHECK(c.reporter_fetch_pk == reporter.fetch.pk);
+  CHECK(c.unread == 1);
+  REQUIRE(c.other_advisers.size() == 1);
+  CHECK(c.other_advisers[0].id == colleague.id);
+  CHECK(c.other_advisers[0].name == "Bram Jansen");
+  auto msgs = store->messages(c.key);
+  REQUIRE(msgs.ok());
+  REQUIRE(msgs->size() == 1);
+  CHECK(text_of((*msgs)[0].body) == "The cash box is short every Friday.");
+  CHECK((*msgs)[0].relay_id == report_id);
+
+  // A follow-up without a prekey (the pool was empty for the reporter) lands
+  // in the same case. Simulate a run that stored it but stopped before
+  // deleting: the next run must neither store it twice nor leave it behind.
+  const PendingDelete follow_up = send_report(relay, directory, own, reporter, "Also on Mondays.", {own.id}, false);
+
+  SECTION("a run that stored a report but stopped before deleting it") {
+    IncomingReport already;
+    already.relay_id = follow_up.relay_id;
+    already.delete_token = follow_up.delete_token;
+    already.reporter_message_pk = reporter.message.pk;
+    already.reporter_fetch_pk = reporter.fetch.pk;
+    already.received_at = 5;
+    already.body = as_bytes("Also on Mondays.");
+    REQUIRE(store->record_incoming(already).ok());
+    auto third = sync_inbox(relay, directory, *key_file, *store);
+    REQUIRE(third.ok());
+    CHECK(third->stored == 0);
+    CHECK(third->deleted == 1);  // the pending deletion was retried first
+    CHECK(third->delete_pending == 0);
+  }
+  SECTION("a stored copy whose deletion was wrongly marked done is deleted when seen again") {
+    IncomingReport already;
+    already.relay_id = follow_up.relay_id;  // the token is left unknown (zero)
+    already.reporter_message_pk = reporter.message.pk;
+    already.reporter_fetch_pk = reporter.fetch.pk;
+    already.received_at = 5;
+    already.body = as_bytes("Also on Mondays.");
+    REQUIRE(store->record_incoming(already).ok());
+    auto third = sync_inbox(relay, directory, *key_file, *store);
+    REQUIRE(third.ok());
+    CHECK(third->stored == 0);
+    CHECK(third->already_stored == 1);
+  }
+  SECTION("an ordinary follow-up") {
+    auto third = sync_inbox(relay, directory, *key_file, *store);
+    REQUIRE(third.ok());
+    CHECK(third->stored == 1);
+    REQUIRE(third->prekeys);
+    CHECK(third->prekeys->checked);  // a prekey was used since the last count
+    CHECK(third->prekeys->at_relay >= kPrekeyTarget);
+  }
+  CHECK_FALSE(local.store().get_message(follow_up.relay_id));
+  auto pending = store->pending_deletes();
+  REQUIRE(pending.ok());
+  CHECK(pending->empty());
+  REQUIRE(store->messages(c.key)->size() == 2);
+
+  // Reply: the reporter finds it with its own keys.
+  const auto reply_text = crypto::SecretBuffer::copy_of(std::string_view("Thank you. Since when has this happened?"));
+  auto reply_id = send_reply(relay, *key_file, *store, c, reply_text);
+  REQUIRE(reply_id.ok());
+  client::MailboxKeys reporter_keys;
+  reporter_keys.fetch_sk = &reporter.fetch.sk;
+  reporter_keys.message_sk = &reporter.message.sk;
+  reporter_keys.message_pk = reporter.message.pk;
+  auto mailbox = client::collect_mailbox(relay, reporter_keys);
+  REQUIRE(mailbox.ok());
+  REQUIRE(mailbox->letters.size() == 1);
+  const client::ReceivedLetter& got = mailbox->letters.front();
+  CHECK(got.id == *reply_id);
+  CHECK(got.sender_pk == key_file->identity().message.pk);
+  CHECK(got.letter.kind == protocol::LetterKind::kReply);
+  CHECK(got.letter.adviser_id == key_file->profile().id);
+  CHECK(text_of(got.letter.body) == "Thank you. Since when has this happened?");
+  auto conversation = store->messages(c.key);
+  REQUIRE(conversation.ok());
+  REQUIRE(conversation->size() == 3);
+  CHECK(conversation->back().direction == Direction::kOut);
+  CHECK(conversation->back().relay_id == *reply_id);
+
+  CHECK(send_reply(relay, *key_file, *store, c, crypto::SecretBuffer{}).error().code == ErrorCode::kMalformed);
+  CHECK(send_reply(relay, *key_file, *store, c, crypto::SecretBuffer(protocol::max_body_bytes(0) + 1))
+            .error()
+            .code == ErrorCode::kTooLarge);
 }

@@ -138,6 +138,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
 
   const crypto::AdviserId& own_id = key_file.profile().id;
   std::vector<crypto::X25519PublicKey> used_prekeys;
+  std::vector<PendingDelete> seen_again;  // stored by an earlier run, yet still at the relay
   for (const client::ReceivedLetter& received : mailbox->letters) {
     const protocol::Letter& letter = received.letter;
     if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id) {
@@ -159,7 +160,12 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     report.body = letter.body.view();
     auto outcome = store.record_incoming(report);
     if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
-    (outcome->stored ? summary.stored : summary.already_stored)++;
+    if (outcome->stored) {
+      summary.stored++;
+    } else {
+      summary.already_stored++;
+      seen_again.push_back({received.id, letter.delete_token});
+    }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
   }
 
@@ -173,6 +179,15 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   }
 
   if (Status s = delete_pending(relay, store, summary); !s) return s.error();
+  // A copy stored earlier whose deletion was marked done yet is still at the
+  // relay: delete it with the token of the letter just opened.
+  for (const PendingDelete& p : seen_again) {
+    Status s = client::delete_message(relay, p.relay_id, p.delete_token);
+    if (s) summary.deleted++;
+    if (s || s.error().code == ErrorCode::kNotFound) {
+      if (Status m = store.mark_deleted(p.relay_id); !m) return m.error();
+    }
+  }
   return summary;
 }
 

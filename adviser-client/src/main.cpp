@@ -167,8 +167,8 @@ int cmd_init(const Home& home, const InitArgs& args) {
   check(validate_profile(profile));
   crypto::random_fill(profile.id);
 
+  check(make_private_folder(home.root));  // a shared or foreign folder is refused before any secret is typed
   crypto::SecretBuffer passphrase = new_passphrase();
-  check(make_private_folder(home.root));
   const crypto::KdfParams params =
       args.insecure_kdf ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
   KeyFile key_file = check(KeyFile::create(home.key_file(), passphrase, params, std::move(profile),
@@ -405,8 +405,8 @@ int main(int argc, char** argv) {
   reply->footer("Examples:\n"
                 "  adviser-client reply 3fa9c0 --channel ADDRESS                 (opens $EDITOR)\n"
                 "  adviser-client reply 3fa9c0 --channel ADDRESS --file answer.txt\n"
-                "  (echo \"$PASS\"; cat answer.txt) | adviser-client reply 3fa9c0 --channel ADDRESS\n"
-                "With stdin not a terminal, the first line is the passphrase and the rest the message.");
+                "  { pass show meldpunt; cat answer.txt; } | adviser-client reply 3fa9c0 --channel ADDRESS\n"
+                "With stdin not a terminal (scripts), the first line is the passphrase and the rest the message.");
   reply->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   reply->add_option("--file", file, "Read the message from this file")->check(CLI::ExistingFile);
   add_channel(reply);

@@ -1,5 +1,5 @@
 // The relay's tables over the LMDB wrapper. Byte layouts are documented in
-// docs/protocol/relay-store.md; keep the two in step.
+// docs/PROTOCOL.md; keep the two in step.
 #include "meldpunt/store/relay_store.hpp"
 
 #include <sys/stat.h>

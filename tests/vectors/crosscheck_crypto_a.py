@@ -2,7 +2,7 @@
 """Independent cross-check of the meldpunt crypto known-answer vectors.
 
 Recomputes every value in code.txt, derive.txt, sign.txt and directory.txt
-from the documented formulas (docs/protocol/crypto-keys.md) without the C++
+from the documented formulas (docs/PROTOCOL.md) without the C++
 code, and fails loudly on any difference:
 
   - GF(32) check symbols: found by exhaustive search over all 32 x 32

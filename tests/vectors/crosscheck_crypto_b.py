@@ -270,14 +270,14 @@ def render(title, vectors):
 
 
 ENV_TITLE = """
-Envelope known-answer vectors (docs/protocol/envelope-clue.md), one `name = hex` per line.
+Envelope known-answer vectors (docs/PROTOCOL.md), one `name = hex` per line.
 Written by tests/vectors/crosscheck_crypto_b.py; checked byte for byte by tests/test_crypto_envelope.cpp.
 envelope: the inputs sealed with prekey_pk; envelope_no_prekey: the same inputs without a prekey.
 The other values are intermediates of the first envelope, for readers and implementers.
 """
 
 CLUE_TITLE = """
-Clue known-answer vectors (docs/protocol/envelope-clue.md), one `name = hex` per line.
+Clue known-answer vectors (docs/PROTOCOL.md), one `name = hex` per line.
 Written by tests/vectors/crosscheck_crypto_b.py; checked byte for byte by tests/test_crypto_clue.cpp.
 clue = make_clue(fetch_pk) with scalar x; entry = blind_clue(clue, id) with scalar r;
 entry_r, entry_t, entry_k are R, T and k of that entry.

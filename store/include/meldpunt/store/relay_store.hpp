@@ -3,7 +3,7 @@
 // tell who wrote a message or to whom.
 //
 // Tables (named LMDB databases in one environment, byte layouts in
-// docs/protocol/relay-store.md):
+// docs/PROTOCOL.md):
 //   meta        "schema"         -> u32 LE schema version (kRelaySchemaVersion)
 //               "messages"       -> u64 LE number of stored messages
 //               "envelope_bytes" -> u64 LE sum of stored envelope sizes
