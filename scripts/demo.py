@@ -67,7 +67,15 @@ def main():
 
         step(9, "What the relay stores: only fixed-size ciphertext")
         records = channel.relay_dump()
-        print(f"    {len(records)} LMDB keys and values; no text, code, name or key of the reporter among them")
+        stored = b"".join(records)
+        keys = harness.reporter_public_keys(channel, reporter.code)
+        looked_for = [b"team lead", b"Since March", reporter.code.encode(), reporter.code.replace("-", "").encode(),
+                      keys["message_pk"], keys["fetch_pk"]]
+        found = [s for s in looked_for if s in stored]
+        print(f"    {len(records)} LMDB keys and values searched for the report's text, the code and the "
+              f"reporter's public keys: {'FOUND ' + repr(found) if found else 'none of them present'}")
+        if found:
+            sys.exit("demo: the relay stores something it must not")
     finally:
         channel.stop_relay()
     print("\nDemo complete. The relay's data stays in ./demo-data for inspection.")

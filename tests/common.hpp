@@ -1,13 +1,18 @@
 // Helpers shared by the test files.
 #pragma once
 
+#include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/crypto/random.hpp"
 
-namespace meldpunt::testing {
+namespace meldpunt::test_support {
 
 // A fresh folder under the system temp folder, removed with everything in it
 // when the object goes out of scope.
@@ -27,10 +32,60 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
+  // Names of the entries directly inside the folder.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(path_)) out.push_back(e.path().filename().string());
+    return out;
+  }
 
  private:
   std::filesystem::path path_;
 };
+
+// Known-answer vectors: tests/vectors/<file>, one `name = value` per line,
+// '#' comments. Values are returned as written (hex or text; may be empty).
+inline std::map<std::string, std::string> load_vectors(const std::string& file) {
+  std::ifstream in(std::string(MELDPUNT_VECTORS_DIR) + "/" + file);
+  REQUIRE(in.good());
+  std::map<std::string, std::string> values;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto eq = line.find(" =");
+    REQUIRE(eq != std::string::npos);
+    std::string value = line.substr(eq + 2);
+    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
+    values[line.substr(0, eq)] = value;
+  }
+  return values;
+}
+
+inline Bytes hex(const std::string& h) {
+  Bytes b;
+  REQUIRE(from_hex(h, b));
+  return b;
+}
+
+// The vector file with every value decoded from hex.
+inline std::map<std::string, Bytes> load_hex_vectors(const std::string& file) {
+  std::map<std::string, Bytes> out;
+  for (const auto& [name, value] : load_vectors(file)) out[name] = hex(value);
+  return out;
+}
+
+template <std::size_t N>
+FixedBytes<N> fixed(const Bytes& b) {
+  REQUIRE(b.size() == N);
+  FixedBytes<N> out{};
+  std::copy(b.begin(), b.end(), out.begin());
+  return out;
+}
+
+template <std::size_t N>
+FixedBytes<N> fixed(const std::string& h) {
+  return fixed<N>(hex(h));
+}
 
 inline Bytes random_bytes(std::size_t n) {
   Bytes b(n);
@@ -38,4 +93,4 @@ inline Bytes random_bytes(std::size_t n) {
   return b;
 }
 
-}  // namespace meldpunt::testing
+}  // namespace meldpunt::test_support

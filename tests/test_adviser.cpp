@@ -32,7 +32,7 @@
 namespace fs = std::filesystem;
 using namespace meldpunt;
 using namespace meldpunt::adviser;
-using meldpunt::testing::TempDir;
+using meldpunt::test_support::TempDir;
 
 namespace {
 
@@ -127,7 +127,7 @@ TEST_CASE("case store: reports, replies, read marks and status round trip", "[ad
   CHECK((*messages)[2].sequence == 2);
 
   REQUIRE(store.mark_read(rec.key).ok());
-  REQUIRE(store.set_status(rec.key, CaseStatus::kInProgress).ok());
+  REQUIRE(store.change_status(rec.key, StatusAction::kStartWork, 4000).ok());
   auto after = store.get_case(rec.key);
   REQUIRE(after.ok());
   CHECK((*after)->unread == 0);
@@ -376,7 +376,7 @@ TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
   bad_status[1] = 9;
   CHECK_FALSE(decode_case(bad_status).ok());
   Bytes bad_version = encoded;
-  bad_version[0] = 2;
+  bad_version[0] = 3;
   CHECK(decode_case(bad_version).error().code == ErrorCode::kUnsupportedVersion);
 
   MessageRecord m;
@@ -729,11 +729,14 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
     CHECK(on_disk->profile().relay_prekeys == kPrekeyTarget);
     CHECK(on_disk->identity().upload_counter == key_file->identity().upload_counter);
   }
-  // A second run at once trusts the full pool: nothing is uploaded.
+  // A second run at once finds the pool full (asking with an upload of
+  // zero prekeys): nothing is added, the pool does not creep up.
   auto quiet = sync_inbox(relay, directory, *key_file, *store);
   REQUIRE(quiet.ok());
   REQUIRE(quiet->prekeys);
-  CHECK_FALSE(quiet->prekeys->checked);
+  CHECK(quiet->prekeys->checked);
+  CHECK(quiet->prekeys->uploaded == 0);
+  CHECK(quiet->prekeys->at_relay == kPrekeyTarget);
   CHECK(key_file->identity().prekeys.size() == kPrekeyTarget);
 
   // A reporter writes to both advisers; our copy uses one of our prekeys.
@@ -749,6 +752,9 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
   auto second = sync_inbox(relay, directory, *key_file, *store);
   REQUIRE(second.ok());
   CHECK(second->stored == 1);
+  REQUIRE(second->prekeys);
+  CHECK(second->prekeys->uploaded == 1);  // the prekey the reporter took from the pool
+  CHECK(second->prekeys->at_relay == kPrekeyTarget);
   CHECK(second->deleted == 1);
   CHECK(second->delete_pending == 0);
   CHECK(second->unreadable == 0);
@@ -815,8 +821,8 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
     REQUIRE(third.ok());
     CHECK(third->stored == 1);
     REQUIRE(third->prekeys);
-    CHECK(third->prekeys->checked);  // a prekey was used since the last count
-    CHECK(third->prekeys->at_relay >= kPrekeyTarget);
+    CHECK(third->prekeys->uploaded == 0);  // the second run already replaced the one the reporter took
+    CHECK(third->prekeys->at_relay == kPrekeyTarget);
   }
   CHECK_FALSE(local.store().get_message(follow_up.relay_id));
   auto pending = store->pending_deletes();
@@ -851,4 +857,84 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
   CHECK(send_reply(relay, *key_file, *store, c, crypto::SecretBuffer(protocol::max_body_bytes(0) + 1))
             .error()
             .code == ErrorCode::kTooLarge);
+}
+
+namespace {
+
+// A kRotate letter as reporter-client's `rotate` sends it: sealed by the old
+// message key, new fetch pk in the letter, new message pk as the body.
+crypto::MessageId send_rotation(client::RelayConnection& relay, const crypto::DirectoryEntry& to,
+                                const Reporter& from, const Reporter& to_keys) {
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kRotate;
+  letter.sent_at = 1'700'000'100;
+  letter.adviser_id = to.id;
+  letter.reporter_fetch_pk = to_keys.fetch.pk;
+  letter.recipients = {to.id};
+  letter.body = crypto::SecretBuffer::copy_of(ByteView(to_keys.message.pk));
+  client::Recipient recipient;
+  recipient.message_pk = to.message_pk;
+  recipient.fetch_pk = to.fetch_pk;
+  auto outgoing = client::prepare_letter(letter, recipient, from.message.sk, from.message.pk);
+  REQUIRE(outgoing.ok());
+  std::vector<client::Outgoing> items;
+  items.push_back(std::move(outgoing).value());
+  auto ids = client::deposit_all(relay, items);
+  REQUIRE(ids.ok());
+  return ids->front();
+}
+
+}  // namespace
+
+TEST_CASE("inbox: a reporter's move to a new code, and moves from strangers", "[adviser]") {
+  AdviserWorld w;
+  w.publish({w.own, w.colleague});
+  Reporter reporter, moved_to, stranger, stranger_target;
+  send_report(*w.relay, w.directory, w.own, reporter, "Before the move.", {w.own.id}, false);
+  auto first = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE(first.ok());
+  REQUIRE(first->stored == 1);
+  const CaseKey case_key = w.store->list_cases()->front().key;
+
+  const crypto::MessageId from_stranger = send_rotation(*w.relay, w.own, stranger, stranger_target);
+  const crypto::MessageId real_move = send_rotation(*w.relay, w.own, reporter, moved_to);
+  // Sent with the old code before the move: still lands in the case (reports go first).
+  send_report(*w.relay, w.directory, w.own, reporter, "Sent just before moving.", {w.own.id}, false);
+  auto second = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE(second.ok());
+  CHECK(second->moved == 1);
+  CHECK(second->refused == 1);  // the stranger's move: counted and deleted
+  CHECK(second->stored == 1);
+  CHECK_FALSE(w.local.store().get_message(from_stranger));
+  CHECK_FALSE(w.local.store().get_message(real_move));
+  auto c = w.store->get_case(case_key);
+  REQUIRE(c.ok());
+  CHECK((*c)->reporter_message_pk == moved_to.message.pk);
+  CHECK((*c)->reporter_fetch_pk == moved_to.fetch.pk);
+  CHECK(w.store->messages(case_key)->size() == 2);
+
+  // The old code no longer speaks for the case; the new one does.
+  send_report(*w.relay, w.directory, w.own, reporter, "Old code after the move.", {w.own.id}, false);
+  send_report(*w.relay, w.directory, w.own, moved_to, "New code.", {w.own.id}, false);
+  auto third = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE(third.ok());
+  CHECK(third->stored == 1);
+  CHECK(third->refused == 1);
+  REQUIRE(w.store->list_cases()->size() == 1);
+  auto conversation = w.store->messages(case_key);
+  REQUIRE(conversation.ok());
+  REQUIRE(conversation->size() == 3);
+  CHECK(text_of(conversation->back().body) == "New code.");
+
+  // Replies go to the new keys.
+  const auto text = crypto::SecretBuffer::copy_of(std::string_view("Reply after the move."));
+  REQUIRE(send_reply(*w.relay, *w.key_file, *w.store, **w.store->get_case(case_key), text).ok());
+  client::MailboxKeys keys;
+  keys.fetch_sk = &moved_to.fetch.sk;
+  keys.message_sk = &moved_to.message.sk;
+  keys.message_pk = moved_to.message.pk;
+  auto mailbox = client::collect_mailbox(*w.relay, keys);
+  REQUIRE(mailbox.ok());
+  REQUIRE(mailbox->letters.size() == 1);
+  CHECK(text_of(mailbox->letters.front().letter.body) == "Reply after the move.");
 }

@@ -5,6 +5,8 @@
 #include <sodium.h>  // only for key generation in this file's helper
 
 #include <catch2/catch.hpp>
+
+#include "common.hpp"
 #include <fstream>
 #include <map>
 #include <string>
@@ -14,6 +16,8 @@
 
 using namespace meldpunt;
 using namespace meldpunt::crypto;
+
+using namespace meldpunt::test_support;
 
 namespace {
 
@@ -38,30 +42,6 @@ std::size_t equal_positions(ByteView a, ByteView b) {
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
     if (a[i] == b[i]) ++n;
   return n;
-}
-
-std::map<std::string, Bytes> read_vectors(const std::string& file) {
-  std::ifstream in(std::string(MELDPUNT_VECTORS_DIR) + "/" + file);
-  REQUIRE(in.good());
-  std::map<std::string, Bytes> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find(" = ");
-    REQUIRE(eq != std::string::npos);
-    Bytes value;
-    REQUIRE(from_hex(std::string_view(line).substr(eq + 3), value));
-    out[line.substr(0, eq)] = value;
-  }
-  return out;
-}
-
-template <std::size_t N>
-FixedBytes<N> fixed(const Bytes& b) {
-  REQUIRE(b.size() == N);
-  FixedBytes<N> out{};
-  std::copy(b.begin(), b.end(), out.begin());
-  return out;
 }
 
 }  // namespace
@@ -235,7 +215,7 @@ TEST_CASE("clue: delete tokens", "[crypto][clue]") {
 }
 
 TEST_CASE("clue known-answer vector", "[crypto][clue]") {
-  auto v = read_vectors("clue.txt");
+  auto v = load_hex_vectors("clue.txt");
   const auto fetch_sk = Secret<32>::from(v.at("fetch_sk"));
   const auto fetch_pk = fixed<32>(v.at("fetch_pk"));
   FetchPublicKey derived{};

@@ -1,5 +1,7 @@
 // Signed adviser directory and adviser cards.
 #include <catch2/catch.hpp>
+
+#include "common.hpp"
 #include <fstream>
 #include <map>
 #include <string>
@@ -9,38 +11,9 @@
 using namespace meldpunt;
 using namespace meldpunt::crypto;
 
+using namespace meldpunt::test_support;
+
 namespace {
-
-std::map<std::string, std::string> load_vectors(const std::string& file) {
-  std::ifstream in(std::string(MELDPUNT_VECTORS_DIR) + "/" + file);
-  REQUIRE(in.good());
-  std::map<std::string, std::string> values;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find(" =");
-    REQUIRE(eq != std::string::npos);
-    std::string value = line.substr(eq + 2);
-    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-    values[line.substr(0, eq)] = value;
-  }
-  return values;
-}
-
-Bytes hex(const std::string& h) {
-  Bytes b;
-  REQUIRE(from_hex(h, b));
-  return b;
-}
-
-template <std::size_t N>
-FixedBytes<N> fixed(const std::string& h) {
-  Bytes b = hex(h);
-  REQUIRE(b.size() == N);
-  FixedBytes<N> out{};
-  std::copy(b.begin(), b.end(), out.begin());
-  return out;
-}
 
 struct Adviser {
   AdviserIdentity identity = AdviserIdentity::generate();

@@ -5,6 +5,8 @@
 #include <sodium.h>  // only for key generation in this file's helper
 
 #include <catch2/catch.hpp>
+
+#include "common.hpp"
 #include <fstream>
 #include <map>
 #include <string>
@@ -14,6 +16,8 @@
 
 using namespace meldpunt;
 using namespace meldpunt::crypto;
+
+using namespace meldpunt::test_support;
 
 namespace {
 
@@ -48,30 +52,6 @@ SealRequest request_for(const TestKeys& sender, const TestKeys& recipient, ByteV
 }
 
 bool same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-
-std::map<std::string, Bytes> read_vectors(const std::string& file) {
-  std::ifstream in(std::string(MELDPUNT_VECTORS_DIR) + "/" + file);
-  REQUIRE(in.good());
-  std::map<std::string, Bytes> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find(" = ");
-    REQUIRE(eq != std::string::npos);
-    Bytes value;
-    REQUIRE(from_hex(std::string_view(line).substr(eq + 3), value));
-    out[line.substr(0, eq)] = value;
-  }
-  return out;
-}
-
-template <std::size_t N>
-FixedBytes<N> fixed(const Bytes& b) {
-  REQUIRE(b.size() == N);
-  FixedBytes<N> out{};
-  std::copy(b.begin(), b.end(), out.begin());
-  return out;
-}
 
 }  // namespace
 
@@ -368,7 +348,7 @@ TEST_CASE("envelope: two seals of the same payload differ", "[crypto][envelope]"
 }
 
 TEST_CASE("envelope known-answer vector", "[crypto][envelope]") {
-  auto v = read_vectors("envelope.txt");
+  auto v = load_hex_vectors("envelope.txt");
   const auto sender = TestKeys::from(v.at("sender_sk"));
   const auto recipient = TestKeys::from(v.at("recipient_sk"));
   const auto prekey = TestKeys::from(v.at("prekey_sk"));

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+
+#include "common.hpp"
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,66 +21,9 @@
 using namespace meldpunt;
 using namespace meldpunt::crypto;
 
+using namespace meldpunt::test_support;
+
 namespace {
-
-std::map<std::string, std::string> load_vectors(const std::string& file) {
-  std::ifstream in(std::string(MELDPUNT_VECTORS_DIR) + "/" + file);
-  REQUIRE(in.good());
-  std::map<std::string, std::string> values;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find(" =");
-    REQUIRE(eq != std::string::npos);
-    std::string value = line.substr(eq + 2);
-    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-    values[line.substr(0, eq)] = value;
-  }
-  return values;
-}
-
-Bytes hex(const std::string& h) {
-  Bytes b;
-  REQUIRE(from_hex(h, b));
-  return b;
-}
-
-template <std::size_t N>
-FixedBytes<N> fixed(const std::string& h) {
-  Bytes b = hex(h);
-  REQUIRE(b.size() == N);
-  FixedBytes<N> out{};
-  std::copy(b.begin(), b.end(), out.begin());
-  return out;
-}
-
-// A fresh empty folder under the system temp folder, removed at scope end.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("meldpunt-cryptoa-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(path_)) {
-      out.push_back(e.path().filename().string());
-    }
-    return out;
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 Bytes random_bytes(std::mt19937& rng, std::size_t n) {
   Bytes b(n);

@@ -10,6 +10,7 @@
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/identity.hpp"
+#include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "request_handler.hpp"
 
@@ -25,11 +26,18 @@ std::vector<ByteView> views(const Frames& frames) {
   return v;
 }
 
+// Proof of work as in production, at a difficulty cheap enough for tests.
+relay::RelayPolicy low_pow_policy() {
+  relay::RelayPolicy policy;
+  policy.pow_difficulty = 8;
+  return policy;
+}
+
 struct Fixture {
-  testing::TempDir dir{"meldpunt-relay-test-"};
+  test_support::TempDir dir{"meldpunt-relay-test-"};
   store::RelayStore store{dir.path(), store::RelayStoreOptions{}};
   crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
-  relay::RequestHandler handler{store, org.pk, relay::RelayPolicy{}};
+  relay::RequestHandler handler{store, org.pk, low_pow_policy()};
   crypto::AdviserIdentity adviser = crypto::AdviserIdentity::generate();
   crypto::DirectoryEntry entry;
 
@@ -62,6 +70,16 @@ struct Fixture {
     d.serial = serial;
     d.entries = {entry};
     return crypto::sign_directory(d, key).value();
+  }
+
+  // A deposit request with the proof of work the relay currently asks for.
+  Frames deposit_request(const std::vector<protocol::DepositItem>& items) {
+    auto policy = protocol::decode_policy(call(protocol::request_header_only(Op::kGetPolicy)).fields);
+    REQUIRE(policy.ok());
+    const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(items));
+    auto nonce = crypto::pow_solve(policy->challenge, body, policy->difficulty, std::uint64_t{1} << 32);
+    REQUIRE(nonce);
+    return protocol::make_deposit_request(items, protocol::DepositPow{policy->challenge, *nonce});
   }
 
   void publish() { REQUIRE(call(protocol::make_publish_directory_request(signed_directory(1, org))).status == ErrorCode::kOk); }
@@ -120,14 +138,14 @@ TEST_CASE("prekeys: listed advisers only, signed, replay-protected, handed out o
 TEST_CASE("deposit, fetch, download, delete", "[relay]") {
   Fixture f;
   const crypto::FetchKeyPair recipient = crypto::FetchKeyPair::generate();
-  const Bytes envelope = testing::random_bytes(crypto::kEnvelopeSizes[0]);
+  const Bytes envelope = test_support::random_bytes(crypto::kEnvelopeSizes[0]);
   crypto::Secret<32> token = crypto::Secret<32>::random();
   protocol::DepositItem item;
   item.clue = crypto::make_clue(recipient.pk).value();
   item.verifier = crypto::delete_verifier(token);
   item.envelope = envelope;
 
-  auto deposited = f.call(protocol::make_deposit_request(std::vector<protocol::DepositItem>{item}));
+  auto deposited = f.call(f.deposit_request({item}));
   REQUIRE(deposited.status == ErrorCode::kOk);
   REQUIRE(deposited.fields.size() == 1);
 
@@ -162,12 +180,11 @@ TEST_CASE("deposit, fetch, download, delete", "[relay]") {
 
 TEST_CASE("a deposit with an invalid clue is refused and stores nothing", "[relay]") {
   Fixture f;
-  const Bytes envelope = testing::random_bytes(crypto::kEnvelopeSizes[0]);
+  const Bytes envelope = test_support::random_bytes(crypto::kEnvelopeSizes[0]);
   protocol::DepositItem item;
   item.clue.fill(0xff);  // not a point
   item.envelope = envelope;
-  CHECK(f.call(protocol::make_deposit_request(std::vector<protocol::DepositItem>{item})).status ==
-        ErrorCode::kMalformed);
+  CHECK(f.call(f.deposit_request({item})).status == ErrorCode::kMalformed);
   CHECK(f.store.stats().messages == 0);
 }
 
@@ -179,7 +196,7 @@ TEST_CASE("garbage requests only ever produce error replies", "[relay]") {
     const std::size_t frames = crypto::random_below(6);
     for (std::size_t k = 0; k < frames; ++k) {
       static constexpr std::size_t kSizes[] = {0, 1, 2, 16, 32, 64, 96, 4096};
-      request.push_back(testing::random_bytes(kSizes[crypto::random_below(8)]));
+      request.push_back(test_support::random_bytes(kSizes[crypto::random_below(8)]));
     }
     if (!request.empty() && request[0].size() == 2 && crypto::random_below(2) == 0) {
       request[0][0] = protocol::kWireVersion;  // reach the per-operation parsers too

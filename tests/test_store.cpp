@@ -666,3 +666,62 @@ TEST_CASE("relay store: concurrent deposits from 4 threads all land", "[store]")
   REQUIRE(all_clues(store).size() == expected);
   REQUIRE(store.check().empty());
 }
+
+TEST_CASE("relay store: prekeys come out oldest upload first, whatever their key bytes", "[store]") {
+  TempFolder dir;
+  RelayStore store(dir.path(), fast_options());
+  PublicKeyBytes a = random_fixed<kKeyBytes>();
+  // Three uploads whose prekey pks sort in the opposite order of their age.
+  std::vector<StoredPrekey> uploads[3];
+  for (int u = 0; u < 3; ++u) {
+    for (int i = 0; i < 3; ++i) {
+      StoredPrekey p = random_prekey();
+      p.pk.fill(static_cast<std::uint8_t>(0xf0 - 0x10 * u - i));
+      uploads[u].push_back(p);
+    }
+    REQUIRE(store.add_prekeys(a, 100 + static_cast<std::uint64_t>(u) * 1000, uploads[u]));
+  }
+  REQUIRE(store.prekey_count(a) == 9);
+  for (int u = 0; u < 3; ++u) {
+    for (int i = 0; i < 3; ++i) {
+      std::optional<StoredPrekey> p = store.take_prekey(a);
+      REQUIRE(p);
+      CHECK(p->pk == uploads[u][static_cast<std::size_t>(i)].pk);
+      CHECK(p->signature == uploads[u][static_cast<std::size_t>(i)].signature);
+    }
+  }
+  REQUIRE_FALSE(store.take_prekey(a));
+  // An empty upload only advances the counter.
+  REQUIRE(store.add_prekeys(a, 5000, {}));
+  REQUIRE(store.prekey_count(a) == 0);
+  REQUIRE(store.add_prekeys(a, 5000, {}).error().code == ErrorCode::kReplay);
+  REQUIRE(store.check().empty());
+}
+
+TEST_CASE("relay store: check reports prekey records of the wrong layout", "[store]") {
+  TempFolder dir;
+  PublicKeyBytes a = random_fixed<kKeyBytes>();
+  {
+    RelayStore store(dir.path(), fast_options());
+    REQUIRE(store.add_prekeys(a, 1, std::vector<StoredPrekey>{random_prekey()}));
+  }
+  {
+    // The layout before prekeys were ordered by upload: pk-keyed, signature only.
+    lmdb::Environment env(dir.path(), small_env());
+    lmdb::Table prekeys = env.open_table("prekeys");
+    Bytes old_key(a.begin(), a.end());
+    append(old_key, random_fixed<kKeyBytes>());
+    REQUIRE(env.write([&](lmdb::WriteTxn& txn) -> Status {
+      return prekeys.put(txn, old_key, random_fixed<kPrekeySignatureBytes>());
+    }));
+  }
+  RelayStore store(dir.path(), fast_options());
+  std::vector<std::string> problems = store.check();
+  CAPTURE(problems);
+  CHECK(std::find(problems.begin(), problems.end(), "prekey record with bad key size: 1") != problems.end());
+  CHECK(std::find(problems.begin(), problems.end(), "prekey record with bad size: 1") != problems.end());
+  // The damaged record is skipped, the good one still handed out.
+  CHECK(store.prekey_count(a) == 1);
+  CHECK(store.take_prekey(a));
+  CHECK_FALSE(store.take_prekey(a));
+}

@@ -15,9 +15,21 @@ constexpr std::string_view kMetaTable = "meta";
 constexpr std::string_view kCasesTable = "cases";
 constexpr std::string_view kMessagesTable = "messages";
 constexpr std::string_view kRelayMessagesTable = "relay_messages";
+constexpr std::string_view kHistoryTable = "history";
+constexpr std::string_view kNotesTable = "notes";
+constexpr std::string_view kAliasesTable = "aliases";
 constexpr std::string_view kSchemaKey = "schema";
+constexpr std::string_view kSettingsKey = "settings";
 
-constexpr std::uint8_t kCaseRecordVersion = 1;
+constexpr std::uint8_t kCaseRecordVersion1 = 1;  // schema 1: read only
+constexpr std::uint8_t kCaseRecordVersion = 2;
+constexpr std::uint8_t kHistoryRecordVersion = 1;
+constexpr std::uint8_t kNoteRecordVersion = 1;
+constexpr std::uint8_t kAliasRecordVersion = 1;
+constexpr std::uint8_t kSettingsRecordVersion = 1;
+constexpr std::size_t kHistoryRecordBytes = 1 + 8 + 1 + 1 + 1;
+constexpr std::size_t kAliasRecordBytes = 1 + kCaseKeyBytes;
+constexpr std::size_t kSettingsRecordBytes = 1 + 4 + 4;
 constexpr std::uint8_t kMessageRecordVersion = 1;
 constexpr std::uint8_t kRelayRecordVersion = 1;
 constexpr std::uint8_t kDeletePending = 1;
@@ -26,10 +38,11 @@ constexpr std::uint8_t kDeleteDone = 2;
 constexpr std::size_t kMessageKeyBytes = kCaseKeyBytes + 8;
 constexpr std::size_t kRelayRecordBytes = 1 + 1 + crypto::kMessageIdBytes + 32 + kCaseKeyBytes + 8;
 constexpr std::size_t kMaxCaseRecordBytes =
-    1 + 1 + 32 + 32 + 8 + 8 + 4 + 8 + 1 + kMaxOtherAdvisers * (crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes);
+    1 + 1 + 32 + 32 + 8 + 8 + 4 + 8 + 4 * 8 + 1 + kMaxOtherAdvisers * (crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes);
 
 Error damaged(std::string_view what) { return Error{ErrorCode::kMalformed, "case store: damaged " + std::string(what)}; }
 
+// case key || sequence u64 BE: the key of messages, history and notes.
 FixedBytes<kMessageKeyBytes> message_key(const CaseKey& case_key, std::uint64_t sequence) {
   FixedBytes<kMessageKeyBytes> key{};
   std::copy(case_key.begin(), case_key.end(), key.begin());
@@ -96,6 +109,146 @@ Result<CaseStatus> parse_status(std::string_view keyword) {
   return Error{ErrorCode::kMalformed, "unknown status; use new, acknowledged, in-progress or closed"};
 }
 
+Result<StatusAction> parse_status_action(std::string_view word) {
+  if (word == "acknowledged") return StatusAction::kAcknowledge;
+  if (word == "in-progress") return StatusAction::kStartWork;
+  if (word == "closed") return StatusAction::kClose;
+  if (word == "reopen") return StatusAction::kReopen;
+  return Error{ErrorCode::kMalformed, "unknown status; use acknowledged, in-progress, closed or reopen"};
+}
+
+Result<CaseStatus> next_status(CaseStatus current, StatusAction action) {
+  const auto rank = [](CaseStatus s) { return static_cast<int>(s); };
+  CaseStatus target = CaseStatus::kInProgress;
+  switch (action) {
+    case StatusAction::kAcknowledge: target = CaseStatus::kAcknowledged; break;
+    case StatusAction::kStartWork: target = CaseStatus::kInProgress; break;
+    case StatusAction::kClose: target = CaseStatus::kClosed; break;
+    case StatusAction::kReopen:
+      if (current != CaseStatus::kClosed) {
+        return Error{ErrorCode::kMalformed, "only a closed case can be reopened (this one is " +
+                                                std::string(status_keyword(current)) + ")"};
+      }
+      return CaseStatus::kInProgress;
+  }
+  if (current == CaseStatus::kClosed) {
+    return Error{ErrorCode::kMalformed, "the case is closed; `status CASE reopen` opens it again"};
+  }
+  if (rank(target) <= rank(current)) {
+    return Error{ErrorCode::kMalformed, "the case is already " + std::string(status_keyword(current)) +
+                                            "; a case moves forward only (new, acknowledged, in-progress, closed)"};
+  }
+  return target;
+}
+
+Status validate_settings(const Settings& settings) {
+  if (settings.ack_days < 1 || settings.ack_days > kDefaultAckDays) {
+    return Error{ErrorCode::kMalformed, "--ack-days must be 1 to " + std::to_string(kDefaultAckDays) +
+                                            " (the law allows at most 7 days; settings may only be stricter)"};
+  }
+  if (settings.feedback_months < 1 || settings.feedback_months > kDefaultFeedbackMonths) {
+    return Error{ErrorCode::kMalformed, "--feedback-months must be 1 to " + std::to_string(kDefaultFeedbackMonths) +
+                                            " (the law allows at most 3 months; settings may only be stricter)"};
+  }
+  return Status::success();
+}
+
+std::string describe(const HistoryEntry& entry) {
+  switch (entry.event) {
+    case HistoryEvent::kOpened: return "case opened (first message received)";
+    case HistoryEvent::kStatusChanged:
+      return "status " + std::string(entry.from ? status_keyword(*entry.from) : "?") + " -> " +
+             std::string(entry.to ? status_keyword(*entry.to) : "?");
+    case HistoryEvent::kReporterMoved: return "reporter moved to a new code";
+    case HistoryEvent::kNoteAdded: return "private note added";
+    case HistoryEvent::kAcknowledgementSent: return "acknowledgement sent to the reporter";
+    case HistoryEvent::kExported: return "case exported";
+  }
+  return "unknown event";
+}
+
+Bytes encode_history(const HistoryEntry& e) {
+  Bytes out;
+  append_u8(out, kHistoryRecordVersion);
+  append_u64_le(out, e.at);
+  append_u8(out, static_cast<std::uint8_t>(e.event));
+  append_u8(out, e.from ? static_cast<std::uint8_t>(*e.from) : 0);
+  append_u8(out, e.to ? static_cast<std::uint8_t>(*e.to) : 0);
+  return out;
+}
+
+Result<HistoryEntry> decode_history(ByteView bytes) {
+  if (bytes.size() != kHistoryRecordBytes) return damaged("history record");
+  ByteReader r(bytes);
+  HistoryEntry e;
+  std::uint8_t version = 0, event = 0, from = 0, to = 0;
+  if (!r.take_u8(version) || !r.take_u64(e.at) || !r.take_u8(event) || !r.take_u8(from) || !r.take_u8(to)) {
+    return damaged("history record");
+  }
+  if (version != kHistoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown history version"};
+  if (event < static_cast<std::uint8_t>(HistoryEvent::kOpened) || event > static_cast<std::uint8_t>(HistoryEvent::kExported)) {
+    return damaged("history record (event)");
+  }
+  e.event = static_cast<HistoryEvent>(event);
+  const auto valid_status = [](std::uint8_t s) {
+    return s >= static_cast<std::uint8_t>(CaseStatus::kNew) && s <= static_cast<std::uint8_t>(CaseStatus::kClosed);
+  };
+  if (e.event == HistoryEvent::kStatusChanged) {
+    if (!valid_status(from) || !valid_status(to)) return damaged("history record (status)");
+    e.from = static_cast<CaseStatus>(from);
+    e.to = static_cast<CaseStatus>(to);
+  } else if (from != 0 || to != 0) {
+    return damaged("history record (status)");
+  }
+  return e;
+}
+
+crypto::SecretBuffer encode_note(const NoteRecord& n) {
+  if (n.text.size() > kMaxNoteBytes) throw std::length_error("note too long to store");
+  Bytes head;
+  append_u8(head, kNoteRecordVersion);
+  append_u64_le(head, n.written_at);
+  append_u32_le(head, static_cast<std::uint32_t>(n.text.size()));
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(n.text.view());
+  return out;
+}
+
+Result<NoteRecord> decode_note(ByteView bytes) {
+  ByteReader r(bytes);
+  NoteRecord n;
+  std::uint8_t version = 0;
+  std::uint32_t length = 0;
+  ByteView text;
+  if (!r.take_u8(version)) return damaged("note record");
+  if (version != kNoteRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown note version"};
+  if (!r.take_u64(n.written_at) || !r.take_u32(length) || length > kMaxNoteBytes || !r.take(length, text) ||
+      !r.at_end()) {
+    return damaged("note record");
+  }
+  n.text = crypto::SecretBuffer::copy_of(text);
+  return n;
+}
+
+Bytes encode_settings(const Settings& settings) {
+  Bytes out;
+  append_u8(out, kSettingsRecordVersion);
+  append_u32_le(out, settings.ack_days);
+  append_u32_le(out, settings.feedback_months);
+  return out;
+}
+
+Result<Settings> decode_settings(ByteView bytes) {
+  if (bytes.size() != kSettingsRecordBytes) return damaged("settings record");
+  ByteReader r(bytes);
+  Settings s;
+  std::uint8_t version = 0;
+  if (!r.take_u8(version) || !r.take_u32(s.ack_days) || !r.take_u32(s.feedback_months)) return damaged("settings record");
+  if (version != kSettingsRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown settings version"};
+  if (!validate_settings(s)) return damaged("settings record (values)");
+  return s;
+}
+
 std::string CaseRecord::id() const { return to_hex(key).substr(0, kCaseIdChars); }
 
 Bytes encode_case(const CaseRecord& c) {
@@ -108,6 +261,10 @@ Bytes encode_case(const CaseRecord& c) {
   append_u64_le(out, c.last_activity);
   append_u32_le(out, c.unread);
   append_u64_le(out, c.next_sequence);
+  append_u64_le(out, c.acknowledged_at);
+  append_u64_le(out, c.feedback_from);
+  append_u64_le(out, c.next_history);
+  append_u64_le(out, c.next_note);
   if (c.other_advisers.size() > kMaxOtherAdvisers) throw std::length_error("too many other advisers in a case");
   append_u8(out, static_cast<std::uint8_t>(c.other_advisers.size()));
   for (const OtherAdviser& a : c.other_advisers) {
@@ -125,12 +282,20 @@ Result<CaseRecord> decode_case(ByteView bytes) {
   CaseRecord c;
   std::uint8_t version = 0, status = 0, others = 0;
   if (!r.take_u8(version)) return damaged("case record");
-  if (version != kCaseRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown case record version"};
+  if (version != kCaseRecordVersion && version != kCaseRecordVersion1) {
+    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown case record version"};
+  }
   if (!r.take_u8(status) || !r.take(c.reporter_message_pk) || !r.take(c.reporter_fetch_pk) ||
       !r.take_u64(c.created_at) || !r.take_u64(c.last_activity) || !r.take_u32(c.unread) ||
-      !r.take_u64(c.next_sequence) || !r.take_u8(others)) {
+      !r.take_u64(c.next_sequence)) {
     return damaged("case record");
   }
+  if (version == kCaseRecordVersion &&
+      (!r.take_u64(c.acknowledged_at) || !r.take_u64(c.feedback_from) || !r.take_u64(c.next_history) ||
+       !r.take_u64(c.next_note))) {
+    return damaged("case record");
+  }
+  if (!r.take_u8(others)) return damaged("case record");
   if (status < static_cast<std::uint8_t>(CaseStatus::kNew) || status > static_cast<std::uint8_t>(CaseStatus::kClosed)) {
     return damaged("case record (status)");
   }
@@ -192,8 +357,9 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
   options.initial_map_bytes = 16ull << 20;
   options.max_map_bytes = 16ull << 30;
   lmdb::Environment env(folder, options);
-  Tables tables{env.open_table(kMetaTable), env.open_table(kCasesTable), env.open_table(kMessagesTable),
-                env.open_table(kRelayMessagesTable)};
+  Tables tables{env.open_table(kMetaTable),     env.open_table(kCasesTable), env.open_table(kMessagesTable),
+                env.open_table(kRelayMessagesTable), env.open_table(kHistoryTable), env.open_table(kNotesTable),
+                env.open_table(kAliasesTable)};
   CaseStore store(std::move(env), tables, store_key.clone());
 
   std::optional<std::uint32_t> schema;
@@ -215,7 +381,9 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
     return Error{ErrorCode::kUnsupportedVersion,
                  "the case store was written by a newer adviser-client (schema " + std::to_string(*schema) + ")"};
   }
-  if (!schema) {
+  if (schema && *schema == 1) {
+    if (Status s = store.migrate_from_1(); !s) return s.error();
+  } else if (!schema) {
     Status s = store.env_.write([&](lmdb::WriteTxn& txn) {
       Bytes version;
       append_u32_le(version, kStoreSchemaVersion);
@@ -224,6 +392,32 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
     if (!s) return s.error();
   }
   return store;
+}
+
+Status CaseStore::migrate_from_1() {
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    std::vector<CaseKey> keys;
+    tables_.cases.for_each(txn, [&](ByteView key, ByteView) {
+      if (key.size() == kCaseKeyBytes) {
+        CaseKey k{};
+        std::copy(key.begin(), key.end(), k.begin());
+        keys.push_back(k);
+      }
+      return true;
+    });
+    for (const CaseKey& k : keys) {
+      auto existing = load_case(txn, k);
+      if (!existing) return existing.error();
+      if (!*existing) return damaged("case index");
+      CaseRecord c = std::move(**existing);
+      // Schema 1 never moved a case out of kNew, so "opened" is its whole history.
+      if (Status st = append_history(txn, c, c.created_at, HistoryEvent::kOpened); !st) return st;
+      if (Status st = put_case(txn, c); !st) return st;
+    }
+    Bytes version;
+    append_u32_le(version, kStoreSchemaVersion);
+    return tables_.meta.put(txn, as_bytes(kSchemaKey), seal(kMetaTable, as_bytes(kSchemaKey), version));
+  });
 }
 
 Bytes CaseStore::seal(std::string_view table, ByteView record_key, ByteView plaintext) const {
@@ -265,6 +459,71 @@ Result<std::optional<CaseRecord>> CaseStore::load_case(const lmdb::Txn& txn, con
 Status CaseStore::put_case(lmdb::WriteTxn& txn, const CaseRecord& record) {
   const Bytes plain = encode_case(record);
   return tables_.cases.put(txn, record.key, seal(kCasesTable, record.key, plain));
+}
+
+Result<std::optional<CaseKey>> CaseStore::resolve(const lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const {
+  const CaseKey direct = case_key_for(pk);
+  if (std::optional<ByteView> sealed = tables_.aliases.get(txn, direct)) {
+    auto plain = open_record(kAliasesTable, direct, *sealed);
+    if (!plain) return plain.error();
+    ByteReader r(plain->view());
+    std::uint8_t version = 0;
+    CaseKey target{};
+    if (plain->size() != kAliasRecordBytes || !r.take_u8(version) || !r.take(target)) return damaged("alias record");
+    if (version != kAliasRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown alias version"};
+    return std::optional<CaseKey>(target);
+  }
+  if (tables_.cases.get(txn, direct)) return std::optional<CaseKey>(direct);
+  return std::optional<CaseKey>{};
+}
+
+Status CaseStore::append_history(lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
+                                 std::optional<CaseStatus> from, std::optional<CaseStatus> to) {
+  HistoryEntry e;
+  e.at = at;
+  e.event = event;
+  e.from = from;
+  e.to = to;
+  const auto key = message_key(record.key, record.next_history);
+  if (Status st = tables_.history.put(txn, key, seal(kHistoryTable, key, encode_history(e))); !st) return st;
+  record.next_history++;
+  return Status::success();
+}
+
+Status CaseStore::put_relay_pending(lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
+                                    const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at) {
+  const FixedBytes<16> relay_key = relay_record_key(relay_id);
+  RelayRecord rr{kDeletePending, relay_id, token, case_key, received_at};
+  const crypto::SecretBuffer plain = encode_relay_record(rr);
+  return tables_.relay_messages.put(txn, relay_key, seal(kRelayMessagesTable, relay_key, plain.view()));
+}
+
+Status CaseStore::for_each_in_case(const lmdb::Table& table, std::string_view table_name, const CaseKey& key,
+                                   const std::function<Status(std::uint64_t, ByteView)>& visit) const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  Status failure;
+  table.for_each(
+      txn,
+      [&](ByteView record_key, ByteView sealed) {
+        if (record_key.size() < kCaseKeyBytes || !std::equal(key.begin(), key.end(), record_key.begin())) {
+          return false;  // past this case's records
+        }
+        if (record_key.size() != kMessageKeyBytes) {
+          failure = damaged(std::string(table_name) + " key");
+          return false;
+        }
+        auto plain = open_record(table_name, record_key, sealed);
+        if (!plain) {
+          failure = plain.error();
+          return false;
+        }
+        std::uint64_t sequence = 0;
+        for (std::size_t i = 0; i < 8; ++i) sequence = (sequence << 8) | record_key[kCaseKeyBytes + i];
+        failure = visit(sequence, plain->view());
+        return static_cast<bool>(failure);
+      },
+      key);
+  return failure;
 }
 
 Result<std::vector<CaseRecord>> CaseStore::list_cases() const {
@@ -329,36 +588,41 @@ Result<CaseRecord> CaseStore::find_case(std::string_view id_prefix) const {
 }
 
 Result<std::vector<MessageRecord>> CaseStore::messages(const CaseKey& key) const {
-  lmdb::ReadTxn txn = env_.begin_read();
   std::vector<MessageRecord> out;
-  Status failure;
-  tables_.messages.for_each(
-      txn,
-      [&](ByteView record_key, ByteView sealed) {
-        if (record_key.size() < kCaseKeyBytes || !std::equal(key.begin(), key.end(), record_key.begin())) {
-          return false;  // past this case's messages
-        }
-        if (record_key.size() != kMessageKeyBytes) {
-          failure = damaged("message key");
-          return false;
-        }
-        auto plain = open_record(kMessagesTable, record_key, sealed);
-        if (!plain) {
-          failure = plain.error();
-          return false;
-        }
-        auto message = decode_message(plain->view());
-        if (!message) {
-          failure = message.error();
-          return false;
-        }
-        message->sequence = 0;
-        for (std::size_t i = 0; i < 8; ++i) message->sequence = (message->sequence << 8) | record_key[kCaseKeyBytes + i];
-        out.push_back(std::move(message).value());
-        return true;
-      },
-      key);
-  if (!failure) return failure.error();
+  Status s = for_each_in_case(tables_.messages, kMessagesTable, key, [&](std::uint64_t sequence, ByteView plain) {
+    auto message = decode_message(plain);
+    if (!message) return Status(message.error());
+    message->sequence = sequence;
+    out.push_back(std::move(message).value());
+    return Status::success();
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Result<std::vector<HistoryEntry>> CaseStore::history(const CaseKey& key) const {
+  std::vector<HistoryEntry> out;
+  Status s = for_each_in_case(tables_.history, kHistoryTable, key, [&](std::uint64_t sequence, ByteView plain) {
+    auto entry = decode_history(plain);
+    if (!entry) return Status(entry.error());
+    entry->sequence = sequence;
+    out.push_back(*entry);
+    return Status::success();
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+Result<std::vector<NoteRecord>> CaseStore::notes(const CaseKey& key) const {
+  std::vector<NoteRecord> out;
+  Status s = for_each_in_case(tables_.notes, kNotesTable, key, [&](std::uint64_t sequence, ByteView plain) {
+    auto note = decode_note(plain);
+    if (!note) return Status(note.error());
+    note->sequence = sequence;
+    out.push_back(std::move(note).value());
+    return Status::success();
+  });
+  if (!s) return s.error();
   return out;
 }
 
@@ -367,17 +631,26 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
   if (report.other_advisers.size() > kMaxOtherAdvisers) return Error{ErrorCode::kTooLarge, "too many advisers"};
   RecordOutcome outcome;
   const FixedBytes<16> relay_key = relay_record_key(report.relay_id);
-  const CaseKey case_key = case_key_for(report.reporter_message_pk);
 
   Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
-    outcome = RecordOutcome{false, case_key};
+    outcome = RecordOutcome{false, false, case_key_for(report.reporter_message_pk)};
     if (tables_.relay_messages.get(txn, relay_key)) return Status::success();  // already stored
 
+    auto resolved = resolve(txn, report.reporter_message_pk);
+    if (!resolved) return resolved.error();
+    const CaseKey case_key = resolved->value_or(outcome.case_key);
+    outcome.case_key = case_key;
     auto existing = load_case(txn, case_key);
     if (!existing) return existing.error();
     CaseRecord c;
     if (*existing) {
       c = std::move(**existing);
+      // The reporter moved to a new code: the old one no longer speaks for
+      // the case (it may be why they moved).
+      if (c.reporter_message_pk != report.reporter_message_pk) {
+        outcome.retired = true;
+        return Status::success();
+      }
       // The reporter's keys all follow from the code, so the fetch key never
       // changes in practice; the newest authenticated letter wins.
       c.reporter_fetch_pk = report.reporter_fetch_pk;
@@ -387,6 +660,7 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
       c.reporter_message_pk = report.reporter_message_pk;
       c.reporter_fetch_pk = report.reporter_fetch_pk;
       c.created_at = report.received_at;
+      if (Status st = append_history(txn, c, report.received_at, HistoryEvent::kOpened); !st) return st;
     }
     for (const OtherAdviser& a : report.other_advisers) {
       const bool known = std::any_of(c.other_advisers.begin(), c.other_advisers.end(),
@@ -409,10 +683,7 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
     c.last_activity = std::max(c.last_activity, report.received_at);
     if (Status st = put_case(txn, c); !st) return st;
 
-    RelayRecord rr{kDeletePending, report.relay_id, report.delete_token, case_key, report.received_at};
-    const crypto::SecretBuffer plain_relay = encode_relay_record(rr);
-    if (Status st = tables_.relay_messages.put(txn, relay_key, seal(kRelayMessagesTable, relay_key, plain_relay.view()));
-        !st) {
+    if (Status st = put_relay_pending(txn, report.relay_id, report.delete_token, case_key, report.received_at); !st) {
       return st;
     }
     outcome.stored = true;
@@ -420,6 +691,54 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
   });
   if (!s) return s.error();
   return outcome;
+}
+
+Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotation) {
+  RotationResult result;
+  const FixedBytes<16> relay_key = relay_record_key(rotation.relay_id);
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    result = RotationResult{};
+    if (tables_.relay_messages.get(txn, relay_key)) {
+      result.outcome = RotationOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    auto resolved = resolve(txn, rotation.old_message_pk);
+    if (!resolved) return resolved.error();
+    if (!*resolved) return Status::success();  // kUnknownSender
+    auto existing = load_case(txn, **resolved);
+    if (!existing) return existing.error();
+    if (!*existing) return damaged("alias to a missing case");
+    CaseRecord c = std::move(**existing);
+    // Only the current code may move the case on; a retired one is a stranger.
+    if (c.reporter_message_pk != rotation.old_message_pk) return Status::success();
+    result.case_key = c.key;
+    const bool zero = std::all_of(rotation.new_message_pk.begin(), rotation.new_message_pk.end(),
+                                  [](std::uint8_t b) { return b == 0; });
+    auto taken = resolve(txn, rotation.new_message_pk);
+    if (!taken) return taken.error();
+    if (zero || rotation.new_message_pk == rotation.old_message_pk || *taken) {
+      result.outcome = RotationOutcome::kRefused;
+      return Status::success();
+    }
+    const CaseKey alias_key = case_key_for(rotation.new_message_pk);
+    Bytes alias;
+    append_u8(alias, kAliasRecordVersion);
+    append(alias, c.key);
+    if (Status st = tables_.aliases.put(txn, alias_key, seal(kAliasesTable, alias_key, alias)); !st) return st;
+    c.reporter_message_pk = rotation.new_message_pk;
+    c.reporter_fetch_pk = rotation.new_fetch_pk;
+    c.last_activity = std::max(c.last_activity, rotation.received_at);
+    if (Status st = append_history(txn, c, rotation.received_at, HistoryEvent::kReporterMoved); !st) return st;
+    if (Status st = put_case(txn, c); !st) return st;
+    if (Status st = put_relay_pending(txn, rotation.relay_id, rotation.delete_token, c.key, rotation.received_at);
+        !st) {
+      return st;
+    }
+    result.outcome = RotationOutcome::kMoved;
+    return Status::success();
+  });
+  if (!s) return s.error();
+  return result;
 }
 
 Status CaseStore::record_outgoing(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
@@ -456,15 +775,86 @@ Status CaseStore::mark_read(const CaseKey& key) {
   });
 }
 
-Status CaseStore::set_status(const CaseKey& key, CaseStatus status) {
+Result<CaseRecord> CaseStore::change_status(const CaseKey& key, StatusAction action, std::uint64_t now,
+                                            bool acknowledgement_sent) {
+  CaseRecord updated;
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    auto existing = load_case(txn, key);
+    if (!existing) return existing.error();
+    if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
+    CaseRecord c = std::move(**existing);
+    auto target = next_status(c.status, action);
+    if (!target) return target.error();
+    const CaseStatus from = c.status;
+    if ((*target == CaseStatus::kAcknowledged || *target == CaseStatus::kInProgress) && c.acknowledged_at == 0) {
+      c.acknowledged_at = now;
+      c.feedback_from = now;
+    }
+    if (action == StatusAction::kReopen) c.feedback_from = now;  // a reopened case owes new feedback
+    c.status = *target;
+    if (acknowledgement_sent) {
+      if (Status st = append_history(txn, c, now, HistoryEvent::kAcknowledgementSent); !st) return st;
+    }
+    if (Status st = append_history(txn, c, now, HistoryEvent::kStatusChanged, from, *target); !st) return st;
+    if (Status st = put_case(txn, c); !st) return st;
+    updated = std::move(c);
+    return Status::success();
+  });
+  if (!s) return s.error();
+  return updated;
+}
+
+Status CaseStore::record_event(const CaseKey& key, HistoryEvent event, std::uint64_t now) {
+  if (event == HistoryEvent::kStatusChanged) return Status(ErrorCode::kInternal, "status changes go through change_status");
   return env_.write([&](lmdb::WriteTxn& txn) -> Status {
     auto existing = load_case(txn, key);
     if (!existing) return existing.error();
     if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
-    (*existing)->status = status;
+    if (Status st = append_history(txn, **existing, now, event); !st) return st;
     return put_case(txn, **existing);
   });
 }
+
+Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text) {
+  if (text.empty()) return Status(ErrorCode::kMalformed, "the note is empty");
+  if (text.size() > kMaxNoteBytes) {
+    return Status(ErrorCode::kTooLarge, "a note may be at most " + std::to_string(kMaxNoteBytes) + " bytes");
+  }
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    auto existing = load_case(txn, key);
+    if (!existing) return existing.error();
+    if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
+    CaseRecord c = std::move(**existing);
+    NoteRecord n;
+    n.written_at = now;
+    n.text = crypto::SecretBuffer::copy_of(text);
+    const auto nkey = message_key(key, c.next_note);
+    const crypto::SecretBuffer plain = encode_note(n);
+    if (Status st = tables_.notes.put(txn, nkey, seal(kNotesTable, nkey, plain.view())); !st) return st;
+    c.next_note++;
+    if (Status st = append_history(txn, c, now, HistoryEvent::kNoteAdded); !st) return st;
+    return put_case(txn, c);
+  });
+}
+
+Result<Settings> CaseStore::settings() const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  std::optional<ByteView> sealed = tables_.meta.get(txn, as_bytes(kSettingsKey));
+  if (!sealed) return Settings{};
+  auto plain = open_record(kMetaTable, as_bytes(kSettingsKey), *sealed);
+  if (!plain) return plain.error();
+  return decode_settings(plain->view());
+}
+
+Status CaseStore::set_settings(const Settings& settings) {
+  if (Status s = validate_settings(settings); !s) return s;
+  return env_.write([&](lmdb::WriteTxn& txn) {
+    return tables_.meta.put(txn, as_bytes(kSettingsKey),
+                            seal(kMetaTable, as_bytes(kSettingsKey), encode_settings(settings)));
+  });
+}
+
+Status CaseStore::copy_compact_to(const std::filesystem::path& folder) const { return env_.copy_compact_to(folder); }
 
 Result<std::vector<PendingDelete>> CaseStore::pending_deletes() const {
   lmdb::ReadTxn txn = env_.begin_read();

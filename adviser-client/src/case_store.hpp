@@ -1,45 +1,68 @@
 // The adviser's local case store: LMDB (store::lmdb) with every value sealed
 // under the identity's store key, so the folder on disk holds no message, no
-// reporter key and no name in the clear.
+// note, no reporter key and no name in the clear.
 //
 //   value on disk = crypto::seal_value(store_key, ad, plaintext record)
 //   ad            = table name || 0x00 || record key
 //                   (a value copied to another record or table no longer opens)
 //
 //   table           key                                   record (plaintext, all integers LE)
-//   meta            "schema"                              u32 schema version (1)
+//   meta            "schema"                              u32 schema version (2)
+//   meta            "settings"                            settings record, below (absent: defaults)
 //   cases           case key (16)                         case record, below
 //   messages        case key (16) || sequence u64 BE      message record, below
 //   relay_messages  keyed_name(store_key, "relay-message",  relay message record, below
 //                              relay message id) (16)
+//   history         case key (16) || sequence u64 BE      history record, below
+//   notes           case key (16) || sequence u64 BE      note record, below
+//   aliases         keyed_name(store_key, "case",          alias record, below
+//                              reporter message pk) (16)
 //
-//   case key = keyed_name(store_key, "case", reporter message pk); the case id
-//   shown to the adviser is its first 10 hex characters.
+//   case key = keyed_name(store_key, "case", reporter message pk of the case's
+//   first message); the case id shown to the adviser is its first 10 hex
+//   characters. It never changes: when the reporter moves to a new code
+//   (kRotate letter), the case record takes the new keys and an alias
+//   record maps keyed_name(store_key, "case", new pk) to the case key.
 //
-//   case record    = version u8 (1) || status u8 || reporter message pk (32)
+//   case record    = version u8 (2) || status u8 || reporter message pk (32)
 //                    || reporter fetch pk (32) || created_at u64 || last_activity u64
 //                    || unread u32 || next sequence u64
+//                    || acknowledged_at u64 (0: not yet) || feedback_from u64 (0: no clock)
+//                    || next history sequence u64 || next note sequence u64
 //                    || other advisers count u8 (<= 64)
 //                    || per adviser: id (16) || name (u16 length <= 128 || UTF-8)
+//                    (version 1, written by schema 1, lacks the four u64 after
+//                    next sequence; it is read as zeros and rewritten as 2)
 //   message record = version u8 (1) || direction u8 (1 in, 2 out) || sent_at u64
 //                    || stored_at u64 || relay message id (16)
 //                    || body length u32 (<= crypto::kMaxEnvelopePayload) || body
 //   relay message  = version u8 (1) || state u8 (1 delete pending, 2 done)
 //                    || relay message id (16) || delete token (32) || case key (16)
 //                    || received_at u64
+//   history record = version u8 (1) || at u64 || event u8 || from status u8
+//                    || to status u8   (events: 1 opened, 2 status changed,
+//                    3 reporter moved to a new code, 4 note added,
+//                    5 acknowledgement sent, 6 exported; statuses 0 unless 2)
+//   note record    = version u8 (1) || written_at u64
+//                    || text length u32 (<= kMaxNoteBytes) || text (UTF-8)
+//   alias record   = version u8 (1) || case key (16)
+//   settings       = version u8 (1) || acknowledgement days u32 (1..7)
+//                    || feedback months u32 (1..3)
 //
 // Sequence numbers are big-endian in the key so a cursor walks a case's
-// messages in order. The relay_messages table makes receiving idempotent: a
-// letter whose relay id is known is never stored twice, and a delete that
-// failed (relay unreachable) is retried on the next run. Times are unix
-// seconds (the local store may be finer than the relay's day granularity).
+// messages, history and notes in order. The relay_messages table makes
+// receiving idempotent: a letter whose relay id is known is never stored
+// twice, and a delete that failed (relay unreachable) is retried on the next
+// run. Times are unix seconds (the local store may be finer than the relay's
+// day granularity).
 //
-// Later schema versions (issue 4: status history, notes, deadlines,
-// attachments, settings) add tables and record versions; open() refuses a
+// Schema 1 -> 2 (on open, one commit): the schema record becomes 2 and every
+// case gets an "opened" history entry at its created_at. open() refuses a
 // store whose schema is newer than it knows.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,19 +77,65 @@
 
 namespace meldpunt::adviser {
 
-inline constexpr std::uint32_t kStoreSchemaVersion = 1;
+inline constexpr std::uint32_t kStoreSchemaVersion = 2;
 inline constexpr std::size_t kCaseKeyBytes = 16;
 inline constexpr std::size_t kCaseIdChars = 10;     // hex characters shown to the adviser
 inline constexpr std::size_t kMinCasePrefixChars = 4;
 inline constexpr std::size_t kMaxOtherAdvisers = crypto::kMaxDirectoryEntries;
 inline constexpr std::size_t kMaxStoredBodyBytes = crypto::kMaxEnvelopePayload;
+inline constexpr std::size_t kMaxNoteBytes = 64 * 1024;
+
+// The legal maxima (EU Directive 2019/1937, art. 9): acknowledge within 7
+// days, feedback within 3 months. Settings may only be stricter.
+inline constexpr std::uint32_t kDefaultAckDays = 7;
+inline constexpr std::uint32_t kDefaultFeedbackMonths = 3;
 
 using CaseKey = FixedBytes<kCaseKeyBytes>;
 
-// Issue 4 moves cases through these; inbox only ever creates kNew.
+// inbox creates cases as kNew; `status` and `acknowledge` move them on.
 enum class CaseStatus : std::uint8_t { kNew = 1, kAcknowledged = 2, kInProgress = 3, kClosed = 4 };
 std::string_view status_keyword(CaseStatus status);
 Result<CaseStatus> parse_status(std::string_view keyword);
+
+// What the adviser asks for with `status CASE ...`.
+enum class StatusAction : std::uint8_t { kAcknowledge, kStartWork, kClose, kReopen };
+// "acknowledged", "in-progress", "closed", "reopen"; kMalformed otherwise.
+Result<StatusAction> parse_status_action(std::string_view word);
+// The status the action leads to from `current`, or kMalformed naming the
+// allowed moves: forward only (new -> acknowledged -> in-progress -> closed,
+// steps may be skipped), and closed -> in-progress only through reopen.
+Result<CaseStatus> next_status(CaseStatus current, StatusAction action);
+
+struct Settings {
+  std::uint32_t ack_days = kDefaultAckDays;
+  std::uint32_t feedback_months = kDefaultFeedbackMonths;
+};
+// kMalformed unless 1 <= ack_days <= 7 and 1 <= feedback_months <= 3.
+Status validate_settings(const Settings& settings);
+
+enum class HistoryEvent : std::uint8_t {
+  kOpened = 1,
+  kStatusChanged = 2,
+  kReporterMoved = 3,
+  kNoteAdded = 4,
+  kAcknowledgementSent = 5,
+  kExported = 6,
+};
+
+struct HistoryEntry {
+  std::uint64_t sequence = 0;
+  std::uint64_t at = 0;
+  HistoryEvent event = HistoryEvent::kOpened;
+  std::optional<CaseStatus> from, to;  // kStatusChanged only
+};
+// One line for people: "status new -> acknowledged", "reporter moved to a new code".
+std::string describe(const HistoryEntry& entry);
+
+struct NoteRecord {
+  std::uint64_t sequence = 0;
+  std::uint64_t written_at = 0;
+  crypto::SecretBuffer text;
+};
 
 enum class Direction : std::uint8_t { kIn = 1, kOut = 2 };
 
@@ -84,6 +153,10 @@ struct CaseRecord {
   std::uint64_t last_activity = 0;
   std::uint32_t unread = 0;
   std::uint64_t next_sequence = 0;  // also the number of messages in the case
+  std::uint64_t acknowledged_at = 0;  // first move out of kNew to acknowledged/in-progress (0: not yet)
+  std::uint64_t feedback_from = 0;    // start of the feedback clock: acknowledgement or reopen (0: none)
+  std::uint64_t next_history = 0;
+  std::uint64_t next_note = 0;        // also the number of notes
   std::vector<OtherAdviser> other_advisers;
 
   std::string id() const;  // first kCaseIdChars hex characters of key
@@ -116,7 +189,31 @@ struct PendingDelete {
 };
 
 struct RecordOutcome {
-  bool stored = false;  // false: this relay message was recorded before (nothing changed)
+  bool stored = false;   // false: recorded before, or refused (nothing changed)
+  bool retired = false;  // refused: the sender's key is one the reporter moved away from
+  CaseKey case_key{};
+};
+
+// A kRotate letter just opened by inbox: the reporter of a case moves to the
+// keys of a new code. The envelope's authenticated sender must be the case's
+// current reporter key.
+struct IncomingRotation {
+  crypto::MessageId relay_id{};
+  FixedBytes<32> delete_token{};
+  crypto::X25519PublicKey old_message_pk{};  // authenticated sender of the envelope
+  crypto::X25519PublicKey new_message_pk{};
+  crypto::FetchPublicKey new_fetch_pk{};
+  std::uint64_t received_at = 0;
+};
+
+enum class RotationOutcome : std::uint8_t {
+  kMoved,          // the case now uses the new keys
+  kAlreadyKnown,   // this relay message was recorded before
+  kUnknownSender,  // no case has the sender as its current reporter key
+  kRefused,        // the new key is unusable (zero, unchanged, or another case's key)
+};
+struct RotationResult {
+  RotationOutcome outcome = RotationOutcome::kUnknownSender;
   CaseKey case_key{};
 };
 
@@ -141,16 +238,43 @@ class CaseStore {
   // The conversation in order.
   Result<std::vector<MessageRecord>> messages(const CaseKey& key) const;
 
-  // In one commit: creates the case if the reporter is new, appends the
-  // message, counts it unread, and records the relay message with its delete
-  // token as "delete pending". Does nothing if the relay message is known.
+  // In one commit: creates the case if the reporter is new (with an "opened"
+  // history entry), appends the message, counts it unread, and records the
+  // relay message with its delete token as "delete pending". Does nothing if
+  // the relay message is known. A sender whose case has moved to another
+  // key (the reporter rotated away from this code) is refused: retired set.
   Result<RecordOutcome> record_incoming(const IncomingReport& report);
+  // In one commit: moves the case whose current reporter key is the sender
+  // to the new keys (the case key and id stay), adds the alias, records
+  // "reporter moved" in the history and the relay message as delete pending.
+  Result<RotationResult> record_rotation(const IncomingRotation& rotation);
   // Appends an outgoing message to an existing case (kNotFound otherwise).
   Status record_outgoing(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
                          const crypto::MessageId& relay_id, ByteView body);
   // Sets the unread count to zero.
   Status mark_read(const CaseKey& key);
-  Status set_status(const CaseKey& key, CaseStatus status);
+  // Applies the action (see next_status) and records it in the history, with
+  // kAcknowledgementSent first when `acknowledgement_sent`. Sets
+  // acknowledged_at (first move to acknowledged or in-progress) and restarts
+  // the feedback clock on acknowledgement and reopen. Returns the new record.
+  Result<CaseRecord> change_status(const CaseKey& key, StatusAction action, std::uint64_t now,
+                                   bool acknowledgement_sent = false);
+  // Appends a history entry without a status (kExported, ...).
+  Status record_event(const CaseKey& key, HistoryEvent event, std::uint64_t now);
+  Result<std::vector<HistoryEntry>> history(const CaseKey& key) const;
+
+  // Private notes: never sent anywhere. kTooLarge beyond kMaxNoteBytes,
+  // kMalformed for empty text. Adds a kNoteAdded history entry.
+  Status add_note(const CaseKey& key, std::uint64_t now, ByteView text);
+  Result<std::vector<NoteRecord>> notes(const CaseKey& key) const;
+
+  // Defaults until set_settings is called.
+  Result<Settings> settings() const;
+  Status set_settings(const Settings& settings);
+
+  // A consistent compacting copy of the store into an existing empty folder
+  // (for backups): values stay sealed under the store key.
+  Status copy_compact_to(const std::filesystem::path& folder) const;
 
   // Relay messages stored here whose deletion at the relay is still to do.
   Result<std::vector<PendingDelete>> pending_deletes() const;
@@ -160,7 +284,7 @@ class CaseStore {
 
  private:
   struct Tables {
-    store::lmdb::Table meta, cases, messages, relay_messages;
+    store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
   };
   CaseStore(store::lmdb::Environment env, Tables tables, crypto::Secret<32> key)
       : env_(std::move(env)), tables_(tables), key_(std::move(key)) {}
@@ -170,6 +294,18 @@ class CaseStore {
   Result<std::optional<CaseRecord>> load_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
   Status put_case(store::lmdb::WriteTxn& txn, const CaseRecord& record);
   FixedBytes<16> relay_record_key(const crypto::MessageId& relay_id) const;
+  // The case a reporter key belongs to (through an alias after a rotation),
+  // whether or not it is still that case's current key.
+  Result<std::optional<CaseKey>> resolve(const store::lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const;
+  Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
+                        std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
+  Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
+                           const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
+  Status migrate_from_1();
+  // Opens each record of one case in a table keyed case key || sequence BE,
+  // in order, and hands it to visit; stops at the first error.
+  Status for_each_in_case(const store::lmdb::Table& table, std::string_view table_name, const CaseKey& key,
+                          const std::function<Status(std::uint64_t sequence, ByteView plaintext)>& visit) const;
 
   store::lmdb::Environment env_;
   Tables tables_;
@@ -181,5 +317,11 @@ Bytes encode_case(const CaseRecord& record);
 Result<CaseRecord> decode_case(ByteView bytes);
 crypto::SecretBuffer encode_message(const MessageRecord& record);
 Result<MessageRecord> decode_message(ByteView bytes);
+Bytes encode_history(const HistoryEntry& entry);
+Result<HistoryEntry> decode_history(ByteView bytes);
+crypto::SecretBuffer encode_note(const NoteRecord& note);
+Result<NoteRecord> decode_note(ByteView bytes);
+Bytes encode_settings(const Settings& settings);
+Result<Settings> decode_settings(ByteView bytes);
 
 }  // namespace meldpunt::adviser

@@ -10,15 +10,19 @@
 namespace meldpunt::adviser {
 namespace {
 
+static_assert(protocol::kRotateBodyBytes == crypto::X25519PublicKey{}.size(),
+              "a kRotate body is exactly one reporter message public key");
+
 std::uint64_t now_milliseconds() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
   return ms < 0 ? 0 : static_cast<std::uint64_t>(ms);
 }
 
-// One signed upload of `count` fresh prekeys; the relay's count afterwards.
+// One signed upload of `count` fresh prekeys (0: only asks for the count);
+// the relay's count afterwards.
 Result<std::uint32_t> upload_batch(client::RelayConnection& relay, KeyFile& key_file, std::size_t count) {
-  count = std::clamp<std::size_t>(count, 1, protocol::kMaxPrekeysPerUpload);
+  count = std::min<std::size_t>(count, protocol::kMaxPrekeysPerUpload);
   crypto::AdviserIdentity& identity = key_file.identity();
   if (identity.prekeys.size() + count > crypto::kMaxPrekeysHeld) {
     // Oldest first: make_prekeys appends, so the front holds the oldest.
@@ -70,21 +74,16 @@ Status delete_pending(client::RelayConnection& relay, CaseStore& store, InboxSum
 Result<PrekeyTopUp> top_up_prekeys(client::RelayConnection& relay, KeyFile& key_file, std::uint64_t now,
                                    std::uint32_t target) {
   PrekeyTopUp result;
-  const std::uint32_t remembered = key_file.profile().relay_prekeys;
-  const std::uint64_t checked_at = key_file.profile().prekeys_checked_at;
-  if (remembered >= target && checked_at <= now && now - checked_at < kPrekeyCheckIntervalSeconds) {
-    result.at_relay = remembered;
-    return result;
-  }
   result.checked = true;
-  std::size_t batch = remembered < target ? target - remembered : 1;
-  for (int round = 0; round < 2; ++round) {
-    auto count = upload_batch(relay, key_file, batch);
+  auto count = upload_batch(relay, key_file, 0);  // a signed upload of nothing: the relay's count
+  if (!count) return count.error();
+  result.at_relay = *count;
+  if (*count < target) {
+    const std::size_t batch = std::min<std::size_t>(target - *count, protocol::kMaxPrekeysPerUpload);
+    count = upload_batch(relay, key_file, batch);
     if (!count) return count.error();
-    result.uploaded += std::clamp<std::size_t>(batch, 1, protocol::kMaxPrekeysPerUpload);
+    result.uploaded = batch;
     result.at_relay = *count;
-    if (*count >= target) break;
-    batch = target - *count;
   }
   key_file.profile().relay_prekeys = result.at_relay;
   key_file.profile().prekeys_checked_at = now;
@@ -139,8 +138,15 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   const crypto::AdviserId& own_id = key_file.profile().id;
   std::vector<crypto::X25519PublicKey> used_prekeys;
   std::vector<PendingDelete> seen_again;  // stored by an earlier run, yet still at the relay
+  std::vector<PendingDelete> refused;     // ours, but not to be stored: deleted at the relay
+  std::vector<const client::ReceivedLetter*> rotations;
   for (const client::ReceivedLetter& received : mailbox->letters) {
     const protocol::Letter& letter = received.letter;
+    if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id) {
+      rotations.push_back(&received);
+      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
+      continue;
+    }
     if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id) {
       summary.ignored++;
       continue;
@@ -160,13 +166,46 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     report.body = letter.body.view();
     auto outcome = store.record_incoming(report);
     if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
-    if (outcome->stored) {
+    if (outcome->retired) {
+      summary.refused++;
+      refused.push_back({received.id, letter.delete_token});
+    } else if (outcome->stored) {
       summary.stored++;
     } else {
       summary.already_stored++;
       seen_again.push_back({received.id, letter.delete_token});
     }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
+  }
+
+  for (const client::ReceivedLetter* received : rotations) {
+    const protocol::Letter& letter = received->letter;
+    IncomingRotation rotation;
+    rotation.relay_id = received->id;
+    rotation.delete_token = letter.delete_token;
+    rotation.old_message_pk = received->sender_pk;
+    rotation.new_fetch_pk = letter.reporter_fetch_pk;
+    rotation.received_at = now_seconds();
+    if (letter.body.size() != protocol::kRotateBodyBytes) {
+      summary.refused++;
+      refused.push_back({received->id, letter.delete_token});
+      continue;
+    }
+    std::copy(letter.body.data(), letter.body.data() + letter.body.size(), rotation.new_message_pk.begin());
+    auto outcome = store.record_rotation(rotation);
+    if (!outcome) return outcome.error();
+    switch (outcome->outcome) {
+      case RotationOutcome::kMoved: summary.moved++; break;
+      case RotationOutcome::kAlreadyKnown:
+        summary.already_stored++;
+        seen_again.push_back({received->id, letter.delete_token});
+        break;
+      case RotationOutcome::kUnknownSender:
+      case RotationOutcome::kRefused:
+        summary.refused++;
+        refused.push_back({received->id, letter.delete_token});
+        break;
+    }
   }
 
   if (!used_prekeys.empty()) {
@@ -187,6 +226,11 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     if (s || s.error().code == ErrorCode::kNotFound) {
       if (Status m = store.mark_deleted(p.relay_id); !m) return m.error();
     }
+  }
+  // Refused letters are not in the store; if this delete fails they are
+  // simply refused again by the next run.
+  for (const PendingDelete& p : refused) {
+    if (client::delete_message(relay, p.relay_id, p.delete_token)) summary.deleted++;
   }
   return summary;
 }

@@ -7,7 +7,9 @@
 //      before each upload, so the relay never holds a prekey we cannot open);
 //   3. fetch, recognise, download and open our letters;
 //   4. store every report addressed to us and commit (one commit per report,
-//      idempotent by relay message id);
+//      idempotent by relay message id); then apply every kRotate letter
+//      (after the reports, so a report the reporter sent with the old code
+//      before moving, fetched in the same run, still lands in the case);
 //   5. erase the used prekey secrets and save the key file;
 //   6. delete the stored messages at the relay with their tokens.
 // A crash between any two steps is repaired by the next run.
@@ -25,25 +27,18 @@ namespace meldpunt::adviser {
 
 // How many of our prekeys the relay should hold after a top-up.
 inline constexpr std::uint32_t kPrekeyTarget = 50;
-// How long a full pool is trusted without asking the relay again.
-inline constexpr std::uint64_t kPrekeyCheckIntervalSeconds = 24 * 3600;
 
 struct PrekeyTopUp {
-  bool checked = false;        // false: the pool was believed full and checked recently; nothing uploaded
+  bool checked = false;        // the relay was asked (always, since uploads of zero prekeys exist)
   std::size_t uploaded = 0;
-  std::uint32_t at_relay = 0;  // the relay's count after the last upload (or the remembered estimate)
+  std::uint32_t at_relay = 0;  // the relay's count after the last upload
 };
 
-// Uploads signed batches until the relay holds at least `target` of our
-// prekeys. The relay only reports its count in reply to an upload (and an
-// upload carries at least one prekey), so the first batch is sized from the
-// count remembered from the previous run (at least 1) and a second batch
-// fills the gap the reply reveals. Every check therefore adds at least one
-// prekey; to keep the pool from growing by one on every run, a pool that was
-// full is checked again only after kPrekeyCheckIntervalSeconds (reporters
-// who find it empty meanwhile fall back to the long-term key). The oldest
-// held secrets are dropped when more than crypto::kMaxPrekeysHeld would be
-// held.
+// Asks the relay for its count of our prekeys with a signed upload of zero
+// prekeys, then uploads one signed batch to bring it up to `target` (at most
+// protocol::kMaxPrekeysPerUpload per run). The oldest held secrets are
+// dropped when more than crypto::kMaxPrekeysHeld would be held. The count
+// and time are remembered in the key file's profile.
 //
 // Upload counter = max(previous counter + 1, unix time in milliseconds): it
 // always increases, and also stays ahead of the relay after an identity is
@@ -59,6 +54,11 @@ struct InboxSummary {
   std::size_t stored = 0;           // new messages written to the case store
   std::size_t already_stored = 0;   // seen again (an earlier run stopped before deleting)
   std::size_t ignored = 0;          // opened but not a report for us (other kinds, other adviser id)
+  std::size_t moved = 0;            // cases whose reporter moved to a new code (kRotate applied)
+  // Addressed to us but refused, and deleted at the relay: reports from a
+  // code the reporter moved away from, kRotate letters from a sender that is
+  // no case's current reporter, or naming an unusable new key.
+  std::size_t refused = 0;
   std::size_t unreadable = 0;       // recognised but would not open
   std::size_t deleted = 0;          // deleted at the relay in this run
   std::size_t delete_pending = 0;   // still to delete (relay refused or unreachable)

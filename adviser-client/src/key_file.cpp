@@ -173,4 +173,12 @@ Status KeyFile::save() const {
   return crypto::write_file_atomically(path_, box_.seal(plaintext.view()), 0600);
 }
 
+Status KeyFile::change_passphrase(const crypto::SecretBuffer& passphrase, const crypto::KdfParams& params) {
+  crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, params);
+  const crypto::SecretBuffer plaintext = encode_key_file(contents_.profile, contents_.identity);
+  if (Status s = crypto::write_file_atomically(path_, box.seal(plaintext.view()), 0600); !s) return s;
+  box_ = std::move(box);
+  return Status::success();
+}
+
 }  // namespace meldpunt::adviser

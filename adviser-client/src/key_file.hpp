@@ -77,6 +77,10 @@ class KeyFile {
   // Re-seals the current contents (fresh nonce) and replaces the file
   // atomically: a crash leaves the old or the new file, never a mix.
   Status save() const;
+  // Seals the same contents under a new passphrase (fresh salt, `params`)
+  // and replaces the file atomically; the old passphrase no longer opens it.
+  // On failure the file and this object keep the old passphrase.
+  Status change_passphrase(const crypto::SecretBuffer& passphrase, const crypto::KdfParams& params);
 
   AdviserProfile& profile() { return contents_.profile; }
   const AdviserProfile& profile() const { return contents_.profile; }

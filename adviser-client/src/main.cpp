@@ -1,6 +1,8 @@
 // `adviser-client`: the confidential adviser's program. Creates the
 // adviser's identity and card, keeps prekeys topped up at the relay, collects
-// reports into an encrypted local case store, and sends replies.
+// reports into an encrypted local case store, sends replies, and does the
+// case work: statuses and deadlines, private notes, exports, evaluation
+// counts, passphrase change, backup and restore.
 //
 // Exit codes: 0 ok, 1 usage, 2 the operation failed (message on stderr),
 // 3 internal error. Passphrases are read from the terminal without echo, or
@@ -9,11 +11,16 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
+
+#include <stdlib.h>
 
 #include <CLI/CLI.hpp>
 
+#include "archive.hpp"
 #include "case_store.hpp"
+#include "casework.hpp"
 #include "home.hpp"
 #include "inbox.hpp"
 #include "key_file.hpp"
@@ -53,17 +60,30 @@ void check(const Status& s) {
 
 void out(std::string_view text) { client::write_out(text); }
 
-crypto::SecretBuffer new_passphrase() {
-  auto first = client::read_secret_line("New passphrase for your adviser key file (at least 12 characters): ");
+// A new passphrase, asked twice. `what` names it in the prompt ("for your
+// adviser key file", "for this export").
+crypto::SecretBuffer new_passphrase(std::string_view what = "for your adviser key file",
+                                    std::string_view nothing_done = "nothing was created") {
+  auto first = client::read_secret_line("New passphrase " + std::string(what) + " (at least 12 characters): ");
   if (!first) fail(first.error().code, "reading the passphrase: " + first.error().message);
   if (first->size() < kMinPassphraseLength) {
     fail(ErrorCode::kMalformed, "the passphrase is too short (at least " + std::to_string(kMinPassphraseLength) +
-                                    " characters); nothing was created");
+                                    " characters); " + std::string(nothing_done));
   }
   auto second = client::read_secret_line("Repeat the passphrase: ");
   if (!second) fail(second.error().code, "reading the passphrase: " + second.error().message);
-  if (!first->equals(*second)) fail(ErrorCode::kMalformed, "the two passphrases differ; nothing was created");
+  if (!first->equals(*second)) fail(ErrorCode::kMalformed, "the two passphrases differ; " + std::string(nothing_done));
   return std::move(first).value();
+}
+
+crypto::KdfParams kdf_params(bool insecure) {
+  return insecure ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
+}
+
+// Refuses to replace an existing file: exports and backups are records.
+void require_new_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec) || ec) fail(ErrorCode::kIo, path + " already exists; choose another file name");
 }
 
 // Asks for the passphrase only once the key file is known to exist, so a
@@ -122,29 +142,39 @@ crypto::Directory fetch_directory(client::RelayConnection& relay, const protocol
   return std::move(directory).value();
 }
 
-std::string pad(std::string text, std::size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
-  return text;
+void print_cases(const CaseStore& store) {
+  out(case_table(check(store.list_cases()), check(store.settings()), now_seconds()));
 }
 
-void print_cases(const CaseStore& store) {
-  std::vector<CaseRecord> cases = check(store.list_cases());
-  if (cases.empty()) {
-    out("No cases yet.\n");
-    return;
+// A message or note: from --file, the editor on a terminal, or the rest of
+// stdin after the passphrase line. Refuses empty and non-UTF-8 text.
+crypto::SecretBuffer compose_text(const Home& home, const std::string& file, std::size_t max, std::string_view what,
+                                  std::string_view nothing_done) {
+  Result<crypto::SecretBuffer> body = Error{ErrorCode::kInternal, "no text"};
+  if (!file.empty()) {
+    body = client::read_file_secret(file, max);
+  } else if (client::stdin_is_terminal()) {
+    body = compose_in_editor(home.root, max);
+  } else {
+    body = client::read_stdin_to_end(max);
   }
-  std::stable_sort(cases.begin(), cases.end(),
-                   [](const CaseRecord& a, const CaseRecord& b) { return a.last_activity > b.last_activity; });
-  std::ostringstream table;
-  table << pad("CASE", kCaseIdChars + 2) << pad("STATUS", 14) << pad("MESSAGES", 10) << pad("LAST ACTIVITY", 18)
-        << "\n";
-  for (const CaseRecord& c : cases) {
-    table << pad(c.id(), kCaseIdChars + 2) << pad(std::string(status_keyword(c.status)), 14)
-          << pad(std::to_string(c.next_sequence), 10) << pad(format_minute(c.last_activity), 18);
-    if (c.unread > 0) table << "NEW (" << c.unread << " unread)";
-    table << "\n";
+  if (!body) {
+    if (body.error().code == ErrorCode::kTooLarge) {
+      fail(ErrorCode::kTooLarge, "the " + std::string(what) + " is longer than " + std::to_string(max) + " bytes; " +
+                                     std::string(nothing_done));
+    }
+    if (body.error().code == ErrorCode::kNotFound && file.empty()) {
+      fail(ErrorCode::kMalformed, "the " + std::string(what) + " is empty; " + std::string(nothing_done));
+    }
+    fail(body.error());
   }
-  out(table.str());
+  const bool blank = std::all_of(body->data(), body->data() + body->size(),
+                                 [](std::uint8_t b) { return b == ' ' || b == '\n' || b == '\r' || b == '\t'; });
+  if (blank) fail(ErrorCode::kMalformed, "the " + std::string(what) + " is empty; " + std::string(nothing_done));
+  if (!is_valid_utf8(body->view())) {
+    fail(ErrorCode::kMalformed, "the " + std::string(what) + " is not UTF-8 text; " + std::string(nothing_done));
+  }
+  return std::move(body).value();
 }
 
 // ---- subcommands ----
@@ -222,11 +252,7 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
 
   std::ostringstream report;
   report << summary->stored << " new message" << (summary->stored == 1 ? "" : "s");
-  if (summary->prekeys && summary->prekeys->checked) {
-    report << "; " << summary->prekeys->at_relay << " prekeys at the relay";
-  } else if (summary->prekeys) {
-    report << "; prekeys checked at " << format_minute(key_file.profile().prekeys_checked_at);
-  }
+  if (summary->prekeys) report << "; " << summary->prekeys->at_relay << " prekeys at the relay";
   report << ".\n";
   out(report.str());
   if (summary->prekey_error) {
@@ -236,6 +262,15 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
     client::write_err("adviser-client: warning: " + std::to_string(summary->unreadable) +
                       " message(s) addressed to you could not be opened (damaged, or sent to a prekey this "
                       "key file no longer holds)\n");
+  }
+  if (summary->moved > 0) {
+    out(std::to_string(summary->moved) + " case(s): the reporter moved to a new code; replies now go to the new "
+        "code (see `adviser-client history CASE`).\n");
+  }
+  if (summary->refused > 0) {
+    client::write_err("adviser-client: note: " + std::to_string(summary->refused) +
+                      " letter(s) refused and deleted: sent with a code the reporter has moved away from, or a "
+                      "move to a new code from a sender that is no case's current reporter\n");
   }
   if (summary->ignored > 0) {
     client::write_err("adviser-client: note: " + std::to_string(summary->ignored) +
@@ -261,27 +296,13 @@ int cmd_read(const Home& home, const std::string& case_id) {
   CaseStore store = open_store(home, key_file);
   const CaseRecord c = check(store.find_case(case_id));
   const std::vector<MessageRecord> messages = check(store.messages(c.key));
+  const std::vector<NoteRecord> notes = check(store.notes(c.key));
 
-  std::string header = "Case " + c.id() + "   status: " + std::string(status_keyword(c.status)) +
-                       "   opened: " + format_minute(c.created_at) + "   messages: " + std::to_string(messages.size()) +
-                       "\n";
-  if (!c.other_advisers.empty()) {
-    header += "The reporter also wrote to: ";
-    for (std::size_t i = 0; i < c.other_advisers.size(); ++i) {
-      const OtherAdviser& a = c.other_advisers[i];
-      if (i > 0) header += ", ";
-      header += a.name.empty() ? "adviser " + to_hex(a.id) + " (not in the directory)" : terminal_safe_label(a.name);
-    }
-    header += "\n";
-  } else {
-    header += "The reporter wrote to you only.\n";
-  }
-  out(header);
-  for (const MessageRecord& m : messages) {
-    out("\n--- " + format_minute(m.sent_at) + "  " + (m.direction == Direction::kIn ? "reporter" : "you") + " ---\n");
-    const crypto::SecretBuffer safe = terminal_safe(m.body.view());
-    out(safe.text());
-    if (safe.empty() || safe.data()[safe.size() - 1] != '\n') out("\n");
+  out(render_case_header(c, check(store.settings()), now_seconds(), messages.size()));
+  out(render_conversation(messages).text());
+  if (!notes.empty()) {
+    out("\n=== Your private notes (kept here only, never sent) ===\n");
+    out(render_notes(notes).text());
   }
   check(store.mark_read(c.key));
   return 0;
@@ -294,30 +315,252 @@ int cmd_reply(const Home& home, const std::string& case_id, const std::string& c
   CaseStore store = open_store(home, key_file);
   const CaseRecord c = check(store.find_case(case_id));
 
-  const std::size_t max = protocol::max_body_bytes(0);
-  Result<crypto::SecretBuffer> body = Error{ErrorCode::kInternal, "no message"};
-  if (!file.empty()) {
-    body = client::read_file_secret(file, max);
-  } else if (client::stdin_is_terminal()) {
-    body = compose_in_editor(home.root, max);
-  } else {
-    body = client::read_stdin_to_end(max);
-  }
-  if (!body) {
-    if (body.error().code == ErrorCode::kTooLarge) {
-      fail(ErrorCode::kTooLarge, "the reply is longer than " + std::to_string(max) + " bytes; nothing was sent");
-    }
-    fail(body.error());
-  }
-  const bool blank = std::all_of(body->data(), body->data() + body->size(),
-                                 [](std::uint8_t b) { return b == ' ' || b == '\n' || b == '\r' || b == '\t'; });
-  if (blank) fail(ErrorCode::kMalformed, "the reply is empty; nothing was sent");
-  if (!is_valid_utf8(body->view())) fail(ErrorCode::kMalformed, "the reply is not UTF-8 text; nothing was sent");
+  const crypto::SecretBuffer body = compose_text(home, file, protocol::max_body_bytes(0), "reply", "nothing was sent");
 
   client::RelayConnection relay(address, connection_options(timeout));
-  auto sent = send_reply(relay, key_file, store, c, *body);
+  auto sent = send_reply(relay, key_file, store, c, body);
   if (!sent) fail_relay(sent.error(), address);
-  out("Reply sent in case " + c.id() + " (" + std::to_string(body->size()) + " bytes).\n");
+  out("Reply sent in case " + c.id() + " (" + std::to_string(body.size()) + " bytes).\n");
+  return 0;
+}
+
+// ---- case work ----
+
+std::string default_acknowledgement(const Settings& settings) {
+  const std::string months = std::to_string(settings.feedback_months);
+  return "Thank you for your report. I have received it and will treat it in confidence. Within " + months +
+         (settings.feedback_months == 1 ? " month" : " months") +
+         " you will hear from me what is being done with it. You can write to me at any time with the same "
+         "code.\n\n"
+         "Dank je wel voor je melding. Ik heb hem ontvangen en behandel hem vertrouwelijk. Binnen " + months +
+         (settings.feedback_months == 1 ? " maand" : " maanden") +
+         " hoor je van mij wat ermee gebeurt. Je kunt me altijd schrijven met dezelfde code.\n";
+}
+
+int cmd_status(const Home& home, const std::string& case_id, const std::string& word) {
+  const StatusAction action = check(parse_status_action(word));
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord before = check(store.find_case(case_id));
+  const std::uint64_t now = now_seconds();
+  const CaseRecord after = check(store.change_status(before.key, action, now));
+  out("Case " + after.id() + ": " + std::string(status_keyword(before.status)) + " -> " +
+      std::string(status_keyword(after.status)) + "   due: " +
+      describe_deadline(deadline_for(after, check(store.settings()), now)) + "\n");
+  return 0;
+}
+
+int cmd_history(const Home& home, const std::string& case_id) {
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(case_id));
+  out(render_case_header(c, check(store.settings()), now_seconds(), c.next_sequence) + "\n" +
+      render_history(check(store.history(c.key))));
+  return 0;
+}
+
+struct AcknowledgeArgs {
+  std::string case_id, channel, text, file;
+  unsigned timeout = 15;
+};
+
+int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args) {
+  const protocol::ChannelAddress address = parse_channel(args.channel);
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(args.case_id));
+  if (c.status == CaseStatus::kClosed) fail(ErrorCode::kMalformed, "case " + c.id() + " is closed; nothing was sent");
+  if (c.acknowledged_at != 0) {
+    fail(ErrorCode::kMalformed, "case " + c.id() + " was acknowledged on " + format_minute(c.acknowledged_at) +
+                                    "; use `reply` to write again. Nothing was sent");
+  }
+  const Settings settings = check(store.settings());
+  crypto::SecretBuffer body;
+  if (!args.text.empty()) {
+    body = crypto::SecretBuffer::copy_of(std::string_view(args.text));
+  } else if (!args.file.empty()) {
+    body = compose_text(home, args.file, protocol::max_body_bytes(0), "acknowledgement", "nothing was sent");
+  } else {
+    body = crypto::SecretBuffer::copy_of(std::string_view(default_acknowledgement(settings)));
+  }
+  if (!is_valid_utf8(body.view())) fail(ErrorCode::kMalformed, "the acknowledgement is not UTF-8 text; nothing was sent");
+
+  client::RelayConnection relay(address, connection_options(args.timeout));
+  auto sent = send_reply(relay, key_file, store, c, body);
+  if (!sent) fail_relay(sent.error(), address);
+  const std::uint64_t now = now_seconds();
+  auto after = store.change_status(c.key, StatusAction::kAcknowledge, now, true);
+  if (!after) {
+    fail(after.error().code, "the acknowledgement was sent, but setting the status failed: " + after.error().message +
+                                 "; run `adviser-client status " + c.id() + " acknowledged`");
+  }
+  out("Acknowledgement sent in case " + c.id() + "; status acknowledged.   due: " +
+      describe_deadline(deadline_for(*after, settings, now)) + "\n");
+  return 0;
+}
+
+int cmd_settings(const Home& home, std::optional<unsigned> ack_days, std::optional<unsigned> feedback_months) {
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  Settings settings = check(store.settings());
+  if (ack_days || feedback_months) {
+    if (ack_days) settings.ack_days = *ack_days;
+    if (feedback_months) settings.feedback_months = *feedback_months;
+    check(store.set_settings(settings));
+    out("Settings saved.\n");
+  }
+  out("Acknowledge within:  " + std::to_string(settings.ack_days) + " days of the first message\n" +
+      "Feedback within:     " + std::to_string(settings.feedback_months) + " months of the acknowledgement\n");
+  return 0;
+}
+
+int cmd_note(const Home& home, const std::string& case_id, const std::string& file) {
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(case_id));
+  const crypto::SecretBuffer text = compose_text(home, file, kMaxNoteBytes, "note", "nothing was saved");
+  check(store.add_note(c.key, now_seconds(), text.view()));
+  out("Private note saved in case " + c.id() + " (kept in your encrypted store only; never sent).\n");
+  return 0;
+}
+
+int cmd_notes(const Home& home, const std::string& case_id) {
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(case_id));
+  const std::vector<NoteRecord> notes = check(store.notes(c.key));
+  out("Private notes of case " + c.id() + " (never sent): " + std::to_string(notes.size()) + "\n");
+  out(render_notes(notes).text());
+  return 0;
+}
+
+struct ExportArgs {
+  std::string case_id, out_file;
+  bool plain = false, insecure_kdf = false;
+};
+
+int cmd_export(const Home& home, const ExportArgs& args) {
+  require_new_file(args.out_file);
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(args.case_id));
+  const std::uint64_t now = now_seconds();
+  const crypto::SecretBuffer document =
+      export_document(c, check(store.messages(c.key)), check(store.notes(c.key)), check(store.history(c.key)),
+                      key_file.profile(), check(store.settings()), now);
+  if (args.plain) {
+    check(crypto::write_file_atomically(args.out_file, document.view(), 0600));
+  } else {
+    const crypto::SecretBuffer passphrase = new_passphrase("for this export", "nothing was written");
+    const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
+    check(crypto::write_file_atomically(args.out_file, seal_export(box, document.view()), 0600));
+  }
+  check(store.record_event(c.key, HistoryEvent::kExported, now));
+  out("Case " + c.id() + " exported to " + args.out_file +
+      (args.plain ? " as PLAIN TEXT: anyone who can read the file can read the case.\n"
+                  : " (encrypted; open it with `adviser-client export-open " + args.out_file + "`).\n"));
+  return 0;
+}
+
+int cmd_export_open(const std::string& file) {
+  const Bytes sealed = check(crypto::read_file(file, crypto::kBoxMaxFileBytes));
+  auto passphrase = client::read_secret_line("Export passphrase: ");
+  if (!passphrase) fail(passphrase.error().code, "reading the passphrase: " + passphrase.error().message);
+  const crypto::SecretBuffer document = check(open_export(sealed, *passphrase));
+  // The export holds text from anonymous reporters: keep it from the terminal's control.
+  out(terminal_safe(document.view()).text());
+  return 0;
+}
+
+int cmd_stats(const Home& home, bool json) {
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const StatsReport report = compute_stats(check(store.list_cases()), key_file.profile().role);
+  out(json ? stats_json(report) : stats_text(report));
+  return 0;
+}
+
+int cmd_passphrase(const Home& home, bool insecure_kdf) {
+  require_identity(home);
+  check(make_private_folder(home.root));
+  // An inbox run saves the key file under the old box; never interleave.
+  FolderLock lock = check(FolderLock::acquire(home.lock_file()));
+  KeyFile key_file = unlock(home);
+  const crypto::SecretBuffer passphrase = new_passphrase("for your adviser key file", "nothing was changed");
+  check(key_file.change_passphrase(passphrase, kdf_params(insecure_kdf)));
+  out("Passphrase changed. The old passphrase no longer opens " + home.key_file().string() +
+      "; copies of the key file made before (backups) still open with it.\n");
+  return 0;
+}
+
+struct BackupArgs {
+  std::string out_file;
+  bool insecure_kdf = false;
+};
+
+int cmd_backup(const Home& home, const BackupArgs& args) {
+  require_new_file(args.out_file);
+  require_identity(home);
+  check(make_private_folder(home.root));
+  FolderLock lock = check(FolderLock::acquire(home.lock_file()));  // key file and store from one moment
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+
+  BackupContents contents;
+  {
+    std::string pattern = (home.root / "backup-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) fail(ErrorCode::kIo, "cannot create a scratch folder in " + home.root.string());
+    const fs::path scratch = pattern;
+    Status copied = store.copy_compact_to(scratch);
+    Result<Bytes> data =
+        copied ? crypto::read_file(scratch / "data.mdb", crypto::kBoxMaxFileBytes) : Result<Bytes>(copied.error());
+    std::error_code ignored;
+    fs::remove_all(scratch, ignored);
+    if (!data && data.error().code == ErrorCode::kTooLarge) {
+      fail(ErrorCode::kTooLarge, "the case store is larger than one backup file can hold (64 MiB); nothing was written");
+    }
+    contents.store = check(std::move(data));
+  }
+  contents.key_file = check(crypto::read_file(home.key_file(), crypto::kBoxMaxFileBytes));
+  if (auto card = crypto::read_file(home.card_file(), kMaxCardFileBytes)) {
+    contents.card.assign(reinterpret_cast<const char*>(card->data()), card->size());
+  }
+  const crypto::SecretBuffer passphrase = new_passphrase("for this backup", "nothing was written");
+  const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
+  const Bytes sealed = check(seal_backup(box, contents));
+  check(crypto::write_file_atomically(args.out_file, sealed, 0600));
+  out("Backup written to " + args.out_file + " (" + std::to_string(sealed.size()) +
+      " bytes, encrypted under the backup passphrase; the key file inside still needs your passphrase).\n"
+      "Restore it with `adviser-client restore --from " + args.out_file + " --home NEW-FOLDER`.\n");
+  return 0;
+}
+
+int cmd_restore(const Home& home, const std::string& from) {
+  std::error_code ec;
+  if (fs::exists(home.key_file(), ec) || fs::exists(home.store_folder() / "data.mdb", ec)) {
+    fail(ErrorCode::kIo, home.root.string() + " already holds an adviser identity or case store; restore into a new "
+                         "folder (--home)");
+  }
+  const Bytes sealed = check(crypto::read_file(from, crypto::kBoxMaxFileBytes));
+  auto backup_passphrase = client::read_secret_line("Backup passphrase: ");
+  if (!backup_passphrase) fail(backup_passphrase.error().code, "reading the passphrase: " + backup_passphrase.error().message);
+  const BackupContents contents = check(open_backup(sealed, *backup_passphrase));
+
+  check(make_private_folder(home.root));
+  check(make_private_folder(home.store_folder()));
+  // The key file last: a home with a key file is a complete home.
+  check(crypto::write_file_atomically(home.store_folder() / "data.mdb", contents.store, 0600));
+  if (!contents.card.empty()) check(crypto::write_file_atomically(home.card_file(), as_bytes(contents.card), 0644));
+  check(crypto::write_file_atomically(home.key_file(), contents.key_file, 0600));
+  out("Restored into " + home.root.string() + ". Checking it with your adviser passphrase.\n");
+
+  auto passphrase = client::read_secret_line("Passphrase: ");
+  if (!passphrase) fail(passphrase.error().code, "reading the passphrase: " + passphrase.error().message);
+  KeyFile key_file = check(KeyFile::unlock(home.key_file(), *passphrase));
+  CaseStore store = open_store(home, key_file);
+  const std::size_t cases = check(store.list_cases()).size();
+  out("The key file opens and its case store holds " + std::to_string(cases) + (cases == 1 ? " case" : " cases") +
+      ". Run `adviser-client inbox` to carry on; reports sent to prekeys made after the backup cannot be opened.\n");
   return 0;
 }
 
@@ -345,7 +588,9 @@ int main(int argc, char** argv) {
       "  adviser-client card                                  (hand this to the administrator)\n"
       "  adviser-client inbox --channel meldpunt1:...@tcp://relay.example.org:7450\n"
       "  adviser-client read 3fa9c0\n"
-      "  adviser-client reply 3fa9c0 --channel meldpunt1:...@tcp://relay.example.org:7450\n",
+      "  adviser-client reply 3fa9c0 --channel meldpunt1:...@tcp://relay.example.org:7450\n"
+      "  adviser-client acknowledge 3fa9c0 --channel meldpunt1:...   (send the acknowledgement, status acknowledged)\n"
+      "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n",
       "adviser-client"};
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 usage, 2 the operation failed, 3 internal error.\n"
@@ -412,6 +657,101 @@ int main(int argc, char** argv) {
   add_channel(reply);
   add_home(reply);
 
+  std::string status_word, out_file, from_file, ack_text;
+  bool plain = false, json = false, insecure_kdf = false;
+  unsigned ack_days = 0, feedback_months = 0;
+  auto add_kdf = [&](CLI::App* cmd) {
+    cmd->add_flag("--insecure-test-kdf", insecure_kdf,
+                  "Cheap passphrase stretching, for automated tests only (never for real use)");
+  };
+
+  auto* status = app.add_subcommand("status", "Move a case on: acknowledged, in-progress, closed, or reopen");
+  status->footer("Examples:\n  adviser-client status 3fa9c0 in-progress\n  adviser-client status 3fa9c0 closed\n"
+                 "  adviser-client status 3fa9c0 reopen\n"
+                 "A case moves forward only (new, acknowledged, in-progress, closed); reopen takes a closed case\n"
+                 "back to in-progress and restarts the feedback deadline. Every change is kept in the history.");
+  status->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  status->add_option("STATUS", status_word, "acknowledged | in-progress | closed | reopen")->required();
+  add_home(status);
+
+  auto* history = app.add_subcommand("history", "Show a case's history: every status change with its date");
+  history->footer("Example:\n  adviser-client history 3fa9c0");
+  history->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  add_home(history);
+
+  auto* acknowledge = app.add_subcommand("acknowledge", "Send the acknowledgement of receipt and mark the case acknowledged");
+  acknowledge->footer("Examples:\n  adviser-client acknowledge 3fa9c0 --channel ADDRESS           (the standard text, Dutch and English)\n"
+                      "  adviser-client acknowledge 3fa9c0 --channel ADDRESS --text \"Received, thank you.\"\n"
+                      "  adviser-client acknowledge 3fa9c0 --channel ADDRESS --file ack.txt");
+  acknowledge->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  auto* ack_text_opt = acknowledge->add_option("--text", ack_text, "The acknowledgement text instead of the standard one");
+  acknowledge->add_option("--file", file, "Read the acknowledgement text from this file")
+      ->check(CLI::ExistingFile)
+      ->excludes(ack_text_opt);
+  add_channel(acknowledge);
+  add_home(acknowledge);
+
+  auto* settings = app.add_subcommand("settings", "Show or change your deadlines (stricter than the law only)");
+  settings->footer("Examples:\n  adviser-client settings\n  adviser-client settings --ack-days 5 --feedback-months 2\n"
+                   "Stored encrypted in your case store.");
+  auto* ack_days_opt = settings->add_option("--ack-days", ack_days, "Acknowledge within N days (1-7; default 7)");
+  auto* feedback_opt =
+      settings->add_option("--feedback-months", feedback_months, "Give feedback within N months (1-3; default 3)");
+  add_home(settings);
+
+  auto* note = app.add_subcommand("note", "Add a private note to a case (stored encrypted here, never sent)");
+  note->footer("Examples:\n  adviser-client note 3fa9c0                (opens $EDITOR)\n"
+               "  adviser-client note 3fa9c0 --file call-notes.txt\n"
+               "With stdin not a terminal, the first line is the passphrase and the rest the note.");
+  note->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  note->add_option("--file", file, "Read the note from this file")->check(CLI::ExistingFile);
+  add_home(note);
+
+  auto* notes = app.add_subcommand("notes", "Show a case's private notes");
+  notes->footer("Example:\n  adviser-client notes 3fa9c0");
+  notes->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  add_home(notes);
+
+  auto* export_cmd = app.add_subcommand("export", "Write a case (conversation, notes, history) to a file, encrypted");
+  export_cmd->footer("Examples:\n  adviser-client export 3fa9c0 --out case-3fa9c0.mpx      (asks for an export passphrase twice)\n"
+                     "  adviser-client export 3fa9c0 --out case-3fa9c0.txt --plain   (PLAIN TEXT: handle with care)\n"
+                     "Read an encrypted export with `adviser-client export-open FILE`. Never overwrites a file.");
+  export_cmd->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  export_cmd->add_option("--out", out_file, "The file to write (mode 0600; must not exist)")->required();
+  export_cmd->add_flag("--plain", plain, "Write plain text instead of encrypting (explicit request only)");
+  add_kdf(export_cmd);
+  add_home(export_cmd);
+
+  auto* export_open = app.add_subcommand("export-open", "Show an encrypted case export (asks for its passphrase)");
+  export_open->footer("Example:\n  adviser-client export-open case-3fa9c0.mpx | less -R");
+  export_open->add_option("FILE", from_file, "The export file")->required()->check(CLI::ExistingFile);
+
+  auto* stats = app.add_subcommand("stats", "Counts for the organisation's evaluation (never any content)");
+  stats->footer("Examples:\n  adviser-client stats\n  adviser-client stats --json\n"
+                "Counts of cases by month, status and your role, and the median time to acknowledgement.\n"
+                "Counts below 5 are shown as <5 so that no single case can be singled out.");
+  stats->add_flag("--json", json, "Print JSON");
+  add_home(stats);
+
+  auto* passphrase = app.add_subcommand("passphrase", "Change the passphrase of your key file (asks for the old one)");
+  passphrase->footer("Example:\n  adviser-client passphrase");
+  add_kdf(passphrase);
+  add_home(passphrase);
+
+  auto* backup = app.add_subcommand("backup", "Write an encrypted backup of your identity and cases");
+  backup->footer("Example:\n  adviser-client backup --out /media/usb/adviser-2025-03.mpbak   (asks for a backup passphrase twice)\n"
+                 "The backup holds your key file (still under your passphrase) and a compact copy of the store.");
+  backup->add_option("--out", out_file, "The file to write (mode 0600; must not exist)")->required();
+  add_kdf(backup);
+  add_home(backup);
+
+  auto* restore = app.add_subcommand("restore", "Restore a backup into a new home folder");
+  restore->footer("Example:\n  adviser-client restore --from adviser-2025-03.mpbak --home ~/.meldpunt-adviser\n"
+                  "Asks for the backup passphrase, then your passphrase to check the restored identity.\n"
+                  "Refuses a folder that already holds an identity or a case store.");
+  restore->add_option("--from", from_file, "The backup file")->required()->check(CLI::ExistingFile);
+  add_home(restore);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -427,6 +767,21 @@ int main(int argc, char** argv) {
     if (*cases) return cmd_cases(home);
     if (*read) return cmd_read(home, case_id);
     if (*reply) return cmd_reply(home, case_id, channel, file, timeout);
+    if (*status) return cmd_status(home, case_id, status_word);
+    if (*history) return cmd_history(home, case_id);
+    if (*acknowledge) return cmd_acknowledge(home, AcknowledgeArgs{case_id, channel, ack_text, file, timeout});
+    if (*settings) {
+      return cmd_settings(home, ack_days_opt->count() ? std::optional<unsigned>(ack_days) : std::nullopt,
+                          feedback_opt->count() ? std::optional<unsigned>(feedback_months) : std::nullopt);
+    }
+    if (*note) return cmd_note(home, case_id, file);
+    if (*notes) return cmd_notes(home, case_id);
+    if (*export_cmd) return cmd_export(home, ExportArgs{case_id, out_file, plain, insecure_kdf});
+    if (*export_open) return cmd_export_open(from_file);
+    if (*stats) return cmd_stats(home, json);
+    if (*passphrase) return cmd_passphrase(home, insecure_kdf);
+    if (*backup) return cmd_backup(home, BackupArgs{out_file, insecure_kdf});
+    if (*restore) return cmd_restore(home, from_file);
   } catch (const Failure& f) {
     client::write_err("adviser-client: error: " + f.error.message + "\n");
     return kExitFailed;

@@ -1,62 +1,15 @@
 #include "text.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
 #include <ctime>
 
 namespace meldpunt::adviser {
 namespace {
-
-// Length of the UTF-8 sequence starting at text[i] and its code point, or 0
-// if the bytes there are not a well-formed sequence.
-std::size_t utf8_sequence(ByteView text, std::size_t i, std::uint32_t& code_point) {
-  const std::uint8_t b0 = text[i];
-  if (b0 < 0x80) {
-    code_point = b0;
-    return 1;
-  }
-  std::size_t length = 0;
-  std::uint32_t cp = 0, min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    length = 2, cp = b0 & 0x1Fu, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    length = 3, cp = b0 & 0x0Fu, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    length = 4, cp = b0 & 0x07u, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    const std::uint8_t b = text[i + k];
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  code_point = cp;
-  return length;
-}
-
-bool is_control(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
-
-template <typename Sink>
-void sanitise(ByteView text, bool keep_newlines, Sink&& sink) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::uint32_t cp = 0;
-    const std::size_t n = utf8_sequence(text, i, cp);
-    if (n == 0) {
-      sink(ByteView{reinterpret_cast<const std::uint8_t*>("?"), 1});
-      ++i;
-      continue;
-    }
-    if (is_control(cp) && !(keep_newlines && (cp == '\n' || cp == '\t'))) {
-      sink(ByteView{reinterpret_cast<const std::uint8_t*>("?"), 1});
-    } else {
-      sink(text.subspan(i, n));
-    }
-    i += n;
-  }
-}
 
 std::string format_time(std::uint64_t unix_seconds, const char* format) {
   if (unix_seconds == 0) return "-";
@@ -70,35 +23,21 @@ std::string format_time(std::uint64_t unix_seconds, const char* format) {
 
 }  // namespace
 
-bool is_valid_utf8(ByteView text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::uint32_t cp = 0;
-    const std::size_t n = utf8_sequence(text, i, cp);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-crypto::SecretBuffer terminal_safe(ByteView text, bool keep_newlines) {
-  crypto::SecretBuffer out;
-  sanitise(text, keep_newlines, [&](ByteView piece) { out.append(piece); });
-  return out;
-}
-
-std::string terminal_safe_label(std::string_view text) {
-  std::string out;
-  sanitise(as_bytes(text), false,
-           [&](ByteView piece) { out.append(reinterpret_cast<const char*>(piece.data()), piece.size()); });
-  return out;
-}
-
 std::string format_minute(std::uint64_t unix_seconds) { return format_time(unix_seconds, "%Y-%m-%d %H:%M"); }
 
 std::string format_day(std::uint64_t unix_seconds) { return format_time(unix_seconds, "%Y-%m-%d"); }
 
 std::uint64_t now_seconds() {
+  // Test hook (documented in docs/adviser-client.md): the integration tests
+  // move the clock to test deadlines through the binary. The time is not a
+  // secret, and whoever sets a process's environment controls it anyway.
+  if (const char* fixed = std::getenv("MELDPUNT_TEST_NOW"); fixed != nullptr && *fixed != '\0') {
+    std::uint64_t value = 0;
+    const char* end = fixed + std::strlen(fixed);
+    const auto [ptr, ec] = std::from_chars(fixed, end, value);
+    if (ec != std::errc() || ptr != end) throw std::invalid_argument("MELDPUNT_TEST_NOW must be unix seconds");
+    return value;
+  }
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now).count();
   return seconds < 0 ? 0 : static_cast<std::uint64_t>(seconds);

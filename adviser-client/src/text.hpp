@@ -9,29 +9,25 @@
 #include <string>
 #include <string_view>
 
+#include "meldpunt/client/text.hpp"
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
 namespace meldpunt::adviser {
 
-// True if `text` is well-formed UTF-8 (no overlong forms, no surrogates,
-// nothing above U+10FFFF).
-bool is_valid_utf8(ByteView text);
-
-// A copy of untrusted text that is safe to write to a terminal: newlines and
-// tabs are kept (when keep_newlines), every other control character and
-// every invalid UTF-8 byte becomes '?'. The copy stays in secure memory
-// because message bodies are secrets.
-crypto::SecretBuffer terminal_safe(ByteView text, bool keep_newlines = true);
-// The same for short public labels (names from the directory).
-std::string terminal_safe_label(std::string_view text);
+// The sanitiser lives in the client library (the reporter's program needs it
+// too); these names keep adviser code unchanged.
+using client::is_valid_utf8;
+using client::terminal_safe;
+using client::terminal_safe_label;
 
 // Local time to the minute, "2024-05-01 14:03"; "-" for 0.
 std::string format_minute(std::uint64_t unix_seconds);
 // Local date, "2024-05-01"; "-" for 0.
 std::string format_day(std::uint64_t unix_seconds);
 
-// Current time in unix seconds.
+// Current time in unix seconds; MELDPUNT_TEST_NOW (decimal unix seconds)
+// replaces the clock for tests (std::invalid_argument if it is not a number).
 std::uint64_t now_seconds();
 
 }  // namespace meldpunt::adviser

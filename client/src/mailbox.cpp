@@ -1,7 +1,10 @@
 #include "meldpunt/client/mailbox.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
+#include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/crypto/random.hpp"
 
 namespace meldpunt::client {
@@ -30,13 +33,43 @@ Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, c
   return out;
 }
 
-Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items) {
+Result<protocol::PolicyInfo> fetch_policy(RelayConnection& relay) {
+  auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetPolicy));
+  if (!reply) return reply.error();
+  return protocol::decode_policy(reply->fields);
+}
+
+Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items,
+                                                   protocol::PolicyInfo* policy_used) {
   if (items.empty() || items.size() > protocol::kMaxDepositsPerRequest) {
     return Error{ErrorCode::kTooLarge, "between 1 and 16 envelopes per deposit"};
   }
   std::vector<protocol::DepositItem> wire;
   for (const Outgoing& o : items) wire.push_back({o.clue, o.verifier, o.envelope});
-  auto reply = relay.call(protocol::make_deposit_request(wire));
+  const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(wire));
+
+  constexpr int kAttempts = 3;
+  Result<protocol::Reply> reply = Error{ErrorCode::kInternal, "no deposit attempted"};
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    auto policy = fetch_policy(relay);
+    if (!policy) return policy.error();
+    if (policy_used != nullptr) *policy_used = *policy;
+    protocol::DepositPow pow;
+    pow.challenge = policy->challenge;
+    if (policy->difficulty > 0) {
+      // 64 times the expected work: failing to find a nonce is then a
+      // one-in-e^64 event, and the loop still ends.
+      const std::uint64_t budget = std::uint64_t{64} << policy->difficulty;
+      auto nonce = crypto::pow_solve(policy->challenge, body, policy->difficulty, budget,
+                                     crypto::random_below(UINT32_MAX));
+      if (!nonce) return Error{ErrorCode::kRateLimited, "no proof of work found for the relay's difficulty"};
+      pow.nonce = *nonce;
+    }
+    reply = relay.call(protocol::make_deposit_request(wire, pow));
+    if (reply || reply.error().code != ErrorCode::kRateLimited || attempt == kAttempts) break;
+    // Give a relay under load a moment before the next attempt.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 * attempt));
+  }
   if (!reply) return reply.error();
   if (reply->fields.size() != items.size()) return Error{ErrorCode::kMalformed, "relay answered a deposit with the wrong number of ids"};
   std::vector<crypto::MessageId> ids;

@@ -2,23 +2,93 @@
 
 #include <zmq.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstring>
 #include <vector>
 #include <zmq.hpp>
 
 #include "meldpunt/crypto/secret.hpp"
 
 namespace meldpunt::client {
+namespace {
+
+constexpr std::string_view kSocksScheme = "socks5h://";
+constexpr std::size_t kMaxProxyHost = 255;  // a SOCKS5 domain name is at most 255 bytes
+
+bool valid_port(std::string_view port) {
+  if (port.empty() || port.size() > 5) return false;
+  if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  const unsigned long n = std::stoul(std::string(port));
+  return n >= 1 && n <= 65535;
+}
+
+bool valid_host(std::string_view host) {
+  if (host.empty() || host.size() > kMaxProxyHost) return false;
+  if (host.front() == '[') {
+    if (host.back() != ']' || host.size() < 3) return false;
+    return std::all_of(host.begin() + 1, host.end() - 1,
+                       [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; });
+  }
+  return std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+  });
+}
+
+// A monitor event: the first frame holds the event number (u16) and a value
+// (u32) in host byte order; the second the endpoint, which we ignore.
+struct MonitorEvent {
+  std::uint16_t event = 0;
+  std::uint32_t value = 0;
+};
+
+std::optional<MonitorEvent> read_event(zmq::socket_t& monitor) {
+  zmq::message_t head;
+  if (!monitor.recv(head, zmq::recv_flags::dontwait)) return std::nullopt;
+  MonitorEvent e;
+  if (head.size() >= 6) {
+    std::memcpy(&e.event, head.data(), 2);
+    std::memcpy(&e.value, static_cast<const std::uint8_t*>(head.data()) + 2, 4);
+  }
+  while (head.more()) {  // drain the endpoint frame
+    zmq::message_t rest;
+    if (!monitor.recv(rest, zmq::recv_flags::dontwait)) break;
+    head = std::move(rest);
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<std::string> parse_socks_proxy(std::string_view url) {
+  const Error bad{ErrorCode::kMalformed,
+                  "the proxy must be given as socks5h://HOST:PORT (for Tor usually socks5h://127.0.0.1:9050)"};
+  if (url.substr(0, kSocksScheme.size()) != kSocksScheme) return bad;
+  std::string_view rest = url.substr(kSocksScheme.size());
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  const std::size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos) return bad;
+  const std::string_view host = rest.substr(0, colon);
+  const std::string_view port = rest.substr(colon + 1);
+  if (!valid_host(host) || !valid_port(port)) return bad;
+  return std::string(rest);
+}
 
 struct RelayConnection::Impl {
   zmq::context_t context{1};
   zmq::socket_t socket{context, zmq::socket_type::dealer};
+  zmq::socket_t monitor{context, zmq::socket_type::pair};
   ConnectionOptions options;
+  std::string endpoint;
+  bool connected = false;
+  std::optional<Error> failed;  // a failed connection stays failed (no silent retries)
 };
 
 RelayConnection::RelayConnection(const protocol::ChannelAddress& address, const ConnectionOptions& options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
+  impl_->endpoint = address.endpoint;
   zmq::socket_t& s = impl_->socket;
 
   // Fresh transport keys per connection; the secret half lives in secure
@@ -35,17 +105,85 @@ RelayConnection::RelayConnection(const protocol::ChannelAddress& address, const 
   s.set(zmq::sockopt::linger, 0);
   s.set(zmq::sockopt::maxmsgsize, options.max_reply_bytes);
   s.set(zmq::sockopt::sndtimeo, static_cast<int>(options.timeout.count()));
+  s.set(zmq::sockopt::connect_timeout, static_cast<int>(options.connect_timeout.count()));
   // Do not queue requests for a relay that is not there: fail fast instead.
   s.set(zmq::sockopt::immediate, 1);
   if (!options.socks_proxy.empty()) s.set(zmq::sockopt::socks_proxy, options.socks_proxy);
+
+  // Connection events tell a refused connection from a slow one. The
+  // monitor is an inproc socket pair inside this connection's own context.
+  const std::string monitor_endpoint = "inproc://meldpunt-relay-monitor";
+  if (zmq_socket_monitor(s.handle(), monitor_endpoint.c_str(),
+                         ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED |
+                             ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0) {
+    throw std::runtime_error("cannot monitor the relay connection");
+  }
+  impl_->monitor.connect(monitor_endpoint);
   s.connect(address.endpoint);
 }
 
-RelayConnection::~RelayConnection() = default;
+RelayConnection::~RelayConnection() {
+  if (impl_ && !impl_->options.socks_proxy.empty()) {
+    // libzmq 4.3.4 bug: socks_connecter_t::error() removes its poll handle
+    // without forgetting it, so closing the socket while it waits to retry
+    // a failed proxy connection removes the handle a second time and
+    // aborts the process ("Bad file descriptor (src/epoll.cpp:113)"). A
+    // proxied connection is therefore never closed: it stays open until the
+    // process exits (programs make one per run). The pointer stays reachable
+    // from a static, so leak checkers do not report it.
+    static auto* kept = new std::vector<Impl*>();
+    kept->push_back(impl_.release());
+  }
+}
+
+Status RelayConnection::wait_connected() {
+  Impl& d = *impl_;
+  if (d.connected) return Status::success();
+  if (d.failed) return *d.failed;
+  const bool proxied = !d.options.socks_proxy.empty();
+  const std::string where = proxied ? "the relay at " + d.endpoint + " through the proxy " + d.options.socks_proxy
+                                    : "the relay at " + d.endpoint;
+  const auto deadline = std::chrono::steady_clock::now() + d.options.connect_timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      d.failed = Error{ErrorCode::kUnavailable,
+                       "could not connect to " + where + " within " +
+                           std::to_string(d.options.connect_timeout.count() / 1000) + " s"};
+      return *d.failed;
+    }
+    zmq::pollitem_t item{d.monitor.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, left) == 0) continue;
+    const std::optional<MonitorEvent> e = read_event(d.monitor);
+    if (!e) continue;
+    switch (e->event) {
+      case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        d.connected = true;
+        return Status::success();
+      case ZMQ_EVENT_CONNECT_RETRIED:
+      case ZMQ_EVENT_CLOSED:
+      case ZMQ_EVENT_DISCONNECTED:
+        d.failed = Error{ErrorCode::kUnavailable,
+                         proxied ? "could not connect to " + where +
+                                       ": the proxy is not running there, or it could not reach the relay"
+                                 : "could not connect to " + where +
+                                       ": nothing answered there (check the channel address and your network)"};
+        return *d.failed;
+      default:  // handshake failures
+        d.failed = Error{ErrorCode::kUnauthorised,
+                         "the server at " + d.endpoint +
+                             " did not prove the relay key of the channel address (wrong address, or someone in "
+                             "between); nothing was sent"};
+        return *d.failed;
+    }
+  }
+}
 
 Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
   zmq::socket_t& s = impl_->socket;
   try {
+    if (Status connected = wait_connected(); !connected) return connected.error();
     for (std::size_t i = 0; i < request.size(); ++i) {
       const auto flags = i + 1 < request.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
       if (!s.send(zmq::const_buffer(request[i].data(), request[i].size()), flags)) {
@@ -54,7 +192,8 @@ Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
     }
     zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
     if (zmq::poll(&item, 1, impl_->options.timeout) == 0) {
-      return Error{ErrorCode::kUnavailable, "the relay did not answer in time"};
+      return Error{ErrorCode::kUnavailable, "the relay did not answer within " +
+                                                std::to_string(impl_->options.timeout.count() / 1000) + " s"};
     }
     std::vector<zmq::message_t> parts;
     for (;;) {

@@ -36,7 +36,11 @@ constexpr std::string_view kDeleteDomain = "meldpunt/v1/delete";
 // is_valid_point accepts it, so it is excluded separately: x*identity is the
 // identity for every x, which would make a clue recognisable by anyone.
 bool is_usable_point(const std::uint8_t* p) {
-  return crypto_core_ristretto255_is_valid_point(p) == 1 && sodium_is_zero(p, kPointBytes) == 0;
+  // libsodium 1.0.18 ignores the top bit when it checks that an encoding is
+  // canonical, so 0^31 || 0x80 passes as the identity (found by fuzz_clue,
+  // fuzz/crashes/clue-identity-high-bit): refuse a set top bit outright.
+  return crypto_core_ristretto255_is_valid_point(p) == 1 && sodium_is_zero(p, kPointBytes) == 0 &&
+         (p[31] & 0x80) == 0;
 }
 
 // k = BLAKE2b-256("meldpunt/v1/clue" || R || T). Stack state, wiped (T is

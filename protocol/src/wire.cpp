@@ -20,6 +20,15 @@ bool copy_exact(ByteView frame, FixedBytes<N>& out) {
 Error malformed(std::string_view what) { return Error{ErrorCode::kMalformed, std::string(what)}; }
 
 Result<Request> parse_deposit(std::span<const ByteView> fields, Request request) {
+  if (fields.size() % 3 == 1) {
+    // A leading proof-of-work field: challenge || nonce.
+    if (fields[0].size() != kPowFieldBytes) return malformed("proof of work must be 40 bytes");
+    DepositPow pow;
+    std::copy_n(fields[0].begin(), crypto::kPowChallengeBytes, pow.challenge.begin());
+    pow.nonce = read_u64_le(fields[0].data() + crypto::kPowChallengeBytes);
+    request.pow = pow;
+    fields = fields.subspan(1);
+  }
   if (fields.empty() || fields.size() % 3 != 0) return malformed("deposit needs clue, verifier, envelope triples");
   if (fields.size() / 3 > kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many deposits in one request"};
   for (std::size_t i = 0; i < fields.size(); i += 3) {
@@ -40,7 +49,8 @@ Result<Request> parse_upload(std::span<const ByteView> fields, Request request) 
   if (fields[1].size() != 8) return malformed("counter must be 8 bytes");
   up.counter = read_u64_le(fields[1].data());
   const ByteView keys = fields[2];
-  if (keys.empty() || keys.size() % kPrekeyWireBytes != 0) return malformed("prekeys must be n * 96 bytes");
+  // Zero prekeys is allowed: a signed way to learn the count at the relay.
+  if (keys.size() % kPrekeyWireBytes != 0) return malformed("prekeys must be n * 96 bytes");
   if (keys.size() / kPrekeyWireBytes > kMaxPrekeysPerUpload) return Error{ErrorCode::kTooLarge, "too many prekeys in one upload"};
   ByteReader reader(keys);
   while (!reader.at_end()) {
@@ -64,6 +74,7 @@ std::string_view op_name(Op op) {
     case Op::kDelete: return "delete";
     case Op::kPublishDirectory: return "publish-directory";
     case Op::kUploadPrekeys: return "upload-prekeys";
+    case Op::kGetPolicy: return "get-policy";
   }
   return "unknown";
 }
@@ -77,7 +88,7 @@ Result<Request> parse_request(std::span<const ByteView> frames) {
   const ByteView head = frames[0];
   if (head.size() != 2) return malformed("header frame must be 2 bytes");
   if (head[0] != kWireVersion) return Error{ErrorCode::kUnsupportedVersion, "unsupported protocol version"};
-  if (head[1] < 1 || head[1] > 8) return Error{ErrorCode::kUnknownOperation, "unknown operation"};
+  if (head[1] < 1 || head[1] > kLastOp) return Error{ErrorCode::kUnknownOperation, "unknown operation"};
 
   Request request;
   request.op = static_cast<Op>(head[1]);
@@ -86,6 +97,7 @@ Result<Request> parse_request(std::span<const ByteView> frames) {
     case Op::kGetDirectory:
     case Op::kGetPrekeys:
     case Op::kFetch:
+    case Op::kGetPolicy:
       if (!fields.empty()) return malformed("this operation takes no fields");
       return request;
     case Op::kDeposit:
@@ -119,6 +131,21 @@ Frames make_deposit_request(std::span<const DepositItem> items) {
     frames.emplace_back(item.envelope.begin(), item.envelope.end());
   }
   return frames;
+}
+
+Frames make_deposit_request(std::span<const DepositItem> items, const DepositPow& pow) {
+  Frames frames = make_deposit_request(items);
+  Bytes field(pow.challenge.begin(), pow.challenge.end());
+  append_u64_le(field, pow.nonce);
+  frames.insert(frames.begin() + 1, std::move(field));
+  return frames;
+}
+
+std::vector<crypto::PowItem> pow_items(std::span<const DepositItem> items) {
+  std::vector<crypto::PowItem> out;
+  out.reserve(items.size());
+  for (const DepositItem& item : items) out.push_back({item.clue, item.verifier, item.envelope});
+  return out;
 }
 
 Frames make_get_message_request(const crypto::MessageId& id) {
@@ -200,6 +227,33 @@ Result<Reply> parse_reply(std::span<const ByteView> frames) {
   }
   for (const ByteView& f : frames.subspan(1)) reply.fields.emplace_back(f.begin(), f.end());
   return reply;
+}
+
+std::vector<Bytes> encode_policy(const PolicyInfo& policy) {
+  std::vector<Bytes> fields;
+  fields.emplace_back(policy.challenge.begin(), policy.challenge.end());
+  fields.push_back(Bytes{policy.difficulty});
+  Bytes days, fuzz;
+  append_u32_le(days, policy.retention_days);
+  append_u32_le(fuzz, policy.retention_fuzz_days);
+  fields.push_back(std::move(days));
+  fields.push_back(std::move(fuzz));
+  return fields;
+}
+
+Result<PolicyInfo> decode_policy(std::span<const Bytes> fields) {
+  if (fields.size() != 4 || fields[1].size() != 1 || fields[2].size() != 4 || fields[3].size() != 4) {
+    return malformed("relay sent a malformed policy");
+  }
+  PolicyInfo policy;
+  if (!copy_exact(ByteView(fields[0]), policy.challenge)) return malformed("policy challenge must be 32 bytes");
+  policy.difficulty = fields[1][0];
+  if (policy.difficulty > crypto::kMaxPowDifficulty) {
+    return Error{ErrorCode::kTooLarge, "relay asks for more proof of work than a client will do"};
+  }
+  policy.retention_days = read_u32_le(fields[2].data());
+  policy.retention_fuzz_days = read_u32_le(fields[3].data());
+  return policy;
 }
 
 Bytes encode_bundle(std::span<const BundleEntry> entries) {

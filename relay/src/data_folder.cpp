@@ -1,6 +1,10 @@
 #include "data_folder.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include <cerrno>
@@ -24,15 +28,8 @@ Status make_private_dir(const std::filesystem::path& dir) {
   return Status::success();
 }
 
-}  // namespace
-
-Status DataFolder::initialise(const crypto::Ed25519PublicKey& org_sign_pk) const {
-  if (std::filesystem::exists(key_file())) {
-    return Error{ErrorCode::kIo, key_file().string() + " already exists; refusing to overwrite the relay key"};
-  }
-  if (Status s = make_private_dir(root); !s) return s;
-  if (Status s = make_private_dir(store_dir()); !s) return s;
-
+// A fresh CurveZMQ key pair written to `path` (mode 0600, atomically).
+Status write_new_key(const std::filesystem::path& path) {
   // libzmq makes the key pair (Z85); we keep it binary.
   std::array<char, 41> public_z85{};
   crypto::SecretBuffer secret_z85(41);
@@ -48,27 +45,73 @@ Status DataFolder::initialise(const crypto::Ed25519PublicKey& org_sign_pk) const
   }
   file.append(secret.view());
   file.append(pub);
-  if (Status s = crypto::write_file_atomically(key_file(), file.view(), 0600); !s) return s;
-  const std::string org_line = crypto::to_base64url(org_sign_pk) + "\n";
-  return crypto::write_file_atomically(org_file(), as_bytes(org_line), 0644);
+  return crypto::write_file_atomically(path, file.view(), 0600);
 }
 
-Result<RelayKeys> DataFolder::load_keys() const {
-  auto content = crypto::read_file(key_file(), 1024);
-  if (!content) {
-    return Error{content.error().code, content.error().message + " (run `relay init` first)"};
-  }
+Result<RelayKeys> load_key_file(const std::filesystem::path& path) {
+  auto content = crypto::read_file(path, 1024);
+  if (!content) return content.error();
   crypto::SecretBuffer bytes = crypto::SecretBuffer::copy_of(*content);
   std::fill(content->begin(), content->end(), std::uint8_t{0});
   if (bytes.size() != kKeyMagic.size() + 64 ||
       std::string_view(reinterpret_cast<const char*>(bytes.data()), kKeyMagic.size()) != kKeyMagic) {
-    return Error{ErrorCode::kMalformed, key_file().string() + " is not a relay key file"};
+    return Error{ErrorCode::kMalformed, path.string() + " is not a relay key file"};
   }
   RelayKeys keys;
   keys.secret = crypto::Secret<32>::from(bytes.view().subspan(kKeyMagic.size(), 32));
   const ByteView pub = bytes.view().subspan(kKeyMagic.size() + 32, 32);
   std::copy(pub.begin(), pub.end(), keys.public_key.begin());
   return keys;
+}
+
+Status sync_folder(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Error{ErrorCode::kIo, "cannot open " + dir.string() + ": " + std::strerror(errno)};
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Error{ErrorCode::kIo, "cannot sync " + dir.string() + ": " + std::strerror(errno)};
+  return Status::success();
+}
+
+}  // namespace
+
+Result<std::string> DataFolder::admin_endpoint() const {
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::absolute(admin_socket(), ec);
+  if (ec) return Error{ErrorCode::kIo, "cannot resolve " + admin_socket().string()};
+  const std::string text = path.lexically_normal().string();
+  if (text.size() + 1 > sizeof(sockaddr_un{}.sun_path)) {
+    return Error{ErrorCode::kMalformed, "the data folder path is too long for the admin socket (" + text +
+                                            "); use a shorter path"};
+  }
+  return "ipc://" + text;
+}
+
+Status DataFolder::initialise(const crypto::Ed25519PublicKey& org_sign_pk) const {
+  if (std::filesystem::exists(key_file())) {
+    return Error{ErrorCode::kIo, key_file().string() + " already exists; refusing to overwrite the relay key"};
+  }
+  if (Status s = make_private_dir(root); !s) return s;
+  if (Status s = make_private_dir(store_dir()); !s) return s;
+  if (Status s = write_new_key(key_file()); !s) return s;
+  const std::string org_line = crypto::to_base64url(org_sign_pk) + "\n";
+  return crypto::write_file_atomically(org_file(), as_bytes(org_line), 0644);
+}
+
+Result<RelayKeys> DataFolder::load_keys() const {
+  auto keys = load_key_file(key_file());
+  if (!keys && keys.error().code != ErrorCode::kMalformed) {
+    return Error{keys.error().code, keys.error().message + " (run `relay init` first)"};
+  }
+  return keys;
+}
+
+Result<std::optional<RelayKeys>> DataFolder::load_old_keys() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(old_key_file(), ec)) return std::optional<RelayKeys>{};
+  auto keys = load_key_file(old_key_file());
+  if (!keys) return keys.error();
+  return std::optional<RelayKeys>(std::move(keys).value());
 }
 
 Result<crypto::Ed25519PublicKey> DataFolder::load_org_key() const {
@@ -83,6 +126,84 @@ Result<crypto::Ed25519PublicKey> DataFolder::load_org_key() const {
   crypto::Ed25519PublicKey pk{};
   std::copy(bytes->begin(), bytes->end(), pk.begin());
   return pk;
+}
+
+Status DataFolder::rotate_key() const {
+  if (auto current = load_keys(); !current) return current.error();
+  std::error_code ec;
+  if (std::filesystem::exists(old_key_file(), ec)) {
+    return Error{ErrorCode::kIo, old_key_file().string() +
+                                     " exists: a previous rotation is still in its overlap; run `relay key retire` "
+                                     "first"};
+  }
+  const std::filesystem::path fresh = root / "relay.key.new";
+  if (Status s = write_new_key(fresh); !s) return s;
+  if (Status s = give_to_folder_owner(fresh); !s) return s;
+  // link() never replaces, so a concurrent rotation cannot lose a key; the
+  // rename then swaps the new key in atomically.
+  if (::link(key_file().c_str(), old_key_file().c_str()) != 0) {
+    const int err = errno;
+    std::filesystem::remove(fresh, ec);
+    return Error{ErrorCode::kIo, "cannot keep the current key as " + old_key_file().string() + ": " +
+                                     std::strerror(err)};
+  }
+  if (::rename(fresh.c_str(), key_file().c_str()) != 0) {
+    return Error{ErrorCode::kIo, "cannot install the new key: " + std::string(std::strerror(errno))};
+  }
+  return sync_folder(root);
+}
+
+Status DataFolder::retire_old_key() const {
+  const int fd = ::open(old_key_file().c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return Error{ErrorCode::kNotFound, "there is no old relay key to retire"};
+    return Error{ErrorCode::kIo, "cannot open " + old_key_file().string() + ": " + std::strerror(errno)};
+  }
+  // Overwrite in place before unlinking so the secret does not linger in the
+  // file's blocks (best effort: journalling or copy-on-write file systems
+  // and SSDs may keep copies; see docs/OPERATIONS.md).
+  struct stat st {};
+  bool wiped = ::fstat(fd, &st) == 0;
+  if (wiped) {
+    const Bytes zeros(static_cast<std::size_t>(st.st_size), 0);
+    wiped = ::write(fd, zeros.data(), zeros.size()) == static_cast<ssize_t>(zeros.size()) && ::fsync(fd) == 0;
+  }
+  ::close(fd);
+  if (!wiped) return Error{ErrorCode::kIo, "cannot overwrite " + old_key_file().string()};
+  if (::unlink(old_key_file().c_str()) != 0) {
+    return Error{ErrorCode::kIo, "cannot remove " + old_key_file().string() + ": " + std::strerror(errno)};
+  }
+  return sync_folder(root);
+}
+
+Status DataFolder::give_to_folder_owner(const std::filesystem::path& path) const {
+  if (::geteuid() != 0) return Status::success();
+  struct stat st {};
+  if (::stat(root.c_str(), &st) != 0) return Error{ErrorCode::kIo, "cannot stat " + root.string()};
+  if (::chown(path.c_str(), st.st_uid, st.st_gid) != 0) {
+    return Error{ErrorCode::kIo, "cannot give " + path.string() + " to the data folder's owner: " + std::strerror(errno)};
+  }
+  return Status::success();
+}
+
+Result<FolderLock> FolderLock::acquire(const DataFolder& folder) {
+  const int fd = ::open(folder.lock_file().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Error{ErrorCode::kIo, "cannot open " + folder.lock_file().string() + ": " + std::strerror(errno)};
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return Error{ErrorCode::kUnavailable, "a relay is serving from " + folder.root.string() + " (stop it first)"};
+    }
+    return Error{ErrorCode::kIo, "cannot lock " + folder.lock_file().string() + ": " + std::strerror(err)};
+  }
+  return FolderLock(fd);
+}
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
 }  // namespace meldpunt::relay

@@ -1,6 +1,7 @@
 // `relay`: the administrator's program. Serves the anonymous API and manages
 // keys, the adviser directory and the data folder. It never sees plaintext,
 // codes, or who talks to whom.
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -17,17 +18,16 @@
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
-#include "server.hpp"
+#include "meldpunt/store/relay_store.hpp"
+#include "operations.hpp"
 
 namespace {
 
 using namespace meldpunt;
 
-std::atomic<bool> g_stop{false};
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
-
-// Exit codes: 0 ok, 1 usage (CLI11), 2 the operation failed, 3 setup/internal.
-constexpr int kExitFailed = 2;
+// Exit codes: 0 ok, 2 the operation failed (or check found a fault), 3 setup/internal;
+// usage errors give CLI11's own codes (100 and up), except with --check-config (2).
+using relay::kExitFailed;
 constexpr int kExitInternal = 3;
 
 int fail(const Error& e) {
@@ -76,9 +76,15 @@ int cmd_init(const std::filesystem::path& data, const std::string& org_public) {
   return 0;
 }
 
-int cmd_address(const std::filesystem::path& data, const std::string& endpoint) {
+int cmd_address(const std::filesystem::path& data, const std::string& endpoint, bool old) {
   relay::DataFolder folder{data};
-  auto keys = folder.load_keys();
+  Result<relay::RelayKeys> keys = folder.load_keys();
+  if (old) {
+    auto previous = folder.load_old_keys();
+    if (!previous) return fail(previous.error());
+    if (!previous->has_value()) return fail(Error{ErrorCode::kNotFound, "there is no old relay key (no rotation in progress)"});
+    keys = std::move(**previous);
+  }
   if (!keys) return fail(keys.error());
   auto org = folder.load_org_key();
   if (!org) return fail(org.error());
@@ -86,45 +92,6 @@ int cmd_address(const std::filesystem::path& data, const std::string& endpoint) 
   const std::string text = protocol::format_address(address);
   if (auto check = protocol::parse_address(text); !check) return fail(check.error());
   std::cout << text << "\n";
-  return 0;
-}
-
-struct ServeArgs {
-  std::filesystem::path data;
-  std::string endpoint = "tcp://127.0.0.1:7450";
-  std::uint32_t retention_days = 60;
-  std::uint64_t max_messages = 1'000'000;
-  std::uint64_t max_bytes = 8ull << 30;
-  unsigned fetch_threads = 0;
-};
-
-int cmd_serve(const ServeArgs& args) {
-  relay::DataFolder folder{args.data};
-  auto keys = folder.load_keys();
-  if (!keys) return fail(keys.error());
-  auto org = folder.load_org_key();
-  if (!org) return fail(org.error());
-
-  store::RelayStoreOptions store_options;
-  store_options.max_messages = args.max_messages;
-  store_options.max_envelope_bytes = args.max_bytes;
-  store::RelayStore store(folder.store_dir(), store_options);
-
-  relay::RelayPolicy policy;
-  policy.retention_days = args.retention_days;
-  policy.fetch_threads = args.fetch_threads;
-  relay::RequestHandler handler(store, *org, policy);
-
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-
-  relay::ServerOptions options;
-  options.endpoint = args.endpoint;
-  relay::serve(handler, keys->secret, options, g_stop);
-  std::cerr << "relay: stopped cleanly" << std::endl;
   return 0;
 }
 
@@ -230,31 +197,96 @@ int main(int argc, char** argv) {
       "relay"};
   app.require_subcommand(1);
   app.set_config("--config", "", "Read options from this INI/TOML file (sections per subcommand, e.g. [serve])");
+  // `relay serve --config FILE` as well as `relay --config FILE serve`.
+  app.fallthrough();
+  // A misspelt key must not be ignored silently.
+  app.allow_config_extras(CLI::config_extras_mode::error);
 
-  std::filesystem::path data;
+  std::filesystem::path data, backup_to, restore_from, backup_folder;
   std::string org_public, endpoint, channel;
   std::filesystem::path out, org_key, file;
   std::vector<std::string> cards;
   std::uint64_t serial = 0;
-  bool insecure = false;
-  ServeArgs serve_args;
+  std::uint32_t days_ahead = 0;
+  bool insecure = false, json = false, old_address = false, check_config = false;
+  relay::ServeSettings s;
 
   auto* init = app.add_subcommand("init", "Create the relay key and the data folder (refuses to overwrite keys)");
   init->add_option("--data", data, "Data folder to create (mode 0700)")->required();
   init->add_option("--org-public", org_public, "The organisation's public key (from `relay org-key new`)")->required();
 
   auto* serve = app.add_subcommand("serve", "Serve the API in the foreground; SIGINT/SIGTERM stop it cleanly");
-  serve->add_option("--data", serve_args.data, "Data folder made by `relay init`")->required();
-  serve->add_option("--endpoint", serve_args.endpoint, "ZeroMQ endpoint to bind")->capture_default_str();
-  serve->add_option("--retention-days", serve_args.retention_days, "Days a message is kept (plus up to 7 random days)")
+  serve->add_option("--data", s.data, "Data folder made by `relay init`")->required();
+  serve->add_option("--endpoint", s.endpoint, "ZeroMQ endpoint to bind, tcp://HOST:PORT")->capture_default_str();
+  serve->add_option("--old-key-endpoint", s.old_key_endpoint,
+                    "During a key rotation: serve the previous key (relay.key.old) on this endpoint");
+  serve->add_option("--retention-days", s.retention_days, "Days a message is kept (plus up to retention-fuzz-days)")
       ->capture_default_str()->check(CLI::Range(1u, 3650u));
-  serve->add_option("--max-messages", serve_args.max_messages, "Quota: stored messages")->capture_default_str();
-  serve->add_option("--max-bytes", serve_args.max_bytes, "Quota: stored envelope bytes")->capture_default_str();
-  serve->add_option("--fetch-threads", serve_args.fetch_threads, "Threads for a fetch (0 = all cores)")->capture_default_str();
+  serve->add_option("--retention-fuzz-days", s.retention_fuzz_days, "Random extra days, so expiry does not date a message")
+      ->capture_default_str()->check(CLI::Range(0u, 365u));
+  serve->add_option("--purge-interval", s.purge_interval_seconds, "Seconds between background purges of expired messages")
+      ->capture_default_str()->check(CLI::Range(1u, 86400u));
+  serve->add_option("--max-messages", s.max_messages, "Quota: stored messages (also bounds the work of a fetch)")
+      ->capture_default_str();
+  serve->add_option("--max-bytes", s.max_bytes, "Quota: stored envelope bytes")->capture_default_str();
+  serve->add_option("--max-map-bytes", s.max_map_bytes, "Largest size of the store file")->capture_default_str();
+  serve->add_option("--fetch-threads", s.fetch_threads, "Threads for a fetch (0 = all cores)")->capture_default_str();
+  serve->add_option("--pow-difficulty", s.pow_difficulty, "Proof of work per deposit, in leading zero bits (0 = none)")
+      ->capture_default_str()->check(CLI::Range(0u, crypto::kMaxPowDifficulty));
+  serve->add_option("--pow-max-raise", s.pow_max_raise, "Bits the difficulty may rise above pow-difficulty under load")
+      ->capture_default_str()->check(CLI::Range(0u, crypto::kMaxPowDifficulty));
+  serve->add_option("--pow-load-threshold", s.pow_load_threshold,
+                    "Deposits per adjustment window above which the difficulty rises (0 = never)")->capture_default_str();
+  serve->add_option("--pow-adjust-seconds", s.pow_adjust_seconds, "Length of a difficulty adjustment window")
+      ->capture_default_str()->check(CLI::Range(1u, 86400u));
+  serve->add_option("--pow-challenge-seconds", s.pow_challenge_seconds, "Seconds between proof-of-work challenges")
+      ->capture_default_str()->check(CLI::Range(1u, 86400u));
+  serve->add_option("--rate-per-connection", s.rate_per_connection, "Requests per second one connection may sustain (0 = no limit)")
+      ->capture_default_str();
+  serve->add_option("--burst-per-connection", s.burst_per_connection, "Requests one connection may send at once")
+      ->capture_default_str();
+  serve->add_option("--prekey-warning", s.prekey_warning, "Status warns when an adviser has fewer prekeys left")
+      ->capture_default_str();
+  serve->add_option("--log-level", s.log_level, "error, warning, info or debug")->capture_default_str()
+      ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+  serve->add_flag("--check-config", check_config, "Validate the configuration, print the effective settings, exit 0 or 2")
+      ->configurable(false);
+  serve->add_option("--test-days-ahead", s.test_days_ahead, "Tests only: run the relay's calendar this many days ahead")
+      ->group("");
+
+  auto* status = app.add_subcommand("status", "Ask the running relay for its status over the local admin socket");
+  status->add_option("--data", data, "Data folder of the running relay")->required();
+  status->add_flag("--json", json, "Machine-readable output for monitoring");
+
+  auto* backup = app.add_subcommand("backup", "Consistent, compacting copy of the store while the relay serves");
+  backup->add_option("--data", data, "Data folder")->required();
+  backup->add_option("--to", backup_to, "New or empty folder for the copy (data.mdb)")->required();
+
+  auto* check = app.add_subcommand("check", "Verify every record of the store and the data folder; exit 2 on any fault");
+  auto* check_data = check->add_option("--data", data, "Data folder");
+  auto* check_backup = check->add_option("--backup", backup_folder, "Check a backup folder instead");
+  check_data->excludes(check_backup);
+  check->require_option(1);
+
+  auto* restore = app.add_subcommand("restore", "Replace the store with a verified backup (the relay must be stopped)");
+  restore->add_option("--data", data, "Data folder")->required();
+  restore->add_option("--from", restore_from, "Backup folder made by `relay backup`")->required()->check(CLI::ExistingDirectory);
+
+  auto* purge = app.add_subcommand("purge", "Delete expired messages now (also safe while the relay serves)");
+  purge->add_option("--data", data, "Data folder")->required();
+  purge->add_option("--days-ahead", days_ahead, "Purge as if this many days had passed (drills and tests)");
+
+  auto* key = app.add_subcommand("key", "The relay's CurveZMQ key");
+  key->require_subcommand(1);
+  auto* key_rotate = key->add_subcommand("rotate", "New relay key; the current one is kept for an overlap period");
+  key_rotate->add_option("--data", data, "Data folder")->required();
+  auto* key_retire = key->add_subcommand("retire", "End the overlap: wipe and remove the previous relay key");
+  key_retire->add_option("--data", data, "Data folder")->required();
 
   auto* address = app.add_subcommand("address", "Print the channel address that reporters need");
   address->add_option("--data", data, "Data folder")->required();
   address->add_option("--endpoint", endpoint, "Endpoint as reporters reach it, e.g. tcp://relay.example.org:7450")->required();
+  address->add_flag("--old", old_address, "The address of the previous key (during a rotation's overlap)");
 
   auto* org = app.add_subcommand("org-key", "The organisation key (keep it offline)");
   org->require_subcommand(1);
@@ -273,12 +305,27 @@ int main(int argc, char** argv) {
   dir_publish->add_option("--channel", channel, "Channel address (from `relay address`)")->required();
   dir_publish->add_option("--file", file, "Signed directory file")->required()->check(CLI::ExistingFile);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    // --check-config promises 0 or 2, also for a config file CLI11 rejects
+    // (the flag itself may not have been parsed yet).
+    const bool checking = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--check-config"; });
+    return checking && rc != 0 ? kExitFailed : rc;
+  }
 
   try {
     if (*init) return cmd_init(data, org_public);
-    if (*serve) return cmd_serve(serve_args);
-    if (*address) return cmd_address(data, endpoint);
+    if (*serve) return check_config ? relay::cmd_check_config(s) : relay::cmd_serve(s);
+    if (*status) return relay::cmd_status(data, json);
+    if (*backup) return relay::cmd_backup(data, backup_to);
+    if (*check) return relay::cmd_check(data, backup_folder);
+    if (*restore) return relay::cmd_restore(data, restore_from);
+    if (*purge) return relay::cmd_purge(data, days_ahead);
+    if (*key_rotate) return relay::cmd_key_rotate(data);
+    if (*key_retire) return relay::cmd_key_retire(data);
+    if (*address) return cmd_address(data, endpoint, old_address);
     if (*org_new) return cmd_org_key_new(out, insecure);
     if (*dir_sign) return cmd_directory_sign(org_key, cards, serial, out);
     if (*dir_publish) return cmd_directory_publish(channel, file);

@@ -8,6 +8,7 @@
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/sign.hpp"
+#include "log.hpp"
 
 namespace meldpunt::relay {
 namespace {
@@ -30,9 +31,109 @@ std::uint32_t days_since_epoch_now() {
   return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::hours>(now).count() / 24);
 }
 
+std::uint64_t monotonic_seconds_now() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+}
+
 RequestHandler::RequestHandler(store::RelayStore& store, const crypto::Ed25519PublicKey& org_sign_pk,
                                RelayPolicy policy)
-    : today(days_since_epoch_now), store_(store), org_sign_pk_(org_sign_pk), policy_(policy) {}
+    : today(days_since_epoch_now),
+      seconds_now(monotonic_seconds_now),
+      store_(store),
+      org_sign_pk_(org_sign_pk),
+      policy_(policy) {
+  policy_.pow_difficulty = std::min(policy_.pow_difficulty, crypto::kMaxPowDifficulty);
+  policy_.pow_max_raise = std::min(policy_.pow_max_raise, crypto::kMaxPowDifficulty - policy_.pow_difficulty);
+  policy_.pow_adjust_seconds = std::max<std::uint32_t>(policy_.pow_adjust_seconds, 1);
+  policy_.challenge_seconds = std::max<std::uint32_t>(policy_.challenge_seconds, 1);
+  difficulty_ = previous_difficulty_ = policy_.pow_difficulty;
+}
+
+// Rotates the challenge and re-evaluates the difficulty when their periods
+// have passed. Called before anything reads them.
+void RequestHandler::advance_clock() {
+  const std::uint64_t now = seconds_now();
+  const std::uint64_t period = now / policy_.challenge_seconds;
+  if (!clock_started_) {
+    clock_started_ = true;
+    period_ = period;
+    challenge_ = crypto::pow_challenge(challenge_key_, period);
+    previous_challenge_ = period > 0 ? crypto::pow_challenge(challenge_key_, period - 1) : challenge_;
+    window_start_ = now;
+  }
+  if (period != period_) {
+    if (period == period_ + 1) {
+      previous_challenge_ = challenge_;
+      previous_spent_ = std::move(spent_);
+    } else {
+      previous_challenge_ = crypto::pow_challenge(challenge_key_, period - 1);
+      previous_spent_.clear();
+    }
+    spent_.clear();
+    challenge_ = crypto::pow_challenge(challenge_key_, period);
+    period_ = period;
+  }
+  if (now < window_start_ + policy_.pow_adjust_seconds) return;
+  const std::uint64_t windows = (now - window_start_) / policy_.pow_adjust_seconds;
+  window_start_ += windows * policy_.pow_adjust_seconds;
+  const unsigned before = difficulty_;
+  const unsigned ceiling = policy_.pow_difficulty + policy_.pow_max_raise;
+  const std::uint64_t threshold = policy_.pow_load_threshold;
+  if (threshold != 0 && proven_in_window_ > threshold) {
+    difficulty_ = std::min(difficulty_ + 1, ceiling);
+  } else if (proven_in_window_ <= threshold / 2 && difficulty_ > policy_.pow_difficulty) {
+    difficulty_--;
+  }
+  // Windows that passed without any request were quiet ones.
+  for (std::uint64_t w = 1; w < windows && difficulty_ > policy_.pow_difficulty; ++w) difficulty_--;
+  previous_difficulty_ = before;
+  proven_in_window_ = 0;
+  if (difficulty_ != before) {
+    log(LogLevel::kInfo, "proof-of-work difficulty " + std::string(difficulty_ > before ? "raised" : "lowered") +
+                             " to " + std::to_string(difficulty_) + " bits");
+  }
+}
+
+protocol::PolicyInfo RequestHandler::policy_info() {
+  advance_clock();
+  protocol::PolicyInfo info;
+  info.challenge = challenge_;
+  info.difficulty = static_cast<std::uint8_t>(difficulty_);
+  info.retention_days = policy_.retention_days;
+  info.retention_fuzz_days = policy_.retention_fuzz_days;
+  return info;
+}
+
+std::optional<Frames> RequestHandler::check_pow(const protocol::Request& request) {
+  advance_clock();
+  // A proof made for the difficulty announced in the previous window is
+  // still good, so a raise does not fail deposits already being worked on.
+  const unsigned needed = std::min(difficulty_, previous_difficulty_);
+  if (needed == 0) return std::nullopt;
+  auto refuse = [&](ErrorCode code, std::string_view text) {
+    counters_.pow_refused++;
+    return protocol::make_error_reply(code, text);
+  };
+  if (!request.pow) return refuse(ErrorCode::kRateLimited, "proof of work required (see get-policy)");
+  std::set<crypto::PowHash>* spent = nullptr;
+  if (request.pow->challenge == challenge_) {
+    spent = &spent_;
+  } else if (request.pow->challenge == previous_challenge_) {
+    spent = &previous_spent_;
+  } else {
+    return refuse(ErrorCode::kRateLimited, "proof-of-work challenge expired (ask get-policy again)");
+  }
+  const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(request.deposits));
+  const crypto::PowHash digest = crypto::pow_digest(request.pow->challenge, body, request.pow->nonce);
+  if (crypto::leading_zero_bits(digest) < needed) {
+    return refuse(ErrorCode::kRateLimited, "proof of work below the relay's difficulty (ask get-policy again)");
+  }
+  if (spent->size() >= kMaxSpentProofs) return refuse(ErrorCode::kRateLimited, "relay busy, try again later");
+  if (!spent->insert(digest).second) return refuse(ErrorCode::kReplay, "this proof of work was already used");
+  proven_in_window_++;
+  return std::nullopt;
+}
 
 void RequestHandler::count(Op op, bool ok) {
   const auto i = static_cast<std::size_t>(op);
@@ -58,6 +159,7 @@ RequestHandler::Outcome RequestHandler::handle(std::span<const ByteView> frames)
     case Op::kDelete: reply = delete_message(request); break;
     case Op::kPublishDirectory: reply = publish_directory(request); break;
     case Op::kUploadPrekeys: reply = upload_prekeys(request); break;
+    case Op::kGetPolicy: reply = protocol::make_ok_reply(protocol::encode_policy(policy_info())); break;
     case Op::kDeposit: break;  // handled above
   }
   count(request.op, reply.size() >= 1 && reply[0].size() == 2 && reply[0][1] == 0);
@@ -187,13 +289,15 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
   }
   Status s = store_.add_prekeys(up.adviser_sign_pk, up.counter, prekeys);
   if (!s) return error_reply(s.error());
-  const auto stats = store_.stats();
-  const auto it = stats.prekeys.find(up.adviser_sign_pk);
-  const std::uint64_t left = it == stats.prekeys.end() ? 0 : it->second;
+  const std::uint64_t left = store_.prekey_count(up.adviser_sign_pk);
   return protocol::make_ok_reply({u32_bytes(static_cast<std::uint32_t>(std::min<std::uint64_t>(left, UINT32_MAX)))});
 }
 
 RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request& request) {
+  if (std::optional<Frames> refused = check_pow(request)) {
+    count(Op::kDeposit, false);
+    return {std::move(*refused), std::nullopt};
+  }
   PreparedDeposit prepared;
   for (const protocol::DepositItem& item : request.deposits) {
     if (!crypto::is_valid_clue(item.clue)) {

@@ -5,32 +5,55 @@
 // Deposits are split in two steps so the server can commit many of them in
 // one LMDB transaction (group commit): prepare_deposit() validates and assigns
 // ids, the server commits a batch of prepared deposits, then sends each reply.
+//
+// Proof of work (crypto/pow.hpp): every deposit must carry a proof for the
+// current challenge (or the previous one: a client that asked just before a
+// rotation still succeeds) meeting the current difficulty (or the one of
+// the previous adjustment window). Each proof is accepted once. The
+// challenge key lives only in memory, so a restart invalidates outstanding
+// challenges (clients ask again). Difficulty rule, evaluated once per
+// adjustment window: more than pow_load_threshold proven deposits in the
+// window raise it by one bit (at most pow_max_raise above the base); at most
+// half the threshold lowers it by one bit towards the base; every further
+// window that passed without a request lowers it by one more.
+//
+// Not thread-safe: one serving thread calls everything here.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <span>
 #include <functional>
 #include <optional>
+#include <set>
+#include <span>
 #include <vector>
 
 #include "meldpunt/crypto/keys.hpp"
+#include "meldpunt/crypto/pow.hpp"
+#include "meldpunt/crypto/secret.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "meldpunt/store/relay_store.hpp"
 
 namespace meldpunt::relay {
 
 struct RelayPolicy {
-  std::uint32_t retention_days = 60;  // messages live this long...
+  std::uint32_t retention_days = 60;      // messages live this long...
   std::uint32_t retention_fuzz_days = 7;  // ...plus a random 0..fuzz days, so expiry does not date a message
-  unsigned fetch_threads = 0;  // 0 = all cores
+  unsigned fetch_threads = 0;             // 0 = all cores
+  unsigned pow_difficulty = 20;           // base difficulty in leading zero bits (0 = no proof of work)
+  unsigned pow_max_raise = 6;             // automatic raise under load stays at most this far above the base
+  std::uint32_t pow_load_threshold = 600; // proven deposits per window that raise the difficulty (0 = never)
+  std::uint32_t pow_adjust_seconds = 60;  // length of an adjustment window
+  std::uint32_t challenge_seconds = 3600; // a challenge is announced this long, and accepted twice as long
 };
 
-// Counts per operation since start, for status and logs (no ids, no keys).
+// Counts since start, for status and logs (no ids, no keys).
 struct OpCounters {
-  std::array<std::uint64_t, 9> ok{};
-  std::array<std::uint64_t, 9> failed{};
+  std::array<std::uint64_t, protocol::kLastOp + 1> ok{};  // indexed by op number
+  std::array<std::uint64_t, protocol::kLastOp + 1> failed{};
   std::uint64_t unparsable = 0;
+  std::uint64_t pow_refused = 0;   // deposits without a valid, fresh, unused proof
+  std::uint64_t rate_limited = 0;  // requests refused by the per-connection limit (server)
 };
 
 // A deposit request that passed validation and awaits its group commit.
@@ -58,9 +81,19 @@ class RequestHandler {
 
   const OpCounters& counters() const { return counters_; }
   void count(protocol::Op op, bool ok);
+  void count_rate_limited() { counters_.rate_limited++; }
+
+  // What get-policy announces now (also re-evaluates the difficulty).
+  protocol::PolicyInfo policy_info();
+  unsigned current_difficulty() const { return difficulty_; }
+  const RelayPolicy& policy() const { return policy_; }
+  const store::RelayStore& store() const { return store_; }
 
   // Days since 1970-01-01 UTC (injectable for tests of expiry).
   std::function<std::uint32_t()> today;
+  // Seconds on a monotonic clock (injectable for tests of challenge
+  // rotation and difficulty adjustment).
+  std::function<std::uint64_t()> seconds_now;
 
  private:
   protocol::Frames get_directory();
@@ -71,14 +104,33 @@ class RequestHandler {
   protocol::Frames publish_directory(const protocol::Request& request);
   protocol::Frames upload_prekeys(const protocol::Request& request);
   Outcome prepare_deposit(const protocol::Request& request);
+  // nullopt if the request's proof is acceptable, else the refusal.
+  std::optional<protocol::Frames> check_pow(const protocol::Request& request);
+  void advance_clock();
   std::optional<crypto::Directory> current_directory() const;
 
   store::RelayStore& store_;
   crypto::Ed25519PublicKey org_sign_pk_;
   RelayPolicy policy_;
   OpCounters counters_;
+
+  // Proof-of-work state.
+  crypto::Secret<32> challenge_key_ = crypto::Secret<32>::random();
+  std::uint64_t period_ = 0;
+  crypto::PowChallenge challenge_{}, previous_challenge_{};
+  std::set<crypto::PowHash> spent_, previous_spent_;  // digests accepted per challenge
+  unsigned difficulty_ = 0, previous_difficulty_ = 0;
+  std::uint64_t window_start_ = 0;
+  std::uint64_t proven_in_window_ = 0;
+  bool clock_started_ = false;
 };
 
 std::uint32_t days_since_epoch_now();
+std::uint64_t monotonic_seconds_now();
+
+// Most proofs remembered per challenge; beyond it deposits are refused
+// (kRateLimited) until the challenge rotates. Bounds the memory a flood of
+// valid proofs can take (32 bytes each plus set overhead).
+inline constexpr std::size_t kMaxSpentProofs = 1'000'000;
 
 }  // namespace meldpunt::relay

@@ -1,10 +1,15 @@
 #include "server.hpp"
 
+#include <sys/stat.h>
 #include <zmq.h>
 
-#include <iostream>
+#include <algorithm>
+#include <chrono>
+#include <memory>
 #include <vector>
 #include <zmq.hpp>
+
+#include "log.hpp"
 
 namespace meldpunt::relay {
 namespace {
@@ -13,6 +18,7 @@ using protocol::Frames;
 
 // A request as received: the ROUTER routing id followed by the client's frames.
 struct Incoming {
+  std::size_t socket = 0;  // which ROUTER socket it came from (0 current key, 1 old key)
   zmq::message_t routing_id;
   std::vector<zmq::message_t> frames;
   bool oversized = false;  // more frames than any valid request has; dropped unread
@@ -55,42 +61,126 @@ std::vector<ByteView> views_of(const std::vector<zmq::message_t>& frames) {
   return views;
 }
 
+std::unique_ptr<zmq::socket_t> curve_router(zmq::context_t& context, const crypto::Secret<32>& key,
+                                            const ServerOptions& options, const std::string& endpoint) {
+  auto socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::router);
+  socket->set(zmq::sockopt::curve_server, 1);
+  socket->set(zmq::sockopt::curve_secretkey, zmq::const_buffer(key.data(), key.size()));
+  socket->set(zmq::sockopt::linger, 2000);
+  // Oversized frames are dropped by libzmq before they are buffered.
+  socket->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes));
+  socket->set(zmq::sockopt::rcvhwm, options.receive_hwm);
+  socket->bind(endpoint);
+  return socket;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Tokens a request costs: a fetch's work grows with the number of stored
+// messages (two scalar multiplications each), everything else is cheap.
+double request_cost(const Incoming& in, const store::RelayStore& store) {
+  if (!in.frames.empty() && in.frames[0].size() == 2 &&
+      static_cast<const std::uint8_t*>(in.frames[0].data())[1] == static_cast<std::uint8_t>(protocol::Op::kFetch)) {
+    return 1.0 + static_cast<double>(store.message_count()) / 100.0;
+  }
+  return 1.0;
+}
+
+void answer_admin(zmq::socket_t& admin, const ServerOptions& options) {
+  // REP socket: one request, one reply. Only the first part matters; it is
+  // bounded so a confused local client cannot make us copy much.
+  zmq::message_t first;
+  if (!admin.recv(first, zmq::recv_flags::dontwait)) return;
+  bool more = first.more();
+  while (more) {
+    zmq::message_t rest;
+    (void)admin.recv(rest, zmq::recv_flags::none);
+    more = rest.more();
+  }
+  const std::string command(static_cast<const char*>(first.data()), std::min<std::size_t>(first.size(), 64));
+  const std::string answer = options.admin_handler ? options.admin_handler(command) : std::string("{}");
+  admin.send(zmq::const_buffer(answer.data(), answer.size()), zmq::send_flags::none);
+}
+
 }  // namespace
 
 void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, const ServerOptions& options,
            const std::atomic<bool>& stop) {
   zmq::context_t context{1};
-  zmq::socket_t socket{context, zmq::socket_type::router};
-  socket.set(zmq::sockopt::curve_server, 1);
-  socket.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(curve_secret_key.data(), curve_secret_key.size()));
-  socket.set(zmq::sockopt::linger, 2000);
-  // Oversized frames are dropped by libzmq before they are buffered.
-  socket.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes));
-  socket.bind(options.endpoint);
-  std::cerr << "relay: serving on " << options.endpoint << std::endl;
+  std::vector<std::unique_ptr<zmq::socket_t>> routers;
+  routers.push_back(curve_router(context, curve_secret_key, options, options.endpoint));
+  if (options.old_curve_secret_key != nullptr && !options.old_key_endpoint.empty()) {
+    routers.push_back(curve_router(context, *options.old_curve_secret_key, options, options.old_key_endpoint));
+    log(LogLevel::kInfo, "previous relay key (rotation overlap) on " + options.old_key_endpoint);
+  }
+  std::unique_ptr<zmq::socket_t> admin;
+  if (!options.admin_endpoint.empty()) {
+    admin = std::make_unique<zmq::socket_t>(context, zmq::socket_type::rep);
+    admin->set(zmq::sockopt::linger, 0);
+    admin->set(zmq::sockopt::maxmsgsize, std::int64_t{4096});
+    admin->bind(options.admin_endpoint);
+    // The folder (0700) already keeps others out; the socket file too.
+    const std::string path = options.admin_endpoint.substr(std::string_view("ipc://").size());
+    ::chmod(path.c_str(), 0600);
+    log(LogLevel::kDebug, "admin socket ready");
+  }
+  log(LogLevel::kInfo, "serving on " + options.endpoint);
 
+  RateLimiter limiter(options.rate_limit);
+  const auto started = std::chrono::steady_clock::now();
+  double last_tick = 0;
+  double last_refusal_log = -60.0;
   std::vector<Incoming> batch;
+  std::vector<zmq::pollitem_t> items;
+  for (auto& r : routers) items.push_back({r->handle(), 0, ZMQ_POLLIN, 0});
+  if (admin) items.push_back({admin->handle(), 0, ZMQ_POLLIN, 0});
+
   while (!stop.load()) {
-    zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+    const double now = seconds_since(started);
+    if (options.tick && now - last_tick >= 1.0) {
+      last_tick = now;
+      options.tick();
+    }
+    for (zmq::pollitem_t& item : items) item.revents = 0;
     try {
-      if (zmq::poll(&item, 1, std::chrono::milliseconds(200)) == 0) continue;
+      if (zmq::poll(items.data(), items.size(), std::chrono::milliseconds(200)) == 0) continue;
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       throw;
     }
+    if (admin && (items.back().revents & ZMQ_POLLIN) != 0) answer_admin(*admin, options);
 
-    // Take everything waiting (up to max_batch), answer what needs no write
-    // at once, and commit all deposits of this round together.
+    // Take everything waiting (up to max_batch over all sockets; libzmq
+    // queues fairly between connections of one socket), answer what needs
+    // no write at once, and commit all deposits of this round together.
     batch.clear();
-    for (std::size_t n = 0; n < options.max_batch; ++n) {
-      Incoming in;
-      if (!receive(socket, in)) break;
-      batch.push_back(std::move(in));
+    for (std::size_t s = 0; s < routers.size(); ++s) {
+      if ((items[s].revents & ZMQ_POLLIN) == 0) continue;
+      for (std::size_t n = batch.size(); n < options.max_batch; ++n) {
+        Incoming in;
+        in.socket = s;
+        if (!receive(*routers[s], in)) break;
+        batch.push_back(std::move(in));
+      }
     }
     std::vector<PreparedDeposit> deposits;
     std::vector<std::size_t> deposit_owner;  // index into batch
+    const double received_at = seconds_since(started);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Incoming& in = batch[i];
+      zmq::socket_t& socket = *routers[in.socket];
+      std::string connection(static_cast<const char*>(in.routing_id.data()), in.routing_id.size());
+      connection.push_back(static_cast<char>('0' + in.socket));
+      // Capped at the burst, so a fetch of a full store stays possible.
+      const double cost = std::min(request_cost(in, handler.store()), options.rate_limit.burst);
+      if (!limiter.allow(connection, cost, received_at)) {
+        handler.count_rate_limited();
+        send_reply(socket, in.routing_id,
+                   protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"));
+        continue;
+      }
       if (in.oversized) {
         send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"));
         continue;
@@ -106,14 +196,20 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
     }
     if (!deposits.empty()) {
       const Status committed = handler.commit_deposits(deposits);
+      // Said once a minute at most: a full store under a flood must not flood the log too.
+      if (!committed && received_at - last_refusal_log >= 60.0) {
+        last_refusal_log = received_at;
+        log(LogLevel::kWarning, "deposits refused: " + committed.error().message);
+      }
       for (std::size_t k = 0; k < deposits.size(); ++k) {
         const Frames reply = committed ? RequestHandler::deposit_reply(deposits[k])
                                        : protocol::make_error_reply(committed.error().code, committed.error().message);
-        send_reply(socket, batch[deposit_owner[k]].routing_id, reply);
+        Incoming& in = batch[deposit_owner[k]];
+        send_reply(*routers[in.socket], in.routing_id, reply);
       }
     }
   }
-  std::cerr << "relay: stopping" << std::endl;
+  log(LogLevel::kInfo, "stopping");
 }
 
 }  // namespace meldpunt::relay

@@ -1,20 +1,41 @@
-// The relay's serving loop: a ZeroMQ ROUTER socket with CurveZMQ, one
-// thread, group commit of deposits, clean shutdown on SIGINT/SIGTERM.
+// The relay's serving loop: ZeroMQ ROUTER sockets with CurveZMQ on one
+// thread, group commit of deposits, per-connection flood control, an
+// optional second endpoint with the previous key (key rotation overlap), an
+// optional local admin socket, clean shutdown on SIGINT/SIGTERM.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "meldpunt/crypto/secret.hpp"
+#include "rate_limiter.hpp"
 #include "request_handler.hpp"
 
 namespace meldpunt::relay {
 
 struct ServerOptions {
   std::string endpoint = "tcp://127.0.0.1:7450";
-  // Most requests taken from the socket before one group commit.
+  // Most requests taken from the sockets before one group commit.
   std::size_t max_batch = 256;
+  // During a key rotation's overlap: the previous key on its own endpoint
+  // (one CurveZMQ socket has one server key), both set or both empty.
+  std::string old_key_endpoint;
+  const crypto::Secret<32>* old_curve_secret_key = nullptr;
+  // Local admin socket (an ipc:// endpoint in the data folder, no CURVE:
+  // the folder's mode 0700 is the access control). Each request is one
+  // short text command; admin_handler's answer is sent back. Empty: none.
+  std::string admin_endpoint;
+  std::function<std::string(std::string_view command)> admin_handler;
+  // Per-connection token buckets; a fetch costs 1 + stored messages / 100
+  // tokens (its work grows with the store), everything else 1.
+  RateLimit rate_limit;
+  // Complete requests queued per connection before libzmq stops reading it.
+  int receive_hwm = 64;
+  // Called on the serving thread about once a second (housekeeping).
+  std::function<void()> tick;
 };
 
 // Serves until `stop` becomes true (set from a signal handler). Every

@@ -7,8 +7,32 @@ namespace meldpunt::reporter {
 namespace {
 
 std::uint64_t now_seconds() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return seconds < 0 ? 0 : static_cast<std::uint64_t>(seconds);
+}
+
+// Recipients for letters to each adviser of `to`, with a verified one-time
+// prekey where the relay handed one out.
+Result<std::vector<client::Recipient>> recipients_for(client::RelayConnection& relay,
+                                                      const crypto::Directory& directory,
+                                                      const std::vector<crypto::AdviserId>& to) {
+  // Ask for prekeys of every adviser, whichever were chosen.
+  auto prekeys = client::fetch_prekeys(relay, directory);
+  if (!prekeys) return prekeys.error();
+  std::vector<client::Recipient> out;
+  for (const crypto::AdviserId& id : to) {
+    const crypto::DirectoryEntry* adviser = directory.find(id);
+    if (adviser == nullptr) {
+      return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
+    }
+    client::Recipient recipient{adviser->message_pk, adviser->fetch_pk, std::nullopt};
+    for (const protocol::BundleEntry& p : *prekeys) {
+      if (p.adviser_sign_pk == adviser->sign_pk) recipient.prekey_pk = p.prekey.pk;
+    }
+    out.push_back(recipient);
+  }
+  return out;
 }
 
 }  // namespace
@@ -17,18 +41,45 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
                                 const crypto::Directory& directory) {
   Conversation c;
   c.mailbox = std::move(mailbox);
-  std::uint64_t newest_sent = 0;
+  std::uint64_t newest_own_letter = 0;
+  bool have_own_letter = false;
+  auto note_own_letter = [&](const protocol::Letter& letter) {
+    if (!have_own_letter || letter.sent_at >= newest_own_letter) {
+      newest_own_letter = letter.sent_at;
+      c.current_recipients = letter.recipients;
+      have_own_letter = true;
+    }
+  };
   for (const client::ReceivedLetter& r : c.mailbox.letters) {
+    const bool own = r.sender_pk == keys.message_pk;
     ConversationEntry e;
     e.sent_at = r.letter.sent_at;
     e.body = &r.letter.body;
-    if (r.letter.kind == protocol::LetterKind::kSentCopy && r.sender_pk == keys.message_pk) {
+    if (r.letter.kind == protocol::LetterKind::kSentCopy && own) {
       e.from_reporter = true;
       e.recipients = r.letter.recipients;
-      if (r.letter.sent_at >= newest_sent) {
-        newest_sent = r.letter.sent_at;
-        c.current_recipients = r.letter.recipients;
+      note_own_letter(r.letter);
+    } else if (r.letter.kind == protocol::LetterKind::kHistory && own) {
+      auto history = protocol::decode_history(r.letter.body.view());
+      if (!history) {
+        c.ignored++;
+        continue;
       }
+      note_own_letter(r.letter);
+      c.history_truncated = c.history_truncated || history->truncated;
+      c.histories.push_back(std::make_unique<protocol::History>(std::move(history).value()));
+      for (const protocol::HistoryEntry& h : c.histories.back()->entries) {
+        ConversationEntry he;
+        he.sent_at = h.sent_at;
+        he.from_reporter = h.from_reporter;
+        he.adviser_id = h.adviser_id;
+        he.adviser = h.from_reporter ? nullptr : directory.find(h.adviser_id);
+        he.recipients = h.recipients;
+        he.body = &h.body;
+        he.from_history = true;
+        c.entries.push_back(he);
+      }
+      continue;
     } else if (r.letter.kind == protocol::LetterKind::kReply) {
       const crypto::DirectoryEntry* adviser = directory.find(r.letter.adviser_id);
       // A reply counts only if its authenticated sender is the key the signed
@@ -37,6 +88,7 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
         c.ignored++;
         continue;
       }
+      e.adviser_id = r.letter.adviser_id;
       e.adviser = adviser;
     } else {
       c.ignored++;
@@ -46,39 +98,45 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
   }
   std::stable_sort(c.entries.begin(), c.entries.end(),
                    [](const ConversationEntry& a, const ConversationEntry& b) { return a.sent_at < b.sent_at; });
+  // "New" is judged from the conversation alone: the reporter has seen every
+  // reply that came before its own latest message. Times have one-second
+  // resolution; a reply in the same second as that message counts as new
+  // (better shown twice than missed).
+  std::uint64_t newest_own = 0;
+  for (const ConversationEntry& e : c.entries) {
+    if (e.from_reporter) newest_own = std::max(newest_own, e.sent_at);
+  }
+  for (ConversationEntry& e : c.entries) {
+    e.is_new = !e.from_reporter && e.sent_at >= newest_own;
+    if (e.is_new) c.new_replies++;
+  }
   return c;
 }
 
-Result<std::size_t> send_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
-                                const crypto::Directory& directory, const std::vector<crypto::AdviserId>& to,
-                                const crypto::SecretBuffer& body) {
+Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
+                                                     const crypto::Directory& directory,
+                                                     const std::vector<crypto::AdviserId>& to,
+                                                     const crypto::SecretBuffer& body) {
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   if (to.size() + 1 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
   if (body.size() > protocol::max_body_bytes(to.size())) {
-    return Error{ErrorCode::kTooLarge, "message too long (at most " + std::to_string(protocol::max_body_bytes(to.size())) +
-                                           " bytes)"};
+    return Error{ErrorCode::kTooLarge,
+                 "message too long (at most " + std::to_string(protocol::max_body_bytes(to.size())) + " bytes)"};
   }
-  // Ask for prekeys of every adviser, whichever were chosen.
-  auto prekeys = client::fetch_prekeys(relay, directory);
-  if (!prekeys) return prekeys.error();
+  auto recipients = recipients_for(relay, directory, to);
+  if (!recipients) return recipients.error();
 
   const std::uint64_t sent_at = now_seconds();
   std::vector<client::Outgoing> outgoing;
-  for (const crypto::AdviserId& id : to) {
-    const crypto::DirectoryEntry* adviser = directory.find(id);
-    if (adviser == nullptr) return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
-    client::Recipient recipient{adviser->message_pk, adviser->fetch_pk, std::nullopt};
-    for (const protocol::BundleEntry& p : *prekeys) {
-      if (p.adviser_sign_pk == adviser->sign_pk) recipient.prekey_pk = p.prekey.pk;
-    }
+  for (std::size_t i = 0; i < to.size(); ++i) {
     protocol::Letter letter;
     letter.kind = protocol::LetterKind::kReport;
     letter.sent_at = sent_at;
-    letter.adviser_id = id;
+    letter.adviser_id = to[i];
     letter.reporter_fetch_pk = keys.fetch_pk;
     letter.recipients = to;
     letter.body = body.clone();
-    auto item = client::prepare_letter(letter, recipient, keys.message_sk, keys.message_pk);
+    auto item = client::prepare_letter(letter, (*recipients)[i], keys.message_sk, keys.message_pk);
     if (!item) return item.error();
     outgoing.push_back(std::move(item).value());
   }
@@ -88,13 +146,82 @@ Result<std::size_t> send_report(client::RelayConnection& relay, const crypto::Re
   copy.reporter_fetch_pk = keys.fetch_pk;
   copy.recipients = to;
   copy.body = body.clone();
-  auto own = client::prepare_letter(copy, {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk, keys.message_pk);
+  auto own = client::prepare_letter(copy, {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk,
+                                    keys.message_pk);
   if (!own) return own.error();
   outgoing.push_back(std::move(own).value());
+  return outgoing;
+}
 
-  auto ids = client::deposit_all(relay, outgoing);
-  if (!ids) return ids.error();
-  return to.size();
+protocol::History history_of(const Conversation& conversation, std::size_t max_bytes, std::size_t& dropped) {
+  protocol::History history;
+  // Walk from the newest entry back, keeping what fits.
+  std::size_t used = protocol::kHistoryHeaderBytes;
+  std::size_t first_kept = conversation.entries.size();
+  while (first_kept > 0) {
+    const ConversationEntry& e = conversation.entries[first_kept - 1];
+    const std::size_t size =
+        protocol::history_entry_bytes(e.from_reporter ? e.recipients.size() : 0, e.body->size());
+    if (used + size > max_bytes || conversation.entries.size() - first_kept >= protocol::kMaxHistoryEntries) break;
+    used += size;
+    --first_kept;
+  }
+  dropped = first_kept;
+  history.truncated = first_kept > 0 || conversation.history_truncated;
+  for (std::size_t i = first_kept; i < conversation.entries.size(); ++i) {
+    const ConversationEntry& e = conversation.entries[i];
+    protocol::HistoryEntry h;
+    h.sent_at = e.sent_at;
+    h.from_reporter = e.from_reporter;
+    h.adviser_id = e.from_reporter ? crypto::AdviserId{} : e.adviser_id;
+    h.recipients = e.from_reporter ? e.recipients : std::vector<crypto::AdviserId>{};
+    h.body = e.body->clone();
+    history.entries.push_back(std::move(h));
+  }
+  return history;
+}
+
+Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::ReporterKeys& old_keys,
+                                  const crypto::ReporterKeys& new_keys, const crypto::Directory& directory,
+                                  const Conversation& conversation) {
+  const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
+  if (to.empty()) return Error{ErrorCode::kNotFound, "no conversation found for this code"};
+  if (to.size() + 1 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
+  auto recipients = recipients_for(relay, directory, to);
+  if (!recipients) return recipients.error();
+
+  Rotation rotation;
+  const std::uint64_t sent_at = now_seconds();
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    protocol::Letter letter;
+    letter.kind = protocol::LetterKind::kRotate;
+    letter.sent_at = sent_at;
+    letter.adviser_id = to[i];
+    letter.reporter_fetch_pk = new_keys.fetch_pk;
+    letter.recipients = to;
+    letter.body = crypto::SecretBuffer::copy_of(ByteView(new_keys.message_pk.data(), new_keys.message_pk.size()));
+    // Sealed by the OLD key: the adviser's client finds the case by it.
+    auto item = client::prepare_letter(letter, (*recipients)[i], old_keys.message_sk, old_keys.message_pk);
+    if (!item) return item.error();
+    rotation.items.push_back(std::move(item).value());
+  }
+  protocol::Letter carry;
+  carry.kind = protocol::LetterKind::kHistory;
+  carry.sent_at = sent_at;
+  carry.reporter_fetch_pk = new_keys.fetch_pk;
+  carry.recipients = to;
+  carry.body = protocol::encode_history(history_of(conversation, protocol::max_body_bytes(to.size()), rotation.dropped));
+  auto own = client::prepare_letter(carry, {new_keys.message_pk, new_keys.fetch_pk, std::nullopt},
+                                    new_keys.message_sk, new_keys.message_pk);
+  if (!own) return own.error();
+  rotation.items.push_back(std::move(own).value());
+  return rotation;
+}
+
+std::size_t envelope_bytes(const std::vector<client::Outgoing>& items) {
+  std::size_t total = 0;
+  for (const client::Outgoing& o : items) total += o.envelope.size();
+  return total;
 }
 
 }  // namespace meldpunt::reporter

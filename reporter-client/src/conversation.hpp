@@ -1,9 +1,11 @@
 // The reporter's side of a conversation, rebuilt from the relay on every run:
 // the reporter keeps no files, so its own messages are stored at the relay as
 // "sent copies" encrypted to its own code-derived key, beside the advisers'
-// replies.
+// replies. After `rotate`, a history letter (kind 5) carries the conversation
+// so far to the new code.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,30 +18,62 @@ namespace meldpunt::reporter {
 struct ConversationEntry {
   std::uint64_t sent_at = 0;
   bool from_reporter = false;
-  const crypto::DirectoryEntry* adviser = nullptr;  // the replying adviser (replies only)
+  crypto::AdviserId adviser_id{};                   // the replying adviser (replies only)
+  const crypto::DirectoryEntry* adviser = nullptr;  // that adviser, if still in the directory
   std::vector<crypto::AdviserId> recipients;        // whom the reporter wrote to (own messages only)
   const crypto::SecretBuffer* body = nullptr;
+  bool from_history = false;  // carried over from an earlier code by `rotate`
+  bool is_new = false;        // a reply not older than the reporter's newest own message
 };
 
 struct Conversation {
-  client::Mailbox mailbox;                   // owns the letters
-  std::vector<ConversationEntry> entries;    // sorted by time
-  std::size_t ignored = 0;                   // letters that fail the checks below
-  // Advisers the reporter wrote to most recently (from the newest sent copy).
+  client::Mailbox mailbox;                                 // owns the letters
+  std::vector<std::unique_ptr<protocol::History>> histories;  // own the bodies of history entries
+  std::vector<ConversationEntry> entries;                  // sorted by time
+  std::size_t ignored = 0;                                 // letters that fail the checks below
+  std::size_t new_replies = 0;
+  bool history_truncated = false;
+  // Advisers the reporter wrote to most recently (from the newest sent copy
+  // or history letter).
   std::vector<crypto::AdviserId> current_recipients;
 };
 
 // Keeps only letters that belong to this reporter's conversation: sent copies
-// authenticated by the reporter's own key, and replies authenticated by the
-// message key of the directory entry they name.
+// and history letters authenticated by the reporter's own key, and replies
+// authenticated by the message key of the directory entry they name. Replies
+// not older than the reporter's newest own message are marked new; nothing but
+// the conversation itself is consulted.
 Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterKeys& keys,
                                 const crypto::Directory& directory);
 
-// Sends `body` to each adviser in `to` (one envelope each, with a one-time
-// prekey where the relay had one) plus a sent copy to the reporter, all in one
-// deposit. Returns the number of advisers written to.
-Result<std::size_t> send_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
-                                const crypto::Directory& directory, const std::vector<crypto::AdviserId>& to,
-                                const crypto::SecretBuffer& body);
+// Envelopes for `body` to each adviser in `to` (one each, with a one-time
+// prekey where the relay had one) plus a sent copy to the reporter, ready
+// for one deposit. Fetches the prekeys.
+Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
+                                                     const crypto::Directory& directory,
+                                                     const std::vector<crypto::AdviserId>& to,
+                                                     const crypto::SecretBuffer& body);
+
+// The conversation as a history, newest entries kept: if everything does not
+// fit in `max_bytes`, the oldest entries are left out and `truncated` is set.
+// `dropped` counts the left-out entries.
+protocol::History history_of(const Conversation& conversation, std::size_t max_bytes, std::size_t& dropped);
+
+struct Rotation {
+  std::vector<client::Outgoing> items;  // one kind-4 letter per adviser, then the kind-5 history
+  std::size_t dropped = 0;              // entries that did not fit the history letter
+};
+
+// The envelopes that move `conversation` from `old_keys` to `new_keys`: a
+// kind-4 rotate letter to each current adviser, sealed by the old message key
+// and carrying the new public keys, and a kind-5 history letter to the new
+// key. Fetches the prekeys. kNotFound if there is no conversation or an
+// adviser of it is no longer in the directory.
+Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::ReporterKeys& old_keys,
+                                  const crypto::ReporterKeys& new_keys, const crypto::Directory& directory,
+                                  const Conversation& conversation);
+
+// Total bytes of a set of envelopes (for progress).
+std::size_t envelope_bytes(const std::vector<client::Outgoing>& items);
 
 }  // namespace meldpunt::reporter

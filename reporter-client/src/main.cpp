@@ -1,41 +1,78 @@
 // `reporter-client`: report unwanted behaviour anonymously and follow up with
 // nothing but a code. Writes nothing to disk; reads the code only from a
 // prompt (no echo) or standard input, never from arguments or the
-// environment.
+// environment. Every text it shows comes from texts.cpp, in English or Dutch.
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
-#include <iostream>
 #include <set>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 
 #include "conversation.hpp"
 #include "meldpunt/client/terminal.hpp"
+#include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
+#include "progress.hpp"
+#include "texts.hpp"
 
 namespace {
 
 using namespace meldpunt;
 using client::write_err;
 using client::write_out;
+using reporter::Lang;
+using reporter::Msg;
 
 constexpr int kExitFailed = 2;
 constexpr int kExitInternal = 3;
-constexpr int kCodeConfirmTries = 3;
+constexpr int kCodeTries = 3;
+constexpr std::chrono::milliseconds kDirectConnectTimeout{10000};
+constexpr std::chrono::milliseconds kDirectRequestTimeout{30000};
+// Tor builds a circuit before the first byte reaches the relay.
+constexpr std::chrono::milliseconds kProxyConnectTimeout{90000};
+constexpr std::chrono::milliseconds kProxyRequestTimeout{90000};
 
 struct Options {
   std::string channel;
   std::string file;
+  std::string proxy;
   std::vector<std::string> to;
   std::vector<std::string> exclude;
-  std::string lang = "en";
+  std::string lang_option;
+  Lang lang = Lang::kEn;
   bool insecure_kdf = false;
-  bool yes = false;
+  bool no_editor = false;
+  bool keep_old = false;
 };
 
-int fail(const Error& e) {
-  write_err("reporter-client: error: " + e.message + "\n");
+// ---- small helpers ----
+
+std::string_view tr(const Options& o, Msg m) { return reporter::text(o.lang, m); }
+std::string fmt(const Options& o, Msg m, std::initializer_list<std::string_view> args) {
+  return reporter::format(o.lang, m, args);
+}
+
+std::string localise(const Options& o, const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kUnavailable: return fmt(o, Msg::kErrUnreachable, {e.message});
+    case ErrorCode::kUnauthorised:
+      if (e.message.find("directory") != std::string::npos) return std::string(tr(o, Msg::kErrDirectory));
+      return fmt(o, Msg::kErrNotAuthentic, {e.message});
+    case ErrorCode::kStorageFull:
+    case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayFull, {e.message});
+    default: return e.message;
+  }
+}
+
+int fail(const Options& o, const Error& e) {
+  write_err(std::string(tr(o, Msg::kErrorPrefix)) + localise(o, e) + "\n");
+  return kExitFailed;
+}
+
+int fail(const Options& o, Msg m, std::initializer_list<std::string_view> args = {}) {
+  write_err(std::string(tr(o, Msg::kErrorPrefix)) + fmt(o, m, args) + "\n");
   return kExitFailed;
 }
 
@@ -44,40 +81,102 @@ crypto::KdfParams kdf(const Options& o) {
 }
 
 std::string format_time(std::uint64_t seconds) {
-  const std::time_t t = static_cast<std::time_t>(seconds);
+  const auto t = static_cast<std::time_t>(seconds);
   std::tm tm{};
-  localtime_r(&t, &tm);
+  if (localtime_r(&t, &tm) == nullptr) return "-";
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return n == 0 ? "-" : std::string(buf, n);
 }
 
-std::string role_text(crypto::Role role) {
-  switch (role) {
-    case crypto::Role::kInternalConfidentialAdviser: return "internal confidential adviser";
-    case crypto::Role::kExternalConfidentialAdviser: return "external confidential adviser";
-    case crypto::Role::kComplaintsCommittee: return "complaints committee";
-    case crypto::Role::kIntegrityOfficer: return "integrity officer";
+std::string adviser_label(const Options& o, const crypto::DirectoryEntry& e) {
+  return client::terminal_safe_label(e.name) + " (" + std::string(reporter::role_text(o.lang, e.role)) + ")";
+}
+
+std::string names_of(const Options& o, const crypto::Directory& directory, const std::vector<crypto::AdviserId>& ids) {
+  std::string out;
+  for (const crypto::AdviserId& id : ids) {
+    const crypto::DirectoryEntry* e = directory.find(id);
+    if (!out.empty()) out += ", ";
+    out += e != nullptr ? client::terminal_safe_label(e->name) : std::string(tr(o, Msg::kAdviserNoLongerListed));
   }
-  return "adviser";
+  return out;
 }
 
 const std::string& description(const crypto::DirectoryEntry& e, const Options& o) {
-  return o.lang == "nl" ? e.description_nl : e.description_en;
+  return o.lang == Lang::kNl ? e.description_nl : e.description_en;
 }
 
+// ---- connection ----
+
+client::ConnectionOptions connection_options(const Options& o) {
+  client::ConnectionOptions c;
+  if (o.proxy.empty()) {
+    c.connect_timeout = kDirectConnectTimeout;
+    c.timeout = kDirectRequestTimeout;
+  } else {
+    c.socks_proxy = *client::parse_socks_proxy(o.proxy);  // checked in main()
+    c.connect_timeout = kProxyConnectTimeout;
+    c.timeout = kProxyRequestTimeout;
+  }
+  return c;
+}
+
+Result<crypto::Directory> connect_and_fetch_directory(const Options& o, client::RelayConnection& relay,
+                                                      const protocol::ChannelAddress& address) {
+  reporter::Progress p(fmt(o, Msg::kProgressConnect, {o.proxy.empty() ? "" : " (" + o.proxy + ")"}),
+                       tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
+  auto directory = client::fetch_directory(relay, address.org_sign_pk);
+  if (directory) p.done();
+  return directory;
+}
+
+Result<reporter::Conversation> load_conversation(const Options& o, client::RelayConnection& relay,
+                                                 const crypto::ReporterKeys& keys, const crypto::Directory& directory) {
+  reporter::Progress p(tr(o, Msg::kProgressFetch), tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
+  client::MailboxKeys mk;
+  mk.fetch_sk = &keys.fetch_sk;
+  mk.message_sk = &keys.message_sk;
+  mk.message_pk = keys.message_pk;
+  auto mailbox = client::collect_mailbox(relay, mk);
+  if (!mailbox) return mailbox.error();
+  p.done();
+  return reporter::build_conversation(std::move(mailbox).value(), keys, directory);
+}
+
+// Deposits the envelopes (with the proof of work the relay asks for) and
+// returns how many days the relay keeps them.
+Result<std::uint32_t> upload(const Options& o, client::RelayConnection& relay,
+                             const std::vector<client::Outgoing>& items) {
+  const std::size_t kb = (reporter::envelope_bytes(items) + 1023) / 1024;
+  reporter::Progress p(fmt(o, Msg::kProgressUpload, {std::to_string(items.size()), std::to_string(kb)}),
+                       tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
+  protocol::PolicyInfo policy;
+  auto ids = client::deposit_all(relay, items, &policy);
+  if (!ids) return ids.error();
+  p.done();
+  return policy.retention_days;
+}
+
+void show_retention(const Options& o, std::uint32_t days) {
+  if (days > 0) write_out(fmt(o, Msg::kRetention, {std::to_string(days)}));
+}
+
+// ---- the directory and the choice of readers ----
+
 void show_directory(const crypto::Directory& directory, const Options& o) {
-  write_out("Advisers you can write to:\n");
+  write_out(tr(o, Msg::kDirectoryHeading));
   for (std::size_t i = 0; i < directory.entries.size(); ++i) {
     const crypto::DirectoryEntry& e = directory.entries[i];
-    write_out("  [" + std::to_string(i + 1) + "] " + e.name + " (" + role_text(e.role) + ")\n");
-    if (!description(e, o).empty()) write_out("      " + description(e, o) + "\n");
+    write_out("  [" + std::to_string(i + 1) + "] " + adviser_label(o, e) + "\n");
+    if (!description(e, o).empty()) write_out("      " + client::terminal_safe_label(description(e, o)) + "\n");
   }
 }
 
 // An adviser named by its number in the list or its 32-hex-digit id.
-Result<crypto::AdviserId> resolve_adviser(const crypto::Directory& directory, std::string_view token) {
-  if (!token.empty() && token.size() <= 3 && std::all_of(token.begin(), token.end(), ::isdigit)) {
+Result<crypto::AdviserId> resolve_adviser(const Options& o, const crypto::Directory& directory, std::string_view token) {
+  if (!token.empty() && token.size() <= 3 &&
+      std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     const std::size_t n = std::stoul(std::string(token));
     if (n >= 1 && n <= directory.entries.size()) return directory.entries[n - 1].id;
   } else {
@@ -88,7 +187,7 @@ Result<crypto::AdviserId> resolve_adviser(const crypto::Directory& directory, st
       if (directory.find(aid) != nullptr) return aid;
     }
   }
-  return Error{ErrorCode::kNotFound, "no adviser '" + std::string(token.substr(0, 40)) + "' in the list"};
+  return Error{ErrorCode::kNotFound, fmt(o, Msg::kNoSuchAdviser, {client::terminal_safe_label(token.substr(0, 40))})};
 }
 
 std::vector<std::string> split_choices(std::string_view text) {
@@ -112,7 +211,8 @@ Result<std::vector<crypto::AdviserId>> choose_advisers(const crypto::Directory& 
     for (const std::string& p : split_choices(t)) picks.push_back(p);
   }
   if (picks.empty()) {
-    auto line = client::read_line("Numbers of the advisers to write to, separated by spaces (Enter = all): ");
+    write_err(tr(o, Msg::kChooseHint));
+    auto line = client::read_line(tr(o, Msg::kChoosePrompt));
     if (!line) return line.error();
     picks = split_choices(line->text());
   }
@@ -121,186 +221,326 @@ Result<std::vector<crypto::AdviserId>> choose_advisers(const crypto::Directory& 
     for (const crypto::DirectoryEntry& e : directory.entries) chosen.push_back(e.id);
   }
   for (const std::string& p : picks) {
-    auto id = resolve_adviser(directory, p);
+    auto id = resolve_adviser(o, directory, p);
     if (!id) return id.error();
     if (std::find(chosen.begin(), chosen.end(), *id) == chosen.end()) chosen.push_back(*id);
   }
   for (const std::string& t : o.exclude) {
     for (const std::string& p : split_choices(t)) {
-      auto id = resolve_adviser(directory, p);
+      auto id = resolve_adviser(o, directory, p);
       if (!id) return id.error();
       chosen.erase(std::remove(chosen.begin(), chosen.end(), *id), chosen.end());
     }
   }
-  if (chosen.empty()) return Error{ErrorCode::kMalformed, "no adviser left to write to"};
+  if (chosen.empty()) return Error{ErrorCode::kMalformed, std::string(tr(o, Msg::kNoAdviserLeft))};
   return chosen;
 }
 
-// The message from --file, or from standard input up to a line holding only
-// "." (or the end of input), so the code can still be typed after it.
-Result<crypto::SecretBuffer> read_message(const Options& o, std::size_t max_bytes) {
-  if (!o.file.empty()) return client::read_file_secret(o.file, max_bytes);
-  if (client::stdin_is_terminal()) {
-    write_err("Type your message. End it with a line holding only a dot (.)\n");
+// Exactly who can read what is about to be sent, and who cannot.
+void show_readers(const Options& o, const crypto::Directory& directory, const std::vector<crypto::AdviserId>& ids) {
+  write_out(tr(o, Msg::kReadersHeading));
+  for (const crypto::AdviserId& id : ids) {
+    const crypto::DirectoryEntry* e = directory.find(id);
+    write_out("  - " + (e != nullptr ? adviser_label(o, *e) : std::string(tr(o, Msg::kAdviserNoLongerListed))) + "\n");
   }
+  std::vector<crypto::AdviserId> others;
+  for (const crypto::DirectoryEntry& e : directory.entries) {
+    if (std::find(ids.begin(), ids.end(), e.id) == ids.end()) others.push_back(e.id);
+  }
+  if (!others.empty()) write_out(fmt(o, Msg::kReadersNotHeading, {names_of(o, directory, others)}));
+  write_out(tr(o, Msg::kReadersRelayCannot));
+}
+
+// ---- message input ----
+
+const char* editor_command() {
+  for (const char* name : {"VISUAL", "EDITOR"}) {
+    const char* v = std::getenv(name);
+    if (v != nullptr && v[0] != '\0') return v;
+  }
+  return nullptr;
+}
+
+// The message from --file; on a terminal from $VISUAL/$EDITOR (a file in
+// RAM, wiped afterwards) unless --no-editor; otherwise from standard input up
+// to a line holding only "." (or the end of input), so the code can still be
+// typed after it.
+Result<crypto::SecretBuffer> read_message(const Options& o, std::size_t max_bytes) {
+  const Error too_long{ErrorCode::kTooLarge, fmt(o, Msg::kMessageTooLong, {std::to_string(max_bytes)})};
+  const Error empty{ErrorCode::kMalformed, std::string(tr(o, Msg::kMessageEmpty))};
+  if (!o.file.empty()) {
+    auto body = client::read_file_secret(o.file, max_bytes);
+    if (!body && body.error().code == ErrorCode::kTooLarge) return too_long;
+    if (body && body->empty()) return empty;
+    return body;
+  }
+  const bool tty = client::stdin_is_terminal();
+  if (const char* editor = editor_command(); tty && editor != nullptr && !o.no_editor) {
+    write_err(fmt(o, Msg::kEditorOpening, {client::terminal_safe_label(editor)}));
+    auto body = client::edit_in_editor(editor, max_bytes);
+    if (body) return body;
+    if (body.error().code == ErrorCode::kTooLarge) return too_long;
+    if (body.error().code == ErrorCode::kMalformed) return empty;
+    if (body.error().code != ErrorCode::kUnavailable) return body.error();
+    write_err(fmt(o, Msg::kEditorUnavailable, {body.error().message}));
+  }
+  if (tty) write_err(tr(o, Msg::kTypeMessage));
   crypto::SecretBuffer body;
   for (;;) {
     auto line = client::read_line("", max_bytes);
     if (!line) {
       if (line.error().code == ErrorCode::kNotFound) break;  // end of input ends the message
+      if (line.error().code == ErrorCode::kTooLarge) return too_long;
       return line.error();
     }
     if (line->text() == ".") break;
-    if (body.size() + line->size() + 1 > max_bytes) {
-      return Error{ErrorCode::kTooLarge, "message too long (at most " + std::to_string(max_bytes) + " bytes)"};
-    }
+    if (body.size() + line->size() + 1 > max_bytes) return too_long;
     body.append(line->view());
     body.push_back('\n');
   }
-  if (body.empty()) return Error{ErrorCode::kMalformed, "the message is empty; nothing was sent"};
+  if (body.empty()) return empty;
   return body;
 }
 
-Result<crypto::ReporterCode> ask_code() {
-  auto typed = client::read_secret_line("Your code: ");
-  if (!typed) return typed.error();
-  return crypto::ReporterCode::parse(typed->text());
-}
+// ---- codes ----
 
-crypto::ReporterKeys derive(const crypto::ReporterCode& code, const protocol::ChannelAddress& address, const Options& o) {
-  write_err("Deriving your keys from the code (about a second)...\n");
-  return crypto::derive_reporter_keys(code, address.org_sign_pk, kdf(o));
-}
-
-std::string names_of(const crypto::Directory& directory, const std::vector<crypto::AdviserId>& ids) {
-  std::string out;
-  for (const crypto::AdviserId& id : ids) {
-    const crypto::DirectoryEntry* e = directory.find(id);
-    if (!out.empty()) out += ", ";
-    out += e != nullptr ? e->name : std::string("(an adviser no longer listed)");
+std::string describe_code_problem(const Options& o, const crypto::CodeProblem& problem) {
+  using Kind = crypto::CodeProblem::Kind;
+  switch (problem.kind) {
+    case Kind::kWrongLength: return std::string(tr(o, Msg::kCodeWrongLength));
+    case Kind::kBadCharacter:
+      return problem.group ? fmt(o, Msg::kCodeBadCharacter, {std::to_string(*problem.group)})
+                           : std::string(tr(o, Msg::kCodeBadCharacterSomewhere));
+    case Kind::kCheckFailed:
+      return problem.group ? fmt(o, Msg::kCodeTypoInGroup, {std::to_string(*problem.group)})
+                           : std::string(tr(o, Msg::kCodeTypo));
   }
-  return out;
+  return std::string(tr(o, Msg::kCodeTypo));
 }
 
-void show_readers(const crypto::Directory& directory, const std::vector<crypto::AdviserId>& ids) {
-  write_out("Only these advisers will be able to read it: " + names_of(directory, ids) + "\n");
+// A code typed at the prompt; a typo is explained (with its group) and the
+// reporter may try again, all before any network traffic.
+Result<crypto::ReporterCode> ask_code(const Options& o, Msg prompt) {
+  for (int attempt = 1; attempt <= kCodeTries; ++attempt) {
+    auto typed = client::read_secret_line(tr(o, prompt));
+    if (!typed) break;
+    auto code = crypto::ReporterCode::parse(typed->text());
+    if (code) return code;
+    const auto problem = crypto::ReporterCode::diagnose(typed->text());
+    write_err(describe_code_problem(o, problem.value_or(crypto::CodeProblem{crypto::CodeProblem::Kind::kCheckFailed, {}})) +
+              "\n");
+    if (attempt < kCodeTries) write_err(tr(o, Msg::kCodeTryAgain));
+  }
+  return Error{ErrorCode::kBadCode, std::string(tr(o, Msg::kCodeTooManyTries))};
+}
+
+// Shows a fresh code once with advice, and has it typed back. `readers` are
+// named in the prompt: typing the code back is what sends.
+Result<crypto::ReporterCode> issue_code(const Options& o, const std::string& readers) {
+  crypto::ReporterCode code = crypto::ReporterCode::generate();
+  {
+    const crypto::SecretBuffer shown = code.display();
+    write_out(tr(o, Msg::kCodeHeading));
+    write_out(shown.text());
+    write_out(tr(o, Msg::kCodeAdvice));
+    write_out(tr(o, Msg::kCodeLost));
+    write_out("\n");
+  }
+  for (int attempt = 1; attempt <= kCodeTries; ++attempt) {
+    auto typed = client::read_secret_line(fmt(o, Msg::kCodeConfirmPrompt, {readers}));
+    if (!typed) break;
+    auto parsed = crypto::ReporterCode::parse(typed->text());
+    if (parsed && parsed->equals(code)) return code;
+    if (parsed) {
+      write_err(std::string(tr(o, Msg::kCodeNotThisOne)) + "\n");
+    } else {
+      const auto problem = crypto::ReporterCode::diagnose(typed->text());
+      write_err(describe_code_problem(o, problem.value_or(crypto::CodeProblem{crypto::CodeProblem::Kind::kCheckFailed, {}})) +
+                "\n");
+    }
+    if (attempt < kCodeTries) write_err(tr(o, Msg::kCodeTryAgain));
+  }
+  return Error{ErrorCode::kBadCode, std::string(tr(o, Msg::kCodeNotConfirmed))};
+}
+
+crypto::ReporterKeys derive(const Options& o, const crypto::ReporterCode& code, const protocol::ChannelAddress& address) {
+  reporter::Progress p(tr(o, Msg::kProgressDerive), tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
+  crypto::ReporterKeys keys = crypto::derive_reporter_keys(code, address.org_sign_pk, kdf(o));
+  p.done();
+  return keys;
 }
 
 // ---- subcommands ----
 
 int cmd_new(const Options& o) {
   auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(address.error());
-  client::RelayConnection relay(*address, client::ConnectionOptions{});
-  auto directory = client::fetch_directory(relay, address->org_sign_pk);
-  if (!directory) return fail(directory.error());
-  if (directory->entries.empty()) return fail(Error{ErrorCode::kNotFound, "the directory lists no advisers"});
+  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
+  client::RelayConnection relay(*address, connection_options(o));
+  auto directory = connect_and_fetch_directory(o, relay, *address);
+  if (!directory) return fail(o, directory.error());
+  if (directory->entries.empty()) return fail(o, Msg::kDirectoryEmpty);
 
   show_directory(*directory, o);
   auto chosen = choose_advisers(*directory, o);
-  if (!chosen) return fail(chosen.error());
-  show_readers(*directory, *chosen);
+  if (!chosen) return fail(o, chosen.error());
+  show_readers(o, *directory, *chosen);
 
   auto body = read_message(o, protocol::max_body_bytes(chosen->size()));
-  if (!body) return fail(body.error());
+  if (!body) return fail(o, body.error());
 
-  const crypto::ReporterCode code = crypto::ReporterCode::generate();
-  {
-    const crypto::SecretBuffer shown = code.display();
-    write_out("\nYour code (shown only this once):\n\n    ");
-    write_out(shown.text());
-    write_out(
-        "\n\nWrite it down and keep it somewhere only you can reach. With it you read replies and continue\n"
-        "the conversation. Nobody can recover a lost code, not even the relay's administrator.\n\n");
-  }
-  bool confirmed = false;
-  for (int attempt = 1; attempt <= kCodeConfirmTries && !confirmed; ++attempt) {
-    auto typed = client::read_secret_line("Type the code back to confirm you have it: ");
-    if (!typed) return fail(Error{ErrorCode::kBadCode, "the code was not confirmed; nothing was sent"});
-    auto parsed = crypto::ReporterCode::parse(typed->text());
-    if (parsed && parsed->equals(code)) {
-      confirmed = true;
-    } else {
-      write_err(parsed ? "That is a valid code, but not this one.\n" : parsed.error().message + "\n");
-    }
-  }
-  if (!confirmed) return fail(Error{ErrorCode::kBadCode, "the code was not confirmed; nothing was sent"});
-
-  const crypto::ReporterKeys keys = derive(code, *address, o);
-  auto sent = reporter::send_report(relay, keys, *directory, *chosen, *body);
-  if (!sent) return fail(sent.error());
-  write_out("Your report was sent to " + names_of(*directory, *chosen) +
-            ".\nCheck for replies later with: reporter-client check --channel <address>\n");
+  auto code = issue_code(o, names_of(o, *directory, *chosen));
+  if (!code) return fail(o, code.error());
+  const crypto::ReporterKeys keys = derive(o, *code, *address);
+  auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body);
+  if (!items) return fail(o, items.error());
+  auto sent = upload(o, relay, *items);
+  if (!sent) return fail(o, sent.error());
+  write_out(fmt(o, Msg::kSentReport, {names_of(o, *directory, *chosen)}));
+  write_out(tr(o, Msg::kSentReportCheckLater));
+  show_retention(o, *sent);
   return 0;
-}
-
-Result<reporter::Conversation> load_conversation(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
-                                                 const crypto::Directory& directory) {
-  client::MailboxKeys mk;
-  mk.fetch_sk = &keys.fetch_sk;
-  mk.message_sk = &keys.message_sk;
-  mk.message_pk = keys.message_pk;
-  auto mailbox = client::collect_mailbox(relay, mk);
-  if (!mailbox) return mailbox.error();
-  return reporter::build_conversation(std::move(mailbox).value(), keys, directory);
 }
 
 int cmd_check(const Options& o) {
   auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(address.error());
-  auto code = ask_code();  // a typo is caught here, before any network traffic
-  if (!code) return fail(code.error());
-  const crypto::ReporterKeys keys = derive(*code, *address, o);
+  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
+  auto code = ask_code(o, Msg::kCodePrompt);  // a typo is caught here, before any network traffic
+  if (!code) return fail(o, code.error());
+  const crypto::ReporterKeys keys = derive(o, *code, *address);
 
-  client::RelayConnection relay(*address, client::ConnectionOptions{});
-  auto directory = client::fetch_directory(relay, address->org_sign_pk);
-  if (!directory) return fail(directory.error());
-  auto conversation = load_conversation(relay, keys, *directory);
-  if (!conversation) return fail(conversation.error());
+  client::RelayConnection relay(*address, connection_options(o));
+  auto directory = connect_and_fetch_directory(o, relay, *address);
+  if (!directory) return fail(o, directory.error());
+  auto conversation = load_conversation(o, relay, keys, *directory);
+  if (!conversation) return fail(o, conversation.error());
 
   if (conversation->entries.empty()) {
-    write_out("No messages for this code. If you sent a report with it, messages may have expired;\n"
-              "otherwise check that you typed the code you were given.\n");
+    write_out(tr(o, Msg::kNoMessages));
+    write_out(tr(o, Msg::kCodeLost));
     return 0;
   }
+  if (conversation->history_truncated) write_out(tr(o, Msg::kHistoryTruncated));
   for (const reporter::ConversationEntry& e : conversation->entries) {
-    const std::string who = e.from_reporter ? "You, to " + names_of(*directory, e.recipients)
-                                            : e.adviser->name + " (" + role_text(e.adviser->role) + ")";
-    write_out("--- " + format_time(e.sent_at) + "  " + who + "\n");
-    write_out(e.body->text());
-    if (e.body->empty() || e.body->text().back() != '\n') write_out("\n");
+    std::string who;
+    if (e.from_reporter) {
+      who = fmt(o, Msg::kEntryYouTo, {names_of(o, *directory, e.recipients)});
+    } else {
+      who = e.adviser != nullptr ? adviser_label(o, *e.adviser) : std::string(tr(o, Msg::kAdviserNoLongerListed));
+    }
+    write_out("--- " + format_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
+              "\n");
+    const crypto::SecretBuffer safe = client::terminal_safe(e.body->view());
+    write_out(safe.text());
+    if (safe.empty() || safe.text().back() != '\n') write_out("\n");
   }
-  if (!conversation->current_recipients.empty()) show_readers(*directory, conversation->current_recipients);
+  write_out("\n");
+  if (conversation->new_replies > 0) {
+    write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation->new_replies)}));
+  } else {
+    write_out(tr(o, Msg::kNoNewReplies));
+  }
+  if (!conversation->current_recipients.empty()) {
+    write_out(fmt(o, Msg::kNextReaders, {names_of(o, *directory, conversation->current_recipients)}));
+  }
+  // How long replies wait at the relay; an older relay without get-policy
+  // simply gets no such line.
+  if (auto policy = client::fetch_policy(relay)) show_retention(o, policy->retention_days);
   if (conversation->mailbox.unreadable > 0 || conversation->ignored > 0) {
-    write_err("Note: " + std::to_string(conversation->mailbox.unreadable + conversation->ignored) +
-              " message(s) could not be verified and are not shown.\n");
+    write_err(fmt(o, Msg::kUnverifiedNote, {std::to_string(conversation->mailbox.unreadable + conversation->ignored)}));
   }
   return 0;
 }
 
 int cmd_reply(const Options& o) {
   auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(address.error());
-  auto code = ask_code();
-  if (!code) return fail(code.error());
-  const crypto::ReporterKeys keys = derive(*code, *address, o);
+  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
+  auto code = ask_code(o, Msg::kCodePrompt);
+  if (!code) return fail(o, code.error());
+  const crypto::ReporterKeys keys = derive(o, *code, *address);
 
-  client::RelayConnection relay(*address, client::ConnectionOptions{});
-  auto directory = client::fetch_directory(relay, address->org_sign_pk);
-  if (!directory) return fail(directory.error());
-  auto conversation = load_conversation(relay, keys, *directory);
-  if (!conversation) return fail(conversation.error());
-  if (conversation->current_recipients.empty()) {
-    return fail(Error{ErrorCode::kNotFound, "no conversation found for this code (start one with `new`)"});
-  }
+  client::RelayConnection relay(*address, connection_options(o));
+  auto directory = connect_and_fetch_directory(o, relay, *address);
+  if (!directory) return fail(o, directory.error());
+  auto conversation = load_conversation(o, relay, keys, *directory);
+  if (!conversation) return fail(o, conversation.error());
+  if (conversation->current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::vector<crypto::AdviserId>& to = conversation->current_recipients;
-  show_readers(*directory, to);
+  if (conversation->new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation->new_replies)}));
+  show_readers(o, *directory, to);
   auto body = read_message(o, protocol::max_body_bytes(to.size()));
-  if (!body) return fail(body.error());
-  auto sent = reporter::send_report(relay, keys, *directory, to, *body);
-  if (!sent) return fail(sent.error());
-  write_out("Your message was sent to " + names_of(*directory, to) + ".\n");
+  if (!body) return fail(o, body.error());
+  auto items = reporter::prepare_report(relay, keys, *directory, to, *body);
+  if (!items) return fail(o, items.error());
+  auto sent = upload(o, relay, *items);
+  if (!sent) return fail(o, sent.error());
+  write_out(fmt(o, Msg::kSentMessage, {names_of(o, *directory, to)}));
+  show_retention(o, *sent);
   return 0;
+}
+
+int cmd_rotate(const Options& o) {
+  auto address = protocol::parse_address(o.channel);
+  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
+  auto old_code = ask_code(o, Msg::kCodeCurrentPrompt);
+  if (!old_code) return fail(o, old_code.error());
+  const crypto::ReporterKeys old_keys = derive(o, *old_code, *address);
+
+  client::RelayConnection relay(*address, connection_options(o));
+  auto directory = connect_and_fetch_directory(o, relay, *address);
+  if (!directory) return fail(o, directory.error());
+  auto conversation = load_conversation(o, relay, old_keys, *directory);
+  if (!conversation) return fail(o, conversation.error());
+  if (conversation->current_recipients.empty()) return fail(o, Msg::kNoConversation);
+  const std::string advisers = names_of(o, *directory, conversation->current_recipients);
+  write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation->entries.size()), advisers}));
+
+  auto new_code = issue_code(o, advisers);
+  if (!new_code) return fail(o, new_code.error());
+  if (new_code->equals(*old_code)) return fail(o, Msg::kRotateSameCode);
+  const crypto::ReporterKeys new_keys = derive(o, *new_code, *address);
+
+  auto rotation = reporter::prepare_rotation(relay, old_keys, new_keys, *directory, *conversation);
+  if (!rotation) return fail(o, rotation.error());
+  if (rotation->dropped > 0) write_out(fmt(o, Msg::kRotateHistoryTooLong, {std::to_string(rotation->dropped)}));
+  if (auto sent = upload(o, relay, rotation->items); !sent) return fail(o, sent.error());
+  write_out(tr(o, Msg::kRotateDone));
+
+  // The conversation now lives under the new code. Unless asked otherwise
+  // (or the copy is incomplete), the old code's letters are deleted at the
+  // relay with the tokens inside them, so the old code reads nothing at all.
+  if (o.keep_old || rotation->dropped > 0) {
+    write_out(tr(o, Msg::kRotateOldKept));
+  } else {
+    const std::vector<client::ReceivedLetter>& letters = conversation->mailbox.letters;
+    reporter::Progress p(fmt(o, Msg::kProgressDelete, {std::to_string(letters.size())}), tr(o, Msg::kProgressDone),
+                         tr(o, Msg::kProgressFailed));
+    std::size_t failed = 0;
+    for (const client::ReceivedLetter& r : letters) {
+      if (!client::delete_message(relay, r.id, r.letter.delete_token)) failed++;
+    }
+    p.done();
+    if (failed == 0) {
+      write_out(fmt(o, Msg::kRotateOldDeleted, {std::to_string(letters.size())}));
+    } else {
+      write_out(fmt(o, Msg::kRotateDeleteFailed, {std::to_string(failed)}));
+    }
+  }
+  write_out(fmt(o, Msg::kRotatePending, {advisers}));
+  return 0;
+}
+
+// --lang from the command line before CLI11 builds the help texts, so --help
+// is in the chosen language too.
+Lang language_from_args(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    std::string_view v;
+    if (a == "--lang" && i + 1 < argc) v = argv[i + 1];
+    if (a.substr(0, 7) == "--lang=") v = a.substr(7);
+    if (v == "nl") return Lang::kNl;
+    if (v == "en") return Lang::kEn;
+  }
+  return reporter::language_from_environment();
 }
 
 }  // namespace
@@ -309,44 +549,47 @@ int main(int argc, char** argv) {
   crypto::init();
   crypto::harden_process();
 
-  CLI::App app{
-      "reporter-client: report unwanted behaviour anonymously, and follow up with only a code.\n\n"
-      "  reporter-client new   --channel ADDRESS   choose advisers, write a report, get your code\n"
-      "  reporter-client check --channel ADDRESS   read the conversation (asks for your code)\n"
-      "  reporter-client reply --channel ADDRESS   continue the conversation (asks for your code)\n\n"
-      "ADDRESS is the channel address your organisation publishes (it starts with meldpunt1:).\n"
-      "Your code is never taken from the command line: type it at the prompt (it is not shown)\n"
-      "or pipe it on standard input. Nothing is written to this computer's disk.",
-      "reporter-client"};
-  app.require_subcommand(1);
   Options o;
+  o.lang = language_from_args(argc, argv);
+  CLI::App app{std::string(tr(o, Msg::kAppDescription)), "reporter-client"};
+  app.require_subcommand(1);
   auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--channel", o.channel, "Channel address (meldpunt1:...)")->required();
-    sub->add_option("--lang", o.lang, "Language of the advisers' descriptions: en or nl")
-        ->check(CLI::IsMember({"en", "nl"}))->capture_default_str();
+    sub->add_option("--channel", o.channel, std::string(tr(o, Msg::kOptChannel)))->required();
+    sub->add_option("--lang", o.lang_option, std::string(tr(o, Msg::kOptLang)))->check(CLI::IsMember({"en", "nl"}));
+    sub->add_option("--proxy", o.proxy, std::string(tr(o, Msg::kOptProxy)));
     sub->add_flag("--insecure-test-kdf", o.insecure_kdf, "")->group("");  // tests only: cheap key derivation
   };
-  auto* cmd_new_app = app.add_subcommand("new", "Write a new report and receive your code");
+  auto add_message = [&](CLI::App* sub) {
+    sub->add_option("--file", o.file, std::string(tr(o, Msg::kOptFile)));
+    sub->add_flag("--no-editor", o.no_editor, std::string(tr(o, Msg::kOptNoEditor)));
+  };
+  auto* cmd_new_app = app.add_subcommand("new", std::string(tr(o, Msg::kCmdNew)));
   add_common(cmd_new_app);
-  cmd_new_app->add_option("--to", o.to, "Advisers to write to, by number in the list or id (default: ask)");
-  cmd_new_app->add_option("--exclude", o.exclude, "Advisers to leave out (conflict of interest)");
-  cmd_new_app->add_option("--file", o.file, "Read the message from this file instead of standard input");
-  auto* cmd_check_app = app.add_subcommand("check", "Read replies and the whole conversation");
+  add_message(cmd_new_app);
+  cmd_new_app->add_option("--to", o.to, std::string(tr(o, Msg::kOptTo)));
+  cmd_new_app->add_option("--exclude", o.exclude, std::string(tr(o, Msg::kOptExclude)));
+  auto* cmd_check_app = app.add_subcommand("check", std::string(tr(o, Msg::kCmdCheck)));
   add_common(cmd_check_app);
-  auto* cmd_reply_app = app.add_subcommand("reply", "Send another message in your conversation");
+  auto* cmd_reply_app = app.add_subcommand("reply", std::string(tr(o, Msg::kCmdReply)));
   add_common(cmd_reply_app);
-  cmd_reply_app->add_option("--file", o.file, "Read the message from this file instead of standard input");
+  add_message(cmd_reply_app);
+  auto* cmd_rotate_app = app.add_subcommand("rotate", std::string(tr(o, Msg::kCmdRotate)));
+  add_common(cmd_rotate_app);
+  cmd_rotate_app->add_flag("--keep-old", o.keep_old, std::string(tr(o, Msg::kOptKeepOld)));
 
   CLI11_PARSE(app, argc, argv);
+  if (!o.lang_option.empty()) o.lang = o.lang_option == "nl" ? Lang::kNl : Lang::kEn;
+  if (!o.proxy.empty() && !client::parse_socks_proxy(o.proxy)) return fail(o, Msg::kErrBadProxy);
   try {
     if (*cmd_new_app) return cmd_new(o);
     if (*cmd_check_app) return cmd_check(o);
     if (*cmd_reply_app) return cmd_reply(o);
+    if (*cmd_rotate_app) return cmd_rotate(o);
   } catch (const std::bad_alloc&) {
-    write_err("reporter-client: error: not enough memory for the key derivation (needs 256 MiB)\n");
+    write_err(std::string(tr(o, Msg::kErrorPrefix)) + std::string(tr(o, Msg::kErrNotEnoughMemory)) + "\n");
     return kExitInternal;
   } catch (const std::exception& e) {
-    write_err(std::string("reporter-client: error: ") + e.what() + "\n");
+    write_err(std::string(tr(o, Msg::kErrorPrefix)) + e.what() + "\n");
     return kExitInternal;
   }
   return 0;

@@ -31,7 +31,10 @@ constexpr std::string_view kDirectoryKey = "current";
 
 // messages value: expiry day u32 LE || delete verifier || envelope
 constexpr std::size_t kMessageHeaderBytes = 4 + kVerifierBytes;
-constexpr std::size_t kPrekeyKeyBytes = kKeyBytes + kKeyBytes;
+// prekeys key: adviser sign pk || upload counter u64 BE || position u16 BE,
+// so one adviser's prekeys sort oldest upload first; value: pk || signature.
+constexpr std::size_t kPrekeyKeyBytes = kKeyBytes + 8 + 2;
+constexpr std::size_t kPrekeyValueBytes = kKeyBytes + kPrekeySignatureBytes;
 
 // Deletions after a purge must also copy pages (copy-on-write), so writes
 // that add data stop while this much of the largest map is still unused;
@@ -62,10 +65,8 @@ bool exceeds(std::uint64_t current, std::uint64_t add, std::uint64_t limit) {
 
 std::uint64_t saturating_sub(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
 
-Bytes concat(ByteView a, ByteView b) {
-  Bytes out(a.begin(), a.end());
-  append(out, b);
-  return out;
+void append_u64_be(Bytes& out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
 template <std::size_t N>
@@ -313,8 +314,19 @@ Status RelayStore::add_prekeys(const PublicKeyBytes& adviser, std::uint64_t coun
         return Status(ErrorCode::kReplay, "prekey upload counter is not newer than the last one");
       }
     }
-    for (const StoredPrekey& k : keys) {
-      if (Status st = s.prekeys.put(txn, concat(adviser, k.pk), k.signature); !st) return st;
+    if (keys.size() > kMaxPrekeysPerAdd) {
+      return Status(ErrorCode::kTooLarge, "too many prekeys in one upload");
+    }
+    Bytes key(adviser.begin(), adviser.end());
+    append_u64_be(key, counter);
+    key.resize(kPrekeyKeyBytes);
+    Bytes value;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      key[kKeyBytes + 8] = static_cast<std::uint8_t>(i >> 8);
+      key[kKeyBytes + 9] = static_cast<std::uint8_t>(i);
+      value.assign(keys[i].pk.begin(), keys[i].pk.end());
+      append(value, keys[i].signature);
+      if (Status st = s.prekeys.put(txn, key, value); !st) return st;
     }
     if (Status st = s.counters.put(txn, adviser, u64_le(counter)); !st) return st;
     return s.check_headroom(txn);
@@ -327,16 +339,18 @@ std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& advise
   Status st = s.env.write([&](WriteTxn& txn) -> Status {
     taken.reset();
     Bytes key;
+    // Keys sort by adviser, then upload counter, then position: the first
+    // record at or after the adviser's 32 bytes is its oldest prekey.
     s.prekeys.for_each(
         txn,
         [&](ByteView k, ByteView v) {
           if (k.size() < kKeyBytes || !std::equal(adviser.begin(), adviser.end(), k.begin())) {
             return false;  // past this adviser's keys
           }
-          if (k.size() != kPrekeyKeyBytes || v.size() != kPrekeySignatureBytes) return true;
+          if (k.size() != kPrekeyKeyBytes || v.size() != kPrekeyValueBytes) return true;
           StoredPrekey p;
-          p.pk = fixed<kKeyBytes>(k.subspan(kKeyBytes));
-          p.signature = fixed<kPrekeySignatureBytes>(v);
+          p.pk = fixed<kKeyBytes>(v.first(kKeyBytes));
+          p.signature = fixed<kPrekeySignatureBytes>(v.subspan(kKeyBytes));
           taken = p;
           key.assign(k.begin(), k.end());
           return false;
@@ -347,6 +361,20 @@ std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& advise
   });
   if (!st) throw std::runtime_error("taking a prekey: " + st.error().message);
   return taken;
+}
+
+std::uint64_t RelayStore::prekey_count(const PublicKeyBytes& adviser) const {
+  ReadTxn txn = impl_->env.begin_read();
+  std::uint64_t n = 0;
+  impl_->prekeys.for_each(
+      txn,
+      [&](ByteView k, ByteView v) {
+        if (k.size() < kKeyBytes || !std::equal(adviser.begin(), adviser.end(), k.begin())) return false;
+        if (k.size() == kPrekeyKeyBytes && v.size() == kPrekeyValueBytes) ++n;
+        return true;
+      },
+      adviser);
+  return n;
 }
 
 Status RelayStore::put_directory(ByteView signed_directory) {
@@ -364,6 +392,12 @@ std::optional<Bytes> RelayStore::get_directory() const {
   return Bytes(v->begin(), v->end());
 }
 
+std::uint64_t RelayStore::message_count() const {
+  ReadTxn txn = impl_->env.begin_read();
+  Result<Totals> t = impl_->read_totals(txn);
+  return t ? t->messages : 0;
+}
+
 StoreStats RelayStore::stats() const {
   const Impl& s = *impl_;
   ReadTxn txn = s.env.begin_read();
@@ -376,7 +410,7 @@ StoreStats RelayStore::stats() const {
   out.map_bytes_used = es.pages_in_use * es.page_size;
   out.map_bytes_total = es.map_bytes;
   s.prekeys.for_each(txn, [&](ByteView k, ByteView v) {
-    if (k.size() == kPrekeyKeyBytes && v.size() == kPrekeySignatureBytes) {
+    if (k.size() == kPrekeyKeyBytes && v.size() == kPrekeyValueBytes) {
       ++out.prekeys[fixed<kKeyBytes>(k)];
     }
     return true;
@@ -492,7 +526,7 @@ std::vector<std::string> RelayStore::check() const {
     } else if (!s.counters.get(txn, k.first(kKeyBytes))) {
       ++no_counter;
     }
-    if (v.size() != kPrekeySignatureBytes) ++bad_prekey_size;
+    if (v.size() != kPrekeyValueBytes) ++bad_prekey_size;
     return true;
   });
   report(bad_prekey_key, "prekey record with bad key size");

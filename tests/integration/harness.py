@@ -51,11 +51,13 @@ class Adviser:
         with open(os.path.join(self.home, "card.txt")) as f:
             self.card = f.read().strip()
 
-    def _run(self, *args, stdin="", check=True):
-        return run([ADVISER, *args, "--home", self.home], stdin=self.passphrase + "\n" + stdin, check=check)
+    def _run(self, *args, stdin="", check=True, now=None):
+        # now: unix seconds for the clock (MELDPUNT_TEST_NOW, adviser-client's test hook for deadlines)
+        env = dict(os.environ, MELDPUNT_TEST_NOW=str(int(now))) if now is not None else None
+        return run([ADVISER, *args, "--home", self.home], stdin=self.passphrase + "\n" + stdin, check=check, env=env)
 
-    def inbox(self):
-        return self._run("inbox", "--channel", self.channel.address)[1]
+    def inbox(self, now=None):
+        return self._run("inbox", "--channel", self.channel.address, now=now)[1]
 
     def case_ids(self):
         out = self._run("cases")[1]
@@ -75,16 +77,25 @@ class Reporter:
         self.channel = channel
         self.code = None
 
-    def new(self, text, to=None, exclude=None):
-        args = [REPORTER, "new", "--channel", self.channel.address, *self.channel.kdf_args]
+    def new(self, text, to=None, exclude=None, extra=()):
+        args = [REPORTER, "new", "--channel", self.channel.address, *self.channel.kdf_args, *extra]
         for t in to or []:
             args += ["--to", str(t)]
         for e in exclude or []:
             args += ["--exclude", str(e)]
         # Without --to the client asks; an empty answer chooses everyone left after --exclude.
         choice = b"" if to else b"\n"
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        proc.stdin.write(choice + text.encode() + b"\n.\n")
+        shown, out, _ = self._take_code(args, choice + text.encode() + b"\n.\n")
+        return shown + out
+
+    def _take_code(self, args, stdin_before, env=None):
+        """Runs a command that shows a new code, then types that code back.
+        Returns (output up to the code, the rest of stdout, stderr)."""
+        # Unbuffered: communicate() reads the raw pipe, so nothing may sit in a
+        # Python buffer after the code line.
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                bufsize=0)
+        proc.stdin.write(stdin_before)
         proc.stdin.flush()
         shown = b""
         deadline = time.time() + TIMEOUT
@@ -97,24 +108,34 @@ class Reporter:
         self.code = CODE_RE.search(shown.decode()).group(1)
         out, err = proc.communicate(self.code.encode() + b"\n", timeout=TIMEOUT)
         if proc.returncode != 0:
-            raise AssertionError(f"reporter new failed ({proc.returncode})\n{err.decode()}")
-        return (shown + out).decode()
+            raise AssertionError(f"reporter {args[1]} failed ({proc.returncode})\n{err.decode()}")
+        return shown.decode(), out.decode(), err.decode()
 
-    def check(self, code=None, check=True):
-        return run([REPORTER, "check", "--channel", self.channel.address, *self.channel.kdf_args],
+    def rotate(self, extra=()):
+        """Moves the conversation to a new code; afterwards self.code is the
+        new code and self.old_code the previous one. Returns (stdout, stderr)."""
+        self.old_code = self.code
+        args = [REPORTER, "rotate", "--channel", self.channel.address, *self.channel.kdf_args, *extra]
+        shown, out, err = self._take_code(args, self.old_code.encode() + b"\n")
+        return shown + out, err
+
+    def check(self, code=None, check=True, extra=()):
+        return run([REPORTER, "check", "--channel", self.channel.address, *self.channel.kdf_args, *extra],
                    stdin=(code or self.code) + "\n", check=check)
 
-    def reply(self, text):
-        return run([REPORTER, "reply", "--channel", self.channel.address, *self.channel.kdf_args],
+    def reply(self, text, extra=()):
+        return run([REPORTER, "reply", "--channel", self.channel.address, *self.channel.kdf_args, *extra],
                    stdin=self.code + "\n" + text + "\n.\n")[1]
 
 
 class Channel:
     def __init__(self, adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external")),
-                 insecure_kdf=True, root=None, log=None):
+                 insecure_kdf=True, root=None, log=None, serve_args=()):
         # Tests use cheap key stretching (--insecure-test-kdf); the demo uses the real parameters.
         self.kdf_args = ["--insecure-test-kdf"] if insecure_kdf else []
         self.log = log or (lambda *_: None)
+        # Extra `relay serve` options (e.g. a lower proof-of-work difficulty for load tests).
+        self.serve_args = list(serve_args)
         self.root = root or tempfile.mkdtemp(prefix="meldpunt-it-")
         os.makedirs(self.root, exist_ok=True)
         self.data = os.path.join(self.root, "relay-data")
@@ -136,7 +157,8 @@ class Channel:
 
     def start_relay(self):
         with open(self.relay_log, "ab") as log:  # the child keeps its own copy of the descriptor
-            self.relay = subprocess.Popen([RELAY, "serve", "--data", self.data, "--endpoint", self.endpoint],
+            self.relay = subprocess.Popen([RELAY, "serve", "--data", self.data, "--endpoint", self.endpoint,
+                                           *getattr(self, "serve_args", [])],
                                           stdout=log, stderr=log)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -37,8 +37,20 @@ struct Outgoing {
 Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, const crypto::Secret<32>& sender_sk,
                                 const crypto::X25519PublicKey& sender_pk);
 
-// Deposits all envelopes in one request (all-or-nothing at the relay).
-Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items);
+// The relay's current policy (get-policy): proof-of-work challenge and
+// difficulty, and how long it keeps messages. kTooLarge if it asks for more
+// work than crypto::kMaxPowDifficulty.
+Result<protocol::PolicyInfo> fetch_policy(RelayConnection& relay);
+
+// Deposits all envelopes in one request (all-or-nothing at the relay): asks
+// for the policy, computes the proof of work the relay asks for over all
+// envelopes (expected 2^difficulty BLAKE2b digests on this thread), and
+// deposits. When the relay answers kRateLimited (its challenge rotated, its
+// difficulty rose, or flood control) it tries again with a fresh policy, at
+// most three times in all. The policy used is copied to *policy_used if
+// given (e.g. to show how long the relay keeps messages).
+Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items,
+                                                   protocol::PolicyInfo* policy_used = nullptr);
 
 // The current directory, verified against the organisation key of the
 // channel address.

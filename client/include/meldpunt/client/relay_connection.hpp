@@ -3,15 +3,29 @@
 // client key pair for every connection so two runs of a client cannot be
 // linked by their transport key.
 //
-// call() sends one request and waits at most `timeout` for its reply; a
-// relay that does not answer gives kUnavailable, never a hang. One request is
-// in flight at a time (the relay answers in order on one connection).
+// The first call() waits until the CurveZMQ handshake has succeeded, at most
+// `connect_timeout`; a refused or unreachable relay (or proxy) fails at its
+// first failed attempt with a message saying which, so a reporter is never
+// left waiting on a dead address. Afterwards call() sends one request and
+// waits at most `timeout` for its reply; a relay that does not answer gives
+// kUnavailable, never a hang. One request is in flight at a time (the relay
+// answers in order on one connection).
+//
+// SOCKS5 (Tor): with `socks_proxy` set, libzmq connects to the proxy and
+// sends it the relay's host name as a SOCKS5 domain name (address type 3);
+// libzmq 4.3.4's socks_request_encoder_t resolves nothing itself (it only
+// checks with AI_NUMERICHOST whether the host already is a literal IP), so
+// the proxy resolves the name, as with curl's socks5h://. Only the proxy's
+// own address is resolved locally (give it as an IP, e.g. 127.0.0.1:9050).
+// A proxied connection is never closed before the process exits (a libzmq
+// 4.3.4 bug aborts when closing one that failed; see the destructor).
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
@@ -20,12 +34,23 @@
 namespace meldpunt::client {
 
 struct ConnectionOptions {
+  // Longest wait for one reply.
   std::chrono::milliseconds timeout{15000};
+  // Longest wait for the connection (TCP, proxy, CurveZMQ handshake).
+  std::chrono::milliseconds connect_timeout{10000};
   // "host:port" of a SOCKS5 proxy (Tor); empty for a direct connection.
+  // See parse_socks_proxy for the user-facing form.
   std::string socks_proxy;
   // Largest reply accepted (fetch answers grow with the store).
   std::int64_t max_reply_bytes = 512ll << 20;
 };
+
+// "socks5h://HOST:PORT" (the form a user types, as in curl) -> "HOST:PORT"
+// for ConnectionOptions::socks_proxy. HOST is a name, an IPv4 address or a
+// bracketed IPv6 address; PORT 1..65535. Other schemes are refused
+// (kMalformed), in particular socks5:// (which by convention resolves names
+// locally, a DNS leak this client never does) and socks4.
+Result<std::string> parse_socks_proxy(std::string_view url);
 
 class RelayConnection {
  public:
@@ -34,11 +59,14 @@ class RelayConnection {
   RelayConnection(const RelayConnection&) = delete;
   RelayConnection& operator=(const RelayConnection&) = delete;
 
-  // The reply, or kUnavailable on time-out. A reply with an error status is
-  // returned as that error (code and the relay's explanation).
+  // The reply, or kUnavailable when the relay cannot be reached or does not
+  // answer in time. A reply with an error status is returned as that error
+  // (code and the relay's explanation).
   Result<protocol::Reply> call(const protocol::Frames& request);
 
  private:
+  Status wait_connected();
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -36,6 +36,24 @@ Result<crypto::SecretBuffer> read_stdin_to_end(std::size_t max_bytes);
 // A whole file into secure memory, at most max_bytes.
 Result<crypto::SecretBuffer> read_file_secret(const std::filesystem::path& path, std::size_t max_bytes);
 
+// The message written in the user's editor, for people who would rather not
+// type a long text line by line. `editor` is a shell command line ($VISUAL or
+// $EDITOR, e.g. "nano" or "vim -n"), run as `sh -c '<editor> "$1"'` with the
+// file's path as $1.
+//
+// The file lives in RAM only: it is created with O_EXCL and mode 0600 in
+// `ram_folder` (default /dev/shm), which must be a tmpfs (kUnavailable
+// otherwise, so the text never reaches a disk). Afterwards the file is
+// overwritten with zeros and unlinked on every path, including an editor
+// that fails. What the editor itself keeps (swap files, undo files, history
+// such as ~/.viminfo) is beyond this function's reach; see
+// docs/reporter-client.md. SIGINT and SIGQUIT are ignored by the caller while
+// the editor runs (as system(3) does), so Ctrl-C in the editor cannot skip
+// the wipe. kMalformed if the saved file is empty, kTooLarge beyond
+// max_bytes, kIo if the editor cannot be started or exits with an error.
+Result<crypto::SecretBuffer> edit_in_editor(std::string_view editor, std::size_t max_bytes,
+                                            const std::filesystem::path& ram_folder = "/dev/shm");
+
 // Writes text to stdout/stderr with write(2), so secrets shown to the user
 // (the new code) do not pass through iostream buffers.
 void write_out(std::string_view text);

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,7 +25,14 @@ inline ByteView as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-inline void append(Bytes& out, ByteView in) { out.insert(out.end(), in.begin(), in.end()); }
+// resize + memcpy rather than vector::insert: GCC 12 at -O3 reports a false
+// -Warray-bounds through insert's inlined memmove for small fixed arrays.
+inline void append(Bytes& out, ByteView in) {
+  if (in.empty()) return;
+  const std::size_t old = out.size();
+  out.resize(old + in.size());
+  std::memcpy(out.data() + old, in.data(), in.size());
+}
 
 inline void append_u8(Bytes& out, std::uint8_t v) { out.push_back(v); }
 

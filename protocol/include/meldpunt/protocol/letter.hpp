@@ -13,6 +13,25 @@
 //   kind 3 sent copy  reporter -> the reporter's own key: the reporter keeps
 //                     no files, so its own messages are kept at the relay
 //                     like everything else; recipients as in kind 1.
+//   kind 4 rotate     reporter -> adviser: the reporter moved the conversation
+//                     to a new code. Sealed by the OLD reporter message key
+//                     (so the adviser finds the case by the envelope's
+//                     sender); adviser id = the adviser this copy is for;
+//                     reporter fetch pk = the NEW fetch pk; recipients = the
+//                     advisers of the conversation; body = exactly the NEW
+//                     reporter message pk (32 bytes).
+//   kind 5 history    reporter -> the reporter's NEW key, written by
+//                     `rotate`: sealed by the new message key; reporter fetch
+//                     pk = the new fetch pk; recipients = the advisers of the
+//                     conversation; body = the conversation so far in the
+//                     history format below, so the new code shows it all.
+//
+//   history = version u8 (1) || flags u8 (bit 0: older entries were left out
+//             to fit; other bits 0) || count u16 LE || count * entry
+//   entry   = sent_at u64 LE || from u8 (1 reporter, 2 adviser)
+//             || adviser id (16; the replying adviser, zero for the reporter)
+//             || recipient count u8 || recipient ids (count * 16; the
+//             reporter's entries only) || body length u32 LE || body
 //
 // The sender is not in the letter: the envelope authenticates the sender's
 // X25519 key (sealed sender), and the recipient maps it to an adviser through
@@ -33,7 +52,10 @@ inline constexpr std::uint8_t kLetterVersion = 1;
 inline constexpr std::size_t kLetterHeaderBytes = 1 + 1 + 8 + 16 + 32 + 32 + 1;
 inline constexpr std::size_t kMaxRecipients = crypto::kMaxDirectoryEntries;
 
-enum class LetterKind : std::uint8_t { kReport = 1, kReply = 2, kSentCopy = 3 };
+enum class LetterKind : std::uint8_t { kReport = 1, kReply = 2, kSentCopy = 3, kRotate = 4, kHistory = 5 };
+
+// The body of a kind-4 letter: the new reporter message public key.
+inline constexpr std::size_t kRotateBodyBytes = crypto::kX25519KeyBytes;
 
 struct Letter {
   LetterKind kind = LetterKind::kReport;
@@ -51,5 +73,34 @@ std::size_t max_body_bytes(std::size_t recipients);
 crypto::SecretBuffer encode_letter(const Letter& letter);
 // kMalformed on any inconsistency (unknown kind, counts, lengths, trailing bytes).
 Result<Letter> decode_letter(ByteView bytes);
+
+// ---- history (the body of a kind-5 letter) ----
+
+inline constexpr std::uint8_t kHistoryVersion = 1;
+inline constexpr std::uint8_t kHistoryTruncated = 0x01;
+inline constexpr std::size_t kHistoryHeaderBytes = 1 + 1 + 2;
+inline constexpr std::size_t kMaxHistoryEntries = 0xFFFF;
+
+struct HistoryEntry {
+  std::uint64_t sent_at = 0;
+  bool from_reporter = false;
+  crypto::AdviserId adviser_id{};             // the replying adviser (adviser entries)
+  std::vector<crypto::AdviserId> recipients;  // whom the reporter wrote to (reporter entries)
+  crypto::SecretBuffer body;
+};
+
+struct History {
+  bool truncated = false;  // older entries were left out to fit one letter
+  std::vector<HistoryEntry> entries;
+};
+
+// Encoded size of one entry with this many recipients and body bytes (so a
+// caller can choose what fits a letter).
+std::size_t history_entry_bytes(std::size_t recipients, std::size_t body_bytes);
+// Throws std::length_error if there are more than kMaxHistoryEntries entries
+// or an entry has more than kMaxRecipients recipients (programmer error).
+crypto::SecretBuffer encode_history(const History& history);
+// kMalformed on any inconsistency; never throws on untrusted bytes.
+Result<History> decode_history(ByteView bytes);
 
 }  // namespace meldpunt::protocol

@@ -9,21 +9,31 @@
 //   op                 request fields                          reply fields (ok)
 //   1 get-directory    -                                       signed directory
 //   2 get-prekeys      -                                       prekey bundle
-//   3 deposit          1..kMaxDepositsPerRequest triples of     one id (16) per deposit
-//                      clue (64), delete verifier (32), envelope
+//   3 deposit          [proof of work (40): challenge (32) ||   one id (16) per deposit
+//                      nonce (8 LE)], then 1..kMaxDeposits-
+//                      PerRequest triples of clue (64),
+//                      delete verifier (32), envelope
 //   4 fetch            -                                       fetch entries (n*64)
 //   5 get-message      id (16)                                 envelope
 //   6 delete           id (16), token (32)                     -
 //   7 publish-dir      signed directory                        -
-//   8 upload-prekeys   adviser sign pk (32), counter (8 LE),   -
-//                      prekeys (n*96: pk || signature),
-//                      signature (64)
+//   8 upload-prekeys   adviser sign pk (32), counter (8 LE),   prekeys held (u32 LE)
+//                      prekeys (n*96: pk || signature,
+//                      0 <= n <= 256), signature (64)
+//   9 get-policy       -                                       challenge (32), difficulty (1),
+//                                                              retention days (u32 LE),
+//                                                              retention fuzz days (u32 LE)
 //
 // A deposit of several envelopes (a report to two advisers plus the
-// reporter's own copy) is stored all-or-nothing in one commit.
+// reporter's own copy) is stored all-or-nothing in one commit. Its proof of
+// work (crypto/pow.hpp) covers every envelope of the request; the relay
+// decides whether one is required (get-policy announces the difficulty).
+// An upload of zero prekeys is a signed, counter-protected way for an
+// adviser to learn how many of its prekeys the relay holds.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,6 +44,7 @@
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/identity.hpp"
+#include "meldpunt/crypto/pow.hpp"
 
 namespace meldpunt::protocol {
 
@@ -48,7 +59,9 @@ enum class Op : std::uint8_t {
   kDelete = 6,
   kPublishDirectory = 7,
   kUploadPrekeys = 8,
+  kGetPolicy = 9,
 };
+inline constexpr std::uint8_t kLastOp = 9;
 std::string_view op_name(Op op);
 
 inline constexpr std::size_t kMaxDepositsPerRequest = 16;
@@ -57,9 +70,10 @@ inline constexpr std::size_t kPrekeyWireBytes = 32 + 64;
 inline constexpr std::size_t kBundleEntryBytes = 32 + kPrekeyWireBytes;  // adviser sign pk + prekey
 inline constexpr std::size_t kDeleteTokenBytes = 32;
 inline constexpr std::size_t kMaxErrorText = 200;
+inline constexpr std::size_t kPowFieldBytes = crypto::kPowChallengeBytes + crypto::kPowNonceBytes;
 // Largest request the relay accepts (ZMQ_MAXMSGSIZE bounds each frame; this
-// bounds the frame count): header + 16 deposits * 3 frames.
-inline constexpr std::size_t kMaxRequestFrames = 1 + 3 * kMaxDepositsPerRequest;
+// bounds the frame count): header + proof of work + 16 deposits * 3 frames.
+inline constexpr std::size_t kMaxRequestFrames = 2 + 3 * kMaxDepositsPerRequest;
 // Largest single frame of a request: the largest envelope.
 inline constexpr std::size_t kMaxRequestFrameBytes = 262144;
 inline constexpr std::string_view kPrekeyUploadDomain = "meldpunt/v1/prekey-upload";
@@ -74,6 +88,11 @@ struct DepositItem {
   ByteView envelope;  // points into the request frames
 };
 
+struct DepositPow {
+  crypto::PowChallenge challenge{};
+  std::uint64_t nonce = 0;
+};
+
 struct PrekeyUpload {
   crypto::Ed25519PublicKey adviser_sign_pk{};
   std::uint64_t counter = 0;
@@ -84,6 +103,7 @@ struct PrekeyUpload {
 struct Request {
   Op op = Op::kGetDirectory;
   std::vector<DepositItem> deposits;  // kDeposit
+  std::optional<DepositPow> pow;      // kDeposit, when the client sent one
   crypto::MessageId id{};             // kGetMessage, kDelete
   FixedBytes<kDeleteTokenBytes> token{};  // kDelete
   ByteView signed_directory;          // kPublishDirectory
@@ -99,6 +119,9 @@ Result<Request> parse_request(std::span<const ByteView> frames);
 
 Frames request_header_only(Op op);
 Frames make_deposit_request(std::span<const DepositItem> items);
+Frames make_deposit_request(std::span<const DepositItem> items, const DepositPow& pow);
+// The proof of work's view of a deposit (crypto::pow_body_hash input).
+std::vector<crypto::PowItem> pow_items(std::span<const DepositItem> items);
 Frames make_get_message_request(const crypto::MessageId& id);
 Frames make_delete_request(const crypto::MessageId& id, ByteView token);
 Frames make_publish_directory_request(ByteView signed_directory);
@@ -121,6 +144,18 @@ struct Reply {
 };
 // Parses a reply (client side; the relay is pinned but still bounded).
 Result<Reply> parse_reply(std::span<const ByteView> frames);
+
+// get-policy reply: what a client must know before depositing.
+struct PolicyInfo {
+  crypto::PowChallenge challenge{};
+  std::uint8_t difficulty = 0;           // leading zero bits; 0 = no proof of work needed
+  std::uint32_t retention_days = 0;      // messages are kept this long...
+  std::uint32_t retention_fuzz_days = 0; // ...plus a random 0..fuzz days
+};
+std::vector<Bytes> encode_policy(const PolicyInfo& policy);
+// kMalformed on wrong field sizes; kTooLarge for a difficulty above
+// crypto::kMaxPowDifficulty (a client must not be made to work forever).
+Result<PolicyInfo> decode_policy(std::span<const Bytes> fields);
 
 // Prekey bundle: u16 LE count || count * (adviser sign pk 32 || prekey pk 32 || signature 64)
 struct BundleEntry {

@@ -9,7 +9,8 @@
 //               "envelope_bytes" -> u64 LE sum of stored envelope sizes
 //   messages    id (16)          -> expiry day u32 LE || delete verifier (32) || envelope
 //   clues       id (16)          -> clue (64)
-//   prekeys     adviser sign pk (32) || prekey pk (32) -> prekey signature (64)
+//   prekeys     adviser sign pk (32) || upload counter u64 BE || position u16 BE
+//                                -> prekey pk (32) || prekey signature (64)
 //   counters    adviser sign pk (32) -> u64 LE, last accepted prekey-upload counter
 //   directory   "current"        -> signed directory bytes
 //
@@ -42,6 +43,9 @@ inline constexpr std::size_t kClueBytes = 64;
 inline constexpr std::size_t kVerifierBytes = 32;
 inline constexpr std::size_t kKeyBytes = 32;
 inline constexpr std::size_t kPrekeySignatureBytes = 64;
+// Most prekeys one add_prekeys call stores (the position field is 16 bits;
+// the wire allows 256).
+inline constexpr std::size_t kMaxPrekeysPerAdd = 65535;
 
 using MessageId = FixedBytes<kIdBytes>;
 using StoredClue = FixedBytes<kClueBytes>;
@@ -116,12 +120,19 @@ class RelayStore {
   std::uint64_t purge_expired(std::uint32_t today);
 
   // Prekeys. add_prekeys is all-or-nothing and kReplay unless counter is
-  // greater than the adviser's last accepted counter.
+  // greater than the adviser's last accepted counter; an empty list is
+  // accepted (it only advances the counter). kTooLarge beyond
+  // kMaxPrekeysPerAdd.
   Status add_prekeys(const PublicKeyBytes& adviser, std::uint64_t counter,
                      std::span<const StoredPrekey> prekeys);
-  // Removes and returns one prekey of the adviser (the lowest prekey pk), or
-  // nullopt if none. Throws std::runtime_error if the store cannot be written.
+  // Removes and returns the adviser's oldest prekey (first of the upload
+  // with the lowest counter), or nullopt if none. Oldest first matters: the
+  // adviser keeps only a bounded number of prekey secrets and drops its
+  // oldest, so a prekey left at the relay too long could no longer be
+  // opened. Throws std::runtime_error if the store cannot be written.
   std::optional<StoredPrekey> take_prekey(const PublicKeyBytes& adviser);
+  // Prekeys of one adviser currently held.
+  std::uint64_t prekey_count(const PublicKeyBytes& adviser) const;
 
   Status put_directory(ByteView signed_directory);
   std::optional<Bytes> get_directory() const;
@@ -129,6 +140,8 @@ class RelayStore {
   // messages and envelope_bytes come from the stored totals (O(1)); prekeys
   // counts the prekeys table.
   StoreStats stats() const;
+  // The stored message count alone (O(1), one read transaction).
+  std::uint64_t message_count() const;
   // Compacting, consistent copy into an empty or new folder while serving.
   // A missing folder is created with mode 0700 (its parent must exist); the
   // copy's data.mdb gets mode 0600. kIo for a non-empty or unusable target.

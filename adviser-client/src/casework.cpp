@@ -1,0 +1,287 @@
+#include "casework.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <sstream>
+
+#include "text.hpp"
+
+namespace meldpunt::adviser {
+namespace {
+
+constexpr std::uint64_t kDaySeconds = 24 * 3600;
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+bool leap(long long year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int days_in_month(long long year, int month) {  // month 0..11
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 1 && leap(year) ? 29 : kDays[month];
+}
+
+std::string utc_month(std::uint64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm utc{};
+  if (gmtime_r(&t, &utc) == nullptr) return "unknown";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d", utc.tm_year + 1900, utc.tm_mon + 1);
+  return buffer;
+}
+
+std::string count_text(const std::optional<std::uint64_t>& count) {
+  return count ? std::to_string(*count) : "<" + std::to_string(kMinShownCount);
+}
+
+std::string count_json(const std::optional<std::uint64_t>& count) {
+  return count ? std::to_string(*count) : "\"<" + std::to_string(kMinShownCount) + "\"";
+}
+
+std::optional<std::uint64_t> shown(std::uint64_t count) {
+  return count >= kMinShownCount ? std::optional<std::uint64_t>(count) : std::nullopt;
+}
+
+// Complementary suppression: with the total shown, a single suppressed cell
+// equals the total minus the others.
+void protect(std::vector<StatsCell>& cells, bool total_shown) {
+  if (!total_shown) return;
+  const auto suppressed = std::count_if(cells.begin(), cells.end(), [](const StatsCell& c) { return !c.count; });
+  if (suppressed != 1) return;
+  auto smallest = cells.end();
+  for (auto it = cells.begin(); it != cells.end(); ++it) {
+    if (it->count && (smallest == cells.end() || *it->count < *smallest->count)) smallest = it;
+  }
+  if (smallest != cells.end()) smallest->count.reset();
+}
+
+void append_text(crypto::SecretBuffer& out, std::string_view text) { out.append(as_bytes(text)); }
+
+void append_untrusted(crypto::SecretBuffer& out, const crypto::SecretBuffer& body) {
+  const crypto::SecretBuffer safe = terminal_safe(body.view());
+  out.append(safe.view());
+  if (safe.empty() || safe.data()[safe.size() - 1] != '\n') append_text(out, "\n");
+}
+
+}  // namespace
+
+std::uint64_t add_months_utc(std::uint64_t unix_seconds, std::uint32_t months) {
+  const std::uint64_t days = unix_seconds / kDaySeconds;
+  const std::uint64_t time_of_day = unix_seconds % kDaySeconds;
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+  const long long z = static_cast<long long>(days) + 719468;
+  const long long era = z / 146097;
+  const long long doe = z - era * 146097;
+  const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long long mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month0 = static_cast<int>(mp < 10 ? mp + 2 : mp - 10);  // 0 = January
+  const long long year = yoe + era * 400 + (month0 <= 1 ? 1 : 0);
+
+  const long long total = year * 12 + month0 + static_cast<long long>(months);
+  const long long new_year = total / 12;
+  const int new_month0 = static_cast<int>(total % 12);
+  const int new_day = std::min(day, days_in_month(new_year, new_month0));
+  // Days from civil (inverse of the above).
+  const long long y = new_month0 <= 1 ? new_year - 1 : new_year;
+  const long long m = new_month0 + 1;
+  const long long era2 = y / 400;
+  const long long yoe2 = y - era2 * 400;
+  const long long doy2 = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + new_day - 1;
+  const long long doe2 = yoe2 * 365 + yoe2 / 4 - yoe2 / 100 + doy2;
+  const long long new_days = era2 * 146097 + doe2 - 719468;
+  return static_cast<std::uint64_t>(new_days) * kDaySeconds + time_of_day;
+}
+
+Deadline deadline_for(const CaseRecord& record, const Settings& settings, std::uint64_t now) {
+  Deadline d;
+  if (record.status == CaseStatus::kClosed) return d;
+  if (record.acknowledged_at == 0) {
+    d.kind = DeadlineKind::kAcknowledge;
+    d.due = record.created_at + std::uint64_t{settings.ack_days} * kDaySeconds;
+  } else {
+    d.kind = DeadlineKind::kFeedback;
+    d.due = add_months_utc(record.feedback_from != 0 ? record.feedback_from : record.acknowledged_at,
+                           settings.feedback_months);
+  }
+  d.overdue = now > d.due;
+  return d;
+}
+
+std::string describe_deadline(const Deadline& deadline) {
+  switch (deadline.kind) {
+    case DeadlineKind::kNone: return "-";
+    case DeadlineKind::kAcknowledge:
+      return "acknowledge by " + format_day(deadline.due) + (deadline.overdue ? " OVERDUE" : "");
+    case DeadlineKind::kFeedback:
+      return "feedback by " + format_day(deadline.due) + (deadline.overdue ? " OVERDUE" : "");
+  }
+  return "-";
+}
+
+void sort_by_due(std::vector<CaseRecord>& cases, const Settings& settings, std::uint64_t now) {
+  std::stable_sort(cases.begin(), cases.end(), [&](const CaseRecord& a, const CaseRecord& b) {
+    const Deadline da = deadline_for(a, settings, now), db = deadline_for(b, settings, now);
+    const bool a_due = da.kind != DeadlineKind::kNone, b_due = db.kind != DeadlineKind::kNone;
+    if (a_due != b_due) return a_due;
+    if (a_due && da.due != db.due) return da.due < db.due;
+    return a.last_activity > b.last_activity;
+  });
+}
+
+std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now) {
+  if (cases.empty()) return "No cases yet.\n";
+  sort_by_due(cases, settings, now);
+  std::ostringstream table;
+  table << pad("CASE", kCaseIdChars + 2) << pad("STATUS", 14) << pad("MESSAGES", 10) << pad("DUE", 34)
+        << pad("LAST ACTIVITY", 18) << "\n";
+  for (const CaseRecord& c : cases) {
+    table << pad(c.id(), kCaseIdChars + 2) << pad(std::string(status_keyword(c.status)), 14)
+          << pad(std::to_string(c.next_sequence), 10) << pad(describe_deadline(deadline_for(c, settings, now)), 34)
+          << pad(format_minute(c.last_activity), 18);
+    if (c.unread > 0) table << "NEW (" << c.unread << " unread)";
+    table << "\n";
+  }
+  return table.str();
+}
+
+StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role) {
+  StatsReport report;
+  report.role = std::string(crypto::role_keyword(role));
+  report.total = shown(cases.size());
+  std::map<std::string, std::uint64_t> months;
+  std::uint64_t statuses[4] = {0, 0, 0, 0};
+  std::vector<std::uint64_t> delays;
+  for (const CaseRecord& c : cases) {
+    months[utc_month(c.created_at)]++;
+    statuses[static_cast<std::size_t>(c.status) - 1]++;
+    if (c.acknowledged_at != 0 && c.acknowledged_at >= c.created_at) delays.push_back(c.acknowledged_at - c.created_at);
+  }
+  for (const auto& [month, count] : months) report.by_month.push_back({month, shown(count)});
+  for (CaseStatus s : {CaseStatus::kNew, CaseStatus::kAcknowledged, CaseStatus::kInProgress, CaseStatus::kClosed}) {
+    report.by_status.push_back({std::string(status_keyword(s)), shown(statuses[static_cast<std::size_t>(s) - 1])});
+  }
+  protect(report.by_month, report.total.has_value());
+  protect(report.by_status, report.total.has_value());
+  if (delays.size() >= kMinShownCount) {
+    std::sort(delays.begin(), delays.end());
+    const std::size_t n = delays.size();
+    const double median = n % 2 == 1 ? static_cast<double>(delays[n / 2])
+                                     : (static_cast<double>(delays[n / 2 - 1]) + static_cast<double>(delays[n / 2])) / 2;
+    report.median_hours_to_acknowledgement = median / 3600.0;
+  }
+  return report;
+}
+
+std::string stats_text(const StatsReport& report) {
+  std::ostringstream out;
+  out << "Cases of this adviser (role: " << report.role << "): " << count_text(report.total) << "\n";
+  out << "Counts below " << kMinShownCount << " are shown as <" << kMinShownCount << ".\n\nBy month of the first message (UTC):\n";
+  if (report.by_month.empty()) out << "  (none)\n";
+  for (const StatsCell& c : report.by_month) out << "  " << pad(c.label, 14) << count_text(c.count) << "\n";
+  out << "\nBy status:\n";
+  for (const StatsCell& c : report.by_status) out << "  " << pad(c.label, 14) << count_text(c.count) << "\n";
+  out << "\nMedian time to acknowledgement: ";
+  if (report.median_hours_to_acknowledgement) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.1f hours (%.1f days)", *report.median_hours_to_acknowledgement,
+                  *report.median_hours_to_acknowledgement / 24.0);
+    out << buffer << "\n";
+  } else {
+    out << "not shown (fewer than " << kMinShownCount << " acknowledged cases)\n";
+  }
+  return out.str();
+}
+
+std::string stats_json(const StatsReport& report) {
+  // Labels are role keywords, status keywords and "YYYY-MM": nothing to escape.
+  std::ostringstream out;
+  out << "{\"role\": \"" << report.role << "\", \"cases\": " << count_json(report.total) << ", \"by_month\": {";
+  for (std::size_t i = 0; i < report.by_month.size(); ++i) {
+    out << (i ? ", " : "") << "\"" << report.by_month[i].label << "\": " << count_json(report.by_month[i].count);
+  }
+  out << "}, \"by_status\": {";
+  for (std::size_t i = 0; i < report.by_status.size(); ++i) {
+    out << (i ? ", " : "") << "\"" << report.by_status[i].label << "\": " << count_json(report.by_status[i].count);
+  }
+  out << "}, \"median_hours_to_acknowledgement\": ";
+  if (report.median_hours_to_acknowledgement) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f", *report.median_hours_to_acknowledgement);
+    out << buffer;
+  } else {
+    out << "null";
+  }
+  out << ", \"min_shown_count\": " << kMinShownCount << "}\n";
+  return out.str();
+}
+
+crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages) {
+  crypto::SecretBuffer out;
+  for (const MessageRecord& m : messages) {
+    append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + (m.direction == Direction::kIn ? "reporter" : "you") +
+                         " ---\n");
+    append_untrusted(out, m.body);
+  }
+  return out;
+}
+
+crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes) {
+  crypto::SecretBuffer out;
+  for (const NoteRecord& n : notes) {
+    append_text(out, "\n--- note " + std::to_string(n.sequence + 1) + ", " + format_minute(n.written_at) + " ---\n");
+    append_untrusted(out, n.text);
+  }
+  return out;
+}
+
+std::string render_history(const std::vector<HistoryEntry>& history) {
+  std::string out;
+  for (const HistoryEntry& e : history) out += format_minute(e.at) + "  " + describe(e) + "\n";
+  return out;
+}
+
+std::string render_case_header(const CaseRecord& c, const Settings& settings, std::uint64_t now,
+                               std::size_t message_count) {
+  std::string header = "Case " + c.id() + "   status: " + std::string(status_keyword(c.status)) +
+                       "   opened: " + format_minute(c.created_at) + "   messages: " + std::to_string(message_count) +
+                       "\n";
+  header += "Acknowledged: " + (c.acknowledged_at != 0 ? format_minute(c.acknowledged_at) : std::string("not yet")) +
+            "   due: " + describe_deadline(deadline_for(c, settings, now)) + "\n";
+  if (!c.other_advisers.empty()) {
+    header += "The reporter also wrote to: ";
+    for (std::size_t i = 0; i < c.other_advisers.size(); ++i) {
+      const OtherAdviser& a = c.other_advisers[i];
+      if (i > 0) header += ", ";
+      header += a.name.empty() ? "adviser " + to_hex(a.id) + " (not in the directory)" : terminal_safe_label(a.name);
+    }
+    header += "\n";
+  } else {
+    header += "The reporter wrote to you only.\n";
+  }
+  return header;
+}
+
+crypto::SecretBuffer export_document(const CaseRecord& record, const std::vector<MessageRecord>& messages,
+                                     const std::vector<NoteRecord>& notes, const std::vector<HistoryEntry>& history,
+                                     const AdviserProfile& adviser, const Settings& settings, std::uint64_t now) {
+  crypto::SecretBuffer out;
+  append_text(out, "meldpunt case export\n");
+  append_text(out, "Exported: " + format_minute(now) + " by " + terminal_safe_label(adviser.name) + " (" +
+                       std::string(crypto::role_keyword(adviser.role)) + ")\n");
+  append_text(out, render_case_header(record, settings, now, messages.size()));
+  append_text(out, "\n=== History ===\n" + render_history(history));
+  append_text(out, "\n=== Conversation ===\n");
+  out.append(render_conversation(messages).view());
+  append_text(out, "\n=== Private notes (never sent to the reporter) ===\n");
+  if (notes.empty()) append_text(out, "(none)\n");
+  out.append(render_notes(notes).view());
+  return out;
+}
+
+}  // namespace meldpunt::adviser

@@ -1,0 +1,84 @@
+// The adviser's case work on top of the case store: legal deadlines, the
+// order cases are listed in, evaluation counts, and the texts shown on the
+// terminal and written to exports.
+//
+// Deadlines (EU Directive 2019/1937 art. 9; stricter values in Settings):
+//   acknowledge by = created_at + ack_days * 86400            while not acknowledged
+//   feedback by    = feedback_from + feedback_months (calendar months, UTC,
+//                    day clamped to the month's end)         once acknowledged
+//   a closed case owes nothing; a case is overdue once now > due.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_store.hpp"
+#include "key_file.hpp"
+
+namespace meldpunt::adviser {
+
+// t plus `months` calendar months in UTC, same time of day; the day is
+// clamped to the last day of the target month (Jan 31 + 1 month = Feb 28/29).
+std::uint64_t add_months_utc(std::uint64_t unix_seconds, std::uint32_t months);
+
+enum class DeadlineKind : std::uint8_t { kNone, kAcknowledge, kFeedback };
+struct Deadline {
+  DeadlineKind kind = DeadlineKind::kNone;
+  std::uint64_t due = 0;
+  bool overdue = false;
+};
+Deadline deadline_for(const CaseRecord& record, const Settings& settings, std::uint64_t now);
+// "acknowledge by 2025-03-11", "feedback by 2025-06-11 OVERDUE", "-" for none.
+std::string describe_deadline(const Deadline& deadline);
+
+// What is due first comes first (overdue ones therefore lead); cases that
+// owe nothing follow, most recent activity first.
+void sort_by_due(std::vector<CaseRecord>& cases, const Settings& settings, std::uint64_t now);
+
+// The case table of `cases` and `inbox`.
+std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now);
+
+// ---- evaluation counts ----
+
+// Counts below this are shown as "<5" so that no single case stands out.
+inline constexpr std::uint64_t kMinShownCount = 5;
+
+struct StatsCell {
+  std::string label;
+  std::optional<std::uint64_t> count;  // nullopt: suppressed, shown as "<5"
+};
+struct StatsReport {
+  std::string role;
+  std::optional<std::uint64_t> total;
+  std::vector<StatsCell> by_month;   // "YYYY-MM" (UTC) of the first message; months without cases left out
+  std::vector<StatsCell> by_status;  // all four statuses
+  // Median of (acknowledged_at - created_at) over acknowledged cases; only
+  // when at least kMinShownCount cases were acknowledged.
+  std::optional<double> median_hours_to_acknowledgement;
+};
+// Counts only: no case id, date finer than a month, or content. A group
+// whose total is shown never has exactly one suppressed cell (it could be
+// worked out by subtraction): the smallest shown cell is suppressed too.
+StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role);
+std::string stats_text(const StatsReport& report);
+std::string stats_json(const StatsReport& report);
+
+// ---- texts ----
+
+// The conversation, oldest first, terminal-safe (untrusted text sanitised).
+crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages);
+// Private notes, oldest first, terminal-safe.
+crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes);
+std::string render_history(const std::vector<HistoryEntry>& history);
+// Header lines of `read`: id, status, opened, deadline, other advisers.
+std::string render_case_header(const CaseRecord& record, const Settings& settings, std::uint64_t now,
+                               std::size_t message_count);
+
+// The whole case for the record: header, history, conversation, notes.
+crypto::SecretBuffer export_document(const CaseRecord& record, const std::vector<MessageRecord>& messages,
+                                     const std::vector<NoteRecord>& notes, const std::vector<HistoryEntry>& history,
+                                     const AdviserProfile& adviser, const Settings& settings, std::uint64_t now);
+
+}  // namespace meldpunt::adviser

@@ -1,0 +1,18 @@
+// protocol::parse_address (the channel address a reporter pastes). An address
+// that parses must format to text that parses to the same address.
+#include <string_view>
+
+#include "fuzz_common.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace meldpunt;
+  auto address = protocol::parse_address(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!address) return 0;
+  auto again = protocol::parse_address(protocol::format_address(*address));
+  if (!again || again->endpoint != address->endpoint || again->relay_curve_pk != address->relay_curve_pk ||
+      again->org_sign_pk != address->org_sign_pk) {
+    std::abort();
+  }
+  return 0;
+}

@@ -1,0 +1,268 @@
+// Writes the seed corpora of the fuzz targets from real encodings:
+//   fuzz_seed_writer DIR      -> DIR/<target>/seed-NN
+// Run once and commit the result (fuzz/corpus/); random parts (ephemeral
+// keys, ids) differ between runs, which does not matter for seeds.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "archive.hpp"
+#include "case_store.hpp"
+#include "fuzz_common.hpp"
+#include "key_file.hpp"
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
+#include "meldpunt/protocol/letter.hpp"
+
+namespace {
+
+using namespace meldpunt;
+
+std::map<std::string, std::vector<Bytes>> g_seeds;
+
+void add(const std::string& target, ByteView bytes) { g_seeds[target].emplace_back(bytes.begin(), bytes.end()); }
+void add_text(const std::string& target, std::string_view text) { add(target, as_bytes(text)); }
+Bytes with_selector(std::uint8_t selector, ByteView rest) {
+  Bytes out{selector};
+  append(out, rest);
+  return out;
+}
+template <typename T>
+T must(Result<T> r) {
+  if (!r) {
+    std::cerr << "seed writer: " << r.error().message << "\n";
+    std::exit(1);
+  }
+  return std::move(r).value();
+}
+
+crypto::DirectoryEntry fuzz_entry(const fuzz::FixedKeys& keys) {
+  crypto::DirectoryEntry entry;
+  entry.id.fill(0xAD);
+  entry.role = crypto::Role::kExternalConfidentialAdviser;
+  entry.name = "Fuzz Adviser";
+  entry.description_nl = "Luistert.\nVertrouwelijk.";
+  entry.description_en = "Listens in confidence.";
+  entry.sign_pk = keys.adviser_sign.pk;
+  entry.message_pk = keys.adviser_message.pk;
+  entry.fetch_pk = keys.reporter.fetch_pk;
+  return entry;
+}
+
+Bytes envelope_to_adviser(const fuzz::FixedKeys& keys, ByteView payload, bool with_prekey) {
+  crypto::SealRequest request;
+  request.sender_sk = &keys.sender.sk;
+  request.sender_pk = keys.sender.pk;
+  request.recipient_pk = keys.adviser_message.pk;
+  if (with_prekey) request.prekey_pk = keys.prekey.pk;
+  request.payload = payload;
+  return must(crypto::seal_envelope(request));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: fuzz_seed_writer CORPUS_DIR\n";
+    return 1;
+  }
+  const auto& keys = fuzz::FixedKeys::get();
+  const crypto::DirectoryEntry entry = fuzz_entry(keys);
+
+  // Letters
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReport;
+  letter.sent_at = 1'700'000'000;
+  letter.adviser_id = entry.id;
+  letter.reporter_fetch_pk = keys.reporter.fetch_pk;
+  letter.delete_token.fill(0x5A);
+  letter.recipients = {entry.id, crypto::AdviserId{}};
+  letter.body = crypto::SecretBuffer::copy_of(std::string_view("Mijn leidinggevende intimideert mij."));
+  const crypto::SecretBuffer report = protocol::encode_letter(letter);
+  add("letter", report.view());
+  letter.kind = protocol::LetterKind::kReply;
+  letter.reporter_fetch_pk = {};
+  letter.recipients.clear();
+  letter.body = crypto::SecretBuffer::copy_of(std::string_view("Dank voor je melding."));
+  add("letter", protocol::encode_letter(letter).view());
+  letter.kind = protocol::LetterKind::kSentCopy;
+  letter.recipients = {entry.id};
+  add("letter", protocol::encode_letter(letter).view());
+
+  // Envelopes (with and without a prekey; the payload is a real letter)
+  const Bytes envelope = envelope_to_adviser(keys, report.view(), true);
+  add("envelope", envelope);
+  add("envelope", envelope_to_adviser(keys, report.view(), false));
+
+  // Clues and fetch entries
+  const crypto::Clue clue = must(crypto::make_clue(keys.reporter.fetch_pk));
+  crypto::MessageId id{};
+  id.fill(0x11);
+  const crypto::FetchEntry mine = must(crypto::blind_clue(clue, id));
+  {
+    Bytes in(clue.begin(), clue.end());
+    append(in, mine);
+    append(in, id);
+    add("clue", in);
+    Bytes other(clue.begin(), clue.end());
+    append(other, crypto::random_fetch_entry());
+    append(other, id);
+    add("clue", other);
+  }
+  Bytes fetch_answer;
+  for (std::size_t i = 0; i < protocol::kFetchPadQuantum; ++i) {
+    append(fetch_answer, i == 3 ? mine : crypto::random_fetch_entry());
+  }
+  add("fetch_entries", fetch_answer);
+
+  // Codes as typed
+  for (const std::uint8_t fill : std::initializer_list<std::uint8_t>{0, 7, 31}) {
+    const auto code = crypto::ReporterCode::from_data_symbols(Bytes(crypto::kCodeDataSymbols, fill));
+    add_text("code", code.display().text());
+  }
+  add_text("code", "7k3m q9tx 2brd hv5w np8c 4gz6");
+  add_text("code", "OIL0-1111-2222-3333-4444-5555");
+
+  // Cards and directory
+  const std::string card = crypto::make_card(entry, keys.adviser_sign.sk);
+  add_text("card", card);
+  {
+    Bytes raw = must(crypto::from_base64url(std::string_view(card).substr(8)));
+    raw.resize(raw.size() - crypto::kSignatureBytes);  // the target signs the entry itself
+    add("card", raw);
+  }
+  crypto::Directory directory;
+  directory.org_sign_pk = keys.org.pk;
+  directory.serial = 3;
+  directory.entries.push_back(entry);
+  crypto::DirectoryEntry second = entry;
+  second.id.fill(0xBE);
+  second.role = crypto::Role::kComplaintsCommittee;
+  second.name = "Klachtencommissie";
+  second.description_nl.clear();
+  directory.entries.push_back(second);
+  const Bytes signed_directory = must(crypto::sign_directory(directory, keys.org));
+  add("directory", signed_directory);
+  add("directory", ByteView(signed_directory).first(signed_directory.size() - crypto::kSignatureBytes));
+
+  // Prekey bundle
+  crypto::AdviserIdentity identity = crypto::AdviserIdentity::generate();
+  const std::vector<crypto::SignedPrekey> prekeys = identity.make_prekeys(3);
+  std::vector<protocol::BundleEntry> bundle;
+  for (const crypto::SignedPrekey& p : prekeys) bundle.push_back({identity.sign.pk, p});
+  add("bundle", protocol::encode_bundle({}));
+  add("bundle", protocol::encode_bundle(bundle));
+
+  // Adviser identity, key file, case store records
+  add("identity", identity.serialize().view());
+  adviser::AdviserProfile profile;
+  profile.id = entry.id;
+  profile.role = entry.role;
+  profile.name = entry.name;
+  profile.description_nl = entry.description_nl;
+  profile.description_en = entry.description_en;
+  profile.relay_prekeys = 17;
+  profile.prekeys_checked_at = 1'700'000'000;
+  add("key_file", with_selector(0, adviser::encode_profile(profile)));
+  add("key_file", with_selector(1, adviser::encode_key_file(profile, identity).view()));
+  adviser::BackupContents backup;
+  backup.key_file = Bytes(200, 0x33);
+  backup.card = card;
+  backup.store = Bytes(300, 0x44);
+  add("key_file", with_selector(2, adviser::encode_backup(backup)));
+
+  adviser::CaseRecord record;
+  record.status = adviser::CaseStatus::kInProgress;
+  record.reporter_message_pk = keys.sender.pk;
+  record.reporter_fetch_pk = keys.reporter.fetch_pk;
+  record.created_at = 1'700'000'000;
+  record.last_activity = 1'700'000'500;
+  record.unread = 2;
+  record.next_sequence = 3;
+  record.other_advisers = {{second.id, second.name}, {crypto::AdviserId{}, ""}};
+  add("case_store", with_selector(0, adviser::encode_case(record)));
+  adviser::MessageRecord message;
+  message.direction = adviser::Direction::kOut;
+  message.sent_at = 1'700'000'100;
+  message.stored_at = 1'700'000'101;
+  message.relay_id = id;
+  message.body = crypto::SecretBuffer::copy_of(std::string_view("Kunnen we morgen bellen?"));
+  add("case_store", with_selector(1, adviser::encode_message(message).view()));
+  adviser::HistoryEntry history;
+  history.at = 1'700'000'200;
+  history.event = adviser::HistoryEvent::kStatusChanged;
+  history.from = adviser::CaseStatus::kNew;
+  history.to = adviser::CaseStatus::kAcknowledged;
+  add("case_store", with_selector(2, adviser::encode_history(history)));
+  adviser::NoteRecord note;
+  note.written_at = 1'700'000'300;
+  note.text = crypto::SecretBuffer::copy_of(std::string_view("Gesprek gepland."));
+  add("case_store", with_selector(3, adviser::encode_note(note).view()));
+  add("case_store", with_selector(4, adviser::encode_settings(adviser::Settings{})));
+
+  // Passphrase box (minimum parameters, as the target uses)
+  const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("fuzz passphrase"));
+  const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, fuzz::cheap_kdf());
+  add("passphrase_box", box.seal(as_bytes("a small secret")));
+  add("passphrase_box", box.seal(keys.org.sk.view()));
+
+  // Channel address
+  protocol::ChannelAddress address{"tcp://relay.example.org:7450", {}, keys.org.pk};
+  address.relay_curve_pk.fill(0x42);
+  add_text("address", protocol::format_address(address));
+  address.endpoint = "tcp://127.0.0.1:65535";
+  add_text("address", protocol::format_address(address));
+
+  // Requests (also the relay handler's seeds) and replies
+  protocol::PolicyInfo policy;
+  policy.challenge.fill(0x77);
+  policy.difficulty = 20;
+  policy.retention_days = 60;
+  policy.retention_fuzz_days = 7;
+  std::vector<protocol::Frames> requests;
+  for (protocol::Op op :
+       {protocol::Op::kGetDirectory, protocol::Op::kGetPrekeys, protocol::Op::kFetch, protocol::Op::kGetPolicy}) {
+    requests.push_back(protocol::request_header_only(op));
+  }
+  const protocol::DepositItem item{clue, crypto::delete_verifier(crypto::Secret<32>::random()), envelope};
+  requests.push_back(protocol::make_deposit_request(std::vector<protocol::DepositItem>{item, item}));
+  requests.push_back(protocol::make_deposit_request(std::vector<protocol::DepositItem>{item},
+                                                    protocol::DepositPow{policy.challenge, 12345}));
+  requests.push_back(protocol::make_get_message_request(id));
+  requests.push_back(protocol::make_delete_request(id, letter.delete_token));
+  requests.push_back(protocol::make_publish_directory_request(signed_directory));
+  {
+    crypto::SigningKeyPair adviser_sign = crypto::SigningKeyPair::from_seed(fuzz::fixed_secret<32>(0x20));
+    std::vector<crypto::SignedPrekey> signed_prekeys;
+    for (std::uint8_t k = 0; k < 2; ++k) {
+      const auto pair = crypto::X25519KeyPair::from_secret(fuzz::fixed_secret<32>(static_cast<std::uint8_t>(0x60 + k)));
+      signed_prekeys.push_back({pair.pk, crypto::sign(crypto::kPrekeyDomain, pair.pk, adviser_sign.sk)});
+    }
+    requests.push_back(protocol::make_prekey_upload_request(adviser_sign, 1, signed_prekeys));
+  }
+  for (const protocol::Frames& r : requests) {
+    add("request", fuzz::join_frames(r));
+    add("relay_handler", fuzz::join_frames(r));
+  }
+  add("reply", fuzz::join_frames(protocol::make_ok_reply({Bytes(id.begin(), id.end()), Bytes(16, 0x22)})));
+  add("reply", fuzz::join_frames(protocol::make_ok_reply({fetch_answer})));
+  add("reply", fuzz::join_frames(protocol::make_error_reply(ErrorCode::kStorageFull, "storage full")));
+  add("reply", fuzz::join_frames(protocol::make_ok_reply(protocol::encode_policy(policy))));
+
+  const std::filesystem::path root = argv[1];
+  for (const auto& [target, seeds] : g_seeds) {
+    const std::filesystem::path dir = root / target;
+    std::filesystem::create_directories(dir);
+    for (std::size_t i = 0; i < seeds.size(); ++i) {
+      std::ofstream out(dir / ("seed-" + std::to_string(i)), std::ios::binary | std::ios::trunc);
+      out.write(reinterpret_cast<const char*>(seeds[i].data()), static_cast<std::streamsize>(seeds[i].size()));
+    }
+    std::cout << target << ": " << seeds.size() << " seeds\n";
+  }
+  return 0;
+}

@@ -1,0 +1,638 @@
+#include "operations.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <zmq.hpp>
+
+#include "data_folder.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/passphrase_box.hpp"
+#include "server.hpp"
+
+namespace meldpunt::relay {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+int fail(const std::string& message) {
+  std::cerr << "relay: error: " << message << std::endl;
+  return kExitFailed;
+}
+
+int fail(const Error& e) { return fail(e.message); }
+
+store::RelayStoreOptions store_options(const ServeSettings& s) {
+  store::RelayStoreOptions o;
+  o.max_messages = s.max_messages;
+  o.max_envelope_bytes = s.max_bytes;
+  o.max_map_bytes = s.max_map_bytes;
+  return o;
+}
+
+// Options for the commands that open the store beside a running relay:
+// quotas only matter for deposits, which these never make.
+store::RelayStoreOptions maintenance_options() { return store::RelayStoreOptions{}; }
+
+bool valid_tcp_endpoint(const std::string& endpoint) {
+  constexpr std::string_view kTcp = "tcp://";
+  if (endpoint.rfind(kTcp, 0) != 0) return false;
+  const std::size_t colon = endpoint.rfind(':');
+  if (colon == std::string::npos || colon < kTcp.size() + 1 || colon + 1 >= endpoint.size()) return false;
+  const std::string port = endpoint.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  const unsigned long n = std::stoul(port);
+  return n >= 1 && n <= 65535;
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
+      out += buffer;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::uint64_t disk_free_bytes(const fs::path& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return 0;
+  return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
+}
+
+std::string human_bytes(std::uint64_t n) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(n);
+  std::size_t u = 0;
+  while (v >= 1024 && u + 1 < std::size(units)) {
+    v /= 1024;
+    ++u;
+  }
+  std::ostringstream out;
+  out.precision(u == 0 ? 0 : 1);
+  out << std::fixed << v << " " << units[u];
+  return out.str();
+}
+
+// What the purging thread reports to status.
+struct PurgeCounters {
+  std::atomic<std::uint64_t> runs{0};
+  std::atomic<std::uint64_t> removed{0};
+  std::atomic<std::uint64_t> last_removed{0};
+  std::atomic<bool> failing{false};
+};
+
+struct StatusSources {
+  const ServeSettings* settings = nullptr;
+  const store::RelayStore* store = nullptr;
+  RequestHandler* handler = nullptr;
+  const PurgeCounters* purge = nullptr;
+  crypto::Ed25519PublicKey org_pk{};
+  bool old_key_served = false;
+  std::chrono::steady_clock::time_point started;
+};
+
+struct AdviserLevel {
+  std::string id, name;
+  std::uint64_t left = 0;
+};
+
+// The status report, as JSON (for monitoring) or text (for people). Holds
+// counts and settings only: no message id, no key, no client information.
+std::string status_report(const StatusSources& src, bool json) {
+  const ServeSettings& cfg = *src.settings;
+  const store::StoreStats stats = src.store->stats();
+  const std::uint64_t disk_free = disk_free_bytes(cfg.data / "store");
+  const auto uptime = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - src.started).count());
+  const OpCounters& counters = src.handler->counters();
+
+  std::vector<AdviserLevel> advisers;
+  std::uint64_t directory_serial = 0;
+  std::uint64_t unlisted = 0;
+  std::map<store::PublicKeyBytes, std::uint64_t> remaining = stats.prekeys;
+  if (auto stored = src.store->get_directory()) {
+    if (auto directory = crypto::verify_directory(*stored, src.org_pk)) {
+      directory_serial = directory->serial;
+      for (const crypto::DirectoryEntry& e : directory->entries) {
+        AdviserLevel level{to_hex(e.id), e.name, 0};
+        if (auto it = remaining.find(e.sign_pk); it != remaining.end()) {
+          level.left = it->second;
+          remaining.erase(it);
+        }
+        advisers.push_back(level);
+      }
+    }
+  }
+  for (const auto& [pk, n] : remaining) unlisted += n;
+
+  std::vector<std::string> warnings;
+  for (const AdviserLevel& a : advisers) {
+    if (a.left < cfg.prekey_warning) {
+      warnings.push_back("adviser " + a.id + " has " + std::to_string(a.left) +
+                         " prekeys left (warning level " + std::to_string(cfg.prekey_warning) +
+                         "): the adviser should run `adviser-client inbox`");
+    }
+  }
+  if (stats.messages * 10 >= cfg.max_messages * 9) warnings.push_back("stored messages at 90% of the quota or more");
+  if (stats.envelope_bytes * 10 >= cfg.max_bytes * 9) warnings.push_back("stored bytes at 90% of the quota or more");
+  if (stats.map_bytes_used * 10 >= cfg.max_map_bytes * 9) warnings.push_back("store file at 90% of max-map-bytes or more");
+  if (disk_free < (1ull << 30)) warnings.push_back("less than 1 GiB free on the store's file system");
+  if (src.handler->current_difficulty() > cfg.pow_difficulty) {
+    warnings.push_back("proof-of-work difficulty raised under load");
+  }
+  if (src.purge->failing.load()) warnings.push_back("the last purge of expired messages failed (see the log)");
+
+  std::ostringstream out;
+  if (json) {
+    out << "{\n  \"uptime_seconds\": " << uptime << ",\n"
+        << "  \"messages\": {\"stored\": " << stats.messages << ", \"max\": " << cfg.max_messages << "},\n"
+        << "  \"envelope_bytes\": {\"stored\": " << stats.envelope_bytes << ", \"max\": " << cfg.max_bytes << "},\n"
+        << "  \"store\": {\"map_bytes_used\": " << stats.map_bytes_used << ", \"map_bytes_max\": " << cfg.max_map_bytes
+        << ", \"disk_free_bytes\": " << disk_free << "},\n"
+        << "  \"retention\": {\"days\": " << cfg.retention_days << ", \"fuzz_days\": " << cfg.retention_fuzz_days
+        << ", \"purge_runs\": " << src.purge->runs.load() << ", \"purged_since_start\": " << src.purge->removed.load()
+        << ", \"last_purge_removed\": " << src.purge->last_removed.load() << "},\n"
+        << "  \"proof_of_work\": {\"difficulty\": " << src.handler->current_difficulty()
+        << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise << "},\n"
+        << "  \"directory_serial\": " << directory_serial << ",\n"
+        << "  \"prekeys\": {\"warning_level\": " << cfg.prekey_warning << ", \"unlisted\": " << unlisted
+        << ", \"advisers\": [";
+    for (std::size_t i = 0; i < advisers.size(); ++i) {
+      const AdviserLevel& a = advisers[i];
+      out << (i ? ", " : "") << "{\"id\": " << json_string(a.id) << ", \"name\": " << json_string(a.name)
+          << ", \"left\": " << a.left << ", \"low\": " << (a.left < cfg.prekey_warning ? "true" : "false") << "}";
+    }
+    out << "]},\n  \"requests\": {";
+    for (std::uint8_t op = 1; op <= protocol::kLastOp; ++op) {
+      out << (op > 1 ? ", " : "") << json_string(protocol::op_name(static_cast<protocol::Op>(op)))
+          << ": {\"ok\": " << counters.ok[op] << ", \"failed\": " << counters.failed[op] << "}";
+    }
+    out << ", \"unparsable\": " << counters.unparsable << ", \"rate_limited\": " << counters.rate_limited
+        << ", \"pow_refused\": " << counters.pow_refused << "},\n"
+        << "  \"old_key_served\": " << (src.old_key_served ? "true" : "false") << ",\n"
+        << "  \"warnings\": [";
+    for (std::size_t i = 0; i < warnings.size(); ++i) out << (i ? ", " : "") << json_string(warnings[i]);
+    out << "]\n}\n";
+    return out.str();
+  }
+  out << "uptime            " << uptime / 86400 << "d " << (uptime % 86400) / 3600 << "h " << (uptime % 3600) / 60
+      << "m\n"
+      << "messages          " << stats.messages << " of " << cfg.max_messages << "\n"
+      << "envelope bytes    " << human_bytes(stats.envelope_bytes) << " of " << human_bytes(cfg.max_bytes) << "\n"
+      << "store file        " << human_bytes(stats.map_bytes_used) << " used, at most "
+      << human_bytes(cfg.max_map_bytes) << "; " << human_bytes(disk_free) << " free on disk\n"
+      << "retention         " << cfg.retention_days << " days + up to " << cfg.retention_fuzz_days << "; "
+      << src.purge->removed.load() << " expired messages purged since start\n"
+      << "proof of work     " << src.handler->current_difficulty() << " bits (base " << cfg.pow_difficulty << ", max "
+      << cfg.pow_difficulty + cfg.pow_max_raise << ")\n"
+      << "old key served    " << (src.old_key_served ? "yes (rotation overlap)" : "no") << "\n"
+      << "directory serial  " << directory_serial << "\n"
+      << "prekeys left (warning below " << cfg.prekey_warning << "):\n";
+  for (const AdviserLevel& a : advisers) {
+    out << "  " << a.id << "  " << a.left << (a.left < cfg.prekey_warning ? "  LOW  " : "       ") << a.name << "\n";
+  }
+  if (unlisted != 0) out << "  (" << unlisted << " prekeys of advisers no longer listed)\n";
+  out << "requests since start (ok / failed):\n";
+  for (std::uint8_t op = 1; op <= protocol::kLastOp; ++op) {
+    const std::string name(protocol::op_name(static_cast<protocol::Op>(op)));
+    out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ') << counters.ok[op] << " / "
+        << counters.failed[op] << "\n";
+  }
+  out << "  unparsable        " << counters.unparsable << "\n"
+      << "  rate-limited      " << counters.rate_limited << "\n"
+      << "  no valid proof    " << counters.pow_refused << "\n";
+  for (const std::string& w : warnings) out << "WARNING: " << w << "\n";
+  return out.str();
+}
+
+// Checks of the data folder beside the store's own check: keys readable,
+// modes as `relay init` set them.
+std::vector<std::string> check_folder(const DataFolder& folder) {
+  std::vector<std::string> faults;
+  struct stat st {};
+  if (::stat(folder.root.c_str(), &st) != 0) {
+    faults.push_back("data folder " + folder.root.string() + " is missing");
+    return faults;
+  }
+  if ((st.st_mode & 0077) != 0) faults.push_back("data folder is readable by others (mode should be 0700)");
+  if (auto keys = folder.load_keys(); !keys) {
+    faults.push_back("relay key: " + keys.error().message);
+  } else if (::stat(folder.key_file().c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+    faults.push_back("relay key file is readable by others (mode should be 0600)");
+  }
+  if (auto old = folder.load_old_keys(); !old) faults.push_back("old relay key: " + old.error().message);
+  if (auto org = folder.load_org_key(); !org) faults.push_back("organisation key: " + org.error().message);
+  return faults;
+}
+
+// Opens a store and runs its integrity check; the problems (empty = healthy).
+std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* stats_out = nullptr) {
+  if (!fs::exists(dir / "data.mdb")) return {"no store (data.mdb) in " + dir.string()};
+  try {
+    store::RelayStore store(dir, maintenance_options());
+    std::vector<std::string> problems = store.check();
+    if (stats_out != nullptr) *stats_out = store.stats();
+    return problems;
+  } catch (const std::exception& e) {
+    return {e.what()};
+  }
+}
+
+// After a command opened the store as root: LMDB may have created
+// lock.mdb (and restore data.mdb) owned by root; hand them back.
+void settle_ownership(const DataFolder& folder) {
+  std::error_code ec;
+  for (const char* name : {"data.mdb", "lock.mdb"}) {
+    const fs::path p = folder.store_dir() / name;
+    if (fs::exists(p, ec)) (void)folder.give_to_folder_owner(p);
+  }
+}
+
+Status copy_file_synced(const fs::path& from, const fs::path& to) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Error{ErrorCode::kIo, "cannot open " + from.string() + ": " + std::strerror(errno)};
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    const int err = errno;
+    ::close(in);
+    return Error{ErrorCode::kIo, "cannot create " + to.string() + ": " + std::strerror(err)};
+  }
+  std::vector<char> buffer(1 << 20);
+  bool ok = true;
+  for (;;) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ok = false;
+      break;
+    }
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        ok = false;
+        break;
+      }
+      done += w;
+    }
+    if (!ok) break;
+  }
+  ok = ok && ::fsync(out) == 0;
+  ::close(in);
+  ::close(out);
+  if (!ok) return Error{ErrorCode::kIo, "copying " + from.string() + " to " + to.string() + " failed"};
+  return Status::success();
+}
+
+Status sync_dir(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Error{ErrorCode::kIo, "cannot open " + dir.string()};
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Error{ErrorCode::kIo, "cannot sync " + dir.string()};
+  return Status::success();
+}
+
+}  // namespace
+
+std::vector<std::string> validate(const ServeSettings& s) {
+  std::vector<std::string> problems;
+  if (!parse_log_level(s.log_level)) problems.push_back("log-level must be error, warning, info or debug");
+  if (!valid_tcp_endpoint(s.endpoint)) problems.push_back("endpoint must look like tcp://HOST:PORT");
+  if (!s.old_key_endpoint.empty()) {
+    if (!valid_tcp_endpoint(s.old_key_endpoint)) problems.push_back("old-key-endpoint must look like tcp://HOST:PORT");
+    if (s.old_key_endpoint == s.endpoint) problems.push_back("old-key-endpoint must differ from endpoint");
+  }
+  if (s.retention_days < 1) problems.push_back("retention-days must be at least 1");
+  if (s.purge_interval_seconds < 1) problems.push_back("purge-interval must be at least 1 second");
+  if (s.max_messages < 1 || s.max_messages > kMaxMessagesQuota) {
+    problems.push_back("max-messages must be 1.." + std::to_string(kMaxMessagesQuota) +
+                       " (a fetch answer holds 64 bytes per stored message and clients accept at most 512 MiB)");
+  }
+  if (s.max_map_bytes < (1ull << 20)) problems.push_back("max-map-bytes must be at least 1 MiB");
+  if (s.max_bytes > s.max_map_bytes) problems.push_back("max-bytes cannot exceed max-map-bytes");
+  if (s.pow_difficulty + s.pow_max_raise > crypto::kMaxPowDifficulty) {
+    problems.push_back("pow-difficulty + pow-max-raise must be at most " + std::to_string(crypto::kMaxPowDifficulty));
+  }
+  if (s.pow_adjust_seconds < 1 || s.pow_challenge_seconds < 1) {
+    problems.push_back("pow-adjust-seconds and pow-challenge-seconds must be at least 1");
+  }
+  if (s.rate_per_connection < 0 || s.burst_per_connection < 1) {
+    problems.push_back("rate-per-connection must be >= 0 (0 = no limit) and burst-per-connection >= 1");
+  }
+  const DataFolder folder{s.data};
+  for (const std::string& f : check_folder(folder)) problems.push_back(f);
+  if (!fs::exists(folder.store_dir() / "data.mdb")) problems.push_back("no store in " + folder.store_dir().string() + " (run `relay init`)");
+  if (auto admin = folder.admin_endpoint(); !admin) problems.push_back(admin.error().message);
+  return problems;
+}
+
+std::string effective_settings(const ServeSettings& s) {
+  std::ostringstream out;
+  out << "[serve]\n"
+      << "data = " << json_string(s.data.string()) << "\n"
+      << "endpoint = " << json_string(s.endpoint) << "\n"
+      << "old-key-endpoint = " << json_string(s.old_key_endpoint) << "\n"
+      << "retention-days = " << s.retention_days << "\n"
+      << "retention-fuzz-days = " << s.retention_fuzz_days << "\n"
+      << "purge-interval = " << s.purge_interval_seconds << "\n"
+      << "max-messages = " << s.max_messages << "\n"
+      << "max-bytes = " << s.max_bytes << "\n"
+      << "max-map-bytes = " << s.max_map_bytes << "\n"
+      << "fetch-threads = " << s.fetch_threads << "\n"
+      << "pow-difficulty = " << s.pow_difficulty << "\n"
+      << "pow-max-raise = " << s.pow_max_raise << "\n"
+      << "pow-load-threshold = " << s.pow_load_threshold << "\n"
+      << "pow-adjust-seconds = " << s.pow_adjust_seconds << "\n"
+      << "pow-challenge-seconds = " << s.pow_challenge_seconds << "\n"
+      << "rate-per-connection = " << s.rate_per_connection << "\n"
+      << "burst-per-connection = " << s.burst_per_connection << "\n"
+      << "prekey-warning = " << s.prekey_warning << "\n"
+      << "log-level = " << json_string(s.log_level) << "\n";
+  return out.str();
+}
+
+int cmd_check_config(const ServeSettings& settings) {
+  const std::vector<std::string> problems = validate(settings);
+  std::cout << effective_settings(settings);
+  for (const std::string& p : problems) std::cerr << "relay: config error: " << p << "\n";
+  if (!problems.empty()) return kExitFailed;
+  std::cout << "# configuration is valid\n";
+  return kExitOk;
+}
+
+int cmd_serve(const ServeSettings& settings) {
+  if (std::vector<std::string> problems = validate(settings); !problems.empty()) {
+    for (const std::string& p : problems) std::cerr << "relay: config error: " << p << "\n";
+    return kExitFailed;
+  }
+  set_log_level(*parse_log_level(settings.log_level));
+  const DataFolder folder{settings.data};
+  auto lock = FolderLock::acquire(folder);
+  if (!lock) return fail(lock.error());
+  auto keys = folder.load_keys();
+  if (!keys) return fail(keys.error());
+  auto old_keys = folder.load_old_keys();
+  if (!old_keys) return fail(old_keys.error());
+  auto org = folder.load_org_key();
+  if (!org) return fail(org.error());
+  auto admin_endpoint = folder.admin_endpoint();
+  if (!admin_endpoint) return fail(admin_endpoint.error());
+
+  store::RelayStore store(folder.store_dir(), store_options(settings));
+
+  RelayPolicy policy;
+  policy.retention_days = settings.retention_days;
+  policy.retention_fuzz_days = settings.retention_fuzz_days;
+  policy.fetch_threads = settings.fetch_threads;
+  policy.pow_difficulty = settings.pow_difficulty;
+  policy.pow_max_raise = settings.pow_max_raise;
+  policy.pow_load_threshold = settings.pow_load_threshold;
+  policy.pow_adjust_seconds = settings.pow_adjust_seconds;
+  policy.challenge_seconds = settings.pow_challenge_seconds;
+  RequestHandler handler(store, *org, policy);
+  const std::uint32_t days_ahead = settings.test_days_ahead;
+  if (days_ahead != 0) {
+    log(LogLevel::kWarning, "test clock: running " + std::to_string(days_ahead) + " days ahead");
+    handler.today = [days_ahead] { return days_since_epoch_now() + days_ahead; };
+  }
+
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+
+  // Expiry in the background: a purge at start and then every interval, on
+  // its own thread so a large purge never holds up requests (LMDB lets the
+  // serving thread read meanwhile; writes take turns in chunks).
+  PurgeCounters purge;
+  std::thread purger([&] {
+    auto next = std::chrono::steady_clock::now();
+    while (!g_stop.load()) {
+      if (std::chrono::steady_clock::now() >= next) {
+        try {
+          const std::uint64_t n = store.purge_expired(days_since_epoch_now() + days_ahead);
+          purge.runs++;
+          purge.removed += n;
+          purge.last_removed = n;
+          purge.failing = false;
+          if (n != 0) log(LogLevel::kInfo, "purged " + std::to_string(n) + " expired messages");
+        } catch (const std::exception& e) {
+          purge.failing = true;
+          log(LogLevel::kError, std::string("purging expired messages failed: ") + e.what());
+        }
+        next = std::chrono::steady_clock::now() + std::chrono::seconds(settings.purge_interval_seconds);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+
+  const bool serve_old = old_keys->has_value() && !settings.old_key_endpoint.empty();
+  if (old_keys->has_value() && settings.old_key_endpoint.empty()) {
+    log(LogLevel::kWarning,
+        "relay.key.old exists but old-key-endpoint is not set: clients with the previous channel address cannot "
+        "connect (set it for the overlap, or run `relay key retire`)");
+  }
+  if (!old_keys->has_value() && !settings.old_key_endpoint.empty()) {
+    log(LogLevel::kWarning, "old-key-endpoint is set but there is no old key; not binding it");
+  }
+
+  StatusSources sources;
+  sources.settings = &settings;
+  sources.store = &store;
+  sources.handler = &handler;
+  sources.purge = &purge;
+  sources.org_pk = *org;
+  sources.old_key_served = serve_old;
+  sources.started = std::chrono::steady_clock::now();
+
+  ServerOptions options;
+  options.endpoint = settings.endpoint;
+  if (serve_old) {
+    options.old_key_endpoint = settings.old_key_endpoint;
+    options.old_curve_secret_key = &(*old_keys)->secret;
+  }
+  options.admin_endpoint = *admin_endpoint;
+  options.admin_handler = [&](std::string_view command) -> std::string {
+    if (command == "status json") return status_report(sources, true);
+    if (command == "status text" || command == "status") return status_report(sources, false);
+    return "unknown admin command\n";
+  };
+  options.rate_limit.tokens_per_second = settings.rate_per_connection;
+  options.rate_limit.burst = settings.burst_per_connection;
+
+  int rc = kExitOk;
+  try {
+    serve(handler, keys->secret, options, g_stop);
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, e.what());
+    rc = kExitFailed;
+  }
+  g_stop = true;
+  purger.join();
+  std::error_code ec;
+  fs::remove(folder.admin_socket(), ec);
+  if (rc == kExitOk) log(LogLevel::kInfo, "stopped cleanly");
+  return rc;
+}
+
+int cmd_status(const fs::path& data, bool json) {
+  const DataFolder folder{data};
+  auto endpoint = folder.admin_endpoint();
+  if (!endpoint) return fail(endpoint.error());
+  if (!fs::exists(folder.admin_socket())) {
+    return fail("no relay is serving from " + data.string() + " (no admin socket)");
+  }
+  zmq::context_t context{1};
+  zmq::socket_t socket{context, zmq::socket_type::req};
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::maxmsgsize, std::int64_t{1} << 22);
+  socket.connect(*endpoint);
+  const std::string command = json ? "status json" : "status text";
+  socket.send(zmq::const_buffer(command.data(), command.size()), zmq::send_flags::none);
+  zmq::pollitem_t item{socket.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, std::chrono::milliseconds(5000)) == 0) {
+    return fail("the relay did not answer on its admin socket within 5 seconds");
+  }
+  zmq::message_t reply;
+  if (!socket.recv(reply, zmq::recv_flags::none)) return fail("no answer from the relay");
+  std::cout << reply.to_string_view();
+  return kExitOk;
+}
+
+int cmd_backup(const fs::path& data, const fs::path& to) {
+  const DataFolder folder{data};
+  {
+    store::RelayStore store(folder.store_dir(), maintenance_options());
+    if (Status s = store.backup_to(to); !s) return fail(s.error());
+  }
+  settle_ownership(folder);
+  store::StoreStats stats;
+  const std::vector<std::string> problems = check_store(to, &stats);
+  for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
+  if (!problems.empty()) return kExitFailed;
+  std::cout << "Backup written to " << to.string() << " and verified: " << stats.messages << " messages, "
+            << human_bytes(fs::file_size(to / "data.mdb")) << ".\n"
+            << "It holds ciphertext only, but whoever has it has what the relay stores: keep it as safe as the relay.\n";
+  return kExitOk;
+}
+
+int cmd_check(const fs::path& data, const fs::path& backup) {
+  std::vector<std::string> faults;
+  store::StoreStats stats;
+  if (!backup.empty()) {
+    faults = check_store(backup, &stats);
+  } else {
+    const DataFolder folder{data};
+    faults = check_folder(folder);
+    for (const std::string& p : check_store(folder.store_dir(), &stats)) faults.push_back(p);
+    settle_ownership(folder);
+  }
+  for (const std::string& f : faults) std::cout << "fault: " << f << "\n";
+  if (!faults.empty()) {
+    std::cerr << "relay: check found " << faults.size() << " fault(s)" << std::endl;
+    return kExitFailed;
+  }
+  std::uint64_t prekeys = 0;
+  for (const auto& [pk, n] : stats.prekeys) prekeys += n;
+  std::cout << "ok: " << stats.messages << " messages, " << human_bytes(stats.envelope_bytes) << " of envelopes, "
+            << prekeys << " prekeys, schema version " << store::kRelaySchemaVersion << "\n";
+  return kExitOk;
+}
+
+int cmd_restore(const fs::path& data, const fs::path& from) {
+  const DataFolder folder{data};
+  auto lock = FolderLock::acquire(folder);
+  if (!lock) return fail(lock.error());
+  store::StoreStats stats;
+  if (std::vector<std::string> problems = check_store(from, &stats); !problems.empty()) {
+    for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
+    return fail("refusing to restore a backup that does not pass the check");
+  }
+  std::error_code ec;
+  fs::create_directories(folder.store_dir(), ec);
+  ::chmod(folder.store_dir().c_str(), 0700);
+  const fs::path target = folder.store_dir() / "data.mdb";
+  const fs::path incoming = folder.store_dir() / "data.mdb.restoring";
+  fs::remove(incoming, ec);
+  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
+  if (Status s = folder.give_to_folder_owner(incoming); !s) return fail(s.error());
+  // The rename replaces the store in one step; the lock file belongs to the
+  // old file's readers and is rebuilt by the next open.
+  if (::rename(incoming.c_str(), target.c_str()) != 0) {
+    return fail("cannot install the restored store: " + std::string(std::strerror(errno)));
+  }
+  fs::remove(folder.store_dir() / "lock.mdb", ec);
+  if (Status s = sync_dir(folder.store_dir()); !s) return fail(s.error());
+  std::vector<std::string> after = check_store(folder.store_dir(), &stats);
+  settle_ownership(folder);
+  if (!after.empty()) {
+    for (const std::string& p : after) std::cerr << "relay: fault after restore: " << p << "\n";
+    return kExitFailed;
+  }
+  std::cout << "Restored " << stats.messages << " messages from " << from.string() << " into "
+            << folder.store_dir().string() << ". Start the relay again.\n";
+  return kExitOk;
+}
+
+int cmd_purge(const fs::path& data, std::uint32_t days_ahead) {
+  const DataFolder folder{data};
+  store::RelayStore store(folder.store_dir(), maintenance_options());
+  const std::uint64_t n = store.purge_expired(days_since_epoch_now() + days_ahead);
+  settle_ownership(folder);
+  std::cout << "Purged " << n << " expired messages; " << store.message_count() << " remain.\n";
+  return kExitOk;
+}
+
+int cmd_key_rotate(const fs::path& data) {
+  const DataFolder folder{data};
+  auto before = folder.load_keys();
+  if (!before) return fail(before.error());
+  if (Status s = folder.rotate_key(); !s) return fail(s.error());
+  auto after = folder.load_keys();
+  if (!after) return fail(after.error());
+  std::cout << "New relay key: " << crypto::to_base64url(after->public_key) << "\n"
+            << "Previous key kept as " << folder.old_key_file().string() << " for the overlap.\n"
+            << "Next:\n"
+            << "  1. restart `relay serve` with --endpoint on a NEW port and --old-key-endpoint on the port the\n"
+            << "     published address names (one CurveZMQ socket has one key);\n"
+            << "  2. publish the new address: relay address --data " << data.string()
+            << " --endpoint tcp://HOST:NEWPORT;\n"
+            << "  3. after the overlap: relay key retire --data " << data.string()
+            << ", and restart without --old-key-endpoint.\n";
+  return kExitOk;
+}
+
+int cmd_key_retire(const fs::path& data) {
+  const DataFolder folder{data};
+  if (Status s = folder.retire_old_key(); !s) return fail(s.error());
+  std::cout << "Old relay key overwritten and removed. Restart `relay serve` without --old-key-endpoint.\n";
+  return kExitOk;
+}
+
+}  // namespace meldpunt::relay

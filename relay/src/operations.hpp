@@ -1,0 +1,63 @@
+// The administrator's subcommands beyond key and directory handling:
+// serve (with its settings and --check-config), status over the local admin
+// socket, backup, check, restore, purge, and relay key rotation. Each returns
+// the process exit code: 0 ok, 2 the operation failed or found a fault.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "log.hpp"
+
+namespace meldpunt::relay {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 2;
+
+// Every setting of `relay serve`; each is a command-line flag and a key of
+// the [serve] section of the config file (docs/OPERATIONS.md).
+struct ServeSettings {
+  std::filesystem::path data;
+  std::string endpoint = "tcp://127.0.0.1:7450";
+  std::string old_key_endpoint;  // rotation overlap: the previous key here
+  std::uint32_t retention_days = 60;
+  std::uint32_t retention_fuzz_days = 7;
+  std::uint32_t purge_interval_seconds = 3600;
+  std::uint64_t max_messages = 1'000'000;
+  std::uint64_t max_bytes = 8ull << 30;
+  std::uint64_t max_map_bytes = 64ull << 30;
+  unsigned fetch_threads = 0;
+  unsigned pow_difficulty = 20;
+  unsigned pow_max_raise = 6;
+  std::uint32_t pow_load_threshold = 600;
+  std::uint32_t pow_adjust_seconds = 60;
+  std::uint32_t pow_challenge_seconds = 3600;
+  double rate_per_connection = 200;
+  double burst_per_connection = 2000;
+  std::uint32_t prekey_warning = 20;
+  std::string log_level = "info";
+  std::uint32_t test_days_ahead = 0;  // tests only: the relay's clock runs this many days ahead
+};
+
+// Largest fetch answer the clients accept is 512 MiB: 64 bytes per stored
+// message, so the message quota must stay below this.
+inline constexpr std::uint64_t kMaxMessagesQuota = (512ull << 20) / 64;
+
+// Problems with the settings (empty = valid), checked against the data folder.
+std::vector<std::string> validate(const ServeSettings& settings);
+// The effective settings as a [serve] section that is itself a valid config file.
+std::string effective_settings(const ServeSettings& settings);
+
+int cmd_check_config(const ServeSettings& settings);
+int cmd_serve(const ServeSettings& settings);
+int cmd_status(const std::filesystem::path& data, bool json);
+int cmd_backup(const std::filesystem::path& data, const std::filesystem::path& to);
+int cmd_check(const std::filesystem::path& data, const std::filesystem::path& backup);
+int cmd_restore(const std::filesystem::path& data, const std::filesystem::path& from);
+int cmd_purge(const std::filesystem::path& data, std::uint32_t days_ahead);
+int cmd_key_rotate(const std::filesystem::path& data);
+int cmd_key_retire(const std::filesystem::path& data);
+
+}  // namespace meldpunt::relay

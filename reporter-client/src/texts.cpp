@@ -1,0 +1,282 @@
+#include "texts.hpp"
+
+#include <array>
+#include <cstdlib>
+
+namespace meldpunt::reporter {
+namespace {
+
+using M = Msg;
+
+constexpr TextEntry kTable[] = {
+    // ---- command line ----
+    {M::kAppDescription,
+     "reporter-client: report unwanted behaviour anonymously, and follow up with only a code.\n\n"
+     "  reporter-client new    --channel ADDRESS   choose advisers, write a report, get your code\n"
+     "  reporter-client check  --channel ADDRESS   read the conversation (asks for your code)\n"
+     "  reporter-client reply  --channel ADDRESS   continue the conversation (asks for your code)\n"
+     "  reporter-client rotate --channel ADDRESS   move the conversation to a new code\n\n"
+     "ADDRESS is the channel address your organisation publishes (it starts with meldpunt1:).\n"
+     "Your code is never taken from the command line: type it at the prompt (it is not shown)\n"
+     "or pipe it on standard input. Nothing is written to this computer's disk.",
+     "reporter-client: meld ongewenst gedrag anoniem, en volg het op met alleen een code.\n\n"
+     "  reporter-client new    --channel ADRES   kies adviseurs, schrijf een melding, krijg je code\n"
+     "  reporter-client check  --channel ADRES   lees het gesprek (vraagt om je code)\n"
+     "  reporter-client reply  --channel ADRES   zet het gesprek voort (vraagt om je code)\n"
+     "  reporter-client rotate --channel ADRES   verhuis het gesprek naar een nieuwe code\n\n"
+     "ADRES is het kanaaladres dat je organisatie publiceert (het begint met meldpunt1:).\n"
+     "Je code wordt nooit van de opdrachtregel gelezen: typ hem bij de vraag (hij wordt niet getoond)\n"
+     "of geef hem via standaardinvoer. Er wordt niets op de schijf van deze computer geschreven."},
+    {M::kCmdNew, "Write a new report and receive your code", "Schrijf een nieuwe melding en ontvang je code"},
+    {M::kCmdCheck, "Read replies and the whole conversation", "Lees antwoorden en het hele gesprek"},
+    {M::kCmdReply, "Send another message in your conversation", "Stuur nog een bericht in je gesprek"},
+    {M::kCmdRotate, "Move your conversation to a new code (the old code stops receiving)",
+     "Verhuis je gesprek naar een nieuwe code (de oude code ontvangt niets meer)"},
+    {M::kOptChannel, "Channel address (meldpunt1:...)", "Kanaaladres (meldpunt1:...)"},
+    {M::kOptLang, "Language: en or nl (default: from LC_ALL, LC_MESSAGES or LANG)",
+     "Taal: en of nl (standaard: uit LC_ALL, LC_MESSAGES of LANG)"},
+    {M::kOptProxy, "Connect through a SOCKS5 proxy such as Tor, e.g. socks5h://127.0.0.1:9050",
+     "Verbind via een SOCKS5-proxy zoals Tor, bijvoorbeeld socks5h://127.0.0.1:9050"},
+    {M::kOptTo, "Advisers to write to, by number in the list or id (default: ask)",
+     "Adviseurs om naar te schrijven, met hun nummer in de lijst of id (standaard: vragen)"},
+    {M::kOptExclude, "Advisers to leave out (conflict of interest)",
+     "Adviseurs om over te slaan (belangenverstrengeling)"},
+    {M::kOptFile, "Read the message from this file instead of the editor or standard input",
+     "Lees het bericht uit dit bestand in plaats van uit de editor of standaardinvoer"},
+    {M::kOptNoEditor, "Type the message here even if $VISUAL or $EDITOR is set",
+     "Typ het bericht hier, ook als $VISUAL of $EDITOR is ingesteld"},
+    {M::kOptKeepOld, "Keep the old code's messages at the relay instead of deleting them",
+     "Bewaar de berichten van de oude code bij de server in plaats van ze te verwijderen"},
+
+    // ---- directory and choice ----
+    {M::kDirectoryHeading, "Advisers you can write to:\n", "Adviseurs aan wie je kunt schrijven:\n"},
+    {M::kChoosePrompt, "Numbers of the advisers to write to, separated by spaces (Enter = all): ",
+     "Nummers van de adviseurs aan wie je schrijft, gescheiden door spaties (Enter = allemaal): "},
+    {M::kChooseHint,
+     "You may choose several. Leave out anyone you do not want to read your report.\n",
+     "Je mag er meerdere kiezen. Laat iedereen weg die je melding niet mag lezen.\n"},
+    {M::kNoSuchAdviser, "There is no adviser '{1}' in the list.", "Er is geen adviseur '{1}' in de lijst."},
+    {M::kNoAdviserLeft, "No adviser is left to write to; nothing was sent.",
+     "Er blijft geen adviseur over om aan te schrijven; er is niets verstuurd."},
+    {M::kDirectoryEmpty, "The list of advisers is empty; ask your organisation.",
+     "De lijst met adviseurs is leeg; vraag het je organisatie."},
+    {M::kReadersHeading, "Only these people will be able to read it:\n",
+     "Alleen deze mensen kunnen het lezen:\n"},
+    {M::kReadersNotHeading, "Not: {1}\n", "Niet: {1}\n"},
+    {M::kReadersRelayCannot,
+     "The relay's administrator cannot read it, and does not learn who you are or whom you write to.\n",
+     "De beheerder van de server kan het niet lezen, en komt niet te weten wie je bent of aan wie je schrijft.\n"},
+    {M::kAdviserNoLongerListed, "(an adviser no longer listed)", "(een adviseur die niet meer in de lijst staat)"},
+
+    // ---- message input ----
+    {M::kTypeMessage, "Type your message. End it with a line holding only a dot (.)\n",
+     "Typ je bericht. Sluit af met een regel met alleen een punt (.)\n"},
+    {M::kEditorOpening,
+     "Opening your editor ({1}). Save and close it when your message is done; the file is kept in memory only\n"
+     "and wiped afterwards.\n",
+     "Je editor wordt geopend ({1}). Sla op en sluit af als je bericht klaar is; het bestand staat alleen in\n"
+     "het geheugen en wordt daarna gewist.\n"},
+    {M::kEditorUnavailable, "The editor cannot be used here ({1}). Type the message instead.\n",
+     "De editor kan hier niet worden gebruikt ({1}). Typ het bericht hier.\n"},
+    {M::kMessageEmpty, "The message is empty; nothing was sent.", "Het bericht is leeg; er is niets verstuurd."},
+    {M::kMessageTooLong, "The message is too long (at most {1} bytes); nothing was sent.",
+     "Het bericht is te lang (hoogstens {1} bytes); er is niets verstuurd."},
+
+    // ---- the code ----
+    {M::kCodeHeading, "\nYour code (shown only this once):\n\n    ", "\nJe code (wordt alleen deze ene keer getoond):\n\n    "},
+    {M::kCodeAdvice,
+     "\n\nWrite it down on paper and keep it somewhere only you can reach. Do not save it on this\n"
+     "computer or photograph it with a work phone. With this code, and only with it, you read replies\n"
+     "and continue the conversation. Close this window when you are done.\n",
+     "\n\nSchrijf hem op papier en bewaar hem waar alleen jij erbij kunt. Sla hem niet op deze computer op\n"
+     "en maak er geen foto van met een telefoon van je werk. Met deze code, en alleen daarmee, lees je\n"
+     "antwoorden en zet je het gesprek voort. Sluit dit venster als je klaar bent.\n"},
+    {M::kCodeLost,
+     "If you lose the code, nobody can recover it: not your advisers, not the relay's administrator,\n"
+     "not the makers of this program. No copy of it exists anywhere. You can then only start again with\n"
+     "`new` (you may mention that you reported before, without details that identify you).\n",
+     "Als je de code kwijtraakt, kan niemand hem terughalen: je adviseurs niet, de beheerder van de server\n"
+     "niet, en de makers van dit programma niet. Er bestaat nergens een kopie van. Je kunt dan alleen\n"
+     "opnieuw beginnen met `new` (je mag vermelden dat je eerder meldde, zonder details die jou herkenbaar maken).\n"},
+    {M::kCodeConfirmPrompt, "Type the code back to confirm you have it (this sends it to: {1}): ",
+     "Typ de code over om te bevestigen dat je hem hebt (daarmee gaat het naar: {1}): "},
+    {M::kCodeNotThisOne, "That is a valid code, but not this one.", "Dat is een geldige code, maar niet deze."},
+    {M::kCodeNotConfirmed, "The code was not confirmed; nothing was sent.",
+     "De code is niet bevestigd; er is niets verstuurd."},
+    {M::kCodePrompt, "Your code: ", "Je code: "},
+    {M::kCodeCurrentPrompt, "Your current code: ", "Je huidige code: "},
+    {M::kCodeTryAgain, "Try again (nothing has been sent).\n", "Probeer het opnieuw (er is niets verstuurd).\n"},
+    {M::kCodeWrongLength,
+     "That does not have the length of a code: a code has 24 characters in six groups of four.",
+     "Dat heeft niet de lengte van een code: een code heeft 24 tekens in zes groepjes van vier."},
+    {M::kCodeBadCharacter, "Group {1} contains a character that codes never use (for example U or a symbol).",
+     "Groepje {1} bevat een teken dat nooit in codes voorkomt (bijvoorbeeld U of een leesteken)."},
+    {M::kCodeBadCharacterSomewhere, "The code contains a character that codes never use.",
+     "De code bevat een teken dat nooit in codes voorkomt."},
+    {M::kCodeTypoInGroup, "There is a typo in the code, most likely in group {1}.",
+     "Er zit een tikfout in de code, waarschijnlijk in groepje {1}."},
+    {M::kCodeTypo, "There is a typo in the code (more than one character is wrong, or two are swapped).",
+     "Er zit een tikfout in de code (meer dan een teken is fout, of er zijn er twee verwisseld)."},
+    {M::kCodeTooManyTries, "The code was not accepted; nothing was sent.",
+     "De code is niet geaccepteerd; er is niets verstuurd."},
+
+    // ---- progress ----
+    {M::kProgressDerive, "Deriving your keys from the code (takes about a second)",
+     "Je sleutels worden uit de code afgeleid (duurt ongeveer een seconde)"},
+    {M::kProgressConnect, "Connecting to the relay{1}", "Verbinden met de server{1}"},
+    {M::kProgressFetch, "Looking for your messages", "Je berichten worden gezocht"},
+    {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2} KB", "{1} versleutelde envelop(pen) versturen, {2} KB"},
+    {M::kProgressDelete, "Deleting {1} message(s) of the old code at the relay",
+     "{1} bericht(en) van de oude code bij de server verwijderen"},
+    {M::kProgressDone, " done", " klaar"},
+    {M::kProgressFailed, " failed", " mislukt"},
+
+    // ---- new / reply ----
+    {M::kSentReport, "Your report was sent to: {1}.\n", "Je melding is verstuurd naar: {1}.\n"},
+    {M::kSentReportCheckLater,
+     "Check for replies in a few days with: reporter-client check --channel <address>\n",
+     "Kijk over een paar dagen of er antwoord is met: reporter-client check --channel <adres>\n"},
+    {M::kSentMessage, "Your message was sent to: {1}.\n", "Je bericht is verstuurd naar: {1}.\n"},
+    {M::kNoConversation, "No conversation was found for this code (start one with `new`).",
+     "Er is geen gesprek gevonden bij deze code (begin er een met `new`)."},
+
+    // ---- check ----
+    {M::kNoMessages,
+     "No messages for this code. If you sent a report with it, its messages may have expired or been\n"
+     "moved to a new code (rotate); otherwise check that you typed the code you were given.\n",
+     "Geen berichten bij deze code. Als je er een melding mee stuurde, zijn de berichten misschien verlopen\n"
+     "of naar een nieuwe code verhuisd (rotate); controleer anders of je de code typte die je kreeg.\n"},
+    {M::kEntryYouTo, "You, to {1}", "Jij, aan {1}"},
+    {M::kNewMarker, "  [NEW]", "  [NIEUW]"},
+    {M::kNewCount, "{1} new reply/replies since your last message (marked [NEW]).\n",
+     "{1} nieuw(e) antwoord(en) sinds je laatste bericht (gemarkeerd met [NIEUW]).\n"},
+    {M::kNoNewReplies, "No new replies since your last message.\n", "Geen nieuwe antwoorden sinds je laatste bericht.\n"},
+    {M::kNextReaders, "Your next message (reply) will be readable by: {1}\n",
+     "Je volgende bericht (reply) kan worden gelezen door: {1}\n"},
+    {M::kUnverifiedNote, "Note: {1} message(s) could not be verified and are not shown.\n",
+     "Let op: {1} bericht(en) konden niet worden gecontroleerd en worden niet getoond.\n"},
+    {M::kHistoryTruncated, "(Earlier messages did not fit when the conversation moved to this code.)\n",
+     "(Eerdere berichten pasten niet toen het gesprek naar deze code verhuisde.)\n"},
+    {M::kRetention, "Messages are kept at the relay for about {1} days; read replies before then.\n",
+     "Berichten blijven ongeveer {1} dagen bij de server; lees antwoorden voor die tijd.\n"},
+
+    // ---- rotate ----
+    {M::kRotateIntro,
+     "This moves your conversation ({1} message(s), with {2}) to a new code. Your advisers keep the\n"
+     "conversation; the old code will receive nothing new.\n",
+     "Hiermee verhuist je gesprek ({1} bericht(en), met {2}) naar een nieuwe code. Je adviseurs houden\n"
+     "het gesprek; de oude code ontvangt niets nieuws meer.\n"},
+    {M::kRotateHistoryTooLong,
+     "The conversation is too long to move completely: the {1} oldest message(s) are left out of the copy\n"
+     "for the new code (your advisers still have them).\n",
+     "Het gesprek is te lang om helemaal te verhuizen: de {1} oudste bericht(en) komen niet mee naar de\n"
+     "nieuwe code (je adviseurs hebben ze nog wel).\n"},
+    {M::kRotateDone, "Your conversation now uses the new code. Use only the new code from now on.\n",
+     "Je gesprek gebruikt nu de nieuwe code. Gebruik vanaf nu alleen de nieuwe code.\n"},
+    {M::kRotatePending,
+     "Your advisers ({1}) learn of the move the next time their program fetches messages. Until then\n"
+     "a reply from them can still arrive under the OLD code: check the old code too until a reply\n"
+     "shows up under the new one.\n",
+     "Je adviseurs ({1}) merken de verhuizing de volgende keer dat hun programma berichten ophaalt. Tot\n"
+     "dan kan een antwoord van hen nog bij de OUDE code aankomen: kijk ook met de oude code, totdat er\n"
+     "een antwoord bij de nieuwe verschijnt.\n"},
+    {M::kRotateOldDeleted, "The old code's {1} message(s) were deleted at the relay.\n",
+     "De {1} bericht(en) van de oude code zijn bij de server verwijderd.\n"},
+    {M::kRotateOldKept, "The old code's messages were kept at the relay until they expire.\n",
+     "De berichten van de oude code blijven bij de server tot ze verlopen.\n"},
+    {M::kRotateDeleteFailed, "{1} message(s) of the old code could not be deleted; they expire by themselves.\n",
+     "{1} bericht(en) van de oude code konden niet worden verwijderd; ze verlopen vanzelf.\n"},
+    {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
+     "De nieuwe code was toevallig gelijk aan de oude; er is niets verstuurd. Start rotate opnieuw."},
+
+    // ---- errors ----
+    {M::kErrorPrefix, "reporter-client: error: ", "reporter-client: fout: "},
+    {M::kErrUnreachable, "The relay cannot be reached; nothing was sent. ({1})",
+     "De server is niet bereikbaar; er is niets verstuurd. ({1})"},
+    {M::kErrNotAuthentic,
+     "The relay could not prove it is the one in the channel address; nothing was sent. Check the address. ({1})",
+     "De server kon niet bewijzen dat hij de server uit het kanaaladres is; er is niets verstuurd. Controleer het "
+     "adres. ({1})"},
+    {M::kErrDirectory,
+     "The list of advisers from the relay is not signed by your organisation; nothing was sent.",
+     "De lijst met adviseurs van de server is niet door je organisatie ondertekend; er is niets verstuurd."},
+    {M::kErrRelayFull, "The relay is full or refused the message; try again later. ({1})",
+     "De server is vol of weigerde het bericht; probeer het later opnieuw. ({1})"},
+    {M::kErrNotEnoughMemory, "Not enough memory for the key derivation (it needs 256 MiB).",
+     "Niet genoeg geheugen om de sleutels af te leiden (nodig: 256 MiB)."},
+    {M::kErrBadAddress, "That is not a valid channel address ({1}).", "Dat is geen geldig kanaaladres ({1})."},
+    {M::kErrBadProxy, "The proxy must be given as socks5h://HOST:PORT, for Tor usually socks5h://127.0.0.1:9050.",
+     "Geef de proxy op als socks5h://HOST:POORT, voor Tor meestal socks5h://127.0.0.1:9050."},
+
+    // ---- roles ----
+    {M::kRoleInternal, "internal confidential adviser", "interne vertrouwenspersoon"},
+    {M::kRoleExternal, "external confidential adviser", "externe vertrouwenspersoon"},
+    {M::kRoleCommittee, "complaints committee", "klachtencommissie"},
+    {M::kRoleIntegrity, "integrity officer", "integriteitsfunctionaris"},
+};
+
+static_assert(std::size(kTable) == static_cast<std::size_t>(Msg::kCount), "every Msg needs exactly one table row");
+
+constexpr bool table_in_order() {
+  for (std::size_t i = 0; i < std::size(kTable); ++i) {
+    if (static_cast<std::size_t>(kTable[i].key) != i) return false;
+  }
+  return true;
+}
+static_assert(table_in_order(), "the text table must list the keys in Msg order");
+
+bool starts_with_nl(const char* value) {
+  return value != nullptr && value[0] == 'n' && value[1] == 'l' &&
+         (value[2] == '\0' || value[2] == '_' || value[2] == '.' || value[2] == '@');
+}
+
+}  // namespace
+
+const TextEntry* text_table(std::size_t& count) {
+  count = std::size(kTable);
+  return kTable;
+}
+
+std::string_view text(Lang lang, Msg key) {
+  const TextEntry& e = kTable[static_cast<std::size_t>(key)];
+  return lang == Lang::kNl ? e.nl : e.en;
+}
+
+std::string format(Lang lang, Msg key, std::initializer_list<std::string_view> args) {
+  const std::string_view t = text(lang, key);
+  std::string out;
+  out.reserve(t.size() + 32);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '{' && i + 2 < t.size() && t[i + 1] >= '1' && t[i + 1] <= '9' && t[i + 2] == '}') {
+      const auto n = static_cast<std::size_t>(t[i + 1] - '1');
+      if (n < args.size()) out.append(*(args.begin() + n));
+      i += 2;
+    } else {
+      out.push_back(t[i]);
+    }
+  }
+  return out;
+}
+
+Lang language_from_locale(const char* lc_all, const char* lc_messages, const char* lang) {
+  for (const char* v : {lc_all, lc_messages, lang}) {
+    if (v != nullptr && v[0] != '\0') return starts_with_nl(v) ? Lang::kNl : Lang::kEn;
+  }
+  return Lang::kEn;
+}
+
+Lang language_from_environment() {
+  return language_from_locale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG"));
+}
+
+std::string_view role_text(Lang lang, crypto::Role role) {
+  switch (role) {
+    case crypto::Role::kInternalConfidentialAdviser: return text(lang, Msg::kRoleInternal);
+    case crypto::Role::kExternalConfidentialAdviser: return text(lang, Msg::kRoleExternal);
+    case crypto::Role::kComplaintsCommittee: return text(lang, Msg::kRoleCommittee);
+    case crypto::Role::kIntegrityOfficer: return text(lang, Msg::kRoleIntegrity);
+  }
+  return text(lang, Msg::kRoleInternal);
+}
+
+}  // namespace meldpunt::reporter

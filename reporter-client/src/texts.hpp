@@ -1,0 +1,137 @@
+// Every text the reporter sees, in English and Dutch, in one table, so no
+// sentence can exist in one language only (a unit test checks that every key
+// has both, with the same placeholders).
+//
+// Placeholders are {1}, {2}, ... filled by format(). Texts never contain the
+// reporter's code or message; those are written separately.
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "meldpunt/crypto/directory.hpp"
+
+namespace meldpunt::reporter {
+
+enum class Lang { kEn, kNl };
+
+enum class Msg : std::size_t {
+  // command line
+  kAppDescription,
+  kCmdNew,
+  kCmdCheck,
+  kCmdReply,
+  kCmdRotate,
+  kOptChannel,
+  kOptLang,
+  kOptProxy,
+  kOptTo,
+  kOptExclude,
+  kOptFile,
+  kOptNoEditor,
+  kOptKeepOld,
+  // directory and choice
+  kDirectoryHeading,
+  kChoosePrompt,
+  kChooseHint,
+  kNoSuchAdviser,
+  kNoAdviserLeft,
+  kDirectoryEmpty,
+  kReadersHeading,
+  kReadersNotHeading,
+  kReadersRelayCannot,
+  kAdviserNoLongerListed,
+  // message input
+  kTypeMessage,
+  kEditorOpening,
+  kEditorUnavailable,
+  kMessageEmpty,
+  kMessageTooLong,
+  // the code
+  kCodeHeading,
+  kCodeAdvice,
+  kCodeLost,
+  kCodeConfirmPrompt,
+  kCodeNotThisOne,
+  kCodeNotConfirmed,
+  kCodePrompt,
+  kCodeCurrentPrompt,
+  kCodeTryAgain,
+  kCodeWrongLength,
+  kCodeBadCharacter,
+  kCodeBadCharacterSomewhere,
+  kCodeTypoInGroup,
+  kCodeTypo,
+  kCodeTooManyTries,
+  // progress
+  kProgressDerive,
+  kProgressConnect,
+  kProgressFetch,
+  kProgressUpload,
+  kProgressDelete,
+  kProgressDone,
+  kProgressFailed,
+  // new / reply
+  kSentReport,
+  kSentReportCheckLater,
+  kSentMessage,
+  kNoConversation,
+  // check
+  kNoMessages,
+  kEntryYouTo,
+  kNewMarker,
+  kNewCount,
+  kNoNewReplies,
+  kNextReaders,
+  kUnverifiedNote,
+  kHistoryTruncated,
+  kRetention,
+  // rotate
+  kRotateIntro,
+  kRotateHistoryTooLong,
+  kRotateDone,
+  kRotatePending,
+  kRotateOldDeleted,
+  kRotateOldKept,
+  kRotateDeleteFailed,
+  kRotateSameCode,
+  // errors
+  kErrorPrefix,
+  kErrUnreachable,
+  kErrNotAuthentic,
+  kErrDirectory,
+  kErrRelayFull,
+  kErrNotEnoughMemory,
+  kErrBadAddress,
+  kErrBadProxy,
+  // roles
+  kRoleInternal,
+  kRoleExternal,
+  kRoleCommittee,
+  kRoleIntegrity,
+  kCount
+};
+
+struct TextEntry {
+  Msg key;
+  std::string_view en;
+  std::string_view nl;
+};
+
+// The whole table, in Msg order (for the completeness test).
+const TextEntry* text_table(std::size_t& count);
+
+std::string_view text(Lang lang, Msg key);
+// text() with {1}, {2}, ... replaced by args in order.
+std::string format(Lang lang, Msg key, std::initializer_list<std::string_view> args);
+
+// nl* in the first non-empty of LC_ALL, LC_MESSAGES, LANG (the POSIX order)
+// -> Dutch; anything else (including unset) -> English.
+Lang language_from_locale(const char* lc_all, const char* lc_messages, const char* lang);
+Lang language_from_environment();
+
+std::string_view role_text(Lang lang, crypto::Role role);
+
+}  // namespace meldpunt::reporter

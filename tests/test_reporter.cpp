@@ -1,0 +1,358 @@
+// The reporter's program below the command line: texts in both languages,
+// the history letter, rebuilding a conversation (new replies, rotation),
+// terminal sanitising, the editor in RAM, the proxy form and failing fast on
+// a dead relay.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "common.hpp"
+#include "conversation.hpp"
+#include "meldpunt/client/relay_connection.hpp"
+#include "meldpunt/client/terminal.hpp"
+#include "meldpunt/client/text.hpp"
+#include "meldpunt/crypto/random.hpp"
+#include "meldpunt/protocol/letter.hpp"
+#include "texts.hpp"
+
+using namespace meldpunt;
+using meldpunt::test_support::random_bytes;
+using meldpunt::test_support::TempDir;
+
+namespace {
+
+std::set<std::string> placeholders(std::string_view text) {
+  std::set<std::string> out;
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] == '{' && text[i + 2] == '}') out.insert(std::string(text.substr(i, 3)));
+  }
+  return out;
+}
+
+template <std::size_t N>
+FixedBytes<N> random_fixed() {
+  FixedBytes<N> out{};
+  crypto::random_fill(out);
+  return out;
+}
+
+crypto::SecretBuffer secret_text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
+
+crypto::DirectoryEntry adviser(std::string name) {
+  crypto::DirectoryEntry e;
+  e.id = random_fixed<16>();
+  e.name = std::move(name);
+  e.message_pk = random_fixed<32>();
+  return e;
+}
+
+client::ReceivedLetter received(protocol::LetterKind kind, std::uint64_t at, const crypto::X25519PublicKey& sender,
+                                std::string_view body) {
+  client::ReceivedLetter r;
+  r.id = random_fixed<16>();
+  r.sender_pk = sender;
+  r.letter.kind = kind;
+  r.letter.sent_at = at;
+  r.letter.body = secret_text(body);
+  return r;
+}
+
+const crypto::ReporterKeys& test_keys() {
+  static const crypto::ReporterKeys keys = crypto::derive_reporter_keys(
+      crypto::ReporterCode::generate(), random_fixed<32>(), crypto::KdfParams::insecure_for_tests());
+  return keys;
+}
+
+std::size_t shm_leftovers() {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
+    if (e.path().filename().string().rfind("meldpunt-", 0) == 0) n++;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("every reporter text exists in English and Dutch with the same placeholders", "[reporter]") {
+  std::size_t count = 0;
+  const reporter::TextEntry* table = reporter::text_table(count);
+  REQUIRE(count == static_cast<std::size_t>(reporter::Msg::kCount));
+  for (std::size_t i = 0; i < count; ++i) {
+    INFO("text #" << i << ": " << table[i].en);
+    CHECK(static_cast<std::size_t>(table[i].key) == i);
+    CHECK_FALSE(table[i].en.empty());
+    CHECK_FALSE(table[i].nl.empty());
+    CHECK(placeholders(table[i].en) == placeholders(table[i].nl));
+  }
+  // The Dutch texts are not the English ones copied (a few short labels may coincide).
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < count; ++i) if (table[i].en == table[i].nl) same++;
+  CHECK(same <= 2);
+  CHECK(reporter::format(reporter::Lang::kNl, reporter::Msg::kCodeTypoInGroup, {"3"}) ==
+        "Er zit een tikfout in de code, waarschijnlijk in groepje 3.");
+  CHECK(reporter::role_text(reporter::Lang::kNl, crypto::Role::kComplaintsCommittee) == "klachtencommissie");
+}
+
+TEST_CASE("the reporter's language follows LC_ALL, LC_MESSAGES, LANG in that order", "[reporter]") {
+  using reporter::Lang;
+  using reporter::language_from_locale;
+  CHECK(language_from_locale(nullptr, nullptr, nullptr) == Lang::kEn);
+  CHECK(language_from_locale(nullptr, nullptr, "nl_NL.UTF-8") == Lang::kNl);
+  CHECK(language_from_locale(nullptr, nullptr, "nl_BE") == Lang::kNl);
+  CHECK(language_from_locale(nullptr, nullptr, "nl") == Lang::kNl);
+  CHECK(language_from_locale("en_GB.UTF-8", nullptr, "nl_NL.UTF-8") == Lang::kEn);
+  CHECK(language_from_locale("", "nl_NL.UTF-8", "en_US.UTF-8") == Lang::kNl);
+  CHECK(language_from_locale(nullptr, nullptr, "C") == Lang::kEn);
+  CHECK(language_from_locale(nullptr, nullptr, "nld") == Lang::kEn);  // not a nl locale name
+}
+
+TEST_CASE("history bodies round-trip and malformed ones are refused", "[reporter]") {
+  protocol::History h;
+  h.truncated = true;
+  protocol::HistoryEntry mine;
+  mine.sent_at = 1700000000;
+  mine.from_reporter = true;
+  mine.recipients = {random_fixed<16>(), random_fixed<16>()};
+  mine.body = secret_text("my report\n");
+  protocol::HistoryEntry theirs;
+  theirs.sent_at = 1700000100;
+  theirs.adviser_id = random_fixed<16>();
+  theirs.body = secret_text("a reply");
+  h.entries.push_back(std::move(mine));
+  h.entries.push_back(std::move(theirs));
+
+  const crypto::SecretBuffer encoded = protocol::encode_history(h);
+  CHECK(encoded.size() == protocol::kHistoryHeaderBytes + protocol::history_entry_bytes(2, 10) +
+                              protocol::history_entry_bytes(0, 7));
+  auto decoded = protocol::decode_history(encoded.view());
+  REQUIRE(decoded);
+  CHECK(decoded->truncated);
+  REQUIRE(decoded->entries.size() == 2);
+  CHECK(decoded->entries[0].from_reporter);
+  CHECK(decoded->entries[0].recipients == h.entries[0].recipients);
+  CHECK(decoded->entries[0].body.text() == "my report\n");
+  CHECK_FALSE(decoded->entries[1].from_reporter);
+  CHECK(decoded->entries[1].adviser_id == h.entries[1].adviser_id);
+  CHECK(decoded->entries[1].sent_at == 1700000100);
+
+  // Every strict prefix, a trailing byte, unknown flags, versions and senders.
+  for (std::size_t n = 0; n < encoded.size(); ++n) CHECK_FALSE(protocol::decode_history(encoded.view().first(n)));
+  crypto::SecretBuffer longer = encoded.clone();
+  longer.push_back(0);
+  CHECK_FALSE(protocol::decode_history(longer.view()));
+  for (const auto& [offset, value] : std::vector<std::pair<std::size_t, std::uint8_t>>{
+           {0, 2}, {1, 0x02}, {1, 0x81}, {4 + 8, 0}, {4 + 8, 3}}) {
+    crypto::SecretBuffer bad = encoded.clone();
+    bad.data()[offset] = value;
+    CHECK_FALSE(protocol::decode_history(bad.view()));
+  }
+  // A count far beyond the bytes present is refused without reserving for it.
+  const std::uint8_t huge[] = {1, 0, 0xFF, 0xFF};
+  CHECK_FALSE(protocol::decode_history(ByteView(huge, sizeof huge)));
+  // Random bytes never throw.
+  for (int i = 0; i < 2000; ++i) {
+    Bytes junk = random_bytes(static_cast<std::size_t>(i % 97));
+    if (!junk.empty()) junk[0] = 1;
+    if (junk.size() > 1) junk[1] &= 1;
+    CHECK_NOTHROW(protocol::decode_history(junk));
+  }
+}
+
+TEST_CASE("rotate and history letters are letter kinds 4 and 5", "[reporter]") {
+  for (auto kind : {protocol::LetterKind::kRotate, protocol::LetterKind::kHistory}) {
+    protocol::Letter letter;
+    letter.kind = kind;
+    letter.sent_at = 42;
+    letter.reporter_fetch_pk = random_fixed<32>();
+    letter.recipients = {random_fixed<16>()};
+    letter.body = crypto::SecretBuffer::copy_of(random_bytes(protocol::kRotateBodyBytes));
+    const crypto::SecretBuffer encoded = protocol::encode_letter(letter);
+    auto decoded = protocol::decode_letter(encoded.view());
+    REQUIRE(decoded);
+    CHECK(decoded->kind == kind);
+    CHECK(decoded->body.equals(letter.body));
+    crypto::SecretBuffer unknown = encoded.clone();
+    unknown.data()[1] = 6;
+    CHECK_FALSE(protocol::decode_letter(unknown.view()));
+  }
+}
+
+TEST_CASE("a conversation marks replies newer than the reporter's last message as new", "[reporter]") {
+  const crypto::ReporterKeys& keys = test_keys();
+  crypto::Directory directory;
+  directory.entries = {adviser("Anna"), adviser("Bureau")};
+  const crypto::DirectoryEntry& anna = directory.entries[0];
+  const crypto::DirectoryEntry& bureau = directory.entries[1];
+
+  client::Mailbox mailbox;
+  auto sent = [&](std::uint64_t at, std::vector<crypto::AdviserId> to) {
+    auto r = received(protocol::LetterKind::kSentCopy, at, keys.message_pk, "mine");
+    r.letter.recipients = std::move(to);
+    mailbox.letters.push_back(std::move(r));
+  };
+  auto reply = [&](std::uint64_t at, const crypto::DirectoryEntry& from, const crypto::X25519PublicKey& sender) {
+    auto r = received(protocol::LetterKind::kReply, at, sender, "reply");
+    r.letter.adviser_id = from.id;
+    mailbox.letters.push_back(std::move(r));
+  };
+  sent(100, {anna.id, bureau.id});
+  reply(150, anna, anna.message_pk);                  // seen: before the reporter's last message
+  sent(200, {anna.id});                               // the reporter left the bureau out
+  reply(250, bureau, bureau.message_pk);              // new
+  reply(300, anna, anna.message_pk);                  // new
+  reply(310, anna, bureau.message_pk);                // forged: wrong key for the claimed adviser
+  mailbox.letters.push_back(received(protocol::LetterKind::kSentCopy, 320, random_fixed<32>(), "not mine"));
+  mailbox.letters.push_back(received(protocol::LetterKind::kRotate, 330, keys.message_pk, "x"));
+
+  const reporter::Conversation c = reporter::build_conversation(std::move(mailbox), keys, directory);
+  REQUIRE(c.entries.size() == 5);
+  CHECK(c.ignored == 3);
+  CHECK(c.new_replies == 2);
+  CHECK(c.current_recipients == std::vector<crypto::AdviserId>{anna.id});
+  CHECK_FALSE(c.entries[1].is_new);
+  CHECK(c.entries[3].is_new);
+  CHECK(c.entries[4].is_new);
+  CHECK(c.entries[4].adviser == &directory.entries[0]);
+}
+
+TEST_CASE("a history letter brings an earlier code's conversation into the new one", "[reporter]") {
+  const crypto::ReporterKeys& keys = test_keys();
+  crypto::Directory directory;
+  directory.entries = {adviser("Anna")};
+  const crypto::DirectoryEntry& anna = directory.entries[0];
+
+  // The old conversation as the old code saw it.
+  client::Mailbox old_box;
+  {
+    auto mine = received(protocol::LetterKind::kSentCopy, 100, keys.message_pk, "first report");
+    mine.letter.recipients = {anna.id};
+    old_box.letters.push_back(std::move(mine));
+    auto answer = received(protocol::LetterKind::kReply, 200, anna.message_pk, "first answer");
+    answer.letter.adviser_id = anna.id;
+    old_box.letters.push_back(std::move(answer));
+  }
+  const reporter::Conversation old_conv = reporter::build_conversation(std::move(old_box), keys, directory);
+  REQUIRE(old_conv.entries.size() == 2);
+  CHECK(old_conv.new_replies == 1);
+
+  std::size_t dropped = 99;
+  const protocol::History all = reporter::history_of(old_conv, protocol::max_body_bytes(1), dropped);
+  CHECK(dropped == 0);
+  CHECK_FALSE(all.truncated);
+  REQUIRE(all.entries.size() == 2);
+
+  // Only the newest entry fits: the oldest is dropped and the history says so.
+  const std::size_t one = protocol::kHistoryHeaderBytes + protocol::history_entry_bytes(0, 12);
+  const protocol::History newest = reporter::history_of(old_conv, one, dropped);
+  CHECK(dropped == 1);
+  CHECK(newest.truncated);
+  REQUIRE(newest.entries.size() == 1);
+  CHECK(newest.entries[0].body.text() == "first answer");
+
+  // The new code's mailbox: the history letter plus a reply that came after.
+  client::Mailbox new_box;
+  auto carry = received(protocol::LetterKind::kHistory, 300, keys.message_pk, "");
+  carry.letter.recipients = {anna.id};
+  carry.letter.body = protocol::encode_history(all);
+  new_box.letters.push_back(std::move(carry));
+  auto later = received(protocol::LetterKind::kReply, 400, anna.message_pk, "under the new code");
+  later.letter.adviser_id = anna.id;
+  new_box.letters.push_back(std::move(later));
+  // A history letter not sealed by the reporter's own key is ignored.
+  auto forged = received(protocol::LetterKind::kHistory, 500, anna.message_pk, "");
+  forged.letter.body = protocol::encode_history(all);
+  new_box.letters.push_back(std::move(forged));
+
+  const reporter::Conversation c = reporter::build_conversation(std::move(new_box), keys, directory);
+  REQUIRE(c.entries.size() == 3);
+  CHECK(c.ignored == 1);
+  CHECK(c.entries[0].from_history);
+  CHECK(c.entries[0].body->text() == "first report");
+  CHECK(c.entries[1].adviser == &directory.entries[0]);
+  CHECK(c.entries[1].is_new);  // never answered by the reporter: still new after the move
+  CHECK(c.entries[2].is_new);
+  CHECK(c.new_replies == 2);
+  CHECK(c.current_recipients == std::vector<crypto::AdviserId>{anna.id});
+}
+
+TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {
+  const std::string hostile = "ok\x1b]0;title\x07 \x1b[2J\xc2\x9b" "31m\xff\xfe\tend\nline";
+  const crypto::SecretBuffer safe = client::terminal_safe(as_bytes(hostile));
+  CHECK(safe.text() == "ok?]0;title? ?[2J?31m??\tend\nline");
+  CHECK(client::terminal_safe_label("Anna\nde\x1bVries") == "Anna?de?Vries");
+  CHECK(client::terminal_safe_label("Ren\xc3\xa9") == "Ren\xc3\xa9");
+  CHECK(client::is_valid_utf8(as_bytes(std::string_view("Ren\xc3\xa9"))));
+  CHECK_FALSE(client::is_valid_utf8(as_bytes(std::string_view("\xc0\xaf"))));  // overlong '/'
+}
+
+TEST_CASE("the proxy is given as socks5h://HOST:PORT", "[reporter]") {
+  CHECK(client::parse_socks_proxy("socks5h://127.0.0.1:9050").value() == "127.0.0.1:9050");
+  CHECK(client::parse_socks_proxy("socks5h://localhost:9150/").value() == "localhost:9150");
+  CHECK(client::parse_socks_proxy("socks5h://[::1]:9050").value() == "[::1]:9050");
+  for (const char* bad : {"127.0.0.1:9050", "socks5://127.0.0.1:9050", "socks4://h:1", "socks5h://:9050",
+                          "socks5h://host", "socks5h://host:0", "socks5h://host:65536", "socks5h://host:90x",
+                          "socks5h://ho st:9050", "socks5h://user@host:9050", "http://host:8080"}) {
+    INFO(bad);
+    CHECK_FALSE(client::parse_socks_proxy(bad));
+  }
+}
+
+TEST_CASE("a relay that is not there fails fast and says so", "[reporter]") {
+  protocol::ChannelAddress address;
+  address.endpoint = "tcp://127.0.0.1:1";  // port 1: refused on loopback
+  address.relay_curve_pk = random_fixed<32>();
+  client::ConnectionOptions options;
+  options.connect_timeout = std::chrono::seconds(20);
+  client::RelayConnection relay(address, options);
+  const auto start = std::chrono::steady_clock::now();
+  auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetDirectory));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(reply);
+  CHECK(reply.error().code == ErrorCode::kUnavailable);
+  CHECK(reply.error().message.find("127.0.0.1:1") != std::string::npos);
+  CHECK(elapsed < std::chrono::seconds(5));
+  // The failure is remembered: the next call does not wait again.
+  const auto again = std::chrono::steady_clock::now();
+  CHECK_FALSE(relay.call(protocol::request_header_only(protocol::Op::kGetDirectory)));
+  CHECK(std::chrono::steady_clock::now() - again < std::chrono::seconds(1));
+}
+
+TEST_CASE("the editor works on a file in RAM that is wiped and removed", "[reporter]") {
+  const std::size_t before = shm_leftovers();
+  SECTION("the text the editor saved") {
+    auto text = client::edit_in_editor("printf 'hello\\nworld\\n' >", 1000);
+    REQUIRE(text);
+    CHECK(text->text() == "hello\nworld\n");
+  }
+  SECTION("the file is private (0600)") {
+    auto text = client::edit_in_editor("sh -c 'stat -c %a \"$0\" > \"$0\"'", 1000);
+    REQUIRE(text);
+    CHECK(text->text() == "600\n");
+  }
+  SECTION("an editor that fails sends nothing") {
+    auto text = client::edit_in_editor("printf 'draft' > \"$1\"; false", 1000);
+    REQUIRE_FALSE(text);
+    CHECK(text.error().code == ErrorCode::kIo);
+  }
+  SECTION("an empty file is an empty message") {
+    auto text = client::edit_in_editor("true", 1000);
+    REQUIRE_FALSE(text);
+    CHECK(text.error().code == ErrorCode::kMalformed);
+  }
+  SECTION("too long") {
+    auto text = client::edit_in_editor("head -c 2000 /dev/zero | tr '\\0' a >", 1000);
+    REQUIRE_FALSE(text);
+    CHECK(text.error().code == ErrorCode::kTooLarge);
+  }
+  SECTION("a folder on disk is refused") {
+    TempDir disk;
+    auto text = client::edit_in_editor("printf 'x' >", 1000, disk.path());
+    REQUIRE_FALSE(text);
+    CHECK(text.error().code == ErrorCode::kUnavailable);
+    CHECK(disk.names().empty());
+  }
+  CHECK(shm_leftovers() == before);
+}

@@ -1,0 +1,140 @@
+// Test tool for tests/integration/test_crash_consistency.py.
+//
+//   deposit_tool deposit CHANNEL_ADDRESS COUNT
+//       Deposits COUNT envelopes one by one through client::deposit_all (so
+//       with the proof of work the relay asks for). Each envelope is random
+//       bytes of the smallest class with a valid clue; after each
+//       acknowledgement it prints "<id hex> <tag hex>" (tag = envelope bytes
+//       1..33) and flushes. Stops at the first failure (the relay was
+//       killed): exit 3, with the reason on stderr.
+//   deposit_tool get CHANNEL_ADDRESS < lines "<id hex> <tag hex>"
+//       Fetches every id with get-message and prints "present N missing M
+//       wrong M"; exit 0 only if all are present with the right tag.
+//   deposit_tool check-store STORE_FOLDER
+//       Opens the relay's LMDB store (relay stopped) and prints
+//       "messages N" and every problem RelayStore::check() finds; exit 1 if
+//       there is one.
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "meldpunt/client/mailbox.hpp"
+#include "meldpunt/client/relay_connection.hpp"
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/crypto/identity.hpp"
+#include "meldpunt/crypto/init.hpp"
+#include "meldpunt/crypto/random.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
+#include "meldpunt/store/relay_store.hpp"
+
+namespace {
+
+using namespace meldpunt;
+
+constexpr std::size_t kTagOffset = 1, kTagBytes = 32;
+
+client::ConnectionOptions quick_options() {
+  client::ConnectionOptions o;
+  o.timeout = std::chrono::milliseconds(5000);
+  o.connect_timeout = std::chrono::milliseconds(5000);
+  return o;
+}
+
+Result<protocol::ChannelAddress> address_of(const std::string& text) { return protocol::parse_address(text); }
+
+int deposit(const protocol::ChannelAddress& address, std::size_t count) {
+  client::RelayConnection relay(address, quick_options());
+  const crypto::FetchPublicKey recipient = crypto::FetchKeyPair::generate().pk;
+  for (std::size_t i = 0; i < count; ++i) {
+    client::Outgoing item;
+    auto clue = crypto::make_clue(recipient);
+    if (!clue) {
+      std::cerr << "deposit_tool: " << clue.error().message << "\n";
+      return 2;
+    }
+    item.clue = *clue;
+    crypto::random_fill(item.verifier);
+    item.envelope.resize(crypto::kEnvelopeSizes[0]);
+    crypto::random_fill(item.envelope);
+    item.envelope[0] = crypto::kEnvelopeVersion;
+    auto ids = client::deposit_all(relay, {item});
+    if (!ids) {
+      std::cerr << "deposit_tool: stopped after " << i << ": " << ids.error().message << "\n";
+      return 3;
+    }
+    if (ids->size() != 1) {
+      std::cerr << "deposit_tool: relay acknowledged " << ids->size() << " ids for one envelope\n";
+      return 2;
+    }
+    std::cout << to_hex(ids->front()) << " " << to_hex(ByteView(item.envelope).subspan(kTagOffset, kTagBytes))
+              << std::endl;
+  }
+  return 0;
+}
+
+int get(const protocol::ChannelAddress& address) {
+  client::RelayConnection relay(address, quick_options());
+  std::size_t present = 0, missing = 0, wrong = 0;
+  std::string id_hex, tag_hex;
+  while (std::cin >> id_hex >> tag_hex) {
+    Bytes id_bytes, tag;
+    crypto::MessageId id{};
+    if (!from_hex(id_hex, id_bytes) || id_bytes.size() != id.size() || !from_hex(tag_hex, tag)) {
+      std::cerr << "deposit_tool: bad input line\n";
+      return 2;
+    }
+    std::copy(id_bytes.begin(), id_bytes.end(), id.begin());
+    auto reply = relay.call(protocol::make_get_message_request(id));
+    if (!reply) {
+      if (reply.error().code != ErrorCode::kNotFound) {
+        std::cerr << "deposit_tool: " << reply.error().message << "\n";
+        return 2;
+      }
+      missing++;
+      continue;
+    }
+    const Bytes& envelope = reply->fields.at(0);
+    const bool same = envelope.size() >= kTagOffset + kTagBytes &&
+                      std::equal(tag.begin(), tag.end(), envelope.begin() + kTagOffset);
+    (same ? present : wrong)++;
+  }
+  std::cout << "present " << present << " missing " << missing << " wrong " << wrong << std::endl;
+  return missing == 0 && wrong == 0 ? 0 : 1;
+}
+
+int check_store(const std::string& folder) {
+  store::RelayStoreOptions options;
+  options.max_map_bytes = 64ull << 30;
+  store::RelayStore store(folder, options);
+  std::cout << "messages " << store.stats().messages << std::endl;
+  const auto problems = store.check();
+  for (const std::string& p : problems) std::cout << "problem " << p << "\n";
+  return problems.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  crypto::init();
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.size() == 3 && args[0] == "deposit") {
+      auto address = address_of(args[1]);
+      if (!address) return std::cerr << address.error().message << "\n", 2;
+      return deposit(*address, std::stoul(args[2]));
+    }
+    if (args.size() == 2 && args[0] == "get") {
+      auto address = address_of(args[1]);
+      if (!address) return std::cerr << address.error().message << "\n", 2;
+      return get(*address);
+    }
+    if (args.size() == 2 && args[0] == "check-store") return check_store(args[1]);
+  } catch (const std::exception& e) {
+    std::cerr << "deposit_tool: " << e.what() << "\n";
+    return 2;
+  }
+  std::cerr << "usage: deposit_tool deposit CHANNEL COUNT | get CHANNEL < ids | check-store STORE_FOLDER\n";
+  return 1;
+}
