@@ -139,11 +139,55 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   std::vector<crypto::X25519PublicKey> used_prekeys;
   std::vector<PendingDelete> seen_again;  // stored by an earlier run, yet still at the relay
   std::vector<PendingDelete> refused;     // ours, but not to be stored: deleted at the relay
-  std::vector<const client::ReceivedLetter*> rotations;
-  for (const client::ReceivedLetter& received : mailbox->letters) {
+  // Letters are applied in the order the reporter sent them, a move to a new
+  // code before a report sent at the same second: a report written with the
+  // new code after a move then joins the moved case even when both arrive in
+  // one run, and a report sent before the move is stored before its key
+  // retires.
+  std::vector<const client::ReceivedLetter*> ordered;
+  for (const client::ReceivedLetter& received : mailbox->letters) ordered.push_back(&received);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
+    const bool a_moves = a->letter.kind == protocol::LetterKind::kRotate;
+    const bool b_moves = b->letter.kind == protocol::LetterKind::kRotate;
+    return a->letter.sent_at != b->letter.sent_at ? a->letter.sent_at < b->letter.sent_at : a_moves && !b_moves;
+  });
+
+  auto apply_rotation = [&](const client::ReceivedLetter& received) -> Status {
+    const protocol::Letter& letter = received.letter;
+    IncomingRotation rotation;
+    rotation.relay_id = received.id;
+    rotation.delete_token = letter.delete_token;
+    rotation.old_message_pk = received.sender_pk;
+    rotation.new_fetch_pk = letter.reporter_fetch_pk;
+    rotation.received_at = now_seconds();
+    if (letter.body.size() != protocol::kRotateBodyBytes) {
+      summary.refused++;
+      refused.push_back({received.id, letter.delete_token});
+      return Status::success();
+    }
+    std::copy(letter.body.data(), letter.body.data() + letter.body.size(), rotation.new_message_pk.begin());
+    auto outcome = store.record_rotation(rotation);
+    if (!outcome) return outcome.error();
+    switch (outcome->outcome) {
+      case RotationOutcome::kMoved: summary.moved++; break;
+      case RotationOutcome::kAlreadyKnown:
+        summary.already_stored++;
+        seen_again.push_back({received.id, letter.delete_token});
+        break;
+      case RotationOutcome::kUnknownSender:
+      case RotationOutcome::kRefused:
+        summary.refused++;
+        refused.push_back({received.id, letter.delete_token});
+        break;
+    }
+    return Status::success();
+  };
+
+  for (const client::ReceivedLetter* received_ptr : ordered) {
+    const client::ReceivedLetter& received = *received_ptr;
     const protocol::Letter& letter = received.letter;
     if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id) {
-      rotations.push_back(&received);
+      if (Status s = apply_rotation(received); !s) return s.error();
       if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
       continue;
     }
@@ -176,36 +220,6 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       seen_again.push_back({received.id, letter.delete_token});
     }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-  }
-
-  for (const client::ReceivedLetter* received : rotations) {
-    const protocol::Letter& letter = received->letter;
-    IncomingRotation rotation;
-    rotation.relay_id = received->id;
-    rotation.delete_token = letter.delete_token;
-    rotation.old_message_pk = received->sender_pk;
-    rotation.new_fetch_pk = letter.reporter_fetch_pk;
-    rotation.received_at = now_seconds();
-    if (letter.body.size() != protocol::kRotateBodyBytes) {
-      summary.refused++;
-      refused.push_back({received->id, letter.delete_token});
-      continue;
-    }
-    std::copy(letter.body.data(), letter.body.data() + letter.body.size(), rotation.new_message_pk.begin());
-    auto outcome = store.record_rotation(rotation);
-    if (!outcome) return outcome.error();
-    switch (outcome->outcome) {
-      case RotationOutcome::kMoved: summary.moved++; break;
-      case RotationOutcome::kAlreadyKnown:
-        summary.already_stored++;
-        seen_again.push_back({received->id, letter.delete_token});
-        break;
-      case RotationOutcome::kUnknownSender:
-      case RotationOutcome::kRefused:
-        summary.refused++;
-        refused.push_back({received->id, letter.delete_token});
-        break;
-    }
   }
 
   if (!used_prekeys.empty()) {

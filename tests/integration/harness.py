@@ -19,6 +19,10 @@ REPORTER = os.path.join(BIN, "reporter-client")
 ADVISER = os.path.join(BIN, "adviser-client")
 DERIVE_KEYS = os.path.join(BIN, "derive_keys")
 
+# The reporter's texts follow the locale (nl* -> Dutch); tests expect English
+# unless they ask for Dutch with --lang or their own environment.
+os.environ["LC_ALL"] = "C.UTF-8"
+
 ORG_PASSPHRASE = "organisation passphrase 1"
 CODE_RE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5})\s*$", re.M)
 TIMEOUT = 120

@@ -130,6 +130,15 @@ class AdviserKeysTest(unittest.TestCase):
         self.assertEqual(a.case_ids(), [case])
         self.assertIn("KEYS-5 from the new code", a.read(case))
 
+        # A move and a message written with the newer code, both waiting for one
+        # inbox run: the message must join the moved case, not open a new one.
+        rotate(r)
+        r.reply("KEYS-6 right after the second move")
+        out = a.inbox()
+        self.assertIn("moved to a new code", out)
+        self.assertEqual(a.case_ids(), [case])
+        self.assertIn("KEYS-6 right after the second move", a.read(case))
+
 
 if __name__ == "__main__":
     unittest.main()
