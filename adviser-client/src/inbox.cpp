@@ -13,11 +13,11 @@ namespace {
 static_assert(protocol::kRotateBodyBytes == crypto::X25519PublicKey{}.size(),
               "a kRotate body is exactly one reporter message public key");
 
-std::uint64_t now_milliseconds() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
-  return ms < 0 ? 0 : static_cast<std::uint64_t>(ms);
-}
+// The first prekey-upload counter of a day: the day number in the high 32
+// bits. Counters must keep rising even after an identity is restored from an
+// older backup (the relay remembers the last one), yet the relay stores them,
+// so they may date an upload to the day but no finer (docs/THREAT_MODEL.md).
+std::uint64_t day_counter_base() { return (now_seconds() / 86400) << 32; }
 
 // One signed upload of `count` fresh prekeys (0: only asks for the count);
 // the relay's count afterwards.
@@ -30,7 +30,7 @@ Result<std::uint32_t> upload_batch(client::RelayConnection& relay, KeyFile& key_
     identity.prekeys.erase(identity.prekeys.begin(), identity.prekeys.begin() + static_cast<std::ptrdiff_t>(excess));
   }
   const std::vector<crypto::SignedPrekey> fresh = identity.make_prekeys(count);
-  const std::uint64_t counter = std::max(identity.upload_counter + 1, now_milliseconds());
+  const std::uint64_t counter = std::max(identity.upload_counter + 1, day_counter_base());
   identity.upload_counter = counter;
   // Secrets on disk before the public halves leave: a report to any
   // uploaded prekey can always be opened.

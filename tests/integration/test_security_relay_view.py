@@ -168,18 +168,18 @@ class RelayViewTest(unittest.TestCase):
               f"{sorted(d - today for d in expiry_days)} days from today; log of {len(log)} bytes clean",
               file=sys.stderr)
 
-    # Known issue, reported: adviser-client/src/inbox.cpp takes the wall clock in
-    # milliseconds as the prekey-upload counter, so the relay's counters table
-    # dates every adviser's last upload to the millisecond. When that is fixed
-    # this test passes, unittest reports an unexpected success (a failure), and
-    # the decorator must go.
-    @unittest.expectedFailure
+    # The relay keeps each adviser's last prekey-upload counter (replay
+    # protection). The adviser client starts each day's counters at
+    # day << 32, so a stored counter dates an upload to the day, never finer.
     def test_zz_prekey_upload_counter_is_not_a_timestamp(self):
         self.assertTrue(self.counter_values, "test_relay_view_links_nothing did not run first")
         now_ms = int(time.time() * 1000)
+        today = int(time.time()) // 86400
         for v in self.counter_values:
             self.assertFalse(now_ms - 2 * 86400_000 < v < now_ms + 2 * 86400_000,
                              "the prekey-upload counter is a unix time in milliseconds")
+            self.assertIn(v >> 32, (today - 1, today), "the counter's high half is not today's day number")
+            self.assertLess(v & 0xFFFFFFFF, 1000, "the counter's low half is not a small per-day sequence")
 
 
 if __name__ == "__main__":
