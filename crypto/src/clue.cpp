@@ -71,9 +71,14 @@ void delete_hash(std::uint8_t* out, const std::uint8_t* token) {
 // allocates nothing on success (FetchEntry is a plain array inside the
 // Result), and all intermediates are on the stack and wiped before return.
 Result<FetchEntry> blind_with(const Clue& clue, const MessageId& id, const std::uint8_t* r) {
-  // No separate is_valid_clue() here: crypto_scalarmult_ristretto255 already
-  // rejects a non-canonical or invalid encoding and an identity result, and
-  // the extra two point decodings cost about 10% of every fetch (bench/).
+  // No full is_valid_clue() here: crypto_scalarmult_ristretto255 already
+  // rejects an invalid encoding and an identity result, and two extra point
+  // decodings cost about 10% of every fetch (bench/). What it does not reject
+  // is a set top bit (see is_usable_point), so that is checked here, which
+  // keeps blind_clue failing exactly where is_valid_clue does.
+  if ((clue[kPointBytes - 1] & 0x80) != 0 || (clue[2 * kPointBytes - 1] & 0x80) != 0) {
+    return Error{ErrorCode::kMalformed, "clue: not two valid points"};
+  }
   FetchEntry entry{};
   std::uint8_t t_point[kPointBytes];
   std::uint8_t k[kHashBytes];
