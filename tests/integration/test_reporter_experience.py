@@ -6,6 +6,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -296,8 +297,22 @@ class ReporterExperienceTest(unittest.TestCase):
                 if code is None and CODE_RE.search(text) and "Type the code back" in text:
                     code = CODE_RE.search(text).group(1)
                     os.write(fd, (code + "\n").encode())
-            _, status = os.waitpid(pid, 0)
+            # Never block in waitpid: a client stuck at a prompt is killed and
+            # the test fails with what it printed, instead of hanging the suite.
             text = output.decode(errors="replace")
+            status = None
+            reap_deadline = time.time() + 15
+            while status is None and time.time() < reap_deadline:
+                wpid, wstatus = os.waitpid(pid, os.WNOHANG)
+                if wpid == pid:
+                    status = wstatus
+                else:
+                    time.sleep(0.05)
+            if status is None:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                self.fail("reporter-client did not finish; it printed:\n" + text)
+            os.close(fd)
             self.assertEqual(os.waitstatus_to_exitcode(status), 0, text)
             self.assertIn("Opening your editor", text)
             with open(seen) as f:
