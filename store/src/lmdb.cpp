@@ -342,6 +342,7 @@ Environment::Environment(const std::filesystem::path& folder, const EnvironmentO
   // thread may hold several read transactions (nested reads, copies).
   unsigned flags = MDB_NOTLS;
   if (!options.durable) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+  if (!options.readahead) flags |= MDB_NORDAHEAD;
   int rc = mdb_env_open(s.env, folder.c_str(), flags, 0600);
   if (rc != MDB_SUCCESS) {
     throw LmdbError(rc, "opening the LMDB environment in " + folder.string() + ": " +

@@ -26,6 +26,8 @@ using lmdb::WriteTxn;
 
 constexpr std::string_view kMetaSchema = "schema";
 constexpr std::string_view kMetaMessages = "messages";
+// expiry index: expiry day (u32 BE, so keys sort by day) || message id -> empty
+constexpr std::size_t kExpiryKeyBytes = 4 + kIdBytes;
 constexpr std::string_view kMetaEnvelopeBytes = "envelope_bytes";
 constexpr std::string_view kDirectoryKey = "current";
 
@@ -76,6 +78,17 @@ FixedBytes<N> fixed(ByteView v) {
   return out;
 }
 
+Bytes expiry_key(std::uint32_t day, const MessageId& id) {
+  Bytes key{static_cast<std::uint8_t>(day >> 24), static_cast<std::uint8_t>(day >> 16),
+            static_cast<std::uint8_t>(day >> 8), static_cast<std::uint8_t>(day)};
+  append(key, id);
+  return key;
+}
+
+std::uint32_t read_u32_be(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
 struct Totals {
   std::uint64_t messages = 0;
   std::uint64_t envelope_bytes = 0;
@@ -86,7 +99,7 @@ struct Totals {
 struct RelayStore::Impl {
   RelayStoreOptions options;
   Environment env;
-  Table meta, messages, clues, prekeys, counters, directory;
+  Table meta, messages, clues, prekeys, counters, directory, expiry;
 
   Impl(const fs::path& folder, const RelayStoreOptions& opts)
       : options(opts), env(folder, environment_options(opts)) {
@@ -124,6 +137,30 @@ struct RelayStore::Impl {
       }
     }
     open_tables();
+    rebuild_expiry_index_if_missing(folder);
+  }
+
+  // Stores written before the expiry index existed get it built once, in one
+  // commit, from the messages' own expiry days.
+  void rebuild_expiry_index_if_missing(const fs::path& folder) {
+    {
+      ReadTxn txn = env.begin_read();
+      if (expiry.count(txn) != 0 || messages.count(txn) == 0) return;
+    }
+    Status s = env.write([&](WriteTxn& txn) -> Status {
+      std::vector<std::pair<MessageId, std::uint32_t>> days;
+      messages.for_each(txn, [&](ByteView key, ByteView value) {
+        if (key.size() == kIdBytes && value.size() >= kMessageHeaderBytes) {
+          days.emplace_back(fixed<kIdBytes>(key), read_u32_le(value.data()));
+        }
+        return true;
+      });
+      for (const auto& [id, day] : days) {
+        if (Status st = expiry.put(txn, expiry_key(day, id), {}); !st) return st;
+      }
+      return Status::success();
+    });
+    if (!s) throw std::runtime_error("building the expiry index in " + folder.string() + ": " + s.error().message);
   }
 
   // True for a new file, or one whose initialisation was cut short: no
@@ -143,6 +180,9 @@ struct RelayStore::Impl {
     e.initial_map_bytes = o.initial_map_bytes;
     e.max_map_bytes = o.max_map_bytes;
     e.durable = o.durable;
+    // A fetch scans the small clue records and a purge the expiry index; with
+    // readahead the kernel would also map the envelopes stored next to them.
+    e.readahead = false;
     return e;
   }
 
@@ -150,6 +190,7 @@ struct RelayStore::Impl {
     meta = env.open_table("meta");
     messages = env.open_table("messages");
     clues = env.open_table("clues");
+    expiry = env.open_table("expiry");
     prekeys = env.open_table("prekeys");
     counters = env.open_table("counters");
     directory = env.open_table("directory");
@@ -184,6 +225,10 @@ struct RelayStore::Impl {
     std::optional<ByteView> v = messages.get(txn, id);
     if (!v) return Status(ErrorCode::kNotFound, "no such message");
     std::uint64_t envelope = v->size() >= kMessageHeaderBytes ? v->size() - kMessageHeaderBytes : 0;
+    if (v->size() >= kMessageHeaderBytes && id.size() == kIdBytes) {
+      const Bytes index_key = expiry_key(read_u32_le(v->data()), fixed<kIdBytes>(id));
+      if (Status s = expiry.del(txn, index_key); !s && s.error().code != ErrorCode::kNotFound) return s;
+    }
     if (Status s = messages.del(txn, id); !s) return s;
     if (Status s = clues.del(txn, id); !s && s.error().code != ErrorCode::kNotFound) return s;
     totals.messages = saturating_sub(totals.messages, 1);
@@ -223,6 +268,7 @@ Status RelayStore::deposit_batch(std::span<const NewMessage> batch) {
       if (!inserted) return inserted.error();
       if (!*inserted) return Status(ErrorCode::kInternal, "duplicate message id in a deposit");
       if (Status st = s.clues.put(txn, m.id, m.clue); !st) return st;
+      if (Status st = s.expiry.put(txn, expiry_key(m.expiry_day, m.id), {}); !st) return st;
     }
     totals->messages += batch.size();
     totals->envelope_bytes += batch_bytes;
@@ -270,12 +316,13 @@ std::uint64_t RelayStore::purge_expired(std::uint32_t today) {
   Impl& s = *impl_;
   std::vector<MessageId> expired;
   {
+    // The index is ordered by day, so the scan stops at the first day still
+    // kept and never touches an envelope page of a message that stays.
     ReadTxn txn = s.env.begin_read();
-    s.messages.for_each(txn, [&](ByteView key, ByteView value) {
-      if (key.size() == kIdBytes && value.size() >= kMessageHeaderBytes &&
-          read_u32_le(value.data()) < today) {
-        expired.push_back(fixed<kIdBytes>(key));
-      }
+    s.expiry.for_each(txn, [&](ByteView key, ByteView) {
+      if (key.size() != kExpiryKeyBytes) return true;  // damaged: check() reports it
+      if (read_u32_be(key.data()) >= today) return false;
+      expired.push_back(fixed<kIdBytes>(key.subspan(4)));
       return true;
     });
   }
@@ -444,7 +491,7 @@ std::vector<std::string> RelayStore::check() const {
 
   for (const std::string& name : s.env.table_names()) {
     if (name != "meta" && name != "messages" && name != "clues" && name != "prekeys" &&
-        name != "counters" && name != "directory") {
+        name != "counters" && name != "directory" && name != "expiry") {
       problems.push_back("unknown table in the store: " + name);
     }
   }
@@ -480,7 +527,7 @@ std::vector<std::string> RelayStore::check() const {
   report(unknown_meta, "unknown meta record");
 
   // messages and clues, each side checked against the other
-  std::uint64_t found = 0, bytes = 0, bad_message_key = 0, bad_message_size = 0, no_clue = 0;
+  std::uint64_t found = 0, bytes = 0, bad_message_key = 0, bad_message_size = 0, no_clue = 0, not_indexed = 0;
   s.messages.for_each(txn, [&](ByteView k, ByteView v) {
     ++found;
     if (k.size() != kIdBytes) ++bad_message_key;
@@ -488,6 +535,9 @@ std::vector<std::string> RelayStore::check() const {
       ++bad_message_size;
     } else {
       bytes += v.size() - kMessageHeaderBytes;
+      if (k.size() == kIdBytes && !s.expiry.get(txn, expiry_key(read_u32_le(v.data()), fixed<kIdBytes>(k)))) {
+        ++not_indexed;
+      }
     }
     if (!s.clues.get(txn, k)) ++no_clue;
     return true;
@@ -495,6 +545,23 @@ std::vector<std::string> RelayStore::check() const {
   report(bad_message_key, "message record with bad key size");
   report(bad_message_size, "message record with bad size");
   report(no_clue, "message without a clue");
+  report(not_indexed, "message missing from the expiry index");
+
+  // expiry index: every entry names a stored message with the same day
+  std::uint64_t bad_index_entry = 0, stale_index_entry = 0;
+  s.expiry.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() != kExpiryKeyBytes || !v.empty()) {
+      ++bad_index_entry;
+      return true;
+    }
+    std::optional<ByteView> m = s.messages.get(txn, k.subspan(4));
+    if (!m || m->size() < kMessageHeaderBytes || read_u32_le(m->data()) != read_u32_be(k.data())) {
+      ++stale_index_entry;
+    }
+    return true;
+  });
+  report(bad_index_entry, "expiry index entry with bad size");
+  report(stale_index_entry, "expiry index entry without its message");
 
   std::uint64_t bad_clue_key = 0, bad_clue_size = 0, no_message = 0;
   s.clues.for_each(txn, [&](ByteView k, ByteView v) {

@@ -29,7 +29,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Channel, Reporter  # noqa: E402
 
-TABLES = ("messages", "clues", "prekeys", "directory", "meta", "counters")
+TABLES = ("messages", "clues", "prekeys", "directory", "meta", "counters", "expiry")
 RETENTION_DAYS, FUZZ_DAYS = 60, 7  # relay serve defaults
 ENVELOPE_SIZES = (4096, 32768, 262144)
 WINDOW = 8
@@ -129,6 +129,13 @@ class RelayViewTest(unittest.TestCase):
             self.assertLessEqual(expiry, today + RETENTION_DAYS + FUZZ_DAYS + 1)
         for mid, clue in clues.items():
             self.assertEqual(len(clue), 64)
+        # The expiry index holds nothing but the same whole day and the id.
+        for key, value in [kv for t in snapshots for kv in t["expiry"]]:
+            self.assertEqual((len(key), value), (20, b""), "expiry index entry is not day || id")
+            (day,) = struct.unpack_from(">I", key, 0)
+            self.assertIn(day, expiry_days)
+            if key[4:] in messages:
+                self.assertEqual(struct.unpack_from("<I", messages[key[4:]], 0)[0], day)
 
         # No unix time of today (seconds or milliseconds) as a 64-bit field anywhere.
         now = int(time.time())
@@ -136,8 +143,8 @@ class RelayViewTest(unittest.TestCase):
         for table, key, value in everything:
             blob = key + value
             if table == "counters":
-                # Known issue (docs/SECURITY.md): adviser-client uses the time in
-                # milliseconds as its prekey-upload counter. Checked on its own below.
+                # Prekey-upload counters are day << 32 + n by design; checked on
+                # their own below.
                 RelayViewTest.counter_values.append(struct.unpack_from("<Q", value, 0)[0])
                 continue
             for i in range(len(blob) - 7):

@@ -70,6 +70,10 @@ struct EnvironmentOptions {
   // no MDB_NOMETASYNC). false only for tests and benchmarks: a crash may lose
   // the last commits (never corrupt the file).
   bool durable = true;
+  // false: MDB_NORDAHEAD, so touching one page does not make the kernel read
+  // (and count as resident) its neighbours; right for stores far larger than
+  // what one scan needs, such as the relay's envelopes beside its clues.
+  bool readahead = true;
 };
 
 struct EnvironmentStats {
