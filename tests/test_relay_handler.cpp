@@ -12,19 +12,16 @@
 #include "meldpunt/crypto/identity.hpp"
 #include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/protocol/wire.hpp"
+#include "relay_test_support.hpp"
 #include "request_handler.hpp"
 
 using namespace meldpunt;
 using protocol::Frames;
 using protocol::Op;
 
-namespace {
+using meldpunt::test_support::views;
 
-std::vector<ByteView> views(const Frames& frames) {
-  std::vector<ByteView> v;
-  for (const Bytes& f : frames) v.emplace_back(f);
-  return v;
-}
+namespace {
 
 // Proof of work as in production, at a difficulty cheap enough for tests.
 relay::RelayPolicy low_pow_policy() {
@@ -50,19 +47,7 @@ struct Fixture {
   }
 
   // Runs one request; deposits are committed at once (a group of one).
-  protocol::Reply call(const Frames& request) {
-    auto outcome = handler.handle(views(request));
-    Frames reply = outcome.reply;
-    if (outcome.deposit) {
-      const std::vector<relay::PreparedDeposit> batch{std::move(*outcome.deposit)};
-      Status s = handler.commit_deposits(batch);
-      reply = s ? relay::RequestHandler::deposit_reply(batch[0])
-                : protocol::make_error_reply(s.error().code, s.error().message);
-    }
-    auto parsed = protocol::parse_reply(views(reply));
-    REQUIRE(parsed.ok());
-    return std::move(parsed).value();
-  }
+  protocol::Reply call(const Frames& request) { return test_support::call_handler(handler, request); }
 
   Bytes signed_directory(std::uint64_t serial, const crypto::SigningKeyPair& key) {
     crypto::Directory d;

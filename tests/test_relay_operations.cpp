@@ -19,19 +19,16 @@
 #include "meldpunt/protocol/wire.hpp"
 #include "operations.hpp"
 #include "rate_limiter.hpp"
+#include "relay_test_support.hpp"
 #include "request_handler.hpp"
 
 using namespace meldpunt;
 using protocol::Frames;
 using protocol::Op;
 
-namespace {
+using meldpunt::test_support::views;
 
-std::vector<ByteView> views(const Frames& frames) {
-  std::vector<ByteView> v;
-  for (const Bytes& f : frames) v.emplace_back(f);
-  return v;
-}
+namespace {
 
 template <std::size_t N>
 FixedBytes<N> filled(std::uint8_t b) {
@@ -55,19 +52,7 @@ struct World {
     handler.seconds_now = [this] { return now; };
   }
 
-  protocol::Reply call(const Frames& request) {
-    auto outcome = handler.handle(views(request));
-    Frames reply = outcome.reply;
-    if (outcome.deposit) {
-      const std::vector<relay::PreparedDeposit> batch{std::move(*outcome.deposit)};
-      Status s = handler.commit_deposits(batch);
-      reply = s ? relay::RequestHandler::deposit_reply(batch[0])
-                : protocol::make_error_reply(s.error().code, s.error().message);
-    }
-    auto parsed = protocol::parse_reply(views(reply));
-    REQUIRE(parsed.ok());
-    return std::move(parsed).value();
-  }
+  protocol::Reply call(const Frames& request) { return test_support::call_handler(handler, request); }
 
   protocol::PolicyInfo policy() {
     auto reply = call(protocol::request_header_only(Op::kGetPolicy));

@@ -624,70 +624,58 @@ TEST_CASE("relay store: check detects hand-corrupted records without naming them
   REQUIRE(all_clues(store).size() == 4);
 }
 
+namespace {
+
+// Removes `remove` entries of the store's expiry index (all when 0) and, if
+// asked, adds one naming no message, through the generic LMDB wrapper.
+void damage_expiry_index(const fs::path& folder, std::size_t remove, bool add_stale) {
+  lmdb::Environment env(folder, small_env());
+  lmdb::Table expiry = env.open_table("expiry");
+  REQUIRE(env.write([&](lmdb::WriteTxn& txn) -> Status {
+    std::vector<Bytes> keys;
+    expiry.for_each(txn, [&](ByteView k, ByteView) {
+      keys.emplace_back(k.begin(), k.end());
+      return true;
+    });
+    for (std::size_t i = 0; i < (remove == 0 ? keys.size() : std::min(remove, keys.size())); ++i) {
+      if (Status st = expiry.del(txn, keys[i]); !st) return st;
+    }
+    if (!add_stale) return Status::success();
+    Bytes stale{0, 0, 0, 7};
+    const MessageId nobody = random_fixed<kIdBytes>();
+    stale.insert(stale.end(), nobody.begin(), nobody.end());
+    return expiry.put(txn, stale, {});
+  }));
+}
+
+}  // namespace
+
 TEST_CASE("relay store: the expiry index is checked, and rebuilt for a store without one", "[store]") {
-  TempFolder dir;
   auto msgs = make_messages(5, 100, 150);
   {
-    RelayStore store(dir.path(), fast_options());
-    REQUIRE(deposit(store, msgs));
-    REQUIRE(store.check().empty());
-  }
-  auto drop_index = [&](bool add_stale) {
-    lmdb::Environment env(dir.path(), small_env());
-    lmdb::Table expiry = env.open_table("expiry");
-    REQUIRE(env.write([&](lmdb::WriteTxn& txn) -> Status {
-      std::vector<Bytes> keys;
-      expiry.for_each(txn, [&](ByteView k, ByteView) {
-        keys.emplace_back(k.begin(), k.end());
-        return true;
-      });
-      REQUIRE(keys.size() == msgs.size());  // one entry per message
-      // Only the first is removed when a stale one is added, so the index is not empty.
-      for (std::size_t i = 0; i < (add_stale ? 1 : keys.size()); ++i) {
-        if (Status st = expiry.del(txn, keys[i]); !st) return st;
-      }
-      if (add_stale) {
-        Bytes stale{0, 0, 0, 7};
-        const MessageId nobody = random_fixed<kIdBytes>();
-        stale.insert(stale.end(), nobody.begin(), nobody.end());
-        return expiry.put(txn, stale, {});
-      }
-      return Status::success();
-    }));
-  };
-
-  drop_index(true);
-  {
+    TempFolder dir;
+    {
+      RelayStore store(dir.path(), fast_options());
+      REQUIRE(deposit(store, msgs));
+      REQUIRE(store.check().empty());
+      REQUIRE(store.stats().messages == msgs.size());
+    }
+    damage_expiry_index(dir.path(), 1, true);
     RelayStore store(dir.path(), fast_options());
     std::vector<std::string> problems = store.check();
     CAPTURE(problems);
     REQUIRE(std::find(problems.begin(), problems.end(), "message missing from the expiry index: 1") != problems.end());
     REQUIRE(std::find(problems.begin(), problems.end(), "expiry index entry without its message: 1") != problems.end());
   }
-
   // A store written before the index existed: opening builds it from the
   // messages, and purging then finds every expired message through it.
-  TempFolder old_dir;
+  TempFolder dir;
   {
-    RelayStore store(old_dir.path(), fast_options());
+    RelayStore store(dir.path(), fast_options());
     REQUIRE(deposit(store, msgs));
   }
-  {
-    lmdb::Environment env(old_dir.path(), small_env());
-    lmdb::Table expiry = env.open_table("expiry");
-    REQUIRE(env.write([&](lmdb::WriteTxn& txn) -> Status {
-      std::vector<Bytes> keys;
-      expiry.for_each(txn, [&](ByteView k, ByteView) {
-        keys.emplace_back(k.begin(), k.end());
-        return true;
-      });
-      for (const Bytes& k : keys) {
-        if (Status st = expiry.del(txn, k); !st) return st;
-      }
-      return Status::success();
-    }));
-  }
-  RelayStore store(old_dir.path(), fast_options());
+  damage_expiry_index(dir.path(), 0, false);
+  RelayStore store(dir.path(), fast_options());
   REQUIRE(store.check().empty());
   REQUIRE(store.purge_expired(151) == msgs.size());
   REQUIRE(store.stats().messages == 0);
