@@ -271,6 +271,8 @@ TEST_CASE("sign_directory validates fields", "[crypto][directory]") {
   CHECK(rejects([](Directory& d) { d.entries[1].id = d.entries[0].id; }));
   CHECK(rejects(
       [](Directory& d) { d.entries[0].fetch_pk[0] ^= 0x01; }));  // not a ristretto255 encoding
+  CHECK(rejects([](Directory& d) { d.entries[0].fetch_pk.fill(0); }));        // the identity
+  CHECK(rejects([](Directory& d) { d.entries[0].fetch_pk[31] |= 0x80; }));    // top bit, ignored by libsodium
   CHECK(rejects([&](Directory& d) {
     d.entries.clear();
     for (std::size_t i = 0; i <= kMaxDirectoryEntries; ++i) {

@@ -84,7 +84,11 @@ std::optional<std::string> entry_problem(const DirectoryEntry& e) {
   if (!text_acceptable(e.description_nl, true) || !text_acceptable(e.description_en, true)) {
     return "a description is not valid UTF-8 text without control characters";
   }
-  if (crypto_core_ristretto255_is_valid_point(e.fetch_pk.data()) != 1) {
+  // Also refused: the identity (a clue to it is recognisable by anyone) and a
+  // set top bit, which libsodium 1.0.18 ignores when decoding (the same rule
+  // as for clues, see clue.cpp).
+  if (crypto_core_ristretto255_is_valid_point(e.fetch_pk.data()) != 1 ||
+      sodium_is_zero(e.fetch_pk.data(), e.fetch_pk.size()) == 1 || (e.fetch_pk[31] & 0x80) != 0) {
     return "fetch key is not a valid ristretto255 point";
   }
   return std::nullopt;
