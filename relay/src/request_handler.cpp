@@ -154,7 +154,7 @@ RequestHandler::Outcome RequestHandler::handle(std::span<const ByteView> frames)
   switch (request.op) {
     case Op::kGetDirectory: reply = get_directory(); break;
     case Op::kGetPrekeys: reply = get_prekeys(); break;
-    case Op::kFetch: reply = fetch(); break;
+    case Op::kFetch: reply = fetch_reply(); break;
     case Op::kGetMessage: reply = get_message(request); break;
     case Op::kDelete: reply = delete_message(request); break;
     case Op::kPublishDirectory: reply = publish_directory(request); break;
@@ -198,7 +198,7 @@ Frames RequestHandler::get_prekeys() {
   return protocol::make_ok_reply({protocol::encode_bundle(bundle)});
 }
 
-Frames RequestHandler::fetch() {
+Frames RequestHandler::fetch_reply() const {
   std::vector<std::pair<store::MessageId, store::StoredClue>> clues;
   store_.for_each_clue([&](const store::MessageId& id, const store::StoredClue& clue) { clues.emplace_back(id, clue); });
 

@@ -79,6 +79,12 @@ class RequestHandler {
   Status commit_deposits(std::span<const PreparedDeposit> deposits);
   static protocol::Frames deposit_reply(const PreparedDeposit& deposit);
 
+  // The answer to a fetch. Const and safe to call from another thread while
+  // the serving thread handles other requests (it only reads the store and
+  // the policy), so the server can run fetches on a worker: a fetch's cost
+  // grows with the store and must not hold up everything else.
+  protocol::Frames fetch_reply() const;
+
   const OpCounters& counters() const { return counters_; }
   void count(protocol::Op op, bool ok);
   void count_rate_limited() { counters_.rate_limited++; }
@@ -98,7 +104,6 @@ class RequestHandler {
  private:
   protocol::Frames get_directory();
   protocol::Frames get_prekeys();
-  protocol::Frames fetch();
   protocol::Frames get_message(const protocol::Request& request);
   protocol::Frames delete_message(const protocol::Request& request);
   protocol::Frames publish_directory(const protocol::Request& request);

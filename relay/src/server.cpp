@@ -5,7 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 #include <zmq.hpp>
 
@@ -88,6 +92,104 @@ double request_cost(const Incoming& in, const store::RelayStore& store) {
   return 1.0;
 }
 
+bool is_plain_fetch(const Incoming& in) {
+  return in.frames.size() == 1 && in.frames[0].size() == 2 &&
+         static_cast<const std::uint8_t*>(in.frames[0].data())[0] == protocol::kWireVersion &&
+         static_cast<const std::uint8_t*>(in.frames[0].data())[1] == static_cast<std::uint8_t>(protocol::Op::kFetch);
+}
+
+// Runs fetches on one thread of its own. ZeroMQ sockets belong to one
+// thread, so the worker never touches the ROUTER sockets: it hands each
+// answer back through a queue and wakes the serving loop with a byte on an
+// inproc PAIR socket that the loop polls beside the ROUTERs.
+class FetchWorker {
+ public:
+  struct Done {
+    std::size_t socket = 0;
+    zmq::message_t routing_id;
+    Frames reply;
+  };
+
+  FetchWorker(zmq::context_t& context, const RequestHandler& handler, std::size_t max_pending)
+      : context_(context), handler_(handler), max_pending_(max_pending), wake_(context, zmq::socket_type::pair) {
+    endpoint_ = "inproc://meldpunt-fetch-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+    wake_.set(zmq::sockopt::linger, 0);
+    wake_.bind(endpoint_);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~FetchWorker() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();  // a fetch under way finishes first (bounded by the store size)
+  }
+  FetchWorker(const FetchWorker&) = delete;
+  FetchWorker& operator=(const FetchWorker&) = delete;
+
+  // False when max_pending fetches are already waiting or running.
+  bool submit(std::size_t socket, zmq::message_t& routing_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queued_.size() + (busy_ ? 1 : 0) >= max_pending_) return false;
+    queued_.push_back({socket, std::move(routing_id), {}});
+    ready_.notify_one();
+    return true;
+  }
+
+  zmq::socket_t& wake_socket() { return wake_; }
+
+  // Answers finished since the last call (drains the wake-up bytes too).
+  std::vector<Done> take_done() {
+    zmq::message_t ignored;
+    while (wake_.recv(ignored, zmq::recv_flags::dontwait)) {
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<Done> out;
+    out.swap(done_);
+    return out;
+  }
+
+ private:
+  void run() {
+    zmq::socket_t notify(context_, zmq::socket_type::pair);
+    notify.set(zmq::sockopt::linger, 0);
+    notify.connect(endpoint_);
+    for (;;) {
+      Done job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
+        if (stopping_) return;
+        job = std::move(queued_.front());
+        queued_.pop_front();
+        busy_ = true;
+      }
+      job.reply = handler_.fetch_reply();
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        done_.push_back(std::move(job));
+        busy_ = false;
+      }
+      const std::uint8_t byte = 0;
+      (void)notify.send(zmq::const_buffer(&byte, 1), zmq::send_flags::dontwait);
+    }
+  }
+
+  zmq::context_t& context_;
+  const RequestHandler& handler_;
+  const std::size_t max_pending_;
+  zmq::socket_t wake_;
+  std::string endpoint_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Done> queued_;
+  std::vector<Done> done_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 void answer_admin(zmq::socket_t& admin, const ServerOptions& options) {
   // REP socket: one request, one reply. Only the first part matters; it is
   // bounded so a confused local client cannot make us copy much.
@@ -133,8 +235,11 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   double last_tick = 0;
   double last_refusal_log = -60.0;
   std::vector<Incoming> batch;
+  FetchWorker fetches(context, handler, std::max<std::size_t>(1, options.max_pending_fetches));
   std::vector<zmq::pollitem_t> items;
   for (auto& r : routers) items.push_back({r->handle(), 0, ZMQ_POLLIN, 0});
+  const std::size_t wake_item = items.size();
+  items.push_back({fetches.wake_socket().handle(), 0, ZMQ_POLLIN, 0});
   if (admin) items.push_back({admin->handle(), 0, ZMQ_POLLIN, 0});
 
   while (!stop.load()) {
@@ -151,6 +256,12 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       throw;
     }
     if (admin && (items.back().revents & ZMQ_POLLIN) != 0) answer_admin(*admin, options);
+    if ((items[wake_item].revents & ZMQ_POLLIN) != 0) {
+      for (FetchWorker::Done& done : fetches.take_done()) {
+        handler.count(protocol::Op::kFetch, true);
+        send_reply(*routers[done.socket], done.routing_id, done.reply);
+      }
+    }
 
     // Take everything waiting (up to max_batch over all sockets; libzmq
     // queues fairly between connections of one socket), answer what needs
@@ -183,6 +294,14 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       }
       if (in.oversized) {
         send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"));
+        continue;
+      }
+      if (is_plain_fetch(in)) {
+        if (!fetches.submit(in.socket, in.routing_id)) {
+          handler.count(protocol::Op::kFetch, false);
+          send_reply(socket, in.routing_id,
+                     protocol::make_error_reply(ErrorCode::kRateLimited, "too many fetches waiting; try again later"));
+        }
         continue;
       }
       const std::vector<ByteView> views = views_of(in.frames);

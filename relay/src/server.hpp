@@ -36,6 +36,10 @@ struct ServerOptions {
   int receive_hwm = 64;
   // Called on the serving thread about once a second (housekeeping).
   std::function<void()> tick;
+  // Fetches run on one worker thread so the serving loop keeps answering
+  // (a fetch of 100k stored messages takes seconds). At most this many wait
+  // for it; beyond, a fetch is refused with kRateLimited.
+  std::size_t max_pending_fetches = 8;
 };
 
 // Serves until `stop` becomes true (set from a signal handler). Every
