@@ -137,8 +137,8 @@ int main(int argc, char** argv) try {
   std::cout << "## Fetch\n\n"
             << "Relay: `RequestHandler::handle(fetch)` called directly on a store holding N messages (fill: "
                "`RelayStore` with durable=false, valid clues, empty envelopes since a fetch reads only the clues "
-               "table); the time covers reading every clue, blinding each (2 scalar multiplications + 2 point "
-               "validations + 1 BLAKE2b), padding, shuffling and serialising, on all "
+               "table); the time covers reading every clue, blinding each (2 scalar multiplications + 1 "
+               "BLAKE2b), padding, shuffling and serialising, on all "
             << cores << " cores (`fetch_threads` 0). "
             << "Limit: 2 x N `crypto_scalarmult_ristretto255` calls split over " << cores
             << " threads, timed in the same run (interleaved with the relay runs). ratio = relay / limit (target <= "
@@ -239,8 +239,8 @@ int main(int argc, char** argv) try {
   if (blocked_best < 1e98) {
     std::cout << "A get-directory sent by a second client 50 ms into that fetch was answered after "
               << bench::sig3(blocked_best * 1e3)
-              << " ms: the serving loop is one thread, so a fetch holds up every other request, deposits "
-                 "included, for its whole duration.\n\n";
+              << " ms (fetches run on a worker beside the serving loop, so other requests are not held up by "
+                 "one).\n\n";
   }
   csv.row({std::to_string(last_size), std::to_string(protocol::padded_fetch_count(last_size)), "", "", "", "", "",
            bench::fixed(e2e_best * 1e3, 3), bench::fixed(e2e_ratio, 3)});

@@ -205,10 +205,9 @@ int main(int argc, char** argv) try {
             << " s for the second, client-observed). Default `relay serve` settings. VmRSS/VmHWM/RssAnon/RssFile "
                "from /proc/PID/status. RssAnon is the process's own memory (heap, stacks: the fetch's clue list, "
                "entries and answer). RssFile is mostly LMDB's memory map: its pages count once touched and are page "
-               "cache the kernel can drop. The start-up purge (`purge_expired`) reads every message record's "
-               "expiry day, which touches each envelope's first overflow page, and the kernel's fault-around maps "
-               "the neighbouring pages too, so RssFile approaches the data file's size from the start. Target: under "
-               "64 MiB.\n\n";
+               "cache the kernel can drop. Purges read an expiry index, not the messages, so start-up touches "
+               "no envelope page; a fetch reads the clue records, and the pages mapped around them (they share "
+               "data.mdb with the envelopes) make up most of RssFile after it. Target: under 64 MiB.\n\n";
   table.print(std::cout);
   return 0;
 } catch (const std::exception& e) {
