@@ -58,10 +58,18 @@ LoadStats run_relay(const std::filesystem::path& tmp, unsigned clients, const pr
   policy.pow_difficulty = 0;  // no proof of work: the benchmark measures the relay, not the clients' hashing
   relay::RequestHandler handler(store, org, policy);
   relay::ServerOptions options;
-  options.endpoint = "tcp://127.0.0.1:" + std::to_string(bench::free_loopback_port());
+  const int port = bench::free_loopback_port();
+  options.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   options.rate_limit.tokens_per_second = 0;  // per-connection flood control off: each client floods on purpose
   std::atomic<bool> stop{false};
   std::thread server([&] { relay::serve(handler, keys->secret, options, stop); });
+  try {
+    bench::wait_until_listening(port);
+  } catch (...) {
+    stop.store(true);
+    server.join();
+    throw;
+  }
   LoadStats stats;
   try {
     stats = bench::run_closed_loop(options.endpoint, keys->public_key, clients, request, config.warmup, config.measure);

@@ -181,7 +181,8 @@ int main(int argc, char** argv) try {
   // End to end through the socket at the largest size: the real serving
   // loop, CurveZMQ over loopback, the client's RelayConnection.
   protocol::ChannelAddress address;
-  address.endpoint = "tcp://127.0.0.1:" + std::to_string(bench::free_loopback_port());
+  const int port = bench::free_loopback_port();
+  address.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   address.relay_curve_pk = keys->public_key;
   address.org_sign_pk = org;
   relay::ServerOptions server_options;
@@ -189,6 +190,7 @@ int main(int argc, char** argv) try {
   server_options.rate_limit.tokens_per_second = 0;  // repeated large fetches from one connection, on purpose
   std::atomic<bool> stop{false};
   std::thread server([&] { relay::serve(handler, keys->secret, server_options, stop); });
+  bench::wait_until_listening(port);
   double e2e_best = 1e99;
   double blocked_best = 1e99;  // wait of a trivial request sent 50 ms into a fetch
   std::string e2e_error;

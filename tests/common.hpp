@@ -1,7 +1,13 @@
 // Helpers shared by the test files.
 #pragma once
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -85,6 +91,26 @@ FixedBytes<N> fixed(const Bytes& b) {
 template <std::size_t N>
 FixedBytes<N> fixed(const std::string& h) {
   return fixed<N>(hex(h));
+}
+
+// Waits until something accepts TCP connections on 127.0.0.1:port (a relay
+// started on another thread binds a moment later; clients fail fast on a
+// refused first connection, by design). Fails the test after 10 s.
+inline void wait_until_listening(std::uint16_t port) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    const bool accepted = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (accepted) return;
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 inline Bytes random_bytes(std::size_t n) {

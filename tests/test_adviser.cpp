@@ -559,7 +559,8 @@ class LocalRelay {
     secret_ = std::move(keys->secret);
     address_.relay_curve_pk = keys->public_key;
     address_.org_sign_pk = org_pk;
-    address_.endpoint = "tcp://127.0.0.1:" + std::to_string(free_loopback_port());
+    const std::uint16_t port = free_loopback_port();
+    address_.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
     store_ = std::make_unique<store::RelayStore>(folder.store_dir(), store::RelayStoreOptions{});
     handler_ = std::make_unique<relay::RequestHandler>(*store_, org_pk, relay::RelayPolicy{});
     relay::ServerOptions options;
@@ -571,6 +572,7 @@ class LocalRelay {
         failed_ = true;
       }
     });
+    test_support::wait_until_listening(port);
   }
   ~LocalRelay() {
     stop_ = true;

@@ -49,7 +49,8 @@ class ServingRelay {
     auto keys = folder.load_keys();
     REQUIRE(keys.ok());
     secret_ = std::move(keys->secret);
-    address_ = {"tcp://127.0.0.1:" + std::to_string(free_loopback_port()), keys->public_key, org.pk};
+    const std::uint16_t port = free_loopback_port();
+    address_ = {"tcp://127.0.0.1:" + std::to_string(port), keys->public_key, org.pk};
     store::RelayStoreOptions store_options;
     store_options.durable = false;
     store_ = std::make_unique<store::RelayStore>(folder.store_dir(), store_options);
@@ -62,6 +63,7 @@ class ServingRelay {
     options.max_pending_fetches = max_pending_fetches;
     options.rate_limit.tokens_per_second = 0;  // no flood control: this test measures the loop
     thread_ = std::thread([this, options] { relay::serve(*handler_, secret_, options, stop_); });
+    test_support::wait_until_listening(port);
   }
   ~ServingRelay() {
     stop_ = true;

@@ -34,6 +34,25 @@ int free_loopback_port() {
   return ntohs(addr.sin_port);
 }
 
+void wait_until_listening(int port) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) throw std::runtime_error("socket() failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool accepted = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (accepted) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("the relay did not start listening on port " + std::to_string(port));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 CurveServerKeys make_curve_server_keys() {
   std::array<char, 41> pub{}, sec{};
   if (zmq_curve_keypair(pub.data(), sec.data()) != 0) throw std::runtime_error("libzmq has no CURVE support");

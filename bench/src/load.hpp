@@ -32,6 +32,10 @@ namespace meldpunt::bench {
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int free_loopback_port();
+// Waits (at most 10 s, then throws) until 127.0.0.1:port accepts TCP
+// connections: a relay started on another thread binds a moment later, and
+// clients fail fast on a refused first connection.
+void wait_until_listening(int port);
 
 struct LoadStats {
   double seconds = 0;            // length of the measured window
