@@ -37,10 +37,12 @@ class EchoOff {
     termios quiet = saved_;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
-    active_ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+    // TCSANOW, not TCSAFLUSH: flushing would throw away what the user (or a
+    // paste) already typed, and with it a code typed right after the prompt.
+    active_ = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
   }
   ~EchoOff() {
-    if (active_) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_);
+    if (active_) tcsetattr(STDIN_FILENO, TCSANOW, &saved_);
   }
   EchoOff(const EchoOff&) = delete;
   EchoOff& operator=(const EchoOff&) = delete;
@@ -52,8 +54,10 @@ class EchoOff {
 
 Result<crypto::SecretBuffer> read_line_impl(std::string_view prompt, bool echo, std::size_t max_bytes) {
   const bool tty = stdin_is_terminal();
-  if (!prompt.empty()) write_err(prompt);
+  // Echo goes off before the prompt appears, so nothing typed in answer to
+  // the prompt is ever shown.
   EchoOff guard(tty && !echo);
+  if (!prompt.empty()) write_err(prompt);
   crypto::SecretBuffer line;
   bool got_any = false;
   for (;;) {
