@@ -93,6 +93,20 @@ FixedBytes<N> fixed(const std::string& h) {
   return fixed<N>(hex(h));
 }
 
+// A TCP port on 127.0.0.1 that was free a moment ago.
+inline std::uint16_t free_loopback_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t length = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 // Waits until something accepts TCP connections on 127.0.0.1:port (a relay
 // started on another thread binds a moment later; clients fail fast on a
 // refused first connection, by design). Fails the test after 10 s.

@@ -534,20 +534,6 @@ TEST_CASE("terminal output: untrusted text cannot control the terminal", "[advis
 
 namespace {
 
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t length = sizeof addr;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // The relay's request handler and serving loop on a loopback port.
 class LocalRelay {
  public:
@@ -559,7 +545,7 @@ class LocalRelay {
     secret_ = std::move(keys->secret);
     address_.relay_curve_pk = keys->public_key;
     address_.org_sign_pk = org_pk;
-    const std::uint16_t port = free_loopback_port();
+    const std::uint16_t port = test_support::free_loopback_port();
     address_.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
     store_ = std::make_unique<store::RelayStore>(folder.store_dir(), store::RelayStoreOptions{});
     handler_ = std::make_unique<relay::RequestHandler>(*store_, org_pk, relay::RelayPolicy{});

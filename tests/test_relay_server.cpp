@@ -25,19 +25,6 @@ using namespace meldpunt;
 
 namespace {
 
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t length = sizeof addr;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // A relay serving a store that holds `messages` valid clues, so one fetch
 // takes a noticeable time (two scalar multiplications per message).
 class ServingRelay {
@@ -49,7 +36,7 @@ class ServingRelay {
     auto keys = folder.load_keys();
     REQUIRE(keys.ok());
     secret_ = std::move(keys->secret);
-    const std::uint16_t port = free_loopback_port();
+    const std::uint16_t port = test_support::free_loopback_port();
     address_ = {"tcp://127.0.0.1:" + std::to_string(port), keys->public_key, org.pk};
     store::RelayStoreOptions store_options;
     store_options.durable = false;
