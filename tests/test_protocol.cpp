@@ -156,9 +156,18 @@ TEST_CASE("letters round-trip and reject every truncation", "[protocol]") {
   crypto::SecretBuffer longer = encoded.clone();
   longer.push_back(0);
   CHECK_FALSE(decode_letter(longer.view()).ok());
-  crypto::SecretBuffer bad_kind = encoded.clone();
-  bad_kind.data()[1] = 9;
-  CHECK_FALSE(decode_letter(bad_kind.view()).ok());
+  for (std::uint8_t kind : {std::uint8_t{0}, static_cast<std::uint8_t>(kMaxLetterKind + 1), std::uint8_t{0xFF}}) {
+    crypto::SecretBuffer bad_kind = encoded.clone();
+    bad_kind.data()[1] = kind;
+    CHECK_FALSE(decode_letter(bad_kind.view()).ok());
+  }
+  for (std::uint8_t kind = 1; kind <= kMaxLetterKind; ++kind) {
+    crypto::SecretBuffer known_kind = encoded.clone();
+    known_kind.data()[1] = kind;
+    auto decoded_kind = decode_letter(known_kind.view());
+    REQUIRE(decoded_kind.ok());
+    CHECK(static_cast<std::uint8_t>(decoded_kind->kind) == kind);
+  }
   CHECK(max_body_bytes(1) + kLetterHeaderBytes + 16 + 4 == crypto::kMaxEnvelopePayload);
 }
 

@@ -34,7 +34,7 @@ Result<Letter> decode_letter(ByteView bytes) {
   Letter letter;
   std::uint8_t version = 0, kind = 0, recipients = 0;
   if (!reader.take_u8(version) || version != kLetterVersion) return bad;
-  if (!reader.take_u8(kind) || kind < 1 || kind > static_cast<std::uint8_t>(LetterKind::kHistory)) return bad;
+  if (!reader.take_u8(kind) || kind < 1 || kind > kMaxLetterKind) return bad;
   letter.kind = static_cast<LetterKind>(kind);
   if (!reader.take_u64(letter.sent_at) || !reader.take(letter.adviser_id) ||
       !reader.take(letter.reporter_fetch_pk) || !reader.take(letter.delete_token) ||

@@ -26,6 +26,25 @@
 //                     conversation; body = the conversation so far in the
 //                     history format below, so the new code shows it all.
 //
+//   kind 6 attachment one piece of a file: reporter -> adviser (fields as in
+//                     kind 1), adviser -> reporter (fields as in kind 2), or
+//                     the reporter's own copy (as kind 3); body = an
+//                     attachment chunk (protocol/attachment.hpp).
+//   kind 7 hand-over  adviser -> reporter: the adviser proposes to hand the
+//          proposal   case to another adviser of the directory. adviser id =
+//                     the proposing adviser; body = a proposal
+//                     (protocol/handover.hpp). Nothing changes until the
+//                     reporter answers.
+//   kind 8 hand-over  reporter -> the proposing adviser, and a copy to the
+//          answer     reporter's own key: accepted or declined. adviser id =
+//                     the proposing adviser; recipients = the advisers who
+//                     receive the reporter's messages from now on; body = an
+//                     answer (protocol/handover.hpp).
+//   kind 9 hand-over  reporter -> the new adviser, only after the reporter
+//          history    accepted: the conversation so far. adviser id = the
+//                     new adviser; reporter fetch pk = where replies go;
+//                     recipients as in kind 8; body = a history (below).
+//
 //   history = version u8 (1) || flags u8 (bit 0: older entries were left out
 //             to fit; other bits 0) || count u16 LE || count * entry
 //   entry   = sent_at u64 LE || from u8 (1 reporter, 2 adviser)
@@ -52,7 +71,18 @@ inline constexpr std::uint8_t kLetterVersion = 1;
 inline constexpr std::size_t kLetterHeaderBytes = 1 + 1 + 8 + 16 + 32 + 32 + 1;
 inline constexpr std::size_t kMaxRecipients = crypto::kMaxDirectoryEntries;
 
-enum class LetterKind : std::uint8_t { kReport = 1, kReply = 2, kSentCopy = 3, kRotate = 4, kHistory = 5 };
+enum class LetterKind : std::uint8_t {
+  kReport = 1,
+  kReply = 2,
+  kSentCopy = 3,
+  kRotate = 4,
+  kHistory = 5,
+  kAttachmentChunk = 6,
+  kHandoverProposal = 7,
+  kHandoverAnswer = 8,
+  kHandoverHistory = 9,
+};
+inline constexpr std::uint8_t kMaxLetterKind = static_cast<std::uint8_t>(LetterKind::kHandoverHistory);
 
 // The body of a kind-4 letter: the new reporter message public key.
 inline constexpr std::size_t kRotateBodyBytes = crypto::kX25519KeyBytes;
@@ -64,7 +94,7 @@ struct Letter {
   crypto::FetchPublicKey reporter_fetch_pk{};
   FixedBytes<32> delete_token{};  // the recipient presents it to delete this message at the relay
   std::vector<crypto::AdviserId> recipients;
-  crypto::SecretBuffer body;  // UTF-8 text
+  crypto::SecretBuffer body;  // UTF-8 text, or the kind's own format (above)
 };
 
 // Largest body that fits the largest envelope with a given recipient count.
