@@ -17,6 +17,7 @@
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
+#include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
 
 namespace {
@@ -93,6 +94,32 @@ int main(int argc, char** argv) {
   letter.kind = protocol::LetterKind::kSentCopy;
   letter.recipients = {entry.id};
   add("letter", protocol::encode_letter(letter).view());
+
+  // Letter bodies with a format of their own (selector 0 history, 1 hand-over
+  // proposal, 2 hand-over answer).
+  protocol::History conversation;
+  for (int i = 0; i < 2; ++i) {
+    protocol::HistoryEntry h;
+    h.sent_at = 1'700'000'000 + static_cast<std::uint64_t>(i);
+    h.from_reporter = i == 0;
+    if (h.from_reporter) h.recipients = {entry.id};
+    else h.adviser_id = entry.id;
+    h.body = crypto::SecretBuffer::copy_of(std::string_view(i == 0 ? "Eerste bericht." : "Antwoord."));
+    conversation.entries.push_back(std::move(h));
+  }
+  add("letter_body", with_selector(0, protocol::encode_history(conversation).view()));
+  conversation.truncated = true;
+  add("letter_body", with_selector(0, protocol::encode_history(conversation).view()));
+  protocol::HandoverProposal proposal;
+  proposal.id.fill(0x11);
+  proposal.new_adviser.fill(0xBE);
+  proposal.note = crypto::SecretBuffer::copy_of(std::string_view("Mijn collega is hier beter in thuis."));
+  add("letter_body", with_selector(1, protocol::encode_proposal(proposal).view()));
+  protocol::HandoverAnswer answer;
+  answer.proposal = proposal.id;
+  answer.decision = protocol::HandoverDecision::kAccept;
+  answer.new_adviser = proposal.new_adviser;
+  add("letter_body", with_selector(2, protocol::encode_answer(answer).view()));
 
   // Envelopes (with and without a prekey; the payload is a real letter)
   const Bytes envelope = envelope_to_adviser(keys, report.view(), true);

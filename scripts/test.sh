@@ -31,7 +31,7 @@ echo "=== build build/fuzz (clang-14, libFuzzer)"
 cmake -S . -B build/fuzz -DMELDPUNT_FUZZ=ON -DMELDPUNT_BUILD_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-14 \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/fuzz -j"$JOBS" --target fuzzers
-FUZZ_TARGETS=16
+FUZZ_TARGETS=$(ls fuzz/fuzz_*.cpp | wc -l)  # one target per file
 FUZZ_SECONDS=${MELDPUNT_FUZZ_SECONDS:-$(( 360 * JOBS / FUZZ_TARGETS < 45 ? 360 * JOBS / FUZZ_TARGETS : 45 ))}
 rm -rf build/fuzz/run
 bash fuzz/run.sh build/fuzz "$FUZZ_SECONDS" "$JOBS" build/fuzz/run

@@ -376,8 +376,20 @@ TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
   bad_status[1] = 9;
   CHECK_FALSE(decode_case(bad_status).ok());
   Bytes bad_version = encoded;
-  bad_version[0] = 3;
+  bad_version[0] = 4;
   CHECK(decode_case(bad_version).error().code == ErrorCode::kUnsupportedVersion);
+  Bytes bad_handover = encoded;
+  bad_handover[encoded.size() - (1 + 16 + 16 + 2 + 8)] = 5;  // hand-over state beyond kReceived
+  CHECK_FALSE(decode_case(bad_handover).ok());
+  // A version-2 record (before hand-over) is the same without the trailing
+  // hand-over fields (state, proposal, adviser, empty name, time): read as none.
+  REQUIRE(c.handover_adviser_name.empty());
+  Bytes version2(encoded.begin(), encoded.end() - (1 + 16 + 16 + 2 + 8));
+  version2[0] = 2;
+  auto old = decode_case(version2);
+  REQUIRE(old.ok());
+  CHECK(old->handover == HandoverState::kNone);
+  CHECK(old->next_sequence == c.next_sequence);
 
   MessageRecord m;
   m.direction = Direction::kOut;

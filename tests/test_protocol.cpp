@@ -5,6 +5,7 @@
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
+#include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "meldpunt/protocol/wire.hpp"
 
@@ -190,4 +191,51 @@ TEST_CASE("channel addresses round-trip and name what is wrong", "[protocol]") {
   tampered[12] = '*';
   CHECK_FALSE(parse_address(tampered).ok());
   CHECK_FALSE(parse_address(std::string(kMaxAddressLength + 1, 'a')).ok());
+}
+
+TEST_CASE("hand-over proposals and answers round-trip and reject every truncation", "[protocol]") {
+  HandoverProposal proposal;
+  crypto::random_fill(proposal.id);
+  crypto::random_fill(proposal.new_adviser);
+  proposal.note = crypto::SecretBuffer::copy_of(std::string_view("The committee handles formal complaints."));
+  const crypto::SecretBuffer encoded = encode_proposal(proposal);
+  auto decoded = decode_proposal(encoded.view());
+  REQUIRE(decoded.ok());
+  CHECK(decoded->id == proposal.id);
+  CHECK(decoded->new_adviser == proposal.new_adviser);
+  CHECK(decoded->note.equals(proposal.note));
+  for (std::size_t cut = 0; cut < encoded.size(); ++cut) CHECK_FALSE(decode_proposal(encoded.view().first(cut)).ok());
+  crypto::SecretBuffer longer = encoded.clone();
+  longer.push_back(0);
+  CHECK_FALSE(decode_proposal(longer.view()).ok());
+  crypto::SecretBuffer bad_version = encoded.clone();
+  bad_version.data()[0] = 2;
+  CHECK_FALSE(decode_proposal(bad_version.view()).ok());
+
+  // A note longer than the limit is refused on both sides.
+  HandoverProposal long_note = {proposal.id, proposal.new_adviser,
+                                crypto::SecretBuffer::copy_of(Bytes(kMaxHandoverNoteBytes + 1, 'x'))};
+  CHECK_THROWS_AS(encode_proposal(long_note), std::length_error);
+  Bytes forged;
+  append_u8(forged, kHandoverVersion);
+  append(forged, proposal.id);
+  append(forged, proposal.new_adviser);
+  append_u16_le(forged, static_cast<std::uint16_t>(kMaxHandoverNoteBytes + 1));
+  forged.resize(forged.size() + kMaxHandoverNoteBytes + 1, 'x');
+  CHECK_FALSE(decode_proposal(forged).ok());
+
+  HandoverAnswer answer{proposal.id, HandoverDecision::kAccept, proposal.new_adviser};
+  const crypto::SecretBuffer a = encode_answer(answer);
+  CHECK(a.size() == kHandoverAnswerBytes);
+  auto back = decode_answer(a.view());
+  REQUIRE(back.ok());
+  CHECK(back->proposal == answer.proposal);
+  CHECK(back->decision == HandoverDecision::kAccept);
+  CHECK(back->new_adviser == answer.new_adviser);
+  for (std::size_t cut = 0; cut < a.size(); ++cut) CHECK_FALSE(decode_answer(a.view().first(cut)).ok());
+  for (std::uint8_t decision : {std::uint8_t{0}, std::uint8_t{3}}) {
+    crypto::SecretBuffer bad = a.clone();
+    bad.data()[1 + kProposalIdBytes] = decision;
+    CHECK_FALSE(decode_answer(bad.view()).ok());
+  }
 }

@@ -15,6 +15,7 @@
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/random.hpp"
+#include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "texts.hpp"
 
@@ -175,7 +176,7 @@ TEST_CASE("rotate and history letters are letter kinds 4 and 5", "[reporter]") {
     CHECK(decoded->kind == kind);
     CHECK(decoded->body.equals(letter.body));
     crypto::SecretBuffer unknown = encoded.clone();
-    unknown.data()[1] = 6;
+    unknown.data()[1] = protocol::kMaxLetterKind + 1;
     CHECK_FALSE(protocol::decode_letter(unknown.view()));
   }
 }
@@ -276,6 +277,71 @@ TEST_CASE("a history letter brings an earlier code's conversation into the new o
   CHECK(c.entries[2].is_new);
   CHECK(c.new_replies == 2);
   CHECK(c.current_recipients == std::vector<crypto::AdviserId>{anna.id});
+}
+
+TEST_CASE("hand-over proposals: only from a current adviser, newest one each, until answered", "[reporter]") {
+  const crypto::ReporterKeys& keys = test_keys();
+  crypto::Directory directory;
+  directory.entries = {adviser("Anna"), adviser("Bram"), adviser("Commissie")};
+  const crypto::DirectoryEntry& anna = directory.entries[0];
+  const crypto::DirectoryEntry& bram = directory.entries[1];
+  const crypto::DirectoryEntry& commissie = directory.entries[2];
+
+  auto proposal_letter = [&](std::uint64_t at, const crypto::DirectoryEntry& from, const crypto::X25519PublicKey& sender,
+                             const crypto::DirectoryEntry& to, protocol::ProposalId& id) {
+    protocol::HandoverProposal p;
+    crypto::random_fill(p.id);
+    id = p.id;
+    p.new_adviser = to.id;
+    auto r = received(protocol::LetterKind::kHandoverProposal, at, sender, "");
+    r.letter.adviser_id = from.id;
+    r.letter.body = protocol::encode_proposal(p);
+    return r;
+  };
+  auto mailbox = [&]() {
+    client::Mailbox box;
+    auto report = received(protocol::LetterKind::kSentCopy, 100, keys.message_pk, "report");
+    report.letter.recipients = {anna.id, bram.id};
+    box.letters.push_back(std::move(report));
+    return box;
+  };
+
+  protocol::ProposalId older{}, newer{}, forged{}, outsider{};
+  client::Mailbox box = mailbox();
+  box.letters.push_back(proposal_letter(200, anna, anna.message_pk, commissie, older));
+  box.letters.push_back(proposal_letter(300, anna, anna.message_pk, commissie, newer));
+  // Sealed by Bram's key but claiming to be Anna's: not a proposal at all.
+  box.letters.push_back(proposal_letter(400, anna, bram.message_pk, commissie, forged));
+  // From an adviser who does not read this conversation.
+  box.letters.push_back(proposal_letter(500, commissie, commissie.message_pk, bram, outsider));
+  reporter::Conversation c = reporter::build_conversation(std::move(box), keys, directory);
+  CHECK(c.ignored == 1);
+  REQUIRE(c.pending_proposals.size() == 1);
+  CHECK(c.pending_proposals[0].from == &anna);
+  CHECK(c.pending_proposals[0].to == &commissie);
+  CHECK(c.pending_proposals[0].proposal->id == newer);
+  CHECK(c.earlier_readers.empty());
+
+  // Answered (accepted): no longer pending, the readers follow the answer's
+  // recipients, and Anna holds the earlier messages only.
+  box = mailbox();
+  box.letters.push_back(proposal_letter(300, anna, anna.message_pk, commissie, newer));
+  protocol::HandoverAnswer answer{newer, protocol::HandoverDecision::kAccept, commissie.id};
+  auto own_answer = received(protocol::LetterKind::kHandoverAnswer, 310, keys.message_pk, "");
+  own_answer.letter.adviser_id = anna.id;
+  own_answer.letter.recipients = {bram.id, commissie.id};
+  own_answer.letter.body = protocol::encode_answer(answer);
+  box.letters.push_back(std::move(own_answer));
+  c = reporter::build_conversation(std::move(box), keys, directory);
+  CHECK(c.pending_proposals.empty());
+  CHECK(c.current_recipients == std::vector<crypto::AdviserId>{bram.id, commissie.id});
+  CHECK(c.earlier_readers == std::vector<crypto::AdviserId>{anna.id});
+  REQUIRE(c.entries.size() == 3);
+  CHECK(c.entries[2].kind == reporter::EntryKind::kAnswer);
+  CHECK(c.entries[2].decision == protocol::HandoverDecision::kAccept);
+  // Only messages travel in a history.
+  std::size_t dropped = 0;
+  CHECK(reporter::history_of(c, protocol::max_body_bytes(2), dropped).entries.size() == 1);
 }
 
 TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {

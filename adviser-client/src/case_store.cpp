@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <sodium.h>
+
 #include "meldpunt/crypto/aead.hpp"
 #include "text.hpp"
 
@@ -22,7 +24,8 @@ constexpr std::string_view kSchemaKey = "schema";
 constexpr std::string_view kSettingsKey = "settings";
 
 constexpr std::uint8_t kCaseRecordVersion1 = 1;  // schema 1: read only
-constexpr std::uint8_t kCaseRecordVersion = 2;
+constexpr std::uint8_t kCaseRecordVersion2 = 2;  // before hand-over: read only
+constexpr std::uint8_t kCaseRecordVersion = 3;
 constexpr std::uint8_t kHistoryRecordVersion = 1;
 constexpr std::uint8_t kNoteRecordVersion = 1;
 constexpr std::uint8_t kAliasRecordVersion = 1;
@@ -38,7 +41,8 @@ constexpr std::uint8_t kDeleteDone = 2;
 constexpr std::size_t kMessageKeyBytes = kCaseKeyBytes + 8;
 constexpr std::size_t kRelayRecordBytes = 1 + 1 + crypto::kMessageIdBytes + 32 + kCaseKeyBytes + 8;
 constexpr std::size_t kMaxCaseRecordBytes =
-    1 + 1 + 32 + 32 + 8 + 8 + 4 + 8 + 4 * 8 + 1 + kMaxOtherAdvisers * (crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes);
+    1 + 1 + 32 + 32 + 8 + 8 + 4 + 8 + 4 * 8 + 1 + kMaxOtherAdvisers * (crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes) +
+    1 + protocol::kProposalIdBytes + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes + 8;
 
 Error damaged(std::string_view what) { return Error{ErrorCode::kMalformed, "case store: damaged " + std::string(what)}; }
 
@@ -163,6 +167,10 @@ std::string describe(const HistoryEntry& entry) {
     case HistoryEvent::kNoteAdded: return "private note added";
     case HistoryEvent::kAcknowledgementSent: return "acknowledgement sent to the reporter";
     case HistoryEvent::kExported: return "case exported";
+    case HistoryEvent::kHandoverProposed: return "hand-over proposed to the reporter";
+    case HistoryEvent::kHandedOver: return "the reporter accepted the hand-over; the other adviser has the case now";
+    case HistoryEvent::kHandoverDeclined: return "the reporter declined the hand-over; the case stays here";
+    case HistoryEvent::kReceivedByHandover: return "case received by hand-over, with the reporter's consent";
   }
   return "unknown event";
 }
@@ -186,7 +194,7 @@ Result<HistoryEntry> decode_history(ByteView bytes) {
     return damaged("history record");
   }
   if (version != kHistoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown history version"};
-  if (event < static_cast<std::uint8_t>(HistoryEvent::kOpened) || event > static_cast<std::uint8_t>(HistoryEvent::kExported)) {
+  if (event < static_cast<std::uint8_t>(HistoryEvent::kOpened) || event > static_cast<std::uint8_t>(HistoryEvent::kReceivedByHandover)) {
     return damaged("history record (event)");
   }
   e.event = static_cast<HistoryEvent>(event);
@@ -273,6 +281,13 @@ Bytes encode_case(const CaseRecord& c) {
     append_u16_le(out, static_cast<std::uint16_t>(a.name.size()));
     append(out, as_bytes(a.name));
   }
+  append_u8(out, static_cast<std::uint8_t>(c.handover));
+  append(out, c.handover_proposal);
+  append(out, c.handover_adviser);
+  if (c.handover_adviser_name.size() > crypto::kMaxNameBytes) throw std::length_error("adviser name too long");
+  append_u16_le(out, static_cast<std::uint16_t>(c.handover_adviser_name.size()));
+  append(out, as_bytes(c.handover_adviser_name));
+  append_u64_le(out, c.handover_at);
   return out;
 }
 
@@ -282,7 +297,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
   CaseRecord c;
   std::uint8_t version = 0, status = 0, others = 0;
   if (!r.take_u8(version)) return damaged("case record");
-  if (version != kCaseRecordVersion && version != kCaseRecordVersion1) {
+  if (version != kCaseRecordVersion && version != kCaseRecordVersion2 && version != kCaseRecordVersion1) {
     return Error{ErrorCode::kUnsupportedVersion, "case store: unknown case record version"};
   }
   if (!r.take_u8(status) || !r.take(c.reporter_message_pk) || !r.take(c.reporter_fetch_pk) ||
@@ -290,7 +305,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
       !r.take_u64(c.next_sequence)) {
     return damaged("case record");
   }
-  if (version == kCaseRecordVersion &&
+  if (version >= kCaseRecordVersion2 &&
       (!r.take_u64(c.acknowledged_at) || !r.take_u64(c.feedback_from) || !r.take_u64(c.next_history) ||
        !r.take_u64(c.next_note))) {
     return damaged("case record");
@@ -310,6 +325,18 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     }
     a.name.assign(reinterpret_cast<const char*>(name.data()), name.size());
     c.other_advisers.push_back(std::move(a));
+  }
+  if (version >= kCaseRecordVersion) {
+    std::uint8_t handover = 0;
+    std::uint16_t length = 0;
+    ByteView name;
+    if (!r.take_u8(handover) || !r.take(c.handover_proposal) || !r.take(c.handover_adviser) ||
+        !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name) || !r.take_u64(c.handover_at)) {
+      return damaged("case record (hand-over)");
+    }
+    c.handover_adviser_name.assign(reinterpret_cast<const char*>(name.data()), name.size());
+    if (handover > static_cast<std::uint8_t>(HandoverState::kReceived)) return damaged("case record (hand-over state)");
+    c.handover = static_cast<HandoverState>(handover);
   }
   if (!r.at_end()) return damaged("case record (trailing bytes)");
   return c;
@@ -341,7 +368,7 @@ Result<MessageRecord> decode_message(ByteView bytes) {
       !r.take_u32(length) || length > kMaxStoredBodyBytes || !r.take(length, body) || !r.at_end()) {
     return damaged("message record");
   }
-  if (direction != static_cast<std::uint8_t>(Direction::kIn) && direction != static_cast<std::uint8_t>(Direction::kOut)) {
+  if (direction < static_cast<std::uint8_t>(Direction::kIn) || direction > static_cast<std::uint8_t>(Direction::kEarlier)) {
     return damaged("message record (direction)");
   }
   m.direction = static_cast<Direction>(direction);
@@ -735,6 +762,152 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
       return st;
     }
     result.outcome = RotationOutcome::kMoved;
+    return Status::success();
+  });
+  if (!s) return s.error();
+  return result;
+}
+
+Status CaseStore::record_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal,
+                                           const crypto::DirectoryEntry& to, std::uint64_t now) {
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    auto existing = load_case(txn, key);
+    if (!existing) return existing.error();
+    if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
+    CaseRecord c = std::move(**existing);
+    if (c.handover == HandoverState::kHandedOver) {
+      return Status(ErrorCode::kMalformed,
+                    "the reporter accepted an earlier hand-over of this case; the other adviser handles it now");
+    }
+    c.handover = HandoverState::kProposed;
+    c.handover_proposal = proposal;
+    c.handover_adviser = to.id;
+    c.handover_adviser_name = to.name;
+    c.handover_at = now;
+    c.last_activity = std::max(c.last_activity, now);
+    if (Status st = append_history(txn, c, now, HistoryEvent::kHandoverProposed); !st) return st;
+    return put_case(txn, c);
+  });
+}
+
+Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverAnswer& incoming) {
+  HandoverResult result;
+  const FixedBytes<16> relay_key = relay_record_key(incoming.relay_id);
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    result = HandoverResult{};
+    if (tables_.relay_messages.get(txn, relay_key)) {
+      result.outcome = HandoverOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    auto resolved = resolve(txn, incoming.reporter_message_pk);
+    if (!resolved) return resolved.error();
+    if (!*resolved) return Status::success();  // kUnknownSender
+    auto existing = load_case(txn, **resolved);
+    if (!existing) return existing.error();
+    if (!*existing) return damaged("alias to a missing case");
+    CaseRecord c = std::move(**existing);
+    result.case_key = c.key;
+    // Only the case's current code answers, and only the open proposal: an
+    // old answer replayed after a new proposal names the old id and is refused.
+    if (c.reporter_message_pk != incoming.reporter_message_pk) return Status::success();
+    if (c.handover != HandoverState::kProposed ||
+        sodium_memcmp(c.handover_proposal.data(), incoming.answer.proposal.data(), c.handover_proposal.size()) != 0 ||
+        c.handover_adviser != incoming.answer.new_adviser) {
+      result.outcome = HandoverOutcome::kRefused;
+      return Status::success();
+    }
+    result.accepted = incoming.answer.decision == protocol::HandoverDecision::kAccept;
+    c.handover = result.accepted ? HandoverState::kHandedOver : HandoverState::kDeclined;
+    c.handover_at = incoming.received_at;
+    c.last_activity = std::max(c.last_activity, incoming.received_at);
+    c.unread++;  // the adviser should see the answer
+    const HistoryEvent event = result.accepted ? HistoryEvent::kHandedOver : HistoryEvent::kHandoverDeclined;
+    if (Status st = append_history(txn, c, incoming.received_at, event); !st) return st;
+    if (result.accepted && c.status != CaseStatus::kClosed) {
+      const CaseStatus from = c.status;
+      c.status = CaseStatus::kClosed;
+      if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kStatusChanged, from, c.status); !st) {
+        return st;
+      }
+    }
+    if (Status st = put_case(txn, c); !st) return st;
+    if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, c.key, incoming.received_at);
+        !st) {
+      return st;
+    }
+    result.outcome = HandoverOutcome::kApplied;
+    return Status::success();
+  });
+  if (!s) return s.error();
+  return result;
+}
+
+Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incoming) {
+  if (incoming.other_advisers.size() > kMaxOtherAdvisers) return Error{ErrorCode::kTooLarge, "too many advisers"};
+  HandoverResult result;
+  const FixedBytes<16> relay_key = relay_record_key(incoming.relay_id);
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    result = HandoverResult{};
+    if (tables_.relay_messages.get(txn, relay_key)) {
+      result.outcome = HandoverOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    auto resolved = resolve(txn, incoming.reporter_message_pk);
+    if (!resolved) return resolved.error();
+    const CaseKey case_key = resolved->value_or(case_key_for(incoming.reporter_message_pk));
+    result.case_key = case_key;
+    auto existing = load_case(txn, case_key);
+    if (!existing) return existing.error();
+    CaseRecord c;
+    const bool known = existing->has_value();
+    if (known) {
+      // We already read this conversation (the reporter wrote to us too):
+      // keep what we have, note the hand-over. A retired code is refused.
+      c = std::move(**existing);
+      if (c.reporter_message_pk != incoming.reporter_message_pk) {
+        result.outcome = HandoverOutcome::kRefused;
+        return Status::success();
+      }
+    } else {
+      c.key = case_key;
+      c.status = CaseStatus::kNew;  // the acknowledgement clock starts now, for us
+      c.reporter_message_pk = incoming.reporter_message_pk;
+      c.reporter_fetch_pk = incoming.reporter_fetch_pk;
+      c.created_at = incoming.received_at;
+      if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kOpened); !st) return st;
+    }
+    c.handover = HandoverState::kReceived;
+    c.handover_at = incoming.received_at;
+    for (const OtherAdviser& a : incoming.other_advisers) {
+      const bool listed = std::any_of(c.other_advisers.begin(), c.other_advisers.end(),
+                                      [&](const OtherAdviser& o) { return o.id == a.id; });
+      if (!listed && c.other_advisers.size() < kMaxOtherAdvisers) c.other_advisers.push_back(a);
+    }
+    if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kReceivedByHandover); !st) return st;
+    if (!known) {
+      for (const IncomingHandover::Entry& e : incoming.entries) {
+        MessageRecord m;
+        m.direction = e.from_reporter ? Direction::kIn : Direction::kEarlier;
+        m.sent_at = e.sent_at;
+        m.stored_at = incoming.received_at;
+        m.relay_id = incoming.relay_id;
+        if (!e.from_reporter) m.body = crypto::SecretBuffer::copy_of(std::string_view("[" + e.adviser_name + "]\n"));
+        m.body.append(e.body);
+        if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
+        const auto mkey = message_key(case_key, c.next_sequence);
+        const crypto::SecretBuffer plain = encode_message(m);
+        if (Status st = tables_.messages.put(txn, mkey, seal(kMessagesTable, mkey, plain.view())); !st) return st;
+        c.next_sequence++;
+        c.unread++;
+      }
+    }
+    c.last_activity = std::max(c.last_activity, incoming.received_at);
+    if (Status st = put_case(txn, c); !st) return st;
+    if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, case_key, incoming.received_at);
+        !st) {
+      return st;
+    }
+    result.outcome = HandoverOutcome::kApplied;
     return Status::success();
   });
   if (!s) return s.error();

@@ -24,16 +24,21 @@
 //   (kRotate letter), the case record takes the new keys and an alias
 //   record maps keyed_name(store_key, "case", new pk) to the case key.
 //
-//   case record    = version u8 (2) || status u8 || reporter message pk (32)
+//   case record    = version u8 (3) || status u8 || reporter message pk (32)
 //                    || reporter fetch pk (32) || created_at u64 || last_activity u64
 //                    || unread u32 || next sequence u64
 //                    || acknowledged_at u64 (0: not yet) || feedback_from u64 (0: no clock)
 //                    || next history sequence u64 || next note sequence u64
 //                    || other advisers count u8 (<= 64)
 //                    || per adviser: id (16) || name (u16 length <= 128 || UTF-8)
+//                    || hand-over state u8 || proposal id (16) || hand-over adviser id (16)
+//                    || hand-over adviser name (u16 length <= 128 || UTF-8)
+//                    || hand-over at u64                    (version 3 only)
 //                    (version 1, written by schema 1, lacks the four u64 after
-//                    next sequence; it is read as zeros and rewritten as 2)
-//   message record = version u8 (1) || direction u8 (1 in, 2 out) || sent_at u64
+//                    next sequence; versions 1 and 2 lack the hand-over fields;
+//                    both are read as zeros and rewritten as 3)
+//   message record = version u8 (1) || direction u8 (1 in, 2 out, 3 an earlier
+//                    adviser's reply, carried by a hand-over) || sent_at u64
 //                    || stored_at u64 || relay message id (16)
 //                    || body length u32 (<= crypto::kMaxEnvelopePayload) || body
 //   relay message  = version u8 (1) || state u8 (1 delete pending, 2 done)
@@ -42,7 +47,9 @@
 //   history record = version u8 (1) || at u64 || event u8 || from status u8
 //                    || to status u8   (events: 1 opened, 2 status changed,
 //                    3 reporter moved to a new code, 4 note added,
-//                    5 acknowledgement sent, 6 exported; statuses 0 unless 2)
+//                    5 acknowledgement sent, 6 exported, 7 hand-over proposed,
+//                    8 handed over (the reporter accepted), 9 hand-over declined,
+//                    10 received by hand-over; statuses 0 unless 2)
 //   note record    = version u8 (1) || written_at u64
 //                    || text length u32 (<= kMaxNoteBytes) || text (UTF-8)
 //   alias record   = version u8 (1) || case key (16)
@@ -73,6 +80,7 @@
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/keys.hpp"
 #include "meldpunt/crypto/secret.hpp"
+#include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/store/lmdb.hpp"
 
 namespace meldpunt::adviser {
@@ -82,7 +90,9 @@ inline constexpr std::size_t kCaseKeyBytes = 16;
 inline constexpr std::size_t kCaseIdChars = 10;     // hex characters shown to the adviser
 inline constexpr std::size_t kMinCasePrefixChars = 4;
 inline constexpr std::size_t kMaxOtherAdvisers = crypto::kMaxDirectoryEntries;
-inline constexpr std::size_t kMaxStoredBodyBytes = crypto::kMaxEnvelopePayload;
+// A letter's body, or one carried by a hand-over with the earlier adviser's
+// name put before it.
+inline constexpr std::size_t kMaxStoredBodyBytes = crypto::kMaxEnvelopePayload + 1024;
 inline constexpr std::size_t kMaxNoteBytes = 64 * 1024;
 
 // The legal maxima (EU Directive 2019/1937, art. 9): acknowledge within 7
@@ -120,6 +130,10 @@ enum class HistoryEvent : std::uint8_t {
   kNoteAdded = 4,
   kAcknowledgementSent = 5,
   kExported = 6,
+  kHandoverProposed = 7,
+  kHandedOver = 8,
+  kHandoverDeclined = 9,
+  kReceivedByHandover = 10,
 };
 
 struct HistoryEntry {
@@ -137,7 +151,19 @@ struct NoteRecord {
   crypto::SecretBuffer text;
 };
 
-enum class Direction : std::uint8_t { kIn = 1, kOut = 2 };
+// kEarlier: a reply another adviser wrote before the case was handed to us
+// (the body starts with that adviser's name).
+enum class Direction : std::uint8_t { kIn = 1, kOut = 2, kEarlier = 3 };
+
+// Where a case stands in a hand-over (protocol/handover.hpp). Only the
+// reporter's answer moves kProposed on; a new proposal replaces an open one.
+enum class HandoverState : std::uint8_t {
+  kNone = 0,
+  kProposed = 1,    // we proposed handing the case to handover_adviser
+  kHandedOver = 2,  // the reporter accepted: handover_adviser has the case now
+  kDeclined = 3,    // the reporter declined; the case stays with us
+  kReceived = 4,    // the case came to us by a hand-over the reporter accepted
+};
 
 struct OtherAdviser {
   crypto::AdviserId id{};
@@ -158,6 +184,11 @@ struct CaseRecord {
   std::uint64_t next_history = 0;
   std::uint64_t next_note = 0;        // also the number of notes
   std::vector<OtherAdviser> other_advisers;
+  HandoverState handover = HandoverState::kNone;
+  protocol::ProposalId handover_proposal{};  // the proposal an answer must name (kProposed)
+  crypto::AdviserId handover_adviser{};      // proposed to / handed to
+  std::string handover_adviser_name;         // as the directory named them at the proposal
+  std::uint64_t handover_at = 0;             // last change of the hand-over state
 
   std::string id() const;  // first kCaseIdChars hex characters of key
 };
@@ -206,6 +237,49 @@ struct IncomingRotation {
   std::uint64_t received_at = 0;
 };
 
+// A kind-8 answer just opened by inbox: the reporter accepts or declines our
+// proposal. The envelope's authenticated sender must be the case's current
+// reporter key, and the proposal id the one the case is waiting for.
+struct IncomingHandoverAnswer {
+  crypto::MessageId relay_id{};
+  FixedBytes<32> delete_token{};
+  crypto::X25519PublicKey reporter_message_pk{};  // authenticated sender of the envelope
+  protocol::HandoverAnswer answer;
+  std::uint64_t received_at = 0;
+};
+
+// A kind-9 letter just opened by inbox: a case handed to us with the
+// reporter's consent, with the conversation so far.
+struct IncomingHandover {
+  crypto::MessageId relay_id{};
+  FixedBytes<32> delete_token{};
+  crypto::X25519PublicKey reporter_message_pk{};  // authenticated sender of the envelope
+  crypto::FetchPublicKey reporter_fetch_pk{};
+  std::uint64_t received_at = 0;
+  std::vector<OtherAdviser> other_advisers;  // the other readers from now on
+  // The conversation: reporter entries become incoming messages, adviser
+  // entries kEarlier messages starting with the name (resolved by inbox).
+  struct Entry {
+    std::uint64_t sent_at = 0;
+    bool from_reporter = false;
+    std::string adviser_name;  // adviser entries
+    ByteView body;
+  };
+  std::vector<Entry> entries;
+};
+
+enum class HandoverOutcome : std::uint8_t {
+  kApplied,        // answer: state moved on; hand-over: case created (or noted on an existing one)
+  kAlreadyKnown,   // this relay message was recorded before
+  kUnknownSender,  // no case has the sender as its current reporter key (answers only)
+  kRefused,        // an answer to no open proposal of ours (stale, replayed or forged)
+};
+struct HandoverResult {
+  HandoverOutcome outcome = HandoverOutcome::kUnknownSender;
+  CaseKey case_key{};
+  bool accepted = false;  // answers: the reporter accepted
+};
+
 enum class RotationOutcome : std::uint8_t {
   kMoved,          // the case now uses the new keys
   kAlreadyKnown,   // this relay message was recorded before
@@ -248,6 +322,17 @@ class CaseStore {
   // to the new keys (the case key and id stay), adds the alias, records
   // "reporter moved" in the history and the relay message as delete pending.
   Result<RotationResult> record_rotation(const IncomingRotation& rotation);
+  // Hand-over (case_store_handover.cpp). record_handover_proposal marks the
+  // case kProposed with the proposal's id and target and records it in the
+  // history; kMalformed for a case already handed over. The answer and the
+  // hand-over letter are recorded like reports: idempotent by relay message
+  // id, relay message kept as "delete pending", one commit each. An accepted
+  // answer also closes the case here (deadlines stop; the new adviser owes
+  // them now).
+  Status record_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal,
+                                  const crypto::DirectoryEntry& to, std::uint64_t now);
+  Result<HandoverResult> record_handover_answer(const IncomingHandoverAnswer& incoming);
+  Result<HandoverResult> record_handover(const IncomingHandover& incoming);
   // Appends an outgoing message to an existing case (kNotFound otherwise).
   Status record_outgoing(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
                          const crypto::MessageId& relay_id, ByteView body);

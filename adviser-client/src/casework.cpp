@@ -224,8 +224,10 @@ std::string stats_json(const StatsReport& report) {
 crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages) {
   crypto::SecretBuffer out;
   for (const MessageRecord& m : messages) {
-    append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + (m.direction == Direction::kIn ? "reporter" : "you") +
-                         " ---\n");
+    const char* from = m.direction == Direction::kIn    ? "reporter"
+                       : m.direction == Direction::kOut ? "you"
+                                                        : "earlier adviser (before the hand-over)";
+    append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
     append_untrusted(out, m.body);
   }
   return out;
@@ -263,6 +265,27 @@ std::string render_case_header(const CaseRecord& c, const Settings& settings, st
     header += "\n";
   } else {
     header += "The reporter wrote to you only.\n";
+  }
+  const std::string other = c.handover_adviser_name.empty() ? "adviser " + to_hex(c.handover_adviser)
+                                                            : terminal_safe_label(c.handover_adviser_name);
+  switch (c.handover) {
+    case HandoverState::kNone: break;
+    case HandoverState::kProposed:
+      header += "Hand-over to " + other + " proposed " + format_minute(c.handover_at) +
+                "; waiting for the reporter's answer (nothing was sent to " + other + ").\n";
+      break;
+    case HandoverState::kHandedOver:
+      header += "Handed over to " + other + " on " + format_minute(c.handover_at) +
+                " with the reporter's consent; the reporter's new messages go to " + other + ".\n";
+      break;
+    case HandoverState::kDeclined:
+      header += "The reporter declined the hand-over to " + other + " (" + format_minute(c.handover_at) +
+                "); the case stays with you.\n";
+      break;
+    case HandoverState::kReceived:
+      header += "Handed to you on " + format_minute(c.handover_at) +
+                " with the reporter's consent; earlier messages came with it.\n";
+      break;
   }
   return header;
 }

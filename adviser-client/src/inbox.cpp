@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "meldpunt/crypto/random.hpp"
+#include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
@@ -146,10 +148,18 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   // retires.
   std::vector<const client::ReceivedLetter*> ordered;
   for (const client::ReceivedLetter& received : mailbox->letters) ordered.push_back(&received);
-  std::stable_sort(ordered.begin(), ordered.end(), [](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
-    const bool a_moves = a->letter.kind == protocol::LetterKind::kRotate;
-    const bool b_moves = b->letter.kind == protocol::LetterKind::kRotate;
-    return a->letter.sent_at != b->letter.sent_at ? a->letter.sent_at < b->letter.sent_at : a_moves && !b_moves;
+  // Likewise a case handed to us comes before a report sent in the same
+  // second (the reporter's first message to us after accepting must join the
+  // handed-over conversation, not open a case of its own).
+  const auto rank = [](const client::ReceivedLetter* r) {
+    switch (r->letter.kind) {
+      case protocol::LetterKind::kRotate: return 0;
+      case protocol::LetterKind::kHandoverHistory: return 1;
+      default: return 2;
+    }
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
+    return a->letter.sent_at != b->letter.sent_at ? a->letter.sent_at < b->letter.sent_at : rank(a) < rank(b);
   });
 
   auto apply_rotation = [&](const client::ReceivedLetter& received) -> Status {
@@ -183,11 +193,94 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     return Status::success();
   };
 
+  // Letters that are ours but cannot be applied are refused and deleted.
+  auto refuse = [&](const client::ReceivedLetter& received) {
+    summary.refused++;
+    refused.push_back({received.id, received.letter.delete_token});
+  };
+  auto other_advisers_of = [&](const std::vector<crypto::AdviserId>& ids) {
+    std::vector<OtherAdviser> others;
+    for (const crypto::AdviserId& id : ids) {
+      if (id == own_id) continue;
+      const crypto::DirectoryEntry* entry = directory.find(id);
+      others.push_back({id, entry != nullptr ? entry->name : std::string()});
+    }
+    return others;
+  };
+  auto note_outcome = [&](const client::ReceivedLetter& received, HandoverOutcome outcome) {
+    if (outcome == HandoverOutcome::kAlreadyKnown) {
+      summary.already_stored++;
+      seen_again.push_back({received.id, received.letter.delete_token});
+    } else if (outcome != HandoverOutcome::kApplied) {
+      refuse(received);
+    }
+  };
+
+  auto apply_answer = [&](const client::ReceivedLetter& received) -> Status {
+    auto answer = protocol::decode_answer(received.letter.body.view());
+    if (!answer) {
+      refuse(received);
+      return Status::success();
+    }
+    IncomingHandoverAnswer incoming;
+    incoming.relay_id = received.id;
+    incoming.delete_token = received.letter.delete_token;
+    incoming.reporter_message_pk = received.sender_pk;
+    incoming.answer = *answer;
+    incoming.received_at = now_seconds();
+    auto result = store.record_handover_answer(incoming);
+    if (!result) return result.error();
+    if (result->outcome == HandoverOutcome::kApplied) (result->accepted ? summary.handed_over : summary.handover_declined)++;
+    note_outcome(received, result->outcome);
+    return Status::success();
+  };
+
+  auto apply_handover = [&](const client::ReceivedLetter& received) -> Status {
+    auto history = protocol::decode_history(received.letter.body.view());
+    if (!history) {
+      refuse(received);
+      return Status::success();
+    }
+    IncomingHandover incoming;
+    incoming.relay_id = received.id;
+    incoming.delete_token = received.letter.delete_token;
+    incoming.reporter_message_pk = received.sender_pk;
+    incoming.reporter_fetch_pk = received.letter.reporter_fetch_pk;
+    incoming.received_at = now_seconds();
+    incoming.other_advisers = other_advisers_of(received.letter.recipients);
+    for (const protocol::HistoryEntry& h : history->entries) {
+      IncomingHandover::Entry e;
+      e.sent_at = h.sent_at;
+      e.from_reporter = h.from_reporter;
+      if (!h.from_reporter) {
+        const crypto::DirectoryEntry* entry = directory.find(h.adviser_id);
+        e.adviser_name = entry != nullptr ? entry->name : "adviser " + to_hex(h.adviser_id);
+      }
+      e.body = h.body.view();
+      incoming.entries.push_back(e);
+    }
+    auto result = store.record_handover(incoming);
+    if (!result) return result.error();
+    if (result->outcome == HandoverOutcome::kApplied) summary.received_by_handover++;
+    note_outcome(received, result->outcome);
+    return Status::success();
+  };
+
   for (const client::ReceivedLetter* received_ptr : ordered) {
     const client::ReceivedLetter& received = *received_ptr;
     const protocol::Letter& letter = received.letter;
     if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id) {
       if (Status s = apply_rotation(received); !s) return s.error();
+      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
+      continue;
+    }
+    if (letter.kind == protocol::LetterKind::kHandoverAnswer && letter.adviser_id == own_id) {
+      if (Status s = apply_answer(received); !s) return s.error();
+      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
+      continue;
+    }
+    if (letter.kind == protocol::LetterKind::kHandoverHistory && letter.adviser_id == own_id) {
+      if (Status s = apply_handover(received); !s) return s.error();
       if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
       continue;
     }
@@ -202,11 +295,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     report.reporter_fetch_pk = letter.reporter_fetch_pk;
     report.sent_at = letter.sent_at;
     report.received_at = now_seconds();
-    for (const crypto::AdviserId& id : letter.recipients) {
-      if (id == own_id) continue;
-      const crypto::DirectoryEntry* entry = directory.find(id);
-      report.other_advisers.push_back({id, entry != nullptr ? entry->name : std::string()});
-    }
+    report.other_advisers = other_advisers_of(letter.recipients);
     report.body = letter.body.view();
     auto outcome = store.record_incoming(report);
     if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
@@ -277,6 +366,46 @@ Result<crypto::MessageId> send_reply(client::RelayConnection& relay, const KeyFi
     return Error{s.error().code, "the reply was sent, but keeping its copy in the case failed: " + s.error().message};
   }
   return id;
+}
+
+Result<protocol::ProposalId> propose_handover(client::RelayConnection& relay, const KeyFile& key_file,
+                                              CaseStore& store, const CaseRecord& case_record,
+                                              const crypto::DirectoryEntry& to, const crypto::SecretBuffer& note) {
+  if (to.id == key_file.profile().id) return Error{ErrorCode::kMalformed, "you cannot hand a case over to yourself"};
+  if (note.size() > protocol::kMaxHandoverNoteBytes) {
+    return Error{ErrorCode::kTooLarge,
+                 "the note is longer than " + std::to_string(protocol::kMaxHandoverNoteBytes) + " bytes"};
+  }
+  if (case_record.handover == HandoverState::kHandedOver) {
+    return Error{ErrorCode::kMalformed,
+                 "the reporter accepted an earlier hand-over of this case; the other adviser handles it now"};
+  }
+  protocol::HandoverProposal proposal;
+  crypto::random_fill(proposal.id);
+  proposal.new_adviser = to.id;
+  proposal.note = note.clone();
+
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kHandoverProposal;
+  letter.sent_at = now_seconds();
+  letter.adviser_id = key_file.profile().id;
+  letter.body = protocol::encode_proposal(proposal);
+
+  client::Recipient recipient;
+  recipient.message_pk = case_record.reporter_message_pk;
+  recipient.fetch_pk = case_record.reporter_fetch_pk;
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  auto outgoing = client::prepare_letter(letter, recipient, identity.message.sk, identity.message.pk);
+  if (!outgoing) return outgoing.error();
+  std::vector<client::Outgoing> items;
+  items.push_back(std::move(outgoing).value());
+  auto ids = client::deposit_all(relay, items);
+  if (!ids) return ids.error();
+  if (Status s = store.record_handover_proposal(case_record.key, proposal.id, to, letter.sent_at); !s) {
+    return Error{s.error().code,
+                 "the proposal was sent, but recording it in the case failed: " + s.error().message};
+  }
+  return proposal.id;
 }
 
 }  // namespace meldpunt::adviser

@@ -7,9 +7,9 @@
 //      before each upload, so the relay never holds a prekey we cannot open);
 //   3. fetch, recognise, download and open our letters;
 //   4. store every report addressed to us and commit (one commit per report,
-//      idempotent by relay message id); then apply every kRotate letter
-//      (after the reports, so a report the reporter sent with the old code
-//      before moving, fetched in the same run, still lands in the case);
+//      idempotent by relay message id), hand-over answers (kind 8) and cases
+//      handed to us (kind 9), and kRotate letters, all in the order the
+//      reporter sent them (see the sort in sync_inbox);
 //   5. erase the used prekey secrets and save the key file;
 //   6. delete the stored messages at the relay with their tokens.
 // A crash between any two steps is repaired by the next run.
@@ -55,9 +55,13 @@ struct InboxSummary {
   std::size_t already_stored = 0;   // seen again (an earlier run stopped before deleting)
   std::size_t ignored = 0;          // opened but not a report for us (other kinds, other adviser id)
   std::size_t moved = 0;            // cases whose reporter moved to a new code (kRotate applied)
+  std::size_t handed_over = 0;      // our proposals the reporter accepted (the case went to the other adviser)
+  std::size_t handover_declined = 0;  // our proposals the reporter declined
+  std::size_t received_by_handover = 0;  // cases handed to us with the reporter's consent
   // Addressed to us but refused, and deleted at the relay: reports from a
   // code the reporter moved away from, kRotate letters from a sender that is
-  // no case's current reporter, or naming an unusable new key.
+  // no case's current reporter, or naming an unusable new key, and hand-over
+  // answers to no open proposal of ours.
   std::size_t refused = 0;
   std::size_t unreadable = 0;       // recognised but would not open
   std::size_t deleted = 0;          // deleted at the relay in this run
@@ -75,5 +79,16 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
 // kTooLarge above protocol::max_body_bytes(0), kMalformed for an empty body.
 Result<crypto::MessageId> send_reply(client::RelayConnection& relay, const KeyFile& key_file, CaseStore& store,
                                      const CaseRecord& case_record, const crypto::SecretBuffer& body);
+
+// Proposes to the reporter of `case_record` that `to` (a directory entry
+// other than ourselves) takes the case over: seals a kind-7 letter with a
+// fresh proposal id and `note`, deposits it, then marks the case kProposed.
+// Nothing reaches the other adviser: the reporter's client sends the
+// conversation only if the reporter accepts. kMalformed for ourselves as the
+// target, a note over protocol::kMaxHandoverNoteBytes or a case handed over
+// already.
+Result<protocol::ProposalId> propose_handover(client::RelayConnection& relay, const KeyFile& key_file,
+                                              CaseStore& store, const CaseRecord& case_record,
+                                              const crypto::DirectoryEntry& to, const crypto::SecretBuffer& note);
 
 }  // namespace meldpunt::adviser

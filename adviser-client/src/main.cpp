@@ -267,10 +267,23 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
     out(std::to_string(summary->moved) + " case(s): the reporter moved to a new code; replies now go to the new "
         "code (see `adviser-client history CASE`).\n");
   }
+  if (summary->received_by_handover > 0) {
+    out(std::to_string(summary->received_by_handover) +
+        " case(s) handed to you with the reporter's consent, with the conversation so far.\n");
+  }
+  if (summary->handed_over > 0) {
+    out(std::to_string(summary->handed_over) +
+        " case(s): the reporter accepted your hand-over; the other adviser handles them now (closed here).\n");
+  }
+  if (summary->handover_declined > 0) {
+    out(std::to_string(summary->handover_declined) +
+        " case(s): the reporter declined your hand-over; the case stays with you.\n");
+  }
   if (summary->refused > 0) {
     client::write_err("adviser-client: note: " + std::to_string(summary->refused) +
-                      " letter(s) refused and deleted: sent with a code the reporter has moved away from, or a "
-                      "move to a new code from a sender that is no case's current reporter\n");
+                      " letter(s) refused and deleted: sent with a code the reporter has moved away from, a "
+                      "move to a new code from a sender that is no case's current reporter, or an answer to "
+                      "no open hand-over proposal of yours\n");
   }
   if (summary->ignored > 0) {
     client::write_err("adviser-client: note: " + std::to_string(summary->ignored) +
@@ -314,6 +327,10 @@ int cmd_reply(const Home& home, const std::string& case_id, const std::string& c
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const CaseRecord c = check(store.find_case(case_id));
+  if (c.handover == HandoverState::kHandedOver) {
+    fail(ErrorCode::kMalformed, "case " + c.id() + " was handed over to " + terminal_safe_label(c.handover_adviser_name) +
+                                    " with the reporter's consent; they answer the reporter now. Nothing was sent.");
+  }
 
   const crypto::SecretBuffer body = compose_text(home, file, protocol::max_body_bytes(0), "reply", "nothing was sent");
 
@@ -321,6 +338,61 @@ int cmd_reply(const Home& home, const std::string& case_id, const std::string& c
   auto sent = send_reply(relay, key_file, store, c, body);
   if (!sent) fail_relay(sent.error(), address);
   out("Reply sent in case " + c.id() + " (" + std::to_string(body.size()) + " bytes).\n");
+  return 0;
+}
+
+// The directory entry `--to` names: its adviser id (32 hex digits, or a
+// unique prefix of at least 4), or its name (case-insensitive, exact).
+const crypto::DirectoryEntry& find_adviser(const crypto::Directory& directory, const std::string& wanted) {
+  std::string lowered = wanted;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const bool hex = lowered.size() >= 4 && lowered.find_first_not_of("0123456789abcdef") == std::string::npos;
+  std::vector<const crypto::DirectoryEntry*> matches;
+  for (const crypto::DirectoryEntry& e : directory.entries) {
+    std::string name = e.name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (name == lowered || (hex && to_hex(e.id).rfind(lowered, 0) == 0)) matches.push_back(&e);
+  }
+  if (matches.size() == 1) return *matches.front();
+  std::string listing;
+  for (const crypto::DirectoryEntry& e : directory.entries) {
+    listing += "\n  " + to_hex(e.id) + "  " + terminal_safe_label(e.name) + " (" +
+               std::string(crypto::role_keyword(e.role)) + ")";
+  }
+  fail(ErrorCode::kNotFound, std::string(matches.empty() ? "no adviser in the directory matches --to "
+                                                         : "several advisers match --to ") +
+                                 terminal_safe_label(wanted.substr(0, 64)) + "; the directory lists:" + listing +
+                                 "\nNothing was sent.");
+}
+
+int cmd_handover(const Home& home, const std::string& case_id, const std::string& to, const std::string& channel,
+                 const std::string& file, unsigned timeout) {
+  const protocol::ChannelAddress address = parse_channel(channel);
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(case_id));
+  if (c.handover == HandoverState::kHandedOver) {
+    fail(ErrorCode::kMalformed, "case " + c.id() + " was handed over to " + terminal_safe_label(c.handover_adviser_name) +
+                                    " already. Nothing was sent.");
+  }
+  crypto::SecretBuffer note;
+  if (!file.empty()) {
+    note = compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent");
+  }
+
+  client::RelayConnection relay(address, connection_options(timeout));
+  const crypto::Directory directory = fetch_directory(relay, address);
+  const crypto::DirectoryEntry& target = find_adviser(directory, to);
+  if (target.id == key_file.profile().id) fail(ErrorCode::kMalformed, "--to names you; nothing was sent");
+  auto proposed = propose_handover(relay, key_file, store, c, target, note);
+  if (!proposed) fail_relay(proposed.error(), address);
+  const std::string name = terminal_safe_label(target.name);
+  out("Hand-over of case " + c.id() + " to " + name + " (" + std::string(crypto::role_keyword(target.role)) +
+      ") proposed to the reporter.\n"
+      "The reporter sees the proposal at their next `check` and accepts or declines. Nothing is sent to " +
+      name + " unless the reporter accepts; then their client sends " + name +
+      " the conversation and `adviser-client inbox` shows the answer here.\n");
+  if (c.handover == HandoverState::kProposed) out("This replaces your earlier proposal for this case.\n");
   return 0;
 }
 
@@ -590,7 +662,8 @@ int main(int argc, char** argv) {
       "  adviser-client read 3fa9c0\n"
       "  adviser-client reply 3fa9c0 --channel meldpunt1:...@tcp://relay.example.org:7450\n"
       "  adviser-client acknowledge 3fa9c0 --channel meldpunt1:...   (send the acknowledgement, status acknowledged)\n"
-      "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n",
+      "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
+      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n",
       "adviser-client"};
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 usage, 2 the operation failed, 3 internal error.\n"
@@ -656,6 +729,23 @@ int main(int argc, char** argv) {
   reply->add_option("--file", file, "Read the message from this file")->check(CLI::ExistingFile);
   add_channel(reply);
   add_home(reply);
+
+  std::string handover_to;
+  auto* handover = app.add_subcommand("handover", "Propose to the reporter that another adviser takes the case over");
+  handover->footer("Examples:\n"
+                   "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ADDRESS\n"
+                   "  adviser-client handover 3fa9c0 --to 5d1e --channel ADDRESS --file why.txt\n"
+                   "The reporter decides: they see the proposal (and your note) at their next `check` and accept\n"
+                   "or decline. Only if they accept does their client send the conversation to the other adviser,\n"
+                   "and from then on their messages go to that adviser instead of you; `inbox` shows the answer.\n"
+                   "A new proposal for the same case replaces an unanswered one. Your private notes never travel.");
+  handover->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  handover->add_option("--to", handover_to, "The adviser: name as in the directory, or adviser id (prefix of 4+ hex)")
+      ->required();
+  handover->add_option("--file", file, "A note for the reporter explaining why (at most 4096 bytes of UTF-8)")
+      ->check(CLI::ExistingFile);
+  add_channel(handover);
+  add_home(handover);
 
   std::string status_word, out_file, from_file, ack_text;
   bool plain = false, json = false, insecure_kdf = false;
@@ -767,6 +857,7 @@ int main(int argc, char** argv) {
     if (*cases) return cmd_cases(home);
     if (*read) return cmd_read(home, case_id);
     if (*reply) return cmd_reply(home, case_id, channel, file, timeout);
+    if (*handover) return cmd_handover(home, case_id, handover_to, channel, file, timeout);
     if (*status) return cmd_status(home, case_id, status_word);
     if (*history) return cmd_history(home, case_id);
     if (*acknowledge) return cmd_acknowledge(home, AcknowledgeArgs{case_id, channel, ack_text, file, timeout});

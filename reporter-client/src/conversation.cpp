@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <sodium.h>
+
 namespace meldpunt::reporter {
 namespace {
 
@@ -41,6 +43,7 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
                                 const crypto::Directory& directory) {
   Conversation c;
   c.mailbox = std::move(mailbox);
+  std::vector<protocol::ProposalId> answered;
   std::uint64_t newest_own_letter = 0;
   bool have_own_letter = false;
   auto note_own_letter = [&](const protocol::Letter& letter) {
@@ -80,16 +83,44 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
         c.entries.push_back(he);
       }
       continue;
-    } else if (r.letter.kind == protocol::LetterKind::kReply) {
+    } else if (r.letter.kind == protocol::LetterKind::kHandoverAnswer && own) {
+      auto answer = protocol::decode_answer(r.letter.body.view());
+      if (!answer) {
+        c.ignored++;
+        continue;
+      }
+      note_own_letter(r.letter);  // its recipients: who reads from now on
+      answered.push_back(answer->proposal);
+      e.kind = EntryKind::kAnswer;
+      e.from_reporter = true;
+      e.adviser_id = r.letter.adviser_id;
+      e.adviser = directory.find(r.letter.adviser_id);
+      e.handover_to = answer->new_adviser;
+      e.decision = answer->decision;
+      e.body = nullptr;
+    } else if (r.letter.kind == protocol::LetterKind::kReply ||
+               r.letter.kind == protocol::LetterKind::kHandoverProposal) {
       const crypto::DirectoryEntry* adviser = directory.find(r.letter.adviser_id);
-      // A reply counts only if its authenticated sender is the key the signed
-      // directory lists for the adviser it claims to come from.
+      // A reply or proposal counts only if its authenticated sender is the key
+      // the signed directory lists for the adviser it claims to come from.
       if (adviser == nullptr || adviser->message_pk != r.sender_pk) {
         c.ignored++;
         continue;
       }
       e.adviser_id = r.letter.adviser_id;
       e.adviser = adviser;
+      if (r.letter.kind == protocol::LetterKind::kHandoverProposal) {
+        auto proposal = protocol::decode_proposal(r.letter.body.view());
+        if (!proposal) {
+          c.ignored++;
+          continue;
+        }
+        c.proposals.push_back(std::make_unique<protocol::HandoverProposal>(std::move(proposal).value()));
+        e.kind = EntryKind::kProposal;
+        e.proposal = c.proposals.back().get();
+        e.handover_to = e.proposal->new_adviser;
+        e.body = &e.proposal->note;
+      }
     } else {
       c.ignored++;
       continue;
@@ -107,9 +138,53 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
     if (e.from_reporter) newest_own = std::max(newest_own, e.sent_at);
   }
   for (ConversationEntry& e : c.entries) {
-    e.is_new = !e.from_reporter && e.sent_at >= newest_own;
+    e.is_new = e.kind == EntryKind::kMessage && !e.from_reporter && e.sent_at >= newest_own;
     if (e.is_new) c.new_replies++;
   }
+
+  // Who holds part of the conversation without receiving the next message.
+  const auto current = [&](const crypto::AdviserId& id) {
+    return std::find(c.current_recipients.begin(), c.current_recipients.end(), id) != c.current_recipients.end();
+  };
+  const auto note_earlier = [&](const crypto::AdviserId& id) {
+    if (id != crypto::AdviserId{} && !current(id) &&
+        std::find(c.earlier_readers.begin(), c.earlier_readers.end(), id) == c.earlier_readers.end()) {
+      c.earlier_readers.push_back(id);
+    }
+  };
+  for (const ConversationEntry& e : c.entries) {
+    if (e.kind != EntryKind::kMessage) continue;
+    if (e.from_reporter) {
+      for (const crypto::AdviserId& id : e.recipients) note_earlier(id);
+    } else {
+      note_earlier(e.adviser_id);
+    }
+  }
+
+  // Open proposals: the newest one of each adviser who still reads the
+  // conversation, not answered, naming another adviser of the directory.
+  for (auto it = c.entries.rbegin(); it != c.entries.rend(); ++it) {
+    const ConversationEntry& e = *it;
+    if (e.kind != EntryKind::kProposal || !current(e.adviser_id) || e.handover_to == e.adviser_id) continue;
+    const bool newer_from_same = std::any_of(c.pending_proposals.begin(), c.pending_proposals.end(),
+                                             [&](const PendingProposal& p) { return p.from->id == e.adviser_id; });
+    const bool is_answered = std::any_of(answered.begin(), answered.end(), [&](const protocol::ProposalId& id) {
+      return sodium_memcmp(id.data(), e.proposal->id.data(), id.size()) == 0;
+    });
+    const crypto::DirectoryEntry* to = directory.find(e.handover_to);
+    if (newer_from_same) continue;
+    if (is_answered || to == nullptr) {
+      // An answered (or unusable) proposal still hides older ones of the
+      // same adviser: a new proposal replaces the old.
+      c.pending_proposals.push_back({e.sent_at, e.adviser, nullptr, e.proposal});
+      continue;
+    }
+    c.pending_proposals.push_back({e.sent_at, e.adviser, to, e.proposal});
+  }
+  c.pending_proposals.erase(std::remove_if(c.pending_proposals.begin(), c.pending_proposals.end(),
+                                           [](const PendingProposal& p) { return p.to == nullptr; }),
+                            c.pending_proposals.end());
+  std::reverse(c.pending_proposals.begin(), c.pending_proposals.end());
   return c;
 }
 
@@ -157,19 +232,24 @@ protocol::History history_of(const Conversation& conversation, std::size_t max_b
   protocol::History history;
   // Walk from the newest entry back, keeping what fits.
   std::size_t used = protocol::kHistoryHeaderBytes;
-  std::size_t first_kept = conversation.entries.size();
+  // Only messages travel: proposals and answers are about the conversation.
+  std::vector<const ConversationEntry*> messages;
+  for (const ConversationEntry& e : conversation.entries) {
+    if (e.kind == EntryKind::kMessage) messages.push_back(&e);
+  }
+  std::size_t first_kept = messages.size();
   while (first_kept > 0) {
-    const ConversationEntry& e = conversation.entries[first_kept - 1];
+    const ConversationEntry& e = *messages[first_kept - 1];
     const std::size_t size =
         protocol::history_entry_bytes(e.from_reporter ? e.recipients.size() : 0, e.body->size());
-    if (used + size > max_bytes || conversation.entries.size() - first_kept >= protocol::kMaxHistoryEntries) break;
+    if (used + size > max_bytes || messages.size() - first_kept >= protocol::kMaxHistoryEntries) break;
     used += size;
     --first_kept;
   }
   dropped = first_kept;
   history.truncated = first_kept > 0 || conversation.history_truncated;
-  for (std::size_t i = first_kept; i < conversation.entries.size(); ++i) {
-    const ConversationEntry& e = conversation.entries[i];
+  for (std::size_t i = first_kept; i < messages.size(); ++i) {
+    const ConversationEntry& e = *messages[i];
     protocol::HistoryEntry h;
     h.sent_at = e.sent_at;
     h.from_reporter = e.from_reporter;
@@ -216,6 +296,67 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
   if (!own) return own.error();
   rotation.items.push_back(std::move(own).value());
   return rotation;
+}
+
+Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
+                                                      const crypto::Directory& directory,
+                                                      const Conversation& conversation, const PendingProposal& pending,
+                                                      protocol::HandoverDecision decision) {
+  const bool accept = decision == protocol::HandoverDecision::kAccept;
+  const crypto::AdviserId& from = pending.from->id;
+  const crypto::AdviserId& to = pending.to->id;
+  HandoverAnswerLetters out;
+  out.readers_after = conversation.current_recipients;
+  if (accept) {
+    out.readers_after.erase(std::remove(out.readers_after.begin(), out.readers_after.end(), from),
+                            out.readers_after.end());
+    if (std::find(out.readers_after.begin(), out.readers_after.end(), to) == out.readers_after.end()) {
+      out.readers_after.push_back(to);
+    }
+  }
+  std::vector<crypto::AdviserId> to_advisers{from};
+  if (accept) to_advisers.push_back(to);
+  auto recipients = recipients_for(relay, directory, to_advisers);
+  if (!recipients) return recipients.error();
+
+  protocol::HandoverAnswer answer;
+  answer.proposal = pending.proposal->id;
+  answer.decision = decision;
+  answer.new_adviser = to;
+  const std::uint64_t sent_at = now_seconds();
+  auto answer_letter = [&]() {
+    protocol::Letter letter;
+    letter.kind = protocol::LetterKind::kHandoverAnswer;
+    letter.sent_at = sent_at;
+    letter.adviser_id = from;
+    letter.reporter_fetch_pk = keys.fetch_pk;
+    letter.recipients = out.readers_after;
+    letter.body = protocol::encode_answer(answer);
+    return letter;
+  };
+  protocol::Letter answer_to_proposer = answer_letter();
+  auto to_proposer = client::prepare_letter(answer_to_proposer, (*recipients)[0], keys.message_sk, keys.message_pk);
+  if (!to_proposer) return to_proposer.error();
+  out.items.push_back(std::move(to_proposer).value());
+  if (accept) {
+    protocol::Letter carry;
+    carry.kind = protocol::LetterKind::kHandoverHistory;
+    carry.sent_at = sent_at;
+    carry.adviser_id = to;
+    carry.reporter_fetch_pk = keys.fetch_pk;
+    carry.recipients = out.readers_after;
+    carry.body =
+        protocol::encode_history(history_of(conversation, protocol::max_body_bytes(carry.recipients.size()), out.dropped));
+    auto to_new = client::prepare_letter(carry, (*recipients)[1], keys.message_sk, keys.message_pk);
+    if (!to_new) return to_new.error();
+    out.items.push_back(std::move(to_new).value());
+  }
+  protocol::Letter own_copy = answer_letter();
+  auto own = client::prepare_letter(own_copy, {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk,
+                                    keys.message_pk);
+  if (!own) return own.error();
+  out.items.push_back(std::move(own).value());
+  return out;
 }
 
 std::size_t envelope_bytes(const std::vector<client::Outgoing>& items) {

@@ -2,7 +2,9 @@
 // the reporter keeps no files, so its own messages are stored at the relay as
 // "sent copies" encrypted to its own code-derived key, beside the advisers'
 // replies. After `rotate`, a history letter (kind 5) carries the conversation
-// so far to the new code.
+// so far to the new code. Hand-over proposals (kind 7) from an adviser of the
+// conversation and the reporter's own answers (kind 8 copies) are part of it:
+// the conversation says who reads it at every moment.
 #pragma once
 
 #include <memory>
@@ -12,10 +14,18 @@
 #include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/crypto/derive.hpp"
 #include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/protocol/handover.hpp"
 
 namespace meldpunt::reporter {
 
+enum class EntryKind : std::uint8_t {
+  kMessage,   // a message of the reporter or a reply
+  kProposal,  // an adviser proposes a hand-over (body: the adviser's note)
+  kAnswer,    // the reporter's answer to a proposal (no body)
+};
+
 struct ConversationEntry {
+  EntryKind kind = EntryKind::kMessage;
   std::uint64_t sent_at = 0;
   bool from_reporter = false;
   crypto::AdviserId adviser_id{};                   // the replying adviser (replies only)
@@ -24,18 +34,37 @@ struct ConversationEntry {
   const crypto::SecretBuffer* body = nullptr;
   bool from_history = false;  // carried over from an earlier code by `rotate`
   bool is_new = false;        // a reply not older than the reporter's newest own message
+  // Proposals and answers: the proposal, and the adviser it names.
+  const protocol::HandoverProposal* proposal = nullptr;
+  crypto::AdviserId handover_to{};
+  protocol::HandoverDecision decision = protocol::HandoverDecision::kDecline;  // answers
+};
+
+// A proposal the reporter has not answered yet, from an adviser who still
+// receives the reporter's messages, naming another adviser of the directory.
+struct PendingProposal {
+  std::uint64_t sent_at = 0;
+  const crypto::DirectoryEntry* from = nullptr;
+  const crypto::DirectoryEntry* to = nullptr;
+  const protocol::HandoverProposal* proposal = nullptr;
 };
 
 struct Conversation {
   client::Mailbox mailbox;                                 // owns the letters
   std::vector<std::unique_ptr<protocol::History>> histories;  // own the bodies of history entries
+  std::vector<std::unique_ptr<protocol::HandoverProposal>> proposals;  // own the proposals entries point to
   std::vector<ConversationEntry> entries;                  // sorted by time
   std::size_t ignored = 0;                                 // letters that fail the checks below
   std::size_t new_replies = 0;
   bool history_truncated = false;
-  // Advisers the reporter wrote to most recently (from the newest sent copy
-  // or history letter).
+  // Advisers the reporter wrote to most recently (from the newest sent copy,
+  // history letter or hand-over answer): they receive the next message.
   std::vector<crypto::AdviserId> current_recipients;
+  // Advisers who hold part of the conversation (they received or answered a
+  // message) but receive nothing new: after a hand-over, or a reply to fewer.
+  std::vector<crypto::AdviserId> earlier_readers;
+  // The newest unanswered proposal of each current adviser, oldest first.
+  std::vector<PendingProposal> pending_proposals;
 };
 
 // Keeps only letters that belong to this reporter's conversation: sent copies
@@ -72,6 +101,22 @@ struct Rotation {
 Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::ReporterKeys& old_keys,
                                   const crypto::ReporterKeys& new_keys, const crypto::Directory& directory,
                                   const Conversation& conversation);
+
+struct HandoverAnswerLetters {
+  std::vector<client::Outgoing> items;  // answer to the proposer, [history to the new adviser], own copy
+  std::vector<crypto::AdviserId> readers_after;  // who receives the next message
+  std::size_t dropped = 0;  // entries that did not fit the history letter (accepting only)
+};
+
+// The envelopes that answer `pending`. Declining: a kind-8 answer to the
+// proposing adviser and its copy to the reporter's own key. Accepting: the
+// same, with the proposer replaced by the new adviser among the readers, plus
+// a kind-9 letter giving the new adviser the conversation so far. Fetches the
+// prekeys. kNotFound if an adviser left the directory.
+Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
+                                                      const crypto::Directory& directory,
+                                                      const Conversation& conversation, const PendingProposal& pending,
+                                                      protocol::HandoverDecision decision);
 
 // Total bytes of a set of envelopes (for progress).
 std::size_t envelope_bytes(const std::vector<client::Outgoing>& items);

@@ -370,6 +370,75 @@ crypto::ReporterKeys derive(const Options& o, const crypto::ReporterCode& code, 
   return keys;
 }
 
+// ---- who can read, and hand-over ----
+
+// Everyone who can read the conversation now: who receives the next message,
+// who holds earlier messages only, and that nobody else can.
+void show_who_can_read(const Options& o, const crypto::Directory& directory, const reporter::Conversation& c) {
+  write_out(tr(o, Msg::kWhoCanRead));
+  if (!c.current_recipients.empty()) write_out(fmt(o, Msg::kWhoNext, {names_of(o, directory, c.current_recipients)}));
+  if (!c.earlier_readers.empty()) write_out(fmt(o, Msg::kWhoEarlier, {names_of(o, directory, c.earlier_readers)}));
+  write_out(tr(o, Msg::kWhoNobodyElse));
+}
+
+enum class Answer { kAccept, kDecline, kLater };
+
+// yes/no in either language; an empty line or the end of input: later.
+Result<Answer> ask_handover(const Options& o, const std::string& to) {
+  for (int attempt = 1; attempt <= kCodeTries; ++attempt) {
+    auto line = client::read_line(fmt(o, Msg::kHandoverPrompt, {to}), 64);
+    if (!line) {
+      if (line.error().code == ErrorCode::kNotFound) return Answer::kLater;
+      return line.error();
+    }
+    std::string word(line->text());
+    word.erase(0, word.find_first_not_of(" \t\r"));
+    word.erase(word.find_last_not_of(" \t\r") + 1);
+    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (word.empty()) return Answer::kLater;
+    if (word == "y" || word == "yes" || word == "j" || word == "ja") return Answer::kAccept;
+    if (word == "n" || word == "no" || word == "nee") return Answer::kDecline;
+    write_err(tr(o, Msg::kHandoverUnclear));
+  }
+  return Answer::kLater;
+}
+
+// Each open proposal explained and answered; answering sends letters. A
+// conversation is answered against the state it was loaded in, so after one
+// acceptance the remaining proposals wait for the next check.
+int answer_proposals(const Options& o, client::RelayConnection& relay, const crypto::ReporterKeys& keys,
+                     const crypto::Directory& directory, const reporter::Conversation& conversation) {
+  std::size_t messages = 0;
+  for (const reporter::ConversationEntry& e : conversation.entries) {
+    if (e.kind == reporter::EntryKind::kMessage) messages++;
+  }
+  for (const reporter::PendingProposal& pending : conversation.pending_proposals) {
+    const std::string from = adviser_label(o, *pending.from);
+    const std::string to = adviser_label(o, *pending.to);
+    write_out(fmt(o, Msg::kHandoverExplain, {from, to, std::to_string(messages)}));
+    auto answer = ask_handover(o, to);
+    if (!answer) return fail(o, answer.error());
+    if (*answer == Answer::kLater) {
+      write_out(tr(o, Msg::kHandoverLater));
+      continue;
+    }
+    const auto decision =
+        *answer == Answer::kAccept ? protocol::HandoverDecision::kAccept : protocol::HandoverDecision::kDecline;
+    auto letters = reporter::prepare_handover_answer(relay, keys, directory, conversation, pending, decision);
+    if (!letters) return fail(o, letters.error());
+    if (auto sent = upload(o, relay, letters->items); !sent) return fail(o, sent.error());
+    if (decision == protocol::HandoverDecision::kDecline) {
+      write_out(fmt(o, Msg::kHandoverDeclined, {from, to}));
+      continue;
+    }
+    write_out(fmt(o, Msg::kHandoverAccepted, {to, from}));
+    if (letters->dropped > 0) write_out(fmt(o, Msg::kHandoverHistoryTooLong, {std::to_string(letters->dropped)}));
+    write_out(fmt(o, Msg::kWhoNext, {names_of(o, directory, letters->readers_after)}));
+    break;
+  }
+  return 0;
+}
+
 // ---- subcommands ----
 
 int cmd_new(const Options& o) {
@@ -421,14 +490,24 @@ int cmd_check(const Options& o) {
   }
   if (conversation->history_truncated) write_out(tr(o, Msg::kHistoryTruncated));
   for (const reporter::ConversationEntry& e : conversation->entries) {
+    const std::string adviser =
+        e.adviser != nullptr ? adviser_label(o, *e.adviser) : std::string(tr(o, Msg::kAdviserNoLongerListed));
     std::string who;
-    if (e.from_reporter) {
-      who = fmt(o, Msg::kEntryYouTo, {names_of(o, *directory, e.recipients)});
-    } else {
-      who = e.adviser != nullptr ? adviser_label(o, *e.adviser) : std::string(tr(o, Msg::kAdviserNoLongerListed));
+    switch (e.kind) {
+      case reporter::EntryKind::kMessage:
+        who = e.from_reporter ? fmt(o, Msg::kEntryYouTo, {names_of(o, *directory, e.recipients)}) : adviser;
+        break;
+      case reporter::EntryKind::kProposal:
+        who = fmt(o, Msg::kEntryProposal, {adviser, names_of(o, *directory, {e.handover_to})});
+        break;
+      case reporter::EntryKind::kAnswer:
+        who = fmt(o, e.decision == protocol::HandoverDecision::kAccept ? Msg::kEntryAccepted : Msg::kEntryDeclined,
+                  {names_of(o, *directory, {e.handover_to})});
+        break;
     }
     write_out("--- " + format_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
               "\n");
+    if (e.body == nullptr || e.body->empty()) continue;
     const crypto::SecretBuffer safe = client::terminal_safe(e.body->view());
     write_out(safe.text());
     if (safe.empty() || safe.text().back() != '\n') write_out("\n");
@@ -439,8 +518,9 @@ int cmd_check(const Options& o) {
   } else {
     write_out(tr(o, Msg::kNoNewReplies));
   }
-  if (!conversation->current_recipients.empty()) {
-    write_out(fmt(o, Msg::kNextReaders, {names_of(o, *directory, conversation->current_recipients)}));
+  show_who_can_read(o, *directory, *conversation);
+  if (!conversation->pending_proposals.empty()) {
+    if (int rc = answer_proposals(o, relay, keys, *directory, *conversation); rc != 0) return rc;
   }
   // How long replies wait at the relay; an older relay without get-policy
   // simply gets no such line.

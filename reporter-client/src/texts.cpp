@@ -151,8 +151,6 @@ constexpr TextEntry kTable[] = {
     {M::kNewCount, "{1} new reply/replies since your last message (marked [NEW]).\n",
      "{1} nieuw(e) antwoord(en) sinds je laatste bericht (gemarkeerd met [NIEUW]).\n"},
     {M::kNoNewReplies, "No new replies since your last message.\n", "Geen nieuwe antwoorden sinds je laatste bericht.\n"},
-    {M::kNextReaders, "Your next message (reply) will be readable by: {1}\n",
-     "Je volgende bericht (reply) kan worden gelezen door: {1}\n"},
     {M::kUnverifiedNote, "Note: {1} message(s) could not be verified and are not shown.\n",
      "Let op: {1} bericht(en) konden niet worden gecontroleerd en worden niet getoond.\n"},
     {M::kHistoryTruncated, "(Earlier messages did not fit when the conversation moved to this code.)\n",
@@ -188,6 +186,41 @@ constexpr TextEntry kTable[] = {
      "{1} bericht(en) van de oude code konden niet worden verwijderd; ze verlopen vanzelf.\n"},
     {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
      "De nieuwe code was toevallig gelijk aan de oude; er is niets verstuurd. Start rotate opnieuw."},
+
+    // ---- who can read, and hand-over ----
+    {M::kWhoCanRead, "Who can read this conversation:\n", "Wie dit gesprek kan lezen:\n"},
+    {M::kWhoNext, "  - receive your next message: {1}\n", "  - krijgen je volgende bericht: {1}\n"},
+    {M::kWhoEarlier, "  - have earlier messages only, receive nothing new: {1}\n",
+     "  - hebben alleen eerdere berichten, krijgen niets nieuws: {1}\n"},
+    {M::kWhoNobodyElse, "  Nobody else. The relay's administrator cannot read it.\n",
+     "  Niemand anders. De beheerder van de server kan het niet lezen.\n"},
+    {M::kEntryProposal, "{1} proposes to hand your conversation over to {2}",
+     "{1} stelt voor je gesprek over te dragen aan {2}"},
+    {M::kEntryAccepted, "You accepted the hand-over to {1}", "Jij nam de overdracht aan {1} aan"},
+    {M::kEntryDeclined, "You declined the hand-over to {1}", "Jij wees de overdracht aan {1} af"},
+    {M::kHandoverExplain,
+     "\n{1} proposes that {2} takes over your conversation.\n"
+     "  If you accept: {2} receives the conversation so far ({3} message(s)) and your next messages;\n"
+     "  {1} keeps what they already have but receives nothing new from you.\n"
+     "  If you decline: nothing changes, and {2} receives nothing.\n"
+     "  Nothing is sent to {2} unless you accept.\n",
+     "\n{1} stelt voor dat {2} je gesprek overneemt.\n"
+     "  Als je aanneemt: {2} krijgt het gesprek tot nu toe ({3} bericht(en)) en je volgende berichten;\n"
+     "  {1} houdt wat die al heeft, maar krijgt niets nieuws meer van je.\n"
+     "  Als je afwijst: er verandert niets, en {2} krijgt niets.\n"
+     "  Er gaat niets naar {2} tenzij je aanneemt.\n"},
+    {M::kHandoverPrompt, "Accept the hand-over to {1}? [yes / no / Enter = decide later]: ",
+     "Overdracht aan {1} aannemen? [ja / nee / Enter = later beslissen]: "},
+    {M::kHandoverUnclear, "Please answer yes or no, or press Enter to decide later.\n",
+     "Antwoord ja of nee, of druk op Enter om later te beslissen.\n"},
+    {M::kHandoverLater, "Not answered: the proposal is shown again at your next check.\n",
+     "Niet beantwoord: het voorstel wordt bij je volgende check opnieuw getoond.\n"},
+    {M::kHandoverAccepted, "Accepted. {1} now has the conversation and receives your next messages; {2} receives nothing new.\n",
+     "Aangenomen. {1} heeft nu het gesprek en krijgt je volgende berichten; {2} krijgt niets nieuws meer.\n"},
+    {M::kHandoverDeclined, "Declined. {1} has been told; nothing was sent to {2}.\n",
+     "Afgewezen. {1} is ingelicht; er is niets naar {2} gestuurd.\n"},
+    {M::kHandoverHistoryTooLong, "{1} older message(s) did not fit and were not passed on.\n",
+     "{1} oudere bericht(en) pasten niet en zijn niet doorgegeven.\n"},
 
     // ---- errors ----
     {M::kErrorPrefix, "reporter-client: error: ", "reporter-client: fout: "},

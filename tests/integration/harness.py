@@ -123,9 +123,10 @@ class Reporter:
         shown, out, err = self._take_code(args, self.old_code.encode() + b"\n")
         return shown + out, err
 
-    def check(self, code=None, check=True, extra=()):
+    def check(self, code=None, check=True, extra=(), answers=""):
+        """`answers`: lines typed after the code (e.g. "yes\\n" to a hand-over proposal)."""
         return run([REPORTER, "check", "--channel", self.channel.address, *self.channel.kdf_args, *extra],
-                   stdin=(code or self.code) + "\n", check=check)
+                   stdin=(code or self.code) + "\n" + answers, check=check)
 
     def reply(self, text, extra=()):
         return run([REPORTER, "reply", "--channel", self.channel.address, *self.channel.kdf_args, *extra],

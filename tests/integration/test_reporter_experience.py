@@ -127,7 +127,10 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertIn("Not: Bureau Extern", readers)
         self.assertIn("administrator cannot read it", readers)
         _, check_out, _ = r.check()
-        self.assertIn("Your next message (reply) will be readable by: Anna de Vries\n", check_out)
+        who = check_out[check_out.index("Who can read this conversation:"):]
+        self.assertIn("  - receive your next message: Anna de Vries\n", who)
+        self.assertNotIn("Bureau Extern", who)
+        self.assertIn("Nobody else.", who)
 
     # ---- languages ----
 
@@ -352,7 +355,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertIn("ROTATE report", new_out)
         self.assertIn("ROTATE answer before the move", new_out)
         self.assertEqual(len(new_marks(new_out)), 1, "an unanswered reply stays new after the move")
-        self.assertIn("readable by: Anna de Vries, Bureau Extern", new_out)
+        self.assertIn("receive your next message: Anna de Vries, Bureau Extern", new_out)
         # The advisers' programs process the move; they keep one case each.
         self.a1.inbox()
         self.a2.inbox()
