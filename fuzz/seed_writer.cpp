@@ -251,6 +251,7 @@ int main(int argc, char** argv) {
   policy.difficulty = 20;
   policy.retention_days = 60;
   policy.retention_fuzz_days = 7;
+  policy.max_attachment_bytes = protocol::kDefaultMaxAttachmentBytes;
   std::vector<protocol::Frames> requests;
   for (protocol::Op op :
        {protocol::Op::kGetDirectory, protocol::Op::kGetPrekeys, protocol::Op::kFetch, protocol::Op::kGetPolicy}) {
@@ -280,6 +281,11 @@ int main(int argc, char** argv) {
   add("reply", fuzz::join_frames(protocol::make_ok_reply({fetch_answer})));
   add("reply", fuzz::join_frames(protocol::make_error_reply(ErrorCode::kStorageFull, "storage full")));
   add("reply", fuzz::join_frames(protocol::make_ok_reply(protocol::encode_policy(policy))));
+  // The policy of a relay from before the attachment limit: four fields.
+  std::vector<Bytes> older_policy = protocol::encode_policy(policy);
+  older_policy.pop_back();
+  add("reply", fuzz::join_frames(protocol::make_ok_reply(std::move(older_policy))));
+
 
   const std::filesystem::path root = argv[1];
   for (const auto& [target, seeds] : g_seeds) {

@@ -4,6 +4,7 @@
 // limits, relay key rotation and the serve lock.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -189,6 +190,52 @@ TEST_CASE("get-policy announces challenge, difficulty and retention", "[relay][p
   fields[2].pop_back();
   CHECK(protocol::decode_policy(fields).error().code == ErrorCode::kMalformed);
   CHECK(w.call(Frames{Bytes{protocol::kWireVersion, 9}, Bytes{1}}).status == ErrorCode::kMalformed);
+}
+
+TEST_CASE("get-policy announces the attachment limit; older and later replies still decode", "[relay][protocol]") {
+  relay::RelayPolicy p = policy_with(0);
+  CHECK(World(p).policy().max_attachment_bytes == protocol::kDefaultMaxAttachmentBytes);
+  CHECK(protocol::kDefaultMaxAttachmentBytes == 10485760);
+  p.max_attachment_bytes = 0;  // attachments off
+  CHECK(World(p).policy().max_attachment_bytes == 0);
+  // The relay never announces more than clients accept (that would stop every deposit).
+  p.max_attachment_bytes = 2 * protocol::kMaxAttachmentBytesLimit;
+  CHECK(World(p).policy().max_attachment_bytes == protocol::kMaxAttachmentBytesLimit);
+
+  p.max_attachment_bytes = 123456789;
+  World w(p);
+  const protocol::PolicyInfo info = w.policy();
+  CHECK(info.max_attachment_bytes == 123456789);
+  // On the wire: a fifth field, u64 little-endian (123456789 = 0x075bcd15).
+  std::vector<Bytes> fields = protocol::encode_policy(info);
+  REQUIRE(fields.size() == 5);
+  CHECK(hex(fields[4]) == "15cd5b0700000000");
+
+  // An older relay sends the first four fields only: clients assume the default.
+  std::vector<Bytes> older(fields.begin(), fields.begin() + 4);
+  auto decoded = protocol::decode_policy(older);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->max_attachment_bytes == protocol::kDefaultMaxAttachmentBytes);
+  CHECK(decoded->challenge == info.challenge);
+  CHECK(decoded->retention_days == info.retention_days);
+  // A later relay may append fields; this client ignores them.
+  std::vector<Bytes> later = fields;
+  later.push_back(Bytes{1, 2, 3});
+  decoded = protocol::decode_policy(later);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->max_attachment_bytes == 123456789);
+  // Fewer than four fields, or a fifth of the wrong size, is malformed.
+  std::vector<Bytes> short_reply(fields.begin(), fields.begin() + 3);
+  CHECK(protocol::decode_policy(short_reply).error().code == ErrorCode::kMalformed);
+  std::vector<Bytes> bad = fields;
+  bad[4].pop_back();
+  CHECK(protocol::decode_policy(bad).error().code == ErrorCode::kMalformed);
+  // A client refuses a relay that would have it handle files above the bound.
+  protocol::PolicyInfo greedy = info;
+  greedy.max_attachment_bytes = protocol::kMaxAttachmentBytesLimit;
+  CHECK(protocol::decode_policy(protocol::encode_policy(greedy)).ok());
+  greedy.max_attachment_bytes = protocol::kMaxAttachmentBytesLimit + 1;
+  CHECK(protocol::decode_policy(protocol::encode_policy(greedy)).error().code == ErrorCode::kTooLarge);
 }
 
 TEST_CASE("deposits need a fresh, sufficient, unused proof of work", "[relay][pow]") {
@@ -409,10 +456,23 @@ TEST_CASE("serve settings: validation names each problem", "[relay]") {
   s.max_messages = relay::kMaxMessagesQuota + 1;
   s.pow_difficulty = 30;
   s.log_level = "loud";
+  s.max_pending_fetches = 0;
+  s.max_attachment_bytes = protocol::kMaxAttachmentBytesLimit + 1;
   const auto problems = relay::validate(s);
-  CHECK(problems.size() == 4);
+  CHECK(problems.size() == 6);
+  const auto names = [&](std::string_view key) {
+    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) { return p.find(key) != p.npos; });
+  };
+  CHECK(names("max-pending-fetches"));
+  CHECK(names("max-attachment-bytes"));
+  s.max_pending_fetches = relay::kMaxPendingFetchesLimit;
+  s.max_attachment_bytes = protocol::kMaxAttachmentBytesLimit;
+  CHECK(relay::validate(s).size() == 4);
   s = relay::ServeSettings{};
   s.data = dir.path() / "missing";
   CHECK_FALSE(relay::validate(s).empty());
-  CHECK(relay::effective_settings(relay::ServeSettings{}).find("pow-difficulty = 20") != std::string::npos);
+  const std::string defaults = relay::effective_settings(relay::ServeSettings{});
+  CHECK(defaults.find("pow-difficulty = 20") != std::string::npos);
+  CHECK(defaults.find("max-pending-fetches = 8\n") != std::string::npos);
+  CHECK(defaults.find("max-attachment-bytes = 10485760\n") != std::string::npos);
 }

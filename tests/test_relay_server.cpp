@@ -10,10 +10,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "common.hpp"
 #include "data_folder.hpp"
+#include "operations.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/identity.hpp"
@@ -29,7 +32,9 @@ namespace {
 // takes a noticeable time (two scalar multiplications per message).
 class ServingRelay {
  public:
-  ServingRelay(std::size_t messages, std::size_t max_pending_fetches) {
+  // With an admin socket: its handler answers with the loop's fetch counts,
+  // "running waiting max_pending refused_busy".
+  ServingRelay(std::size_t messages, std::size_t max_pending_fetches, bool admin = false) {
     const crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
     relay::DataFolder folder{dir_.path() / "relay"};
     REQUIRE(folder.initialise(org.pk).ok());
@@ -49,6 +54,16 @@ class ServingRelay {
     options.endpoint = address_.endpoint;
     options.max_pending_fetches = max_pending_fetches;
     options.rate_limit.tokens_per_second = 0;  // no flood control: this test measures the loop
+    if (admin) {
+      auto endpoint = folder.admin_endpoint();
+      REQUIRE(endpoint.ok());
+      options.admin_endpoint = *endpoint;
+      options.admin_handler = [](std::string_view, const relay::ServerLoad& load) {
+        return std::to_string(load.fetches_running) + " " + std::to_string(load.fetches_waiting) + " " +
+               std::to_string(load.max_pending_fetches) + " " + std::to_string(load.fetches_refused_busy);
+      };
+    }
+    data_ = folder.root;
     thread_ = std::thread([this, options] { relay::serve(*handler_, secret_, options, stop_); });
     test_support::wait_until_listening(port);
   }
@@ -60,6 +75,20 @@ class ServingRelay {
   ServingRelay& operator=(const ServingRelay&) = delete;
 
   const protocol::ChannelAddress& address() const { return address_; }
+
+  // The fetch counts as `relay status` gets them over the admin socket.
+  relay::ServerLoad status() const {
+    std::ostringstream captured;
+    std::streambuf* const saved = std::cout.rdbuf(captured.rdbuf());
+    const int rc = relay::cmd_status(data_, false);
+    std::cout.rdbuf(saved);
+    REQUIRE(rc == relay::kExitOk);
+    relay::ServerLoad load;
+    std::istringstream in(captured.str());
+    in >> load.fetches_running >> load.fetches_waiting >> load.max_pending_fetches >> load.fetches_refused_busy;
+    REQUIRE(in);
+    return load;
+  }
 
  private:
   void fill(std::size_t messages) {
@@ -78,6 +107,7 @@ class ServingRelay {
   }
 
   test_support::TempDir dir_{"meldpunt-server-test-"};
+  std::filesystem::path data_;
   crypto::Secret<32> secret_;
   protocol::ChannelAddress address_;
   std::unique_ptr<store::RelayStore> store_;
@@ -131,4 +161,40 @@ TEST_CASE("fetches beyond the waiting limit are refused, not queued without boun
   CHECK(refused.error().code == ErrorCode::kRateLimited);
   // Once the first is answered, a new fetch is taken again.
   CHECK(second.call(protocol::request_header_only(protocol::Op::kFetch)).ok());
+}
+
+TEST_CASE("relay status shows the fetches running, waiting and refused as busy", "[relay][server]") {
+  ServingRelay relay(6000, 2, /*admin=*/true);
+  const relay::ServerLoad idle = relay.status();
+  CHECK(idle.fetches_running == 0);
+  CHECK(idle.fetches_waiting == 0);
+  CHECK(idle.max_pending_fetches == 2);
+  CHECK(idle.fetches_refused_busy == 0);
+
+  client::RelayConnection first(relay.address(), client::ConnectionOptions{});
+  client::RelayConnection second(relay.address(), client::ConnectionOptions{});
+  client::RelayConnection third(relay.address(), client::ConnectionOptions{});
+  for (client::RelayConnection* c : {&first, &second, &third}) {
+    REQUIRE(c->call(protocol::request_header_only(protocol::Op::kGetPolicy)).ok());
+  }
+  // One fetch on the worker, one waiting behind it (each takes far longer
+  // than these pauses), and a third beyond max-pending-fetches = 2.
+  std::thread first_fetch([&] { CHECK(first.call(protocol::request_header_only(protocol::Op::kFetch)).ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::thread second_fetch([&] { CHECK(second.call(protocol::request_header_only(protocol::Op::kFetch)).ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto refused = third.call(protocol::request_header_only(protocol::Op::kFetch));
+  const relay::ServerLoad busy = relay.status();
+  first_fetch.join();
+  second_fetch.join();
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kRateLimited);
+  CHECK(busy.fetches_running == 1);
+  CHECK(busy.fetches_waiting == 1);
+  CHECK(busy.fetches_refused_busy == 1);
+
+  const relay::ServerLoad after = relay.status();
+  CHECK(after.fetches_running == 0);
+  CHECK(after.fetches_waiting == 0);
+  CHECK(after.fetches_refused_busy == 1);
 }

@@ -238,13 +238,19 @@ std::vector<Bytes> encode_policy(const PolicyInfo& policy) {
   append_u32_le(fuzz, policy.retention_fuzz_days);
   fields.push_back(std::move(days));
   fields.push_back(std::move(fuzz));
+  Bytes attachment;
+  append_u64_le(attachment, policy.max_attachment_bytes);
+  fields.push_back(std::move(attachment));
   return fields;
 }
 
 Result<PolicyInfo> decode_policy(std::span<const Bytes> fields) {
-  if (fields.size() != 4 || fields[1].size() != 1 || fields[2].size() != 4 || fields[3].size() != 4) {
+  // Four fields: a relay from before the attachment limit. More than five:
+  // a later relay's additions, which this client does not know.
+  if (fields.size() < 4 || fields[1].size() != 1 || fields[2].size() != 4 || fields[3].size() != 4) {
     return malformed("relay sent a malformed policy");
   }
+  if (fields.size() >= 5 && fields[4].size() != 8) return malformed("policy attachment limit must be 8 bytes");
   PolicyInfo policy;
   if (!copy_exact(ByteView(fields[0]), policy.challenge)) return malformed("policy challenge must be 32 bytes");
   policy.difficulty = fields[1][0];
@@ -253,6 +259,12 @@ Result<PolicyInfo> decode_policy(std::span<const Bytes> fields) {
   }
   policy.retention_days = read_u32_le(fields[2].data());
   policy.retention_fuzz_days = read_u32_le(fields[3].data());
+  if (fields.size() >= 5) {
+    policy.max_attachment_bytes = read_u64_le(fields[4].data());
+    if (policy.max_attachment_bytes > kMaxAttachmentBytesLimit) {
+      return Error{ErrorCode::kTooLarge, "relay allows attachments larger than a client will handle"};
+    }
+  }
   return policy;
 }
 

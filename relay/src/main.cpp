@@ -231,6 +231,12 @@ int main(int argc, char** argv) {
   serve->add_option("--max-bytes", s.max_bytes, "Quota: stored envelope bytes")->capture_default_str();
   serve->add_option("--max-map-bytes", s.max_map_bytes, "Largest size of the store file")->capture_default_str();
   serve->add_option("--fetch-threads", s.fetch_threads, "Threads for a fetch (0 = all cores)")->capture_default_str();
+  serve->add_option("--max-pending-fetches", s.max_pending_fetches,
+                    "Fetches waiting or running at once; more are refused as rate-limited")
+      ->capture_default_str()->check(CLI::Range(1u, relay::kMaxPendingFetchesLimit));
+  serve->add_option("--max-attachment-bytes", s.max_attachment_bytes,
+                    "Largest attachment clients may send, announced in get-policy (0 = no attachments)")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{0}, protocol::kMaxAttachmentBytesLimit));
   serve->add_option("--pow-difficulty", s.pow_difficulty, "Proof of work per deposit, in leading zero bits (0 = none)")
       ->capture_default_str()->check(CLI::Range(0u, crypto::kMaxPowDifficulty));
   serve->add_option("--pow-max-raise", s.pow_max_raise, "Bits the difficulty may rise above pow-difficulty under load")

@@ -121,13 +121,15 @@ struct AdviserLevel {
 
 // The status report, as JSON (for monitoring) or text (for people). Holds
 // counts and settings only: no message id, no key, no client information.
-std::string status_report(const StatusSources& src, bool json) {
+std::string status_report(const StatusSources& src, const ServerLoad& load, bool json) {
   const ServeSettings& cfg = *src.settings;
   const store::StoreStats stats = src.store->stats();
   const std::uint64_t disk_free = disk_free_bytes(cfg.data / "store");
   const auto uptime = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - src.started).count());
   const OpCounters& counters = src.handler->counters();
+  // As get-policy announces it (the handler's copy), not as configured.
+  const std::uint64_t attachment_limit = src.handler->policy().max_attachment_bytes;
 
   std::vector<AdviserLevel> advisers;
   std::uint64_t directory_serial = 0;
@@ -177,6 +179,7 @@ std::string status_report(const StatusSources& src, bool json) {
         << ", \"last_purge_removed\": " << src.purge->last_removed.load() << "},\n"
         << "  \"proof_of_work\": {\"difficulty\": " << src.handler->current_difficulty()
         << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise << "},\n"
+        << "  \"attachments\": {\"max_bytes\": " << attachment_limit << "},\n"
         << "  \"directory_serial\": " << directory_serial << ",\n"
         << "  \"prekeys\": {\"warning_level\": " << cfg.prekey_warning << ", \"unlisted\": " << unlisted
         << ", \"advisers\": [";
@@ -192,6 +195,9 @@ std::string status_report(const StatusSources& src, bool json) {
     }
     out << ", \"unparsable\": " << counters.unparsable << ", \"rate_limited\": " << counters.rate_limited
         << ", \"pow_refused\": " << counters.pow_refused << "},\n"
+        << "  \"fetches\": {\"running\": " << load.fetches_running << ", \"waiting\": " << load.fetches_waiting
+        << ", \"max_pending\": " << load.max_pending_fetches << ", \"refused_busy\": " << load.fetches_refused_busy
+        << "},\n"
         << "  \"old_key_served\": " << (src.old_key_served ? "true" : "false") << ",\n"
         << "  \"warnings\": [";
     for (std::size_t i = 0; i < warnings.size(); ++i) out << (i ? ", " : "") << json_string(warnings[i]);
@@ -208,6 +214,10 @@ std::string status_report(const StatusSources& src, bool json) {
       << src.purge->removed.load() << " expired messages purged since start\n"
       << "proof of work     " << src.handler->current_difficulty() << " bits (base " << cfg.pow_difficulty << ", max "
       << cfg.pow_difficulty + cfg.pow_max_raise << ")\n"
+      << "attachments       "
+      << (attachment_limit == 0 ? std::string("refused (max-attachment-bytes = 0)")
+                                : "up to " + human_bytes(attachment_limit) + " per file")
+      << "\n"
       << "old key served    " << (src.old_key_served ? "yes (rotation overlap)" : "no") << "\n"
       << "directory serial  " << directory_serial << "\n"
       << "prekeys left (warning below " << cfg.prekey_warning << "):\n";
@@ -223,7 +233,9 @@ std::string status_report(const StatusSources& src, bool json) {
   }
   out << "  unparsable        " << counters.unparsable << "\n"
       << "  rate-limited      " << counters.rate_limited << "\n"
-      << "  no valid proof    " << counters.pow_refused << "\n";
+      << "  no valid proof    " << counters.pow_refused << "\n"
+      << "fetches now       " << load.fetches_running << " running, " << load.fetches_waiting << " waiting (at most "
+      << load.max_pending_fetches << " at once); " << load.fetches_refused_busy << " refused as busy since start\n";
   for (const std::string& w : warnings) out << "WARNING: " << w << "\n";
   return out.str();
 }
@@ -333,6 +345,13 @@ std::vector<std::string> validate(const ServeSettings& s) {
     problems.push_back("max-messages must be 1.." + std::to_string(kMaxMessagesQuota) +
                        " (a fetch answer holds 64 bytes per stored message and clients accept at most 512 MiB)");
   }
+  if (s.max_pending_fetches < 1 || s.max_pending_fetches > kMaxPendingFetchesLimit) {
+    problems.push_back("max-pending-fetches must be 1.." + std::to_string(kMaxPendingFetchesLimit));
+  }
+  if (s.max_attachment_bytes > protocol::kMaxAttachmentBytesLimit) {
+    problems.push_back("max-attachment-bytes must be 0.." + std::to_string(protocol::kMaxAttachmentBytesLimit) +
+                       " (256 MiB; clients refuse a larger limit)");
+  }
   if (s.max_map_bytes < (1ull << 20)) problems.push_back("max-map-bytes must be at least 1 MiB");
   if (s.max_bytes > s.max_map_bytes) problems.push_back("max-bytes cannot exceed max-map-bytes");
   if (s.pow_difficulty + s.pow_max_raise > crypto::kMaxPowDifficulty) {
@@ -364,6 +383,8 @@ std::string effective_settings(const ServeSettings& s) {
       << "max-bytes = " << s.max_bytes << "\n"
       << "max-map-bytes = " << s.max_map_bytes << "\n"
       << "fetch-threads = " << s.fetch_threads << "\n"
+      << "max-pending-fetches = " << s.max_pending_fetches << "\n"
+      << "max-attachment-bytes = " << s.max_attachment_bytes << "\n"
       << "pow-difficulty = " << s.pow_difficulty << "\n"
       << "pow-max-raise = " << s.pow_max_raise << "\n"
       << "pow-load-threshold = " << s.pow_load_threshold << "\n"
@@ -414,6 +435,7 @@ int cmd_serve(const ServeSettings& settings) {
   policy.pow_load_threshold = settings.pow_load_threshold;
   policy.pow_adjust_seconds = settings.pow_adjust_seconds;
   policy.challenge_seconds = settings.pow_challenge_seconds;
+  policy.max_attachment_bytes = settings.max_attachment_bytes;
   RequestHandler handler(store, *org, policy);
   const std::uint32_t days_ahead = settings.test_days_ahead;
   if (days_ahead != 0) {
@@ -478,13 +500,14 @@ int cmd_serve(const ServeSettings& settings) {
     options.old_curve_secret_key = &(*old_keys)->secret;
   }
   options.admin_endpoint = *admin_endpoint;
-  options.admin_handler = [&](std::string_view command) -> std::string {
-    if (command == "status json") return status_report(sources, true);
-    if (command == "status text" || command == "status") return status_report(sources, false);
+  options.admin_handler = [&](std::string_view command, const ServerLoad& load) -> std::string {
+    if (command == "status json") return status_report(sources, load, true);
+    if (command == "status text" || command == "status") return status_report(sources, load, false);
     return "unknown admin command\n";
   };
   options.rate_limit.tokens_per_second = settings.rate_per_connection;
   options.rate_limit.burst = settings.burst_per_connection;
+  options.max_pending_fetches = settings.max_pending_fetches;
 
   int rc = kExitOk;
   try {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "log.hpp"
+#include "meldpunt/protocol/wire.hpp"
 
 namespace meldpunt::relay {
 
@@ -29,6 +30,8 @@ struct ServeSettings {
   std::uint64_t max_bytes = 8ull << 30;
   std::uint64_t max_map_bytes = 64ull << 30;
   unsigned fetch_threads = 0;
+  std::uint32_t max_pending_fetches = 8;  // fetches waiting or running; beyond, refused (rate-limited)
+  std::uint64_t max_attachment_bytes = protocol::kDefaultMaxAttachmentBytes;  // announced in get-policy
   unsigned pow_difficulty = 20;
   unsigned pow_max_raise = 6;
   std::uint32_t pow_load_threshold = 600;
@@ -44,6 +47,11 @@ struct ServeSettings {
 // Largest fetch answer the clients accept is 512 MiB: 64 bytes per stored
 // message, so the message quota must stay below this.
 inline constexpr std::uint64_t kMaxMessagesQuota = (512ull << 20) / 64;
+
+// Bound on max-pending-fetches: fetches run one after another, so the last
+// one waiting also waits for every fetch before it (seconds each on a full
+// store); a longer queue only makes clients time out instead of retrying.
+inline constexpr std::uint32_t kMaxPendingFetchesLimit = 1024;
 
 // Problems with the settings (empty = valid), checked against the data folder.
 std::vector<std::string> validate(const ServeSettings& settings);

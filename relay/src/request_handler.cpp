@@ -47,6 +47,8 @@ RequestHandler::RequestHandler(store::RelayStore& store, const crypto::Ed25519Pu
   policy_.pow_max_raise = std::min(policy_.pow_max_raise, crypto::kMaxPowDifficulty - policy_.pow_difficulty);
   policy_.pow_adjust_seconds = std::max<std::uint32_t>(policy_.pow_adjust_seconds, 1);
   policy_.challenge_seconds = std::max<std::uint32_t>(policy_.challenge_seconds, 1);
+  // Clients refuse a policy above the limit, so announcing more would stop every deposit.
+  policy_.max_attachment_bytes = std::min(policy_.max_attachment_bytes, protocol::kMaxAttachmentBytesLimit);
   difficulty_ = previous_difficulty_ = policy_.pow_difficulty;
 }
 
@@ -102,6 +104,7 @@ protocol::PolicyInfo RequestHandler::policy_info() {
   info.difficulty = static_cast<std::uint8_t>(difficulty_);
   info.retention_days = policy_.retention_days;
   info.retention_fuzz_days = policy_.retention_fuzz_days;
+  info.max_attachment_bytes = policy_.max_attachment_bytes;
   return info;
 }
 

@@ -45,6 +45,10 @@ struct RelayPolicy {
   std::uint32_t pow_load_threshold = 600; // proven deposits per window that raise the difficulty (0 = never)
   std::uint32_t pow_adjust_seconds = 60;  // length of an adjustment window
   std::uint32_t challenge_seconds = 3600; // a challenge is announced this long, and accepted twice as long
+  // Announced in get-policy: the largest attachment clients send or accept
+  // (0 = none). The relay itself never sees a file, only its chunks, each an
+  // ordinary envelope; enforcing the limit is the clients' job.
+  std::uint64_t max_attachment_bytes = protocol::kDefaultMaxAttachmentBytes;
 };
 
 // Counts since start, for status and logs (no ids, no keys).

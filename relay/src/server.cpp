@@ -71,8 +71,14 @@ std::unique_ptr<zmq::socket_t> curve_router(zmq::context_t& context, const crypt
   socket->set(zmq::sockopt::curve_server, 1);
   socket->set(zmq::sockopt::curve_secretkey, zmq::const_buffer(key.data(), key.size()));
   socket->set(zmq::sockopt::linger, 2000);
-  // Oversized frames are dropped by libzmq before they are buffered.
-  socket->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes));
+  // Oversized frames are dropped by libzmq before they are buffered. Under
+  // CURVE the limit applies to the encrypted frame on the wire, which is a
+  // MESSAGE command: "\x07MESSAGE" (8) + nonce (8) + MAC (16) + flags (1)
+  // around the payload; without that margin a largest (256 KiB) envelope is
+  // dropped and its sender never gets an answer.
+  constexpr std::int64_t kCurveFrameOverhead = 8 + 8 + 16 + 1;
+  socket->set(zmq::sockopt::maxmsgsize,
+              static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes) + kCurveFrameOverhead);
   socket->set(zmq::sockopt::rcvhwm, options.receive_hwm);
   socket->bind(endpoint);
   return socket;
@@ -139,6 +145,14 @@ class FetchWorker {
 
   zmq::socket_t& wake_socket() { return wake_; }
 
+  // Fetches queued and running now, for the admin socket.
+  void report(ServerLoad& load) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    load.fetches_waiting = queued_.size();
+    load.fetches_running = busy_ ? 1 : 0;
+    load.max_pending_fetches = max_pending_;
+  }
+
   // Answers finished since the last call (drains the wake-up bytes too).
   std::vector<Done> take_done() {
     zmq::message_t ignored;
@@ -190,7 +204,7 @@ class FetchWorker {
   std::thread thread_;
 };
 
-void answer_admin(zmq::socket_t& admin, const ServerOptions& options) {
+void answer_admin(zmq::socket_t& admin, const ServerOptions& options, const ServerLoad& load) {
   // REP socket: one request, one reply. Only the first part matters; it is
   // bounded so a confused local client cannot make us copy much.
   zmq::message_t first;
@@ -202,7 +216,7 @@ void answer_admin(zmq::socket_t& admin, const ServerOptions& options) {
     more = rest.more();
   }
   const std::string command(static_cast<const char*>(first.data()), std::min<std::size_t>(first.size(), 64));
-  const std::string answer = options.admin_handler ? options.admin_handler(command) : std::string("{}");
+  const std::string answer = options.admin_handler ? options.admin_handler(command, load) : std::string("{}");
   admin.send(zmq::const_buffer(answer.data(), answer.size()), zmq::send_flags::none);
 }
 
@@ -236,6 +250,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   double last_refusal_log = -60.0;
   std::vector<Incoming> batch;
   FetchWorker fetches(context, handler, std::max<std::size_t>(1, options.max_pending_fetches));
+  ServerLoad load;
   std::vector<zmq::pollitem_t> items;
   for (auto& r : routers) items.push_back({r->handle(), 0, ZMQ_POLLIN, 0});
   const std::size_t wake_item = items.size();
@@ -255,7 +270,10 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       if (e.num() == EINTR) continue;
       throw;
     }
-    if (admin && (items.back().revents & ZMQ_POLLIN) != 0) answer_admin(*admin, options);
+    if (admin && (items.back().revents & ZMQ_POLLIN) != 0) {
+      fetches.report(load);
+      answer_admin(*admin, options, load);
+    }
     if ((items[wake_item].revents & ZMQ_POLLIN) != 0) {
       for (FetchWorker::Done& done : fetches.take_done()) {
         handler.count(protocol::Op::kFetch, true);
@@ -299,6 +317,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       if (is_plain_fetch(in)) {
         if (!fetches.submit(in.socket, in.routing_id)) {
           handler.count(protocol::Op::kFetch, false);
+          load.fetches_refused_busy++;
           send_reply(socket, in.routing_id,
                      protocol::make_error_reply(ErrorCode::kRateLimited, "too many fetches waiting; try again later"));
         }

@@ -16,6 +16,14 @@
 
 namespace meldpunt::relay {
 
+// The serving loop's own state, for the admin socket (counts only).
+struct ServerLoad {
+  std::size_t fetches_waiting = 0;         // accepted, queued for the fetch worker
+  std::size_t fetches_running = 0;         // on the worker now (0 or 1)
+  std::size_t max_pending_fetches = 0;     // waiting + running allowed; beyond, refused
+  std::uint64_t fetches_refused_busy = 0;  // refused since start because that many were pending
+};
+
 struct ServerOptions {
   std::string endpoint = "tcp://127.0.0.1:7450";
   // Most requests taken from the sockets before one group commit.
@@ -26,9 +34,10 @@ struct ServerOptions {
   const crypto::Secret<32>* old_curve_secret_key = nullptr;
   // Local admin socket (an ipc:// endpoint in the data folder, no CURVE:
   // the folder's mode 0700 is the access control). Each request is one
-  // short text command; admin_handler's answer is sent back. Empty: none.
+  // short text command; admin_handler's answer is sent back, and gets the
+  // loop's state at that moment (it runs on the serving thread). Empty: none.
   std::string admin_endpoint;
-  std::function<std::string(std::string_view command)> admin_handler;
+  std::function<std::string(std::string_view command, const ServerLoad& load)> admin_handler;
   // Per-connection token buckets; a fetch costs 1 + stored messages / 100
   // tokens (its work grows with the store), everything else 1.
   RateLimit rate_limit;
@@ -38,7 +47,8 @@ struct ServerOptions {
   std::function<void()> tick;
   // Fetches run on one worker thread so the serving loop keeps answering
   // (a fetch of 100k stored messages takes seconds). At most this many wait
-  // for it; beyond, a fetch is refused with kRateLimited.
+  // for it or run on it; beyond, a fetch is refused with kRateLimited
+  // (`relay serve --max-pending-fetches`; at least 1).
   std::size_t max_pending_fetches = 8;
 };
 

@@ -79,6 +79,8 @@ class ConfigAndUnitTest(unittest.TestCase):
         self.assertIn(f'data = "{self.data}"', out)
         self.assertIn('endpoint = "tcp://0.0.0.0:7450"', out)
         self.assertIn("pow-difficulty = 20", out)
+        self.assertIn("max-pending-fetches = 8\n", out)
+        self.assertIn("max-attachment-bytes = 10485760\n", out)
         # Every serve option is documented in the example file, and printed.
         with open(EXAMPLE_INI) as f:
             keys = set(re.findall(r"^([a-z][a-z0-9-]+) =", f.read(), re.M))
@@ -108,6 +110,8 @@ class ConfigAndUnitTest(unittest.TestCase):
                          ("max-messages = 99999999\n", "max-messages"),
                          ("pow-difficulty = 30\npow-max-raise = 6\n", "pow-difficulty"),
                          ("log-level = \"loud\"\n", "log-level"),
+                         ("max-pending-fetches = 0\n", "max-pending-fetches"),
+                         ("max-attachment-bytes = 268435457\n", "max-attachment-bytes"),
                          ("no-such-option = 1\n", "no-such-option"),
                          ("retention-days = lots\n", "retention-days")]:
             with open(cfg, "w") as f:
@@ -159,7 +163,8 @@ class DrillTest(unittest.TestCase):
     """One channel through status, backup/restore, expiry and the logs."""
 
     def setUp(self):
-        self.channel = Channel(serve_args=LOW_POW + ["--retention-days", "30"])
+        self.channel = Channel(serve_args=LOW_POW + ["--retention-days", "30", "--max-pending-fetches", "3",
+                                                     "--max-attachment-bytes", "5242880"])
         self.a1, self.a2 = self.channel.advisers
 
     def tearDown(self):
@@ -196,7 +201,12 @@ class DrillTest(unittest.TestCase):
         self.assertGreaterEqual(s["requests"]["deposit"]["ok"], 3)
         self.assertGreaterEqual(s["requests"]["get-policy"]["ok"], 3)
         self.assertGreater(s["store"]["disk_free_bytes"], 0)
+        # No fetch is under way between the clients' runs; the limit is the configured one.
+        self.assertEqual(s["fetches"], {"running": 0, "waiting": 0, "max_pending": 3, "refused_busy": 0})
+        self.assertEqual(s["attachments"]["max_bytes"], 5242880)
         text = status(ch, json_output=False)
+        self.assertIn("0 running, 0 waiting (at most 3 at once)", text)
+        self.assertIn("attachments       up to 5.0 MiB per file", text)
         self.assertIn("prekeys left", text)
         self.assertIn("Anna de Vries", text)
 

@@ -22,7 +22,9 @@
 //                      0 <= n <= 256), signature (64)
 //   9 get-policy       -                                       challenge (32), difficulty (1),
 //                                                              retention days (u32 LE),
-//                                                              retention fuzz days (u32 LE)
+//                                                              retention fuzz days (u32 LE),
+//                                                              max attachment bytes (u64 LE;
+//                                                              absent from older relays)
 //
 // A deposit of several envelopes (a report to two advisers plus the
 // reporter's own copy) is stored all-or-nothing in one commit. Its proof of
@@ -145,16 +147,32 @@ struct Reply {
 // Parses a reply (client side; the relay is pinned but still bounded).
 Result<Reply> parse_reply(std::span<const ByteView> frames);
 
+// Largest file a client may send as an attachment, as the relay announces
+// it in get-policy. The default is also what a client assumes for a relay
+// older than the field; the upper bound keeps a relay from making a client
+// read, encrypt and send (or accept) an unbounded file.
+inline constexpr std::uint64_t kDefaultMaxAttachmentBytes = 10ull << 20;  // 10 MiB
+inline constexpr std::uint64_t kMaxAttachmentBytesLimit = 256ull << 20;   // 256 MiB
+
 // get-policy reply: what a client must know before depositing.
 struct PolicyInfo {
   crypto::PowChallenge challenge{};
   std::uint8_t difficulty = 0;           // leading zero bits; 0 = no proof of work needed
   std::uint32_t retention_days = 0;      // messages are kept this long...
   std::uint32_t retention_fuzz_days = 0; // ...plus a random 0..fuzz days
+  // Largest attachment (the file's own size) clients send or accept;
+  // 0 = attachments are refused. At most kMaxAttachmentBytesLimit.
+  std::uint64_t max_attachment_bytes = kDefaultMaxAttachmentBytes;
 };
+// Five fields: challenge, difficulty, retention days, retention fuzz days,
+// max attachment bytes.
 std::vector<Bytes> encode_policy(const PolicyInfo& policy);
-// kMalformed on wrong field sizes; kTooLarge for a difficulty above
-// crypto::kMaxPowDifficulty (a client must not be made to work forever).
+// Accepts the reply of an older relay (the first four fields only: then
+// max_attachment_bytes = kDefaultMaxAttachmentBytes) and ignores fields after
+// the fifth, so a later relay can append fields without breaking clients.
+// kMalformed on a missing or wrong-sized field; kTooLarge for a difficulty
+// above crypto::kMaxPowDifficulty (a client must not be made to work
+// forever) or an attachment limit above kMaxAttachmentBytesLimit.
 Result<PolicyInfo> decode_policy(std::span<const Bytes> fields);
 
 // Prekey bundle: u16 LE count || count * (adviser sign pk 32 || prekey pk 32 || signature 64)
