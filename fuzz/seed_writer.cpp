@@ -16,6 +16,7 @@
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/protocol/attachment.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
@@ -114,12 +115,19 @@ int main(int argc, char** argv) {
   proposal.id.fill(0x11);
   proposal.new_adviser.fill(0xBE);
   proposal.note = crypto::SecretBuffer::copy_of(std::string_view("Mijn collega is hier beter in thuis."));
+  proposal.signature.fill(0x5E);
   add("letter_body", with_selector(1, protocol::encode_proposal(proposal).view()));
   protocol::HandoverAnswer answer;
   answer.proposal = proposal.id;
   answer.decision = protocol::HandoverDecision::kAccept;
   answer.new_adviser = proposal.new_adviser;
   add("letter_body", with_selector(2, protocol::encode_answer(answer).view()));
+  protocol::HandoverTransfer transfer;
+  transfer.proposer.fill(0xAD);
+  transfer.proposal = proposal.id;
+  transfer.signature.fill(0x5E);
+  transfer.history = std::move(conversation);
+  add("letter_body", with_selector(3, protocol::encode_transfer(transfer).view()));
 
   // Envelopes (with and without a prekey; the payload is a real letter)
   const Bytes envelope = envelope_to_adviser(keys, report.view(), true);
@@ -286,6 +294,26 @@ int main(int argc, char** argv) {
   older_policy.pop_back();
   add("reply", fuzz::join_frames(protocol::make_ok_reply(std::move(older_policy))));
 
+  // Attachment chunks: a first and a last piece of a two-piece file, and
+  // the reporter's description of it.
+  {
+    protocol::AttachmentChunk piece;
+    piece.type = protocol::ChunkType::kPiece;
+    piece.file_id.fill(0xF1);
+    piece.total_bytes = protocol::kAttachmentPieceDataBytes + 1000;
+    piece.count = protocol::attachment_piece_count(piece.total_bytes);
+    piece.digest.fill(0xD1);
+    piece.name = crypto::SecretBuffer::copy_of(std::string_view("verslag ../\x1b[31m.pdf"));
+    for (std::uint16_t i = 0; i < piece.count; ++i) {
+      piece.index = i;
+      piece.data = crypto::SecretBuffer(protocol::attachment_piece_bytes(piece.total_bytes, i));
+      add("attachment", protocol::encode_attachment_chunk(piece).view());
+    }
+    piece.type = protocol::ChunkType::kDescription;
+    piece.index = 0;
+    piece.data = crypto::SecretBuffer();
+    add("attachment", protocol::encode_attachment_chunk(piece).view());
+  }
 
   const std::filesystem::path root = argv[1];
   for (const auto& [target, seeds] : g_seeds) {

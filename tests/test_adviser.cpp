@@ -378,18 +378,44 @@ TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
   Bytes bad_version = encoded;
   bad_version[0] = 4;
   CHECK(decode_case(bad_version).error().code == ErrorCode::kUnsupportedVersion);
+  // Version 3 ends with the hand-over fields; with empty names and no open
+  // proposal they are: outcome (1), adviser (16), name (2), at (8), open
+  // count (1), received at (8), from (16), name (2).
+  constexpr std::size_t kHandoverTail = 1 + 16 + 2 + 8 + 1 + 8 + 16 + 2;
   Bytes bad_handover = encoded;
-  bad_handover[encoded.size() - (1 + 16 + 16 + 2 + 8)] = 5;  // hand-over state beyond kReceived
+  bad_handover[encoded.size() - kHandoverTail] = 3;  // outcome beyond kDeclined
   CHECK_FALSE(decode_case(bad_handover).ok());
-  // A version-2 record (before hand-over) is the same without the trailing
-  // hand-over fields (state, proposal, adviser, empty name, time): read as none.
-  REQUIRE(c.handover_adviser_name.empty());
-  Bytes version2(encoded.begin(), encoded.end() - (1 + 16 + 16 + 2 + 8));
+  Bytes too_many_open = encoded;
+  too_many_open[encoded.size() - kHandoverTail + 1 + 16 + 2 + 8] = kMaxOpenProposals + 1;
+  CHECK_FALSE(decode_case(too_many_open).ok());
+  // A version-2 record (before hand-over) is the same without them: read as none.
+  Bytes version2(encoded.begin(), encoded.end() - kHandoverTail);
   version2[0] = 2;
   auto old = decode_case(version2);
   REQUIRE(old.ok());
-  CHECK(old->handover == HandoverState::kNone);
+  CHECK(old->handover == HandoverOutcomeState::kNone);
+  CHECK(old->open_proposals.empty());
   CHECK(old->next_sequence == c.next_sequence);
+
+  // Hand-over fields round-trip.
+  CaseRecord h = c;
+  h.handover = HandoverOutcomeState::kDeclined;
+  h.handover_adviser = random_fixed<16>();
+  h.handover_adviser_name = "Bram";
+  h.handover_at = 99;
+  for (std::uint64_t i = 0; i < 2; ++i) h.open_proposals.push_back({random_fixed<16>(), random_fixed<16>(), "Commissie", 100 + i});
+  h.received_at = 101;
+  h.received_from = random_fixed<16>();
+  h.received_from_name = "Anna";
+  auto back = decode_case(encode_case(h));
+  REQUIRE(back.ok());
+  CHECK(back->handover == HandoverOutcomeState::kDeclined);
+  CHECK(back->handover_adviser_name == "Bram");
+  REQUIRE(back->open_proposals.size() == 2);
+  CHECK(back->open_proposals[1].id == h.open_proposals[1].id);
+  CHECK(back->open_proposals[1].at == 101);
+  CHECK(back->received_from == h.received_from);
+  CHECK(back->received_from_name == "Anna");
 
   MessageRecord m;
   m.direction = Direction::kOut;

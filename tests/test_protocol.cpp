@@ -198,12 +198,14 @@ TEST_CASE("hand-over proposals and answers round-trip and reject every truncatio
   crypto::random_fill(proposal.id);
   crypto::random_fill(proposal.new_adviser);
   proposal.note = crypto::SecretBuffer::copy_of(std::string_view("The committee handles formal complaints."));
+  crypto::random_fill(proposal.signature);
   const crypto::SecretBuffer encoded = encode_proposal(proposal);
   auto decoded = decode_proposal(encoded.view());
   REQUIRE(decoded.ok());
   CHECK(decoded->id == proposal.id);
   CHECK(decoded->new_adviser == proposal.new_adviser);
   CHECK(decoded->note.equals(proposal.note));
+  CHECK(decoded->signature == proposal.signature);
   for (std::size_t cut = 0; cut < encoded.size(); ++cut) CHECK_FALSE(decode_proposal(encoded.view().first(cut)).ok());
   crypto::SecretBuffer longer = encoded.clone();
   longer.push_back(0);
@@ -214,14 +216,14 @@ TEST_CASE("hand-over proposals and answers round-trip and reject every truncatio
 
   // A note longer than the limit is refused on both sides.
   HandoverProposal long_note = {proposal.id, proposal.new_adviser,
-                                crypto::SecretBuffer::copy_of(Bytes(kMaxHandoverNoteBytes + 1, 'x'))};
+                                crypto::SecretBuffer::copy_of(Bytes(kMaxHandoverNoteBytes + 1, 'x')), {}};
   CHECK_THROWS_AS(encode_proposal(long_note), std::length_error);
   Bytes forged;
   append_u8(forged, kHandoverVersion);
   append(forged, proposal.id);
   append(forged, proposal.new_adviser);
   append_u16_le(forged, static_cast<std::uint16_t>(kMaxHandoverNoteBytes + 1));
-  forged.resize(forged.size() + kMaxHandoverNoteBytes + 1, 'x');
+  forged.resize(forged.size() + kMaxHandoverNoteBytes + 1 + crypto::kSignatureBytes, 'x');
   CHECK_FALSE(decode_proposal(forged).ok());
 
   HandoverAnswer answer{proposal.id, HandoverDecision::kAccept, proposal.new_adviser};
@@ -238,4 +240,30 @@ TEST_CASE("hand-over proposals and answers round-trip and reject every truncatio
     bad.data()[1 + kProposalIdBytes] = decision;
     CHECK_FALSE(decode_answer(bad.view()).ok());
   }
+
+  // The transfer: the signed proposal and a history; every cut is refused
+  // (a cut inside the history too, since the history must decode).
+  HandoverTransfer transfer;
+  crypto::random_fill(transfer.proposer);
+  transfer.proposal = proposal.id;
+  transfer.signature = proposal.signature;
+  HistoryEntry entry;
+  entry.sent_at = 5;
+  entry.from_reporter = true;
+  entry.recipients = {transfer.proposer};
+  entry.body = crypto::SecretBuffer::copy_of(std::string_view("first report"));
+  transfer.history.entries.push_back(std::move(entry));
+  const crypto::SecretBuffer t = encode_transfer(transfer);
+  auto t_back = decode_transfer(t.view());
+  REQUIRE(t_back.ok());
+  CHECK(t_back->proposer == transfer.proposer);
+  CHECK(t_back->signature == transfer.signature);
+  REQUIRE(t_back->history.entries.size() == 1);
+  CHECK(t_back->history.entries[0].body.text() == "first report");
+  for (std::size_t cut = 0; cut < t.size(); ++cut) CHECK_FALSE(decode_transfer(t.view().first(cut)).ok());
+
+  // The statement names everything the signature vouches for, in order.
+  const crypto::X25519PublicKey reporter_pk{};
+  CHECK(handover_statement(transfer.proposer, reporter_pk, proposal.id, proposal.new_adviser).size() ==
+        16 + 32 + kProposalIdBytes + 16);
 }

@@ -15,6 +15,7 @@
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/random.hpp"
+#include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "texts.hpp"
@@ -283,9 +284,17 @@ TEST_CASE("hand-over proposals: only from a current adviser, newest one each, un
   const crypto::ReporterKeys& keys = test_keys();
   crypto::Directory directory;
   directory.entries = {adviser("Anna"), adviser("Bram"), adviser("Commissie")};
+  std::vector<crypto::SigningKeyPair> signing(3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    signing[i] = crypto::SigningKeyPair::generate();
+    directory.entries[i].sign_pk = signing[i].pk;
+  }
   const crypto::DirectoryEntry& anna = directory.entries[0];
   const crypto::DirectoryEntry& bram = directory.entries[1];
   const crypto::DirectoryEntry& commissie = directory.entries[2];
+  auto signer_of = [&](const crypto::DirectoryEntry& e) -> const crypto::SigningKeyPair& {
+    return signing[static_cast<std::size_t>(&e - directory.entries.data())];
+  };
 
   auto proposal_letter = [&](std::uint64_t at, const crypto::DirectoryEntry& from, const crypto::X25519PublicKey& sender,
                              const crypto::DirectoryEntry& to, protocol::ProposalId& id) {
@@ -293,6 +302,9 @@ TEST_CASE("hand-over proposals: only from a current adviser, newest one each, un
     crypto::random_fill(p.id);
     id = p.id;
     p.new_adviser = to.id;
+    p.signature = crypto::sign(protocol::kHandoverDomain,
+                               protocol::handover_statement(from.id, keys.message_pk, p.id, to.id),
+                               signer_of(from).sk);
     auto r = received(protocol::LetterKind::kHandoverProposal, at, sender, "");
     r.letter.adviser_id = from.id;
     r.letter.body = protocol::encode_proposal(p);
@@ -314,8 +326,16 @@ TEST_CASE("hand-over proposals: only from a current adviser, newest one each, un
   box.letters.push_back(proposal_letter(400, anna, bram.message_pk, commissie, forged));
   // From an adviser who does not read this conversation.
   box.letters.push_back(proposal_letter(500, commissie, commissie.message_pk, bram, outsider));
+  // Anna's, but its signature names another new adviser than the letter: ignored.
+  protocol::ProposalId tampered{};
+  auto bad = proposal_letter(600, anna, anna.message_pk, commissie, tampered);
+  auto decoded = protocol::decode_proposal(bad.letter.body.view());
+  REQUIRE(decoded.ok());
+  decoded->new_adviser = bram.id;
+  bad.letter.body = protocol::encode_proposal(*decoded);
+  box.letters.push_back(std::move(bad));
   reporter::Conversation c = reporter::build_conversation(std::move(box), keys, directory);
-  CHECK(c.ignored == 1);
+  CHECK(c.ignored == 2);
   REQUIRE(c.pending_proposals.size() == 1);
   CHECK(c.pending_proposals[0].from == &anna);
   CHECK(c.pending_proposals[0].to == &commissie);

@@ -42,7 +42,9 @@ constexpr std::size_t kMessageKeyBytes = kCaseKeyBytes + 8;
 constexpr std::size_t kRelayRecordBytes = 1 + 1 + crypto::kMessageIdBytes + 32 + kCaseKeyBytes + 8;
 constexpr std::size_t kMaxCaseRecordBytes =
     1 + 1 + 32 + 32 + 8 + 8 + 4 + 8 + 4 * 8 + 1 + kMaxOtherAdvisers * (crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes) +
-    1 + protocol::kProposalIdBytes + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes + 8;
+    (1 + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes + 8) + 1 +
+    kMaxOpenProposals * (protocol::kProposalIdBytes + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes + 8) +
+    (8 + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes);
 
 Error damaged(std::string_view what) { return Error{ErrorCode::kMalformed, "case store: damaged " + std::string(what)}; }
 
@@ -171,6 +173,8 @@ std::string describe(const HistoryEntry& entry) {
     case HistoryEvent::kHandedOver: return "the reporter accepted the hand-over; the other adviser has the case now";
     case HistoryEvent::kHandoverDeclined: return "the reporter declined the hand-over; the case stays here";
     case HistoryEvent::kReceivedByHandover: return "case received by hand-over, with the reporter's consent";
+    case HistoryEvent::kHandoverLapsed:
+      return "open hand-over proposals lapsed: the reporter moved to a new code (propose again if needed)";
   }
   return "unknown event";
 }
@@ -194,7 +198,7 @@ Result<HistoryEntry> decode_history(ByteView bytes) {
     return damaged("history record");
   }
   if (version != kHistoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown history version"};
-  if (event < static_cast<std::uint8_t>(HistoryEvent::kOpened) || event > static_cast<std::uint8_t>(HistoryEvent::kReceivedByHandover)) {
+  if (event < static_cast<std::uint8_t>(HistoryEvent::kOpened) || event > static_cast<std::uint8_t>(HistoryEvent::kHandoverLapsed)) {
     return damaged("history record (event)");
   }
   e.event = static_cast<HistoryEvent>(event);
@@ -259,6 +263,25 @@ Result<Settings> decode_settings(ByteView bytes) {
 
 std::string CaseRecord::id() const { return to_hex(key).substr(0, kCaseIdChars); }
 
+namespace {
+
+// An adviser's name in a record: u16 length (<= crypto::kMaxNameBytes) || UTF-8.
+void append_name(Bytes& out, const std::string& name) {
+  if (name.size() > crypto::kMaxNameBytes) throw std::length_error("adviser name too long");
+  append_u16_le(out, static_cast<std::uint16_t>(name.size()));
+  append(out, as_bytes(name));
+}
+
+bool take_name(ByteReader& r, std::string& name) {
+  std::uint16_t length = 0;
+  ByteView bytes;
+  if (!r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, bytes)) return false;
+  name.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return true;
+}
+
+}  // namespace
+
 Bytes encode_case(const CaseRecord& c) {
   Bytes out;
   append_u8(out, kCaseRecordVersion);
@@ -282,12 +305,20 @@ Bytes encode_case(const CaseRecord& c) {
     append(out, as_bytes(a.name));
   }
   append_u8(out, static_cast<std::uint8_t>(c.handover));
-  append(out, c.handover_proposal);
   append(out, c.handover_adviser);
-  if (c.handover_adviser_name.size() > crypto::kMaxNameBytes) throw std::length_error("adviser name too long");
-  append_u16_le(out, static_cast<std::uint16_t>(c.handover_adviser_name.size()));
-  append(out, as_bytes(c.handover_adviser_name));
+  append_name(out, c.handover_adviser_name);
   append_u64_le(out, c.handover_at);
+  if (c.open_proposals.size() > kMaxOpenProposals) throw std::length_error("too many open hand-over proposals");
+  append_u8(out, static_cast<std::uint8_t>(c.open_proposals.size()));
+  for (const OpenProposal& p : c.open_proposals) {
+    append(out, p.id);
+    append(out, p.to);
+    append_name(out, p.to_name);
+    append_u64_le(out, p.at);
+  }
+  append_u64_le(out, c.received_at);
+  append(out, c.received_from);
+  append_name(out, c.received_from_name);
   return out;
 }
 
@@ -327,16 +358,23 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     c.other_advisers.push_back(std::move(a));
   }
   if (version >= kCaseRecordVersion) {
-    std::uint8_t handover = 0;
-    std::uint16_t length = 0;
-    ByteView name;
-    if (!r.take_u8(handover) || !r.take(c.handover_proposal) || !r.take(c.handover_adviser) ||
-        !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name) || !r.take_u64(c.handover_at)) {
+    std::uint8_t outcome = 0, open = 0;
+    if (!r.take_u8(outcome) || !r.take(c.handover_adviser) || !take_name(r, c.handover_adviser_name) ||
+        !r.take_u64(c.handover_at) || !r.take_u8(open)) {
       return damaged("case record (hand-over)");
     }
-    c.handover_adviser_name.assign(reinterpret_cast<const char*>(name.data()), name.size());
-    if (handover > static_cast<std::uint8_t>(HandoverState::kReceived)) return damaged("case record (hand-over state)");
-    c.handover = static_cast<HandoverState>(handover);
+    if (outcome > static_cast<std::uint8_t>(HandoverOutcomeState::kDeclined)) return damaged("case record (hand-over)");
+    c.handover = static_cast<HandoverOutcomeState>(outcome);
+    if (open > kMaxOpenProposals) return damaged("case record (open proposals)");
+    c.open_proposals.resize(open);
+    for (OpenProposal& p : c.open_proposals) {
+      if (!r.take(p.id) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
+        return damaged("case record (open proposal)");
+      }
+    }
+    if (!r.take_u64(c.received_at) || !r.take(c.received_from) || !take_name(r, c.received_from_name)) {
+      return damaged("case record (hand-over)");
+    }
   }
   if (!r.at_end()) return damaged("case record (trailing bytes)");
   return c;
@@ -386,7 +424,8 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
   lmdb::Environment env(folder, options);
   Tables tables{env.open_table(kMetaTable),     env.open_table(kCasesTable), env.open_table(kMessagesTable),
                 env.open_table(kRelayMessagesTable), env.open_table(kHistoryTable), env.open_table(kNotesTable),
-                env.open_table(kAliasesTable)};
+                env.open_table(kAliasesTable),      env.open_table("attachments"),
+                env.open_table("attachment_pieces")};
   CaseStore store(std::move(env), tables, store_key.clone());
 
   std::optional<std::uint32_t> schema;
@@ -660,7 +699,8 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
   const FixedBytes<16> relay_key = relay_record_key(report.relay_id);
 
   Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
-    outcome = RecordOutcome{false, false, case_key_for(report.reporter_message_pk)};
+    outcome = RecordOutcome{};
+    outcome.case_key = case_key_for(report.reporter_message_pk);
     if (tables_.relay_messages.get(txn, relay_key)) return Status::success();  // already stored
 
     auto resolved = resolve(txn, report.reporter_message_pk);
@@ -708,6 +748,7 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
     c.next_sequence++;
     c.unread++;
     c.last_activity = std::max(c.last_activity, report.received_at);
+    outcome.handed_over = c.handed_over();
     if (Status st = put_case(txn, c); !st) return st;
 
     if (Status st = put_relay_pending(txn, report.relay_id, report.delete_token, case_key, report.received_at); !st) {
@@ -756,6 +797,12 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
     c.reporter_fetch_pk = rotation.new_fetch_pk;
     c.last_activity = std::max(c.last_activity, rotation.received_at);
     if (Status st = append_history(txn, c, rotation.received_at, HistoryEvent::kReporterMoved); !st) return st;
+    // The new code never saw our open proposals (the old code's letters are
+    // deleted): they can no longer be answered.
+    if (!c.open_proposals.empty()) {
+      c.open_proposals.clear();
+      if (Status st = append_history(txn, c, rotation.received_at, HistoryEvent::kHandoverLapsed); !st) return st;
+    }
     if (Status st = put_case(txn, c); !st) return st;
     if (Status st = put_relay_pending(txn, rotation.relay_id, rotation.delete_token, c.key, rotation.received_at);
         !st) {
@@ -775,17 +822,29 @@ Status CaseStore::record_handover_proposal(const CaseKey& key, const protocol::P
     if (!existing) return existing.error();
     if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
     CaseRecord c = std::move(**existing);
-    if (c.handover == HandoverState::kHandedOver) {
+    if (c.handed_over()) {
       return Status(ErrorCode::kMalformed,
                     "the reporter accepted an earlier hand-over of this case; the other adviser handles it now");
     }
-    c.handover = HandoverState::kProposed;
-    c.handover_proposal = proposal;
-    c.handover_adviser = to.id;
-    c.handover_adviser_name = to.name;
-    c.handover_at = now;
+    if (c.open_proposals.size() >= kMaxOpenProposals) {
+      return Status(ErrorCode::kMalformed, std::to_string(kMaxOpenProposals) +
+                                               " hand-over proposals of this case wait for the reporter's answer; "
+                                               "wait for it before proposing again");
+    }
+    c.open_proposals.push_back({proposal, to.id, to.name, now});
     c.last_activity = std::max(c.last_activity, now);
     if (Status st = append_history(txn, c, now, HistoryEvent::kHandoverProposed); !st) return st;
+    return put_case(txn, c);
+  });
+}
+
+Status CaseStore::withdraw_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal) {
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    auto existing = load_case(txn, key);
+    if (!existing) return existing.error();
+    if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
+    CaseRecord c = std::move(**existing);
+    std::erase_if(c.open_proposals, [&](const OpenProposal& p) { return p.id == proposal; });
     return put_case(txn, c);
   });
 }
@@ -807,18 +866,25 @@ Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverA
     if (!*existing) return damaged("alias to a missing case");
     CaseRecord c = std::move(**existing);
     result.case_key = c.key;
-    // Only the case's current code answers, and only the open proposal: an
-    // old answer replayed after a new proposal names the old id and is refused.
-    if (c.reporter_message_pk != incoming.reporter_message_pk) return Status::success();
-    if (c.handover != HandoverState::kProposed ||
-        sodium_memcmp(c.handover_proposal.data(), incoming.answer.proposal.data(), c.handover_proposal.size()) != 0 ||
-        c.handover_adviser != incoming.answer.new_adviser) {
+    // Only the case's current code answers, and only a proposal still open:
+    // an answer replayed later names a proposal that is no longer open.
+    const auto open = std::find_if(c.open_proposals.begin(), c.open_proposals.end(), [&](const OpenProposal& p) {
+      return p.id == incoming.answer.proposal && p.to == incoming.answer.new_adviser;
+    });
+    if (c.reporter_message_pk != incoming.reporter_message_pk || open == c.open_proposals.end()) {
       result.outcome = HandoverOutcome::kRefused;
       return Status::success();
     }
     result.accepted = incoming.answer.decision == protocol::HandoverDecision::kAccept;
-    c.handover = result.accepted ? HandoverState::kHandedOver : HandoverState::kDeclined;
+    c.handover = result.accepted ? HandoverOutcomeState::kHandedOver : HandoverOutcomeState::kDeclined;
+    c.handover_adviser = open->to;
+    c.handover_adviser_name = open->to_name;
     c.handover_at = incoming.received_at;
+    if (result.accepted) {
+      c.open_proposals.clear();  // the case is gone from us; nothing else can be accepted
+    } else {
+      c.open_proposals.erase(open);
+    }
     c.last_activity = std::max(c.last_activity, incoming.received_at);
     c.unread++;  // the adviser should see the answer
     const HistoryEvent event = result.accepted ? HistoryEvent::kHandedOver : HistoryEvent::kHandoverDeclined;
@@ -859,47 +925,75 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
     auto existing = load_case(txn, case_key);
     if (!existing) return existing.error();
     CaseRecord c;
-    const bool known = existing->has_value();
-    if (known) {
-      // We already read this conversation (the reporter wrote to us too):
-      // keep what we have, note the hand-over. A retired code is refused.
+    // What the case holds already (we may have read this conversation
+    // before: as a co-reader, before handing it away, or a message that
+    // arrived ahead of this letter): direction, time and text of each.
+    std::vector<MessageRecord> held;
+    if (existing->has_value()) {
       c = std::move(**existing);
       if (c.reporter_message_pk != incoming.reporter_message_pk) {
-        result.outcome = HandoverOutcome::kRefused;
+        result.outcome = HandoverOutcome::kRefused;  // a code the reporter moved away from
         return Status::success();
       }
+      for (std::uint64_t i = 0; i < c.next_sequence; ++i) {
+        const auto mkey = message_key(case_key, i);
+        std::optional<ByteView> sealed = tables_.messages.get(txn, mkey);
+        if (!sealed) return damaged("message index");
+        auto plain = open_record(kMessagesTable, mkey, *sealed);
+        if (!plain) return plain.error();
+        auto message = decode_message(plain->view());
+        if (!message) return message.error();
+        held.push_back(std::move(message).value());
+      }
+      // Handed back to us after we handed it away, or closed meanwhile: the
+      // case is ours to work on again.
+      if (c.status == CaseStatus::kClosed) {
+        c.status = CaseStatus::kInProgress;
+        c.feedback_from = incoming.received_at;
+        if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kStatusChanged, CaseStatus::kClosed,
+                                       CaseStatus::kInProgress);
+            !st) {
+          return st;
+        }
+      }
+      if (c.handed_over()) c.handover = HandoverOutcomeState::kNone;
     } else {
       c.key = case_key;
       c.status = CaseStatus::kNew;  // the acknowledgement clock starts now, for us
       c.reporter_message_pk = incoming.reporter_message_pk;
-      c.reporter_fetch_pk = incoming.reporter_fetch_pk;
       c.created_at = incoming.received_at;
       if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kOpened); !st) return st;
     }
-    c.handover = HandoverState::kReceived;
-    c.handover_at = incoming.received_at;
+    c.reporter_fetch_pk = incoming.reporter_fetch_pk;
+    c.received_at = incoming.received_at;
+    c.received_from = incoming.proposer;
+    c.received_from_name = incoming.proposer_name;
     for (const OtherAdviser& a : incoming.other_advisers) {
       const bool listed = std::any_of(c.other_advisers.begin(), c.other_advisers.end(),
                                       [&](const OtherAdviser& o) { return o.id == a.id; });
       if (!listed && c.other_advisers.size() < kMaxOtherAdvisers) c.other_advisers.push_back(a);
     }
     if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kReceivedByHandover); !st) return st;
-    if (!known) {
-      for (const IncomingHandover::Entry& e : incoming.entries) {
-        MessageRecord m;
-        m.direction = e.from_reporter ? Direction::kIn : Direction::kEarlier;
-        m.sent_at = e.sent_at;
-        m.stored_at = incoming.received_at;
-        m.relay_id = incoming.relay_id;
-        if (!e.from_reporter) m.body = crypto::SecretBuffer::copy_of(std::string_view("[" + e.adviser_name + "]\n"));
-        m.body.append(e.body);
-        if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
-        const auto mkey = message_key(case_key, c.next_sequence);
-        const crypto::SecretBuffer plain = encode_message(m);
-        if (Status st = tables_.messages.put(txn, mkey, seal(kMessagesTable, mkey, plain.view())); !st) return st;
-        c.next_sequence++;
-        c.unread++;
+    for (const IncomingHandover::Entry& e : incoming.entries) {
+      MessageRecord m;
+      m.direction = e.direction;
+      m.sent_at = e.sent_at;
+      m.stored_at = incoming.received_at;
+      m.relay_id = incoming.relay_id;
+      if (e.direction == Direction::kEarlier) {
+        m.body = crypto::SecretBuffer::copy_of(std::string_view("[" + e.adviser_name + "]\n"));
       }
+      m.body.append(e.body);
+      if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
+      const bool have = std::any_of(held.begin(), held.end(), [&](const MessageRecord& h) {
+        return h.direction == m.direction && h.sent_at == m.sent_at && h.body.equals(m.body);
+      });
+      if (have) continue;
+      const auto mkey = message_key(case_key, c.next_sequence);
+      const crypto::SecretBuffer plain = encode_message(m);
+      if (Status st = tables_.messages.put(txn, mkey, seal(kMessagesTable, mkey, plain.view())); !st) return st;
+      c.next_sequence++;
+      c.unread++;
     }
     c.last_activity = std::max(c.last_activity, incoming.received_at);
     if (Status st = put_case(txn, c); !st) return st;

@@ -17,6 +17,9 @@
 //   notes           case key (16) || sequence u64 BE      note record, below
 //   aliases         keyed_name(store_key, "case",          alias record, below
 //                              reporter message pk) (16)
+//   attachments     case key (16) || sequence u64 BE      attachment record, below
+//   attachment_pieces case key (16) || attachment          piece record, below
+//                              sequence u64 BE || index u16 BE
 //
 //   case key = keyed_name(store_key, "case", reporter message pk of the case's
 //   first message); the case id shown to the adviser is its first 10 hex
@@ -31,9 +34,15 @@
 //                    || next history sequence u64 || next note sequence u64
 //                    || other advisers count u8 (<= 64)
 //                    || per adviser: id (16) || name (u16 length <= 128 || UTF-8)
-//                    || hand-over state u8 || proposal id (16) || hand-over adviser id (16)
-//                    || hand-over adviser name (u16 length <= 128 || UTF-8)
-//                    || hand-over at u64                    (version 3 only)
+//                    || hand-over outcome u8 (0 none, 1 handed over, 2 declined)
+//                    || outcome adviser id (16) || outcome adviser name (name as above)
+//                    || outcome at u64
+//                    || open proposal count u8 (<= kMaxOpenProposals)
+//                    || per open proposal: id (16) || new adviser id (16)
+//                       || new adviser name (as above) || proposed at u64
+//                    || received at u64 (0: not received by hand-over)
+//                    || received from adviser id (16) || name (as above)
+//                                                          (version 3 only)
 //                    (version 1, written by schema 1, lacks the four u64 after
 //                    next sequence; versions 1 and 2 lack the hand-over fields;
 //                    both are read as zeros and rewritten as 3)
@@ -55,6 +64,17 @@
 //   alias record   = version u8 (1) || case key (16)
 //   settings       = version u8 (1) || acknowledgement days u32 (1..7)
 //                    || feedback months u32 (1..3)
+//   attachment record = version u8 (1) || direction u8 (1 in, 2 out)
+//                    || state u8 (1 incomplete, 2 intact, 3 damaged)
+//                    || file id (16) || sent_at u64 || stored_at u64
+//                    || total bytes u64 (<= protocol::kMaxAttachmentFileBytes)
+//                    || piece count u16 || pieces received u16 || digest (32)
+//                    || name length u8 (1..255) || name (as sent; sanitised on use)
+//   piece record   = version u8 (1) || data length u32 (<= one piece) || data
+//   (attachments_store.cpp. The two tables came without a schema change: a
+//   store without them simply holds no attachments. A file's pieces are kept
+//   as they arrived, one sealed value each, and joined and checked against
+//   the digest again whenever the file is saved.)
 //
 // Sequence numbers are big-endian in the key so a cursor walks a case's
 // messages, history and notes in order. The relay_messages table makes
@@ -74,6 +94,7 @@
 #include <string>
 #include <vector>
 
+#include "meldpunt/client/attachment.hpp"
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/directory.hpp"
@@ -134,6 +155,7 @@ enum class HistoryEvent : std::uint8_t {
   kHandedOver = 8,
   kHandoverDeclined = 9,
   kReceivedByHandover = 10,
+  kHandoverLapsed = 11,  // open proposals lapsed: the reporter moved to a new code
 };
 
 struct HistoryEntry {
@@ -155,14 +177,23 @@ struct NoteRecord {
 // (the body starts with that adviser's name).
 enum class Direction : std::uint8_t { kIn = 1, kOut = 2, kEarlier = 3 };
 
-// Where a case stands in a hand-over (protocol/handover.hpp). Only the
-// reporter's answer moves kProposed on; a new proposal replaces an open one.
-enum class HandoverState : std::uint8_t {
+// The last answer the reporter gave to one of our hand-over proposals
+// (protocol/handover.hpp).
+enum class HandoverOutcomeState : std::uint8_t {
   kNone = 0,
-  kProposed = 1,    // we proposed handing the case to handover_adviser
-  kHandedOver = 2,  // the reporter accepted: handover_adviser has the case now
-  kDeclined = 3,    // the reporter declined; the case stays with us
-  kReceived = 4,    // the case came to us by a hand-over the reporter accepted
+  kHandedOver = 1,  // accepted: outcome adviser has the case now; closed here
+  kDeclined = 2,    // declined; the case stays with us
+};
+
+// A proposal the reporter has not answered. Every one stays open until an
+// answer names it: an answer given before a newer proposal reached the
+// reporter must still count (the reporter may have accepted already).
+inline constexpr std::size_t kMaxOpenProposals = 8;
+struct OpenProposal {
+  protocol::ProposalId id{};
+  crypto::AdviserId to{};
+  std::string to_name;  // as the directory named them at the proposal
+  std::uint64_t at = 0;
 };
 
 struct OtherAdviser {
@@ -184,11 +215,16 @@ struct CaseRecord {
   std::uint64_t next_history = 0;
   std::uint64_t next_note = 0;        // also the number of notes
   std::vector<OtherAdviser> other_advisers;
-  HandoverState handover = HandoverState::kNone;
-  protocol::ProposalId handover_proposal{};  // the proposal an answer must name (kProposed)
-  crypto::AdviserId handover_adviser{};      // proposed to / handed to
-  std::string handover_adviser_name;         // as the directory named them at the proposal
-  std::uint64_t handover_at = 0;             // last change of the hand-over state
+  HandoverOutcomeState handover = HandoverOutcomeState::kNone;
+  crypto::AdviserId handover_adviser{};  // handed to / declined for
+  std::string handover_adviser_name;
+  std::uint64_t handover_at = 0;          // when that answer arrived
+  std::vector<OpenProposal> open_proposals;  // oldest first
+  std::uint64_t received_at = 0;             // handed to us (0: no)
+  crypto::AdviserId received_from{};         // the adviser who proposed it
+  std::string received_from_name;
+
+  bool handed_over() const { return handover == HandoverOutcomeState::kHandedOver; }
 
   std::string id() const;  // first kCaseIdChars hex characters of key
 };
@@ -222,6 +258,7 @@ struct PendingDelete {
 struct RecordOutcome {
   bool stored = false;   // false: recorded before, or refused (nothing changed)
   bool retired = false;  // refused: the sender's key is one the reporter moved away from
+  bool handed_over = false;  // stored in a case we handed over: the reporter still wrote to us
   CaseKey case_key{};
 };
 
@@ -248,8 +285,10 @@ struct IncomingHandoverAnswer {
   std::uint64_t received_at = 0;
 };
 
-// A kind-9 letter just opened by inbox: a case handed to us with the
-// reporter's consent, with the conversation so far.
+// A kind-9 letter just opened by inbox and checked there: its proposal is
+// signed by the proposing adviser the directory lists, for this reporter's
+// key and for us. A case handed to us with the reporter's consent, with the
+// conversation so far as the reporter's client forwarded it.
 struct IncomingHandover {
   crypto::MessageId relay_id{};
   FixedBytes<32> delete_token{};
@@ -257,12 +296,16 @@ struct IncomingHandover {
   crypto::FetchPublicKey reporter_fetch_pk{};
   std::uint64_t received_at = 0;
   std::vector<OtherAdviser> other_advisers;  // the other readers from now on
-  // The conversation: reporter entries become incoming messages, adviser
-  // entries kEarlier messages starting with the name (resolved by inbox).
+  crypto::AdviserId proposer{};
+  std::string proposer_name;
+  // The conversation: reporter entries become incoming messages, our own
+  // replies outgoing ones, other advisers' kEarlier messages starting with
+  // the name (resolved by inbox). Entries the case already holds (same
+  // direction, time and text) are not stored twice.
   struct Entry {
     std::uint64_t sent_at = 0;
-    bool from_reporter = false;
-    std::string adviser_name;  // adviser entries
+    Direction direction = Direction::kIn;
+    std::string adviser_name;  // kEarlier entries
     ByteView body;
   };
   std::vector<Entry> entries;
@@ -272,7 +315,7 @@ enum class HandoverOutcome : std::uint8_t {
   kApplied,        // answer: state moved on; hand-over: case created (or noted on an existing one)
   kAlreadyKnown,   // this relay message was recorded before
   kUnknownSender,  // no case has the sender as its current reporter key (answers only)
-  kRefused,        // an answer to no open proposal of ours (stale, replayed or forged)
+  kRefused,        // an answer to no open proposal of ours, or from a code the reporter left
 };
 struct HandoverResult {
   HandoverOutcome outcome = HandoverOutcome::kUnknownSender;
@@ -288,6 +331,48 @@ enum class RotationOutcome : std::uint8_t {
 };
 struct RotationResult {
   RotationOutcome outcome = RotationOutcome::kUnknownSender;
+  CaseKey case_key{};
+};
+
+// ---- attachments ----
+
+// A file in a case: received from the reporter (pieces arriving over one or
+// more inbox runs) or sent by us.
+struct AttachmentRecord {
+  std::uint64_t sequence = 0;
+  Direction direction = Direction::kIn;
+  client::AttachmentState state = client::AttachmentState::kIncomplete;
+  protocol::AttachmentFileId file_id{};
+  std::uint64_t sent_at = 0;    // as the sender stated it (earliest piece)
+  std::uint64_t stored_at = 0;  // when this store first recorded it
+  std::uint64_t total_bytes = 0;
+  std::uint16_t count = 0;
+  std::uint16_t received = 0;
+  crypto::FileDigest digest{};
+  crypto::SecretBuffer name;  // as sent: untrusted; client::sanitise_file_name before use
+};
+
+// A kind-6 piece just opened by inbox.
+struct IncomingPiece {
+  crypto::MessageId relay_id{};
+  FixedBytes<32> delete_token{};
+  crypto::X25519PublicKey reporter_message_pk{};  // authenticated sender of the envelope
+  std::uint64_t sent_at = 0;
+  std::uint64_t received_at = 0;
+  const protocol::AttachmentChunk* chunk = nullptr;  // a kPiece
+};
+
+enum class PieceOutcome : std::uint8_t {
+  kStored,        // kept; the file is still incomplete
+  kCompleted,     // kept, and it was the last piece: the file is intact
+  kDamaged,       // kept, and it was the last piece: the file does not match its digest
+  kAlreadyKnown,  // this relay message, or this piece of the file, was stored before
+  kNoCase,        // no case has the sender as reporter (yet): left at the relay
+  kRetired,       // the sender's key is one the reporter moved away from
+  kConflict,      // disagrees with earlier pieces about the file: refused, the file marked damaged
+};
+struct PieceResult {
+  PieceOutcome outcome = PieceOutcome::kNoCase;
   CaseKey case_key{};
 };
 
@@ -322,15 +407,18 @@ class CaseStore {
   // to the new keys (the case key and id stay), adds the alias, records
   // "reporter moved" in the history and the relay message as delete pending.
   Result<RotationResult> record_rotation(const IncomingRotation& rotation);
-  // Hand-over (case_store_handover.cpp). record_handover_proposal marks the
-  // case kProposed with the proposal's id and target and records it in the
-  // history; kMalformed for a case already handed over. The answer and the
-  // hand-over letter are recorded like reports: idempotent by relay message
-  // id, relay message kept as "delete pending", one commit each. An accepted
-  // answer also closes the case here (deadlines stop; the new adviser owes
-  // them now).
+  // Hand-over. record_handover_proposal adds an open proposal (recorded
+  // before the proposal is sent, so an answer always finds it) and a history
+  // entry; kMalformed for a case handed over already or with
+  // kMaxOpenProposals open. withdraw_handover_proposal removes one the relay
+  // refused. The answer and the hand-over letter are recorded like reports:
+  // idempotent by relay message id, relay message kept as "delete pending",
+  // one commit each. An accepted answer closes the case here (deadlines stop;
+  // the new adviser owes them now) and drops every other open proposal; a
+  // case handed back to us later is reopened.
   Status record_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal,
                                   const crypto::DirectoryEntry& to, std::uint64_t now);
+  Status withdraw_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal);
   Result<HandoverResult> record_handover_answer(const IncomingHandoverAnswer& incoming);
   Result<HandoverResult> record_handover(const IncomingHandover& incoming);
   // Appends an outgoing message to an existing case (kNotFound otherwise).
@@ -367,10 +455,34 @@ class CaseStore {
   // but still remembered, so a copy fetched again is not stored twice.
   Status mark_deleted(const crypto::MessageId& relay_id);
 
+  // ---- attachments (attachments_store.cpp) ----
+
+  // In one commit: stores one piece of a file from the case's reporter (the
+  // envelope's sender must be the case's current reporter key), records the
+  // relay message as delete pending, and when the last piece arrives checks
+  // size and digest, marks the file intact or damaged and counts it unread.
+  Result<PieceResult> record_incoming_piece(const IncomingPiece& piece);
+  // In one commit: a file we sent in this case, kept whole as our record.
+  Status record_outgoing_attachment(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
+                                    const protocol::AttachmentFileId& file_id, ByteView name, ByteView content,
+                                    const crypto::FileDigest& digest);
+  // The case's files in order (sequence 0, 1, ...).
+  Result<std::vector<AttachmentRecord>> attachments(const CaseKey& key) const;
+  // The whole file, its pieces joined and checked against the digest again.
+  // kNotFound for no such attachment, kMalformed (with why) for a file that
+  // is incomplete or damaged.
+  Result<crypto::SecretBuffer> attachment_content(const CaseKey& key, std::uint64_t sequence) const;
+
  private:
   struct Tables {
     store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
+    store::lmdb::Table attachments, attachment_pieces;
   };
+  Result<std::vector<AttachmentRecord>> load_attachments(const store::lmdb::Txn& txn, const CaseKey& key) const;
+  Status put_attachment(store::lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record);
+  // The pieces of one file, in order; an empty buffer where a piece is missing.
+  Result<std::vector<crypto::SecretBuffer>> load_pieces(const store::lmdb::Txn& txn, const CaseKey& key,
+                                                        const AttachmentRecord& record) const;
   CaseStore(store::lmdb::Environment env, Tables tables, crypto::Secret<32> key)
       : env_(std::move(env)), tables_(tables), key_(std::move(key)) {}
 
@@ -408,5 +520,7 @@ crypto::SecretBuffer encode_note(const NoteRecord& note);
 Result<NoteRecord> decode_note(ByteView bytes);
 Bytes encode_settings(const Settings& settings);
 Result<Settings> decode_settings(ByteView bytes);
+crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
+Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
 
 }  // namespace meldpunt::adviser

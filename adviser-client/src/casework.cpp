@@ -222,11 +222,18 @@ std::string stats_json(const StatsReport& report) {
 }
 
 crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages) {
+  // In the order they were written: a hand-over may add messages the case
+  // lacked after later ones were stored.
+  std::vector<const MessageRecord*> ordered;
+  for (const MessageRecord& m : messages) ordered.push_back(&m);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const MessageRecord* a, const MessageRecord* b) { return a->sent_at < b->sent_at; });
   crypto::SecretBuffer out;
-  for (const MessageRecord& m : messages) {
+  for (const MessageRecord* message : ordered) {
+    const MessageRecord& m = *message;
     const char* from = m.direction == Direction::kIn    ? "reporter"
                        : m.direction == Direction::kOut ? "you"
-                                                        : "earlier adviser (before the hand-over)";
+                                                        : "earlier adviser (before the hand-over, as forwarded by the reporter)";
     append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
     append_untrusted(out, m.body);
   }
@@ -268,24 +275,29 @@ std::string render_case_header(const CaseRecord& c, const Settings& settings, st
   }
   const std::string other = c.handover_adviser_name.empty() ? "adviser " + to_hex(c.handover_adviser)
                                                             : terminal_safe_label(c.handover_adviser_name);
+  const auto name_of = [](const std::string& name, const crypto::AdviserId& id) {
+    return name.empty() ? "adviser " + to_hex(id) : terminal_safe_label(name);
+  };
+  if (c.received_at != 0) {
+    header += "Handed to you by " + name_of(c.received_from_name, c.received_from) + " on " +
+              format_minute(c.received_at) +
+              " with the reporter's consent; earlier messages came with it, as the reporter's program forwarded "
+              "them.\n";
+  }
   switch (c.handover) {
-    case HandoverState::kNone: break;
-    case HandoverState::kProposed:
-      header += "Hand-over to " + other + " proposed " + format_minute(c.handover_at) +
-                "; waiting for the reporter's answer (nothing was sent to " + other + ").\n";
+    case HandoverOutcomeState::kNone: break;
+    case HandoverOutcomeState::kHandedOver:
+      header += "Handed over to " + name_of(c.handover_adviser_name, c.handover_adviser) + " on " +
+                format_minute(c.handover_at) + " with the reporter's consent; the reporter's new messages go to them.\n";
       break;
-    case HandoverState::kHandedOver:
-      header += "Handed over to " + other + " on " + format_minute(c.handover_at) +
-                " with the reporter's consent; the reporter's new messages go to " + other + ".\n";
+    case HandoverOutcomeState::kDeclined:
+      header += "The reporter declined the hand-over to " + name_of(c.handover_adviser_name, c.handover_adviser) +
+                " (" + format_minute(c.handover_at) + "); the case stays with you.\n";
       break;
-    case HandoverState::kDeclined:
-      header += "The reporter declined the hand-over to " + other + " (" + format_minute(c.handover_at) +
-                "); the case stays with you.\n";
-      break;
-    case HandoverState::kReceived:
-      header += "Handed to you on " + format_minute(c.handover_at) +
-                " with the reporter's consent; earlier messages came with it.\n";
-      break;
+  }
+  for (const OpenProposal& p : c.open_proposals) {
+    header += "Hand-over to " + name_of(p.to_name, p.to) + " proposed " + format_minute(p.at) +
+              "; waiting for the reporter's answer (nothing was sent to them).\n";
   }
   return header;
 }

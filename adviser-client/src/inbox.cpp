@@ -4,7 +4,9 @@
 #include <chrono>
 
 #include "meldpunt/crypto/random.hpp"
+#include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
+#include "attachments.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
@@ -235,9 +237,17 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     return Status::success();
   };
 
+  // A case handed to us: only if the adviser the directory lists really
+  // proposed handing THIS reporter's case (the envelope's sender) to US; the
+  // signature in the letter proves that. Without it anyone could plant a
+  // "handed over" case with words put in a colleague's mouth.
   auto apply_handover = [&](const client::ReceivedLetter& received) -> Status {
-    auto history = protocol::decode_history(received.letter.body.view());
-    if (!history) {
+    auto transfer = protocol::decode_transfer(received.letter.body.view());
+    const crypto::DirectoryEntry* proposer = transfer ? directory.find(transfer->proposer) : nullptr;
+    if (proposer == nullptr || transfer->proposer == own_id ||
+        !crypto::verify(protocol::kHandoverDomain,
+                        protocol::handover_statement(transfer->proposer, received.sender_pk, transfer->proposal, own_id),
+                        transfer->signature, proposer->sign_pk)) {
       refuse(received);
       return Status::success();
     }
@@ -248,11 +258,17 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     incoming.reporter_fetch_pk = received.letter.reporter_fetch_pk;
     incoming.received_at = now_seconds();
     incoming.other_advisers = other_advisers_of(received.letter.recipients);
-    for (const protocol::HistoryEntry& h : history->entries) {
+    incoming.proposer = proposer->id;
+    incoming.proposer_name = proposer->name;
+    for (const protocol::HistoryEntry& h : transfer->history.entries) {
       IncomingHandover::Entry e;
       e.sent_at = h.sent_at;
-      e.from_reporter = h.from_reporter;
-      if (!h.from_reporter) {
+      if (h.from_reporter) {
+        e.direction = Direction::kIn;
+      } else if (h.adviser_id == own_id) {
+        e.direction = Direction::kOut;  // our own reply, from before we handed the case away
+      } else {
+        e.direction = Direction::kEarlier;
         const crypto::DirectoryEntry* entry = directory.find(h.adviser_id);
         e.adviser_name = entry != nullptr ? entry->name : "adviser " + to_hex(h.adviser_id);
       }
@@ -266,9 +282,15 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     return Status::success();
   };
 
+  std::vector<const client::ReceivedLetter*> pieces;  // kind 6: applied after the loop (attachments.cpp)
   for (const client::ReceivedLetter* received_ptr : ordered) {
     const client::ReceivedLetter& received = *received_ptr;
     const protocol::Letter& letter = received.letter;
+    if (letter.kind == protocol::LetterKind::kAttachmentChunk && letter.adviser_id == own_id) {
+      // Pieces carry no one-time prekey (docs/PROTOCOL.md), so none is erased for them.
+      pieces.push_back(&received);
+      continue;
+    }
     if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id) {
       if (Status s = apply_rotation(received); !s) return s.error();
       if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
@@ -304,12 +326,16 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       refused.push_back({received.id, letter.delete_token});
     } else if (outcome->stored) {
       summary.stored++;
+      if (outcome->handed_over) summary.to_handed_over++;
     } else {
       summary.already_stored++;
       seen_again.push_back({received.id, letter.delete_token});
     }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
   }
+  // After every report: a report and its attachments fetched in one run
+  // find the case the report just opened.
+  if (Status s = apply_attachment_pieces(store, pieces, summary, seen_again, refused); !s) return s.error();
 
   if (!used_prekeys.empty()) {
     for (const crypto::X25519PublicKey& pk : used_prekeys) key_file.identity().erase_prekey(pk);
@@ -376,34 +402,42 @@ Result<protocol::ProposalId> propose_handover(client::RelayConnection& relay, co
     return Error{ErrorCode::kTooLarge,
                  "the note is longer than " + std::to_string(protocol::kMaxHandoverNoteBytes) + " bytes"};
   }
-  if (case_record.handover == HandoverState::kHandedOver) {
+  if (case_record.handed_over()) {
     return Error{ErrorCode::kMalformed,
                  "the reporter accepted an earlier hand-over of this case; the other adviser handles it now"};
   }
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  const crypto::AdviserId& own_id = key_file.profile().id;
   protocol::HandoverProposal proposal;
   crypto::random_fill(proposal.id);
   proposal.new_adviser = to.id;
   proposal.note = note.clone();
+  proposal.signature = crypto::sign(
+      protocol::kHandoverDomain,
+      protocol::handover_statement(own_id, case_record.reporter_message_pk, proposal.id, to.id), identity.sign.sk);
 
   protocol::Letter letter;
   letter.kind = protocol::LetterKind::kHandoverProposal;
   letter.sent_at = now_seconds();
-  letter.adviser_id = key_file.profile().id;
+  letter.adviser_id = own_id;
   letter.body = protocol::encode_proposal(proposal);
 
   client::Recipient recipient;
   recipient.message_pk = case_record.reporter_message_pk;
   recipient.fetch_pk = case_record.reporter_fetch_pk;
-  const crypto::AdviserIdentity& identity = key_file.identity();
   auto outgoing = client::prepare_letter(letter, recipient, identity.message.sk, identity.message.pk);
   if (!outgoing) return outgoing.error();
+  // Recorded before it leaves: whatever happens next, the reporter's answer
+  // finds the proposal it names.
+  if (Status s = store.record_handover_proposal(case_record.key, proposal.id, to, letter.sent_at); !s) return s.error();
   std::vector<client::Outgoing> items;
   items.push_back(std::move(outgoing).value());
   auto ids = client::deposit_all(relay, items);
-  if (!ids) return ids.error();
-  if (Status s = store.record_handover_proposal(case_record.key, proposal.id, to, letter.sent_at); !s) {
-    return Error{s.error().code,
-                 "the proposal was sent, but recording it in the case failed: " + s.error().message};
+  if (!ids) {
+    // Refused by the relay: it was never stored, so withdraw it. When the
+    // answer was lost (no reply in time) it may have been stored: keep it.
+    if (ids.error().code != ErrorCode::kUnavailable) (void)store.withdraw_handover_proposal(case_record.key, proposal.id);
+    return ids.error();
   }
   return proposal.id;
 }

@@ -58,12 +58,20 @@ struct InboxSummary {
   std::size_t handed_over = 0;      // our proposals the reporter accepted (the case went to the other adviser)
   std::size_t handover_declined = 0;  // our proposals the reporter declined
   std::size_t received_by_handover = 0;  // cases handed to us with the reporter's consent
+  std::size_t to_handed_over = 0;  // messages stored in cases we handed over (the reporter wrote to us anyway)
   // Addressed to us but refused, and deleted at the relay: reports from a
   // code the reporter moved away from, kRotate letters from a sender that is
   // no case's current reporter, or naming an unusable new key, and hand-over
   // answers to no open proposal of ours.
   std::size_t refused = 0;
   std::size_t unreadable = 0;       // recognised but would not open
+  // Attachments (attachments.hpp): pieces stored, files completed intact or
+  // found damaged in this run, and pieces left at the relay because their
+  // case does not exist yet (its report is still on its way).
+  std::size_t attachment_pieces = 0;
+  std::size_t attachments_completed = 0;
+  std::size_t attachments_damaged = 0;
+  std::size_t attachment_pieces_waiting = 0;
   std::size_t deleted = 0;          // deleted at the relay in this run
   std::size_t delete_pending = 0;   // still to delete (relay refused or unreachable)
   std::optional<PrekeyTopUp> prekeys;

@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include "archive.hpp"
+#include "attachments.hpp"
 #include "case_store.hpp"
 #include "casework.hpp"
 #include "home.hpp"
@@ -258,6 +259,19 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   if (summary->prekey_error) {
     client::write_err("adviser-client: warning: prekeys were not topped up: " + summary->prekey_error->message + "\n");
   }
+  if (summary->attachment_pieces > 0 || summary->attachments_damaged > 0) {
+    out(std::to_string(summary->attachment_pieces) + " attachment piece(s) stored; " +
+        std::to_string(summary->attachments_completed) + " attachment(s) complete and intact" +
+        (summary->attachments_damaged > 0
+             ? "; " + std::to_string(summary->attachments_damaged) + " DAMAGED (not saveable)"
+             : std::string()) +
+        " (see `adviser-client read CASE`).\n");
+  }
+  if (summary->attachment_pieces_waiting > 0) {
+    client::write_err("adviser-client: note: " + std::to_string(summary->attachment_pieces_waiting) +
+                      " attachment piece(s) belong to a report that has not arrived yet; they stay at the relay "
+                      "for the next inbox\n");
+  }
   if (summary->unreadable > 0) {
     client::write_err("adviser-client: warning: " + std::to_string(summary->unreadable) +
                       " message(s) addressed to you could not be opened (damaged, or sent to a prekey this "
@@ -274,6 +288,11 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   if (summary->handed_over > 0) {
     out(std::to_string(summary->handed_over) +
         " case(s): the reporter accepted your hand-over; the other adviser handles them now (closed here).\n");
+  }
+  if (summary->to_handed_over > 0) {
+    client::write_err("adviser-client: note: " + std::to_string(summary->to_handed_over) +
+                      " message(s) arrived in cases you handed over; the reporter's program may be out of date or "
+                      "its clock wrong. They are stored (see `cases`); the other adviser did not receive them.\n");
   }
   if (summary->handover_declined > 0) {
     out(std::to_string(summary->handover_declined) +
@@ -313,6 +332,10 @@ int cmd_read(const Home& home, const std::string& case_id) {
 
   out(render_case_header(c, check(store.settings()), now_seconds(), messages.size()));
   out(render_conversation(messages).text());
+  if (const std::vector<AttachmentRecord> files = check(store.attachments(c.key)); !files.empty()) {
+    out("\n=== Attachments (never opened here; save one with `adviser-client attachment " + c.id() +
+        " N --save FOLDER`) ===\n" + render_attachments(files));
+  }
   if (!notes.empty()) {
     out("\n=== Your private notes (kept here only, never sent) ===\n");
     out(render_notes(notes).text());
@@ -321,20 +344,39 @@ int cmd_read(const Home& home, const std::string& case_id) {
   return 0;
 }
 
+struct AttachArgs {
+  std::vector<std::string> files;  // --attach FILE ...
+  bool no_text = false;            // --no-text: the attachments only
+};
+
 int cmd_reply(const Home& home, const std::string& case_id, const std::string& channel, const std::string& file,
-              unsigned timeout) {
+              unsigned timeout, const AttachArgs& attach = {}) {
   const protocol::ChannelAddress address = parse_channel(channel);
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const CaseRecord c = check(store.find_case(case_id));
-  if (c.handover == HandoverState::kHandedOver) {
+  if (c.handed_over()) {
     fail(ErrorCode::kMalformed, "case " + c.id() + " was handed over to " + terminal_safe_label(c.handover_adviser_name) +
                                     " with the reporter's consent; they answer the reporter now. Nothing was sent.");
   }
 
+  client::RelayConnection relay(address, connection_options(timeout));
+  if (!attach.files.empty() || attach.no_text) {
+    if (attach.files.empty()) fail(ErrorCode::kMalformed, "--no-text needs at least one --attach FILE; nothing was sent");
+    // Checked against the relay's limit before the text is written.
+    auto files = read_files_to_send(relay, attach.files);
+    if (!files) fail_relay(files.error(), address);
+    const crypto::SecretBuffer body =
+        attach.no_text ? crypto::SecretBuffer()
+                       : compose_text(home, file, protocol::max_body_bytes(0), "reply", "nothing was sent");
+    auto sent = send_with_attachments(relay, key_file, store, c, body, *files);
+    if (!sent) fail_relay(sent.error(), address);
+    out("Reply sent in case " + c.id() + (body.empty() ? " (attachments only)" : "") + ", " +
+        std::to_string(sent->envelopes) + " envelope(s):\n" + render_attachments(check(store.attachments(c.key))));
+    return 0;
+  }
   const crypto::SecretBuffer body = compose_text(home, file, protocol::max_body_bytes(0), "reply", "nothing was sent");
 
-  client::RelayConnection relay(address, connection_options(timeout));
   auto sent = send_reply(relay, key_file, store, c, body);
   if (!sent) fail_relay(sent.error(), address);
   out("Reply sent in case " + c.id() + " (" + std::to_string(body.size()) + " bytes).\n");
@@ -371,7 +413,7 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const CaseRecord c = check(store.find_case(case_id));
-  if (c.handover == HandoverState::kHandedOver) {
+  if (c.handed_over()) {
     fail(ErrorCode::kMalformed, "case " + c.id() + " was handed over to " + terminal_safe_label(c.handover_adviser_name) +
                                     " already. Nothing was sent.");
   }
@@ -392,7 +434,10 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
       "The reporter sees the proposal at their next `check` and accepts or declines. Nothing is sent to " +
       name + " unless the reporter accepts; then their client sends " + name +
       " the conversation and `adviser-client inbox` shows the answer here.\n");
-  if (c.handover == HandoverState::kProposed) out("This replaces your earlier proposal for this case.\n");
+  if (!c.open_proposals.empty()) {
+    out("Your earlier proposal(s) for this case stay open until the reporter answers one: whichever the reporter\n"
+        "accepts first takes effect.\n");
+  }
   return 0;
 }
 
@@ -506,6 +551,39 @@ int cmd_notes(const Home& home, const std::string& case_id) {
   return 0;
 }
 
+// One attachment of a case in detail, and saved on request: a new file
+// (never replacing one) with mode 0600 in the folder named, its name
+// sanitised. Nothing is ever opened or run.
+int cmd_attachment(const Home& home, const std::string& case_id, std::size_t number, const std::string& save_dir) {
+  if (!save_dir.empty()) {
+    std::error_code ec;
+    if (!fs::is_directory(save_dir, ec)) fail(ErrorCode::kNotFound, "--save: no folder " + save_dir + "; create it first");
+  }
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(case_id));
+  const std::vector<AttachmentRecord> files = check(store.attachments(c.key));
+  if (files.empty()) fail(ErrorCode::kNotFound, "case " + c.id() + " has no attachments");
+  if (number < 1 || number > files.size()) {
+    fail(ErrorCode::kNotFound, "case " + c.id() + " has " + std::to_string(files.size()) +
+                                   " attachment(s); N is 1 to " + std::to_string(files.size()) +
+                                   " as `adviser-client read " + c.id() + "` numbers them");
+  }
+  const AttachmentRecord& a = files[number - 1];
+  out(describe_attachment(a, number));
+  if (save_dir.empty()) {
+    out("Save it with: adviser-client attachment " + c.id() + " " + std::to_string(number) +
+        " --save FOLDER   (it is never opened or run by this program)\n");
+    return 0;
+  }
+  const crypto::SecretBuffer content = check(store.attachment_content(c.key, a.sequence));
+  const crypto::SecretBuffer saved = check(client::save_attachment(save_dir, a.name.view(), content.view()));
+  out("Saved as " + terminal_safe_label((fs::path(save_dir) / std::string(saved.text())).string()) +
+      " (mode 0600, not executable; checksum verified). It is now outside the encrypted case store:\n"
+      "delete it when you no longer need it, and open it only with a program you trust for this kind of file.\n");
+  return 0;
+}
+
 struct ExportArgs {
   std::string case_id, out_file;
   bool plain = false, insecure_kdf = false;
@@ -517,9 +595,16 @@ int cmd_export(const Home& home, const ExportArgs& args) {
   CaseStore store = open_store(home, key_file);
   const CaseRecord c = check(store.find_case(args.case_id));
   const std::uint64_t now = now_seconds();
-  const crypto::SecretBuffer document =
+  crypto::SecretBuffer document =
       export_document(c, check(store.messages(c.key)), check(store.notes(c.key)), check(store.history(c.key)),
                       key_file.profile(), check(store.settings()), now);
+  // Attachments are listed (name, size, state, checksum), not embedded:
+  // `adviser-client attachment CASE N --save FOLDER` writes each file.
+  if (const std::vector<AttachmentRecord> files = check(store.attachments(c.key)); !files.empty()) {
+    document.append(as_bytes("\n=== Attachments (listed only; save them with `adviser-client attachment " + c.id() +
+                             " N --save FOLDER`) ===\n"));
+    for (std::size_t i = 0; i < files.size(); ++i) document.append(as_bytes(describe_attachment(files[i], i + 1)));
+  }
   if (args.plain) {
     check(crypto::write_file_atomically(args.out_file, document.view(), 0600));
   } else {
@@ -723,10 +808,18 @@ int main(int argc, char** argv) {
   reply->footer("Examples:\n"
                 "  adviser-client reply 3fa9c0 --channel ADDRESS                 (opens $EDITOR)\n"
                 "  adviser-client reply 3fa9c0 --channel ADDRESS --file answer.txt\n"
+                "  adviser-client reply 3fa9c0 --channel ADDRESS --file answer.txt --attach report.pdf\n"
+                "  adviser-client reply 3fa9c0 --channel ADDRESS --attach scan.pdf --no-text\n"
                 "  { pass show meldpunt; cat answer.txt; } | adviser-client reply 3fa9c0 --channel ADDRESS\n"
                 "With stdin not a terminal (scripts), the first line is the passphrase and the rest the message.");
   reply->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   reply->add_option("--file", file, "Read the message from this file")->check(CLI::ExistingFile);
+  AttachArgs attach_args;
+  reply->add_option("--attach", attach_args.files,
+                    "Attach a file (repeatable; at most 8, each within the relay's max-attachment-bytes). It is\n"
+                    "sent in encrypted 256 KiB pieces before the text and kept in the case")
+      ->check(CLI::ExistingFile);
+  reply->add_flag("--no-text", attach_args.no_text, "Send the attachments without a text (no editor, no stdin text)");
   add_channel(reply);
   add_home(reply);
 
@@ -802,6 +895,19 @@ int main(int argc, char** argv) {
   notes->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   add_home(notes);
 
+  std::size_t attachment_number = 0;
+  std::string save_dir;
+  auto* attachment = app.add_subcommand("attachment", "Show one attachment of a case, or save it into a folder");
+  attachment->footer("Examples:\n  adviser-client attachment 3fa9c0 1                       (details and checksum)\n"
+                     "  adviser-client attachment 3fa9c0 1 --save ~/cases/3fa9c0    (writes a new file, mode 0600)\n"
+                     "N is the number `adviser-client read CASE` shows. The file name is made safe (no folders,\n"
+                     "no hidden or control characters); an existing file is never replaced (\" (1)\" is added).\n"
+                     "Incomplete or damaged attachments are never saved. Nothing is ever opened or run.");
+  attachment->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  attachment->add_option("N", attachment_number, "The attachment's number in `read`")->required();
+  attachment->add_option("--save", save_dir, "Save the attachment into this existing folder");
+  add_home(attachment);
+
   auto* export_cmd = app.add_subcommand("export", "Write a case (conversation, notes, history) to a file, encrypted");
   export_cmd->footer("Examples:\n  adviser-client export 3fa9c0 --out case-3fa9c0.mpx      (asks for an export passphrase twice)\n"
                      "  adviser-client export 3fa9c0 --out case-3fa9c0.txt --plain   (PLAIN TEXT: handle with care)\n"
@@ -856,7 +962,7 @@ int main(int argc, char** argv) {
     if (*inbox) return cmd_inbox(home, channel, timeout);
     if (*cases) return cmd_cases(home);
     if (*read) return cmd_read(home, case_id);
-    if (*reply) return cmd_reply(home, case_id, channel, file, timeout);
+    if (*reply) return cmd_reply(home, case_id, channel, file, timeout, attach_args);
     if (*handover) return cmd_handover(home, case_id, handover_to, channel, file, timeout);
     if (*status) return cmd_status(home, case_id, status_word);
     if (*history) return cmd_history(home, case_id);
@@ -867,6 +973,7 @@ int main(int argc, char** argv) {
     }
     if (*note) return cmd_note(home, case_id, file);
     if (*notes) return cmd_notes(home, case_id);
+    if (*attachment) return cmd_attachment(home, case_id, attachment_number, save_dir);
     if (*export_cmd) return cmd_export(home, ExportArgs{case_id, out_file, plain, insecure_kdf});
     if (*export_open) return cmd_export_open(from_file);
     if (*stats) return cmd_stats(home, json);

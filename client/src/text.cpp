@@ -1,10 +1,7 @@
 #include "meldpunt/client/text.hpp"
 
 namespace meldpunt::client {
-namespace {
 
-// Length of the UTF-8 sequence starting at text[i] and its code point, or 0
-// if the bytes there are not a well-formed sequence.
 std::size_t utf8_sequence(ByteView text, std::size_t i, std::uint32_t& code_point) {
   const std::uint8_t b0 = text[i];
   if (b0 < 0x80) {
@@ -32,6 +29,8 @@ std::size_t utf8_sequence(ByteView text, std::size_t i, std::uint32_t& code_poin
   code_point = cp;
   return length;
 }
+
+namespace {
 
 bool is_control(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 

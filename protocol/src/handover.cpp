@@ -4,6 +4,16 @@
 
 namespace meldpunt::protocol {
 
+Bytes handover_statement(const crypto::AdviserId& proposer, const crypto::X25519PublicKey& reporter_message_pk,
+                         const ProposalId& proposal, const crypto::AdviserId& new_adviser) {
+  Bytes out;
+  append(out, proposer);
+  append(out, reporter_message_pk);
+  append(out, proposal);
+  append(out, new_adviser);
+  return out;
+}
+
 crypto::SecretBuffer encode_proposal(const HandoverProposal& proposal) {
   if (proposal.note.size() > kMaxHandoverNoteBytes) throw std::length_error("hand-over note too long");
   Bytes head;
@@ -14,6 +24,7 @@ crypto::SecretBuffer encode_proposal(const HandoverProposal& proposal) {
   crypto::SecretBuffer out;
   out.append(head);
   out.append(proposal.note.view());
+  out.append(ByteView(proposal.signature.data(), proposal.signature.size()));
   return out;
 }
 
@@ -26,7 +37,7 @@ Result<HandoverProposal> decode_proposal(ByteView bytes) {
   ByteView note;
   if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(proposal.id) ||
       !reader.take(proposal.new_adviser) || !reader.take_u16(note_size) || note_size > kMaxHandoverNoteBytes ||
-      !reader.take(note_size, note) || !reader.at_end()) {
+      !reader.take(note_size, note) || !reader.take(proposal.signature) || !reader.at_end()) {
     return bad;
   }
   proposal.note = crypto::SecretBuffer::copy_of(note);
@@ -54,6 +65,35 @@ Result<HandoverAnswer> decode_answer(ByteView bytes) {
   }
   answer.decision = static_cast<HandoverDecision>(decision);
   return answer;
+}
+
+crypto::SecretBuffer encode_transfer(const HandoverTransfer& transfer) {
+  Bytes head;
+  append_u8(head, kHandoverVersion);
+  append(head, transfer.proposer);
+  append(head, transfer.proposal);
+  append(head, transfer.signature);
+  crypto::SecretBuffer out;
+  out.append(head);
+  out.append(encode_history(transfer.history).view());
+  return out;
+}
+
+Result<HandoverTransfer> decode_transfer(ByteView bytes) {
+  const Error bad{ErrorCode::kMalformed, "hand-over transfer is malformed"};
+  ByteReader reader(bytes);
+  HandoverTransfer transfer;
+  std::uint8_t version = 0;
+  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(transfer.proposer) ||
+      !reader.take(transfer.proposal) || !reader.take(transfer.signature)) {
+    return bad;
+  }
+  ByteView rest;
+  if (!reader.take(reader.remaining(), rest)) return bad;
+  auto history = decode_history(rest);
+  if (!history) return bad;
+  transfer.history = std::move(history).value();
+  return transfer;
 }
 
 }  // namespace meldpunt::protocol

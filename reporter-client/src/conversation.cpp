@@ -47,6 +47,7 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
   std::uint64_t newest_own_letter = 0;
   bool have_own_letter = false;
   auto note_own_letter = [&](const protocol::Letter& letter) {
+    c.newest_own_sent_at = std::max(c.newest_own_sent_at, letter.sent_at);
     if (!have_own_letter || letter.sent_at >= newest_own_letter) {
       newest_own_letter = letter.sent_at;
       c.current_recipients = letter.recipients;
@@ -111,7 +112,12 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
       e.adviser = adviser;
       if (r.letter.kind == protocol::LetterKind::kHandoverProposal) {
         auto proposal = protocol::decode_proposal(r.letter.body.view());
-        if (!proposal) {
+        // Signed by the proposing adviser for this reporter's key: the new
+        // adviser checks the same signature before accepting the case.
+        if (!proposal ||
+            !crypto::verify(protocol::kHandoverDomain,
+                            protocol::handover_statement(adviser->id, keys.message_pk, proposal->id, proposal->new_adviser),
+                            proposal->signature, adviser->sign_pk)) {
           c.ignored++;
           continue;
         }
@@ -121,6 +127,8 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
         e.handover_to = e.proposal->new_adviser;
         e.body = &e.proposal->note;
       }
+    } else if (r.letter.kind == protocol::LetterKind::kAttachmentChunk) {
+      continue;  // attachments.cpp checks, assembles and lists these
     } else {
       c.ignored++;
       continue;
@@ -188,10 +196,14 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
   return c;
 }
 
+std::uint64_t next_own_time(const Conversation& conversation) {
+  return std::max(now_seconds(), conversation.newest_own_sent_at + 1);
+}
+
 Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                      const crypto::Directory& directory,
                                                      const std::vector<crypto::AdviserId>& to,
-                                                     const crypto::SecretBuffer& body) {
+                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at) {
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   if (to.size() + 1 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
   if (body.size() > protocol::max_body_bytes(to.size())) {
@@ -201,7 +213,7 @@ Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& re
   auto recipients = recipients_for(relay, directory, to);
   if (!recipients) return recipients.error();
 
-  const std::uint64_t sent_at = now_seconds();
+  if (sent_at == 0) sent_at = now_seconds();
   std::vector<client::Outgoing> outgoing;
   for (std::size_t i = 0; i < to.size(); ++i) {
     protocol::Letter letter;
@@ -271,7 +283,7 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
   if (!recipients) return recipients.error();
 
   Rotation rotation;
-  const std::uint64_t sent_at = now_seconds();
+  const std::uint64_t sent_at = next_own_time(conversation);
   for (std::size_t i = 0; i < to.size(); ++i) {
     protocol::Letter letter;
     letter.kind = protocol::LetterKind::kRotate;
@@ -298,6 +310,20 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
   return rotation;
 }
 
+std::vector<crypto::AdviserId> readers_after(const Conversation& conversation, const PendingProposal& pending,
+                                             protocol::HandoverDecision decision) {
+  std::vector<crypto::AdviserId> readers = conversation.current_recipients;
+  if (decision == protocol::HandoverDecision::kAccept) {
+    std::erase(readers, pending.from->id);
+    if (std::find(readers.begin(), readers.end(), pending.to->id) == readers.end()) readers.push_back(pending.to->id);
+  }
+  return readers;
+}
+
+protocol::History handover_history(const Conversation& conversation, std::size_t readers, std::size_t& dropped) {
+  return history_of(conversation, protocol::max_body_bytes(readers) - protocol::kTransferHeaderBytes, dropped);
+}
+
 Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                       const crypto::Directory& directory,
                                                       const Conversation& conversation, const PendingProposal& pending,
@@ -306,14 +332,7 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
   const crypto::AdviserId& from = pending.from->id;
   const crypto::AdviserId& to = pending.to->id;
   HandoverAnswerLetters out;
-  out.readers_after = conversation.current_recipients;
-  if (accept) {
-    out.readers_after.erase(std::remove(out.readers_after.begin(), out.readers_after.end(), from),
-                            out.readers_after.end());
-    if (std::find(out.readers_after.begin(), out.readers_after.end(), to) == out.readers_after.end()) {
-      out.readers_after.push_back(to);
-    }
-  }
+  out.readers_after = readers_after(conversation, pending, decision);
   std::vector<crypto::AdviserId> to_advisers{from};
   if (accept) to_advisers.push_back(to);
   auto recipients = recipients_for(relay, directory, to_advisers);
@@ -323,7 +342,9 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
   answer.proposal = pending.proposal->id;
   answer.decision = decision;
   answer.new_adviser = to;
-  const std::uint64_t sent_at = now_seconds();
+  // After every own letter: the answer's recipients decide whom the next
+  // message goes to, so it must be the newest own letter.
+  const std::uint64_t sent_at = next_own_time(conversation);
   auto answer_letter = [&]() {
     protocol::Letter letter;
     letter.kind = protocol::LetterKind::kHandoverAnswer;
@@ -339,14 +360,18 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
   if (!to_proposer) return to_proposer.error();
   out.items.push_back(std::move(to_proposer).value());
   if (accept) {
+    protocol::HandoverTransfer transfer;
+    transfer.proposer = from;
+    transfer.proposal = pending.proposal->id;
+    transfer.signature = pending.proposal->signature;
+    transfer.history = handover_history(conversation, out.readers_after.size(), out.dropped);
     protocol::Letter carry;
     carry.kind = protocol::LetterKind::kHandoverHistory;
     carry.sent_at = sent_at;
     carry.adviser_id = to;
     carry.reporter_fetch_pk = keys.fetch_pk;
     carry.recipients = out.readers_after;
-    carry.body =
-        protocol::encode_history(history_of(conversation, protocol::max_body_bytes(carry.recipients.size()), out.dropped));
+    carry.body = protocol::encode_transfer(transfer);
     auto to_new = client::prepare_letter(carry, (*recipients)[1], keys.message_sk, keys.message_pk);
     if (!to_new) return to_new.error();
     out.items.push_back(std::move(to_new).value());

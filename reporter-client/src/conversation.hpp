@@ -65,7 +65,16 @@ struct Conversation {
   std::vector<crypto::AdviserId> earlier_readers;
   // The newest unanswered proposal of each current adviser, oldest first.
   std::vector<PendingProposal> pending_proposals;
+  // sent_at of the newest own letter (0: none). Whom the reporter writes to
+  // next is read from the newest own letter, so every new own letter is
+  // dated after it even when this computer's clock is behind the one that
+  // wrote it (the code may be used on several computers).
+  std::uint64_t newest_own_sent_at = 0;
 };
+
+// The time to put on a new own letter: now, or just after the newest own
+// letter of the conversation if this computer's clock is behind.
+std::uint64_t next_own_time(const Conversation& conversation);
 
 // Keeps only letters that belong to this reporter's conversation: sent copies
 // and history letters authenticated by the reporter's own key, and replies
@@ -78,10 +87,11 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
 // Envelopes for `body` to each adviser in `to` (one each, with a one-time
 // prekey where the relay had one) plus a sent copy to the reporter, ready
 // for one deposit. Fetches the prekeys.
+// `sent_at`: next_own_time() of the conversation (0: now, for a new one).
 Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                      const crypto::Directory& directory,
                                                      const std::vector<crypto::AdviserId>& to,
-                                                     const crypto::SecretBuffer& body);
+                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at = 0);
 
 // The conversation as a history, newest entries kept: if everything does not
 // fit in `max_bytes`, the oldest entries are left out and `truncated` is set.
@@ -107,6 +117,13 @@ struct HandoverAnswerLetters {
   std::vector<crypto::AdviserId> readers_after;  // who receives the next message
   std::size_t dropped = 0;  // entries that did not fit the history letter (accepting only)
 };
+
+// Who receives the reporter's next message after answering `pending`.
+std::vector<crypto::AdviserId> readers_after(const Conversation& conversation, const PendingProposal& pending,
+                                             protocol::HandoverDecision decision);
+// The history the new adviser receives on acceptance (what fits a kind-9
+// letter to `readers` advisers); `dropped` counts the messages left out.
+protocol::History handover_history(const Conversation& conversation, std::size_t readers, std::size_t& dropped);
 
 // The envelopes that answer `pending`. Declining: a kind-8 answer to the
 // proposing adviser and its copy to the reporter's own key. Accepting: the

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "attachments.hpp"
 #include "conversation.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
@@ -45,6 +46,8 @@ struct Options {
   bool insecure_kdf = false;
   bool no_editor = false;
   bool keep_old = false;
+  std::vector<std::string> attach;  // --attach FILE (new, reply)
+  std::string save_attachments;     // --save-attachments FOLDER (check)
 };
 
 // ---- small helpers ----
@@ -408,14 +411,16 @@ Result<Answer> ask_handover(const Options& o, const std::string& to) {
 // acceptance the remaining proposals wait for the next check.
 int answer_proposals(const Options& o, client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                      const crypto::Directory& directory, const reporter::Conversation& conversation) {
-  std::size_t messages = 0;
-  for (const reporter::ConversationEntry& e : conversation.entries) {
-    if (e.kind == reporter::EntryKind::kMessage) messages++;
-  }
   for (const reporter::PendingProposal& pending : conversation.pending_proposals) {
     const std::string from = adviser_label(o, *pending.from);
     const std::string to = adviser_label(o, *pending.to);
-    write_out(fmt(o, Msg::kHandoverExplain, {from, to, std::to_string(messages)}));
+    // Exactly what accepting passes on, told before the question.
+    std::size_t dropped = 0;
+    const std::size_t readers =
+        reporter::readers_after(conversation, pending, protocol::HandoverDecision::kAccept).size();
+    const std::size_t passed = reporter::handover_history(conversation, readers, dropped).entries.size();
+    write_out(fmt(o, Msg::kHandoverExplain, {from, to, std::to_string(passed)}));
+    if (dropped > 0) write_out(fmt(o, Msg::kHandoverHistoryTooLong, {std::to_string(dropped)}));
     auto answer = ask_handover(o, to);
     if (!answer) return fail(o, answer.error());
     if (*answer == Answer::kLater) {
@@ -432,7 +437,6 @@ int answer_proposals(const Options& o, client::RelayConnection& relay, const cry
       continue;
     }
     write_out(fmt(o, Msg::kHandoverAccepted, {to, from}));
-    if (letters->dropped > 0) write_out(fmt(o, Msg::kHandoverHistoryTooLong, {std::to_string(letters->dropped)}));
     write_out(fmt(o, Msg::kWhoNext, {names_of(o, directory, letters->readers_after)}));
     break;
   }
@@ -448,11 +452,15 @@ int cmd_new(const Options& o) {
   auto directory = connect_and_fetch_directory(o, relay, *address);
   if (!directory) return fail(o, directory.error());
   if (directory->entries.empty()) return fail(o, Msg::kDirectoryEmpty);
+  // Files are checked against the relay's limit before anything is typed.
+  auto files = reporter::load_attachments(o.lang, relay, o.attach);
+  if (!files) return fail(o, files.error());
 
   show_directory(*directory, o);
   auto chosen = choose_advisers(*directory, o);
   if (!chosen) return fail(o, chosen.error());
   show_readers(o, *directory, *chosen);
+  write_out(reporter::describe_attached(o.lang, *files));
 
   auto body = read_message(o, protocol::max_body_bytes(chosen->size()));
   if (!body) return fail(o, body.error());
@@ -462,9 +470,11 @@ int cmd_new(const Options& o) {
   const crypto::ReporterKeys keys = derive(o, *code, *address);
   auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body);
   if (!items) return fail(o, items.error());
-  auto sent = upload(o, relay, *items);
+  auto sent = files->empty() ? upload(o, relay, *items)
+                             : reporter::send_with_attachments(o.lang, relay, keys, *directory, *chosen, *files, *items);
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentReport, {names_of(o, *directory, *chosen)}));
+  write_out(reporter::describe_sent(o.lang, *files));
   write_out(tr(o, Msg::kSentReportCheckLater));
   show_retention(o, *sent);
   return 0;
@@ -512,6 +522,14 @@ int cmd_check(const Options& o) {
     write_out(safe.text());
     if (safe.empty() || safe.text().back() != '\n') write_out("\n");
   }
+  // Attachments are listed after the messages; saving them is explicit, and
+  // nothing is ever opened.
+  const reporter::ConversationAttachments attachments =
+      reporter::collect_attachments(conversation->mailbox, keys, *directory);
+  write_out(reporter::render_attachments(o.lang, attachments, *directory, o.save_attachments.empty()));
+  if (!o.save_attachments.empty()) {
+    if (Status s = reporter::save_attachments(o.lang, attachments, o.save_attachments); !s) return fail(o, s.error());
+  }
   write_out("\n");
   if (conversation->new_replies > 0) {
     write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation->new_replies)}));
@@ -546,14 +564,19 @@ int cmd_reply(const Options& o) {
   if (conversation->current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::vector<crypto::AdviserId>& to = conversation->current_recipients;
   if (conversation->new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation->new_replies)}));
+  auto files = reporter::load_attachments(o.lang, relay, o.attach);  // before the message is typed
+  if (!files) return fail(o, files.error());
   show_readers(o, *directory, to);
+  write_out(reporter::describe_attached(o.lang, *files));
   auto body = read_message(o, protocol::max_body_bytes(to.size()));
   if (!body) return fail(o, body.error());
-  auto items = reporter::prepare_report(relay, keys, *directory, to, *body);
+  auto items = reporter::prepare_report(relay, keys, *directory, to, *body, reporter::next_own_time(*conversation));
   if (!items) return fail(o, items.error());
-  auto sent = upload(o, relay, *items);
+  auto sent = files->empty() ? upload(o, relay, *items)
+                             : reporter::send_with_attachments(o.lang, relay, keys, *directory, to, *files, *items);
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentMessage, {names_of(o, *directory, to)}));
+  write_out(reporter::describe_sent(o.lang, *files));
   show_retention(o, *sent);
   return 0;
 }
@@ -642,6 +665,7 @@ int main(int argc, char** argv) {
   auto add_message = [&](CLI::App* sub) {
     sub->add_option("--file", o.file, std::string(tr(o, Msg::kOptFile)));
     sub->add_flag("--no-editor", o.no_editor, std::string(tr(o, Msg::kOptNoEditor)));
+    sub->add_option("--attach", o.attach, std::string(tr(o, Msg::kOptAttach)));
   };
   auto* cmd_new_app = app.add_subcommand("new", std::string(tr(o, Msg::kCmdNew)));
   add_common(cmd_new_app);
@@ -650,6 +674,7 @@ int main(int argc, char** argv) {
   cmd_new_app->add_option("--exclude", o.exclude, std::string(tr(o, Msg::kOptExclude)));
   auto* cmd_check_app = app.add_subcommand("check", std::string(tr(o, Msg::kCmdCheck)));
   add_common(cmd_check_app);
+  cmd_check_app->add_option("--save-attachments", o.save_attachments, std::string(tr(o, Msg::kOptSaveAttachments)));
   auto* cmd_reply_app = app.add_subcommand("reply", std::string(tr(o, Msg::kCmdReply)));
   add_common(cmd_reply_app);
   add_message(cmd_reply_app);

@@ -219,8 +219,8 @@ constexpr TextEntry kTable[] = {
      "Aangenomen. {1} heeft nu het gesprek en krijgt je volgende berichten; {2} krijgt niets nieuws meer.\n"},
     {M::kHandoverDeclined, "Declined. {1} has been told; nothing was sent to {2}.\n",
      "Afgewezen. {1} is ingelicht; er is niets naar {2} gestuurd.\n"},
-    {M::kHandoverHistoryTooLong, "{1} older message(s) did not fit and were not passed on.\n",
-     "{1} oudere bericht(en) pasten niet en zijn niet doorgegeven.\n"},
+    {M::kHandoverHistoryTooLong, "  {1} older message(s) do not fit and would not be passed on.\n",
+     "  {1} oudere bericht(en) passen niet en zouden niet worden doorgegeven.\n"},
 
     // ---- errors ----
     {M::kErrorPrefix, "reporter-client: error: ", "reporter-client: fout: "},
@@ -240,6 +240,63 @@ constexpr TextEntry kTable[] = {
     {M::kErrBadAddress, "That is not a valid channel address ({1}).", "Dat is geen geldig kanaaladres ({1})."},
     {M::kErrBadProxy, "The proxy must be given as socks5h://HOST:PORT, for Tor usually socks5h://127.0.0.1:9050.",
      "Geef de proxy op als socks5h://HOST:POORT, voor Tor meestal socks5h://127.0.0.1:9050."},
+
+    // ---- attachments ----
+    {M::kOptAttach,
+     "Attach a file (repeatable): it goes, encrypted, to the same advisers as the message. Its name is in your\n"
+     "shell history like the rest of this command line",
+     "Voeg een bestand toe (herhaalbaar): het gaat versleuteld naar dezelfde adviseurs als het bericht. De naam\n"
+     "staat net als de rest van deze opdrachtregel in je shellgeschiedenis"},
+    {M::kOptSaveAttachments,
+     "Save the intact attachments from your advisers into this folder (this leaves files on this computer)",
+     "Sla de complete bijlagen van je adviseurs op in deze map (dat laat bestanden achter op deze computer)"},
+    {M::kAttachTooMany, "At most {1} attachments per message; nothing was sent.",
+     "Hoogstens {1} bijlagen per bericht; er is niets verstuurd."},
+    {M::kAttachUnreadable, "The attachment {1} cannot be read ({2}); nothing was sent.",
+     "De bijlage {1} kan niet worden gelezen ({2}); er is niets verstuurd."},
+    {M::kAttachRelayRefuses,
+     "This relay does not accept attachments (its administrator set the limit to 0); nothing was sent.\n"
+     "Describe the file in your message instead, or ask your adviser how else to hand it over.",
+     "Deze server neemt geen bijlagen aan (de beheerder heeft de grens op 0 gezet); er is niets verstuurd.\n"
+     "Beschrijf het bestand in je bericht, of vraag je adviseur hoe je het anders kunt overhandigen."},
+    {M::kAttachEmpty, "The attachment {1} is empty; nothing was sent.",
+     "De bijlage {1} is leeg; er is niets verstuurd."},
+    {M::kAttachTooLarge, "The attachment {1} is too large ({2}); this relay accepts files up to {3}. Nothing was sent.",
+     "De bijlage {1} is te groot ({2}); deze server neemt bestanden tot {3} aan. Er is niets verstuurd."},
+    {M::kAttachListed, "Attached: {1} ({2})\n", "Bijgevoegd: {1} ({2})\n"},
+    {M::kAttachSentLine, "  with attachment: {1} ({2})\n", "  met bijlage: {1} ({2})\n"},
+    {M::kAttachLeftBehind,
+     "{1} piece(s) of the attachments could not be removed from the relay after the failure; your advisers may\n"
+     "still receive them. They expire by themselves.\n",
+     "{1} stuk(ken) van de bijlagen konden na de fout niet bij de server worden verwijderd; je adviseurs kunnen\n"
+     "ze nog ontvangen. Ze verlopen vanzelf.\n"},
+    {M::kAttachHeading, "\nAttachments:\n", "\nBijlagen:\n"},
+    {M::kAttachSentByYou, "  [-] {1}  you sent {2} ({3}) to {4}\n", "  [-] {1}  je stuurde {2} ({3}) aan {4}\n"},
+    {M::kAttachFromAdviser, "  [{1}] {2}  from {3}: {4} ({5}), {6}\n", "  [{1}] {2}  van {3}: {4} ({5}), {6}\n"},
+    {M::kAttachIntact, "intact", "compleet"},
+    {M::kAttachIncomplete, "INCOMPLETE: {1} of {2} pieces (the rest may still be on its way)",
+     "ONVOLLEDIG: {1} van {2} stukken (de rest is misschien nog onderweg)"},
+    {M::kAttachCorrupt, "DAMAGED: it does not match its checksum and cannot be saved",
+     "BESCHADIGD: het klopt niet met de controlesom en kan niet worden opgeslagen"},
+    {M::kAttachSaveHint,
+     "Attachments are never opened by this program. To save the intact ones (this leaves files on this computer):\n"
+     "  reporter-client check --channel <address> --save-attachments FOLDER\n",
+     "Bijlagen worden door dit programma nooit geopend. Om de complete op te slaan (dat laat bestanden achter op\n"
+     "deze computer):\n"
+     "  reporter-client check --channel <adres> --save-attachments MAP\n"},
+    {M::kAttachIgnored, "Note: {1} attachment piece(s) could not be verified and are not shown.\n",
+     "Let op: {1} stuk(ken) van bijlagen konden niet worden gecontroleerd en worden niet getoond.\n"},
+    {M::kAttachNoneToSave, "There are no intact attachments from your advisers to save.\n",
+     "Er zijn geen complete bijlagen van je adviseurs om op te slaan.\n"},
+    {M::kAttachSaveWarning,
+     "Saving leaves these files on this computer, outside this program: whoever gets this computer later can\n"
+     "find them. Delete them when you no longer need them. They are not opened or run.\n",
+     "Opslaan laat deze bestanden achter op deze computer, buiten dit programma: wie deze computer later krijgt,\n"
+     "kan ze vinden. Verwijder ze als je ze niet meer nodig hebt. Ze worden niet geopend of uitgevoerd.\n"},
+    {M::kAttachSaved, "  [{1}] saved as {2} (readable by you only)\n",
+     "  [{1}] opgeslagen als {2} (alleen voor jou leesbaar)\n"},
+    {M::kAttachNotSaved, "  [{1}] {2} NOT saved: {3}\n", "  [{1}] {2} NIET opgeslagen: {3}\n"},
+    {M::kAttachSaveFailed, "Saving {1} failed: {2}", "Opslaan van {1} is mislukt: {2}"},
 
     // ---- roles ----
     {M::kRoleInternal, "internal confidential adviser", "interne vertrouwenspersoon"},

@@ -82,9 +82,9 @@ class HandoverTest(unittest.TestCase):
         self.assertIn("1 case(s) handed to you with the reporter's consent", out)
         new_case = self.only_case(self.commissie, "H1 report")
         text = self.commissie.read(new_case)
-        self.assertIn("Handed to you on", text)
+        self.assertIn("Handed to you by Anna de Vries on", text)
         self.assertIn("H1 report about intimidation in the print room", text)
-        self.assertIn("earlier adviser (before the hand-over)", text)
+        self.assertIn("earlier adviser (before the hand-over, as forwarded by the reporter)", text)
         self.assertIn("[Anna de Vries]\nH1 Anna's first answer", text)
         self.assertNotIn("PRIVATE", text)
         self.assertIn("case received by hand-over", self.commissie._run("history", new_case)[1])
@@ -161,6 +161,62 @@ class HandoverTest(unittest.TestCase):
         self.assertIn("Hand-over to Commissie Klachten proposed", self.anna.read(case))
         self.commissie.inbox()
         self.assertEqual([c for c in self.commissie.case_ids() if "H2" in self.commissie.read(c)], [])
+
+    def test_answer_counts_after_a_newer_proposal_and_a_case_can_come_back(self):
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("H4 report", to=[1])
+        self.anna.inbox()
+        case = self.only_case(self.anna, "H4 report")
+        self.anna.reply(case, "H4 Anna answers")
+        self.propose(self.anna, case, "Commissie Klachten")
+        r.check(answers="yes\n")
+        # Anna proposes again before her inbox has seen the answer: the answer
+        # to the first proposal still counts.
+        _, out, _ = self.propose(self.anna, case, "Bureau Extern")
+        self.assertIn("stay open until the reporter answers one", out)
+        self.assertIn("the reporter accepted your hand-over", self.anna.inbox())
+        self.assertIn("Handed over to Commissie Klachten", self.anna.read(case))
+        _, out, _ = r.check()
+        self.assertNotIn("Accept the hand-over", out)  # Anna no longer reads: her newer proposal is moot
+        self.assertIn("  - receive your next message: Commissie Klachten\n", who_can_read(out))
+
+        self.commissie.inbox()
+        theirs = self.only_case(self.commissie, "H4 report")
+        self.commissie.reply(theirs, "H4 the committee's question")
+        r.reply("H4 answer to the committee")
+        self.commissie.inbox()
+
+        # The committee hands the case back; Anna's old case reopens with what
+        # she missed, once.
+        self.propose(self.commissie, theirs, "Anna de Vries")
+        _, out, _ = r.check(answers="ja\n")
+        self.assertIn("Accepted. Anna de Vries", out)
+        self.assertIn("1 case(s) handed to you", self.anna.inbox())
+        self.assertEqual(self.only_case(self.anna, "H4 report"), case)
+        text = self.anna.read(case)
+        self.assertIn("status: in-progress", text)
+        self.assertIn("Handed to you by Commissie Klachten", text)
+        self.assertIn("[Commissie Klachten]\nH4 the committee's question", text)
+        self.assertIn("H4 answer to the committee", text)
+        self.assertEqual(text.count("H4 Anna answers"), 1)
+        self.assertEqual(text.count("H4 report"), 1)
+        self.anna.reply(case, "H4 Anna again")
+        self.assertIn("H4 Anna again", r.check()[1])
+
+    def test_rotation_lets_open_proposals_lapse(self):
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("H5 report", to=[1])
+        self.anna.inbox()
+        case = self.only_case(self.anna, "H5 report")
+        self.propose(self.anna, case, "Bureau Extern")
+        self.assertIn("proposes to hand your conversation over", r.check()[1])
+        r.rotate()
+        self.anna.inbox()
+        self.assertNotIn("waiting for the reporter's answer", self.anna.read(case))
+        self.assertIn("open hand-over proposals lapsed", self.anna._run("history", case)[1])
+        self.assertNotIn("proposes", r.check()[1])
 
     def test_handover_command_errors(self):
         ch = self.channel

@@ -19,6 +19,11 @@ namespace meldpunt::client {
 // nothing above U+10FFFF).
 bool is_valid_utf8(ByteView text);
 
+// Length (1..4) of the well-formed UTF-8 sequence starting at text[i], with
+// its code point in code_point; 0 if the bytes there are not one (i must be
+// < text.size()).
+std::size_t utf8_sequence(ByteView text, std::size_t i, std::uint32_t& code_point);
+
 // A copy of untrusted text that is safe to write to a terminal: newlines and
 // tabs are kept (when keep_newlines), every other control character and
 // every invalid UTF-8 byte becomes '?'. The copy stays in secure memory

@@ -1,0 +1,205 @@
+#include "attachments.hpp"
+
+#include <algorithm>
+
+#include "casework.hpp"
+#include "meldpunt/client/text.hpp"
+#include "meldpunt/protocol/wire.hpp"
+#include "text.hpp"
+
+namespace meldpunt::adviser {
+namespace {
+
+std::string state_word(const AttachmentRecord& a) {
+  switch (a.state) {
+    case client::AttachmentState::kIntact: return "intact";
+    case client::AttachmentState::kIncomplete:
+      return "INCOMPLETE (" + std::to_string(a.received) + " of " + std::to_string(a.count) +
+             " pieces; the rest may still arrive with the next inbox)";
+    case client::AttachmentState::kCorrupt: return "DAMAGED (does not match its checksum; cannot be saved)";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+Status apply_attachment_pieces(CaseStore& store, const std::vector<const client::ReceivedLetter*>& letters,
+                               InboxSummary& summary, std::vector<PendingDelete>& seen_again,
+                               std::vector<PendingDelete>& refused) {
+  for (const client::ReceivedLetter* received : letters) {
+    const protocol::Letter& letter = received->letter;
+    auto chunk = protocol::decode_attachment_chunk(letter.body.view());
+    // A reporter sends advisers pieces only (descriptions go to its own key).
+    if (!chunk || chunk->type != protocol::ChunkType::kPiece) {
+      summary.refused++;
+      refused.push_back({received->id, letter.delete_token});
+      continue;
+    }
+    IncomingPiece piece;
+    piece.relay_id = received->id;
+    piece.delete_token = letter.delete_token;
+    piece.reporter_message_pk = received->sender_pk;
+    piece.sent_at = letter.sent_at;
+    piece.received_at = now_seconds();
+    piece.chunk = &chunk.value();
+    auto outcome = store.record_incoming_piece(piece);
+    if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
+    switch (outcome->outcome) {
+      case PieceOutcome::kStored: summary.attachment_pieces++; break;
+      case PieceOutcome::kCompleted:
+        summary.attachment_pieces++;
+        summary.attachments_completed++;
+        break;
+      case PieceOutcome::kDamaged:
+        summary.attachment_pieces++;
+        summary.attachments_damaged++;
+        break;
+      case PieceOutcome::kAlreadyKnown:
+        summary.already_stored++;
+        seen_again.push_back({received->id, letter.delete_token});
+        break;
+      case PieceOutcome::kNoCase: summary.attachment_pieces_waiting++; break;  // left at the relay
+      case PieceOutcome::kRetired:
+        summary.refused++;
+        refused.push_back({received->id, letter.delete_token});
+        break;
+      case PieceOutcome::kConflict:
+        // Recorded (delete pending): the deletion below removes it.
+        summary.attachments_damaged++;
+        break;
+    }
+  }
+  return Status::success();
+}
+
+Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnection& relay,
+                                                           const std::vector<std::string>& paths) {
+  if (paths.size() > kMaxAttachmentsPerReply) {
+    return Error{ErrorCode::kTooLarge, "at most " + std::to_string(kMaxAttachmentsPerReply) +
+                                           " attachments per reply; nothing was sent"};
+  }
+  // Sizes first, before the relay is asked: a missing file is named at once.
+  std::vector<std::uint64_t> sizes;
+  for (const std::string& path : paths) {
+    auto size = client::attachment_file_size(path);
+    if (!size) return Error{size.error().code, "attachment: " + size.error().message + "; nothing was sent"};
+    sizes.push_back(*size);
+  }
+  auto policy = client::fetch_policy(relay);
+  if (!policy) return policy.error();
+  const std::uint64_t limit = client::attachment_limit(*policy);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const std::string shown = terminal_safe_label(paths[i]);
+    switch (client::check_attachment_size(sizes[i], limit)) {
+      case client::SizeVerdict::kFits: break;
+      case client::SizeVerdict::kRelayRefuses:
+        return Error{ErrorCode::kTooLarge,
+                     "this relay does not accept attachments (its max-attachment-bytes is 0); nothing was sent"};
+      case client::SizeVerdict::kEmpty: return Error{ErrorCode::kMalformed, shown + " is empty; nothing was sent"};
+      case client::SizeVerdict::kOverLimit:
+        return Error{ErrorCode::kTooLarge, shown + " is " + client::describe_size(sizes[i]) +
+                                               "; this relay accepts attachments up to " +
+                                               client::describe_size(limit) + " (" + std::to_string(limit) +
+                                               " bytes). Nothing was sent"};
+    }
+  }
+  std::vector<client::FileToSend> files;
+  for (const std::string& path : paths) {
+    auto file = client::read_attachment(path, limit);
+    if (!file) return Error{file.error().code, "attachment: " + file.error().message + "; nothing was sent"};
+    files.push_back(std::move(file).value());
+  }
+  return files;
+}
+
+Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay, const KeyFile& key_file,
+                                                  CaseStore& store, const CaseRecord& case_record,
+                                                  const crypto::SecretBuffer& body,
+                                                  const std::vector<client::FileToSend>& files) {
+  if (body.size() > protocol::max_body_bytes(0)) {
+    return Error{ErrorCode::kTooLarge,
+                 "the reply is longer than " + std::to_string(protocol::max_body_bytes(0)) + " bytes"};
+  }
+  if (files.empty() && body.empty()) return Error{ErrorCode::kMalformed, "nothing to send"};
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  client::Recipient to;
+  to.message_pk = case_record.reporter_message_pk;
+  to.fetch_pk = case_record.reporter_fetch_pk;
+  const std::uint64_t sent_at = now_seconds();
+
+  std::vector<client::PreparedPiece> pieces;
+  for (const client::FileToSend& file : files) {
+    for (const protocol::AttachmentChunk& chunk : client::split_attachment(file)) {
+      protocol::Letter letter;
+      letter.sent_at = sent_at;
+      letter.adviser_id = key_file.profile().id;
+      auto piece = client::prepare_piece(letter, chunk, to, identity.message.sk, identity.message.pk);
+      if (!piece) return piece.error();
+      pieces.push_back(std::move(piece).value());
+    }
+  }
+  std::vector<client::Outgoing> last;
+  if (!body.empty()) {
+    protocol::Letter letter;
+    letter.kind = protocol::LetterKind::kReply;
+    letter.sent_at = sent_at;
+    letter.adviser_id = key_file.profile().id;
+    letter.body = body.clone();
+    auto outgoing = client::prepare_letter(letter, to, identity.message.sk, identity.message.pk);
+    if (!outgoing) return outgoing.error();
+    last.push_back(std::move(outgoing).value());
+  }
+
+  SentWithAttachments result;
+  result.envelopes = pieces.size() + last.size();
+  auto ids = client::deposit_pieces(relay, pieces, last, nullptr, &result.left_behind);
+  if (!ids) {
+    if (result.left_behind > 0) {
+      return Error{ids.error().code, ids.error().message + " (nothing was recorded in the case; " +
+                                         std::to_string(result.left_behind) +
+                                         " piece(s) could not be removed from the relay and expire by themselves)"};
+    }
+    return ids.error();
+  }
+  const std::uint64_t stored_at = now_seconds();
+  if (!body.empty()) {
+    if (Status s = store.record_outgoing(case_record.key, sent_at, stored_at, ids->back(), body.view()); !s) {
+      return Error{s.error().code, "the reply was sent, but keeping its copy in the case failed: " + s.error().message};
+    }
+  }
+  for (const client::FileToSend& file : files) {
+    if (Status s = store.record_outgoing_attachment(case_record.key, sent_at, stored_at, file.file_id,
+                                                    file.name.view(), file.content.view(), file.digest);
+        !s) {
+      return Error{s.error().code, "the attachments were sent, but keeping them in the case failed: " +
+                                       s.error().message};
+    }
+  }
+  return result;
+}
+
+std::string render_attachments(const std::vector<AttachmentRecord>& attachments) {
+  std::string out;
+  for (std::size_t i = 0; i < attachments.size(); ++i) {
+    const AttachmentRecord& a = attachments[i];
+    const crypto::SecretBuffer name = client::sanitise_file_name(a.name.view());
+    out += "  [" + std::to_string(i + 1) + "] " + format_minute(a.sent_at) +
+           (a.direction == Direction::kIn ? "  from the reporter: " : "  sent by you: ") + std::string(name.text()) +
+           " (" + client::describe_size(a.total_bytes) + "), " + state_word(a) + "\n";
+  }
+  return out;
+}
+
+std::string describe_attachment(const AttachmentRecord& a, std::size_t number) {
+  const crypto::SecretBuffer name = client::sanitise_file_name(a.name.view());
+  return "Attachment " + std::to_string(number) + "\n" +
+         "  name:      " + std::string(name.text()) + "\n" +
+         "  direction: " + (a.direction == Direction::kIn ? "from the reporter" : "sent by you") + "\n" +
+         "  sent:      " + format_minute(a.sent_at) + "\n" +
+         "  size:      " + client::describe_size(a.total_bytes) + " (" + std::to_string(a.total_bytes) + " bytes)\n" +
+         "  pieces:    " + std::to_string(a.received) + " of " + std::to_string(a.count) + "\n" +
+         "  state:     " + state_word(a) + "\n" +
+         "  BLAKE2b-256: " + to_hex(a.digest) + "   (check a saved copy with: b2sum -l 256 FILE)\n";
+}
+
+}  // namespace meldpunt::adviser

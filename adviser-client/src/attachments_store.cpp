@@ -1,0 +1,342 @@
+// The case store's attachment tables (declared in case_store.hpp, whose
+// header comment gives the record formats).
+#include <algorithm>
+
+#include "case_store.hpp"
+#include "meldpunt/crypto/aead.hpp"
+
+namespace meldpunt::adviser {
+namespace {
+
+namespace lmdb = store::lmdb;
+
+constexpr std::string_view kAttachmentsTable = "attachments";
+constexpr std::string_view kPiecesTable = "attachment_pieces";
+constexpr std::uint8_t kAttachmentRecordVersion = 1;
+constexpr std::uint8_t kPieceRecordVersion = 1;
+constexpr std::size_t kAttachmentKeyBytes = kCaseKeyBytes + 8;
+constexpr std::size_t kPieceKeyBytes = kAttachmentKeyBytes + 2;
+
+Error damaged(std::string_view what) { return Error{ErrorCode::kMalformed, "case store: damaged " + std::string(what)}; }
+
+void put_be(std::uint8_t* out, std::uint64_t v, std::size_t bytes) {
+  for (std::size_t i = 0; i < bytes; ++i) out[i] = static_cast<std::uint8_t>(v >> (8 * (bytes - 1 - i)));
+}
+
+FixedBytes<kAttachmentKeyBytes> attachment_key(const CaseKey& case_key, std::uint64_t sequence) {
+  FixedBytes<kAttachmentKeyBytes> key{};
+  std::copy(case_key.begin(), case_key.end(), key.begin());
+  put_be(key.data() + kCaseKeyBytes, sequence, 8);  // big-endian: key order = sequence order
+  return key;
+}
+
+FixedBytes<kPieceKeyBytes> piece_key(const CaseKey& case_key, std::uint64_t sequence, std::uint16_t index) {
+  FixedBytes<kPieceKeyBytes> key{};
+  const auto head = attachment_key(case_key, sequence);
+  std::copy(head.begin(), head.end(), key.begin());
+  put_be(key.data() + kAttachmentKeyBytes, index, 2);
+  return key;
+}
+
+crypto::SecretBuffer encode_piece(ByteView data) {
+  Bytes head;
+  append_u8(head, kPieceRecordVersion);
+  append_u32_le(head, static_cast<std::uint32_t>(data.size()));
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(data);
+  return out;
+}
+
+Result<crypto::SecretBuffer> decode_piece(ByteView bytes) {
+  ByteReader r(bytes);
+  std::uint8_t version = 0;
+  std::uint32_t length = 0;
+  ByteView data;
+  if (!r.take_u8(version)) return damaged("attachment piece");
+  if (version != kPieceRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown piece version"};
+  if (!r.take_u32(length) || length == 0 || length > protocol::kAttachmentPieceDataBytes || !r.take(length, data) ||
+      !r.at_end()) {
+    return damaged("attachment piece");
+  }
+  return crypto::SecretBuffer::copy_of(data);
+}
+
+// Does a new piece describe the same file as the record? The digest is
+// compared in constant time.
+bool same_file(const AttachmentRecord& record, const protocol::AttachmentChunk& chunk) {
+  return record.total_bytes == chunk.total_bytes && record.count == chunk.count &&
+         crypto::digest_equal(record.digest, chunk.digest) && record.name.equals(chunk.name);
+}
+
+}  // namespace
+
+crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& r) {
+  Bytes head;
+  append_u8(head, kAttachmentRecordVersion);
+  append_u8(head, static_cast<std::uint8_t>(r.direction));
+  append_u8(head, static_cast<std::uint8_t>(r.state));
+  append(head, r.file_id);
+  append_u64_le(head, r.sent_at);
+  append_u64_le(head, r.stored_at);
+  append_u64_le(head, r.total_bytes);
+  append_u16_le(head, r.count);
+  append_u16_le(head, r.received);
+  append(head, r.digest);
+  append_u8(head, static_cast<std::uint8_t>(r.name.size()));
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(r.name.view());
+  return out;
+}
+
+Result<AttachmentRecord> decode_attachment_record(ByteView bytes) {
+  ByteReader r(bytes);
+  AttachmentRecord rec;
+  std::uint8_t version = 0, direction = 0, state = 0, name_bytes = 0;
+  ByteView name;
+  if (!r.take_u8(version)) return damaged("attachment record");
+  if (version != kAttachmentRecordVersion) {
+    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown attachment record version"};
+  }
+  if (!r.take_u8(direction) || !r.take_u8(state) || !r.take(rec.file_id) || !r.take_u64(rec.sent_at) ||
+      !r.take_u64(rec.stored_at) || !r.take_u64(rec.total_bytes) || !r.take_u16(rec.count) ||
+      !r.take_u16(rec.received) || !r.take(rec.digest) || !r.take_u8(name_bytes) || name_bytes == 0 ||
+      !r.take(name_bytes, name) || !r.at_end()) {
+    return damaged("attachment record");
+  }
+  if (direction != static_cast<std::uint8_t>(Direction::kIn) && direction != static_cast<std::uint8_t>(Direction::kOut)) {
+    return damaged("attachment record (direction)");
+  }
+  if (state < static_cast<std::uint8_t>(client::AttachmentState::kIncomplete) ||
+      state > static_cast<std::uint8_t>(client::AttachmentState::kCorrupt)) {
+    return damaged("attachment record (state)");
+  }
+  // The same bounds as on the wire: nothing later is sized from a bad count.
+  if (rec.total_bytes == 0 || rec.total_bytes > protocol::kMaxAttachmentFileBytes ||
+      rec.count != protocol::attachment_piece_count(rec.total_bytes) || rec.received > rec.count) {
+    return damaged("attachment record (size)");
+  }
+  rec.direction = static_cast<Direction>(direction);
+  rec.state = static_cast<client::AttachmentState>(state);
+  rec.name = crypto::SecretBuffer::copy_of(name);
+  return rec;
+}
+
+Result<std::vector<AttachmentRecord>> CaseStore::load_attachments(const lmdb::Txn& txn, const CaseKey& key) const {
+  std::vector<AttachmentRecord> out;
+  Status failure;
+  tables_.attachments.for_each(
+      txn,
+      [&](ByteView record_key, ByteView sealed) {
+        if (record_key.size() < kCaseKeyBytes || !std::equal(key.begin(), key.end(), record_key.begin())) return false;
+        if (record_key.size() != kAttachmentKeyBytes) {
+          failure = damaged("attachment key");
+          return false;
+        }
+        auto plain = open_record(kAttachmentsTable, record_key, sealed);
+        if (!plain) {
+          failure = plain.error();
+          return false;
+        }
+        auto record = decode_attachment_record(plain->view());
+        if (!record) {
+          failure = record.error();
+          return false;
+        }
+        std::uint64_t sequence = 0;
+        for (std::size_t i = kCaseKeyBytes; i < kAttachmentKeyBytes; ++i) sequence = (sequence << 8) | record_key[i];
+        record->sequence = sequence;
+        out.push_back(std::move(record).value());
+        return true;
+      },
+      key);
+  if (!failure) return failure.error();
+  return out;
+}
+
+Status CaseStore::put_attachment(lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record) {
+  const auto akey = attachment_key(key, record.sequence);
+  const crypto::SecretBuffer plain = encode_attachment_record(record);
+  return tables_.attachments.put(txn, akey, seal(kAttachmentsTable, akey, plain.view()));
+}
+
+Result<std::vector<crypto::SecretBuffer>> CaseStore::load_pieces(const lmdb::Txn& txn, const CaseKey& key,
+                                                                 const AttachmentRecord& record) const {
+  std::vector<crypto::SecretBuffer> pieces(record.count);  // count is bounded by the record decoder
+  for (std::uint16_t i = 0; i < record.count; ++i) {
+    const auto pkey = piece_key(key, record.sequence, i);
+    std::optional<ByteView> sealed = tables_.attachment_pieces.get(txn, pkey);
+    if (!sealed) continue;
+    auto plain = open_record(kPiecesTable, pkey, *sealed);
+    if (!plain) return plain.error();
+    auto data = decode_piece(plain->view());
+    if (!data) return data.error();
+    pieces[i] = std::move(data).value();
+  }
+  return pieces;
+}
+
+Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incoming) {
+  if (incoming.chunk == nullptr || incoming.chunk->type != protocol::ChunkType::kPiece) {
+    return Error{ErrorCode::kMalformed, "not an attachment piece"};
+  }
+  const protocol::AttachmentChunk& chunk = *incoming.chunk;
+  PieceResult result;
+  const FixedBytes<16> relay_key = relay_record_key(incoming.relay_id);
+
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    result = PieceResult{};
+    if (tables_.relay_messages.get(txn, relay_key)) {
+      result.outcome = PieceOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    auto resolved = resolve(txn, incoming.reporter_message_pk);
+    if (!resolved) return resolved.error();
+    if (!*resolved) return Status::success();  // kNoCase: its report has not arrived yet
+    auto existing = load_case(txn, **resolved);
+    if (!existing) return existing.error();
+    if (!*existing) return damaged("alias to a missing case");
+    CaseRecord c = std::move(**existing);
+    result.case_key = c.key;
+    // As for reports: a code the reporter moved away from no longer speaks for the case.
+    if (c.reporter_message_pk != incoming.reporter_message_pk) {
+      result.outcome = PieceOutcome::kRetired;
+      return Status::success();
+    }
+
+    auto all = load_attachments(txn, c.key);
+    if (!all) return all.error();
+    auto found = std::find_if(all->begin(), all->end(), [&](const AttachmentRecord& a) {
+      return a.direction == Direction::kIn && a.file_id == chunk.file_id;
+    });
+    AttachmentRecord record;
+    if (found == all->end()) {
+      record.sequence = all->empty() ? 0 : all->back().sequence + 1;
+      record.direction = Direction::kIn;
+      record.state = client::AttachmentState::kIncomplete;
+      record.file_id = chunk.file_id;
+      record.sent_at = incoming.sent_at;
+      record.stored_at = incoming.received_at;
+      record.total_bytes = chunk.total_bytes;
+      record.count = chunk.count;
+      record.digest = chunk.digest;
+      record.name = chunk.name.clone();
+    } else {
+      record = std::move(*found);
+      if (!same_file(record, chunk)) {
+        // Pieces that disagree cannot make a file anyone should trust.
+        record.state = client::AttachmentState::kCorrupt;
+        if (Status st = put_attachment(txn, c.key, record); !st) return st;
+        result.outcome = PieceOutcome::kConflict;
+        return put_relay_pending(txn, incoming.relay_id, incoming.delete_token, c.key, incoming.received_at);
+      }
+    }
+    // Every outcome below keeps the relay message as delete pending: a piece
+    // seen before is deleted at the relay like a new one.
+    if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, c.key, incoming.received_at); !st) {
+      return st;
+    }
+    const auto pkey = piece_key(c.key, record.sequence, chunk.index);
+    if (record.state != client::AttachmentState::kIncomplete || tables_.attachment_pieces.get(txn, pkey)) {
+      result.outcome = PieceOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    const crypto::SecretBuffer plain_piece = encode_piece(chunk.data.view());
+    if (Status st = tables_.attachment_pieces.put(txn, pkey, seal(kPiecesTable, pkey, plain_piece.view())); !st) {
+      return st;
+    }
+    record.received++;
+    record.sent_at = std::min(record.sent_at, incoming.sent_at);
+    result.outcome = PieceOutcome::kStored;
+    if (record.received == record.count) {
+      auto pieces = load_pieces(txn, c.key, record);
+      if (!pieces) return pieces.error();
+      std::vector<const crypto::SecretBuffer*> views;
+      for (const crypto::SecretBuffer& p : *pieces) views.push_back(p.empty() ? nullptr : &p);
+      record.state = client::verify_pieces(views, record.total_bytes, record.digest, nullptr);
+      if (record.state == client::AttachmentState::kIncomplete) return damaged("attachment piece count");
+      result.outcome =
+          record.state == client::AttachmentState::kIntact ? PieceOutcome::kCompleted : PieceOutcome::kDamaged;
+      // A whole file is news for the adviser, like a message.
+      c.unread++;
+      c.last_activity = std::max(c.last_activity, incoming.received_at);
+      if (Status st = put_case(txn, c); !st) return st;
+    }
+    return put_attachment(txn, c.key, record);
+  });
+  if (!s) return s.error();
+  return result;
+}
+
+Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
+                                             const protocol::AttachmentFileId& file_id, ByteView name,
+                                             ByteView content, const crypto::FileDigest& digest) {
+  if (content.empty() || content.size() > protocol::kMaxAttachmentFileBytes) {
+    return Status(ErrorCode::kTooLarge, "attachment size out of range");
+  }
+  if (name.empty() || name.size() > protocol::kMaxAttachmentNameBytes) {
+    return Status(ErrorCode::kMalformed, "attachment name length out of range");
+  }
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    auto existing = load_case(txn, key);
+    if (!existing) return existing.error();
+    if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
+    auto all = load_attachments(txn, key);
+    if (!all) return all.error();
+    AttachmentRecord record;
+    record.sequence = all->empty() ? 0 : all->back().sequence + 1;
+    record.direction = Direction::kOut;
+    record.state = client::AttachmentState::kIntact;
+    record.file_id = file_id;
+    record.sent_at = sent_at;
+    record.stored_at = stored_at;
+    record.total_bytes = content.size();
+    record.count = protocol::attachment_piece_count(record.total_bytes);
+    record.received = record.count;
+    record.digest = digest;
+    record.name = crypto::SecretBuffer::copy_of(name);
+    for (std::uint16_t i = 0; i < record.count; ++i) {
+      const std::size_t offset = std::size_t{i} * protocol::kAttachmentPieceDataBytes;
+      const auto pkey = piece_key(key, record.sequence, i);
+      const crypto::SecretBuffer plain =
+          encode_piece(content.subspan(offset, protocol::attachment_piece_bytes(record.total_bytes, i)));
+      if (Status st = tables_.attachment_pieces.put(txn, pkey, seal(kPiecesTable, pkey, plain.view())); !st) return st;
+    }
+    return put_attachment(txn, key, record);
+  });
+}
+
+Result<std::vector<AttachmentRecord>> CaseStore::attachments(const CaseKey& key) const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  return load_attachments(txn, key);
+}
+
+Result<crypto::SecretBuffer> CaseStore::attachment_content(const CaseKey& key, std::uint64_t sequence) const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  const auto akey = attachment_key(key, sequence);
+  std::optional<ByteView> sealed = tables_.attachments.get(txn, akey);
+  if (!sealed) return Error{ErrorCode::kNotFound, "no such attachment in this case"};
+  auto plain = open_record(kAttachmentsTable, akey, *sealed);
+  if (!plain) return plain.error();
+  auto record = decode_attachment_record(plain->view());
+  if (!record) return record.error();
+  record->sequence = sequence;
+  if (record->state == client::AttachmentState::kIncomplete) {
+    return Error{ErrorCode::kMalformed, "the attachment is incomplete (" + std::to_string(record->received) + " of " +
+                                            std::to_string(record->count) + " pieces); it cannot be saved"};
+  }
+  if (record->state == client::AttachmentState::kCorrupt) {
+    return Error{ErrorCode::kMalformed, "the attachment is damaged (it does not match its checksum); it cannot be saved"};
+  }
+  auto pieces = load_pieces(txn, key, *record);
+  if (!pieces) return pieces.error();
+  std::vector<const crypto::SecretBuffer*> views;
+  for (const crypto::SecretBuffer& p : *pieces) views.push_back(p.empty() ? nullptr : &p);
+  crypto::SecretBuffer content;
+  // Checked again: what is saved must be what the digest names.
+  if (client::verify_pieces(views, record->total_bytes, record->digest, &content) != client::AttachmentState::kIntact) {
+    return Error{ErrorCode::kMalformed, "the stored attachment no longer matches its checksum; it cannot be saved"};
+  }
+  return content;
+}
+
+}  // namespace meldpunt::adviser

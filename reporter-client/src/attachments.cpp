@@ -1,0 +1,293 @@
+#include "attachments.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "meldpunt/client/terminal.hpp"
+#include "meldpunt/client/text.hpp"
+#include "progress.hpp"
+
+namespace meldpunt::reporter {
+namespace {
+
+std::uint64_t now_seconds() {
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return seconds < 0 ? 0 : static_cast<std::uint64_t>(seconds);
+}
+
+std::string local_time(std::uint64_t seconds) {
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  if (localtime_r(&t, &tm) == nullptr) return "-";
+  char buf[32];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return n == 0 ? "-" : std::string(buf, n);
+}
+
+// A received name as the reporter sees it: the name it would be saved
+// under, which has no control, bidirectional or invisible characters left.
+crypto::SecretBuffer shown_name(const crypto::SecretBuffer& name) { return client::sanitise_file_name(name.view()); }
+
+std::string adviser_names(Lang lang, const crypto::Directory& directory, const std::vector<crypto::AdviserId>& ids) {
+  std::string out;
+  for (const crypto::AdviserId& id : ids) {
+    const crypto::DirectoryEntry* e = directory.find(id);
+    if (!out.empty()) out += ", ";
+    out += e != nullptr ? client::terminal_safe_label(e->name) : std::string(text(lang, Msg::kAdviserNoLongerListed));
+  }
+  return out;
+}
+
+std::string state_text(Lang lang, const client::AssembledAttachment& a) {
+  switch (a.state) {
+    case client::AttachmentState::kIntact: return std::string(text(lang, Msg::kAttachIntact));
+    case client::AttachmentState::kIncomplete:
+      return format(lang, Msg::kAttachIncomplete, {std::to_string(a.received), std::to_string(a.count)});
+    case client::AttachmentState::kCorrupt: return std::string(text(lang, Msg::kAttachCorrupt));
+  }
+  return std::string(text(lang, Msg::kAttachCorrupt));
+}
+
+}  // namespace
+
+Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::vector<std::string>& paths,
+                                                         const protocol::PolicyInfo& policy) {
+  if (paths.size() > kMaxAttachmentsPerMessage) {
+    return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachTooMany, {std::to_string(kMaxAttachmentsPerMessage)})};
+  }
+  const std::uint64_t limit = client::attachment_limit(policy);
+  // Every file is checked before any is read, so one that cannot go is
+  // named before the reporter types anything.
+  for (const std::string& path : paths) {
+    const std::string shown = client::terminal_safe_label(path);
+    auto size = client::attachment_file_size(path);
+    if (!size) return Error{size.error().code, format(lang, Msg::kAttachUnreadable, {shown, size.error().message})};
+    switch (client::check_attachment_size(*size, limit)) {
+      case client::SizeVerdict::kFits: break;
+      case client::SizeVerdict::kRelayRefuses:
+        return Error{ErrorCode::kTooLarge, std::string(text(lang, Msg::kAttachRelayRefuses))};
+      case client::SizeVerdict::kEmpty: return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachEmpty, {shown})};
+      case client::SizeVerdict::kOverLimit:
+        return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachTooLarge,
+                                                  {shown, client::describe_size(*size), client::describe_size(limit)})};
+    }
+  }
+  std::vector<client::FileToSend> files;
+  for (const std::string& path : paths) {
+    const std::string shown = client::terminal_safe_label(path);
+    auto file = client::read_attachment(path, limit);
+    if (!file) {
+      if (file.error().code == ErrorCode::kTooLarge) {  // grew since it was measured
+        return Error{ErrorCode::kTooLarge,
+                     format(lang, Msg::kAttachTooLarge, {shown, "?", client::describe_size(limit)})};
+      }
+      if (file.error().code == ErrorCode::kMalformed) {
+        return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachEmpty, {shown})};
+      }
+      return Error{file.error().code, format(lang, Msg::kAttachUnreadable, {shown, file.error().message})};
+    }
+    files.push_back(std::move(file).value());
+  }
+  return files;
+}
+
+Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::RelayConnection& relay,
+                                                         const std::vector<std::string>& paths) {
+  if (paths.empty()) return std::vector<client::FileToSend>{};
+  auto policy = client::fetch_policy(relay);
+  if (!policy) return policy.error();
+  return read_attachments(lang, paths, *policy);
+}
+
+std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files) {
+  std::string out;
+  for (const client::FileToSend& f : files) {
+    out += format(lang, Msg::kAttachListed, {f.name.text(), client::describe_size(f.content.size())});
+  }
+  return out;
+}
+
+Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
+                                            const crypto::ReporterKeys& keys, const crypto::Directory& directory,
+                                            const std::vector<crypto::AdviserId>& to,
+                                            const std::vector<client::FileToSend>& files,
+                                            const std::vector<client::Outgoing>& message) {
+  auto pieces = prepare_attachment_letters(keys, directory, to, files);
+  if (!pieces) return pieces.error();
+  return upload_with_attachments(lang, relay, *pieces, message);
+}
+
+Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
+                                                                      const crypto::Directory& directory,
+                                                                      const std::vector<crypto::AdviserId>& to,
+                                                                      const std::vector<client::FileToSend>& files) {
+  std::vector<client::PreparedPiece> out;
+  if (files.empty()) return out;
+  if (to.empty() || to.size() > protocol::kMaxRecipients) return Error{ErrorCode::kMalformed, "no adviser chosen"};
+  const std::uint64_t sent_at = now_seconds();
+  for (const client::FileToSend& file : files) {
+    const std::vector<protocol::AttachmentChunk> pieces = client::split_attachment(file);
+    for (const crypto::AdviserId& id : to) {
+      const crypto::DirectoryEntry* adviser = directory.find(id);
+      if (adviser == nullptr) {
+        return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
+      }
+      // No one-time prekey for pieces (see the header).
+      const client::Recipient recipient{adviser->message_pk, adviser->fetch_pk, std::nullopt};
+      for (const protocol::AttachmentChunk& chunk : pieces) {
+        protocol::Letter letter;
+        letter.sent_at = sent_at;
+        letter.adviser_id = id;
+        letter.reporter_fetch_pk = keys.fetch_pk;
+        letter.recipients = to;
+        auto piece = client::prepare_piece(letter, chunk, recipient, keys.message_sk, keys.message_pk);
+        if (!piece) return piece.error();
+        out.push_back(std::move(piece).value());
+      }
+    }
+  }
+  // The descriptions last: if an upload fails halfway, the pieces already
+  // stored are deleted again, and the record of what was sent comes only
+  // with the message.
+  for (const client::FileToSend& file : files) {
+    protocol::Letter own;
+    own.sent_at = sent_at;
+    own.reporter_fetch_pk = keys.fetch_pk;
+    own.recipients = to;
+    auto piece = client::prepare_piece(own, client::describe_attachment(file),
+                                       {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk,
+                                       keys.message_pk);
+    if (!piece) return piece.error();
+    out.push_back(std::move(piece).value());
+  }
+  return out;
+}
+
+Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection& relay,
+                                              const std::vector<client::PreparedPiece>& pieces,
+                                              const std::vector<client::Outgoing>& message) {
+  std::size_t bytes = envelope_bytes(message);
+  for (const client::PreparedPiece& p : pieces) bytes += p.item.envelope.size();
+  Progress p(format(lang, Msg::kProgressUpload,
+                    {std::to_string(pieces.size() + message.size()), std::to_string((bytes + 1023) / 1024)}),
+             text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
+  protocol::PolicyInfo policy;
+  std::size_t left_behind = 0;
+  auto ids = client::deposit_pieces(relay, pieces, message, &policy, &left_behind);
+  if (!ids) {
+    p.failed();
+    if (left_behind > 0) client::write_err(format(lang, Msg::kAttachLeftBehind, {std::to_string(left_behind)}));
+    return ids.error();
+  }
+  p.done();
+  return policy.retention_days;
+}
+
+std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& files) {
+  std::string out;
+  for (const client::FileToSend& f : files) {
+    // The reporter's own file name, made safe like any other.
+    out += format(lang, Msg::kAttachSentLine, {f.name.text(), client::describe_size(f.content.size())});
+  }
+  return out;
+}
+
+ConversationAttachments collect_attachments(const client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
+                                            const crypto::Directory& directory) {
+  ConversationAttachments out;
+  client::AttachmentAssembler assembler;
+  for (const client::ReceivedLetter& r : mailbox.letters) {
+    if (r.letter.kind != protocol::LetterKind::kAttachmentChunk) continue;
+    auto chunk = protocol::decode_attachment_chunk(r.letter.body.view());
+    if (!chunk) {
+      out.ignored++;
+      continue;
+    }
+    if (r.sender_pk == keys.message_pk) {
+      // Our own record of a file we sent; we never send ourselves pieces.
+      if (chunk->type != protocol::ChunkType::kDescription) {
+        out.ignored++;
+        continue;
+      }
+      SentAttachment s;
+      s.sent_at = r.letter.sent_at;
+      s.name = std::move(chunk->name);
+      s.total_bytes = chunk->total_bytes;
+      s.recipients = r.letter.recipients;
+      out.sent.push_back(std::move(s));
+      continue;
+    }
+    // From an adviser: the authenticated sender must be the key the signed
+    // directory lists for the adviser the letter names.
+    const crypto::DirectoryEntry* adviser = directory.find(r.letter.adviser_id);
+    if (adviser == nullptr || adviser->message_pk != r.sender_pk || chunk->type != protocol::ChunkType::kPiece) {
+      out.ignored++;
+      continue;
+    }
+    // The directory position tags the sender: pieces of different advisers never combine.
+    const auto source = static_cast<std::uint64_t>(adviser - directory.entries.data());
+    assembler.add(source, r.letter.sent_at, std::move(chunk).value());
+  }
+  for (client::AssembledAttachment& a : assembler.assemble()) {
+    ReceivedAttachment received;
+    received.adviser = &directory.entries[a.source];
+    received.file = std::move(a);
+    out.received.push_back(std::move(received));
+  }
+  std::stable_sort(out.sent.begin(), out.sent.end(),
+                   [](const SentAttachment& a, const SentAttachment& b) { return a.sent_at < b.sent_at; });
+  return out;
+}
+
+std::string render_attachments(Lang lang, const ConversationAttachments& attachments,
+                               const crypto::Directory& directory, bool save_hint) {
+  if (attachments.sent.empty() && attachments.received.empty() && attachments.ignored == 0) return {};
+  std::string out(text(lang, Msg::kAttachHeading));
+  for (const SentAttachment& s : attachments.sent) {
+    const crypto::SecretBuffer name = shown_name(s.name);
+    out += format(lang, Msg::kAttachSentByYou, {local_time(s.sent_at), name.text(), client::describe_size(s.total_bytes),
+                                                adviser_names(lang, directory, s.recipients)});
+  }
+  bool any_intact = false;
+  for (std::size_t i = 0; i < attachments.received.size(); ++i) {
+    const ReceivedAttachment& r = attachments.received[i];
+    const crypto::SecretBuffer name = shown_name(r.file.name);
+    out += format(lang, Msg::kAttachFromAdviser,
+                  {std::to_string(i + 1), local_time(r.file.sent_at), client::terminal_safe_label(r.adviser->name),
+                   name.text(), client::describe_size(r.file.total_bytes), state_text(lang, r.file)});
+    any_intact = any_intact || r.file.state == client::AttachmentState::kIntact;
+  }
+  if (any_intact && save_hint) out += text(lang, Msg::kAttachSaveHint);
+  if (attachments.ignored > 0) out += format(lang, Msg::kAttachIgnored, {std::to_string(attachments.ignored)});
+  return out;
+}
+
+Status save_attachments(Lang lang, const ConversationAttachments& attachments, const std::filesystem::path& folder) {
+  const bool any_intact =
+      std::any_of(attachments.received.begin(), attachments.received.end(),
+                  [](const ReceivedAttachment& r) { return r.file.state == client::AttachmentState::kIntact; });
+  if (!any_intact) {
+    client::write_out(text(lang, Msg::kAttachNoneToSave));
+    return Status::success();
+  }
+  client::write_out(text(lang, Msg::kAttachSaveWarning));
+  for (std::size_t i = 0; i < attachments.received.size(); ++i) {
+    const ReceivedAttachment& r = attachments.received[i];
+    const crypto::SecretBuffer name = shown_name(r.file.name);
+    if (r.file.state != client::AttachmentState::kIntact) {
+      client::write_out(format(lang, Msg::kAttachNotSaved, {std::to_string(i + 1), name.text(), state_text(lang, r.file)}));
+      continue;
+    }
+    auto saved = client::save_attachment(folder, r.file.name.view(), r.file.content.view());
+    if (!saved) {
+      return Error{saved.error().code, format(lang, Msg::kAttachSaveFailed, {name.text(), saved.error().message})};
+    }
+    const std::string where = client::terminal_safe_label((folder / std::string(saved->text())).string());
+    client::write_out(format(lang, Msg::kAttachSaved, {std::to_string(i + 1), where}));
+  }
+  return Status::success();
+}
+
+}  // namespace meldpunt::reporter

@@ -1,0 +1,104 @@
+// The reporter's attachments (`new`/`reply --attach FILE`, `check
+// [--save-attachments FOLDER]`), on top of client/attachment.hpp.
+//
+// Sending: every file goes, piece by piece (kind-6 letters), to every adviser
+// the message goes to, plus one description (name, size, digest; no data) to
+// the reporter's own key so that `check` can list what was sent: the reporter
+// keeps no files, and it already has this one, so a second full copy at the
+// relay would only double what is stored and uploaded. The pieces are sealed
+// to each adviser's long-term message key without a one-time prekey: the
+// pieces of one file may reach the adviser over several inbox runs, and a
+// prekey's secret is erased after the first run that used it (see
+// docs/PROTOCOL.md). The message itself keeps its prekey.
+//
+// Receiving: pieces from an adviser count only if their envelope's
+// authenticated sender is the message key the signed directory lists for the
+// adviser the letter names; pieces from different advisers never combine.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "conversation.hpp"
+#include "meldpunt/client/attachment.hpp"
+#include "texts.hpp"
+
+namespace meldpunt::reporter {
+
+// At most this many files per message: each adds its description to the
+// reporter's own copy, and the message must stay readable.
+inline constexpr std::size_t kMaxAttachmentsPerMessage = 8;
+
+// Reads the files named with --attach, after checking each against the
+// relay's limit (`policy`) and the receivers' hard cap, so that nothing is
+// typed or sent for a file that cannot go. Errors carry text in `lang`.
+Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::vector<std::string>& paths,
+                                                         const protocol::PolicyInfo& policy);
+
+// read_attachments after asking the relay for its policy; no network
+// traffic and an empty list when `paths` is empty.
+Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::RelayConnection& relay,
+                                                         const std::vector<std::string>& paths);
+
+// "Attached: NAME (SIZE)" lines, shown before the reporter confirms.
+std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files);
+
+// Piece letters of every file for every adviser in `to`, and one description
+// per file to the reporter's own key.
+Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
+                                                                      const crypto::Directory& directory,
+                                                                      const std::vector<crypto::AdviserId>& to,
+                                                                      const std::vector<client::FileToSend>& files);
+
+// Deposits the pieces, then `message` (client::deposit_pieces), with
+// progress on stderr. Returns how many days the relay keeps messages.
+Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection& relay,
+                                              const std::vector<client::PreparedPiece>& pieces,
+                                              const std::vector<client::Outgoing>& message);
+
+// prepare_attachment_letters for `to`, then upload_with_attachments with
+// the message's envelopes `message` (from prepare_report).
+Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
+                                            const crypto::ReporterKeys& keys, const crypto::Directory& directory,
+                                            const std::vector<crypto::AdviserId>& to,
+                                            const std::vector<client::FileToSend>& files,
+                                            const std::vector<client::Outgoing>& message);
+
+// One line per file sent, for the confirmation after sending.
+std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& files);
+
+struct SentAttachment {
+  std::uint64_t sent_at = 0;
+  crypto::SecretBuffer name;  // as described; sanitised when shown
+  std::uint64_t total_bytes = 0;
+  std::vector<crypto::AdviserId> recipients;
+};
+
+struct ReceivedAttachment {
+  const crypto::DirectoryEntry* adviser = nullptr;  // the verified sender
+  client::AssembledAttachment file;
+};
+
+struct ConversationAttachments {
+  std::vector<SentAttachment> sent;          // the reporter's own descriptions, by time
+  std::vector<ReceivedAttachment> received;  // from advisers, by time
+  std::size_t ignored = 0;                   // kind-6 letters that failed a check
+};
+
+// The attachments among the conversation's letters (kind 6).
+ConversationAttachments collect_attachments(const client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
+                                            const crypto::Directory& directory);
+
+// The list `check` shows (empty when there are none): names made safe for
+// the terminal, sizes, and intact / incomplete / damaged.
+// With `save_hint`, how to save the intact ones.
+std::string render_attachments(Lang lang, const ConversationAttachments& attachments,
+                               const crypto::Directory& directory, bool save_hint);
+
+// Saves every intact attachment from an adviser into `folder` (never
+// overwriting; mode 0600) and writes what it did to stdout. Incomplete and
+// damaged ones are named, never saved.
+Status save_attachments(Lang lang, const ConversationAttachments& attachments, const std::filesystem::path& folder);
+
+}  // namespace meldpunt::reporter
