@@ -21,6 +21,7 @@
 #include "meldpunt/protocol/wire.hpp"
 #include "meldpunt/store/relay_store.hpp"
 #include "request_handler.hpp"
+#include "store_fill.hpp"
 
 extern char** environ;
 
@@ -51,35 +52,16 @@ Memory read_memory(pid_t pid) {
   return m;
 }
 
-// Writes the messages straight through RelayStore (durable=false: a bulk
-// load, not the deposit path, which bench_deposit measures).
+// Writes the messages straight through RelayStore (durable=false, no clue
+// cache: a bulk load, not the deposit path, which bench_deposit measures).
 void bulk_load(const std::filesystem::path& store_dir, std::size_t count) {
   store::RelayStoreOptions options;
   options.durable = false;
+  options.clue_cache = false;
   store::RelayStore store(store_dir, options);
-  std::vector<crypto::Clue> pool(4096);
-  for (crypto::Clue& c : pool) {  // valid clues: two random points
-    const crypto::FetchEntry a = crypto::random_fetch_entry(), b = crypto::random_fetch_entry();
-    std::copy_n(a.begin(), 32, c.begin());
-    std::copy_n(b.begin(), 32, c.begin() + 32);
-  }
-  const Bytes envelope = bench::random_bytes(crypto::kEnvelopeSizes[0]);
-  std::vector<store::NewMessage> batch;
-  for (std::size_t done = 0; done < count;) {
-    batch.clear();
-    const std::size_t n = std::min<std::size_t>(1000, count - done);
-    for (std::size_t i = 0; i < n; ++i) {
-      store::NewMessage m;
-      crypto::random_fill(m.id);
-      m.clue = pool[(done + i) % pool.size()];
-      crypto::random_fill(m.verifier);
-      m.expiry_day = relay::days_since_epoch_now() + 60;
-      m.envelope = envelope;
-      batch.push_back(m);
-    }
-    if (Status s = store.deposit_batch(batch); !s) throw std::runtime_error("bulk load: " + s.error().message);
-    done += n;
-  }
+  std::size_t stored = 0;
+  bench::fill_store(store, stored, count, bench::random_clue_pool(4096),
+                    bench::random_bytes(crypto::kEnvelopeSizes[0]));
 }
 
 class RelayProcess {
@@ -203,11 +185,14 @@ int main(int argc, char** argv) try {
             << bench::sig3(load_seconds) << " s), then `relay serve` was started on it and asked for two fetches ("
             << bench::sig3(fetch_seconds)
             << " s for the second, client-observed). Default `relay serve` settings. VmRSS/VmHWM/RssAnon/RssFile "
-               "from /proc/PID/status. RssAnon is the process's own memory (heap, stacks: the fetch's clue list, "
-               "entries and answer). RssFile is mostly LMDB's memory map: its pages count once touched and are page "
-               "cache the kernel can drop. Purges read an expiry index, not the messages, so start-up touches "
-               "no envelope page; a fetch reads the clue records, and the pages mapped around them (they share "
-               "data.mdb with the envelopes) make up most of RssFile after it. Target: under 64 MiB.\n\n";
+               "from /proc/PID/status. RssAnon is the process's own memory: heap and stacks, including the clues "
+               "the relay keeps in memory (80 bytes per message plus an index of 4-byte slots) and, during a "
+               "fetch, its clue copy, entries and answer (VmHWM), which are returned to the system afterwards. "
+               "RssFile is mostly LMDB's memory map: page cache the kernel can drop, counted once mapped. The "
+               "clue records lie scattered among the envelopes in data.mdb, and each page fault also maps the "
+               "cached pages around it; loading the clues at start drops those mappings as it goes, and a fetch "
+               "reads no page of data.mdb. Purges read an expiry index, not the messages. Target: under 64 MiB."
+               "\n\n";
   table.print(std::cout);
   return 0;
 } catch (const std::exception& e) {

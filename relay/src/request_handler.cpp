@@ -202,8 +202,8 @@ Frames RequestHandler::get_prekeys() {
 }
 
 Frames RequestHandler::fetch_reply() const {
-  std::vector<std::pair<store::MessageId, store::StoredClue>> clues;
-  store_.for_each_clue([&](const store::MessageId& id, const store::StoredClue& clue) { clues.emplace_back(id, clue); });
+  // From the store's in-memory copy: a fetch reads no page of data.mdb.
+  const std::vector<store::ClueRecord> clues = store_.clues();
 
   const std::size_t total = protocol::padded_fetch_count(clues.size());
   std::vector<crypto::FetchEntry> entries(total);
@@ -215,7 +215,7 @@ Frames RequestHandler::fetch_reply() const {
   auto work = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       if (i < clues.size()) {
-        auto blinded = crypto::blind_clue(clues[i].second, clues[i].first);
+        auto blinded = crypto::blind_clue(clues[i].clue, clues[i].id);
         // A damaged clue (only possible if the disk was altered; `relay
         // check` reports it) becomes noise so the fetch stays answerable.
         entries[i] = blinded ? *blinded : crypto::random_fetch_entry();

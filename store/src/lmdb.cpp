@@ -3,12 +3,14 @@
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <type_traits>
@@ -204,6 +206,11 @@ void Txn::end() noexcept {
     handle_ = nullptr;
     gate_leave(*env_);
   }
+}
+
+std::uint64_t Txn::id() const {
+  if (handle_ == nullptr) throw LmdbError(0, "id of a transaction that is not active");
+  return mdb_txn_id(handle_);
 }
 
 ReadTxn& ReadTxn::operator=(ReadTxn&& other) noexcept {
@@ -478,6 +485,60 @@ Status Environment::copy_compact_to(const std::filesystem::path& folder) const {
     if (!ok) return Status(ErrorCode::kIo, "flushing " + folder.string() + ": " + std::strerror(err));
   }
   return Status::success();
+}
+
+std::uint64_t Environment::last_txn_id() const {
+  require_open(state_);
+  MDB_envinfo info;
+  check_setup(mdb_env_info(state_->env, &info), "reading LMDB environment info");
+  return info.me_last_txnid;
+}
+
+bool Environment::release_mapped_pages() const {
+  require_open(state_);
+  auto& s = *state_;
+  // Held like a transaction, so a resize cannot remap the range meanwhile.
+  gate_enter(s);
+  struct Leave {
+    EnvState& s;
+    ~Leave() { gate_leave(s); }
+  } leave{s};
+  // LMDB reports the map's address only for MDB_FIXEDMAP. Any record read
+  // from a clean page points into the map, so the mapping of this process
+  // that contains such a pointer is the map.
+  std::uintptr_t inside = 0;
+  {
+    MDB_txn* txn = nullptr;
+    if (mdb_txn_begin(s.env, nullptr, MDB_RDONLY, &txn) != MDB_SUCCESS) return false;
+    MDB_cursor* cursor = nullptr;
+    MDB_val k{}, v{};
+    if (mdb_cursor_open(txn, kMainDbi, &cursor) == MDB_SUCCESS) {
+      if (mdb_cursor_get(cursor, &k, &v, MDB_FIRST) == MDB_SUCCESS) {
+        inside = reinterpret_cast<std::uintptr_t>(k.mv_data);
+      }
+      mdb_cursor_close(cursor);
+    }
+    mdb_txn_abort(txn);
+  }
+  if (inside == 0) return false;  // an empty file: nothing mapped worth releasing
+  std::FILE* maps = std::fopen("/proc/self/maps", "re");
+  if (maps == nullptr) return false;
+  bool released = false;
+  unsigned long long begin = 0, end = 0;
+  char line[512];
+  bool line_start = true;  // a long line (path) takes several fgets; parse only their first
+  while (std::fgets(line, sizeof line, maps) != nullptr) {
+    const bool parse = line_start;
+    line_start = std::strchr(line, '\n') != nullptr;
+    if (!parse || std::sscanf(line, "%llx-%llx ", &begin, &end) != 2) continue;
+    if (inside >= begin && inside < end) {
+      released = ::madvise(reinterpret_cast<void*>(begin), static_cast<std::size_t>(end - begin),
+                           MADV_DONTNEED) == 0;
+      break;
+    }
+  }
+  std::fclose(maps);
+  return released;
 }
 
 EnvironmentStats Environment::stats() const {

@@ -98,6 +98,11 @@ class Txn {
   Txn& operator=(const Txn&) = delete;
   // False after commit/abort or once moved from.
   bool active() const { return handle_ != nullptr; }
+  // LMDB's transaction id (mdb_txn_id): for a read, the id of the last
+  // commit its snapshot shows; for a write, the id it gets if it commits with
+  // changes (last commit + 1). Ids only grow, across every process sharing
+  // the file.
+  std::uint64_t id() const;
 
  protected:
   Txn() = default;
@@ -228,6 +233,21 @@ class Environment {
   EnvironmentStats stats() const;
   // The same, seen from inside txn (pages_in_use includes its uncommitted changes).
   EnvironmentStats stats(const Txn& txn) const;
+
+  // Id of the last committed write transaction, by any process (see
+  // Txn::id). A commit without changes does not advance it.
+  std::uint64_t last_txn_id() const;
+
+  // Drops this process's page-table entries for the whole memory map
+  // (madvise MADV_DONTNEED); the pages stay in the kernel's page cache and
+  // the next access maps them again, so every view stays valid. For after a
+  // one-off scan: each page fault also maps the neighbouring pages already
+  // cached (the kernel's fault-around, which MDB_NORDAHEAD does not turn
+  // off), so scanning small records stored among large ones leaves far more
+  // of the file counted as resident than was read. The map is read-only
+  // (no MDB_WRITEMAP), so nothing unwritten can be lost. False if the kernel
+  // refused (harmless).
+  bool release_mapped_pages() const;
 
  private:
   std::unique_ptr<detail::EnvState> state_;

@@ -19,6 +19,15 @@
 // Options::durable is false, which only benchmarks and tests use). Many
 // deposits share one commit through deposit_batch (group commit).
 //
+// Clues in memory (RelayStoreOptions::clue_cache, on by default): the store
+// keeps a copy of the clues table in memory, loaded at open and updated by
+// every deposit, delete and purge of this RelayStore after its commit and
+// before it returns, so a fetch reads no page of data.mdb. LMDB stays the
+// only durable record (a crash loses nothing the next open does not load
+// again). A commit by another process (`relay purge` while serving) is
+// noticed by LMDB's transaction id and the copy reloaded before the next
+// read of the clues.
+//
 // Thread safety: one RelayStore may be used from many threads; LMDB
 // serialises writers, readers run in parallel.
 #pragma once
@@ -66,6 +75,11 @@ struct StoredMessage {
   Bytes envelope;
 };
 
+struct ClueRecord {
+  MessageId id{};
+  StoredClue clue{};
+};
+
 struct StoredPrekey {
   PublicKeyBytes pk{};
   FixedBytes<kPrekeySignatureBytes> signature{};
@@ -85,6 +99,10 @@ struct RelayStoreOptions {
   std::uint64_t max_messages = 1'000'000;         // quota: kStorageFull beyond
   std::uint64_t max_envelope_bytes = 8ull << 30;  // quota: kStorageFull beyond
   bool durable = true;                            // false only for tests/benchmarks
+  // Keep the clues in memory for fetches (see the top of this header):
+  // about 90 bytes per stored message. Off for one-off commands (check,
+  // backup, purge), which never fetch and should not pay the load.
+  bool clue_cache = true;
 };
 
 class RelayStore {
@@ -111,7 +129,14 @@ class RelayStore {
   // Removes message and clue together. kNotFound if absent.
   Status delete_message(const MessageId& id);
 
-  // Calls visit(id, clue) for every stored clue inside one read transaction.
+  // Every stored clue with its message id, in no particular order: one
+  // consistent state, including every deposit acknowledged before the call.
+  // With the clue cache a copy of memory (reloaded first if another process
+  // wrote since); without, one read transaction over the clues table.
+  // Damaged clue records (only possible if the disk was altered) are left
+  // out; check() reports them.
+  std::vector<ClueRecord> clues() const;
+  // Calls visit(id, clue) for every record clues() returns.
   void for_each_clue(const std::function<void(const MessageId&, const StoredClue&)>& visit) const;
 
   // Deletes every message whose expiry_day < today, with its clue, in
