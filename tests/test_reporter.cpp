@@ -280,7 +280,7 @@ TEST_CASE("a history letter brings an earlier code's conversation into the new o
   CHECK(c.current_recipients == std::vector<crypto::AdviserId>{anna.id});
 }
 
-TEST_CASE("hand-over proposals: only from a current adviser, newest one each, until answered", "[reporter]") {
+TEST_CASE("hand-over proposals: only signed ones from a current adviser, until answered", "[reporter]") {
   const crypto::ReporterKeys& keys = test_keys();
   crypto::Directory directory;
   directory.entries = {adviser("Anna"), adviser("Bram"), adviser("Commissie")};
@@ -336,10 +336,11 @@ TEST_CASE("hand-over proposals: only from a current adviser, newest one each, un
   box.letters.push_back(std::move(bad));
   reporter::Conversation c = reporter::build_conversation(std::move(box), keys, directory);
   CHECK(c.ignored == 2);
-  REQUIRE(c.pending_proposals.size() == 1);
+  REQUIRE(c.pending_proposals.size() == 2);
   CHECK(c.pending_proposals[0].from == &anna);
   CHECK(c.pending_proposals[0].to == &commissie);
-  CHECK(c.pending_proposals[0].proposal->id == newer);
+  CHECK(c.pending_proposals[0].proposal->id == older);
+  CHECK(c.pending_proposals[1].proposal->id == newer);
   CHECK(c.earlier_readers.empty());
 
   // Answered (accepted): no longer pending, the readers follow the answer's

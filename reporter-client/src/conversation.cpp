@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 
-#include <sodium.h>
 
 namespace meldpunt::reporter {
 namespace {
@@ -169,30 +168,17 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
     }
   }
 
-  // Open proposals: the newest one of each adviser who still reads the
-  // conversation, not answered, naming another adviser of the directory.
-  for (auto it = c.entries.rbegin(); it != c.entries.rend(); ++it) {
-    const ConversationEntry& e = *it;
+  // Open proposals: every one not answered yet, from an adviser who still
+  // reads the conversation, naming another adviser of the directory, oldest
+  // first. Each is asked about: the adviser keeps every unanswered proposal
+  // open, and two sent in the same second could not be told apart by age.
+  for (const ConversationEntry& e : c.entries) {
     if (e.kind != EntryKind::kProposal || !current(e.adviser_id) || e.handover_to == e.adviser_id) continue;
-    const bool newer_from_same = std::any_of(c.pending_proposals.begin(), c.pending_proposals.end(),
-                                             [&](const PendingProposal& p) { return p.from->id == e.adviser_id; });
-    const bool is_answered = std::any_of(answered.begin(), answered.end(), [&](const protocol::ProposalId& id) {
-      return sodium_memcmp(id.data(), e.proposal->id.data(), id.size()) == 0;
-    });
+    const bool is_answered = std::any_of(answered.begin(), answered.end(),
+                                         [&](const protocol::ProposalId& id) { return id == e.proposal->id; });
     const crypto::DirectoryEntry* to = directory.find(e.handover_to);
-    if (newer_from_same) continue;
-    if (is_answered || to == nullptr) {
-      // An answered (or unusable) proposal still hides older ones of the
-      // same adviser: a new proposal replaces the old.
-      c.pending_proposals.push_back({e.sent_at, e.adviser, nullptr, e.proposal});
-      continue;
-    }
-    c.pending_proposals.push_back({e.sent_at, e.adviser, to, e.proposal});
+    if (!is_answered && to != nullptr) c.pending_proposals.push_back({e.sent_at, e.adviser, to, e.proposal});
   }
-  c.pending_proposals.erase(std::remove_if(c.pending_proposals.begin(), c.pending_proposals.end(),
-                                           [](const PendingProposal& p) { return p.to == nullptr; }),
-                            c.pending_proposals.end());
-  std::reverse(c.pending_proposals.begin(), c.pending_proposals.end());
   return c;
 }
 

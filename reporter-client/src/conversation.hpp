@@ -63,7 +63,7 @@ struct Conversation {
   // Advisers who hold part of the conversation (they received or answered a
   // message) but receive nothing new: after a hand-over, or a reply to fewer.
   std::vector<crypto::AdviserId> earlier_readers;
-  // The newest unanswered proposal of each current adviser, oldest first.
+  // Every unanswered proposal of a current adviser, oldest first.
   std::vector<PendingProposal> pending_proposals;
   // sent_at of the newest own letter (0: none). Whom the reporter writes to
   // next is read from the newest own letter, so every new own letter is
