@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <set>
 
 #include <CLI/CLI.hpp>
@@ -480,39 +481,61 @@ int cmd_new(const Options& o) {
   return 0;
 }
 
-int cmd_check(const Options& o) {
+// What check, reply and rotate start from: the code typed at `prompt` (a
+// typo is caught before any network traffic), its keys, the relay, the
+// verified directory and the conversation rebuilt from the relay.
+struct OpenConversation {
+  protocol::ChannelAddress address;
+  crypto::ReporterCode code;
+  crypto::ReporterKeys keys;
+  std::unique_ptr<client::RelayConnection> relay;
+  crypto::Directory directory;
+  reporter::Conversation conversation;
+};
+
+Result<OpenConversation> open_conversation(const Options& o, Msg prompt) {
   auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
-  auto code = ask_code(o, Msg::kCodePrompt);  // a typo is caught here, before any network traffic
-  if (!code) return fail(o, code.error());
-  const crypto::ReporterKeys keys = derive(o, *code, *address);
+  if (!address) return Error{ErrorCode::kMalformed, fmt(o, Msg::kErrBadAddress, {address.error().message})};
+  auto code = ask_code(o, prompt);
+  if (!code) return code.error();
+  crypto::ReporterKeys keys = derive(o, *code, *address);
+  auto relay = std::make_unique<client::RelayConnection>(*address, connection_options(o));
+  auto directory = connect_and_fetch_directory(o, *relay, *address);
+  if (!directory) return directory.error();
+  auto conversation = load_conversation(o, *relay, keys, *directory);
+  if (!conversation) return conversation.error();
+  return OpenConversation{std::move(address).value(), std::move(code).value(),   std::move(keys),
+                          std::move(relay),           std::move(directory).value(), std::move(conversation).value()};
+}
 
-  client::RelayConnection relay(*address, connection_options(o));
-  auto directory = connect_and_fetch_directory(o, relay, *address);
-  if (!directory) return fail(o, directory.error());
-  auto conversation = load_conversation(o, relay, keys, *directory);
-  if (!conversation) return fail(o, conversation.error());
+int cmd_check(const Options& o) {
+  auto opened = open_conversation(o, Msg::kCodePrompt);
+  if (!opened) return fail(o, opened.error());
+  const crypto::ReporterKeys& keys = opened->keys;
+  client::RelayConnection& relay = *opened->relay;
+  const crypto::Directory& directory = opened->directory;
+  reporter::Conversation& conversation = opened->conversation;
 
-  if (conversation->entries.empty()) {
+  if (conversation.entries.empty()) {
     write_out(tr(o, Msg::kNoMessages));
     write_out(tr(o, Msg::kCodeLost));
     return 0;
   }
-  if (conversation->history_truncated) write_out(tr(o, Msg::kHistoryTruncated));
-  for (const reporter::ConversationEntry& e : conversation->entries) {
+  if (conversation.history_truncated) write_out(tr(o, Msg::kHistoryTruncated));
+  for (const reporter::ConversationEntry& e : conversation.entries) {
     const std::string adviser =
         e.adviser != nullptr ? adviser_label(o, *e.adviser) : std::string(tr(o, Msg::kAdviserNoLongerListed));
     std::string who;
     switch (e.kind) {
       case reporter::EntryKind::kMessage:
-        who = e.from_reporter ? fmt(o, Msg::kEntryYouTo, {names_of(o, *directory, e.recipients)}) : adviser;
+        who = e.from_reporter ? fmt(o, Msg::kEntryYouTo, {names_of(o, directory, e.recipients)}) : adviser;
         break;
       case reporter::EntryKind::kProposal:
-        who = fmt(o, Msg::kEntryProposal, {adviser, names_of(o, *directory, {e.handover_to})});
+        who = fmt(o, Msg::kEntryProposal, {adviser, names_of(o, directory, {e.handover_to})});
         break;
       case reporter::EntryKind::kAnswer:
         who = fmt(o, e.decision == protocol::HandoverDecision::kAccept ? Msg::kEntryAccepted : Msg::kEntryDeclined,
-                  {names_of(o, *directory, {e.handover_to})});
+                  {names_of(o, directory, {e.handover_to})});
         break;
     }
     write_out("--- " + format_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
@@ -525,84 +548,76 @@ int cmd_check(const Options& o) {
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.
   const reporter::ConversationAttachments attachments =
-      reporter::collect_attachments(conversation->mailbox, keys, *directory);
-  write_out(reporter::render_attachments(o.lang, attachments, *directory, o.save_attachments.empty()));
+      reporter::collect_attachments(conversation.mailbox, keys, directory);
+  write_out(reporter::render_attachments(o.lang, attachments, directory, o.save_attachments.empty()));
   if (!o.save_attachments.empty()) {
     if (Status s = reporter::save_attachments(o.lang, attachments, o.save_attachments); !s) return fail(o, s.error());
   }
   write_out("\n");
-  if (conversation->new_replies > 0) {
-    write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation->new_replies)}));
+  if (conversation.new_replies > 0) {
+    write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation.new_replies)}));
   } else {
     write_out(tr(o, Msg::kNoNewReplies));
   }
-  show_who_can_read(o, *directory, *conversation);
-  if (!conversation->pending_proposals.empty()) {
-    if (int rc = answer_proposals(o, relay, keys, *directory, *conversation); rc != 0) return rc;
+  show_who_can_read(o, directory, conversation);
+  if (!conversation.pending_proposals.empty()) {
+    if (int rc = answer_proposals(o, relay, keys, directory, conversation); rc != 0) return rc;
   }
   // How long replies wait at the relay; an older relay without get-policy
   // simply gets no such line.
   if (auto policy = client::fetch_policy(relay)) show_retention(o, policy->retention_days);
-  if (conversation->mailbox.unreadable > 0 || conversation->ignored > 0) {
-    write_err(fmt(o, Msg::kUnverifiedNote, {std::to_string(conversation->mailbox.unreadable + conversation->ignored)}));
+  if (conversation.mailbox.unreadable > 0 || conversation.ignored > 0) {
+    write_err(fmt(o, Msg::kUnverifiedNote, {std::to_string(conversation.mailbox.unreadable + conversation.ignored)}));
   }
   return 0;
 }
 
 int cmd_reply(const Options& o) {
-  auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
-  auto code = ask_code(o, Msg::kCodePrompt);
-  if (!code) return fail(o, code.error());
-  const crypto::ReporterKeys keys = derive(o, *code, *address);
-
-  client::RelayConnection relay(*address, connection_options(o));
-  auto directory = connect_and_fetch_directory(o, relay, *address);
-  if (!directory) return fail(o, directory.error());
-  auto conversation = load_conversation(o, relay, keys, *directory);
-  if (!conversation) return fail(o, conversation.error());
-  if (conversation->current_recipients.empty()) return fail(o, Msg::kNoConversation);
-  const std::vector<crypto::AdviserId>& to = conversation->current_recipients;
-  if (conversation->new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation->new_replies)}));
+  auto opened = open_conversation(o, Msg::kCodePrompt);
+  if (!opened) return fail(o, opened.error());
+  const crypto::ReporterKeys& keys = opened->keys;
+  client::RelayConnection& relay = *opened->relay;
+  const crypto::Directory& directory = opened->directory;
+  const reporter::Conversation& conversation = opened->conversation;
+  if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
+  const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
+  if (conversation.new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation.new_replies)}));
   auto files = reporter::load_attachments(o.lang, relay, o.attach);  // before the message is typed
   if (!files) return fail(o, files.error());
-  show_readers(o, *directory, to);
+  show_readers(o, directory, to);
   write_out(reporter::describe_attached(o.lang, *files));
   auto body = read_message(o, protocol::max_body_bytes(to.size()));
   if (!body) return fail(o, body.error());
-  auto items = reporter::prepare_report(relay, keys, *directory, to, *body, reporter::next_own_time(*conversation));
+  auto items = reporter::prepare_report(relay, keys, directory, to, *body, reporter::next_own_time(conversation));
   if (!items) return fail(o, items.error());
   auto sent = files->empty() ? upload(o, relay, *items)
-                             : reporter::send_with_attachments(o.lang, relay, keys, *directory, to, *files, *items);
+                             : reporter::send_with_attachments(o.lang, relay, keys, directory, to, *files, *items);
   if (!sent) return fail(o, sent.error());
-  write_out(fmt(o, Msg::kSentMessage, {names_of(o, *directory, to)}));
+  write_out(fmt(o, Msg::kSentMessage, {names_of(o, directory, to)}));
   write_out(reporter::describe_sent(o.lang, *files));
   show_retention(o, *sent);
   return 0;
 }
 
 int cmd_rotate(const Options& o) {
-  auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
-  auto old_code = ask_code(o, Msg::kCodeCurrentPrompt);
-  if (!old_code) return fail(o, old_code.error());
-  const crypto::ReporterKeys old_keys = derive(o, *old_code, *address);
-
-  client::RelayConnection relay(*address, connection_options(o));
-  auto directory = connect_and_fetch_directory(o, relay, *address);
-  if (!directory) return fail(o, directory.error());
-  auto conversation = load_conversation(o, relay, old_keys, *directory);
-  if (!conversation) return fail(o, conversation.error());
-  if (conversation->current_recipients.empty()) return fail(o, Msg::kNoConversation);
-  const std::string advisers = names_of(o, *directory, conversation->current_recipients);
-  write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation->entries.size()), advisers}));
+  auto opened = open_conversation(o, Msg::kCodeCurrentPrompt);
+  if (!opened) return fail(o, opened.error());
+  const protocol::ChannelAddress& address = opened->address;
+  const crypto::ReporterCode& old_code = opened->code;
+  const crypto::ReporterKeys& old_keys = opened->keys;
+  client::RelayConnection& relay = *opened->relay;
+  const crypto::Directory& directory = opened->directory;
+  const reporter::Conversation& conversation = opened->conversation;
+  if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
+  const std::string advisers = names_of(o, directory, conversation.current_recipients);
+  write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation.entries.size()), advisers}));
 
   auto new_code = issue_code(o, advisers);
   if (!new_code) return fail(o, new_code.error());
-  if (new_code->equals(*old_code)) return fail(o, Msg::kRotateSameCode);
-  const crypto::ReporterKeys new_keys = derive(o, *new_code, *address);
+  if (new_code->equals(old_code)) return fail(o, Msg::kRotateSameCode);
+  const crypto::ReporterKeys new_keys = derive(o, *new_code, address);
 
-  auto rotation = reporter::prepare_rotation(relay, old_keys, new_keys, *directory, *conversation);
+  auto rotation = reporter::prepare_rotation(relay, old_keys, new_keys, directory, conversation);
   if (!rotation) return fail(o, rotation.error());
   if (rotation->dropped > 0) write_out(fmt(o, Msg::kRotateHistoryTooLong, {std::to_string(rotation->dropped)}));
   if (auto sent = upload(o, relay, rotation->items); !sent) return fail(o, sent.error());
@@ -614,7 +629,7 @@ int cmd_rotate(const Options& o) {
   if (o.keep_old || rotation->dropped > 0) {
     write_out(tr(o, Msg::kRotateOldKept));
   } else {
-    const std::vector<client::ReceivedLetter>& letters = conversation->mailbox.letters;
+    const std::vector<client::ReceivedLetter>& letters = conversation.mailbox.letters;
     reporter::Progress p(fmt(o, Msg::kProgressDelete, {std::to_string(letters.size())}), tr(o, Msg::kProgressDone),
                          tr(o, Msg::kProgressFailed));
     std::size_t failed = 0;
