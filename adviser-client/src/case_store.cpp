@@ -543,6 +543,17 @@ Result<std::optional<CaseKey>> CaseStore::resolve(const lmdb::Txn& txn, const cr
   return std::optional<CaseKey>{};
 }
 
+Result<std::optional<CaseRecord>> CaseStore::case_of_sender(const lmdb::Txn& txn,
+                                                            const crypto::X25519PublicKey& pk) const {
+  auto resolved = resolve(txn, pk);
+  if (!resolved) return resolved.error();
+  if (!*resolved) return std::optional<CaseRecord>{};
+  auto existing = load_case(txn, **resolved);
+  if (!existing) return existing.error();
+  if (!*existing) return damaged("alias to a missing case");
+  return existing;
+}
+
 Status CaseStore::append_history(lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
                                  std::optional<CaseStatus> from, std::optional<CaseStatus> to) {
   HistoryEntry e;
@@ -770,12 +781,9 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
       result.outcome = RotationOutcome::kAlreadyKnown;
       return Status::success();
     }
-    auto resolved = resolve(txn, rotation.old_message_pk);
-    if (!resolved) return resolved.error();
-    if (!*resolved) return Status::success();  // kUnknownSender
-    auto existing = load_case(txn, **resolved);
+    auto existing = case_of_sender(txn, rotation.old_message_pk);
     if (!existing) return existing.error();
-    if (!*existing) return damaged("alias to a missing case");
+    if (!*existing) return Status::success();  // kUnknownSender
     CaseRecord c = std::move(**existing);
     // Only the current code may move the case on; a retired one is a stranger.
     if (c.reporter_message_pk != rotation.old_message_pk) return Status::success();
@@ -858,12 +866,9 @@ Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverA
       result.outcome = HandoverOutcome::kAlreadyKnown;
       return Status::success();
     }
-    auto resolved = resolve(txn, incoming.reporter_message_pk);
-    if (!resolved) return resolved.error();
-    if (!*resolved) return Status::success();  // kUnknownSender
-    auto existing = load_case(txn, **resolved);
+    auto existing = case_of_sender(txn, incoming.reporter_message_pk);
     if (!existing) return existing.error();
-    if (!*existing) return damaged("alias to a missing case");
+    if (!*existing) return Status::success();  // kUnknownSender
     CaseRecord c = std::move(**existing);
     result.case_key = c.key;
     // Only the case's current code answers, and only a proposal still open:

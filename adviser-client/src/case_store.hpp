@@ -494,6 +494,10 @@ class CaseStore {
   // The case a reporter key belongs to (through an alias after a rotation),
   // whether or not it is still that case's current key.
   Result<std::optional<CaseKey>> resolve(const store::lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const;
+  // The case a reporter key belongs to, loaded (through an alias after a
+  // rotation; the caller checks whether the key is still the current one).
+  Result<std::optional<CaseRecord>> case_of_sender(const store::lmdb::Txn& txn,
+                                                   const crypto::X25519PublicKey& pk) const;
   Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
                         std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
   Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,

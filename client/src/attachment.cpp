@@ -10,31 +10,11 @@
 #include <cstring>
 
 #include "meldpunt/client/text.hpp"
+#include "meldpunt/common/unique_fd.hpp"
 #include "meldpunt/crypto/random.hpp"
 
 namespace meldpunt::client {
 namespace {
-
-// Closes a descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports a failed close (a write error may show up only here).
-  bool close_checked() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -69,7 +49,7 @@ Result<FileToSend> read_attachment(const std::filesystem::path& path, std::uint6
   limit = std::min<std::uint64_t>(limit, protocol::kMaxAttachmentFileBytes);
   // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a
   // regular file. Reads from a regular file ignore the flag.
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Error{ErrorCode::kNotFound, "no file " + path.string()};
     return Error{ErrorCode::kIo, "cannot open " + path.string() + ": " + errno_text()};
@@ -399,7 +379,7 @@ crypto::SecretBuffer sanitise_file_name(ByteView name) {
 }
 
 Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder, ByteView name, ByteView content) {
-  Fd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) {
     if (errno == ENOENT) return Error{ErrorCode::kNotFound, "no folder " + folder.string()};
     return Error{ErrorCode::kIo, "cannot open the folder " + folder.string() + ": " + errno_text()};
@@ -427,7 +407,7 @@ Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder
     const int raw = ::openat(dir.get(), path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
     if (raw < 0 && errno == EEXIST) continue;
     if (raw < 0) return Error{ErrorCode::kIo, "cannot create a file in " + folder.string() + ": " + errno_text()};
-    Fd fd(raw);
+    UniqueFd fd(raw);
     auto remove_partial = [&](const std::string& what) -> Error {
       const std::string message = what + ": " + errno_text();
       ::unlinkat(dir.get(), path, 0);

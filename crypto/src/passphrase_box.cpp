@@ -13,6 +13,8 @@
 #include <string>
 #include <system_error>
 
+#include "meldpunt/common/unique_fd.hpp"
+
 namespace meldpunt::crypto {
 
 namespace {
@@ -51,26 +53,6 @@ std::string errno_text(int err) { return std::error_code(err, std::generic_categ
 Error io_error(const std::filesystem::path& path, std::string_view what, int err) {
   return Error{ErrorCode::kIo, std::string(what) + " " + path.string() + ": " + errno_text(err)};
 }
-
-// Closes a descriptor on every path out of a function.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release_and_close() {  // returns close()'s result, errno set on failure
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd);
-  }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -171,7 +153,7 @@ Status write_file_atomically(const std::filesystem::path& path, ByteView content
     if (fd < 0 && errno != EEXIST) return io_error(temp, "cannot create", errno);
   }
   if (fd < 0) return io_error(temp, "cannot create", EEXIST);
-  Fd file(fd);
+  UniqueFd file(fd);
 
   auto fail = [&](std::string_view what, int err) -> Status {
     Error e = io_error(path, what, err);
@@ -191,13 +173,13 @@ Status write_file_atomically(const std::filesystem::path& path, ByteView content
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(file.get()) != 0) return fail("cannot sync", errno);
-  if (file.release_and_close() != 0) return fail("cannot close", errno);
+  if (!file.close_checked()) return fail("cannot close", errno);
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail("cannot replace", errno);
 
   // Make the rename itself durable.
   const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) return io_error(folder, "wrote file but cannot open folder", errno);
-  Fd dir(dir_fd);
+  UniqueFd dir(dir_fd);
   if (::fsync(dir.get()) != 0) return io_error(folder, "wrote file but cannot sync folder", errno);
   return Status::success();
 }
@@ -209,7 +191,7 @@ Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_bytes
     if (err == ENOENT) return Error{ErrorCode::kNotFound, "no such file: " + path.string()};
     return io_error(path, "cannot open", err);
   }
-  Fd file(fd);
+  UniqueFd file(fd);
   struct stat st {};
   if (::fstat(file.get(), &st) != 0) return io_error(path, "cannot stat", errno);
   if (S_ISDIR(st.st_mode)) return io_error(path, "cannot read", EISDIR);

@@ -1,30 +1,14 @@
 #include "attachments.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
+#include "clock.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "progress.hpp"
 
 namespace meldpunt::reporter {
 namespace {
-
-std::uint64_t now_seconds() {
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return seconds < 0 ? 0 : static_cast<std::uint64_t>(seconds);
-}
-
-std::string local_time(std::uint64_t seconds) {
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  if (localtime_r(&t, &tm) == nullptr) return "-";
-  char buf[32];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return n == 0 ? "-" : std::string(buf, n);
-}
 
 // A received name as the reporter sees it: the name it would be saved
 // under, which has no control, bidirectional or invisible characters left.

@@ -1,17 +1,11 @@
 #include "conversation.hpp"
 
 #include <algorithm>
-#include <chrono>
 
+#include "clock.hpp"
 
 namespace meldpunt::reporter {
 namespace {
-
-std::uint64_t now_seconds() {
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return seconds < 0 ? 0 : static_cast<std::uint64_t>(seconds);
-}
 
 // Recipients for letters to each adviser of `to`, with a verified one-time
 // prekey where the relay handed one out.

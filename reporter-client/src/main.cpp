@@ -4,13 +4,13 @@
 // environment. Every text it shows comes from texts.cpp, in English or Dutch.
 #include <algorithm>
 #include <cstdlib>
-#include <ctime>
 #include <memory>
 #include <set>
 
 #include <CLI/CLI.hpp>
 
 #include "attachments.hpp"
+#include "clock.hpp"
 #include "conversation.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
@@ -82,15 +82,6 @@ int fail(const Options& o, Msg m, std::initializer_list<std::string_view> args =
 
 crypto::KdfParams kdf(const Options& o) {
   return o.insecure_kdf ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
-}
-
-std::string format_time(std::uint64_t seconds) {
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  if (localtime_r(&t, &tm) == nullptr) return "-";
-  char buf[32];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return n == 0 ? "-" : std::string(buf, n);
 }
 
 std::string adviser_label(const Options& o, const crypto::DirectoryEntry& e) {
@@ -538,7 +529,7 @@ int cmd_check(const Options& o) {
                   {names_of(o, directory, {e.handover_to})});
         break;
     }
-    write_out("--- " + format_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
+    write_out("--- " + reporter::local_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
               "\n");
     if (e.body == nullptr || e.body->empty()) continue;
     const crypto::SecretBuffer safe = client::terminal_safe(e.body->view());
