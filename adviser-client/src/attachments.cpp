@@ -23,53 +23,65 @@ std::string state_word(const AttachmentRecord& a) {
 
 }  // namespace
 
-Status apply_attachment_pieces(CaseStore& store, const std::vector<const client::ReceivedLetter*>& letters,
-                               InboxSummary& summary, std::vector<PendingDelete>& seen_again,
-                               std::vector<PendingDelete>& refused) {
-  for (const client::ReceivedLetter* received : letters) {
-    const protocol::Letter& letter = received->letter;
-    auto chunk = protocol::decode_attachment_chunk(letter.body.view());
-    // A reporter sends advisers pieces only (descriptions go to its own key).
-    if (!chunk || chunk->type != protocol::ChunkType::kPiece) {
-      summary.refused++;
-      refused.push_back({received->id, letter.delete_token});
-      continue;
-    }
-    IncomingPiece piece;
-    piece.relay_id = received->id;
-    piece.delete_token = letter.delete_token;
-    piece.reporter_message_pk = received->sender_pk;
-    piece.sent_at = letter.sent_at;
-    piece.received_at = now_seconds();
-    piece.chunk = &chunk.value();
-    auto outcome = store.record_incoming_piece(piece);
-    if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
-    switch (outcome->outcome) {
-      case PieceOutcome::kStored: summary.attachment_pieces++; break;
-      case PieceOutcome::kCompleted:
-        summary.attachment_pieces++;
-        summary.attachments_completed++;
-        break;
-      case PieceOutcome::kDamaged:
-        summary.attachment_pieces++;
-        summary.attachments_damaged++;
-        break;
-      case PieceOutcome::kAlreadyKnown:
-        summary.already_stored++;
-        seen_again.push_back({received->id, letter.delete_token});
-        break;
-      case PieceOutcome::kNoCase: summary.attachment_pieces_waiting++; break;  // left at the relay
-      case PieceOutcome::kRetired:
-        summary.refused++;
-        refused.push_back({received->id, letter.delete_token});
-        break;
-      case PieceOutcome::kConflict:
-        // Recorded (delete pending): the deletion below removes it.
-        summary.attachments_damaged++;
-        break;
-    }
+Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::ReceivedLetter& received,
+                                            std::uint64_t max_file_bytes, InboxSummary& summary,
+                                            std::vector<PendingDelete>& seen_again, std::vector<PendingDelete>& refused) {
+  const protocol::Letter& letter = received.letter;
+  auto refuse = [&](PieceOutcome outcome) {
+    refused.push_back({received.id, letter.delete_token});
+    return outcome;
+  };
+  auto chunk = protocol::decode_attachment_chunk(letter.body.view());
+  // A reporter sends advisers pieces only (descriptions go to its own key).
+  if (!chunk || chunk->type != protocol::ChunkType::kPiece) {
+    summary.refused++;
+    return refuse(PieceOutcome::kConflict);
   }
-  return Status::success();
+  // The organisation's limit holds for what arrives too: the relay cannot
+  // tell pieces from other envelopes, so only the receiver can enforce it.
+  if (chunk->total_bytes > max_file_bytes) {
+    summary.attachments_refused++;
+    return refuse(PieceOutcome::kOverQuota);
+  }
+  IncomingPiece piece;
+  piece.relay_id = received.id;
+  piece.delete_token = letter.delete_token;
+  piece.reporter_message_pk = received.sender_pk;
+  piece.sent_at = letter.sent_at;
+  piece.received_at = now_seconds();
+  piece.chunk = &chunk.value();
+  auto outcome = store.record_incoming_piece(piece);
+  if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
+  switch (outcome->outcome) {
+    case PieceOutcome::kStored: summary.attachment_pieces++; break;
+    case PieceOutcome::kCompleted:
+      summary.attachment_pieces++;
+      summary.attachments_completed++;
+      if (outcome->handed_over) summary.to_handed_over++;
+      break;
+    case PieceOutcome::kDamaged:
+      summary.attachment_pieces++;
+      summary.attachments_damaged++;
+      break;
+    case PieceOutcome::kAlreadyKnown:
+      summary.already_stored++;
+      seen_again.push_back({received.id, letter.delete_token});
+      break;
+    case PieceOutcome::kNoCase: break;  // the caller decides: wait for the report, or give up
+    case PieceOutcome::kRetired:
+      summary.refused++;
+      refuse(outcome->outcome);
+      break;
+    case PieceOutcome::kOverQuota:
+      summary.attachments_refused++;
+      refuse(outcome->outcome);
+      break;
+    case PieceOutcome::kConflict:
+      // Recorded (delete pending): the deletion at the end of inbox removes it.
+      summary.attachments_damaged++;
+      break;
+  }
+  return outcome->outcome;
 }
 
 Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnection& relay,

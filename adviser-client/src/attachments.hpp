@@ -24,13 +24,20 @@ namespace meldpunt::adviser {
 
 inline constexpr std::size_t kMaxAttachmentsPerReply = 8;
 
-// Step 4 of sync_inbox for kind-6 letters addressed to us (after the
-// reports, so a report and its files fetched in one run land together).
-// Stored pieces and known ones join `seen_again` handling through the store's
-// delete-pending records; refused ones are appended to `refused`.
-Status apply_attachment_pieces(CaseStore& store, const std::vector<const client::ReceivedLetter*>& letters,
-                               InboxSummary& summary, std::vector<PendingDelete>& seen_again,
-                               std::vector<PendingDelete>& refused);
+// Pieces that find no case wait at the relay for their report this long,
+// then are deleted (an upload that broke off before its message).
+inline constexpr std::uint64_t kMaxPieceWaitSeconds = 7 * 86400;
+
+// Step 4 of sync_inbox for one kind-6 letter addressed to us, applied in the
+// order the reporter sent its letters (so pieces sent before a move to a new
+// code still land in the case). Refuses (appends to `refused`) a piece of a
+// file over `max_file_bytes` (the relay's announced limit) or over the
+// case's allowance, or from a code the reporter left; a piece seen before
+// joins `seen_again`. kNoCase is left to the caller: its report may come
+// later in the same run.
+Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::ReceivedLetter& received,
+                                            std::uint64_t max_file_bytes, InboxSummary& summary,
+                                            std::vector<PendingDelete>& seen_again, std::vector<PendingDelete>& refused);
 
 // Asks the relay for its attachment limit and reads the files, refusing
 // (before anything is sent) an empty file, a file over the limit, or any file

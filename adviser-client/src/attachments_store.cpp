@@ -197,6 +197,7 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
     if (!*existing) return damaged("alias to a missing case");
     CaseRecord c = std::move(**existing);
     result.case_key = c.key;
+    result.handed_over = c.handed_over();
     // As for reports: a code the reporter moved away from no longer speaks for the case.
     if (c.reporter_message_pk != incoming.reporter_message_pk) {
       result.outcome = PieceOutcome::kRetired;
@@ -210,6 +211,19 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
     });
     AttachmentRecord record;
     if (found == all->end()) {
+      // A new file: within the case's allowance, counting what its reporter
+      // sent so far (our own files do not count).
+      std::size_t files = 0;
+      std::uint64_t bytes = 0;
+      for (const AttachmentRecord& a : *all) {
+        if (a.direction != Direction::kIn) continue;
+        files++;
+        bytes += a.total_bytes;
+      }
+      if (files >= kMaxAttachmentsPerCase || bytes + chunk.total_bytes > kMaxAttachmentBytesPerCase) {
+        result.outcome = PieceOutcome::kOverQuota;
+        return Status::success();
+      }
       record.sequence = all->empty() ? 0 : all->back().sequence + 1;
       record.direction = Direction::kIn;
       record.state = client::AttachmentState::kIncomplete;

@@ -370,10 +370,17 @@ enum class PieceOutcome : std::uint8_t {
   kNoCase,        // no case has the sender as reporter (yet): left at the relay
   kRetired,       // the sender's key is one the reporter moved away from
   kConflict,      // disagrees with earlier pieces about the file: refused, the file marked damaged
+  kOverQuota,     // the case holds kMaxAttachmentsPerCase files or kMaxAttachmentBytesPerCase already: refused
 };
+
+// What one case may hold from its reporter, so that pieces nobody completes
+// (or a flood of them) cannot fill the adviser's disk.
+inline constexpr std::size_t kMaxAttachmentsPerCase = 64;
+inline constexpr std::uint64_t kMaxAttachmentBytesPerCase = 256ull << 20;
 struct PieceResult {
   PieceOutcome outcome = PieceOutcome::kNoCase;
   CaseKey case_key{};
+  bool handed_over = false;  // the case was handed over: the reporter still sent us a file
 };
 
 class CaseStore {

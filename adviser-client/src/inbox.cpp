@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "attachments.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
-#include "attachments.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
@@ -157,6 +157,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     switch (r->letter.kind) {
       case protocol::LetterKind::kRotate: return 0;
       case protocol::LetterKind::kHandoverHistory: return 1;
+      case protocol::LetterKind::kAttachmentChunk: return 3;  // after the report they belong to
       default: return 2;
     }
   };
@@ -282,13 +283,39 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     return Status::success();
   };
 
-  std::vector<const client::ReceivedLetter*> pieces;  // kind 6: applied after the loop (attachments.cpp)
+  // Attachment pieces are applied in order with everything else, so pieces
+  // sent before a move to a new code land before the old code retires. A
+  // piece whose case does not exist yet waits for a report from its sender
+  // later in this run (pieces are deposited before their message).
+  std::uint64_t max_file_bytes = protocol::kDefaultMaxAttachmentBytes;
+  if (auto policy = client::fetch_policy(relay)) max_file_bytes = policy->max_attachment_bytes;
+  std::vector<const client::ReceivedLetter*> waiting;
+  auto apply_piece = [&](const client::ReceivedLetter& received) -> Result<PieceOutcome> {
+    // Pieces carry no one-time prekey (docs/PROTOCOL.md), so none is erased for them.
+    return apply_attachment_piece(store, received, max_file_bytes, summary, seen_again, refused);
+  };
+  auto apply_waiting_from = [&](const crypto::X25519PublicKey& sender) -> Status {
+    std::vector<const client::ReceivedLetter*> still;
+    for (const client::ReceivedLetter* w : waiting) {
+      if (w->sender_pk != sender) {
+        still.push_back(w);
+        continue;
+      }
+      auto outcome = apply_piece(*w);
+      if (!outcome) return outcome.error();
+      if (*outcome == PieceOutcome::kNoCase) still.push_back(w);
+    }
+    waiting = std::move(still);
+    return Status::success();
+  };
+
   for (const client::ReceivedLetter* received_ptr : ordered) {
     const client::ReceivedLetter& received = *received_ptr;
     const protocol::Letter& letter = received.letter;
     if (letter.kind == protocol::LetterKind::kAttachmentChunk && letter.adviser_id == own_id) {
-      // Pieces carry no one-time prekey (docs/PROTOCOL.md), so none is erased for them.
-      pieces.push_back(&received);
+      auto outcome = apply_piece(received);
+      if (!outcome) return outcome.error();
+      if (*outcome == PieceOutcome::kNoCase) waiting.push_back(&received);
       continue;
     }
     if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id) {
@@ -332,10 +359,20 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       seen_again.push_back({received.id, letter.delete_token});
     }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
+    if (!outcome->retired) {
+      if (Status s = apply_waiting_from(received.sender_pk); !s) return s.error();
+    }
   }
-  // After every report: a report and its attachments fetched in one run
-  // find the case the report just opened.
-  if (Status s = apply_attachment_pieces(store, pieces, summary, seen_again, refused); !s) return s.error();
+  // Pieces still without a case stay at the relay for a later run, unless
+  // their report has not come for a week: an upload that broke off.
+  for (const client::ReceivedLetter* w : waiting) {
+    if (w->letter.sent_at + kMaxPieceWaitSeconds < now_seconds()) {
+      summary.pieces_expired++;
+      refused.push_back({w->id, w->letter.delete_token});
+    } else {
+      summary.attachment_pieces_waiting++;
+    }
+  }
 
   if (!used_prekeys.empty()) {
     for (const crypto::X25519PublicKey& pk : used_prekeys) key_file.identity().erase_prekey(pk);

@@ -72,6 +72,11 @@ struct InboxSummary {
   std::size_t attachments_completed = 0;
   std::size_t attachments_damaged = 0;
   std::size_t attachment_pieces_waiting = 0;
+  // Refused and deleted: pieces of a file over the relay's attachment limit
+  // or over the case's allowance, and pieces that waited for their report
+  // longer than kMaxPieceWaitSeconds.
+  std::size_t attachments_refused = 0;
+  std::size_t pieces_expired = 0;
   std::size_t deleted = 0;          // deleted at the relay in this run
   std::size_t delete_pending = 0;   // still to delete (relay refused or unreachable)
   std::optional<PrekeyTopUp> prekeys;

@@ -272,6 +272,17 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
                       " attachment piece(s) belong to a report that has not arrived yet; they stay at the relay "
                       "for the next inbox\n");
   }
+  if (summary->attachments_refused > 0) {
+    client::write_err("adviser-client: note: " + std::to_string(summary->attachments_refused) +
+                      " attachment piece(s) refused and deleted: the file is larger than the relay's attachment "
+                      "limit, or its case already holds " + std::to_string(kMaxAttachmentsPerCase) +
+                      " files or " + std::to_string(kMaxAttachmentBytesPerCase >> 20) + " MiB from the reporter\n");
+  }
+  if (summary->pieces_expired > 0) {
+    client::write_err("adviser-client: note: " + std::to_string(summary->pieces_expired) +
+                      " attachment piece(s) deleted: their report did not arrive within a week (an upload that "
+                      "broke off)\n");
+  }
   if (summary->unreadable > 0) {
     client::write_err("adviser-client: warning: " + std::to_string(summary->unreadable) +
                       " message(s) addressed to you could not be opened (damaged, or sent to a prekey this "

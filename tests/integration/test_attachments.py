@@ -137,7 +137,10 @@ class AttachmentTest(unittest.TestCase):
         sent = a._run("reply", case, "--channel", self.channel.address, "--attach", climbing,
                       stdin="Here is the form.\n")[1]
         self.assertIn("sent by you: passwd", sent)
-        only, only_data = self.make_file("scan.png", 3000)
+        # Two pieces, like every file the adviser sends here: damaging any one
+        # 256 KiB envelope below then leaves exactly one file incomplete (a
+        # one-piece file would vanish from the list instead).
+        only, only_data = self.make_file("scan.png", PIECE + 3000)
         a._run("reply", case, "--channel", self.channel.address, "--attach", only, "--no-text")
         self.assertIn("sent by you: scan.png", a.read(case))
 
@@ -174,6 +177,47 @@ class AttachmentTest(unittest.TestCase):
         self.assertIn(f"{name} NOT saved", out)
         self.assertNotIn(name, os.listdir(again))
 
+
+
+    def test_rotation_right_after_sending_keeps_the_files(self):
+        # The reporter moves to a new code before the adviser's next inbox:
+        # the pieces were sent with the old code before the move, so they
+        # still belong to the case (they used to be refused as "retired").
+        a = self.adviser
+        before = set(a.case_ids())
+        proof, proof_data = self.make_file("proof.pdf", PIECE + 10)
+        reporter = Reporter(self.channel)
+        reporter.new("ROT report with a file", to=[1], extra=["--attach", proof])
+        reporter.rotate()
+        out = a.inbox()
+        self.assertIn("1 attachment(s) complete and intact", out)
+        case = (set(a.case_ids()) - before).pop()
+        self.assertIn("from the reporter: proof.pdf", a.read(case))
+        folder = self.save_folder("after-rotation")
+        a._run("attachment", case, "1", "--save", folder)
+        self.assert_saved(os.path.join(folder, "proof.pdf"), proof_data)
+
+    def test_receiving_side_enforces_the_relay_limit(self):
+        # The relay cannot tell pieces from other envelopes; the adviser's
+        # inbox refuses pieces of a file over the limit the relay announces.
+        a = self.adviser
+        before = set(a.case_ids())
+        big, _ = self.make_file("big.bin", 2 * PIECE)
+        Reporter(self.channel).new("LIMIT report with a big file", to=[1], extra=["--attach", big])
+        self.channel.stop_relay()
+        self.channel.serve_args = ["--max-attachment-bytes", "100000"]
+        self.channel.start_relay()
+        try:
+            _, out, err = a._run("inbox", "--channel", self.channel.address)
+            self.assertIn("refused and deleted: the file is larger than the relay's attachment limit", err)
+            case = (set(a.case_ids()) - before).pop()
+            text = a.read(case)
+            self.assertIn("LIMIT report with a big file", text)
+            self.assertNotIn("big.bin", text)
+        finally:
+            self.channel.stop_relay()
+            self.channel.serve_args = []
+            self.channel.start_relay()
 
 class RelayLimitTest(unittest.TestCase):
     @classmethod
