@@ -49,6 +49,22 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A TempDir only its owner may enter (0700), as the relay's and the
+// adviser's stores expect of their folders.
+class PrivateTempDir : public TempDir {
+ public:
+  explicit PrivateTempDir(const std::string& prefix = "meldpunt-test-") : TempDir(prefix) {
+    std::filesystem::permissions(path(), std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+  }
+};
+
+template <std::size_t N>
+FixedBytes<N> random_fixed() {
+  FixedBytes<N> out{};
+  crypto::random_fill(out);
+  return out;
+}
+
 // Known-answer vectors: tests/vectors/<file>, one `name = value` per line,
 // '#' comments. Values are returned as written (hex or text; may be empty).
 inline std::map<std::string, std::string> load_vectors(const std::string& file) {

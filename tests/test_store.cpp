@@ -11,54 +11,22 @@
 #include <thread>
 #include <vector>
 
+#include "common.hpp"
 #include "meldpunt/store/lmdb.hpp"
 #include "meldpunt/store/relay_store.hpp"
 
 namespace fs = std::filesystem;
 using namespace meldpunt;
 using namespace meldpunt::store;
+using meldpunt::test_support::random_bytes;
+using meldpunt::test_support::random_fixed;
 
 namespace {
 
-// A folder under the system temp directory, removed with everything in it.
-class TempFolder {
- public:
-  TempFolder() {
-    std::random_device rd;
-    std::uniform_int_distribution<std::uint64_t> dist;
-    path_ = fs::temp_directory_path() / ("meldpunt-store-test-" + std::to_string(dist(rd)));
-    fs::create_directory(path_);
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::replace);
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempFolder(const TempFolder&) = delete;
-  TempFolder& operator=(const TempFolder&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+// Store folders must be private (0700).
+struct TempFolder : test_support::PrivateTempDir {
+  TempFolder() : PrivateTempDir("meldpunt-store-test-") {}
 };
-
-std::mt19937_64& rng() {
-  static std::mt19937_64 r{std::random_device{}()};
-  return r;
-}
-
-template <std::size_t N>
-FixedBytes<N> random_fixed() {
-  FixedBytes<N> out{};
-  for (auto& b : out) b = static_cast<std::uint8_t>(rng()());
-  return out;
-}
-
-Bytes random_bytes(std::size_t n) {
-  Bytes out(n);
-  for (auto& b : out) b = static_cast<std::uint8_t>(rng()());
-  return out;
-}
 
 // Owns the envelope bytes that NewMessage only views.
 struct TestMessage {
