@@ -60,16 +60,34 @@ def main():
         step(7, "Days later the reporter reads the reply with the code alone")
         show(reporter.check()[1])
 
-        step(8, "The reporter continues the conversation; Anna reads it")
-        reporter.reply("Since March. Two colleagues saw it too.")
-        a1.inbox()
+        step(8, "The reporter continues the conversation with a file attached; Anna reads it")
+        notes = os.path.join(root, "dates-and-witnesses.txt")
+        with open(notes, "w") as f:
+            f.write("12 March: shouting in the weekly meeting (witnesses: two interns).\n")
+        reporter.reply("Since March. Two colleagues saw it too. My notes are attached.", extra=["--attach", notes])
+        show(a1.inbox())
         show(a1.read(case))
 
-        step(9, "What the relay stores: only fixed-size ciphertext")
+        step(9, "Anna proposes handing the case to the external bureau; nothing reaches it yet")
+        note = os.path.join(root, "handover-note.txt")
+        with open(note, "w") as f:
+            f.write("The external bureau can look into this independently of your department.\n")
+        show(a1._run("handover", case, "--to", "Bureau Extern", "--channel", channel.address, "--file", note)[1])
+
+        step(10, "The reporter sees the proposal at the next check, and accepts")
+        show(reporter.check(answers="yes\n")[1])
+
+        step(11, "The external bureau receives the conversation; Anna's case is closed")
+        show(a2.inbox())
+        show(a2.read(a2.case_ids()[0]))
+        a1.inbox()
+        print("    Anna: " + [line for line in a1.read(case).splitlines() if line.startswith("Handed over")][0])
+
+        step(12, "What the relay stores: only fixed-size ciphertext")
         records = channel.relay_dump()
         stored = b"".join(records)
         keys = harness.reporter_public_keys(channel, reporter.code)
-        looked_for = [b"team lead", b"Since March", reporter.code.encode(), reporter.code.replace("-", "").encode(),
+        looked_for = [b"team lead", b"Since March", b"12 March", b"external bureau can look", reporter.code.encode(), reporter.code.replace("-", "").encode(),
                       keys["message_pk"], keys["fetch_pk"]]
         found = [s for s in looked_for if s in stored]
         print(f"    {len(records)} LMDB keys and values searched for the report's text, the code and the "
