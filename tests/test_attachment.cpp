@@ -1,9 +1,14 @@
 // Attachments: the chunk codec (protocol/attachment.hpp), splitting,
 // reassembly, name sanitising and safe saving (client/attachment.hpp), and
 // the adviser's stored pieces (case_store.hpp).
+#include <linux/capability.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <fstream>
 
 #include "case_store.hpp"
@@ -12,6 +17,7 @@
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/hash.hpp"
 #include "meldpunt/crypto/identity.hpp"
+#include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/protocol/attachment.hpp"
 
@@ -36,6 +42,69 @@ client::FileToSend file_of(std::size_t n, std::string_view name = "report.pdf") 
 }
 
 std::string text_of(const crypto::SecretBuffer& b) { return std::string(b.text()); }
+
+// For the test's length: CAP_IPC_LOCK out of the effective set (root ignores
+// RLIMIT_MEMLOCK with it) and the soft RLIMIT_MEMLOCK set to what is locked
+// now plus `extra`, as for an ordinary user with little left to lock. Both
+// restored afterwards (the capability stays permitted, so it comes back).
+class LockedMemoryLimit {
+ public:
+  explicit LockedMemoryLimit(std::uint64_t extra) {
+    header_.version = _LINUX_CAPABILITY_VERSION_3;
+    header_.pid = 0;
+    had_cap_ = ::syscall(SYS_capget, &header_, saved_caps_) == 0 &&
+               (saved_caps_[0].effective & (1u << CAP_IPC_LOCK)) != 0;
+    if (had_cap_) {
+      __user_cap_data_struct lowered[2] = {saved_caps_[0], saved_caps_[1]};
+      lowered[0].effective &= ~(1u << CAP_IPC_LOCK);
+      REQUIRE(::syscall(SYS_capset, &header_, lowered) == 0);
+    }
+    REQUIRE(::getrlimit(RLIMIT_MEMLOCK, &saved_) == 0);
+    const std::uint64_t locked_now = saved_.rlim_cur == RLIM_INFINITY ? 0 : saved_.rlim_cur - *crypto::lockable_bytes();
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(locked_now + extra);
+    if (saved_.rlim_max != RLIM_INFINITY) lowered.rlim_cur = std::min(lowered.rlim_cur, saved_.rlim_max);
+    REQUIRE(::setrlimit(RLIMIT_MEMLOCK, &lowered) == 0);
+  }
+  ~LockedMemoryLimit() {
+    ::setrlimit(RLIMIT_MEMLOCK, &saved_);
+    if (had_cap_) ::syscall(SYS_capset, &header_, saved_caps_);
+  }
+  LockedMemoryLimit(const LockedMemoryLimit&) = delete;
+  LockedMemoryLimit& operator=(const LockedMemoryLimit&) = delete;
+
+ private:
+  __user_cap_header_struct header_{};
+  __user_cap_data_struct saved_caps_[2]{};
+  bool had_cap_ = false;
+  rlimit saved_{};
+};
+
+// A deposit that either answers with ids or fails like the relay did.
+struct FakeRelay {
+  std::size_t deposits_ok = 0;  // deposits answered before the failure
+  ErrorCode deposit_failure = ErrorCode::kUnavailable;
+  ErrorCode delete_failure = ErrorCode::kOk;  // kOk: deletes succeed
+  std::size_t deposits = 0;
+  std::size_t deletes = 0;
+
+  client::PieceTransport transport() {
+    client::PieceTransport t;
+    t.deposit = [this](const std::vector<client::Outgoing>& items,
+                       protocol::PolicyInfo*) -> Result<std::vector<crypto::MessageId>> {
+      if (deposits++ >= deposits_ok) return Error{deposit_failure, "relay failed"};
+      std::vector<crypto::MessageId> ids(items.size());
+      for (auto& id : ids) crypto::random_fill(id);
+      return ids;
+    };
+    t.remove = [this](const crypto::MessageId&, const FixedBytes<32>&) -> Status {
+      deletes++;
+      if (delete_failure == ErrorCode::kOk) return Status::success();
+      return Error{delete_failure, "relay failed"};
+    };
+    return t;
+  }
+};
 std::string sanitised(std::string_view name) { return text_of(client::sanitise_file_name(as_bytes(name))); }
 
 std::filesystem::path write_file(const std::filesystem::path& path, ByteView data) {
@@ -231,6 +300,58 @@ TEST_CASE("file names are sanitised before they are shown or saved", "[attachmen
   CHECK(client::is_valid_utf8(as_bytes(cut)));
 }
 
+TEST_CASE("file names: blank look-alikes, combining marks, padding, devices and cuts", "[attachment]") {
+  // Blank-looking characters: spaces become one ' ', the rest '_'.
+  CHECK(sanitised("\u00A0") == "attachment");
+  CHECK(sanitised("\u2000\u2005\u200A\u3000") == "attachment");
+  CHECK(sanitised("a\u00A0b.txt") == "a b.txt");
+  CHECK(sanitised("\u2800.txt") == "_.txt");
+  CHECK(sanitised("\uFFFC") == "_");
+  // Padding that would push the real extension out of sight.
+  CHECK(sanitised("invoice.pdf" + std::string(150, ' ') + ".exe") == "invoice.pdf .exe");
+  CHECK(sanitised("a\u2003 \u00A0 b") == "a b");
+  // Combining marks: only on a letter-like character, at most 4 in a row.
+  CHECK(sanitised("\u0301\u0301\u0301") == "___");
+  CHECK(sanitised("\u0301\u0308.pdf") == "__.pdf");
+  CHECK(sanitised("cafe\u0301.txt") == "cafe\u0301.txt");  // macOS writes names decomposed
+  CHECK(sanitised("a\u0301\u0302\u0303\u0304\u0305") == "a\u0301\u0302\u0303\u0304_");
+  CHECK(sanitised("x .\u0301") == "x ._");
+  CHECK(sanitised("-\u0301") == "_");  // the dash is trimmed: the mark would come first
+  // More Windows device names.
+  CHECK(sanitised("COM\u00B9") == "_COM\u00B9");
+  CHECK(sanitised("lpt\u00B3.txt") == "_lpt\u00B3.txt");
+  CHECK(sanitised("CONIN$") == "_CONIN$");
+  CHECK(sanitised("conout$.log") == "_conout$.log");
+  CHECK(sanitised("COM0.txt") == "_COM0.txt");
+  CHECK(sanitised("CON .txt") == "_CON .txt");
+  CHECK(sanitised("COM10") == "COM10");
+
+  // A device name at the length limit: cut at a character boundary.
+  std::string device = "CON.";
+  for (int i = 0; i < 98; ++i) device += "\xc3\xa9";
+  const std::string cut_device = sanitised(device);
+  CHECK(cut_device.size() <= client::kMaxSavedNameBytes);
+  CHECK(client::is_valid_utf8(as_bytes(cut_device)));
+  CHECK(cut_device.substr(0, 5) == "_CON.");
+  // A device name with a short extension keeps it.
+  const std::string cut_ext = sanitised("NUL" + std::string(300, 'a') + ".pdf");
+  CHECK(cut_ext == sanitised("NUL" + std::string(300, 'a') + ".pdf"));
+  CHECK(cut_ext.size() <= client::kMaxSavedNameBytes);
+  CHECK(cut_ext.substr(cut_ext.size() - 4) == ".pdf");
+  const std::string cut_dev_ext = sanitised("NUL." + std::string(300, 'a') + ".pdf");
+  CHECK(cut_dev_ext.substr(0, 5) == "_NUL.");
+  CHECK(cut_dev_ext.substr(cut_dev_ext.size() - 4) == ".pdf");
+  CHECK(cut_dev_ext.size() <= client::kMaxSavedNameBytes);
+
+  // A cut that would end in a dot or a space: those go, like any trailing one.
+  const std::string dot_at_cut = sanitised(std::string(199, 'a') + "." + std::string(50, 'b'));
+  CHECK(dot_at_cut == std::string(199, 'a'));
+  const std::string space_at_cut = sanitised(std::string(199, 'a') + " " + std::string(50, 'b'));
+  CHECK(space_at_cut == std::string(199, 'a'));
+  const std::string dot_before_ext = sanitised(std::string(195, 'a') + "." + std::string(50, 'b') + ".pdf");
+  CHECK(dot_before_ext == std::string(195, 'a') + ".pdf");
+}
+
 TEST_CASE("saving never overwrites, never follows a link, and is never executable", "[attachment]") {
   TempDir dir("meldpunt-attach-test-");
   const crypto::SecretBuffer content = random_content(5000);
@@ -265,6 +386,147 @@ TEST_CASE("saving never overwrites, never follows a link, and is never executabl
   auto missing = client::save_attachment(dir.path() / "nope", as_bytes("a"), content.view());
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("saving: a save stopped halfway leaves no file under the name", "[attachment]") {
+  TempDir dir("meldpunt-attach-kill-");
+  const crypto::SecretBuffer content = random_content(1 << 20);
+  // The child stands for a reporter-client killed while writing: the file
+  // size limit kills it with SIGXFSZ after 64 KiB.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    rlimit small{64 * 1024, 64 * 1024};
+    ::setrlimit(RLIMIT_FSIZE, &small);
+    ::signal(SIGXFSZ, SIG_DFL);
+    (void)client::save_attachment(dir.path(), as_bytes("report.pdf"), content.view());
+    ::_exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFSIGNALED(status));
+  CHECK(std::filesystem::is_empty(dir.path()));  // neither "report.pdf" nor a leftover
+
+  // The same save, not interrupted, then one more: numbered, never replaced.
+  auto saved = client::save_attachment(dir.path(), as_bytes("report.pdf"), content.view());
+  REQUIRE(saved.ok());
+  CHECK(text_of(*saved) == "report.pdf");
+  auto again = client::save_attachment(dir.path(), as_bytes("report.pdf"), as_bytes("x"));
+  REQUIRE(again.ok());
+  CHECK(text_of(*again) == "report (1).pdf");
+  CHECK(read_all(dir.path() / "report.pdf") == Bytes(content.view().begin(), content.view().end()));
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) entries++;
+  CHECK(entries == 2);
+}
+
+// AddressSanitizer's runtime turns mlock() into a no-op that succeeds, so
+// there a buffer always counts as locked and nothing is refused for it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMlockWorks = false;
+#else
+constexpr bool kMlockWorks = true;
+#endif
+
+TEST_CASE("reading a file to send: locked memory, or a clear refusal", "[attachment]") {
+  TempDir dir("meldpunt-attach-locked-");
+  const crypto::SecretBuffer content = random_content(3 << 20);
+  const auto path = write_file(dir.path() / "scan.pdf", content.view());
+  SECTION("a file that fits in what may be locked is read into one locked buffer") {
+    // 5 MiB left: enough for the file once, not for a growing copy.
+    LockedMemoryLimit limit(5 << 20);
+    auto file = client::read_attachment(path, 10 << 20);
+    REQUIRE(file.ok());
+    CHECK(file->content.equals(content));
+    CHECK(file->content.locked());
+    // What the old growing read needed, the file and a doubled copy, would
+    // not have been locked: the check sees it.
+    if (kMlockWorks) CHECK_FALSE(crypto::SecretBuffer(6 << 20).locked());
+  }
+  SECTION("a file that does not fit is refused before it is read") {
+    LockedMemoryLimit limit(1 << 20);
+    CHECK(*crypto::lockable_bytes() <= (1u << 20));
+    if (kMlockWorks) {
+      auto file = client::read_attachment(path, 10 << 20);
+      REQUIRE_FALSE(file.ok());
+      CHECK(file.error().code == ErrorCode::kStorageFull);
+    }
+  }
+  SECTION("harden_process raises the soft limit to the hard one") {
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_MEMLOCK, &saved) == 0);
+    if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max > 4096) {
+      rlimit lowered{4096, saved.rlim_max};
+      REQUIRE(::setrlimit(RLIMIT_MEMLOCK, &lowered) == 0);
+      crypto::harden_process();
+      rlimit now{};
+      REQUIRE(::getrlimit(RLIMIT_MEMLOCK, &now) == 0);
+      CHECK(now.rlim_cur == saved.rlim_max);
+      ::setrlimit(RLIMIT_MEMLOCK, &saved);
+    }
+  }
+  CHECK(client::attachment_memory_needed(3 << 20) > (3u << 20));
+}
+
+TEST_CASE("an interrupted upload stops undoing at an unanswering relay and counts what may remain",
+          "[attachment]") {
+  std::vector<client::PreparedPiece> pieces(40);  // deposits of 16, 16 and 8
+  for (auto& p : pieces) crypto::random_fill(p.delete_token);
+  const std::vector<client::Outgoing> message(2);
+
+  SECTION("the relay stops answering: one delete is tried, every piece may remain") {
+    FakeRelay relay;
+    relay.deposits_ok = 2;
+    relay.delete_failure = ErrorCode::kUnavailable;
+    std::size_t left = 0;
+    auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, &left);
+    REQUIRE_FALSE(ids.ok());
+    CHECK(ids.error().code == ErrorCode::kUnavailable);
+    CHECK(relay.deletes == 1);
+    CHECK(left == 40);  // 32 stored and not deleted, 8 in flight
+  }
+  SECTION("the answer to the last deposit is lost: what was stored is deleted, the deposit in flight may remain") {
+    FakeRelay relay;
+    relay.deposits_ok = 3;
+    std::size_t left = 0;
+    auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, &left);
+    REQUIRE_FALSE(ids.ok());
+    CHECK(relay.deletes == 40);
+    CHECK(left == 2);
+  }
+  SECTION("the relay refuses a deposit: nothing of it was stored, the rest is deleted") {
+    FakeRelay relay;
+    relay.deposits_ok = 1;
+    relay.deposit_failure = ErrorCode::kStorageFull;
+    std::size_t left = 99;
+    auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, &left);
+    REQUIRE_FALSE(ids.ok());
+    CHECK(ids.error().code == ErrorCode::kStorageFull);
+    CHECK(relay.deletes == 16);
+    CHECK(left == 0);
+  }
+  SECTION("a delete the relay refuses is counted, and the undo goes on") {
+    FakeRelay relay;
+    relay.deposits_ok = 2;
+    relay.deposit_failure = ErrorCode::kStorageFull;
+    relay.delete_failure = ErrorCode::kUnauthorised;
+    std::size_t left = 0;
+    auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, &left);
+    REQUIRE_FALSE(ids.ok());
+    CHECK(relay.deletes == 32);
+    CHECK(left == 32);
+  }
+  SECTION("all deposits answered: ids of pieces then the message") {
+    FakeRelay relay;
+    relay.deposits_ok = 4;
+    std::size_t calls = 0;
+    auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, nullptr,
+                                      [&](std::size_t, std::size_t) { calls++; });
+    REQUIRE(ids.ok());
+    CHECK(ids->size() == 42);
+    CHECK(calls == 4);
+    CHECK(relay.deletes == 0);
+  }
 }
 
 TEST_CASE("reading a file to send: limits and refusals", "[attachment]") {

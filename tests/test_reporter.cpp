@@ -9,8 +9,12 @@
 #include <set>
 #include <string>
 
+// By path: adviser-client/src has an attachments.hpp too.
+#include "../reporter-client/src/attachments.hpp"
+#include "clock.hpp"
 #include "common.hpp"
 #include "conversation.hpp"
+#include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
@@ -363,6 +367,41 @@ TEST_CASE("hand-over proposals: only signed ones from a current adviser, until a
   // Only messages travel in a history.
   std::size_t dropped = 0;
   CHECK(reporter::history_of(c, protocol::max_body_bytes(2), dropped).entries.size() == 1);
+}
+
+TEST_CASE("attachment letters carry the message's time, and rotate sees them", "[reporter][attachment]") {
+  const crypto::ReporterKeys& keys = test_keys();
+  crypto::Directory directory;
+  directory.entries.push_back(adviser("Anna"));
+  directory.entries.back().fetch_pk = keys.fetch_pk;  // any valid ristretto255 point
+  client::FileToSend file;
+  file.content = secret_text("a short file");
+  file.name = secret_text("note.txt");
+  file.digest = crypto::file_digest(file.content.view());
+  file.file_id = random_fixed<16>();
+  std::vector<client::FileToSend> files;
+  files.push_back(std::move(file));
+
+  // A reply is dated reporter::next_own_time: here an hour ahead of this
+  // computer's clock, as after using the code on a computer whose clock is ahead.
+  const std::uint64_t when = reporter::now_seconds() + 3600;
+  auto letters = reporter::prepare_attachment_letters(keys, directory, {directory.entries[0].id}, files, when);
+  INFO((letters.ok() ? std::string() : letters.error().message));
+  REQUIRE(letters.ok());
+  REQUIRE(letters->size() == 2);  // one piece for Anna, one description for the reporter
+  auto opened = crypto::open_envelope(letters->back().item.envelope, keys.message_sk, keys.message_pk);
+  REQUIRE(opened.ok());
+  auto letter = protocol::decode_letter(opened->payload.view());
+  REQUIRE(letter.ok());
+  CHECK(letter->kind == protocol::LetterKind::kAttachmentChunk);
+  CHECK(letter->sent_at == when);
+
+  // rotate keeps the old code's letters when any are attachment letters.
+  client::Mailbox mailbox;
+  mailbox.letters.push_back(received(protocol::LetterKind::kSentCopy, 100, keys.message_pk, "hello"));
+  CHECK_FALSE(reporter::holds_attachments(mailbox));
+  mailbox.letters.push_back(received(protocol::LetterKind::kAttachmentChunk, 200, directory.entries[0].message_pk, ""));
+  CHECK(reporter::holds_attachments(mailbox));
 }
 
 TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {

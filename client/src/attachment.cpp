@@ -45,6 +45,8 @@ Result<std::uint64_t> attachment_file_size(const std::filesystem::path& path) {
 
 // ---- sending ----
 
+std::uint64_t attachment_memory_needed(std::uint64_t file_bytes) { return file_bytes + kLockedOverheadPerFile; }
+
 Result<FileToSend> read_attachment(const std::filesystem::path& path, std::uint64_t limit) {
   limit = std::min<std::uint64_t>(limit, protocol::kMaxAttachmentFileBytes);
   // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a
@@ -61,28 +63,34 @@ Result<FileToSend> read_attachment(const std::filesystem::path& path, std::uint6
   if (declared > limit) {
     return Error{ErrorCode::kTooLarge, path.string() + " is larger than " + std::to_string(limit) + " bytes"};
   }
+  if (declared == 0) return Error{ErrorCode::kMalformed, path.string() + " is empty"};
 
   FileToSend file;
-  // One byte more than the limit allows, so growth past it is noticed
-  // without reading an unbounded file.
-  file.content = crypto::SecretBuffer(static_cast<std::size_t>(std::max<std::uint64_t>(declared, 1)));
+  // One allocation of the declared size plus one byte (to notice a file that
+  // grows while being read), never grown: growing would copy the content
+  // into a second buffer while the first still exists, and sodium_malloc
+  // silently leaves memory unlocked once RLIMIT_MEMLOCK is used up.
+  file.content = crypto::SecretBuffer(static_cast<std::size_t>(declared) + 1);
+  if (!file.content.locked()) {
+    return Error{ErrorCode::kStorageFull, path.string() + " (" + describe_size(declared) +
+                                              ") does not fit in locked memory (RLIMIT_MEMLOCK); it could be "
+                                              "swapped to disk"};
+  }
   std::size_t used = 0;
-  for (;;) {
-    if (used == file.content.size()) {
-      if (used > limit) break;
-      file.content.resize(std::min<std::size_t>(used * 2, static_cast<std::size_t>(limit) + 1));
-    }
+  while (used < file.content.size()) {
     const ssize_t n = ::read(fd.get(), file.content.data() + used, file.content.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Error{ErrorCode::kIo, "cannot read " + path.string() + ": " + errno_text()};
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
   }
-  if (used > limit) {
-    return Error{ErrorCode::kTooLarge, path.string() + " is larger than " + std::to_string(limit) + " bytes"};
+  // A file that grew or shrank is being written by someone else: what was
+  // read is no consistent version of it.
+  if (used != declared) {
+    return Error{ErrorCode::kIo, path.string() + " changed while it was being read; close the program writing it "
+                                                 "and try again"};
   }
-  file.content.resize(used);
-  if (used == 0) return Error{ErrorCode::kMalformed, path.string() + " is empty"};
+  file.content.resize(used);  // shrinks in place: no reallocation
 
   const std::string base = path.filename().string();
   file.name = sanitise_file_name(as_bytes(base));
@@ -91,21 +99,22 @@ Result<FileToSend> read_attachment(const std::filesystem::path& path, std::uint6
   return file;
 }
 
-std::vector<protocol::AttachmentChunk> split_attachment(const FileToSend& file) {
+protocol::AttachmentChunk attachment_piece(const FileToSend& file, std::uint16_t index) {
   const std::uint64_t total = file.content.size();
-  const std::uint16_t count = protocol::attachment_piece_count(total);
+  protocol::AttachmentChunk chunk = describe_attachment(file);
+  chunk.type = protocol::ChunkType::kPiece;
+  chunk.index = index;
+  const auto offset = static_cast<std::size_t>(std::uint64_t{index} * protocol::kAttachmentPieceDataBytes);
+  const std::size_t n = protocol::attachment_piece_bytes(total, index);
+  chunk.data = crypto::SecretBuffer::copy_of(file.content.view().subspan(offset, n));
+  return chunk;
+}
+
+std::vector<protocol::AttachmentChunk> split_attachment(const FileToSend& file) {
+  const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
   std::vector<protocol::AttachmentChunk> out;
   out.reserve(count);
-  std::size_t offset = 0;
-  for (std::uint16_t i = 0; i < count; ++i) {
-    protocol::AttachmentChunk chunk = describe_attachment(file);
-    chunk.type = protocol::ChunkType::kPiece;
-    chunk.index = i;
-    const std::size_t n = protocol::attachment_piece_bytes(total, i);
-    chunk.data = crypto::SecretBuffer::copy_of(file.content.view().subspan(offset, n));
-    offset += n;
-    out.push_back(std::move(chunk));
-  }
+  for (std::uint16_t i = 0; i < count; ++i) out.push_back(attachment_piece(file, i));
   return out;
 }
 
@@ -135,6 +144,20 @@ Result<std::vector<crypto::MessageId>> deposit_pieces(
     RelayConnection& relay, const std::vector<PreparedPiece>& pieces, const std::vector<Outgoing>& last,
     protocol::PolicyInfo* policy_used, std::size_t* left_behind,
     const std::function<void(std::size_t, std::size_t)>& progress) {
+  PieceTransport transport;
+  transport.deposit = [&relay](const std::vector<Outgoing>& items, protocol::PolicyInfo* policy) {
+    return deposit_all(relay, items, policy);
+  };
+  transport.remove = [&relay](const crypto::MessageId& id, const FixedBytes<32>& token) {
+    return delete_message(relay, id, token);
+  };
+  return deposit_pieces(transport, pieces, last, policy_used, left_behind, progress);
+}
+
+Result<std::vector<crypto::MessageId>> deposit_pieces(
+    const PieceTransport& transport, const std::vector<PreparedPiece>& pieces, const std::vector<Outgoing>& last,
+    protocol::PolicyInfo* policy_used, std::size_t* left_behind,
+    const std::function<void(std::size_t, std::size_t)>& progress) {
   if (left_behind != nullptr) *left_behind = 0;
   if (last.size() > protocol::kMaxDepositsPerRequest) {
     return Error{ErrorCode::kTooLarge, "a message takes at most 16 envelopes"};
@@ -144,13 +167,25 @@ Result<std::vector<crypto::MessageId>> deposit_pieces(
   ids.reserve(total);
   std::vector<std::pair<crypto::MessageId, FixedBytes<32>>> stored;  // to undo
 
-  auto undo = [&](const Error& e) -> Error {
-    std::size_t failed = 0;
-    for (const auto& [id, token] : stored) {
-      Status s = delete_message(relay, id, token);
-      if (!s && s.error().code != ErrorCode::kNotFound) failed++;
+  // `in_flight`: envelopes of the deposit that failed. A relay that answered
+  // with an error stored none of them (a deposit is all-or-nothing); one
+  // that did not answer may have stored them all, under ids never learnt.
+  auto undo = [&](const Error& e, std::size_t in_flight) -> Error {
+    std::size_t maybe_stored = e.code == ErrorCode::kUnavailable ? in_flight : 0;
+    std::size_t i = 0;
+    for (; i < stored.size(); ++i) {
+      Status s = transport.remove(stored[i].first, stored[i].second);
+      if (s || s.error().code == ErrorCode::kNotFound) continue;
+      maybe_stored++;
+      // A relay that stopped answering answers no further delete either;
+      // each try would wait the full request timeout.
+      if (s.error().code == ErrorCode::kUnavailable) {
+        ++i;
+        break;
+      }
     }
-    if (left_behind != nullptr) *left_behind = failed;
+    maybe_stored += stored.size() - i;  // not tried
+    if (left_behind != nullptr) *left_behind = maybe_stored;
     return e;
   };
 
@@ -165,8 +200,8 @@ Result<std::vector<crypto::MessageId>> deposit_pieces(
       copy.envelope = pieces[i].item.envelope;
       batch.push_back(std::move(copy));
     }
-    auto batch_ids = deposit_all(relay, batch, policy_used);
-    if (!batch_ids) return undo(batch_ids.error());
+    auto batch_ids = transport.deposit(batch, policy_used);
+    if (!batch_ids) return undo(batch_ids.error(), batch.size());
     for (std::size_t i = start; i < end; ++i) {
       stored.emplace_back((*batch_ids)[i - start], pieces[i].delete_token);
       ids.push_back((*batch_ids)[i - start]);
@@ -174,8 +209,8 @@ Result<std::vector<crypto::MessageId>> deposit_pieces(
     if (progress) progress(ids.size(), total);
   }
   if (!last.empty()) {
-    auto last_ids = deposit_all(relay, last, policy_used);
-    if (!last_ids) return undo(last_ids.error());
+    auto last_ids = transport.deposit(last, policy_used);
+    if (!last_ids) return undo(last_ids.error(), last.size());
     ids.insert(ids.end(), last_ids->begin(), last_ids->end());
     if (progress) progress(ids.size(), total);
   }
@@ -260,7 +295,19 @@ std::vector<AssembledAttachment> AttachmentAssembler::assemble() {
     } else {
       std::vector<const crypto::SecretBuffer*> pieces;
       for (const crypto::SecretBuffer& piece : p.pieces) pieces.push_back(&piece);
-      a.state = verify_pieces(pieces, a.total_bytes, a.digest, &a.content);
+      // Checked without a joined copy; then each piece is moved into the
+      // file and released at once, so pieces and file are not both held in
+      // full for longer than the copy of one piece.
+      a.state = verify_pieces(pieces, a.total_bytes, a.digest, nullptr);
+      if (a.state == AttachmentState::kIntact) {
+        a.content = crypto::SecretBuffer(static_cast<std::size_t>(a.total_bytes));
+        std::size_t offset = 0;
+        for (crypto::SecretBuffer& piece : p.pieces) {
+          std::copy(piece.view().begin(), piece.view().end(), a.content.data() + offset);
+          offset += piece.size();
+          piece.clear();
+        }
+      }
     }
     p.pieces.clear();
     out.push_back(std::move(a));
@@ -288,19 +335,52 @@ bool is_invisible_or_bidi(std::uint32_t cp) {
 
 bool is_control_cp(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 
+// Space characters (Unicode Zs) other than ' ': shown as ' ', so they become
+// one, and runs of them collapse like runs of ' '.
+bool is_space_cp(std::uint32_t cp) {
+  return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
+}
+
+// Not spaces, but they look blank (braille pattern blank, object replacement
+// character): a name of them looks like no name.
+bool is_blank_looking(std::uint32_t cp) { return cp == 0x2800 || cp == 0xFFFC; }
+
+// Combining marks: they draw on the character before them.
+bool is_combining_mark(std::uint32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) || (cp >= 0x0591 && cp <= 0x05BD) ||
+         (cp >= 0x0610 && cp <= 0x061A) || (cp >= 0x064B && cp <= 0x065F) || (cp >= 0x0E31 && cp <= 0x0E3A) ||
+         (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0x302A && cp <= 0x302F) || (cp >= 0x3099 && cp <= 0x309A) || (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+// A combining mark may follow at most this many others on one character
+// (Vietnamese stacks two; a tall stack overwrites the lines around it).
+constexpr int kMaxCombiningRun = 4;
+
 // Characters Windows forbids in names (the file may be copied there later).
 bool is_reserved_ascii(std::uint32_t cp) {
   return cp == '<' || cp == '>' || cp == ':' || cp == '"' || cp == '|' || cp == '?' || cp == '*';
 }
 
+// Names Windows opens as devices whatever the extension. The stem is the
+// part before the first dot (Windows also ignores trailing spaces there).
 bool is_windows_device_name(std::string_view stem) {
   std::string upper;
   for (char c : stem) upper.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
   while (!upper.empty() && upper.back() == ' ') upper.pop_back();
-  if (upper == "CON" || upper == "PRN" || upper == "AUX" || upper == "NUL") return true;
-  return upper.size() == 4 && (upper.compare(0, 3, "COM") == 0 || upper.compare(0, 3, "LPT") == 0) &&
-         upper[3] >= '1' && upper[3] <= '9';
+  if (upper == "CON" || upper == "PRN" || upper == "AUX" || upper == "NUL" || upper == "CONIN$" ||
+      upper == "CONOUT$") {
+    return true;
+  }
+  if (upper.compare(0, 3, "COM") != 0 && upper.compare(0, 3, "LPT") != 0) return false;
+  const std::string_view number = std::string_view(upper).substr(3);
+  // 0-9, and the superscripts ¹ ² ³ (U+00B9, U+00B2, U+00B3) Windows counts as digits.
+  return (number.size() == 1 && number[0] >= '0' && number[0] <= '9') || number == "\xC2\xB9" ||
+         number == "\xC2\xB2" || number == "\xC2\xB3";
 }
+
+bool is_trimmed_at_end(std::uint8_t c) { return c == '.' || c == ' '; }
 
 // Largest n <= limit such that text[0, n) ends on a character boundary.
 std::size_t utf8_cut(ByteView text, std::size_t limit) {
@@ -332,18 +412,39 @@ crypto::SecretBuffer sanitise_file_name(ByteView name) {
   // 2. Character by character.
   crypto::SecretBuffer clean;
   const std::uint8_t underscore = '_';
+  const std::uint8_t space = ' ';
+  bool after_base = false;  // the last character kept can carry combining marks
+  int marks = 0;            // combining marks on it so far
+  auto replace = [&] {
+    clean.push_back(underscore);
+    after_base = false;
+  };
   for (std::size_t i = 0; i < base.size();) {
     std::uint32_t cp = 0;
     const std::size_t n = utf8_sequence(base, i, cp);
     if (n == 0) {
-      clean.push_back(underscore);
+      replace();
       ++i;
       continue;
     }
-    if (is_control_cp(cp) || is_invisible_or_bidi(cp) || is_reserved_ascii(cp)) {
-      clean.push_back(underscore);
+    if (is_control_cp(cp) || is_invisible_or_bidi(cp) || is_reserved_ascii(cp) || is_blank_looking(cp)) {
+      replace();
+    } else if (cp == ' ' || is_space_cp(cp)) {
+      if (clean.empty() || clean.data()[clean.size() - 1] != ' ') clean.push_back(space);
+      after_base = false;
+    } else if (is_combining_mark(cp)) {
+      if (after_base && marks < kMaxCombiningRun) {
+        clean.append(base.subspan(i, n));
+        ++marks;
+      } else {
+        replace();
+      }
     } else {
       clean.append(base.subspan(i, n));
+      // Not after '.', '-' or '~': those may be trimmed off the start,
+      // which would leave the mark first, drawing on nothing.
+      after_base = cp != '.' && cp != '-' && cp != '~';
+      marks = 0;
     }
     i += n;
   }
@@ -353,30 +454,95 @@ crypto::SecretBuffer sanitise_file_name(ByteView name) {
   while (!v.empty() && (v.front() == '.' || v.front() == '-' || v.front() == '~' || v.front() == ' ')) {
     v = v.subspan(1);
   }
-  while (!v.empty() && (v.back() == '.' || v.back() == ' ')) v = v.subspan(0, v.size() - 1);
+  while (!v.empty() && is_trimmed_at_end(v.back())) v = v.subspan(0, v.size() - 1);
+  if (v.empty()) return crypto::SecretBuffer::copy_of(std::string_view("attachment"));
 
-  // 4. Length, keeping a short extension.
+  // 4. Device names, before the length is cut, so the '_' counts.
+  crypto::SecretBuffer full;
+  const std::size_t first_dot = std::min(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()).find('.'),
+                                         v.size());
+  if (is_windows_device_name(std::string_view(reinterpret_cast<const char*>(v.data()), first_dot))) {
+    full.push_back(underscore);
+  }
+  full.append(v);
+
+  // 5. Length, keeping a short extension; both cuts at a character boundary.
+  if (full.size() <= kMaxSavedNameBytes) return full;
+  const ByteView f = full.view();
+  const std::size_t ext = extension_start(f);
+  const std::size_t ext_bytes = f.size() - ext;
+  std::size_t stem = utf8_cut(f.first(ext), kMaxSavedNameBytes - ext_bytes);
+  // The cut may end the stem in a dot or a space: dropped like any other
+  // trailing one (before an extension a space is harmless, but "a..pdf"
+  // or a dot at the very end are not what the header promises).
+  while (stem > 0 && is_trimmed_at_end(f[stem - 1])) --stem;
   crypto::SecretBuffer out;
-  if (v.size() > kMaxSavedNameBytes) {
-    const std::size_t ext = extension_start(v);
-    const std::size_t ext_bytes = v.size() - ext;
-    const std::size_t stem = utf8_cut(v.first(ext), kMaxSavedNameBytes - ext_bytes);
-    out.append(v.first(stem));
-    out.append(v.subspan(ext));
-  } else {
-    out.append(v);
-  }
-
-  // 5. Device names, and a name for nothing.
+  out.append(f.first(stem));
+  out.append(f.subspan(ext));
+  ByteView o = out.view();
+  while (!o.empty() && is_trimmed_at_end(o.back())) o = o.subspan(0, o.size() - 1);
+  out.resize(o.size());
   if (out.empty()) return crypto::SecretBuffer::copy_of(std::string_view("attachment"));
-  const std::size_t first_dot = std::min(out.text().find('.'), out.size());
-  if (is_windows_device_name(out.text().substr(0, first_dot))) {
-    crypto::SecretBuffer prefixed = crypto::SecretBuffer::copy_of(std::string_view("_"));
-    prefixed.append(out.view().first(std::min(out.size(), kMaxSavedNameBytes - 1)));
-    return prefixed;
-  }
   return out;
 }
+
+namespace {
+
+// Writes all of `content` to `fd` with mode exactly 0600 (a umask can only
+// take permissions away) and flushes it to disk. False with errno set.
+bool write_flushed(int fd, ByteView content) {
+  if (::fchmod(fd, 0600) != 0) return false;
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) {
+      errno = EIO;
+      return false;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return ::fsync(fd) == 0;
+}
+
+// The candidate names in turn: "name.ext", "name (1).ext", ... Each is
+// NUL-terminated, in locked memory (a name is a secret).
+crypto::SecretBuffer candidate_name(const crypto::SecretBuffer& safe, std::size_t ext, int attempt) {
+  crypto::SecretBuffer candidate;
+  if (attempt == 0) {
+    candidate.append(safe.view());
+  } else {
+    candidate.append(safe.view().first(ext));
+    const std::string suffix = " (" + std::to_string(attempt) + ")";
+    candidate.append(as_bytes(suffix));
+    candidate.append(safe.view().subspan(ext));
+  }
+  candidate.push_back(0);
+  return candidate;
+}
+
+const char* c_name(const crypto::SecretBuffer& candidate) { return reinterpret_cast<const char*>(candidate.data()); }
+
+crypto::SecretBuffer without_nul(crypto::SecretBuffer candidate) {
+  candidate.resize(candidate.size() - 1);
+  return candidate;
+}
+
+// Gives the complete, flushed O_TMPFILE `fd` a name in `dir`: linkat never
+// replaces an existing name (EEXIST) and creates the link itself, never
+// following a symlink planted under the name. Linking an O_TMPFILE needs its
+// /proc/self/fd path (AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH).
+int link_tmpfile(int fd, int dir, const char* name) {
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  if (::linkat(AT_FDCWD, proc.c_str(), dir, name, AT_SYMLINK_FOLLOW) == 0) return 0;
+  if (errno != ENOENT) return errno;
+  // No /proc: try the direct form, which works with the capability.
+  if (::linkat(fd, "", dir, name, AT_EMPTY_PATH) == 0) return 0;
+  return errno;
+}
+
+}  // namespace
 
 Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder, ByteView name, ByteView content) {
   UniqueFd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -386,49 +552,63 @@ Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder
   }
   const crypto::SecretBuffer safe = sanitise_file_name(name);
   const std::size_t ext = extension_start(safe.view());
+  const Error too_many{ErrorCode::kIo, "too many files with this name in " + folder.string() + "; choose another folder"};
+  auto io_error = [&](const std::string& what) { return Error{ErrorCode::kIo, what + ": " + errno_text()}; };
 
-  for (int attempt = 0; attempt <= kMaxNameCollisions; ++attempt) {
-    // The candidate name, NUL-terminated for openat, in locked memory.
-    crypto::SecretBuffer candidate;
-    if (attempt == 0) {
-      candidate.append(safe.view());
-    } else {
-      candidate.append(safe.view().first(ext));
-      const std::string suffix = " (" + std::to_string(attempt) + ")";
-      candidate.append(as_bytes(suffix));
-      candidate.append(safe.view().subspan(ext));
+  // A nameless file in the folder: it has a name only once it is complete,
+  // and vanishes by itself if the program is stopped before.
+  UniqueFd tmp(::openat(dir.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+  if (tmp.get() >= 0) {
+    if (!write_flushed(tmp.get(), content)) return io_error("cannot write the attachment in " + folder.string());
+    for (int attempt = 0; attempt <= kMaxNameCollisions; ++attempt) {
+      crypto::SecretBuffer candidate = candidate_name(safe, ext, attempt);
+      const int err = link_tmpfile(tmp.get(), dir.get(), c_name(candidate));
+      if (err == EEXIST) continue;
+      if (err != 0) {
+        errno = err;
+        return io_error("cannot create a file in " + folder.string());
+      }
+      ::fsync(dir.get());  // the new name itself; a failure here leaves a complete file
+      return without_nul(std::move(candidate));
     }
-    candidate.push_back(0);
-    const char* path = reinterpret_cast<const char*>(candidate.data());
-
-    // O_EXCL: never an existing file (nor a symlink, dangling or not);
-    // O_NOFOLLOW says the same about the last component once more. Mode
-    // 0600: never executable, readable by the user only.
-    const int raw = ::openat(dir.get(), path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
-    if (raw < 0 && errno == EEXIST) continue;
-    if (raw < 0) return Error{ErrorCode::kIo, "cannot create a file in " + folder.string() + ": " + errno_text()};
-    UniqueFd fd(raw);
-    auto remove_partial = [&](const std::string& what) -> Error {
-      const std::string message = what + ": " + errno_text();
-      ::unlinkat(dir.get(), path, 0);
-      return Error{ErrorCode::kIo, message};
-    };
-    // A umask can only take permissions away; make the mode exactly 0600.
-    if (::fchmod(fd.get(), 0600) != 0) return remove_partial("cannot set the file's permissions");
-    std::size_t written = 0;
-    while (written < content.size()) {
-      const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return remove_partial("cannot write the attachment");
-      written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) return remove_partial("cannot flush the attachment to disk");
-    if (!fd.close_checked()) return remove_partial("cannot close the attachment");
-    ::fsync(dir.get());  // the new name itself; a failure here leaves a complete file
-    candidate.resize(candidate.size() - 1);  // without the NUL
-    return candidate;
+    return too_many;
   }
-  return Error{ErrorCode::kIo, "too many files with this name in " + folder.string() + "; choose another folder"};
+  // EOPNOTSUPP: the file system has no O_TMPFILE; EISDIR/EINVAL: a kernel or
+  // C library too old to know it. Anything else is a real failure.
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+    return io_error("cannot create a file in " + folder.string());
+  }
+
+  // Fallback: a hidden random name, created new (O_EXCL | O_NOFOLLOW), then
+  // renamed without replacing anything.
+  FixedBytes<8> random{};
+  crypto::random_fill(random);
+  const std::string part = ".meldpunt-" + to_hex(random) + ".part";
+  UniqueFd fd(::openat(dir.get(), part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+  if (fd.get() < 0) return io_error("cannot create a file in " + folder.string());
+  auto remove_part = [&](const std::string& what) {
+    Error e = io_error(what);
+    ::unlinkat(dir.get(), part.c_str(), 0);
+    return e;
+  };
+  if (!write_flushed(fd.get(), content)) return remove_part("cannot write the attachment in " + folder.string());
+  if (!fd.close_checked()) return remove_part("cannot close the attachment");
+  for (int attempt = 0; attempt <= kMaxNameCollisions; ++attempt) {
+    crypto::SecretBuffer candidate = candidate_name(safe, ext, attempt);
+    int rc = ::renameat2(dir.get(), part.c_str(), dir.get(), c_name(candidate), RENAME_NOREPLACE);
+    if (rc != 0 && errno == EINVAL) {
+      // A file system without RENAME_NOREPLACE: a hard link never replaces
+      // either; then the temporary name goes.
+      rc = ::linkat(dir.get(), part.c_str(), dir.get(), c_name(candidate), 0);
+      if (rc == 0) ::unlinkat(dir.get(), part.c_str(), 0);
+    }
+    if (rc != 0 && errno == EEXIST) continue;
+    if (rc != 0) return remove_part("cannot name the attachment in " + folder.string());
+    ::fsync(dir.get());
+    return without_nul(std::move(candidate));
+  }
+  ::unlinkat(dir.get(), part.c_str(), 0);
+  return too_many;
 }
 
 std::string describe_size(std::uint64_t bytes) {

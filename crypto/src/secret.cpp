@@ -1,8 +1,11 @@
 #include "meldpunt/crypto/secret.hpp"
 
 #include <sodium.h>
+#include <sys/resource.h>
 
+#include <fstream>
 #include <new>
+#include <string>
 
 namespace meldpunt::crypto {
 namespace detail {
@@ -31,7 +34,14 @@ void secure_random(void* p, std::size_t n) noexcept { randombytes_buf(p, n); }
 
 }  // namespace detail
 
-SecretBuffer::SecretBuffer(std::size_t n) { resize(n); }
+SecretBuffer::SecretBuffer(std::size_t n) {
+  if (n == 0) return;
+  // Exactly n: reserve() would round up to a power of two, and for a file of
+  // several MiB that can double what must fit under RLIMIT_MEMLOCK.
+  p_ = static_cast<std::uint8_t*>(detail::secure_alloc(n));
+  sodium_memzero(p_, n);
+  size_ = capacity_ = n;
+}
 
 SecretBuffer SecretBuffer::copy_of(ByteView bytes) {
   SecretBuffer b;
@@ -94,10 +104,48 @@ void SecretBuffer::clear() {
   size_ = capacity_ = 0;
 }
 
+bool SecretBuffer::locked() const {
+  if (p_ == nullptr) return true;
+  // Locking what is already locked succeeds and costs nothing more (the
+  // kernel counts a page once); if sodium_malloc's own lock failed for want
+  // of RLIMIT_MEMLOCK, this one fails the same way.
+  return sodium_mlock(p_, capacity_) == 0;
+}
+
 bool SecretBuffer::equals(const SecretBuffer& other) const {
   if (size_ != other.size_) return false;
   if (size_ == 0) return true;
   return sodium_memcmp(p_, other.p_, size_) == 0;
+}
+
+namespace {
+
+// A "Name:   value" line of /proc/self/status, or "" if absent.
+std::string status_field(std::string_view name) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 && line[name.size()] == ':') {
+      return line.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> lockable_bytes() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_MEMLOCK, &limit) != 0) return 0;
+  if (limit.rlim_cur == RLIM_INFINITY) return std::nullopt;
+  // CAP_IPC_LOCK (bit 14 of the effective set) lifts the limit.
+  const std::string caps = status_field("CapEff");
+  if (!caps.empty() && (std::stoull(caps, nullptr, 16) & (1ULL << 14)) != 0) return std::nullopt;
+  // VmLck is in kB.
+  const std::string locked = status_field("VmLck");
+  const std::uint64_t used = locked.empty() ? 0 : std::stoull(locked) * 1024;
+  const auto cur = static_cast<std::uint64_t>(limit.rlim_cur);
+  return cur > used ? cur - used : 0;
 }
 
 }  // namespace meldpunt::crypto

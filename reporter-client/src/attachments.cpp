@@ -44,6 +44,8 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
   const std::uint64_t limit = client::attachment_limit(policy);
   // Every file is checked before any is read, so one that cannot go is
   // named before the reporter types anything.
+  const std::optional<std::uint64_t> lockable = crypto::lockable_bytes();
+  std::uint64_t needed = 0;
   for (const std::string& path : paths) {
     const std::string shown = client::terminal_safe_label(path);
     auto size = client::attachment_file_size(path);
@@ -57,6 +59,11 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
         return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachTooLarge,
                                                   {shown, client::describe_size(*size), client::describe_size(limit)})};
     }
+    needed += client::attachment_memory_needed(*size);
+    if (lockable && needed > *lockable) {
+      return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachNotLockable,
+                                                   {shown, client::describe_size(*size), client::describe_size(*lockable)})};
+    }
   }
   std::vector<client::FileToSend> files;
   for (const std::string& path : paths) {
@@ -69,6 +76,11 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
       }
       if (file.error().code == ErrorCode::kMalformed) {
         return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachEmpty, {shown})};
+      }
+      if (file.error().code == ErrorCode::kStorageFull) {  // the estimate above was not enough
+        const std::uint64_t left = crypto::lockable_bytes().value_or(0);
+        return Error{ErrorCode::kTooLarge,
+                     format(lang, Msg::kAttachNotLockable, {shown, "?", client::describe_size(left)})};
       }
       return Error{file.error().code, format(lang, Msg::kAttachUnreadable, {shown, file.error().message})};
     }
@@ -97,8 +109,8 @@ Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& 
                                             const crypto::ReporterKeys& keys, const crypto::Directory& directory,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
-                                            const std::vector<client::Outgoing>& message) {
-  auto pieces = prepare_attachment_letters(keys, directory, to, files);
+                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at) {
+  auto pieces = prepare_attachment_letters(keys, directory, to, files, sent_at);
   if (!pieces) return pieces.error();
   return upload_with_attachments(lang, relay, *pieces, message);
 }
@@ -106,21 +118,29 @@ Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& 
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
                                                                       const crypto::Directory& directory,
                                                                       const std::vector<crypto::AdviserId>& to,
-                                                                      const std::vector<client::FileToSend>& files) {
+                                                                      const std::vector<client::FileToSend>& files,
+                                                                      std::uint64_t sent_at) {
   std::vector<client::PreparedPiece> out;
   if (files.empty()) return out;
   if (to.empty() || to.size() > protocol::kMaxRecipients) return Error{ErrorCode::kMalformed, "no adviser chosen"};
-  const std::uint64_t sent_at = now_seconds();
+  std::vector<client::Recipient> recipients;
+  for (const crypto::AdviserId& id : to) {
+    const crypto::DirectoryEntry* adviser = directory.find(id);
+    if (adviser == nullptr) {
+      return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
+    }
+    // No one-time prekey for pieces (see the header).
+    recipients.push_back({adviser->message_pk, adviser->fetch_pk, std::nullopt});
+  }
   for (const client::FileToSend& file : files) {
-    const std::vector<protocol::AttachmentChunk> pieces = client::split_attachment(file);
-    for (const crypto::AdviserId& id : to) {
-      const crypto::DirectoryEntry* adviser = directory.find(id);
-      if (adviser == nullptr) {
-        return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
-      }
-      // No one-time prekey for pieces (see the header).
-      const client::Recipient recipient{adviser->message_pk, adviser->fetch_pk, std::nullopt};
-      for (const protocol::AttachmentChunk& chunk : pieces) {
+    // Piece by piece: only one piece's plaintext exists beside the file at a
+    // time (locked memory is scarce; see read_attachments).
+    const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
+    for (std::uint16_t index = 0; index < count; ++index) {
+      const protocol::AttachmentChunk chunk = client::attachment_piece(file, index);
+      for (std::size_t r = 0; r < to.size(); ++r) {
+        const crypto::AdviserId& id = to[r];
+        const client::Recipient& recipient = recipients[r];
         protocol::Letter letter;
         letter.sent_at = sent_at;
         letter.adviser_id = id;
@@ -162,7 +182,14 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
   auto ids = client::deposit_pieces(relay, pieces, message, &policy, &left_behind);
   if (!ids) {
     p.failed();
-    if (left_behind > 0) client::write_err(format(lang, Msg::kAttachLeftBehind, {std::to_string(left_behind)}));
+    // An upper bound, not a count: a deposit the relay did not answer may or
+    // may not have been stored.
+    if (left_behind > 0) {
+      client::write_err(policy.retention_days > 0
+                            ? format(lang, Msg::kAttachLeftBehind,
+                                     {std::to_string(left_behind), std::to_string(policy.retention_days)})
+                            : format(lang, Msg::kAttachLeftBehindNoDays, {std::to_string(left_behind)}));
+    }
     return ids.error();
   }
   p.done();
@@ -178,13 +205,22 @@ std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& file
   return out;
 }
 
-ConversationAttachments collect_attachments(const client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
+bool holds_attachments(const client::Mailbox& mailbox) {
+  return std::any_of(mailbox.letters.begin(), mailbox.letters.end(), [](const client::ReceivedLetter& r) {
+    return r.letter.kind == protocol::LetterKind::kAttachmentChunk;
+  });
+}
+
+ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
                                             const crypto::Directory& directory) {
   ConversationAttachments out;
   client::AttachmentAssembler assembler;
-  for (const client::ReceivedLetter& r : mailbox.letters) {
+  for (client::ReceivedLetter& r : mailbox.letters) {
     if (r.letter.kind != protocol::LetterKind::kAttachmentChunk) continue;
     auto chunk = protocol::decode_attachment_chunk(r.letter.body.view());
+    // The decoded chunk holds its own copy of the piece; the letter's is
+    // not needed again (nothing else reads kind-6 bodies).
+    r.letter.body.clear();
     if (!chunk) {
       out.ignored++;
       continue;
@@ -223,6 +259,11 @@ ConversationAttachments collect_attachments(const client::Mailbox& mailbox, cons
   std::stable_sort(out.sent.begin(), out.sent.end(),
                    [](const SentAttachment& a, const SentAttachment& b) { return a.sent_at < b.sent_at; });
   return out;
+}
+
+bool any_unlocked(const ConversationAttachments& attachments) {
+  return std::any_of(attachments.received.begin(), attachments.received.end(),
+                     [](const ReceivedAttachment& r) { return !r.file.content.locked(); });
 }
 
 std::string render_attachments(Lang lang, const ConversationAttachments& attachments,

@@ -31,8 +31,12 @@ namespace meldpunt::reporter {
 inline constexpr std::size_t kMaxAttachmentsPerMessage = 8;
 
 // Reads the files named with --attach, after checking each against the
-// relay's limit (`policy`) and the receivers' hard cap, so that nothing is
-// typed or sent for a file that cannot go. Errors carry text in `lang`.
+// relay's limit (`policy`) and the receivers' hard cap, and all of them
+// together against the locked memory left (crypto::lockable_bytes): a file
+// that could be swapped to disk is refused, with how to raise the limit
+// (a shared or monitored computer must find no trace of it, and swap is
+// disk). Nothing is typed or sent for a file that cannot go. Errors carry
+// text in `lang`.
 Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::vector<std::string>& paths,
                                                          const protocol::PolicyInfo& policy);
 
@@ -45,11 +49,14 @@ Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::Rela
 std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files);
 
 // Piece letters of every file for every adviser in `to`, and one description
-// per file to the reporter's own key.
+// per file to the reporter's own key, all dated `sent_at` (the time of the
+// message they go with). One piece of plaintext at a time: no second copy of
+// a whole file.
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
                                                                       const crypto::Directory& directory,
                                                                       const std::vector<crypto::AdviserId>& to,
-                                                                      const std::vector<client::FileToSend>& files);
+                                                                      const std::vector<client::FileToSend>& files,
+                                                                      std::uint64_t sent_at);
 
 // Deposits the pieces, then `message` (client::deposit_pieces), with
 // progress on stderr. Returns how many days the relay keeps messages.
@@ -58,12 +65,13 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
                                               const std::vector<client::Outgoing>& message);
 
 // prepare_attachment_letters for `to`, then upload_with_attachments with
-// the message's envelopes `message` (from prepare_report).
+// the message's envelopes `message` (from prepare_report, dated `sent_at`:
+// now for `new`, reporter::next_own_time for a reply).
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
                                             const crypto::ReporterKeys& keys, const crypto::Directory& directory,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
-                                            const std::vector<client::Outgoing>& message);
+                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at);
 
 // One line per file sent, for the confirmation after sending.
 std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& files);
@@ -86,9 +94,23 @@ struct ConversationAttachments {
   std::size_t ignored = 0;                   // kind-6 letters that failed a check
 };
 
-// The attachments among the conversation's letters (kind 6).
-ConversationAttachments collect_attachments(const client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
+// The attachments among the conversation's letters (kind 6). The body of
+// every kind-6 letter is released once decoded, so a received file is not
+// held as letters, pieces and file all at once; the letters' ids and delete
+// tokens stay.
+ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
                                             const crypto::Directory& directory);
+
+// True if the conversation holds attachment letters (pieces from advisers
+// or the reporter's descriptions). `rotate` then keeps the old code's
+// letters: attachments do not move to the new code, and files not saved yet
+// would otherwise be lost.
+bool holds_attachments(const client::Mailbox& mailbox);
+
+// True if a received file's content is not all in locked memory (the
+// memlock limit ran out while assembling it): `check` says so, as it could
+// be swapped to disk.
+bool any_unlocked(const ConversationAttachments& attachments);
 
 // The list `check` shows (empty when there are none): names made safe for
 // the terminal, sizes, and intact / incomplete / damaged.

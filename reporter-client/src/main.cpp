@@ -460,10 +460,13 @@ int cmd_new(const Options& o) {
   auto code = issue_code(o, names_of(o, *directory, *chosen));
   if (!code) return fail(o, code.error());
   const crypto::ReporterKeys keys = derive(o, *code, *address);
-  auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body);
+  // One time for the message and its attachments' letters.
+  const std::uint64_t sent_at = reporter::now_seconds();
+  auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body, sent_at);
   if (!items) return fail(o, items.error());
-  auto sent = files->empty() ? upload(o, relay, *items)
-                             : reporter::send_with_attachments(o.lang, relay, keys, *directory, *chosen, *files, *items);
+  auto sent = files->empty()
+                  ? upload(o, relay, *items)
+                  : reporter::send_with_attachments(o.lang, relay, keys, *directory, *chosen, *files, *items, sent_at);
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentReport, {names_of(o, *directory, *chosen)}));
   write_out(reporter::describe_sent(o.lang, *files));
@@ -538,9 +541,10 @@ int cmd_check(const Options& o) {
   }
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.
-  const reporter::ConversationAttachments attachments =
+  const reporter::ConversationAttachments attachments =  // releases the kind-6 letters' bodies
       reporter::collect_attachments(conversation.mailbox, keys, directory);
   write_out(reporter::render_attachments(o.lang, attachments, directory, o.save_attachments.empty()));
+  if (reporter::any_unlocked(attachments)) write_err(tr(o, Msg::kAttachReceivedNotLocked));
   if (!o.save_attachments.empty()) {
     if (Status s = reporter::save_attachments(o.lang, attachments, o.save_attachments); !s) return fail(o, s.error());
   }
@@ -579,10 +583,13 @@ int cmd_reply(const Options& o) {
   write_out(reporter::describe_attached(o.lang, *files));
   auto body = read_message(o, protocol::max_body_bytes(to.size()));
   if (!body) return fail(o, body.error());
-  auto items = reporter::prepare_report(relay, keys, directory, to, *body, reporter::next_own_time(conversation));
+  // The attachments' letters are dated like the message: after the newest
+  // own letter even when this computer's clock is behind.
+  const std::uint64_t sent_at = reporter::next_own_time(conversation);
+  auto items = reporter::prepare_report(relay, keys, directory, to, *body, sent_at);
   if (!items) return fail(o, items.error());
   auto sent = files->empty() ? upload(o, relay, *items)
-                             : reporter::send_with_attachments(o.lang, relay, keys, directory, to, *files, *items);
+                             : reporter::send_with_attachments(o.lang, relay, keys, directory, to, *files, *items, sent_at);
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentMessage, {names_of(o, directory, to)}));
   write_out(reporter::describe_sent(o.lang, *files));
@@ -617,7 +624,12 @@ int cmd_rotate(const Options& o) {
   // The conversation now lives under the new code. Unless asked otherwise
   // (or the copy is incomplete), the old code's letters are deleted at the
   // relay with the tokens inside them, so the old code reads nothing at all.
-  if (o.keep_old || rotation->dropped > 0) {
+  // Attachments do not move to the new code (the history letter carries
+  // messages only): with any, the old letters stay, or files the advisers
+  // sent and the reporter has not saved would be lost without a word.
+  if (reporter::holds_attachments(conversation.mailbox)) {
+    write_out(tr(o, Msg::kRotateOldKeptAttachments));
+  } else if (o.keep_old || rotation->dropped > 0) {
     write_out(tr(o, Msg::kRotateOldKept));
   } else {
     const std::vector<client::ReceivedLetter>& letters = conversation.mailbox.letters;

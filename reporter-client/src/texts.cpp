@@ -182,6 +182,13 @@ constexpr TextEntry kTable[] = {
      "De {1} bericht(en) van de oude code zijn bij de server verwijderd.\n"},
     {M::kRotateOldKept, "The old code's messages were kept at the relay until they expire.\n",
      "De berichten van de oude code blijven bij de server tot ze verlopen.\n"},
+    {M::kRotateOldKeptAttachments,
+     "The old code's messages were kept at the relay until they expire, because the conversation has\n"
+     "attachments: files do not move to the new code. To save the files your advisers sent, run\n"
+     "`check --save-attachments FOLDER` with your OLD code before they expire.\n",
+     "De berichten van de oude code blijven bij de server tot ze verlopen, omdat het gesprek bijlagen heeft:\n"
+     "bestanden gaan niet mee naar de nieuwe code. Wil je de bestanden van je adviseurs bewaren, gebruik dan\n"
+     "`check --save-attachments MAP` met je OUDE code voordat ze verlopen.\n"},
     {M::kRotateDeleteFailed, "{1} message(s) of the old code could not be deleted; they expire by themselves.\n",
      "{1} bericht(en) van de oude code konden niet worden verwijderd; ze verlopen vanzelf.\n"},
     {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
@@ -266,10 +273,30 @@ constexpr TextEntry kTable[] = {
     {M::kAttachListed, "Attached: {1} ({2})\n", "Bijgevoegd: {1} ({2})\n"},
     {M::kAttachSentLine, "  with attachment: {1} ({2})\n", "  met bijlage: {1} ({2})\n"},
     {M::kAttachLeftBehind,
-     "{1} piece(s) of the attachments could not be removed from the relay after the failure; your advisers may\n"
-     "still receive them. They expire by themselves.\n",
-     "{1} stuk(ken) van de bijlagen konden na de fout niet bij de server worden verwijderd; je adviseurs kunnen\n"
-     "ze nog ontvangen. Ze verlopen vanzelf.\n"},
+     "Up to {1} piece(s) of the attachments may still be stored at the relay (the upload was interrupted and\n"
+     "could not be fully undone); your advisers may still receive them. They expire after {2} days.\n",
+     "Tot {1} stuk(ken) van de bijlagen staan misschien nog bij de server (het versturen werd onderbroken en\n"
+     "kon niet helemaal ongedaan worden gemaakt); je adviseurs kunnen ze nog ontvangen. Ze verlopen na {2} dagen.\n"},
+    {M::kAttachLeftBehindNoDays,
+     "Up to {1} piece(s) of the attachments may still be stored at the relay (the upload was interrupted and\n"
+     "could not be fully undone); your advisers may still receive them. They expire by themselves.\n",
+     "Tot {1} stuk(ken) van de bijlagen staan misschien nog bij de server (het versturen werd onderbroken en\n"
+     "kon niet helemaal ongedaan worden gemaakt); je adviseurs kunnen ze nog ontvangen. Ze verlopen vanzelf.\n"},
+    {M::kAttachReceivedNotLocked,
+     "Note: a received attachment did not fit in the memory this program may lock, so it could have been\n"
+     "written to disk (swap). Raise the limit (`ulimit -l`, see docs/reporter-client.md) before opening\n"
+     "large attachments on a computer others may examine.\n",
+     "Let op: een ontvangen bijlage paste niet in het geheugen dat dit programma mag vastzetten, dus kan ze\n"
+     "op schijf (swap) zijn beland. Verhoog de grens (`ulimit -l`, zie docs/reporter-client.md) voordat je\n"
+     "grote bijlagen opent op een computer die anderen kunnen onderzoeken.\n"},
+    {M::kAttachNotLockable,
+     "The attachment {1} ({2}) does not fit in the memory this program may lock ({3} left), so it could be\n"
+     "written to disk (swap) while it is sent. Nothing was sent. Send a smaller file, or raise the limit\n"
+     "(`ulimit -l`, or memlock in /etc/security/limits.conf; see docs/reporter-client.md).",
+     "De bijlage {1} ({2}) past niet in het geheugen dat dit programma mag vastzetten (nog {3} over), dus\n"
+     "kan het tijdens het versturen op schijf belanden (swap). Er is niets verstuurd. Stuur een kleiner\n"
+     "bestand, of verhoog de grens (`ulimit -l`, of memlock in /etc/security/limits.conf; zie\n"
+     "docs/reporter-client.md)."},
     {M::kAttachHeading, "\nAttachments:\n", "\nBijlagen:\n"},
     {M::kAttachSentByYou, "  [-] {1}  you sent {2} ({3}) to {4}\n", "  [-] {1}  je stuurde {2} ({3}) aan {4}\n"},
     {M::kAttachFromAdviser, "  [{1}] {2}  from {3}: {4} ({5}), {6}\n", "  [{1}] {2}  van {3}: {4} ({5}), {6}\n"},

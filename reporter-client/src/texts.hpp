@@ -94,6 +94,7 @@ enum class Msg : std::size_t {
   kRotatePending,
   kRotateOldDeleted,
   kRotateOldKept,
+  kRotateOldKeptAttachments,
   kRotateDeleteFailed,
   kRotateSameCode,
   // who can read, and hand-over
@@ -131,6 +132,9 @@ enum class Msg : std::size_t {
   kAttachListed,
   kAttachSentLine,
   kAttachLeftBehind,
+  kAttachLeftBehindNoDays,
+  kAttachReceivedNotLocked,
+  kAttachNotLockable,
   kAttachHeading,
   kAttachSentByYou,
   kAttachFromAdviser,

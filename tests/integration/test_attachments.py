@@ -197,6 +197,44 @@ class AttachmentTest(unittest.TestCase):
         a._run("attachment", case, "1", "--save", folder)
         self.assert_saved(os.path.join(folder, "proof.pdf"), proof_data)
 
+    def test_file_that_cannot_be_locked_is_refused_before_any_upload(self):
+        # RLIMIT_MEMLOCK of 2 MiB (soft and hard, so raising the soft one does
+        # not help) and, as root, without CAP_IPC_LOCK: a 3 MiB file could be
+        # swapped to disk, so it is refused with exit code 2 before the
+        # message is typed and before anything reaches the relay.
+        big, _ = self.make_file("too-big-to-lock.bin", 3 * 1024 * 1024)
+        before = relay_message_count(self.channel)
+        prefix = ["prlimit", "--memlock=2097152:2097152"]
+        if os.geteuid() == 0:
+            prefix = ["setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock"] + prefix
+        rc, out, err = run(prefix + [REPORTER, "new", "--channel", self.channel.address, *self.channel.kdf_args,
+                                     "--to", "1", "--attach", big], stdin="A report.\n.\n", check=False)
+        self.assertEqual(rc, 2, out + err)
+        self.assertIn("does not fit in the memory this program may lock", err)
+        self.assertIn("ulimit -l", err)
+        self.assertEqual(relay_message_count(self.channel), before)
+
+    def test_rotation_keeps_old_letters_while_files_are_unsaved(self):
+        # Attachments do not move to the new code: after `rotate` the old
+        # code still lists (and can save) the file the adviser sent.
+        a = self.adviser
+        before = set(a.case_ids())
+        reporter = Reporter(self.channel)
+        reporter.new("KEEP report, a file will come back", to=[1])
+        a.inbox()
+        case = (set(a.case_ids()) - before).pop()
+        form, form_data = self.make_file("form-to-sign.pdf", PIECE + 77)
+        a._run("reply", case, "--channel", self.channel.address, "--attach", form, "--no-text")
+        out, err = reporter.rotate()
+        self.assertIn("files do not move to the new code", out)
+        self.assertIn("--save-attachments", out)
+        self.assertNotIn("were deleted", out)
+        _, out, _ = reporter.check(code=reporter.old_code)
+        self.assertRegex(out, r"from Anna de Vries: form-to-sign.pdf \(.*\), intact")
+        folder = self.save_folder("saved-with-old-code")
+        reporter.check(code=reporter.old_code, extra=["--save-attachments", folder])
+        self.assert_saved(os.path.join(folder, "form-to-sign.pdf"), form_data)
+
     def test_receiving_side_enforces_the_relay_limit(self):
         # The relay cannot tell pieces from other envelopes; the adviser's
         # inbox refuses pieces of a file over the limit the relay announces.

@@ -62,15 +62,30 @@ struct FileToSend {
   protocol::AttachmentFileId file_id{};  // random
 };
 
-// Reads a regular file of 1..limit bytes into locked memory. kNotFound,
-// kIo (not a regular file, read error), kMalformed (empty), kTooLarge (over
-// `limit`, also when it grows while being read). `limit` is clamped to
+// Locked memory needed to send a file of `file_bytes`: the file itself plus
+// the working set of sealing one piece at a time (the piece, its encoded
+// letter, the letter's plaintext) and page rounding. Compare the sum over
+// all files with crypto::lockable_bytes() before reading any.
+inline constexpr std::uint64_t kLockedOverheadPerFile = 1ull << 20;
+std::uint64_t attachment_memory_needed(std::uint64_t file_bytes);
+
+// Reads a regular file of 1..limit bytes into locked memory: one buffer of
+// the size fstat reports (plus one byte, to notice growth), never
+// reallocated, so no partial copy is left in unlocked or freed memory.
+// kNotFound, kIo (not a regular file, read error, the file changed size while
+// being read), kMalformed (empty), kTooLarge (over `limit`), kStorageFull
+// (the buffer could not be locked: RLIMIT_MEMLOCK is used up, and the file
+// could be swapped to disk; nothing is read then). `limit` is clamped to
 // protocol::kMaxAttachmentFileBytes.
 Result<FileToSend> read_attachment(const std::filesystem::path& path, std::uint64_t limit);
 
-// The pieces of a file, in order (kPiece chunks), and the description the
-// reporter keeps as its own record (a kDescription chunk).
+// Piece `index` of a file (a kPiece chunk holding a copy of that part only),
+// so that a sender can seal one piece at a time instead of holding a second
+// copy of the whole file; and all of them, in order.
+protocol::AttachmentChunk attachment_piece(const FileToSend& file, std::uint16_t index);
 std::vector<protocol::AttachmentChunk> split_attachment(const FileToSend& file);
+// The description the reporter keeps as its own record (a kDescription
+// chunk: name, size, digest, no data).
 protocol::AttachmentChunk describe_attachment(const FileToSend& file);
 
 // A sealed letter and the delete token inside it: a sender that must undo a
@@ -90,12 +105,28 @@ Result<PreparedPiece> prepare_piece(protocol::Letter& letter, const protocol::At
 // each deposit all-or-nothing, and a file needs more envelopes than one
 // deposit may hold; depositing the message last means a recipient never sees
 // the message before all its attachments are stored. If any deposit fails,
-// the envelopes already stored are deleted again with their tokens (best
-// effort: `*left_behind` counts those whose deletion failed; they expire) and
-// the error is returned. `progress(done, total)` is called after each
-// deposit. Returns the ids of pieces then last, in order.
+// the envelopes already stored are deleted again with their tokens and the
+// error is returned. The undo stops at the first delete that finds the relay
+// unavailable (each would wait the full request timeout). `*left_behind` is
+// an upper bound of envelopes that may still be stored (they expire with the
+// relay's retention): those not deleted, plus the deposit in flight when the
+// failure was kUnavailable (the relay may have stored it without the answer
+// arriving; its ids are unknown, so it cannot be undone). `progress(done,
+// total)` is called after each deposit. Returns the ids of pieces then last,
+// in order.
 Result<std::vector<crypto::MessageId>> deposit_pieces(
     RelayConnection& relay, const std::vector<PreparedPiece>& pieces, const std::vector<Outgoing>& last,
+    protocol::PolicyInfo* policy_used = nullptr, std::size_t* left_behind = nullptr,
+    const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+
+// The two relay operations deposit_pieces uses, so its undo can be tested
+// against a relay that stops answering.
+struct PieceTransport {
+  std::function<Result<std::vector<crypto::MessageId>>(const std::vector<Outgoing>&, protocol::PolicyInfo*)> deposit;
+  std::function<Status(const crypto::MessageId&, const FixedBytes<32>&)> remove;
+};
+Result<std::vector<crypto::MessageId>> deposit_pieces(
+    const PieceTransport& transport, const std::vector<PreparedPiece>& pieces, const std::vector<Outgoing>& last,
     protocol::PolicyInfo* policy_used = nullptr, std::size_t* left_behind = nullptr,
     const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
@@ -131,7 +162,9 @@ class AttachmentAssembler {
   // Description chunks are not pieces: ignored (false). True if kept; a
   // duplicate index is ignored (false).
   bool add(std::uint64_t source, std::uint64_t sent_at, protocol::AttachmentChunk chunk);
-  // Every file seen, ordered by sent_at; consumes the pieces.
+  // Every file seen, ordered by sent_at; consumes the pieces, releasing each
+  // as soon as it is copied into its file (the file and all its pieces are
+  // never held twice over).
   std::vector<AssembledAttachment> assemble();
 
  private:
@@ -161,22 +194,35 @@ inline constexpr int kMaxNameCollisions = 999;
 //   - only the last path component (after the last '/' or '\');
 //   - invalid UTF-8, control characters (C0, DEL, C1), bidirectional
 //     controls and invisible characters (zero-width, word joiner, BOM, tags,
-//     variation selectors, fillers, ...) and < > : " | ? * become '_';
+//     variation selectors, fillers, ...), blank-looking characters that are
+//     not spaces (U+2800 braille blank, U+FFFC) and < > : " | ? * become '_';
+//   - every other space character (U+00A0, U+2000..U+200A, U+3000, ...)
+//     becomes ' ', and a run of spaces one space ("invoice.pdf      .exe"
+//     cannot push ".exe" out of sight);
+//   - a combining mark counts only right after a letter-like character and
+//     at most 4 in a row, else it becomes '_' (a name of nothing but marks
+//     would look blank, a tall stack hides the text around it);
 //   - leading dots, dashes, tildes and spaces are dropped (no hidden files,
 //     no names a shell would take for an option), trailing dots and spaces
-//     too (Windows drops them);
-//   - Windows device names (CON, NUL, COM1, ...) get a leading '_';
+//     too (Windows drops them), also after cutting;
+//   - Windows device names (CON, PRN, AUX, NUL, COM0-9, LPT0-9, COM¹²³,
+//     LPT¹²³, CONIN$, CONOUT$, with any extension) get a leading '_';
 //   - at most kMaxSavedNameBytes bytes, cut at a character boundary and
 //     keeping a short extension;
 //   - "attachment" if nothing is left.
+// The result is valid UTF-8, never empty, never blank-looking.
 crypto::SecretBuffer sanitise_file_name(ByteView name);
 
 // Creates a new file in `folder` (which must exist) named
 // sanitise_file_name(name), or "<stem> (1)<.ext>", "<stem> (2)<.ext>", ...
-// if that exists: open(O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY), mode 0600
-// (never executable), written, fsync'ed (the file and the folder). An existing
-// file is never replaced and a symlink never followed; a partly written file
-// is removed. Returns the name used. kNotFound (no such folder), kIo.
+// if that exists, mode 0600 (never executable). The content is written and
+// fsync'ed in a nameless O_TMPFILE in the folder, which gets its name only
+// when complete (linkat, which never replaces an existing name nor follows a
+// symlink there), so Ctrl-C, a kill or a full disk never leaves a truncated
+// file under the name. Where the file system has no O_TMPFILE, a hidden
+// random ".meldpunt-*.part" name (O_EXCL | O_NOFOLLOW) is renamed with
+// RENAME_NOREPLACE instead: only an interruption then leaves that hidden
+// part behind. Returns the name used. kNotFound (no such folder), kIo.
 Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder, ByteView name, ByteView content);
 
 // "812 bytes", "14.2 KB", "3.1 MB" (1 KB = 1024 bytes).

@@ -9,7 +9,9 @@ void init();
 
 // Hardening for every program of the project: no core dumps (RLIMIT_CORE=0 and
 // PR_SET_DUMPABLE=0, so a crash never writes secrets to disk and other users'
-// processes cannot ptrace us). Returns false if a step failed (the caller
+// processes cannot ptrace us), and the soft RLIMIT_MEMLOCK raised to the hard
+// limit, so that as many secrets as allowed stay in locked memory (never
+// swapped to disk; see SecretBuffer::locked). Returns false if a step failed (the caller
 // decides whether that is fatal).
 bool harden_process();
 

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string_view>
@@ -77,7 +78,9 @@ class Secret {
 class SecretBuffer {
  public:
   SecretBuffer() = default;
-  explicit SecretBuffer(std::size_t n);  // zero-filled
+  // Zero-filled; allocates exactly n bytes (no rounding up), so a large
+  // buffer sized once takes no more locked memory than it needs.
+  explicit SecretBuffer(std::size_t n);
   static SecretBuffer copy_of(ByteView bytes);
   static SecretBuffer copy_of(std::string_view text) { return copy_of(as_bytes(text)); }
   ~SecretBuffer();
@@ -104,11 +107,21 @@ class SecretBuffer {
 
   bool equals(const SecretBuffer& other) const;  // constant time for equal sizes
 
+  // True if every byte of the buffer is in locked memory (never swapped).
+  // sodium_malloc carries on without the lock when RLIMIT_MEMLOCK is used up,
+  // so a caller about to put something large here asks. Empty: true.
+  bool locked() const;
+
  private:
   void reserve(std::size_t n);
   std::uint8_t* p_ = nullptr;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;
 };
+
+// How many more bytes this process may lock: the soft RLIMIT_MEMLOCK minus
+// what is locked now (VmLck). nullopt: no limit applies (RLIM_INFINITY, or
+// CAP_IPC_LOCK). Page granularity: every sodium_malloc locks whole pages.
+std::optional<std::uint64_t> lockable_bytes();
 
 }  // namespace meldpunt::crypto
