@@ -141,7 +141,11 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
 
   std::vector<client::PreparedPiece> pieces;
   for (const client::FileToSend& file : files) {
-    for (const protocol::AttachmentChunk& chunk : client::split_attachment(file)) {
+    // Piece by piece: only one piece's plaintext exists beside the file at a
+    // time (locked memory is scarce).
+    const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
+    for (std::uint16_t index = 0; index < count; ++index) {
+      const protocol::AttachmentChunk chunk = client::attachment_piece(file, index);
       protocol::Letter letter;
       letter.sent_at = sent_at;
       letter.adviser_id = key_file.profile().id;

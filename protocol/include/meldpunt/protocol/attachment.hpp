@@ -91,7 +91,7 @@ std::uint16_t attachment_piece_count(std::uint64_t total_bytes);
 std::size_t attachment_piece_bytes(std::uint64_t total_bytes, std::uint16_t index);
 
 // Throws std::invalid_argument for a chunk the decoder would refuse
-// (programmer error: the sender builds chunks with client::split_attachment).
+// (programmer error: the sender builds chunks with client::attachment_piece).
 crypto::SecretBuffer encode_attachment_chunk(const AttachmentChunk& chunk);
 // kMalformed on any inconsistency (version, type, sizes, counts, index,
 // empty name, padding, trailing bytes); kTooLarge for a declared total above
