@@ -186,12 +186,12 @@ int main(int argc, char** argv) try {
             << bench::sig3(fetch_seconds)
             << " s for the second, client-observed). Default `relay serve` settings. VmRSS/VmHWM/RssAnon/RssFile "
                "from /proc/PID/status. RssAnon is the process's own memory: heap and stacks, including the clues "
-               "the relay keeps in memory (80 bytes per message plus an index of 4-byte slots) and, during a "
+               "the relay keeps in memory (84 bytes per message, the clue with its expiry day, plus an index of 4-byte slots) and, during a "
                "fetch, its clue copy, entries and answer (VmHWM), which are returned to the system afterwards. "
                "RssFile is mostly LMDB's memory map: page cache the kernel can drop, counted once mapped. The "
                "clue records lie scattered among the envelopes in data.mdb, and each page fault also maps the "
                "cached pages around it; loading the clues at start drops those mappings as it goes, and a fetch "
-               "reads no page of data.mdb. Purges read an expiry index, not the messages. Target: under 64 MiB."
+               "reads no page of data.mdb; nor does a purge, which finds the expired messages by the days kept beside the clues. Target: under 64 MiB."
                "\n\n";
   table.print(std::cout);
   return 0;

@@ -596,58 +596,101 @@ TEST_CASE("relay store: check detects hand-corrupted records without naming them
 
 namespace {
 
-// Removes `remove` entries of the store's expiry index (all when 0) and, if
-// asked, adds one naming no message, through the generic LMDB wrapper.
-void damage_expiry_index(const fs::path& folder, std::size_t remove, bool add_stale) {
+// Turns a store of this version back into the schema 1 layout by hand,
+// through the generic LMDB wrapper: 64-byte clue records, an `expiry` index
+// table (u32be day || id -> empty) missing the entry of `unindexed`, and
+// schema record 1.
+void write_as_schema_1(const fs::path& folder, const std::vector<TestMessage>& msgs, const MessageId& unindexed) {
   lmdb::Environment env(folder, small_env());
+  lmdb::Table meta = env.open_table("meta");
+  lmdb::Table clues = env.open_table("clues");
   lmdb::Table expiry = env.open_table("expiry");
   REQUIRE(env.write([&](lmdb::WriteTxn& txn) -> Status {
-    std::vector<Bytes> keys;
-    expiry.for_each(txn, [&](ByteView k, ByteView) {
-      keys.emplace_back(k.begin(), k.end());
-      return true;
-    });
-    for (std::size_t i = 0; i < (remove == 0 ? keys.size() : std::min(remove, keys.size())); ++i) {
-      if (Status st = expiry.del(txn, keys[i]); !st) return st;
+    for (const TestMessage& m : msgs) {
+      if (Status st = clues.put(txn, m.msg.id, m.msg.clue); !st) return st;
+      if (m.msg.id == unindexed) continue;
+      const std::uint32_t day = m.msg.expiry_day;
+      Bytes key{static_cast<std::uint8_t>(day >> 24), static_cast<std::uint8_t>(day >> 16),
+                static_cast<std::uint8_t>(day >> 8), static_cast<std::uint8_t>(day)};
+      append(key, m.msg.id);
+      if (Status st = expiry.put(txn, key, {}); !st) return st;
     }
-    if (!add_stale) return Status::success();
-    Bytes stale{0, 0, 0, 7};
-    const MessageId nobody = random_fixed<kIdBytes>();
-    stale.insert(stale.end(), nobody.begin(), nobody.end());
-    return expiry.put(txn, stale, {});
+    Bytes version;
+    append_u32_le(version, 1);
+    return meta.put(txn, as_bytes("schema"), version);
   }));
 }
 
 }  // namespace
 
-TEST_CASE("relay store: the expiry index is checked, and rebuilt for a store without one", "[store]") {
-  auto msgs = make_messages(5, 100, 150);
-  {
-    TempFolder dir;
-    {
-      RelayStore store(dir.path(), fast_options());
-      REQUIRE(deposit(store, msgs));
-      REQUIRE(store.check().empty());
-      REQUIRE(store.stats().messages == msgs.size());
-    }
-    damage_expiry_index(dir.path(), 1, true);
-    RelayStore store(dir.path(), fast_options());
-    std::vector<std::string> problems = store.check();
-    CAPTURE(problems);
-    REQUIRE(std::find(problems.begin(), problems.end(), "message missing from the expiry index: 1") != problems.end());
-    REQUIRE(std::find(problems.begin(), problems.end(), "expiry index entry without its message: 1") != problems.end());
-  }
-  // A store written before the index existed: opening builds it from the
-  // messages, and purging then finds every expired message through it.
+TEST_CASE("relay store: a purge goes by the day beside the clue, and check compares it with the message's",
+          "[store]") {
   TempFolder dir;
+  auto msgs = make_messages(4, 100, 150);
   {
     RelayStore store(dir.path(), fast_options());
     REQUIRE(deposit(store, msgs));
+    REQUIRE(store.check().empty());
+    for (const ClueRecord& r : store.clues()) REQUIRE(r.expiry_day == 150);
   }
-  damage_expiry_index(dir.path(), 0, false);
+  {
+    // The clue record of msgs[0] says day 99 (its message still says 150).
+    lmdb::Environment env(dir.path(), small_env());
+    lmdb::Table clues = env.open_table("clues");
+    Bytes value(msgs[0].msg.clue.begin(), msgs[0].msg.clue.end());
+    append_u32_le(value, 99);
+    REQUIRE(env.write([&](lmdb::WriteTxn& txn) { return clues.put(txn, msgs[0].msg.id, value); }));
+  }
   RelayStore store(dir.path(), fast_options());
+  std::vector<std::string> problems = store.check();
+  CAPTURE(problems);
+  REQUIRE(problems == std::vector<std::string>{"clue whose expiry day is not its message's: 1"});
+  // The purge finds it by the clue's day but deletes only by the message's.
+  REQUIRE(store.purge_expired(100) == 0);
+  REQUIRE(store.stats().messages == 4);
+  REQUIRE(store.purge_expired(151) == 4);
   REQUIRE(store.check().empty());
-  REQUIRE(store.purge_expired(151) == msgs.size());
+}
+
+TEST_CASE("relay store: a schema 1 store is upgraded when opened, in one commit", "[store]") {
+  TempFolder dir;
+  auto early = make_messages(3, 100, 150);
+  auto late = make_messages(3, 100, 170);
+  std::vector<TestMessage> all = early;
+  all.insert(all.end(), late.begin(), late.end());
+  {
+    RelayStore store(dir.path(), fast_options());
+    REQUIRE(deposit(store, all));
+  }
+  write_as_schema_1(dir.path(), all, late[0].msg.id);
+
+  // One-off commands do not upgrade, and say who does.
+  RelayStoreOptions no_upgrade = fast_options();
+  no_upgrade.upgrade_schema = false;
+  REQUIRE_THROWS_WITH(RelayStore(dir.path(), no_upgrade),
+                      Catch::Contains("schema version 1") && Catch::Contains("relay serve"));
+
+  {
+    RelayStore store(dir.path(), fast_options());
+    REQUIRE(store.upgraded_from() == std::optional<std::uint32_t>(1));
+    CAPTURE(store.check());
+    REQUIRE(store.check().empty());
+    for (const TestMessage& m : all) require_stored(store, m);
+    std::map<MessageId, std::uint32_t> days;
+    for (const ClueRecord& r : store.clues()) days[r.id] = r.expiry_day;
+    REQUIRE(days.size() == all.size());
+    // Days from the index, and for the message it missed, from the message.
+    for (const TestMessage& m : all) REQUIRE(days.at(m.msg.id) == m.msg.expiry_day);
+  }
+  {
+    lmdb::Environment env(dir.path(), small_env());
+    std::vector<std::string> names = env.table_names();
+    REQUIRE(std::find(names.begin(), names.end(), "expiry") == names.end());
+  }
+  RelayStore store(dir.path(), fast_options());
+  REQUIRE_FALSE(store.upgraded_from());
+  REQUIRE(store.purge_expired(151) == early.size());
+  REQUIRE(store.purge_expired(171) == late.size());
   REQUIRE(store.stats().messages == 0);
   REQUIRE(store.check().empty());
 }

@@ -101,7 +101,7 @@ TEST_CASE("clue index: inserts, erases and reinsertions match a reference map", 
         const MessageId id = (!ids.empty() && below(8) == 0) ? ids[below(ids.size())] : random_fixed<kIdBytes>();
         const StoredClue clue = random_fixed<kClueBytes>();
         const bool fresh = model.count(id) == 0;
-        REQUIRE(index.insert(id, clue) == fresh);
+        REQUIRE(index.insert(ClueRecord{id, clue, 0}) == fresh);
         if (fresh) model[id] = clue;
         ids.push_back(id);
       } else {
@@ -126,7 +126,7 @@ TEST_CASE("clue index: inserts, erases and reinsertions match a reference map", 
   index.clear();
   REQUIRE(index.size() == 0);
   REQUIRE_FALSE(index.erase(ids.front()));
-  REQUIRE(index.insert(ids.front(), StoredClue{}));
+  REQUIRE(index.insert(ClueRecord{ids.front(), StoredClue{}, 0}));
 }
 
 TEST_CASE("relay store: the clue cache follows deposits, deletes, purges and other writes",

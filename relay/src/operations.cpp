@@ -50,6 +50,7 @@ store::RelayStoreOptions store_options(const ServeSettings& s) {
 store::RelayStoreOptions maintenance_options() {
   store::RelayStoreOptions o;
   o.clue_cache = false;
+  o.upgrade_schema = false;
   return o;
 }
 
@@ -267,10 +268,15 @@ std::vector<std::string> check_folder(const DataFolder& folder) {
 }
 
 // Opens a store and runs its integrity check; the problems (empty = healthy).
-std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* stats_out = nullptr) {
+// upgrade: let an older schema be upgraded first (only for a private copy
+// no relay can be serving).
+std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* stats_out = nullptr,
+                                     bool upgrade = false) {
   if (!fs::exists(dir / "data.mdb")) return {"no store (data.mdb) in " + dir.string()};
   try {
-    store::RelayStore store(dir, maintenance_options());
+    store::RelayStoreOptions options = maintenance_options();
+    options.upgrade_schema = upgrade;
+    store::RelayStore store(dir, options);
     std::vector<std::string> problems = store.check();
     if (stats_out != nullptr) *stats_out = store.stats();
     return problems;
@@ -440,6 +446,10 @@ int cmd_serve(const ServeSettings& settings) {
   if (!admin_endpoint) return fail(admin_endpoint.error());
 
   store::RelayStore store(folder.store_dir(), store_options(settings));
+  if (std::optional<std::uint32_t> from = store.upgraded_from()) {
+    log(LogLevel::kInfo, "relay store upgraded from schema version " + std::to_string(*from) + " to " +
+                             std::to_string(store::kRelaySchemaVersion));
+  }
 
   RelayPolicy policy;
   policy.retention_days = settings.retention_days;
@@ -607,24 +617,38 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   const DataFolder folder{data};
   auto lock = FolderLock::acquire(folder);
   if (!lock) return fail(lock.error());
-  store::StoreStats stats;
-  if (std::vector<std::string> problems = check_store(from, &stats); !problems.empty()) {
-    for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
-    return fail("refusing to restore a backup that does not pass the check");
-  }
+  if (!fs::exists(from / "data.mdb")) return fail("no store (data.mdb) in " + from.string());
   std::error_code ec;
   fs::create_directories(folder.store_dir(), ec);
   ::chmod(folder.store_dir().c_str(), 0700);
-  const fs::path target = folder.store_dir() / "data.mdb";
-  const fs::path incoming = folder.store_dir() / "data.mdb.restoring";
-  fs::remove(incoming, ec);
-  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
+  // The backup is copied into a staging folder beside the store and checked
+  // there: what is checked is exactly what gets installed, and a backup of
+  // an older schema version is upgraded in the copy (the lock keeps the
+  // relay away), never in the backup itself.
+  const fs::path staging = folder.store_dir() / "restoring";
+  fs::remove_all(staging, ec);
+  if (::mkdir(staging.c_str(), 0700) != 0) {
+    return fail("cannot create " + staging.string() + ": " + std::strerror(errno));
+  }
+  const fs::path incoming = staging / "data.mdb";
+  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) {
+    fs::remove_all(staging, ec);
+    return fail(s.error());
+  }
+  store::StoreStats stats;
+  if (std::vector<std::string> problems = check_store(staging, &stats, true); !problems.empty()) {
+    fs::remove_all(staging, ec);
+    for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
+    return fail("refusing to restore a backup that does not pass the check");
+  }
   if (Status s = folder.give_to_folder_owner(incoming); !s) return fail(s.error());
   // The rename replaces the store in one step; the lock file belongs to the
   // old file's readers and is rebuilt by the next open.
+  const fs::path target = folder.store_dir() / "data.mdb";
   if (::rename(incoming.c_str(), target.c_str()) != 0) {
     return fail("cannot install the restored store: " + std::string(std::strerror(errno)));
   }
+  fs::remove_all(staging, ec);
   fs::remove(folder.store_dir() / "lock.mdb", ec);
   if (Status s = sync_dir(folder.store_dir()); !s) return fail(s.error());
   std::vector<std::string> after = check_store(folder.store_dir(), &stats);

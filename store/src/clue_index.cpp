@@ -29,13 +29,13 @@ void ClueIndex::rehash(std::size_t slot_count) {
   }
 }
 
-bool ClueIndex::insert(const MessageId& id, const StoredClue& clue) {
+bool ClueIndex::insert(const ClueRecord& record) {
   if (records_.size() >= kMaxRecords) throw std::length_error("clue index is full");
   // At most half full, so probe sequences stay short.
   if (2 * (records_.size() + 1) > slots_.size()) rehash(std::max<std::size_t>(64, 2 * slots_.size()));
-  const std::size_t slot = find_slot(id);
+  const std::size_t slot = find_slot(record.id);
   if (slots_[slot] != kEmpty) return false;
-  records_.push_back(ClueRecord{id, clue});
+  records_.push_back(record);
   slots_[slot] = static_cast<std::uint32_t>(records_.size());
   return true;
 }

@@ -1,12 +1,13 @@
-// The relay's clues held in memory: every (message id, clue) pair of the
-// clues table, so that a fetch reads neither the LMDB map nor the disk.
+// The relay's clues held in memory: every record (message id, clue, expiry
+// day) of the clues table, so that a fetch reads neither the LMDB map nor
+// the disk, and a purge finds the expired messages without reading either.
 //
-// Why: clue records are 80 bytes and sit in data.mdb among the envelopes'
+// Why: clue records are 84 bytes and sit in data.mdb among the envelopes'
 // overflow pages (a deposit writes both in one commit). A fetch that scanned
 // the table touched ~3,200 scattered leaf pages per 100k messages, and the
 // kernel mapped the cached envelope pages around each of them as well
 // (fault-around): ~215 MiB counted resident for 13 MiB read. In memory the
-// same clues take 80 bytes per message plus an index of 8-16 bytes.
+// same clues take 84 bytes per message plus an index of 8-16 bytes.
 //
 // Records sit in one dense vector (a fetch copies it in one go); an
 // open-addressing table of positions finds a record by id for deletion,
@@ -29,7 +30,7 @@ class ClueIndex {
 
   // Adds a record; false (nothing changed) if the id is already present.
   // Throws std::length_error beyond kMaxRecords.
-  bool insert(const MessageId& id, const StoredClue& clue);
+  bool insert(const ClueRecord& record);
   // Removes the record with this id; false if absent. Changes the order of
   // records (the last one takes the removed one's place).
   bool erase(const MessageId& id);

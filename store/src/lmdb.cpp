@@ -402,6 +402,35 @@ Table Environment::open_table(std::string_view name) {
   return *t;
 }
 
+std::optional<Table> Environment::find_table(WriteTxn& txn, std::string_view name) {
+  require_open(state_);
+  require_active(txn);
+  std::string n(name);
+  MDB_dbi dbi = 0;
+  int rc = mdb_dbi_open(txn.handle_, n.c_str(), 0, &dbi);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  check_setup(rc, "opening an LMDB table");
+  return Table(dbi);
+}
+
+Status Environment::drop_table(WriteTxn& txn, std::string_view name) {
+  require_open(state_);
+  require_active(txn);
+  std::string n(name);
+  MDB_dbi dbi = 0;
+  int rc = mdb_dbi_open(txn.handle_, n.c_str(), 0, &dbi);
+  if (rc == MDB_NOTFOUND) return Status::success();
+  if (rc != MDB_SUCCESS) return to_status(rc, "opening an LMDB table to drop it");
+  rc = mdb_drop(txn.handle_, dbi, 1);  // 1: delete the table itself and close dbi
+  if (rc == MDB_MAP_FULL) txn.map_full_ = true;
+  if (rc != MDB_SUCCESS) return to_status(rc, "dropping an LMDB table");
+  // The handle is closed now, even if txn aborts later: stats() must no
+  // longer ask for it.
+  std::lock_guard lock(state_->tables_mutex);
+  state_->tables.erase(std::remove(state_->tables.begin(), state_->tables.end(), dbi), state_->tables.end());
+  return Status::success();
+}
+
 std::vector<std::string> Environment::table_names() const {
   require_open(state_);
   ReadTxn txn = begin_read();

@@ -28,13 +28,19 @@ using lmdb::WriteTxn;
 
 constexpr std::string_view kMetaSchema = "schema";
 constexpr std::string_view kMetaMessages = "messages";
-// expiry index: expiry day (u32 BE, so keys sort by day) || message id -> empty
-constexpr std::size_t kExpiryKeyBytes = 4 + kIdBytes;
 constexpr std::string_view kMetaEnvelopeBytes = "envelope_bytes";
 constexpr std::string_view kDirectoryKey = "current";
 
 // messages value: expiry day u32 LE || delete verifier || envelope
 constexpr std::size_t kMessageHeaderBytes = 4 + kVerifierBytes;
+// clues value: clue || expiry day u32 LE (the message's day, for purges)
+constexpr std::size_t kClueValueBytes = kClueBytes + 4;
+
+// Schema 1 kept the days in an index table (u32 BE day || id -> empty) and
+// clue records of the clue alone; see Impl::upgrade_from_v1.
+constexpr std::uint32_t kSchemaWithExpiryIndex = 1;
+constexpr std::string_view kV1ExpiryTable = "expiry";
+constexpr std::size_t kV1ExpiryKeyBytes = 4 + kIdBytes;
 // prekeys key: adviser sign pk || upload counter u64 BE || position u16 BE,
 // so one adviser's prekeys sort oldest upload first; value: pk || signature.
 constexpr std::size_t kPrekeyKeyBytes = kKeyBytes + 8 + 2;
@@ -84,11 +90,17 @@ FixedBytes<N> fixed(ByteView v) {
   return out;
 }
 
-Bytes expiry_key(std::uint32_t day, const MessageId& id) {
-  Bytes key{static_cast<std::uint8_t>(day >> 24), static_cast<std::uint8_t>(day >> 16),
-            static_cast<std::uint8_t>(day >> 8), static_cast<std::uint8_t>(day)};
-  append(key, id);
-  return key;
+Bytes clue_value(const StoredClue& clue, std::uint32_t expiry_day) {
+  Bytes value(clue.begin(), clue.end());
+  append_u32_le(value, expiry_day);
+  return value;
+}
+
+// A clue record as stored, or nullopt if damaged (sizes; check() reports it).
+std::optional<ClueRecord> read_clue_record(ByteView key, ByteView value) {
+  if (key.size() != kIdBytes || value.size() != kClueValueBytes) return std::nullopt;
+  return ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value.first(kClueBytes)),
+                    read_u32_le(value.data() + kClueBytes)};
 }
 
 std::uint32_t read_u32_be(const std::uint8_t* p) {
@@ -105,7 +117,8 @@ struct Totals {
 struct RelayStore::Impl {
   RelayStoreOptions options;
   Environment env;
-  Table meta, messages, clues, prekeys, counters, directory, expiry;
+  Table meta, messages, clues, prekeys, counters, directory;
+  std::optional<std::uint32_t> upgraded_from;  // schema version before this open upgraded it
 
   // The clue cache (options.clue_cache; see relay_store.hpp). Lock order:
   // write_mutex, then cache_mutex.
@@ -136,6 +149,7 @@ struct RelayStore::Impl {
                                " holds an LMDB database that is not a relay store; refusing to use it");
     }
     meta = *m;
+    std::uint32_t version = 0;
     {
       ReadTxn txn = env.begin_read();
       std::optional<ByteView> v = meta.get(txn, as_bytes(kMetaSchema));
@@ -143,17 +157,70 @@ struct RelayStore::Impl {
         throw std::runtime_error("relay store in " + folder.string() +
                                  " has no readable schema version; refusing to open it (run check on a copy)");
       }
-      std::uint32_t version = read_u32_le(v->data());
-      if (version != kRelaySchemaVersion) {
-        throw std::runtime_error("relay store in " + folder.string() + " has schema version " +
-                                 std::to_string(version) + ", this relay expects version " +
-                                 std::to_string(kRelaySchemaVersion) +
-                                 "; refusing to open it (use a matching relay or migrate the data)");
-      }
+      version = read_u32_le(v->data());
+    }
+    if (version == kSchemaWithExpiryIndex && !options.upgrade_schema) {
+      throw std::runtime_error("relay store in " + folder.string() +
+                               " has schema version 1; `relay serve` of this version upgrades it to version " +
+                               std::to_string(kRelaySchemaVersion) +
+                               " when it starts (stop the old relay and copy the folder first if you may go back)");
+    }
+    if (version != kRelaySchemaVersion && version != kSchemaWithExpiryIndex) {
+      throw std::runtime_error("relay store in " + folder.string() + " has schema version " +
+                               std::to_string(version) + ", this relay expects version " +
+                               std::to_string(kRelaySchemaVersion) +
+                               "; refusing to open it (use a matching relay or migrate the data)");
     }
     open_tables();
-    rebuild_expiry_index_if_missing(folder);
+    if (version == kSchemaWithExpiryIndex) {
+      upgrade_from_v1(folder);
+      upgraded_from = version;
+    }
     if (options.clue_cache) reload_cache();
+  }
+
+  // Schema 1 -> 2: each clue record gets its message's expiry day appended,
+  // the `expiry` index table goes, and the schema record says 2, all in one
+  // commit (a crash or a full disk leaves version 1 as it was). The days
+  // come from the index (20-byte keys, a cheap scan) and, for a message the
+  // index missed, from the message record. A clue without a message keeps
+  // its old record; check() reports it.
+  void upgrade_from_v1(const fs::path& folder) {
+    Status s = env.write([&](WriteTxn& txn) -> Status {
+      std::vector<std::pair<MessageId, std::uint32_t>> days;
+      if (std::optional<Table> index = env.find_table(txn, kV1ExpiryTable)) {
+        index->for_each(txn, [&](ByteView key, ByteView) {
+          if (key.size() == kV1ExpiryKeyBytes) days.emplace_back(fixed<kIdBytes>(key.subspan(4)), read_u32_be(key.data()));
+          return true;
+        });
+      }
+      std::sort(days.begin(), days.end());
+      std::vector<ClueRecord> records;
+      clues.for_each(txn, [&](ByteView key, ByteView value) {
+        if (key.size() == kIdBytes && value.size() == kClueBytes) {
+          records.push_back(ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value), 0});
+        }
+        return true;
+      });
+      for (const ClueRecord& r : records) {
+        auto it = std::lower_bound(days.begin(), days.end(), std::make_pair(r.id, std::uint32_t{0}));
+        std::uint32_t day = 0;
+        if (it != days.end() && it->first == r.id) {
+          day = it->second;
+        } else if (std::optional<ByteView> m = messages.get(txn, r.id); m && m->size() >= kMessageHeaderBytes) {
+          day = read_u32_le(m->data());
+        } else {
+          continue;
+        }
+        if (Status st = clues.put(txn, r.id, clue_value(r.clue, day)); !st) return st;
+      }
+      if (Status st = env.drop_table(txn, kV1ExpiryTable); !st) return st;
+      return meta.put(txn, as_bytes(kMetaSchema), u32_le(kRelaySchemaVersion));
+    });
+    if (!s) {
+      throw std::runtime_error("upgrading the relay store in " + folder.string() + " from schema version 1: " +
+                               s.error().message + " (nothing was changed)");
+    }
   }
 
   // Fills the cache from the clues table. Called at open and, with
@@ -166,9 +233,7 @@ struct RelayStore::Impl {
     std::size_t since_release = 0;
     clues.for_each(txn, [&](ByteView key, ByteView value) {
       // Damaged records are left out, as in a scan; check() reports them.
-      if (key.size() == kIdBytes && value.size() == kClueBytes) {
-        cache.insert(fixed<kIdBytes>(key), fixed<kClueBytes>(value));
-      }
+      if (std::optional<ClueRecord> r = read_clue_record(key, value)) cache.insert(*r);
       // The clue leaf pages lie scattered among the envelopes' pages, and
       // the kernel maps the cached pages around each one touched (~200 MiB
       // per 100k messages right after they were written). Dropping those
@@ -239,29 +304,6 @@ struct RelayStore::Impl {
     return cache.records();
   }
 
-  // Stores written before the expiry index existed get it built once, in one
-  // commit, from the messages' own expiry days.
-  void rebuild_expiry_index_if_missing(const fs::path& folder) {
-    {
-      ReadTxn txn = env.begin_read();
-      if (expiry.count(txn) != 0 || messages.count(txn) == 0) return;
-    }
-    Status s = env.write([&](WriteTxn& txn) -> Status {
-      std::vector<std::pair<MessageId, std::uint32_t>> days;
-      messages.for_each(txn, [&](ByteView key, ByteView value) {
-        if (key.size() == kIdBytes && value.size() >= kMessageHeaderBytes) {
-          days.emplace_back(fixed<kIdBytes>(key), read_u32_le(value.data()));
-        }
-        return true;
-      });
-      for (const auto& [id, day] : days) {
-        if (Status st = expiry.put(txn, expiry_key(day, id), {}); !st) return st;
-      }
-      return Status::success();
-    });
-    if (!s) throw std::runtime_error("building the expiry index in " + folder.string() + ": " + s.error().message);
-  }
-
   // True for a new file, or one whose initialisation was cut short: no
   // records in any table.
   bool is_uninitialised() {
@@ -279,8 +321,8 @@ struct RelayStore::Impl {
     e.initial_map_bytes = o.initial_map_bytes;
     e.max_map_bytes = o.max_map_bytes;
     e.durable = o.durable;
-    // A fetch scans the small clue records and a purge the expiry index; with
-    // readahead the kernel would also map the envelopes stored next to them.
+    // Loading the clue cache (and a purge without it) scans the small clue
+    // records; with readahead the kernel would also map the envelopes stored next to them.
     e.readahead = false;
     return e;
   }
@@ -289,7 +331,6 @@ struct RelayStore::Impl {
     meta = env.open_table("meta");
     messages = env.open_table("messages");
     clues = env.open_table("clues");
-    expiry = env.open_table("expiry");
     prekeys = env.open_table("prekeys");
     counters = env.open_table("counters");
     directory = env.open_table("directory");
@@ -324,10 +365,6 @@ struct RelayStore::Impl {
     std::optional<ByteView> v = messages.get(txn, id);
     if (!v) return Status(ErrorCode::kNotFound, "no such message");
     std::uint64_t envelope = v->size() >= kMessageHeaderBytes ? v->size() - kMessageHeaderBytes : 0;
-    if (v->size() >= kMessageHeaderBytes && id.size() == kIdBytes) {
-      const Bytes index_key = expiry_key(read_u32_le(v->data()), fixed<kIdBytes>(id));
-      if (Status s = expiry.del(txn, index_key); !s && s.error().code != ErrorCode::kNotFound) return s;
-    }
     if (Status s = messages.del(txn, id); !s) return s;
     if (Status s = clues.del(txn, id); !s && s.error().code != ErrorCode::kNotFound) return s;
     totals.messages = saturating_sub(totals.messages, 1);
@@ -339,6 +376,7 @@ struct RelayStore::Impl {
 RelayStore::RelayStore(const fs::path& folder, const RelayStoreOptions& options)
     : impl_(std::make_unique<Impl>(folder, options)) {}
 RelayStore::~RelayStore() = default;
+std::optional<std::uint32_t> RelayStore::upgraded_from() const { return impl_->upgraded_from; }
 RelayStore::RelayStore(RelayStore&&) noexcept = default;
 RelayStore& RelayStore::operator=(RelayStore&&) noexcept = default;
 
@@ -367,8 +405,7 @@ Status RelayStore::deposit_batch(std::span<const NewMessage> batch) {
           Result<bool> inserted = s.messages.insert(txn, m.id, value);
           if (!inserted) return inserted.error();
           if (!*inserted) return Status(ErrorCode::kInternal, "duplicate message id in a deposit");
-          if (Status st = s.clues.put(txn, m.id, m.clue); !st) return st;
-          if (Status st = s.expiry.put(txn, expiry_key(m.expiry_day, m.id), {}); !st) return st;
+          if (Status st = s.clues.put(txn, m.id, clue_value(m.clue, m.expiry_day)); !st) return st;
         }
         totals->messages += batch.size();
         totals->envelope_bytes += batch_bytes;
@@ -376,7 +413,7 @@ Status RelayStore::deposit_batch(std::span<const NewMessage> batch) {
         return s.check_headroom(txn);
       },
       [&](ClueIndex& cache) {
-        for (const NewMessage& m : batch) cache.insert(m.id, m.clue);
+        for (const NewMessage& m : batch) cache.insert(ClueRecord{m.id, m.clue, m.expiry_day});
       });
 }
 
@@ -413,9 +450,7 @@ std::vector<ClueRecord> RelayStore::clues() const {
   out.reserve(s.clues.count(txn));
   s.clues.for_each(txn, [&](ByteView key, ByteView value) {
     // Damaged records are skipped here; check() reports them.
-    if (key.size() == kIdBytes && value.size() == kClueBytes) {
-      out.push_back(ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value)});
-    }
+    if (std::optional<ClueRecord> r = read_clue_record(key, value)) out.push_back(*r);
     return true;
   });
   return out;
@@ -428,17 +463,12 @@ void RelayStore::for_each_clue(
 
 std::uint64_t RelayStore::purge_expired(std::uint32_t today) {
   Impl& s = *impl_;
+  // The days beside the clues (in memory with the clue cache, otherwise one
+  // scan of the small clue records): no envelope page of a message that
+  // stays is read.
   std::vector<MessageId> expired;
-  {
-    // The index is ordered by day, so the scan stops at the first day still
-    // kept and never touches an envelope page of a message that stays.
-    ReadTxn txn = s.env.begin_read();
-    s.expiry.for_each(txn, [&](ByteView key, ByteView) {
-      if (key.size() != kExpiryKeyBytes) return true;  // damaged: check() reports it
-      if (read_u32_be(key.data()) >= today) return false;
-      expired.push_back(fixed<kIdBytes>(key.subspan(4)));
-      return true;
-    });
+  for (const ClueRecord& r : clues()) {
+    if (r.expiry_day < today) expired.push_back(r.id);
   }
   std::uint64_t purged = 0;
   for (std::size_t begin = 0; begin < expired.size(); begin += kPurgeChunk) {
@@ -609,7 +639,7 @@ std::vector<std::string> RelayStore::check() const {
 
   for (const std::string& name : s.env.table_names()) {
     if (name != "meta" && name != "messages" && name != "clues" && name != "prekeys" &&
-        name != "counters" && name != "directory" && name != "expiry") {
+        name != "counters" && name != "directory") {
       problems.push_back("unknown table in the store: " + name);
     }
   }
@@ -645,7 +675,7 @@ std::vector<std::string> RelayStore::check() const {
   report(unknown_meta, "unknown meta record");
 
   // messages and clues, each side checked against the other
-  std::uint64_t found = 0, bytes = 0, bad_message_key = 0, bad_message_size = 0, no_clue = 0, not_indexed = 0;
+  std::uint64_t found = 0, bytes = 0, bad_message_key = 0, bad_message_size = 0, no_clue = 0;
   s.messages.for_each(txn, [&](ByteView k, ByteView v) {
     ++found;
     if (k.size() != kIdBytes) ++bad_message_key;
@@ -653,9 +683,6 @@ std::vector<std::string> RelayStore::check() const {
       ++bad_message_size;
     } else {
       bytes += v.size() - kMessageHeaderBytes;
-      if (k.size() == kIdBytes && !s.expiry.get(txn, expiry_key(read_u32_le(v.data()), fixed<kIdBytes>(k)))) {
-        ++not_indexed;
-      }
     }
     if (!s.clues.get(txn, k)) ++no_clue;
     return true;
@@ -663,34 +690,24 @@ std::vector<std::string> RelayStore::check() const {
   report(bad_message_key, "message record with bad key size");
   report(bad_message_size, "message record with bad size");
   report(no_clue, "message without a clue");
-  report(not_indexed, "message missing from the expiry index");
 
-  // expiry index: every entry names a stored message with the same day
-  std::uint64_t bad_index_entry = 0, stale_index_entry = 0;
-  s.expiry.for_each(txn, [&](ByteView k, ByteView v) {
-    if (k.size() != kExpiryKeyBytes || !v.empty()) {
-      ++bad_index_entry;
-      return true;
-    }
-    std::optional<ByteView> m = s.messages.get(txn, k.subspan(4));
-    if (!m || m->size() < kMessageHeaderBytes || read_u32_le(m->data()) != read_u32_be(k.data())) {
-      ++stale_index_entry;
-    }
-    return true;
-  });
-  report(bad_index_entry, "expiry index entry with bad size");
-  report(stale_index_entry, "expiry index entry without its message");
-
-  std::uint64_t bad_clue_key = 0, bad_clue_size = 0, no_message = 0;
+  std::uint64_t bad_clue_key = 0, bad_clue_size = 0, no_message = 0, other_day = 0;
   s.clues.for_each(txn, [&](ByteView k, ByteView v) {
     if (k.size() != kIdBytes) ++bad_clue_key;
-    if (v.size() != kClueBytes) ++bad_clue_size;
-    if (!s.messages.get(txn, k)) ++no_message;
+    if (v.size() != kClueValueBytes) ++bad_clue_size;
+    std::optional<ByteView> m = s.messages.get(txn, k);
+    if (!m) {
+      ++no_message;
+    } else if (v.size() == kClueValueBytes && m->size() >= kMessageHeaderBytes &&
+               read_u32_le(v.data() + kClueBytes) != read_u32_le(m->data())) {
+      ++other_day;  // a purge would go by the wrong day
+    }
     return true;
   });
   report(bad_clue_key, "clue record with bad key size");
   report(bad_clue_size, "clue record with bad size");
   report(no_message, "clue without a message");
+  report(other_day, "clue whose expiry day is not its message's");
 
   if (totals) {
     if (totals->messages != found) {

@@ -144,7 +144,8 @@ class ConversationTest(unittest.TestCase):
         # Message values: expiry day (4) + verifier (32) + envelope of a fixed class.
         sizes = {len(v) for v in tables["messages"][1::2]}
         self.assertEqual(sizes, {4 + 32 + 4096}, "stored sizes reveal message lengths")
-        self.assertEqual({len(v) for v in tables["clues"][1::2]}, {64})
+        # Clue records: the clue (64) and the message's expiry day (4), nothing else.
+        self.assertEqual({len(v) for v in tables["clues"][1::2]}, {64 + 4})
 
 
 class CodeHandlingTest(unittest.TestCase):

@@ -210,8 +210,16 @@ class Environment {
   Table open_table(std::string_view name);
   // Opens the named table if it exists.
   std::optional<Table> find_table(std::string_view name);
+  // The same inside a write transaction (where find_table would wait for
+  // itself). The handle is for txn only: LMDB closes it if txn aborts.
+  std::optional<Table> find_table(WriteTxn& txn, std::string_view name);
   // Names of the tables in the file (the main database's keys).
   std::vector<std::string> table_names() const;
+  // Deletes the named table with all its records in txn (a schema upgrade
+  // that retires a table). Success if there is no such table. Any Table
+  // handle of it is invalid afterwards, whether txn commits or not: LMDB
+  // closes the handle at once; open it again if the transaction aborts.
+  Status drop_table(WriteTxn& txn, std::string_view name);
 
   ReadTxn begin_read() const;
   WriteTxn begin_write();

@@ -8,7 +8,7 @@
 //               "messages"       -> u64 LE number of stored messages
 //               "envelope_bytes" -> u64 LE sum of stored envelope sizes
 //   messages    id (16)          -> expiry day u32 LE || delete verifier (32) || envelope
-//   clues       id (16)          -> clue (64)
+//   clues       id (16)          -> clue (64) || expiry day u32 LE
 //   prekeys     adviser sign pk (32) || upload counter u64 BE || position u16 BE
 //                                -> prekey pk (32) || prekey signature (64)
 //   counters    adviser sign pk (32) -> u64 LE, last accepted prekey-upload counter
@@ -28,6 +28,17 @@
 // noticed by LMDB's transaction id and the copy reloaded before the next
 // read of the clues.
 //
+// Expiry: a purge finds expired messages by the day stored beside each clue
+// (in memory, with the clue cache), so it reads no envelope page. There is no
+// index ordered by day: with random message ids, every deposit would have put
+// its index entry on a leaf page of its own (a quarter more pages written per
+// commit), and an order by deposit (sequence numbers) would tell a disk copy
+// the order in which messages arrived, which the store keeps to itself.
+//
+// Schema versions: 2 (this one). A store of version 1 (which had an `expiry`
+// index table and 64-byte clue records) is upgraded when opened, in one
+// commit: all or nothing. A newer version is refused.
+//
 // Thread safety: one RelayStore may be used from many threads; LMDB
 // serialises writers, readers run in parallel.
 #pragma once
@@ -46,7 +57,7 @@
 
 namespace meldpunt::store {
 
-inline constexpr std::uint32_t kRelaySchemaVersion = 1;
+inline constexpr std::uint32_t kRelaySchemaVersion = 2;
 inline constexpr std::size_t kIdBytes = 16;
 inline constexpr std::size_t kClueBytes = 64;
 inline constexpr std::size_t kVerifierBytes = 32;
@@ -78,6 +89,7 @@ struct StoredMessage {
 struct ClueRecord {
   MessageId id{};
   StoredClue clue{};
+  std::uint32_t expiry_day = 0;  // the message's, kept beside the clue for purges
 };
 
 struct StoredPrekey {
@@ -103,6 +115,11 @@ struct RelayStoreOptions {
   // about 90 bytes per stored message. Off for one-off commands (check,
   // backup, purge), which never fetch and should not pay the load.
   bool clue_cache = true;
+  // Upgrade a store of an older schema version when opening it. Off for
+  // one-off commands (check, backup, purge): a store is upgraded by the
+  // relay that will serve it, not as a side effect of a check while an
+  // older relay may still be serving it.
+  bool upgrade_schema = true;
 };
 
 class RelayStore {
@@ -114,6 +131,10 @@ class RelayStore {
   ~RelayStore();
   RelayStore(RelayStore&&) noexcept;
   RelayStore& operator=(RelayStore&&) noexcept;
+
+  // The schema version this store had before opening upgraded it to
+  // kRelaySchemaVersion, or nullopt if it needed no upgrade (for the log).
+  std::optional<std::uint32_t> upgraded_from() const;
 
   // All messages in one transaction and one commit (group commit); either all
   // are stored or none. kStorageFull if a quota or the largest map would be
