@@ -664,14 +664,14 @@ TEST_CASE("relay store: a schema 1 store is upgraded when opened, in one commit"
   }
   write_as_schema_1(dir.path(), all, late[0].msg.id);
 
-  // One-off commands do not upgrade, and say who does.
-  RelayStoreOptions no_upgrade = fast_options();
-  no_upgrade.upgrade_schema = false;
-  REQUIRE_THROWS_WITH(RelayStore(dir.path(), no_upgrade),
+  // Not without being asked (one-off commands), and the refusal says who does.
+  REQUIRE_THROWS_WITH(RelayStore(dir.path(), fast_options()),
                       Catch::Contains("schema version 1") && Catch::Contains("relay serve"));
 
   {
-    RelayStore store(dir.path(), fast_options());
+    RelayStoreOptions upgrade = fast_options();
+    upgrade.upgrade_schema = true;
+    RelayStore store(dir.path(), upgrade);
     REQUIRE(store.upgraded_from() == std::optional<std::uint32_t>(1));
     CAPTURE(store.check());
     REQUIRE(store.check().empty());

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <thread>
 #include <zmq.hpp>
@@ -38,6 +39,7 @@ int fail(const Error& e) { return fail(e.message); }
 
 store::RelayStoreOptions store_options(const ServeSettings& s) {
   store::RelayStoreOptions o;
+  o.upgrade_schema = true;  // the relay that will serve a store upgrades it
   o.max_messages = s.max_messages;
   o.max_envelope_bytes = s.max_bytes;
   o.max_map_bytes = s.max_map_bytes;
@@ -50,8 +52,19 @@ store::RelayStoreOptions store_options(const ServeSettings& s) {
 store::RelayStoreOptions maintenance_options() {
   store::RelayStoreOptions o;
   o.clue_cache = false;
-  o.upgrade_schema = false;
   return o;
+}
+
+// The relay store, or nullptr after saying why: a store that cannot be
+// opened (missing, another database, another schema version) is a failed
+// operation (exit 2), not an internal error.
+std::unique_ptr<store::RelayStore> open_store(const fs::path& dir, const store::RelayStoreOptions& options) {
+  try {
+    return std::make_unique<store::RelayStore>(dir, options);
+  } catch (const std::runtime_error& e) {
+    (void)fail(e.what());
+    return nullptr;
+  }
 }
 
 bool valid_tcp_endpoint(const std::string& endpoint) {
@@ -269,14 +282,15 @@ std::vector<std::string> check_folder(const DataFolder& folder) {
 
 // Opens a store and runs its integrity check; the problems (empty = healthy).
 // upgrade: let an older schema be upgraded first (only for a private copy
-// no relay can be serving).
+// no relay can be serving); upgraded_from then says from which version.
 std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* stats_out = nullptr,
-                                     bool upgrade = false) {
+                                     bool upgrade = false, std::optional<std::uint32_t>* upgraded_from = nullptr) {
   if (!fs::exists(dir / "data.mdb")) return {"no store (data.mdb) in " + dir.string()};
   try {
     store::RelayStoreOptions options = maintenance_options();
     options.upgrade_schema = upgrade;
     store::RelayStore store(dir, options);
+    if (upgraded_from != nullptr) *upgraded_from = store.upgraded_from();
     std::vector<std::string> problems = store.check();
     if (stats_out != nullptr) *stats_out = store.stats();
     return problems;
@@ -445,7 +459,9 @@ int cmd_serve(const ServeSettings& settings) {
   auto admin_endpoint = folder.admin_endpoint();
   if (!admin_endpoint) return fail(admin_endpoint.error());
 
-  store::RelayStore store(folder.store_dir(), store_options(settings));
+  std::unique_ptr<store::RelayStore> opened = open_store(folder.store_dir(), store_options(settings));
+  if (!opened) return kExitFailed;
+  store::RelayStore& store = *opened;
   if (std::optional<std::uint32_t> from = store.upgraded_from()) {
     log(LogLevel::kInfo, "relay store upgraded from schema version " + std::to_string(*from) + " to " +
                              std::to_string(store::kRelaySchemaVersion));
@@ -576,8 +592,9 @@ int cmd_status(const fs::path& data, bool json) {
 int cmd_backup(const fs::path& data, const fs::path& to) {
   const DataFolder folder{data};
   {
-    store::RelayStore store(folder.store_dir(), maintenance_options());
-    if (Status s = store.backup_to(to); !s) return fail(s.error());
+    std::unique_ptr<store::RelayStore> store = open_store(folder.store_dir(), maintenance_options());
+    if (!store) return kExitFailed;
+    if (Status s = store->backup_to(to); !s) return fail(s.error());
   }
   settle_ownership(folder);
   store::StoreStats stats;
@@ -636,7 +653,8 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
     return fail(s.error());
   }
   store::StoreStats stats;
-  if (std::vector<std::string> problems = check_store(staging, &stats, true); !problems.empty()) {
+  std::optional<std::uint32_t> upgraded_from;
+  if (std::vector<std::string> problems = check_store(staging, &stats, true, &upgraded_from); !problems.empty()) {
     fs::remove_all(staging, ec);
     for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
     return fail("refusing to restore a backup that does not pass the check");
@@ -659,15 +677,20 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   }
   std::cout << "Restored " << stats.messages << " messages from " << from.string() << " into "
             << folder.store_dir().string() << ". Start the relay again.\n";
+  if (upgraded_from) {
+    std::cout << "The backup had schema version " << *upgraded_from << "; the restored copy was upgraded to "
+              << store::kRelaySchemaVersion << " (the backup itself is unchanged).\n";
+  }
   return kExitOk;
 }
 
 int cmd_purge(const fs::path& data, std::uint32_t days_ahead) {
   const DataFolder folder{data};
-  store::RelayStore store(folder.store_dir(), maintenance_options());
-  const std::uint64_t n = store.purge_expired(days_since_epoch_now() + days_ahead);
+  std::unique_ptr<store::RelayStore> store = open_store(folder.store_dir(), maintenance_options());
+  if (!store) return kExitFailed;
+  const std::uint64_t n = store->purge_expired(days_since_epoch_now() + days_ahead);
   settle_ownership(folder);
-  std::cout << "Purged " << n << " expired messages; " << store.message_count() << " remain.\n";
+  std::cout << "Purged " << n << " expired messages; " << store->message_count() << " remain.\n";
   return kExitOk;
 }
 

@@ -115,11 +115,12 @@ struct RelayStoreOptions {
   // about 90 bytes per stored message. Off for one-off commands (check,
   // backup, purge), which never fetch and should not pay the load.
   bool clue_cache = true;
-  // Upgrade a store of an older schema version when opening it. Off for
-  // one-off commands (check, backup, purge): a store is upgraded by the
-  // relay that will serve it, not as a side effect of a check while an
-  // older relay may still be serving it.
-  bool upgrade_schema = true;
+  // Upgrade a store of an older schema version when opening it; otherwise
+  // such a store is refused with a message saying that `relay serve`
+  // upgrades it. Off unless asked for: a store is upgraded by the relay that
+  // will serve it (or in a private copy), never as a side effect of a
+  // one-off command while an older relay may still be serving it.
+  bool upgrade_schema = false;
 };
 
 class RelayStore {
