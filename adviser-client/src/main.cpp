@@ -238,6 +238,17 @@ int cmd_card(const Home& home) {
   return 0;
 }
 
+// One line about a counter of an inbox run, printed only when it is not
+// zero: what happened to cases goes to standard output, notes and warnings
+// about letters to standard error.
+void say_count(std::size_t n, const std::string& text) {
+  if (n > 0) out(std::to_string(n) + text + "\n");
+}
+
+void note_count(std::size_t n, const std::string& level, const std::string& text) {
+  if (n > 0) client::write_err("adviser-client: " + level + ": " + std::to_string(n) + text + "\n");
+}
+
 int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   const protocol::ChannelAddress address = parse_channel(channel);
   require_identity(home);
@@ -267,62 +278,36 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
              : std::string()) +
         " (see `adviser-client read CASE`).\n");
   }
-  if (summary->attachment_pieces_waiting > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->attachment_pieces_waiting) +
-                      " attachment piece(s) belong to a report that has not arrived yet; they stay at the relay "
-                      "for the next inbox\n");
-  }
-  if (summary->attachments_refused > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->attachments_refused) +
-                      " attachment piece(s) refused and deleted: the file is larger than the relay's attachment "
-                      "limit, or its case already holds " + std::to_string(kMaxAttachmentsPerCase) +
-                      " files or " + std::to_string(kMaxAttachmentBytesPerCase >> 20) + " MiB from the reporter\n");
-  }
-  if (summary->pieces_expired > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->pieces_expired) +
-                      " attachment piece(s) deleted: their report did not arrive within a week (an upload that "
-                      "broke off)\n");
-  }
-  if (summary->unreadable > 0) {
-    client::write_err("adviser-client: warning: " + std::to_string(summary->unreadable) +
-                      " message(s) addressed to you could not be opened (damaged, or sent to a prekey this "
-                      "key file no longer holds)\n");
-  }
-  if (summary->moved > 0) {
-    out(std::to_string(summary->moved) + " case(s): the reporter moved to a new code; replies now go to the new "
-        "code (see `adviser-client history CASE`).\n");
-  }
-  if (summary->received_by_handover > 0) {
-    out(std::to_string(summary->received_by_handover) +
-        " case(s) handed to you with the reporter's consent, with the conversation so far.\n");
-  }
-  if (summary->handed_over > 0) {
-    out(std::to_string(summary->handed_over) +
-        " case(s): the reporter accepted your hand-over; the other adviser handles them now (closed here).\n");
-  }
-  if (summary->to_handed_over > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->to_handed_over) +
-                      " message(s) arrived in cases you handed over; the reporter's program may be out of date or "
-                      "its clock wrong. They are stored (see `cases`); the other adviser did not receive them.\n");
-  }
-  if (summary->handover_declined > 0) {
-    out(std::to_string(summary->handover_declined) +
-        " case(s): the reporter declined your hand-over; the case stays with you.\n");
-  }
-  if (summary->refused > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->refused) +
-                      " letter(s) refused and deleted: sent with a code the reporter has moved away from, a "
-                      "move to a new code from a sender that is no case's current reporter, or an answer to "
-                      "no open hand-over proposal of yours\n");
-  }
-  if (summary->ignored > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->ignored) +
-                      " letter(s) that are not reports for you were left at the relay\n");
-  }
-  if (summary->delete_pending > 0) {
-    client::write_err("adviser-client: note: " + std::to_string(summary->delete_pending) +
-                      " stored message(s) could not be deleted at the relay yet; the next inbox retries\n");
-  }
+  note_count(summary->attachment_pieces_waiting, "note",
+             " attachment piece(s) belong to a report that has not arrived yet; they stay at the relay for the "
+             "next inbox");
+  note_count(summary->attachments_refused, "note",
+             " attachment piece(s) refused and deleted: the file is larger than the relay's attachment limit, or "
+             "its case already holds " + std::to_string(kMaxAttachmentsPerCase) + " files or " +
+                 std::to_string(kMaxAttachmentBytesPerCase >> 20) + " MiB from the reporter");
+  note_count(summary->pieces_expired, "note",
+             " attachment piece(s) deleted: their report did not arrive within a week (an upload that broke off)");
+  note_count(summary->unreadable, "warning",
+             " message(s) addressed to you could not be opened (damaged, or sent to a prekey this key file no "
+             "longer holds)");
+  say_count(summary->moved,
+            " case(s): the reporter moved to a new code; replies now go to the new code (see `adviser-client "
+            "history CASE`).");
+  say_count(summary->received_by_handover,
+            " case(s) handed to you with the reporter's consent, with the conversation so far.");
+  say_count(summary->handed_over,
+            " case(s): the reporter accepted your hand-over; the other adviser handles them now (closed here).");
+  note_count(summary->to_handed_over, "note",
+             " message(s) arrived in cases you handed over; the reporter's program may be out of date or its "
+             "clock wrong. They are stored (see `cases`); the other adviser did not receive them.");
+  say_count(summary->handover_declined, " case(s): the reporter declined your hand-over; the case stays with you.");
+  note_count(summary->refused, "note",
+             " letter(s) refused and deleted: sent with a code the reporter has moved away from, a move to a new "
+             "code from a sender that is no case's current reporter, or an answer to no open hand-over proposal "
+             "of yours");
+  note_count(summary->ignored, "note", " letter(s) that are not reports for you were left at the relay");
+  note_count(summary->delete_pending, "note",
+             " stored message(s) could not be deleted at the relay yet; the next inbox retries");
   print_cases(store);
   return 0;
 }
