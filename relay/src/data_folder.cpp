@@ -138,7 +138,6 @@ Status DataFolder::rotate_key() const {
   }
   const std::filesystem::path fresh = root / "relay.key.new";
   if (Status s = write_new_key(fresh); !s) return s;
-  if (Status s = give_to_folder_owner(fresh); !s) return s;
   // link() never replaces, so a concurrent rotation cannot lose a key; the
   // rename then swaps the new key in atomically.
   if (::link(key_file().c_str(), old_key_file().c_str()) != 0) {
@@ -174,16 +173,6 @@ Status DataFolder::retire_old_key() const {
     return Error{ErrorCode::kIo, "cannot remove " + old_key_file().string() + ": " + std::strerror(errno)};
   }
   return sync_folder(root);
-}
-
-Status DataFolder::give_to_folder_owner(const std::filesystem::path& path) const {
-  if (::geteuid() != 0) return Status::success();
-  struct stat st {};
-  if (::stat(root.c_str(), &st) != 0) return Error{ErrorCode::kIo, "cannot stat " + root.string()};
-  if (::chown(path.c_str(), st.st_uid, st.st_gid) != 0) {
-    return Error{ErrorCode::kIo, "cannot give " + path.string() + " to the data folder's owner: " + std::strerror(errno)};
-  }
-  return Status::success();
 }
 
 Result<FolderLock> FolderLock::acquire(const DataFolder& folder) {

@@ -51,10 +51,6 @@ struct DataFolder {
   Status rotate_key() const;
   // Ends the overlap: wipes and removes relay.key.old. kNotFound if none.
   Status retire_old_key() const;
-  // When run as root (an administrator forgetting `sudo -u meldpunt`): gives
-  // `path` the data folder's owner, so the service user can still open
-  // what root created. No effect for other users.
-  Status give_to_folder_owner(const std::filesystem::path& path) const;
 };
 
 // An exclusive, non-blocking lock on the data folder (flock on serve.lock),

@@ -20,6 +20,7 @@
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/store/relay_store.hpp"
 #include "operations.hpp"
+#include "run_as_owner.hpp"
 
 namespace {
 
@@ -319,6 +320,14 @@ int main(int argc, char** argv) {
     // (the flag itself may not have been parsed yet).
     const bool checking = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--check-config"; });
     return checking && rc != 0 ? kExitFailed : rc;
+  }
+
+  // Commands that work in a data folder run as its owner (see run_as_owner.hpp).
+  const bool uses_data = *init || *serve || *status || *backup || *check || *restore || *purge || *key_rotate ||
+                         *key_retire || *address;
+  if (uses_data) {
+    const std::filesystem::path& folder = *serve ? s.data : (*check && data.empty() ? backup_folder : data);
+    if (Status st = relay::become_folder_owner(folder); !st) return fail(st.error());
   }
 
   try {

@@ -299,16 +299,6 @@ std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* sta
   }
 }
 
-// After a command opened the store as root: LMDB may have created
-// lock.mdb (and restore data.mdb) owned by root; hand them back.
-void settle_ownership(const DataFolder& folder) {
-  std::error_code ec;
-  for (const char* name : {"data.mdb", "lock.mdb"}) {
-    const fs::path p = folder.store_dir() / name;
-    if (fs::exists(p, ec)) (void)folder.give_to_folder_owner(p);
-  }
-}
-
 Status copy_file_synced(const fs::path& from, const fs::path& to) {
   const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return Error{ErrorCode::kIo, "cannot open " + from.string() + ": " + std::strerror(errno)};
@@ -596,7 +586,6 @@ int cmd_backup(const fs::path& data, const fs::path& to) {
     if (!store) return kExitFailed;
     if (Status s = store->backup_to(to); !s) return fail(s.error());
   }
-  settle_ownership(folder);
   store::StoreStats stats;
   const std::vector<std::string> problems = check_store(to, &stats);
   for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
@@ -616,7 +605,6 @@ int cmd_check(const fs::path& data, const fs::path& backup) {
     const DataFolder folder{data};
     faults = check_folder(folder);
     for (const std::string& p : check_store(folder.store_dir(), &stats)) faults.push_back(p);
-    settle_ownership(folder);
   }
   for (const std::string& f : faults) std::cout << "fault: " << f << "\n";
   if (!faults.empty()) {
@@ -659,7 +647,6 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
     for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
     return fail("refusing to restore a backup that does not pass the check");
   }
-  if (Status s = folder.give_to_folder_owner(incoming); !s) return fail(s.error());
   // The rename replaces the store in one step; the lock file belongs to the
   // old file's readers and is rebuilt by the next open.
   const fs::path target = folder.store_dir() / "data.mdb";
@@ -670,7 +657,6 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   fs::remove(folder.store_dir() / "lock.mdb", ec);
   if (Status s = sync_dir(folder.store_dir()); !s) return fail(s.error());
   std::vector<std::string> after = check_store(folder.store_dir(), &stats);
-  settle_ownership(folder);
   if (!after.empty()) {
     for (const std::string& p : after) std::cerr << "relay: fault after restore: " << p << "\n";
     return kExitFailed;
@@ -689,7 +675,6 @@ int cmd_purge(const fs::path& data, std::uint32_t days_ahead) {
   std::unique_ptr<store::RelayStore> store = open_store(folder.store_dir(), maintenance_options());
   if (!store) return kExitFailed;
   const std::uint64_t n = store->purge_expired(days_since_epoch_now() + days_ahead);
-  settle_ownership(folder);
   std::cout << "Purged " << n << " expired messages; " << store->message_count() << " remain.\n";
   return kExitOk;
 }
