@@ -1,6 +1,14 @@
 #include "attachments.hpp"
 
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <utility>
 
 #include "clock.hpp"
 #include "meldpunt/client/terminal.hpp"
@@ -95,6 +103,165 @@ Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::Rela
   auto policy = client::fetch_policy(relay);
   if (!policy) return policy.error();
   return read_attachments(lang, paths, *policy);
+}
+
+namespace {
+
+// Longer than any path the system opens (PATH_MAX is 4096).
+constexpr std::size_t kMaxPathLine = 4096;
+
+std::string home_folder() {
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] != '\0') return home;
+  if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr && pw->pw_dir != nullptr) return pw->pw_dir;
+  return {};
+}
+
+std::string expand_home(std::string_view path) {
+  if (path == "~" || path.substr(0, 2) == "~/") {
+    const std::string home = home_folder();
+    if (!home.empty()) return home + std::string(path.substr(1));
+  }
+  return std::string(path);
+}
+
+// What a terminal pastes for a file dragged into it: the path, often in
+// quotes, with a blank after it.
+std::string_view unwrapped(std::string_view typed) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!typed.empty() && blank(typed.front())) typed.remove_prefix(1);
+  while (!typed.empty() && blank(typed.back())) typed.remove_suffix(1);
+  if (typed.size() >= 2 && (typed.front() == '\'' || typed.front() == '"') && typed.back() == typed.front()) {
+    typed = typed.substr(1, typed.size() - 2);
+  }
+  return typed;
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 || errno != ENOENT;
+}
+
+// The file a path names, to notice the same file given twice.
+std::optional<std::pair<dev_t, ino_t>> identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::make_pair(st.st_dev, st.st_ino);
+}
+
+// Checks and reads one file typed at the prompt: the checks of
+// read_attachments for one more file beside `loaded` ones already in locked
+// memory. The error text names the file and says nothing about sending: the
+// reporter is asked again.
+Result<client::FileToSend> read_one_asked(Lang lang, const std::string& path, std::uint64_t limit,
+                                          std::size_t loaded) {
+  const std::string shown = client::terminal_safe_label(path);
+  auto size = client::attachment_file_size(path);
+  if (!size) return Error{size.error().code, format(lang, Msg::kAttachAskUnreadable, {shown, size.error().message})};
+  switch (client::check_attachment_size(*size, limit)) {
+    case client::SizeVerdict::kFits: break;
+    case client::SizeVerdict::kRelayRefuses:  // checked before asking
+      return Error{ErrorCode::kTooLarge, std::string(text(lang, Msg::kAttachRelayRefuses))};
+    case client::SizeVerdict::kEmpty: return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachAskEmpty, {shown})};
+    case client::SizeVerdict::kOverLimit:
+      return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachAskTooLarge,
+                                                {shown, client::describe_size(*size), client::describe_size(limit)})};
+  }
+  // The files already read are in locked memory (and so counted by
+  // lockable_bytes); what sending each of them will still lock is not.
+  if (const std::optional<std::uint64_t> lockable = crypto::lockable_bytes()) {
+    const std::uint64_t needed =
+        loaded * client::attachment_memory_needed(0) + client::attachment_memory_needed(*size);
+    if (needed > *lockable) {
+      return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachAskNotLockable,
+                                                {shown, client::describe_size(*size), client::describe_size(*lockable)})};
+    }
+  }
+  auto file = client::read_attachment(path, limit);
+  if (file) return file;
+  switch (file.error().code) {
+    case ErrorCode::kTooLarge:  // grew since it was measured
+      return Error{ErrorCode::kTooLarge,
+                   format(lang, Msg::kAttachAskTooLarge, {shown, "?", client::describe_size(limit)})};
+    case ErrorCode::kMalformed: return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachAskEmpty, {shown})};
+    case ErrorCode::kStorageFull: {  // the estimate above was not enough
+      const std::uint64_t left = crypto::lockable_bytes().value_or(0);
+      return Error{ErrorCode::kTooLarge,
+                   format(lang, Msg::kAttachAskNotLockable, {shown, "?", client::describe_size(left)})};
+    }
+    default:
+      return Error{file.error().code, format(lang, Msg::kAttachAskUnreadable, {shown, file.error().message})};
+  }
+}
+
+}  // namespace
+
+std::string path_at_prompt(std::string_view typed) {
+  std::string as_typed = expand_home(typed);
+  const std::string_view inner = unwrapped(typed);
+  if (inner == typed || inner.empty() || exists(as_typed)) return as_typed;
+  return expand_home(inner);
+}
+
+Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std::vector<std::string>& given,
+                       std::vector<client::FileToSend>& files) {
+  const std::uint64_t limit = client::attachment_limit(policy);
+  if (limit == 0) return Error{ErrorCode::kTooLarge, std::string(text(lang, Msg::kAttachRelayRefuses))};
+  std::vector<std::pair<dev_t, ino_t>> attached;
+  for (const std::string& path : given) {
+    if (auto id = identity(path)) attached.push_back(*id);
+  }
+  const std::string most = std::to_string(kMaxAttachmentsPerMessage);
+  client::write_err(text(lang, Msg::kAttachAskIntro));
+  int refused = 0;  // in a row
+  for (;;) {
+    const bool full = files.size() >= kMaxAttachmentsPerMessage;
+    auto line = client::read_line(full ? format(lang, Msg::kAttachAskFullPrompt, {most})
+                                       : format(lang, Msg::kAttachAskPrompt, {std::to_string(files.size() + 1)}),
+                                  kMaxPathLine);
+    std::string problem;
+    if (!line) {
+      if (line.error().code == ErrorCode::kNotFound) break;  // the end of input ends the list
+      if (line.error().code != ErrorCode::kTooLarge) return line.error();
+      // The rest of the line is not taken for the next answer.
+      for (;;) {
+        auto rest = client::read_line("", kMaxPathLine);
+        if (rest || rest.error().code != ErrorCode::kTooLarge) break;
+      }
+      problem = text(lang, Msg::kAttachAskTooLong);
+    } else if (line->empty()) {
+      break;
+    } else {
+      const std::string path = path_at_prompt(line->text());
+      if (full) {
+        problem = format(lang, Msg::kAttachAskTooMany, {most, client::terminal_safe_label(path)});
+      } else if (const auto id = identity(path);
+                 id && std::find(attached.begin(), attached.end(), *id) != attached.end()) {
+        problem = format(lang, Msg::kAttachAskDuplicate, {client::terminal_safe_label(path)});
+      } else if (auto file = read_one_asked(lang, path, limit, files.size()); !file) {
+        problem = file.error().message;
+      } else {
+        client::write_err(
+            format(lang, Msg::kAttachAskAdded, {file->name.text(), client::describe_size(file->content.size())}));
+        files.push_back(std::move(file).value());
+        if (id) attached.push_back(*id);
+        refused = 0;
+        continue;
+      }
+    }
+    client::write_err(problem + "\n");
+    if (++refused >= kAskAttachmentTries) {
+      return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachAskGaveUp, {std::to_string(kAskAttachmentTries)})};
+    }
+    if (!full) client::write_err(text(lang, Msg::kAttachAskAgain));
+  }
+  return Status::success();
+}
+
+Status ask_attachments(Lang lang, client::RelayConnection& relay, const std::vector<std::string>& given,
+                       std::vector<client::FileToSend>& files) {
+  auto policy = client::fetch_policy(relay);
+  if (!policy) return policy.error();
+  return ask_attachments(lang, *policy, given, files);
 }
 
 std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files) {

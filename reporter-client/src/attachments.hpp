@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conversation.hpp"
@@ -44,6 +45,33 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
 // traffic and an empty list when `paths` is empty.
 Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::RelayConnection& relay,
                                                          const std::vector<std::string>& paths);
+
+// --attach-ask: asks for more files at a prompt (client::read_line: the
+// terminal, or standard input when it is piped), one path per line, until an
+// empty line or the end of input, so that their paths never reach the
+// command line (shell history, /proc/PID/cmdline). `files` holds the files
+// already read from --attach (`given`, their paths); each file typed is
+// checked and read into locked memory at once, exactly as read_attachments
+// would, and appended. A path that cannot go (absent, not a readable regular
+// file, empty, over the relay's limit, not lockable, already attached, or
+// beyond kMaxAttachmentsPerMessage in all) is named on stderr and the
+// question asked again; kAskAttachmentTries such answers in a row end it with
+// an error (nothing has been sent). "~/" at the start of a path is the home
+// folder; a path that does not exist as typed is tried once more without
+// surrounding blanks and quotes, as a file dragged into a terminal window is
+// pasted. An error when the relay takes no attachments at all.
+inline constexpr int kAskAttachmentTries = 3;
+Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std::vector<std::string>& given,
+                       std::vector<client::FileToSend>& files);
+
+// ask_attachments after asking the relay for its policy.
+Status ask_attachments(Lang lang, client::RelayConnection& relay, const std::vector<std::string>& given,
+                       std::vector<client::FileToSend>& files);
+
+// The path a line typed at the --attach-ask prompt names (see
+// ask_attachments): "~/" expanded, and blanks and one pair of quotes around
+// it removed when the path as typed does not exist.
+std::string path_at_prompt(std::string_view typed);
 
 // "Attached: NAME (SIZE)" lines, shown before the reporter confirms.
 std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files);

@@ -48,6 +48,7 @@ struct Options {
   bool no_editor = false;
   bool keep_old = false;
   std::vector<std::string> attach;  // --attach FILE (new, reply)
+  bool attach_ask = false;          // --attach-ask (new, reply): the files from a prompt
   std::string save_attachments;     // --save-attachments FOLDER (check)
 };
 
@@ -452,6 +453,11 @@ int cmd_new(const Options& o) {
   auto chosen = choose_advisers(*directory, o);
   if (!chosen) return fail(o, chosen.error());
   show_readers(o, *directory, *chosen);
+  // Asked once the reporter knows who will receive them, still before the
+  // message; their paths never reach the command line.
+  if (o.attach_ask) {
+    if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
+  }
   write_out(reporter::describe_attached(o.lang, *files));
 
   auto body = read_message(o, protocol::max_body_bytes(chosen->size()));
@@ -580,6 +586,9 @@ int cmd_reply(const Options& o) {
   auto files = reporter::load_attachments(o.lang, relay, o.attach);  // before the message is typed
   if (!files) return fail(o, files.error());
   show_readers(o, directory, to);
+  if (o.attach_ask) {
+    if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
+  }
   write_out(reporter::describe_attached(o.lang, *files));
   auto body = read_message(o, protocol::max_body_bytes(to.size()));
   if (!body) return fail(o, body.error());
@@ -683,6 +692,8 @@ int main(int argc, char** argv) {
   auto add_message = [&](CLI::App* sub) {
     sub->add_option("--file", o.file, std::string(tr(o, Msg::kOptFile)));
     sub->add_flag("--no-editor", o.no_editor, std::string(tr(o, Msg::kOptNoEditor)));
+    sub->add_flag("--attach-ask", o.attach_ask,
+                  fmt(o, Msg::kOptAttachAsk, {std::to_string(reporter::kMaxAttachmentsPerMessage)}));
     sub->add_option("--attach", o.attach, std::string(tr(o, Msg::kOptAttach)));
   };
   auto* cmd_new_app = app.add_subcommand("new", std::string(tr(o, Msg::kCmdNew)));

@@ -18,7 +18,9 @@ constexpr TextEntry kTable[] = {
      "  reporter-client rotate --channel ADDRESS   move the conversation to a new code\n\n"
      "ADDRESS is the channel address your organisation publishes (it starts with meldpunt1:).\n"
      "Your code is never taken from the command line: type it at the prompt (it is not shown)\n"
-     "or pipe it on standard input. Nothing is written to this computer's disk.",
+     "or pipe it on standard input. Nothing is written to this computer's disk.\n\n"
+     "To attach files, add --attach-ask to new or reply: the program then asks for them, so their\n"
+     "names stay out of your shell history (with --attach FILE they end up in it).",
      "reporter-client: meld ongewenst gedrag anoniem, en volg het op met alleen een code.\n\n"
      "  reporter-client new    --channel ADRES   kies adviseurs, schrijf een melding, krijg je code\n"
      "  reporter-client check  --channel ADRES   lees het gesprek (vraagt om je code)\n"
@@ -26,7 +28,9 @@ constexpr TextEntry kTable[] = {
      "  reporter-client rotate --channel ADRES   verhuis het gesprek naar een nieuwe code\n\n"
      "ADRES is het kanaaladres dat je organisatie publiceert (het begint met meldpunt1:).\n"
      "Je code wordt nooit van de opdrachtregel gelezen: typ hem bij de vraag (hij wordt niet getoond)\n"
-     "of geef hem via standaardinvoer. Er wordt niets op de schijf van deze computer geschreven."},
+     "of geef hem via standaardinvoer. Er wordt niets op de schijf van deze computer geschreven.\n\n"
+     "Om bestanden bij te voegen: zet --attach-ask achter new of reply; het programma vraagt er dan om,\n"
+     "zodat hun namen niet in je shellgeschiedenis komen (met --attach BESTAND komen ze er wel in)."},
     {M::kCmdNew, "Write a new report and receive your code", "Schrijf een nieuwe melding en ontvang je code"},
     {M::kCmdCheck, "Read replies and the whole conversation", "Lees antwoorden en het hele gesprek"},
     {M::kCmdReply, "Send another message in your conversation", "Stuur nog een bericht in je gesprek"},
@@ -250,10 +254,16 @@ constexpr TextEntry kTable[] = {
 
     // ---- attachments ----
     {M::kOptAttach,
-     "Attach a file (repeatable): it goes, encrypted, to the same advisers as the message. Its name is in your\n"
-     "shell history like the rest of this command line",
-     "Voeg een bestand toe (herhaalbaar): het gaat versleuteld naar dezelfde adviseurs als het bericht. De naam\n"
-     "staat net als de rest van deze opdrachtregel in je shellgeschiedenis"},
+     "Attach a file (repeatable): it goes, encrypted, to the same advisers as the message. Its path is saved\n"
+     "in your shell history and other users of this computer can see it while this runs: prefer --attach-ask",
+     "Voeg een bestand toe (herhaalbaar): het gaat versleuteld naar dezelfde adviseurs als het bericht. Het pad\n"
+     "komt in je shellgeschiedenis en andere gebruikers van deze computer zien het zolang dit draait: gebruik\n"
+     "liever --attach-ask"},
+    {M::kOptAttachAsk,
+     "Ask for the files to attach, one per line, before the message (recommended): their paths stay out of\n"
+     "your shell history and out of the process list, where --attach puts them. At most {1} files in all",
+     "Vraag voor het bericht om de bij te voegen bestanden, een per regel (aangeraden): hun paden komen dan\n"
+     "niet in je shellgeschiedenis en niet in de proceslijst (waar --attach ze zet). Samen hoogstens {1} bestanden"},
     {M::kOptSaveAttachments,
      "Save the intact attachments from your advisers into this folder (this leaves files on this computer)",
      "Sla de complete bijlagen van je adviseurs op in deze map (dat laat bestanden achter op deze computer)"},
@@ -324,6 +334,38 @@ constexpr TextEntry kTable[] = {
      "  [{1}] opgeslagen als {2} (alleen voor jou leesbaar)\n"},
     {M::kAttachNotSaved, "  [{1}] {2} NOT saved: {3}\n", "  [{1}] {2} NIET opgeslagen: {3}\n"},
     {M::kAttachSaveFailed, "Saving {1} failed: {2}", "Opslaan van {1} is mislukt: {2}"},
+
+    // ---- attachments asked for at a prompt (--attach-ask) ----
+    {M::kAttachAskIntro,
+     "Files to attach: type (or drag into this window) one file per line. They go, encrypted, to the same\n"
+     "advisers as the message. An empty line ends the list.\n",
+     "Bij te voegen bestanden: typ (of sleep naar dit venster) een bestand per regel. Ze gaan versleuteld naar\n"
+     "dezelfde adviseurs als het bericht. Een lege regel sluit de lijst af.\n"},
+    {M::kAttachAskPrompt, "File {1} (Enter = no more files): ", "Bestand {1} (Enter = geen bestanden meer): "},
+    {M::kAttachAskFullPrompt, "That is the most: {1} files. Press Enter to go on: ",
+     "Meer kan niet: {1} bestanden. Druk op Enter om verder te gaan: "},
+    {M::kAttachAskAdded, "  Added: {1} ({2})\n", "  Toegevoegd: {1} ({2})\n"},
+    {M::kAttachAskUnreadable, "The file {1} cannot be attached ({2}).",
+     "Het bestand {1} kan niet worden bijgevoegd ({2})."},
+    {M::kAttachAskEmpty, "The file {1} is empty: there is nothing to send.",
+     "Het bestand {1} is leeg: er is niets te versturen."},
+    {M::kAttachAskTooLarge, "The file {1} is too large ({2}); this relay accepts files up to {3}.",
+     "Het bestand {1} is te groot ({2}); deze server neemt bestanden tot {3} aan."},
+    {M::kAttachAskNotLockable,
+     "The file {1} ({2}) does not fit in the memory this program may lock ({3} left), so it could be\n"
+     "written to disk (swap). Choose a smaller file, or raise the limit (`ulimit -l`; see docs/reporter-client.md).",
+     "Het bestand {1} ({2}) past niet in het geheugen dat dit programma mag vastzetten (nog {3} over), dus\n"
+     "kan het op schijf belanden (swap). Kies een kleiner bestand, of verhoog de grens (`ulimit -l`; zie\n"
+     "docs/reporter-client.md)."},
+    {M::kAttachAskDuplicate, "The file {1} is already attached.", "Het bestand {1} is al bijgevoegd."},
+    {M::kAttachAskTooMany, "At most {1} attachments per message: {2} was not added.",
+     "Hoogstens {1} bijlagen per bericht: {2} is niet toegevoegd."},
+    {M::kAttachAskTooLong, "That line is too long to be the path of a file.",
+     "Die regel is te lang voor het pad van een bestand."},
+    {M::kAttachAskAgain, "Type another file, or press Enter to go on without it.\n",
+     "Typ een ander bestand, of druk op Enter om zonder verder te gaan.\n"},
+    {M::kAttachAskGaveUp, "{1} files in a row could not be attached; nothing was sent.",
+     "{1} bestanden achter elkaar konden niet worden bijgevoegd; er is niets verstuurd."},
 
     // ---- roles ----
     {M::kRoleInternal, "internal confidential adviser", "interne vertrouwenspersoon"},

@@ -123,6 +123,7 @@ enum class Msg : std::size_t {
   kErrBadProxy,
   // attachments
   kOptAttach,
+  kOptAttachAsk,
   kOptSaveAttachments,
   kAttachTooMany,
   kAttachUnreadable,
@@ -148,6 +149,20 @@ enum class Msg : std::size_t {
   kAttachSaved,
   kAttachNotSaved,
   kAttachSaveFailed,
+  // attachments asked for at a prompt (--attach-ask)
+  kAttachAskIntro,
+  kAttachAskPrompt,
+  kAttachAskFullPrompt,
+  kAttachAskAdded,
+  kAttachAskUnreadable,
+  kAttachAskEmpty,
+  kAttachAskTooLarge,
+  kAttachAskNotLockable,
+  kAttachAskDuplicate,
+  kAttachAskTooMany,
+  kAttachAskTooLong,
+  kAttachAskAgain,
+  kAttachAskGaveUp,
   // roles
   kRoleInternal,
   kRoleExternal,
