@@ -1,10 +1,13 @@
 // Store module: the generic LMDB wrapper and the relay's tables, on real
 // temporary folders.
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <string>
@@ -463,6 +466,90 @@ TEST_CASE("relay store: purge_expired deletes messages and clues before today", 
   REQUIRE(store.check().empty());
 }
 
+namespace {
+
+// A "<field>: <n> kB" line of /proc/self/status, in bytes (0 if absent).
+std::uint64_t proc_status_bytes(std::string_view field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 && line[field.size()] == ':') {
+      return std::stoull(line.substr(field.size() + 1)) * 1024;
+    }
+  }
+  return 0;
+}
+
+// Sets the peak resident size (VmHWM) back to the current one (Linux 4.0
+// and later); false where the kernel refuses.
+bool reset_peak_resident() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return out.good();
+}
+
+}  // namespace
+
+TEST_CASE("relay store: a purge with the clue cache copies no clue record", "[store]") {
+  TempFolder dir;
+  RelayStore store(dir.path(), fast_options());
+  // 100,000 messages: a copy of their cached clue records would be 8.4 MB.
+  constexpr std::size_t kMessages = 100'000;
+  for (std::size_t stored = 0; stored < kMessages; stored += 10'000) {
+    REQUIRE(deposit(store, make_messages(10'000, 16, 300)));
+  }
+  REQUIRE(store.message_count() == kMessages);
+  if (!reset_peak_resident()) {
+    WARN("cannot reset the peak resident size here; not measured");
+    return;
+  }
+  const std::uint64_t before = proc_status_bytes("VmRSS");
+  // Nothing is due: the purge only looks for expired ids (no write, no
+  // page of the map read).
+  REQUIRE(store.purge_expired(300) == 0);
+  const std::uint64_t peak = proc_status_bytes("VmHWM");
+  CAPTURE(before, peak);
+  REQUIRE(peak >= before);
+  REQUIRE(peak - before < (4u << 20));
+  REQUIRE(store.purge_expired(301) == kMessages);
+  REQUIRE(store.message_count() == 0);
+}
+
+TEST_CASE("relay store: a purge finds what another process deposited since the clue cache loaded",
+          "[store]") {
+  TempFolder dir;
+  RelayStore store(dir.path(), fast_options());
+  auto kept = make_messages(20, 100, 300);
+  auto expired = make_messages(30, 100, 100);
+  REQUIRE(deposit(store, kept));
+  REQUIRE(store.purge_expired(200) == 0);
+  // Another process (as `relay purge` beside `relay serve`) deposits
+  // expired messages; this process's cache has not seen them.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int code = 1;
+    try {
+      RelayStoreOptions o = fast_options();
+      o.clue_cache = false;
+      RelayStore other(dir.path(), o);
+      if (deposit(other, expired)) code = 0;
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(store.purge_expired(200) == expired.size());
+  for (const auto& m : expired) REQUIRE_FALSE(store.get_message(m.msg.id));
+  for (const auto& m : kept) require_stored(store, m);
+  REQUIRE(all_clues(store).size() == kept.size());
+  REQUIRE(store.check().empty());
+}
+
 TEST_CASE("relay store: prekeys add, take, replay and counts", "[store]") {
   TempFolder dir;
   RelayStore store(dir.path(), fast_options());
@@ -687,12 +774,63 @@ TEST_CASE("relay store: a schema 1 store is upgraded when opened, in one commit"
     std::vector<std::string> names = env.table_names();
     REQUIRE(std::find(names.begin(), names.end(), "expiry") == names.end());
   }
-  RelayStore store(dir.path(), fast_options());
+  RelayStoreOptions watched = fast_options();
+  bool called = false;
+  watched.before_upgrade = [&](std::uint32_t, std::uint64_t) { called = true; };
+  RelayStore store(dir.path(), watched);
   REQUIRE_FALSE(store.upgraded_from());
+  REQUIRE_FALSE(called);
   REQUIRE(store.purge_expired(151) == early.size());
   REQUIRE(store.purge_expired(171) == late.size());
   REQUIRE(store.stats().messages == 0);
   REQUIRE(store.check().empty());
+}
+
+TEST_CASE("relay store: a schema 1 store without map room for the upgrade says what to do and stays as it was",
+          "[store]") {
+  TempFolder dir, compacted;
+  constexpr std::size_t kMessages = 20'000;
+  auto msgs = make_messages(kMessages, 16, 150);
+  {
+    RelayStore store(dir.path(), fast_options());
+    for (std::size_t i = 0; i < kMessages; i += 5'000) {
+      REQUIRE(deposit(store, std::vector<TestMessage>(msgs.begin() + static_cast<std::ptrdiff_t>(i),
+                                                      msgs.begin() + static_cast<std::ptrdiff_t>(i + 5'000))));
+    }
+  }
+  write_as_schema_1(dir.path(), msgs, MessageId{});
+  // A compacted copy has no free pages: the upgrade can only take room from
+  // the map's growth.
+  {
+    lmdb::Environment env(dir.path(), small_env());
+    REQUIRE(env.copy_compact_to(compacted.path()));
+  }
+  const std::uint64_t file_bytes = fs::file_size(compacted.path() / "data.mdb");
+
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> calls;
+  RelayStoreOptions tight = fast_options();
+  tight.upgrade_schema = true;
+  tight.initial_map_bytes = tight.max_map_bytes = file_bytes + (256u << 10);
+  tight.before_upgrade = [&](std::uint32_t from, std::uint64_t clues) { calls.emplace_back(from, clues); };
+  // 20,000 clues at ~150 bytes each: about 3 MiB of room needed.
+  REQUIRE_THROWS_WITH(RelayStore(compacted.path(), tight),
+                      Catch::Contains("map is full") && Catch::Contains("nothing was changed") &&
+                          Catch::Contains("about 3 MiB") && Catch::Contains("raise `max-map-bytes`") &&
+                          Catch::Contains("restore a backup"));
+  REQUIRE(calls == std::vector<std::pair<std::uint32_t, std::uint64_t>>{{1, kMessages}});
+
+  // Still version 1, and the upgrade goes through with the room advised.
+  REQUIRE_THROWS_WITH(RelayStore(compacted.path(), fast_options()), Catch::Contains("schema version 1"));
+  RelayStoreOptions roomy = tight;
+  roomy.initial_map_bytes = roomy.max_map_bytes = file_bytes + (3u << 20);
+  calls.clear();
+  RelayStore store(compacted.path(), roomy);
+  REQUIRE(calls == std::vector<std::pair<std::uint32_t, std::uint64_t>>{{1, kMessages}});
+  REQUIRE(store.upgraded_from() == std::optional<std::uint32_t>(1));
+  REQUIRE(store.check().empty());
+  REQUIRE(store.clues().size() == kMessages);
+  require_stored(store, msgs.front());
+  require_stored(store, msgs.back());
 }
 
 TEST_CASE("relay store: concurrent deposits from 4 threads all land", "[store]") {

@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <zmq.hpp>
@@ -40,6 +42,13 @@ int fail(const Error& e) { return fail(e.message); }
 store::RelayStoreOptions store_options(const ServeSettings& s) {
   store::RelayStoreOptions o;
   o.upgrade_schema = true;  // the relay that will serve a store upgrades it
+  // An upgrade is one long write transaction: say so before it starts, so a
+  // slow start is not taken for a hang and cut short.
+  o.before_upgrade = [](std::uint32_t from_version, std::uint64_t clues) {
+    log(LogLevel::kInfo, "upgrading the relay store from schema version " + std::to_string(from_version) + " to " +
+                             std::to_string(store::kRelaySchemaVersion) + " (one pass over the " +
+                             std::to_string(clues) + " clue records; do not interrupt)");
+  };
   o.max_messages = s.max_messages;
   o.max_envelope_bytes = s.max_bytes;
   o.max_map_bytes = s.max_map_bytes;
@@ -345,6 +354,76 @@ Status sync_dir(const fs::path& dir) {
   return Status::success();
 }
 
+// Where `relay restore` stages its copy of a backup (see cmd_restore). One
+// found while holding the folder lock is a dead restore's: restore holds the
+// same lock from before it creates the folder until after it removed it.
+fs::path restore_staging(const DataFolder& folder) { return folder.store_dir() / "restoring"; }
+
+// Where a path leads: absolute, with the symlinks and dot-dots of its
+// existing part resolved and no trailing separator. nullopt if unresolvable.
+std::optional<fs::path> resolved(const fs::path& path) {
+  std::error_code ec;
+  fs::path out = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) return std::nullopt;
+  if (!out.has_filename()) out = out.parent_path();
+  return out;
+}
+
+// A backup inside the store folder (the store itself, or a staging folder
+// left by a dead restore) would be replaced or deleted by the restore that
+// reads it: refused before anything changes.
+Status backup_outside_store(const DataFolder& folder, const fs::path& from) {
+  const std::optional<fs::path> store = resolved(folder.store_dir());
+  const std::optional<fs::path> backup = resolved(from);
+  if (!store || !backup) {
+    return Error{ErrorCode::kIo, "cannot resolve the path of " + from.string() + " or of the store folder"};
+  }
+  // Inside (or the same): every element of the store's path starts the backup's.
+  if (std::mismatch(store->begin(), store->end(), backup->begin(), backup->end()).first == store->end()) {
+    return Error{ErrorCode::kIo, "the backup " + from.string() + " lies inside the store folder " +
+                                     folder.store_dir().string() +
+                                     ", which a restore replaces; copy it elsewhere first (nothing was changed)"};
+  }
+  return Status::success();
+}
+
+// Removes a folder when the scope ends, on every way out of it.
+struct RemoveOnExit {
+  fs::path path;
+  explicit RemoveOnExit(fs::path p) : path(std::move(p)) {}
+  RemoveOnExit(const RemoveOnExit&) = delete;
+  RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// For `relay check`: a staging folder left by a dead restore holds a full
+// copy of a backup that no purge reaches (it outlives the retention).
+// Not part of check_folder, which serve's validation runs: serve removes it.
+std::optional<std::string> dead_restore_fault(const DataFolder& folder) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(restore_staging(folder), ec))) return std::nullopt;
+  return "a staging folder left by an interrupted `relay restore` holds a copy of a backup: " +
+         restore_staging(folder).string() + " (`relay serve` removes it when it starts, or remove it by hand)";
+}
+
+// For `relay serve`, holding the folder lock: removes such a staging folder
+// before the store opens, and says so.
+void remove_dead_restore(const DataFolder& folder) {
+  const fs::path staging = restore_staging(folder);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(staging, ec))) return;
+  fs::remove_all(staging, ec);
+  if (ec) {
+    log(LogLevel::kWarning, "cannot remove " + staging.string() + ", left by an interrupted `relay restore`: " +
+                                ec.message() + " (remove it by hand)");
+    return;
+  }
+  log(LogLevel::kWarning, "removed " + staging.string() + ", left by an interrupted `relay restore`");
+}
+
 }  // namespace
 
 std::vector<std::string> validate(const ServeSettings& s) {
@@ -440,6 +519,7 @@ int cmd_serve(const ServeSettings& settings) {
   const DataFolder folder{settings.data};
   auto lock = FolderLock::acquire(folder);
   if (!lock) return fail(lock.error());
+  remove_dead_restore(folder);
   auto keys = folder.load_keys();
   if (!keys) return fail(keys.error());
   auto old_keys = folder.load_old_keys();
@@ -604,6 +684,7 @@ int cmd_check(const fs::path& data, const fs::path& backup) {
   } else {
     const DataFolder folder{data};
     faults = check_folder(folder);
+    if (std::optional<std::string> f = dead_restore_fault(folder)) faults.push_back(*f);
     for (const std::string& p : check_store(folder.store_dir(), &stats)) faults.push_back(p);
   }
   for (const std::string& f : faults) std::cout << "fault: " << f << "\n";
@@ -622,6 +703,7 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   const DataFolder folder{data};
   auto lock = FolderLock::acquire(folder);
   if (!lock) return fail(lock.error());
+  if (Status s = backup_outside_store(folder, from); !s) return fail(s.error());
   if (!fs::exists(from / "data.mdb")) return fail("no store (data.mdb) in " + from.string());
   std::error_code ec;
   fs::create_directories(folder.store_dir(), ec);
@@ -629,21 +711,20 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   // The backup is copied into a staging folder beside the store and checked
   // there: what is checked is exactly what gets installed, and a backup of
   // an older schema version is upgraded in the copy (the lock keeps the
-  // relay away), never in the backup itself.
-  const fs::path staging = folder.store_dir() / "restoring";
+  // relay away), never in the backup itself. The copy is a full copy of
+  // the backup, so it goes on every way out of here; one left by a killed
+  // restore is removed by the next serve (and reported by check).
+  const fs::path staging = restore_staging(folder);
   fs::remove_all(staging, ec);
   if (::mkdir(staging.c_str(), 0700) != 0) {
     return fail("cannot create " + staging.string() + ": " + std::strerror(errno));
   }
+  const RemoveOnExit remove_staging{staging};
   const fs::path incoming = staging / "data.mdb";
-  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) {
-    fs::remove_all(staging, ec);
-    return fail(s.error());
-  }
+  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
   store::StoreStats stats;
   std::optional<std::uint32_t> upgraded_from;
   if (std::vector<std::string> problems = check_store(staging, &stats, true, &upgraded_from); !problems.empty()) {
-    fs::remove_all(staging, ec);
     for (const std::string& p : problems) std::cerr << "relay: backup fault: " << p << "\n";
     return fail("refusing to restore a backup that does not pass the check");
   }

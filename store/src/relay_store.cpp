@@ -41,6 +41,11 @@ constexpr std::size_t kClueValueBytes = kClueBytes + 4;
 constexpr std::uint32_t kSchemaWithExpiryIndex = 1;
 constexpr std::string_view kV1ExpiryTable = "expiry";
 constexpr std::size_t kV1ExpiryKeyBytes = 4 + kIdBytes;
+// Free map room the upgrade from schema 1 takes per clue record. It rewrites
+// every clue leaf page in one commit, and LMDB reuses the pages a commit
+// frees only after it: the new clue tree needs room of its own. Measured
+// ~140 bytes per clue (the longer records split pages); 150 for a margin.
+constexpr std::uint64_t kV1UpgradeBytesPerClue = 150;
 // prekeys key: adviser sign pk || upload counter u64 BE || position u16 BE,
 // so one adviser's prekeys sort oldest upload first; value: pk || signature.
 constexpr std::size_t kPrekeyKeyBytes = kKeyBytes + 8 + 2;
@@ -111,6 +116,17 @@ struct Totals {
   std::uint64_t messages = 0;
   std::uint64_t envelope_bytes = 0;
 };
+
+// What to do when the upgrade from schema 1 found the map full: an estimate
+// of the room it needs (rounded up to whole MiB) and the two ways out.
+std::string v1_upgrade_room_advice(std::uint64_t clue_count) {
+  const std::uint64_t mib = std::max<std::uint64_t>(1, (clue_count * kV1UpgradeBytesPerClue + (1u << 20) - 1) >> 20);
+  return "the upgrade rewrites all " + std::to_string(clue_count) +
+         " clue records in one commit and needs about " + std::to_string(mib) +
+         " MiB of free room in the map for it: raise `max-map-bytes` (and the free disk space) by about " +
+         std::to_string(mib) + " MiB, or restore a backup instead " +
+         "(`relay restore` upgrades its copy of the backup with a large map)";
+}
 
 }  // namespace
 
@@ -184,8 +200,15 @@ struct RelayStore::Impl {
   // commit (a crash or a full disk leaves version 1 as it was). The days
   // come from the index (20-byte keys, a cheap scan) and, for a message the
   // index missed, from the message record. A clue without a message keeps
-  // its old record; check() reports it.
+  // its old record; check() reports it. Needs free map room about the size
+  // of the clue table (kV1UpgradeBytesPerClue); the error says so.
   void upgrade_from_v1(const fs::path& folder) {
+    std::uint64_t clue_count = 0;
+    {
+      ReadTxn txn = env.begin_read();
+      clue_count = clues.count(txn);
+    }
+    if (options.before_upgrade) options.before_upgrade(kSchemaWithExpiryIndex, clue_count);
     Status s = env.write([&](WriteTxn& txn) -> Status {
       std::vector<std::pair<MessageId, std::uint32_t>> days;
       if (std::optional<Table> index = env.find_table(txn, kV1ExpiryTable)) {
@@ -218,8 +241,10 @@ struct RelayStore::Impl {
       return meta.put(txn, as_bytes(kMetaSchema), u32_le(kRelaySchemaVersion));
     });
     if (!s) {
-      throw std::runtime_error("upgrading the relay store in " + folder.string() + " from schema version 1: " +
-                               s.error().message + " (nothing was changed)");
+      std::string what = "upgrading the relay store in " + folder.string() + " from schema version 1: " +
+                         s.error().message + " (nothing was changed)";
+      if (s.error().code == ErrorCode::kStorageFull) what += "; " + v1_upgrade_room_advice(clue_count);
+      throw std::runtime_error(what);
     }
   }
 
@@ -285,11 +310,16 @@ struct RelayStore::Impl {
     return result;
   }
 
-  // The cached clues, reloaded first if stale or behind the last commit.
-  std::vector<ClueRecord> cached_clues() const {
+  // Calls read(cache) with cache_mutex held, once the cache holds the last
+  // commit (reloaded first if stale or behind). read should be quick: every
+  // write of this process waits for it.
+  void read_cache(const std::function<void(const ClueIndex&)>& read) const {
     {
       std::lock_guard lock(cache_mutex);
-      if (!cache_stale && cache_txn == env.last_txn_id()) return cache.records();
+      if (!cache_stale && cache_txn == env.last_txn_id()) {
+        read(cache);
+        return;
+      }
     }
     // Behind: either a write of this process is between its commit and its
     // cache update (waiting for write_mutex lets it finish), or another
@@ -297,11 +327,45 @@ struct RelayStore::Impl {
     std::lock_guard write_lock(write_mutex);
     {
       std::lock_guard lock(cache_mutex);
-      if (!cache_stale && cache_txn == env.last_txn_id()) return cache.records();
+      if (!cache_stale && cache_txn == env.last_txn_id()) {
+        read(cache);
+        return;
+      }
     }
     reload_cache();
     std::lock_guard lock(cache_mutex);
-    return cache.records();
+    read(cache);
+  }
+
+  // The cached clues (a copy), as read_cache finds them.
+  std::vector<ClueRecord> cached_clues() const {
+    std::vector<ClueRecord> out;
+    read_cache([&](const ClueIndex& c) { out = c.records(); });
+    return out;
+  }
+
+  // Ids of the messages whose clue record says a day before today: from the
+  // cache in place, or from one read transaction over the clues table. Only
+  // the ids are copied (16 bytes each, for the expired messages alone); a
+  // copy of every record would cost 84 bytes per stored message per purge.
+  std::vector<MessageId> expired_ids(std::uint32_t today) const {
+    std::vector<MessageId> out;
+    auto collect = [&](const ClueRecord& r) {
+      if (r.expiry_day < today) out.push_back(r.id);
+    };
+    if (options.clue_cache) {
+      read_cache([&](const ClueIndex& c) {
+        for (const ClueRecord& r : c.records()) collect(r);
+      });
+      return out;
+    }
+    ReadTxn txn = env.begin_read();
+    clues.for_each(txn, [&](ByteView key, ByteView value) {
+      // Damaged records are skipped, as in clues(); check() reports them.
+      if (std::optional<ClueRecord> r = read_clue_record(key, value)) collect(*r);
+      return true;
+    });
+    return out;
   }
 
   // True for a new file, or one whose initialisation was cut short: no
@@ -466,10 +530,7 @@ std::uint64_t RelayStore::purge_expired(std::uint32_t today) {
   // The days beside the clues (in memory with the clue cache, otherwise one
   // scan of the small clue records): no envelope page of a message that
   // stays is read.
-  std::vector<MessageId> expired;
-  for (const ClueRecord& r : clues()) {
-    if (r.expiry_day < today) expired.push_back(r.id);
-  }
+  const std::vector<MessageId> expired = s.expired_ids(today);
   std::uint64_t purged = 0;
   for (std::size_t begin = 0; begin < expired.size(); begin += kPurgeChunk) {
     std::size_t end = std::min(expired.size(), begin + kPurgeChunk);

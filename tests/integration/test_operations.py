@@ -5,6 +5,8 @@
 - status over the admin socket (text and JSON), backup while serving,
   check, and the restore drill: backup, wipe, restore, every message still
   readable by the reporter and the adviser;
+- a restore's staging folder: one left behind is a fault for check and
+  removed by serve; a backup inside the store folder is refused;
 - expiry: `relay purge` beside a serving relay, and the background purge;
   the reporter is told how long messages stay;
 - logs: nothing that looks like an id, key, address or time;
@@ -12,6 +14,7 @@
   work, then only the new one;
 - a bounded flood on loopback while honest reporters and advisers carry on.
 """
+import hashlib
 import json
 import os
 import re
@@ -299,6 +302,81 @@ class DrillTest(unittest.TestCase):
         s = status(ch)
         self.assertEqual(s["messages"]["stored"], 0)
         self.assertGreaterEqual(s["retention"]["purged_since_start"], 2)
+        run([RELAY, "check", "--data", ch.data])
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+class RestoreStagingTest(unittest.TestCase):
+    """`relay restore` stages its copy of a backup in store/restoring: a full
+    copy that no purge reaches. One left by a killed restore is a fault for
+    `relay check` and removed by the next `relay serve`; a backup inside the
+    store folder is refused before anything is deleted."""
+
+    def setUp(self):
+        self.channel = Channel(serve_args=LOW_POW)
+        self.addCleanup(self.channel.close)
+
+    def test_leftover_staging_folder_is_reported_removed_and_never_restored_from(self):
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("A report that outlives the failed restores.", to=[1])
+        before = reporter_texts(r)
+        backup = os.path.join(ch.root, "backup")
+        run([RELAY, "backup", "--data", ch.data, "--to", backup])
+        self.assertEqual(ch.stop_relay(), 0)
+        store = os.path.join(ch.data, "store")
+        staging = os.path.join(store, "restoring")
+        self.assertFalse(os.path.exists(staging))
+
+        # What a restore killed after its copy leaves behind.
+        os.mkdir(staging, 0o700)
+        shutil.copy2(os.path.join(backup, "data.mdb"), os.path.join(staging, "data.mdb"))
+        rc, out, err = run([RELAY, "check", "--data", ch.data], check=False)
+        self.assertEqual(rc, 2, out + err)
+        self.assertIn("fault: a staging folder left by an interrupted `relay restore`", out)
+        self.assertIn(staging, out)
+        self.assertIn("relay serve` removes it", out)
+
+        # A backup inside the store folder, however named, is refused with
+        # nothing changed: not the staging folder, not the store itself.
+        link = os.path.join(ch.root, "link-to-staging")
+        os.symlink(staging, link)
+        hashes = {p: sha256(p) for p in (os.path.join(store, "data.mdb"), os.path.join(staging, "data.mdb"))}
+        for inside in (staging, staging + "/", store, os.path.join(store, "..", "store", "restoring"), link,
+                       os.path.relpath(staging)):
+            rc, out, err = run([RELAY, "restore", "--data", ch.data, "--from", inside], check=False)
+            self.assertEqual(rc, 2, f"--from {inside}:\n{out}{err}")
+            self.assertIn("inside the store folder", err)
+            self.assertIn("nothing was changed", err)
+            self.assertNotIn("Restored", out)
+            for path, digest in hashes.items():
+                self.assertEqual(sha256(path), digest, f"--from {inside} changed {path}")
+        self.assertEqual(sorted(os.listdir(staging)), ["data.mdb"])
+
+        # The next serve removes it and says so; the store is as it was.
+        ch.start_relay()
+        self.assertFalse(os.path.exists(staging))
+        with open(ch.relay_log) as f:
+            log = f.read()
+        self.assertEqual(log.count(f"relay: warning: removed {staging}, left by an interrupted `relay restore`"), 1)
+        self.assertEqual(reporter_texts(r), before)
+        run([RELAY, "check", "--data", ch.data])
+
+        # A restore that fails leaves no staging folder behind either.
+        bad = os.path.join(ch.root, "backup-bad")
+        shutil.copytree(backup, bad)
+        subprocess.run(["mdb_load", "-T", "-s", "messages", bad], input=b"short\nrecord\n", check=True,
+                       capture_output=True)
+        self.assertEqual(ch.stop_relay(), 0)
+        self.assertEqual(run([RELAY, "restore", "--data", ch.data, "--from", bad], check=False)[0], 2)
+        self.assertFalse(os.path.exists(staging))
+        # And one from outside the store folder still works.
+        self.assertIn("Restored", run([RELAY, "restore", "--data", ch.data, "--from", backup])[1])
+        self.assertFalse(os.path.exists(staging))
         run([RELAY, "check", "--data", ch.data])
 
 

@@ -11,7 +11,8 @@ kept as a version 1 backup. Then:
 - `relay check` refuses the version 1 store, exits 2 and says that `relay
   serve` upgrades it; `relay backup` and `relay purge` refuse it too and
   change nothing;
-- `relay serve` upgrades it when it starts and logs so; afterwards `relay
+- `relay serve` upgrades it when it starts and logs so, before (with the
+  number of clue records) and after; afterwards `relay
   check` passes, every clue record is the same clue || its message's expiry
   day, the `expiry` table is gone and "schema" is 2; the reporter reads the
   adviser's reply and the adviser fetches a report deposited before the
@@ -23,6 +24,7 @@ kept as a version 1 backup. Then:
 """
 import hashlib
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -37,6 +39,9 @@ from harness import RELAY, Channel, Reporter, run  # noqa: E402
 SERVE_ARGS = ["--pow-difficulty", "10", "--retention-days", "30"]
 V2_TABLES = {"meta", "messages", "clues", "prekeys", "counters", "directory"}
 UPGRADE_LINE = "relay: relay store upgraded from schema version 1 to 2"
+# Logged before the upgrade's one long commit starts.
+UPGRADING_LINE = re.compile(r"^relay: upgrading the relay store from schema version 1 to 2 "
+                            r"\(one pass over the (\d+) clue records; do not interrupt\)$", re.M)
 
 
 def dump(store, table):
@@ -161,10 +166,13 @@ class StoreUpgradeTest(unittest.TestCase):
         self.assertEqual(tables(self.store), V2_TABLES | {"expiry"})
         self.assertFalse(os.path.exists(os.path.join(ch.root, "backup-refused")))
 
-        # 5. `relay serve` upgrades it when it starts.
+        # 5. `relay serve` upgrades it when it starts, and says so before it begins.
         ch.start_relay()
         with open(ch.relay_log) as f:
-            self.assertEqual(f.read().count(UPGRADE_LINE), 1)
+            log = f.read()
+        self.assertEqual(log.count(UPGRADE_LINE), 1)
+        self.assertEqual([int(n) for n in UPGRADING_LINE.findall(log)], [len(v1_clues)])
+        self.assertLess(UPGRADING_LINE.search(log).start(), log.index(UPGRADE_LINE))
         out = self.check_data()[1]
         self.assertIn("schema version 2", out)
         self.assert_v2_store(self.store, v1_clues)

@@ -80,7 +80,9 @@ struct EnvironmentStats {
   std::uint32_t page_size = 0;
   std::uint64_t map_bytes = 0;       // current size of the memory map
   std::uint64_t last_page = 0;       // highest page number ever used (file high-water mark)
-  std::uint64_t pages_in_use = 0;    // meta pages + pages of every tree (free pages excluded)
+  std::uint64_t pages_in_use = 0;    // meta pages + pages of the free-page list, the main database
+                                     // and every table opened by open_table or find_table(name);
+                                     // the free pages themselves excluded
   std::uint32_t max_readers = 0;
   std::uint32_t readers_used = 0;
 };
@@ -211,7 +213,10 @@ class Environment {
   // Opens the named table if it exists.
   std::optional<Table> find_table(std::string_view name);
   // The same inside a write transaction (where find_table would wait for
-  // itself). The handle is for txn only: LMDB closes it if txn aborts.
+  // itself). The handle is for txn only: LMDB closes it if txn aborts. It
+  // is not registered for stats(), so its pages are left out of
+  // pages_in_use (right for a table about to be dropped; open_table or
+  // find_table() for one that stays).
   std::optional<Table> find_table(WriteTxn& txn, std::string_view name);
   // Names of the tables in the file (the main database's keys).
   std::vector<std::string> table_names() const;
@@ -219,6 +224,9 @@ class Environment {
   // that retires a table). Success if there is no such table. Any Table
   // handle of it is invalid afterwards, whether txn commits or not: LMDB
   // closes the handle at once; open it again if the transaction aborts.
+  // A copy of the old Table is not caught as invalid: LMDB reuses the
+  // handle number for the next table opened, so the stale copy would then
+  // name that other table. Drop every copy along with the table.
   Status drop_table(WriteTxn& txn, std::string_view name);
 
   ReadTxn begin_read() const;

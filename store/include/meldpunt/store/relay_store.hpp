@@ -32,12 +32,18 @@
 // (in memory, with the clue cache), so it reads no envelope page. There is no
 // index ordered by day: with random message ids, every deposit would have put
 // its index entry on a leaf page of its own (a quarter more pages written per
-// commit), and an order by deposit (sequence numbers) would tell a disk copy
-// the order in which messages arrived, which the store keeps to itself.
+// commit), and an order by deposit (sequence numbers) would state the order
+// in which messages arrived, exactly, in every copy of the store. No record
+// carries that order. The live data.mdb does approximate it through its page
+// layout (LMDB places each commit's pages at the end of the file or in freed
+// pages, so envelope offsets follow deposit order); a compacting backup
+// (backup_to) writes the pages in key order, i.e. by random id, and does not.
 //
 // Schema versions: 2 (this one). A store of version 1 (which had an `expiry`
-// index table and 64-byte clue records) is upgraded when opened, in one
-// commit: all or nothing. A newer version is refused.
+// index table and 64-byte clue records) is upgraded when opened with
+// RelayStoreOptions::upgrade_schema, in one commit: all or nothing. That
+// commit needs free map room about the size of the clue table (~150 bytes
+// per message). A newer version is refused.
 //
 // Thread safety: one RelayStore may be used from many threads; LMDB
 // serialises writers, readers run in parallel.
@@ -112,8 +118,9 @@ struct RelayStoreOptions {
   std::uint64_t max_envelope_bytes = 8ull << 30;  // quota: kStorageFull beyond
   bool durable = true;                            // false only for tests/benchmarks
   // Keep the clues in memory for fetches (see the top of this header):
-  // about 90 bytes per stored message. Off for one-off commands (check,
-  // backup, purge), which never fetch and should not pay the load.
+  // 92-100 bytes per stored message (an 84-byte record and 8-16 bytes of
+  // index). Off for one-off commands (check, backup, purge), which never
+  // fetch and should not pay the load.
   bool clue_cache = true;
   // Upgrade a store of an older schema version when opening it; otherwise
   // such a store is refused with a message saying that `relay serve`
@@ -121,6 +128,11 @@ struct RelayStoreOptions {
   // will serve it (or in a private copy), never as a side effect of a
   // one-off command while an older relay may still be serving it.
   bool upgrade_schema = false;
+  // Called once before such an upgrade starts, with the version found and
+  // the number of clue records it rewrites, so the caller can say that a
+  // long write is under way (and must not be interrupted). Not called when
+  // the store needs no upgrade.
+  std::function<void(std::uint32_t from_version, std::uint64_t clues)> before_upgrade;
 };
 
 class RelayStore {
@@ -162,7 +174,11 @@ class RelayStore {
   void for_each_clue(const std::function<void(const MessageId&, const StoredClue&)>& visit) const;
 
   // Deletes every message whose expiry_day < today, with its clue, in
-  // commits of at most 1024 messages. Returns how many. Throws
+  // commits of at most 1024 messages. Returns how many. Candidates are found
+  // by the day in the clue records (copying only their ids); each is deleted
+  // only if its message record's own day is before today too. So a message
+  // without a clue record, or whose clue says a later day, is not purged
+  // (or late): only on a damaged store, and check() reports both. Throws
   // std::runtime_error if the store cannot be written (disk failure).
   std::uint64_t purge_expired(std::uint32_t today);
 
