@@ -4,8 +4,13 @@
 // a dead relay.
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -402,6 +407,177 @@ TEST_CASE("attachment letters carry the message's time, and rotate sees them", "
   CHECK_FALSE(reporter::holds_attachments(mailbox));
   mailbox.letters.push_back(received(protocol::LetterKind::kAttachmentChunk, 200, directory.entries[0].message_pk, ""));
   CHECK(reporter::holds_attachments(mailbox));
+}
+
+namespace {
+
+// Sets an environment variable, or the working folder, for one test and
+// puts the old value back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+class ScopedCwd {
+ public:
+  explicit ScopedCwd(const std::filesystem::path& to) : old_(std::filesystem::current_path()) {
+    std::filesystem::current_path(to);
+  }
+  ~ScopedCwd() { std::filesystem::current_path(old_); }
+  ScopedCwd(const ScopedCwd&) = delete;
+  ScopedCwd& operator=(const ScopedCwd&) = delete;
+
+ private:
+  std::filesystem::path old_;
+};
+
+void write_file(const std::filesystem::path& path, std::string_view content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+}  // namespace
+
+TEST_CASE("attach prompt: ~/ is the home folder, quotes and blanks go only if the path as typed is not there",
+          "[reporter][attachment]") {
+  TempDir home;
+  const std::string h = home.path().string();
+  const ScopedEnv env("HOME", h);
+  CHECK(reporter::path_at_prompt("~/notes.txt") == h + "/notes.txt");
+  CHECK(reporter::path_at_prompt("~") == h);
+  CHECK(reporter::path_at_prompt("~someone/notes.txt") == "~someone/notes.txt");  // not ours to expand
+  CHECK(reporter::path_at_prompt("/a/~/b") == "/a/~/b");
+  CHECK(reporter::path_at_prompt(h + "/plain.txt") == h + "/plain.txt");
+
+  // As a terminal pastes a dragged file: quotes, blanks after it.
+  write_file(home.path() / "photo of the board.jpg", "x");
+  const std::string photo = h + "/photo of the board.jpg";
+  CHECK(reporter::path_at_prompt("'" + photo + "' ") == photo);
+  CHECK(reporter::path_at_prompt("\"" + photo + "\"") == photo);
+  CHECK(reporter::path_at_prompt("  " + photo + "\t") == photo);
+  CHECK(reporter::path_at_prompt("'~/photo of the board.jpg'") == photo);
+  CHECK(reporter::path_at_prompt("'" + photo + "\"") == "'" + photo + "\"");  // quotes that do not pair
+
+  // A name that really has the blank or the quotes is taken as typed.
+  write_file(home.path() / "trailing blank.txt ", "x");
+  write_file(home.path() / "trailing blank.txt", "x");
+  CHECK(reporter::path_at_prompt(h + "/trailing blank.txt ") == h + "/trailing blank.txt ");
+  {
+    const ScopedCwd cwd(home.path());
+    write_file("'quoted'", "x");
+    write_file("quoted", "x");
+    write_file("unquoted", "x");
+    CHECK(reporter::path_at_prompt("'quoted'") == "'quoted'");
+    CHECK(reporter::path_at_prompt("'unquoted'") == "unquoted");
+    CHECK(reporter::path_at_prompt("''") == "''");  // nothing inside: as typed
+  }
+}
+
+TEST_CASE("attach prompt: a line with a control character is refused, a blank one ends the list",
+          "[reporter][attachment]") {
+  using namespace std::string_literals;
+  for (const std::string& bad : {"good.txt\0/../../etc/shadow"s, "~/Docu\x1b[Dments/a.pdf"s, "a\tb.txt"s,
+                                 "bell\x07.txt"s, "del\x7f.txt"s, "csi\xc2\x9b" "2J.txt"s, "nul\0"s,
+                                 "cr\r.txt"s, "line\nbreak"s}) {
+    INFO(client::terminal_safe_label(bad));
+    CHECK(reporter::has_control_character(bad));
+  }
+  for (const std::string& good : {"notes.txt"s, "/home/you/rooster week 12.pdf"s, "'dragged file.jpg' "s,
+                                  "Ren\xc3\xa9" "e.pdf"s, "\xe6\x97\xa5\xe6\x9c\xac.txt"s, "\xc2\xa0nbsp.txt"s,
+                                  "latin1 caf\xe9.txt"s}) {
+    INFO(good);
+    CHECK_FALSE(reporter::has_control_character(good));
+  }
+  CHECK(reporter::is_blank_line(""));
+  CHECK(reporter::is_blank_line("   "));
+  CHECK(reporter::is_blank_line(" \t "));
+  CHECK_FALSE(reporter::is_blank_line(" a "));
+  CHECK_FALSE(reporter::is_blank_line("."));
+}
+
+TEST_CASE("a file that cannot be attached is named safely, with the reason in the reporter's language",
+          "[reporter][attachment]") {
+  TempDir dir;
+  protocol::PolicyInfo policy;
+  policy.max_attachment_bytes = 100000;
+  auto refused = [&](reporter::Lang lang, const std::string& path) {
+    auto files = reporter::read_attachments(lang, {path}, policy);
+    REQUIRE_FALSE(files);
+    return files.error().message;
+  };
+  auto occurrences = [](const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) n++;
+    return n;
+  };
+
+  // A path with escape sequences: never raw on the terminal, named once.
+  const std::string missing = (dir.path() / "gone\x1b[2J\x1b]0;owned\x07.txt").string();
+  for (const auto lang : {reporter::Lang::kEn, reporter::Lang::kNl}) {
+    const std::string message = refused(lang, missing);
+    INFO(client::terminal_safe_label(message));
+    CHECK(message.find('\x1b') == std::string::npos);
+    CHECK(message.find('\x07') == std::string::npos);
+    CHECK(occurrences(message, "gone?[2J?]0;owned?.txt") == 1);
+    CHECK(message.find("no file") == std::string::npos);
+  }
+  CHECK(refused(reporter::Lang::kEn, missing).find("there is no such file") != std::string::npos);
+  CHECK(refused(reporter::Lang::kNl, missing).find("dat bestand bestaat niet") != std::string::npos);
+
+  const std::string folder = (dir.path() / "a folder\x1b[31m").string();
+  std::filesystem::create_directory(folder);
+  const std::string en = refused(reporter::Lang::kEn, folder);
+  const std::string nl = refused(reporter::Lang::kNl, folder);
+  CHECK(en.find("it is not a regular file") != std::string::npos);
+  CHECK(nl.find("het is geen gewoon bestand") != std::string::npos);
+  CHECK(nl.find("is not a regular file") == std::string::npos);
+  CHECK((en + nl).find('\x1b') == std::string::npos);
+
+  if (::geteuid() != 0) {  // root reads everything
+    const std::string locked = (dir.path() / "locked\x1b[D.txt").string();
+    write_file(locked, "secret");
+    ::chmod(locked.c_str(), 0);
+    const std::string message = refused(reporter::Lang::kNl, locked);
+    CHECK(message.find("je mag het niet lezen") != std::string::npos);
+    CHECK(message.find('\x1b') == std::string::npos);
+  }
+
+  // The messages of client/attachment.cpp, and what is not one of them.
+  using reporter::attachment_problem;
+  const std::string p = "/tmp/x\x1b[2J";
+  const auto en_ = reporter::Lang::kEn;
+  CHECK(attachment_problem(en_, Error{ErrorCode::kNotFound, "no file " + p}, p) == "there is no such file");
+  CHECK(attachment_problem(en_, Error{ErrorCode::kIo, p + " is not a regular file"}, p) ==
+        "it is not a regular file (but a folder, a device or a pipe)");
+  CHECK(attachment_problem(en_, Error{ErrorCode::kIo, p + " changed while it was being read; close it"}, p)
+            .starts_with("it changed while it was being read"));
+  CHECK(attachment_problem(en_, Error{ErrorCode::kIo, "cannot open " + p + ": " + std::strerror(EACCES)}, p) ==
+        "you may not read it (no permission)");
+  CHECK(attachment_problem(en_, Error{ErrorCode::kIo, "cannot examine " + p + ": " + std::strerror(ENOTDIR)}, p) ==
+        "there is no such file");
+  CHECK(attachment_problem(en_, Error{ErrorCode::kIo, "cannot read " + p + ": " + std::strerror(EIO)}, p) ==
+        std::string("the system says: ") + std::strerror(EIO));
+  const Error unknown{ErrorCode::kIo, "something new about " + p};
+  CHECK(attachment_problem(en_, unknown, p) == "something new about /tmp/x?[2J");
+  CHECK(attachment_problem(en_, unknown, p, false) == "it cannot be read");
+  // A message for another path is not taken for this one's.
+  CHECK(attachment_problem(en_, Error{ErrorCode::kIo, "/other is not a regular file"}, p) ==
+        "/other is not a regular file");
 }
 
 TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {

@@ -94,7 +94,11 @@ Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnecti
   std::vector<std::uint64_t> sizes;
   for (const std::string& path : paths) {
     auto size = client::attachment_file_size(path);
-    if (!size) return Error{size.error().code, "attachment: " + size.error().message + "; nothing was sent"};
+    // The message holds the path as given: made safe before it reaches the terminal.
+    if (!size) {
+      return Error{size.error().code,
+                   "attachment: " + terminal_safe_label(size.error().message) + "; nothing was sent"};
+    }
     sizes.push_back(*size);
   }
   auto policy = client::fetch_policy(relay);
@@ -118,7 +122,10 @@ Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnecti
   std::vector<client::FileToSend> files;
   for (const std::string& path : paths) {
     auto file = client::read_attachment(path, limit);
-    if (!file) return Error{file.error().code, "attachment: " + file.error().message + "; nothing was sent"};
+    if (!file) {
+      return Error{file.error().code,
+                   "attachment: " + terminal_safe_label(file.error().message) + "; nothing was sent"};
+    }
     files.push_back(std::move(file).value());
   }
   return files;

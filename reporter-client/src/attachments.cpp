@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -57,7 +58,10 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
   for (const std::string& path : paths) {
     const std::string shown = client::terminal_safe_label(path);
     auto size = client::attachment_file_size(path);
-    if (!size) return Error{size.error().code, format(lang, Msg::kAttachUnreadable, {shown, size.error().message})};
+    if (!size) {
+      return Error{size.error().code,
+                   format(lang, Msg::kAttachUnreadable, {shown, attachment_problem(lang, size.error(), path)})};
+    }
     switch (client::check_attachment_size(*size, limit)) {
       case client::SizeVerdict::kFits: break;
       case client::SizeVerdict::kRelayRefuses:
@@ -90,7 +94,8 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
         return Error{ErrorCode::kTooLarge,
                      format(lang, Msg::kAttachNotLockable, {shown, "?", client::describe_size(left)})};
       }
-      return Error{file.error().code, format(lang, Msg::kAttachUnreadable, {shown, file.error().message})};
+      return Error{file.error().code,
+                   format(lang, Msg::kAttachUnreadable, {shown, attachment_problem(lang, file.error(), path)})};
     }
     files.push_back(std::move(file).value());
   }
@@ -148,52 +153,115 @@ std::optional<std::pair<dev_t, ino_t>> identity(const std::string& path) {
   return std::make_pair(st.st_dev, st.st_ino);
 }
 
+// Why a line at the prompt was refused: `named` names the file (shown on a
+// terminal, where the reporter sees what they typed anyway); `reason` does
+// not, for input that is not a terminal (see ask_attachments).
+struct Refusal {
+  std::string named;
+  std::string reason;
+};
+
 // Checks and reads one file typed at the prompt: the checks of
 // read_attachments for one more file beside `loaded` ones already in locked
-// memory. The error text names the file and says nothing about sending: the
-// reporter is asked again.
-Result<client::FileToSend> read_one_asked(Lang lang, const std::string& path, std::uint64_t limit,
-                                          std::size_t loaded) {
+// memory. A refusal names the file and says nothing about sending: on a
+// terminal the reporter is asked again.
+std::optional<client::FileToSend> read_one_asked(Lang lang, const std::string& path, std::uint64_t limit,
+                                                 std::size_t loaded, Refusal& refusal) {
   const std::string shown = client::terminal_safe_label(path);
+  auto unreadable = [&](const Error& e) {
+    refusal = {format(lang, Msg::kAttachAskUnreadable, {shown, attachment_problem(lang, e, path)}),
+               attachment_problem(lang, e, path, false)};
+    return std::nullopt;
+  };
+  auto empty = [&] {
+    refusal = {format(lang, Msg::kAttachAskEmpty, {shown}), std::string(text(lang, Msg::kAttachReasonEmpty))};
+    return std::nullopt;
+  };
+  auto too_large = [&](const std::string& size) {
+    const std::string most = client::describe_size(limit);
+    refusal = {format(lang, Msg::kAttachAskTooLarge, {shown, size, most}),
+               format(lang, Msg::kAttachReasonTooLarge, {size, most})};
+    return std::nullopt;
+  };
+  auto not_lockable = [&](const std::string& size, std::uint64_t left) {
+    const std::string free = client::describe_size(left);
+    refusal = {format(lang, Msg::kAttachAskNotLockable, {shown, size, free}),
+               format(lang, Msg::kAttachReasonNotLockable, {size, free})};
+    return std::nullopt;
+  };
+
   auto size = client::attachment_file_size(path);
-  if (!size) return Error{size.error().code, format(lang, Msg::kAttachAskUnreadable, {shown, size.error().message})};
+  if (!size) return unreadable(size.error());
   switch (client::check_attachment_size(*size, limit)) {
     case client::SizeVerdict::kFits: break;
     case client::SizeVerdict::kRelayRefuses:  // checked before asking
-      return Error{ErrorCode::kTooLarge, std::string(text(lang, Msg::kAttachRelayRefuses))};
-    case client::SizeVerdict::kEmpty: return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachAskEmpty, {shown})};
-    case client::SizeVerdict::kOverLimit:
-      return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachAskTooLarge,
-                                                {shown, client::describe_size(*size), client::describe_size(limit)})};
+      refusal.named = refusal.reason = std::string(text(lang, Msg::kAttachRelayRefuses));
+      return std::nullopt;
+    case client::SizeVerdict::kEmpty: return empty();
+    case client::SizeVerdict::kOverLimit: return too_large(client::describe_size(*size));
   }
   // The files already read are in locked memory (and so counted by
   // lockable_bytes); what sending each of them will still lock is not.
   if (const std::optional<std::uint64_t> lockable = crypto::lockable_bytes()) {
     const std::uint64_t needed =
         loaded * client::attachment_memory_needed(0) + client::attachment_memory_needed(*size);
-    if (needed > *lockable) {
-      return Error{ErrorCode::kTooLarge, format(lang, Msg::kAttachAskNotLockable,
-                                                {shown, client::describe_size(*size), client::describe_size(*lockable)})};
-    }
+    if (needed > *lockable) return not_lockable(client::describe_size(*size), *lockable);
   }
   auto file = client::read_attachment(path, limit);
-  if (file) return file;
+  if (file) return std::move(file).value();
   switch (file.error().code) {
-    case ErrorCode::kTooLarge:  // grew since it was measured
-      return Error{ErrorCode::kTooLarge,
-                   format(lang, Msg::kAttachAskTooLarge, {shown, "?", client::describe_size(limit)})};
-    case ErrorCode::kMalformed: return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachAskEmpty, {shown})};
-    case ErrorCode::kStorageFull: {  // the estimate above was not enough
-      const std::uint64_t left = crypto::lockable_bytes().value_or(0);
-      return Error{ErrorCode::kTooLarge,
-                   format(lang, Msg::kAttachAskNotLockable, {shown, "?", client::describe_size(left)})};
-    }
-    default:
-      return Error{file.error().code, format(lang, Msg::kAttachAskUnreadable, {shown, file.error().message})};
+    case ErrorCode::kTooLarge: return too_large("?");  // grew since it was measured
+    case ErrorCode::kMalformed: return empty();
+    case ErrorCode::kStorageFull:  // the estimate above was not enough
+      return not_lockable("?", crypto::lockable_bytes().value_or(0));
+    default: return unreadable(file.error());
   }
 }
 
 }  // namespace
+
+std::string attachment_problem(Lang lang, const Error& error, const std::string& path, bool may_name_file) {
+  // The messages of client/attachment.cpp, recognised with the path they
+  // were made with, so that a path that itself reads like one of them
+  // cannot pass for another kind.
+  const std::string_view message = error.message;
+  if (error.code == ErrorCode::kNotFound) return std::string(text(lang, Msg::kAttachReasonNotFound));
+  if (message == path + " is not a regular file") return std::string(text(lang, Msg::kAttachReasonNotRegular));
+  if (message.starts_with(path + " changed while it was being read")) {
+    return std::string(text(lang, Msg::kAttachReasonChanged));
+  }
+  for (const char* verb : {"cannot examine ", "cannot open ", "cannot read "}) {
+    const std::string head = verb + path + ": ";
+    if (!message.starts_with(head)) continue;
+    const std::string_view why = message.substr(head.size());  // strerror(errno)
+    if (why == std::strerror(EACCES) || why == std::strerror(EPERM)) {
+      return std::string(text(lang, Msg::kAttachReasonNoPermission));
+    }
+    if (why == std::strerror(ENOENT) || why == std::strerror(ENOTDIR)) {
+      return std::string(text(lang, Msg::kAttachReasonNotFound));
+    }
+    return format(lang, Msg::kAttachReasonSystem, {client::terminal_safe_label(why)});
+  }
+  if (may_name_file) return client::terminal_safe_label(message);
+  return std::string(text(lang, Msg::kAttachReasonOther));
+}
+
+bool has_control_character(std::string_view line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    // U+0080..U+009F (C1, among them the 8-bit CSI) in UTF-8.
+    if (c == 0xC2 && i + 1 < line.size()) {
+      const auto next = static_cast<unsigned char>(line[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
+bool is_blank_line(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 std::string path_at_prompt(std::string_view typed) {
   std::string as_typed = expand_home(typed);
@@ -206,11 +274,19 @@ Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std:
                        std::vector<client::FileToSend>& files) {
   const std::uint64_t limit = client::attachment_limit(policy);
   if (limit == 0) return Error{ErrorCode::kTooLarge, std::string(text(lang, Msg::kAttachRelayRefuses))};
+  const std::string most = std::to_string(kMaxAttachmentsPerMessage);
+  if (files.size() >= kMaxAttachmentsPerMessage) {  // nothing to ask
+    client::write_err(format(lang, Msg::kAttachAskAlreadyFull, {most}));
+    return Status::success();
+  }
   std::vector<std::pair<dev_t, ino_t>> attached;
   for (const std::string& path : given) {
     if (auto id = identity(path)) attached.push_back(*id);
   }
-  const std::string most = std::to_string(kMaxAttachmentsPerMessage);
+  // On a pipe or a file nobody reads the reasons and answers again: what
+  // follows a refused line is most likely the message, piped without the
+  // empty line that ends the list.
+  const bool terminal = client::stdin_is_terminal();
   client::write_err(text(lang, Msg::kAttachAskIntro));
   int refused = 0;  // in a row
   for (;;) {
@@ -218,37 +294,42 @@ Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std:
     auto line = client::read_line(full ? format(lang, Msg::kAttachAskFullPrompt, {most})
                                        : format(lang, Msg::kAttachAskPrompt, {std::to_string(files.size() + 1)}),
                                   kMaxPathLine);
-    std::string problem;
+    Refusal refusal;
     if (!line) {
       if (line.error().code == ErrorCode::kNotFound) break;  // the end of input ends the list
       if (line.error().code != ErrorCode::kTooLarge) return line.error();
       // The rest of the line is not taken for the next answer.
-      for (;;) {
+      for (; terminal;) {
         auto rest = client::read_line("", kMaxPathLine);
         if (rest || rest.error().code != ErrorCode::kTooLarge) break;
       }
-      problem = text(lang, Msg::kAttachAskTooLong);
-    } else if (line->empty()) {
+      refusal = {std::string(text(lang, Msg::kAttachAskTooLong)), std::string(text(lang, Msg::kAttachReasonTooLong))};
+    } else if (is_blank_line(line->text())) {
       break;
+    } else if (has_control_character(line->text())) {
+      refusal = {std::string(text(lang, Msg::kAttachAskControl)), std::string(text(lang, Msg::kAttachReasonControl))};
+    } else if (full) {
+      refusal = {format(lang, Msg::kAttachAskTooMany, {most}), format(lang, Msg::kAttachReasonFull, {most})};
     } else {
       const std::string path = path_at_prompt(line->text());
-      if (full) {
-        problem = format(lang, Msg::kAttachAskTooMany, {most, client::terminal_safe_label(path)});
-      } else if (const auto id = identity(path);
-                 id && std::find(attached.begin(), attached.end(), *id) != attached.end()) {
-        problem = format(lang, Msg::kAttachAskDuplicate, {client::terminal_safe_label(path)});
-      } else if (auto file = read_one_asked(lang, path, limit, files.size()); !file) {
-        problem = file.error().message;
-      } else {
+      if (const auto id = identity(path);
+          id && std::find(attached.begin(), attached.end(), *id) != attached.end()) {
+        refusal = {format(lang, Msg::kAttachAskDuplicate, {client::terminal_safe_label(path)}),
+                   std::string(text(lang, Msg::kAttachReasonDuplicate))};
+      } else if (auto file = read_one_asked(lang, path, limit, files.size(), refusal)) {
         client::write_err(
             format(lang, Msg::kAttachAskAdded, {file->name.text(), client::describe_size(file->content.size())}));
-        files.push_back(std::move(file).value());
+        files.push_back(std::move(*file));
         if (id) attached.push_back(*id);
         refused = 0;
         continue;
       }
     }
-    client::write_err(problem + "\n");
+    if (!terminal) {
+      return Error{ErrorCode::kMalformed,
+                   format(lang, Msg::kAttachAskPipedRefused, {std::to_string(files.size() + 1), refusal.reason})};
+    }
+    client::write_err(refusal.named + "\n");
     if (++refused >= kAskAttachmentTries) {
       return Error{ErrorCode::kMalformed, format(lang, Msg::kAttachAskGaveUp, {std::to_string(kAskAttachmentTries)})};
     }

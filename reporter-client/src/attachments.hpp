@@ -48,18 +48,26 @@ Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::Rela
 
 // --attach-ask: asks for more files at a prompt (client::read_line: the
 // terminal, or standard input when it is piped), one path per line, until an
-// empty line or the end of input, so that their paths never reach the
-// command line (shell history, /proc/PID/cmdline). `files` holds the files
-// already read from --attach (`given`, their paths); each file typed is
-// checked and read into locked memory at once, exactly as read_attachments
-// would, and appended. A path that cannot go (absent, not a readable regular
-// file, empty, over the relay's limit, not lockable, already attached, or
-// beyond kMaxAttachmentsPerMessage in all) is named on stderr and the
-// question asked again; kAskAttachmentTries such answers in a row end it with
-// an error (nothing has been sent). "~/" at the start of a path is the home
-// folder; a path that does not exist as typed is tried once more without
-// surrounding blanks and quotes, as a file dragged into a terminal window is
-// pasted. An error when the relay takes no attachments at all.
+// empty line (or one of blanks only) or the end of input, so that their paths
+// never reach the command line (shell history, /proc/PID/cmdline). `files`
+// holds the files already read from --attach (`given`, their paths); with
+// kMaxAttachmentsPerMessage of them nothing is asked (one line says so). Each
+// file typed is checked and read into locked memory at once, exactly as
+// read_attachments would, and appended. A line that cannot go (holding a
+// control character, naming a file that is absent, not a readable regular
+// file, empty, over the relay's limit, not lockable or already attached, or
+// any line beyond kMaxAttachmentsPerMessage files in all) is refused:
+//   - on a terminal (client::stdin_is_terminal) the reason is given on stderr
+//     and the question asked again; kAskAttachmentTries such answers in a row
+//     end it with an error (nothing has been sent);
+//   - otherwise nobody can answer again: the first one ends it with an error
+//     that gives the reason but never the line's text (a message piped
+//     without the empty line that ends the list must not be echoed).
+// Error texts never hold raw error messages (see attachment_problem). "~/" at
+// the start of a path is the home folder; a path that does not exist as typed
+// is tried once more without surrounding blanks and quotes, as a file dragged
+// into a terminal window is pasted. An error when the relay takes no
+// attachments at all.
 inline constexpr int kAskAttachmentTries = 3;
 Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std::vector<std::string>& given,
                        std::vector<client::FileToSend>& files);
@@ -72,6 +80,26 @@ Status ask_attachments(Lang lang, client::RelayConnection& relay, const std::vec
 // ask_attachments): "~/" expanded, and blanks and one pair of quotes around
 // it removed when the path as typed does not exist.
 std::string path_at_prompt(std::string_view typed);
+
+// True if a line typed at the --attach-ask prompt holds a control character
+// (C0 including NUL and Tab, DEL, or a C1 control encoded in UTF-8): such a
+// line is refused before it is used as a path (open() would stop at a NUL
+// while the file's name is taken from the whole line; an arrow key puts
+// "\x1b[D" in). client::read_line has already dropped the CR of a CRLF.
+bool has_control_character(std::string_view line);
+
+// True for a line of nothing but spaces and tabs (or nothing): it ends the
+// list like an empty line.
+bool is_blank_line(std::string_view line);
+
+// Why the file at `path` cannot be attached, in `lang`, from an error of
+// client::attachment_file_size or client::read_attachment for that path:
+// a translated reason for the kinds recognised (no such file, not a regular
+// file, no permission, changed while read, another system error by its
+// errno text), without the path. Anything else is the error's text made safe
+// for the terminal (client::terminal_safe_label) when `may_name_file`, else a
+// general reason. Never the raw message, which holds the raw path.
+std::string attachment_problem(Lang lang, const Error& error, const std::string& path, bool may_name_file = true);
 
 // "Attached: NAME (SIZE)" lines, shown before the reporter confirms.
 std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files);

@@ -269,8 +269,8 @@ constexpr TextEntry kTable[] = {
      "Sla de complete bijlagen van je adviseurs op in deze map (dat laat bestanden achter op deze computer)"},
     {M::kAttachTooMany, "At most {1} attachments per message; nothing was sent.",
      "Hoogstens {1} bijlagen per bericht; er is niets verstuurd."},
-    {M::kAttachUnreadable, "The attachment {1} cannot be read ({2}); nothing was sent.",
-     "De bijlage {1} kan niet worden gelezen ({2}); er is niets verstuurd."},
+    {M::kAttachUnreadable, "The attachment {1} cannot be read: {2}. Nothing was sent.",
+     "De bijlage {1} kan niet worden gelezen: {2}. Er is niets verstuurd."},
     {M::kAttachRelayRefuses,
      "This relay does not accept attachments (its administrator set the limit to 0); nothing was sent.\n"
      "Describe the file in your message instead, or ask your adviser how else to hand it over.",
@@ -302,11 +302,13 @@ constexpr TextEntry kTable[] = {
     {M::kAttachNotLockable,
      "The attachment {1} ({2}) does not fit in the memory this program may lock ({3} left), so it could be\n"
      "written to disk (swap) while it is sent. Nothing was sent. Send a smaller file, or raise the limit\n"
-     "(`ulimit -l`, or memlock in /etc/security/limits.conf; see docs/reporter-client.md).",
+     "(`ulimit -l`, or memlock in /etc/security/limits.conf; see docs/reporter-client.md) and run the\n"
+     "program again: a raised limit counts only for a new run.",
      "De bijlage {1} ({2}) past niet in het geheugen dat dit programma mag vastzetten (nog {3} over), dus\n"
      "kan het tijdens het versturen op schijf belanden (swap). Er is niets verstuurd. Stuur een kleiner\n"
      "bestand, of verhoog de grens (`ulimit -l`, of memlock in /etc/security/limits.conf; zie\n"
-     "docs/reporter-client.md)."},
+     "docs/reporter-client.md) en start het programma opnieuw: een hogere grens geldt pas bij een\n"
+     "nieuwe start."},
     {M::kAttachHeading, "\nAttachments:\n", "\nBijlagen:\n"},
     {M::kAttachSentByYou, "  [-] {1}  you sent {2} ({3}) to {4}\n", "  [-] {1}  je stuurde {2} ({3}) aan {4}\n"},
     {M::kAttachFromAdviser, "  [{1}] {2}  from {3}: {4} ({5}), {6}\n", "  [{1}] {2}  van {3}: {4} ({5}), {6}\n"},
@@ -345,27 +347,67 @@ constexpr TextEntry kTable[] = {
     {M::kAttachAskFullPrompt, "That is the most: {1} files. Press Enter to go on: ",
      "Meer kan niet: {1} bestanden. Druk op Enter om verder te gaan: "},
     {M::kAttachAskAdded, "  Added: {1} ({2})\n", "  Toegevoegd: {1} ({2})\n"},
-    {M::kAttachAskUnreadable, "The file {1} cannot be attached ({2}).",
-     "Het bestand {1} kan niet worden bijgevoegd ({2})."},
+    {M::kAttachAskUnreadable, "The file {1} cannot be attached: {2}.",
+     "Het bestand {1} kan niet worden bijgevoegd: {2}."},
     {M::kAttachAskEmpty, "The file {1} is empty: there is nothing to send.",
      "Het bestand {1} is leeg: er is niets te versturen."},
     {M::kAttachAskTooLarge, "The file {1} is too large ({2}); this relay accepts files up to {3}.",
      "Het bestand {1} is te groot ({2}); deze server neemt bestanden tot {3} aan."},
     {M::kAttachAskNotLockable,
      "The file {1} ({2}) does not fit in the memory this program may lock ({3} left), so it could be\n"
-     "written to disk (swap). Choose a smaller file, or raise the limit (`ulimit -l`; see docs/reporter-client.md).",
+     "written to disk (swap). Choose a smaller file. A higher limit (`ulimit -l`; see docs/reporter-client.md)\n"
+     "counts only for a new run of the program, not for this one.",
      "Het bestand {1} ({2}) past niet in het geheugen dat dit programma mag vastzetten (nog {3} over), dus\n"
-     "kan het op schijf belanden (swap). Kies een kleiner bestand, of verhoog de grens (`ulimit -l`; zie\n"
-     "docs/reporter-client.md)."},
+     "kan het op schijf belanden (swap). Kies een kleiner bestand. Een hogere grens (`ulimit -l`; zie\n"
+     "docs/reporter-client.md) geldt pas als je het programma opnieuw start, niet voor deze keer."},
     {M::kAttachAskDuplicate, "The file {1} is already attached.", "Het bestand {1} is al bijgevoegd."},
-    {M::kAttachAskTooMany, "At most {1} attachments per message: {2} was not added.",
-     "Hoogstens {1} bijlagen per bericht: {2} is niet toegevoegd."},
+    {M::kAttachAskTooMany, "At most {1} files per message: that line was not added. An empty line ends the list.",
+     "Hoogstens {1} bestanden per bericht: die regel is niet toegevoegd. Een lege regel sluit de lijst af."},
     {M::kAttachAskTooLong, "That line is too long to be the path of a file.",
      "Die regel is te lang voor het pad van een bestand."},
+    {M::kAttachAskControl,
+     "That line holds control characters, so it was not used. This prompt has no line editing: the arrow\n"
+     "keys, Tab and the like put such characters in. Type or paste the path only.",
+     "Die regel bevat stuurtekens en is daarom niet gebruikt. Bij deze vraag kun je niet bewerken: de\n"
+     "pijltjestoetsen, Tab en dergelijke voegen zulke tekens in. Typ of plak alleen het pad."},
     {M::kAttachAskAgain, "Type another file, or press Enter to go on without it.\n",
      "Typ een ander bestand, of druk op Enter om zonder verder te gaan.\n"},
     {M::kAttachAskGaveUp, "{1} files in a row could not be attached; nothing was sent.",
      "{1} bestanden achter elkaar konden niet worden bijgevoegd; er is niets verstuurd."},
+    {M::kAttachAskPipedRefused,
+     "File {1} on standard input cannot be attached: {2}. Nothing was sent. When the answers do not come\n"
+     "from a terminal, nobody can answer the question again: the list of files must name only files that\n"
+     "can be attached, and end with an empty line.",
+     "Bestand {1} op de standaardinvoer kan niet worden bijgevoegd: {2}. Er is niets verstuurd. Als de\n"
+     "antwoorden niet van een terminal komen, kan niemand de vraag opnieuw beantwoorden: de lijst met\n"
+     "bestanden mag alleen bestanden noemen die kunnen worden bijgevoegd, en moet eindigen met een lege\n"
+     "regel."},
+    {M::kAttachAskAlreadyFull,
+     "{1} files are already attached with --attach, the most a message can have: no more are asked for.\n",
+     "Er zijn al {1} bestanden bijgevoegd met --attach, het meeste dat een bericht kan hebben: er wordt niet\n"
+     "om meer gevraagd.\n"},
+
+    // ---- why a file cannot be attached (without its name) ----
+    {M::kAttachReasonNotFound, "there is no such file", "dat bestand bestaat niet"},
+    {M::kAttachReasonNotRegular, "it is not a regular file (but a folder, a device or a pipe)",
+     "het is geen gewoon bestand (maar een map, een apparaat of een pipe)"},
+    {M::kAttachReasonNoPermission, "you may not read it (no permission)",
+     "je mag het niet lezen (geen toestemming)"},
+    {M::kAttachReasonChanged,
+     "it changed while it was being read (another program is writing it: close that program first)",
+     "het veranderde terwijl het werd gelezen (een ander programma schrijft erin: sluit dat eerst)"},
+    {M::kAttachReasonSystem, "the system says: {1}", "het systeem meldt: {1}"},
+    {M::kAttachReasonOther, "it cannot be read", "het kan niet worden gelezen"},
+    {M::kAttachReasonEmpty, "it is empty: there is nothing to send", "het is leeg: er is niets te versturen"},
+    {M::kAttachReasonTooLarge, "it is too large ({1}); this relay accepts files up to {2}",
+     "het is te groot ({1}); deze server neemt bestanden tot {2} aan"},
+    {M::kAttachReasonNotLockable, "it ({1}) does not fit in the memory this program may lock ({2} left)",
+     "het ({1}) past niet in het geheugen dat dit programma mag vastzetten (nog {2} over)"},
+    {M::kAttachReasonDuplicate, "it is already attached", "het is al bijgevoegd"},
+    {M::kAttachReasonTooLong, "the line is too long to be the path of a file",
+     "de regel is te lang voor het pad van een bestand"},
+    {M::kAttachReasonControl, "the line holds control characters", "de regel bevat stuurtekens"},
+    {M::kAttachReasonFull, "a message has at most {1} files", "een bericht heeft hoogstens {1} bestanden"},
 
     // ---- roles ----
     {M::kRoleInternal, "internal confidential adviser", "interne vertrouwenspersoon"},
