@@ -3,6 +3,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -141,6 +143,25 @@ inline void wait_until_listening(std::uint16_t port) {
     REQUIRE(std::chrono::steady_clock::now() < deadline);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+// Runs body in a forked child process and waits for it: a second process
+// writing the same LMDB file, as `relay purge` beside `relay serve`. True
+// if body returned true; an exception in the child counts as false. The
+// child ends with _exit, so it runs none of the parent's destructors.
+inline bool succeeds_in_child(const std::function<bool()>& body) {
+  const pid_t child = ::fork();
+  if (child < 0) return false;
+  if (child == 0) {
+    int code = 1;
+    try {
+      if (body()) code = 0;
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  return ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 inline Bytes random_bytes(std::size_t n) {

@@ -1,7 +1,6 @@
 // Store module: the generic LMDB wrapper and the relay's tables, on real
 // temporary folders.
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -526,23 +525,12 @@ TEST_CASE("relay store: a purge finds what another process deposited since the c
   REQUIRE(store.purge_expired(200) == 0);
   // Another process (as `relay purge` beside `relay serve`) deposits
   // expired messages; this process's cache has not seen them.
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    int code = 1;
-    try {
-      RelayStoreOptions o = fast_options();
-      o.clue_cache = false;
-      RelayStore other(dir.path(), o);
-      if (deposit(other, expired)) code = 0;
-    } catch (...) {
-    }
-    ::_exit(code);
-  }
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(test_support::succeeds_in_child([&] {
+    RelayStoreOptions o = fast_options();
+    o.clue_cache = false;
+    RelayStore other(dir.path(), o);
+    return deposit(other, expired).ok();
+  }));
   REQUIRE(store.purge_expired(200) == expired.size());
   for (const auto& m : expired) REQUIRE_FALSE(store.get_message(m.msg.id));
   for (const auto& m : kept) require_stored(store, m);

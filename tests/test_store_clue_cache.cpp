@@ -2,7 +2,6 @@
 // RelayStoreOptions::clue_cache): the index itself against a reference map,
 // the store's copy against what was committed (also by another process), and
 // the LMDB wrapper's release of mapped pages that the cache's load relies on.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -212,28 +211,15 @@ TEST_CASE("relay store: commits by another process reach the clue cache", "[stor
   const MessageId gone1 = model.begin()->first, gone2 = model.rbegin()->first;
   const MessageId added = random_fixed<kIdBytes>();
   const StoredClue added_clue = random_fixed<kClueBytes>();
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    int code = 1;
-    try {
-      RelayStore other(dir.path(), fast_options(false));
-      NewMessage m;
-      m.id = added;
-      m.clue = added_clue;
-      m.expiry_day = 100;
-      if (other.delete_message(gone1) && other.delete_message(gone2) &&
-          other.deposit_batch(std::vector<NewMessage>{m})) {
-        code = 0;
-      }
-    } catch (...) {
-    }
-    ::_exit(code);
-  }
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(test_support::succeeds_in_child([&] {
+    RelayStore other(dir.path(), fast_options(false));
+    NewMessage m;
+    m.id = added;
+    m.clue = added_clue;
+    m.expiry_day = 100;
+    return other.delete_message(gone1).ok() && other.delete_message(gone2).ok() &&
+           other.deposit_batch(std::vector<NewMessage>{m}).ok();
+  }));
   model.erase(gone1);
   model.erase(gone2);
   model[added] = added_clue;

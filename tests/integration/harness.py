@@ -6,8 +6,11 @@ home folders, and a published directory. Secrets reach the programs only on
 standard input, exactly as a person would type them.
 """
 import os
+import pty
 import re
+import select
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -26,6 +29,65 @@ os.environ["LC_ALL"] = "C.UTF-8"
 ORG_PASSPHRASE = "organisation passphrase 1"
 CODE_RE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5})\s*$", re.M)
 TIMEOUT = 120
+
+
+def on_terminal(args, answers, env=None):
+    """Runs `args` with stdin, stdout and stderr on a pseudo-terminal. Each
+    (pattern, answer) in `answers` in turn: once `pattern` shows in what the
+    program printed since the previous answer, `answer` is typed (a function
+    of everything printed so far, or bytes/str). Returns (exit code, all it
+    printed, raw, and as text with "\r" removed)."""
+    env = dict(os.environ if env is None else env)
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execve(args[0], args, env)
+        finally:
+            os._exit(127)
+    output = b""
+    seen = 0  # where the next pattern is looked for
+    pending = list(answers)
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        text = output.decode(errors="replace").replace("\r", "")
+        if pending:
+            match = re.search(pending[0][0], text[seen:])
+            if match:
+                answer = pending.pop(0)[1]
+                if callable(answer):
+                    answer = answer(text)
+                os.write(fd, answer.encode() if isinstance(answer, str) else answer)
+                seen += match.end()
+                continue
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the program ended and closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    # Never block in waitpid: a client stuck at a prompt is killed and the
+    # test fails with what it printed.
+    status = None
+    reap_deadline = time.time() + 15
+    while status is None and time.time() < reap_deadline:
+        wpid, wstatus = os.waitpid(pid, os.WNOHANG)
+        if wpid == pid:
+            status = wstatus
+        else:
+            time.sleep(0.05)
+    os.close(fd)
+    text = output.decode(errors="replace").replace("\r", "")
+    if status is None:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise AssertionError(f"{os.path.basename(args[0])} did not finish; it printed:\n" + text)
+    if pending:
+        raise AssertionError(f"never asked for {pending[0][0]!r}; it printed:\n" + text)
+    return os.waitstatus_to_exitcode(status), output, text
 
 
 def free_port():

@@ -13,11 +13,9 @@ Every test checks what the adviser receives, so a client that ignored the
 prompt (and took the paths for the message) fails.
 """
 import os
-import pty
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +24,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import CODE_RE, REPORTER, TIMEOUT, Channel, Reporter, run  # noqa: E402
+from harness import on_terminal as harness_on_terminal  # noqa: E402
 
 
 def relay_message_count(channel):
@@ -49,64 +48,11 @@ def read_until(stream, pattern, what):
 
 
 def on_terminal(args, answers, env=None):
-    """Runs `args` with stdin, stdout and stderr on a pseudo-terminal. Each
-    (pattern, answer) in `answers` in turn: once `pattern` shows in what the
-    program printed since the previous answer, `answer` is typed (a function
-    of everything printed so far, or bytes/str). Returns (exit code, all it
-    printed, raw, and as text with "\r" removed)."""
+    """harness.on_terminal with the message typed, never edited."""
     env = dict(os.environ if env is None else env)
-    for name in ("EDITOR", "VISUAL"):  # the message is typed, not edited
+    for name in ("EDITOR", "VISUAL"):
         env.pop(name, None)
-    pid, fd = pty.fork()
-    if pid == 0:
-        try:
-            os.execve(args[0], args, env)
-        finally:
-            os._exit(127)
-    output = b""
-    seen = 0  # where the next pattern is looked for
-    pending = list(answers)
-    deadline = time.time() + TIMEOUT
-    while time.time() < deadline:
-        text = output.decode(errors="replace").replace("\r", "")
-        if pending:
-            match = re.search(pending[0][0], text[seen:])
-            if match:
-                answer = pending.pop(0)[1]
-                if callable(answer):
-                    answer = answer(text)
-                os.write(fd, answer.encode() if isinstance(answer, str) else answer)
-                seen += match.end()
-                continue
-        ready, _, _ = select.select([fd], [], [], 1)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:  # EIO: the program ended and closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-    # Never block in waitpid: a client stuck at a prompt is killed and the
-    # test fails with what it printed.
-    status = None
-    reap_deadline = time.time() + 15
-    while status is None and time.time() < reap_deadline:
-        wpid, wstatus = os.waitpid(pid, os.WNOHANG)
-        if wpid == pid:
-            status = wstatus
-        else:
-            time.sleep(0.05)
-    os.close(fd)
-    text = output.decode(errors="replace").replace("\r", "")
-    if status is None:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise AssertionError("reporter-client did not finish; it printed:\n" + text)
-    if pending:
-        raise AssertionError(f"never asked for {pending[0][0]!r}; it printed:\n" + text)
-    return os.waitstatus_to_exitcode(status), output, text
+    return harness_on_terminal(args, answers, env)
 
 
 def code_back(text):

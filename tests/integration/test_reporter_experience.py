@@ -3,10 +3,7 @@ channel choice, both languages, progress and fast failure, new replies,
 terminal safety, the editor in RAM, and moving a conversation to a new code.
 """
 import os
-import pty
 import re
-import select
-import signal
 import subprocess
 import sys
 import tempfile
@@ -14,7 +11,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Channel, Reporter, run, REPORTER, DERIVE_KEYS, CODE_RE, TIMEOUT  # noqa: E402
+from harness import Channel, Reporter, run, on_terminal, REPORTER, DERIVE_KEYS, CODE_RE, TIMEOUT  # noqa: E402
 
 
 def env_with(**kw):
@@ -276,47 +273,13 @@ class ReporterExperienceTest(unittest.TestCase):
                         "printf 'EDITOR report\\nsecond line\\n' > \"$1\"\n")
             os.chmod(editor, 0o700)
             before = {n for n in os.listdir("/dev/shm") if n.startswith("meldpunt-")}
-            pid, fd = pty.fork()
-            if pid == 0:
-                os.environ["EDITOR"] = editor
-                os.environ.pop("VISUAL", None)
-                os.execv(REPORTER, [REPORTER, "new", "--channel", self.channel.address, "--to", "1",
-                                    *self.channel.kdf_args])
-            output = b""
-            code = None
-            deadline = time.time() + TIMEOUT
-            while time.time() < deadline:
-                ready, _, _ = select.select([fd], [], [], 1)
-                if not ready:
-                    continue
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                output += chunk
-                text = output.decode(errors="replace").replace("\r", "")
-                if code is None and CODE_RE.search(text) and "Type the code back" in text:
-                    code = CODE_RE.search(text).group(1)
-                    os.write(fd, (code + "\n").encode())
-            # Never block in waitpid: a client stuck at a prompt is killed and
-            # the test fails with what it printed, instead of hanging the suite.
-            text = output.decode(errors="replace")
-            status = None
-            reap_deadline = time.time() + 15
-            while status is None and time.time() < reap_deadline:
-                wpid, wstatus = os.waitpid(pid, os.WNOHANG)
-                if wpid == pid:
-                    status = wstatus
-                else:
-                    time.sleep(0.05)
-            if status is None:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                self.fail("reporter-client did not finish; it printed:\n" + text)
-            os.close(fd)
-            self.assertEqual(os.waitstatus_to_exitcode(status), 0, text)
+            env = dict(os.environ, EDITOR=editor)
+            env.pop("VISUAL", None)
+            status, _, text = on_terminal(
+                [REPORTER, "new", "--channel", self.channel.address, "--to", "1", *self.channel.kdf_args],
+                [("Type the code back", lambda printed: CODE_RE.search(printed).group(1) + "\n")], env)
+            code = CODE_RE.search(text).group(1)
+            self.assertEqual(status, 0, text)
             self.assertIn("Opening your editor", text)
             with open(seen) as f:
                 mode, path = f.read().split()
