@@ -813,8 +813,9 @@ int main(int argc, char** argv) {
   AttachArgs attach_args;
   reply->add_option("--attach", attach_args.files,
                     "Attach a file (repeatable; at most 8, each within the relay's max-attachment-bytes). It is\n"
-                    "sent in encrypted 256 KiB pieces before the text and kept in the case")
-      ->check(CLI::ExistingFile);
+                    "sent in encrypted 256 KiB pieces before the text and kept in the case");
+  // No CLI::ExistingFile check: its error prints the path raw (a name may hold
+  // terminal control characters); read_files_to_send says it safely.
   reply->add_flag("--no-text", attach_args.no_text, "Send the attachments without a text (no editor, no stdin text)");
   add_channel(reply);
   add_home(reply);

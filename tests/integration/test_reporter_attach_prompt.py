@@ -250,8 +250,8 @@ class AttachPromptTest(unittest.TestCase):
             self.assertEqual(rc, 2, out + err)
             self.assertNotIn("\x1b", out + err)
             self.assertIn(reason, err)
-        # The adviser's reply --attach shows the same kind of message safely
-        # (a pipe: its command line refuses a missing file by itself).
+        # The adviser's reply --attach shows the same kind of message safely,
+        # for a pipe and for a file that is not there.
         before = set(self.adviser.case_ids())
         Reporter(self.channel).new("ESCAPE-ADVISER report", to=[1])
         case = self.new_case(before)
@@ -261,6 +261,12 @@ class AttachPromptTest(unittest.TestCase):
                                          "--no-text", check=False)
         self.assertNotEqual(rc, 0, out + err)
         self.assertIn("pipe?[2J is not a regular file", err)
+        self.assertNotIn("\x1b", out + err)
+        missing = os.path.join(self.files, "missing\x1b[2J")
+        rc, out, err = self.adviser._run("reply", case, "--channel", self.channel.address, "--attach", missing,
+                                         "--no-text", check=False)
+        self.assertEqual(rc, 2, out + err)
+        self.assertIn("missing?[2J", err)
         self.assertNotIn("\x1b", out + err)
 
     def test_piped_message_without_the_empty_line_is_not_echoed(self):
