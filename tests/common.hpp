@@ -14,7 +14,9 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "meldpunt/common/bytes.hpp"
@@ -162,6 +164,19 @@ inline bool succeeds_in_child(const std::function<bool()>& body) {
   }
   int status = 0;
   return ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// The number in a "<field>: <n> kB" line of /proc/self/status (VmRSS,
+// VmHWM, RssFile, ...), or nullopt if the line is absent.
+inline std::optional<std::uint64_t> proc_status_kib(std::string_view field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 && line[field.size()] == ':') {
+      return std::stoull(line.substr(field.size() + 1));
+    }
+  }
+  return std::nullopt;
 }
 
 inline Bytes random_bytes(std::size_t n) {

@@ -467,18 +467,6 @@ TEST_CASE("relay store: purge_expired deletes messages and clues before today", 
 
 namespace {
 
-// A "<field>: <n> kB" line of /proc/self/status, in bytes (0 if absent).
-std::uint64_t proc_status_bytes(std::string_view field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 && line[field.size()] == ':') {
-      return std::stoull(line.substr(field.size() + 1)) * 1024;
-    }
-  }
-  return 0;
-}
-
 // Sets the peak resident size (VmHWM) back to the current one (Linux 4.0
 // and later); false where the kernel refuses.
 bool reset_peak_resident() {
@@ -503,11 +491,11 @@ TEST_CASE("relay store: a purge with the clue cache copies no clue record", "[st
     WARN("cannot reset the peak resident size here; not measured");
     return;
   }
-  const std::uint64_t before = proc_status_bytes("VmRSS");
+  const std::uint64_t before = test_support::proc_status_kib("VmRSS").value_or(0) * 1024;
   // Nothing is due: the purge only looks for expired ids (no write, no
   // page of the map read).
   REQUIRE(store.purge_expired(300) == 0);
-  const std::uint64_t peak = proc_status_bytes("VmHWM");
+  const std::uint64_t peak = test_support::proc_status_kib("VmHWM").value_or(0) * 1024;
   CAPTURE(before, peak);
   REQUIRE(peak >= before);
   REQUIRE(peak - before < (4u << 20));

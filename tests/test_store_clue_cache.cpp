@@ -6,7 +6,6 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <string>
@@ -75,13 +74,9 @@ void deposit(RelayStore& store, std::size_t n, std::uint32_t day, Model& model,
 }
 
 double rss_file_mib() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("RssFile:", 0) == 0) return std::stod(line.substr(8)) / 1024.0;
-  }
-  FAIL("no RssFile in /proc/self/status");
-  return 0;
+  const std::optional<std::uint64_t> kib = test_support::proc_status_kib("RssFile");
+  if (!kib) FAIL("no RssFile in /proc/self/status");
+  return static_cast<double>(*kib) / 1024.0;
 }
 
 }  // namespace

@@ -359,13 +359,19 @@ struct RelayStore::Impl {
       });
       return out;
     }
+    scan_clue_table(collect);
+    return out;
+  }
+
+  // Every clue record of the table, in one read transaction: what clues()
+  // and a purge read without the cache. Damaged records are skipped;
+  // check() reports them.
+  void scan_clue_table(const std::function<void(const ClueRecord&)>& visit) const {
     ReadTxn txn = env.begin_read();
     clues.for_each(txn, [&](ByteView key, ByteView value) {
-      // Damaged records are skipped, as in clues(); check() reports them.
-      if (std::optional<ClueRecord> r = read_clue_record(key, value)) collect(*r);
+      if (std::optional<ClueRecord> r = read_clue_record(key, value)) visit(*r);
       return true;
     });
-    return out;
   }
 
   // True for a new file, or one whose initialisation was cut short: no
@@ -510,13 +516,7 @@ std::vector<ClueRecord> RelayStore::clues() const {
   const Impl& s = *impl_;
   if (s.options.clue_cache) return s.cached_clues();
   std::vector<ClueRecord> out;
-  ReadTxn txn = s.env.begin_read();
-  out.reserve(s.clues.count(txn));
-  s.clues.for_each(txn, [&](ByteView key, ByteView value) {
-    // Damaged records are skipped here; check() reports them.
-    if (std::optional<ClueRecord> r = read_clue_record(key, value)) out.push_back(*r);
-    return true;
-  });
+  s.scan_clue_table([&](const ClueRecord& r) { out.push_back(r); });
   return out;
 }
 
