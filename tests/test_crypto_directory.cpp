@@ -317,6 +317,27 @@ TEST_CASE("adviser cards", "[crypto][directory][card]") {
   REQUIRE_FALSE(huge.ok());
   CHECK(huge.error().code == ErrorCode::kTooLarge);
 
+  // Copied through a file, e-mail or a terminal: whitespace anywhere is ignored.
+  std::string wrapped;
+  for (std::size_t i = 0; i < card.size(); i += 64) wrapped += "   " + card.substr(i, 64) + "\r\n";
+  auto copied = parse_card(wrapped + "\n\xc2\xa0\t");
+  REQUIRE(copied.ok());
+  check_same(*copied, f.anna.entry);
+  // Any other character is named by position (line and column when it spans
+  // lines), never echoed.
+  auto quoted = parse_card(card.substr(0, 20) + "\xe2\x80\x9d" + card.substr(20));
+  REQUIRE_FALSE(quoted.ok());
+  CHECK(quoted.error().message.find("position 21") != std::string::npos);
+  CHECK(quoted.error().message.find("\xe2") == std::string::npos);
+  auto escape = parse_card(card.substr(0, 10) + "\n" + card.substr(10, 5) + "\x1b[2J" + card.substr(15));
+  REQUIRE_FALSE(escape.ok());
+  CHECK(escape.error().message.find("position 17 (line 2, column 6), a control character") != std::string::npos);
+  CHECK(escape.error().message.find('\x1b') == std::string::npos);
+  auto padded = parse_card(card + "=");
+  REQUIRE_FALSE(padded.ok());
+  CHECK(padded.error().message.find("position " + std::to_string(card.size() + 1)) != std::string::npos);
+  CHECK(parse_card(std::string(64 * 1024 + 1, ' ')).error().code == ErrorCode::kTooLarge);
+
   // A card must be signed by the key it names.
   CHECK_THROWS_AS(make_card(f.anna.entry, f.bob.identity.sign.sk), std::invalid_argument);
   DirectoryEntry too_long = f.anna.entry;

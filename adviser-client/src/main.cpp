@@ -234,7 +234,11 @@ int cmd_card(const Home& home) {
     }
     fail(card.error());
   }
-  out(terminal_safe_label(std::string_view(reinterpret_cast<const char*>(card->data()), card->size())) + "\n");
+  // The file ends with a newline; printed through the terminal-safe filter it
+  // would become a "?" that `> anna.card` then carries into the card.
+  std::string_view text(reinterpret_cast<const char*>(card->data()), card->size());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  out(terminal_safe_label(text) + "\n");
   return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "meldpunt/common/pasted_text.hpp"
+
 namespace meldpunt::crypto {
 
 namespace {
@@ -20,6 +22,9 @@ constexpr std::size_t kMaxEntryBytes = kAdviserIdBytes + 1 + 2 + kMaxNameBytes +
                                        kX25519KeyBytes + kRistrettoPointBytes;
 constexpr std::size_t kMaxCardBytes = kMaxEntryBytes + kSignatureBytes;
 constexpr std::size_t kMaxCardLength = kCardPrefix.size() + (kMaxCardBytes * 4 + 2) / 3;
+// A card as pasted, with line breaks and indentation (the relay reads card
+// files up to this size too).
+constexpr std::size_t kMaxPastedCardLength = 64 * 1024;
 static_assert(kMaxEntryBytes == 2295);
 static_assert(kMaxNameBytes <= 0xffff && kMaxDescriptionBytes <= 0xffff, "u16 length fields");
 static_assert(kMaxDirectoryEntries <= 0xffff, "u16 entry count");
@@ -182,8 +187,13 @@ std::string make_card(const DirectoryEntry& entry,
   return std::string(kCardPrefix) + to_base64url(body);
 }
 
-Result<DirectoryEntry> parse_card(std::string_view card) {
-  if (card.size() > kMaxCardLength) return Error{ErrorCode::kTooLarge, "card is too long"};
+Result<DirectoryEntry> parse_card(std::string_view pasted) {
+  // Cards travel through files, e-mail and terminals: whitespace and line
+  // breaks anywhere are dropped, any other stray character is named by position.
+  auto compact = compact_pasted(
+      pasted, "card", [](char c) { return is_base64url_char(c) || c == '.'; }, kMaxPastedCardLength, kMaxCardLength);
+  if (!compact) return compact.error();
+  const std::string_view card = *compact;
   if (card.substr(0, kCardPrefix.size()) != kCardPrefix) {
     return Error{ErrorCode::kMalformed, "not an adviser card (expected mpcard1.)"};
   }

@@ -13,6 +13,7 @@
 #include "data_folder.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
+#include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
@@ -130,13 +131,19 @@ Result<crypto::SigningKeyPair> unlock_org_key(const std::filesystem::path& file)
   return org;
 }
 
+// A card given as text (possibly pasted with line breaks) rather than a file.
+bool is_card_text(const std::string& arg) {
+  const std::size_t start = arg.find_first_not_of(" \t\r\n");
+  return start != std::string::npos && arg.compare(start, 8, "mpcard1.") == 0;
+}
+
+// The card text; crypto::parse_card ignores whitespace, so a file written by
+// `adviser-client card > anna.card` or saved from an e-mail is used as it is.
 Result<std::string> read_card_argument(const std::string& arg) {
-  if (arg.rfind("mpcard1.", 0) == 0) return arg;
+  if (is_card_text(arg)) return arg;
   auto content = crypto::read_file(arg, 64 * 1024);
   if (!content) return content.error();
-  std::string text(content->begin(), content->end());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  return text;
+  return std::string(content->begin(), content->end());
 }
 
 int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<std::string>& cards,
@@ -147,7 +154,9 @@ int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<s
     auto text = read_card_argument(arg);
     if (!text) return fail(text.error());
     auto entry = crypto::parse_card(*text);
-    if (!entry) return fail(Error{entry.error().code, "adviser card " + arg.substr(0, 60) + ": " + entry.error().message});
+    // Named by its file, never by echoing what was pasted.
+    const std::string label = is_card_text(arg) ? "given as text" : client::terminal_safe_label(arg);
+    if (!entry) return fail(Error{entry.error().code, "adviser card " + label + ": " + entry.error().message});
     directory.entries.push_back(std::move(entry).value());
   }
   auto org = unlock_org_key(org_key);

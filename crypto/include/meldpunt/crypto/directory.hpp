@@ -77,8 +77,12 @@ struct Directory {
 // Throws std::invalid_argument if the entry is invalid or adviser_sign_sk is
 // not the key of entry.sign_pk (such a card could never be parsed).
 std::string make_card(const DirectoryEntry& entry, const Secret<kEd25519SecretBytes>& adviser_sign_sk);
-// kTooLarge beyond the longest possible card, kMalformed for bad structure or
-// an invalid entry, kUnauthorised if the self-signature does not verify.
+// Whitespace anywhere (a trailing newline, line breaks from e-mail or a
+// wrapped terminal, indentation) is ignored; any other character outside
+// "mpcard1." and base64url is kMalformed with its position. kTooLarge beyond
+// 64 KiB as given or the longest possible card without whitespace,
+// kMalformed for bad structure or an invalid entry, kUnauthorised if the
+// self-signature does not verify.
 Result<DirectoryEntry> parse_card(std::string_view card);
 
 // Validates the entries (kMalformed if an entry is invalid, ids repeat, there
