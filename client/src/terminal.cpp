@@ -155,6 +155,13 @@ class IgnoreInterrupts {
 }  // namespace
 
 bool stdin_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
+void clear_terminal_screen() {
+  if (!stdout_is_terminal()) return;
+  // Cursor home, erase the screen, erase the scrollback (ED 3).
+  write_out("\x1b[H\x1b[2J\x1b[3J");
+}
 
 Result<crypto::SecretBuffer> read_secret_line(std::string_view prompt) {
   return read_line_impl(prompt, false, kMaxSecretLine);

@@ -331,8 +331,12 @@ Result<crypto::ReporterCode> ask_code(const Options& o, Msg prompt) {
 }
 
 // Shows a fresh code once with advice, and has it typed back. `readers` are
-// named in the prompt: typing the code back is what sends.
-Result<crypto::ReporterCode> issue_code(const Options& o, const std::string& readers) {
+// named in the prompt: the message goes to them once the code is confirmed
+// (the code itself never leaves this computer). On a terminal the code is
+// wiped from the screen and scrollback before it is typed back, so that
+// retyping proves it was written down and it does not stay visible.
+Result<crypto::ReporterCode> issue_code(const Options& o, const std::string& readers,
+                                        Msg confirm_prompt = Msg::kCodeConfirmPrompt) {
   crypto::ReporterCode code = crypto::ReporterCode::generate();
   {
     const crypto::SecretBuffer shown = code.display();
@@ -342,8 +346,13 @@ Result<crypto::ReporterCode> issue_code(const Options& o, const std::string& rea
     write_out(tr(o, Msg::kCodeLost));
     write_out("\n");
   }
+  if (client::stdin_is_terminal() && client::stdout_is_terminal()) {
+    auto enter = client::read_line(tr(o, Msg::kCodeWrittenDown), 256);
+    client::clear_terminal_screen();
+    if (!enter) return Error{ErrorCode::kBadCode, std::string(tr(o, Msg::kCodeNotConfirmed))};
+  }
   for (int attempt = 1; attempt <= kCodeTries; ++attempt) {
-    auto typed = client::read_secret_line(fmt(o, Msg::kCodeConfirmPrompt, {readers}));
+    auto typed = client::read_secret_line(fmt(o, confirm_prompt, {readers}));
     if (!typed) break;
     auto parsed = crypto::ReporterCode::parse(typed->text());
     if (parsed && parsed->equals(code)) return code;
@@ -619,7 +628,7 @@ int cmd_rotate(const Options& o) {
   const std::string advisers = names_of(o, directory, conversation.current_recipients);
   write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation.entries.size()), advisers}));
 
-  auto new_code = issue_code(o, advisers);
+  auto new_code = issue_code(o, advisers, Msg::kCodeConfirmRotatePrompt);
   if (!new_code) return fail(o, new_code.error());
   if (new_code->equals(old_code)) return fail(o, Msg::kRotateSameCode);
   const crypto::ReporterKeys new_keys = derive(o, *new_code, address);

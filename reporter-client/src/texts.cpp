@@ -102,8 +102,21 @@ constexpr TextEntry kTable[] = {
      "Als je de code kwijtraakt, kan niemand hem terughalen: je adviseurs niet, de beheerder van de server\n"
      "niet, en de makers van dit programma niet. Er bestaat nergens een kopie van. Je kunt dan alleen\n"
      "opnieuw beginnen met `new` (je mag vermelden dat je eerder meldde, zonder details die jou herkenbaar maken).\n"},
-    {M::kCodeConfirmPrompt, "Type the code back to confirm you have it (this sends it to: {1}): ",
-     "Typ de code over om te bevestigen dat je hem hebt (daarmee gaat het naar: {1}): "},
+    {M::kCodeWrittenDown,
+     "When you have written the code down, press Enter. The screen is then cleared, so that the code\n"
+     "does not stay visible, and you type it back. ",
+     "Druk op Enter als je de code hebt opgeschreven. Het scherm wordt dan gewist, zodat de code niet\n"
+     "zichtbaar blijft, en je typt hem over. "},
+    {M::kCodeConfirmPrompt,
+     "Type your code to confirm that you have it. Only after that is your message sent, to: {1}.\n"
+     "The code itself is never sent to anyone.\nConfirm the code: ",
+     "Typ je code over om te bevestigen dat je hem hebt. Pas daarna wordt je bericht verstuurd, naar: {1}.\n"
+     "De code zelf wordt nooit naar iemand gestuurd.\nBevestig de code: "},
+    {M::kCodeConfirmRotatePrompt,
+     "Type your new code to confirm that you have it. Only after that does the conversation move to it\n"
+     "and are {1} told. The code itself is never sent to anyone.\nConfirm the new code: ",
+     "Typ je nieuwe code over om te bevestigen dat je hem hebt. Pas daarna gaat het gesprek erheen\n"
+     "en krijgt {1} bericht. De code zelf wordt nooit naar iemand gestuurd.\nBevestig de nieuwe code: "},
     {M::kCodeNotThisOne, "That is a valid code, but not this one.", "Dat is een geldige code, maar niet deze."},
     {M::kCodeNotConfirmed, "The code was not confirmed; nothing was sent.",
      "De code is niet bevestigd; er is niets verstuurd."},

@@ -90,6 +90,17 @@ def on_terminal(args, answers, env=None):
     return os.waitstatus_to_exitcode(status), output, text
 
 
+# What the reporter's client prints on a terminal after showing a new code and
+# before it is typed back: cursor home, clear screen, clear scrollback.
+SCREEN_CLEAR = b"\x1b[H\x1b[2J\x1b[3J"
+
+
+def confirm_code(code_from=lambda printed: CODE_RE.search(printed).group(1) + "\n"):
+    """on_terminal answers for a new code on a terminal: Enter once it is
+    written down (the screen is then cleared), then the code typed back."""
+    return [("press Enter", "\n"), ("Type your (new )?code to confirm", code_from)]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

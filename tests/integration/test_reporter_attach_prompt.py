@@ -23,7 +23,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import CODE_RE, REPORTER, TIMEOUT, Channel, Reporter, run  # noqa: E402
+from harness import CODE_RE, REPORTER, SCREEN_CLEAR, TIMEOUT, Channel, Reporter, confirm_code, run  # noqa: E402
 from harness import on_terminal as harness_on_terminal  # noqa: E402
 
 
@@ -225,9 +225,9 @@ class AttachPromptTest(unittest.TestCase):
              (self.PROMPT, good + "\n"),
              (self.PROMPT, "\n"),
              ("Type your message", "ESCAPE-ASK report\n.\n"),
-             ("Type the code back", code_back)])
+             *confirm_code(code_back)])
         self.assertEqual(rc, 0, text)
-        self.assertNotIn(b"\x1b", raw)
+        self.assertNotIn(b"\x1b", raw.replace(SCREEN_CLEAR, b""), "only the client's own screen clear")
         self.assertNotIn(b"\x07", raw)
         self.assertIn("That line holds control characters, so it was not used. This prompt has no line editing", text)
         self.assertEqual(text.count("That line holds control characters"), 2)
@@ -370,7 +370,7 @@ class AttachPromptTest(unittest.TestCase):
             ("That is the most: 8 files. Press Enter to go on: ", extra + "\n"),
             ("Press Enter to go on: ", "\n"),
             ("Type your message", "ASK-NINE report\n.\n"),
-            ("Type the code back", code_back)])
+            *confirm_code(code_back)])
         self.assertEqual(rc, 0, text)
         self.assertIn("At most 8 files per message: that line was not added. An empty line ends the list.", text)
         self.assertEqual(text.count("one-too-many"), 1)
@@ -422,7 +422,7 @@ class AttachPromptTest(unittest.TestCase):
                     "--attach-ask"]
             rc, _, text = on_terminal(args, [(self.PROMPT, big + "\n"), (self.PROMPT, small + "\n"),
                                              (self.PROMPT, "\n"), ("Type your message", "ASK-LIMIT report\n.\n"),
-                                             ("Type the code back", code_back)])
+                                             *confirm_code(code_back)])
             self.assertEqual(rc, 0, text)
             self.assertIn("too-big.bin is too large (146.5 KB); this relay accepts files up to 97.7 KB.", text)
             self.assertIn("Added: small-enough.bin", text)
@@ -454,7 +454,7 @@ class AttachPromptTest(unittest.TestCase):
                          "--attach-ask"]
         rc, _, text = on_terminal(args, [(self.PROMPT, big + "\n"), (self.PROMPT, "\n"),
                                          ("Type your message", "ASK-LOCK report\n.\n"),
-                                         ("Type the code back", code_back)])
+                                         *confirm_code(code_back)])
         self.assertEqual(rc, 0, text)
         self.assertIn("too-big-to-lock.bin (3.0 MB) does not fit in the memory this program may lock", text)
         self.assertIn("ulimit -l", text)

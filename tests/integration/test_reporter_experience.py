@@ -11,7 +11,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Channel, Reporter, run, on_terminal, REPORTER, DERIVE_KEYS, CODE_RE, TIMEOUT  # noqa: E402
+from harness import Channel, Reporter, run, on_terminal, REPORTER, DERIVE_KEYS, CODE_RE, TIMEOUT, confirm_code  # noqa: E402
 
 
 def env_with(**kw):
@@ -81,7 +81,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertIn("nobody can recover it", everything)
         self.assertIn("not the relay's administrator", everything)
         self.assertIn("group 4", err)
-        self.assertIn("Type the code back", err)
+        self.assertIn("Type your code to confirm", err)
         self.assertIn("Your report was sent to: Anna de Vries", out)
         self.a1.inbox()
         self.case_with(self.a1, "CODE-HANDLING report")
@@ -277,7 +277,7 @@ class ReporterExperienceTest(unittest.TestCase):
             env.pop("VISUAL", None)
             status, _, text = on_terminal(
                 [REPORTER, "new", "--channel", self.channel.address, "--to", "1", *self.channel.kdf_args],
-                [("Type the code back", lambda printed: CODE_RE.search(printed).group(1) + "\n")], env)
+                confirm_code(), env)
             code = CODE_RE.search(text).group(1)
             self.assertEqual(status, 0, text)
             self.assertIn("Opening your editor", text)

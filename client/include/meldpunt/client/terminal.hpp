@@ -21,6 +21,13 @@ namespace meldpunt::client {
 inline constexpr std::size_t kMaxSecretLine = 1024;
 
 bool stdin_is_terminal();
+bool stdout_is_terminal();
+
+// On a terminal (stdout): clears the screen and, where the terminal supports
+// it (xterm's ED 3, honoured by most emulators and tmux), the scrollback, so
+// that a code shown once does not stay readable while it is typed back or
+// after the window is left. Does nothing when stdout is not a terminal.
+void clear_terminal_screen();
 
 // One line (without its newline) from the terminal with echo off, or from
 // stdin. kNotFound at end of input, kTooLarge beyond kMaxSecretLine.
