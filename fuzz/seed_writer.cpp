@@ -252,6 +252,9 @@ int main(int argc, char** argv) {
   add_text("address", protocol::format_address(address));
   address.endpoint = "tcp://127.0.0.1:65535";
   add_text("address", protocol::format_address(address));
+  address.min_serial = 12;
+  const std::string with_serial = protocol::format_address(address);
+  add_text("address", with_serial.substr(0, 50) + "\r\n  " + with_serial.substr(50) + "\n");  // as pasted from e-mail
 
   // Requests (also the relay handler's seeds) and replies
   protocol::PolicyInfo policy;

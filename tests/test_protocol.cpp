@@ -2,6 +2,7 @@
 // with the right stable code, and letters and channel addresses round-trip.
 #include <catch2/catch.hpp>
 
+#include "common.hpp"
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
@@ -191,6 +192,107 @@ TEST_CASE("channel addresses round-trip and name what is wrong", "[protocol]") {
   tampered[12] = '*';
   CHECK_FALSE(parse_address(tampered).ok());
   CHECK_FALSE(parse_address(std::string(kMaxAddressLength + 1, 'a')).ok());
+}
+
+TEST_CASE("channel addresses carry a check and an optional minimum serial", "[protocol][address]") {
+  ChannelAddress a;
+  a.endpoint = "tcp://relay.example.org:7450";
+  crypto::random_fill(a.relay_curve_pk);
+  crypto::random_fill(a.org_sign_pk);
+  const std::string plain = format_address(a);
+  CHECK(plain.rfind("meldpunt2:", 0) == 0);
+  CHECK(plain.size() == 10 + 43 + 1 + 43 + 1 + 8 + 1 + a.endpoint.size());  // no serial field at 0
+  a.min_serial = 18446744073709551615ull;
+  const std::string text = format_address(a);
+  CHECK(text.find(".18446744073709551615.") != std::string::npos);
+  auto parsed = parse_address(text);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->checked);
+  CHECK(parsed->min_serial == a.min_serial);
+  CHECK(parsed->endpoint == a.endpoint);
+
+  SECTION("whitespace and line breaks anywhere are ignored") {
+    std::string wrapped;
+    for (std::size_t i = 0; i < text.size(); i += 40) wrapped += "  " + text.substr(i, 40) + "\r\n";
+    auto again = parse_address(wrapped + "\xc2\xa0");
+    REQUIRE(again.ok());
+    CHECK(again->relay_curve_pk == a.relay_curve_pk);
+    CHECK(again->min_serial == a.min_serial);
+  }
+  SECTION("every changed, dropped or swapped character is a copy mistake") {
+    for (std::size_t i = 10; i < text.size(); ++i) {
+      std::string changed = text;
+      changed[i] = changed[i] == 'x' ? 'y' : 'x';
+      auto r = parse_address(changed);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().message.find("mistyped") != std::string::npos);
+      CHECK(claims_checked_form(changed));
+      std::string dropped = text;
+      dropped.erase(i, 1);
+      CHECK_FALSE(parse_address(dropped).ok());
+      if (i + 1 < text.size() && text[i] != text[i + 1]) {
+        std::string swapped = text;
+        std::swap(swapped[i], swapped[i + 1]);
+        CHECK_FALSE(parse_address(swapped).ok());
+      }
+    }
+  }
+  SECTION("a stray character is named by its position, never echoed") {
+    std::string stray = text.substr(0, 30) + "\n" + text.substr(30, 10) + "\x1b" + text.substr(40);
+    auto r = parse_address(stray);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("mistyped") != std::string::npos);
+    CHECK(r.error().message.find("position 42 (line 2, column 11)") != std::string::npos);
+    CHECK(r.error().message.find('\x1b') == std::string::npos);
+  }
+  SECTION("the serial has one spelling") {
+    const std::string head = text.substr(0, text.find(".18446744073709551615."));
+    for (const char* serial : {".0.", ".007.", ".18446744073709551616.", ".-1."}) {
+      CHECK_FALSE(parse_address(head + serial + text.substr(text.find("@") - 8)).ok());
+    }
+  }
+  SECTION("old addresses without a check still work, marked as such") {
+    const std::string v1 = "meldpunt1:" + crypto::to_base64url(a.relay_curve_pk) + "." +
+                           crypto::to_base64url(a.org_sign_pk) + "@" + a.endpoint;
+    auto old = parse_address(" " + v1.substr(0, 50) + "\n" + v1.substr(50) + "\n");
+    REQUIRE(old.ok());
+    CHECK_FALSE(old->checked);
+    CHECK(old->min_serial == 0);
+    CHECK(old->org_sign_pk == a.org_sign_pk);
+    CHECK_FALSE(claims_checked_form(v1));
+  }
+  SECTION("the minimum serial is enforced") {
+    CHECK(check_min_serial(a, a.min_serial).ok());
+    a.min_serial = 5;
+    CHECK(check_min_serial(a, 5).ok());
+    CHECK(check_min_serial(a, 6).ok());
+    Status older = check_min_serial(a, 4);
+    REQUIRE_FALSE(older.ok());
+    CHECK(older.error().code == ErrorCode::kReplay);
+  }
+  CHECK(parse_address(std::string(kMaxPastedAddressLength + 1, ' ')).error().code == ErrorCode::kMalformed);
+}
+
+TEST_CASE("channel address vectors match docs/PROTOCOL.md", "[protocol][address][vectors]") {
+  auto v = test_support::load_vectors("address.txt");
+  ChannelAddress a;
+  a.endpoint = v["endpoint"];
+  auto relay = crypto::from_base64url(v["relay_key"]);
+  auto org = crypto::from_base64url(v["org_key"]);
+  REQUIRE((relay.ok() && org.ok()));
+  std::copy(relay->begin(), relay->end(), a.relay_curve_pk.begin());
+  std::copy(org->begin(), org->end(), a.org_sign_pk.begin());
+  CHECK(format_address(a) == v["address"]);
+  a.min_serial = std::stoull(v["min_serial"]);
+  CHECK(format_address(a) == v["address_min_serial"]);
+  auto parsed = parse_address(v["address_min_serial"]);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->min_serial == a.min_serial);
+  auto old = parse_address(v["address_v1"]);
+  REQUIRE(old.ok());
+  CHECK_FALSE(old->checked);
+  CHECK(old->org_sign_pk == a.org_sign_pk);
+  CHECK(old->relay_curve_pk == a.relay_curve_pk);
 }
 
 TEST_CASE("hand-over proposals and answers round-trip and reject every truncation", "[protocol]") {

@@ -60,6 +60,7 @@ void check(const Status& s) {
 }
 
 void out(std::string_view text) { client::write_out(text); }
+void err(std::string_view text) { client::write_err(text); }
 
 // A new passphrase, asked twice. `what` names it in the prompt ("for your
 // adviser key file", "for this export").
@@ -113,6 +114,11 @@ CaseStore open_store(const Home& home, const KeyFile& key_file) {
 protocol::ChannelAddress parse_channel(const std::string& text) {
   auto address = protocol::parse_address(text);
   if (!address) fail(ErrorCode::kMalformed, "--channel: " + address.error().message);
+  if (!address->checked) {
+    err("note: this channel address has the old form (meldpunt1:) without check characters; a copy mistake "
+        "then shows only as a failed connection or a refused directory. Ask the administrator for the current "
+        "address (`relay address` prints one starting with meldpunt2:).\n");
+  }
   return std::move(address).value();
 }
 
@@ -130,8 +136,8 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   fail(e);
 }
 
-crypto::Directory fetch_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address) {
-  auto directory = client::fetch_directory(relay, address.org_sign_pk);
+crypto::Directory verified_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address) {
+  auto directory = client::fetch_directory(relay, address);
   if (!directory) {
     if (directory.error().code == ErrorCode::kNotFound) {
       fail(ErrorCode::kNotFound,
@@ -262,7 +268,7 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   CaseStore store = open_store(home, key_file);
 
   client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = fetch_directory(relay, address);
+  const crypto::Directory directory = verified_directory(relay, address);
   auto summary = sync_inbox(relay, directory, key_file, store);
   if (!summary) fail_relay(summary.error(), address);
 
@@ -423,7 +429,7 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   }
 
   client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = fetch_directory(relay, address);
+  const crypto::Directory directory = verified_directory(relay, address);
   const crypto::DirectoryEntry& target = find_adviser(directory, to);
   if (target.id == key_file.profile().id) fail(ErrorCode::kMalformed, "--to names you; nothing was sent");
   auto proposed = propose_handover(relay, key_file, store, c, target, note);
@@ -743,10 +749,10 @@ int main(int argc, char** argv) {
       "  adviser-client init --name \"Anna de Vries\" --role internal \\\n"
       "      --description-nl \"Vertrouwenspersoon integriteit\" --description-en \"Confidential adviser, integrity\"\n"
       "  adviser-client card                                  (hand this to the administrator)\n"
-      "  adviser-client inbox --channel meldpunt1:...@tcp://relay.example.org:7450\n"
+      "  adviser-client inbox --channel meldpunt2:...@tcp://relay.example.org:7450\n"
       "  adviser-client read 3fa9c0\n"
-      "  adviser-client reply 3fa9c0 --channel meldpunt1:...@tcp://relay.example.org:7450\n"
-      "  adviser-client acknowledge 3fa9c0 --channel meldpunt1:...   (send the acknowledgement, status acknowledged)\n"
+      "  adviser-client reply 3fa9c0 --channel meldpunt2:...@tcp://relay.example.org:7450\n"
+      "  adviser-client acknowledge 3fa9c0 --channel meldpunt2:...   (send the acknowledgement, status acknowledged)\n"
       "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
       "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n",
       "adviser-client"};
@@ -762,7 +768,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--home", home_arg, "Home folder with your identity and cases (default ~/.meldpunt-adviser)");
   };
   auto add_channel = [&](CLI::App* cmd) {
-    cmd->add_option("--channel", channel, "Channel address (meldpunt1:...@tcp://HOST:PORT, from `relay address`)")
+    cmd->add_option("--channel", channel, "Channel address (meldpunt2:...@tcp://HOST:PORT, from `relay address`)")
         ->required();
     cmd->add_option("--timeout", timeout, "Seconds to wait for each relay answer")
         ->capture_default_str()
@@ -788,7 +794,7 @@ int main(int argc, char** argv) {
   add_home(card);
 
   auto* inbox = app.add_subcommand("inbox", "Top up prekeys, collect new reports and list your cases");
-  inbox->footer("Example:\n  adviser-client inbox --channel meldpunt1:...@tcp://relay.example.org:7450\n"
+  inbox->footer("Example:\n  adviser-client inbox --channel meldpunt2:...@tcp://relay.example.org:7450\n"
                 "Cases with unread messages are marked NEW. Messages are deleted at the relay only\n"
                 "after they are safely in your local store.");
   add_channel(inbox);

@@ -82,15 +82,16 @@ Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const
   return ids;
 }
 
-Result<crypto::Directory> fetch_directory(RelayConnection& relay, const crypto::Ed25519PublicKey& org_sign_pk) {
+Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol::ChannelAddress& address) {
   auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetDirectory));
   if (!reply) return reply.error();
   if (reply->fields.size() != 1) return Error{ErrorCode::kMalformed, "relay sent a malformed directory reply"};
-  auto directory = crypto::verify_directory(reply->fields[0], org_sign_pk);
+  auto directory = crypto::verify_directory(reply->fields[0], address.org_sign_pk);
   if (!directory) {
     return Error{ErrorCode::kUnauthorised,
                  "the adviser directory from the relay is not signed by the organisation key in the channel address"};
   }
+  if (Status fresh = protocol::check_min_serial(address, directory->serial); !fresh) return fresh.error();
   return directory;
 }
 

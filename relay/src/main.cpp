@@ -78,7 +78,7 @@ int cmd_init(const std::filesystem::path& data, const std::string& org_public) {
   return 0;
 }
 
-int cmd_address(const std::filesystem::path& data, const std::string& endpoint, bool old) {
+int cmd_address(const std::filesystem::path& data, const std::string& endpoint, bool old, std::uint64_t min_serial) {
   relay::DataFolder folder{data};
   Result<relay::RelayKeys> keys = folder.load_keys();
   if (old) {
@@ -91,6 +91,7 @@ int cmd_address(const std::filesystem::path& data, const std::string& endpoint, 
   auto org = folder.load_org_key();
   if (!org) return fail(org.error());
   protocol::ChannelAddress address{endpoint, keys->public_key, *org};
+  address.min_serial = min_serial;
   const std::string text = protocol::format_address(address);
   if (auto check = protocol::parse_address(text); !check) return fail(check.error());
   std::cout << text << "\n";
@@ -180,6 +181,8 @@ int cmd_directory_publish(const std::string& channel, const std::filesystem::pat
   if (!bytes) return fail(bytes.error());
   auto directory = crypto::verify_directory(*bytes, address->org_sign_pk);
   if (!directory) return fail(Error{directory.error().code, "not a directory signed by this channel's organisation key: " + directory.error().message});
+  // Clients holding this address would refuse it.
+  if (Status fresh = protocol::check_min_serial(*address, directory->serial); !fresh) return fail(fresh.error());
   client::RelayConnection connection(*address, client::ConnectionOptions{});
   auto reply = connection.call(protocol::make_publish_directory_request(*bytes));
   if (!reply) return fail(reply.error());
@@ -217,6 +220,7 @@ int main(int argc, char** argv) {
   std::filesystem::path out, org_key, file;
   std::vector<std::string> cards;
   std::uint64_t serial = 0;
+  std::uint64_t min_serial = 0;
   std::uint32_t days_ahead = 0;
   bool insecure = false, json = false, old_address = false, check_config = false;
   relay::ServeSettings s;
@@ -303,6 +307,9 @@ int main(int argc, char** argv) {
   address->add_option("--data", data, "Data folder")->required();
   address->add_option("--endpoint", endpoint, "Endpoint as reporters reach it, e.g. tcp://relay.example.org:7450")->required();
   address->add_flag("--old", old_address, "The address of the previous key (during a rotation's overlap)");
+  address->add_option("--min-serial", min_serial,
+                      "Clients holding this address refuse a signed directory with a lower serial; give the serial "
+                      "of the directory you publish with it (default 0: no minimum)");
 
   auto* org = app.add_subcommand("org-key", "The organisation key (keep it offline)");
   org->require_subcommand(1);
@@ -349,7 +356,7 @@ int main(int argc, char** argv) {
     if (*purge) return relay::cmd_purge(data, days_ahead);
     if (*key_rotate) return relay::cmd_key_rotate(data);
     if (*key_retire) return relay::cmd_key_retire(data);
-    if (*address) return cmd_address(data, endpoint, old_address);
+    if (*address) return cmd_address(data, endpoint, old_address, min_serial);
     if (*org_new) return cmd_org_key_new(out, insecure);
     if (*dir_sign) return cmd_directory_sign(org_key, cards, serial, out);
     if (*dir_publish) return cmd_directory_publish(channel, file);

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "attachments.hpp"
+#include "channel.hpp"
 #include "clock.hpp"
 #include "conversation.hpp"
 #include "meldpunt/client/terminal.hpp"
@@ -37,7 +38,7 @@ constexpr std::chrono::milliseconds kProxyConnectTimeout{90000};
 constexpr std::chrono::milliseconds kProxyRequestTimeout{90000};
 
 struct Options {
-  std::string channel;
+  reporter::ChannelSource channel;  // --channel, --channel-file, or asked
   std::string file;
   std::string proxy;
   std::vector<std::string> to;
@@ -122,8 +123,12 @@ Result<crypto::Directory> connect_and_fetch_directory(const Options& o, client::
                                                       const protocol::ChannelAddress& address) {
   reporter::Progress p(fmt(o, Msg::kProgressConnect, {o.proxy.empty() ? "" : " (" + o.proxy + ")"}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
-  auto directory = client::fetch_directory(relay, address.org_sign_pk);
+  auto directory = client::fetch_directory(relay, address);
   if (directory) p.done();
+  // Below the address's minimum serial: an old directory replayed by the relay.
+  if (!directory && directory.error().code == ErrorCode::kReplay) {
+    return Error{ErrorCode::kReplay, std::string(tr(o, Msg::kErrDirectoryTooOld))};
+  }
   return directory;
 }
 
@@ -447,9 +452,18 @@ int answer_proposals(const Options& o, client::RelayConnection& relay, const cry
 
 // ---- subcommands ----
 
+// The options that the next command needs as well, beyond the address.
+std::string carried_options(const Options& o) {
+  std::string extra;
+  if (!o.lang_option.empty()) extra += " --lang " + o.lang_option;
+  if (!o.proxy.empty()) extra += " --proxy " + reporter::shell_quote(o.proxy);
+  if (o.insecure_kdf) extra += " --insecure-test-kdf";
+  return extra;
+}
+
 int cmd_new(const Options& o) {
-  auto address = protocol::parse_address(o.channel);
-  if (!address) return fail(o, Msg::kErrBadAddress, {address.error().message});
+  auto address = reporter::obtain_channel(o.lang, o.channel);
+  if (!address) return fail(o, address.error());
   client::RelayConnection relay(*address, connection_options(o));
   auto directory = connect_and_fetch_directory(o, relay, *address);
   if (!directory) return fail(o, directory.error());
@@ -485,7 +499,7 @@ int cmd_new(const Options& o) {
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentReport, {names_of(o, *directory, *chosen)}));
   write_out(reporter::describe_sent(o.lang, *files));
-  write_out(tr(o, Msg::kSentReportCheckLater));
+  write_out(fmt(o, Msg::kSentReportCheckLater, {reporter::next_command(o.channel, "check", carried_options(o))}));
   show_retention(o, *sent);
   return 0;
 }
@@ -503,8 +517,8 @@ struct OpenConversation {
 };
 
 Result<OpenConversation> open_conversation(const Options& o, Msg prompt) {
-  auto address = protocol::parse_address(o.channel);
-  if (!address) return Error{ErrorCode::kMalformed, fmt(o, Msg::kErrBadAddress, {address.error().message})};
+  auto address = reporter::obtain_channel(o.lang, o.channel);
+  if (!address) return address.error();
   auto code = ask_code(o, prompt);
   if (!code) return code.error();
   crypto::ReporterKeys keys = derive(o, *code, *address);
@@ -693,7 +707,8 @@ int main(int argc, char** argv) {
   CLI::App app{std::string(tr(o, Msg::kAppDescription)), "reporter-client"};
   app.require_subcommand(1);
   auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--channel", o.channel, std::string(tr(o, Msg::kOptChannel)))->required();
+    sub->add_option("--channel", o.channel.option, std::string(tr(o, Msg::kOptChannel)));
+    sub->add_option("--channel-file", o.channel.file, std::string(tr(o, Msg::kOptChannelFile)));
     sub->add_option("--lang", o.lang_option, std::string(tr(o, Msg::kOptLang)))->check(CLI::IsMember({"en", "nl"}));
     sub->add_option("--proxy", o.proxy, std::string(tr(o, Msg::kOptProxy)));
     sub->add_flag("--insecure-test-kdf", o.insecure_kdf, "")->group("");  // tests only: cheap key derivation

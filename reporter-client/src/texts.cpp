@@ -16,7 +16,8 @@ constexpr TextEntry kTable[] = {
      "  reporter-client check  --channel ADDRESS   read the conversation (asks for your code)\n"
      "  reporter-client reply  --channel ADDRESS   continue the conversation (asks for your code)\n"
      "  reporter-client rotate --channel ADDRESS   move the conversation to a new code\n\n"
-     "ADDRESS is the channel address your organisation publishes (it starts with meldpunt1:).\n"
+     "ADDRESS is the channel address your organisation publishes (it starts with meldpunt2:). Leave\n"
+     "--channel out and the program asks for it: paste it, and it stays out of your shell history.\n"
      "Your code is never taken from the command line: type it at the prompt (it is not shown)\n"
      "or pipe it on standard input. Nothing is written to this computer's disk.\n\n"
      "To attach files, add --attach-ask to new or reply: the program then asks for them, so their\n"
@@ -26,7 +27,8 @@ constexpr TextEntry kTable[] = {
      "  reporter-client check  --channel ADRES   lees het gesprek (vraagt om je code)\n"
      "  reporter-client reply  --channel ADRES   zet het gesprek voort (vraagt om je code)\n"
      "  reporter-client rotate --channel ADRES   verhuis het gesprek naar een nieuwe code\n\n"
-     "ADRES is het kanaaladres dat je organisatie publiceert (het begint met meldpunt1:).\n"
+     "ADRES is het kanaaladres dat je organisatie publiceert (het begint met meldpunt2:). Laat je\n"
+     "--channel weg, dan vraagt het programma erom: plak het, dan komt het niet in je shellgeschiedenis.\n"
      "Je code wordt nooit van de opdrachtregel gelezen: typ hem bij de vraag (hij wordt niet getoond)\n"
      "of geef hem via standaardinvoer. Er wordt niets op de schijf van deze computer geschreven.\n\n"
      "Om bestanden bij te voegen: zet --attach-ask achter new of reply; het programma vraagt er dan om,\n"
@@ -36,7 +38,11 @@ constexpr TextEntry kTable[] = {
     {M::kCmdReply, "Send another message in your conversation", "Stuur nog een bericht in je gesprek"},
     {M::kCmdRotate, "Move your conversation to a new code (the old code stops receiving)",
      "Verhuis je gesprek naar een nieuwe code (de oude code ontvangt niets meer)"},
-    {M::kOptChannel, "Channel address (meldpunt1:...)", "Kanaaladres (meldpunt1:...)"},
+    {M::kOptChannel, "Channel address (meldpunt2:...); left out, the program asks for it (kept out of shell history)",
+     "Kanaaladres (meldpunt2:...); weggelaten vraagt het programma erom (buiten de shellgeschiedenis)"},
+    {M::kOptChannelFile,
+     "Read the channel address from this file, one you chose to keep (the file shows that the channel is used here)",
+     "Lees het kanaaladres uit dit bestand, dat je zelf bewaart (het bestand laat zien dat het kanaal hier wordt gebruikt)"},
     {M::kOptLang, "Language: en or nl (default: from LC_ALL, LC_MESSAGES or LANG)",
      "Taal: en of nl (standaard: uit LC_ALL, LC_MESSAGES of LANG)"},
     {M::kOptProxy, "Connect through a SOCKS5 proxy such as Tor, e.g. socks5h://127.0.0.1:9050",
@@ -151,8 +157,8 @@ constexpr TextEntry kTable[] = {
     // ---- new / reply ----
     {M::kSentReport, "Your report was sent to: {1}.\n", "Je melding is verstuurd naar: {1}.\n"},
     {M::kSentReportCheckLater,
-     "Check for replies in a few days with: reporter-client check --channel <address>\n",
-     "Kijk over een paar dagen of er antwoord is met: reporter-client check --channel <adres>\n"},
+     "Check for replies in a few days with:\n  {1}\n",
+     "Kijk over een paar dagen of er antwoord is met:\n  {1}\n"},
     {M::kSentMessage, "Your message was sent to: {1}.\n", "Je bericht is verstuurd naar: {1}.\n"},
     {M::kNoConversation, "No conversation was found for this code (start one with `new`).",
      "Er is geen gesprek gevonden bij deze code (begin er een met `new`)."},
@@ -264,6 +270,33 @@ constexpr TextEntry kTable[] = {
     {M::kErrBadAddress, "That is not a valid channel address ({1}).", "Dat is geen geldig kanaaladres ({1})."},
     {M::kErrBadProxy, "The proxy must be given as socks5h://HOST:PORT, for Tor usually socks5h://127.0.0.1:9050.",
      "Geef de proxy op als socks5h://HOST:POORT, voor Tor meestal socks5h://127.0.0.1:9050."},
+    {M::kErrAddressMistyped,
+     "This channel address is mistyped ({1}). Copy it again from where your organisation publishes it;\n"
+     "nothing was sent.",
+     "Dit kanaaladres is verkeerd overgenomen ({1}). Kopieer het opnieuw van de plek waar je organisatie\n"
+     "het publiceert; er is niets verstuurd."},
+    {M::kErrDirectoryTooOld,
+     "The server shows an older list of advisers than this channel address allows. The server may be out\n"
+     "of date or tampered with; nothing was sent. Tell your organisation, by another route than this channel.",
+     "De server toont een oudere lijst van adviseurs dan dit kanaaladres toestaat. De server is misschien\n"
+     "verouderd of gemanipuleerd; er is niets verstuurd. Meld het je organisatie, langs een andere weg dan dit kanaal."},
+    {M::kChannelPrompt, "Channel address (paste it; it is not stored): ",
+     "Kanaaladres (plak het; het wordt niet bewaard): "},
+    {M::kChannelPromptMore, "The rest of the address (or press Enter to stop): ",
+     "De rest van het adres (of druk op Enter om te stoppen): "},
+    {M::kChannelNoneGiven, "No channel address was given; nothing was sent.",
+     "Er is geen kanaaladres opgegeven; er is niets verstuurd."},
+    {M::kChannelTwoSources, "Give the channel address with --channel or with --channel-file, not both.",
+     "Geef het kanaaladres met --channel of met --channel-file, niet met allebei."},
+    {M::kChannelFileUnreadable, "The channel address file {1} cannot be read ({2}).",
+     "Het bestand met het kanaaladres, {1}, kan niet worden gelezen ({2})."},
+    {M::kChannelOldFormat,
+     "Note: this channel address has the old form (meldpunt1:), without check characters: a copy mistake\n"
+     "then shows only as a failed connection or a refused list of advisers. Ask your organisation for the\n"
+     "current address (it starts with meldpunt2:).\n",
+     "Let op: dit kanaaladres heeft de oude vorm (meldpunt1:), zonder controletekens: een kopieerfout\n"
+     "blijkt dan alleen uit een mislukte verbinding of een geweigerde lijst van adviseurs. Vraag je\n"
+     "organisatie om het actuele adres (het begint met meldpunt2:).\n"},
 
     // ---- attachments ----
     {M::kOptAttach,

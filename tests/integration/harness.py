@@ -233,6 +233,12 @@ class Channel:
         self.serial = 0
         self.publish_directory()
 
+    def address_for(self, endpoint, min_serial=None):
+        """This channel's keys with another endpoint (a valid, checked
+        address: editing the text of one would break its check)."""
+        extra = ["--min-serial", str(min_serial)] if min_serial is not None else []
+        return run([RELAY, "address", "--data", self.data, "--endpoint", endpoint, *extra])[1].strip()
+
     def start_relay(self):
         with open(self.relay_log, "ab") as log:  # the child keeps its own copy of the descriptor
             self.relay = subprocess.Popen([RELAY, "serve", "--data", self.data, "--endpoint", self.endpoint,

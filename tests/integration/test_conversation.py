@@ -164,7 +164,7 @@ class CodeHandlingTest(unittest.TestCase):
         wrong = code[:6] + ("X" if code[6] != "X" else "Y") + code[7:]
         # The address points at a port where nothing listens: if the client
         # tried the network it would fail with a relay error instead.
-        dead = self.channel.address.rsplit(":", 1)[0] + ":1"
+        dead = self.channel.address_for("tcp://127.0.0.1:1")
         rc, out, err = run([REPORTER, "check", "--channel", dead, "--insecure-test-kdf"], stdin=wrong + "\n",
                            check=False)
         self.assertEqual(rc, 2)

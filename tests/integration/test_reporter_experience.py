@@ -183,7 +183,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertRegex(err, r"Looking for your messages\.\.\.+ done")
 
     def test_unreachable_relay_fails_fast_and_clearly(self):
-        dead = self.channel.address.rsplit(":", 1)[0] + ":1"
+        dead = self.channel.address_for("tcp://127.0.0.1:1")
         start = time.time()
         rc, out, err = run([REPORTER, "new", "--channel", dead, "--to", "1", *self.channel.kdf_args],
                            stdin="x\n.\n", check=False, timeout=30)
@@ -203,7 +203,7 @@ class ReporterExperienceTest(unittest.TestCase):
         # A wrong relay key (someone else answering at the address) is named as such.
         other = Channel(adviser_names=(("Other Adviser", "internal"),))
         try:
-            forged = other.address.rsplit("@", 1)[0] + "@" + self.channel.endpoint
+            forged = other.address_for(self.channel.endpoint)
             start = time.time()
             rc, out, err = run([REPORTER, "check", "--channel", forged, *self.channel.kdf_args],
                                stdin=r.code + "\n", check=False, timeout=60)

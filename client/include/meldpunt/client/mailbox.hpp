@@ -53,8 +53,9 @@ Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const
                                                    protocol::PolicyInfo* policy_used = nullptr);
 
 // The current directory, verified against the organisation key of the
-// channel address.
-Result<crypto::Directory> fetch_directory(RelayConnection& relay, const crypto::Ed25519PublicKey& org_sign_pk);
+// channel address, and refused (kReplay) if its serial is below the
+// address's minimum serial.
+Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol::ChannelAddress& address);
 
 // One prekey per adviser (the relay hands out one of every adviser's pool on
 // each request, whatever the reporter chooses). Prekeys whose signature does
