@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "meldpunt/crypto/passphrase_box.hpp"
+
 namespace {
 
 std::string read_all(const std::filesystem::path& path) {
@@ -49,4 +51,13 @@ TEST_CASE("every test vector value is published in docs/PROTOCOL.md", "[docs]") 
     }
   }
   CHECK(checked > 50);  // the vector files were found and read
+}
+
+TEST_CASE("the passphrase-file header size in docs/PROTOCOL.md is the code's", "[docs]") {
+  const std::string doc = read_all(MELDPUNT_DOCS_DIR "/PROTOCOL.md");
+  const std::string size = std::to_string(meldpunt::crypto::kBoxHeaderBytes);
+  CHECK(meldpunt::crypto::kBoxHeaderBytes == 64);
+  CHECK(doc.find("file   = header (" + size + ")") != std::string::npos);
+  CHECK(doc.find("ad = header (all " + size + " bytes)") != std::string::npos);
+  CHECK(doc.find("≥ " + size + " + 16 bytes") != std::string::npos);
 }

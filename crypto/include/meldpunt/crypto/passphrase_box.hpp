@@ -4,7 +4,8 @@
 //   file = magic "MPBOX\0\0\1" (8) || opslimit u64 LE || memlimit u64 LE
 //          || salt (16) || nonce (24) || XChaCha20-Poly1305-IETF ciphertext
 //   key  = Argon2id13(passphrase, salt, opslimit, memlimit, 32 bytes)
-//   associated data = the 56 header bytes before the ciphertext
+//   associated data = the 64 header bytes before the ciphertext
+//   (8 + 8 + 8 + 16 + 24 = kBoxHeaderBytes; docs/PROTOCOL.md §6)
 //
 // The key is derived once per box; re-sealing keeps salt and parameters and
 // takes a fresh random nonce, so a program can save often without paying
