@@ -515,7 +515,7 @@ bool any_unlocked(const ConversationAttachments& attachments) {
 }
 
 std::string render_attachments(Lang lang, const ConversationAttachments& attachments,
-                               const crypto::Directory& directory, bool save_hint) {
+                               const crypto::Directory& directory, std::string_view save_command) {
   if (attachments.sent.empty() && attachments.received.empty() && attachments.ignored == 0) return {};
   std::string out(text(lang, Msg::kAttachHeading));
   for (const SentAttachment& s : attachments.sent) {
@@ -532,7 +532,7 @@ std::string render_attachments(Lang lang, const ConversationAttachments& attachm
                    name.text(), client::describe_size(r.file.total_bytes), state_text(lang, r.file)});
     any_intact = any_intact || r.file.state == client::AttachmentState::kIntact;
   }
-  if (any_intact && save_hint) out += text(lang, Msg::kAttachSaveHint);
+  if (any_intact && !save_command.empty()) out += format(lang, Msg::kAttachSaveHint, {save_command});
   if (attachments.ignored > 0) out += format(lang, Msg::kAttachIgnored, {std::to_string(attachments.ignored)});
   return out;
 }

@@ -170,9 +170,10 @@ bool any_unlocked(const ConversationAttachments& attachments);
 
 // The list `check` shows (empty when there are none): names made safe for
 // the terminal, sizes, and intact / incomplete / damaged.
-// With `save_hint`, how to save the intact ones.
+// With a non-empty `save_command` (the command to run, in full, without
+// --save-attachments), how to save the intact ones.
 std::string render_attachments(Lang lang, const ConversationAttachments& attachments,
-                               const crypto::Directory& directory, bool save_hint);
+                               const crypto::Directory& directory, std::string_view save_command);
 
 // Saves every intact attachment from an adviser into `folder` (never
 // overwriting; mode 0600) and writes what it did to stdout. Incomplete and

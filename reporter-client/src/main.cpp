@@ -572,7 +572,9 @@ int cmd_check(const Options& o) {
   // nothing is ever opened.
   const reporter::ConversationAttachments attachments =  // releases the kind-6 letters' bodies
       reporter::collect_attachments(conversation.mailbox, keys, directory);
-  write_out(reporter::render_attachments(o.lang, attachments, directory, o.save_attachments.empty()));
+  const std::string save_command =
+      o.save_attachments.empty() ? reporter::next_command(o.channel, "check", carried_options(o)) : std::string();
+  write_out(reporter::render_attachments(o.lang, attachments, directory, save_command));
   if (reporter::any_unlocked(attachments)) write_err(tr(o, Msg::kAttachReceivedNotLocked));
   if (!o.save_attachments.empty()) {
     if (Status s = reporter::save_attachments(o.lang, attachments, o.save_attachments); !s) return fail(o, s.error());

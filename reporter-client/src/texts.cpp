@@ -365,10 +365,10 @@ constexpr TextEntry kTable[] = {
      "BESCHADIGD: het klopt niet met de controlesom en kan niet worden opgeslagen"},
     {M::kAttachSaveHint,
      "Attachments are never opened by this program. To save the intact ones (this leaves files on this computer):\n"
-     "  reporter-client check --channel <address> --save-attachments FOLDER\n",
+     "  {1} --save-attachments FOLDER\n",
      "Bijlagen worden door dit programma nooit geopend. Om de complete op te slaan (dat laat bestanden achter op\n"
      "deze computer):\n"
-     "  reporter-client check --channel <adres> --save-attachments MAP\n"},
+     "  {1} --save-attachments MAP\n"},
     {M::kAttachIgnored, "Note: {1} attachment piece(s) could not be verified and are not shown.\n",
      "Let op: {1} stuk(ken) van bijlagen konden niet worden gecontroleerd en worden niet getoond.\n"},
     {M::kAttachNoneToSave, "There are no intact attachments from your advisers to save.\n",

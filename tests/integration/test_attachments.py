@@ -149,6 +149,9 @@ class AttachmentTest(unittest.TestCase):
         self.assertRegex(out, r"from Anna de Vries: passwd \(.*\), intact")
         self.assertRegex(out, r"from Anna de Vries: scan.png \(.*\), intact")
         self.assertIn("--save-attachments", out)
+        # The command to run next, in full (not "--channel <address>").
+        self.assertIn(f"  reporter-client check --channel {self.channel.address} --insecure-test-kdf "
+                      "--save-attachments FOLDER\n", out)
         target = self.save_folder("reporter-saved")
         _, out, _ = reporter.check(extra=["--save-attachments", target])
         self.assertIn("leaves these files on this computer", out)
