@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "meldpunt/client/terminal.hpp"
+#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -60,6 +62,31 @@ std::filesystem::path default_home_folder() {
     home = pw->pw_dir;
   }
   return std::filesystem::path(home) / ".meldpunt-adviser";
+}
+
+Result<std::string> channel_for_command(const Home& home, const std::string& given, bool remember) {
+  if (given.empty()) {
+    if (remember) return Error{ErrorCode::kMalformed, "--remember-channel needs --channel ADDRESS"};
+    auto saved = crypto::read_file(home.channel_file(), protocol::kMaxPastedAddressLength);
+    if (!saved) {
+      if (saved.error().code != ErrorCode::kNotFound) return saved.error();
+      return Error{ErrorCode::kNotFound,
+                   "no channel address: give --channel ADDRESS (from the administrator); add --remember-channel "
+                   "once to keep it in " + home.channel_file().string()};
+    }
+    return std::string(saved->begin(), saved->end());
+  }
+  if (remember) {
+    auto address = protocol::parse_address(given);
+    if (!address) return Error{ErrorCode::kMalformed, "--channel: " + address.error().message};
+    const std::string line = protocol::format_address(*address) + "\n";
+    if (!address->checked) {
+      return Error{ErrorCode::kMalformed,
+                   "--remember-channel keeps only a current address (meldpunt2:); ask the administrator for one"};
+    }
+    if (Status s = crypto::write_file_atomically(home.channel_file(), as_bytes(line), 0644); !s) return s.error();
+  }
+  return given;
 }
 
 Status make_private_folder(const std::filesystem::path& folder) {

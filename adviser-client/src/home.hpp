@@ -2,6 +2,8 @@
 //
 //   identity.key   key file (PassphraseBox; mode 0600)
 //   card.txt       the public adviser card (mode 0644)
+//   channel.txt    the channel address, only if the adviser asked to keep it
+//                  (--remember-channel; public, mode 0644)
 //   store/         the encrypted LMDB case store (data.mdb, lock.mdb; 0600)
 //   lock           flock(2) target: one inbox run at a time per home folder
 #pragma once
@@ -20,7 +22,16 @@ struct Home {
   std::filesystem::path card_file() const { return root / "card.txt"; }
   std::filesystem::path store_folder() const { return root / "store"; }
   std::filesystem::path lock_file() const { return root / "lock"; }
+  std::filesystem::path channel_file() const { return root / "channel.txt"; }
 };
+
+// The channel address for a command: `given` (--channel) if not empty, else
+// the one kept in channel.txt (kNotFound, saying how to give or keep one, if
+// there is none). With `remember`, a given address that parses is written to
+// channel.txt (atomically, mode 0644) for later commands. An adviser's home
+// folder already shows that its owner works with the channel, so keeping the
+// public address there reveals nothing new; a reporter's client keeps none.
+Result<std::string> channel_for_command(const Home& home, const std::string& given, bool remember);
 
 // $HOME/.meldpunt-adviser (the password database's home if HOME is unset).
 std::filesystem::path default_home_folder();

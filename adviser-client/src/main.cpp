@@ -761,6 +761,7 @@ int main(int argc, char** argv) {
              "More: docs/adviser-client.md");
 
   std::string home_arg, channel, case_id, file;
+  bool remember_channel = false;
   unsigned timeout = 15;
   InitArgs init_args;
 
@@ -768,8 +769,11 @@ int main(int argc, char** argv) {
     cmd->add_option("--home", home_arg, "Home folder with your identity and cases (default ~/.meldpunt-adviser)");
   };
   auto add_channel = [&](CLI::App* cmd) {
-    cmd->add_option("--channel", channel, "Channel address (meldpunt2:...@tcp://HOST:PORT, from `relay address`)")
-        ->required();
+    cmd->add_option("--channel", channel,
+                    "Channel address (meldpunt2:...@tcp://HOST:PORT, from `relay address`); without it, the one "
+                    "kept with --remember-channel");
+    cmd->add_flag("--remember-channel", remember_channel,
+                  "Keep this --channel address in the home folder (channel.txt) for later commands");
     cmd->add_option("--timeout", timeout, "Seconds to wait for each relay answer")
         ->capture_default_str()
         ->check(CLI::Range(1u, 600u));
@@ -964,6 +968,7 @@ int main(int argc, char** argv) {
 
   try {
     const Home home{home_arg.empty() ? default_home_folder() : fs::path(home_arg)};
+    if (*inbox || *reply || *handover || *acknowledge) channel = check(channel_for_command(home, channel, remember_channel));
     if (*init) return cmd_init(home, init_args);
     if (*card) return cmd_card(home);
     if (*inbox) return cmd_inbox(home, channel, timeout);

@@ -129,6 +129,32 @@ class ChannelAddress(unittest.TestCase):
                            stdin=self.anna.passphrase + "\n")
         self.assertIn("old form (meldpunt1:)", err)
 
+    def test_an_adviser_may_keep_the_address(self):
+        home = self.anna.home
+        kept = os.path.join(home, "channel.txt")
+        self.assertFalse(os.path.exists(kept), "nothing is kept unless asked")
+        rc, _, err = run([ADVISER, "inbox", "--home", home], stdin=self.anna.passphrase + "\n", check=False)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("--remember-channel", err)
+        relay_key, org_key, _, _, endpoint = ADDRESS_RE.match(self.address).groups()
+        rc, _, err = run([ADVISER, "inbox", "--home", home, "--remember-channel", "--channel",
+                          f"meldpunt1:{relay_key}.{org_key}@{endpoint}"], stdin=self.anna.passphrase + "\n",
+                         check=False)
+        self.assertNotEqual(rc, 0, "an address without a check is not kept")
+        self.assertFalse(os.path.exists(kept))
+        wrapped = self.address[:50] + "\n" + self.address[50:]
+        run([ADVISER, "inbox", "--home", home, "--channel", wrapped, "--remember-channel"],
+            stdin=self.anna.passphrase + "\n")
+        with open(kept) as f:
+            self.assertEqual(f.read(), self.address + "\n")
+        self.assertEqual(os.stat(kept).st_mode & 0o777, 0o644)
+        try:
+            reporter, _, _ = self.new_with(["--channel", self.address], "KEPT-ADDRESS report")
+            run([ADVISER, "inbox", "--home", home], stdin=self.anna.passphrase + "\n")
+            self.assertTrue(any("KEPT-ADDRESS report" in self.anna.read(c) for c in self.anna.case_ids()))
+        finally:
+            os.remove(kept)
+
     def test_a_directory_older_than_the_address_is_refused(self):
         reporter, _, _ = self.new_with(["--channel", self.address], "BEFORE-SERIAL report")
         current = self.channel.serial
