@@ -41,4 +41,25 @@ void log(LogLevel level, std::string_view text) {
   std::cerr << text << std::endl;
 }
 
+void ThrottledLog::log(LogLevel level, std::string_view text) {
+  if (!log_enabled(level)) return;
+  std::uint64_t left_out = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (last_ && now - *last_ < interval_) {
+      left_out_++;
+      return;
+    }
+    last_ = now;
+    left_out = left_out_;
+    left_out_ = 0;
+  }
+  if (left_out == 0) {
+    relay::log(level, text);
+  } else {
+    relay::log(level, std::string(text) + " (and " + std::to_string(left_out) + " more like it since the last report)");
+  }
+}
+
 }  // namespace meldpunt::relay

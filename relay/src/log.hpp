@@ -4,7 +4,10 @@
 // of the relay itself.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,5 +23,20 @@ void set_log_level(LogLevel level);
 bool log_enabled(LogLevel level);
 // One line "relay: <level>: <text>" (info lines without the level word).
 void log(LogLevel level, std::string_view text);
+
+// A recurring event logged at most once per interval, with the number of
+// its lines left out since the last one (a failing disk under a flood of
+// requests must not flood the log too). Thread-safe.
+class ThrottledLog {
+ public:
+  explicit ThrottledLog(std::chrono::seconds interval) : interval_(interval) {}
+  void log(LogLevel level, std::string_view text);
+
+ private:
+  std::mutex mutex_;
+  const std::chrono::steady_clock::duration interval_;
+  std::optional<std::chrono::steady_clock::time_point> last_;
+  std::uint64_t left_out_ = 0;
+};
 
 }  // namespace meldpunt::relay
