@@ -261,8 +261,8 @@ Status WriteTxn::commit() {
   }
   gate_leave(*env_);
   if (rc == MDB_MAP_FULL) map_full_ = true;
-  if (rc == EIO && file_system_full(env_->folder)) {
-    return Status(ErrorCode::kStorageFull, "the disk holding the store is full (a write was cut short)");
+  if (rc == ENOSPC || rc == EDQUOT || (rc == EIO && file_system_full(env_->folder))) {
+    return Status(ErrorCode::kStorageFull, "the disk holding the store is full");
   }
   return to_status(rc, "committing an LMDB transaction");
 }
