@@ -39,10 +39,16 @@ namespace {
 struct Faults {
   std::atomic<int> commit{0};
   std::atomic<int> begin_read{0};
+  // Reads fail with this code on every thread but `spared` (the serving
+  // loop's), so a fetch gets past the loop and fails on its worker.
+  std::atomic<int> begin_read_elsewhere{0};
+  std::atomic<std::thread::id> spared{};
 
   store::FaultHook hook() {
     return [this](store::FaultPoint point) {
-      return point == store::FaultPoint::kCommit ? commit.load() : begin_read.load();
+      if (point == store::FaultPoint::kCommit) return commit.load();
+      if (begin_read.load() != 0) return begin_read.load();
+      return std::this_thread::get_id() != spared.load() ? begin_read_elsewhere.load() : 0;
     };
   }
 };
@@ -291,7 +297,7 @@ TEST_CASE("relay serve keeps serving through failing requests, fetches and house
   f.faults.begin_read = EIO;
   CHECK(failed(protocol::request_header_only(Op::kGetPrekeys)) == ErrorCode::kInternal);
   CHECK(failed(f.deposit_request()) == ErrorCode::kInternal);
-  CHECK(failed(protocol::request_header_only(Op::kFetch)) == ErrorCode::kInternal);  // on the fetch worker
+  CHECK(failed(protocol::request_header_only(Op::kFetch)) == ErrorCode::kInternal);  // in the loop (its cost)
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (ticks.load() < 2 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -300,6 +306,10 @@ TEST_CASE("relay serve keeps serving through failing requests, fetches and house
 
   f.faults.commit = 0;
   f.faults.begin_read = 0;
+  f.faults.spared = server.get_id();
+  f.faults.begin_read_elsewhere = EIO;
+  CHECK(failed(protocol::request_header_only(Op::kFetch)) == ErrorCode::kInternal);  // on the fetch worker
+  f.faults.begin_read_elsewhere = 0;
   auto prekeys = relay.call(protocol::request_header_only(Op::kGetPrekeys));
   REQUIRE(prekeys.ok());
   CHECK(protocol::decode_bundle(prekeys->fields.at(0)).value().size() == 1);
@@ -310,4 +320,6 @@ TEST_CASE("relay serve keeps serving through failing requests, fetches and house
   const std::string logged = log.text();
   CHECK(logged.find("housekeeping failed: ") != std::string::npos);
   CHECK(logged.find("get-prekeys failed: ") != std::string::npos);
+  CHECK(logged.find("a request failed in the serving loop: ") != std::string::npos);
+  CHECK(logged.find("fetch failed: ") != std::string::npos);  // the worker's, logged apart from the others
 }

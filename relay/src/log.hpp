@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,19 +26,24 @@ bool log_enabled(LogLevel level);
 // One line "relay: <level>: <text>" (info lines without the level word).
 void log(LogLevel level, std::string_view text);
 
-// A recurring event logged at most once per interval, with the number of
-// its lines left out since the last one (a failing disk under a flood of
-// requests must not flood the log too). Thread-safe.
+// Recurring events logged at most once per interval and kind, each line
+// with the number of lines of its kind left out since the last one (a
+// failing disk under a flood of requests must not flood the log too).
+// `kind` is one of a few fixed words (an operation's name), never input.
+// Thread-safe.
 class ThrottledLog {
  public:
   explicit ThrottledLog(std::chrono::seconds interval) : interval_(interval) {}
-  void log(LogLevel level, std::string_view text);
+  void log(LogLevel level, std::string_view kind, std::string_view text);
 
  private:
+  struct Kind {
+    std::chrono::steady_clock::time_point last;
+    std::uint64_t left_out = 0;
+  };
   std::mutex mutex_;
   const std::chrono::steady_clock::duration interval_;
-  std::optional<std::chrono::steady_clock::time_point> last_;
-  std::uint64_t left_out_ = 0;
+  std::map<std::string, Kind, std::less<>> kinds_;
 };
 
 }  // namespace meldpunt::relay

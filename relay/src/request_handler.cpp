@@ -16,7 +16,6 @@ namespace {
 using protocol::Frames;
 using protocol::Op;
 
-
 Bytes u32_bytes(std::uint32_t v) {
   Bytes b;
   append_u32_le(b, v);
@@ -164,8 +163,8 @@ Error RequestHandler::reply_error(Op op, const Error& failure) const {
   // Refusals the store gives on purpose (a quota or a full disk, a replayed
   // counter, an absent message) go to the client as they are.
   if (failure.code != ErrorCode::kInternal && protocol::is_relay_error_status(failure.code)) return failure;
-  failure_log_.log(LogLevel::kError,
-                   std::string(protocol::op_name(op)) + " failed: " + failure.message + "; answered internal-error");
+  const std::string_view name = protocol::op_name(op);
+  failure_log_.log(LogLevel::kError, name, std::string(name) + " failed: " + failure.message + "; answered internal-error");
   return Error{ErrorCode::kInternal, std::string(kInternalErrorText)};
 }
 
@@ -184,7 +183,8 @@ RequestHandler::Outcome RequestHandler::handle(std::span<const ByteView> frames)
     // answer and the next one is served.
     const Error failure = failure_of_current_exception();
     if (!op) {
-      failure_log_.log(LogLevel::kError, "parsing a request failed: " + failure.message + "; answered internal-error");
+      failure_log_.log(LogLevel::kError, "parsing",
+                       "parsing a request failed: " + failure.message + "; answered internal-error");
       return {protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText), std::nullopt};
     }
     count(*op, false);

@@ -212,8 +212,9 @@ class FetchWorker {
 // handler answers the failures it meets itself) still gets an answer, and
 // the failure is logged; then the loop goes on with the next request.
 void answer_failure(zmq::socket_t& socket, Incoming& in, ThrottledLog& failures) {
-  failures.log(LogLevel::kError, "a request failed in the serving loop: " + failure_of_current_exception().message +
-                                     "; answered internal-error");
+  failures.log(LogLevel::kError, "request",
+               "a request failed in the serving loop: " + failure_of_current_exception().message +
+                   "; answered internal-error");
   try {
     if (in.routing_id.size() != 0) {  // empty once handed to the fetch worker
       send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText));
@@ -266,8 +267,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   const auto started = std::chrono::steady_clock::now();
   double last_tick = 0;
   double last_refusal_log = -60.0;
-  ThrottledLog tick_log(std::chrono::seconds(60));
-  ThrottledLog failures(std::chrono::seconds(60));
+  ThrottledLog failures(std::chrono::seconds(60));  // per kind: a failing request, a failing tick
   std::vector<Incoming> batch;
   FetchWorker fetches(context, handler, std::max<std::size_t>(1, options.max_pending_fetches));
   ServerLoad load;
@@ -284,7 +284,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       try {
         options.tick();
       } catch (...) {  // housekeeping that failed is tried again at the next tick; serving goes on
-        tick_log.log(LogLevel::kError, "housekeeping failed: " + failure_of_current_exception().message);
+        failures.log(LogLevel::kError, "tick", "housekeeping failed: " + failure_of_current_exception().message);
       }
     }
     for (zmq::pollitem_t& item : items) item.revents = 0;
