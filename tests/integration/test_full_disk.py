@@ -32,6 +32,8 @@ DISK_MIB = 48
 REFUSALS = 5  # per size class
 STORAGE_FULL = 6
 
+# A message that needs an envelope of the largest size class (256 KiB).
+LONG = "a long message line that fills an envelope of the largest class\n" * 1600
 FULL_EN = "The relay's storage is full, so nothing was sent."
 FULL_NL = "De opslag van de server is vol, dus er is niets verstuurd."
 
@@ -113,13 +115,16 @@ class FullDiskTest(unittest.TestCase):
 
         # A new report is refused (at get-prekeys, which takes a prekey out
         # of the store, or at the deposit), and the reporter is told what
-        # that means; so is the adviser when a reply is refused.
+        # that means; so is the adviser when a reply is refused. Their
+        # messages are long enough for the largest envelopes: pages that
+        # later commits free inside the store's file can take a small one.
         for lang, expected in (("en", FULL_EN), ("nl", FULL_NL)):
-            rc, err = reporter_new_refused(ch, f"AFTER the disk filled up ({lang})", lang)
+            rc, err = reporter_new_refused(ch, f"AFTER the disk filled up ({lang}) " + LONG, lang)
             self.assertEqual(rc, 2, err)
             self.assertIn(expected, err)
             self.assertNotRegex(err, re.compile("LMDB|Input/output", re.I))
-        rc, _, err = adviser._run("reply", case, "--channel", ch.address, stdin="AFTER: an answer", check=False)
+        rc, _, err = adviser._run("reply", case, "--channel", ch.address, stdin="AFTER: an answer " + LONG,
+                                  check=False)
         self.assertEqual(rc, 2, err)
         self.assertIn("the relay's storage is full, so it stored nothing", err)
 
