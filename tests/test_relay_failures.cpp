@@ -323,3 +323,37 @@ TEST_CASE("relay serve keeps serving through failing requests, fetches and house
   CHECK(logged.find("a request failed in the serving loop: ") != std::string::npos);
   CHECK(logged.find("fetch failed: ") != std::string::npos);  // the worker's, logged apart from the others
 }
+
+TEST_CASE("under storage failures every reply carries a status of the protocol and no storage detail",
+          "[relay][failure]") {
+  CapturedLog log;
+  Fixture f;
+  f.publish_with_prekeys(4);
+  crypto::MessageId id{};
+  crypto::random_fill(id);
+  const Bytes token(32, 7);
+  const std::vector<Frames> requests = {
+      protocol::request_header_only(Op::kGetDirectory),
+      protocol::request_header_only(Op::kGetPrekeys),
+      f.deposit_request(),
+      protocol::request_header_only(Op::kFetch),
+      protocol::make_get_message_request(id),
+      protocol::make_delete_request(id, token),
+      protocol::make_prekey_upload_request(f.adviser.sign, 2, f.adviser.make_prekeys(1)),
+      protocol::request_header_only(Op::kGetPolicy),
+  };
+  for (int commit : {0, EIO, ENOSPC, EROFS, EDQUOT, EACCES}) {
+    for (int read : {0, EIO, EINVAL}) {
+      f.faults.commit = commit;
+      f.faults.begin_read = read;
+      for (const Frames& request : requests) {
+        const protocol::Reply reply = f.call(request);
+        if (reply.status == ErrorCode::kOk) continue;
+        CHECK(protocol::is_relay_error_status(reply.status));
+        CHECK(reply.error_text.find("LMDB") == std::string::npos);
+        const bool disk_full = commit == ENOSPC || commit == EDQUOT;
+        if (read == 0 && disk_full) CHECK(reply.status != ErrorCode::kInternal);
+      }
+    }
+  }
+}
