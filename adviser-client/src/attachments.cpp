@@ -178,9 +178,10 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
   auto ids = client::deposit_pieces(relay, pieces, last, nullptr, &result.left_behind);
   if (!ids) {
     if (result.left_behind > 0) {
-      return Error{ids.error().code, ids.error().message + " (nothing was recorded in the case; " +
-                                         std::to_string(result.left_behind) +
-                                         " piece(s) could not be removed from the relay and expire by themselves)"};
+      Error e = ids.error();  // still the relay's refusal, if it was one
+      e.message += " (nothing was recorded in the case; " + std::to_string(result.left_behind) +
+                   " piece(s) could not be removed from the relay and expire by themselves)";
+      return e;
     }
     return ids.error();
   }

@@ -41,7 +41,11 @@ Result<std::uint32_t> upload_batch(client::RelayConnection& relay, KeyFile& key_
   if (Status s = key_file.save(); !s) return s.error();
 
   auto reply = relay.call(protocol::make_prekey_upload_request(identity.sign, counter, fresh));
-  if (!reply) return Error{reply.error().code, "prekey upload: " + reply.error().message};
+  if (!reply) {
+    Error e = reply.error();  // still the relay's refusal, if it was one
+    e.message = "prekey upload: " + e.message;
+    return e;
+  }
   if (reply->fields.size() != 1 || reply->fields[0].size() != 4) {
     return Error{ErrorCode::kMalformed, "relay sent a malformed answer to a prekey upload"};
   }

@@ -25,6 +25,7 @@
 #include "home.hpp"
 #include "inbox.hpp"
 #include "key_file.hpp"
+#include "refusal.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/random.hpp"
@@ -278,7 +279,8 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   report << ".\n";
   out(report.str());
   if (summary->prekey_error) {
-    client::write_err("adviser-client: warning: prekeys were not topped up: " + summary->prekey_error->message + "\n");
+    client::write_err("adviser-client: warning: prekeys were not topped up: " + describe(*summary->prekey_error) +
+                      "\n");
   }
   if (summary->attachment_pieces > 0 || summary->attachments_damaged > 0) {
     out(std::to_string(summary->attachment_pieces) + " attachment piece(s) stored; " +
@@ -993,7 +995,8 @@ int main(int argc, char** argv) {
     if (*backup) return cmd_backup(home, BackupArgs{out_file, insecure_kdf});
     if (*restore) return cmd_restore(home, from_file);
   } catch (const Failure& f) {
-    client::write_err("adviser-client: error: " + f.error.message + "\n");
+    // A refusal by the relay is said in words (refusal.hpp), never shown raw.
+    client::write_err("adviser-client: error: " + describe(f.error) + "\n");
     return kExitFailed;
   } catch (const std::exception& e) {
     std::cerr << "adviser-client: internal error: " << e.what() << std::endl;

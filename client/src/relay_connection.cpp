@@ -210,8 +210,12 @@ Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
     views.reserve(parts.size());
     for (const zmq::message_t& p : parts) views.emplace_back(static_cast<const std::uint8_t*>(p.data()), p.size());
     auto reply = protocol::parse_reply(views);
-    if (!reply) return reply.error();
-    if (reply->status != ErrorCode::kOk) return Error{reply->status, "relay: " + reply->error_text};
+    if (!reply) {
+      Error e = reply.error();
+      e.from_relay = e.code == ErrorCode::kUnsupportedVersion;  // its header names another version
+      return e;
+    }
+    if (reply->status != ErrorCode::kOk) return Error{reply->status, "relay: " + reply->error_text, true};
     return reply;
   } catch (const zmq::error_t& e) {
     return Error{ErrorCode::kUnavailable, std::string("connection to the relay failed: ") + e.what()};

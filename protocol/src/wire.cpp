@@ -212,6 +212,28 @@ Frames make_error_reply(ErrorCode code, std::string_view text) {
   return {header(static_cast<std::uint8_t>(code)), Bytes(clipped.begin(), clipped.end())};
 }
 
+bool is_relay_error_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kMalformed:
+    case ErrorCode::kUnknownOperation:
+    case ErrorCode::kTooLarge:
+    case ErrorCode::kNotFound:
+    case ErrorCode::kUnauthorised:
+    case ErrorCode::kStorageFull:
+    case ErrorCode::kInternal:
+    case ErrorCode::kReplay:
+    case ErrorCode::kUnsupportedVersion:
+    case ErrorCode::kRateLimited:
+      return true;
+    case ErrorCode::kOk:
+    case ErrorCode::kBadCode:
+    case ErrorCode::kIo:
+    case ErrorCode::kUnavailable:
+      return false;
+  }
+  return false;  // a value no enumerator names
+}
+
 Result<Reply> parse_reply(std::span<const ByteView> frames) {
   if (frames.empty() || frames[0].size() != 2) return malformed("reply without a valid header");
   if (frames[0][0] != kWireVersion) return Error{ErrorCode::kUnsupportedVersion, "relay speaks another protocol version"};

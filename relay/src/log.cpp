@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <utility>
 
 namespace meldpunt::relay {
 namespace {
@@ -39,6 +40,30 @@ void log(LogLevel level, std::string_view text) {
   std::cerr << "relay: ";
   if (level != LogLevel::kInfo) std::cerr << log_level_name(level) << ": ";
   std::cerr << text << std::endl;
+}
+
+void ThrottledLog::log(LogLevel level, std::string_view kind, std::string_view text) {
+  if (!log_enabled(level)) return;
+  std::uint64_t left_out = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    auto it = kinds_.find(kind);
+    if (it == kinds_.end()) {
+      kinds_.emplace(std::string(kind), Kind{now, 0});
+    } else if (now - it->second.last < interval_) {
+      it->second.left_out++;
+      return;
+    } else {
+      left_out = std::exchange(it->second.left_out, 0);
+      it->second.last = now;
+    }
+  }
+  if (left_out == 0) {
+    relay::log(level, text);
+  } else {
+    relay::log(level, std::string(text) + " (and " + std::to_string(left_out) + " more like it since the last report)");
+  }
 }
 
 }  // namespace meldpunt::relay

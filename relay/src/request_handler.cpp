@@ -16,8 +16,6 @@ namespace {
 using protocol::Frames;
 using protocol::Op;
 
-Frames error_reply(const Error& e) { return protocol::make_error_reply(e.code, e.message); }
-
 Bytes u32_bytes(std::uint32_t v) {
   Bytes b;
   append_u32_le(b, v);
@@ -144,13 +142,57 @@ void RequestHandler::count(Op op, bool ok) {
   (ok ? counters_.ok : counters_.failed)[i]++;
 }
 
-RequestHandler::Outcome RequestHandler::handle(std::span<const ByteView> frames) {
-  auto parsed = protocol::parse_request(frames);
-  if (!parsed) {
-    counters_.unparsable++;
-    return {error_reply(parsed.error()), std::nullopt};
+Error failure_of_current_exception() {
+  try {
+    throw;
+  } catch (const store::StoreError& e) {
+    return Error{e.code(), e.what()};
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInternal, e.what()};
+  } catch (...) {
+    return Error{ErrorCode::kInternal, "an exception of unknown type"};
   }
-  const protocol::Request& request = *parsed;
+}
+
+Frames RequestHandler::failure_reply(Op op, const Error& failure) const {
+  const Error answer = reply_error(op, failure);
+  return protocol::make_error_reply(answer.code, answer.message);
+}
+
+Error RequestHandler::reply_error(Op op, const Error& failure) const {
+  // Refusals the store gives on purpose (a quota or a full disk, a replayed
+  // counter, an absent message) go to the client as they are.
+  if (failure.code != ErrorCode::kInternal && protocol::is_relay_error_status(failure.code)) return failure;
+  const std::string_view name = protocol::op_name(op);
+  failure_log_.log(LogLevel::kError, name, std::string(name) + " failed: " + failure.message + "; answered internal-error");
+  return Error{ErrorCode::kInternal, std::string(kInternalErrorText)};
+}
+
+RequestHandler::Outcome RequestHandler::handle(std::span<const ByteView> frames) {
+  std::optional<Op> op;
+  try {
+    auto parsed = protocol::parse_request(frames);
+    if (!parsed) {
+      counters_.unparsable++;
+      return {protocol::make_error_reply(parsed.error().code, parsed.error().message), std::nullopt};
+    }
+    op = parsed->op;
+    return dispatch(*parsed);
+  } catch (...) {
+    // Whatever failed (the store, memory, a bug), this request gets an
+    // answer and the next one is served.
+    const Error failure = failure_of_current_exception();
+    if (!op) {
+      failure_log_.log(LogLevel::kError, "parsing",
+                       "parsing a request failed: " + failure.message + "; answered internal-error");
+      return {protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText), std::nullopt};
+    }
+    count(*op, false);
+    return {failure_reply(*op, failure), std::nullopt};
+  }
+}
+
+RequestHandler::Outcome RequestHandler::dispatch(const protocol::Request& request) {
   if (request.op == Op::kDeposit) return prepare_deposit(request);
 
   Frames reply;
@@ -202,6 +244,14 @@ Frames RequestHandler::get_prekeys() {
 }
 
 Frames RequestHandler::fetch_reply() const {
+  try {
+    return fetch_reply_unguarded();
+  } catch (...) {
+    return failure_reply(Op::kFetch, failure_of_current_exception());
+  }
+}
+
+Frames RequestHandler::fetch_reply_unguarded() const {
   // From the store's in-memory copy: a fetch reads no page of data.mdb.
   const std::vector<store::ClueRecord> clues = store_.clues();
 
@@ -257,7 +307,7 @@ Frames RequestHandler::delete_message(const protocol::Request& request) {
     return protocol::make_error_reply(ErrorCode::kUnauthorised, "wrong delete token");
   }
   Status s = store_.delete_message(request.id);
-  if (!s) return error_reply(s.error());
+  if (!s) return failure_reply(Op::kDelete, s.error());
   return protocol::make_ok_reply();
 }
 
@@ -268,7 +318,7 @@ Frames RequestHandler::publish_directory(const protocol::Request& request) {
     return protocol::make_error_reply(ErrorCode::kReplay, "directory serial must be greater than the published one");
   }
   Status s = store_.put_directory(request.signed_directory);
-  if (!s) return error_reply(s.error());
+  if (!s) return failure_reply(Op::kPublishDirectory, s.error());
   return protocol::make_ok_reply();
 }
 
@@ -291,7 +341,7 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
     prekeys.push_back({p.pk, p.signature});
   }
   Status s = store_.add_prekeys(up.adviser_sign_pk, up.counter, prekeys);
-  if (!s) return error_reply(s.error());
+  if (!s) return failure_reply(Op::kUploadPrekeys, s.error());
   const std::uint64_t left = store_.prekey_count(up.adviser_sign_pk);
   return protocol::make_ok_reply({u32_bytes(static_cast<std::uint32_t>(std::min<std::uint64_t>(left, UINT32_MAX)))});
 }
@@ -319,10 +369,17 @@ RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request&
 }
 
 Status RequestHandler::commit_deposits(std::span<const PreparedDeposit> deposits) {
-  std::vector<store::NewMessage> all;
-  for (const PreparedDeposit& d : deposits) all.insert(all.end(), d.messages.begin(), d.messages.end());
-  Status s = store_.deposit_batch(all);
+  Status s;
+  try {
+    std::vector<store::NewMessage> all;
+    for (const PreparedDeposit& d : deposits) all.insert(all.end(), d.messages.begin(), d.messages.end());
+    s = store_.deposit_batch(all);
+  } catch (...) {
+    // The transaction was aborted on the way out: none of them was stored.
+    s = failure_of_current_exception();
+  }
   for (std::size_t i = 0; i < deposits.size(); ++i) count(Op::kDeposit, s.ok());
+  if (!s) return reply_error(Op::kDeposit, s.error());
   return s;
 }
 

@@ -2,6 +2,14 @@
 // tested directly. Everything here treats request bytes as hostile: parse
 // with bounds, never throw, reply with a stable error code.
 //
+// A request that fails here (the store cannot be written or read, memory
+// runs out, a bug throws) is answered, never propagated: a full store, map
+// or disk as kStorageFull, anything else as kInternal with a fixed text
+// (kInternalErrorText). What failed is logged (throttled; no address, id or
+// key is in any store or handler message), so one failing request never
+// ends `relay serve`. Replies only ever carry the statuses
+// protocol::is_relay_error_status admits: a storage kIo becomes kInternal.
+//
 // Deposits are split in two steps so the server can commit many of them in
 // one LMDB transaction (group commit): prepare_deposit() validates and assigns
 // ids, the server commits a batch of prepared deposits, then sends each reply.
@@ -33,6 +41,7 @@
 #include "meldpunt/crypto/secret.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "meldpunt/store/relay_store.hpp"
+#include "log.hpp"
 
 namespace meldpunt::relay {
 
@@ -79,7 +88,8 @@ class RequestHandler {
   Outcome handle(std::span<const ByteView> frames);
 
   // Commits every prepared deposit in one transaction. On failure all of them
-  // fail with the same error.
+  // fail with the same error, one a reply may carry (see the top), and none
+  // was stored.
   Status commit_deposits(std::span<const PreparedDeposit> deposits);
   static protocol::Frames deposit_reply(const PreparedDeposit& deposit);
 
@@ -113,6 +123,13 @@ class RequestHandler {
   protocol::Frames publish_directory(const protocol::Request& request);
   protocol::Frames upload_prekeys(const protocol::Request& request);
   Outcome prepare_deposit(const protocol::Request& request);
+  Outcome dispatch(const protocol::Request& request);
+  protocol::Frames fetch_reply_unguarded() const;
+  // The error a reply carries for a failure of the store (or an exception)
+  // during `op`: kStorageFull and the refusals a store gives on purpose pass
+  // through; everything else is logged and becomes kInternal.
+  Error reply_error(protocol::Op op, const Error& failure) const;
+  protocol::Frames failure_reply(protocol::Op op, const Error& failure) const;
   // nullopt if the request's proof is acceptable, else the refusal.
   std::optional<protocol::Frames> check_pow(const protocol::Request& request);
   void advance_clock();
@@ -132,10 +149,22 @@ class RequestHandler {
   std::uint64_t window_start_ = 0;
   std::uint64_t proven_in_window_ = 0;
   bool clock_started_ = false;
+
+  // Failures answered kInternal (from the serving thread and the fetch worker).
+  mutable ThrottledLog failure_log_{std::chrono::seconds(60)};
 };
+
+// The text of every kInternal reply: what failed is in the relay's log, not
+// on the wire.
+inline constexpr std::string_view kInternalErrorText =
+    "the relay failed to handle this request and stored nothing for it; try again later";
 
 std::uint32_t days_since_epoch_now();
 std::uint64_t monotonic_seconds_now();
+
+// Inside a catch block: the failure the exception in flight stands for
+// (a store::StoreError keeps its code; anything else is kInternal).
+Error failure_of_current_exception();
 
 // Most proofs remembered per challenge; beyond it deposits are refused
 // (kRateLimited) until the challenge rotates. Bounds the memory a flood of

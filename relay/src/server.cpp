@@ -179,7 +179,11 @@ class FetchWorker {
         queued_.pop_front();
         busy_ = true;
       }
-      job.reply = handler_.fetch_reply();
+      try {
+        job.reply = handler_.fetch_reply();  // answers a failure itself
+      } catch (...) {  // even that failed (out of memory): the client still gets an answer
+        job.reply = protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText);
+      }
       {
         std::lock_guard<std::mutex> lock(mutex_);
         done_.push_back(std::move(job));
@@ -203,6 +207,21 @@ class FetchWorker {
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// Inside a catch block: a request whose handling failed in this loop (the
+// handler answers the failures it meets itself) still gets an answer, and
+// the failure is logged; then the loop goes on with the next request.
+void answer_failure(zmq::socket_t& socket, Incoming& in, ThrottledLog& failures) {
+  failures.log(LogLevel::kError, "request",
+               "a request failed in the serving loop: " + failure_of_current_exception().message +
+                   "; answered internal-error");
+  try {
+    if (in.routing_id.size() != 0) {  // empty once handed to the fetch worker
+      send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText));
+    }
+  } catch (...) {  // cannot be answered either: its client times out
+  }
+}
 
 void answer_admin(zmq::socket_t& admin, const ServerOptions& options, const ServerLoad& load) {
   // REP socket: one request, one reply. Only the first part matters; it is
@@ -248,6 +267,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   const auto started = std::chrono::steady_clock::now();
   double last_tick = 0;
   double last_refusal_log = -60.0;
+  ThrottledLog failures(std::chrono::seconds(60));  // per kind: a failing request, a failing tick
   std::vector<Incoming> batch;
   FetchWorker fetches(context, handler, std::max<std::size_t>(1, options.max_pending_fetches));
   ServerLoad load;
@@ -261,7 +281,11 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
     const double now = seconds_since(started);
     if (options.tick && now - last_tick >= 1.0) {
       last_tick = now;
-      options.tick();
+      try {
+        options.tick();
+      } catch (...) {  // housekeeping that failed is tried again at the next tick; serving goes on
+        failures.log(LogLevel::kError, "tick", "housekeeping failed: " + failure_of_current_exception().message);
+      }
     }
     for (zmq::pollitem_t& item : items) item.revents = 0;
     try {
@@ -276,7 +300,8 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
     }
     if ((items[wake_item].revents & ZMQ_POLLIN) != 0) {
       for (FetchWorker::Done& done : fetches.take_done()) {
-        handler.count(protocol::Op::kFetch, true);
+        const bool ok = done.reply.size() >= 1 && done.reply[0].size() == 2 && done.reply[0][1] == 0;
+        handler.count(protocol::Op::kFetch, ok);
         send_reply(*routers[done.socket], done.routing_id, done.reply);
       }
     }
@@ -300,36 +325,40 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Incoming& in = batch[i];
       zmq::socket_t& socket = *routers[in.socket];
-      std::string connection(static_cast<const char*>(in.routing_id.data()), in.routing_id.size());
-      connection.push_back(static_cast<char>('0' + in.socket));
-      // Capped at the burst, so a fetch of a full store stays possible.
-      const double cost = std::min(request_cost(in, handler.store()), options.rate_limit.burst);
-      if (!limiter.allow(connection, cost, received_at)) {
-        handler.count_rate_limited();
-        send_reply(socket, in.routing_id,
-                   protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"));
-        continue;
-      }
-      if (in.oversized) {
-        send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"));
-        continue;
-      }
-      if (is_plain_fetch(in)) {
-        if (!fetches.submit(in.socket, in.routing_id)) {
-          handler.count(protocol::Op::kFetch, false);
-          load.fetches_refused_busy++;
+      try {
+        std::string connection(static_cast<const char*>(in.routing_id.data()), in.routing_id.size());
+        connection.push_back(static_cast<char>('0' + in.socket));
+        // Capped at the burst, so a fetch of a full store stays possible.
+        const double cost = std::min(request_cost(in, handler.store()), options.rate_limit.burst);
+        if (!limiter.allow(connection, cost, received_at)) {
+          handler.count_rate_limited();
           send_reply(socket, in.routing_id,
-                     protocol::make_error_reply(ErrorCode::kRateLimited, "too many fetches waiting; try again later"));
+                     protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"));
+          continue;
         }
-        continue;
-      }
-      const std::vector<ByteView> views = views_of(in.frames);
-      RequestHandler::Outcome outcome = handler.handle(views);
-      if (outcome.deposit) {
-        deposits.push_back(std::move(*outcome.deposit));
-        deposit_owner.push_back(i);
-      } else {
-        send_reply(socket, in.routing_id, outcome.reply);
+        if (in.oversized) {
+          send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"));
+          continue;
+        }
+        if (is_plain_fetch(in)) {
+          if (!fetches.submit(in.socket, in.routing_id)) {
+            handler.count(protocol::Op::kFetch, false);
+            load.fetches_refused_busy++;
+            send_reply(socket, in.routing_id,
+                       protocol::make_error_reply(ErrorCode::kRateLimited, "too many fetches waiting; try again later"));
+          }
+          continue;
+        }
+        const std::vector<ByteView> views = views_of(in.frames);
+        RequestHandler::Outcome outcome = handler.handle(views);
+        if (outcome.deposit) {
+          deposits.push_back(std::move(*outcome.deposit));
+          deposit_owner.push_back(i);
+        } else {
+          send_reply(socket, in.routing_id, outcome.reply);
+        }
+      } catch (...) {
+        answer_failure(socket, in, failures);
       }
     }
     if (!deposits.empty()) {
@@ -340,10 +369,14 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
         log(LogLevel::kWarning, "deposits refused: " + committed.error().message);
       }
       for (std::size_t k = 0; k < deposits.size(); ++k) {
-        const Frames reply = committed ? RequestHandler::deposit_reply(deposits[k])
-                                       : protocol::make_error_reply(committed.error().code, committed.error().message);
         Incoming& in = batch[deposit_owner[k]];
-        send_reply(*routers[in.socket], in.routing_id, reply);
+        try {
+          const Frames reply = committed ? RequestHandler::deposit_reply(deposits[k])
+                                         : protocol::make_error_reply(committed.error().code, committed.error().message);
+          send_reply(*routers[in.socket], in.routing_id, reply);
+        } catch (...) {
+          answer_failure(*routers[in.socket], in, failures);
+        }
       }
     }
   }

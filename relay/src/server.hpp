@@ -54,7 +54,10 @@ struct ServerOptions {
 
 // Serves until `stop` becomes true (set from a signal handler). Every
 // acknowledged deposit was committed before its reply was sent. Throws on
-// setup failure (endpoint in use, bad key).
+// setup failure (endpoint in use, bad key). A request that fails is
+// answered (the handler turns every failure into a reply, see
+// request_handler.hpp); a tick that throws is logged and tried again at the
+// next one: neither ends serving.
 void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, const ServerOptions& options,
            const std::atomic<bool>& stop);
 

@@ -18,6 +18,7 @@
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "progress.hpp"
+#include "refusal.hpp"
 #include "texts.hpp"
 
 namespace {
@@ -61,13 +62,14 @@ std::string fmt(const Options& o, Msg m, std::initializer_list<std::string_view>
 }
 
 std::string localise(const Options& o, const Error& e) {
+  if (e.from_relay) return reporter::relay_refusal(o.lang, e);
   switch (e.code) {
     case ErrorCode::kUnavailable: return fmt(o, Msg::kErrUnreachable, {e.message});
     case ErrorCode::kUnauthorised:
       if (e.message.find("directory") != std::string::npos) return std::string(tr(o, Msg::kErrDirectory));
       return fmt(o, Msg::kErrNotAuthentic, {e.message});
-    case ErrorCode::kStorageFull:
-    case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayFull, {e.message});
+    // The relay asked for more proof of work than this client will do.
+    case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayBusy, {e.message});
     default: return e.message;
   }
 }

@@ -5,6 +5,7 @@
 #include <lmdb.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +49,18 @@ ByteView from_val(const MDB_val& v) {
   return {static_cast<const std::uint8_t*>(v.mv_data), v.mv_size};
 }
 
+// Room left on the file system holding the store, as an unprivileged
+// writer may use it, is below this: a write cut short there was cut short
+// for lack of room. (A short write leaves less than one block; the margin
+// covers allocation in larger units and a little metadata.)
+constexpr std::uint64_t kFullFileSystemBytes = 1u << 20;
+
+bool file_system_full(const std::filesystem::path& folder) {
+  struct statvfs st {};
+  if (::statvfs(folder.c_str(), &st) != 0) return false;
+  return static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize < kFullFileSystemBytes;
+}
+
 }  // namespace
 
 // The one place that turns LMDB return codes into errors. Expected outcomes
@@ -81,6 +94,7 @@ struct EnvState {
   MDB_env* env = nullptr;
   std::filesystem::path folder;
   std::uint64_t max_map_bytes = 0;
+  FaultHook fault;  // tests only (fault.hpp)
 
   std::mutex gate_mutex;
   std::condition_variable gate_cv;
@@ -176,7 +190,8 @@ MDB_txn* begin_txn(EnvState& s, unsigned flags) {
   for (;;) {
     gate_enter(s);
     MDB_txn* txn = nullptr;
-    int rc = mdb_txn_begin(s.env, nullptr, flags, &txn);
+    int rc = (flags & MDB_RDONLY) != 0 && s.fault ? s.fault(FaultPoint::kBeginRead) : MDB_SUCCESS;
+    if (rc == MDB_SUCCESS) rc = mdb_txn_begin(s.env, nullptr, flags, &txn);
     if (rc == MDB_SUCCESS) return txn;
     gate_leave(s);
     if (rc != MDB_MAP_RESIZED) fail(rc, "beginning an LMDB transaction");
@@ -237,10 +252,18 @@ void WriteTxn::abort() noexcept { end(); }
 
 Status WriteTxn::commit() {
   if (handle_ == nullptr) throw LmdbError(0, "commit of a transaction that is not active");
-  // mdb_txn_commit frees the transaction whatever it returns.
-  int rc = mdb_txn_commit(std::exchange(handle_, nullptr));
+  MDB_txn* txn = std::exchange(handle_, nullptr);
+  int rc = env_->fault ? env_->fault(FaultPoint::kCommit) : MDB_SUCCESS;
+  if (rc == MDB_SUCCESS) {
+    rc = mdb_txn_commit(txn);  // frees the transaction whatever it returns
+  } else {
+    mdb_txn_abort(txn);  // an injected failure leaves what a failed commit leaves: nothing written
+  }
   gate_leave(*env_);
   if (rc == MDB_MAP_FULL) map_full_ = true;
+  if (rc == ENOSPC || rc == EDQUOT || (rc == EIO && file_system_full(env_->folder))) {
+    return Status(ErrorCode::kStorageFull, "the disk holding the store is full");
+  }
   return to_status(rc, "committing an LMDB transaction");
 }
 
@@ -340,6 +363,7 @@ Environment::Environment(const std::filesystem::path& folder, const EnvironmentO
   auto& s = *state_;
   s.folder = folder;
   s.max_map_bytes = options.max_map_bytes;
+  s.fault = options.fault;
   check_setup(mdb_env_create(&s.env), "creating the LMDB environment");
   check_setup(mdb_env_set_maxdbs(s.env, options.max_tables), "setting the LMDB table limit");
   check_setup(mdb_env_set_maxreaders(s.env, options.max_readers), "setting the LMDB reader limit");

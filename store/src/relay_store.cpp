@@ -394,6 +394,7 @@ struct RelayStore::Impl {
     // Loading the clue cache (and a purge without it) scans the small clue
     // records; with readahead the kernel would also map the envelopes stored next to them.
     e.readahead = false;
+    e.fault = o.fault;
     return e;
   }
 
@@ -552,7 +553,7 @@ std::uint64_t RelayStore::purge_expired(std::uint32_t today) {
         [&](ClueIndex& cache) {
           for (const MessageId* id : removed) cache.erase(*id);
         });
-    if (!st) throw std::runtime_error("purging expired messages: " + st.error().message);
+    if (!st) throw StoreError(Error{st.error().code, "purging expired messages: " + st.error().message});
     purged += removed.size();
   }
   return purged;
@@ -615,7 +616,7 @@ std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& advise
     if (!taken) return Status::success();
     return s.prekeys.del(txn, key);
   });
-  if (!st) throw std::runtime_error("taking a prekey: " + st.error().message);
+  if (!st) throw StoreError(Error{st.error().code, "taking a prekey: " + st.error().message});
   return taken;
 }
 

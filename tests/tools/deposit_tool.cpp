@@ -10,6 +10,13 @@
 //   deposit_tool get CHANNEL_ADDRESS < lines "<id hex> <tag hex>"
 //       Fetches every id with get-message and prints "present N missing M
 //       wrong M"; exit 0 only if all are present with the right tag.
+//   deposit_tool fill CHANNEL_ADDRESS REFUSALS
+//       For tests/integration/test_full_disk.py: deposits envelopes of the
+//       largest size class until the relay has refused REFUSALS of them,
+//       then of the next smaller class likewise, down to the smallest (so
+//       a disk is filled to its last pages). Prints "ok <id hex> <tag hex>"
+//       per acknowledgement and "refused <status> <relay's text>" per
+//       refusal, and flushes each line. At most 4000 deposits in all.
 //   deposit_tool check-store STORE_FOLDER
 //       Opens the relay's LMDB store (relay stopped) and prints
 //       "messages N" and every problem RelayStore::check() finds; exit 1 if
@@ -44,32 +51,60 @@ client::ConnectionOptions quick_options() {
 
 Result<protocol::ChannelAddress> address_of(const std::string& text) { return protocol::parse_address(text); }
 
+// One envelope of random bytes of `size` with a valid clue, deposited.
+// Its id and tag line ("<id hex> <tag hex>"), or the relay's (or the
+// connection's) error.
+Result<std::string> deposit_one(client::RelayConnection& relay, const crypto::FetchPublicKey& recipient,
+                                std::size_t size) {
+  client::Outgoing item;
+  auto clue = crypto::make_clue(recipient);
+  if (!clue) return clue.error();
+  item.clue = *clue;
+  crypto::random_fill(item.verifier);
+  item.envelope.resize(size);
+  crypto::random_fill(item.envelope);
+  item.envelope[0] = crypto::kEnvelopeVersion;
+  auto ids = client::deposit_all(relay, {item});
+  if (!ids) return ids.error();
+  if (ids->size() != 1) {
+    return Error{ErrorCode::kMalformed, "relay acknowledged " + std::to_string(ids->size()) + " ids for one envelope"};
+  }
+  return to_hex(ids->front()) + " " + to_hex(ByteView(item.envelope).subspan(kTagOffset, kTagBytes));
+}
+
 int deposit(const protocol::ChannelAddress& address, std::size_t count) {
   client::RelayConnection relay(address, quick_options());
   const crypto::FetchPublicKey recipient = crypto::FetchKeyPair::generate().pk;
   for (std::size_t i = 0; i < count; ++i) {
-    client::Outgoing item;
-    auto clue = crypto::make_clue(recipient);
-    if (!clue) {
-      std::cerr << "deposit_tool: " << clue.error().message << "\n";
-      return 2;
-    }
-    item.clue = *clue;
-    crypto::random_fill(item.verifier);
-    item.envelope.resize(crypto::kEnvelopeSizes[0]);
-    crypto::random_fill(item.envelope);
-    item.envelope[0] = crypto::kEnvelopeVersion;
-    auto ids = client::deposit_all(relay, {item});
-    if (!ids) {
-      std::cerr << "deposit_tool: stopped after " << i << ": " << ids.error().message << "\n";
+    auto line = deposit_one(relay, recipient, crypto::kEnvelopeSizes[0]);
+    if (!line) {
+      std::cerr << "deposit_tool: stopped after " << i << ": " << line.error().message << "\n";
       return 3;
     }
-    if (ids->size() != 1) {
-      std::cerr << "deposit_tool: relay acknowledged " << ids->size() << " ids for one envelope\n";
-      return 2;
+    std::cout << *line << std::endl;
+  }
+  return 0;
+}
+
+int fill(const protocol::ChannelAddress& address, std::size_t refusals) {
+  constexpr std::size_t kMaxDeposits = 4000;
+  client::RelayConnection relay(address, quick_options());
+  const crypto::FetchPublicKey recipient = crypto::FetchKeyPair::generate().pk;
+  std::size_t deposits = 0;
+  for (auto size = crypto::kEnvelopeSizes.rbegin(); size != crypto::kEnvelopeSizes.rend(); ++size) {
+    for (std::size_t refused = 0; refused < refusals && deposits < kMaxDeposits; ++deposits) {
+      auto line = deposit_one(relay, recipient, *size);
+      if (line) {
+        std::cout << "ok " << *line << std::endl;
+        continue;
+      }
+      if (!line.error().from_relay) {
+        std::cerr << "deposit_tool: " << line.error().message << "\n";
+        return 2;
+      }
+      refused++;
+      std::cout << "refused " << static_cast<unsigned>(line.error().code) << " " << line.error().message << std::endl;
     }
-    std::cout << to_hex(ids->front()) << " " << to_hex(ByteView(item.envelope).subspan(kTagOffset, kTagBytes))
-              << std::endl;
   }
   return 0;
 }
@@ -130,11 +165,17 @@ int main(int argc, char** argv) {
       if (!address) return std::cerr << address.error().message << "\n", 2;
       return get(*address);
     }
+    if (args.size() == 3 && args[0] == "fill") {
+      auto address = address_of(args[1]);
+      if (!address) return std::cerr << address.error().message << "\n", 2;
+      return fill(*address, std::stoul(args[2]));
+    }
     if (args.size() == 2 && args[0] == "check-store") return check_store(args[1]);
   } catch (const std::exception& e) {
     std::cerr << "deposit_tool: " << e.what() << "\n";
     return 2;
   }
-  std::cerr << "usage: deposit_tool deposit CHANNEL COUNT | get CHANNEL < ids | check-store STORE_FOLDER\n";
+  std::cerr << "usage: deposit_tool deposit CHANNEL COUNT | fill CHANNEL REFUSALS | get CHANNEL < ids | "
+               "check-store STORE_FOLDER\n";
   return 1;
 }

@@ -61,7 +61,7 @@ class RelayConnection {
 
   // The reply, or kUnavailable when the relay cannot be reached or does not
   // answer in time. A reply with an error status is returned as that error
-  // (code and the relay's explanation).
+  // (code and the relay's explanation, from_relay set).
   Result<protocol::Reply> call(const protocol::Frames& request);
 
  private:

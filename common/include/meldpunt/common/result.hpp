@@ -35,6 +35,10 @@ enum class ErrorCode : std::uint8_t {
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
+  // Set by a client for an error reply of the relay: `code` is the status
+  // the relay sent and `message` its explanation (sanitised), so the
+  // client can say what the refusal means instead of showing it raw.
+  bool from_relay = false;
 };
 
 template <typename T>

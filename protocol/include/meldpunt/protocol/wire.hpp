@@ -139,6 +139,12 @@ Bytes prekey_upload_signed_bytes(const PrekeyUpload& upload);
 Frames make_ok_reply(std::vector<Bytes> fields = {});
 Frames make_error_reply(ErrorCode code, std::string_view text);
 
+// The error statuses a relay sends (docs/PROTOCOL.md, "Reply"): every
+// ErrorCode except kOk and the ones only a client produces for itself
+// (kBadCode, kIo, kUnavailable). A relay turns any other failure into
+// kInternal; a client treats a status outside this set as unknown.
+bool is_relay_error_status(ErrorCode code);
+
 struct Reply {
   ErrorCode status = ErrorCode::kOk;
   std::string error_text;  // sanitised printable ASCII

@@ -44,6 +44,7 @@
 
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/store/fault.hpp"
 
 // LMDB's opaque C handle types; only store/src sees their definitions.
 struct MDB_txn;
@@ -74,6 +75,8 @@ struct EnvironmentOptions {
   // (and count as resident) its neighbours; right for stores far larger than
   // what one scan needs, such as the relay's envelopes beside its clues.
   bool readahead = true;
+  // Tests only: storage failures on demand (fault.hpp). Empty in the programs.
+  FaultHook fault;
 };
 
 struct EnvironmentStats {
@@ -147,7 +150,10 @@ class WriteTxn : public Txn {
 
   // Makes every change durable (see EnvironmentOptions::durable) before it
   // returns. The transaction is over afterwards, whatever the outcome:
-  // kStorageFull (map, transaction or disk full), kIo (write error).
+  // kStorageFull (map, transaction or disk full), kIo (write error). A full
+  // disk also shows as EIO: LMDB reports a write the file system cut short
+  // as EIO, not ENOSPC. So an EIO while the file system holding the store
+  // has (almost) no room left is kStorageFull too; any other EIO is kIo.
   Status commit();
   // Discards every change. No effect on an inactive transaction.
   void abort() noexcept;

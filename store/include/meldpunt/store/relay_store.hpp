@@ -56,10 +56,12 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/store/fault.hpp"
 
 namespace meldpunt::store {
 
@@ -133,6 +135,20 @@ struct RelayStoreOptions {
   // long write is under way (and must not be interrupted). Not called when
   // the store needs no upgrade.
   std::function<void(std::uint32_t from_version, std::uint64_t clues)> before_upgrade;
+  // Tests only: storage failures on demand (fault.hpp). Empty in the programs.
+  FaultHook fault;
+};
+
+// What take_prekey and purge_expired throw when the store cannot be
+// written: code() is kStorageFull for a full map, quota or disk, else what
+// the write failed with (kIo, kInternal). The message names no id or key.
+class StoreError : public std::runtime_error {
+ public:
+  explicit StoreError(const Error& error) : std::runtime_error(error.message), code_(error.code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
 };
 
 class RelayStore {
@@ -179,7 +195,8 @@ class RelayStore {
   // only if its message record's own day is before today too. So a message
   // without a clue record, or whose clue says a later day, is not purged
   // (or late): only on a damaged store, and check() reports both. Throws
-  // std::runtime_error if the store cannot be written (disk failure).
+  // StoreError if the store cannot be written (full or failing disk); the
+  // commits before the failing one stay done.
   std::uint64_t purge_expired(std::uint32_t today);
 
   // Prekeys. add_prekeys is all-or-nothing and kReplay unless counter is
@@ -192,7 +209,8 @@ class RelayStore {
   // with the lowest counter), or nullopt if none. Oldest first matters: the
   // adviser keeps only a bounded number of prekey secrets and drops its
   // oldest, so a prekey left at the relay too long could no longer be
-  // opened. Throws std::runtime_error if the store cannot be written.
+  // opened. Throws StoreError if the store cannot be written (the prekey
+  // then stays in the pool).
   std::optional<StoredPrekey> take_prekey(const PublicKeyBytes& adviser);
   // Prekeys of one adviser currently held.
   std::uint64_t prekey_count(const PublicKeyBytes& adviser) const;
