@@ -2,10 +2,10 @@
 // test_hostile_load.py, against a relay on loopback (refuses other hosts).
 //
 //   load_attacker CHANNEL_ADDRESS --attack KIND [--connections C] [--seconds S]
-//                 [--requests N] [--fill N]
+//                 [--requests N] [--fill N] [--linger S]
 //
 //   multipart        C CurveZMQ connections, each sending 256 KiB parts of one
-//                    multipart message that never ends (at most 64 MiB per
+//                    multipart message that never ends (at most 128 MiB per
 //                    connection; one the relay drops is replaced by a new one).
 //                    libzmq sends nothing of a message before its last part,
 //                    so these speak ZMTP 3.1 and CurveZMQ (RFC 26) themselves.
@@ -15,6 +15,8 @@
 //                    ask N times for it and never read an answer
 //   unread-fetch     deposits --fill small envelopes, then C connections each
 //                    send a fetch every 20 ms and never read an answer
+// The unread attacks count the connections the relay closed (dropped=N),
+// waiting --linger S more seconds for them after the attack.
 //   silent           C TCP connections that never send a byte
 //
 // Each attack runs for S seconds (silent: until the connections are open),
@@ -23,11 +25,11 @@
 // end of input) arrives on stdin. Exit 0 unless the tool itself failed.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zmq.h>
 
 #include <chrono>
 #include <iostream>
@@ -36,7 +38,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include <zmq.hpp>
 
 #include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/client/relay_connection.hpp"
@@ -54,7 +55,7 @@ using namespace meldpunt;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kPartBytes = 256 * 1024;
-constexpr std::uint64_t kMaxBytesPerConnection = 64ull << 20;
+constexpr std::uint64_t kMaxBytesPerConnection = 128ull << 20;
 
 struct Options {
   std::string channel, attack;
@@ -62,50 +63,27 @@ struct Options {
   double seconds = 3;
   std::size_t requests = 1000;
   std::size_t fill = 0;
+  double linger = 0;
 };
 
 struct Tally {
-  std::uint64_t bytes = 0, requests = 0, replaced = 0, open = 0;
+  std::uint64_t bytes = 0, requests = 0, replaced = 0, open = 0, dropped = 0;
 };
-
-// A CURVE DEALER with a fresh key pair.
-zmq::socket_t dealer(zmq::context_t& ctx, const protocol::ChannelAddress& address) {
-  zmq::socket_t s(ctx, zmq::socket_type::dealer);
-  char pub[41], sec[41], server[41];
-  if (zmq_curve_keypair(pub, sec) != 0) throw std::runtime_error("zmq_curve_keypair failed");
-  zmq_z85_encode(server, address.relay_curve_pk.data(), 32);
-  s.set(zmq::sockopt::curve_serverkey, std::string(server, 40));
-  s.set(zmq::sockopt::curve_publickey, std::string(pub, 40));
-  s.set(zmq::sockopt::curve_secretkey, std::string(sec, 40));
-  s.set(zmq::sockopt::linger, 0);
-  s.set(zmq::sockopt::sndhwm, 1'000'000);
-  s.set(zmq::sockopt::rcvhwm, 1);
-  s.set(zmq::sockopt::rcvbuf, 4096);  // read nothing, and take little from the kernel
-  s.connect(address.endpoint);
-  return s;
-}
 
 void summary(const Options& opt, const Tally& tally) {
   std::cout << "attack=" << opt.attack << " connections=" << opt.connections << " bytes=" << tally.bytes
-            << " requests=" << tally.requests << " replaced=" << tally.replaced << " open=" << tally.open << std::endl;
+            << " requests=" << tally.requests << " replaced=" << tally.replaced << " open=" << tally.open << " dropped=" << tally.dropped << std::endl;
 }
 
-bool send_frames(zmq::socket_t& s, const protocol::Frames& frames) {
-  for (std::size_t i = 0; i < frames.size(); ++i) {
-    const auto flags = (i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none) |
-                       zmq::send_flags::dontwait;
-    if (!s.send(zmq::const_buffer(frames[i].data(), frames[i].size()), flags)) return false;
-  }
-  return true;
-}
 
 
 // A raw CurveZMQ client (RFC 26 over ZMTP 3.1), just enough to send the
 // parts of a message one by one: blocking TCP, its own transient keys.
 class RawCurve {
  public:
-  RawCurve(std::uint16_t port, const FixedBytes<32>& server_pk) : server_pk_(server_pk) {
+  RawCurve(std::uint16_t port, const FixedBytes<32>& server_pk, int receive_buffer = 0) : server_pk_(server_pk) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
@@ -129,6 +107,18 @@ class RawCurve {
     const Bytes box = seal(plain, "CurveZMQMESSAGEC", short_nonce, server_transient_, transient_sk_);
     body.insert(body.end(), box.begin(), box.end());
     return send_frame(0, body);
+  }
+  // A whole request, part by part.
+  bool send_request(const protocol::Frames& frames) {
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      if (!send_part(frames[i], i + 1 < frames.size())) return false;
+    }
+    return true;
+  }
+  // True once the relay closed the connection, even with answers unread.
+  bool closed_by_peer() const {
+    pollfd p{fd_, POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
   // Reads whatever the relay sent, without waiting; false once it closed.
   bool drain() {
@@ -338,8 +328,7 @@ void multipart(const protocol::ChannelAddress& address, const Options& opt, bool
   std::getline(std::cin, line);
 }
 
-void unread(zmq::context_t& ctx, const protocol::ChannelAddress& address, const Options& opt, bool fetch,
-            Tally& tally) {
+void unread(const protocol::ChannelAddress& address, const Options& opt, bool fetch, Tally& tally) {
   protocol::Frames request;
   if (fetch) {
     (void)deposit(address, opt.fill, crypto::kEnvelopeSizes[0]);
@@ -347,22 +336,42 @@ void unread(zmq::context_t& ctx, const protocol::ChannelAddress& address, const 
   } else {
     request = protocol::make_get_message_request(deposit(address, 1, crypto::kEnvelopeSizes.back()));
   }
-  std::vector<zmq::socket_t> conns;
-  for (std::size_t i = 0; i < opt.connections; ++i) conns.push_back(dealer(ctx, address));
+  const std::string prefix = "tcp://127.0.0.1:";
+  const auto port = static_cast<std::uint16_t>(std::stoi(address.endpoint.substr(prefix.size())));
+  std::vector<std::unique_ptr<RawCurve>> conns;
+  for (std::size_t i = 0; i < opt.connections; ++i) {
+    conns.push_back(std::make_unique<RawCurve>(port, address.relay_curve_pk, 4096));  // reads nothing
+  }
+  std::vector<bool> gone(conns.size(), false);
+  auto count_gone = [&] {
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+      if (!gone[i] && conns[i]->closed_by_peer()) {
+        gone[i] = true;
+        tally.dropped++;
+      }
+    }
+  };
   const auto end = Clock::now() + std::chrono::duration<double>(opt.seconds);
   std::vector<std::size_t> asked(conns.size(), 0);
   while (Clock::now() < end) {
     for (std::size_t i = 0; i < conns.size(); ++i) {
-      if (asked[i] >= opt.requests) continue;
-      for (int burst = 0; burst < (fetch ? 1 : 100) && asked[i] < opt.requests; ++burst) {
-        if (!send_frames(conns[i], request)) break;
+      // Requests are small: all of them fit in the kernel's buffers even
+      // while the relay holds them, so these writes do not block.
+      for (int burst = 0; burst < (fetch ? 1 : 100) && asked[i] < opt.requests && !gone[i]; ++burst) {
+        if (!conns[i]->send_request(request)) break;
         asked[i]++;
         tally.requests++;
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    count_gone();
   }
-  tally.open = conns.size();
+  const auto linger_end = Clock::now() + std::chrono::duration<double>(opt.linger);
+  while (Clock::now() < linger_end && tally.dropped < conns.size()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    count_gone();
+  }
+  tally.open = conns.size() - tally.dropped;
   summary(opt, tally);
   std::string line;
   std::getline(std::cin, line);
@@ -405,11 +414,10 @@ int run(const Options& opt) {
     silent(*address, opt, tally);
     return 0;
   }
-  zmq::context_t ctx{1};
   if (opt.attack == "multipart" || opt.attack == "multipart-ping") {
     multipart(*address, opt, opt.attack == "multipart-ping", tally);
   } else if (opt.attack == "unread-envelope" || opt.attack == "unread-fetch") {
-    unread(ctx, *address, opt, opt.attack == "unread-fetch", tally);
+    unread(*address, opt, opt.attack == "unread-fetch", tally);
   } else {
     throw std::runtime_error("unknown attack " + opt.attack);
   }
@@ -424,7 +432,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << "usage: load_attacker CHANNEL_ADDRESS --attack KIND [--connections C] [--seconds S] "
-                 "[--requests N] [--fill N]\n";
+                 "[--requests N] [--fill N] [--linger S]\n";
     return 1;
   }
   opt.channel = args[0];
@@ -434,6 +442,7 @@ int main(int argc, char** argv) {
     else if (args[i] == "--seconds") opt.seconds = std::stod(args[i + 1]);
     else if (args[i] == "--requests") opt.requests = std::stoul(args[i + 1]);
     else if (args[i] == "--fill") opt.fill = std::stoul(args[i + 1]);
+    else if (args[i] == "--linger") opt.linger = std::stod(args[i + 1]);
     else {
       std::cerr << "load_attacker: unknown option " << args[i] << "\n";
       return 1;
