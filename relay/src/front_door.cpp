@@ -35,6 +35,9 @@ constexpr int kSocketBufferBytes = 64 * 1024;
 constexpr std::size_t kReservedDescriptors = 64;  // log, store, ROUTERs, admin, libzmq's own
 constexpr int kAcceptsPerWakeup = 64;
 constexpr auto kTimerStep = std::chrono::milliseconds(200);
+// A connection quiet this long with nothing outstanding may make room for a
+// newcomer when max-connections is reached.
+constexpr auto kQuietBeforeEviction = std::chrono::seconds(2);
 constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindUpstream = 2, kKindWake = 3;
 
 // Largest frame a client may send: the largest request frame as a MESSAGE
@@ -291,17 +294,27 @@ class FrontDoor::Loop {
   }
 
   // Room for one more: the oldest connection still in its handshake goes
-  // (an honest client that is dropped there reconnects; one that finished
-  // its handshake keeps its place).
+  // (an honest client dropped there connects again); failing that, the one
+  // quiet longest, if it has been quiet a while with nothing outstanding
+  // (its client reconnects when it next needs the relay). So connections
+  // that finished a handshake and then wait cost an attacker constant work
+  // to hold, instead of keeping newcomers out for idle-timeout.
   bool evict_for_newcomer() {
     Conn* oldest = nullptr;
+    Conn* quietest = nullptr;
     for (auto& [id, c] : conns_) {
-      if (c.dead || c.handshaken) continue;
-      if (oldest == nullptr || c.accepted < oldest->accepted) oldest = &c;
+      if (c.dead) continue;
+      if (!c.handshaken) {
+        if (oldest == nullptr || c.accepted < oldest->accepted) oldest = &c;
+      } else if (c.requests == c.replies && !c.holding && c.out.sent == c.out_scan.offset() &&
+                 now_ - c.last_activity >= kQuietBeforeEviction) {
+        if (quietest == nullptr || c.last_activity < quietest->last_activity) quietest = &c;
+      }
     }
-    if (oldest == nullptr) return false;
+    Conn* victim = oldest != nullptr ? oldest : quietest;
+    if (victim == nullptr) return false;
     counters_.evicted++;
-    drop(*oldest);
+    drop(*victim);
     return true;
   }
 
@@ -310,6 +323,11 @@ class FrontDoor::Loop {
     c.dead = true;
     held_total_ -= c.charged();
     c.previous = c.current = 0;
+    // Reset rather than close: a FIN would wait behind unread answers in the
+    // kernel (a client that does not read never sees it), which would stay
+    // queued there until the kernel gave up on the orphaned socket.
+    const linger reset{1, 0};
+    ::setsockopt(c.client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     close_fd(c.client);  // close() also takes the descriptors out of the epoll set
     close_fd(c.upstream);
     live_--;
@@ -539,7 +557,7 @@ class FrontDoor::Loop {
     log(LogLevel::kInfo,
         "front door: " + std::to_string(live_) + " connections open; since start dropped: " +
             std::to_string(counters_.refused_full.load()) + " at max-connections, " +
-            std::to_string(counters_.evicted.load()) + " evicted in handshake, " +
+            std::to_string(counters_.evicted.load()) + " evicted for a newcomer, " +
             std::to_string(counters_.handshake_timeouts.load()) + " handshake timeouts, " +
             std::to_string(counters_.write_timeouts.load()) + " not reading, " +
             std::to_string(counters_.protocol_errors.load()) + " framing or size, " +

@@ -21,8 +21,10 @@
 //     that has not taken a byte for write_timeout is dropped, and the relay's
 //     send high-water mark stays small, so libzmq holds at most one reply;
 //   - admits at most max_connections at once (limited further by the
-//     descriptors the process may open), and keeps a spare descriptor so a
-//     full descriptor table never makes accept() spin.
+//     descriptors the process may open); when full, a newcomer displaces the
+//     oldest connection still in its handshake, or else the one quiet
+//     longest (2 s at least, nothing outstanding); keeps a spare descriptor
+//     so a full descriptor table never makes accept() spin.
 // Logs name no client address; they count.
 #pragma once
 
@@ -55,7 +57,7 @@ struct FrontDoorCounters {
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> open{0};
   std::atomic<std::uint64_t> refused_full{0};       // max_connections reached, nobody to evict
-  std::atomic<std::uint64_t> evicted{0};            // dropped to make room for a newcomer
+  std::atomic<std::uint64_t> evicted{0};            // dropped to make room for a newcomer (in handshake, or quiet)
   std::atomic<std::uint64_t> handshake_timeouts{0};
   std::atomic<std::uint64_t> idle_timeouts{0};
   std::atomic<std::uint64_t> write_timeouts{0};     // a client that did not read

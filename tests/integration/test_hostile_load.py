@@ -133,7 +133,7 @@ class HostileLoadTest(unittest.TestCase):
     def test_unread_envelopes(self):
         ch, reporter = self.make_channel(["--write-timeout", "1"])
         fields, _, _ = self.attack(ch, reporter, "unread-envelope", "--connections", "8", "--requests", "1000",
-                                   "--linger", "3")
+                                   "--linger", "10")
         self.assertGreater(int(fields["requests"]), 8, fields)
         # Connections that leave an answer unread for write-timeout are closed.
         self.assertEqual(int(fields["dropped"]), 8, fields)
@@ -144,7 +144,7 @@ class HostileLoadTest(unittest.TestCase):
         ch, reporter = self.make_channel(["--write-timeout", "1", "--rate-per-connection", "0",
                                           "--max-pending-fetches", "64"])
         fields, _, _ = self.attack(ch, reporter, "unread-fetch", "--connections", "2", "--fill", "3000",
-                                   "--linger", "5")
+                                   "--linger", "15")
         self.assertGreater(int(fields["requests"]), 20, fields)
         self.assertEqual(int(fields["dropped"]), 2, fields)
 
@@ -176,6 +176,29 @@ class HostileLoadTest(unittest.TestCase):
               + ", ".join(f"{t:.2f} s" for t in honest), file=sys.stderr)
         self.assertIsNone(ch.relay.poll(), "the relay exited under the attack")
         self.assertLess(cpu_share, CPU_SHARE_LIMIT, "the relay spun while the silent connections were held")
+        for t in honest:
+            self.assertLess(t, HONEST_LIMIT_S, f"an honest check took {t:.1f} s")
+
+
+    def test_idle_connections_fill_max_connections(self):
+        # Connections that finish their handshake and then wait take every
+        # place; a newcomer displaces the one quiet longest.
+        ch, reporter = self.make_channel(["--max-connections", "16"])
+        attacker = subprocess.Popen([ATTACKER, ch.address, "--attack", "idle", "--connections", "16"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            line = attacker.stdout.readline().decode()
+            if not line:
+                self.fail("load_attacker idle failed: " + attacker.stderr.read().decode())
+            time.sleep(2.5)  # quiet long enough to make room
+            honest = [self.timed_check(reporter) for _ in range(3)]
+        finally:
+            attacker.stdin.close()
+            attacker.wait(timeout=60)
+            attacker.stdout.close()
+            attacker.stderr.close()
+        print("idle: 16 handshaken connections at max-connections 16; honest checks "
+              + ", ".join(f"{t:.2f} s" for t in honest), file=sys.stderr)
         for t in honest:
             self.assertLess(t, HONEST_LIMIT_S, f"an honest check took {t:.1f} s")
 

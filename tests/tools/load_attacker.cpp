@@ -18,6 +18,8 @@
 // The unread attacks count the connections the relay closed (dropped=N),
 // waiting --linger S more seconds for them after the attack.
 //   silent           C TCP connections that never send a byte
+//   idle             C CurveZMQ connections that finish the handshake and
+//                    then say nothing
 //
 // Each attack runs for S seconds (silent: until the connections are open),
 // then the tool prints one line "attack=KIND connections=C bytes=B
@@ -25,7 +27,7 @@
 // end of input) arrives on stdin. Exit 0 unless the tool itself failed.
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sodium.h>
 #include <sys/socket.h>
@@ -115,10 +117,13 @@ class RawCurve {
     }
     return true;
   }
-  // True once the relay closed the connection, even with answers unread.
+  // True once the relay closed the connection (FIN or reset), even with
+  // answers unread: the kernel's TCP state is no longer "established".
   bool closed_by_peer() const {
-    pollfd p{fd_, POLLRDHUP, 0};
-    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    if (::getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return true;
+    return info.tcpi_state != TCP_ESTABLISHED;
   }
   // Reads whatever the relay sent, without waiting; false once it closed.
   bool drain() {
@@ -405,6 +410,19 @@ void silent(const protocol::ChannelAddress& address, const Options& opt, Tally& 
   for (int fd : fds) ::close(fd);
 }
 
+void idle(const protocol::ChannelAddress& address, const Options& opt, Tally& tally) {
+  const std::string prefix = "tcp://127.0.0.1:";
+  const auto port = static_cast<std::uint16_t>(std::stoi(address.endpoint.substr(prefix.size())));
+  std::vector<std::unique_ptr<RawCurve>> conns;
+  for (std::size_t i = 0; i < opt.connections; ++i) {
+    conns.push_back(std::make_unique<RawCurve>(port, address.relay_curve_pk));
+  }
+  tally.open = conns.size();
+  summary(opt, tally);
+  std::string line;
+  std::getline(std::cin, line);
+}
+
 int run(const Options& opt) {
   auto address = protocol::parse_address(opt.channel);
   if (!address) throw std::runtime_error(address.error().message);
@@ -412,6 +430,10 @@ int run(const Options& opt) {
   Tally tally;
   if (opt.attack == "silent") {
     silent(*address, opt, tally);
+    return 0;
+  }
+  if (opt.attack == "idle") {
+    idle(*address, opt, tally);
     return 0;
   }
   if (opt.attack == "multipart" || opt.attack == "multipart-ping") {
