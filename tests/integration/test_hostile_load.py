@@ -143,7 +143,7 @@ class HostileLoadTest(unittest.TestCase):
         # the queue is long enough for the honest check, and memory is tested.
         ch, reporter = self.make_channel(["--write-timeout", "1", "--rate-per-connection", "0",
                                           "--max-pending-fetches", "64"])
-        fields, _, _ = self.attack(ch, reporter, "unread-fetch", "--connections", "2", "--fill", "3000",
+        fields, _, _ = self.attack(ch, reporter, "unread-fetch", "--connections", "2", "--fill", "2000",
                                    "--linger", "15")
         self.assertGreater(int(fields["requests"]), 20, fields)
         self.assertEqual(int(fields["dropped"]), 2, fields)
