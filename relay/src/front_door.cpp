@@ -161,18 +161,27 @@ class FrontDoor::Loop {
   Loop(std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits, std::size_t max_connections,
        FrontDoorCounters& counters)
       : routes_(std::move(routes)), limits_(limits), max_connections_(max_connections), counters_(counters) {
-    epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_ < 0) throw std::runtime_error("epoll_create1: " + errno_text(errno));
-    for (std::size_t i = 0; i < routes_.size(); ++i) {
-      listeners_.push_back(listen_tcp(routes_[i].public_endpoint));
-      watch(listeners_.back(), (i << 2) | kKindListener, EPOLLIN);
-      if (routes_[i].internal_path.size() + 1 > sizeof(sockaddr_un{}.sun_path)) {
-        throw std::runtime_error("internal socket path too long: " + routes_[i].internal_path);
+    try {
+      epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+      if (epoll_ < 0) throw std::runtime_error("epoll_create1: " + errno_text(errno));
+      for (std::size_t i = 0; i < routes_.size(); ++i) {
+        if (routes_[i].internal_path.size() + 1 > sizeof(sockaddr_un{}.sun_path)) {
+          throw std::runtime_error("internal socket path too long: " + routes_[i].internal_path);
+        }
+        listeners_.push_back(listen_tcp(routes_[i].public_endpoint));
+        watch(listeners_.back(), (i << 2) | kKindListener, EPOLLIN);
       }
+      spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    } catch (...) {
+      close_all();  // a constructor that throws runs no destructor
+      throw;
     }
-    spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
-  ~Loop() {
+  ~Loop() { close_all(); }
+
+  void watch_wake(int fd) { watch(fd, kKindWake, EPOLLIN); }
+
+  void close_all() {
     for (auto& [id, c] : conns_) {
       close_fd(c.client);
       close_fd(c.upstream);
@@ -181,8 +190,6 @@ class FrontDoor::Loop {
     close_fd(spare_);
     close_fd(epoll_);
   }
-
-  void watch_wake(int fd) { watch(fd, kKindWake, EPOLLIN); }
 
   void run(const std::atomic<bool>& stop) {
     std::vector<epoll_event> events(256);
