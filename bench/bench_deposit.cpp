@@ -61,6 +61,10 @@ LoadStats run_relay(const std::filesystem::path& tmp, unsigned clients, const pr
   const int port = bench::free_loopback_port();
   options.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   options.rate_limit.tokens_per_second = 0;  // per-connection flood control off: each client floods on purpose
+  // Behind the front door, as `relay serve` runs it (every byte passes it twice).
+  relay::ServerOptions::FrontDoorSetup door;
+  door.socket_path = data.socket_path(data.serve_socket()).value();
+  options.front_door = door;
   std::atomic<bool> stop{false};
   std::thread server([&] { relay::serve(handler, keys->secret, options, stop); });
   try {
@@ -142,7 +146,8 @@ int main(int argc, char** argv) try {
             << "-byte envelope + clue + verifier, " << request_bytes
             << " bytes in 4 frames), waits for the reply, sends the next. CurveZMQ over loopback, one fresh client "
                "key pair per client, all clients driven from one thread.\n\n"
-            << "- **relay**: the real serving loop (`relay::serve`, group commit of up to 256 requests) on a "
+            << "- **relay**: the real serving loop (`relay::serve`, group commit of up to 256 requests) behind its "
+               "front door (as `relay serve`: TCP to the front door, a Unix socket on to the ROUTER) on a "
                "durable `RelayStore` (fsync per commit) in a fresh folder; a reply is sent only after its commit. "
                "Proof of work off (`pow_difficulty` 0, the lowest setting) and the per-connection rate limit off "
                "(`rate_limit.tokens_per_second` 0), since every client floods on purpose.\n"

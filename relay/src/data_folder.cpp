@@ -75,16 +75,22 @@ Status sync_folder(const std::filesystem::path& dir) {
 
 }  // namespace
 
-Result<std::string> DataFolder::admin_endpoint() const {
+Result<std::string> DataFolder::socket_path(const std::filesystem::path& file) const {
   std::error_code ec;
-  std::filesystem::path path = std::filesystem::absolute(admin_socket(), ec);
-  if (ec) return Error{ErrorCode::kIo, "cannot resolve " + admin_socket().string()};
-  const std::string text = path.lexically_normal().string();
+  std::filesystem::path path = std::filesystem::absolute(file, ec);
+  if (ec) return Error{ErrorCode::kIo, "cannot resolve " + file.string()};
+  std::string text = path.lexically_normal().string();
   if (text.size() + 1 > sizeof(sockaddr_un{}.sun_path)) {
-    return Error{ErrorCode::kMalformed, "the data folder path is too long for the admin socket (" + text +
-                                            "); use a shorter path"};
+    return Error{ErrorCode::kMalformed, "the data folder path is too long for the socket " + text +
+                                            "; use a shorter path"};
   }
-  return "ipc://" + text;
+  return text;
+}
+
+Result<std::string> DataFolder::admin_endpoint() const {
+  auto path = socket_path(admin_socket());
+  if (!path) return path.error();
+  return "ipc://" + *path;
 }
 
 Status DataFolder::initialise(const crypto::Ed25519PublicKey& org_sign_pk) const {

@@ -424,6 +424,18 @@ void remove_dead_restore(const DataFolder& folder) {
   log(LogLevel::kWarning, "removed " + staging.string() + ", left by an interrupted `relay restore`");
 }
 
+ServerOptions::FrontDoorSetup front_door_setup(const DataFolder& folder, const ServeSettings& s) {
+  ServerOptions::FrontDoorSetup setup;
+  setup.socket_path = folder.socket_path(folder.serve_socket()).value();  // validate() checked the length
+  setup.old_key_socket_path = folder.socket_path(folder.old_key_serve_socket()).value();
+  setup.limits.max_connections = s.max_connections;
+  setup.limits.handshake_timeout = std::chrono::seconds(s.handshake_timeout_seconds);
+  setup.limits.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
+  setup.limits.write_timeout = std::chrono::seconds(s.write_timeout_seconds);
+  setup.limits.max_held_bytes = s.max_held_bytes;
+  return setup;
+}
+
 }  // namespace
 
 std::vector<std::string> validate(const ServeSettings& s) {
@@ -458,10 +470,21 @@ std::vector<std::string> validate(const ServeSettings& s) {
   if (s.rate_per_connection < 0 || s.burst_per_connection < 1) {
     problems.push_back("rate-per-connection must be >= 0 (0 = no limit) and burst-per-connection >= 1");
   }
+  if (s.max_connections < 1 || s.max_connections > kMaxConnectionsLimit) {
+    problems.push_back("max-connections must be 1.." + std::to_string(kMaxConnectionsLimit));
+  }
+  if (s.handshake_timeout_seconds < 1 || s.idle_timeout_seconds < 1 || s.write_timeout_seconds < 1) {
+    problems.push_back("handshake-timeout, idle-timeout and write-timeout must be at least 1 second");
+  }
+  if (s.max_held_bytes < kMinHeldBytes) {
+    problems.push_back("max-held-bytes must be at least " + std::to_string(kMinHeldBytes) +
+                       " (16 MiB: a few of the largest requests at once)");
+  }
   const DataFolder folder{s.data};
   for (const std::string& f : check_folder(folder)) problems.push_back(f);
   if (!fs::exists(folder.store_dir() / "data.mdb")) problems.push_back("no store in " + folder.store_dir().string() + " (run `relay init`)");
   if (auto admin = folder.admin_endpoint(); !admin) problems.push_back(admin.error().message);
+  if (auto path = folder.socket_path(folder.old_key_serve_socket()); !path) problems.push_back(path.error().message);
   return problems;
 }
 
@@ -488,6 +511,11 @@ std::string effective_settings(const ServeSettings& s) {
       << "rate-per-connection = " << s.rate_per_connection << "\n"
       << "burst-per-connection = " << s.burst_per_connection << "\n"
       << "prekey-warning = " << s.prekey_warning << "\n"
+      << "max-connections = " << s.max_connections << "\n"
+      << "handshake-timeout = " << s.handshake_timeout_seconds << "\n"
+      << "idle-timeout = " << s.idle_timeout_seconds << "\n"
+      << "write-timeout = " << s.write_timeout_seconds << "\n"
+      << "max-held-bytes = " << s.max_held_bytes << "\n"
       << "log-level = " << json_string(s.log_level) << "\n";
   return out.str();
 }
@@ -619,6 +647,7 @@ int cmd_serve(const ServeSettings& settings) {
   options.rate_limit.tokens_per_second = settings.rate_per_connection;
   options.rate_limit.burst = settings.burst_per_connection;
   options.max_pending_fetches = settings.max_pending_fetches;
+  options.front_door = front_door_setup(folder, settings);
 
   int rc = kExitOk;
   try {

@@ -40,6 +40,12 @@ struct ServeSettings {
   double rate_per_connection = 200;
   double burst_per_connection = 2000;
   std::uint32_t prekey_warning = 20;
+  // The front door (front_door.hpp, docs/SECURITY.md): connection limits.
+  std::uint32_t max_connections = 1000;
+  std::uint32_t handshake_timeout_seconds = 10;
+  std::uint32_t idle_timeout_seconds = 120;
+  std::uint32_t write_timeout_seconds = 30;
+  std::uint64_t max_held_bytes = 128ull << 20;
   std::string log_level = "info";
   std::uint32_t test_days_ahead = 0;  // tests only: the relay's clock runs this many days ahead
 };
@@ -52,6 +58,11 @@ inline constexpr std::uint64_t kMaxMessagesQuota = (512ull << 20) / 64;
 // one waiting also waits for every fetch before it (seconds each on a full
 // store); a longer queue only makes clients time out instead of retrying.
 inline constexpr std::uint32_t kMaxPendingFetchesLimit = 1024;
+
+// Bounds on the front door's settings: below the floor of max-held-bytes
+// one largest deposit could not get through.
+inline constexpr std::uint32_t kMaxConnectionsLimit = 1'000'000;
+inline constexpr std::uint64_t kMinHeldBytes = 16ull << 20;
 
 // Problems with the settings (empty = valid), checked against the data folder.
 std::vector<std::string> validate(const ServeSettings& settings);

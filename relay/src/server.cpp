@@ -80,6 +80,8 @@ std::unique_ptr<zmq::socket_t> curve_router(zmq::context_t& context, const crypt
   socket->set(zmq::sockopt::maxmsgsize,
               static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes) + kCurveFrameOverhead);
   socket->set(zmq::sockopt::rcvhwm, options.receive_hwm);
+  socket->set(zmq::sockopt::sndhwm, options.send_hwm);
+  socket->set(zmq::sockopt::backlog, 1024);  // the front door connects once per client
   socket->bind(endpoint);
   return socket;
 }
@@ -245,11 +247,19 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
            const std::atomic<bool>& stop) {
   zmq::context_t context{1};
   std::vector<std::unique_ptr<zmq::socket_t>> routers;
-  routers.push_back(curve_router(context, curve_secret_key, options, options.endpoint));
+  // Behind the front door each ROUTER listens on its Unix socket only.
+  const auto& door = options.front_door;
+  std::vector<FrontDoorRoute> routes{{options.endpoint, door ? door->socket_path : ""}};
+  routers.push_back(curve_router(context, curve_secret_key, options,
+                                 door ? "ipc://" + door->socket_path : options.endpoint));
   if (options.old_curve_secret_key != nullptr && !options.old_key_endpoint.empty()) {
-    routers.push_back(curve_router(context, *options.old_curve_secret_key, options, options.old_key_endpoint));
+    routes.push_back({options.old_key_endpoint, door ? door->old_key_socket_path : ""});
+    routers.push_back(curve_router(context, *options.old_curve_secret_key, options,
+                                   door ? "ipc://" + door->old_key_socket_path : options.old_key_endpoint));
     log(LogLevel::kInfo, "previous relay key (rotation overlap) on " + options.old_key_endpoint);
   }
+  std::unique_ptr<FrontDoor> front_door;
+  if (door) front_door = std::make_unique<FrontDoor>(routes, door->limits);
   std::unique_ptr<zmq::socket_t> admin;
   if (!options.admin_endpoint.empty()) {
     admin = std::make_unique<zmq::socket_t>(context, zmq::socket_type::rep);

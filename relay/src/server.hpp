@@ -7,9 +7,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "front_door.hpp"
 #include "meldpunt/crypto/secret.hpp"
 #include "rate_limiter.hpp"
 #include "request_handler.hpp"
@@ -43,6 +45,19 @@ struct ServerOptions {
   RateLimit rate_limit;
   // Complete requests queued per connection before libzmq stops reading it.
   int receive_hwm = 64;
+  // Replies queued per connection; beyond, the ROUTER drops them. Behind the
+  // front door a client has one request outstanding, so one is queued at most.
+  int send_hwm = 4;
+  // The front door (front_door.hpp) in front of the ROUTERs: it owns
+  // `endpoint` and `old_key_endpoint`, and each ROUTER listens only on its
+  // Unix socket here (in the 0700 data folder). Unset: the ROUTERs bind the
+  // public endpoints themselves (unit tests of the loop).
+  struct FrontDoorSetup {
+    std::string socket_path;
+    std::string old_key_socket_path;
+    FrontDoorLimits limits;
+  };
+  std::optional<FrontDoorSetup> front_door;
   // Called on the serving thread about once a second (housekeeping).
   std::function<void()> tick;
   // Fetches run on one worker thread so the serving loop keeps answering

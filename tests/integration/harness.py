@@ -241,9 +241,10 @@ class Channel:
 
     def start_relay(self):
         with open(self.relay_log, "ab") as log:  # the child keeps its own copy of the descriptor
+            # relay_preexec: run in the child before exec (e.g. a lower descriptor limit).
             self.relay = subprocess.Popen([RELAY, "serve", "--data", self.data, "--endpoint", self.endpoint,
                                            *getattr(self, "serve_args", [])],
-                                          stdout=log, stderr=log)
+                                          stdout=log, stderr=log, preexec_fn=getattr(self, "relay_preexec", None))
         deadline = time.time() + 30
         while time.time() < deadline:
             with open(self.relay_log, "rb") as f:

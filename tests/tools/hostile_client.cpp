@@ -66,6 +66,11 @@ Bytes random_bytes(std::size_t n) {
   return b;
 }
 Bytes header(std::uint8_t version, std::uint8_t op) { return Bytes{version, op}; }
+// A field after the header: never two bytes long. The relay's front door
+// takes a two-byte part for the next request's header and holds it until
+// the reply to the request before, so a request with one inside waits
+// forever (test_hostile_load.py shows that this wedges only the sender).
+Bytes field(std::size_t n) { return random_bytes(n == 2 ? 3 : n); }
 
 // One malformed request of the given kind (never a valid one).
 protocol::Frames malformed(std::size_t kind) {
@@ -74,7 +79,7 @@ protocol::Frames malformed(std::size_t kind) {
   switch (kind % 9) {
     case 0: {  // random frames; the header is never [1, op] (a header of 2 bytes starting 0x01 is avoided)
       const std::size_t n = 1 + below(8);
-      for (std::size_t i = 0; i < n; ++i) f.push_back(random_bytes(below(300)));
+      for (std::size_t i = 0; i < n; ++i) f.push_back(i == 0 ? random_bytes(below(300)) : field(below(300)));
       if (f[0].size() == 2 && f[0][0] == protocol::kWireVersion) f[0][0] = 0x7f;
       break;
     }
@@ -84,7 +89,7 @@ protocol::Frames malformed(std::size_t kind) {
     case 2: {  // unknown operation, with some fields
       const std::uint8_t unknown = below(2) == 0 ? 0 : static_cast<std::uint8_t>(protocol::kLastOp + 1 + below(255 - protocol::kLastOp));
       f.push_back(header(protocol::kWireVersion, unknown));
-      for (std::size_t i = below(4); i > 0; --i) f.push_back(random_bytes(below(64)));
+      for (std::size_t i = below(4); i > 0; --i) f.push_back(field(below(64)));
       break;
     }
     case 3: {  // get-message / delete with wrong id or token sizes, or extra frames
@@ -92,7 +97,7 @@ protocol::Frames malformed(std::size_t kind) {
       f.push_back(header(protocol::kWireVersion, op(del ? protocol::Op::kDelete : protocol::Op::kGetMessage)));
       std::size_t id = below(40);
       if (id == 16) id = 17;
-      f.push_back(random_bytes(id));
+      f.push_back(field(id));
       if (del) f.push_back(random_bytes(below(2) == 0 ? 31 : 33));
       if (below(3) == 0) f.push_back(random_bytes(5));
       break;
@@ -107,25 +112,25 @@ protocol::Frames malformed(std::size_t kind) {
         static constexpr std::size_t kSizes[] = {0, 1, 4095, 4097, 5000, 32767};
         f.push_back(random_bytes(kSizes[below(std::size(kSizes))]));
       }
-      if (triples == 0 || below(3) == 0) f.push_back(random_bytes(below(100)));  // a dangling field
+      if (triples == 0 || below(3) == 0) f.push_back(field(below(100)));  // a dangling field
       break;
     }
     case 5:  // publish-directory with garbage
       f.push_back(header(protocol::kWireVersion, op(protocol::Op::kPublishDirectory)));
-      f.push_back(random_bytes(below(2048)));
+      f.push_back(field(below(2048)));
       break;
     case 6: {  // upload-prekeys with wrong sizes or a bad signature
       f.push_back(header(protocol::kWireVersion, op(protocol::Op::kUploadPrekeys)));
-      f.push_back(random_bytes(below(2) == 0 ? 32 : below(40)));
+      f.push_back(field(below(2) == 0 ? 32 : below(40)));
       f.push_back(random_bytes(8));
-      f.push_back(random_bytes(protocol::kPrekeyWireBytes * below(4) + below(2)));
+      f.push_back(field(protocol::kPrekeyWireBytes * below(4) + below(2)));
       f.push_back(random_bytes(64));
       break;
     }
     case 7: {  // too many frames
       f.push_back(header(protocol::kWireVersion, op(protocol::Op::kDeposit)));
       const std::size_t n = protocol::kMaxRequestFrames + below(40);
-      for (std::size_t i = 0; i < n; ++i) f.push_back(random_bytes(below(8)));
+      for (std::size_t i = 0; i < n; ++i) f.push_back(field(below(8)));
       break;
     }
     default: {  // header-only operations with stray fields, or a truncated header
@@ -133,7 +138,7 @@ protocol::Frames malformed(std::size_t kind) {
         f.push_back(random_bytes(below(2)));  // 0 or 1 byte header
       } else {
         f.push_back(header(protocol::kWireVersion, op(below(2) == 0 ? protocol::Op::kGetDirectory : protocol::Op::kFetch)));
-        f.push_back(random_bytes(1 + below(32)));
+        f.push_back(field(1 + below(32)));
       }
       break;
     }
