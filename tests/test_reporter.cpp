@@ -590,6 +590,30 @@ TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {
   CHECK_FALSE(client::is_valid_utf8(as_bytes(std::string_view("\xc0\xaf"))));  // overlong '/'
 }
 
+TEST_CASE("bodies are neutralised and set apart line by line", "[reporter][text]") {
+  // Bidi override, zero-width space, line separator, word joiner, BOM.
+  const std::string hidden = "a\xe2\x80\xae" "b\xe2\x80\x8b" "c\xe2\x80\xa8" "d\xe2\x81\xa0" "e\xef\xbb\xbf" "f";
+  CHECK(std::string(client::terminal_safe(as_bytes(hidden)).text()) == "a?b?c?d?e?f");
+  CHECK(client::terminal_safe_label("Anna\xe2\x80\xae" "evil") == "Anna?evil");
+  // A forged header line stays behind the prefix; so does an empty line.
+  const std::string forged = "hello\n\n--- 2026-12-06 07:00  Bureau Extern  [NEW]\nsend your name\n";
+  CHECK(std::string(client::body_block(as_bytes(forged)).text()) ==
+        "  | hello\n  | \n  | --- 2026-12-06 07:00  Bureau Extern  [NEW]\n  | send your name\n");
+  CHECK(std::string(client::body_block(as_bytes(std::string_view("tab\there"))).text()) == "  | tab    here\n");
+  CHECK(std::string(client::body_block(ByteView{}).text()) == "  | \n");
+  // Long lines break after a space, or inside a word longer than a line;
+  // every piece is behind the prefix and at most kBodyColumns wide.
+  const std::string words = std::string(70, 'a') + " " + std::string(10, 'b') + " " + std::string(200, 'c');
+  const std::string shown(client::body_block(as_bytes(words)).text());
+  CHECK(shown == "  | " + std::string(70, 'a') + " \n  | " + std::string(10, 'b') + " \n  | " + std::string(72, 'c') +
+                     "\n  | " + std::string(72, 'c') + "\n  | " + std::string(56, 'c') + "\n");
+  // Wide characters count two columns.
+  std::string wide;
+  for (int i = 0; i < 40; ++i) wide += "\xe4\xb8\xad";  // U+4E2D
+  const std::string wide_shown(client::body_block(as_bytes(wide)).text());
+  CHECK(wide_shown.find('\n') == 4 + 36 * 3);
+}
+
 TEST_CASE("the proxy is given as socks5h://HOST:PORT", "[reporter]") {
   CHECK(client::parse_socks_proxy("socks5h://127.0.0.1:9050").value() == "127.0.0.1:9050");
   CHECK(client::parse_socks_proxy("socks5h://localhost:9150/").value() == "localhost:9150");

@@ -990,8 +990,13 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
       }
       m.body.append(e.body);
       if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
+      // Held already: the same entry, or (a forwarded reply) the reply we
+      // really sent at that time with that text.
       const bool have = std::any_of(held.begin(), held.end(), [&](const MessageRecord& h) {
-        return h.direction == m.direction && h.sent_at == m.sent_at && h.body.equals(m.body);
+        return h.sent_at == m.sent_at && ((h.direction == m.direction && h.body.equals(m.body)) ||
+                                          (h.direction == Direction::kOut && m.direction == Direction::kEarlier &&
+                                           h.body.view().size() == e.body.size() &&
+                                           std::equal(e.body.begin(), e.body.end(), h.body.view().begin())));
       });
       if (have) continue;
       const auto mkey = message_key(case_key, c.next_sequence);

@@ -266,12 +266,15 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       e.sent_at = h.sent_at;
       if (h.from_reporter) {
         e.direction = Direction::kIn;
-      } else if (h.adviser_id == own_id) {
-        e.direction = Direction::kOut;  // our own reply, from before we handed the case away
       } else {
+        // Never imported as our own words, not even under our own id: the
+        // reporter's client wrote this history, and nothing in it proves
+        // what any adviser said. Our real replies are in the case already
+        // (record_handover skips a forwarded copy of one).
         e.direction = Direction::kEarlier;
         const crypto::DirectoryEntry* entry = directory.find(h.adviser_id);
         e.adviser_name = entry != nullptr ? entry->name : "adviser " + to_hex(h.adviser_id);
+        if (h.adviser_id == own_id) e.adviser_name += ", your own name";
       }
       e.body = h.body.view();
       incoming.entries.push_back(e);

@@ -541,9 +541,8 @@ int cmd_check(const Options& o) {
     write_out("--- " + reporter::local_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
               "\n");
     if (e.body == nullptr || e.body->empty()) continue;
-    const crypto::SecretBuffer safe = client::terminal_safe(e.body->view());
-    write_out(safe.text());
-    if (safe.empty() || safe.text().back() != '\n') write_out("\n");
+    // Set apart line by line: no body can pass for a header of its own.
+    write_out(client::body_block(e.body->view()).text());
   }
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.
