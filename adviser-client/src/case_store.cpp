@@ -20,6 +20,9 @@ constexpr std::string_view kRelayMessagesTable = "relay_messages";
 constexpr std::string_view kHistoryTable = "history";
 constexpr std::string_view kNotesTable = "notes";
 constexpr std::string_view kAliasesTable = "aliases";
+constexpr std::string_view kLettersTable = "letters";
+constexpr std::string_view kProposalsTable = "proposals";
+constexpr std::uint8_t kSeenRecordVersion = 1;
 constexpr std::string_view kSchemaKey = "schema";
 constexpr std::string_view kSettingsKey = "settings";
 
@@ -425,7 +428,8 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
   Tables tables{env.open_table(kMetaTable),     env.open_table(kCasesTable), env.open_table(kMessagesTable),
                 env.open_table(kRelayMessagesTable), env.open_table(kHistoryTable), env.open_table(kNotesTable),
                 env.open_table(kAliasesTable),      env.open_table("attachments"),
-                env.open_table("attachment_pieces")};
+                env.open_table("attachment_pieces"), env.open_table(kLettersTable),
+                env.open_table(kProposalsTable)};
   CaseStore store(std::move(env), tables, store_key.clone());
 
   std::optional<std::uint32_t> schema;
@@ -567,8 +571,23 @@ Status CaseStore::append_history(lmdb::WriteTxn& txn, CaseRecord& record, std::u
   return Status::success();
 }
 
+FixedBytes<16> CaseStore::letter_record_key(const FixedBytes<32>& token) const {
+  return crypto::keyed_name(key_, "letter", token);
+}
+
+FixedBytes<16> CaseStore::proposal_record_key(const protocol::ProposalId& proposal) const {
+  return crypto::keyed_name(key_, "proposal", proposal);
+}
+
+bool CaseStore::letter_known(const lmdb::Txn& txn, const FixedBytes<32>& token) const {
+  return tables_.letters.get(txn, letter_record_key(token)).has_value();
+}
+
 Status CaseStore::put_relay_pending(lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
                                     const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at) {
+  const FixedBytes<16> letter_key = letter_record_key(token);
+  const Bytes seen{kSeenRecordVersion};
+  if (Status st = tables_.letters.put(txn, letter_key, seal(kLettersTable, letter_key, seen)); !st) return st;
   const FixedBytes<16> relay_key = relay_record_key(relay_id);
   RelayRecord rr{kDeletePending, relay_id, token, case_key, received_at};
   const crypto::SecretBuffer plain = encode_relay_record(rr);
@@ -713,6 +732,10 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
     outcome = RecordOutcome{};
     outcome.case_key = case_key_for(report.reporter_message_pk);
     if (tables_.relay_messages.get(txn, relay_key)) return Status::success();  // already stored
+    if (letter_known(txn, report.delete_token)) {
+      outcome.replayed = true;
+      return Status::success();
+    }
 
     auto resolved = resolve(txn, report.reporter_message_pk);
     if (!resolved) return resolved.error();
@@ -779,6 +802,10 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
     result = RotationResult{};
     if (tables_.relay_messages.get(txn, relay_key)) {
       result.outcome = RotationOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    if (letter_known(txn, rotation.delete_token)) {
+      result.outcome = RotationOutcome::kReplayed;
       return Status::success();
     }
     auto existing = case_of_sender(txn, rotation.old_message_pk);
@@ -866,6 +893,10 @@ Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverA
       result.outcome = HandoverOutcome::kAlreadyKnown;
       return Status::success();
     }
+    if (letter_known(txn, incoming.delete_token)) {
+      result.outcome = HandoverOutcome::kReplayed;
+      return Status::success();
+    }
     auto existing = case_of_sender(txn, incoming.reporter_message_pk);
     if (!existing) return existing.error();
     if (!*existing) return Status::success();  // kUnknownSender
@@ -921,6 +952,14 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
     result = HandoverResult{};
     if (tables_.relay_messages.get(txn, relay_key)) {
       result.outcome = HandoverOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    // A hand-over is applied once: neither the same letter again nor another
+    // letter naming a proposal applied before (it would reopen a case we
+    // handed on since, as if it came back).
+    const FixedBytes<16> proposal_key = proposal_record_key(incoming.proposal);
+    if (letter_known(txn, incoming.delete_token) || tables_.proposals.get(txn, proposal_key)) {
+      result.outcome = HandoverOutcome::kReplayed;
       return Status::success();
     }
     auto resolved = resolve(txn, incoming.reporter_message_pk);
@@ -1009,6 +1048,10 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
     if (Status st = put_case(txn, c); !st) return st;
     if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, case_key, incoming.received_at);
         !st) {
+      return st;
+    }
+    const Bytes applied{kSeenRecordVersion};
+    if (Status st = tables_.proposals.put(txn, proposal_key, seal(kProposalsTable, proposal_key, applied)); !st) {
       return st;
     }
     result.outcome = HandoverOutcome::kApplied;

@@ -20,6 +20,10 @@
 //   attachments     case key (16) || sequence u64 BE      attachment record, below
 //   attachment_pieces case key (16) || attachment          piece record, below
 //                              sequence u64 BE || index u16 BE
+//   letters         keyed_name(store_key, "letter",        u8 version (1)
+//                              delete token) (16)
+//   proposals       keyed_name(store_key, "proposal",      u8 version (1)
+//                              hand-over proposal id) (16)
 //
 //   case key = keyed_name(store_key, "case", reporter message pk of the case's
 //   first message); the case id shown to the adviser is its first 10 hex
@@ -75,6 +79,15 @@
 //   store without them simply holds no attachments. A file's pieces are kept
 //   as they arrived, one sealed value each, and joined and checked against
 //   the digest again whenever the file is saved.)
+//
+// The letters table recognises a letter by the random delete token inside
+// its encryption, whatever relay id it arrives under: a copy re-deposited by
+// the relay (a replay) is refused, never applied twice. Every letter recorded
+// with a relay message record (reports, moves, answers, hand-overs, pieces)
+// is entered in the same commit. The proposals table holds the id of every
+// hand-over applied here (kind 9): none is applied twice. (Both tables came
+// without a schema change: letters stored before them are recognised by
+// relay id only.)
 //
 // Sequence numbers are big-endian in the key so a cursor walks a case's
 // messages, history and notes in order. The relay_messages table makes
@@ -257,6 +270,7 @@ struct PendingDelete {
 
 struct RecordOutcome {
   bool stored = false;   // false: recorded before, or refused (nothing changed)
+  bool replayed = false;  // refused: this letter (its delete token) was recorded before under another relay id
   bool retired = false;  // refused: the sender's key is one the reporter moved away from
   bool handed_over = false;  // stored in a case we handed over: the reporter still wrote to us
   CaseKey case_key{};
@@ -298,6 +312,7 @@ struct IncomingHandover {
   std::vector<OtherAdviser> other_advisers;  // the other readers from now on
   crypto::AdviserId proposer{};
   std::string proposer_name;
+  protocol::ProposalId proposal{};  // applied at most once
   // The conversation: reporter entries become incoming messages, our own
   // replies outgoing ones, other advisers' kEarlier messages starting with
   // the name (resolved by inbox). Entries the case already holds (same
@@ -316,6 +331,7 @@ enum class HandoverOutcome : std::uint8_t {
   kAlreadyKnown,   // this relay message was recorded before
   kUnknownSender,  // no case has the sender as its current reporter key (answers only)
   kRefused,        // an answer to no open proposal of ours, or from a code the reporter left
+  kReplayed,       // this letter was recorded before under another relay id, or (hand-overs) its proposal was applied
 };
 struct HandoverResult {
   HandoverOutcome outcome = HandoverOutcome::kUnknownSender;
@@ -328,6 +344,7 @@ enum class RotationOutcome : std::uint8_t {
   kAlreadyKnown,   // this relay message was recorded before
   kUnknownSender,  // no case has the sender as its current reporter key
   kRefused,        // the new key is unusable (zero, unchanged, or another case's key)
+  kReplayed,       // this letter was recorded before under another relay id
 };
 struct RotationResult {
   RotationOutcome outcome = RotationOutcome::kUnknownSender;
@@ -371,6 +388,7 @@ enum class PieceOutcome : std::uint8_t {
   kRetired,       // the sender's key is one the reporter moved away from
   kConflict,      // disagrees with earlier pieces about the file: refused, the file marked damaged
   kOverQuota,     // the case holds kMaxAttachmentsPerCase files or kMaxAttachmentBytesPerCase already: refused
+  kReplayed,      // this letter was recorded before under another relay id: refused
 };
 
 // What one case may hold from its reporter, so that pieces nobody completes
@@ -484,6 +502,7 @@ class CaseStore {
   struct Tables {
     store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
     store::lmdb::Table attachments, attachment_pieces;
+    store::lmdb::Table letters, proposals;
   };
   Result<std::vector<AttachmentRecord>> load_attachments(const store::lmdb::Txn& txn, const CaseKey& key) const;
   Status put_attachment(store::lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record);
@@ -507,8 +526,13 @@ class CaseStore {
                                                    const crypto::X25519PublicKey& pk) const;
   Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
                         std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
+  // Also enters the letter's token in the letters table.
   Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
                            const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
+  // True if a letter with this delete token was recorded before (a replay).
+  bool letter_known(const store::lmdb::Txn& txn, const FixedBytes<32>& token) const;
+  FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
+  FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;
   Status migrate_from_1();
   // Opens each record of one case in a table keyed case key || sequence BE,
   // in order, and hands it to visit; stops at the first error.

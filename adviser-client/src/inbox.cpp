@@ -192,6 +192,10 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
         summary.refused++;
         refused.push_back({received.id, letter.delete_token});
         break;
+      case RotationOutcome::kReplayed:
+        summary.replayed++;
+        refused.push_back({received.id, letter.delete_token});
+        break;
     }
     return Status::success();
   };
@@ -214,6 +218,9 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     if (outcome == HandoverOutcome::kAlreadyKnown) {
       summary.already_stored++;
       seen_again.push_back({received.id, received.letter.delete_token});
+    } else if (outcome == HandoverOutcome::kReplayed) {
+      summary.replayed++;
+      refused.push_back({received.id, received.letter.delete_token});
     } else if (outcome != HandoverOutcome::kApplied) {
       refuse(received);
     }
@@ -261,6 +268,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     incoming.other_advisers = other_advisers_of(received.letter.recipients);
     incoming.proposer = proposer->id;
     incoming.proposer_name = proposer->name;
+    incoming.proposal = transfer->proposal;
     for (const protocol::HistoryEntry& h : transfer->history.entries) {
       IncomingHandover::Entry e;
       e.sent_at = h.sent_at;
@@ -354,6 +362,9 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     if (outcome->retired) {
       summary.refused++;
       refused.push_back({received.id, letter.delete_token});
+    } else if (outcome->replayed) {
+      summary.replayed++;
+      refused.push_back({received.id, letter.delete_token});
     } else if (outcome->stored) {
       summary.stored++;
       if (outcome->handed_over) summary.to_handed_over++;
@@ -362,7 +373,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       seen_again.push_back({received.id, letter.delete_token});
     }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-    if (!outcome->retired) {
+    if (!outcome->retired && !outcome->replayed) {
       if (Status s = apply_waiting_from(received.sender_pk); !s) return s.error();
     }
   }

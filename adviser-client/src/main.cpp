@@ -305,6 +305,9 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
              " letter(s) refused and deleted: sent with a code the reporter has moved away from, a move to a new "
              "code from a sender that is no case's current reporter, or an answer to no open hand-over proposal "
              "of yours");
+  note_count(summary->replayed, "note",
+             " copy/copies of letters received before (replayed by the relay, or a hand-over applied before) "
+             "changed nothing and were deleted");
   note_count(summary->ignored, "note", " letter(s) that are not reports for you were left at the relay");
   note_count(summary->delete_pending, "note",
              " stored message(s) could not be deleted at the relay yet; the next inbox retries");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "clock.hpp"
+#include "meldpunt/client/replay.hpp"
 
 namespace meldpunt::reporter {
 namespace {
@@ -36,6 +37,9 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
                                 const crypto::Directory& directory) {
   Conversation c;
   c.mailbox = std::move(mailbox);
+  // A replayed reply would count as a second new reply, a replayed sent copy
+  // as a second message: each letter counts once.
+  c.replayed = client::drop_replayed(c.mailbox.letters);
   std::vector<protocol::ProposalId> answered;
   std::uint64_t newest_own_letter = 0;
   bool have_own_letter = false;
