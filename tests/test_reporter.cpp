@@ -20,6 +20,7 @@
 #include "common.hpp"
 #include "conversation.hpp"
 #include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
@@ -67,6 +68,7 @@ client::ReceivedLetter received(protocol::LetterKind kind, std::uint64_t at, con
   r.sender_pk = sender;
   r.letter.kind = kind;
   r.letter.sent_at = at;
+  r.letter.delete_token = random_fixed<32>();  // every letter has its own (a copy is a replay)
   r.letter.body = secret_text(body);
   return r;
 }
@@ -588,6 +590,53 @@ TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {
   CHECK(client::terminal_safe_label("Ren\xc3\xa9") == "Ren\xc3\xa9");
   CHECK(client::is_valid_utf8(as_bytes(std::string_view("Ren\xc3\xa9"))));
   CHECK_FALSE(client::is_valid_utf8(as_bytes(std::string_view("\xc0\xaf"))));  // overlong '/'
+}
+
+TEST_CASE("rollback: an older, expired or undated directory is refused", "[reporter][rollback]") {
+  crypto::Directory d;
+  d.serial = 5;
+  d.valid_until = 2'000'000'000;
+  const std::uint64_t now = 1'800'000'000;
+  CHECK(client::check_directory_fresh(d, {}, now).ok());
+  CHECK(client::check_directory_fresh(d, {5, true}, now).ok());
+  auto older = client::check_directory_fresh(d, {6, true}, now);
+  REQUIRE_FALSE(older.ok());
+  CHECK(older.error().code == ErrorCode::kReplay);
+  CHECK(older.error().message.find("serial 5, older than serial 6") != std::string::npos);
+  auto expired = client::check_directory_fresh(d, {}, 2'000'000'001);
+  REQUIRE_FALSE(expired.ok());
+  CHECK(expired.error().message.find("expired on 2033-05-18") != std::string::npos);
+  // Version 1 (no date): accepted before the cut-off unless a dated one was seen.
+  d.valid_until = 0;
+  CHECK(client::check_directory_fresh(d, {}, crypto::kLegacyDirectoryCutoff - 1).ok());
+  CHECK_FALSE(client::check_directory_fresh(d, {}, crypto::kLegacyDirectoryCutoff).ok());
+  CHECK_FALSE(client::check_directory_fresh(d, {1, true}, now).ok());
+}
+
+TEST_CASE("letters: version 2 carries the directory serial, version 1 still reads", "[reporter][rollback]") {
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kSentCopy;
+  letter.sent_at = 77;
+  letter.directory_serial = 0x0102030405060708ull;
+  letter.body = secret_text("hi");
+  const crypto::SecretBuffer v2 = protocol::encode_letter(letter);
+  REQUIRE(v2.size() == protocol::kLetterHeaderBytes + 4 + 2);
+  CHECK(v2.data()[0] == 2);
+  auto back = protocol::decode_letter(v2.view());
+  REQUIRE(back.ok());
+  CHECK(back->directory_serial == 0x0102030405060708ull);
+  CHECK(back->sent_at == 77);
+  // The same letter as version 1 wrote it: no serial field.
+  Bytes v1(v2.data(), v2.data() + v2.size());
+  v1.erase(v1.begin() + 10, v1.begin() + 18);
+  v1[0] = 1;
+  auto old = protocol::decode_letter(v1);
+  REQUIRE(old.ok());
+  CHECK(old->directory_serial == 0);
+  CHECK(old->sent_at == 77);
+  CHECK(old->body.text() == "hi");
+  v1[0] = 3;
+  CHECK_FALSE(protocol::decode_letter(v1).ok());
 }
 
 TEST_CASE("bodies are neutralised and set apart line by line", "[reporter][text]") {

@@ -1157,6 +1157,54 @@ Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text)
   });
 }
 
+namespace {
+constexpr std::string_view kDirectoryKey = "directory";
+constexpr std::uint8_t kDirectoryRecordVersion = 1;
+constexpr std::uint8_t kSeenValidUntil = 0x01;
+
+Result<client::DirectoryHistory> decode_directory_history(ByteView bytes) {
+  ByteReader r(bytes);
+  std::uint8_t version = 0, flags = 0;
+  client::DirectoryHistory h;
+  if (!r.take_u8(version) || !r.take_u64(h.highest_serial) || !r.take_u8(flags) || !r.at_end() ||
+      (flags & ~kSeenValidUntil) != 0) {
+    return damaged("directory record");
+  }
+  if (version != kDirectoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown record version"};
+  h.seen_valid_until = (flags & kSeenValidUntil) != 0;
+  return h;
+}
+}  // namespace
+
+Result<client::DirectoryHistory> CaseStore::directory_history() const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  std::optional<ByteView> sealed = tables_.meta.get(txn, as_bytes(kDirectoryKey));
+  if (!sealed) return client::DirectoryHistory{};
+  auto plain = open_record(kMetaTable, as_bytes(kDirectoryKey), *sealed);
+  if (!plain) return plain.error();
+  return decode_directory_history(plain->view());
+}
+
+Status CaseStore::note_directory(const crypto::Directory& directory) {
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    client::DirectoryHistory h;
+    if (std::optional<ByteView> sealed = tables_.meta.get(txn, as_bytes(kDirectoryKey))) {
+      auto plain = open_record(kMetaTable, as_bytes(kDirectoryKey), *sealed);
+      if (!plain) return plain.error();
+      auto known = decode_directory_history(plain->view());
+      if (!known) return known.error();
+      h = *known;
+    }
+    h.highest_serial = std::max(h.highest_serial, directory.serial);
+    h.seen_valid_until = h.seen_valid_until || directory.valid_until != 0;
+    Bytes record;
+    append_u8(record, kDirectoryRecordVersion);
+    append_u64_le(record, h.highest_serial);
+    append_u8(record, h.seen_valid_until ? kSeenValidUntil : 0);
+    return tables_.meta.put(txn, as_bytes(kDirectoryKey), seal(kMetaTable, as_bytes(kDirectoryKey), record));
+  });
+}
+
 Result<Settings> CaseStore::settings() const {
   lmdb::ReadTxn txn = env_.begin_read();
   std::optional<ByteView> sealed = tables_.meta.get(txn, as_bytes(kSettingsKey));

@@ -9,6 +9,9 @@
 //   table           key                                   record (plaintext, all integers LE)
 //   meta            "schema"                              u32 schema version (2)
 //   meta            "settings"                            settings record, below (absent: defaults)
+//   meta            "directory"                           u8 version (1) || highest directory serial
+//                                                         seen u64 || flags u8 (bit 0: a directory
+//                                                         with a valid-until date was seen)
 //   cases           case key (16)                         case record, below
 //   messages        case key (16) || sequence u64 BE      message record, below
 //   relay_messages  keyed_name(store_key, "relay-message",  relay message record, below
@@ -108,6 +111,7 @@
 #include <vector>
 
 #include "meldpunt/client/attachment.hpp"
+#include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/directory.hpp"
@@ -465,6 +469,12 @@ class CaseStore {
   // kMalformed for empty text. Adds a kNoteAdded history entry.
   Status add_note(const CaseKey& key, std::uint64_t now, ByteView text);
   Result<std::vector<NoteRecord>> notes(const CaseKey& key) const;
+
+  // The newest adviser directory this store's adviser has accepted, so that
+  // an older one a relay serves later is refused (client/directory_check.hpp).
+  Result<client::DirectoryHistory> directory_history() const;
+  // Raises the recorded serial to directory.serial (never lowers it).
+  Status note_directory(const crypto::Directory& directory);
 
   // Defaults until set_settings is called.
   Result<Settings> settings() const;

@@ -130,8 +130,19 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   fail(e);
 }
 
-crypto::Directory fetch_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address) {
+// The current directory, refused if it is older than one this adviser has
+// seen (serial) or expired (client/directory_check.hpp); its serial is then
+// remembered in the case store.
+crypto::Directory fetch_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address,
+                                  CaseStore& store) {
   auto directory = client::fetch_directory(relay, address.org_sign_pk);
+  if (directory) {
+    if (Status fresh = client::check_directory_fresh(*directory, check(store.directory_history()), now_seconds());
+        !fresh) {
+      fail(fresh.error().code, fresh.error().message);
+    }
+    check(store.note_directory(*directory));
+  }
   if (!directory) {
     if (directory.error().code == ErrorCode::kNotFound) {
       fail(ErrorCode::kNotFound,
@@ -258,7 +269,7 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   CaseStore store = open_store(home, key_file);
 
   client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = fetch_directory(relay, address);
+  const crypto::Directory directory = fetch_directory(relay, address, store);
   auto summary = sync_inbox(relay, directory, key_file, store);
   if (!summary) fail_relay(summary.error(), address);
 
@@ -422,7 +433,7 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   }
 
   client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = fetch_directory(relay, address);
+  const crypto::Directory directory = fetch_directory(relay, address, store);
   const crypto::DirectoryEntry& target = find_adviser(directory, to);
   if (target.id == key_file.profile().id) fail(ErrorCode::kMalformed, "--to names you; nothing was sent");
   auto proposed = propose_handover(relay, key_file, store, c, target, note);

@@ -71,6 +71,9 @@ struct Conversation {
   // dated after it even when this computer's clock is behind the one that
   // wrote it (the code may be used on several computers).
   std::uint64_t newest_own_sent_at = 0;
+  // The highest adviser-directory serial any own letter records (0: none):
+  // a directory older than that is refused (client/directory_check.hpp).
+  std::uint64_t highest_directory_serial = 0;
 };
 
 // The time to put on a new own letter: now, or just after the newest own

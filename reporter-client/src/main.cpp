@@ -12,6 +12,7 @@
 #include "attachments.hpp"
 #include "clock.hpp"
 #include "conversation.hpp"
+#include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/init.hpp"
@@ -123,7 +124,14 @@ Result<crypto::Directory> connect_and_fetch_directory(const Options& o, client::
   reporter::Progress p(fmt(o, Msg::kProgressConnect, {o.proxy.empty() ? "" : " (" + o.proxy + ")"}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
   auto directory = client::fetch_directory(relay, address.org_sign_pk);
-  if (directory) p.done();
+  if (!directory) return directory;
+  // Expired, or without a date when that is no longer accepted: refused
+  // before anything is written. The serial is checked against the
+  // conversation's own letters once they are read (open_conversation).
+  if (Status fresh = client::check_directory_fresh(*directory, {}, reporter::now_seconds()); !fresh) {
+    return fresh.error();
+  }
+  p.done();
   return directory;
 }
 
@@ -504,6 +512,13 @@ Result<OpenConversation> open_conversation(const Options& o, Msg prompt) {
   if (!directory) return directory.error();
   auto conversation = load_conversation(o, *relay, keys, *directory);
   if (!conversation) return conversation.error();
+  // The reporter's own letters carry the newest directory serial it had
+  // seen: a relay serving an older directory to this code is refused.
+  if (Status fresh = client::check_directory_fresh(*directory, {conversation->highest_directory_serial, false},
+                                                   reporter::now_seconds());
+      !fresh) {
+    return fresh.error();
+  }
   return OpenConversation{std::move(address).value(), std::move(code).value(),   std::move(keys),
                           std::move(relay),           std::move(directory).value(), std::move(conversation).value()};
 }

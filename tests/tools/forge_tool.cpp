@@ -12,6 +12,14 @@
 //       Deposits each stored envelope again, byte for byte, as the relay's
 //       operator could (the envelopes come from the relay's LMDB). Prints
 //       "deposited N".
+//   forge_tool set-directory STORE_FOLDER FILE
+//       Writes a signed directory file into a stopped relay's store, as its
+//       operator could (the relay itself refuses a serial that is not
+//       higher than the published one).
+//   forge_tool redate ORG_KEY_FILE IN OUT VALID_UNTIL < passphrase
+//       Signs the directory IN again with the organisation key, valid until
+//       VALID_UNTIL (unix seconds): a directory as the organisation signed it
+//       long ago, for the expiry test.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,11 +29,13 @@
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/crypto/identity.hpp"
 #include "meldpunt/crypto/init.hpp"
+#include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/store/relay_store.hpp"
 
 namespace {
 
@@ -132,6 +142,40 @@ int redeposit(const protocol::ChannelAddress& address) {
   return 0;
 }
 
+int set_directory(const std::string& folder, const std::string& file) {
+  auto bytes = crypto::read_file(file, crypto::kMaxSignedDirectoryBytes);
+  if (!bytes) return fail(bytes.error().message);
+  store::RelayStoreOptions options;
+  store::RelayStore store(folder, options);
+  if (Status s = store.put_directory(*bytes); !s) return fail(s.error().message);
+  std::cout << "directory written\n";
+  return 0;
+}
+
+int redate(const std::string& org_key, const std::string& in, const std::string& out, std::uint64_t valid_until) {
+  std::string line;
+  std::getline(std::cin, line);
+  auto sealed = crypto::read_file(org_key, crypto::kBoxMaxFileBytes);
+  if (!sealed) return fail(sealed.error().message);
+  auto box = crypto::PassphraseBox::for_sealed(*sealed, crypto::SecretBuffer::copy_of(std::string_view(line)));
+  if (!box) return fail(box.error().message);
+  auto secret = box->open(*sealed);
+  if (!secret || secret->size() != crypto::kEd25519SecretBytes) return fail("cannot open the organisation key");
+  crypto::SigningKeyPair org;
+  org.sk = crypto::Secret<crypto::kEd25519SecretBytes>::from(secret->view());
+  std::copy_n(secret->data() + 32, 32, org.pk.begin());
+  auto bytes = crypto::read_file(in, crypto::kMaxSignedDirectoryBytes);
+  if (!bytes) return fail(bytes.error().message);
+  auto directory = crypto::verify_directory(*bytes, org.pk);
+  if (!directory) return fail(directory.error().message);
+  directory->valid_until = valid_until;
+  auto signed_bytes = crypto::sign_directory(*directory, org);
+  if (!signed_bytes) return fail(signed_bytes.error().message);
+  if (Status s = crypto::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error().message);
+  std::cout << "signed\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,6 +186,8 @@ int main(int argc, char** argv) {
                  "       forge_tool redeposit CHANNEL < lines\n";
     return 1;
   }
+  if (args[0] == "set-directory" && args.size() == 3) return set_directory(args[1], args[2]);
+  if (args[0] == "redate" && args.size() == 5) return redate(args[1], args[2], args[3], std::stoull(args[4]));
   auto address = protocol::parse_address(args[1]);
   if (!address) return fail(address.error().message);
   if (args[0] == "handover" && args.size() == 4) return forge_handover(*address, args[2], args[3]);
