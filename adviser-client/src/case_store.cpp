@@ -1161,6 +1161,15 @@ namespace {
 constexpr std::string_view kDirectoryKey = "directory";
 constexpr std::uint8_t kDirectoryRecordVersion = 1;
 constexpr std::uint8_t kSeenValidUntil = 0x01;
+}  // namespace
+
+Bytes encode_directory_history(const client::DirectoryHistory& h) {
+  Bytes record;
+  append_u8(record, kDirectoryRecordVersion);
+  append_u64_le(record, h.highest_serial);
+  append_u8(record, h.seen_valid_until ? kSeenValidUntil : 0);
+  return record;
+}
 
 Result<client::DirectoryHistory> decode_directory_history(ByteView bytes) {
   ByteReader r(bytes);
@@ -1174,7 +1183,6 @@ Result<client::DirectoryHistory> decode_directory_history(ByteView bytes) {
   h.seen_valid_until = (flags & kSeenValidUntil) != 0;
   return h;
 }
-}  // namespace
 
 Result<client::DirectoryHistory> CaseStore::directory_history() const {
   lmdb::ReadTxn txn = env_.begin_read();
@@ -1197,10 +1205,7 @@ Status CaseStore::note_directory(const crypto::Directory& directory) {
     }
     h.highest_serial = std::max(h.highest_serial, directory.serial);
     h.seen_valid_until = h.seen_valid_until || directory.valid_until != 0;
-    Bytes record;
-    append_u8(record, kDirectoryRecordVersion);
-    append_u64_le(record, h.highest_serial);
-    append_u8(record, h.seen_valid_until ? kSeenValidUntil : 0);
+    const Bytes record = encode_directory_history(h);
     return tables_.meta.put(txn, as_bytes(kDirectoryKey), seal(kMetaTable, as_bytes(kDirectoryKey), record));
   });
 }

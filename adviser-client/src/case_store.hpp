@@ -565,6 +565,8 @@ crypto::SecretBuffer encode_note(const NoteRecord& note);
 Result<NoteRecord> decode_note(ByteView bytes);
 Bytes encode_settings(const Settings& settings);
 Result<Settings> decode_settings(ByteView bytes);
+Bytes encode_directory_history(const client::DirectoryHistory& history);
+Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
 crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
 Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
 
