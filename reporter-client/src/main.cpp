@@ -68,6 +68,7 @@ std::string localise(const Options& o, const Error& e) {
       return fmt(o, Msg::kErrNotAuthentic, {e.message});
     case ErrorCode::kStorageFull:
     case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayFull, {e.message});
+    case ErrorCode::kReplay: return fmt(o, Msg::kErrOldDirectory, {e.message});
     default: return e.message;
   }
 }

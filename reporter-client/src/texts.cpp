@@ -251,6 +251,9 @@ constexpr TextEntry kTable[] = {
     {M::kErrBadAddress, "That is not a valid channel address ({1}).", "Dat is geen geldig kanaaladres ({1})."},
     {M::kErrBadProxy, "The proxy must be given as socks5h://HOST:PORT, for Tor usually socks5h://127.0.0.1:9050.",
      "Geef de proxy op als socks5h://HOST:POORT, voor Tor meestal socks5h://127.0.0.1:9050."},
+    {M::kErrOldDirectory, "{1}",
+     "De relay geeft een oude of verlopen lijst van vertrouwenspersonen; daarop kan iemand staan die er niet "
+     "meer op hoort. Er is niets verstuurd; meld dit aan de organisatie. ({1})"},
 
     // ---- attachments ----
     {M::kOptAttach,

@@ -121,6 +121,7 @@ enum class Msg : std::size_t {
   kErrNotEnoughMemory,
   kErrBadAddress,
   kErrBadProxy,
+  kErrOldDirectory,  // rollback: an older or expired adviser directory (client/directory_check.hpp)
   // attachments
   kOptAttach,
   kOptAttachAsk,
