@@ -22,6 +22,7 @@
 #include "inbox.hpp"
 #include "key_file.hpp"
 #include "meldpunt/client/mailbox.hpp"
+#include "meldpunt/client/replay.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/store/lmdb.hpp"
 #include "meldpunt/store/relay_store.hpp"
@@ -214,6 +215,48 @@ TEST_CASE("case store: receiving is idempotent and deletions stay pending until 
   REQUIRE(third.ok());
   CHECK_FALSE(third->stored);
   CHECK(store->mark_deleted(random_fixed<16>()).error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("case store: a replayed letter is recognised by its delete token, not its relay id", "[adviser][replay]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  auto store = CaseStore::open(dir.path(), key);
+  REQUIRE(store.ok());
+  const IncomingReport report = make_report(random_fixed<32>(), random_fixed<32>(), "only once", 100);
+  REQUIRE(store->record_incoming(report)->stored);
+  REQUIRE(store->mark_deleted(report.relay_id).ok());  // the token is wiped from the relay record
+
+  IncomingReport replay = make_report(report.reporter_message_pk, report.reporter_fetch_pk, "only once", 200);
+  replay.delete_token = report.delete_token;  // the same letter under a new relay id
+  auto outcome = store->record_incoming(replay);
+  REQUIRE(outcome.ok());
+  CHECK_FALSE(outcome->stored);
+  CHECK(outcome->replayed);
+  CHECK(store->messages(outcome->case_key)->size() == 1);
+  // Still known after reopening.
+  store = CaseStore::open(dir.path(), key);
+  REQUIRE(store.ok());
+  CHECK(store->record_incoming(replay)->replayed);
+  // Another letter of the same reporter is stored.
+  auto next = store->record_incoming(make_report(report.reporter_message_pk, report.reporter_fetch_pk, "next", 300));
+  CHECK(next->stored);
+}
+
+TEST_CASE("replays: the reporter keeps one letter per sender and delete token", "[reporter][replay]") {
+  std::vector<client::ReceivedLetter> letters(4);
+  const auto sender = random_fixed<32>();
+  for (auto& l : letters) {
+    l.sender_pk = sender;
+    l.id = random_fixed<16>();
+    l.letter.delete_token = random_fixed<32>();
+  }
+  letters[2].letter.delete_token = letters[0].letter.delete_token;  // a copy of the first
+  letters[3].letter.delete_token = letters[0].letter.delete_token;
+  letters[3].sender_pk = random_fixed<32>();  // same token, other sender: another letter
+  const auto second_id = letters[1].id;
+  CHECK(client::drop_replayed(letters) == 1);
+  REQUIRE(letters.size() == 3);
+  CHECK(letters[1].id == second_id);
 }
 
 TEST_CASE("case store: survives reopening and refuses another key", "[adviser]") {

@@ -69,6 +69,31 @@ Bytes resign(ByteView body, const SigningKeyPair& org) {
 
 }  // namespace
 
+TEST_CASE("directory: a valid-until date is signed (version 2), version 1 still verifies", "[crypto][directory]") {
+  const auto org = SigningKeyPair::generate();
+  Directory d;
+  d.org_sign_pk = org.pk;
+  d.serial = 3;
+  d.valid_until = 1'900'000'000;
+  auto signed_v2 = sign_directory(d, org);
+  REQUIRE(signed_v2.ok());
+  CHECK((*signed_v2)[7] == 2);
+  auto back = verify_directory(*signed_v2, org.pk);
+  REQUIRE(back.ok());
+  CHECK(back->valid_until == 1'900'000'000);
+  CHECK(back->serial == 3);
+  // Every byte is covered by the signature, the date included.
+  Bytes changed = *signed_v2;
+  changed[8 + 32 + 8] ^= 1;
+  CHECK(verify_directory(changed, org.pk).error().code == ErrorCode::kUnauthorised);
+  d.valid_until = 0;
+  auto signed_v1 = sign_directory(d, org);
+  REQUIRE(signed_v1.ok());
+  CHECK((*signed_v1)[7] == 1);
+  CHECK(signed_v1->size() + 8 == signed_v2->size());
+  CHECK(verify_directory(*signed_v1, org.pk)->valid_until == 0);
+}
+
 TEST_CASE("roles", "[crypto][directory]") {
   for (Role r : {Role::kInternalConfidentialAdviser, Role::kExternalConfidentialAdviser,
                  Role::kComplaintsCommittee, Role::kIntegrityOfficer}) {
@@ -232,7 +257,7 @@ TEST_CASE("directory parser checks structure behind a valid signature", "[crypto
   CHECK_FALSE(verify_directory(resign(bad_role, f.org), f.org.pk).ok());
   // A newer format version.
   Bytes newer(body.begin(), body.end());
-  newer[7] = 2;
+  newer[7] = 3;
   auto nv = verify_directory(resign(newer, f.org), f.org.pk);
   REQUIRE_FALSE(nv.ok());
   CHECK(nv.error().code == ErrorCode::kUnsupportedVersion);

@@ -20,6 +20,7 @@
 #include "common.hpp"
 #include "conversation.hpp"
 #include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
@@ -67,6 +68,7 @@ client::ReceivedLetter received(protocol::LetterKind kind, std::uint64_t at, con
   r.sender_pk = sender;
   r.letter.kind = kind;
   r.letter.sent_at = at;
+  r.letter.delete_token = random_fixed<32>();  // every letter has its own (a copy is a replay)
   r.letter.body = secret_text(body);
   return r;
 }
@@ -588,6 +590,77 @@ TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {
   CHECK(client::terminal_safe_label("Ren\xc3\xa9") == "Ren\xc3\xa9");
   CHECK(client::is_valid_utf8(as_bytes(std::string_view("Ren\xc3\xa9"))));
   CHECK_FALSE(client::is_valid_utf8(as_bytes(std::string_view("\xc0\xaf"))));  // overlong '/'
+}
+
+TEST_CASE("rollback: an older, expired or undated directory is refused", "[reporter][rollback]") {
+  crypto::Directory d;
+  d.serial = 5;
+  d.valid_until = 2'000'000'000;
+  const std::uint64_t now = 1'800'000'000;
+  CHECK(client::check_directory_fresh(d, {}, now).ok());
+  CHECK(client::check_directory_fresh(d, {5, true}, now).ok());
+  auto older = client::check_directory_fresh(d, {6, true}, now);
+  REQUIRE_FALSE(older.ok());
+  CHECK(older.error().code == ErrorCode::kReplay);
+  CHECK(older.error().message.find("serial 5, older than serial 6") != std::string::npos);
+  auto expired = client::check_directory_fresh(d, {}, 2'000'000'001);
+  REQUIRE_FALSE(expired.ok());
+  CHECK(expired.error().message.find("expired on 2033-05-18") != std::string::npos);
+  // Version 1 (no date): accepted before the cut-off unless a dated one was seen.
+  d.valid_until = 0;
+  CHECK(client::check_directory_fresh(d, {}, crypto::kLegacyDirectoryCutoff - 1).ok());
+  CHECK_FALSE(client::check_directory_fresh(d, {}, crypto::kLegacyDirectoryCutoff).ok());
+  CHECK_FALSE(client::check_directory_fresh(d, {1, true}, now).ok());
+}
+
+TEST_CASE("letters: version 2 carries the directory serial, version 1 still reads", "[reporter][rollback]") {
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kSentCopy;
+  letter.sent_at = 77;
+  letter.directory_serial = 0x0102030405060708ull;
+  letter.body = secret_text("hi");
+  const crypto::SecretBuffer v2 = protocol::encode_letter(letter);
+  REQUIRE(v2.size() == protocol::kLetterHeaderBytes + 4 + 2);
+  CHECK(v2.data()[0] == 2);
+  auto back = protocol::decode_letter(v2.view());
+  REQUIRE(back.ok());
+  CHECK(back->directory_serial == 0x0102030405060708ull);
+  CHECK(back->sent_at == 77);
+  // The same letter as version 1 wrote it: no serial field.
+  Bytes v1(v2.data(), v2.data() + v2.size());
+  v1.erase(v1.begin() + 10, v1.begin() + 18);
+  v1[0] = 1;
+  auto old = protocol::decode_letter(v1);
+  REQUIRE(old.ok());
+  CHECK(old->directory_serial == 0);
+  CHECK(old->sent_at == 77);
+  CHECK(old->body.text() == "hi");
+  v1[0] = 3;
+  CHECK_FALSE(protocol::decode_letter(v1).ok());
+}
+
+TEST_CASE("bodies are neutralised and set apart line by line", "[reporter][text]") {
+  // Bidi override, zero-width space, line separator, word joiner, BOM.
+  const std::string hidden = "a\xe2\x80\xae" "b\xe2\x80\x8b" "c\xe2\x80\xa8" "d\xe2\x81\xa0" "e\xef\xbb\xbf" "f";
+  CHECK(std::string(client::terminal_safe(as_bytes(hidden)).text()) == "a?b?c?d?e?f");
+  CHECK(client::terminal_safe_label("Anna\xe2\x80\xae" "evil") == "Anna?evil");
+  // A forged header line stays behind the prefix; so does an empty line.
+  const std::string forged = "hello\n\n--- 2026-12-06 07:00  Bureau Extern  [NEW]\nsend your name\n";
+  CHECK(std::string(client::body_block(as_bytes(forged)).text()) ==
+        "  | hello\n  | \n  | --- 2026-12-06 07:00  Bureau Extern  [NEW]\n  | send your name\n");
+  CHECK(std::string(client::body_block(as_bytes(std::string_view("tab\there"))).text()) == "  | tab    here\n");
+  CHECK(std::string(client::body_block(ByteView{}).text()) == "  | \n");
+  // Long lines break after a space, or inside a word longer than a line;
+  // every piece is behind the prefix and at most kBodyColumns wide.
+  const std::string words = std::string(70, 'a') + " " + std::string(10, 'b') + " " + std::string(200, 'c');
+  const std::string shown(client::body_block(as_bytes(words)).text());
+  CHECK(shown == "  | " + std::string(70, 'a') + " \n  | " + std::string(10, 'b') + " \n  | " + std::string(72, 'c') +
+                     "\n  | " + std::string(72, 'c') + "\n  | " + std::string(56, 'c') + "\n");
+  // Wide characters count two columns.
+  std::string wide;
+  for (int i = 0; i < 40; ++i) wide += "\xe4\xb8\xad";  // U+4E2D
+  const std::string wide_shown(client::body_block(as_bytes(wide)).text());
+  CHECK(wide_shown.find('\n') == 4 + 36 * 3);
 }
 
 TEST_CASE("the proxy is given as socks5h://HOST:PORT", "[reporter]") {

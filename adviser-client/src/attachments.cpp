@@ -68,6 +68,10 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
       seen_again.push_back({received.id, letter.delete_token});
       break;
     case PieceOutcome::kNoCase: break;  // the caller decides: wait for the report, or give up
+    case PieceOutcome::kReplayed:
+      summary.replayed++;
+      refuse(outcome->outcome);
+      break;
     case PieceOutcome::kRetired:
       summary.refused++;
       refuse(outcome->outcome);

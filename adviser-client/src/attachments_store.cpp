@@ -189,6 +189,10 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
       result.outcome = PieceOutcome::kAlreadyKnown;
       return Status::success();
     }
+    if (letter_known(txn, incoming.delete_token)) {
+      result.outcome = PieceOutcome::kReplayed;
+      return Status::success();
+    }
     auto resolved = resolve(txn, incoming.reporter_message_pk);
     if (!resolved) return resolved.error();
     if (!*resolved) return Status::success();  // kNoCase: its report has not arrived yet

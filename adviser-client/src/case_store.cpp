@@ -20,6 +20,9 @@ constexpr std::string_view kRelayMessagesTable = "relay_messages";
 constexpr std::string_view kHistoryTable = "history";
 constexpr std::string_view kNotesTable = "notes";
 constexpr std::string_view kAliasesTable = "aliases";
+constexpr std::string_view kLettersTable = "letters";
+constexpr std::string_view kProposalsTable = "proposals";
+constexpr std::uint8_t kSeenRecordVersion = 1;
 constexpr std::string_view kSchemaKey = "schema";
 constexpr std::string_view kSettingsKey = "settings";
 
@@ -425,7 +428,8 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
   Tables tables{env.open_table(kMetaTable),     env.open_table(kCasesTable), env.open_table(kMessagesTable),
                 env.open_table(kRelayMessagesTable), env.open_table(kHistoryTable), env.open_table(kNotesTable),
                 env.open_table(kAliasesTable),      env.open_table("attachments"),
-                env.open_table("attachment_pieces")};
+                env.open_table("attachment_pieces"), env.open_table(kLettersTable),
+                env.open_table(kProposalsTable)};
   CaseStore store(std::move(env), tables, store_key.clone());
 
   std::optional<std::uint32_t> schema;
@@ -567,8 +571,23 @@ Status CaseStore::append_history(lmdb::WriteTxn& txn, CaseRecord& record, std::u
   return Status::success();
 }
 
+FixedBytes<16> CaseStore::letter_record_key(const FixedBytes<32>& token) const {
+  return crypto::keyed_name(key_, "letter", token);
+}
+
+FixedBytes<16> CaseStore::proposal_record_key(const protocol::ProposalId& proposal) const {
+  return crypto::keyed_name(key_, "proposal", proposal);
+}
+
+bool CaseStore::letter_known(const lmdb::Txn& txn, const FixedBytes<32>& token) const {
+  return tables_.letters.get(txn, letter_record_key(token)).has_value();
+}
+
 Status CaseStore::put_relay_pending(lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
                                     const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at) {
+  const FixedBytes<16> letter_key = letter_record_key(token);
+  const Bytes seen{kSeenRecordVersion};
+  if (Status st = tables_.letters.put(txn, letter_key, seal(kLettersTable, letter_key, seen)); !st) return st;
   const FixedBytes<16> relay_key = relay_record_key(relay_id);
   RelayRecord rr{kDeletePending, relay_id, token, case_key, received_at};
   const crypto::SecretBuffer plain = encode_relay_record(rr);
@@ -713,6 +732,10 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
     outcome = RecordOutcome{};
     outcome.case_key = case_key_for(report.reporter_message_pk);
     if (tables_.relay_messages.get(txn, relay_key)) return Status::success();  // already stored
+    if (letter_known(txn, report.delete_token)) {
+      outcome.replayed = true;
+      return Status::success();
+    }
 
     auto resolved = resolve(txn, report.reporter_message_pk);
     if (!resolved) return resolved.error();
@@ -779,6 +802,10 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
     result = RotationResult{};
     if (tables_.relay_messages.get(txn, relay_key)) {
       result.outcome = RotationOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    if (letter_known(txn, rotation.delete_token)) {
+      result.outcome = RotationOutcome::kReplayed;
       return Status::success();
     }
     auto existing = case_of_sender(txn, rotation.old_message_pk);
@@ -866,6 +893,10 @@ Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverA
       result.outcome = HandoverOutcome::kAlreadyKnown;
       return Status::success();
     }
+    if (letter_known(txn, incoming.delete_token)) {
+      result.outcome = HandoverOutcome::kReplayed;
+      return Status::success();
+    }
     auto existing = case_of_sender(txn, incoming.reporter_message_pk);
     if (!existing) return existing.error();
     if (!*existing) return Status::success();  // kUnknownSender
@@ -921,6 +952,14 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
     result = HandoverResult{};
     if (tables_.relay_messages.get(txn, relay_key)) {
       result.outcome = HandoverOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    // A hand-over is applied once: neither the same letter again nor another
+    // letter naming a proposal applied before (it would reopen a case we
+    // handed on since, as if it came back).
+    const FixedBytes<16> proposal_key = proposal_record_key(incoming.proposal);
+    if (letter_known(txn, incoming.delete_token) || tables_.proposals.get(txn, proposal_key)) {
+      result.outcome = HandoverOutcome::kReplayed;
       return Status::success();
     }
     auto resolved = resolve(txn, incoming.reporter_message_pk);
@@ -990,8 +1029,13 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
       }
       m.body.append(e.body);
       if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
+      // Held already: the same entry, or (a forwarded reply) the reply we
+      // really sent at that time with that text.
       const bool have = std::any_of(held.begin(), held.end(), [&](const MessageRecord& h) {
-        return h.direction == m.direction && h.sent_at == m.sent_at && h.body.equals(m.body);
+        return h.sent_at == m.sent_at && ((h.direction == m.direction && h.body.equals(m.body)) ||
+                                          (h.direction == Direction::kOut && m.direction == Direction::kEarlier &&
+                                           h.body.view().size() == e.body.size() &&
+                                           std::equal(e.body.begin(), e.body.end(), h.body.view().begin())));
       });
       if (have) continue;
       const auto mkey = message_key(case_key, c.next_sequence);
@@ -1004,6 +1048,10 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
     if (Status st = put_case(txn, c); !st) return st;
     if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, case_key, incoming.received_at);
         !st) {
+      return st;
+    }
+    const Bytes applied{kSeenRecordVersion};
+    if (Status st = tables_.proposals.put(txn, proposal_key, seal(kProposalsTable, proposal_key, applied)); !st) {
       return st;
     }
     result.outcome = HandoverOutcome::kApplied;
@@ -1106,6 +1154,59 @@ Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text)
     c.next_note++;
     if (Status st = append_history(txn, c, now, HistoryEvent::kNoteAdded); !st) return st;
     return put_case(txn, c);
+  });
+}
+
+namespace {
+constexpr std::string_view kDirectoryKey = "directory";
+constexpr std::uint8_t kDirectoryRecordVersion = 1;
+constexpr std::uint8_t kSeenValidUntil = 0x01;
+}  // namespace
+
+Bytes encode_directory_history(const client::DirectoryHistory& h) {
+  Bytes record;
+  append_u8(record, kDirectoryRecordVersion);
+  append_u64_le(record, h.highest_serial);
+  append_u8(record, h.seen_valid_until ? kSeenValidUntil : 0);
+  return record;
+}
+
+Result<client::DirectoryHistory> decode_directory_history(ByteView bytes) {
+  ByteReader r(bytes);
+  std::uint8_t version = 0, flags = 0;
+  client::DirectoryHistory h;
+  if (!r.take_u8(version) || !r.take_u64(h.highest_serial) || !r.take_u8(flags) || !r.at_end() ||
+      (flags & ~kSeenValidUntil) != 0) {
+    return damaged("directory record");
+  }
+  if (version != kDirectoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown record version"};
+  h.seen_valid_until = (flags & kSeenValidUntil) != 0;
+  return h;
+}
+
+Result<client::DirectoryHistory> CaseStore::directory_history() const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  std::optional<ByteView> sealed = tables_.meta.get(txn, as_bytes(kDirectoryKey));
+  if (!sealed) return client::DirectoryHistory{};
+  auto plain = open_record(kMetaTable, as_bytes(kDirectoryKey), *sealed);
+  if (!plain) return plain.error();
+  return decode_directory_history(plain->view());
+}
+
+Status CaseStore::note_directory(const crypto::Directory& directory) {
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    client::DirectoryHistory h;
+    if (std::optional<ByteView> sealed = tables_.meta.get(txn, as_bytes(kDirectoryKey))) {
+      auto plain = open_record(kMetaTable, as_bytes(kDirectoryKey), *sealed);
+      if (!plain) return plain.error();
+      auto known = decode_directory_history(plain->view());
+      if (!known) return known.error();
+      h = *known;
+    }
+    h.highest_serial = std::max(h.highest_serial, directory.serial);
+    h.seen_valid_until = h.seen_valid_until || directory.valid_until != 0;
+    const Bytes record = encode_directory_history(h);
+    return tables_.meta.put(txn, as_bytes(kDirectoryKey), seal(kMetaTable, as_bytes(kDirectoryKey), record));
   });
 }
 

@@ -9,6 +9,9 @@
 //   table           key                                   record (plaintext, all integers LE)
 //   meta            "schema"                              u32 schema version (2)
 //   meta            "settings"                            settings record, below (absent: defaults)
+//   meta            "directory"                           u8 version (1) || highest directory serial
+//                                                         seen u64 || flags u8 (bit 0: a directory
+//                                                         with a valid-until date was seen)
 //   cases           case key (16)                         case record, below
 //   messages        case key (16) || sequence u64 BE      message record, below
 //   relay_messages  keyed_name(store_key, "relay-message",  relay message record, below
@@ -20,6 +23,10 @@
 //   attachments     case key (16) || sequence u64 BE      attachment record, below
 //   attachment_pieces case key (16) || attachment          piece record, below
 //                              sequence u64 BE || index u16 BE
+//   letters         keyed_name(store_key, "letter",        u8 version (1)
+//                              delete token) (16)
+//   proposals       keyed_name(store_key, "proposal",      u8 version (1)
+//                              hand-over proposal id) (16)
 //
 //   case key = keyed_name(store_key, "case", reporter message pk of the case's
 //   first message); the case id shown to the adviser is its first 10 hex
@@ -76,6 +83,15 @@
 //   as they arrived, one sealed value each, and joined and checked against
 //   the digest again whenever the file is saved.)
 //
+// The letters table recognises a letter by the random delete token inside
+// its encryption, whatever relay id it arrives under: a copy re-deposited by
+// the relay (a replay) is refused, never applied twice. Every letter recorded
+// with a relay message record (reports, moves, answers, hand-overs, pieces)
+// is entered in the same commit. The proposals table holds the id of every
+// hand-over applied here (kind 9): none is applied twice. (Both tables came
+// without a schema change: letters stored before them are recognised by
+// relay id only.)
+//
 // Sequence numbers are big-endian in the key so a cursor walks a case's
 // messages, history and notes in order. The relay_messages table makes
 // receiving idempotent: a letter whose relay id is known is never stored
@@ -95,6 +111,7 @@
 #include <vector>
 
 #include "meldpunt/client/attachment.hpp"
+#include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/directory.hpp"
@@ -257,6 +274,7 @@ struct PendingDelete {
 
 struct RecordOutcome {
   bool stored = false;   // false: recorded before, or refused (nothing changed)
+  bool replayed = false;  // refused: this letter (its delete token) was recorded before under another relay id
   bool retired = false;  // refused: the sender's key is one the reporter moved away from
   bool handed_over = false;  // stored in a case we handed over: the reporter still wrote to us
   CaseKey case_key{};
@@ -298,6 +316,7 @@ struct IncomingHandover {
   std::vector<OtherAdviser> other_advisers;  // the other readers from now on
   crypto::AdviserId proposer{};
   std::string proposer_name;
+  protocol::ProposalId proposal{};  // applied at most once
   // The conversation: reporter entries become incoming messages, our own
   // replies outgoing ones, other advisers' kEarlier messages starting with
   // the name (resolved by inbox). Entries the case already holds (same
@@ -316,6 +335,7 @@ enum class HandoverOutcome : std::uint8_t {
   kAlreadyKnown,   // this relay message was recorded before
   kUnknownSender,  // no case has the sender as its current reporter key (answers only)
   kRefused,        // an answer to no open proposal of ours, or from a code the reporter left
+  kReplayed,       // this letter was recorded before under another relay id, or (hand-overs) its proposal was applied
 };
 struct HandoverResult {
   HandoverOutcome outcome = HandoverOutcome::kUnknownSender;
@@ -328,6 +348,7 @@ enum class RotationOutcome : std::uint8_t {
   kAlreadyKnown,   // this relay message was recorded before
   kUnknownSender,  // no case has the sender as its current reporter key
   kRefused,        // the new key is unusable (zero, unchanged, or another case's key)
+  kReplayed,       // this letter was recorded before under another relay id
 };
 struct RotationResult {
   RotationOutcome outcome = RotationOutcome::kUnknownSender;
@@ -371,6 +392,7 @@ enum class PieceOutcome : std::uint8_t {
   kRetired,       // the sender's key is one the reporter moved away from
   kConflict,      // disagrees with earlier pieces about the file: refused, the file marked damaged
   kOverQuota,     // the case holds kMaxAttachmentsPerCase files or kMaxAttachmentBytesPerCase already: refused
+  kReplayed,      // this letter was recorded before under another relay id: refused
 };
 
 // What one case may hold from its reporter, so that pieces nobody completes
@@ -448,6 +470,12 @@ class CaseStore {
   Status add_note(const CaseKey& key, std::uint64_t now, ByteView text);
   Result<std::vector<NoteRecord>> notes(const CaseKey& key) const;
 
+  // The newest adviser directory this store's adviser has accepted, so that
+  // an older one a relay serves later is refused (client/directory_check.hpp).
+  Result<client::DirectoryHistory> directory_history() const;
+  // Raises the recorded serial to directory.serial (never lowers it).
+  Status note_directory(const crypto::Directory& directory);
+
   // Defaults until set_settings is called.
   Result<Settings> settings() const;
   Status set_settings(const Settings& settings);
@@ -484,6 +512,7 @@ class CaseStore {
   struct Tables {
     store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
     store::lmdb::Table attachments, attachment_pieces;
+    store::lmdb::Table letters, proposals;
   };
   Result<std::vector<AttachmentRecord>> load_attachments(const store::lmdb::Txn& txn, const CaseKey& key) const;
   Status put_attachment(store::lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record);
@@ -507,8 +536,13 @@ class CaseStore {
                                                    const crypto::X25519PublicKey& pk) const;
   Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
                         std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
+  // Also enters the letter's token in the letters table.
   Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
                            const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
+  // True if a letter with this delete token was recorded before (a replay).
+  bool letter_known(const store::lmdb::Txn& txn, const FixedBytes<32>& token) const;
+  FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
+  FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;
   Status migrate_from_1();
   // Opens each record of one case in a table keyed case key || sequence BE,
   // in order, and hands it to visit; stops at the first error.
@@ -531,6 +565,8 @@ crypto::SecretBuffer encode_note(const NoteRecord& note);
 Result<NoteRecord> decode_note(ByteView bytes);
 Bytes encode_settings(const Settings& settings);
 Result<Settings> decode_settings(ByteView bytes);
+Bytes encode_directory_history(const client::DirectoryHistory& history);
+Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
 crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
 Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
 

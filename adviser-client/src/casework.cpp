@@ -61,10 +61,10 @@ void protect(std::vector<StatsCell>& cells, bool total_shown) {
 
 void append_text(crypto::SecretBuffer& out, std::string_view text) { out.append(as_bytes(text)); }
 
+// Bodies and notes are set apart line by line (client::body_block), on screen
+// and in exports alike: no text can pass for a header line of its own.
 void append_untrusted(crypto::SecretBuffer& out, const crypto::SecretBuffer& body) {
-  const crypto::SecretBuffer safe = terminal_safe(body.view());
-  out.append(safe.view());
-  if (safe.empty() || safe.data()[safe.size() - 1] != '\n') append_text(out, "\n");
+  out.append(client::body_block(body.view()).view());
 }
 
 }  // namespace
@@ -233,7 +233,7 @@ crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messa
     const MessageRecord& m = *message;
     const char* from = m.direction == Direction::kIn    ? "reporter"
                        : m.direction == Direction::kOut ? "you"
-                                                        : "earlier adviser (before the hand-over, as forwarded by the reporter)";
+                                                        : "earlier adviser (before the hand-over, as forwarded by the reporter; NOT VERIFIED)";
     append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
     append_untrusted(out, m.body);
   }

@@ -196,6 +196,10 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
         summary.refused++;
         refused.push_back({received.id, letter.delete_token});
         break;
+      case RotationOutcome::kReplayed:
+        summary.replayed++;
+        refused.push_back({received.id, letter.delete_token});
+        break;
     }
     return Status::success();
   };
@@ -218,6 +222,9 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     if (outcome == HandoverOutcome::kAlreadyKnown) {
       summary.already_stored++;
       seen_again.push_back({received.id, received.letter.delete_token});
+    } else if (outcome == HandoverOutcome::kReplayed) {
+      summary.replayed++;
+      refused.push_back({received.id, received.letter.delete_token});
     } else if (outcome != HandoverOutcome::kApplied) {
       refuse(received);
     }
@@ -265,17 +272,21 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     incoming.other_advisers = other_advisers_of(received.letter.recipients);
     incoming.proposer = proposer->id;
     incoming.proposer_name = proposer->name;
+    incoming.proposal = transfer->proposal;
     for (const protocol::HistoryEntry& h : transfer->history.entries) {
       IncomingHandover::Entry e;
       e.sent_at = h.sent_at;
       if (h.from_reporter) {
         e.direction = Direction::kIn;
-      } else if (h.adviser_id == own_id) {
-        e.direction = Direction::kOut;  // our own reply, from before we handed the case away
       } else {
+        // Never imported as our own words, not even under our own id: the
+        // reporter's client wrote this history, and nothing in it proves
+        // what any adviser said. Our real replies are in the case already
+        // (record_handover skips a forwarded copy of one).
         e.direction = Direction::kEarlier;
         const crypto::DirectoryEntry* entry = directory.find(h.adviser_id);
         e.adviser_name = entry != nullptr ? entry->name : "adviser " + to_hex(h.adviser_id);
+        if (h.adviser_id == own_id) e.adviser_name += ", your own name";
       }
       e.body = h.body.view();
       incoming.entries.push_back(e);
@@ -355,6 +366,9 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     if (outcome->retired) {
       summary.refused++;
       refused.push_back({received.id, letter.delete_token});
+    } else if (outcome->replayed) {
+      summary.replayed++;
+      refused.push_back({received.id, letter.delete_token});
     } else if (outcome->stored) {
       summary.stored++;
       if (outcome->handed_over) summary.to_handed_over++;
@@ -363,7 +377,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       seen_again.push_back({received.id, letter.delete_token});
     }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-    if (!outcome->retired) {
+    if (!outcome->retired && !outcome->replayed) {
       if (Status s = apply_waiting_from(received.sender_pk); !s) return s.error();
     }
   }

@@ -64,6 +64,10 @@ struct InboxSummary {
   // no case's current reporter, or naming an unusable new key, and hand-over
   // answers to no open proposal of ours.
   std::size_t refused = 0;
+  // Copies of letters recorded before (recognised by the delete token inside
+  // the letter, not by relay id), and hand-overs whose proposal was applied
+  // before: nothing changed, deleted at the relay.
+  std::size_t replayed = 0;
   std::size_t unreadable = 0;       // recognised but would not open
   // Attachments (attachments.hpp): pieces stored, files completed intact or
   // found damaged in this run, and pieces left at the relay because their

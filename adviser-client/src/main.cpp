@@ -137,8 +137,20 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   fail(e);
 }
 
-crypto::Directory verified_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address) {
+// The current directory, refused if it is below the channel address's
+// minimum serial, older than one this adviser has seen, or expired
+// (client/directory_check.hpp); its serial is then remembered in the case
+// store.
+crypto::Directory verified_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address,
+                                     CaseStore& store) {
   auto directory = client::fetch_directory(relay, address);
+  if (directory) {
+    if (Status fresh = client::check_directory_fresh(*directory, check(store.directory_history()), now_seconds());
+        !fresh) {
+      fail(fresh.error().code, fresh.error().message);
+    }
+    check(store.note_directory(*directory));
+  }
   if (!directory) {
     if (directory.error().code == ErrorCode::kNotFound) {
       fail(ErrorCode::kNotFound,
@@ -269,7 +281,7 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   CaseStore store = open_store(home, key_file);
 
   client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = verified_directory(relay, address);
+  const crypto::Directory directory = verified_directory(relay, address, store);
   auto summary = sync_inbox(relay, directory, key_file, store);
   if (!summary) fail_relay(summary.error(), address);
 
@@ -317,6 +329,9 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
              " letter(s) refused and deleted: sent with a code the reporter has moved away from, a move to a new "
              "code from a sender that is no case's current reporter, or an answer to no open hand-over proposal "
              "of yours");
+  note_count(summary->replayed, "note",
+             " copy/copies of letters received before (replayed by the relay, or a hand-over applied before) "
+             "changed nothing and were deleted");
   note_count(summary->ignored, "note", " letter(s) that are not reports for you were left at the relay");
   note_count(summary->delete_pending, "note",
              " stored message(s) could not be deleted at the relay yet; the next inbox retries");
@@ -431,7 +446,7 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   }
 
   client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = verified_directory(relay, address);
+  const crypto::Directory directory = verified_directory(relay, address, store);
   const crypto::DirectoryEntry& target = find_adviser(directory, to);
   if (target.id == key_file.profile().id) fail(ErrorCode::kMalformed, "--to names you; nothing was sent");
   auto proposed = propose_handover(relay, key_file, store, c, target, note);

@@ -322,16 +322,7 @@ std::vector<AssembledAttachment> AttachmentAssembler::assemble() {
 
 namespace {
 
-// Characters that display as nothing or reorder text: a name built with them
-// can look like another ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf").
-bool is_invisible_or_bidi(std::uint32_t cp) {
-  return cp == 0x00AD || cp == 0x034F || cp == 0x061C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
-         cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
-         (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 ||
-         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
-         (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
-         (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
-}
+// is_invisible_or_bidi: the one list of such characters, in text.cpp.
 
 bool is_control_cp(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 

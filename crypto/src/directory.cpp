@@ -15,6 +15,8 @@ namespace meldpunt::crypto {
 namespace {
 
 constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'P', 'D', 'I', 'R', 0, 0, 1};
+// Version 2: a valid-until date after the serial.
+constexpr std::array<std::uint8_t, 8> kMagicValidUntil = {'M', 'P', 'D', 'I', 'R', 0, 0, 2};
 constexpr std::string_view kCardPrefix = "mpcard1.";
 constexpr std::size_t kBodyHeaderBytes = 8 + kEd25519PublicBytes + 8 + 2;
 constexpr std::size_t kMaxEntryBytes = kAdviserIdBytes + 1 + 2 + kMaxNameBytes +
@@ -223,9 +225,10 @@ Result<Bytes> sign_directory(const Directory& directory, const SigningKeyPair& o
     return Error{ErrorCode::kMalformed, "directory has more than 64 entries"};
   }
   Bytes body;
-  append(body, kMagic);
+  append(body, directory.valid_until != 0 ? kMagicValidUntil : kMagic);
   append(body, directory.org_sign_pk);
   append_u64_le(body, directory.serial);
+  if (directory.valid_until != 0) append_u64_le(body, directory.valid_until);
   append_u16_le(body, static_cast<std::uint16_t>(directory.entries.size()));
   for (std::size_t i = 0; i < directory.entries.size(); ++i) {
     const DirectoryEntry& e = directory.entries[i];
@@ -271,12 +274,16 @@ Result<Directory> verify_directory(ByteView signed_directory, const Ed25519Publi
   Directory dir;
   std::uint16_t count = 0;
   (void)r.take(kMagic.size(), magic);
-  if (!std::equal(magic.begin(), magic.end(), kMagic.begin())) {
+  const bool has_valid_until = std::equal(magic.begin(), magic.end(), kMagicValidUntil.begin());
+  if (!has_valid_until && !std::equal(magic.begin(), magic.end(), kMagic.begin())) {
     return Error{ErrorCode::kUnsupportedVersion, "directory: unknown format or version"};
   }
   (void)r.take(dir.org_sign_pk);
   (void)r.take_u64(dir.serial);
-  (void)r.take_u16(count);
+  if (has_valid_until && (!r.take_u64(dir.valid_until) || dir.valid_until == 0)) {
+    return malformed("no valid-until date");
+  }
+  if (!r.take_u16(count)) return malformed("truncated header");
   if (dir.org_sign_pk != org_sign_pk) return malformed("names another organisation key");
   if (count > kMaxDirectoryEntries) return malformed("too many entries");
   dir.entries.reserve(count);

@@ -15,6 +15,7 @@ crypto::SecretBuffer encode_letter(const Letter& letter) {
   append_u8(head, kLetterVersion);
   append_u8(head, static_cast<std::uint8_t>(letter.kind));
   append_u64_le(head, letter.sent_at);
+  append_u64_le(head, letter.directory_serial);
   append(head, letter.adviser_id);
   append(head, letter.reporter_fetch_pk);
   append(head, letter.delete_token);
@@ -33,10 +34,12 @@ Result<Letter> decode_letter(ByteView bytes) {
   ByteReader reader(bytes);
   Letter letter;
   std::uint8_t version = 0, kind = 0, recipients = 0;
-  if (!reader.take_u8(version) || version != kLetterVersion) return bad;
+  if (!reader.take_u8(version) || (version != kLetterVersion && version != kLetterVersionWithoutSerial)) return bad;
   if (!reader.take_u8(kind) || kind < 1 || kind > kMaxLetterKind) return bad;
   letter.kind = static_cast<LetterKind>(kind);
-  if (!reader.take_u64(letter.sent_at) || !reader.take(letter.adviser_id) ||
+  if (!reader.take_u64(letter.sent_at)) return bad;
+  if (version == kLetterVersion && !reader.take_u64(letter.directory_serial)) return bad;
+  if (!reader.take(letter.adviser_id) ||
       !reader.take(letter.reporter_fetch_pk) || !reader.take(letter.delete_token) ||
       !reader.take_u8(recipients)) {
     return bad;

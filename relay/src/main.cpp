@@ -148,9 +148,14 @@ Result<std::string> read_card_argument(const std::string& arg) {
 }
 
 int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<std::string>& cards,
-                       std::uint64_t serial, const std::filesystem::path& out) {
+                       std::uint64_t serial, std::uint32_t valid_days, const std::filesystem::path& out) {
   crypto::Directory directory;
   directory.serial = serial;
+  // Clients refuse the directory after this: a relay cannot serve an old
+  // one (listing an adviser removed since) for longer.
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  directory.valid_until = static_cast<std::uint64_t>(now) + std::uint64_t{valid_days} * 86400;
   for (const std::string& arg : cards) {
     auto text = read_card_argument(arg);
     if (!text) return fail(text.error());
@@ -166,8 +171,10 @@ int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<s
   auto signed_bytes = crypto::sign_directory(directory, *org);
   if (!signed_bytes) return fail(signed_bytes.error());
   if (Status s = crypto::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error());
-  std::cout << "Signed directory (serial " << serial << ", " << directory.entries.size() << " advisers) written to "
-            << out.string() << "\n";
+  std::cout << "Signed directory (serial " << serial << ", " << directory.entries.size() << " advisers, valid for "
+            << valid_days << " days) written to " << out.string() << "\n"
+            << "Clients refuse it after that: sign and publish a new one before then (`relay status` warns "
+               "21 days ahead).\n";
   for (const crypto::DirectoryEntry& e : directory.entries) {
     std::cout << "  " << to_hex(e.id) << "  " << crypto::role_keyword(e.role) << "  " << e.name << "\n";
   }
@@ -221,6 +228,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> cards;
   std::uint64_t serial = 0;
   std::uint64_t min_serial = 0;
+  std::uint32_t valid_days = crypto::kDefaultDirectoryValidDays;
   std::uint32_t days_ahead = 0;
   bool insecure = false, json = false, old_address = false, check_config = false;
   relay::ServeSettings s;
@@ -337,6 +345,10 @@ int main(int argc, char** argv) {
   dir_sign->add_option("--org-key", org_key, "Organisation key file")->required()->check(CLI::ExistingFile);
   dir_sign->add_option("--adviser", cards, "Adviser card (a file, or the mpcard1.… text); repeat per adviser")->required();
   dir_sign->add_option("--serial", serial, "Serial number, greater than the published one")->required();
+  dir_sign->add_option("--valid-days", valid_days,
+                       "Days from now until clients refuse this directory (default " +
+                           std::to_string(crypto::kDefaultDirectoryValidDays) + ")")
+      ->check(CLI::Range(1u, crypto::kMaxDirectoryValidDays));
   dir_sign->add_option("--out", out, "Signed directory file to write")->required();
   auto* dir_publish = dir->add_subcommand("publish", "Send a signed directory to the relay");
   dir_publish->add_option("--channel", channel, "Channel address (from `relay address`)")->required();
@@ -372,7 +384,7 @@ int main(int argc, char** argv) {
     if (*key_retire) return relay::cmd_key_retire(data);
     if (*address) return cmd_address(data, endpoint, old_address, min_serial);
     if (*org_new) return cmd_org_key_new(out, insecure);
-    if (*dir_sign) return cmd_directory_sign(org_key, cards, serial, out);
+    if (*dir_sign) return cmd_directory_sign(org_key, cards, serial, valid_days, out);
     if (*dir_publish) return cmd_directory_publish(channel, file);
   } catch (const std::exception& e) {
     std::cerr << "relay: error: " << e.what() << std::endl;

@@ -29,6 +29,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `relay status` warns this long before the published directory expires.
+constexpr std::uint64_t kDirectoryRenewWarningDays = 21;
+
 std::atomic<bool> g_stop{false};
 extern "C" void on_stop_signal(int) { g_stop.store(true); }
 
@@ -160,13 +163,29 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
   // As get-policy announces it (the handler's copy), not as configured.
   const std::uint64_t attachment_limit = src.handler->policy().max_attachment_bytes;
 
+  std::vector<std::string> warnings;
   std::vector<AdviserLevel> advisers;
-  std::uint64_t directory_serial = 0;
+  std::uint64_t directory_serial = 0, directory_valid_until = 0;
   std::uint64_t unlisted = 0;
   std::map<store::PublicKeyBytes, std::uint64_t> remaining = stats.prekeys;
   if (auto stored = src.store->get_directory()) {
     if (auto directory = crypto::verify_directory(*stored, src.org_pk)) {
       directory_serial = directory->serial;
+      directory_valid_until = directory->valid_until;
+      const auto wall = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                                       std::chrono::system_clock::now().time_since_epoch())
+                                                       .count());
+      if (directory_valid_until == 0) {
+        warnings.push_back("the published directory has no valid-until date; clients refuse such directories from "
+                           "2027-07-01: sign a new one (`relay directory sign`) and publish it");
+      } else if (wall > directory_valid_until) {
+        warnings.push_back("the published directory EXPIRED: clients refuse it and nobody can send reports; sign "
+                           "a new one (`relay directory sign`) and publish it now");
+      } else if (directory_valid_until - wall < kDirectoryRenewWarningDays * 86400) {
+        warnings.push_back("the published directory expires in " +
+                           std::to_string((directory_valid_until - wall) / 86400) +
+                           " day(s); clients then refuse it: sign a new one (`relay directory sign`) and publish it");
+      }
       for (const crypto::DirectoryEntry& e : directory->entries) {
         AdviserLevel level{to_hex(e.id), e.name, 0};
         if (auto it = remaining.find(e.sign_pk); it != remaining.end()) {
@@ -179,7 +198,6 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
   }
   for (const auto& [pk, n] : remaining) unlisted += n;
 
-  std::vector<std::string> warnings;
   for (const AdviserLevel& a : advisers) {
     if (a.left < cfg.prekey_warning) {
       warnings.push_back("adviser " + a.id + " has " + std::to_string(a.left) +
@@ -210,6 +228,7 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
         << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise << "},\n"
         << "  \"attachments\": {\"max_bytes\": " << attachment_limit << "},\n"
         << "  \"directory_serial\": " << directory_serial << ",\n"
+        << "  \"directory_valid_until\": " << directory_valid_until << ",\n"
         << "  \"prekeys\": {\"warning_level\": " << cfg.prekey_warning << ", \"unlisted\": " << unlisted
         << ", \"advisers\": [";
     for (std::size_t i = 0; i < advisers.size(); ++i) {
@@ -248,7 +267,10 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
                                 : "up to " + human_bytes(attachment_limit) + " per file")
       << "\n"
       << "old key served    " << (src.old_key_served ? "yes (rotation overlap)" : "no") << "\n"
-      << "directory serial  " << directory_serial << "\n"
+      << "directory serial  " << directory_serial
+      << (directory_valid_until == 0 ? std::string(", no valid-until date")
+                                     : ", valid until unix time " + std::to_string(directory_valid_until))
+      << "\n"
       << "prekeys left (warning below " << cfg.prekey_warning << "):\n";
   for (const AdviserLevel& a : advisers) {
     out << "  " << a.id << "  " << a.left << (a.left < cfg.prekey_warning ? "  LOW  " : "       ") << a.name << "\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "clock.hpp"
+#include "meldpunt/client/replay.hpp"
 
 namespace meldpunt::reporter {
 namespace {
@@ -36,6 +37,9 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
                                 const crypto::Directory& directory) {
   Conversation c;
   c.mailbox = std::move(mailbox);
+  // A replayed reply would count as a second new reply, a replayed sent copy
+  // as a second message: each letter counts once.
+  c.replayed = client::drop_replayed(c.mailbox.letters);
   std::vector<protocol::ProposalId> answered;
   std::uint64_t newest_own_letter = 0;
   bool have_own_letter = false;
@@ -49,6 +53,7 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
   };
   for (const client::ReceivedLetter& r : c.mailbox.letters) {
     const bool own = r.sender_pk == keys.message_pk;
+    if (own) c.highest_directory_serial = std::max(c.highest_directory_serial, r.letter.directory_serial);
     ConversationEntry e;
     e.sent_at = r.letter.sent_at;
     e.body = &r.letter.body;
@@ -199,6 +204,7 @@ Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& re
     protocol::Letter letter;
     letter.kind = protocol::LetterKind::kReport;
     letter.sent_at = sent_at;
+    letter.directory_serial = directory.serial;
     letter.adviser_id = to[i];
     letter.reporter_fetch_pk = keys.fetch_pk;
     letter.recipients = to;
@@ -210,6 +216,7 @@ Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& re
   protocol::Letter copy;
   copy.kind = protocol::LetterKind::kSentCopy;
   copy.sent_at = sent_at;
+  copy.directory_serial = directory.serial;  // read back by later runs of this code
   copy.reporter_fetch_pk = keys.fetch_pk;
   copy.recipients = to;
   copy.body = body.clone();
@@ -268,6 +275,7 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
     protocol::Letter letter;
     letter.kind = protocol::LetterKind::kRotate;
     letter.sent_at = sent_at;
+    letter.directory_serial = directory.serial;
     letter.adviser_id = to[i];
     letter.reporter_fetch_pk = new_keys.fetch_pk;
     letter.recipients = to;
@@ -280,6 +288,7 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
   protocol::Letter carry;
   carry.kind = protocol::LetterKind::kHistory;
   carry.sent_at = sent_at;
+  carry.directory_serial = directory.serial;
   carry.reporter_fetch_pk = new_keys.fetch_pk;
   carry.recipients = to;
   carry.body = protocol::encode_history(history_of(conversation, protocol::max_body_bytes(to.size()), rotation.dropped));
@@ -329,6 +338,7 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
     protocol::Letter letter;
     letter.kind = protocol::LetterKind::kHandoverAnswer;
     letter.sent_at = sent_at;
+    letter.directory_serial = directory.serial;
     letter.adviser_id = from;
     letter.reporter_fetch_pk = keys.fetch_pk;
     letter.recipients = out.readers_after;
@@ -348,6 +358,7 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
     protocol::Letter carry;
     carry.kind = protocol::LetterKind::kHandoverHistory;
     carry.sent_at = sent_at;
+    carry.directory_serial = directory.serial;
     carry.adviser_id = to;
     carry.reporter_fetch_pk = keys.fetch_pk;
     carry.recipients = out.readers_after;

@@ -55,6 +55,7 @@ struct Conversation {
   std::vector<std::unique_ptr<protocol::HandoverProposal>> proposals;  // own the proposals entries point to
   std::vector<ConversationEntry> entries;                  // sorted by time
   std::size_t ignored = 0;                                 // letters that fail the checks below
+  std::size_t replayed = 0;  // copies of a letter seen already (same sender and delete token): shown once
   std::size_t new_replies = 0;
   bool history_truncated = false;
   // Advisers the reporter wrote to most recently (from the newest sent copy,
@@ -70,13 +71,18 @@ struct Conversation {
   // dated after it even when this computer's clock is behind the one that
   // wrote it (the code may be used on several computers).
   std::uint64_t newest_own_sent_at = 0;
+  // The highest adviser-directory serial any own letter records (0: none):
+  // a directory older than that is refused (client/directory_check.hpp).
+  std::uint64_t highest_directory_serial = 0;
 };
 
 // The time to put on a new own letter: now, or just after the newest own
 // letter of the conversation if this computer's clock is behind.
 std::uint64_t next_own_time(const Conversation& conversation);
 
-// Keeps only letters that belong to this reporter's conversation: sent copies
+// Drops every copy of a letter after the first (client::drop_replayed: the
+// relay may deposit one again), then keeps only letters that belong to this
+// reporter's conversation: sent copies
 // and history letters authenticated by the reporter's own key, and replies
 // authenticated by the message key of the directory entry they name. Replies
 // not older than the reporter's newest own message are marked new; nothing but

@@ -13,6 +13,7 @@
 #include "channel.hpp"
 #include "clock.hpp"
 #include "conversation.hpp"
+#include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/init.hpp"
@@ -70,6 +71,10 @@ std::string localise(const Options& o, const Error& e) {
       return fmt(o, Msg::kErrNotAuthentic, {e.message});
     // The relay asked for more proof of work than this client will do.
     case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayBusy, {e.message});
+    // An adviser directory older than one this client can know of (the
+    // channel address's minimum serial, the conversation's own letters) or
+    // expired: client/directory_check.hpp, protocol::check_min_serial.
+    case ErrorCode::kReplay: return fmt(o, Msg::kErrOldDirectory, {e.message});
     default: return e.message;
   }
 }
@@ -125,12 +130,16 @@ Result<crypto::Directory> connect_and_fetch_directory(const Options& o, client::
                                                       const protocol::ChannelAddress& address) {
   reporter::Progress p(fmt(o, Msg::kProgressConnect, {o.proxy.empty() ? "" : " (" + o.proxy + ")"}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
+  // Below the address's minimum serial (kReplay from fetch_directory), expired,
+  // or without a date when that is no longer accepted: refused before anything
+  // is written. The serial is checked against the conversation's own letters
+  // once they are read (open_conversation).
   auto directory = client::fetch_directory(relay, address);
-  if (directory) p.done();
-  // Below the address's minimum serial: an old directory replayed by the relay.
-  if (!directory && directory.error().code == ErrorCode::kReplay) {
-    return Error{ErrorCode::kReplay, std::string(tr(o, Msg::kErrDirectoryTooOld))};
+  if (!directory) return directory;
+  if (Status fresh = client::check_directory_fresh(*directory, {}, reporter::now_seconds()); !fresh) {
+    return fresh.error();
   }
+  p.done();
   return directory;
 }
 
@@ -529,6 +538,13 @@ Result<OpenConversation> open_conversation(const Options& o, Msg prompt) {
   if (!directory) return directory.error();
   auto conversation = load_conversation(o, *relay, keys, *directory);
   if (!conversation) return conversation.error();
+  // The reporter's own letters carry the newest directory serial it had
+  // seen: a relay serving an older directory to this code is refused.
+  if (Status fresh = client::check_directory_fresh(*directory, {conversation->highest_directory_serial, false},
+                                                   reporter::now_seconds());
+      !fresh) {
+    return fresh.error();
+  }
   return OpenConversation{std::move(address).value(), std::move(code).value(),   std::move(keys),
                           std::move(relay),           std::move(directory).value(), std::move(conversation).value()};
 }
@@ -566,9 +582,8 @@ int cmd_check(const Options& o) {
     write_out("--- " + reporter::local_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
               "\n");
     if (e.body == nullptr || e.body->empty()) continue;
-    const crypto::SecretBuffer safe = client::terminal_safe(e.body->view());
-    write_out(safe.text());
-    if (safe.empty() || safe.text().back() != '\n') write_out("\n");
+    // Set apart line by line: no body can pass for a header of its own.
+    write_out(client::body_block(e.body->view()).text());
   }
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.

@@ -333,11 +333,6 @@ constexpr TextEntry kTable[] = {
      "nothing was sent.",
      "Dit kanaaladres is verkeerd overgenomen ({1}). Kopieer het opnieuw van de plek waar je organisatie\n"
      "het publiceert; er is niets verstuurd."},
-    {M::kErrDirectoryTooOld,
-     "The server shows an older list of advisers than this channel address allows. The server may be out\n"
-     "of date or tampered with; nothing was sent. Tell your organisation, by another route than this channel.",
-     "De server toont een oudere lijst van adviseurs dan dit kanaaladres toestaat. De server is misschien\n"
-     "verouderd of gemanipuleerd; er is niets verstuurd. Meld het je organisatie, langs een andere weg dan dit kanaal."},
     {M::kChannelPrompt, "Channel address (paste it; it is not stored): ",
      "Kanaaladres (plak het; het wordt niet bewaard): "},
     {M::kChannelPromptMore, "The rest of the address (or press Enter to stop): ",
@@ -355,6 +350,13 @@ constexpr TextEntry kTable[] = {
      "Let op: dit kanaaladres heeft de oude vorm (meldpunt1:), zonder controletekens: een kopieerfout\n"
      "blijkt dan alleen uit een mislukte verbinding of een geweigerde lijst van adviseurs. Vraag je\n"
      "organisatie om het actuele adres (het begint met meldpunt2:).\n"},
+    {M::kErrOldDirectory,
+     "The server shows an old or expired list of advisers, on which someone may appear who no longer\n"
+     "belongs there. The server may be out of date or tampered with; nothing was sent. Tell your\n"
+     "organisation, by another route than this channel. ({1})",
+     "De server toont een oude of verlopen lijst van vertrouwenspersonen, waarop iemand kan staan die er\n"
+     "niet meer op hoort. De server is misschien verouderd of gemanipuleerd; er is niets verstuurd. Meld\n"
+     "het je organisatie, langs een andere weg dan dit kanaal. ({1})"},
 
     // ---- attachments ----
     {M::kOptAttach,

@@ -136,13 +136,13 @@ enum class Msg : std::size_t {
   kErrBadAddress,
   kErrBadProxy,
   kErrAddressMistyped,
-  kErrDirectoryTooOld,
   kChannelPrompt,
   kChannelPromptMore,
   kChannelNoneGiven,
   kChannelTwoSources,
   kChannelFileUnreadable,
   kChannelOldFormat,
+  kErrOldDirectory,  // rollback: an older or expired adviser directory (client/directory_check.hpp)
   // attachments
   kOptAttach,
   kOptAttachAsk,

@@ -101,6 +101,16 @@ def confirm_code(code_from=lambda printed: CODE_RE.search(printed).group(1) + "\
     return [("press Enter", "\n"), ("Type your (new )?code to confirm", code_from)]
 
 
+BODY_PREFIX = "  | "  # client::kBodyLinePrefix: every line of a message body starts with it
+
+
+def unwrapped(out):
+    """Screen or export text with the lines of each body joined again: bodies
+    are shown line by line behind BODY_PREFIX and long lines are broken
+    (after a space where there is one), so a long text is found in this."""
+    return out.replace("\n" + BODY_PREFIX, "")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

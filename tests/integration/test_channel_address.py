@@ -163,7 +163,8 @@ class ChannelAddress(unittest.TestCase):
         rc, out, err = run([REPORTER, "check", "--channel", newer, *self.channel.kdf_args],
                            stdin=reporter.code + "\n", check=False)
         self.assertNotEqual(rc, 0)
-        self.assertIn("older list of advisers than this channel address allows", err)
+        self.assertIn("old or expired list of advisers", err)
+        self.assertIn("older than this channel address allows", err)
         rc, _, err = run([ADVISER, "inbox", "--home", self.anna.home, "--channel", newer],
                          stdin=self.anna.passphrase + "\n", check=False)
         self.assertNotEqual(rc, 0)

@@ -15,7 +15,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Channel, Reporter, reporter_public_keys, run, REPORTER, DERIVE_KEYS  # noqa: E402
+from harness import Channel, Reporter, reporter_public_keys, run, unwrapped, REPORTER, DERIVE_KEYS  # noqa: E402
 
 LONG_TEXT = "The long report. " * 170  # about 2.9 KB: must not be distinguishable from a short one
 
@@ -89,7 +89,7 @@ class ConversationTest(unittest.TestCase):
                 tag = {r1: "R1", r2: "R2", r3: "R3"}[reporter]
                 _, out, _ = reporter.check()
                 for text in sent[reporter] + replies[reporter]:
-                    self.assertIn(text, out)
+                    self.assertIn(text, unwrapped(out))
                 for other in readers:
                     if other is not reporter:
                         for text in sent[other] + replies[other]:

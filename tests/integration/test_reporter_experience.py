@@ -257,7 +257,7 @@ class ReporterExperienceTest(unittest.TestCase):
         case = self.case_with(self.a1, "ESCAPE report")
         self.a1.reply(case, "ESCAPE \x1b]0;owned\x07 \x1b[2J\x1b[31mred \u009b1m c1 \x07bell\ttab")
         _, out, _ = r.check()
-        self.assertIn("ESCAPE ?]0;owned? ?[2J?[31mred ?1m c1 ?bell\ttab", out)
+        self.assertIn("  | ESCAPE ?]0;owned? ?[2J?[31mred ?1m c1 ?bell    tab", out)
         for c in ("\x1b", "\x07", "\u009b"):
             self.assertNotIn(c, out)
 

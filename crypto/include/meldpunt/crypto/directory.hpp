@@ -9,6 +9,9 @@
 //   signed directory = body || signature(kDirectoryDomain, body, org sk)
 //   body = magic "MPDIR\0\0\1" || org_sign_pk (32) || serial u64 LE
 //          || entry count u16 LE || entries
+//   or, with a valid-until date (version 2):
+//   body = magic "MPDIR\0\0\2" || org_sign_pk (32) || serial u64 LE
+//          || valid_until u64 LE (unix seconds, not 0) || entry count u16 LE || entries
 //   entry = id (16) || role u8 || name (u16 LE length + UTF-8)
 //          || description_nl (u16 + UTF-8) || description_en (u16 + UTF-8)
 //          || sign_pk (32) || message_pk (32) || fetch_pk (32)
@@ -34,6 +37,16 @@ inline constexpr std::size_t kMaxNameBytes = 128;
 inline constexpr std::size_t kMaxDescriptionBytes = 1024;
 inline constexpr std::size_t kMaxDirectoryEntries = 64;
 inline constexpr std::size_t kMaxSignedDirectoryBytes = 256 * 1024;
+
+// Valid-until dates: `relay directory sign` gives kDefaultDirectoryValidDays
+// unless told otherwise (at most kMaxDirectoryValidDays). Directories signed
+// without one (version 1) are accepted by clients until
+// kLegacyDirectoryCutoff, 2027-07-01 00:00 UTC, so an organisation can
+// upgrade and sign a new one at its own pace; after it, never
+// (client/directory_check.hpp).
+inline constexpr std::uint32_t kDefaultDirectoryValidDays = 90;
+inline constexpr std::uint32_t kMaxDirectoryValidDays = 400;
+inline constexpr std::uint64_t kLegacyDirectoryCutoff = 1'814'400'000;
 
 using AdviserId = FixedBytes<kAdviserIdBytes>;
 
@@ -61,6 +74,10 @@ struct DirectoryEntry {
 struct Directory {
   Ed25519PublicKey org_sign_pk{};
   std::uint64_t serial = 0;  // increases with every publication; clients refuse to go back
+  // Unix seconds after which clients refuse the directory (a relay cannot
+  // serve an old one for ever); 0: none (version 1, signed before the date
+  // existed; see client/directory_check.hpp for how long clients accept it).
+  std::uint64_t valid_until = 0;
   std::vector<DirectoryEntry> entries;
 
   const DirectoryEntry* find(const AdviserId& id) const;

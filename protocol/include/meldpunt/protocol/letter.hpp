@@ -1,9 +1,13 @@
 // Letters: the plaintext inside an envelope (never seen by the relay).
 //
-//   letter = version u8 (1) || kind u8 || sent_at u64 LE (unix seconds)
+//   letter = version u8 (2) || kind u8 || sent_at u64 LE (unix seconds)
+//            || directory serial u64 LE (the highest directory serial the
+//               sender had seen; 0: none)
 //            || adviser id (16) || reporter fetch pk (32) || delete token (32)
 //            || recipient count u8 || recipient ids (count * 16)
 //            || body length u32 LE || body
+//   Version 1 (written before the serial existed) lacks the serial and is
+//   read with serial 0. Letters are written as version 2.
 //
 //   kind 1 report     reporter -> adviser. adviser id = the adviser this copy
 //                     is for; reporter fetch pk = where replies go;
@@ -67,8 +71,9 @@
 
 namespace meldpunt::protocol {
 
-inline constexpr std::uint8_t kLetterVersion = 1;
-inline constexpr std::size_t kLetterHeaderBytes = 1 + 1 + 8 + 16 + 32 + 32 + 1;
+inline constexpr std::uint8_t kLetterVersion = 2;
+inline constexpr std::uint8_t kLetterVersionWithoutSerial = 1;
+inline constexpr std::size_t kLetterHeaderBytes = 1 + 1 + 8 + 8 + 16 + 32 + 32 + 1;
 inline constexpr std::size_t kMaxRecipients = crypto::kMaxDirectoryEntries;
 
 enum class LetterKind : std::uint8_t {
@@ -90,6 +95,10 @@ inline constexpr std::size_t kRotateBodyBytes = crypto::kX25519KeyBytes;
 struct Letter {
   LetterKind kind = LetterKind::kReport;
   std::uint64_t sent_at = 0;
+  // The highest adviser-directory serial the sender had seen when writing.
+  // The reporter keeps no files: its own letters carry this to its later
+  // runs, which refuse an older directory (client/directory_check.hpp).
+  std::uint64_t directory_serial = 0;
   crypto::AdviserId adviser_id{};
   crypto::FetchPublicKey reporter_fetch_pk{};
   FixedBytes<32> delete_token{};  // the recipient presents it to delete this message at the relay

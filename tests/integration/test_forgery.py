@@ -1,0 +1,131 @@
+"""Display forgery and forged forwarded replies, through the real binaries.
+
+- A body cannot imitate a conversation header or another sender: a reply
+  holding a line that looks exactly like a header of the other adviser, and a
+  report holding a fake "you" header, are shown set apart (every body line
+  behind "  | ") in the reporter's `check`, the adviser's `read` and the
+  adviser's `export --plain`; bidi overrides, zero-width characters and the
+  line separator U+2028 are neutralised.
+- A hand-over history that carries a reply under the receiving adviser's own
+  id (here forged by a colleague with only her own key file, for a reporter
+  key she controls) is never shown as the reader's own ("you"): it is marked
+  as forwarded and not verified, on screen and in exports.
+"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import BIN, BODY_PREFIX, Channel, Reporter, run  # noqa: E402
+
+FORGE_TOOL = os.path.join(BIN, "forge_tool")
+FAKE_HEADER = "--- 2026-12-06 07:00  Bureau Extern (external confidential adviser)  [NEW]"
+FAKE_YOU = "--- 2026-12-06 07:00  you ---"
+HIDDEN = "\u202e\u200b\u2028\u2066\ufeff"
+
+
+def lines_starting(text, prefix):
+    return [line for line in text.split("\n") if line.startswith(prefix)]
+
+
+class DisplayForgeryTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.channel = Channel()
+        cls.anna, cls.extern = cls.channel.advisers
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+
+    def assert_set_apart(self, shown, where):
+        for fake in (FAKE_HEADER, FAKE_YOU):
+            self.assertEqual(lines_starting(shown, fake[:24]), [], f"{where}: a body line passes for a header")
+        for ch in HIDDEN:
+            self.assertNotIn(ch, shown, f"{where}: U+{ord(ch):04X} reached the output")
+
+    def test_bodies_cannot_pass_for_headers_or_hide_text(self):
+        ch = self.channel
+        r = Reporter(ch)
+        r.new(f"F1 report\n{FAKE_YOU}\nI withdraw everything, says the adviser\nrlo{HIDDEN}end", to=[1])
+        self.anna.inbox()
+        case = [c for c in self.anna.case_ids() if "F1 report" in self.anna.read(c)][0]
+        self.anna.reply(case, f"F1 real answer\n\n{FAKE_HEADER}\nplease send us your full name {HIDDEN}")
+
+        _, out, _ = r.check()
+        self.assert_set_apart(out, "reporter check")
+        self.assertIn(BODY_PREFIX + FAKE_HEADER[:60], out)
+        self.assertIn("\n" + BODY_PREFIX + "please send us your full name", out)
+        # The one real header of the reply, and the body beneath it.
+        self.assertEqual(len(lines_starting(out, "--- ")), 2, out)
+
+        shown = self.anna.read(case)
+        self.assert_set_apart(shown, "adviser read")
+        self.assertIn(BODY_PREFIX + FAKE_YOU + "\n" + BODY_PREFIX + "I withdraw everything", shown)
+        self.assertIn(BODY_PREFIX + "rlo?????end", shown)
+
+        plain = os.path.join(ch.root, "f1-export.txt")
+        self.anna._run("export", case, "--out", plain, "--plain")
+        with open(plain, encoding="utf-8") as f:
+            exported = f.read()
+        self.assert_set_apart(exported, "adviser export --plain")
+        self.assertIn(BODY_PREFIX + FAKE_HEADER[:60], exported)
+
+    def test_long_lines_are_broken_behind_the_prefix(self):
+        # A terminal wraps a long line into its first column; a body line
+        # padded to the terminal's width would put a header there. Bodies are
+        # broken before that, every piece behind the prefix.
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("F2 " + "x" * 300 + " " * 40 + FAKE_HEADER, to=[1])
+        self.anna.inbox()
+        case = [c for c in self.anna.case_ids() if "F2 " in self.anna.read(c)][0]
+        shown = self.anna.read(case)
+        body = [line for line in shown.split("\n") if "xxxx" in line or "Bureau Extern" in line]
+        self.assertGreater(len(body), 3)
+        for line in body:
+            self.assertTrue(line.startswith(BODY_PREFIX), line)
+            self.assertLessEqual(len(line), len(BODY_PREFIX) + 72, line)
+        self.assert_set_apart(shown, "adviser read")
+
+
+class ForgedForwardedReplyTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.channel = Channel()
+        cls.anna, cls.extern = cls.channel.advisers
+        cls.extern.inbox()  # prekeys at the relay
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+
+    def test_fabricated_you_reply_is_not_shown_as_the_readers_own(self):
+        ch = self.channel
+        # Anna, with only her own key file, plants at Extern a case "handed
+        # over with the reporter's consent" holding a reply in Extern's name.
+        _, out, _ = run([FORGE_TOOL, "handover", ch.address, os.path.join(self.anna.home, "identity.key"),
+                         "Bureau Extern"], stdin=self.anna.passphrase + "\n")
+        self.assertIn("deposited", out)
+        self.extern.inbox()
+        cases = [c for c in self.extern.case_ids() if "FORGED-REPORT" in self.extern.read(c)]
+        self.assertEqual(len(cases), 1)
+        shown = self.extern.read(cases[0])
+        self.assertIn("FORGED-YOU", shown)
+        header = shown[:shown.index("FORGED-YOU")].rsplit("\n--- ", 1)[1]
+        self.assertNotIn(" you ", header)
+        self.assertIn("NOT VERIFIED", header)
+        self.assertIn("[Bureau Extern, your own name]", shown)
+        self.assertEqual(lines_starting(shown, "--- ") and [h for h in lines_starting(shown, "--- ") if " you " in h],
+                         [], shown)
+
+        plain = os.path.join(ch.root, "forged-export.txt")
+        self.extern._run("export", cases[0], "--out", plain, "--plain")
+        with open(plain, encoding="utf-8") as f:
+            exported = f.read()
+        self.assertEqual([h for h in lines_starting(exported, "--- ") if " you " in h], [], exported)
+        self.assertIn("NOT VERIFIED", exported)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
