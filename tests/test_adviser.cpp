@@ -641,12 +641,15 @@ PendingDelete send_report(client::RelayConnection& relay, const crypto::Director
   recipient.message_pk = to.message_pk;
   recipient.fetch_pk = to.fetch_pk;
   if (use_prekey) {
-    auto bundle = client::fetch_prekeys(relay, directory);
+    auto bundle = client::fetch_prekeys(relay, directory, static_cast<std::uint32_t>(now_seconds() / 86400));
     REQUIRE(bundle.ok());
     for (const protocol::BundleEntry& e : *bundle) {
-      if (e.adviser_sign_pk == to.sign_pk) recipient.prekey_pk = e.prekey.pk;
+      if (e.adviser_sign_pk != to.sign_pk) continue;
+      if (e.prekey) recipient.prekey_pk = e.prekey->pk;
+      if (e.medium) recipient.medium_pk = e.medium->pk;
     }
     REQUIRE(recipient.prekey_pk);
+    REQUIRE(recipient.medium_pk);
   }
   auto outgoing = client::prepare_letter(letter, recipient, reporter.message.sk, reporter.message.pk);
   REQUIRE(outgoing.ok());
