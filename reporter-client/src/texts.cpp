@@ -428,13 +428,14 @@ constexpr TextEntry kTable[] = {
      "adviseur je bericht heeft gelezen.\n"},
     {M::kNoMediumPrekey,
      "Nothing was sent: the relay has no current signed key for {1}, so a message to this adviser\n"
-     "could not be sent with forward secrecy. The adviser has probably not opened their inbox for more\n"
-     "than two weeks (or the relay withholds the key). Try again in a few days, choose another adviser,\n"
-     "or tell the organisation.",
+     "could not be sent with forward secrecy. The adviser has not opened their inbox since being added,\n"
+     "or not for more than two weeks (or the relay withholds the key). Try again in a few days, choose\n"
+     "another adviser, or tell the organisation.",
      "Er is niets verstuurd: de relay heeft geen geldige ondertekende sleutel voor {1}, dus een bericht\n"
-     "aan deze adviseur kon niet met voorwaartse geheimhouding worden verstuurd. De adviseur heeft\n"
-     "waarschijnlijk meer dan twee weken de inbox niet geopend (of de relay houdt de sleutel achter).\n"
-     "Probeer het over een paar dagen opnieuw, kies een andere adviseur, of laat het de organisatie weten."},
+     "aan deze adviseur kon niet met voorwaartse geheimhouding worden verstuurd. De adviseur heeft de\n"
+     "inbox niet geopend sinds die is toegevoegd, of al meer dan twee weken niet (of de relay houdt de\n"
+     "sleutel achter). Probeer het over een paar dagen opnieuw, kies een andere adviseur, of laat het de\n"
+     "organisatie weten."},
 };
 
 static_assert(std::size(kTable) == static_cast<std::size_t>(Msg::kCount), "every Msg needs exactly one table row");
