@@ -121,7 +121,7 @@ TEST_CASE("prekeys: listed advisers only, signed, replay-protected, handed out o
   CHECK(handed_out.size() == 3);
 }
 
-TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never taken or set back", "[relay]") {
+TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never taken", "[relay]") {
   Fixture f;
   f.publish();
   f.handler.today = [] { return std::uint32_t{20'000}; };
@@ -159,15 +159,23 @@ TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never take
     CHECK(bundle[0].medium->pk == current.pk);
     CHECK(crypto::verify_medium_prekey(*bundle[0].medium, adviser.sign.pk));
   }
-  // An older one (a replayed or restored upload) never replaces a newer one.
-  CHECK(upload({}, signed_medium(current.expires_day - 1)) == ErrorCode::kReplay);
+  // A replayed upload is refused by its counter: the held one stays.
+  const Frames replayed = protocol::make_prekey_upload_request(adviser.sign, counter, {}, signed_medium(20'003));
+  CHECK(f.call(replayed).status == ErrorCode::kOk);
+  const crypto::X25519PublicKey after_first = f.store.medium_prekey(adviser.sign.pk)->pk;
+  ++counter;
+  REQUIRE(upload({}, current) == ErrorCode::kOk);
+  CHECK(f.call(replayed).status == ErrorCode::kReplay);
   CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == current.pk);
-  // A newer one does; uploads without one leave it as it is.
-  const crypto::SignedMediumPrekey next = signed_medium(current.expires_day + 1);
-  CHECK(upload({}, next) == ErrorCode::kOk);
+  CHECK(after_first != current.pk);
+  // The adviser's newest upload wins, even with an earlier expiry (restored
+  // from an older backup, it holds only that one's secret); uploads without
+  // one leave it as it is.
+  const crypto::SignedMediumPrekey restored = signed_medium(current.expires_day - 1);
+  CHECK(upload({}, restored) == ErrorCode::kOk);
   CHECK(upload({}, std::nullopt) == ErrorCode::kOk);
-  CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == next.pk);
-  CHECK(f.store.stats().medium_expires.at(adviser.sign.pk) == next.expires_day);
+  CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == restored.pk);
+  CHECK(f.store.stats().medium_expires.at(adviser.sign.pk) == restored.expires_day);
   CHECK(f.store.check().empty());
 }
 

@@ -598,10 +598,6 @@ Status RelayStore::add_prekeys(const PublicKeyBytes& adviser, std::uint64_t coun
     }
     if (Status st = s.counters.put(txn, adviser, u64_le(counter)); !st) return st;
     if (medium) {
-      if (std::optional<ByteView> held = s.medium_prekeys.get(txn, adviser);
-          held && held->size() == kMediumValueBytes && read_medium(*held).expires_day > medium->expires_day) {
-        return Status(ErrorCode::kReplay, "a medium-term prekey that expires later is held already");
-      }
       Bytes record(medium->pk.begin(), medium->pk.end());
       append_u32_le(record, medium->expires_day);
       append(record, medium->signature);

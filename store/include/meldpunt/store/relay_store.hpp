@@ -196,8 +196,9 @@ class RelayStore {
   // greater than the adviser's last accepted counter; an empty list is
   // accepted (it only advances the counter). kTooLarge beyond
   // kMaxPrekeysPerAdd. With `medium`, the adviser's medium-term prekey is
-  // replaced in the same commit, unless the one held expires later (then
-  // kReplay for the whole upload: a relay never goes back to an older one).
+  // replaced in the same commit, even by one that expires earlier: the
+  // counter already refuses a replayed upload, and an adviser restored from
+  // an older backup no longer holds the newer one's secret.
   Status add_prekeys(const PublicKeyBytes& adviser, std::uint64_t counter,
                      std::span<const StoredPrekey> prekeys,
                      const std::optional<StoredMediumPrekey>& medium = std::nullopt);
