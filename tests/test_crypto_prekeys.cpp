@@ -97,10 +97,19 @@ TEST_CASE("a medium-term prekey's secret goes once no envelope can need it", "[c
     CHECK(id.erase_spent_medium(cutoff + kStored + 1, kStored) == 0);
     CHECK(id.erase_spent_medium(cutoff + kStored + 2, kStored) == 1);
   }
-  SECTION("never the current one, whatever the inbox did") {
+  SECTION("never one that has not expired, whatever the inbox did") {
     id.clean_inbox_day = kDay + 5;
     CHECK(id.erase_spent_medium(kDay + 5, kStored) == 0);
     REQUIRE(id.current_medium(kDay + 5) != nullptr);
+    // A run once made with a clock a year ahead left a clean day in the future.
+    id.clean_inbox_day = kDay + 365;
+    CHECK(id.erase_spent_medium(kDay + 5, kStored) == 0);
+    CHECK(id.erase_spent_medium(expires, kStored) == 0);
+    CHECK(id.erase_spent_medium(expires + 1, kStored) == 1);
+  }
+  SECTION("the relay's retention unknown: only the adviser's own runs count") {
+    id.clean_inbox_day = kDay;
+    CHECK(id.erase_spent_medium(cutoff + 1000, UINT32_MAX) == 0);
   }
 }
 

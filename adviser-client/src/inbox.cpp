@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include "attachments.hpp"
 #include "meldpunt/crypto/random.hpp"
@@ -398,16 +399,12 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   // need their key next run). Then every medium-term prekey whose cut-off
   // day was before the fetch is spent; and whatever the inbox did, one whose
   // cut-off lies further back than the relay keeps messages.
-  if (summary.attachment_pieces_waiting == 0) {
-    key_file.identity().clean_inbox_day = std::max(key_file.identity().clean_inbox_day, fetch_day);
-  }
-  if (max_stored_days) {
-    summary.medium_erased =
-        key_file.identity().erase_spent_medium(static_cast<std::uint32_t>(now_seconds() / 86400), *max_stored_days);
-  } else {
-    // No policy from the relay: only what this adviser's own runs prove.
-    summary.medium_erased = key_file.identity().erase_spent_medium(0, 0);
-  }
+  // (Set, not raised: a day left ahead by a clock that was wrong must not
+  // erase keys early once the clock is right again.)
+  if (summary.attachment_pieces_waiting == 0) key_file.identity().clean_inbox_day = fetch_day;
+  // Without the relay's policy, only what this adviser's own runs prove.
+  summary.medium_erased = key_file.identity().erase_spent_medium(static_cast<std::uint32_t>(now_seconds() / 86400),
+                                                                 max_stored_days.value_or(UINT32_MAX));
   for (const crypto::X25519PublicKey& pk : used_prekeys) key_file.identity().erase_prekey(pk);
   // Each was taken from the relay's pool, possibly after the last count:
   // assume the worst so the next run tops up sooner rather than later.

@@ -186,6 +186,7 @@ bool AdviserIdentity::rotate_medium(std::uint32_t today) {
 std::size_t AdviserIdentity::erase_spent_medium(std::uint32_t today, std::uint32_t max_stored_days) {
   // Destroying a MediumPrekey frees (and so wipes) its secret.
   return std::erase_if(medium, [&](const MediumPrekey& m) {
+    if (m.expires_day >= today) return false;  // reporters may still seal to it
     const std::uint64_t cutoff = medium_prekey_cutoff_day(m.expires_day);
     // A day more for the relay's purge to run after the last expiry day.
     return cutoff < clean_inbox_day || cutoff + max_stored_days + 1 < today;

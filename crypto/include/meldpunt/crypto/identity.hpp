@@ -141,8 +141,9 @@ struct AdviserIdentity {
   // collected and stored everything addressed to it), or so long before
   // `today` that the relay has purged whatever was sealed to them
   // (cut-off + max_stored_days + 1 < today, max_stored_days = the relay's
-  // retention + fuzz). A current one is never erased (its cut-off is after
-  // today). Returns how many were erased.
+  // retention + fuzz; UINT32_MAX when unknown). One that has not expired by
+  // `today` is never erased, whatever clean_inbox_day says (a clock that was
+  // once wrong). Returns how many were erased.
   std::size_t erase_spent_medium(std::uint32_t today, std::uint32_t max_stored_days);
 
   // Versioned binary form for the key file (docs/PROTOCOL.md, "Key file").
