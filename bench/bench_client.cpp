@@ -105,6 +105,7 @@ int main(int argc, char** argv) try {
   const crypto::X25519KeyPair sender = crypto::X25519KeyPair::generate();
   const crypto::X25519KeyPair recipient = crypto::X25519KeyPair::generate();
   const crypto::X25519KeyPair prekey = crypto::X25519KeyPair::generate();
+  const crypto::X25519KeyPair medium = crypto::X25519KeyPair::generate();
   for (std::size_t size_class : crypto::kEnvelopeSizes) {
     const Bytes payload = bench::random_bytes(crypto::envelope_capacity(size_class));
     crypto::SealRequest request;
@@ -112,13 +113,18 @@ int main(int argc, char** argv) try {
     request.sender_pk = sender.pk;
     request.recipient_pk = recipient.pk;
     request.prekey_pk = prekey.pk;
+    request.medium_pk = medium.pk;
     request.payload = payload;
     const int runs = smoke ? 2 : (size_class <= 4096 ? 300 : size_class <= 32768 ? 60 : 15);
     Bytes sealed;
     const auto seal = time_runs(runs, [&] { sealed = crypto::seal_envelope(request).value(); });
     if (sealed.size() != size_class) throw std::runtime_error("sealed envelope has the wrong class");
-    const crypto::PrekeyLookup lookup = [&](const crypto::X25519PublicKey& pk) -> const crypto::Secret<32>* {
-      return pk == prekey.pk ? &prekey.sk : nullptr;
+    crypto::PrekeyLookups lookup;
+    lookup.one_time = [&](const crypto::PrekeyId& id) -> const crypto::Secret<32>* {
+      return id == crypto::prekey_id(prekey.pk) ? &prekey.sk : nullptr;
+    };
+    lookup.medium = [&](const crypto::PrekeyId& id) -> const crypto::Secret<32>* {
+      return id == crypto::prekey_id(medium.pk) ? &medium.sk : nullptr;
     };
     const auto open = time_runs(runs, [&] {
       auto opened = crypto::open_envelope(sealed, recipient.sk, recipient.pk, lookup);

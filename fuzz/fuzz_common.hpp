@@ -78,6 +78,7 @@ struct FixedKeys {
       crypto::SigningKeyPair::from_seed(fixed_secret<crypto::kEd25519SeedBytes>(0x20));
   crypto::X25519KeyPair adviser_message = crypto::X25519KeyPair::from_secret(fixed_secret<32>(0x30));
   crypto::X25519KeyPair prekey = crypto::X25519KeyPair::from_secret(fixed_secret<32>(0x40));
+  crypto::X25519KeyPair medium = crypto::X25519KeyPair::from_secret(fixed_secret<32>(0x48));
   crypto::X25519KeyPair sender = crypto::X25519KeyPair::from_secret(fixed_secret<32>(0x50));
   // A reporter's keys from a fixed code: a fixed ristretto255 fetch key pair.
   crypto::ReporterKeys reporter = crypto::derive_reporter_keys(

@@ -56,12 +56,13 @@ crypto::DirectoryEntry fuzz_entry(const fuzz::FixedKeys& keys) {
   return entry;
 }
 
-Bytes envelope_to_adviser(const fuzz::FixedKeys& keys, ByteView payload, bool with_prekey) {
+Bytes envelope_to_adviser(const fuzz::FixedKeys& keys, ByteView payload, bool with_prekey, bool with_medium = true) {
   crypto::SealRequest request;
   request.sender_sk = &keys.sender.sk;
   request.sender_pk = keys.sender.pk;
   request.recipient_pk = keys.adviser_message.pk;
   if (with_prekey) request.prekey_pk = keys.prekey.pk;
+  if (with_medium) request.medium_pk = keys.medium.pk;
   request.payload = payload;
   return must(crypto::seal_envelope(request));
 }
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
   const Bytes envelope = envelope_to_adviser(keys, report.view(), true);
   add("envelope", envelope);
   add("envelope", envelope_to_adviser(keys, report.view(), false));
+  add("envelope", envelope_to_adviser(keys, report.view(), false, false));
 
   // Clues and fetch entries
   const crypto::Clue clue = must(crypto::make_clue(keys.reporter.fetch_pk));
@@ -188,13 +190,26 @@ int main(int argc, char** argv) {
   // Prekey bundle
   crypto::AdviserIdentity identity = crypto::AdviserIdentity::generate();
   const std::vector<crypto::SignedPrekey> prekeys = identity.make_prekeys(3);
+  (void)identity.rotate_medium(20'000);
   std::vector<protocol::BundleEntry> bundle;
-  for (const crypto::SignedPrekey& p : prekeys) bundle.push_back({identity.sign.pk, p});
+  for (const crypto::SignedPrekey& p : prekeys) bundle.push_back({identity.sign.pk, p, identity.medium.back().public_half()});
+  bundle.push_back({identity.sign.pk, std::nullopt, identity.medium.back().public_half()});  // pool empty
   add("bundle", protocol::encode_bundle({}));
   add("bundle", protocol::encode_bundle(bundle));
 
   // Adviser identity, key file, case store records
   add("identity", identity.serialize().view());
+  {
+    // The same layout as version 1 wrote it (no medium-term part), which
+    // parse() still reads.
+    crypto::AdviserIdentity old = crypto::AdviserIdentity::generate();
+    (void)old.make_prekeys(2);
+    const crypto::SecretBuffer v2 = old.serialize();
+    Bytes v1(v2.view().begin(), v2.view().begin() + 244);
+    v1[7] = 1;
+    v1.insert(v1.end(), v2.view().begin() + 252, v2.view().end());
+    add("identity", v1);
+  }
   adviser::AdviserProfile profile;
   profile.id = entry.id;
   profile.role = entry.role;
@@ -283,6 +298,12 @@ int main(int argc, char** argv) {
       signed_prekeys.push_back({pair.pk, crypto::sign(crypto::kPrekeyDomain, pair.pk, adviser_sign.sk)});
     }
     requests.push_back(protocol::make_prekey_upload_request(adviser_sign, 1, signed_prekeys));
+    // With the medium-term prekey (the fifth field), expiring on day 20014.
+    const auto medium = crypto::X25519KeyPair::from_secret(fuzz::fixed_secret<32>(0x68));
+    crypto::SignedMediumPrekey m{medium.pk, 20'014, {}};
+    m.signature = crypto::sign(crypto::kMediumPrekeyDomain, crypto::medium_prekey_message(m.pk, m.expires_day),
+                               adviser_sign.sk);
+    requests.push_back(protocol::make_prekey_upload_request(adviser_sign, 2, signed_prekeys, m));
   }
   for (const protocol::Frames& r : requests) {
     add("request", fuzz::join_frames(r));

@@ -27,7 +27,7 @@ def main():
     shutil.rmtree(root, ignore_errors=True)
     step(1, "Organisation key, relay data folder, channel address; relay started on loopback")
     channel = harness.Channel(adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external")),
-                              insecure_kdf=False, root=root)
+                              insecure_kdf=False, root=root, first_inbox=False)
     try:
         print(f"    relay data folder: {channel.data} (LMDB in {channel.data}/store)")
         print(f"    relay serving on {channel.endpoint}")
@@ -39,8 +39,8 @@ def main():
         step(3, "Directory signed with the organisation key and published to the relay")
         a1, a2 = channel.advisers
         for a in channel.advisers:
-            a.inbox()  # first contact uploads one-time prekeys
-        print("    advisers uploaded signed one-time prekeys")
+            a.inbox()  # first contact uploads one-time prekeys and a medium-term prekey
+        print("    advisers uploaded signed one-time prekeys and a signed medium-term prekey")
 
         step(4, "A reporter writes to Anna only, leaving the external bureau out")
         reporter = harness.Reporter(channel)

@@ -684,12 +684,15 @@ PendingDelete send_report(client::RelayConnection& relay, const crypto::Director
   recipient.message_pk = to.message_pk;
   recipient.fetch_pk = to.fetch_pk;
   if (use_prekey) {
-    auto bundle = client::fetch_prekeys(relay, directory);
+    auto bundle = client::fetch_prekeys(relay, directory, static_cast<std::uint32_t>(now_seconds() / 86400));
     REQUIRE(bundle.ok());
     for (const protocol::BundleEntry& e : *bundle) {
-      if (e.adviser_sign_pk == to.sign_pk) recipient.prekey_pk = e.prekey.pk;
+      if (e.adviser_sign_pk != to.sign_pk) continue;
+      if (e.prekey) recipient.prekey_pk = e.prekey->pk;
+      if (e.medium) recipient.medium_pk = e.medium->pk;
     }
     REQUIRE(recipient.prekey_pk);
+    REQUIRE(recipient.medium_pk);
   }
   auto outgoing = client::prepare_letter(letter, recipient, reporter.message.sk, reporter.message.pk);
   REQUIRE(outgoing.ok());
@@ -1006,4 +1009,152 @@ TEST_CASE("inbox: a reporter's move to a new code, and moves from strangers", "[
   REQUIRE(mailbox.ok());
   REQUIRE(mailbox->letters.size() == 1);
   CHECK(text_of(mailbox->letters.front().letter.body) == "Reply after the move.");
+}
+
+namespace {
+
+// Sets MELDPUNT_TEST_NOW (adviser-client's clock) for one scope.
+class ScopedClock {
+ public:
+  explicit ScopedClock(std::uint64_t unix_seconds) {
+    ::setenv("MELDPUNT_TEST_NOW", std::to_string(unix_seconds).c_str(), 1);
+  }
+  ~ScopedClock() { ::unsetenv("MELDPUNT_TEST_NOW"); }
+  ScopedClock(const ScopedClock&) = delete;
+  ScopedClock& operator=(const ScopedClock&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE("inbox: the medium-term prekey is made, uploaded, used and erased on schedule", "[adviser][prekeys]") {
+  AdviserWorld w;
+  w.publish({w.own, w.colleague});
+  const std::uint64_t start = now_seconds();
+  const auto today = static_cast<std::uint32_t>(start / 86400);
+
+  auto first = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->prekey_error);
+  // Made, saved before it left, and held by the relay.
+  REQUIRE(w.key_file->identity().medium.size() == 1);
+  const crypto::MediumPrekey& m0 = w.key_file->identity().medium.front();
+  CHECK(m0.expires_day == today + crypto::kMediumPrekeyLifetimeDays);
+  const crypto::X25519PublicKey m0_pk = m0.keys.pk;
+  {
+    auto on_disk = KeyFile::unlock(w.home.path() / "identity.key", w.passphrase);
+    REQUIRE(on_disk.ok());
+    REQUIRE(on_disk->identity().medium.size() == 1);
+    CHECK(on_disk->identity().medium[0].keys.pk == m0_pk);
+  }
+  auto held = w.local.store().medium_prekey(w.key_file->identity().sign.pk);
+  REQUIRE(held.has_value());
+  CHECK(held->pk == m0_pk);
+
+  // Every one-time prekey taken: a report still goes to the medium-term one.
+  for (std::uint32_t i = 0; i < kPrekeyTarget; ++i) {
+    auto bundle = client::fetch_prekeys(*w.relay, w.directory, today);
+    REQUIRE(bundle.ok());
+  }
+  auto bundle = client::fetch_prekeys(*w.relay, w.directory, today);
+  REQUIRE(bundle.ok());
+  REQUIRE(bundle->size() == 1);
+  CHECK_FALSE(bundle->front().prekey.has_value());
+  REQUIRE(bundle->front().medium.has_value());
+  CHECK(bundle->front().medium->pk == m0_pk);
+  // A reporter whose clock is past its expiry does not use it.
+  CHECK(client::fetch_prekeys(*w.relay, w.directory, m0.expires_day + 1)->empty());
+
+  Reporter reporter;
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReport;
+  letter.sent_at = start;
+  letter.adviser_id = w.own.id;
+  letter.reporter_fetch_pk = reporter.fetch.pk;
+  letter.recipients = {w.own.id};
+  letter.body = crypto::SecretBuffer::copy_of(std::string_view("Only the medium-term key."));
+  client::Recipient to{w.own.message_pk, w.own.fetch_pk, std::nullopt, bundle->front().medium->pk};
+  auto outgoing = client::prepare_letter(letter, to, reporter.message.sk, reporter.message.pk);
+  REQUIRE(outgoing.ok());
+  const Bytes envelope = outgoing->envelope;
+  std::vector<client::Outgoing> items;
+  items.push_back(std::move(outgoing).value());
+  REQUIRE(client::deposit_all(*w.relay, items).ok());
+
+  auto read = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE(read.ok());
+  CHECK(read->stored == 1);
+  CHECK(read->medium_erased == 0);
+  CHECK(w.key_file->identity().medium.size() == 1);
+
+  auto open_with_key_file = [&](const crypto::AdviserIdentity& id) {
+    crypto::PrekeyLookups lookups;
+    lookups.one_time = [&](const crypto::PrekeyId& pid) { return id.find_prekey_by_id(pid); };
+    lookups.medium = [&](const crypto::PrekeyId& pid) { return id.find_medium_by_id(pid); };
+    return crypto::open_envelope(envelope, id.message.sk, id.message.pk, lookups);
+  };
+  CHECK(open_with_key_file(w.key_file->identity()).ok());  // still needed: reports may be on their way
+
+  // A week and a day later it is replaced. (This relay's calendar is not
+  // moved, so it refuses the new one as too far ahead; the adviser keeps it
+  // and collecting goes on.)
+  {
+    ScopedClock clock(start + 8 * 86400);
+    auto later = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+    REQUIRE(later.ok());
+    CHECK(later->prekey_error.has_value());
+    REQUIRE(w.key_file->identity().medium.size() == 2);
+    CHECK(w.key_file->identity().medium.front().keys.pk == m0_pk);
+  }
+  // Past its cut-off day, the next run that stored everything erases it:
+  // the report no longer opens with the key file.
+  {
+    ScopedClock clock(start + 17 * 86400);
+    auto after = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+    REQUIRE(after.ok());
+    CHECK(after->medium_erased == 1);
+  }
+  for (const crypto::MediumPrekey& m : w.key_file->identity().medium) CHECK(m.keys.pk != m0_pk);
+  auto on_disk = KeyFile::unlock(w.home.path() / "identity.key", w.passphrase);
+  REQUIRE(on_disk.ok());
+  auto gone = open_with_key_file(on_disk->identity());
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("inbox: one-time prekey secrets go after use, even for letters that are not ours", "[adviser][prekeys]") {
+  AdviserWorld w;
+  w.publish({w.own, w.colleague});
+  REQUIRE(sync_inbox(*w.relay, w.directory, *w.key_file, *w.store).ok());
+  const auto today = static_cast<std::uint32_t>(now_seconds() / 86400);
+  auto bundle = client::fetch_prekeys(*w.relay, w.directory, today);
+  REQUIRE(bundle.ok());
+  REQUIRE(bundle->size() == 1);
+  REQUIRE(bundle->front().prekey.has_value());
+  const crypto::X25519PublicKey one_time = bundle->front().prekey->pk;
+  REQUIRE(w.key_file->identity().find_prekey(one_time) != nullptr);
+
+  // A letter sealed to us but naming another adviser id: ignored, yet the
+  // one-time secret it used must not stay in the key file.
+  Reporter reporter;
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReport;
+  letter.sent_at = 1'700'000'000;
+  letter.adviser_id = w.colleague.id;
+  letter.reporter_fetch_pk = reporter.fetch.pk;
+  letter.recipients = {w.colleague.id};
+  letter.body = crypto::SecretBuffer::copy_of(std::string_view("Misaddressed."));
+  client::Recipient to{w.own.message_pk, w.own.fetch_pk, one_time, bundle->front().medium->pk};
+  auto outgoing = client::prepare_letter(letter, to, reporter.message.sk, reporter.message.pk);
+  REQUIRE(outgoing.ok());
+  std::vector<client::Outgoing> items;
+  items.push_back(std::move(outgoing).value());
+  REQUIRE(client::deposit_all(*w.relay, items).ok());
+
+  auto run = sync_inbox(*w.relay, w.directory, *w.key_file, *w.store);
+  REQUIRE(run.ok());
+  CHECK(run->ignored == 1);
+  CHECK(w.key_file->identity().find_prekey(one_time) == nullptr);
+  auto on_disk = KeyFile::unlock(w.home.path() / "identity.key", w.passphrase);
+  REQUIRE(on_disk.ok());
+  CHECK(on_disk->identity().find_prekey(one_time) == nullptr);
 }

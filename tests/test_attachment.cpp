@@ -151,7 +151,7 @@ TEST_CASE("attachment chunks: sizes and classes", "[attachment]") {
   for (const auto& chunk : pieces) {
     protocol::Letter letter;
     letter.recipients.resize(protocol::kMaxRecipients);
-    client::Recipient to{recipient.pk, {}, std::nullopt};
+    client::Recipient to{recipient.pk, {}, std::nullopt, std::nullopt};
     to.fetch_pk = crypto::FetchKeyPair::generate().pk;
     auto piece = client::prepare_piece(letter, chunk, to, sender.sk, sender.pk);
     REQUIRE(piece.ok());

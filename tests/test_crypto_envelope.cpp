@@ -41,14 +41,25 @@ Bytes pattern(std::size_t n) {
 }
 
 SealRequest request_for(const TestKeys& sender, const TestKeys& recipient, ByteView payload,
-                        const TestKeys* prekey = nullptr) {
+                        const TestKeys* prekey = nullptr, const TestKeys* medium = nullptr) {
   SealRequest req;
   req.sender_sk = &sender.sk;
   req.sender_pk = sender.pk;
   req.recipient_pk = recipient.pk;
   if (prekey != nullptr) req.prekey_pk = prekey->pk;
+  if (medium != nullptr) req.medium_pk = medium->pk;
   req.payload = payload;
   return req;
+}
+
+// A lookup that holds the secrets of `held` (by prekey id, as a key file does).
+PrekeyLookup holding(std::vector<const TestKeys*> held) {
+  return [held](const PrekeyId& id) -> const Secret<32>* {
+    for (const TestKeys* k : held) {
+      if (prekey_id(k->pk) == id) return &k->sk;
+    }
+    return nullptr;
+  };
 }
 
 bool same(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
@@ -112,23 +123,24 @@ TEST_CASE("envelope with a one-time prekey", "[crypto][envelope]") {
   auto sealed = seal_envelope(request_for(sender, recipient, payload, &prekey));
   REQUIRE(sealed.ok());
   REQUIRE(sealed->size() == 4096);
+  CHECK((*sealed)[0] == kEnvelopeVersion);
 
   SECTION("the lookup is asked for the right prekey and the result names it") {
     int calls = 0;
-    X25519PublicKey asked{};
-    PrekeyLookup lookup = [&](const X25519PublicKey& pk) -> const Secret<32>* {
+    PrekeyId asked{};
+    PrekeyLookups lookups;
+    lookups.one_time = [&](const PrekeyId& id) -> const Secret<32>* {
       ++calls;
-      asked = pk;
-      if (pk == prekey.pk) return &prekey.sk;
-      if (pk == other_prekey.pk) return &other_prekey.sk;
-      return nullptr;
+      asked = id;
+      return holding({&prekey, &other_prekey})(id);
     };
-    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, lookup);
+    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, lookups);
     REQUIRE(opened.ok());
     CHECK(calls == 1);
-    CHECK(asked == prekey.pk);
+    CHECK(asked == prekey_id(prekey.pk));
     REQUIRE(opened->prekey_pk.has_value());
     CHECK(*opened->prekey_pk == prekey.pk);
+    CHECK_FALSE(opened->medium_pk.has_value());
     CHECK(opened->sender_pk == sender.pk);
     CHECK(same(opened->payload.view(), payload));
   }
@@ -138,18 +150,64 @@ TEST_CASE("envelope with a one-time prekey", "[crypto][envelope]") {
     CHECK(opened.error().code == ErrorCode::kNotFound);
   }
   SECTION("the lookup no longer holds the secret") {
-    auto opened =
-        open_envelope(*sealed, recipient.sk, recipient.pk,
-                      [](const X25519PublicKey&) -> const Secret<32>* { return nullptr; });
+    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, {holding({&other_prekey}), {}});
     REQUIRE_FALSE(opened.ok());
     CHECK(opened.error().code == ErrorCode::kNotFound);
   }
-  SECTION("the wrong prekey secret fails authentication") {
-    auto opened = open_envelope(
-        *sealed, recipient.sk, recipient.pk,
-        [&](const X25519PublicKey&) -> const Secret<32>* { return &other_prekey.sk; });
+  SECTION("a lookup that answers with another key's secret is not used") {
+    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk,
+                                {[&](const PrekeyId&) -> const Secret<32>* { return &other_prekey.sk; }, {}});
     REQUIRE_FALSE(opened.ok());
-    CHECK(opened.error().code == ErrorCode::kUnauthorised);
+    CHECK(opened.error().code == ErrorCode::kNotFound);
+  }
+}
+
+TEST_CASE("envelope with a medium-term prekey, with and without a one-time prekey", "[crypto][envelope]") {
+  TestKeys sender, recipient, prekey, medium, other_medium;
+  const Bytes payload = pattern(120);
+  const PrekeyLookups all{holding({&prekey}), holding({&medium, &other_medium})};
+
+  SECTION("both prekeys: both are named, and each secret is needed") {
+    auto sealed = seal_envelope(request_for(sender, recipient, payload, &prekey, &medium));
+    REQUIRE(sealed.ok());
+    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, all);
+    REQUIRE(opened.ok());
+    CHECK(same(opened->payload.view(), payload));
+    REQUIRE(opened->prekey_pk.has_value());
+    REQUIRE(opened->medium_pk.has_value());
+    CHECK(*opened->prekey_pk == prekey.pk);
+    CHECK(*opened->medium_pk == medium.pk);
+    auto no_medium = open_envelope(*sealed, recipient.sk, recipient.pk, {holding({&prekey}), holding({})});
+    REQUIRE_FALSE(no_medium.ok());
+    CHECK(no_medium.error().code == ErrorCode::kNotFound);
+    auto no_one_time = open_envelope(*sealed, recipient.sk, recipient.pk, {holding({}), holding({&medium})});
+    REQUIRE_FALSE(no_one_time.ok());
+    CHECK(no_one_time.error().code == ErrorCode::kNotFound);
+  }
+  SECTION("medium-term prekey alone (no one-time prekey left)") {
+    auto sealed = seal_envelope(request_for(sender, recipient, payload, nullptr, &medium));
+    REQUIRE(sealed.ok());
+    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, all);
+    REQUIRE(opened.ok());
+    CHECK(same(opened->payload.view(), payload));
+    CHECK_FALSE(opened->prekey_pk.has_value());
+    REQUIRE(opened->medium_pk.has_value());
+    CHECK(*opened->medium_pk == medium.pk);
+    // Forward secrecy: once the medium-term secret is erased, the long-term
+    // key alone opens nothing.
+    auto erased = open_envelope(*sealed, recipient.sk, recipient.pk, {holding({&prekey}), holding({&other_medium})});
+    REQUIRE_FALSE(erased.ok());
+    CHECK(erased.error().code == ErrorCode::kNotFound);
+    auto without = open_envelope(*sealed, recipient.sk, recipient.pk);
+    REQUIRE_FALSE(without.ok());
+    CHECK(without.error().code == ErrorCode::kNotFound);
+  }
+  SECTION("a low-order medium-term prekey is refused when sealing") {
+    SealRequest req = request_for(sender, recipient, payload, nullptr, &medium);
+    req.medium_pk = X25519PublicKey{};
+    auto bad = seal_envelope(req);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == ErrorCode::kMalformed);
   }
 }
 
@@ -159,14 +217,15 @@ TEST_CASE("envelope without a prekey never calls the lookup", "[crypto][envelope
   auto sealed = seal_envelope(request_for(sender, recipient, payload));
   REQUIRE(sealed.ok());
   int calls = 0;
-  auto opened = open_envelope(*sealed, recipient.sk, recipient.pk,
-                              [&](const X25519PublicKey&) -> const Secret<32>* {
-                                ++calls;
-                                return nullptr;
-                              });
+  auto count = [&](const PrekeyId&) -> const Secret<32>* {
+    ++calls;
+    return nullptr;
+  };
+  auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, {count, count});
   REQUIRE(opened.ok());
   CHECK(calls == 0);
   CHECK_FALSE(opened->prekey_pk.has_value());
+  CHECK_FALSE(opened->medium_pk.has_value());
 }
 
 TEST_CASE("envelope for someone else does not open", "[crypto][envelope]") {
@@ -183,13 +242,11 @@ TEST_CASE("envelope for someone else does not open", "[crypto][envelope]") {
 }
 
 TEST_CASE("envelope: every flipped byte is rejected", "[crypto][envelope]") {
-  TestKeys sender, recipient, prekey;
-  auto sealed = seal_envelope(request_for(sender, recipient, pattern(300), &prekey));
+  TestKeys sender, recipient, prekey, medium;
+  auto sealed = seal_envelope(request_for(sender, recipient, pattern(300), &prekey, &medium));
   REQUIRE(sealed.ok());
   REQUIRE(sealed->size() == 4096);
-  PrekeyLookup lookup = [&](const X25519PublicKey& pk) -> const Secret<32>* {
-    return pk == prekey.pk ? &prekey.sk : nullptr;
-  };
+  const PrekeyLookups lookup{holding({&prekey}), holding({&medium})};
   REQUIRE(open_envelope(*sealed, recipient.sk, recipient.pk, lookup).ok());
 
   std::size_t accepted = 0, wrong_code = 0;
@@ -228,11 +285,16 @@ TEST_CASE("envelope: wrong sizes and versions are malformed", "[crypto][envelope
   Bytes grown = *sealed;
   grown.resize(32768);
   CHECK(code_of(grown) == ErrorCode::kUnauthorised);
-  for (std::uint8_t version : {std::uint8_t{0}, std::uint8_t{2}, std::uint8_t{0xff}}) {
+  for (std::uint8_t version : {std::uint8_t{0}, std::uint8_t{3}, std::uint8_t{0xff}}) {
     Bytes other = *sealed;
     other[0] = version;
     CHECK(code_of(other) == ErrorCode::kMalformed);
   }
+  // A version 2 envelope relabelled as version 1 is read with version 1's
+  // keys, which do not fit.
+  Bytes relabelled = *sealed;
+  relabelled[0] = kEnvelopeVersionOnePrekey;
+  CHECK(code_of(relabelled) == ErrorCode::kUnauthorised);
 }
 
 TEST_CASE("envelope: a forged sender fails authentication", "[crypto][envelope]") {
@@ -352,37 +414,59 @@ TEST_CASE("envelope known-answer vector", "[crypto][envelope]") {
   const auto sender = TestKeys::from(v.at("sender_sk"));
   const auto recipient = TestKeys::from(v.at("recipient_sk"));
   const auto prekey = TestKeys::from(v.at("prekey_sk"));
+  const auto medium = TestKeys::from(v.at("medium_sk"));
   REQUIRE(sender.pk == fixed<32>(v.at("sender_pk")));
   REQUIRE(recipient.pk == fixed<32>(v.at("recipient_pk")));
   REQUIRE(prekey.pk == fixed<32>(v.at("prekey_pk")));
+  REQUIRE(medium.pk == fixed<32>(v.at("medium_pk")));
   const auto ephemeral = Secret<32>::from(v.at("ephemeral_sk"));
   const Bytes& payload = v.at("payload");
-  PrekeyLookup lookup = [&](const X25519PublicKey& pk) -> const Secret<32>* {
-    return pk == prekey.pk ? &prekey.sk : nullptr;
-  };
+  const PrekeyLookups lookup{holding({&prekey}), holding({&medium})};
 
-  SECTION("with a prekey") {
+  SECTION("version 2 with both prekeys") {
     auto sealed = testing::seal_envelope_with_ephemeral(
-        request_for(sender, recipient, payload, &prekey), ephemeral);
+        request_for(sender, recipient, payload, &prekey, &medium), ephemeral);
     REQUIRE(sealed.ok());
     REQUIRE(sealed->size() == 4096);
-    CHECK(to_hex(*sealed) == to_hex(v.at("envelope")));
-    auto opened = open_envelope(v.at("envelope"), recipient.sk, recipient.pk, lookup);
+    CHECK(to_hex(*sealed) == to_hex(v.at("v2_envelope")));
+    CHECK(to_hex(ByteView(*sealed).subspan(33, 48)) == to_hex(v.at("v2_header")));
+    auto opened = open_envelope(v.at("v2_envelope"), recipient.sk, recipient.pk, lookup);
     REQUIRE(opened.ok());
     CHECK(same(opened->payload.view(), payload));
     CHECK(opened->sender_pk == sender.pk);
     REQUIRE(opened->prekey_pk.has_value());
     CHECK(*opened->prekey_pk == prekey.pk);
+    REQUIRE(opened->medium_pk.has_value());
+    CHECK(*opened->medium_pk == medium.pk);
   }
-  SECTION("without a prekey") {
-    auto sealed =
-        testing::seal_envelope_with_ephemeral(request_for(sender, recipient, payload), ephemeral);
+  SECTION("version 2 with the medium-term prekey alone") {
+    auto sealed = testing::seal_envelope_with_ephemeral(
+        request_for(sender, recipient, payload, nullptr, &medium), ephemeral);
     REQUIRE(sealed.ok());
-    CHECK(to_hex(*sealed) == to_hex(v.at("envelope_no_prekey")));
-    auto opened = open_envelope(v.at("envelope_no_prekey"), recipient.sk, recipient.pk);
+    CHECK(to_hex(ByteView(*sealed).subspan(33, 48)) == to_hex(v.at("v2_medium_only_header")));
+    CHECK(to_hex(ByteView(*sealed).last(16)) == to_hex(v.at("v2_medium_only_tag")));
+    auto opened = open_envelope(*sealed, recipient.sk, recipient.pk, lookup);
     REQUIRE(opened.ok());
+    CHECK_FALSE(opened->prekey_pk.has_value());
+    CHECK(opened->medium_pk.has_value());
+  }
+  SECTION("version 1 envelopes (stored before version 2) still open") {
+    auto opened = open_envelope(v.at("envelope"), recipient.sk, recipient.pk, lookup);
+    REQUIRE(opened.ok());
+    CHECK(opened->version == kEnvelopeVersionOnePrekey);
     CHECK(same(opened->payload.view(), payload));
     CHECK(opened->sender_pk == sender.pk);
-    CHECK_FALSE(opened->prekey_pk.has_value());
+    REQUIRE(opened->prekey_pk.has_value());
+    CHECK(*opened->prekey_pk == prekey.pk);
+    CHECK_FALSE(opened->medium_pk.has_value());
+    auto gone = open_envelope(v.at("envelope"), recipient.sk, recipient.pk, {holding({}), holding({&medium})});
+    REQUIRE_FALSE(gone.ok());
+    CHECK(gone.error().code == ErrorCode::kNotFound);
+
+    auto plain = open_envelope(v.at("envelope_no_prekey"), recipient.sk, recipient.pk);
+    REQUIRE(plain.ok());
+    CHECK(same(plain->payload.view(), payload));
+    CHECK(plain->sender_pk == sender.pk);
+    CHECK_FALSE(plain->prekey_pk.has_value());
   }
 }

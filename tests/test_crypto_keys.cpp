@@ -141,7 +141,7 @@ TEST_CASE("signature known-answer vectors", "[crypto][sign]") {
     CHECK(to_hex(sig) == v[p + ".signature"]);
     CHECK(verify(v[p + ".domain"], message, sig, kp.pk));
   }
-  CHECK(cases == 3);
+  CHECK(cases == 4);
 }
 
 TEST_CASE("signatures are bound to domain, message and key", "[crypto][sign]") {
@@ -237,8 +237,10 @@ TEST_CASE("identity serialization round trip", "[crypto][identity]") {
   AdviserIdentity id = AdviserIdentity::generate();
   id.upload_counter = 0x0102030405060708ull;
   (void)id.make_prekeys(5);
+  REQUIRE(id.rotate_medium(20'000));
+  id.clean_inbox_day = 19'990;
   const SecretBuffer bytes = id.serialize();
-  CHECK(bytes.size() == 244 + 5 * 128);
+  CHECK(bytes.size() == 252 + 5 * 128 + 132);
   auto parsed = AdviserIdentity::parse(bytes.view());
   REQUIRE(parsed.ok());
   const AdviserIdentity& p = *parsed;
@@ -256,6 +258,10 @@ TEST_CASE("identity serialization round trip", "[crypto][identity]") {
     CHECK(p.prekeys[i].keys.pk == id.prekeys[i].keys.pk);
     CHECK(p.prekeys[i].signature == id.prekeys[i].signature);
   }
+  REQUIRE(p.medium.size() == 1);
+  CHECK(p.medium[0].keys.sk.equals(id.medium[0].keys.sk));
+  CHECK(p.medium[0].expires_day == 20'000 + kMediumPrekeyLifetimeDays);
+  CHECK(p.clean_inbox_day == 19'990);
   CHECK(p.serialize().equals(bytes));
 
   AdviserIdentity empty = AdviserIdentity::generate();
@@ -267,8 +273,10 @@ TEST_CASE("identity serialization round trip", "[crypto][identity]") {
 TEST_CASE("identity parser rejects damaged bytes", "[crypto][identity]") {
   AdviserIdentity id = AdviserIdentity::generate();
   (void)id.make_prekeys(3);
+  REQUIRE(id.rotate_medium(20'000));
   const SecretBuffer good = id.serialize();
   const Bytes bytes(good.view().begin(), good.view().end());
+  constexpr std::size_t kMediumAt = 252 + 3 * 128;
 
   for (std::size_t n = 0; n < bytes.size(); ++n) {
     auto r = AdviserIdentity::parse(ByteView(bytes).first(n));
@@ -279,17 +287,18 @@ TEST_CASE("identity parser rejects damaged bytes", "[crypto][identity]") {
   longer.push_back(0);
   CHECK_FALSE(AdviserIdentity::parse(longer).ok());
 
-  // Every byte except the store key (any 32 bytes are a valid key) and the
-  // upload counter is checked against something. Exception: bit 0 of the
-  // first byte of an X25519 secret, which X25519 clamps away (the key pair
-  // stays the same, so nothing is lost).
+  // Every byte except the store key (any 32 bytes are a valid key), the
+  // upload counter and the clean inbox day is checked against something.
+  // Exception: bit 0 of the first byte of an X25519 secret, which X25519
+  // clamps away (the key pair stays the same, so nothing is lost).
   constexpr std::size_t kStoreKey = 8 + 64 + 64 + 64;
   constexpr std::size_t kCounter = kStoreKey + 32;
-  auto clamped_bit = [](std::size_t i) {
-    return i == 8 + 64 || (i >= 244 && (i - 244) % 128 == 0);
+  constexpr std::size_t kCleanDay = 248;
+  auto clamped_bit = [&](std::size_t i) {
+    return i == 8 + 64 || (i >= 252 && i < kMediumAt && (i - 252) % 128 == 0) || i == kMediumAt;
   };
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if ((i >= kStoreKey && i < kCounter + 8) || clamped_bit(i)) continue;
+    if ((i >= kStoreKey && i < kCounter + 8) || (i >= kCleanDay && i < kCleanDay + 4) || clamped_bit(i)) continue;
     Bytes changed = bytes;
     changed[i] ^= 0x01;
     auto r = AdviserIdentity::parse(changed);
@@ -297,19 +306,26 @@ TEST_CASE("identity parser rejects damaged bytes", "[crypto][identity]") {
     CHECK_FALSE(r.ok());
   }
   Bytes newer = bytes;
-  newer[7] = 2;
+  newer[7] = 3;
   auto r = AdviserIdentity::parse(newer);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == ErrorCode::kUnsupportedVersion);
 
   // A prekey count beyond the bound is refused before anything is allocated.
   Bytes huge = bytes;
-  huge.resize(244);
+  huge.resize(252);
   const std::uint32_t too_many = kMaxPrekeysHeld + 1;
   for (int k = 0; k < 4; ++k)
     huge[240 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(too_many >> (8 * k));
-  huge.resize(244 + too_many * 128, 0);
+  huge[244] = 0;
+  huge.resize(252 + too_many * 128, 0);
   CHECK_FALSE(AdviserIdentity::parse(huge).ok());
+  Bytes many_medium = bytes;
+  many_medium.resize(252);
+  many_medium[240] = 0;
+  many_medium[244] = static_cast<std::uint8_t>(kMaxMediumPrekeysHeld + 1);
+  many_medium.resize(252 + (kMaxMediumPrekeysHeld + 1) * 132, 0);
+  CHECK_FALSE(AdviserIdentity::parse(many_medium).ok());
 
   std::mt19937 rng(12345);
   for (int i = 0; i < 2000; ++i) {

@@ -99,6 +99,28 @@ TEST_CASE("prekey uploads are signed and bounded", "[protocol]") {
   CHECK(empty->upload.prekeys.empty());
   std::vector<crypto::SignedPrekey> too_many(kMaxPrekeysPerUpload + 1);
   CHECK(parse_error(make_prekey_upload_request(adviser, 1, too_many)) == ErrorCode::kTooLarge);
+
+  // The medium-term prekey travels in a fifth field and is covered by the
+  // upload signature; a fifth field of any size but 0 or 100 is refused.
+  crypto::SignedMediumPrekey medium{};
+  crypto::random_fill(medium.pk);
+  medium.expires_day = 20'500;
+  crypto::random_fill(medium.signature);
+  auto with = parse_request(views(make_prekey_upload_request(adviser, 9, prekeys, medium)));
+  REQUIRE(with.ok());
+  REQUIRE(with->upload.medium.has_value());
+  CHECK(with->upload.medium->pk == medium.pk);
+  CHECK(with->upload.medium->expires_day == 20'500);
+  CHECK(crypto::verify(kPrekeyUploadDomain, prekey_upload_signed_bytes(with->upload), with->upload.signature,
+                       adviser.pk));
+  with->upload.medium->expires_day = 20'501;  // a changed expiry no longer verifies
+  CHECK_FALSE(crypto::verify(kPrekeyUploadDomain, prekey_upload_signed_bytes(with->upload), with->upload.signature,
+                             adviser.pk));
+  Frames bad = make_prekey_upload_request(adviser, 9, prekeys, medium);
+  bad.back().pop_back();
+  CHECK(parse_error(bad) == ErrorCode::kMalformed);
+  bad.push_back(Bytes{});  // six fields
+  CHECK(parse_error(bad) == ErrorCode::kMalformed);
 }
 
 TEST_CASE("replies carry status and sanitised error text", "[protocol]") {
@@ -123,15 +145,29 @@ TEST_CASE("fetch answers are padded to whole quanta", "[protocol]") {
 }
 
 TEST_CASE("prekey bundles round-trip and reject bad sizes", "[protocol]") {
-  std::vector<BundleEntry> entries(2);
+  std::vector<BundleEntry> entries(3);
   crypto::random_fill(entries[0].adviser_sign_pk);
-  crypto::random_fill(entries[1].prekey.signature);
+  entries[1].prekey = crypto::SignedPrekey{};
+  crypto::random_fill(entries[1].prekey->signature);
+  entries[1].medium = crypto::SignedMediumPrekey{};
+  crypto::random_fill(entries[1].medium->pk);
+  entries[1].medium->expires_day = 7;
+  entries[2].medium = entries[1].medium;  // the one-time pool ran dry
   const Bytes encoded = encode_bundle(entries);
+  CHECK(encoded.size() == 2 + 3 * kBundleEntryBytes);
   auto decoded = decode_bundle(encoded);
   REQUIRE(decoded.ok());
-  CHECK(decoded->size() == 2);
+  CHECK(decoded->size() == 3);
   CHECK((*decoded)[0].adviser_sign_pk == entries[0].adviser_sign_pk);
-  CHECK((*decoded)[1].prekey.signature == entries[1].prekey.signature);
+  CHECK_FALSE((*decoded)[0].prekey.has_value());
+  CHECK_FALSE((*decoded)[0].medium.has_value());
+  REQUIRE((*decoded)[1].prekey.has_value());
+  CHECK((*decoded)[1].prekey->signature == entries[1].prekey->signature);
+  REQUIRE((*decoded)[1].medium.has_value());
+  CHECK((*decoded)[1].medium->expires_day == 7);
+  CHECK_FALSE((*decoded)[2].prekey.has_value());
+  REQUIRE((*decoded)[2].medium.has_value());
+  CHECK((*decoded)[2].medium->pk == entries[1].medium->pk);
   for (std::size_t cut = 0; cut < encoded.size(); ++cut) {
     CHECK_FALSE(decode_bundle(ByteView(encoded).first(cut)).ok());
   }

@@ -111,13 +111,72 @@ TEST_CASE("prekeys: listed advisers only, signed, replay-protected, handed out o
     auto bundle = protocol::decode_bundle(reply.fields.at(0)).value();
     if (i < 3) {
       REQUIRE(bundle.size() == 1);
-      CHECK(crypto::verify_prekey(bundle[0].prekey, f.adviser.sign.pk));
-      handed_out.insert(bundle[0].prekey.pk);
+      REQUIRE(bundle[0].prekey.has_value());
+      CHECK(crypto::verify_prekey(*bundle[0].prekey, f.adviser.sign.pk));
+      handed_out.insert(bundle[0].prekey->pk);
     } else {
-      CHECK(bundle.empty());  // pool exhausted: the reporter falls back to the long-term key
+      CHECK(bundle.empty());  // pool exhausted and no medium-term prekey: nothing to seal to
     }
   }
   CHECK(handed_out.size() == 3);
+}
+
+TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never taken", "[relay]") {
+  Fixture f;
+  f.publish();
+  f.handler.today = [] { return std::uint32_t{20'000}; };
+  crypto::AdviserIdentity& adviser = f.adviser;
+  REQUIRE(adviser.rotate_medium(20'000));
+  const crypto::SignedMediumPrekey current = adviser.medium.back().public_half();
+  CHECK(current.expires_day == 20'000 + crypto::kMediumPrekeyLifetimeDays);
+
+  auto signed_medium = [&](std::uint32_t expires_day) {
+    crypto::SignedMediumPrekey m{crypto::X25519KeyPair::generate().pk, expires_day, {}};
+    m.signature = crypto::sign(crypto::kMediumPrekeyDomain, crypto::medium_prekey_message(m.pk, m.expires_day),
+                               adviser.sign.sk);
+    return m;
+  };
+  std::uint64_t counter = 1;
+  auto upload = [&](std::vector<crypto::SignedPrekey> keys, std::optional<crypto::SignedMediumPrekey> m) {
+    return f.call(protocol::make_prekey_upload_request(adviser.sign, counter++, keys, m)).status;
+  };
+
+  crypto::SignedMediumPrekey forged = current;
+  forged.expires_day += 1;  // no longer what was signed
+  CHECK(upload({}, forged) == ErrorCode::kUnauthorised);
+  CHECK(upload({}, signed_medium(19'999)) == ErrorCode::kMalformed);  // expired already
+  CHECK(upload({}, signed_medium(20'000 + crypto::kMediumPrekeyLifetimeDays + 2)) == ErrorCode::kMalformed);
+  CHECK_FALSE(f.store.medium_prekey(adviser.sign.pk).has_value());
+
+  REQUIRE(upload(adviser.make_prekeys(1), current) == ErrorCode::kOk);
+  for (int i = 0; i < 3; ++i) {
+    auto reply = f.call(protocol::request_header_only(Op::kGetPrekeys));
+    REQUIRE(reply.status == ErrorCode::kOk);
+    auto bundle = protocol::decode_bundle(reply.fields.at(0)).value();
+    REQUIRE(bundle.size() == 1);
+    CHECK(bundle[0].prekey.has_value() == (i == 0));  // one one-time prekey, handed out once
+    REQUIRE(bundle[0].medium.has_value());            // the medium-term one, every time
+    CHECK(bundle[0].medium->pk == current.pk);
+    CHECK(crypto::verify_medium_prekey(*bundle[0].medium, adviser.sign.pk));
+  }
+  // A replayed upload is refused by its counter: the held one stays.
+  const Frames replayed = protocol::make_prekey_upload_request(adviser.sign, counter, {}, signed_medium(20'003));
+  CHECK(f.call(replayed).status == ErrorCode::kOk);
+  const crypto::X25519PublicKey after_first = f.store.medium_prekey(adviser.sign.pk)->pk;
+  ++counter;
+  REQUIRE(upload({}, current) == ErrorCode::kOk);
+  CHECK(f.call(replayed).status == ErrorCode::kReplay);
+  CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == current.pk);
+  CHECK(after_first != current.pk);
+  // The adviser's newest upload wins, even with an earlier expiry (restored
+  // from an older backup, it holds only that one's secret); uploads without
+  // one leave it as it is.
+  const crypto::SignedMediumPrekey restored = signed_medium(current.expires_day - 1);
+  CHECK(upload({}, restored) == ErrorCode::kOk);
+  CHECK(upload({}, std::nullopt) == ErrorCode::kOk);
+  CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == restored.pk);
+  CHECK(f.store.stats().medium_expires.at(adviser.sign.pk) == restored.expires_day);
+  CHECK(f.store.check().empty());
 }
 
 TEST_CASE("deposit, fetch, download, delete", "[relay]") {

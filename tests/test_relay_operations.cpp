@@ -346,7 +346,8 @@ TEST_CASE("prekeys are handed out oldest upload first; a zero-prekey upload read
     auto reply = w.call(protocol::request_header_only(Op::kGetPrekeys));
     auto bundle = protocol::decode_bundle(reply.fields.at(0)).value();
     REQUIRE(bundle.size() == 1);
-    order.push_back(bundle[0].prekey.pk);
+    REQUIRE(bundle[0].prekey.has_value());
+    order.push_back(bundle[0].prekey->pk);
   }
   CHECK(order[0] == first[0].pk);
   CHECK(order[1] == first[1].pk);

@@ -392,7 +392,13 @@ TEST_CASE("attachment letters carry the message's time, and rotate sees them", "
   // A reply is dated reporter::next_own_time: here an hour ahead of this
   // computer's clock, as after using the code on a computer whose clock is ahead.
   const std::uint64_t when = reporter::now_seconds() + 3600;
-  auto letters = reporter::prepare_attachment_letters(keys, directory, {directory.entries[0].id}, files, when);
+  // Pieces go to Anna's medium-term prekey, never to her long-term key alone.
+  const crypto::X25519KeyPair medium = crypto::X25519KeyPair::generate();
+  const client::Recipient anna{directory.entries[0].message_pk, directory.entries[0].fetch_pk, std::nullopt, medium.pk};
+  client::Recipient bare = anna;
+  bare.medium_pk.reset();
+  CHECK_FALSE(reporter::prepare_attachment_letters(keys, {bare}, {directory.entries[0].id}, files, when).ok());
+  auto letters = reporter::prepare_attachment_letters(keys, {anna}, {directory.entries[0].id}, files, when);
   INFO((letters.ok() ? std::string() : letters.error().message));
   REQUIRE(letters.ok());
   REQUIRE(letters->size() == 2);  // one piece for Anna, one description for the reporter

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 
 #include "attachments.hpp"
 #include "meldpunt/crypto/random.hpp"
@@ -36,11 +37,17 @@ Result<std::uint32_t> upload_batch(client::RelayConnection& relay, KeyFile& key_
   const std::vector<crypto::SignedPrekey> fresh = identity.make_prekeys(count);
   const std::uint64_t counter = std::max(identity.upload_counter + 1, day_counter_base());
   identity.upload_counter = counter;
+  // Every upload carries the current medium-term prekey (a new one if it was
+  // due), so a relay that lost it has it again after one inbox run.
+  const std::uint32_t today = static_cast<std::uint32_t>(now_seconds() / 86400);
+  identity.rotate_medium(today);
+  std::optional<crypto::SignedMediumPrekey> medium;
+  if (const crypto::MediumPrekey* current = identity.current_medium(today)) medium = current->public_half();
   // Secrets on disk before the public halves leave: a report to any
   // uploaded prekey can always be opened.
   if (Status s = key_file.save(); !s) return s.error();
 
-  auto reply = relay.call(protocol::make_prekey_upload_request(identity.sign, counter, fresh));
+  auto reply = relay.call(protocol::make_prekey_upload_request(identity.sign, counter, fresh, medium));
   if (!reply) {
     Error e = reply.error();  // still the relay's refusal, if it was one
     e.message = "prekey upload: " + e.message;
@@ -138,13 +145,21 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   keys.fetch_sk = &identity.fetch.sk;
   keys.message_sk = &identity.message.sk;
   keys.message_pk = identity.message.pk;
-  keys.prekeys = [&identity](const crypto::X25519PublicKey& pk) { return identity.find_prekey(pk); };
+  keys.prekeys.one_time = [&identity](const crypto::PrekeyId& id) { return identity.find_prekey_by_id(id); };
+  keys.prekeys.medium = [&identity](const crypto::PrekeyId& id) { return identity.find_medium_by_id(id); };
+  // The day this run's fetch starts: everything sealed to a medium-term
+  // prekey whose cut-off day was before it is in this fetch.
+  const auto fetch_day = static_cast<std::uint32_t>(now_seconds() / 86400);
   auto mailbox = client::collect_mailbox(relay, keys);
   if (!mailbox) return mailbox.error();
   summary.unreadable = mailbox->unreadable;
 
   const crypto::AdviserId& own_id = key_file.profile().id;
-  std::vector<crypto::X25519PublicKey> used_prekeys;
+  // One-time prekeys whose envelopes this run opened and dealt with: their
+  // secrets go once everything is stored. Letters that are no report for us
+  // (ignored) and envelopes without a valid letter included: no later run
+  // can do more with them.
+  std::vector<crypto::X25519PublicKey> used_prekeys = mailbox->spent_prekeys;
   std::vector<PendingDelete> seen_again;  // stored by an earlier run, yet still at the relay
   std::vector<PendingDelete> refused;     // ours, but not to be stored: deleted at the relay
   // Letters are applied in the order the reporter sent them, a move to a new
@@ -303,7 +318,11 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   // piece whose case does not exist yet waits for a report from its sender
   // later in this run (pieces are deposited before their message).
   std::uint64_t max_file_bytes = protocol::kDefaultMaxAttachmentBytes;
-  if (auto policy = client::fetch_policy(relay)) max_file_bytes = policy->max_attachment_bytes;
+  std::optional<std::uint32_t> max_stored_days;  // how long the relay keeps a message at most
+  if (auto policy = client::fetch_policy(relay)) {
+    max_file_bytes = policy->max_attachment_bytes;
+    max_stored_days = policy->retention_days + policy->retention_fuzz_days;
+  }
   std::vector<const client::ReceivedLetter*> waiting;
   auto apply_piece = [&](const client::ReceivedLetter& received) -> Result<PieceOutcome> {
     // Pieces carry no one-time prekey (docs/PROTOCOL.md), so none is erased for them.
@@ -350,6 +369,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     }
     if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id) {
       summary.ignored++;
+      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
       continue;
     }
     IncomingReport report;
@@ -392,14 +412,23 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     }
   }
 
-  if (!used_prekeys.empty()) {
-    for (const crypto::X25519PublicKey& pk : used_prekeys) key_file.identity().erase_prekey(pk);
-    // Each was taken from the relay's pool, possibly after the last count:
-    // assume the worst so the next run tops up sooner rather than later.
-    std::uint32_t& remembered = key_file.profile().relay_prekeys;
-    remembered -= std::min<std::uint32_t>(remembered, static_cast<std::uint32_t>(used_prekeys.size()));
-    if (Status s = key_file.save(); !s) return s.error();
-  }
+  // Medium-term prekeys: this run saw everything deposited before its fetch
+  // unless pieces still wait for their report (they stay at the relay and
+  // need their key next run). Then every medium-term prekey whose cut-off
+  // day was before the fetch is spent; and whatever the inbox did, one whose
+  // cut-off lies further back than the relay keeps messages.
+  // (Set, not raised: a day left ahead by a clock that was wrong must not
+  // erase keys early once the clock is right again.)
+  if (summary.attachment_pieces_waiting == 0) key_file.identity().clean_inbox_day = fetch_day;
+  // Without the relay's policy, only what this adviser's own runs prove.
+  summary.medium_erased = key_file.identity().erase_spent_medium(static_cast<std::uint32_t>(now_seconds() / 86400),
+                                                                 max_stored_days.value_or(UINT32_MAX));
+  for (const crypto::X25519PublicKey& pk : used_prekeys) key_file.identity().erase_prekey(pk);
+  // Each was taken from the relay's pool, possibly after the last count:
+  // assume the worst so the next run tops up sooner rather than later.
+  std::uint32_t& remembered = key_file.profile().relay_prekeys;
+  remembered -= std::min<std::uint32_t>(remembered, static_cast<std::uint32_t>(used_prekeys.size()));
+  if (Status s = key_file.save(); !s) return s.error();
 
   if (Status s = delete_pending(relay, store, summary); !s) return s.error();
   // A copy stored earlier whose deletion was marked done yet is still at the

@@ -10,7 +10,8 @@
 //      idempotent by relay message id), hand-over answers (kind 8) and cases
 //      handed to us (kind 9), and kRotate letters, all in the order the
 //      reporter sent them (see the sort in sync_inbox);
-//   5. erase the used prekey secrets and save the key file;
+//   5. erase the used one-time prekey secrets and the medium-term prekey
+//      secrets nothing can still need, and save the key file;
 //   6. delete the stored messages at the relay with their tokens.
 // A crash between any two steps is repaired by the next run.
 #pragma once
@@ -36,7 +37,9 @@ struct PrekeyTopUp {
 
 // Asks the relay for its count of our prekeys with a signed upload of zero
 // prekeys, then uploads one signed batch to bring it up to `target` (at most
-// protocol::kMaxPrekeysPerUpload per run). The oldest held secrets are
+// protocol::kMaxPrekeysPerUpload per run). Each upload carries the current
+// medium-term prekey, rotated first when it is due (crypto::AdviserIdentity::
+// rotate_medium). The oldest held secrets are
 // dropped when more than crypto::kMaxPrekeysHeld would be held. The count
 // and time are remembered in the key file's profile.
 //
@@ -83,6 +86,7 @@ struct InboxSummary {
   std::size_t pieces_expired = 0;
   std::size_t deleted = 0;          // deleted at the relay in this run
   std::size_t delete_pending = 0;   // still to delete (relay refused or unreachable)
+  std::size_t medium_erased = 0;    // medium-term prekey secrets erased in this run
   std::optional<PrekeyTopUp> prekeys;
   std::optional<Error> prekey_error;  // a failed top-up does not stop collecting
 };

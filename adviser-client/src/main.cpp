@@ -314,6 +314,9 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   note_count(summary->unreadable, "warning",
              " message(s) addressed to you could not be opened (damaged, or sent to a prekey this key file no "
              "longer holds)");
+  say_count(summary->medium_erased,
+            " medium-term key(s) erased: nothing sent to them can still arrive, so the reports sealed to them can "
+            "no longer be opened with this key file (forward secrecy).");
   say_count(summary->moved,
             " case(s): the reporter moved to a new code; replies now go to the new code (see `adviser-client "
             "history CASE`).");

@@ -20,6 +20,7 @@ Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, c
   seal.sender_pk = sender_pk;
   seal.recipient_pk = to.message_pk;
   seal.prekey_pk = to.prekey_pk;
+  seal.medium_pk = to.medium_pk;
   seal.payload = payload.view();
   auto envelope = crypto::seal_envelope(seal);
   if (!envelope) return envelope.error();
@@ -95,17 +96,23 @@ Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol
   return directory;
 }
 
-Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory) {
+Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory,
+                                                         std::uint32_t today) {
   auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetPrekeys));
   if (!reply) return reply.error();
   if (reply->fields.size() != 1) return Error{ErrorCode::kMalformed, "relay sent a malformed prekey reply"};
   auto bundle = protocol::decode_bundle(reply->fields[0]);
   if (!bundle) return bundle.error();
   std::vector<protocol::BundleEntry> verified;
-  for (const protocol::BundleEntry& e : *bundle) {
+  for (protocol::BundleEntry e : *bundle) {
     const bool listed = std::any_of(directory.entries.begin(), directory.entries.end(),
                                     [&](const crypto::DirectoryEntry& d) { return d.sign_pk == e.adviser_sign_pk; });
-    if (listed && crypto::verify_prekey(e.prekey, e.adviser_sign_pk)) verified.push_back(e);
+    if (!listed) continue;
+    if (e.prekey && !crypto::verify_prekey(*e.prekey, e.adviser_sign_pk)) e.prekey.reset();
+    if (e.medium && (!crypto::verify_medium_prekey(*e.medium, e.adviser_sign_pk) || e.medium->expires_day < today)) {
+      e.medium.reset();
+    }
+    if (e.prekey || e.medium) verified.push_back(e);
   }
   return verified;
 }
@@ -138,6 +145,7 @@ Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys)
     auto letter = protocol::decode_letter(opened->payload.view());
     if (!letter) {
       mailbox.unreadable++;
+      if (opened->prekey_pk) mailbox.spent_prekeys.push_back(*opened->prekey_pk);
       continue;
     }
     mailbox.letters.push_back({*id, opened->sender_pk, opened->prekey_pk, std::move(letter).value()});

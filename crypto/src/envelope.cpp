@@ -17,7 +17,10 @@ constexpr std::size_t kKeyBytes = 32;
 constexpr std::size_t kAeadTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr std::size_t kAeadNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kHashBytes = 32;
-constexpr std::size_t kHeaderPlainBytes = kX25519KeyBytes;  // the prekey field
+// The header's plaintext: two prekey ids (version 2) or the one-time prekey
+// public key (version 1); both are 32 bytes.
+constexpr std::size_t kHeaderPlainBytes = kX25519KeyBytes;
+static_assert(2 * kPrekeyIdBytes == kHeaderPlainBytes);
 constexpr std::size_t kHeaderBytes = kHeaderPlainBytes + kAeadTagBytes;
 constexpr std::size_t kEphemeralOffset = 1;
 constexpr std::size_t kHeaderOffset = kEphemeralOffset + kX25519KeyBytes;
@@ -39,8 +42,10 @@ static_assert(kEnvelopeOverhead == kBodyOffset + kAeadTagBytes + kInnerPrefixByt
 static_assert(kEnvelopeOverhead == 161);
 static_assert(kMaxEnvelopePayload == 262144 - 162);
 
-constexpr std::string_view kHeaderDomain = "meldpunt/v1/env-header";
-constexpr std::string_view kBodyDomain = "meldpunt/v1/env-body";
+constexpr std::string_view kHeaderDomain = "meldpunt/v2/env-header";
+constexpr std::string_view kBodyDomain = "meldpunt/v2/env-body";
+constexpr std::string_view kHeaderDomainV1 = "meldpunt/v1/env-header";
+constexpr std::string_view kBodyDomainV1 = "meldpunt/v1/env-body";
 constexpr std::string_view kAuthDomain = "meldpunt/v1/env-auth";
 
 // Every key is used for exactly one encryption (fresh ephemeral per
@@ -114,10 +119,18 @@ Result<Bytes> seal_impl(const SealRequest& request, const Secret<32>& ephemeral_
     return Error{ErrorCode::kMalformed,
                  "envelope: recipient key is not a usable X25519 public key"};
   }
-  Secret<32> dh_prekey;  // stays all zero without a prekey
-  const X25519PublicKey& prekey_field = request.prekey_pk ? *request.prekey_pk : kNoPrekey;
+  // Each prekey DH stays all zero when that prekey is absent.
+  Secret<32> dh_medium;
+  Secret<32> dh_onetime;
+  const X25519PublicKey& medium_field = request.medium_pk ? *request.medium_pk : kNoPrekey;
+  const X25519PublicKey& onetime_field = request.prekey_pk ? *request.prekey_pk : kNoPrekey;
+  if (request.medium_pk &&
+      crypto_scalarmult(dh_medium.data(), ephemeral_sk.data(), request.medium_pk->data()) != 0) {
+    return Error{ErrorCode::kMalformed,
+                 "envelope: medium-term prekey is not a usable X25519 public key"};
+  }
   if (request.prekey_pk &&
-      crypto_scalarmult(dh_prekey.data(), ephemeral_sk.data(), request.prekey_pk->data()) != 0) {
+      crypto_scalarmult(dh_onetime.data(), ephemeral_sk.data(), request.prekey_pk->data()) != 0) {
     return Error{ErrorCode::kMalformed, "envelope: prekey is not a usable X25519 public key"};
   }
   Secret<32> dh_auth;
@@ -127,18 +140,24 @@ Result<Bytes> seal_impl(const SealRequest& request, const Secret<32>& ephemeral_
                  "envelope: recipient key is not a usable X25519 public key"};
   }
 
-  // Header: the prekey in use, readable only with the recipient's long-term key.
+  // Header: which prekeys are in use, readable only with the recipient's
+  // long-term key.
+  std::array<std::uint8_t, kHeaderPlainBytes> ids{};
+  if (request.prekey_pk) std::copy_n(request.prekey_pk->begin(), kPrekeyIdBytes, ids.begin());
+  if (request.medium_pk) {
+    std::copy_n(request.medium_pk->begin(), kPrekeyIdBytes, ids.begin() + kPrekeyIdBytes);
+  }
   Secret<32> k_header;
   hash_parts(k_header.data(), &dh_static, {domain(kHeaderDomain), e_pk_view, request.recipient_pk});
   unsigned long long written = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kHeaderOffset, &written,
-                                             prekey_field.data(), prekey_field.size(), out.data(),
-                                             kHeaderOffset, nullptr, kZeroNonce, k_header.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kHeaderOffset, &written, ids.data(),
+                                             ids.size(), out.data(), kHeaderOffset, nullptr,
+                                             kZeroNonce, k_header.data());
 
   Secret<32> k_body;
-  hash_parts(
-      k_body.data(), &dh_static,
-      {domain(kBodyDomain), dh_prekey.view(), e_pk_view, request.recipient_pk, prekey_field});
+  hash_parts(k_body.data(), &dh_static,
+             {domain(kBodyDomain), dh_medium.view(), dh_onetime.view(), e_pk_view,
+              request.recipient_pk, medium_field, onetime_field});
 
   SecretBuffer inner(kInnerPrefixBytes + padded_len);
   std::uint8_t* padded = inner.data() + kInnerPrefixBytes;
@@ -170,6 +189,12 @@ Result<Bytes> seal_impl(const SealRequest& request, const Secret<32>& ephemeral_
 
 }  // namespace
 
+PrekeyId prekey_id(const X25519PublicKey& pk) {
+  PrekeyId id{};
+  std::copy_n(pk.begin(), kPrekeyIdBytes, id.begin());
+  return id;
+}
+
 bool is_envelope_size(std::size_t n) {
   return std::find(kEnvelopeSizes.begin(), kEnvelopeSizes.end(), n) != kEnvelopeSizes.end();
 }
@@ -181,11 +206,11 @@ Result<Bytes> seal_envelope(const SealRequest& request) {
 
 Result<OpenedEnvelope> open_envelope(ByteView envelope, const Secret<32>& recipient_sk,
                                      const X25519PublicKey& recipient_pk,
-                                     const PrekeyLookup& prekeys) {
+                                     const PrekeyLookups& prekeys) {
   if (!is_envelope_size(envelope.size())) {
     return Error{ErrorCode::kMalformed, "envelope: size is not one of the envelope size classes"};
   }
-  if (envelope[0] != kEnvelopeVersion)
+  if (envelope[0] != kEnvelopeVersion && envelope[0] != kEnvelopeVersionOnePrekey)
     return Error{ErrorCode::kMalformed, "envelope: unknown version"};
   const Error unauthorised{ErrorCode::kUnauthorised,
                            "envelope: not addressed to this key or altered"};
@@ -195,31 +220,82 @@ Result<OpenedEnvelope> open_envelope(ByteView envelope, const Secret<32>& recipi
   if (crypto_scalarmult(dh_static.data(), recipient_sk.data(), e_pk.data()) != 0)
     return unauthorised;
 
+  const bool v1 = envelope[0] == kEnvelopeVersionOnePrekey;
   Secret<32> k_header;
-  hash_parts(k_header.data(), &dh_static, {domain(kHeaderDomain), e_pk, recipient_pk});
-  X25519PublicKey prekey_field{};
+  hash_parts(k_header.data(), &dh_static,
+             {domain(v1 ? kHeaderDomainV1 : kHeaderDomain), e_pk, recipient_pk});
+  std::array<std::uint8_t, kHeaderPlainBytes> header{};
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          prekey_field.data(), nullptr, nullptr, envelope.data() + kHeaderOffset, kHeaderBytes,
+          header.data(), nullptr, nullptr, envelope.data() + kHeaderOffset, kHeaderBytes,
           envelope.data(), kHeaderOffset, kZeroNonce, k_header.data()) != 0) {
     return unauthorised;
   }
 
   OpenedEnvelope opened;
-  Secret<32> dh_prekey;  // stays all zero without a prekey
-  if (sodium_is_zero(prekey_field.data(), prekey_field.size()) == 0) {
-    const Secret<32>* prekey_sk = prekeys ? prekeys(prekey_field) : nullptr;
-    if (prekey_sk == nullptr) {
-      return Error{ErrorCode::kNotFound,
-                   "envelope: the one-time key it was sent to is no longer held"};
+  opened.version = envelope[0];
+  Secret<32> dh_medium;   // stays all zero without a medium-term prekey
+  Secret<32> dh_onetime;  // stays all zero without a one-time prekey
+  X25519PublicKey medium_field{};
+  X25519PublicKey onetime_field{};
+  // One prekey named by `id`: its secret from `lookup`, its public key
+  // recomputed from that secret (and checked against the id), its DH.
+  auto use_prekey = [&](ByteView id, const PrekeyLookup& lookup, const char* missing,
+                        Secret<32>& dh, X25519PublicKey& pk) -> Status {
+    PrekeyId wanted{};
+    std::copy(id.begin(), id.end(), wanted.begin());
+    const Secret<32>* sk = lookup ? lookup(wanted) : nullptr;
+    if (sk == nullptr) return Status(ErrorCode::kNotFound, missing);
+    if (crypto_scalarmult_base(pk.data(), sk->data()) != 0 ||
+        sodium_memcmp(pk.data(), wanted.data(), kPrekeyIdBytes) != 0) {
+      return Status(ErrorCode::kNotFound, missing);
     }
-    if (crypto_scalarmult(dh_prekey.data(), prekey_sk->data(), e_pk.data()) != 0)
-      return unauthorised;
-    opened.prekey_pk = prekey_field;
+    if (crypto_scalarmult(dh.data(), sk->data(), e_pk.data()) != 0) return unauthorised;
+    return Status::success();
+  };
+  constexpr const char* kOneTimeGone = "envelope: the one-time key it was sent to is no longer held";
+  constexpr const char* kMediumGone =
+      "envelope: the medium-term key it was sent to is no longer held";
+  const ByteView header_view{header.data(), header.size()};
+  if (v1) {
+    // Version 1: the header is the one-time prekey's full public key.
+    if (sodium_is_zero(header.data(), header.size()) == 0) {
+      if (Status s = use_prekey(header_view.first(kPrekeyIdBytes), prekeys.one_time, kOneTimeGone,
+                                dh_onetime, onetime_field);
+          !s) {
+        return s.error();
+      }
+      if (sodium_memcmp(onetime_field.data(), header.data(), header.size()) != 0) {
+        return Error{ErrorCode::kNotFound, kOneTimeGone};
+      }
+      opened.prekey_pk = onetime_field;
+    }
+  } else {
+    const ByteView onetime_id = header_view.first(kPrekeyIdBytes);
+    const ByteView medium_id = header_view.subspan(kPrekeyIdBytes);
+    if (sodium_is_zero(medium_id.data(), medium_id.size()) == 0) {
+      if (Status s = use_prekey(medium_id, prekeys.medium, kMediumGone, dh_medium, medium_field); !s) {
+        return s.error();
+      }
+      opened.medium_pk = medium_field;
+    }
+    if (sodium_is_zero(onetime_id.data(), onetime_id.size()) == 0) {
+      if (Status s = use_prekey(onetime_id, prekeys.one_time, kOneTimeGone, dh_onetime, onetime_field);
+          !s) {
+        return s.error();
+      }
+      opened.prekey_pk = onetime_field;
+    }
   }
 
   Secret<32> k_body;
-  hash_parts(k_body.data(), &dh_static,
-             {domain(kBodyDomain), dh_prekey.view(), e_pk, recipient_pk, prekey_field});
+  if (v1) {
+    hash_parts(k_body.data(), &dh_static,
+               {domain(kBodyDomainV1), dh_onetime.view(), e_pk, recipient_pk, onetime_field});
+  } else {
+    hash_parts(k_body.data(), &dh_static,
+               {domain(kBodyDomain), dh_medium.view(), dh_onetime.view(), e_pk, recipient_pk,
+                medium_field, onetime_field});
+  }
   const ByteView body = envelope.subspan(kBodyOffset);
   SecretBuffer inner(body.size() - kAeadTagBytes);
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(inner.data(), nullptr, nullptr, body.data(),

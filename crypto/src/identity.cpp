@@ -10,17 +10,24 @@ namespace meldpunt::crypto {
 
 namespace {
 
-// Key file layout (all integers little-endian):
-//   magic "MPID\0\0\0\1" (8)
+// Key file layout (all integers little-endian; docs/PROTOCOL.md §5):
+//   magic "MPID\0\0\0\2" (8; version 1 has no medium-term part)
 //   sign_sk (64, seed || pk) || message_sk (32) || message_pk (32)
 //   || fetch_sk (32) || fetch_pk (32) || store_key (32)
 //   || upload_counter u64 || prekey count u32 (<= kMaxPrekeysHeld)
+//   || [version 2: medium count u32 (<= kMaxMediumPrekeysHeld) || clean inbox day u32]
 //   || count x (prekey_sk (32) || prekey_pk (32) || signature (64))
-constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'P', 'I', 'D', 0, 0, 0, 1};
-constexpr std::size_t kFixedBytes = 8 + 64 + 32 + 32 + 32 + 32 + 32 + 8 + 4;
+//   || [version 2: medium count x (sk (32) || pk (32) || expires_day u32 || signature (64))]
+constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'P', 'I', 'D', 0, 0, 0, 2};
+constexpr std::array<std::uint8_t, 8> kMagicV1 = {'M', 'P', 'I', 'D', 0, 0, 0, 1};
+constexpr std::size_t kFixedBytesV1 = 8 + 64 + 32 + 32 + 32 + 32 + 32 + 8 + 4;
+constexpr std::size_t kFixedBytes = kFixedBytesV1 + 4 + 4;
 constexpr std::size_t kPrekeyBytes = 32 + 32 + kSignatureBytes;
-static_assert(kFixedBytes == 244);
+constexpr std::size_t kMediumBytes = 32 + 32 + 4 + kSignatureBytes;
+static_assert(kFixedBytesV1 == 244);
+static_assert(kFixedBytes == 252);
 static_assert(kPrekeyBytes == 128);
+static_assert(kMediumBytes == 132);
 
 bool fetch_pk_matches(const Secret<kRistrettoScalarBytes>& sk, const FetchPublicKey& pk) {
   // The scalar must be canonical (reducing it changes nothing) and non-zero
@@ -72,6 +79,35 @@ bool verify_prekey(const SignedPrekey& prekey, const Ed25519PublicKey& adviser_s
   return verify(kPrekeyDomain, prekey.pk, prekey.signature, adviser_sign_pk);
 }
 
+Bytes medium_prekey_message(const X25519PublicKey& pk, std::uint32_t expires_day) {
+  Bytes out(pk.begin(), pk.end());
+  append_u32_le(out, expires_day);
+  return out;
+}
+
+bool verify_medium_prekey(const SignedMediumPrekey& prekey, const Ed25519PublicKey& adviser_sign_pk) {
+  return verify(kMediumPrekeyDomain, medium_prekey_message(prekey.pk, prekey.expires_day),
+                prekey.signature, adviser_sign_pk);
+}
+
+Bytes encode_medium_prekey(const SignedMediumPrekey& prekey) {
+  Bytes out = medium_prekey_message(prekey.pk, prekey.expires_day);
+  out.insert(out.end(), prekey.signature.begin(), prekey.signature.end());
+  return out;
+}
+
+Result<SignedMediumPrekey> decode_medium_prekey(ByteView bytes) {
+  if (bytes.size() != kSignedMediumPrekeyBytes) {
+    return Error{ErrorCode::kMalformed, "a medium-term prekey must be 100 bytes"};
+  }
+  ByteReader r(bytes);
+  SignedMediumPrekey p;
+  (void)r.take(p.pk);
+  (void)r.take_u32(p.expires_day);
+  (void)r.take(p.signature);
+  return p;
+}
+
 AdviserIdentity AdviserIdentity::generate() {
   AdviserIdentity id;
   id.sign = SigningKeyPair::generate();
@@ -108,8 +144,58 @@ void AdviserIdentity::erase_prekey(const X25519PublicKey& pk) {
   std::erase_if(prekeys, [&](const OneTimePrekey& p) { return p.keys.pk == pk; });
 }
 
+const Secret<32>* AdviserIdentity::find_prekey_by_id(ByteView id) const {
+  for (const auto& prekey : prekeys) {
+    if (id.size() <= prekey.keys.pk.size() && std::equal(id.begin(), id.end(), prekey.keys.pk.begin())) {
+      return &prekey.keys.sk;
+    }
+  }
+  return nullptr;
+}
+
+const Secret<32>* AdviserIdentity::find_medium_by_id(ByteView id) const {
+  for (const auto& m : medium) {
+    if (id.size() <= m.keys.pk.size() && std::equal(id.begin(), id.end(), m.keys.pk.begin())) {
+      return &m.keys.sk;
+    }
+  }
+  return nullptr;
+}
+
+const MediumPrekey* AdviserIdentity::current_medium(std::uint32_t today) const {
+  if (medium.empty() || medium.back().expires_day < today) return nullptr;
+  return &medium.back();
+}
+
+bool AdviserIdentity::rotate_medium(std::uint32_t today) {
+  const MediumPrekey* current = current_medium(today);
+  if (current != nullptr && current->expires_day - today >= kMediumPrekeyRotateDays) return false;
+  // Never two with the same expiry day: rotating twice a day (a clock set
+  // back) keeps the one already made.
+  if (!medium.empty() && medium.back().expires_day >= today + kMediumPrekeyLifetimeDays) return false;
+  MediumPrekey fresh{X25519KeyPair::generate(), today + kMediumPrekeyLifetimeDays, {}};
+  fresh.signature =
+      crypto::sign(kMediumPrekeyDomain, medium_prekey_message(fresh.keys.pk, fresh.expires_day), sign.sk);
+  medium.push_back(std::move(fresh));
+  if (medium.size() > kMaxMediumPrekeysHeld) {
+    medium.erase(medium.begin(), medium.begin() + static_cast<std::ptrdiff_t>(medium.size() - kMaxMediumPrekeysHeld));
+  }
+  return true;
+}
+
+std::size_t AdviserIdentity::erase_spent_medium(std::uint32_t today, std::uint32_t max_stored_days) {
+  // Destroying a MediumPrekey frees (and so wipes) its secret.
+  return std::erase_if(medium, [&](const MediumPrekey& m) {
+    if (m.expires_day >= today) return false;  // reporters may still seal to it
+    const std::uint64_t cutoff = medium_prekey_cutoff_day(m.expires_day);
+    // A day more for the relay's purge to run after the last expiry day.
+    return cutoff < clean_inbox_day || cutoff + max_stored_days + 1 < today;
+  });
+}
+
 SecretBuffer AdviserIdentity::serialize() const {
   if (prekeys.size() > kMaxPrekeysHeld) throw std::length_error("too many prekeys to serialise");
+  if (medium.size() > kMaxMediumPrekeysHeld) throw std::length_error("too many medium-term prekeys to serialise");
   SecretBuffer out;
   Bytes integers;
   out.append(kMagic);
@@ -121,24 +207,36 @@ SecretBuffer AdviserIdentity::serialize() const {
   out.append(store_key.view());
   append_u64_le(integers, upload_counter);
   append_u32_le(integers, static_cast<std::uint32_t>(prekeys.size()));
+  append_u32_le(integers, static_cast<std::uint32_t>(medium.size()));
+  append_u32_le(integers, clean_inbox_day);
   out.append(integers);
   for (const auto& prekey : prekeys) {
     out.append(prekey.keys.sk.view());
     out.append(prekey.keys.pk);
     out.append(prekey.signature);
   }
+  for (const auto& m : medium) {
+    Bytes day;
+    append_u32_le(day, m.expires_day);
+    out.append(m.keys.sk.view());
+    out.append(m.keys.pk);
+    out.append(day);
+    out.append(m.signature);
+  }
   return out;
 }
 
 Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
-  if (bytes.size() < kFixedBytes) return malformed("too short");
+  if (bytes.size() < kFixedBytesV1) return malformed("too short");
   ByteReader r(bytes);
   ByteView v;
   (void)r.take(kMagic.size(), v);
   if (!std::equal(v.begin(), v.begin() + 4, kMagic.begin())) return malformed("not a key file");
-  if (!std::equal(v.begin(), v.end(), kMagic.begin())) {
+  const bool v1 = std::equal(v.begin(), v.end(), kMagicV1.begin());
+  if (!v1 && !std::equal(v.begin(), v.end(), kMagic.begin())) {
     return Error{ErrorCode::kUnsupportedVersion, "key file: unsupported version"};
   }
+  if (!v1 && bytes.size() < kFixedBytes) return malformed("too short");
 
   AdviserIdentity id;
   // The fixed part was length-checked above, so these takes cannot fail.
@@ -153,10 +251,18 @@ Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
   (void)r.take(32, v);
   id.store_key = Secret<32>::from(v);
   std::uint32_t count = 0;
+  std::uint32_t medium_count = 0;  // none in version 1
   (void)r.take_u64(id.upload_counter);
   (void)r.take_u32(count);
+  if (!v1) {
+    (void)r.take_u32(medium_count);
+    (void)r.take_u32(id.clean_inbox_day);
+  }
   if (count > kMaxPrekeysHeld) return malformed("too many prekeys");
-  if (r.remaining() != std::size_t{count} * kPrekeyBytes) return malformed("wrong length");
+  if (medium_count > kMaxMediumPrekeysHeld) return malformed("too many medium-term prekeys");
+  if (r.remaining() != std::size_t{count} * kPrekeyBytes + std::size_t{medium_count} * kMediumBytes) {
+    return malformed("wrong length");
+  }
 
   // Public halves must follow from the secrets, so a damaged file cannot make
   // us advertise keys we cannot use.
@@ -182,6 +288,23 @@ Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
       return malformed("prekey signature does not verify");
     }
     id.prekeys.push_back(std::move(prekey));
+  }
+  id.medium.reserve(medium_count);
+  for (std::uint32_t i = 0; i < medium_count; ++i) {
+    MediumPrekey m;
+    (void)r.take(32, v);
+    m.keys.sk = Secret<32>::from(v);
+    (void)r.take(m.keys.pk);
+    (void)r.take_u32(m.expires_day);
+    (void)r.take(m.signature);
+    if (x25519_public(m.keys.sk) != m.keys.pk) return malformed("medium-term prekey does not match");
+    if (!verify_medium_prekey(m.public_half(), id.sign.pk)) {
+      return malformed("medium-term prekey signature does not verify");
+    }
+    if (!id.medium.empty() && m.expires_day <= id.medium.back().expires_day) {
+      return malformed("medium-term prekeys out of order");
+    }
+    id.medium.push_back(std::move(m));
   }
   return id;
 }

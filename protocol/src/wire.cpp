@@ -43,7 +43,7 @@ Result<Request> parse_deposit(std::span<const ByteView> fields, Request request)
 }
 
 Result<Request> parse_upload(std::span<const ByteView> fields, Request request) {
-  if (fields.size() != 4) return malformed("upload-prekeys needs 4 fields");
+  if (fields.size() != 4 && fields.size() != 5) return malformed("upload-prekeys needs 4 or 5 fields");
   PrekeyUpload& up = request.upload;
   if (!copy_exact(fields[0], up.adviser_sign_pk)) return malformed("adviser key must be 32 bytes");
   if (fields[1].size() != 8) return malformed("counter must be 8 bytes");
@@ -59,6 +59,11 @@ Result<Request> parse_upload(std::span<const ByteView> fields, Request request) 
     up.prekeys.push_back(prekey);
   }
   if (!copy_exact(fields[3], up.signature)) return malformed("signature must be 64 bytes");
+  if (fields.size() == 5 && !fields[4].empty()) {
+    auto medium = crypto::decode_medium_prekey(fields[4]);
+    if (!medium) return malformed("medium-term prekey must be empty or 100 bytes");
+    up.medium = *medium;
+  }
   return request;
 }
 
@@ -175,15 +180,20 @@ Bytes prekey_upload_signed_bytes(const PrekeyUpload& upload) {
     append(out, p.pk);
     append(out, p.signature);
   }
+  // 40 + 96n bytes without, 40 + 96n + 100 with: the lengths differ mod 96,
+  // so the two forms can never sign the same bytes.
+  if (upload.medium) append(out, crypto::encode_medium_prekey(*upload.medium));
   return out;
 }
 
 Frames make_prekey_upload_request(const crypto::SigningKeyPair& adviser, std::uint64_t counter,
-                                  std::span<const crypto::SignedPrekey> prekeys) {
+                                  std::span<const crypto::SignedPrekey> prekeys,
+                                  const std::optional<crypto::SignedMediumPrekey>& medium) {
   PrekeyUpload upload;
   upload.adviser_sign_pk = adviser.pk;
   upload.counter = counter;
   upload.prekeys.assign(prekeys.begin(), prekeys.end());
+  upload.medium = medium;
   upload.signature = crypto::sign(kPrekeyUploadDomain, prekey_upload_signed_bytes(upload), adviser.sk);
 
   Frames frames = request_header_only(Op::kUploadPrekeys);
@@ -198,6 +208,7 @@ Frames make_prekey_upload_request(const crypto::SigningKeyPair& adviser, std::ui
   }
   frames.push_back(keys);
   frames.emplace_back(upload.signature.begin(), upload.signature.end());
+  if (medium) frames.push_back(crypto::encode_medium_prekey(*medium));
   return frames;
 }
 
@@ -295,8 +306,17 @@ Bytes encode_bundle(std::span<const BundleEntry> entries) {
   append_u16_le(out, static_cast<std::uint16_t>(entries.size()));
   for (const BundleEntry& e : entries) {
     append(out, e.adviser_sign_pk);
-    append(out, e.prekey.pk);
-    append(out, e.prekey.signature);
+    if (e.prekey) {
+      append(out, e.prekey->pk);
+      append(out, e.prekey->signature);
+    } else {
+      out.resize(out.size() + kPrekeyWireBytes, 0);
+    }
+    if (e.medium) {
+      append(out, crypto::encode_medium_prekey(*e.medium));
+    } else {
+      out.resize(out.size() + crypto::kSignedMediumPrekeyBytes, 0);
+    }
   }
   return out;
 }
@@ -307,10 +327,24 @@ Result<std::vector<BundleEntry>> decode_bundle(ByteView bytes) {
   if (!reader.take_u16(count)) return malformed("prekey bundle too short");
   if (count > crypto::kMaxDirectoryEntries) return Error{ErrorCode::kTooLarge, "prekey bundle too large"};
   if (reader.remaining() != static_cast<std::size_t>(count) * kBundleEntryBytes) return malformed("prekey bundle size mismatch");
+  const auto all_zero = [](ByteView v) { return std::all_of(v.begin(), v.end(), [](std::uint8_t b) { return b == 0; }); };
   std::vector<BundleEntry> entries(count);
   for (BundleEntry& e : entries) {
-    if (!reader.take(e.adviser_sign_pk) || !reader.take(e.prekey.pk) || !reader.take(e.prekey.signature)) {
+    ByteView one_time, medium;
+    if (!reader.take(e.adviser_sign_pk) || !reader.take(kPrekeyWireBytes, one_time) ||
+        !reader.take(crypto::kSignedMediumPrekeyBytes, medium)) {
       return malformed("truncated prekey bundle");
+    }
+    if (!all_zero(one_time)) {
+      crypto::SignedPrekey p;
+      std::copy_n(one_time.begin(), p.pk.size(), p.pk.begin());
+      std::copy_n(one_time.begin() + static_cast<std::ptrdiff_t>(p.pk.size()), p.signature.size(), p.signature.begin());
+      e.prekey = p;
+    }
+    if (!all_zero(medium)) {
+      auto m = crypto::decode_medium_prekey(medium);
+      if (!m) return m.error();
+      e.medium = *m;
     }
   }
   return entries;

@@ -149,7 +149,18 @@ struct StatusSources {
 struct AdviserLevel {
   std::string id, name;
   std::uint64_t left = 0;
+  std::optional<std::uint32_t> medium_expires;  // day; nullopt: no medium-term prekey held
 };
+
+// status warns when an adviser's medium-term prekey expires within this many
+// days (the adviser rotates it a week ahead, so the inbox has gone unopened
+// for more than ten days); reporters then cannot write to that adviser.
+constexpr std::uint32_t kMediumPrekeyWarnDays = 3;
+
+// Days until a medium-term prekey expires, negative once it has.
+std::int64_t medium_days_left(const AdviserLevel& a, std::uint32_t today) {
+  return static_cast<std::int64_t>(*a.medium_expires) - static_cast<std::int64_t>(today);
+}
 
 // The status report, as JSON (for monitoring) or text (for people). Holds
 // counts and settings only: no message id, no key, no client information.
@@ -187,10 +198,13 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
                            " day(s); clients then refuse it: sign a new one (`relay directory sign`) and publish it");
       }
       for (const crypto::DirectoryEntry& e : directory->entries) {
-        AdviserLevel level{to_hex(e.id), e.name, 0};
+        AdviserLevel level{to_hex(e.id), e.name, 0, std::nullopt};
         if (auto it = remaining.find(e.sign_pk); it != remaining.end()) {
           level.left = it->second;
           remaining.erase(it);
+        }
+        if (auto it = stats.medium_expires.find(e.sign_pk); it != stats.medium_expires.end()) {
+          level.medium_expires = it->second;
         }
         advisers.push_back(level);
       }
@@ -198,11 +212,25 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
   }
   for (const auto& [pk, n] : remaining) unlisted += n;
 
+  const std::uint32_t today = days_since_epoch_now() + cfg.test_days_ahead;
   for (const AdviserLevel& a : advisers) {
     if (a.left < cfg.prekey_warning) {
       warnings.push_back("adviser " + a.id + " has " + std::to_string(a.left) +
                          " prekeys left (warning level " + std::to_string(cfg.prekey_warning) +
                          "): the adviser should run `adviser-client inbox`");
+    }
+    if (!a.medium_expires) {
+      warnings.push_back("adviser " + a.id +
+                         " has no medium-term prekey at the relay: reporters cannot write to this adviser until "
+                         "the adviser runs `adviser-client inbox`");
+    } else if (medium_days_left(a, today) < 0) {
+      warnings.push_back("adviser " + a.id +
+                         "'s medium-term prekey has expired: reporters cannot write to this adviser until the "
+                         "adviser runs `adviser-client inbox`");
+    } else if (medium_days_left(a, today) <= kMediumPrekeyWarnDays) {
+      warnings.push_back("adviser " + a.id + "'s medium-term prekey expires in " +
+                         std::to_string(medium_days_left(a, today)) +
+                         " day(s): the adviser should run `adviser-client inbox`");
     }
   }
   if (stats.messages * 10 >= cfg.max_messages * 9) warnings.push_back("stored messages at 90% of the quota or more");
@@ -234,7 +262,11 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
     for (std::size_t i = 0; i < advisers.size(); ++i) {
       const AdviserLevel& a = advisers[i];
       out << (i ? ", " : "") << "{\"id\": " << json_string(a.id) << ", \"name\": " << json_string(a.name)
-          << ", \"left\": " << a.left << ", \"low\": " << (a.left < cfg.prekey_warning ? "true" : "false") << "}";
+          << ", \"left\": " << a.left << ", \"low\": " << (a.left < cfg.prekey_warning ? "true" : "false")
+          << ", \"medium_days_left\": "
+          << (a.medium_expires ? std::to_string(medium_days_left(a, today)) : std::string("null"))
+          << ", \"medium_warning\": "
+          << (!a.medium_expires || medium_days_left(a, today) <= kMediumPrekeyWarnDays ? "true" : "false") << "}";
     }
     out << "]},\n  \"requests\": {";
     for (std::uint8_t op = 1; op <= protocol::kLastOp; ++op) {
@@ -271,9 +303,16 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
       << (directory_valid_until == 0 ? std::string(", no valid-until date")
                                      : ", valid until unix time " + std::to_string(directory_valid_until))
       << "\n"
-      << "prekeys left (warning below " << cfg.prekey_warning << "):\n";
+      << "prekeys left (warning below " << cfg.prekey_warning << "; medium-term prekey days left):\n";
   for (const AdviserLevel& a : advisers) {
-    out << "  " << a.id << "  " << a.left << (a.left < cfg.prekey_warning ? "  LOW  " : "       ") << a.name << "\n";
+    std::string medium = "medium: none";
+    if (a.medium_expires) {
+      const std::int64_t left = medium_days_left(a, today);
+      medium = left < 0 ? "medium: EXPIRED" : "medium: " + std::to_string(left) + "d";
+    }
+    const bool medium_low = !a.medium_expires || medium_days_left(a, today) <= kMediumPrekeyWarnDays;
+    out << "  " << a.id << "  " << a.left << (a.left < cfg.prekey_warning ? "  LOW  " : "       ") << medium
+        << (medium_low ? "  LOW  " : "  ") << a.name << "\n";
   }
   if (unlisted != 0) out << "  (" << unlisted << " prekeys of advisers no longer listed)\n";
   out << "requests since start (ok / failed):\n";

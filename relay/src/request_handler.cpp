@@ -226,18 +226,23 @@ Frames RequestHandler::get_directory() {
 }
 
 // Every reporter asks for one prekey of every adviser, whoever it will write
-// to, so the request itself says nothing about the choice.
+// to, so the request itself says nothing about the choice. Each entry has
+// the adviser's medium-term prekey (served to everyone, never taken) and,
+// while the pool lasts, one of its one-time prekeys.
 Frames RequestHandler::get_prekeys() {
   auto directory = current_directory();
   if (!directory) return protocol::make_error_reply(ErrorCode::kNotFound, "no directory has been published yet");
   std::vector<protocol::BundleEntry> bundle;
   for (const crypto::DirectoryEntry& entry : directory->entries) {
-    auto prekey = store_.take_prekey(entry.sign_pk);
-    if (!prekey) continue;  // the reporter falls back to the long-term key for this adviser
     protocol::BundleEntry e;
     e.adviser_sign_pk = entry.sign_pk;
-    e.prekey.pk = prekey->pk;
-    e.prekey.signature = prekey->signature;
+    if (auto prekey = store_.take_prekey(entry.sign_pk)) e.prekey = crypto::SignedPrekey{prekey->pk, prekey->signature};
+    if (auto medium = store_.medium_prekey(entry.sign_pk)) {
+      e.medium = crypto::SignedMediumPrekey{medium->pk, medium->expires_day, medium->signature};
+    }
+    // Neither: the reporter cannot write to this adviser with forward
+    // secrecy and says so (it never falls back to the long-term key alone).
+    if (!e.prekey && !e.medium) continue;
     bundle.push_back(e);
   }
   return protocol::make_ok_reply({protocol::encode_bundle(bundle)});
@@ -340,7 +345,23 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
     }
     prekeys.push_back({p.pk, p.signature});
   }
-  Status s = store_.add_prekeys(up.adviser_sign_pk, up.counter, prekeys);
+  std::optional<store::StoredMediumPrekey> medium;
+  if (up.medium) {
+    if (!crypto::verify_medium_prekey(*up.medium, up.adviser_sign_pk)) {
+      return protocol::make_error_reply(ErrorCode::kUnauthorised, "bad medium-term prekey signature");
+    }
+    // Expired, or valid for longer than a new one ever is (by the relay's
+    // calendar, with a day either way): refused, so a held one is always
+    // usable and an adviser's next rotation can always replace it.
+    const std::uint32_t day = today();
+    if (up.medium->expires_day < day ||
+        up.medium->expires_day > day + crypto::kMediumPrekeyLifetimeDays + crypto::kMediumPrekeyClockSkewDays) {
+      return protocol::make_error_reply(ErrorCode::kMalformed,
+                                        "medium-term prekey expiry day is outside the allowed range; check the clock");
+    }
+    medium = store::StoredMediumPrekey{up.medium->pk, up.medium->expires_day, up.medium->signature};
+  }
+  Status s = store_.add_prekeys(up.adviser_sign_pk, up.counter, prekeys, medium);
   if (!s) return failure_reply(Op::kUploadPrekeys, s.error());
   const std::uint64_t left = store_.prekey_count(up.adviser_sign_pk);
   return protocol::make_ok_reply({u32_bytes(static_cast<std::uint32_t>(std::min<std::uint64_t>(left, UINT32_MAX)))});

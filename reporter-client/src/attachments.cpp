@@ -354,31 +354,28 @@ std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& 
 }
 
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
-                                            const crypto::ReporterKeys& keys, const crypto::Directory& directory,
+                                            const crypto::ReporterKeys& keys,
+                                            const std::vector<client::Recipient>& recipients,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
                                             const std::vector<client::Outgoing>& message, std::uint64_t sent_at) {
-  auto pieces = prepare_attachment_letters(keys, directory, to, files, sent_at);
+  auto pieces = prepare_attachment_letters(keys, recipients, to, files, sent_at);
   if (!pieces) return pieces.error();
   return upload_with_attachments(lang, relay, *pieces, message);
 }
 
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
-                                                                      const crypto::Directory& directory,
+                                                                      const std::vector<client::Recipient>& recipients,
                                                                       const std::vector<crypto::AdviserId>& to,
                                                                       const std::vector<client::FileToSend>& files,
                                                                       std::uint64_t sent_at) {
   std::vector<client::PreparedPiece> out;
   if (files.empty()) return out;
   if (to.empty() || to.size() > protocol::kMaxRecipients) return Error{ErrorCode::kMalformed, "no adviser chosen"};
-  std::vector<client::Recipient> recipients;
-  for (const crypto::AdviserId& id : to) {
-    const crypto::DirectoryEntry* adviser = directory.find(id);
-    if (adviser == nullptr) {
-      return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
-    }
-    // No one-time prekey for pieces (see the header).
-    recipients.push_back({adviser->message_pk, adviser->fetch_pk, std::nullopt});
+  if (recipients.size() != to.size()) return Error{ErrorCode::kMalformed, "no keys for an adviser"};
+  for (const client::Recipient& r : recipients) {
+    // No one-time prekey for pieces (see the header), never the long-term key alone.
+    if (r.prekey_pk || !r.medium_pk) return Error{ErrorCode::kMalformed, "attachment pieces need a medium-term prekey"};
   }
   for (const client::FileToSend& file : files) {
     // Piece by piece: only one piece's plaintext exists beside the file at a
@@ -409,7 +406,7 @@ Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const cryp
     own.reporter_fetch_pk = keys.fetch_pk;
     own.recipients = to;
     auto piece = client::prepare_piece(own, client::describe_attachment(file),
-                                       {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk,
+                                       {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
                                        keys.message_pk);
     if (!piece) return piece.error();
     out.push_back(std::move(piece).value());

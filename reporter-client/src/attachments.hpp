@@ -6,10 +6,12 @@
 // the reporter's own key so that `check` can list what was sent: the reporter
 // keeps no files, and it already has this one, so a second full copy at the
 // relay would only double what is stored and uploaded. The pieces are sealed
-// to each adviser's long-term message key without a one-time prekey: the
-// pieces of one file may reach the adviser over several inbox runs, and a
-// prekey's secret is erased after the first run that used it (see
-// docs/PROTOCOL.md). The message itself keeps its prekey.
+// to each adviser's long-term message key and medium-term prekey, without a
+// one-time prekey: the pieces of one file may reach the adviser over several
+// inbox runs, and a one-time prekey's secret is erased after the first run
+// that used it, while the medium-term secret is kept until nothing sealed to
+// it can still arrive (see docs/PROTOCOL.md). The message itself keeps its
+// one-time prekey.
 //
 // Receiving: pieces from an adviser count only if their envelope's
 // authenticated sender is the message key the signed directory lists for the
@@ -108,8 +110,10 @@ std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& 
 // per file to the reporter's own key, all dated `sent_at` (the time of the
 // message they go with). One piece of plaintext at a time: no second copy of
 // a whole file.
+// `recipients` (one per adviser of `to`, in order) come from the message's
+// PrekeyUse: each with the adviser's medium-term prekey.
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
-                                                                      const crypto::Directory& directory,
+                                                                      const std::vector<client::Recipient>& recipients,
                                                                       const std::vector<crypto::AdviserId>& to,
                                                                       const std::vector<client::FileToSend>& files,
                                                                       std::uint64_t sent_at);
@@ -124,7 +128,8 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
 // the message's envelopes `message` (from prepare_report, dated `sent_at`:
 // now for `new`, reporter::next_own_time for a reply).
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
-                                            const crypto::ReporterKeys& keys, const crypto::Directory& directory,
+                                            const crypto::ReporterKeys& keys,
+                                            const std::vector<client::Recipient>& recipients,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
                                             const std::vector<client::Outgoing>& message, std::uint64_t sent_at);

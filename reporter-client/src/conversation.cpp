@@ -8,13 +8,19 @@
 namespace meldpunt::reporter {
 namespace {
 
-// Recipients for letters to each adviser of `to`, with a verified one-time
-// prekey where the relay handed one out.
+// Recipients for letters to each adviser of `to`: the adviser's verified,
+// unexpired medium-term prekey and a verified one-time prekey where the relay
+// handed one out. kNotFound (and the advisers in use->without_medium) when
+// an adviser has no medium-term prekey: a letter is never sealed to the
+// long-term key alone.
 Result<std::vector<client::Recipient>> recipients_for(client::RelayConnection& relay,
                                                       const crypto::Directory& directory,
-                                                      const std::vector<crypto::AdviserId>& to) {
+                                                      const std::vector<crypto::AdviserId>& to, PrekeyUse* use) {
+  PrekeyUse local;
+  PrekeyUse& notes = use != nullptr ? *use : local;
+  notes = PrekeyUse{};
   // Ask for prekeys of every adviser, whichever were chosen.
-  auto prekeys = client::fetch_prekeys(relay, directory);
+  auto prekeys = client::fetch_prekeys(relay, directory, static_cast<std::uint32_t>(now_seconds() / 86400));
   if (!prekeys) return prekeys.error();
   std::vector<client::Recipient> out;
   for (const crypto::AdviserId& id : to) {
@@ -22,11 +28,21 @@ Result<std::vector<client::Recipient>> recipients_for(client::RelayConnection& r
     if (adviser == nullptr) {
       return Error{ErrorCode::kNotFound, "an adviser of this conversation is no longer in the directory"};
     }
-    client::Recipient recipient{adviser->message_pk, adviser->fetch_pk, std::nullopt};
+    client::Recipient recipient{adviser->message_pk, adviser->fetch_pk, std::nullopt, std::nullopt};
     for (const protocol::BundleEntry& p : *prekeys) {
-      if (p.adviser_sign_pk == adviser->sign_pk) recipient.prekey_pk = p.prekey.pk;
+      if (p.adviser_sign_pk != adviser->sign_pk) continue;
+      if (p.prekey) recipient.prekey_pk = p.prekey->pk;
+      if (p.medium) recipient.medium_pk = p.medium->pk;
     }
+    if (!recipient.medium_pk) notes.without_medium.push_back(id);
+    if (!recipient.prekey_pk) notes.without_one_time.push_back(id);
     out.push_back(recipient);
+    notes.recipients.push_back(client::Recipient{recipient.message_pk, recipient.fetch_pk, std::nullopt,
+                                                 recipient.medium_pk});
+  }
+  if (!notes.without_medium.empty()) {
+    return Error{ErrorCode::kNotFound,
+                 "the relay has no current signed medium-term key for an adviser; nothing was sent"};
   }
   return out;
 }
@@ -188,14 +204,15 @@ std::uint64_t next_own_time(const Conversation& conversation) {
 Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                      const crypto::Directory& directory,
                                                      const std::vector<crypto::AdviserId>& to,
-                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at) {
+                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at,
+                                                     PrekeyUse* use) {
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   if (to.size() + 1 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
   if (body.size() > protocol::max_body_bytes(to.size())) {
     return Error{ErrorCode::kTooLarge,
                  "message too long (at most " + std::to_string(protocol::max_body_bytes(to.size())) + " bytes)"};
   }
-  auto recipients = recipients_for(relay, directory, to);
+  auto recipients = recipients_for(relay, directory, to, use);
   if (!recipients) return recipients.error();
 
   if (sent_at == 0) sent_at = now_seconds();
@@ -220,7 +237,7 @@ Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& re
   copy.reporter_fetch_pk = keys.fetch_pk;
   copy.recipients = to;
   copy.body = body.clone();
-  auto own = client::prepare_letter(copy, {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk,
+  auto own = client::prepare_letter(copy, {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
                                     keys.message_pk);
   if (!own) return own.error();
   outgoing.push_back(std::move(own).value());
@@ -262,11 +279,11 @@ protocol::History history_of(const Conversation& conversation, std::size_t max_b
 
 Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::ReporterKeys& old_keys,
                                   const crypto::ReporterKeys& new_keys, const crypto::Directory& directory,
-                                  const Conversation& conversation) {
+                                  const Conversation& conversation, PrekeyUse* use) {
   const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
   if (to.empty()) return Error{ErrorCode::kNotFound, "no conversation found for this code"};
   if (to.size() + 1 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
-  auto recipients = recipients_for(relay, directory, to);
+  auto recipients = recipients_for(relay, directory, to, use);
   if (!recipients) return recipients.error();
 
   Rotation rotation;
@@ -292,7 +309,7 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
   carry.reporter_fetch_pk = new_keys.fetch_pk;
   carry.recipients = to;
   carry.body = protocol::encode_history(history_of(conversation, protocol::max_body_bytes(to.size()), rotation.dropped));
-  auto own = client::prepare_letter(carry, {new_keys.message_pk, new_keys.fetch_pk, std::nullopt},
+  auto own = client::prepare_letter(carry, {new_keys.message_pk, new_keys.fetch_pk, std::nullopt, std::nullopt},
                                     new_keys.message_sk, new_keys.message_pk);
   if (!own) return own.error();
   rotation.items.push_back(std::move(own).value());
@@ -316,7 +333,7 @@ protocol::History handover_history(const Conversation& conversation, std::size_t
 Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                       const crypto::Directory& directory,
                                                       const Conversation& conversation, const PendingProposal& pending,
-                                                      protocol::HandoverDecision decision) {
+                                                      protocol::HandoverDecision decision, PrekeyUse* use) {
   const bool accept = decision == protocol::HandoverDecision::kAccept;
   const crypto::AdviserId& from = pending.from->id;
   const crypto::AdviserId& to = pending.to->id;
@@ -324,7 +341,7 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
   out.readers_after = readers_after(conversation, pending, decision);
   std::vector<crypto::AdviserId> to_advisers{from};
   if (accept) to_advisers.push_back(to);
-  auto recipients = recipients_for(relay, directory, to_advisers);
+  auto recipients = recipients_for(relay, directory, to_advisers, use);
   if (!recipients) return recipients.error();
 
   protocol::HandoverAnswer answer;
@@ -368,7 +385,7 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
     out.items.push_back(std::move(to_new).value());
   }
   protocol::Letter own_copy = answer_letter();
-  auto own = client::prepare_letter(own_copy, {keys.message_pk, keys.fetch_pk, std::nullopt}, keys.message_sk,
+  auto own = client::prepare_letter(own_copy, {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
                                     keys.message_pk);
   if (!own) return own.error();
   out.items.push_back(std::move(own).value());

@@ -90,14 +90,31 @@ std::uint64_t next_own_time(const Conversation& conversation);
 Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterKeys& keys,
                                 const crypto::Directory& directory);
 
-// Envelopes for `body` to each adviser in `to` (one each, with a one-time
-// prekey where the relay had one) plus a sent copy to the reporter, ready
-// for one deposit. Fetches the prekeys.
+// What the prekey bundle gave for the advisers some letters go to. Every
+// letter to an adviser is sealed to the adviser's signed medium-term prekey
+// and, while the relay has one, a one-time prekey; never to the long-term
+// key alone. `use` arguments below may be null.
+struct PrekeyUse {
+  // Sealed without a one-time prekey (the relay had none left, or withheld
+  // them): forward secrecy only once the adviser erases the medium-term key.
+  std::vector<crypto::AdviserId> without_one_time;
+  // No valid, unexpired medium-term prekey: nothing was prepared (the call
+  // fails with kNotFound) and these advisers cannot be written to now.
+  std::vector<crypto::AdviserId> without_medium;
+  // As used, in the order of the advisers, for the attachment pieces (their
+  // one-time prekeys cleared: each is for one envelope).
+  std::vector<client::Recipient> recipients;
+};
+
+// Envelopes for `body` to each adviser in `to` (one each, to the adviser's
+// medium-term prekey and a one-time prekey where the relay had one) plus a
+// sent copy to the reporter, ready for one deposit. Fetches the prekeys.
 // `sent_at`: next_own_time() of the conversation (0: now, for a new one).
 Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                      const crypto::Directory& directory,
                                                      const std::vector<crypto::AdviserId>& to,
-                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at = 0);
+                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at = 0,
+                                                     PrekeyUse* use = nullptr);
 
 // The conversation as a history, newest entries kept: if everything does not
 // fit in `max_bytes`, the oldest entries are left out and `truncated` is set.
@@ -116,7 +133,7 @@ struct Rotation {
 // adviser of it is no longer in the directory.
 Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::ReporterKeys& old_keys,
                                   const crypto::ReporterKeys& new_keys, const crypto::Directory& directory,
-                                  const Conversation& conversation);
+                                  const Conversation& conversation, PrekeyUse* use = nullptr);
 
 struct HandoverAnswerLetters {
   std::vector<client::Outgoing> items;  // answer to the proposer, [history to the new adviser], own copy
@@ -139,7 +156,7 @@ protocol::History handover_history(const Conversation& conversation, std::size_t
 Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                       const crypto::Directory& directory,
                                                       const Conversation& conversation, const PendingProposal& pending,
-                                                      protocol::HandoverDecision decision);
+                                                      protocol::HandoverDecision decision, PrekeyUse* use = nullptr);
 
 // Total bytes of a set of envelopes (for progress).
 std::size_t envelope_bytes(const std::vector<client::Outgoing>& items);

@@ -107,6 +107,22 @@ std::string names_of(const Options& o, const crypto::Directory& directory, const
   return out;
 }
 
+// A prepare_* call failed: plainly when an adviser had no medium-term prekey
+// (nothing is ever sealed to the long-term key alone), else as any error.
+int fail_prepare(const Options& o, const crypto::Directory& directory, const reporter::PrekeyUse& use,
+                 const Error& e) {
+  if (!use.without_medium.empty()) return fail(o, Msg::kNoMediumPrekey, {names_of(o, directory, use.without_medium)});
+  return fail(o, e);
+}
+
+// Said after sending: which advisers got the letters without a one-time
+// prekey, and what that means.
+void tell_prekey_use(const Options& o, const crypto::Directory& directory, const reporter::PrekeyUse& use) {
+  if (!use.without_one_time.empty()) {
+    write_out(fmt(o, Msg::kNoOneTimePrekey, {names_of(o, directory, use.without_one_time)}));
+  }
+}
+
 const std::string& description(const crypto::DirectoryEntry& e, const Options& o) {
   return o.lang == Lang::kNl ? e.description_nl : e.description_en;
 }
@@ -447,9 +463,11 @@ int answer_proposals(const Options& o, client::RelayConnection& relay, const cry
     }
     const auto decision =
         *answer == Answer::kAccept ? protocol::HandoverDecision::kAccept : protocol::HandoverDecision::kDecline;
-    auto letters = reporter::prepare_handover_answer(relay, keys, directory, conversation, pending, decision);
-    if (!letters) return fail(o, letters.error());
+    reporter::PrekeyUse use;
+    auto letters = reporter::prepare_handover_answer(relay, keys, directory, conversation, pending, decision, &use);
+    if (!letters) return fail_prepare(o, directory, use, letters.error());
     if (auto sent = upload(o, relay, letters->items); !sent) return fail(o, sent.error());
+    tell_prekey_use(o, directory, use);
     if (decision == protocol::HandoverDecision::kDecline) {
       write_out(fmt(o, Msg::kHandoverDeclined, {from, to}));
       continue;
@@ -502,13 +520,15 @@ int cmd_new(const Options& o) {
   const crypto::ReporterKeys keys = derive(o, *code, *address);
   // One time for the message and its attachments' letters.
   const std::uint64_t sent_at = reporter::now_seconds();
-  auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body, sent_at);
-  if (!items) return fail(o, items.error());
-  auto sent = files->empty()
-                  ? upload(o, relay, *items)
-                  : reporter::send_with_attachments(o.lang, relay, keys, *directory, *chosen, *files, *items, sent_at);
+  reporter::PrekeyUse use;
+  auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body, sent_at, &use);
+  if (!items) return fail_prepare(o, *directory, use, items.error());
+  auto sent = files->empty() ? upload(o, relay, *items)
+                             : reporter::send_with_attachments(o.lang, relay, keys, use.recipients, *chosen, *files,
+                                                               *items, sent_at);
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentReport, {names_of(o, *directory, *chosen)}));
+  tell_prekey_use(o, *directory, use);
   write_out(reporter::describe_sent(o.lang, *files));
   write_out(fmt(o, Msg::kSentReportCheckLater, {reporter::next_command(o.channel, "check", carried_options(o))}));
   show_retention(o, *sent);
@@ -637,12 +657,15 @@ int cmd_reply(const Options& o) {
   // The attachments' letters are dated like the message: after the newest
   // own letter even when this computer's clock is behind.
   const std::uint64_t sent_at = reporter::next_own_time(conversation);
-  auto items = reporter::prepare_report(relay, keys, directory, to, *body, sent_at);
-  if (!items) return fail(o, items.error());
-  auto sent = files->empty() ? upload(o, relay, *items)
-                             : reporter::send_with_attachments(o.lang, relay, keys, directory, to, *files, *items, sent_at);
+  reporter::PrekeyUse use;
+  auto items = reporter::prepare_report(relay, keys, directory, to, *body, sent_at, &use);
+  if (!items) return fail_prepare(o, directory, use, items.error());
+  auto sent = files->empty()
+                  ? upload(o, relay, *items)
+                  : reporter::send_with_attachments(o.lang, relay, keys, use.recipients, to, *files, *items, sent_at);
   if (!sent) return fail(o, sent.error());
   write_out(fmt(o, Msg::kSentMessage, {names_of(o, directory, to)}));
+  tell_prekey_use(o, directory, use);
   write_out(reporter::describe_sent(o.lang, *files));
   show_retention(o, *sent);
   return 0;
@@ -666,11 +689,13 @@ int cmd_rotate(const Options& o) {
   if (new_code->equals(old_code)) return fail(o, Msg::kRotateSameCode);
   const crypto::ReporterKeys new_keys = derive(o, *new_code, address);
 
-  auto rotation = reporter::prepare_rotation(relay, old_keys, new_keys, directory, conversation);
-  if (!rotation) return fail(o, rotation.error());
+  reporter::PrekeyUse use;
+  auto rotation = reporter::prepare_rotation(relay, old_keys, new_keys, directory, conversation, &use);
+  if (!rotation) return fail_prepare(o, directory, use, rotation.error());
   if (rotation->dropped > 0) write_out(fmt(o, Msg::kRotateHistoryTooLong, {std::to_string(rotation->dropped)}));
   if (auto sent = upload(o, relay, rotation->items); !sent) return fail(o, sent.error());
   write_out(tr(o, Msg::kRotateDone));
+  tell_prekey_use(o, directory, use);
 
   // The conversation now lives under the new code. Unless asked otherwise
   // (or the copy is incomplete), the old code's letters are deleted at the

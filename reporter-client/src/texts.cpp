@@ -520,6 +520,28 @@ constexpr TextEntry kTable[] = {
     {M::kRoleExternal, "external confidential adviser", "externe vertrouwenspersoon"},
     {M::kRoleCommittee, "complaints committee", "klachtencommissie"},
     {M::kRoleIntegrity, "integrity officer", "integriteitsfunctionaris"},
+    {M::kNoOneTimePrekey,
+     "Note: the relay had no one-time key left for {1} (used up, or withheld). Your message went\n"
+     "without one. It is still encrypted to the adviser's current medium-term key, which the adviser's\n"
+     "program erases within about four weeks. Until then, someone who gets both a copy of the relay's\n"
+     "data and that adviser's key file and passphrase could still read it; afterwards nobody can. With a\n"
+     "one-time key that window closes as soon as the adviser has read your message.\n",
+     "Let op: de relay had geen eenmalige sleutel meer voor {1} (op, of achtergehouden). Je bericht is\n"
+     "zonder verstuurd. Het is nog steeds versleuteld voor de huidige middellange sleutel van de adviseur,\n"
+     "die het programma van de adviseur binnen ongeveer vier weken wist. Tot dan kan iemand die zowel een\n"
+     "kopie van de gegevens van de relay als het sleutelbestand en wachtwoord van die adviseur in handen\n"
+     "krijgt het nog lezen; daarna niemand meer. Met een eenmalige sleutel sluit die periode zodra de\n"
+     "adviseur je bericht heeft gelezen.\n"},
+    {M::kNoMediumPrekey,
+     "Nothing was sent: the relay has no current signed key for {1}, so a message to this adviser\n"
+     "could not be sent with forward secrecy. The adviser has not opened their inbox since being added,\n"
+     "or not for more than two weeks (or the relay withholds the key). Try again in a few days, choose\n"
+     "another adviser, or tell the organisation.",
+     "Er is niets verstuurd: de relay heeft geen geldige ondertekende sleutel voor {1}, dus een bericht\n"
+     "aan deze adviseur kon niet met voorwaartse geheimhouding worden verstuurd. De adviseur heeft de\n"
+     "inbox niet geopend sinds die is toegevoegd, of al meer dan twee weken niet (of de relay houdt de\n"
+     "sleutel achter). Probeer het over een paar dagen opnieuw, kies een andere adviseur, of laat het de\n"
+     "organisatie weten."},
 };
 
 static_assert(std::size(kTable) == static_cast<std::size_t>(Msg::kCount), "every Msg needs exactly one table row");

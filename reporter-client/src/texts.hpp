@@ -208,6 +208,9 @@ enum class Msg : std::size_t {
   kRoleExternal,
   kRoleCommittee,
   kRoleIntegrity,
+  // prekeys: forward secrecy of what is sent
+  kNoOneTimePrekey,
+  kNoMediumPrekey,
   kCount
 };
 

@@ -50,6 +50,8 @@ constexpr std::uint64_t kV1UpgradeBytesPerClue = 150;
 // so one adviser's prekeys sort oldest upload first; value: pk || signature.
 constexpr std::size_t kPrekeyKeyBytes = kKeyBytes + 8 + 2;
 constexpr std::size_t kPrekeyValueBytes = kKeyBytes + kPrekeySignatureBytes;
+constexpr std::size_t kMediumValueBytes = kKeyBytes + 4 + kPrekeySignatureBytes;
+
 
 // Deletions after a purge must also copy pages (copy-on-write), so writes
 // that add data stop while this much of the largest map is still unused;
@@ -95,6 +97,14 @@ FixedBytes<N> fixed(ByteView v) {
   return out;
 }
 
+StoredMediumPrekey read_medium(ByteView v) {
+  StoredMediumPrekey m;
+  m.pk = fixed<kKeyBytes>(v.first(kKeyBytes));
+  m.expires_day = read_u32_le(v.data() + kKeyBytes);
+  m.signature = fixed<kPrekeySignatureBytes>(v.subspan(kKeyBytes + 4));
+  return m;
+}
+
 Bytes clue_value(const StoredClue& clue, std::uint32_t expiry_day) {
   Bytes value(clue.begin(), clue.end());
   append_u32_le(value, expiry_day);
@@ -133,7 +143,7 @@ std::string v1_upgrade_room_advice(std::uint64_t clue_count) {
 struct RelayStore::Impl {
   RelayStoreOptions options;
   Environment env;
-  Table meta, messages, clues, prekeys, counters, directory;
+  Table meta, messages, clues, prekeys, counters, medium_prekeys, directory;
   std::optional<std::uint32_t> upgraded_from;  // schema version before this open upgraded it
 
   // The clue cache (options.clue_cache; see relay_store.hpp). Lock order:
@@ -404,6 +414,7 @@ struct RelayStore::Impl {
     clues = env.open_table("clues");
     prekeys = env.open_table("prekeys");
     counters = env.open_table("counters");
+    medium_prekeys = env.open_table("medium_prekeys");
     directory = env.open_table("directory");
   }
 
@@ -560,7 +571,8 @@ std::uint64_t RelayStore::purge_expired(std::uint32_t today) {
 }
 
 Status RelayStore::add_prekeys(const PublicKeyBytes& adviser, std::uint64_t counter,
-                               std::span<const StoredPrekey> keys) {
+                               std::span<const StoredPrekey> keys,
+                               const std::optional<StoredMediumPrekey>& medium) {
   Impl& s = *impl_;
   return s.write([&](WriteTxn& txn) -> Status {
     if (std::optional<ByteView> last = s.counters.get(txn, adviser)) {
@@ -586,8 +598,21 @@ Status RelayStore::add_prekeys(const PublicKeyBytes& adviser, std::uint64_t coun
       if (Status st = s.prekeys.put(txn, key, value); !st) return st;
     }
     if (Status st = s.counters.put(txn, adviser, u64_le(counter)); !st) return st;
+    if (medium) {
+      Bytes record(medium->pk.begin(), medium->pk.end());
+      append_u32_le(record, medium->expires_day);
+      append(record, medium->signature);
+      if (Status st = s.medium_prekeys.put(txn, adviser, record); !st) return st;
+    }
     return s.check_headroom(txn);
   });
+}
+
+std::optional<StoredMediumPrekey> RelayStore::medium_prekey(const PublicKeyBytes& adviser) const {
+  ReadTxn txn = impl_->env.begin_read();
+  std::optional<ByteView> v = impl_->medium_prekeys.get(txn, adviser);
+  if (!v || v->size() != kMediumValueBytes) return std::nullopt;
+  return read_medium(*v);
 }
 
 std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& adviser) {
@@ -672,6 +697,12 @@ StoreStats RelayStore::stats() const {
     }
     return true;
   });
+  s.medium_prekeys.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() == kKeyBytes && v.size() == kMediumValueBytes) {
+      out.medium_expires[fixed<kKeyBytes>(k)] = read_medium(v).expires_day;
+    }
+    return true;
+  });
   return out;
 }
 
@@ -701,7 +732,7 @@ std::vector<std::string> RelayStore::check() const {
 
   for (const std::string& name : s.env.table_names()) {
     if (name != "meta" && name != "messages" && name != "clues" && name != "prekeys" &&
-        name != "counters" && name != "directory") {
+        name != "counters" && name != "medium_prekeys" && name != "directory") {
       problems.push_back("unknown table in the store: " + name);
     }
   }
@@ -803,6 +834,13 @@ std::vector<std::string> RelayStore::check() const {
     return true;
   });
   report(bad_counter, "prekey counter record with bad size");
+
+  std::uint64_t bad_medium = 0;
+  s.medium_prekeys.for_each(txn, [&](ByteView k, ByteView v) {
+    if (k.size() != kKeyBytes || v.size() != kMediumValueBytes) ++bad_medium;
+    return true;
+  });
+  report(bad_medium, "medium-term prekey record with bad size");
 
   // directory
   std::uint64_t unknown_directory = 0;

@@ -218,7 +218,7 @@ class Reporter:
 
 class Channel:
     def __init__(self, adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external")),
-                 insecure_kdf=True, root=None, log=None, serve_args=()):
+                 insecure_kdf=True, root=None, log=None, serve_args=(), first_inbox=True):
         # Tests use cheap key stretching (--insecure-test-kdf); the demo uses the real parameters.
         self.kdf_args = ["--insecure-test-kdf"] if insecure_kdf else []
         self.log = log or (lambda *_: None)
@@ -242,6 +242,12 @@ class Channel:
         self.advisers = [Adviser(self, name, role, f"passphrase of {name}") for name, role in adviser_names]
         self.serial = 0
         self.publish_directory()
+        # Reporters can write to an adviser only once the adviser's first
+        # inbox run has uploaded a signed medium-term prekey (and one-time
+        # prekeys): as in a real deployment, every adviser does that first.
+        if first_inbox:
+            for a in self.advisers:
+                a.inbox()
 
     def address_for(self, endpoint, min_serial=None):
         """This channel's keys with another endpoint (a valid, checked

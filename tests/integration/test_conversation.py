@@ -120,7 +120,7 @@ class ConversationTest(unittest.TestCase):
         ch = self.channel
         ch.stop_relay()
         tables = {}
-        for table in ("messages", "clues", "prekeys", "directory", "meta", "counters"):
+        for table in ("messages", "clues", "prekeys", "directory", "meta", "counters", "medium_prekeys"):
             out = subprocess.run(["mdb_dump", "-s", table, os.path.join(ch.data, "store")],
                                  capture_output=True).stdout.decode()
             tables[table] = [bytes.fromhex(l.strip()) for l in out.splitlines() if l.startswith(" ")]

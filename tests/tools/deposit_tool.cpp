@@ -17,6 +17,15 @@
 //       a disk is filled to its last pages). Prints "ok <id hex> <tag hex>"
 //       per acknowledgement and "refused <status> <relay's text>" per
 //       refusal, and flushes each line. At most 4000 deposits in all.
+//   deposit_tool get-prekeys CHANNEL_ADDRESS COUNT
+//       COUNT get-prekeys calls on one connection (through
+//       client::fetch_prekeys, so with whatever the relay asks for them), as
+//       a client draining the one-time prekeys would; prints
+//       "calls N one_time T medium M" (one-time prekeys received in all, and
+//       advisers with a medium-term prekey in the last answer).
+//   deposit_tool replay CHANNEL_ADDRESS < lines "<clue hex> <verifier hex> <envelope hex>"
+//       Deposits each triple again as it was stored (a relay, or anyone with
+//       a copy of its data, replaying stored messages); prints "replayed N".
 //   deposit_tool check-store STORE_FOLDER
 //       Opens the relay's LMDB store (relay stopped) and prints
 //       "messages N" and every problem RelayStore::check() finds; exit 1 if
@@ -139,6 +148,58 @@ int get(const protocol::ChannelAddress& address) {
   return missing == 0 && wrong == 0 ? 0 : 1;
 }
 
+int get_prekeys(const protocol::ChannelAddress& address, std::size_t count) {
+  client::RelayConnection relay(address, quick_options());
+  auto directory = client::fetch_directory(relay, address.org_sign_pk);
+  if (!directory) {
+    std::cerr << "deposit_tool: " << directory.error().message << "\n";
+    return 2;
+  }
+  const auto today = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() /
+      86400);
+  std::size_t one_time = 0, medium = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    auto bundle = client::fetch_prekeys(relay, *directory, today);
+    if (!bundle) {
+      std::cerr << "deposit_tool: call " << i << ": " << bundle.error().message << "\n";
+      return 3;
+    }
+    medium = 0;
+    for (const protocol::BundleEntry& e : *bundle) {
+      if (e.prekey) one_time++;
+      if (e.medium) medium++;
+    }
+  }
+  std::cout << "calls " << count << " one_time " << one_time << " medium " << medium << std::endl;
+  return 0;
+}
+
+int replay(const protocol::ChannelAddress& address) {
+  client::RelayConnection relay(address, quick_options());
+  std::size_t replayed = 0;
+  std::string clue_hex, verifier_hex, envelope_hex;
+  while (std::cin >> clue_hex >> verifier_hex >> envelope_hex) {
+    Bytes clue, verifier;
+    client::Outgoing item;
+    if (!from_hex(clue_hex, clue) || clue.size() != item.clue.size() || !from_hex(verifier_hex, verifier) ||
+        verifier.size() != item.verifier.size() || !from_hex(envelope_hex, item.envelope)) {
+      std::cerr << "deposit_tool: bad input line\n";
+      return 2;
+    }
+    std::copy(clue.begin(), clue.end(), item.clue.begin());
+    std::copy(verifier.begin(), verifier.end(), item.verifier.begin());
+    auto ids = client::deposit_all(relay, {item});
+    if (!ids) {
+      std::cerr << "deposit_tool: replay refused: " << ids.error().message << "\n";
+      return 3;
+    }
+    replayed++;
+  }
+  std::cout << "replayed " << replayed << std::endl;
+  return 0;
+}
+
 int check_store(const std::string& folder) {
   store::RelayStoreOptions options;
   options.max_map_bytes = 64ull << 30;
@@ -170,12 +231,22 @@ int main(int argc, char** argv) {
       if (!address) return std::cerr << address.error().message << "\n", 2;
       return fill(*address, std::stoul(args[2]));
     }
+    if (args.size() == 3 && args[0] == "get-prekeys") {
+      auto address = address_of(args[1]);
+      if (!address) return std::cerr << address.error().message << "\n", 2;
+      return get_prekeys(*address, std::stoul(args[2]));
+    }
+    if (args.size() == 2 && args[0] == "replay") {
+      auto address = address_of(args[1]);
+      if (!address) return std::cerr << address.error().message << "\n", 2;
+      return replay(*address);
+    }
     if (args.size() == 2 && args[0] == "check-store") return check_store(args[1]);
   } catch (const std::exception& e) {
     std::cerr << "deposit_tool: " << e.what() << "\n";
     return 2;
   }
   std::cerr << "usage: deposit_tool deposit CHANNEL COUNT | fill CHANNEL REFUSALS | get CHANNEL < ids | "
-               "check-store STORE_FOLDER\n";
+               "get-prekeys CHANNEL COUNT | replay CHANNEL < triples | check-store STORE_FOLDER\n";
   return 1;
 }

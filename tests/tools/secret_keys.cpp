@@ -6,7 +6,8 @@
 //       message_sk, fetch_sk (what a code derives to)
 //   secret_keys adviser KEY_FILE < passphrase
 //       sign_sk (64, seed || pk), message_sk, fetch_sk, store_key, and every
-//       held prekey secret (prekey_sk)
+//       held prekey secret (prekey_sk) and medium-term prekey secret
+//       (medium_sk, oldest first)
 //   secret_keys org KEY_FILE < passphrase
 //       org_sk (64, seed || pk)
 //
@@ -62,6 +63,7 @@ int adviser_keys(const std::string& key_file) {
   print("fetch_sk", id.fetch.sk.view());
   print("store_key", id.store_key.view());
   for (const crypto::OneTimePrekey& p : id.prekeys) print("prekey_sk", p.keys.sk.view());
+  for (const crypto::MediumPrekey& m : id.medium) print("medium_sk", m.keys.sk.view());
   return 0;
 }
 

@@ -3,7 +3,9 @@
 
 Recomputes every value in code.txt, derive.txt, sign.txt and directory.txt
 from the documented formulas (docs/PROTOCOL.md) without the C++
-code, and fails loudly on any difference:
+code, opens the version 2 envelope of envelope.txt (written by
+crosscheck_crypto_b.py) the way an adviser would and checks its
+intermediates, and fails loudly on any difference:
 
   - GF(32) check symbols: found by exhaustive search over all 32 x 32
     candidates (not the closed-form solution the C++ code uses);
@@ -98,12 +100,17 @@ SQRT_M1 = pow(2, (P - 1) // 4, P)
 
 
 def x25519_base(k_bytes):
+    return x25519(k_bytes, (9).to_bytes(32, "little"))
+
+
+def x25519(k_bytes, u_bytes):
     k = bytearray(k_bytes)
     k[0] &= 248
     k[31] &= 127
     k[31] |= 64
     k = int.from_bytes(k, "little")
-    x1, x2, z2, x3, z3, swap = 9, 1, 0, 9, 1, 0
+    u = int.from_bytes(u_bytes, "little") & ((1 << 255) - 1)
+    x1, x2, z2, x3, z3, swap = u, 1, 0, u, 1, 0
     for t in reversed(range(255)):
         bit = (k >> t) & 1
         swap ^= bit
@@ -281,11 +288,56 @@ def crosscheck_directory():
     check("card", v["card"], card)
 
 
+def blake2b256(data, key=b""):
+    return hashlib.blake2b(data, digest_size=32, key=key).digest()
+
+
+def crosscheck_envelope_v2():
+    """Opens v2_envelope as the adviser does (PROTOCOL.md, "Opening"): the
+    header names the prekeys by id, k_body binds both prekey DHs."""
+    v = {k: bytes.fromhex(x) for k, x in load("envelope.txt").items()}
+    env = v["v2_envelope"]
+    check("v2 version byte", "02", env[:1].hex())
+    e_pk, header, body = env[1:33], env[33:81], env[81:]
+    recipient_pk = x25519_base(v["recipient_sk"])
+    medium_pk, onetime_pk = x25519_base(v["medium_sk"]), x25519_base(v["prekey_sk"])
+    check("v2 medium_pk", v["medium_pk"].hex(), medium_pk.hex())
+    dh_static = x25519(v["recipient_sk"], e_pk)
+    k_header = blake2b256(b"meldpunt/v2/env-header" + e_pk + recipient_pk, key=dh_static)
+    check("v2_k_header", v["v2_k_header"].hex(), k_header.hex())
+    nonce = bytes(24)
+    ids = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(header, env[:33], nonce, k_header)
+    check("v2 header ids", (onetime_pk[:16] + medium_pk[:16]).hex(), ids.hex())
+    dh_medium = x25519(v["medium_sk"], e_pk)
+    dh_onetime = x25519(v["prekey_sk"], e_pk)
+    check("v2_dh_medium", v["v2_dh_medium"].hex(), dh_medium.hex())
+    k_body = blake2b256(b"meldpunt/v2/env-body" + dh_medium + dh_onetime + e_pk + recipient_pk + medium_pk
+                        + onetime_pk, key=dh_static)
+    check("v2_k_body", v["v2_k_body"].hex(), k_body.hex())
+    inner = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(body, env[:81], nonce, k_body)
+    sender_pk, auth, padded = inner[:32], inner[32:64], inner[64:]
+    check("v2 sender_pk", v["sender_pk"].hex(), sender_pk.hex())
+    payload = padded.rstrip(b"\x00")
+    check("v2 padding marker", "80", payload[-1:].hex())
+    check("v2 payload", v["payload"].hex(), payload[:-1].hex())
+    dh_auth = x25519(v["recipient_sk"], sender_pk)
+    check("v2 auth", auth.hex(),
+          blake2b256(b"meldpunt/v1/env-auth" + e_pk + recipient_pk + blake2b256(padded), key=dh_auth).hex())
+    # Without the one-time prekey: its DH and key are zero, its id is zero.
+    k_body_m = blake2b256(b"meldpunt/v2/env-body" + dh_medium + bytes(32) + e_pk + recipient_pk + medium_pk
+                          + bytes(32), key=dh_static)
+    check("v2_medium_only_k_body", v["v2_medium_only_k_body"].hex(), k_body_m.hex())
+    header_m = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(bytes(16) + medium_pk[:16],
+                                                                        b"\x02" + e_pk, nonce, k_header)
+    check("v2_medium_only_header", v["v2_medium_only_header"].hex(), header_m.hex())
+
+
 if __name__ == "__main__":
     crosscheck_code()
     crosscheck_derive()
     crosscheck_sign()
     crosscheck_directory()
+    crosscheck_envelope_v2()
     if FAILURES:
         print(f"{len(FAILURES)} mismatch(es)")
         sys.exit(1)

@@ -204,6 +204,33 @@ def seal_envelope(sender_sk, sender_pk, recipient_pk, prekey_pk, ephemeral_sk, p
     return envelope
 
 
+def seal_envelope_v2(sender_sk, sender_pk, recipient_pk, onetime_pk, medium_pk, ephemeral_sk, payload, trace):
+    """Version 2: the medium-term prekey and, if given, a one-time prekey (docs/PROTOCOL.md)."""
+    size = next(s for s in ENV_SIZES if len(payload) <= s - ENV_OVERHEAD - 1)
+    version = b"\x02"
+    e_pk = nb.crypto_scalarmult_base(ephemeral_sk)
+    dh_static = nb.crypto_scalarmult(ephemeral_sk, recipient_pk)
+    dh_medium = nb.crypto_scalarmult(ephemeral_sk, medium_pk) if medium_pk else bytes(32)
+    dh_onetime = nb.crypto_scalarmult(ephemeral_sk, onetime_pk) if onetime_pk else bytes(32)
+    medium_field = medium_pk if medium_pk else bytes(32)
+    onetime_field = onetime_pk if onetime_pk else bytes(32)
+    ids = onetime_field[:16] + medium_field[:16]
+    nonce = bytes(24)
+    k_header = blake2b256(b"meldpunt/v2/env-header" + e_pk + recipient_pk, key=dh_static)
+    header = nb.crypto_aead_xchacha20poly1305_ietf_encrypt(ids, version + e_pk, nonce, k_header)
+    k_body = blake2b256(b"meldpunt/v2/env-body" + dh_medium + dh_onetime + e_pk + recipient_pk
+                        + medium_field + onetime_field, key=dh_static)
+    padded = iso7816_pad(payload, size - ENV_OVERHEAD)
+    dh_auth = nb.crypto_scalarmult(sender_sk, recipient_pk)
+    auth = blake2b256(b"meldpunt/v1/env-auth" + e_pk + recipient_pk + blake2b256(padded), key=dh_auth)
+    inner = sender_pk + auth + padded
+    body = nb.crypto_aead_xchacha20poly1305_ietf_encrypt(inner, version + e_pk + header, nonce, k_body)
+    envelope = version + e_pk + header + body
+    assert len(envelope) == size
+    trace.update(dh_medium=dh_medium, k_header=k_header, header=header, k_body=k_body, tag=body[-16:])
+    return envelope
+
+
 def envelope_vectors():
     v = {}
     v["sender_sk"] = bytes(range(0x01, 0x21))
@@ -224,6 +251,22 @@ def envelope_vectors():
     v["envelope_no_prekey"] = seal_envelope(v["sender_sk"], v["sender_pk"], v["recipient_pk"], None,
                                             v["ephemeral_sk"], v["payload"], trace2)
     v["k_body_no_prekey"] = trace2["k_body"]
+    # Version 2: the same inputs plus a medium-term prekey.
+    v["medium_sk"] = bytes(range(0x81, 0xa1))
+    v["medium_pk"] = nb.crypto_scalarmult_base(v["medium_sk"])
+    trace3 = {}
+    v["v2_envelope"] = seal_envelope_v2(v["sender_sk"], v["sender_pk"], v["recipient_pk"], v["prekey_pk"],
+                                        v["medium_pk"], v["ephemeral_sk"], v["payload"], trace3)
+    v["v2_dh_medium"] = trace3["dh_medium"]
+    v["v2_k_header"] = trace3["k_header"]
+    v["v2_header"] = trace3["header"]
+    v["v2_k_body"] = trace3["k_body"]
+    trace4 = {}
+    seal_envelope_v2(v["sender_sk"], v["sender_pk"], v["recipient_pk"], None, v["medium_pk"],
+                     v["ephemeral_sk"], v["payload"], trace4)
+    v["v2_medium_only_header"] = trace4["header"]
+    v["v2_medium_only_k_body"] = trace4["k_body"]
+    v["v2_medium_only_tag"] = trace4["tag"]
     return v
 
 
@@ -272,8 +315,11 @@ def render(title, vectors):
 ENV_TITLE = """
 Envelope known-answer vectors (docs/PROTOCOL.md), one `name = hex` per line.
 Written by tests/vectors/crosscheck_crypto_b.py; checked byte for byte by tests/test_crypto_envelope.cpp.
-envelope: the inputs sealed with prekey_pk; envelope_no_prekey: the same inputs without a prekey.
-The other values are intermediates of the first envelope, for readers and implementers.
+envelope: the inputs sealed with prekey_pk as a version 1 envelope (opened, no longer sealed);
+envelope_no_prekey: the same inputs without a prekey (version 1).
+The values up to k_body_no_prekey are intermediates of the version 1 envelopes, for readers and implementers.
+v2_envelope: version 2, sealed with prekey_pk (one-time) and medium_pk (medium-term), with its
+intermediates; v2_medium_only_*: the same inputs without the one-time prekey (header, k_body, body tag).
 """
 
 CLUE_TITLE = """

@@ -23,6 +23,7 @@ struct Recipient {
   crypto::X25519PublicKey message_pk{};
   crypto::FetchPublicKey fetch_pk{};
   std::optional<crypto::X25519PublicKey> prekey_pk;  // verified one-time prekey, if any
+  std::optional<crypto::X25519PublicKey> medium_pk;  // verified, unexpired medium-term prekey (advisers)
 };
 
 // An envelope ready to deposit. Owns its bytes.
@@ -57,10 +58,14 @@ Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const
 // address's minimum serial.
 Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol::ChannelAddress& address);
 
-// One prekey per adviser (the relay hands out one of every adviser's pool on
-// each request, whatever the reporter chooses). Prekeys whose signature does
-// not verify against the directory are dropped.
-Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory);
+// One bundle entry per adviser (the relay hands out one of every adviser's
+// pool on each request, whatever the reporter chooses): a one-time prekey
+// while the pool lasts and the adviser's medium-term prekey. Prekeys whose
+// signature does not verify against the directory are dropped, and so is a
+// medium-term prekey that expired before `today` (days since 1970-01-01 by
+// this machine's clock); an entry left with neither is dropped.
+Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory,
+                                                         std::uint32_t today);
 
 struct ReceivedLetter {
   crypto::MessageId id{};
@@ -72,13 +77,16 @@ struct ReceivedLetter {
 struct Mailbox {
   std::vector<ReceivedLetter> letters;
   std::size_t unreadable = 0;  // recognised but failed to open (damaged, or prekey secret gone)
+  // One-time prekeys of envelopes that opened but held no valid letter: no
+  // later run can do better with them, so their secrets go too.
+  std::vector<crypto::X25519PublicKey> spent_prekeys;
 };
 
 struct MailboxKeys {
   const crypto::Secret<32>* fetch_sk = nullptr;
   const crypto::Secret<32>* message_sk = nullptr;
   crypto::X25519PublicKey message_pk{};
-  crypto::PrekeyLookup prekeys;  // empty for reporters
+  crypto::PrekeyLookups prekeys;  // empty for reporters
 };
 
 Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys);

@@ -2,24 +2,32 @@
 // sender and recipient are inside the encryption; all envelopes of one size
 // class are the same length and look uniformly random to the relay.
 //
+// Version 2 (sealed by this code; docs/PROTOCOL.md, "Key schedule"):
 //   e            fresh X25519 key pair per envelope
 //   dh_static    = X25519(e, recipient_pk)                   (long-term key)
-//   dh_prekey    = X25519(e, prekey_pk) or 32 zero bytes     (one-time prekey)
-//   k_header     = BLAKE2b-256(key=dh_static, "meldpunt/v1/env-header" || e_pk || recipient_pk)
-//   header       = XChaCha20-Poly1305(k_header, nonce 0, ad = version || e_pk, prekey_pk or 0^32)
-//   k_body       = BLAKE2b-256(key=dh_static, "meldpunt/v1/env-body" || dh_prekey || e_pk
-//                                               || recipient_pk || prekey_pk or 0^32)
+//   dh_medium    = X25519(e, medium_pk) or 0^32              (signed medium-term prekey)
+//   dh_onetime   = X25519(e, onetime_pk) or 0^32             (one-time prekey)
+//   ids          = id(onetime_pk) or 0^16 || id(medium_pk) or 0^16   (id = first 16 bytes)
+//   k_header     = BLAKE2b-256(key=dh_static, "meldpunt/v2/env-header" || e_pk || recipient_pk)
+//   header       = XChaCha20-Poly1305(k_header, nonce 0, ad = version || e_pk, ids)
+//   k_body       = BLAKE2b-256(key=dh_static, "meldpunt/v2/env-body" || dh_medium || dh_onetime
+//                              || e_pk || recipient_pk || medium_pk or 0^32 || onetime_pk or 0^32)
 //   auth         = BLAKE2b-256(key=X25519(sender_sk, recipient_pk),
 //                              "meldpunt/v1/env-auth" || e_pk || recipient_pk || BLAKE2b-256(padded))
 //   inner        = sender_pk (32) || auth (32) || padded
 //   padded       = ISO/IEC 7816-4 padding of payload to the class's capacity + 1
-//   envelope     = version 0x01 || e_pk (32) || header (48)
+//   envelope     = version 0x02 || e_pk (32) || header (48)
 //                  || XChaCha20-Poly1305(k_body, nonce 0, ad = version || e_pk || header, inner)
 //
+// Version 1 (opened only: envelopes stored before version 2) had one prekey:
+// its header held the one-time prekey's full public key, its k_body only
+// dh_prekey (docs/PROTOCOL.md, "Version 1 envelopes").
+//
 // Each key is used for exactly one message, so the fixed nonce is safe. The
-// prekey in use is hidden in the header, so the relay cannot tell which
-// adviser's prekey (or whether any) was used. Sender authentication (auth) is
-// deniable: the recipient can compute it too.
+// prekeys in use are hidden in the header, so the relay cannot tell which
+// adviser's prekeys (or whether any) were used. k_body depends on every
+// prekey DH, so erasing either prekey secret makes the body unreadable.
+// Sender authentication (auth) is deniable: the recipient can compute it too.
 #pragma once
 
 #include <array>
@@ -32,7 +40,8 @@
 
 namespace meldpunt::crypto {
 
-inline constexpr std::uint8_t kEnvelopeVersion = 1;
+inline constexpr std::uint8_t kEnvelopeVersion = 2;        // sealed
+inline constexpr std::uint8_t kEnvelopeVersionOnePrekey = 1;  // still opened
 inline constexpr std::array<std::size_t, 3> kEnvelopeSizes = {4096, 32768, 262144};
 inline constexpr std::size_t kEnvelopeOverhead = 1 + 32 + 48 + 16 + 32 + 32;  // 161
 // Largest payload that fits class i (one byte is always taken by padding).
@@ -47,29 +56,46 @@ struct SealRequest {
   X25519PublicKey sender_pk{};
   X25519PublicKey recipient_pk{};               // long-term message key
   std::optional<X25519PublicKey> prekey_pk;     // one-time prekey, if one was available
+  std::optional<X25519PublicKey> medium_pk;     // signed medium-term prekey (advisers always have one)
   ByteView payload;                             // at most kMaxEnvelopePayload
 };
 
 // Picks the smallest class that fits. kTooLarge if nothing fits; kMalformed if
-// sender_sk is null or recipient_pk / prekey_pk is a low-order point (X25519
-// result all zero). sender_pk is trusted to match sender_sk (not checked; a
+// sender_sk is null or recipient_pk / prekey_pk / medium_pk is a low-order
+// point (X25519 result all zero). sender_pk is trusted to match sender_sk (not checked; a
 // mismatch only yields an envelope that fails sender auth).
 Result<Bytes> seal_envelope(const SealRequest& request);
 
 struct OpenedEnvelope {
+  std::uint8_t version = kEnvelopeVersion;
   X25519PublicKey sender_pk{};  // authenticated
-  std::optional<X25519PublicKey> prekey_pk;  // which prekey was used (erase its secret)
+  std::optional<X25519PublicKey> prekey_pk;  // which one-time prekey was used (erase its secret)
+  std::optional<X25519PublicKey> medium_pk;  // which medium-term prekey was used
   SecretBuffer payload;
 };
 
-using PrekeyLookup = std::function<const Secret<32>*(const X25519PublicKey&)>;
+// A prekey is named in an envelope header by its id: the first 16 bytes of
+// its public key.
+inline constexpr std::size_t kPrekeyIdBytes = 16;
+using PrekeyId = FixedBytes<kPrekeyIdBytes>;
+PrekeyId prekey_id(const X25519PublicKey& pk);
+
+// The secret of a held prekey whose public key starts with `id`, or nullptr.
+// open_envelope recomputes the public key from the secret and checks it
+// against the id (and, for version 1, the full key), so a lookup cannot make
+// it use a key the header does not name.
+using PrekeyLookup = std::function<const Secret<32>*(const PrekeyId&)>;
+struct PrekeyLookups {
+  PrekeyLookup one_time;
+  PrekeyLookup medium;
+};
 
 // kMalformed for a wrong size or version byte, kUnauthorised for any failed
 // check (X25519 result, header, body, padding, sender auth), kNotFound if the
-// header names a prekey whose secret `prekeys` does not return (or `prekeys`
-// is empty). Never throws on any input bytes.
+// header names a prekey whose secret the lookup does not return (or the
+// lookup is empty). Never throws on any input bytes.
 Result<OpenedEnvelope> open_envelope(ByteView envelope, const Secret<32>& recipient_sk,
                                      const X25519PublicKey& recipient_pk,
-                                     const PrekeyLookup& prekeys = {});
+                                     const PrekeyLookups& prekeys = {});
 
 }  // namespace meldpunt::crypto

@@ -19,7 +19,9 @@
 //   7 publish-dir      signed directory                        -
 //   8 upload-prekeys   adviser sign pk (32), counter (8 LE),   prekeys held (u32 LE)
 //                      prekeys (n*96: pk || signature,
-//                      0 <= n <= 256), signature (64)
+//                      0 <= n <= 256), signature (64),
+//                      [medium-term prekey (0 or 100):
+//                      pk || expires day u32 LE || signature]
 //   9 get-policy       -                                       challenge (32), difficulty (1),
 //                                                              retention days (u32 LE),
 //                                                              retention fuzz days (u32 LE),
@@ -31,7 +33,8 @@
 // work (crypto/pow.hpp) covers every envelope of the request; the relay
 // decides whether one is required (get-policy announces the difficulty).
 // An upload of zero prekeys is a signed, counter-protected way for an
-// adviser to learn how many of its prekeys the relay holds.
+// adviser to learn how many of its prekeys the relay holds. The fifth field
+// of an upload is optional (an older adviser-client sends four).
 #pragma once
 
 #include <cstdint>
@@ -69,7 +72,9 @@ std::string_view op_name(Op op);
 inline constexpr std::size_t kMaxDepositsPerRequest = 16;
 inline constexpr std::size_t kMaxPrekeysPerUpload = 256;
 inline constexpr std::size_t kPrekeyWireBytes = 32 + 64;
-inline constexpr std::size_t kBundleEntryBytes = 32 + kPrekeyWireBytes;  // adviser sign pk + prekey
+// adviser sign pk + one-time prekey (zeros: none) + medium-term prekey (zeros: none)
+inline constexpr std::size_t kBundleEntryBytes = 32 + kPrekeyWireBytes + crypto::kSignedMediumPrekeyBytes;
+static_assert(kBundleEntryBytes == 228);
 inline constexpr std::size_t kDeleteTokenBytes = 32;
 inline constexpr std::size_t kMaxErrorText = 200;
 inline constexpr std::size_t kPowFieldBytes = crypto::kPowChallengeBytes + crypto::kPowNonceBytes;
@@ -100,6 +105,7 @@ struct PrekeyUpload {
   std::uint64_t counter = 0;
   std::vector<crypto::SignedPrekey> prekeys;
   crypto::Signature signature{};
+  std::optional<crypto::SignedMediumPrekey> medium;  // the adviser's current one
 };
 
 struct Request {
@@ -128,9 +134,10 @@ Frames make_get_message_request(const crypto::MessageId& id);
 Frames make_delete_request(const crypto::MessageId& id, ByteView token);
 Frames make_publish_directory_request(ByteView signed_directory);
 // Signs the upload with the adviser's sign key (domain kPrekeyUploadDomain over
-// sign pk || counter || prekeys).
+// sign pk || counter || prekeys || medium-term prekey if any).
 Frames make_prekey_upload_request(const crypto::SigningKeyPair& adviser, std::uint64_t counter,
-                                  std::span<const crypto::SignedPrekey> prekeys);
+                                  std::span<const crypto::SignedPrekey> prekeys,
+                                  const std::optional<crypto::SignedMediumPrekey>& medium = std::nullopt);
 // The bytes that an upload's signature covers.
 Bytes prekey_upload_signed_bytes(const PrekeyUpload& upload);
 
@@ -181,10 +188,14 @@ std::vector<Bytes> encode_policy(const PolicyInfo& policy);
 // forever) or an attachment limit above kMaxAttachmentBytesLimit.
 Result<PolicyInfo> decode_policy(std::span<const Bytes> fields);
 
-// Prekey bundle: u16 LE count || count * (adviser sign pk 32 || prekey pk 32 || signature 64)
+// Prekey bundle: u16 LE count (<= crypto::kMaxDirectoryEntries) || count *
+// (adviser sign pk 32 || one-time prekey: pk 32 || signature 64 ||
+//  medium-term prekey: pk 32 || expires day u32 LE || signature 64);
+// an absent prekey is all zero bytes. Signatures are not checked here.
 struct BundleEntry {
   crypto::Ed25519PublicKey adviser_sign_pk{};
-  crypto::SignedPrekey prekey;
+  std::optional<crypto::SignedPrekey> prekey;         // one-time
+  std::optional<crypto::SignedMediumPrekey> medium;   // medium-term
 };
 Bytes encode_bundle(std::span<const BundleEntry> entries);
 Result<std::vector<BundleEntry>> decode_bundle(ByteView bytes);

@@ -12,6 +12,9 @@
 //   prekeys     adviser sign pk (32) || upload counter u64 BE || position u16 BE
 //                                -> prekey pk (32) || prekey signature (64)
 //   counters    adviser sign pk (32) -> u64 LE, last accepted prekey-upload counter
+//   medium_prekeys adviser sign pk (32) -> medium-term prekey pk (32) || expiry day u32 LE
+//                                          || signature (64); the latest one uploaded
+//               (created when missing: stores of schema 2 made before it lack it)
 //   directory   "current"        -> signed directory bytes
 //
 // Durability: every write is acknowledged only after mdb_txn_commit returned,
@@ -105,12 +108,19 @@ struct StoredPrekey {
   FixedBytes<kPrekeySignatureBytes> signature{};
 };
 
+struct StoredMediumPrekey {
+  PublicKeyBytes pk{};
+  std::uint32_t expires_day = 0;
+  FixedBytes<kPrekeySignatureBytes> signature{};
+};
+
 struct StoreStats {
   std::uint64_t messages = 0;
   std::uint64_t envelope_bytes = 0;  // sum of stored envelope sizes
   std::uint64_t map_bytes_used = 0;  // pages in use (free pages excluded) * page size
   std::uint64_t map_bytes_total = 0; // current map size
   std::map<PublicKeyBytes, std::uint64_t> prekeys;  // per adviser sign pk
+  std::map<PublicKeyBytes, std::uint32_t> medium_expires;  // expiry day of each adviser's medium-term prekey
 };
 
 struct RelayStoreOptions {
@@ -202,9 +212,16 @@ class RelayStore {
   // Prekeys. add_prekeys is all-or-nothing and kReplay unless counter is
   // greater than the adviser's last accepted counter; an empty list is
   // accepted (it only advances the counter). kTooLarge beyond
-  // kMaxPrekeysPerAdd.
+  // kMaxPrekeysPerAdd. With `medium`, the adviser's medium-term prekey is
+  // replaced in the same commit, even by one that expires earlier: the
+  // counter already refuses a replayed upload, and an adviser restored from
+  // an older backup no longer holds the newer one's secret.
   Status add_prekeys(const PublicKeyBytes& adviser, std::uint64_t counter,
-                     std::span<const StoredPrekey> prekeys);
+                     std::span<const StoredPrekey> prekeys,
+                     const std::optional<StoredMediumPrekey>& medium = std::nullopt);
+  // The adviser's medium-term prekey (it is served to every reporter, never
+  // taken), or nullopt.
+  std::optional<StoredMediumPrekey> medium_prekey(const PublicKeyBytes& adviser) const;
   // Removes and returns the adviser's oldest prekey (first of the upload
   // with the lowest counter), or nullopt if none. Oldest first matters: the
   // adviser keeps only a bounded number of prekey secrets and drops its
