@@ -73,6 +73,7 @@ enum class Msg : std::size_t {
   kProgressDelete,
   kProgressDone,
   kProgressFailed,
+  kRelayBusyRetry,
   // new / reply
   kSentReport,
   kSentReportCheckLater,

@@ -82,7 +82,7 @@ class ConfigAndUnitTest(unittest.TestCase):
         self.assertIn(f'data = "{self.data}"', out)
         self.assertIn('endpoint = "tcp://0.0.0.0:7450"', out)
         self.assertIn("pow-difficulty = 20", out)
-        self.assertIn("max-pending-fetches = 8\n", out)
+        self.assertIn("max-pending-fetches = 32\n", out)
         self.assertIn("max-attachment-bytes = 10485760\n", out)
         # Every serve option is documented in the example file, and printed.
         with open(EXAMPLE_INI) as f:
