@@ -263,37 +263,37 @@ TEST_CASE("fetches pay per stored message, more when the queue is long, at the a
     m.envelope = envelope;
   }
   REQUIRE(w.store.deposit_batch(batch).ok());
-  w.now += 31;  // past the grace of the price announced for the empty store
+  w.now += 11;  // past the 10 s grace of the price announced for the empty store
   CHECK(w.policy().fetch_work == 600);
-  w.handler.set_fetch_load(5);  // five waiting or running: bit width of 5 / 2 = 2 doublings
+  w.handler.set_fetch_load(3);  // one running, two waiting behind it: bit width of 2 = two doublings
   CHECK(w.policy().fetch_work == 2400);
 
   // Without a proof, too little, or a get-prekeys proof: refused, counted.
   const Frames none = protocol::request_header_only(Op::kFetch);
-  CHECK(w.handler.admit_fetch(test_support::views(none), 5).error().code == ErrorCode::kRateLimited);
-  w.now += 31;
+  CHECK(w.handler.admit_fetch(test_support::views(none), 3).error().code == ErrorCode::kRateLimited);
+  w.now += 11;
   w.policy();
   Frames weak = w.priced(Op::kFetch, 1200, 2400);
-  CHECK(w.handler.admit_fetch(test_support::views(weak), 5).error().code == ErrorCode::kRateLimited);
+  CHECK(w.handler.admit_fetch(test_support::views(weak), 3).error().code == ErrorCode::kRateLimited);
   Frames wrong_op = w.priced(Op::kGetPrekeys, 2400);
   wrong_op[0][1] = static_cast<std::uint8_t>(Op::kFetch);
-  CHECK(w.handler.admit_fetch(test_support::views(wrong_op), 5).error().code == ErrorCode::kRateLimited);
+  CHECK(w.handler.admit_fetch(test_support::views(wrong_op), 3).error().code == ErrorCode::kRateLimited);
   // Enough: admitted, with the work the proof stands for; once only.
   Frames paid = w.priced(Op::kFetch, 2400);
-  auto admitted = w.handler.admit_fetch(test_support::views(paid), 5);
+  auto admitted = w.handler.admit_fetch(test_support::views(paid), 3);
   REQUIRE(admitted.ok());
   CHECK(*admitted >= 2400);
-  CHECK(w.handler.admit_fetch(test_support::views(paid), 5).error().code == ErrorCode::kReplay);
+  CHECK(w.handler.admit_fetch(test_support::views(paid), 3).error().code == ErrorCode::kReplay);
   // A price announced within the grace period is honoured when the queue
   // has grown since: the client worked for what it was told.
   w.handler.set_fetch_load(0);
-  w.now += 31;
+  w.now += 11;
   w.policy();  // announces 600
   Frames at_600 = w.priced(Op::kFetch, 600, 1200);
-  w.now += 10;
+  w.now += 9;
   CHECK(w.handler.admit_fetch(test_support::views(at_600), 20).ok());
   w.handler.set_fetch_load(20);
-  w.now += 31;
+  w.now += 11;
   Frames stale = w.priced(Op::kFetch, 600, 1200);
   CHECK(w.handler.admit_fetch(test_support::views(stale), 20).error().code == ErrorCode::kRateLimited);
   CHECK(w.handler.counters().pow_refused == 5);
@@ -314,7 +314,7 @@ TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs 
     total += price;
     auto reply = w.call(w.priced(Op::kGetPrekeys, price));
     REQUIRE(reply.status == ErrorCode::kOk);
-    w.now += 31;  // past the grace, so each request pays its own price
+    w.now += 11;  // past the 10 s grace, so each request pays its own price
   }
   CHECK(w.store.prekey_count(w.adviser.sign.pk) == 0);
   const double factor = static_cast<double>(total) / 40.0;  // in units of the full-pool price

@@ -35,7 +35,7 @@ struct ServeSettings {
   std::uint64_t max_attachment_bytes = protocol::kDefaultMaxAttachmentBytes;  // announced in get-policy
   unsigned pow_difficulty = 20;
   unsigned pow_max_raise = 6;
-  std::uint64_t pow_raise_bytes = 4ull << 20;       // bytes of one size class per window that raise its price
+  std::uint64_t pow_raise_bytes = 2ull << 20;       // bytes of one size class per window that raise its price
   std::uint64_t fetch_work_per_message = 128;       // fetch price per stored message, in digests
   std::uint64_t fetch_work_min = 4096;              // cheapest fetch, in digests
   std::uint64_t prekeys_work = 1ull << 21;          // get-prekeys with full pools, in digests

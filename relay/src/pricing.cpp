@@ -114,8 +114,13 @@ std::uint64_t Pricing::fetch_price(std::uint64_t stored_messages, std::size_t pe
   const std::uint64_t base =
       std::max(policy_.fetch_work_min, saturating_mul(stored_messages, policy_.fetch_work_per_message));
   if (base == 0) return 0;
-  const auto load = std::min<unsigned>(static_cast<unsigned>(std::bit_width(pending_fetches / 2)),
-                                       policy_.fetch_max_load_bits);
+  // The price grows with the fetches waiting behind the running one, about
+  // in proportion (one doubling per doubling of the queue): a paying flood
+  // then keeps the queue short (the more it queues, the dearer each of its
+  // fetches), while a stock of proofs bought cheaply a moment earlier can
+  // raise an honest client's price only by the log of its size.
+  const std::size_t waiting = pending_fetches > 0 ? pending_fetches - 1 : 0;
+  const unsigned load = std::min(static_cast<unsigned>(std::bit_width(waiting)), policy_.fetch_max_load_bits);
   return capped(shifted(base, load));
 }
 

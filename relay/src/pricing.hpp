@@ -4,7 +4,8 @@
 //
 //   deposit      sum over its envelopes of  weight(size class) * 2^(base + raise(class))
 //   fetch        max(fetch_min, stored messages * fetch_per_message) * 2^load
-//                load = bit width of (fetches waiting or running / 2), at most fetch_max_load_bits
+//                load = bit width of the fetches waiting behind the running one
+//                       (0, 1, 2-3, 4-7, ... waiting: 0, 1, 2, 3, ... doublings), at most fetch_max_load_bits
 //   get-prekeys  prekeys_base * ceil(pool reference / prekeys left in the scarcest pool)
 //
 // A class's raise moves once per adjustment window on the envelope bytes of
@@ -48,15 +49,15 @@ struct PricingPolicy {
   // size so that an honest attachment stays affordable.
   std::array<std::uint32_t, protocol::kSizeClasses> class_weight{1, 2, 8};
   unsigned pow_max_raise = 6;                   // raise per class stays at most this many bits above the base
-  std::uint64_t pow_raise_bytes = 4ull << 20;   // bytes of one class stored per window that raise it (0 = never)
+  std::uint64_t pow_raise_bytes = 2ull << 20;   // bytes of one class stored per window that raise it (0 = never)
   std::uint32_t pow_adjust_seconds = 60;        // length of an adjustment window
   std::uint32_t challenge_seconds = 3600;       // a challenge is announced this long, accepted twice as long
   std::uint64_t fetch_work_min = 4096;          // cheapest fetch (0 with fetch_work_per_message 0: fetches free)
   std::uint64_t fetch_work_per_message = 128;   // digests per stored message
-  unsigned fetch_max_load_bits = 10;            // doublings for fetches waiting at most
+  unsigned fetch_max_load_bits = 6;             // doublings for fetches waiting, at most
   std::uint64_t prekeys_work = 1ull << 21;      // get-prekeys with full pools (0 = free)
   std::uint32_t prekey_pool_reference = 50;     // a pool this full or fuller costs prekeys_work
-  std::uint32_t price_grace_seconds = 30;       // a fetch/prekeys price is honoured this long after announced
+  std::uint32_t price_grace_seconds = 10;       // a fetch/prekeys price is honoured this long after announced
 };
 
 // Most proofs remembered per challenge; beyond it priced requests are
