@@ -40,7 +40,7 @@ inline protocol::Frames paid_request(relay::RequestHandler& handler, protocol::O
   auto policy = protocol::decode_policy(reply.fields);
   REQUIRE(policy.ok());
   const std::uint64_t work = op == protocol::Op::kFetch ? policy->fetch_work : policy->prekeys_work;
-  REQUIRE(work <= (std::uint64_t{1} << 24));
+  REQUIRE(work <= (std::uint64_t{1} << 24));  // tests keep prices small
   // A random start, so two requests never spend the same proof.
   auto nonce = crypto::pow_solve_work(policy->challenge, crypto::pow_request_body(static_cast<std::uint8_t>(op)), work,
                                       std::uint64_t{1} << 32, crypto::random_below(UINT32_MAX));

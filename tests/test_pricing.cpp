@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 
 #include "common.hpp"
 #include "log.hpp"
@@ -113,7 +114,7 @@ relay::RelayPolicy small_prices() {
   p.pricing.pow_adjust_seconds = 60;
   p.pricing.fetch_work_min = 100;
   p.pricing.fetch_work_per_message = 3;
-  p.pricing.prekeys_work = 40;
+  p.pricing.prekeys_weight = 40;  // 40 x 2^6 = 2560 digests with full pools
   return p;
 }
 
@@ -310,15 +311,16 @@ TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs 
   std::uint64_t total = 0;
   for (int i = 0; i < 50; ++i) {
     const std::uint64_t price = w.policy().prekeys_work;
-    CHECK(price == 40 * ((50 + (50 - static_cast<std::uint64_t>(i)) - 1) / (50 - static_cast<std::uint64_t>(i))));
+    const std::uint64_t left = 50 - static_cast<std::uint64_t>(i);
+    CHECK(price == 2560 * std::min<std::uint64_t>(8, (50 + left - 1) / left));
     total += price;
     auto reply = w.call(w.priced(Op::kGetPrekeys, price));
     REQUIRE(reply.status == ErrorCode::kOk);
     w.now += 11;  // past the 10 s grace, so each request pays its own price
   }
   CHECK(w.store.prekey_count(w.adviser.sign.pk) == 0);
-  const double factor = static_cast<double>(total) / 40.0;  // in units of the full-pool price
-  CHECK(factor == 251.0);
+  const double factor = static_cast<double>(total) / 2560.0;  // in units of the full-pool price
+  CHECK(factor == 175.0);
 
   // The goal at the default price, from the digest rate measured here on
   // one core: draining one adviser's 50 one-time prekeys costs >= 60 s.
@@ -329,7 +331,9 @@ TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs 
   (void)crypto::pow_solve_work(c, body, crypto::kMaxPowWork, tries);
   const double rate = static_cast<double>(tries) /
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double drain_seconds = factor * static_cast<double>(relay::PricingPolicy{}.prekeys_work) / rate;
+  const relay::PricingPolicy defaults;
+  const double full_pool_price = static_cast<double>(defaults.prekeys_weight) * std::ldexp(1.0, static_cast<int>(defaults.pow_difficulty));
+  const double drain_seconds = factor * full_pool_price / rate;
   INFO("digests per second on one core: " << rate << "; draining 50 prekeys: " << drain_seconds << " s");
   CHECK(drain_seconds >= 60.0);
 }

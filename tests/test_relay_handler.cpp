@@ -27,7 +27,7 @@ namespace {
 relay::RelayPolicy low_pow_policy() {
   relay::RelayPolicy policy;
   policy.pricing.pow_difficulty = 8;
-  policy.pricing.prekeys_work = 256;
+  policy.pricing.prekeys_weight = 1;
   policy.pricing.fetch_work_min = 256;
   policy.pricing.fetch_work_per_message = 1;
   return policy;

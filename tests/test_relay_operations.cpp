@@ -110,7 +110,7 @@ relay::RelayPolicy policy_with(unsigned difficulty) {
   p.pricing.pow_raise_bytes = 4 * 4096;  // four letters per window
   p.pricing.pow_adjust_seconds = 60;
   p.pricing.challenge_seconds = 3600;
-  p.pricing.prekeys_work = 256;
+  p.pricing.prekeys_weight = 1;
   p.pricing.fetch_work_min = 256;
   return p;
 }

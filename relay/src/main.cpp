@@ -253,9 +253,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--fetch-work-min", s.fetch_work_min, "Cheapest fetch, in proof-of-work digests")
       ->capture_default_str()->check(CLI::Range(std::uint64_t{0}, crypto::kMaxPowWork));
-  serve->add_option("--prekeys-work", s.prekeys_work,
-                    "get-prekeys price with full prekey pools, in digests (rises as a pool empties; 0 = free)")
-      ->capture_default_str()->check(CLI::Range(std::uint64_t{0}, crypto::kMaxPowWork));
+  serve->add_option("--prekeys-weight", s.prekeys_weight,
+                    "get-prekeys price with full prekey pools, in letters (2^pow-difficulty; rises as a pool "
+                    "empties; 0 = free)")
+      ->capture_default_str()->check(CLI::Range(0u, 64u));
   serve->add_option("--letter-reserve-percent", s.letter_reserve_percent,
                     "Share of max-bytes that only 4096-byte letters may use (room for ongoing conversations)")
       ->capture_default_str()->check(CLI::Range(0u, 90u));

@@ -463,10 +463,11 @@ std::vector<std::string> validate(const ServeSettings& s) {
     problems.push_back("fetch-max-wait must be 1.." + std::to_string(kMaxFetchWaitSeconds) + " seconds");
   }
   if (s.letter_reserve_percent > 90) problems.push_back("letter-reserve-percent must be 0..90");
-  if (s.fetch_work_min > crypto::kMaxPowWork || s.prekeys_work > crypto::kMaxPowWork) {
-    problems.push_back("fetch-work-min and prekeys-work must be at most " + std::to_string(crypto::kMaxPowWork) +
+  if (s.fetch_work_min > crypto::kMaxPowWork) {
+    problems.push_back("fetch-work-min must be at most " + std::to_string(crypto::kMaxPowWork) +
                        " (clients refuse dearer prices)");
   }
+  if (s.prekeys_weight > 64) problems.push_back("prekeys-weight must be 0..64");
   if (s.pow_adjust_seconds < 1 || s.pow_challenge_seconds < 1) {
     problems.push_back("pow-adjust-seconds and pow-challenge-seconds must be at least 1");
   }
@@ -501,7 +502,7 @@ std::string effective_settings(const ServeSettings& s) {
       << "pow-raise-bytes = " << s.pow_raise_bytes << "\n"
       << "fetch-work-per-message = " << s.fetch_work_per_message << "\n"
       << "fetch-work-min = " << s.fetch_work_min << "\n"
-      << "prekeys-work = " << s.prekeys_work << "\n"
+      << "prekeys-weight = " << s.prekeys_weight << "\n"
       << "letter-reserve-percent = " << s.letter_reserve_percent << "\n"
       << "pow-adjust-seconds = " << s.pow_adjust_seconds << "\n"
       << "pow-challenge-seconds = " << s.pow_challenge_seconds << "\n"
@@ -568,7 +569,7 @@ int cmd_serve(const ServeSettings& settings) {
   policy.pricing.challenge_seconds = settings.pow_challenge_seconds;
   policy.pricing.fetch_work_per_message = settings.fetch_work_per_message;
   policy.pricing.fetch_work_min = settings.fetch_work_min;
-  policy.pricing.prekeys_work = settings.prekeys_work;
+  policy.pricing.prekeys_weight = settings.prekeys_weight;
   policy.max_attachment_bytes = settings.max_attachment_bytes;
   RequestHandler handler(store, *org, policy);
   const std::uint32_t days_ahead = settings.test_days_ahead;

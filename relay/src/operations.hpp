@@ -38,7 +38,7 @@ struct ServeSettings {
   std::uint64_t pow_raise_bytes = 2ull << 20;       // bytes of one size class per window that raise its price
   std::uint64_t fetch_work_per_message = 128;       // fetch price per stored message, in digests
   std::uint64_t fetch_work_min = 4096;              // cheapest fetch, in digests
-  std::uint64_t prekeys_work = 1ull << 21;          // get-prekeys with full pools, in digests
+  std::uint32_t prekeys_weight = 3;                 // get-prekeys with full pools, in letters (2^pow-difficulty)
   std::uint32_t letter_reserve_percent = 12;        // of max-bytes, kept for 4096-byte letters
   std::uint32_t pow_adjust_seconds = 60;
   std::uint32_t pow_challenge_seconds = 3600;

@@ -126,8 +126,10 @@ std::uint64_t Pricing::fetch_price(std::uint64_t stored_messages, std::size_t pe
 
 std::uint64_t Pricing::prekeys_price(std::uint64_t scarcest_pool) const {
   const std::uint64_t pool = std::max<std::uint64_t>(scarcest_pool, 1);
-  const std::uint64_t factor = (policy_.prekey_pool_reference + pool - 1) / pool;
-  return capped(saturating_mul(policy_.prekeys_work, std::max<std::uint64_t>(factor, 1)));
+  const std::uint64_t factor = std::min<std::uint64_t>((policy_.prekey_pool_reference + pool - 1) / pool,
+                                                       std::max<std::uint32_t>(policy_.prekey_max_factor, 1));
+  const std::uint64_t base = policy_.pow_difficulty == 0 ? 0 : shifted(policy_.prekeys_weight, policy_.pow_difficulty);
+  return capped(saturating_mul(base, std::max<std::uint64_t>(factor, 1)));
 }
 
 crypto::PowChallenge Pricing::challenge() {

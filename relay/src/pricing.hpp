@@ -6,7 +6,7 @@
 //   fetch        max(fetch_min, stored messages * fetch_per_message) * 2^load
 //                load = bit width of the fetches waiting behind the running one
 //                       (0, 1, 2-3, 4-7, ... waiting: 0, 1, 2, 3, ... doublings), at most fetch_max_load_bits
-//   get-prekeys  prekeys_base * ceil(pool reference / prekeys left in the scarcest pool)
+//   get-prekeys  prekeys_weight * 2^base * min(8, ceil(pool reference / prekeys left in the scarcest pool))
 //
 // A class's raise moves once per adjustment window on the envelope bytes of
 // that class stored in the window (not on requests: one request may carry
@@ -55,8 +55,13 @@ struct PricingPolicy {
   std::uint64_t fetch_work_min = 4096;          // cheapest fetch (0 with fetch_work_per_message 0: fetches free)
   std::uint64_t fetch_work_per_message = 128;   // digests per stored message
   unsigned fetch_max_load_bits = 6;             // doublings for fetches waiting, at most
-  std::uint64_t prekeys_work = 1ull << 21;      // get-prekeys with full pools (0 = free)
-  std::uint32_t prekey_pool_reference = 50;     // a pool this full or fuller costs prekeys_work
+  // get-prekeys with full pools, in letters (units of 2^pow_difficulty, so
+  // a relay without proof of work hands prekeys out free too; 0 = free).
+  std::uint32_t prekeys_weight = 3;
+  std::uint32_t prekey_pool_reference = 50;     // a pool this full or fuller costs the full-pool price
+  // At most this many times that price, so an honest report sent while a
+  // pool is nearly empty still costs seconds, not minutes.
+  std::uint32_t prekey_max_factor = 8;
   std::uint32_t price_grace_seconds = 10;       // a fetch/prekeys price is honoured this long after announced
 };
 

@@ -107,7 +107,7 @@ class HostilePricingTest(unittest.TestCase):
         ch = Channel(adviser_names=(("Anna de Vries", "internal"),),
                      serve_args=["--pow-adjust-seconds", str(WINDOW), "--pow-difficulty", "12",
                                  "--pow-raise-bytes", str(RAISE_BYTES), "--max-bytes", str(GIB),
-                                 "--prekeys-work", "4096"])
+                                 "--prekeys-weight", "1"])
         self.addCleanup(ch.close)
         floods = [subprocess.Popen([FLOOD, "deposit", ch.address, str(STORAGE_WINDOWS * WINDOW), str(WARMUP_WINDOWS * WINDOW)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
