@@ -358,10 +358,12 @@ TEST_CASE("a flood of large envelopes cannot take the letters' reserve; a refuse
   CHECK(refused.error_text.find("kept for letters") != std::string::npos);
   // Letters still fit, also in the same group commit as the refused attachment.
   World::Item letter, attachment(32768);
-  auto a = w.handler.handle(test_support::views(
-      protocol::make_deposit_request(std::vector<protocol::DepositItem>{attachment.item})));
-  auto b = w.handler.handle(test_support::views(
-      protocol::make_deposit_request(std::vector<protocol::DepositItem>{letter.item})));
+  // The prepared deposits point into their request frames: keep those alive.
+  const Frames request_a = protocol::make_deposit_request(std::vector<protocol::DepositItem>{attachment.item});
+  const Frames request_b = protocol::make_deposit_request(std::vector<protocol::DepositItem>{letter.item});
+  const std::vector<ByteView> views_a = test_support::views(request_a), views_b = test_support::views(request_b);
+  auto a = w.handler.handle(views_a);
+  auto b = w.handler.handle(views_b);
   REQUIRE(a.deposit);
   REQUIRE(b.deposit);
   const std::vector<relay::PreparedDeposit> batch{*a.deposit, *b.deposit};
