@@ -55,7 +55,7 @@ LoadStats run_relay(const std::filesystem::path& tmp, unsigned clients, const pr
   if (!keys) throw std::runtime_error(keys.error().message);
   store::RelayStore store(data.store_dir(), store::RelayStoreOptions{});  // durable, as `relay serve`
   relay::RelayPolicy policy;
-  policy.pow_difficulty = 0;  // no proof of work: the benchmark measures the relay, not the clients' hashing
+  policy.pricing.pow_difficulty = 0;  // no proof of work: the benchmark measures the relay, not the clients' hashing
   relay::RequestHandler handler(store, org, policy);
   relay::ServerOptions options;
   const int port = bench::free_loopback_port();

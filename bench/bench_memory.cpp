@@ -68,7 +68,9 @@ class RelayProcess {
  public:
   RelayProcess(const std::string& binary, const std::filesystem::path& data, const std::string& endpoint,
                const std::filesystem::path& log) {
-    std::vector<std::string> argv_s = {binary, "serve", "--data", data.string(), "--endpoint", endpoint};
+    // Fetches free: the benchmark measures the relay's memory, not hashing.
+    std::vector<std::string> argv_s = {binary, "serve", "--data", data.string(), "--endpoint", endpoint,
+                                       "--fetch-work-min", "0", "--fetch-work-per-message", "0"};
     std::vector<char*> argv;
     for (std::string& s : argv_s) argv.push_back(s.data());
     argv.push_back(nullptr);

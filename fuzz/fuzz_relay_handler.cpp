@@ -33,7 +33,7 @@ struct Relay {
     store = std::make_unique<store::RelayStore>(folder, options);
     relay::RelayPolicy policy;
     policy.fetch_threads = 1;
-    policy.pow_difficulty = 0;  // deposits without proof of work reach validation and the store
+    policy.pricing.pow_difficulty = 0;  // deposits without proof of work reach validation and the store
     handler = std::make_unique<relay::RequestHandler>(*store, keys.org.pk, policy);
     handler->today = [] { return 20000u; };
     handler->seconds_now = [] { return std::uint64_t{1000}; };

@@ -629,7 +629,14 @@ class LocalRelay {
     const std::uint16_t port = test_support::free_loopback_port();
     address_.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
     store_ = std::make_unique<store::RelayStore>(folder.store_dir(), store::RelayStoreOptions{});
-    handler_ = std::make_unique<relay::RequestHandler>(*store_, org_pk, relay::RelayPolicy{});
+    // Low prices: these tests drive the adviser's side, not the pricing, and
+    // drain prekey pools whose price rises as they empty.
+    relay::RelayPolicy policy;
+    policy.pricing.pow_difficulty = 8;
+    policy.pricing.prekeys_weight = 1;
+    policy.pricing.fetch_work_min = 256;
+    policy.pricing.fetch_work_per_message = 1;
+    handler_ = std::make_unique<relay::RequestHandler>(*store_, org_pk, policy);
     relay::ServerOptions options;
     options.endpoint = address_.endpoint;
     thread_ = std::thread([this, options] {

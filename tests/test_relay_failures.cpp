@@ -70,7 +70,9 @@ class CapturedLog {
 
 relay::RelayPolicy no_pow_policy() {
   relay::RelayPolicy policy;
-  policy.pow_difficulty = 0;
+  policy.pricing.pow_difficulty = 0;  // deposits and get-prekeys free
+  policy.pricing.fetch_work_min = 0;  // fetches free
+  policy.pricing.fetch_work_per_message = 0;
   policy.fetch_threads = 1;
   return policy;
 }

@@ -26,7 +26,10 @@ namespace {
 // Proof of work as in production, at a difficulty cheap enough for tests.
 relay::RelayPolicy low_pow_policy() {
   relay::RelayPolicy policy;
-  policy.pow_difficulty = 8;
+  policy.pricing.pow_difficulty = 8;
+  policy.pricing.prekeys_weight = 1;
+  policy.pricing.fetch_work_min = 256;
+  policy.pricing.fetch_work_per_message = 1;
   return policy;
 }
 
@@ -106,7 +109,7 @@ TEST_CASE("prekeys: listed advisers only, signed, replay-protected, handed out o
 
   std::set<crypto::X25519PublicKey> handed_out;
   for (int i = 0; i < 4; ++i) {
-    auto reply = f.call(protocol::request_header_only(Op::kGetPrekeys));
+    auto reply = f.call(test_support::paid_request(f.handler, Op::kGetPrekeys));
     REQUIRE(reply.status == ErrorCode::kOk);
     auto bundle = protocol::decode_bundle(reply.fields.at(0)).value();
     if (i < 3) {
@@ -150,7 +153,7 @@ TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never take
 
   REQUIRE(upload(adviser.make_prekeys(1), current) == ErrorCode::kOk);
   for (int i = 0; i < 3; ++i) {
-    auto reply = f.call(protocol::request_header_only(Op::kGetPrekeys));
+    auto reply = f.call(test_support::paid_request(f.handler, Op::kGetPrekeys));
     REQUIRE(reply.status == ErrorCode::kOk);
     auto bundle = protocol::decode_bundle(reply.fields.at(0)).value();
     REQUIRE(bundle.size() == 1);

@@ -105,11 +105,13 @@ struct World {
 
 relay::RelayPolicy policy_with(unsigned difficulty) {
   relay::RelayPolicy p;
-  p.pow_difficulty = difficulty;
-  p.pow_max_raise = 3;
-  p.pow_load_threshold = 4;
-  p.pow_adjust_seconds = 60;
-  p.challenge_seconds = 3600;
+  p.pricing.pow_difficulty = difficulty;
+  p.pricing.pow_max_raise = 3;
+  p.pricing.pow_raise_bytes = 4 * 4096;  // four letters per window
+  p.pricing.pow_adjust_seconds = 60;
+  p.pricing.challenge_seconds = 3600;
+  p.pricing.prekeys_weight = 1;
+  p.pricing.fetch_work_min = 256;
   return p;
 }
 
@@ -208,7 +210,7 @@ TEST_CASE("get-policy announces the attachment limit; older and later replies st
   CHECK(info.max_attachment_bytes == 123456789);
   // On the wire: a fifth field, u64 little-endian (123456789 = 0x075bcd15).
   std::vector<Bytes> fields = protocol::encode_policy(info);
-  REQUIRE(fields.size() == 5);
+  REQUIRE(fields.size() == 9);
   CHECK(hex(fields[4]) == "15cd5b0700000000");
 
   // An older relay sends the first four fields only: clients assume the default.
@@ -218,12 +220,20 @@ TEST_CASE("get-policy announces the attachment limit; older and later replies st
   CHECK(decoded->max_attachment_bytes == protocol::kDefaultMaxAttachmentBytes);
   CHECK(decoded->challenge == info.challenge);
   CHECK(decoded->retention_days == info.retention_days);
+  CHECK(!decoded->priced);
+  // A relay from before prices: five fields, no prices.
+  std::vector<Bytes> unpriced(fields.begin(), fields.begin() + 5);
+  decoded = protocol::decode_policy(unpriced);
+  REQUIRE(decoded.ok());
+  CHECK(!decoded->priced);
+  CHECK(decoded->max_attachment_bytes == 123456789);
   // A later relay may append fields; this client ignores them.
   std::vector<Bytes> later = fields;
   later.push_back(Bytes{1, 2, 3});
   decoded = protocol::decode_policy(later);
   REQUIRE(decoded.ok());
   CHECK(decoded->max_attachment_bytes == 123456789);
+  CHECK(decoded->priced);
   // Fewer than four fields, or a fifth of the wrong size, is malformed.
   std::vector<Bytes> short_reply(fields.begin(), fields.begin() + 3);
   CHECK(protocol::decode_policy(short_reply).error().code == ErrorCode::kMalformed);
@@ -286,7 +296,7 @@ TEST_CASE("difficulty 0 turns proof of work off", "[relay][pow]") {
 
 TEST_CASE("difficulty rises under load, accepts the previous level, and falls back", "[relay][pow]") {
   relay::set_log_level(relay::LogLevel::kError);  // the changes are logged at info
-  World w(policy_with(4));  // threshold 4 deposits per 60 s window, at most +3
+  World w(policy_with(4));  // threshold 4 letters' bytes per 60 s window, at most +3
   auto flood_window = [&](int deposits) {
     for (int i = 0; i < deposits; ++i) {
       World::Item item;
@@ -343,7 +353,7 @@ TEST_CASE("prekeys are handed out oldest upload first; a zero-prekey upload read
 
   std::vector<crypto::X25519PublicKey> order;
   for (int i = 0; i < 4; ++i) {
-    auto reply = w.call(protocol::request_header_only(Op::kGetPrekeys));
+    auto reply = w.call(test_support::paid_request(w.handler, Op::kGetPrekeys));
     auto bundle = protocol::decode_bundle(reply.fields.at(0)).value();
     REQUIRE(bundle.size() == 1);
     REQUIRE(bundle[0].prekey.has_value());
@@ -474,6 +484,6 @@ TEST_CASE("serve settings: validation names each problem", "[relay]") {
   CHECK_FALSE(relay::validate(s).empty());
   const std::string defaults = relay::effective_settings(relay::ServeSettings{});
   CHECK(defaults.find("pow-difficulty = 20") != std::string::npos);
-  CHECK(defaults.find("max-pending-fetches = 8\n") != std::string::npos);
+  CHECK(defaults.find("max-pending-fetches = 32\n") != std::string::npos);
   CHECK(defaults.find("max-attachment-bytes = 10485760\n") != std::string::npos);
 }

@@ -1,7 +1,7 @@
 // The serving loop itself (relay::serve on a loopback port, real CurveZMQ):
 // a fetch, whose cost grows with the store, runs beside the loop and must not
 // hold up other requests; too many waiting fetches are refused, not queued
-// without bound.
+// without bound. (Ordering and expiry of the queue: test_fetch_scheduler.cpp.)
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
@@ -49,6 +49,10 @@ class ServingRelay {
     fill(messages);
     relay::RelayPolicy policy;
     policy.fetch_threads = 1;
+    // Fetches free: these tests are about the loop and the queue; prices
+    // have tests of their own (test_pricing.cpp).
+    policy.pricing.fetch_work_min = 0;
+    policy.pricing.fetch_work_per_message = 0;
     handler_ = std::make_unique<relay::RequestHandler>(*store_, org.pk, policy);
     relay::ServerOptions options;
     options.endpoint = address_.endpoint;
@@ -147,20 +151,26 @@ TEST_CASE("a fetch runs beside the serving loop: other requests are answered mea
 }
 
 TEST_CASE("fetches beyond the waiting limit are refused, not queued without bound", "[relay][server]") {
-  ServingRelay relay(6000, 1);
+  ServingRelay relay(6000, 2);  // one running, one waiting
   client::RelayConnection first(relay.address(), client::ConnectionOptions{});
   client::RelayConnection second(relay.address(), client::ConnectionOptions{});
-  REQUIRE(first.call(protocol::request_header_only(protocol::Op::kGetPolicy)).ok());
-  REQUIRE(second.call(protocol::request_header_only(protocol::Op::kGetPolicy)).ok());
+  client::RelayConnection third(relay.address(), client::ConnectionOptions{});
+  for (client::RelayConnection* c : {&first, &second, &third}) {
+    REQUIRE(c->call(protocol::request_header_only(protocol::Op::kGetPolicy)).ok());
+  }
 
   std::thread first_fetch([&] { CHECK(first.call(protocol::request_header_only(protocol::Op::kFetch)).ok()); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  auto refused = second.call(protocol::request_header_only(protocol::Op::kFetch));
+  std::thread second_fetch([&] { CHECK(second.call(protocol::request_header_only(protocol::Op::kFetch)).ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Paid no more than the one waiting (all free here): refused at once.
+  auto refused = third.call(protocol::request_header_only(protocol::Op::kFetch));
   first_fetch.join();
+  second_fetch.join();
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::kRateLimited);
-  // Once the first is answered, a new fetch is taken again.
-  CHECK(second.call(protocol::request_header_only(protocol::Op::kFetch)).ok());
+  // Once the others are answered, a new fetch is taken again.
+  CHECK(third.call(protocol::request_header_only(protocol::Op::kFetch)).ok());
 }
 
 TEST_CASE("relay status shows the fetches running, waiting and refused as busy", "[relay][server]") {

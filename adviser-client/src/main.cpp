@@ -126,6 +126,11 @@ protocol::ChannelAddress parse_channel(const std::string& text) {
 client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(timeout_seconds);
+  // A busy relay is asked again after a pause: say so, rather than seem to hang.
+  options.on_retry = [](const client::RetryNotice& n) {
+    std::cerr << "adviser-client: the relay is busy; trying again in " << (n.delay.count() + 999) / 1000
+              << " s (attempt " << n.next_attempt << " of " << n.max_attempts << ")\n";
+  };
   return options;
 }
 

@@ -8,6 +8,72 @@
 #include "meldpunt/crypto/random.hpp"
 
 namespace meldpunt::client {
+namespace {
+
+// Attempts of a priced request; the pauses between them grow 1, 2, 4, 8 s
+// (plus up to half again at random, so clients refused together do not all
+// come back together): about 15-23 s in all, the span of the relay's own
+// fetch queue (it drops a fetch after 10 s of waiting).
+constexpr int kPricedAttempts = 5;
+
+std::chrono::milliseconds backoff(int attempt) {
+  const std::uint32_t base = 1000u << (attempt - 1);
+  return std::chrono::milliseconds(base + crypto::random_below(base / 2 + 1));
+}
+
+// Runs `attempt` until it succeeds, fails otherwise than kRateLimited, or
+// kPricedAttempts have been made; tells options().on_retry before each pause.
+template <typename Attempt>
+auto with_backoff(RelayConnection& relay, Attempt attempt) -> decltype(attempt()) {
+  for (int a = 1;; ++a) {
+    auto result = attempt();
+    if (result || result.error().code != ErrorCode::kRateLimited || a == kPricedAttempts) return result;
+    const std::chrono::milliseconds delay = backoff(a);
+    if (relay.options().on_retry) relay.options().on_retry(RetryNotice{delay, a + 1, kPricedAttempts, result.error().message});
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+unsigned solver_threads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
+
+// A proof worth `work` digests over `body` for the policy's challenge.
+Result<protocol::DepositPow> pay(const protocol::PolicyInfo& policy, const crypto::PowHash& body, std::uint64_t work) {
+  protocol::DepositPow pow;
+  pow.challenge = policy.challenge;
+  if (work == 0) return pow;
+  if (work > crypto::kMaxPowWork) {
+    return Error{ErrorCode::kTooLarge, "the relay asks for more proof of work than this client will do"};
+  }
+  // 64 times the expected work: failing to find a nonce is then a
+  // one-in-e^64 event, and the loop still ends.
+  const std::uint64_t budget = work > UINT64_MAX / 64 ? UINT64_MAX : work * 64;
+  auto nonce = crypto::pow_solve_work(policy.challenge, body, work, budget, crypto::random_below(UINT32_MAX),
+                                      solver_threads());
+  if (!nonce) return Error{ErrorCode::kRateLimited, "no proof of work found for the relay's price"};
+  pow.nonce = *nonce;
+  return pow;
+}
+
+// A fetch or get-prekeys, paying what the relay asks now. A relay from
+// before prices gets the request without a proof.
+Result<protocol::Reply> call_priced(RelayConnection& relay, protocol::Op op) {
+  return with_backoff(relay, [&]() -> Result<protocol::Reply> {
+    auto policy = fetch_policy(relay);
+    if (!policy) return policy.error();
+    if (!policy->priced) return relay.call(protocol::request_header_only(op));
+    const std::uint64_t work = op == protocol::Op::kFetch ? policy->fetch_work : policy->prekeys_work;
+    auto pow = pay(*policy, crypto::pow_request_body(static_cast<std::uint8_t>(op)), work);
+    if (!pow) return pow.error();
+    if (op != protocol::Op::kFetch) return relay.call(protocol::make_priced_request(op, *pow));
+    // The answer takes the relay about 0.1 ms per stored message on one
+    // core; allow that on top of the usual wait, so a large store does not
+    // look like a dead relay.
+    const auto compute = std::chrono::milliseconds(policy->stored_messages / 10);
+    return relay.call(protocol::make_priced_request(op, *pow), relay.options().timeout + compute);
+  });
+}
+
+}  // namespace
 
 Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, const crypto::Secret<32>& sender_sk,
                                 const crypto::X25519PublicKey& sender_pk) {
@@ -49,28 +115,16 @@ Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const
   for (const Outgoing& o : items) wire.push_back({o.clue, o.verifier, o.envelope});
   const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(wire));
 
-  constexpr int kAttempts = 3;
-  Result<protocol::Reply> reply = Error{ErrorCode::kInternal, "no deposit attempted"};
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+  std::vector<std::size_t> sizes;
+  for (const Outgoing& o : items) sizes.push_back(o.envelope.size());
+  auto reply = with_backoff(relay, [&]() -> Result<protocol::Reply> {
     auto policy = fetch_policy(relay);
     if (!policy) return policy.error();
     if (policy_used != nullptr) *policy_used = *policy;
-    protocol::DepositPow pow;
-    pow.challenge = policy->challenge;
-    if (policy->difficulty > 0) {
-      // 64 times the expected work: failing to find a nonce is then a
-      // one-in-e^64 event, and the loop still ends.
-      const std::uint64_t budget = std::uint64_t{64} << policy->difficulty;
-      auto nonce = crypto::pow_solve(policy->challenge, body, policy->difficulty, budget,
-                                     crypto::random_below(UINT32_MAX));
-      if (!nonce) return Error{ErrorCode::kRateLimited, "no proof of work found for the relay's difficulty"};
-      pow.nonce = *nonce;
-    }
-    reply = relay.call(protocol::make_deposit_request(wire, pow));
-    if (reply || reply.error().code != ErrorCode::kRateLimited || attempt == kAttempts) break;
-    // Give a relay under load a moment before the next attempt.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 * attempt));
-  }
+    auto pow = pay(*policy, body, protocol::deposit_work(*policy, sizes));
+    if (!pow) return pow.error();
+    return relay.call(protocol::make_deposit_request(wire, *pow));
+  });
   if (!reply) return reply.error();
   if (reply->fields.size() != items.size()) return Error{ErrorCode::kMalformed, "relay answered a deposit with the wrong number of ids"};
   std::vector<crypto::MessageId> ids;
@@ -98,7 +152,7 @@ Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol
 
 Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory,
                                                          std::uint32_t today) {
-  auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetPrekeys));
+  auto reply = call_priced(relay, protocol::Op::kGetPrekeys);
   if (!reply) return reply.error();
   if (reply->fields.size() != 1) return Error{ErrorCode::kMalformed, "relay sent a malformed prekey reply"};
   auto bundle = protocol::decode_bundle(reply->fields[0]);
@@ -118,7 +172,7 @@ Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay,
 }
 
 Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys) {
-  auto reply = relay.call(protocol::request_header_only(protocol::Op::kFetch));
+  auto reply = call_priced(relay, protocol::Op::kFetch);
   if (!reply) return reply.error();
   if (reply->fields.size() != 1) return Error{ErrorCode::kMalformed, "relay sent a malformed fetch reply"};
   auto entries = protocol::decode_fetch_entries(reply->fields[0]);

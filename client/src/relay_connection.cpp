@@ -180,7 +180,13 @@ Status RelayConnection::wait_connected() {
   }
 }
 
+const ConnectionOptions& RelayConnection::options() const { return impl_->options; }
+
 Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
+  return call(request, impl_->options.timeout);
+}
+
+Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request, std::chrono::milliseconds timeout) {
   zmq::socket_t& s = impl_->socket;
   try {
     if (Status connected = wait_connected(); !connected) return connected.error();
@@ -191,9 +197,9 @@ Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
       }
     }
     zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, impl_->options.timeout) == 0) {
-      return Error{ErrorCode::kUnavailable, "the relay did not answer within " +
-                                                std::to_string(impl_->options.timeout.count() / 1000) + " s"};
+    if (zmq::poll(&item, 1, timeout) == 0) {
+      return Error{ErrorCode::kUnavailable,
+                   "the relay did not answer within " + std::to_string(timeout.count() / 1000) + " s"};
     }
     std::vector<zmq::message_t> parts;
     for (;;) {

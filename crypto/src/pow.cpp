@@ -2,7 +2,12 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
+#include <atomic>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace meldpunt::crypto {
 namespace {
@@ -15,6 +20,7 @@ static_assert(32 >= crypto_generichash_KEYBYTES_MIN && 32 <= crypto_generichash_
 constexpr std::string_view kBodyDomain = "meldpunt/v1/deposit-body";
 constexpr std::string_view kPowDomain = "meldpunt/v1/deposit-pow";
 constexpr std::string_view kChallengeDomain = "meldpunt/v1/pow-challenge";
+constexpr std::string_view kRequestBodyDomain = "meldpunt/v1/request-body";
 
 void update(crypto_generichash_state& state, ByteView bytes) {
   crypto_generichash_update(&state, bytes.data(), bytes.size());
@@ -100,6 +106,63 @@ std::optional<std::uint64_t> pow_solve(const PowChallenge& challenge, const PowH
   for (std::uint64_t i = 0; i < max_attempts; ++i) {
     const std::uint64_t nonce = start + i;
     if (leading_zero_bits(finish_with_nonce(prefix, nonce)) >= difficulty) return nonce;
+  }
+  return std::nullopt;
+}
+
+PowHash pow_request_body(std::uint8_t op) {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, kPowHashBytes);
+  update_domain(state, kRequestBodyDomain);
+  crypto_generichash_update(&state, &op, 1);
+  PowHash out{};
+  crypto_generichash_final(&state, out.data(), out.size());
+  return out;
+}
+
+namespace {
+std::uint64_t first_word(const PowHash& digest) {
+  std::uint64_t x = 0;
+  for (std::size_t i = 0; i < 8; ++i) x = (x << 8) | digest[i];
+  return x;
+}
+}  // namespace
+
+bool digest_meets_work(const PowHash& digest, std::uint64_t work) {
+  if (work == 0) return true;
+  return first_word(digest) <= UINT64_MAX / work;
+}
+
+std::uint64_t work_of_digest(const PowHash& digest) {
+  const std::uint64_t x = first_word(digest);
+  return x == 0 ? UINT64_MAX : UINT64_MAX / x;
+}
+
+std::optional<std::uint64_t> pow_solve_work(const PowChallenge& challenge, const PowHash& body, std::uint64_t work,
+                                            std::uint64_t max_attempts, std::uint64_t start, unsigned threads) {
+  if (work > kMaxPowWork) return std::nullopt;
+  if (work <= 1) return start;
+  threads = std::max(1u, threads);
+  const crypto_generichash_state prefix = digest_prefix(challenge, body);
+  std::atomic<bool> found{false};
+  std::vector<std::optional<std::uint64_t>> results(threads);
+  auto search = [&](unsigned t) {
+    for (std::uint64_t i = t; i < max_attempts; i += threads) {
+      // Checked every 1024 tries: cheap beside 1024 digests.
+      if ((i / threads) % 1024 == 0 && found.load(std::memory_order_relaxed)) return;
+      if (digest_meets_work(finish_with_nonce(prefix, start + i), work)) {
+        results[t] = start + i;
+        found.store(true);
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(search, t);
+  search(0);
+  for (std::thread& th : pool) th.join();
+  for (const auto& r : results) {
+    if (r) return r;
   }
   return std::nullopt;
 }

@@ -19,14 +19,25 @@ bool copy_exact(ByteView frame, FixedBytes<N>& out) {
 
 Error malformed(std::string_view what) { return Error{ErrorCode::kMalformed, std::string(what)}; }
 
+// field.size() == kPowFieldBytes, checked by the caller.
+DepositPow parse_pow_field(ByteView field) {
+  DepositPow pow;
+  std::copy_n(field.begin(), crypto::kPowChallengeBytes, pow.challenge.begin());
+  pow.nonce = read_u64_le(field.data() + crypto::kPowChallengeBytes);
+  return pow;
+}
+
+Bytes pow_field(const DepositPow& pow) {
+  Bytes field(pow.challenge.begin(), pow.challenge.end());
+  append_u64_le(field, pow.nonce);
+  return field;
+}
+
 Result<Request> parse_deposit(std::span<const ByteView> fields, Request request) {
   if (fields.size() % 3 == 1) {
     // A leading proof-of-work field: challenge || nonce.
     if (fields[0].size() != kPowFieldBytes) return malformed("proof of work must be 40 bytes");
-    DepositPow pow;
-    std::copy_n(fields[0].begin(), crypto::kPowChallengeBytes, pow.challenge.begin());
-    pow.nonce = read_u64_le(fields[0].data() + crypto::kPowChallengeBytes);
-    request.pow = pow;
+    request.pow = parse_pow_field(fields[0]);
     fields = fields.subspan(1);
   }
   if (fields.empty() || fields.size() % 3 != 0) return malformed("deposit needs clue, verifier, envelope triples");
@@ -100,10 +111,17 @@ Result<Request> parse_request(std::span<const ByteView> frames) {
   const std::span<const ByteView> fields = frames.subspan(1);
   switch (request.op) {
     case Op::kGetDirectory:
-    case Op::kGetPrekeys:
-    case Op::kFetch:
     case Op::kGetPolicy:
       if (!fields.empty()) return malformed("this operation takes no fields");
+      return request;
+    case Op::kGetPrekeys:
+    case Op::kFetch:
+      // Priced: an optional proof of work, challenge || nonce.
+      if (fields.empty()) return request;
+      if (fields.size() != 1 || fields[0].size() != kPowFieldBytes) {
+        return malformed("this operation takes only a 40-byte proof of work");
+      }
+      request.pow = parse_pow_field(fields[0]);
       return request;
     case Op::kDeposit:
       return parse_deposit(fields, std::move(request));
@@ -140,9 +158,13 @@ Frames make_deposit_request(std::span<const DepositItem> items) {
 
 Frames make_deposit_request(std::span<const DepositItem> items, const DepositPow& pow) {
   Frames frames = make_deposit_request(items);
-  Bytes field(pow.challenge.begin(), pow.challenge.end());
-  append_u64_le(field, pow.nonce);
-  frames.insert(frames.begin() + 1, std::move(field));
+  frames.insert(frames.begin() + 1, pow_field(pow));
+  return frames;
+}
+
+Frames make_priced_request(Op op, const DepositPow& pow) {
+  Frames frames = request_header_only(op);
+  frames.push_back(pow_field(pow));
   return frames;
 }
 
@@ -274,7 +296,36 @@ std::vector<Bytes> encode_policy(const PolicyInfo& policy) {
   Bytes attachment;
   append_u64_le(attachment, policy.max_attachment_bytes);
   fields.push_back(std::move(attachment));
+  Bytes fetch, prekeys, envelopes, stored;
+  append_u64_le(fetch, policy.fetch_work);
+  append_u64_le(prekeys, policy.prekeys_work);
+  for (std::uint64_t w : policy.envelope_work) append_u64_le(envelopes, w);
+  append_u64_le(stored, policy.stored_messages);
+  fields.push_back(std::move(fetch));
+  fields.push_back(std::move(prekeys));
+  fields.push_back(std::move(envelopes));
+  fields.push_back(std::move(stored));
   return fields;
+}
+
+std::optional<std::size_t> size_class_index(std::size_t envelope_bytes) {
+  switch (envelope_bytes) {
+    case 4096: return 0;
+    case 32768: return 1;
+    case 262144: return 2;
+    default: return std::nullopt;
+  }
+}
+
+std::uint64_t deposit_work(const PolicyInfo& policy, std::span<const std::size_t> envelope_sizes) {
+  if (!policy.priced) return policy.difficulty == 0 ? 0 : crypto::work_of_bits(policy.difficulty);
+  std::uint64_t total = 0;
+  for (std::size_t size : envelope_sizes) {
+    const std::optional<std::size_t> c = size_class_index(size);
+    const std::uint64_t w = c ? policy.envelope_work[*c] : UINT64_MAX;
+    total = total > UINT64_MAX - w ? UINT64_MAX : total + w;
+  }
+  return total;
 }
 
 Result<PolicyInfo> decode_policy(std::span<const Bytes> fields) {
@@ -297,6 +348,21 @@ Result<PolicyInfo> decode_policy(std::span<const Bytes> fields) {
     if (policy.max_attachment_bytes > kMaxAttachmentBytesLimit) {
       return Error{ErrorCode::kTooLarge, "relay allows attachments larger than a client will handle"};
     }
+  }
+  if (fields.size() >= 6) {
+    if (fields.size() < 9 || fields[5].size() != 8 || fields[6].size() != 8 || fields[7].size() != 8 * kSizeClasses ||
+        fields[8].size() != 8) {
+      return malformed("relay sent malformed prices");
+    }
+    policy.priced = true;
+    policy.fetch_work = read_u64_le(fields[5].data());
+    policy.prekeys_work = read_u64_le(fields[6].data());
+    for (std::size_t c = 0; c < kSizeClasses; ++c) policy.envelope_work[c] = read_u64_le(fields[7].data() + 8 * c);
+    policy.stored_messages = read_u64_le(fields[8].data());
+    const bool too_dear = policy.fetch_work > crypto::kMaxPowWork || policy.prekeys_work > crypto::kMaxPowWork ||
+                          std::any_of(policy.envelope_work.begin(), policy.envelope_work.end(),
+                                      [](std::uint64_t w) { return w > crypto::kMaxPowWork; });
+    if (too_dear) return Error{ErrorCode::kTooLarge, "relay asks for more proof of work than a client will do"};
   }
   return policy;
 }

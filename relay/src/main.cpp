@@ -254,17 +254,33 @@ int main(int argc, char** argv) {
   serve->add_option("--max-map-bytes", s.max_map_bytes, "Largest size of the store file")->capture_default_str();
   serve->add_option("--fetch-threads", s.fetch_threads, "Threads for a fetch (0 = all cores)")->capture_default_str();
   serve->add_option("--max-pending-fetches", s.max_pending_fetches,
-                    "Fetches waiting or running at once; more are refused as rate-limited")
+                    "Paid fetches waiting or running at once; beyond, the cheapest is refused as busy")
       ->capture_default_str()->check(CLI::Range(1u, relay::kMaxPendingFetchesLimit));
+  serve->add_option("--fetch-max-wait", s.fetch_max_wait,
+                    "Seconds a fetch may wait; longer, it is dropped uncomputed (its client has given up)")
+      ->capture_default_str()->check(CLI::Range(1u, relay::kMaxFetchWaitSeconds));
   serve->add_option("--max-attachment-bytes", s.max_attachment_bytes,
                     "Largest attachment clients may send, announced in get-policy (0 = no attachments)")
       ->capture_default_str()->check(CLI::Range(std::uint64_t{0}, protocol::kMaxAttachmentBytesLimit));
-  serve->add_option("--pow-difficulty", s.pow_difficulty, "Proof of work per deposit, in leading zero bits (0 = none)")
+  serve->add_option("--pow-difficulty", s.pow_difficulty, "Proof of work per 4096-byte envelope, in leading zero bits (0 = deposits free)")
       ->capture_default_str()->check(CLI::Range(0u, crypto::kMaxPowDifficulty));
-  serve->add_option("--pow-max-raise", s.pow_max_raise, "Bits the difficulty may rise above pow-difficulty under load")
+  serve->add_option("--pow-max-raise", s.pow_max_raise, "Bits a size class's price may rise above pow-difficulty under load")
       ->capture_default_str()->check(CLI::Range(0u, crypto::kMaxPowDifficulty));
-  serve->add_option("--pow-load-threshold", s.pow_load_threshold,
-                    "Deposits per adjustment window above which the difficulty rises (0 = never)")->capture_default_str();
+  serve->add_option("--pow-raise-bytes", s.pow_raise_bytes,
+                    "Envelope bytes of one size class per window above which its price rises (0 = never)")
+      ->capture_default_str();
+  serve->add_option("--fetch-work-per-message", s.fetch_work_per_message,
+                    "Fetch price per stored message, in proof-of-work digests (0 with fetch-work-min 0: free)")
+      ->capture_default_str();
+  serve->add_option("--fetch-work-min", s.fetch_work_min, "Cheapest fetch, in proof-of-work digests")
+      ->capture_default_str()->check(CLI::Range(std::uint64_t{0}, crypto::kMaxPowWork));
+  serve->add_option("--prekeys-weight", s.prekeys_weight,
+                    "get-prekeys price with full prekey pools, in letters (2^pow-difficulty; rises as a pool "
+                    "empties; 0 = free)")
+      ->capture_default_str()->check(CLI::Range(0u, 64u));
+  serve->add_option("--letter-reserve-percent", s.letter_reserve_percent,
+                    "Share of max-bytes that only 4096-byte letters may use (room for ongoing conversations)")
+      ->capture_default_str()->check(CLI::Range(0u, 90u));
   serve->add_option("--pow-adjust-seconds", s.pow_adjust_seconds, "Length of a difficulty adjustment window")
       ->capture_default_str()->check(CLI::Range(1u, 86400u));
   serve->add_option("--pow-challenge-seconds", s.pow_challenge_seconds, "Seconds between proof-of-work challenges")

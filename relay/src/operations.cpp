@@ -54,6 +54,7 @@ store::RelayStoreOptions store_options(const ServeSettings& s) {
   };
   o.max_messages = s.max_messages;
   o.max_envelope_bytes = s.max_bytes;
+  o.letter_reserve_bytes = s.max_bytes / 100 * s.letter_reserve_percent;
   o.max_map_bytes = s.max_map_bytes;
   return o;
 }
@@ -240,6 +241,10 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
   if (src.handler->current_difficulty() > cfg.pow_difficulty) {
     warnings.push_back("proof-of-work difficulty raised under load");
   }
+  std::string raises;
+  for (std::size_t c = 0; c < protocol::kSizeClasses; ++c) {
+    raises += (c ? ", " : "") + std::to_string(src.handler->pricing().raise_of_class(c));
+  }
   if (src.purge->failing.load()) warnings.push_back("the last purge of expired messages failed (see the log)");
 
   std::ostringstream out;
@@ -253,7 +258,8 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
         << ", \"purge_runs\": " << src.purge->runs.load() << ", \"purged_since_start\": " << src.purge->removed.load()
         << ", \"last_purge_removed\": " << src.purge->last_removed.load() << "},\n"
         << "  \"proof_of_work\": {\"difficulty\": " << src.handler->current_difficulty()
-        << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise << "},\n"
+        << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise
+        << ", \"raise_per_size_class\": [" << raises << "]},\n"
         << "  \"attachments\": {\"max_bytes\": " << attachment_limit << "},\n"
         << "  \"directory_serial\": " << directory_serial << ",\n"
         << "  \"directory_valid_until\": " << directory_valid_until << ",\n"
@@ -277,7 +283,7 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
         << ", \"pow_refused\": " << counters.pow_refused << "},\n"
         << "  \"fetches\": {\"running\": " << load.fetches_running << ", \"waiting\": " << load.fetches_waiting
         << ", \"max_pending\": " << load.max_pending_fetches << ", \"refused_busy\": " << load.fetches_refused_busy
-        << "},\n"
+        << ", \"expired\": " << load.fetches_expired << "},\n"
         << "  \"old_key_served\": " << (src.old_key_served ? "true" : "false") << ",\n"
         << "  \"warnings\": [";
     for (std::size_t i = 0; i < warnings.size(); ++i) out << (i ? ", " : "") << json_string(warnings[i]);
@@ -292,8 +298,8 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
       << human_bytes(cfg.max_map_bytes) << "; " << human_bytes(disk_free) << " free on disk\n"
       << "retention         " << cfg.retention_days << " days + up to " << cfg.retention_fuzz_days << "; "
       << src.purge->removed.load() << " expired messages purged since start\n"
-      << "proof of work     " << src.handler->current_difficulty() << " bits (base " << cfg.pow_difficulty << ", max "
-      << cfg.pow_difficulty + cfg.pow_max_raise << ")\n"
+      << "proof of work     " << src.handler->current_difficulty() << " bits per letter (base " << cfg.pow_difficulty
+      << ", max " << cfg.pow_difficulty + cfg.pow_max_raise << "); raise per size class " << raises << "\n"
       << "attachments       "
       << (attachment_limit == 0 ? std::string("refused (max-attachment-bytes = 0)")
                                 : "up to " + human_bytes(attachment_limit) + " per file")
@@ -325,7 +331,8 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
       << "  rate-limited      " << counters.rate_limited << "\n"
       << "  no valid proof    " << counters.pow_refused << "\n"
       << "fetches now       " << load.fetches_running << " running, " << load.fetches_waiting << " waiting (at most "
-      << load.max_pending_fetches << " at once); " << load.fetches_refused_busy << " refused as busy since start\n";
+      << load.max_pending_fetches << " at once); " << load.fetches_refused_busy << " answered busy since start ("
+      << load.fetches_expired << " dropped after waiting too long)\n";
   for (const std::string& w : warnings) out << "WARNING: " << w << "\n";
   return out.str();
 }
@@ -525,6 +532,15 @@ std::vector<std::string> validate(const ServeSettings& s) {
   if (s.pow_difficulty + s.pow_max_raise > crypto::kMaxPowDifficulty) {
     problems.push_back("pow-difficulty + pow-max-raise must be at most " + std::to_string(crypto::kMaxPowDifficulty));
   }
+  if (s.fetch_max_wait < 1 || s.fetch_max_wait > kMaxFetchWaitSeconds) {
+    problems.push_back("fetch-max-wait must be 1.." + std::to_string(kMaxFetchWaitSeconds) + " seconds");
+  }
+  if (s.letter_reserve_percent > 90) problems.push_back("letter-reserve-percent must be 0..90");
+  if (s.fetch_work_min > crypto::kMaxPowWork) {
+    problems.push_back("fetch-work-min must be at most " + std::to_string(crypto::kMaxPowWork) +
+                       " (clients refuse dearer prices)");
+  }
+  if (s.prekeys_weight > 64) problems.push_back("prekeys-weight must be 0..64");
   if (s.pow_adjust_seconds < 1 || s.pow_challenge_seconds < 1) {
     problems.push_back("pow-adjust-seconds and pow-challenge-seconds must be at least 1");
   }
@@ -563,10 +579,15 @@ std::string effective_settings(const ServeSettings& s) {
       << "max-map-bytes = " << s.max_map_bytes << "\n"
       << "fetch-threads = " << s.fetch_threads << "\n"
       << "max-pending-fetches = " << s.max_pending_fetches << "\n"
+      << "fetch-max-wait = " << s.fetch_max_wait << "\n"
       << "max-attachment-bytes = " << s.max_attachment_bytes << "\n"
       << "pow-difficulty = " << s.pow_difficulty << "\n"
       << "pow-max-raise = " << s.pow_max_raise << "\n"
-      << "pow-load-threshold = " << s.pow_load_threshold << "\n"
+      << "pow-raise-bytes = " << s.pow_raise_bytes << "\n"
+      << "fetch-work-per-message = " << s.fetch_work_per_message << "\n"
+      << "fetch-work-min = " << s.fetch_work_min << "\n"
+      << "prekeys-weight = " << s.prekeys_weight << "\n"
+      << "letter-reserve-percent = " << s.letter_reserve_percent << "\n"
       << "pow-adjust-seconds = " << s.pow_adjust_seconds << "\n"
       << "pow-challenge-seconds = " << s.pow_challenge_seconds << "\n"
       << "rate-per-connection = " << s.rate_per_connection << "\n"
@@ -630,11 +651,14 @@ int cmd_serve(const ServeSettings& settings) {
   policy.retention_days = settings.retention_days;
   policy.retention_fuzz_days = settings.retention_fuzz_days;
   policy.fetch_threads = settings.fetch_threads;
-  policy.pow_difficulty = settings.pow_difficulty;
-  policy.pow_max_raise = settings.pow_max_raise;
-  policy.pow_load_threshold = settings.pow_load_threshold;
-  policy.pow_adjust_seconds = settings.pow_adjust_seconds;
-  policy.challenge_seconds = settings.pow_challenge_seconds;
+  policy.pricing.pow_difficulty = settings.pow_difficulty;
+  policy.pricing.pow_max_raise = settings.pow_max_raise;
+  policy.pricing.pow_raise_bytes = settings.pow_raise_bytes;
+  policy.pricing.pow_adjust_seconds = settings.pow_adjust_seconds;
+  policy.pricing.challenge_seconds = settings.pow_challenge_seconds;
+  policy.pricing.fetch_work_per_message = settings.fetch_work_per_message;
+  policy.pricing.fetch_work_min = settings.fetch_work_min;
+  policy.pricing.prekeys_weight = settings.prekeys_weight;
   policy.max_attachment_bytes = settings.max_attachment_bytes;
   RequestHandler handler(store, *org, policy);
   const std::uint32_t days_ahead = settings.test_days_ahead;
@@ -709,6 +733,7 @@ int cmd_serve(const ServeSettings& settings) {
   options.rate_limit.burst = settings.burst_per_connection;
   options.max_pending_fetches = settings.max_pending_fetches;
   options.front_door = front_door_setup(folder, settings);
+  options.fetch_max_wait_seconds = settings.fetch_max_wait;
 
   int rc = kExitOk;
   try {

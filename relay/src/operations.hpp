@@ -30,11 +30,16 @@ struct ServeSettings {
   std::uint64_t max_bytes = 8ull << 30;
   std::uint64_t max_map_bytes = 64ull << 30;
   unsigned fetch_threads = 0;
-  std::uint32_t max_pending_fetches = 8;  // fetches waiting or running; beyond, refused (rate-limited)
+  std::uint32_t max_pending_fetches = 32;  // paid fetches waiting or running; beyond, the cheapest is refused
+  std::uint32_t fetch_max_wait = 10;       // seconds a fetch may wait before it is dropped uncomputed
   std::uint64_t max_attachment_bytes = protocol::kDefaultMaxAttachmentBytes;  // announced in get-policy
   unsigned pow_difficulty = 20;
   unsigned pow_max_raise = 6;
-  std::uint32_t pow_load_threshold = 600;
+  std::uint64_t pow_raise_bytes = 2ull << 20;       // bytes of one size class per window that raise its price
+  std::uint64_t fetch_work_per_message = 128;       // fetch price per stored message, in digests
+  std::uint64_t fetch_work_min = 4096;              // cheapest fetch, in digests
+  std::uint32_t prekeys_weight = 3;                 // get-prekeys with full pools, in letters (2^pow-difficulty)
+  std::uint32_t letter_reserve_percent = 12;        // of max-bytes, kept for 4096-byte letters
   std::uint32_t pow_adjust_seconds = 60;
   std::uint32_t pow_challenge_seconds = 3600;
   double rate_per_connection = 200;
@@ -58,6 +63,9 @@ inline constexpr std::uint64_t kMaxMessagesQuota = (512ull << 20) / 64;
 // one waiting also waits for every fetch before it (seconds each on a full
 // store); a longer queue only makes clients time out instead of retrying.
 inline constexpr std::uint32_t kMaxPendingFetchesLimit = 1024;
+// Bound on fetch-max-wait: the clients' reply timeout is 15 s by default; a
+// fetch kept longer is work for a client that has gone.
+inline constexpr std::uint32_t kMaxFetchWaitSeconds = 600;
 
 // Bounds on the front door's settings: below the floor of max-held-bytes
 // one largest deposit could not get through.

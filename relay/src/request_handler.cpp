@@ -40,100 +40,41 @@ RequestHandler::RequestHandler(store::RelayStore& store, const crypto::Ed25519Pu
       seconds_now(monotonic_seconds_now),
       store_(store),
       org_sign_pk_(org_sign_pk),
-      policy_(policy) {
-  policy_.pow_difficulty = std::min(policy_.pow_difficulty, crypto::kMaxPowDifficulty);
-  policy_.pow_max_raise = std::min(policy_.pow_max_raise, crypto::kMaxPowDifficulty - policy_.pow_difficulty);
-  policy_.pow_adjust_seconds = std::max<std::uint32_t>(policy_.pow_adjust_seconds, 1);
-  policy_.challenge_seconds = std::max<std::uint32_t>(policy_.challenge_seconds, 1);
+      policy_(policy),
+      pricing_(policy.pricing, [this] { return seconds_now(); }) {
   // Clients refuse a policy above the limit, so announcing more would stop every deposit.
   policy_.max_attachment_bytes = std::min(policy_.max_attachment_bytes, protocol::kMaxAttachmentBytesLimit);
-  difficulty_ = previous_difficulty_ = policy_.pow_difficulty;
-}
-
-// Rotates the challenge and re-evaluates the difficulty when their periods
-// have passed. Called before anything reads them.
-void RequestHandler::advance_clock() {
-  const std::uint64_t now = seconds_now();
-  const std::uint64_t period = now / policy_.challenge_seconds;
-  if (!clock_started_) {
-    clock_started_ = true;
-    period_ = period;
-    challenge_ = crypto::pow_challenge(challenge_key_, period);
-    previous_challenge_ = period > 0 ? crypto::pow_challenge(challenge_key_, period - 1) : challenge_;
-    window_start_ = now;
-  }
-  if (period != period_) {
-    if (period == period_ + 1) {
-      previous_challenge_ = challenge_;
-      previous_spent_ = std::move(spent_);
-    } else {
-      previous_challenge_ = crypto::pow_challenge(challenge_key_, period - 1);
-      previous_spent_.clear();
-    }
-    spent_.clear();
-    challenge_ = crypto::pow_challenge(challenge_key_, period);
-    period_ = period;
-  }
-  if (now < window_start_ + policy_.pow_adjust_seconds) return;
-  const std::uint64_t windows = (now - window_start_) / policy_.pow_adjust_seconds;
-  window_start_ += windows * policy_.pow_adjust_seconds;
-  const unsigned before = difficulty_;
-  const unsigned ceiling = policy_.pow_difficulty + policy_.pow_max_raise;
-  const std::uint64_t threshold = policy_.pow_load_threshold;
-  if (threshold != 0 && proven_in_window_ > threshold) {
-    difficulty_ = std::min(difficulty_ + 1, ceiling);
-  } else if (proven_in_window_ <= threshold / 2 && difficulty_ > policy_.pow_difficulty) {
-    difficulty_--;
-  }
-  // Windows that passed without any request were quiet ones.
-  for (std::uint64_t w = 1; w < windows && difficulty_ > policy_.pow_difficulty; ++w) difficulty_--;
-  previous_difficulty_ = before;
-  proven_in_window_ = 0;
-  if (difficulty_ != before) {
-    log(LogLevel::kInfo, "proof-of-work difficulty " + std::string(difficulty_ > before ? "raised" : "lowered") +
-                             " to " + std::to_string(difficulty_) + " bits");
-  }
 }
 
 protocol::PolicyInfo RequestHandler::policy_info() {
-  advance_clock();
   protocol::PolicyInfo info;
-  info.challenge = challenge_;
-  info.difficulty = static_cast<std::uint8_t>(difficulty_);
+  info.challenge = pricing_.challenge();
+  info.difficulty = static_cast<std::uint8_t>(pricing_.legacy_difficulty());
   info.retention_days = policy_.retention_days;
   info.retention_fuzz_days = policy_.retention_fuzz_days;
   info.max_attachment_bytes = policy_.max_attachment_bytes;
+  info.priced = true;
+  info.stored_messages = store_.message_count();
+  info.fetch_work = pricing_.announce_fetch(info.stored_messages, fetch_load_);
+  info.prekeys_work = pricing_.announce_prekeys(scarcest_prekey_pool());
+  info.envelope_work = pricing_.envelope_work();
   return info;
 }
 
-std::optional<Frames> RequestHandler::check_pow(const protocol::Request& request) {
-  advance_clock();
-  // A proof made for the difficulty announced in the previous window is
-  // still good, so a raise does not fail deposits already being worked on.
-  const unsigned needed = std::min(difficulty_, previous_difficulty_);
-  if (needed == 0) return std::nullopt;
-  auto refuse = [&](ErrorCode code, std::string_view text) {
-    counters_.pow_refused++;
-    return protocol::make_error_reply(code, text);
-  };
-  if (!request.pow) return refuse(ErrorCode::kRateLimited, "proof of work required (see get-policy)");
-  std::set<crypto::PowHash>* spent = nullptr;
-  if (request.pow->challenge == challenge_) {
-    spent = &spent_;
-  } else if (request.pow->challenge == previous_challenge_) {
-    spent = &previous_spent_;
-  } else {
-    return refuse(ErrorCode::kRateLimited, "proof-of-work challenge expired (ask get-policy again)");
+Frames RequestHandler::refuse(const Error& e) {
+  counters_.pow_refused++;
+  return protocol::make_error_reply(e.code, e.message);
+}
+
+Result<std::uint64_t> RequestHandler::admit_fetch(std::span<const ByteView> frames, std::size_t pending_fetches) {
+  auto parsed = protocol::parse_request(frames);
+  if (!parsed) {
+    counters_.unparsable++;
+    return parsed.error();
   }
-  const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(request.deposits));
-  const crypto::PowHash digest = crypto::pow_digest(request.pow->challenge, body, request.pow->nonce);
-  if (crypto::leading_zero_bits(digest) < needed) {
-    return refuse(ErrorCode::kRateLimited, "proof of work below the relay's difficulty (ask get-policy again)");
-  }
-  if (spent->size() >= kMaxSpentProofs) return refuse(ErrorCode::kRateLimited, "relay busy, try again later");
-  if (!spent->insert(digest).second) return refuse(ErrorCode::kReplay, "this proof of work was already used");
-  proven_in_window_++;
-  return std::nullopt;
+  auto paid = pricing_.accept_fetch(parsed->pow, store_.message_count(), pending_fetches);
+  if (!paid) counters_.pow_refused++;
+  return paid;
 }
 
 void RequestHandler::count(Op op, bool ok) {
@@ -198,7 +139,7 @@ RequestHandler::Outcome RequestHandler::dispatch(const protocol::Request& reques
   Frames reply;
   switch (request.op) {
     case Op::kGetDirectory: reply = get_directory(); break;
-    case Op::kGetPrekeys: reply = get_prekeys(); break;
+    case Op::kGetPrekeys: reply = get_prekeys(request); break;
     case Op::kFetch: reply = fetch_reply(); break;
     case Op::kGetMessage: reply = get_message(request); break;
     case Op::kDelete: reply = delete_message(request); break;
@@ -225,13 +166,26 @@ Frames RequestHandler::get_directory() {
   return protocol::make_ok_reply({std::move(*stored)});
 }
 
+std::uint64_t RequestHandler::scarcest_prekey_pool() const {
+  auto directory = current_directory();
+  if (!directory) return 0;
+  std::uint64_t scarcest = 0;
+  for (const crypto::DirectoryEntry& entry : directory->entries) {
+    const std::uint64_t left = store_.prekey_count(entry.sign_pk);
+    if (left != 0 && (scarcest == 0 || left < scarcest)) scarcest = left;
+  }
+  return scarcest;
+}
+
 // Every reporter asks for one prekey of every adviser, whoever it will write
-// to, so the request itself says nothing about the choice. Each entry has
-// the adviser's medium-term prekey (served to everyone, never taken) and,
-// while the pool lasts, one of its one-time prekeys.
-Frames RequestHandler::get_prekeys() {
+// to, so the request itself says nothing about the choice. Priced, and
+// dearer as the scarcest pool empties, so draining the pools costs work.
+// Each entry has the adviser's medium-term prekey (served to everyone, never
+// taken) and, while the pool lasts, one of its one-time prekeys.
+Frames RequestHandler::get_prekeys(const protocol::Request& request) {
   auto directory = current_directory();
   if (!directory) return protocol::make_error_reply(ErrorCode::kNotFound, "no directory has been published yet");
+  if (auto paid = pricing_.accept_prekeys(request.pow, scarcest_prekey_pool()); !paid) return refuse(paid.error());
   std::vector<protocol::BundleEntry> bundle;
   for (const crypto::DirectoryEntry& entry : directory->entries) {
     protocol::BundleEntry e;
@@ -368,9 +322,9 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
 }
 
 RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request& request) {
-  if (std::optional<Frames> refused = check_pow(request)) {
+  if (auto paid = pricing_.accept_deposit(request.pow, request.deposits); !paid) {
     count(Op::kDeposit, false);
-    return {std::move(*refused), std::nullopt};
+    return {refuse(paid.error()), std::nullopt};
   }
   PreparedDeposit prepared;
   for (const protocol::DepositItem& item : request.deposits) {
@@ -389,19 +343,31 @@ RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request&
   return {{}, std::move(prepared)};
 }
 
-Status RequestHandler::commit_deposits(std::span<const PreparedDeposit> deposits) {
-  Status s;
-  try {
-    std::vector<store::NewMessage> all;
-    for (const PreparedDeposit& d : deposits) all.insert(all.end(), d.messages.begin(), d.messages.end());
-    s = store_.deposit_batch(all);
-  } catch (...) {
-    // The transaction was aborted on the way out: none of them was stored.
-    s = failure_of_current_exception();
+std::vector<Status> RequestHandler::commit_deposits(std::span<const PreparedDeposit> deposits) {
+  // A failure is turned into one a reply may carry (see the top); an
+  // exception means the transaction was aborted on the way out, so none of
+  // the messages was stored.
+  auto commit = [this](std::span<const store::NewMessage> messages) -> Status {
+    try {
+      Status s = store_.deposit_batch(messages);
+      if (!s) return reply_error(Op::kDeposit, s.error());
+      return s;
+    } catch (...) {
+      return reply_error(Op::kDeposit, failure_of_current_exception());
+    }
+  };
+  std::vector<store::NewMessage> all;
+  for (const PreparedDeposit& d : deposits) all.insert(all.end(), d.messages.begin(), d.messages.end());
+  std::vector<Status> results(deposits.size(), commit(all));
+  if (!results.front() && results.front().error().code == ErrorCode::kStorageFull && deposits.size() > 1) {
+    for (std::size_t i = 0; i < deposits.size(); ++i) results[i] = commit(deposits[i].messages);
   }
-  for (std::size_t i = 0; i < deposits.size(); ++i) count(Op::kDeposit, s.ok());
-  if (!s) return reply_error(Op::kDeposit, s.error());
-  return s;
+  for (std::size_t i = 0; i < deposits.size(); ++i) {
+    count(Op::kDeposit, results[i].ok());
+    if (!results[i]) continue;
+    for (const store::NewMessage& m : deposits[i].messages) pricing_.stored(m.envelope.size());
+  }
+  return results;
 }
 
 Frames RequestHandler::deposit_reply(const PreparedDeposit& deposit) {

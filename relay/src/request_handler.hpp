@@ -14,16 +14,9 @@
 // one LMDB transaction (group commit): prepare_deposit() validates and assigns
 // ids, the server commits a batch of prepared deposits, then sends each reply.
 //
-// Proof of work (crypto/pow.hpp): every deposit must carry a proof for the
-// current challenge (or the previous one: a client that asked just before a
-// rotation still succeeds) meeting the current difficulty (or the one of
-// the previous adjustment window). Each proof is accepted once. The
-// challenge key lives only in memory, so a restart invalidates outstanding
-// challenges (clients ask again). Difficulty rule, evaluated once per
-// adjustment window: more than pow_load_threshold proven deposits in the
-// window raise it by one bit (at most pow_max_raise above the base); at most
-// half the threshold lowers it by one bit towards the base; every further
-// window that passed without a request lowers it by one more.
+// Prices (relay/src/pricing.hpp): deposits, fetches and get-prekeys each
+// carry a proof of work worth the price the relay announces in get-policy.
+// The server checks a fetch's proof with admit_fetch() before it queues it.
 //
 // Not thread-safe: one serving thread calls everything here.
 #pragma once
@@ -42,6 +35,7 @@
 #include "meldpunt/protocol/wire.hpp"
 #include "meldpunt/store/relay_store.hpp"
 #include "log.hpp"
+#include "pricing.hpp"
 
 namespace meldpunt::relay {
 
@@ -49,11 +43,7 @@ struct RelayPolicy {
   std::uint32_t retention_days = 60;      // messages live this long...
   std::uint32_t retention_fuzz_days = 7;  // ...plus a random 0..fuzz days, so expiry does not date a message
   unsigned fetch_threads = 0;             // 0 = all cores
-  unsigned pow_difficulty = 20;           // base difficulty in leading zero bits (0 = no proof of work)
-  unsigned pow_max_raise = 6;             // automatic raise under load stays at most this far above the base
-  std::uint32_t pow_load_threshold = 600; // proven deposits per window that raise the difficulty (0 = never)
-  std::uint32_t pow_adjust_seconds = 60;  // length of an adjustment window
-  std::uint32_t challenge_seconds = 3600; // a challenge is announced this long, and accepted twice as long
+  PricingPolicy pricing;                  // proof of work per request (pricing.hpp)
   // Announced in get-policy: the largest attachment clients send or accept
   // (0 = none). The relay itself never sees a file, only its chunks, each an
   // ordinary envelope; enforcing the limit is the clients' job.
@@ -65,7 +55,7 @@ struct OpCounters {
   std::array<std::uint64_t, protocol::kLastOp + 1> ok{};  // indexed by op number
   std::array<std::uint64_t, protocol::kLastOp + 1> failed{};
   std::uint64_t unparsable = 0;
-  std::uint64_t pow_refused = 0;   // deposits without a valid, fresh, unused proof
+  std::uint64_t pow_refused = 0;   // priced requests without a valid, fresh, unused proof
   std::uint64_t rate_limited = 0;  // requests refused by the per-connection limit (server)
 };
 
@@ -87,11 +77,19 @@ class RequestHandler {
   };
   Outcome handle(std::span<const ByteView> frames);
 
-  // Commits every prepared deposit in one transaction. On failure all of them
-  // fail with the same error, one a reply may carry (see the top), and none
-  // was stored.
-  Status commit_deposits(std::span<const PreparedDeposit> deposits);
+  // Commits every prepared deposit in one transaction, one status per
+  // deposit. When that commit fails (a quota), each deposit is tried alone,
+  // so a deposit refused for lack of room (say, a flood's attachment) does
+  // not take an honest letter of the same batch down with it.
+  std::vector<Status> commit_deposits(std::span<const PreparedDeposit> deposits);
   static protocol::Frames deposit_reply(const PreparedDeposit& deposit);
+
+  // A fetch request's price check, before the server queues it: the work
+  // its proof stands for (to order the queue), or the refusal to send.
+  // `pending_fetches` is how many wait or run now (the price rises with it).
+  Result<std::uint64_t> admit_fetch(std::span<const ByteView> frames, std::size_t pending_fetches);
+  // Fetches waiting or running now, for the prices get-policy announces.
+  void set_fetch_load(std::size_t pending_fetches) { fetch_load_ = pending_fetches; }
 
   // The answer to a fetch. Const and safe to call from another thread while
   // the serving thread handles other requests (it only reads the store and
@@ -103,21 +101,27 @@ class RequestHandler {
   void count(protocol::Op op, bool ok);
   void count_rate_limited() { counters_.rate_limited++; }
 
-  // What get-policy announces now (also re-evaluates the difficulty).
+  // What get-policy announces now (also re-evaluates the prices).
   protocol::PolicyInfo policy_info();
-  unsigned current_difficulty() const { return difficulty_; }
+  // Bits of one letter's deposit price now (status).
+  unsigned current_difficulty() { return pricing_.legacy_difficulty(); }
+  Pricing& pricing() { return pricing_; }
   const RelayPolicy& policy() const { return policy_; }
   const store::RelayStore& store() const { return store_; }
 
   // Days since 1970-01-01 UTC (injectable for tests of expiry).
   std::function<std::uint32_t()> today;
   // Seconds on a monotonic clock (injectable for tests of challenge
-  // rotation and difficulty adjustment).
+  // rotation and price adjustment).
   std::function<std::uint64_t()> seconds_now;
 
  private:
   protocol::Frames get_directory();
-  protocol::Frames get_prekeys();
+  protocol::Frames get_prekeys(const protocol::Request& request);
+  // Prekeys left in the scarcest non-empty pool of the directory's advisers
+  // (0 if every pool is empty).
+  std::uint64_t scarcest_prekey_pool() const;
+  protocol::Frames refuse(const Error& e);
   protocol::Frames get_message(const protocol::Request& request);
   protocol::Frames delete_message(const protocol::Request& request);
   protocol::Frames publish_directory(const protocol::Request& request);
@@ -130,9 +134,6 @@ class RequestHandler {
   // through; everything else is logged and becomes kInternal.
   Error reply_error(protocol::Op op, const Error& failure) const;
   protocol::Frames failure_reply(protocol::Op op, const Error& failure) const;
-  // nullopt if the request's proof is acceptable, else the refusal.
-  std::optional<protocol::Frames> check_pow(const protocol::Request& request);
-  void advance_clock();
   std::optional<crypto::Directory> current_directory() const;
 
   store::RelayStore& store_;
@@ -140,15 +141,8 @@ class RequestHandler {
   RelayPolicy policy_;
   OpCounters counters_;
 
-  // Proof-of-work state.
-  crypto::Secret<32> challenge_key_ = crypto::Secret<32>::random();
-  std::uint64_t period_ = 0;
-  crypto::PowChallenge challenge_{}, previous_challenge_{};
-  std::set<crypto::PowHash> spent_, previous_spent_;  // digests accepted per challenge
-  unsigned difficulty_ = 0, previous_difficulty_ = 0;
-  std::uint64_t window_start_ = 0;
-  std::uint64_t proven_in_window_ = 0;
-  bool clock_started_ = false;
+  Pricing pricing_;
+  std::size_t fetch_load_ = 0;
 
   // Failures answered kInternal (from the serving thread and the fetch worker).
   mutable ThrottledLog failure_log_{std::chrono::seconds(60)};
@@ -165,10 +159,5 @@ std::uint64_t monotonic_seconds_now();
 // Inside a catch block: the failure the exception in flight stands for
 // (a store::StoreError keeps its code; anything else is kInternal).
 Error failure_of_current_exception();
-
-// Most proofs remembered per challenge; beyond it deposits are refused
-// (kRateLimited) until the challenge rotates. Bounds the memory a flood of
-// valid proofs can take (32 bytes each plus set overhead).
-inline constexpr std::size_t kMaxSpentProofs = 1'000'000;
 
 }  // namespace meldpunt::relay

@@ -5,14 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 #include <zmq.hpp>
 
+#include "fetch_scheduler.hpp"
 #include "log.hpp"
 
 namespace meldpunt::relay {
@@ -100,115 +97,13 @@ double request_cost(const Incoming& in, const store::RelayStore& store) {
   return 1.0;
 }
 
-bool is_plain_fetch(const Incoming& in) {
-  return in.frames.size() == 1 && in.frames[0].size() == 2 &&
+// A fetch (with or without its proof): priced and queued, never answered on
+// the serving loop.
+bool is_fetch(const Incoming& in) {
+  return !in.frames.empty() && in.frames[0].size() == 2 &&
          static_cast<const std::uint8_t*>(in.frames[0].data())[0] == protocol::kWireVersion &&
          static_cast<const std::uint8_t*>(in.frames[0].data())[1] == static_cast<std::uint8_t>(protocol::Op::kFetch);
 }
-
-// Runs fetches on one thread of its own. ZeroMQ sockets belong to one
-// thread, so the worker never touches the ROUTER sockets: it hands each
-// answer back through a queue and wakes the serving loop with a byte on an
-// inproc PAIR socket that the loop polls beside the ROUTERs.
-class FetchWorker {
- public:
-  struct Done {
-    std::size_t socket = 0;
-    zmq::message_t routing_id;
-    Frames reply;
-  };
-
-  FetchWorker(zmq::context_t& context, const RequestHandler& handler, std::size_t max_pending)
-      : context_(context), handler_(handler), max_pending_(max_pending), wake_(context, zmq::socket_type::pair) {
-    endpoint_ = "inproc://meldpunt-fetch-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
-    wake_.set(zmq::sockopt::linger, 0);
-    wake_.bind(endpoint_);
-    thread_ = std::thread([this] { run(); });
-  }
-  ~FetchWorker() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    ready_.notify_one();
-    thread_.join();  // a fetch under way finishes first (bounded by the store size)
-  }
-  FetchWorker(const FetchWorker&) = delete;
-  FetchWorker& operator=(const FetchWorker&) = delete;
-
-  // False when max_pending fetches are already waiting or running.
-  bool submit(std::size_t socket, zmq::message_t& routing_id) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (queued_.size() + (busy_ ? 1 : 0) >= max_pending_) return false;
-    queued_.push_back({socket, std::move(routing_id), {}});
-    ready_.notify_one();
-    return true;
-  }
-
-  zmq::socket_t& wake_socket() { return wake_; }
-
-  // Fetches queued and running now, for the admin socket.
-  void report(ServerLoad& load) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    load.fetches_waiting = queued_.size();
-    load.fetches_running = busy_ ? 1 : 0;
-    load.max_pending_fetches = max_pending_;
-  }
-
-  // Answers finished since the last call (drains the wake-up bytes too).
-  std::vector<Done> take_done() {
-    zmq::message_t ignored;
-    while (wake_.recv(ignored, zmq::recv_flags::dontwait)) {
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<Done> out;
-    out.swap(done_);
-    return out;
-  }
-
- private:
-  void run() {
-    zmq::socket_t notify(context_, zmq::socket_type::pair);
-    notify.set(zmq::sockopt::linger, 0);
-    notify.connect(endpoint_);
-    for (;;) {
-      Done job;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
-        if (stopping_) return;
-        job = std::move(queued_.front());
-        queued_.pop_front();
-        busy_ = true;
-      }
-      try {
-        job.reply = handler_.fetch_reply();  // answers a failure itself
-      } catch (...) {  // even that failed (out of memory): the client still gets an answer
-        job.reply = protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText);
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        done_.push_back(std::move(job));
-        busy_ = false;
-      }
-      const std::uint8_t byte = 0;
-      (void)notify.send(zmq::const_buffer(&byte, 1), zmq::send_flags::dontwait);
-    }
-  }
-
-  zmq::context_t& context_;
-  const RequestHandler& handler_;
-  const std::size_t max_pending_;
-  zmq::socket_t wake_;
-  std::string endpoint_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<Done> queued_;
-  std::vector<Done> done_;
-  bool busy_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
-};
 
 // Inside a catch block: a request whose handling failed in this loop (the
 // handler answers the failures it meets itself) still gets an answer, and
@@ -279,11 +174,14 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   double last_refusal_log = -60.0;
   ThrottledLog failures(std::chrono::seconds(60));  // per kind: a failing request, a failing tick
   std::vector<Incoming> batch;
-  FetchWorker fetches(context, handler, std::max<std::size_t>(1, options.max_pending_fetches));
+  FetchScheduler fetches(
+      context, [&handler] { return handler.fetch_reply(); },
+      FetchSchedulerOptions{std::max<std::size_t>(1, options.max_pending_fetches), options.fetch_max_wait_seconds},
+      [started] { return seconds_since(started); });
   ServerLoad load;
   std::vector<zmq::pollitem_t> items;
   for (auto& r : routers) items.push_back({r->handle(), 0, ZMQ_POLLIN, 0});
-  const std::size_t wake_item = items.size();
+  // Wakes the poll when the fetch worker has an answer ready.
   items.push_back({fetches.wake_socket().handle(), 0, ZMQ_POLLIN, 0});
   if (admin) items.push_back({admin->handle(), 0, ZMQ_POLLIN, 0});
 
@@ -305,15 +203,13 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       throw;
     }
     if (admin && (items.back().revents & ZMQ_POLLIN) != 0) {
-      fetches.report(load);
+      const FetchScheduler::Load now_load = fetches.load();
+      load.fetches_waiting = now_load.waiting;
+      load.fetches_running = now_load.running;
+      load.max_pending_fetches = now_load.max_pending;
+      load.fetches_refused_busy = now_load.refused_busy;
+      load.fetches_expired = now_load.expired;
       answer_admin(*admin, options, load);
-    }
-    if ((items[wake_item].revents & ZMQ_POLLIN) != 0) {
-      for (FetchWorker::Done& done : fetches.take_done()) {
-        const bool ok = done.reply.size() >= 1 && done.reply[0].size() == 2 && done.reply[0][1] == 0;
-        handler.count(protocol::Op::kFetch, ok);
-        send_reply(*routers[done.socket], done.routing_id, done.reply);
-      }
     }
 
     // Take everything waiting (up to max_batch over all sockets; libzmq
@@ -350,12 +246,14 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
           send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"));
           continue;
         }
-        if (is_plain_fetch(in)) {
-          if (!fetches.submit(in.socket, in.routing_id)) {
+        if (is_fetch(in)) {
+          const std::size_t pending = fetches.pending();
+          const Result<std::uint64_t> paid = handler.admit_fetch(views_of(in.frames), pending);
+          if (!paid) {
             handler.count(protocol::Op::kFetch, false);
-            load.fetches_refused_busy++;
-            send_reply(socket, in.routing_id,
-                       protocol::make_error_reply(ErrorCode::kRateLimited, "too many fetches waiting; try again later"));
+            send_reply(socket, in.routing_id, protocol::make_error_reply(paid.error().code, paid.error().message));
+          } else {
+            fetches.submit(in.socket, std::move(in.routing_id), *paid);
           }
           continue;
         }
@@ -372,13 +270,14 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       }
     }
     if (!deposits.empty()) {
-      const Status committed = handler.commit_deposits(deposits);
-      // Said once a minute at most: a full store under a flood must not flood the log too.
-      if (!committed && received_at - last_refusal_log >= 60.0) {
-        last_refusal_log = received_at;
-        log(LogLevel::kWarning, "deposits refused: " + committed.error().message);
-      }
+      const std::vector<Status> results = handler.commit_deposits(deposits);
       for (std::size_t k = 0; k < deposits.size(); ++k) {
+        const Status& committed = results[k];
+        // Said once a minute at most: a full store under a flood must not flood the log too.
+        if (!committed && received_at - last_refusal_log >= 60.0) {
+          last_refusal_log = received_at;
+          log(LogLevel::kWarning, "deposits refused: " + committed.error().message);
+        }
         Incoming& in = batch[deposit_owner[k]];
         try {
           const Frames reply = committed ? RequestHandler::deposit_reply(deposits[k])
@@ -389,6 +288,11 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
         }
       }
     }
+    for (FetchScheduler::Answer& answer : fetches.take_answers()) {
+      handler.count(protocol::Op::kFetch, answer.computed);
+      send_reply(*routers[answer.socket], answer.routing_id, answer.reply);
+    }
+    handler.set_fetch_load(fetches.pending());
   }
   log(LogLevel::kInfo, "stopping");
 }

@@ -20,10 +20,11 @@ namespace meldpunt::relay {
 
 // The serving loop's own state, for the admin socket (counts only).
 struct ServerLoad {
-  std::size_t fetches_waiting = 0;         // accepted, queued for the fetch worker
+  std::size_t fetches_waiting = 0;         // paid, queued for the fetch worker
   std::size_t fetches_running = 0;         // on the worker now (0 or 1)
-  std::size_t max_pending_fetches = 0;     // waiting + running allowed; beyond, refused
-  std::uint64_t fetches_refused_busy = 0;  // refused since start because that many were pending
+  std::size_t max_pending_fetches = 0;     // waiting + running allowed; beyond, the cheapest is refused
+  std::uint64_t fetches_refused_busy = 0;  // paid fetches answered busy since start (refused, pushed out, expired)
+  std::uint64_t fetches_expired = 0;       // of those, dropped uncomputed after waiting too long
 };
 
 struct ServerOptions {
@@ -60,11 +61,15 @@ struct ServerOptions {
   std::optional<FrontDoorSetup> front_door;
   // Called on the serving thread about once a second (housekeeping).
   std::function<void()> tick;
-  // Fetches run on one worker thread so the serving loop keeps answering
-  // (a fetch of 100k stored messages takes seconds). At most this many wait
-  // for it or run on it; beyond, a fetch is refused with kRateLimited
-  // (`relay serve --max-pending-fetches`; at least 1).
-  std::size_t max_pending_fetches = 8;
+  // Paid fetches run on one worker thread so the serving loop keeps
+  // answering (a fetch of 100k stored messages takes seconds), most paid
+  // first (fetch_scheduler.hpp). At most this many wait for it or run on
+  // it; beyond, the cheapest is answered kRateLimited (`relay serve
+  // --max-pending-fetches`; 1 counts as 2).
+  std::size_t max_pending_fetches = 32;
+  // A fetch that waited longer is dropped uncomputed (`--fetch-max-wait`):
+  // below the clients' 15 s timeout, so no work is done for one that left.
+  double fetch_max_wait_seconds = 10;
 };
 
 // Serves until `stop` becomes true (set from a signal handler). Every

@@ -139,6 +139,12 @@ client::ConnectionOptions connection_options(const Options& o) {
     c.connect_timeout = kProxyConnectTimeout;
     c.timeout = kProxyRequestTimeout;
   }
+  // A busy relay is asked again after a pause: say so, rather than seem to hang.
+  c.on_retry = [&o](const client::RetryNotice& n) {
+    const auto seconds = (n.delay.count() + 999) / 1000;
+    write_err(fmt(o, Msg::kRelayBusyRetry,
+                  {std::to_string(seconds), std::to_string(n.next_attempt), std::to_string(n.max_attempts)}));
+  };
   return c;
 }
 

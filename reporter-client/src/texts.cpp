@@ -153,6 +153,8 @@ constexpr TextEntry kTable[] = {
      "{1} bericht(en) van de oude code bij de server verwijderen"},
     {M::kProgressDone, " done", " klaar"},
     {M::kProgressFailed, " failed", " mislukt"},
+    {M::kRelayBusyRetry, "\nThe relay is busy; trying again in {1} s (attempt {2} of {3}). Nothing is lost meanwhile.\n",
+     "\nDe server is druk; nieuwe poging over {1} s (poging {2} van {3}). Er gaat intussen niets verloren.\n"},
 
     // ---- new / reply ----
     {M::kSentReport, "Your report was sent to: {1}.\n", "Je melding is verstuurd naar: {1}.\n"},

@@ -76,6 +76,7 @@ enum class Msg : std::size_t {
   kProgressDelete,
   kProgressDone,
   kProgressFailed,
+  kRelayBusyRetry,
   // new / reply
   kSentReport,
   kSentReportCheckLater,

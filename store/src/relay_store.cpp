@@ -33,6 +33,8 @@ constexpr std::string_view kDirectoryKey = "current";
 
 // messages value: expiry day u32 LE || delete verifier || envelope
 constexpr std::size_t kMessageHeaderBytes = 4 + kVerifierBytes;
+// The smallest envelope size class (crypto/envelope.hpp): what a letter takes.
+constexpr std::size_t kSmallestEnvelopeBytes = 4096;
 // clues value: clue || expiry day u32 LE (the message's day, for purges)
 constexpr std::size_t kClueValueBytes = kClueBytes + 4;
 
@@ -465,7 +467,11 @@ RelayStore& RelayStore::operator=(RelayStore&&) noexcept = default;
 Status RelayStore::deposit_batch(std::span<const NewMessage> batch) {
   if (batch.empty()) return Status::success();
   std::uint64_t batch_bytes = 0;
-  for (const NewMessage& m : batch) batch_bytes += m.envelope.size();
+  bool larger_than_letters = false;
+  for (const NewMessage& m : batch) {
+    batch_bytes += m.envelope.size();
+    larger_than_letters = larger_than_letters || m.envelope.size() > kSmallestEnvelopeBytes;
+  }
   Impl& s = *impl_;
   return s.write(
       [&](WriteTxn& txn) -> Status {
@@ -476,6 +482,11 @@ Status RelayStore::deposit_batch(std::span<const NewMessage> batch) {
         }
         if (exceeds(totals->envelope_bytes, batch_bytes, s.options.max_envelope_bytes)) {
           return Status(ErrorCode::kStorageFull, "relay storage quota reached");
+        }
+        const std::uint64_t reserve = std::min(s.options.letter_reserve_bytes, s.options.max_envelope_bytes);
+        if (larger_than_letters &&
+            exceeds(totals->envelope_bytes, batch_bytes, s.options.max_envelope_bytes - reserve)) {
+          return Status(ErrorCode::kStorageFull, "relay storage for attachments is full; the rest is kept for letters");
         }
         Bytes value;
         for (const NewMessage& m : batch) {

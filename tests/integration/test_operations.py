@@ -82,7 +82,7 @@ class ConfigAndUnitTest(unittest.TestCase):
         self.assertIn(f'data = "{self.data}"', out)
         self.assertIn('endpoint = "tcp://0.0.0.0:7450"', out)
         self.assertIn("pow-difficulty = 20", out)
-        self.assertIn("max-pending-fetches = 8\n", out)
+        self.assertIn("max-pending-fetches = 32\n", out)
         self.assertIn("max-attachment-bytes = 10485760\n", out)
         # Every serve option is documented in the example file, and printed.
         with open(EXAMPLE_INI) as f:
@@ -205,7 +205,7 @@ class DrillTest(unittest.TestCase):
         self.assertGreaterEqual(s["requests"]["get-policy"]["ok"], 3)
         self.assertGreater(s["store"]["disk_free_bytes"], 0)
         # No fetch is under way between the clients' runs; the limit is the configured one.
-        self.assertEqual(s["fetches"], {"running": 0, "waiting": 0, "max_pending": 3, "refused_busy": 0})
+        self.assertEqual(s["fetches"], {"running": 0, "waiting": 0, "max_pending": 3, "refused_busy": 0, "expired": 0})
         self.assertEqual(s["attachments"]["max_bytes"], 5242880)
         text = status(ch, json_output=False)
         self.assertIn("0 running, 0 waiting (at most 3 at once)", text)

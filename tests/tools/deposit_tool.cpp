@@ -150,7 +150,7 @@ int get(const protocol::ChannelAddress& address) {
 
 int get_prekeys(const protocol::ChannelAddress& address, std::size_t count) {
   client::RelayConnection relay(address, quick_options());
-  auto directory = client::fetch_directory(relay, address.org_sign_pk);
+  auto directory = client::fetch_directory(relay, address);
   if (!directory) {
     std::cerr << "deposit_tool: " << directory.error().message << "\n";
     return 2;

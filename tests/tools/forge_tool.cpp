@@ -99,7 +99,7 @@ int forge_handover(const protocol::ChannelAddress& address, const std::string& k
   letter.reporter_fetch_pk = reporter_fetch.pk;
   letter.recipients = {target->id};
   letter.body = protocol::encode_transfer(transfer);
-  auto item = client::prepare_letter(letter, {target->message_pk, target->fetch_pk, std::nullopt}, reporter.sk,
+  auto item = client::prepare_letter(letter, {target->message_pk, target->fetch_pk, std::nullopt, std::nullopt}, reporter.sk,
                                      reporter.pk);
   if (!item) return fail(item.error().message);
   std::vector<client::Outgoing> items;

@@ -43,13 +43,18 @@ Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, c
 // work than crypto::kMaxPowDifficulty.
 Result<protocol::PolicyInfo> fetch_policy(RelayConnection& relay);
 
-// Deposits all envelopes in one request (all-or-nothing at the relay): asks
-// for the policy, computes the proof of work the relay asks for over all
-// envelopes (expected 2^difficulty BLAKE2b digests on this thread), and
-// deposits. When the relay answers kRateLimited (its challenge rotated, its
-// difficulty rose, or flood control) it tries again with a fresh policy, at
-// most three times in all. The policy used is copied to *policy_used if
-// given (e.g. to show how long the relay keeps messages).
+// Priced requests (deposit, fetch, get-prekeys) first ask for the policy,
+// then pay the announced price with a proof of work (crypto/pow.hpp, on all
+// cores up to 8), then send. When the relay answers kRateLimited (its
+// challenge rotated, its price rose, its fetch queue was full, or flood
+// control) they try again with a fresh policy after a growing pause (1, 2,
+// 4, 8 s plus jitter; five attempts in all), telling
+// ConnectionOptions::on_retry before each pause. kTooLarge if the relay
+// asks for more than crypto::kMaxPowWork.
+
+// Deposits all envelopes in one request (all-or-nothing at the relay),
+// paying the price of all envelopes together. The policy used is copied to
+// *policy_used if given (e.g. to show how long the relay keeps messages).
 Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items,
                                                    protocol::PolicyInfo* policy_used = nullptr);
 
@@ -63,7 +68,8 @@ Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol
 // while the pool lasts and the adviser's medium-term prekey. Prekeys whose
 // signature does not verify against the directory are dropped, and so is a
 // medium-term prekey that expired before `today` (days since 1970-01-01 by
-// this machine's clock); an entry left with neither is dropped.
+// this machine's clock); an entry left with neither is dropped. Priced
+// (proof of work, crypto/pow.hpp).
 Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay, const crypto::Directory& directory,
                                                          std::uint32_t today);
 
@@ -89,6 +95,8 @@ struct MailboxKeys {
   crypto::PrekeyLookups prekeys;  // empty for reporters
 };
 
+// Fetches (priced; the wait for the answer grows with the stored messages
+// the policy announces), recognises and downloads this key's letters.
 Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys);
 
 // Asks the relay to delete a message (the token came inside its letter).

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,16 @@
 
 namespace meldpunt::client {
 
+// A busy relay (kRateLimited: its price rose, its fetch queue is full, or
+// flood control) is asked again after a pause; this says so, so a program
+// can tell the person what is happening rather than seem to hang.
+struct RetryNotice {
+  std::chrono::milliseconds delay{0};  // before the next attempt
+  int next_attempt = 0;                // 2.. max_attempts
+  int max_attempts = 0;
+  std::string relay_said;              // the relay's explanation (printable ASCII)
+};
+
 struct ConnectionOptions {
   // Longest wait for one reply.
   std::chrono::milliseconds timeout{15000};
@@ -43,6 +54,8 @@ struct ConnectionOptions {
   std::string socks_proxy;
   // Largest reply accepted (fetch answers grow with the store).
   std::int64_t max_reply_bytes = 512ll << 20;
+  // Called before each pause between attempts of a priced request (mailbox.hpp).
+  std::function<void(const RetryNotice&)> on_retry;
 };
 
 // "socks5h://HOST:PORT" (the form a user types, as in curl) -> "HOST:PORT"
@@ -63,6 +76,10 @@ class RelayConnection {
   // answer in time. A reply with an error status is returned as that error
   // (code and the relay's explanation, from_relay set).
   Result<protocol::Reply> call(const protocol::Frames& request);
+  // The same with its own longest wait for the reply (a fetch of a large
+  // store takes longer than other requests).
+  Result<protocol::Reply> call(const protocol::Frames& request, std::chrono::milliseconds timeout);
+  const ConnectionOptions& options() const;
 
  private:
   Status wait_connected();

@@ -15,6 +15,19 @@
 // The challenge changes every period (the relay's choice, announced with
 // get-policy), so proofs cannot be computed ahead of time; the body hash
 // binds the proof to exactly the deposited bytes.
+//
+// Priced requests (fetch, get-prekeys) carry a proof over a body that names
+// only the operation, so a proof buys one request of that kind:
+//
+//   body      = BLAKE2b-256( "meldpunt/v1/request-body" || 0x00 || u8(op) )
+//
+// Work: a price is a number of expected digests W (not only a power of
+// two), so a relay can charge in proportion to what a request costs it:
+//
+//   meets W   iff W == 0, or u64be(digest[0..8]) <= floor((2^64 - 1) / W)
+//
+// For W = 2^d this is exactly "at least d leading zero bits", so a proof
+// made for a difficulty in bits meets the same price in digests.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +67,26 @@ bool pow_meets(const PowChallenge& challenge, const PowHash& body, std::uint64_t
 // kMaxPowDifficulty). Expected cost: 2^difficulty digests.
 std::optional<std::uint64_t> pow_solve(const PowChallenge& challenge, const PowHash& body, unsigned difficulty,
                                        std::uint64_t max_attempts, std::uint64_t start = 0);
+// Largest price a client works for (about 4.6 hours of one core at 4
+// million digests a second): a relay cannot make a client work forever.
+inline constexpr std::uint64_t kMaxPowWork = std::uint64_t{1} << 36;
+
+// The body of a priced request without fields (fetch, get-prekeys).
+PowHash pow_request_body(std::uint8_t op);
+// Whether `digest` meets a price of `work` expected digests (0 = free).
+bool digest_meets_work(const PowHash& digest, std::uint64_t work);
+// The largest price `digest` meets (UINT64_MAX for a first word of 0): the
+// work this proof stands for, used to order paid requests.
+std::uint64_t work_of_digest(const PowHash& digest);
+// 2^bits as a price (bits <= 63).
+constexpr std::uint64_t work_of_bits(unsigned bits) { return std::uint64_t{1} << bits; }
+// A nonce whose digest meets `work`, on `threads` threads (each tries every
+// threads-th nonce from start), trying at most max_attempts nonces in all;
+// nullopt when none was found or work > kMaxPowWork. Expected cost: `work`
+// digests, divided over the threads.
+std::optional<std::uint64_t> pow_solve_work(const PowChallenge& challenge, const PowHash& body, std::uint64_t work,
+                                            std::uint64_t max_attempts, std::uint64_t start = 0,
+                                            unsigned threads = 1);
 // The relay's challenge for one period.
 PowChallenge pow_challenge(const Secret<32>& key, std::uint64_t period);
 

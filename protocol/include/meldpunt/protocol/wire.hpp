@@ -8,12 +8,12 @@
 //
 //   op                 request fields                          reply fields (ok)
 //   1 get-directory    -                                       signed directory
-//   2 get-prekeys      -                                       prekey bundle
+//   2 get-prekeys      [proof of work (40)]                    prekey bundle
 //   3 deposit          [proof of work (40): challenge (32) ||   one id (16) per deposit
 //                      nonce (8 LE)], then 1..kMaxDeposits-
 //                      PerRequest triples of clue (64),
 //                      delete verifier (32), envelope
-//   4 fetch            -                                       fetch entries (n*64)
+//   4 fetch            [proof of work (40)]                    fetch entries (n*64)
 //   5 get-message      id (16)                                 envelope
 //   6 delete           id (16), token (32)                     -
 //   7 publish-dir      signed directory                        -
@@ -26,7 +26,12 @@
 //                                                              retention days (u32 LE),
 //                                                              retention fuzz days (u32 LE),
 //                                                              max attachment bytes (u64 LE;
-//                                                              absent from older relays)
+//                                                              absent from older relays),
+//                                                              then the prices (absent from
+//                                                              older relays): fetch work (u64),
+//                                                              get-prekeys work (u64), work per
+//                                                              envelope of each size class
+//                                                              (3 * u64), stored messages (u64)
 //
 // A deposit of several envelopes (a report to two advisers plus the
 // reporter's own copy) is stored all-or-nothing in one commit. Its proof of
@@ -37,6 +42,7 @@
 // of an upload is optional (an older adviser-client sends four).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -111,7 +117,7 @@ struct PrekeyUpload {
 struct Request {
   Op op = Op::kGetDirectory;
   std::vector<DepositItem> deposits;  // kDeposit
-  std::optional<DepositPow> pow;      // kDeposit, when the client sent one
+  std::optional<DepositPow> pow;      // kDeposit, kFetch, kGetPrekeys: when the client sent one
   crypto::MessageId id{};             // kGetMessage, kDelete
   FixedBytes<kDeleteTokenBytes> token{};  // kDelete
   ByteView signed_directory;          // kPublishDirectory
@@ -126,6 +132,8 @@ Result<Request> parse_request(std::span<const ByteView> frames);
 // ---- building requests (clients) ----
 
 Frames request_header_only(Op op);
+// A fetch or get-prekeys with its proof of work (over crypto::pow_request_body(op)).
+Frames make_priced_request(Op op, const DepositPow& pow);
 Frames make_deposit_request(std::span<const DepositItem> items);
 Frames make_deposit_request(std::span<const DepositItem> items, const DepositPow& pow);
 // The proof of work's view of a deposit (crypto::pow_body_hash input).
@@ -167,6 +175,11 @@ Result<Reply> parse_reply(std::span<const ByteView> frames);
 inline constexpr std::uint64_t kDefaultMaxAttachmentBytes = 10ull << 20;  // 10 MiB
 inline constexpr std::uint64_t kMaxAttachmentBytesLimit = 256ull << 20;   // 256 MiB
 
+// Index of an envelope size class in PolicyInfo::envelope_work (4096,
+// 32768, 262144 bytes); nullopt for any other size.
+std::optional<std::size_t> size_class_index(std::size_t envelope_bytes);
+inline constexpr std::size_t kSizeClasses = 3;
+
 // get-policy reply: what a client must know before depositing.
 struct PolicyInfo {
   crypto::PowChallenge challenge{};
@@ -176,16 +189,31 @@ struct PolicyInfo {
   // Largest attachment (the file's own size) clients send or accept;
   // 0 = attachments are refused. At most kMaxAttachmentBytesLimit.
   std::uint64_t max_attachment_bytes = kDefaultMaxAttachmentBytes;
+  // Prices in expected digests (crypto::digest_meets_work; 0 = free). A
+  // relay from before prices sends none (priced = false): it then wants
+  // 2^difficulty per deposit request and nothing for fetch or get-prekeys.
+  bool priced = false;
+  std::uint64_t fetch_work = 0;
+  std::uint64_t prekeys_work = 0;
+  std::array<std::uint64_t, kSizeClasses> envelope_work{};  // per envelope of each class
+  std::uint64_t stored_messages = 0;  // what a fetch answer now holds before padding
 };
-// Five fields: challenge, difficulty, retention days, retention fuzz days,
-// max attachment bytes.
+// The price of depositing these envelopes together under `policy`
+// (saturating; above crypto::kMaxPowWork means the client must refuse).
+std::uint64_t deposit_work(const PolicyInfo& policy, std::span<const std::size_t> envelope_sizes);
+// Nine fields: challenge, difficulty, retention days, retention fuzz days,
+// max attachment bytes, fetch work, get-prekeys work, envelope work (24
+// bytes), stored messages.
 std::vector<Bytes> encode_policy(const PolicyInfo& policy);
 // Accepts the reply of an older relay (the first four fields only: then
-// max_attachment_bytes = kDefaultMaxAttachmentBytes) and ignores fields after
-// the fifth, so a later relay can append fields without breaking clients.
+// max_attachment_bytes = kDefaultMaxAttachmentBytes; or five: then no
+// prices) and ignores fields after the ninth, so a later relay can append
+// fields without breaking clients. Six to eight fields are malformed (the
+// prices come together).
 // kMalformed on a missing or wrong-sized field; kTooLarge for a difficulty
-// above crypto::kMaxPowDifficulty (a client must not be made to work
-// forever) or an attachment limit above kMaxAttachmentBytesLimit.
+// above crypto::kMaxPowDifficulty or a price above crypto::kMaxPowWork (a
+// client must not be made to work forever) or an attachment limit above
+// kMaxAttachmentBytesLimit.
 Result<PolicyInfo> decode_policy(std::span<const Bytes> fields);
 
 // Prekey bundle: u16 LE count (<= crypto::kMaxDirectoryEntries) || count *

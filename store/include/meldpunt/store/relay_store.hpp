@@ -128,6 +128,12 @@ struct RelayStoreOptions {
   std::uint64_t max_map_bytes = 64ull << 30;      // never grown beyond
   std::uint64_t max_messages = 1'000'000;         // quota: kStorageFull beyond
   std::uint64_t max_envelope_bytes = 8ull << 30;  // quota: kStorageFull beyond
+  // Room kept for letters: a deposit holding any envelope larger than the
+  // smallest size class is refused (kStorageFull) once it would bring the
+  // stored envelope bytes above max_envelope_bytes - letter_reserve_bytes,
+  // so a flood of large envelopes cannot take the room that ongoing
+  // conversations (4096-byte letters) need.
+  std::uint64_t letter_reserve_bytes = 0;
   bool durable = true;                            // false only for tests/benchmarks
   // Keep the clues in memory for fetches (see the top of this header):
   // 92-100 bytes per stored message (an 84-byte record and 8-16 bytes of
