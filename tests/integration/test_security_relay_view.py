@@ -29,7 +29,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import Channel, Reporter  # noqa: E402
 
-TABLES = ("messages", "clues", "prekeys", "directory", "meta", "counters")
+TABLES = ("messages", "clues", "prekeys", "medium_prekeys", "directory", "meta", "counters")
 RETENTION_DAYS, FUZZ_DAYS = 60, 7  # relay serve defaults
 ENVELOPE_SIZES = (4096, 32768, 262144)
 WINDOW = 8
@@ -74,7 +74,8 @@ class RelayViewTest(unittest.TestCase):
             messages.update(t["messages"])
             clues.update(t["clues"])
             prekey_pks.update(k[32:64] for k, _ in t["prekeys"])
-            other_tables.extend(t["prekeys"] + t["directory"] + t["meta"] + t["counters"])
+            prekey_pks.update(v[0:32] for _, v in t["medium_prekeys"])  # adviser sign pk -> pk || day || signature
+            other_tables.extend(t["prekeys"] + t["medium_prekeys"] + t["directory"] + t["meta"] + t["counters"])
 
         r1, r2, r3 = Reporter(ch), Reporter(ch), Reporter(ch)
         r1.new("R1 first report to both", to=[1, 2])

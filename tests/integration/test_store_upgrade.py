@@ -37,7 +37,7 @@ from harness import RELAY, Channel, Reporter, run  # noqa: E402
 
 # Cheap proof of work: this test is about the store, not the cost of a deposit.
 SERVE_ARGS = ["--pow-difficulty", "10", "--retention-days", "30"]
-V2_TABLES = {"meta", "messages", "clues", "prekeys", "counters", "directory"}
+V2_TABLES = {"meta", "messages", "clues", "prekeys", "medium_prekeys", "counters", "directory"}
 UPGRADE_LINE = "relay: relay store upgraded from schema version 1 to 2"
 # Logged before the upgrade's one long commit starts.
 UPGRADING_LINE = re.compile(r"^relay: upgrading the relay store from schema version 1 to 2 "
