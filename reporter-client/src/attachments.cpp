@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "clock.hpp"
+#include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "progress.hpp"
@@ -357,10 +358,11 @@ Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& 
                                             const crypto::ReporterKeys& keys, const crypto::Directory& directory,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
-                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at) {
+                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
+                                            bool* message_unconfirmed) {
   auto pieces = prepare_attachment_letters(keys, directory, to, files, sent_at);
   if (!pieces) return pieces.error();
-  return upload_with_attachments(lang, relay, *pieces, message);
+  return upload_with_attachments(lang, relay, *pieces, message, message_unconfirmed);
 }
 
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
@@ -419,7 +421,9 @@ Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const cryp
 
 Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection& relay,
                                               const std::vector<client::PreparedPiece>& pieces,
-                                              const std::vector<client::Outgoing>& message) {
+                                              const std::vector<client::Outgoing>& message,
+                                              bool* message_unconfirmed) {
+  if (message_unconfirmed != nullptr) *message_unconfirmed = false;
   std::size_t bytes = envelope_bytes(message);
   for (const client::PreparedPiece& p : pieces) bytes += p.item.envelope.size();
   Progress p(format(lang, Msg::kProgressUpload,
@@ -427,7 +431,24 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
              text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   std::size_t left_behind = 0;
-  auto ids = client::deposit_pieces(relay, pieces, message, &policy, &left_behind);
+  // Ctrl-C (interrupt::stop_requested) stops between two deposits: every
+  // envelope stored so far is known and deleted again by the undo.
+  client::PieceTransport transport;
+  transport.deposit = [&](const std::vector<client::Outgoing>& items,
+                          protocol::PolicyInfo* used) -> Result<std::vector<crypto::MessageId>> {
+    if (interrupt::stop_requested()) return Error{ErrorCode::kInternal, "stopped (Ctrl-C)"};
+    auto stored = client::deposit_all(relay, items, used);
+    // deposit_pieces hands `message` itself to its last deposit.
+    if (!stored && stored.error().code == ErrorCode::kUnavailable && &items == &message &&
+        message_unconfirmed != nullptr) {
+      *message_unconfirmed = true;
+    }
+    return stored;
+  };
+  transport.remove = [&relay](const crypto::MessageId& id, const FixedBytes<32>& token) {
+    return client::delete_message(relay, id, token);
+  };
+  auto ids = client::deposit_pieces(transport, pieces, message, &policy, &left_behind);
   if (!ids) {
     p.failed();
     // An upper bound, not a count: a deposit the relay did not answer may or

@@ -91,6 +91,9 @@ constexpr TextEntry kTable[] = {
     {M::kMessageEmpty, "The message is empty; nothing was sent.", "Het bericht is leeg; er is niets verstuurd."},
     {M::kMessageTooLong, "The message is too long (at most {1} bytes); nothing was sent.",
      "Het bericht is te lang (hoogstens {1} bytes); er is niets verstuurd."},
+    {M::kMessageEmptyAgain,
+     "The message is empty. Write it again, or press Ctrl-C to stop without sending.\n",
+     "Het bericht is leeg. Schrijf het opnieuw, of druk op Ctrl-C om te stoppen zonder te versturen.\n"},
 
     // ---- the code ----
     {M::kCodeHeading, "\nYour code (shown only this once):\n\n    ", "\nJe code (wordt alleen deze ene keer getoond):\n\n    "},
@@ -153,6 +156,51 @@ constexpr TextEntry kTable[] = {
      "{1} bericht(en) van de oude code bij de server verwijderen"},
     {M::kProgressDone, " done", " klaar"},
     {M::kProgressFailed, " failed", " mislukt"},
+    {M::kProgressPrekeys, "Fetching your advisers' one-time keys from the relay",
+     "De eenmalige sleutels van je vertrouwenspersonen bij de server ophalen"},
+
+    // ---- keeping what was typed; Ctrl-C ----
+    {M::kKeptRetryPrompt,
+     "Nothing was sent. Your message and its attachments, if any, are still held in this program's locked\n"
+     "memory (never on disk). "
+     "Try sending again? [y/n] ",
+     "Er is niets verstuurd. Je bericht en eventuele bijlagen staan nog in het afgeschermde geheugen van dit\n"
+     "programma (nooit op schijf). Opnieuw proberen te versturen? [j/n] "},
+    {M::kKeptNewCodePrompt,
+     "Your message and its attachments, if any, are still held in locked memory. Show a new code and try "
+     "again? [y/n] ",
+     "Je bericht en eventuele bijlagen staan nog in het afgeschermde geheugen. Een nieuwe code tonen en "
+     "opnieuw proberen? [j/n] "},
+    {M::kKeptMaybeSentPrompt,
+     "The relay did not confirm your message: it may have arrived or not. Run `check` with your code to see\n"
+     "before sending it again. Your message is still held in locked memory. Send it again anyway? [y/n] ",
+     "De server heeft je bericht niet bevestigd: het kan zijn aangekomen of niet. Kijk met `check` en je code\n"
+     "voordat je het opnieuw verstuurt. Je bericht staat nog in het afgeschermde geheugen. Toch opnieuw "
+     "versturen? [j/n] "},
+    {M::kInterruptStopped, "\nStopped (Ctrl-C).\n", "\nGestopt (Ctrl-C).\n"},
+    {M::kKeptGivenUp, "Nothing was sent; your message has been wiped from memory.\n",
+     "Er is niets verstuurd; je bericht is uit het geheugen gewist.\n"},
+    {M::kInterruptNothingSent, "\nStopped (Ctrl-C). Nothing was sent; what you typed has been wiped from memory.\n",
+     "\nGestopt (Ctrl-C). Er is niets verstuurd; wat je typte is uit het geheugen gewist.\n"},
+    {M::kInterruptAfterSent, "\nStopped (Ctrl-C). Your message had already been sent.\n",
+     "\nGestopt (Ctrl-C). Je bericht was al verstuurd.\n"},
+    {M::kInterruptStopping,
+     "\nCtrl-C: stopping once the part now on its way is done; your message will not be sent. Press Ctrl-C "
+     "again to stop at once.\n",
+     "\nCtrl-C: er wordt gestopt zodra het deel dat nu onderweg is klaar is; je bericht wordt niet verstuurd. "
+     "Druk nogmaals op Ctrl-C om meteen te stoppen.\n"},
+    {M::kInterruptForced,
+     "\nStopped at once (Ctrl-C twice) in the middle of sending. Whether your message arrived is not known: "
+     "look with `check` and your code. Pieces of attachments left at the relay expire by themselves.\n",
+     "\nMeteen gestopt (twee keer Ctrl-C) midden in het versturen. Of je bericht is aangekomen, is niet bekend: "
+     "kijk met `check` en je code. Stukken van bijlagen die bij de server achterbleven, verlopen vanzelf.\n"},
+    {M::kInterruptNotSent,
+     "Stopped (Ctrl-C): your message was not sent. Pieces of attachments already uploaded were deleted again at "
+     "the relay, unless said otherwise above.\n",
+     "Gestopt (Ctrl-C): je bericht is niet verstuurd. Stukken van bijlagen die al waren geüpload, zijn bij de "
+     "server weer verwijderd, tenzij hierboven anders staat.\n"},
+    {M::kInterruptTooLate, "Ctrl-C came after your message was already stored at the relay: it was sent.\n",
+     "Ctrl-C kwam nadat je bericht al bij de server stond: het is verstuurd.\n"},
 
     // ---- new / reply ----
     {M::kSentReport, "Your report was sent to: {1}.\n", "Je melding is verstuurd naar: {1}.\n"},

@@ -50,6 +50,7 @@ enum class Msg : std::size_t {
   kEditorUnavailable,
   kMessageEmpty,
   kMessageTooLong,
+  kMessageEmptyAgain,
   // the code
   kCodeHeading,
   kCodeAdvice,
@@ -76,6 +77,19 @@ enum class Msg : std::size_t {
   kProgressDelete,
   kProgressDone,
   kProgressFailed,
+  kProgressPrekeys,
+  // keeping what was typed when sending fails; Ctrl-C
+  kKeptRetryPrompt,
+  kKeptNewCodePrompt,
+  kKeptMaybeSentPrompt,
+  kInterruptStopped,
+  kKeptGivenUp,
+  kInterruptNothingSent,
+  kInterruptAfterSent,
+  kInterruptStopping,
+  kInterruptForced,
+  kInterruptNotSent,
+  kInterruptTooLate,
   // new / reply
   kSentReport,
   kSentReportCheckLater,
