@@ -370,11 +370,12 @@ Result<crypto::ReporterCode> issue_code(const Options& o, const std::string& rea
   if (client::stdin_is_terminal() && client::stdout_is_terminal()) {
     auto enter = client::read_line(tr(o, Msg::kCodeWrittenDown), 256);
     client::clear_terminal_screen();
-    if (!enter) return Error{ErrorCode::kBadCode, std::string(tr(o, Msg::kCodeNotConfirmed))};
+    if (!enter) return Error{ErrorCode::kNotFound, std::string(tr(o, Msg::kCodeNotConfirmed))};
   }
   for (int attempt = 1; attempt <= kCodeTries; ++attempt) {
     auto typed = client::read_secret_line(fmt(o, confirm_prompt, {readers}));
-    if (!typed) break;
+    // The end of input: nobody is there to answer another question.
+    if (!typed) return Error{ErrorCode::kNotFound, std::string(tr(o, Msg::kCodeNotConfirmed))};
     auto parsed = crypto::ReporterCode::parse(typed->text());
     if (parsed && parsed->equals(code)) return code;
     if (parsed) {
@@ -506,7 +507,8 @@ int send_keeping(const Options& o, const protocol::ChannelAddress& address,
 }
 
 // issue_code, offered again (a new code) on a terminal after three
-// mistyped confirmations, so that the typed message is not lost to a typo.
+// mistyped confirmations (kBadCode; the end of input is kNotFound), so that
+// the typed message is not lost to a typo.
 Result<crypto::ReporterCode> issue_code_until_confirmed(const Options& o, const std::string& readers) {
   for (;;) {
     auto code = issue_code(o, readers);
