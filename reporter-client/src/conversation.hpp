@@ -70,14 +70,19 @@ struct Conversation {
   // dated after it even when this computer's clock is behind the one that
   // wrote it (the code may be used on several computers).
   std::uint64_t newest_own_sent_at = 0;
+  // sent_at of the newest move marker (0: none): a kind-4 letter sealed by
+  // and to this code's own keys, deposited by `rotate` with the notices to
+  // the advisers. The conversation has moved to another code; this code
+  // only still shows what it holds, and sends nothing more.
+  std::uint64_t moved_at = 0;
 };
 
 // The time to put on a new own letter: now, or just after the newest own
 // letter of the conversation if this computer's clock is behind.
 std::uint64_t next_own_time(const Conversation& conversation);
 
-// Keeps only letters that belong to this reporter's conversation: sent copies
-// and history letters authenticated by the reporter's own key, and replies
+// Keeps only letters that belong to this reporter's conversation: sent copies,
+// history letters and move markers authenticated by the reporter's own key, and replies
 // authenticated by the message key of the directory entry they name. Replies
 // not older than the reporter's newest own message are marked new; nothing but
 // the conversation itself is consulted.

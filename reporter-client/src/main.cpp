@@ -591,7 +591,13 @@ int cmd_check(const Options& o) {
   const crypto::Directory& directory = opened->directory;
   reporter::Conversation& conversation = opened->conversation;
 
+  // Before anything else, so that nobody reads on as if the old code were
+  // still the conversation's.
+  if (conversation.moved_at != 0) {
+    write_out(fmt(o, Msg::kMovedNotice, {reporter::local_time(conversation.moved_at)}));
+  }
   if (conversation.entries.empty()) {
+    if (conversation.moved_at != 0) return 0;
     write_out(tr(o, Msg::kNoMessages));
     write_out(tr(o, Msg::kCodeLost));
     return 0;
@@ -637,8 +643,13 @@ int cmd_check(const Options& o) {
   } else {
     write_out(tr(o, Msg::kNoNewReplies));
   }
-  show_who_can_read(o, directory, conversation);
-  if (!conversation.pending_proposals.empty()) {
+  if (conversation.moved_at != 0) {
+    // Who reads next, and proposals, belong to the new code now.
+    write_out(fmt(o, Msg::kMovedNotice, {reporter::local_time(conversation.moved_at)}));
+  } else {
+    show_who_can_read(o, directory, conversation);
+  }
+  if (!conversation.pending_proposals.empty() && conversation.moved_at == 0) {
     if (int rc = answer_proposals(o, relay, keys, directory, conversation); rc != 0) return rc;
   }
   // How long replies wait at the relay; an older relay without get-policy
@@ -657,6 +668,7 @@ int cmd_reply(const Options& o) {
   client::RelayConnection& relay = *opened->relay;
   const crypto::Directory& directory = opened->directory;
   const reporter::Conversation& conversation = opened->conversation;
+  if (conversation.moved_at != 0) return fail(o, Msg::kMovedRefused, {reporter::local_time(conversation.moved_at)});
   if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
   if (conversation.new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation.new_replies)}));
@@ -689,9 +701,18 @@ int cmd_rotate(const Options& o) {
   client::RelayConnection& relay = *opened->relay;
   const crypto::Directory& directory = opened->directory;
   const reporter::Conversation& conversation = opened->conversation;
+  if (conversation.moved_at != 0) return fail(o, Msg::kMovedRefused, {reporter::local_time(conversation.moved_at)});
   if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::string advisers = names_of(o, directory, conversation.current_recipients);
   write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation.entries.size()), advisers}));
+  // Files do not move: the advice to save them comes before the move, and
+  // on a terminal the reporter may stop here to save them first.
+  if (reporter::holds_attachments(conversation.mailbox)) {
+    write_out(fmt(o, Msg::kRotateSaveFirst, {reporter::next_command(o.channel, "check", carried_options(o))}));
+    if (client::stdin_is_terminal() && !reporter::ask_yes(o.lang, Msg::kRotateContinuePrompt)) {
+      return fail(o, Msg::kRotateNotMoved);
+    }
+  }
 
   auto new_code = issue_code(o, advisers, Msg::kCodeConfirmRotatePrompt);
   if (!new_code) return fail(o, new_code.error());

@@ -264,6 +264,26 @@ constexpr TextEntry kTable[] = {
      "{1} bericht(en) van de oude code konden niet worden verwijderd; ze verlopen vanzelf.\n"},
     {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
      "De nieuwe code was toevallig gelijk aan de oude; er is niets verstuurd. Start rotate opnieuw."},
+    {M::kRotateSaveFirst,
+     "This conversation has attachments, and files do not move to the new code. Save the files your\n"
+     "advisers sent FIRST, with this (old) code:\n  {1} --save-attachments FOLDER\n"
+     "After the move the old code still shows them until they expire, but it sends nothing more.\n",
+     "Dit gesprek heeft bijlagen, en bestanden verhuizen niet mee naar de nieuwe code. Bewaar EERST de\n"
+     "bestanden van je adviseurs, met deze (oude) code:\n  {1} --save-attachments MAP\n"
+     "Na de verhuizing toont de oude code ze nog tot ze verlopen, maar verstuurt ze niets meer.\n"},
+    {M::kRotateContinuePrompt, "Move to a new code now? [y/n] ", "Nu naar een nieuwe code verhuizen? [j/n] "},
+    {M::kRotateNotMoved, "The conversation was not moved; nothing was sent.",
+     "Het gesprek is niet verhuisd; er is niets verstuurd."},
+    {M::kMovedNotice,
+     "This conversation moved to a new code on {1}. Read and write with the new code; this old code\n"
+     "only still shows what it held (for example to save attachments) and sends nothing.\n",
+     "Dit gesprek is op {1} naar een nieuwe code verhuisd. Lees en schrijf met de nieuwe code; deze oude\n"
+     "code toont alleen nog wat ze had (bijvoorbeeld om bijlagen te bewaren) en verstuurt niets.\n"},
+    {M::kMovedRefused,
+     "This code is no longer in use: the conversation moved to a new code on {1}. Use the new code; "
+     "nothing was sent.",
+     "Deze code is niet meer in gebruik: het gesprek is op {1} naar een nieuwe code verhuisd. Gebruik de "
+     "nieuwe code; er is niets verstuurd."},
 
     // ---- who can read, and hand-over ----
     {M::kWhoCanRead, "Who can read this conversation:\n", "Wie dit gesprek kan lezen:\n"},

@@ -114,6 +114,11 @@ enum class Msg : std::size_t {
   kRotateOldKeptAttachments,
   kRotateDeleteFailed,
   kRotateSameCode,
+  kRotateSaveFirst,
+  kRotateContinuePrompt,
+  kRotateNotMoved,
+  kMovedNotice,
+  kMovedRefused,
   // who can read, and hand-over
   kWhoCanRead,
   kWhoNext,
