@@ -289,6 +289,17 @@ Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std:
   // empty line that ends the list.
   const bool terminal = client::stdin_is_terminal();
   client::write_err(text(lang, Msg::kAttachAskIntro));
+  // The real limit, before the first file is picked: locked memory, not
+  // the relay, is often what a file must fit (8 MiB by default on Linux).
+  std::uint64_t largest = limit;
+  if (const std::optional<std::uint64_t> lockable = crypto::lockable_bytes()) {
+    const std::uint64_t reserved = (files.size() + 1) * client::attachment_memory_needed(0);
+    const std::uint64_t fits = *lockable > reserved ? *lockable - reserved : 0;
+    if (fits < largest) largest = fits;
+  }
+  client::write_err(largest < limit ? format(lang, Msg::kAttachAskLargestMemory,
+                                             {client::describe_size(largest), client::describe_size(limit)})
+                                    : format(lang, Msg::kAttachAskLargest, {client::describe_size(limit)}));
   int refused = 0;  // in a row
   for (;;) {
     const bool full = files.size() >= kMaxAttachmentsPerMessage;
@@ -426,8 +437,7 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
   if (message_unconfirmed != nullptr) *message_unconfirmed = false;
   std::size_t bytes = envelope_bytes(message);
   for (const client::PreparedPiece& p : pieces) bytes += p.item.envelope.size();
-  Progress p(format(lang, Msg::kProgressUpload,
-                    {std::to_string(pieces.size() + message.size()), std::to_string((bytes + 1023) / 1024)}),
+  Progress p(format(lang, Msg::kProgressUpload, {std::to_string(pieces.size() + message.size()), client::describe_size(bytes)}),
              text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   std::size_t left_behind = 0;

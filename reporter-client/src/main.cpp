@@ -152,8 +152,8 @@ Result<reporter::Conversation> load_conversation(const Options& o, client::Relay
 // returns how many days the relay keeps them.
 Result<std::uint32_t> upload(const Options& o, client::RelayConnection& relay,
                              const std::vector<client::Outgoing>& items) {
-  const std::size_t kb = (reporter::envelope_bytes(items) + 1023) / 1024;
-  reporter::Progress p(fmt(o, Msg::kProgressUpload, {std::to_string(items.size()), std::to_string(kb)}),
+  reporter::Progress p(fmt(o, Msg::kProgressUpload,
+                           {std::to_string(items.size()), client::describe_size(reporter::envelope_bytes(items))}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   auto ids = client::deposit_all(relay, items, &policy);

@@ -151,7 +151,7 @@ constexpr TextEntry kTable[] = {
      "Je sleutels worden uit de code afgeleid (duurt ongeveer een seconde)"},
     {M::kProgressConnect, "Connecting to the relay{1}", "Verbinden met de server{1}"},
     {M::kProgressFetch, "Looking for your messages", "Je berichten worden gezocht"},
-    {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2} KB", "{1} versleutelde envelop(pen) versturen, {2} KB"},
+    {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2}", "{1} versleutelde envelop(pen) versturen, {2}"},
     {M::kProgressDelete, "Deleting {1} message(s) of the old code at the relay",
      "{1} bericht(en) van de oude code bij de server verwijderen"},
     {M::kProgressDone, " done", " klaar"},
@@ -457,6 +457,13 @@ constexpr TextEntry kTable[] = {
      "advisers as the message. An empty line ends the list.\n",
      "Bij te voegen bestanden: typ (of sleep naar dit venster) een bestand per regel. Ze gaan versleuteld naar\n"
      "dezelfde adviseurs als het bericht. Een lege regel sluit de lijst af.\n"},
+    {M::kAttachAskLargest, "Each file may be up to {1} (the relay's limit).\n",
+     "Elk bestand mag tot {1} groot zijn (de grens van de server).\n"},
+    {M::kAttachAskLargestMemory,
+     "Each file may be up to {1}: the relay takes files up to {2}, but this program may keep only that much\n"
+     "in memory that is never written to disk (`ulimit -l`; see docs/reporter-client.md).\n",
+     "Elk bestand mag tot {1} groot zijn: de server neemt bestanden tot {2} aan, maar dit programma mag\n"
+     "maar zoveel vasthouden in geheugen dat nooit op schijf komt (`ulimit -l`; zie docs/reporter-client.md).\n"},
     {M::kAttachAskPrompt, "File {1} (Enter = no more files): ", "Bestand {1} (Enter = geen bestanden meer): "},
     {M::kAttachAskFullPrompt, "That is the most: {1} files. Press Enter to go on: ",
      "Meer kan niet: {1} bestanden. Druk op Enter om verder te gaan: "},

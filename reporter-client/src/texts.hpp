@@ -181,6 +181,8 @@ enum class Msg : std::size_t {
   kAttachSaveFailed,
   // attachments asked for at a prompt (--attach-ask)
   kAttachAskIntro,
+  kAttachAskLargest,
+  kAttachAskLargestMemory,
   kAttachAskPrompt,
   kAttachAskFullPrompt,
   kAttachAskAdded,

@@ -176,7 +176,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertRegex(err, r"Connecting to the relay\.\.\.+ done \(\d+\.\d s\)")
         self.assertRegex(err, r"Deriving your keys from the code.*\.\.\.+ done \(\d+\.\d s\)")
-        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\), \d+ KB\.\.\.+ done")
+        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\), [0-9.]+ KiB\.\.\.+ done")
         self.assertRegex(out, r"kept at the relay for about \d+ days")
         r.code = code
         _, out, err = r.check()
