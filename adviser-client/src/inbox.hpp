@@ -64,6 +64,9 @@ struct InboxSummary {
   // no case's current reporter, or naming an unusable new key, and hand-over
   // answers to no open proposal of ours.
   std::size_t refused = 0;
+  // The cases among them: each case (once) that a report sent with a code
+  // its reporter moved away from was refused for, so the inbox can name it.
+  std::vector<CaseKey> refused_cases;
   std::size_t unreadable = 0;       // recognised but would not open
   // Attachments (attachments.hpp): pieces stored, files completed intact or
   // found damaged in this run, and pieces left at the relay because their
