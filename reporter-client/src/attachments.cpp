@@ -103,10 +103,22 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
   return files;
 }
 
+namespace {
+
+// get-policy, with a progress line: every network wait is said before it starts.
+Result<protocol::PolicyInfo> fetch_policy_said(Lang lang, client::RelayConnection& relay) {
+  Progress p(text(lang, Msg::kProgressPolicy), text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
+  auto policy = client::fetch_policy(relay);
+  if (policy) p.done();
+  return policy;
+}
+
+}  // namespace
+
 Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::RelayConnection& relay,
                                                          const std::vector<std::string>& paths) {
   if (paths.empty()) return std::vector<client::FileToSend>{};
-  auto policy = client::fetch_policy(relay);
+  auto policy = fetch_policy_said(lang, relay);
   if (!policy) return policy.error();
   return read_attachments(lang, paths, *policy);
 }
@@ -352,7 +364,7 @@ Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std:
 
 Status ask_attachments(Lang lang, client::RelayConnection& relay, const std::vector<std::string>& given,
                        std::vector<client::FileToSend>& files) {
-  auto policy = client::fetch_policy(relay);
+  auto policy = fetch_policy_said(lang, relay);
   if (!policy) return policy.error();
   return ask_attachments(lang, *policy, given, files);
 }

@@ -157,7 +157,8 @@ constexpr TextEntry kTable[] = {
     {M::kProgressDone, " done", " klaar"},
     {M::kProgressFailed, " failed", " mislukt"},
     {M::kProgressPrekeys, "Fetching your advisers' one-time keys from the relay",
-     "De eenmalige sleutels van je vertrouwenspersonen bij de server ophalen"},
+     "De eenmalige sleutels van je adviseurs bij de server ophalen"},
+    {M::kProgressPolicy, "Asking the relay which files it accepts", "De server vragen welke bestanden hij aanneemt"},
 
     // ---- keeping what was typed; Ctrl-C ----
     {M::kKeptRetryPrompt,

@@ -78,6 +78,7 @@ enum class Msg : std::size_t {
   kProgressDone,
   kProgressFailed,
   kProgressPrekeys,
+  kProgressPolicy,
   // keeping what was typed when sending fails; Ctrl-C
   kKeptRetryPrompt,
   kKeptNewCodePrompt,

@@ -126,6 +126,7 @@ class KeepsMessage(unittest.TestCase):
         rc, _, text = self.new([("Type your message", "KEEP-UPLOAD report\n.\n"), *confirm_code(),
                                 ("Sending [0-9]+ encrypted envelope", "\x03")], extra=["--attach", scan])
         self.assertEqual(rc, 130, text)
+        self.assertIn("Asking the relay which files it accepts... done", text)  # said before the wait
         self.assertIn("Ctrl-C: stopping once the part now on its way is done", text)
         self.assertIn("Stopped (Ctrl-C): your message was not sent.", text)
         self.assertNotIn("Your report was sent", text)
