@@ -999,6 +999,7 @@ TEST_CASE("inbox: a reporter's move to a new code, and moves from strangers", "[
   REQUIRE(third.ok());
   CHECK(third->stored == 1);
   CHECK(third->refused == 1);
+  CHECK(third->refused_cases == std::vector<CaseKey>{case_key});  // named in the inbox's note
   REQUIRE(w.store->list_cases()->size() == 1);
   auto conversation = w.store->messages(case_key);
   REQUIRE(conversation.ok());

@@ -386,6 +386,10 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     if (outcome->retired) {
       summary.refused++;
       refused.push_back({received.id, letter.delete_token});
+      if (std::find(summary.refused_cases.begin(), summary.refused_cases.end(), outcome->case_key) ==
+          summary.refused_cases.end()) {
+        summary.refused_cases.push_back(outcome->case_key);
+      }
     } else if (outcome->replayed) {
       summary.replayed++;
       refused.push_back({received.id, letter.delete_token});

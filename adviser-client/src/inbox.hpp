@@ -71,6 +71,9 @@ struct InboxSummary {
   // the letter, not by relay id), and hand-overs whose proposal was applied
   // before: nothing changed, deleted at the relay.
   std::size_t replayed = 0;
+  // The cases among them: each case (once) that a report sent with a code
+  // its reporter moved away from was refused for, so the inbox can name it.
+  std::vector<CaseKey> refused_cases;
   std::size_t unreadable = 0;       // recognised but would not open
   // Attachments (attachments.hpp): pieces stored, files completed intact or
   // found damaged in this run, and pieces left at the relay because their

@@ -308,8 +308,9 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
         " (see `adviser-client read CASE`).\n");
   }
   note_count(summary->attachment_pieces_waiting, "note",
-             " attachment piece(s) belong to a report that has not arrived yet; they stay at the relay for the "
-             "next inbox");
+             " attachment piece(s) belong to a report that has not arrived yet (or to one whose sending was "
+             "stopped, and which will not come); they stay at the relay for the next inbox, and expire if their "
+             "report never comes");
   note_count(summary->attachments_refused, "note",
              " attachment piece(s) refused and deleted: the file is larger than the relay's attachment limit, or "
              "its case already holds " + std::to_string(kMaxAttachmentsPerCase) + " files or " +
@@ -340,6 +341,12 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   note_count(summary->replayed, "note",
              " copy/copies of letters received before (replayed by the relay, or a hand-over applied before) "
              "changed nothing and were deleted");
+  // Whatever is dropped from a case is named with that case.
+  for (const CaseKey& key : summary->refused_cases) {
+    client::write_err("adviser-client: note: case " + to_hex(key).substr(0, kCaseIdChars) +
+                      ": a message the reporter sent with the code they had moved away from was refused and deleted "
+                      "(its text is not kept); ask in this case whether anything is missing.\n");
+  }
   note_count(summary->ignored, "note", " letter(s) that are not reports for you were left at the relay");
   note_count(summary->delete_pending, "note",
              " stored message(s) could not be deleted at the relay yet; the next inbox retries");

@@ -607,9 +607,9 @@ std::string describe_size(std::uint64_t bytes) {
   char buf[32];
   const double kb = static_cast<double>(bytes) / 1024.0;
   if (kb < 1024.0) {
-    std::snprintf(buf, sizeof buf, "%.1f KB", kb);
+    std::snprintf(buf, sizeof buf, "%.1f KiB", kb);
   } else {
-    std::snprintf(buf, sizeof buf, "%.1f MB", kb / 1024.0);
+    std::snprintf(buf, sizeof buf, "%.1f MiB", kb / 1024.0);
   }
   return buf;
 }

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <vector>
 #include <zmq.hpp>
@@ -57,6 +59,19 @@ std::optional<MonitorEvent> read_event(zmq::socket_t& monitor) {
     head = std::move(rest);
   }
   return e;
+}
+
+// zmq::poll until an item is ready or `timeout` has passed; a signal (the
+// reporter's Ctrl-C handling lets a request finish) does not cut it short.
+int poll_for(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const int rc = zmq_poll(items, static_cast<int>(count), std::max<long>(0, static_cast<long>(left.count())));
+    if (rc >= 0) return rc;
+    if (zmq_errno() != EINTR) throw zmq::error_t();
+    if (left.count() <= 0) return 0;
+  }
 }
 
 }  // namespace
@@ -154,7 +169,7 @@ Status RelayConnection::wait_connected() {
       return *d.failed;
     }
     zmq::pollitem_t item{d.monitor.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, left) == 0) continue;
+    if (poll_for(&item, 1, left) == 0) continue;
     const std::optional<MonitorEvent> e = read_event(d.monitor);
     if (!e) continue;
     switch (e->event) {
@@ -189,6 +204,15 @@ Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
 Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request, std::chrono::milliseconds timeout) {
   zmq::socket_t& s = impl_->socket;
   try {
+    // The connection dropped since the last request (the relay restarted, or
+    // went away): wait for libzmq's reconnection like for the first
+    // connection, which fails at once if nothing answers, instead of
+    // sending into no connection and waiting for the send timeout.
+    while (impl_->connected) {
+      const std::optional<MonitorEvent> e = read_event(impl_->monitor);
+      if (!e) break;
+      if (e->event == ZMQ_EVENT_DISCONNECTED || e->event == ZMQ_EVENT_CLOSED) impl_->connected = false;
+    }
     if (Status connected = wait_connected(); !connected) return connected.error();
     for (std::size_t i = 0; i < request.size(); ++i) {
       const auto flags = i + 1 < request.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
@@ -196,10 +220,25 @@ Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request, s
         return Error{ErrorCode::kUnavailable, "the relay could not be reached (timed out)"};
       }
     }
-    zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, timeout) == 0) {
-      return Error{ErrorCode::kUnavailable,
-                   "the relay did not answer within " + std::to_string(timeout.count() / 1000) + " s"};
+    // The reply, or the connection dropping: a relay that went away while a
+    // request waited ends the wait at once instead of after the full timeout.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      std::array<zmq::pollitem_t, 2> items{{{s.handle(), 0, ZMQ_POLLIN, 0},
+                                            {impl_->monitor.handle(), 0, ZMQ_POLLIN, 0}}};
+      if (left.count() <= 0 || poll_for(items.data(), items.size(), left) == 0) {
+        return Error{ErrorCode::kUnavailable, "the relay did not answer within " +
+                                                  std::to_string(timeout.count() / 1000) + " s"};
+      }
+      if ((items[0].revents & ZMQ_POLLIN) != 0) break;
+      const std::optional<MonitorEvent> e = read_event(impl_->monitor);
+      if (e && (e->event == ZMQ_EVENT_DISCONNECTED || e->event == ZMQ_EVENT_CLOSED)) {
+        impl_->failed = Error{ErrorCode::kUnavailable, "the relay at " + impl_->endpoint + " closed the connection"};
+        impl_->connected = false;
+        return *impl_->failed;
+      }
     }
     std::vector<zmq::message_t> parts;
     for (;;) {

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "clock.hpp"
+#include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "progress.hpp"
@@ -102,10 +103,22 @@ Result<std::vector<client::FileToSend>> read_attachments(Lang lang, const std::v
   return files;
 }
 
+namespace {
+
+// get-policy, with a progress line: every network wait is said before it starts.
+Result<protocol::PolicyInfo> fetch_policy_said(Lang lang, client::RelayConnection& relay) {
+  Progress p(text(lang, Msg::kProgressPolicy), text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
+  auto policy = client::fetch_policy(relay);
+  if (policy) p.done();
+  return policy;
+}
+
+}  // namespace
+
 Result<std::vector<client::FileToSend>> load_attachments(Lang lang, client::RelayConnection& relay,
                                                          const std::vector<std::string>& paths) {
   if (paths.empty()) return std::vector<client::FileToSend>{};
-  auto policy = client::fetch_policy(relay);
+  auto policy = fetch_policy_said(lang, relay);
   if (!policy) return policy.error();
   return read_attachments(lang, paths, *policy);
 }
@@ -288,6 +301,17 @@ Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std:
   // empty line that ends the list.
   const bool terminal = client::stdin_is_terminal();
   client::write_err(text(lang, Msg::kAttachAskIntro));
+  // The real limit, before the first file is picked: locked memory, not
+  // the relay, is often what a file must fit (8 MiB by default on Linux).
+  std::uint64_t largest = limit;
+  if (const std::optional<std::uint64_t> lockable = crypto::lockable_bytes()) {
+    const std::uint64_t reserved = (files.size() + 1) * client::attachment_memory_needed(0);
+    const std::uint64_t fits = *lockable > reserved ? *lockable - reserved : 0;
+    if (fits < largest) largest = fits;
+  }
+  client::write_err(largest < limit ? format(lang, Msg::kAttachAskLargestMemory,
+                                             {client::describe_size(largest), client::describe_size(limit)})
+                                    : format(lang, Msg::kAttachAskLargest, {client::describe_size(limit)}));
   int refused = 0;  // in a row
   for (;;) {
     const bool full = files.size() >= kMaxAttachmentsPerMessage;
@@ -340,7 +364,7 @@ Status ask_attachments(Lang lang, const protocol::PolicyInfo& policy, const std:
 
 Status ask_attachments(Lang lang, client::RelayConnection& relay, const std::vector<std::string>& given,
                        std::vector<client::FileToSend>& files) {
-  auto policy = client::fetch_policy(relay);
+  auto policy = fetch_policy_said(lang, relay);
   if (!policy) return policy.error();
   return ask_attachments(lang, *policy, given, files);
 }
@@ -358,10 +382,11 @@ Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& 
                                             const std::vector<client::Recipient>& recipients,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
-                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at) {
+                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
+                                            bool* message_unconfirmed) {
   auto pieces = prepare_attachment_letters(keys, recipients, to, files, sent_at);
   if (!pieces) return pieces.error();
-  return upload_with_attachments(lang, relay, *pieces, message);
+  return upload_with_attachments(lang, relay, *pieces, message, message_unconfirmed);
 }
 
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
@@ -416,15 +441,33 @@ Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const cryp
 
 Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection& relay,
                                               const std::vector<client::PreparedPiece>& pieces,
-                                              const std::vector<client::Outgoing>& message) {
+                                              const std::vector<client::Outgoing>& message,
+                                              bool* message_unconfirmed) {
+  if (message_unconfirmed != nullptr) *message_unconfirmed = false;
   std::size_t bytes = envelope_bytes(message);
   for (const client::PreparedPiece& p : pieces) bytes += p.item.envelope.size();
-  Progress p(format(lang, Msg::kProgressUpload,
-                    {std::to_string(pieces.size() + message.size()), std::to_string((bytes + 1023) / 1024)}),
+  Progress p(format(lang, Msg::kProgressUpload, {std::to_string(pieces.size() + message.size()), client::describe_size(bytes)}),
              text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   std::size_t left_behind = 0;
-  auto ids = client::deposit_pieces(relay, pieces, message, &policy, &left_behind);
+  // Ctrl-C (interrupt::stop_requested) stops between two deposits: every
+  // envelope stored so far is known and deleted again by the undo.
+  client::PieceTransport transport;
+  transport.deposit = [&](const std::vector<client::Outgoing>& items,
+                          protocol::PolicyInfo* used) -> Result<std::vector<crypto::MessageId>> {
+    if (interrupt::stop_requested()) return Error{ErrorCode::kInternal, "stopped (Ctrl-C)"};
+    auto stored = client::deposit_all(relay, items, used);
+    // deposit_pieces hands `message` itself to its last deposit.
+    if (!stored && stored.error().code == ErrorCode::kUnavailable && &items == &message &&
+        message_unconfirmed != nullptr) {
+      *message_unconfirmed = true;
+    }
+    return stored;
+  };
+  transport.remove = [&relay](const crypto::MessageId& id, const FixedBytes<32>& token) {
+    return client::delete_message(relay, id, token);
+  };
+  auto ids = client::deposit_pieces(transport, pieces, message, &policy, &left_behind);
   if (!ids) {
     p.failed();
     // An upper bound, not a count: a deposit the relay did not answer may or

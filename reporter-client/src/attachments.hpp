@@ -119,10 +119,14 @@ Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const cryp
                                                                       std::uint64_t sent_at);
 
 // Deposits the pieces, then `message` (client::deposit_pieces), with
-// progress on stderr. Returns how many days the relay keeps messages.
+// progress on stderr. Returns how many days the relay keeps messages. Stops
+// before the next deposit once interrupt::stop_requested(). On failure,
+// `*message_unconfirmed` tells whether the message's own deposit went out
+// without an answer (the relay may have stored it).
 Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection& relay,
                                               const std::vector<client::PreparedPiece>& pieces,
-                                              const std::vector<client::Outgoing>& message);
+                                              const std::vector<client::Outgoing>& message,
+                                              bool* message_unconfirmed = nullptr);
 
 // prepare_attachment_letters for `to`, then upload_with_attachments with
 // the message's envelopes `message` (from prepare_report, dated `sent_at`:
@@ -132,7 +136,8 @@ Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& 
                                             const std::vector<client::Recipient>& recipients,
                                             const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
-                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at);
+                                            const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
+                                            bool* message_unconfirmed = nullptr);
 
 // One line per file sent, for the confirmation after sending.
 std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& files);

@@ -98,6 +98,14 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
         c.entries.push_back(he);
       }
       continue;
+    } else if (r.letter.kind == protocol::LetterKind::kRotate && own) {
+      // The move marker (see prepare_rotation): no entry of its own.
+      if (r.letter.body.size() != protocol::kRotateBodyBytes) {
+        c.ignored++;
+        continue;
+      }
+      c.moved_at = std::max(c.moved_at, r.letter.sent_at);
+      continue;
     } else if (r.letter.kind == protocol::LetterKind::kHandoverAnswer && own) {
       auto answer = protocol::decode_answer(r.letter.body.view());
       if (!answer) {
@@ -282,7 +290,9 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
                                   const Conversation& conversation, PrekeyUse* use) {
   const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
   if (to.empty()) return Error{ErrorCode::kNotFound, "no conversation found for this code"};
-  if (to.size() + 1 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
+  // A notice per adviser, the history for the new code and the move marker,
+  // in one deposit.
+  if (to.size() + 2 > protocol::kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many advisers"};
   auto recipients = recipients_for(relay, directory, to, use);
   if (!recipients) return recipients.error();
 
@@ -313,6 +323,20 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
                                     new_keys.message_sk, new_keys.message_pk);
   if (!own) return own.error();
   rotation.items.push_back(std::move(own).value());
+  // The move marker: the advisers' notice, sealed by and to the OLD code
+  // itself, so that the old code knows it has moved (check says so, reply
+  // refuses) also when its letters are kept for their attachments. It is
+  // not among the letters rotate deletes, and expires like any letter.
+  protocol::Letter marker;
+  marker.kind = protocol::LetterKind::kRotate;
+  marker.sent_at = sent_at;
+  marker.reporter_fetch_pk = new_keys.fetch_pk;
+  marker.recipients = to;
+  marker.body = crypto::SecretBuffer::copy_of(ByteView(new_keys.message_pk.data(), new_keys.message_pk.size()));
+  auto moved = client::prepare_letter(marker, {old_keys.message_pk, old_keys.fetch_pk, std::nullopt, std::nullopt},
+                                      old_keys.message_sk, old_keys.message_pk);
+  if (!moved) return moved.error();
+  rotation.items.push_back(std::move(moved).value());
   return rotation;
 }
 

@@ -74,6 +74,11 @@ struct Conversation {
   // The highest adviser-directory serial any own letter records (0: none):
   // a directory older than that is refused (client/directory_check.hpp).
   std::uint64_t highest_directory_serial = 0;
+  // sent_at of the newest move marker (0: none): a kind-4 letter sealed by
+  // and to this code's own keys, deposited by `rotate` with the notices to
+  // the advisers. The conversation has moved to another code; this code
+  // only still shows what it holds, and sends nothing more.
+  std::uint64_t moved_at = 0;
 };
 
 // The time to put on a new own letter: now, or just after the newest own
@@ -82,8 +87,8 @@ std::uint64_t next_own_time(const Conversation& conversation);
 
 // Drops every copy of a letter after the first (client::drop_replayed: the
 // relay may deposit one again), then keeps only letters that belong to this
-// reporter's conversation: sent copies
-// and history letters authenticated by the reporter's own key, and replies
+// reporter's conversation: sent copies, history letters and move markers
+// authenticated by the reporter's own key, and replies
 // authenticated by the message key of the directory entry they name. Replies
 // not older than the reporter's newest own message are marked new; nothing but
 // the conversation itself is consulted.

@@ -14,12 +14,14 @@
 #include "clock.hpp"
 #include "conversation.hpp"
 #include "meldpunt/client/directory_check.hpp"
+#include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "progress.hpp"
 #include "refusal.hpp"
+#include "sending.hpp"
 #include "texts.hpp"
 
 namespace {
@@ -32,6 +34,7 @@ using reporter::Msg;
 
 constexpr int kExitFailed = 2;
 constexpr int kExitInternal = 3;
+constexpr int kExitInterrupted = 130;  // as a shell reports a Ctrl-C
 constexpr int kCodeTries = 3;
 constexpr std::chrono::milliseconds kDirectConnectTimeout{10000};
 constexpr std::chrono::milliseconds kDirectRequestTimeout{30000};
@@ -182,8 +185,8 @@ Result<reporter::Conversation> load_conversation(const Options& o, client::Relay
 // returns how many days the relay keeps them.
 Result<std::uint32_t> upload(const Options& o, client::RelayConnection& relay,
                              const std::vector<client::Outgoing>& items) {
-  const std::size_t kb = (reporter::envelope_bytes(items) + 1023) / 1024;
-  reporter::Progress p(fmt(o, Msg::kProgressUpload, {std::to_string(items.size()), std::to_string(kb)}),
+  reporter::Progress p(fmt(o, Msg::kProgressUpload,
+                           {std::to_string(items.size()), client::describe_size(reporter::envelope_bytes(items))}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   auto ids = client::deposit_all(relay, items, &policy);
@@ -336,6 +339,19 @@ Result<crypto::SecretBuffer> read_message(const Options& o, std::size_t max_byte
   return body;
 }
 
+// read_message, asked again on a terminal while the message is empty
+// (kMalformed is read_message's "empty"): ending a report by accident after
+// choosing advisers and files must not throw the choice away.
+Result<crypto::SecretBuffer> read_message_until_given(const Options& o, std::size_t max_bytes) {
+  for (;;) {
+    auto body = read_message(o, max_bytes);
+    if (body || body.error().code != ErrorCode::kMalformed || !o.file.empty() || !client::stdin_is_terminal()) {
+      return body;
+    }
+    write_err(tr(o, Msg::kMessageEmptyAgain));
+  }
+}
+
 // ---- codes ----
 
 std::string describe_code_problem(const Options& o, const crypto::CodeProblem& problem) {
@@ -387,11 +403,12 @@ Result<crypto::ReporterCode> issue_code(const Options& o, const std::string& rea
   if (client::stdin_is_terminal() && client::stdout_is_terminal()) {
     auto enter = client::read_line(tr(o, Msg::kCodeWrittenDown), 256);
     client::clear_terminal_screen();
-    if (!enter) return Error{ErrorCode::kBadCode, std::string(tr(o, Msg::kCodeNotConfirmed))};
+    if (!enter) return Error{ErrorCode::kNotFound, std::string(tr(o, Msg::kCodeNotConfirmed))};
   }
   for (int attempt = 1; attempt <= kCodeTries; ++attempt) {
     auto typed = client::read_secret_line(fmt(o, confirm_prompt, {readers}));
-    if (!typed) break;
+    // The end of input: nobody is there to answer another question.
+    if (!typed) return Error{ErrorCode::kNotFound, std::string(tr(o, Msg::kCodeNotConfirmed))};
     auto parsed = crypto::ReporterCode::parse(typed->text());
     if (parsed && parsed->equals(code)) return code;
     if (parsed) {
@@ -496,15 +513,57 @@ std::string carried_options(const Options& o) {
   return extra;
 }
 
+// Sends `outbox`; when an attempt fails the message stays in locked memory
+// and, on a terminal, the reporter may try again over a fresh connection.
+// Returns 0 once sent (how long the relay keeps it in `days`), else the exit
+// code, having said why.
+int send_keeping(const Options& o, const protocol::ChannelAddress& address,
+                 std::unique_ptr<client::RelayConnection>& relay, const reporter::Outbox& outbox, std::uint32_t& days,
+                 reporter::PrekeyUse& use) {
+  for (;;) {
+    bool unconfirmed = false;
+    auto sent = reporter::send_once(o.lang, *relay, outbox, unconfirmed, use);
+    if (sent) {
+      days = *sent;
+      reporter::interrupt::set_exit_text(tr(o, Msg::kInterruptAfterSent));
+      return 0;
+    }
+    if (reporter::interrupt::stop_requested()) {
+      write_err(sent.error().message);
+      return kExitInterrupted;
+    }
+    // No medium-term prekey for an adviser: trying again now would not help.
+    if (!use.without_medium.empty()) return fail_prepare(o, outbox.directory, use, sent.error());
+    write_err(std::string(tr(o, Msg::kErrorPrefix)) + localise(o, sent.error()) + "\n");
+    if (!reporter::ask_yes(o.lang, unconfirmed ? Msg::kKeptMaybeSentPrompt : Msg::kKeptRetryPrompt)) {
+      if (!unconfirmed) write_err(tr(o, Msg::kKeptGivenUp));
+      return kExitFailed;
+    }
+    // A connection that failed stays failed: a new one for the next try.
+    relay = std::make_unique<client::RelayConnection>(address, connection_options(o));
+  }
+}
+
+// issue_code, offered again (a new code) on a terminal after three
+// mistyped confirmations (kBadCode; the end of input is kNotFound), so that
+// the typed message is not lost to a typo.
+Result<crypto::ReporterCode> issue_code_until_confirmed(const Options& o, const std::string& readers) {
+  for (;;) {
+    auto code = issue_code(o, readers);
+    if (code || code.error().code != ErrorCode::kBadCode) return code;
+    if (!reporter::ask_yes(o.lang, Msg::kKeptNewCodePrompt)) return code;
+  }
+}
+
 int cmd_new(const Options& o) {
   auto address = reporter::obtain_channel(o.lang, o.channel);
   if (!address) return fail(o, address.error());
-  client::RelayConnection relay(*address, connection_options(o));
-  auto directory = connect_and_fetch_directory(o, relay, *address);
+  auto relay = std::make_unique<client::RelayConnection>(*address, connection_options(o));
+  auto directory = connect_and_fetch_directory(o, *relay, *address);
   if (!directory) return fail(o, directory.error());
   if (directory->entries.empty()) return fail(o, Msg::kDirectoryEmpty);
   // Files are checked against the relay's limit before anything is typed.
-  auto files = reporter::load_attachments(o.lang, relay, o.attach);
+  auto files = reporter::load_attachments(o.lang, *relay, o.attach);
   if (!files) return fail(o, files.error());
 
   show_directory(*directory, o);
@@ -514,30 +573,26 @@ int cmd_new(const Options& o) {
   // Asked once the reporter knows who will receive them, still before the
   // message; their paths never reach the command line.
   if (o.attach_ask) {
-    if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
+    if (Status s = reporter::ask_attachments(o.lang, *relay, o.attach, *files); !s) return fail(o, s.error());
   }
   write_out(reporter::describe_attached(o.lang, *files));
 
-  auto body = read_message(o, protocol::max_body_bytes(chosen->size()));
+  auto body = read_message_until_given(o, protocol::max_body_bytes(chosen->size()));
   if (!body) return fail(o, body.error());
 
-  auto code = issue_code(o, names_of(o, *directory, *chosen));
+  auto code = issue_code_until_confirmed(o, names_of(o, *directory, *chosen));
   if (!code) return fail(o, code.error());
   const crypto::ReporterKeys keys = derive(o, *code, *address);
   // One time for the message and its attachments' letters.
-  const std::uint64_t sent_at = reporter::now_seconds();
+  const reporter::Outbox outbox{keys, *directory, *chosen, *body, *files, reporter::now_seconds()};
+  std::uint32_t days = 0;
   reporter::PrekeyUse use;
-  auto items = reporter::prepare_report(relay, keys, *directory, *chosen, *body, sent_at, &use);
-  if (!items) return fail_prepare(o, *directory, use, items.error());
-  auto sent = files->empty() ? upload(o, relay, *items)
-                             : reporter::send_with_attachments(o.lang, relay, keys, use.recipients, *chosen, *files,
-                                                               *items, sent_at);
-  if (!sent) return fail(o, sent.error());
+  if (int rc = send_keeping(o, *address, relay, outbox, days, use); rc != 0) return rc;
   write_out(fmt(o, Msg::kSentReport, {names_of(o, *directory, *chosen)}));
   tell_prekey_use(o, *directory, use);
   write_out(reporter::describe_sent(o.lang, *files));
   write_out(fmt(o, Msg::kSentReportCheckLater, {reporter::next_command(o.channel, "check", carried_options(o))}));
-  show_retention(o, *sent);
+  show_retention(o, days);
   return 0;
 }
 
@@ -583,7 +638,13 @@ int cmd_check(const Options& o) {
   const crypto::Directory& directory = opened->directory;
   reporter::Conversation& conversation = opened->conversation;
 
+  // Before anything else, so that nobody reads on as if the old code were
+  // still the conversation's.
+  if (conversation.moved_at != 0) {
+    write_out(fmt(o, Msg::kMovedNotice, {reporter::local_time(conversation.moved_at)}));
+  }
   if (conversation.entries.empty()) {
+    if (conversation.moved_at != 0) return 0;
     write_out(tr(o, Msg::kNoMessages));
     write_out(tr(o, Msg::kCodeLost));
     return 0;
@@ -628,8 +689,13 @@ int cmd_check(const Options& o) {
   } else {
     write_out(tr(o, Msg::kNoNewReplies));
   }
-  show_who_can_read(o, directory, conversation);
-  if (!conversation.pending_proposals.empty()) {
+  if (conversation.moved_at != 0) {
+    // Who reads next, and proposals, belong to the new code now.
+    write_out(fmt(o, Msg::kMovedNotice, {reporter::local_time(conversation.moved_at)}));
+  } else {
+    show_who_can_read(o, directory, conversation);
+  }
+  if (!conversation.pending_proposals.empty() && conversation.moved_at == 0) {
     if (int rc = answer_proposals(o, relay, keys, directory, conversation); rc != 0) return rc;
   }
   // How long replies wait at the relay; an older relay without get-policy
@@ -648,6 +714,7 @@ int cmd_reply(const Options& o) {
   client::RelayConnection& relay = *opened->relay;
   const crypto::Directory& directory = opened->directory;
   const reporter::Conversation& conversation = opened->conversation;
+  if (conversation.moved_at != 0) return fail(o, Msg::kMovedRefused, {reporter::local_time(conversation.moved_at)});
   if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
   if (conversation.new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation.new_replies)}));
@@ -658,22 +725,18 @@ int cmd_reply(const Options& o) {
     if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
   }
   write_out(reporter::describe_attached(o.lang, *files));
-  auto body = read_message(o, protocol::max_body_bytes(to.size()));
+  auto body = read_message_until_given(o, protocol::max_body_bytes(to.size()));
   if (!body) return fail(o, body.error());
   // The attachments' letters are dated like the message: after the newest
   // own letter even when this computer's clock is behind.
-  const std::uint64_t sent_at = reporter::next_own_time(conversation);
+  const reporter::Outbox outbox{keys, directory, to, *body, *files, reporter::next_own_time(conversation)};
+  std::uint32_t days = 0;
   reporter::PrekeyUse use;
-  auto items = reporter::prepare_report(relay, keys, directory, to, *body, sent_at, &use);
-  if (!items) return fail_prepare(o, directory, use, items.error());
-  auto sent = files->empty()
-                  ? upload(o, relay, *items)
-                  : reporter::send_with_attachments(o.lang, relay, keys, use.recipients, to, *files, *items, sent_at);
-  if (!sent) return fail(o, sent.error());
+  if (int rc = send_keeping(o, opened->address, opened->relay, outbox, days, use); rc != 0) return rc;
   write_out(fmt(o, Msg::kSentMessage, {names_of(o, directory, to)}));
   tell_prekey_use(o, directory, use);
   write_out(reporter::describe_sent(o.lang, *files));
-  show_retention(o, *sent);
+  show_retention(o, days);
   return 0;
 }
 
@@ -686,9 +749,18 @@ int cmd_rotate(const Options& o) {
   client::RelayConnection& relay = *opened->relay;
   const crypto::Directory& directory = opened->directory;
   const reporter::Conversation& conversation = opened->conversation;
+  if (conversation.moved_at != 0) return fail(o, Msg::kMovedRefused, {reporter::local_time(conversation.moved_at)});
   if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::string advisers = names_of(o, directory, conversation.current_recipients);
   write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation.entries.size()), advisers}));
+  // Files do not move: the advice to save them comes before the move, and
+  // on a terminal the reporter may stop here to save them first.
+  if (reporter::holds_attachments(conversation.mailbox)) {
+    write_out(fmt(o, Msg::kRotateSaveFirst, {reporter::next_command(o.channel, "check", carried_options(o))}));
+    if (client::stdin_is_terminal() && !reporter::ask_yes(o.lang, Msg::kRotateContinuePrompt)) {
+      return fail(o, Msg::kRotateNotMoved);
+    }
+  }
 
   auto new_code = issue_code(o, advisers, Msg::kCodeConfirmRotatePrompt);
   if (!new_code) return fail(o, new_code.error());
@@ -788,6 +860,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (!o.lang_option.empty()) o.lang = o.lang_option == "nl" ? Lang::kNl : Lang::kEn;
   if (!o.proxy.empty() && !client::parse_socks_proxy(o.proxy)) return fail(o, Msg::kErrBadProxy);
+  // Ctrl-C restores the terminal and says what was sent (interrupt.hpp).
+  reporter::interrupt::install();
+  reporter::interrupt::set_exit_text(
+      tr(o, *cmd_new_app || *cmd_reply_app ? Msg::kInterruptNothingSent : Msg::kInterruptStopped));
   try {
     if (*cmd_new_app) return cmd_new(o);
     if (*cmd_check_app) return cmd_check(o);

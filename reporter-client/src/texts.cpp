@@ -91,6 +91,9 @@ constexpr TextEntry kTable[] = {
     {M::kMessageEmpty, "The message is empty; nothing was sent.", "Het bericht is leeg; er is niets verstuurd."},
     {M::kMessageTooLong, "The message is too long (at most {1} bytes); nothing was sent.",
      "Het bericht is te lang (hoogstens {1} bytes); er is niets verstuurd."},
+    {M::kMessageEmptyAgain,
+     "The message is empty. Write it again, or press Ctrl-C to stop without sending.\n",
+     "Het bericht is leeg. Schrijf het opnieuw, of druk op Ctrl-C om te stoppen zonder te versturen.\n"},
 
     // ---- the code ----
     {M::kCodeHeading, "\nYour code (shown only this once):\n\n    ", "\nJe code (wordt alleen deze ene keer getoond):\n\n    "},
@@ -148,13 +151,59 @@ constexpr TextEntry kTable[] = {
      "Je sleutels worden uit de code afgeleid (duurt ongeveer een seconde)"},
     {M::kProgressConnect, "Connecting to the relay{1}", "Verbinden met de server{1}"},
     {M::kProgressFetch, "Looking for your messages", "Je berichten worden gezocht"},
-    {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2} KB", "{1} versleutelde envelop(pen) versturen, {2} KB"},
+    {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2}", "{1} versleutelde envelop(pen) versturen, {2}"},
     {M::kProgressDelete, "Deleting {1} message(s) of the old code at the relay",
      "{1} bericht(en) van de oude code bij de server verwijderen"},
     {M::kProgressDone, " done", " klaar"},
     {M::kProgressFailed, " failed", " mislukt"},
     {M::kRelayBusyRetry, "\nThe relay is busy; trying again in {1} s (attempt {2} of {3}). Nothing is lost meanwhile.\n",
      "\nDe server is druk; nieuwe poging over {1} s (poging {2} van {3}). Er gaat intussen niets verloren.\n"},
+    {M::kProgressPrekeys, "Fetching your advisers' one-time keys from the relay",
+     "De eenmalige sleutels van je adviseurs bij de server ophalen"},
+    {M::kProgressPolicy, "Asking the relay which files it accepts", "De server vragen welke bestanden hij aanneemt"},
+
+    // ---- keeping what was typed; Ctrl-C ----
+    {M::kKeptRetryPrompt,
+     "Nothing was sent. Your message and its attachments, if any, are still held in this program's locked\n"
+     "memory (never on disk). "
+     "Try sending again? [y/n] ",
+     "Er is niets verstuurd. Je bericht en eventuele bijlagen staan nog in het afgeschermde geheugen van dit\n"
+     "programma (nooit op schijf). Opnieuw proberen te versturen? [j/n] "},
+    {M::kKeptNewCodePrompt,
+     "Your message and its attachments, if any, are still held in locked memory. Show a new code and try "
+     "again? [y/n] ",
+     "Je bericht en eventuele bijlagen staan nog in het afgeschermde geheugen. Een nieuwe code tonen en "
+     "opnieuw proberen? [j/n] "},
+    {M::kKeptMaybeSentPrompt,
+     "The relay did not confirm your message: it may have arrived or not. Run `check` with your code to see\n"
+     "before sending it again. Your message is still held in locked memory. Send it again anyway? [y/n] ",
+     "De server heeft je bericht niet bevestigd: het kan zijn aangekomen of niet. Kijk met `check` en je code\n"
+     "voordat je het opnieuw verstuurt. Je bericht staat nog in het afgeschermde geheugen. Toch opnieuw "
+     "versturen? [j/n] "},
+    {M::kInterruptStopped, "\nStopped (Ctrl-C).\n", "\nGestopt (Ctrl-C).\n"},
+    {M::kKeptGivenUp, "Nothing was sent; your message has been wiped from memory.\n",
+     "Er is niets verstuurd; je bericht is uit het geheugen gewist.\n"},
+    {M::kInterruptNothingSent, "\nStopped (Ctrl-C). Nothing was sent; what you typed has been wiped from memory.\n",
+     "\nGestopt (Ctrl-C). Er is niets verstuurd; wat je typte is uit het geheugen gewist.\n"},
+    {M::kInterruptAfterSent, "\nStopped (Ctrl-C). Your message had already been sent.\n",
+     "\nGestopt (Ctrl-C). Je bericht was al verstuurd.\n"},
+    {M::kInterruptStopping,
+     "\nCtrl-C: stopping once the part now on its way is done; your message will not be sent. Press Ctrl-C "
+     "again to stop at once.\n",
+     "\nCtrl-C: er wordt gestopt zodra het deel dat nu onderweg is klaar is; je bericht wordt niet verstuurd. "
+     "Druk nogmaals op Ctrl-C om meteen te stoppen.\n"},
+    {M::kInterruptForced,
+     "\nStopped at once (Ctrl-C twice) in the middle of sending. Whether your message arrived is not known: "
+     "look with `check` and your code. Pieces of attachments left at the relay expire by themselves.\n",
+     "\nMeteen gestopt (twee keer Ctrl-C) midden in het versturen. Of je bericht is aangekomen, is niet bekend: "
+     "kijk met `check` en je code. Stukken van bijlagen die bij de server achterbleven, verlopen vanzelf.\n"},
+    {M::kInterruptNotSent,
+     "Stopped (Ctrl-C): your message was not sent. Pieces of attachments already uploaded were deleted again at "
+     "the relay, unless said otherwise above.\n",
+     "Gestopt (Ctrl-C): je bericht is niet verstuurd. Stukken van bijlagen die al waren geüpload, zijn bij de "
+     "server weer verwijderd, tenzij hierboven anders staat.\n"},
+    {M::kInterruptTooLate, "Ctrl-C came after your message was already stored at the relay: it was sent.\n",
+     "Ctrl-C kwam nadat je bericht al bij de server stond: het is verstuurd.\n"},
 
     // ---- new / reply ----
     {M::kSentReport, "Your report was sent to: {1}.\n", "Je melding is verstuurd naar: {1}.\n"},
@@ -218,6 +267,26 @@ constexpr TextEntry kTable[] = {
      "{1} bericht(en) van de oude code konden niet worden verwijderd; ze verlopen vanzelf.\n"},
     {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
      "De nieuwe code was toevallig gelijk aan de oude; er is niets verstuurd. Start rotate opnieuw."},
+    {M::kRotateSaveFirst,
+     "This conversation has attachments, and files do not move to the new code. Save the files your\n"
+     "advisers sent FIRST, with this (old) code:\n  {1} --save-attachments FOLDER\n"
+     "After the move the old code still shows them until they expire, but it sends nothing more.\n",
+     "Dit gesprek heeft bijlagen, en bestanden verhuizen niet mee naar de nieuwe code. Bewaar EERST de\n"
+     "bestanden van je adviseurs, met deze (oude) code:\n  {1} --save-attachments MAP\n"
+     "Na de verhuizing toont de oude code ze nog tot ze verlopen, maar verstuurt ze niets meer.\n"},
+    {M::kRotateContinuePrompt, "Move to a new code now? [y/n] ", "Nu naar een nieuwe code verhuizen? [j/n] "},
+    {M::kRotateNotMoved, "The conversation was not moved; nothing was sent.",
+     "Het gesprek is niet verhuisd; er is niets verstuurd."},
+    {M::kMovedNotice,
+     "This conversation moved to a new code on {1}. Read and write with the new code; this old code\n"
+     "only still shows what it held (for example to save attachments) and sends nothing.\n",
+     "Dit gesprek is op {1} naar een nieuwe code verhuisd. Lees en schrijf met de nieuwe code; deze oude\n"
+     "code toont alleen nog wat ze had (bijvoorbeeld om bijlagen te bewaren) en verstuurt niets.\n"},
+    {M::kMovedRefused,
+     "This code is no longer in use: the conversation moved to a new code on {1}. Use the new code; "
+     "nothing was sent.",
+     "Deze code is niet meer in gebruik: het gesprek is op {1} naar een nieuwe code verhuisd. Gebruik de "
+     "nieuwe code; er is niets verstuurd."},
 
     // ---- who can read, and hand-over ----
     {M::kWhoCanRead, "Who can read this conversation:\n", "Wie dit gesprek kan lezen:\n"},
@@ -451,6 +520,13 @@ constexpr TextEntry kTable[] = {
      "advisers as the message. An empty line ends the list.\n",
      "Bij te voegen bestanden: typ (of sleep naar dit venster) een bestand per regel. Ze gaan versleuteld naar\n"
      "dezelfde adviseurs als het bericht. Een lege regel sluit de lijst af.\n"},
+    {M::kAttachAskLargest, "Each file may be up to {1} (the relay's limit).\n",
+     "Elk bestand mag tot {1} groot zijn (de grens van de server).\n"},
+    {M::kAttachAskLargestMemory,
+     "Each file may be up to {1}: the relay takes files up to {2}, but this program may keep only that much\n"
+     "in memory that is never written to disk (`ulimit -l`; see docs/reporter-client.md).\n",
+     "Elk bestand mag tot {1} groot zijn: de server neemt bestanden tot {2} aan, maar dit programma mag\n"
+     "maar zoveel vasthouden in geheugen dat nooit op schijf komt (`ulimit -l`; zie docs/reporter-client.md).\n"},
     {M::kAttachAskPrompt, "File {1} (Enter = no more files): ", "Bestand {1} (Enter = geen bestanden meer): "},
     {M::kAttachAskFullPrompt, "That is the most: {1} files. Press Enter to go on: ",
      "Meer kan niet: {1} bestanden. Druk op Enter om verder te gaan: "},

@@ -31,12 +31,14 @@ CODE_RE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5})\s*$", re.M)
 TIMEOUT = 120
 
 
-def on_terminal(args, answers, env=None):
+def on_terminal(args, answers, env=None, inspect=None):
     """Runs `args` with stdin, stdout and stderr on a pseudo-terminal. Each
     (pattern, answer) in `answers` in turn: once `pattern` shows in what the
     program printed since the previous answer, `answer` is typed (a function
-    of everything printed so far, or bytes/str). Returns (exit code, all it
-    printed, raw, and as text with "\r" removed)."""
+    of everything printed so far, or bytes/str). `inspect(fd)`, if given, is
+    called with the terminal's master side once the program has ended (e.g.
+    to read the terminal's settings it left behind). Returns (exit code, all
+    it printed, raw, and as text with "\r" removed)."""
     env = dict(os.environ if env is None else env)
     pid, fd = pty.fork()
     if pid == 0:
@@ -79,6 +81,8 @@ def on_terminal(args, answers, env=None):
             status = wstatus
         else:
             time.sleep(0.05)
+    if inspect is not None and status is not None:
+        inspect(fd)
     os.close(fd)
     text = output.decode(errors="replace").replace("\r", "")
     if status is None:

@@ -287,7 +287,7 @@ class RelayLimitTest(unittest.TestCase):
         rc, out, err = self.reporter_new(self.big)
         self.assertEqual(rc, 2, err)
         self.assertIn("too large", err)
-        self.assertIn("97.7 KB", err)  # the relay's limit, in words
+        self.assertIn("97.7 KiB", err)  # the relay's limit, in words
         self.assertNotIn("Your code", out)  # refused before a code was even issued
         self.assertEqual(relay_message_count(self.channel), 0)
 

@@ -176,7 +176,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertRegex(err, r"Connecting to the relay\.\.\.+ done \(\d+\.\d s\)")
         self.assertRegex(err, r"Deriving your keys from the code.*\.\.\.+ done \(\d+\.\d s\)")
-        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\), \d+ KB\.\.\.+ done")
+        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\), [0-9.]+ KiB\.\.\.+ done")
         self.assertRegex(out, r"kept at the relay for about \d+ days")
         r.code = code
         _, out, err = r.check()
@@ -309,10 +309,13 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertIn("now uses the new code", out)
         self.assertIn("deleted at the relay", out)
         self.assertIn("can still arrive under the OLD code", out)
-        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\)")
-        # The old code reads nothing; the new code reads the whole conversation.
+        # A notice to each adviser, the history for the new code, and the
+        # move marker for the old code.
+        self.assertRegex(err, r"Sending 4 encrypted envelope\(s\)")
+        # The old code reads nothing but that it moved; the new code reads
+        # the whole conversation.
         _, old_out, _ = r.check(code=r.old_code)
-        self.assertIn("No messages for this code", old_out)
+        self.assertIn("This conversation moved to a new code on", old_out)
         self.assertNotIn("ROTATE", old_out)
         _, new_out, _ = r.check()
         self.assertIn("ROTATE report", new_out)

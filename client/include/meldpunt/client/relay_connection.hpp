@@ -8,8 +8,12 @@
 // first failed attempt with a message saying which, so a reporter is never
 // left waiting on a dead address. Afterwards call() sends one request and
 // waits at most `timeout` for its reply; a relay that does not answer gives
-// kUnavailable, never a hang. One request is in flight at a time (the relay
-// answers in order on one connection).
+// kUnavailable, never a hang. A connection that dropped since the previous
+// request is re-established first (failing at once if nothing answers), and
+// one that drops while a request waits ends the wait at once, with
+// kUnavailable; a signal does not cut a wait short (a request finishes). One
+// request is in flight at a time (the relay answers in order on one
+// connection).
 //
 // SOCKS5 (Tor): with `socks_proxy` set, libzmq connects to the proxy and
 // sends it the relay's host name as a SOCKS5 domain name (address type 3);
