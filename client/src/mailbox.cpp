@@ -1,6 +1,7 @@
 #include "meldpunt/client/mailbox.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <thread>
 
@@ -36,6 +37,19 @@ auto with_backoff(RelayConnection& relay, Attempt attempt) -> decltype(attempt()
 
 unsigned solver_threads() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
 
+// Where the nonce search starts: 64 random bits. A fetch's or get-prekeys'
+// proof covers the same body for every client, so two searches that start
+// within the expected work of each other (millions of nonces) find the same
+// nonce, which the relay refuses as a proof already used; from 32 random
+// bits that happened about once in a hundred pairs at get-prekeys prices.
+std::uint64_t random_nonce_start() {
+  std::array<std::uint8_t, 8> bytes{};
+  crypto::random_fill(bytes);
+  std::uint64_t start = 0;
+  for (std::uint8_t b : bytes) start = (start << 8) | b;
+  return start;
+}
+
 // A proof worth `work` digests over `body` for the policy's challenge.
 Result<protocol::DepositPow> pay(const protocol::PolicyInfo& policy, const crypto::PowHash& body, std::uint64_t work) {
   protocol::DepositPow pow;
@@ -47,8 +61,7 @@ Result<protocol::DepositPow> pay(const protocol::PolicyInfo& policy, const crypt
   // 64 times the expected work: failing to find a nonce is then a
   // one-in-e^64 event, and the loop still ends.
   const std::uint64_t budget = work > UINT64_MAX / 64 ? UINT64_MAX : work * 64;
-  auto nonce = crypto::pow_solve_work(policy.challenge, body, work, budget, crypto::random_below(UINT32_MAX),
-                                      solver_threads());
+  auto nonce = crypto::pow_solve_work(policy.challenge, body, work, budget, random_nonce_start(), solver_threads());
   if (!nonce) return Error{ErrorCode::kRateLimited, "no proof of work found for the relay's price"};
   pow.nonce = *nonce;
   return pow;
