@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   relay::RequestHandler::Outcome outcome = relay.handler->handle(frames);
   if (outcome.deposit) {
     const relay::PreparedDeposit deposits[] = {std::move(*outcome.deposit)};
-    const Status committed = relay.handler->commit_deposits(deposits);
+    const Status committed = relay.handler->commit_deposits(deposits).front();  // one status per deposit
     check_reply(committed ? relay::RequestHandler::deposit_reply(deposits[0])
                           : protocol::make_error_reply(committed.error().code, committed.error().message));
   } else {

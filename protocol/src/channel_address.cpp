@@ -27,6 +27,11 @@ bool is_address_char(char c) { return c > 0x20 && c < 0x7f; }
 // else reaches zmq_connect, so a mangled address fails here with a clear text.
 bool plausible_endpoint(std::string_view endpoint) {
   constexpr std::string_view kTcp = "tcp://";
+  // A host name of at most 255 characters (DNS) and a port: the checked form
+  // then always fits kMaxAddressLength, whichever form was given (an old
+  // address near the limit would otherwise not survive formatting).
+  constexpr std::size_t kMaxEndpointLength = kTcp.size() + 255 + 1 + 5;
+  if (endpoint.size() > kMaxEndpointLength) return false;
   if (endpoint.substr(0, kTcp.size()) != kTcp) return false;
   const std::string_view rest = endpoint.substr(kTcp.size());
   const std::size_t colon = rest.rfind(':');
