@@ -1,7 +1,8 @@
 """Padded deposits through the real binaries: what the relay stores for one
 reporter deposit (how many envelopes, of which size classes) is the same
 whether the report goes to one adviser or to three, the same for a reply to
-one or to three, and the same for accepting or declining a hand-over. The
+one or to three and for moving either conversation to a new code, and the
+same for accepting or declining a hand-over. The
 relay's LMDB is dumped (mdb_dump) before and after each deposit; a stored
 value is expiry day (4) || delete verifier (32) || envelope, so its length
 gives the envelope's size class. The chosen advisers still get the report,
@@ -82,6 +83,14 @@ class DepositPaddingTest(unittest.TestCase):
         self.assertEqual(sum(reply_one.values()), 4)
         self.anna.inbox()
         self.assertIn("P1 a follow-up", self.anna.read(self.only_case(self.anna, "P1 the archive")))
+
+        # Moving to a new code: n notices (real or decoy), the history and the
+        # move marker, whether one adviser reads or three.
+        rotate_one = deposited(ch, lambda: one.rotate())
+        rotate_three = deposited(ch, lambda: three.rotate())
+        self.assertEqual(rotate_one, rotate_three)
+        self.assertEqual(sum(rotate_one.values()), 5)
+        self.assertIn("P1 a follow-up", one.check()[1])
 
     def test_accepting_and_declining_a_handover_look_alike(self):
         ch = self.channel
