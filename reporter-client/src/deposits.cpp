@@ -66,9 +66,6 @@ Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& re
                                                      PrekeyUse* use) {
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   const std::size_t n = padded_readers(directory);
-  if (to.size() > n) {
-    return Error{ErrorCode::kTooLarge, "too many advisers (at most " + std::to_string(n) + ")"};
-  }
   // The limit for n recipients, whatever |to|: a limit that grew as fewer
   // advisers are chosen would let the class tell how many.
   if (body.size() > protocol::max_body_bytes(n)) {
@@ -87,7 +84,9 @@ Result<std::vector<client::Outgoing>> build_report(const crypto::ReporterKeys& k
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   if (recipients.size() != to.size()) return Error{ErrorCode::kMalformed, "no keys for an adviser"};
   const std::size_t n = padded_readers(directory);
-  if (to.size() > n) return Error{ErrorCode::kTooLarge, "too many advisers"};
+  if (to.size() > n) {
+    return Error{ErrorCode::kTooLarge, "too many advisers (at most " + std::to_string(n) + ")"};
+  }
   if (body.size() > protocol::max_body_bytes(n)) return Error{ErrorCode::kTooLarge, "message too long"};
   if (sent_at == 0) sent_at = now_seconds();
   const std::size_t size_class = padded_class(n, body.size());
@@ -128,9 +127,9 @@ Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::
   if (to.empty()) return Error{ErrorCode::kNotFound, "no conversation found for this code"};
   // n notices (real and decoys), the history for the new code and the move
   // marker, in one deposit.
-  const std::size_t n = padded_readers(directory);
-  if (to.size() > n) return Error{ErrorCode::kTooLarge, "too many advisers"};
   static_assert(kMaxReaders + 2 <= protocol::kMaxDepositsPerRequest);
+  // An adviser who left the directory is named first (kNotFound); more
+  // readers than n is refused by build_rotation.
   auto recipients = recipients_for(relay, directory, to, use);
   if (!recipients) return recipients.error();
   return build_rotation(old_keys, new_keys, directory, conversation, *recipients);
