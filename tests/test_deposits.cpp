@@ -335,6 +335,7 @@ TEST_CASE("a hand-over answer deposits the same count and classes for yes and no
   CHECK(count_decoys(w, keys, yes->items) == 0);
   CHECK(count_decoys(w, keys, no->items) == 1);
   // Accepting: the new adviser receives the history; declining: nobody does.
-  CHECK(std::count_if(yes->items.begin(), yes->items.end(), [&](const client::Outgoing& o) { return w.recognises(2, o); }) == 1);
-  CHECK(std::count_if(no->items.begin(), no->items.end(), [&](const client::Outgoing& o) { return w.recognises(2, o); }) == 0);
+  const auto for_commissie = [&](const client::Outgoing& o) { return w.recognises(2, o); };
+  CHECK(std::count_if(yes->items.begin(), yes->items.end(), for_commissie) == 1);
+  CHECK(std::count_if(no->items.begin(), no->items.end(), for_commissie) == 0);
 }

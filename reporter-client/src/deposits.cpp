@@ -205,7 +205,8 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
   return build_handover_answer(keys, directory, conversation, pending, decision, *recipients);
 }
 
-Result<HandoverAnswerLetters> build_handover_answer(const crypto::ReporterKeys& keys, const crypto::Directory& directory,
+Result<HandoverAnswerLetters> build_handover_answer(const crypto::ReporterKeys& keys,
+                                                    const crypto::Directory& directory,
                                                     const Conversation& conversation, const PendingProposal& pending,
                                                     protocol::HandoverDecision decision,
                                                     const std::vector<client::Recipient>& recipients) {
@@ -270,8 +271,8 @@ Result<HandoverAnswerLetters> build_handover_answer(const crypto::ReporterKeys& 
     out.items.push_back(std::move(decoy).value());
   }
   protocol::Letter own_copy = answer_letter();
-  auto own = client::prepare_letter(own_copy, {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
-                                    keys.message_pk, answer_class);
+  auto own = client::prepare_letter(own_copy, {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt},
+                                    keys.message_sk, keys.message_pk, answer_class);
   if (!own) return own.error();
   out.items.push_back(std::move(own).value());
   client::shuffle_envelopes(out.items);

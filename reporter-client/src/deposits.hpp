@@ -116,7 +116,8 @@ Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& r
                                                       protocol::HandoverDecision decision, PrekeyUse* use = nullptr);
 // The same with the advisers' keys given: the proposer's, then (accepting
 // only) the new adviser's.
-Result<HandoverAnswerLetters> build_handover_answer(const crypto::ReporterKeys& keys, const crypto::Directory& directory,
+Result<HandoverAnswerLetters> build_handover_answer(const crypto::ReporterKeys& keys,
+                                                    const crypto::Directory& directory,
                                                     const Conversation& conversation, const PendingProposal& pending,
                                                     protocol::HandoverDecision decision,
                                                     const std::vector<client::Recipient>& recipients);
