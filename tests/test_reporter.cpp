@@ -19,6 +19,7 @@
 #include "clock.hpp"
 #include "common.hpp"
 #include "conversation.hpp"
+#include "deposits.hpp"
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/client/relay_connection.hpp"

@@ -89,7 +89,7 @@ Result<protocol::Reply> call_priced(RelayConnection& relay, protocol::Op op) {
 }  // namespace
 
 Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, const crypto::Secret<32>& sender_sk,
-                                const crypto::X25519PublicKey& sender_pk) {
+                                const crypto::X25519PublicKey& sender_pk, std::size_t min_size) {
   crypto::Secret<32> token = crypto::Secret<32>::random();
   std::copy_n(token.data(), 32, letter.delete_token.begin());
   const crypto::SecretBuffer payload = protocol::encode_letter(letter);
@@ -101,6 +101,7 @@ Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, c
   seal.prekey_pk = to.prekey_pk;
   seal.medium_pk = to.medium_pk;
   seal.payload = payload.view();
+  seal.min_size = min_size;
   auto envelope = crypto::seal_envelope(seal);
   if (!envelope) return envelope.error();
   auto clue = crypto::make_clue(to.fetch_pk);

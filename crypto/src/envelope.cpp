@@ -88,6 +88,8 @@ Result<Bytes> seal_impl(const SealRequest& request, const Secret<32>& ephemeral_
                         const PaddedSource& source) {
   if (request.sender_sk == nullptr)
     return Error{ErrorCode::kMalformed, "envelope: no sender key given"};
+  if (request.min_size != 0 && !is_envelope_size(request.min_size))
+    return Error{ErrorCode::kMalformed, "envelope: the minimum size is not a size class"};
 
   std::size_t size_class = 0;
   if (source.use_preset) {
@@ -102,6 +104,7 @@ Result<Bytes> seal_impl(const SealRequest& request, const Secret<32>& ephemeral_
       return Error{ErrorCode::kTooLarge, "envelope: payload larger than " +
                                              std::to_string(kMaxEnvelopePayload) + " bytes"};
     }
+    size_class = std::max(size_class, request.min_size);
   }
   const std::size_t padded_len = size_class - kEnvelopeOverhead;
 
@@ -194,6 +197,8 @@ PrekeyId prekey_id(const X25519PublicKey& pk) {
   std::copy_n(pk.begin(), kPrekeyIdBytes, id.begin());
   return id;
 }
+
+std::size_t envelope_size_for(std::size_t payload_bytes) { return class_for_payload(payload_bytes); }
 
 bool is_envelope_size(std::size_t n) {
   return std::find(kEnvelopeSizes.begin(), kEnvelopeSizes.end(), n) != kEnvelopeSizes.end();

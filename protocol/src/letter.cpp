@@ -6,6 +6,10 @@
 
 namespace meldpunt::protocol {
 
+std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes) {
+  return kLetterHeaderBytes + recipients * crypto::kAdviserIdBytes + 4 + body_bytes;
+}
+
 std::size_t max_body_bytes(std::size_t recipients) {
   return crypto::kMaxEnvelopePayload - kLetterHeaderBytes - recipients * crypto::kAdviserIdBytes - 4;
 }

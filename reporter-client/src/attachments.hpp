@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "conversation.hpp"
+#include "deposits.hpp"
 #include "meldpunt/client/attachment.hpp"
 #include "texts.hpp"
 

@@ -95,75 +95,12 @@ std::uint64_t next_own_time(const Conversation& conversation);
 Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterKeys& keys,
                                 const crypto::Directory& directory);
 
-// What the prekey bundle gave for the advisers some letters go to. Every
-// letter to an adviser is sealed to the adviser's signed medium-term prekey
-// and, while the relay has one, a one-time prekey; never to the long-term
-// key alone. `use` arguments below may be null.
-struct PrekeyUse {
-  // Sealed without a one-time prekey (the relay had none left, or withheld
-  // them): forward secrecy only once the adviser erases the medium-term key.
-  std::vector<crypto::AdviserId> without_one_time;
-  // No valid, unexpired medium-term prekey: nothing was prepared (the call
-  // fails with kNotFound) and these advisers cannot be written to now.
-  std::vector<crypto::AdviserId> without_medium;
-  // As used, in the order of the advisers, for the attachment pieces (their
-  // one-time prekeys cleared: each is for one envelope).
-  std::vector<client::Recipient> recipients;
-};
-
-// Envelopes for `body` to each adviser in `to` (one each, to the adviser's
-// medium-term prekey and a one-time prekey where the relay had one) plus a
-// sent copy to the reporter, ready for one deposit. Fetches the prekeys.
-// `sent_at`: next_own_time() of the conversation (0: now, for a new one).
-Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
-                                                     const crypto::Directory& directory,
-                                                     const std::vector<crypto::AdviserId>& to,
-                                                     const crypto::SecretBuffer& body, std::uint64_t sent_at = 0,
-                                                     PrekeyUse* use = nullptr);
-
 // The conversation as a history, newest entries kept: if everything does not
 // fit in `max_bytes`, the oldest entries are left out and `truncated` is set.
 // `dropped` counts the left-out entries.
 protocol::History history_of(const Conversation& conversation, std::size_t max_bytes, std::size_t& dropped);
 
-struct Rotation {
-  std::vector<client::Outgoing> items;  // one kind-4 letter per adviser, then the kind-5 history
-  std::size_t dropped = 0;              // entries that did not fit the history letter
-};
-
-// The envelopes that move `conversation` from `old_keys` to `new_keys`: a
-// kind-4 rotate letter to each current adviser, sealed by the old message key
-// and carrying the new public keys, and a kind-5 history letter to the new
-// key. Fetches the prekeys. kNotFound if there is no conversation or an
-// adviser of it is no longer in the directory.
-Result<Rotation> prepare_rotation(client::RelayConnection& relay, const crypto::ReporterKeys& old_keys,
-                                  const crypto::ReporterKeys& new_keys, const crypto::Directory& directory,
-                                  const Conversation& conversation, PrekeyUse* use = nullptr);
-
-struct HandoverAnswerLetters {
-  std::vector<client::Outgoing> items;  // answer to the proposer, [history to the new adviser], own copy
-  std::vector<crypto::AdviserId> readers_after;  // who receives the next message
-  std::size_t dropped = 0;  // entries that did not fit the history letter (accepting only)
-};
-
 // Who receives the reporter's next message after answering `pending`.
 std::vector<crypto::AdviserId> readers_after(const Conversation& conversation, const PendingProposal& pending,
                                              protocol::HandoverDecision decision);
-// The history the new adviser receives on acceptance (what fits a kind-9
-// letter to `readers` advisers); `dropped` counts the messages left out.
-protocol::History handover_history(const Conversation& conversation, std::size_t readers, std::size_t& dropped);
-
-// The envelopes that answer `pending`. Declining: a kind-8 answer to the
-// proposing adviser and its copy to the reporter's own key. Accepting: the
-// same, with the proposer replaced by the new adviser among the readers, plus
-// a kind-9 letter giving the new adviser the conversation so far. Fetches the
-// prekeys. kNotFound if an adviser left the directory.
-Result<HandoverAnswerLetters> prepare_handover_answer(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
-                                                      const crypto::Directory& directory,
-                                                      const Conversation& conversation, const PendingProposal& pending,
-                                                      protocol::HandoverDecision decision, PrekeyUse* use = nullptr);
-
-// Total bytes of a set of envelopes (for progress).
-std::size_t envelope_bytes(const std::vector<client::Outgoing>& items);
-
 }  // namespace meldpunt::reporter

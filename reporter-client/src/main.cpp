@@ -13,6 +13,7 @@
 #include "channel.hpp"
 #include "clock.hpp"
 #include "conversation.hpp"
+#include "deposits.hpp"
 #include "meldpunt/client/directory_check.hpp"
 #include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
@@ -270,6 +271,10 @@ Result<std::vector<crypto::AdviserId>> choose_advisers(const crypto::Directory& 
     }
   }
   if (chosen.empty()) return Error{ErrorCode::kMalformed, std::string(tr(o, Msg::kNoAdviserLeft))};
+  // Every deposit is padded to this many letters (conversation.hpp).
+  if (chosen.size() > reporter::kMaxReaders) {
+    return Error{ErrorCode::kMalformed, fmt(o, Msg::kTooManyAdvisers, {std::to_string(reporter::kMaxReaders)})};
+  }
   return chosen;
 }
 
@@ -473,9 +478,8 @@ int answer_proposals(const Options& o, client::RelayConnection& relay, const cry
     const std::string to = adviser_label(o, *pending.to);
     // Exactly what accepting passes on, told before the question.
     std::size_t dropped = 0;
-    const std::size_t readers =
-        reporter::readers_after(conversation, pending, protocol::HandoverDecision::kAccept).size();
-    const std::size_t passed = reporter::handover_history(conversation, readers, dropped).entries.size();
+    const std::size_t passed =
+        reporter::handover_history(conversation, reporter::padded_readers(directory), dropped).entries.size();
     write_out(fmt(o, Msg::kHandoverExplain, {from, to, std::to_string(passed)}));
     if (dropped > 0) write_out(fmt(o, Msg::kHandoverHistoryTooLong, {std::to_string(dropped)}));
     auto answer = ask_handover(o, to);
@@ -577,7 +581,7 @@ int cmd_new(const Options& o) {
   }
   write_out(reporter::describe_attached(o.lang, *files));
 
-  auto body = read_message_until_given(o, protocol::max_body_bytes(chosen->size()));
+  auto body = read_message_until_given(o, protocol::max_body_bytes(reporter::padded_readers(*directory)));
   if (!body) return fail(o, body.error());
 
   auto code = issue_code_until_confirmed(o, names_of(o, *directory, *chosen));
@@ -725,7 +729,7 @@ int cmd_reply(const Options& o) {
     if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
   }
   write_out(reporter::describe_attached(o.lang, *files));
-  auto body = read_message_until_given(o, protocol::max_body_bytes(to.size()));
+  auto body = read_message_until_given(o, protocol::max_body_bytes(reporter::padded_readers(directory)));
   if (!body) return fail(o, body.error());
   // The attachments' letters are dated like the message: after the newest
   // own letter even when this computer's clock is behind.

@@ -12,7 +12,7 @@
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/derive.hpp"
-#include "conversation.hpp"
+#include "deposits.hpp"
 #include "texts.hpp"
 
 namespace meldpunt::reporter {

@@ -68,6 +68,8 @@ constexpr TextEntry kTable[] = {
     {M::kNoSuchAdviser, "There is no adviser '{1}' in the list.", "Er is geen adviseur '{1}' in de lijst."},
     {M::kNoAdviserLeft, "No adviser is left to write to; nothing was sent.",
      "Er blijft geen adviseur over om aan te schrijven; er is niets verstuurd."},
+    {M::kTooManyAdvisers, "One message reaches at most {1} advisers; choose fewer. Nothing was sent.",
+     "Eén bericht bereikt hoogstens {1} adviseurs; kies er minder. Er is niets verstuurd."},
     {M::kDirectoryEmpty, "The list of advisers is empty; ask your organisation.",
      "De lijst met adviseurs is leeg; vraag het je organisatie."},
     {M::kReadersHeading, "Only these people will be able to read it:\n",

@@ -39,6 +39,7 @@ enum class Msg : std::size_t {
   kChooseHint,
   kNoSuchAdviser,
   kNoAdviserLeft,
+  kTooManyAdvisers,
   kDirectoryEmpty,
   kReadersHeading,
   kReadersNotHeading,

@@ -461,9 +461,10 @@ class FloodTest(unittest.TestCase):
             self.assertGreater(s["requests"]["rate_limited"], 0, out)
             self.assertGreater(s["requests"]["pow_refused"], 0, out)
             self.assertGreater(s["requests"]["unparsable"], 0, out)
-            # Only the honest messages were stored: sent copy, report, reply
-            # (the adviser deleted the report it imported).
-            self.assertEqual(s["messages"]["stored"], 2)
+            # Only the honest messages were stored: sent copy, report, the
+            # report's decoy for the other adviser, reply (the adviser deleted
+            # the report it imported; nobody deletes a decoy).
+            self.assertEqual(s["messages"]["stored"], 3)
             run([RELAY, "check", "--data", ch.data])
             print(f"\nflood: {sent} requests; honest report, inbox, reply and check took {honest_seconds:.1f} s",
                   file=sys.stderr)

@@ -35,8 +35,9 @@ struct Outgoing {
 
 // Draws a fresh delete token into `letter`, encodes, seals to the recipient
 // and makes the clue. The sender's key pair authenticates the letter.
+// `min_size`: the envelope is at least this size class (crypto::SealRequest).
 Result<Outgoing> prepare_letter(protocol::Letter& letter, const Recipient& to, const crypto::Secret<32>& sender_sk,
-                                const crypto::X25519PublicKey& sender_pk);
+                                const crypto::X25519PublicKey& sender_pk, std::size_t min_size = 0);
 
 // The relay's current policy (get-policy): proof-of-work challenge and
 // difficulty, and how long it keeps messages. kTooLarge if it asks for more

@@ -50,6 +50,8 @@ constexpr std::size_t envelope_capacity(std::size_t size_class_bytes) {
 }
 inline constexpr std::size_t kMaxEnvelopePayload = envelope_capacity(kEnvelopeSizes.back());
 bool is_envelope_size(std::size_t n);
+// The smallest size class whose capacity holds `payload_bytes`; 0 if none.
+std::size_t envelope_size_for(std::size_t payload_bytes);
 
 struct SealRequest {
   const Secret<32>* sender_sk = nullptr;        // X25519
@@ -58,10 +60,14 @@ struct SealRequest {
   std::optional<X25519PublicKey> prekey_pk;     // one-time prekey, if one was available
   std::optional<X25519PublicKey> medium_pk;     // signed medium-term prekey (advisers always have one)
   ByteView payload;                             // at most kMaxEnvelopePayload
+  // At least this size class (0: none): a sender hiding a letter among
+  // letters of a larger class, or whose class must not depend on a detail
+  // of the letter, asks for that class. Must be 0 or one of kEnvelopeSizes.
+  std::size_t min_size = 0;
 };
 
-// Picks the smallest class that fits. kTooLarge if nothing fits; kMalformed if
-// sender_sk is null or recipient_pk / prekey_pk / medium_pk is a low-order
+// Picks the smallest class that fits (and is at least min_size). kTooLarge if nothing fits; kMalformed if
+// sender_sk is null, min_size is not a class, or recipient_pk / prekey_pk / medium_pk is a low-order
 // point (X25519 result all zero). sender_pk is trusted to match sender_sk (not checked; a
 // mismatch only yields an envelope that fails sender auth).
 Result<Bytes> seal_envelope(const SealRequest& request);

@@ -106,6 +106,8 @@ struct Letter {
   crypto::SecretBuffer body;  // UTF-8 text, or the kind's own format (above)
 };
 
+// Encoded size of a letter with this many recipients and body bytes.
+std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes);
 // Largest body that fits the largest envelope with a given recipient count.
 std::size_t max_body_bytes(std::size_t recipients);
 
