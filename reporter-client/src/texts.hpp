@@ -136,6 +136,8 @@ enum class Msg : std::size_t {
   kHandoverAccepted,
   kHandoverDeclined,
   kHandoverHistoryTooLong,
+  kHandoverFilesStay,
+  kEntryUnsigned,
   // errors
   kErrorPrefix,
   kErrUnreachable,
