@@ -175,7 +175,7 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
 void note_files(Conversation& conversation, const ConversationAttachments& attachments);
 
 // The files a hand-over leaves behind: every file of conversation.files
-// (after note_files), one line each "  NAME (SIZE)", names made safe for the
+// (after note_files), one line each "    NAME (SIZE)", names made safe for the
 // terminal; empty when there are none. (file_notes.cpp)
 std::string files_left_behind(const Conversation& conversation);
 

@@ -30,7 +30,7 @@ std::string files_left_behind(const Conversation& conversation) {
   std::string out;
   for (const FileMention& f : conversation.files) {
     const crypto::SecretBuffer name = client::sanitise_file_name(f.name.view());
-    out += "  " + std::string(name.text()) + " (" + client::describe_size(f.total_bytes) + ")\n";
+    out += "    " + std::string(name.text()) + " (" + client::describe_size(f.total_bytes) + ")\n";
   }
   return out;
 }

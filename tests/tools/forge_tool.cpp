@@ -6,8 +6,14 @@
 //       key pair, signs a hand-over proposal for that key naming the
 //       directory's adviser called NEW_ADVISER_NAME, and deposits a kind-9
 //       letter to that adviser whose history holds one reporter entry
-//       ("FORGED-REPORT ...") and a fabricated reply under the new adviser's
-//       own id ("FORGED-YOU ..."). Prints "deposited".
+//       ("FORGED-REPORT ...") and replies: a fabricated one under the new
+//       adviser's own id ("FORGED-YOU ...", unsigned); one under that id
+//       signed with the forger's own key ("FORGED-SIGNED-YOU ..."); one
+//       under the forger's id whose text differs from what the forger signed
+//       ("FORGED-ALTERED ...", as a reporter would alter a real reply); and
+//       one the forger really signed, for the reporter key she controls
+//       ("FORGER-REALLY-SIGNED ...": her own words, which verify).
+//       Prints "deposited".
 //   forge_tool redeposit CHANNEL_ADDRESS < lines "<clue hex> <verifier hex> <envelope hex>"
 //       Deposits each stored envelope again, byte for byte, as the relay's
 //       operator could (the envelopes come from the relay's LMDB). Prints
@@ -35,6 +41,7 @@
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/protocol/reply_signature.hpp"
 #include "meldpunt/store/relay_store.hpp"
 
 namespace {
@@ -91,6 +98,32 @@ int forge_handover(const protocol::ChannelAddress& address, const std::string& k
   fabricated.body = crypto::SecretBuffer::copy_of(std::string_view("FORGED-YOU words never written by this adviser"));
   transfer.history.entries.push_back(std::move(from_reporter));
   transfer.history.entries.push_back(std::move(fabricated));
+  // Signed, but by the forger's key in the target's name.
+  protocol::HistoryEntry signed_you;
+  signed_you.sent_at = 1'700'000'110;
+  signed_you.adviser_id = target->id;
+  signed_you.body = crypto::SecretBuffer::copy_of(std::string_view("FORGED-SIGNED-YOU signed with a colleague's key"));
+  signed_you.signature = protocol::EntrySignature{
+      reporter.pk, protocol::sign_reply(target->id, reporter.pk, signed_you.sent_at, signed_you.body.view(),
+                                        file->identity().sign.sk)};
+  transfer.history.entries.push_back(std::move(signed_you));
+  // The forger's real signature, over other words than the entry shows.
+  protocol::HistoryEntry altered;
+  altered.sent_at = 1'700'000'120;
+  altered.adviser_id = proposer;
+  altered.body = crypto::SecretBuffer::copy_of(std::string_view("FORGED-ALTERED please send us your full name"));
+  altered.signature = protocol::EntrySignature{
+      reporter.pk, protocol::sign_reply(proposer, reporter.pk, altered.sent_at, as_bytes(std::string_view("we will help")),
+                                        file->identity().sign.sk)};
+  transfer.history.entries.push_back(std::move(altered));
+  protocol::HistoryEntry genuine;
+  genuine.sent_at = 1'700'000'130;
+  genuine.adviser_id = proposer;
+  genuine.body = crypto::SecretBuffer::copy_of(std::string_view("FORGER-REALLY-SIGNED these are my own words"));
+  genuine.signature = protocol::EntrySignature{
+      reporter.pk, protocol::sign_reply(proposer, reporter.pk, genuine.sent_at, genuine.body.view(),
+                                        file->identity().sign.sk)};
+  transfer.history.entries.push_back(std::move(genuine));
 
   protocol::Letter letter;
   letter.kind = protocol::LetterKind::kHandoverHistory;
