@@ -258,6 +258,11 @@ int main(int argc, char** argv) {
   message.relay_id = id;
   message.body = crypto::SecretBuffer::copy_of(std::string_view("Kunnen we morgen bellen?"));
   add("case_store", with_selector(1, adviser::encode_message(message).view()));
+  // A forwarded reply whose signature verified, with a file that did not
+  // come along (message record version 2).
+  message.direction = adviser::Direction::kEarlierVerified;
+  message.files_not_transferred.push_back({1250, {}, crypto::SecretBuffer::copy_of(std::string_view("rooster.txt"))});
+  add("case_store", with_selector(1, adviser::encode_message(message).view()));
   adviser::HistoryEntry history;
   history.at = 1'700'000'200;
   history.event = adviser::HistoryEvent::kStatusChanged;
