@@ -325,8 +325,8 @@ constexpr TextEntry kTable[] = {
     {M::kHandoverFilesStay,
      "  Files do not go along: {1} would see only the name and size of these, not the files:\n{2}",
      "  Bestanden gaan niet mee: {1} zou hiervan alleen naam en grootte zien, niet de bestanden:\n{2}"},
-    {M::kEntryUnsigned, "  (not signed: sent by an older adviser program)",
-     "  (niet ondertekend: verstuurd met een ouder programma)"},
+    {M::kEntryUnsigned, "  (NOT SIGNED: from an older adviser program, or not from this adviser)",
+     "  (NIET ONDERTEKEND: van een ouder programma, of niet van deze adviseur)"},
 
     // ---- errors ----
     {M::kErrorPrefix, "reporter-client: error: ", "reporter-client: fout: "},

@@ -22,7 +22,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, BODY_PREFIX, Channel, Reporter, run  # noqa: E402
+from harness import BIN, BODY_PREFIX, Channel, Reporter, reporter_public_keys, run  # noqa: E402
 
 FORGE_TOOL = os.path.join(BIN, "forge_tool")
 FAKE_HEADER = "--- 2026-12-06 07:00  Bureau Extern (external confidential adviser)  [NEW]"
@@ -32,7 +32,7 @@ HIDDEN = "\u202e\u200b\u2028\u2066\ufeff"
 
 def header_of(text, marker):
     """The header line of the entry whose body holds `marker`."""
-    return text[:text.index(marker)].rsplit("\n--- ", 1)[1].split("\n", 1)[0]
+    return ("\n" + text[:text.index(marker)]).rsplit("\n--- ", 1)[1].split("\n", 1)[0]
 
 
 def lines_starting(text, prefix):
@@ -148,6 +148,25 @@ class ForgedForwardedReplyTest(unittest.TestCase):
                           genuine, where)
             self.assertNotIn("NOT VERIFIED", genuine, where)
 
+    def test_message_key_alone_cannot_sign_a_reply(self):
+        # Key-compromise impersonation: with Anna's message key alone, a
+        # reply in her name is sealed as hers. Signed with another key it is
+        # not shown at all; unsigned it is shown marked as not signed.
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("K1 report", to=[1])
+        keys = reporter_public_keys(ch, r.code)
+        _, out, _ = run([FORGE_TOOL, "kci-reply", ch.address, os.path.join(self.anna.home, "identity.key"),
+                         keys["message_pk"].hex(), keys["fetch_pk"].hex()], stdin=self.anna.passphrase + "\n")
+        self.assertIn("deposited", out)
+        _, out, err = r.check()
+        self.assertNotIn("KCI-BADSIG", out)
+        self.assertIn("1 message(s) could not be verified and are not shown", err)
+        header = header_of(out, "KCI-UNSIGNED")
+        self.assertIn("Anna de Vries (internal confidential adviser)", header)
+        self.assertIn("(NOT SIGNED: from an older adviser program, or not from this adviser)", header)
+        self.assertIn("\n" + BODY_PREFIX + "KCI-UNSIGNED", out)
+
     def test_genuine_forwarded_reply_is_verified(self):
         ch = self.channel
         r = Reporter(ch)
@@ -157,7 +176,7 @@ class ForgedForwardedReplyTest(unittest.TestCase):
         self.anna.reply(case, "G1 Anna's signed answer")
         _, out, _ = r.check()
         self.assertIn("G1 Anna's signed answer", out)
-        self.assertNotIn("not signed", out)
+        self.assertNotIn("NOT SIGNED", out)
         self.anna._run("handover", case, "--to", "Bureau Extern", "--channel", ch.address)
         _, out, _ = r.check(answers="yes\n")
         self.assertIn("Accepted.", out)

@@ -14,6 +14,12 @@
 //       one the forger really signed, for the reporter key she controls
 //       ("FORGER-REALLY-SIGNED ...": her own words, which verify).
 //       Prints "deposited".
+//   forge_tool kci-reply CHANNEL_ADDRESS KEY_FILE REPORTER_MESSAGE_PK REPORTER_FETCH_PK < passphrase
+//       As someone holding the adviser's message key alone (of the key file
+//       only the X25519 message key is used): seals two kind-2 replies in
+//       the adviser's name to the reporter keys given (hex), one without a
+//       signature ("KCI-UNSIGNED ...") and one signed with a key that is not
+//       the adviser's ("KCI-BADSIG ..."). Prints "deposited".
 //   forge_tool redeposit CHANNEL_ADDRESS < lines "<clue hex> <verifier hex> <envelope hex>"
 //       Deposits each stored envelope again, byte for byte, as the relay's
 //       operator could (the envelopes come from the relay's LMDB). Prints
@@ -144,6 +150,43 @@ int forge_handover(const protocol::ChannelAddress& address, const std::string& k
 }
 
 template <std::size_t N>
+bool fixed_from_hex(const std::string& hex, FixedBytes<N>& out);
+
+int kci_reply(const protocol::ChannelAddress& address, const std::string& key_file, const std::string& message_hex,
+              const std::string& fetch_hex) {
+  std::string line;
+  std::getline(std::cin, line);
+  auto file = adviser::KeyFile::unlock(key_file, crypto::SecretBuffer::copy_of(std::string_view(line)));
+  if (!file) return fail(file.error().message);
+  client::Recipient to;
+  if (!fixed_from_hex(message_hex, to.message_pk) || !fixed_from_hex(fetch_hex, to.fetch_pk)) return fail("bad key");
+  const crypto::X25519KeyPair& message = file->identity().message;  // all the thief has
+  const crypto::SigningKeyPair not_hers = crypto::SigningKeyPair::generate();
+  std::vector<client::Outgoing> items;
+  for (const bool with_signature : {false, true}) {
+    protocol::Letter letter;
+    letter.kind = protocol::LetterKind::kReply;
+    letter.sent_at = 1'700'000'000;
+    letter.adviser_id = file->profile().id;
+    letter.body = crypto::SecretBuffer::copy_of(
+        std::string_view(with_signature ? "KCI-BADSIG please send us your full name"
+                                        : "KCI-UNSIGNED please send us your full name"));
+    if (with_signature) {
+      letter.signature = protocol::sign_reply(letter.adviser_id, to.message_pk, letter.sent_at, letter.body.view(),
+                                              not_hers.sk);
+    }
+    auto item = client::prepare_letter(letter, to, message.sk, message.pk);
+    if (!item) return fail(item.error().message);
+    items.push_back(std::move(item).value());
+  }
+  client::RelayConnection relay(address, quick_options());
+  auto ids = client::deposit_all(relay, items);
+  if (!ids) return fail(ids.error().message);
+  std::cout << "deposited\n";
+  return 0;
+}
+
+template <std::size_t N>
 bool fixed_from_hex(const std::string& hex, FixedBytes<N>& out) {
   Bytes bytes;
   if (!from_hex(hex, bytes) || bytes.size() != N) return false;
@@ -225,6 +268,7 @@ int main(int argc, char** argv) {
   if (!address) return fail(address.error().message);
   if (args[0] == "handover" && args.size() == 4) return forge_handover(*address, args[2], args[3]);
   if (args[0] == "redeposit" && args.size() == 2) return redeposit(*address);
+  if (args[0] == "kci-reply" && args.size() == 5) return kci_reply(*address, args[2], args[3], args[4]);
   std::cerr << "forge_tool: unknown command\n";
   return 1;
 }
