@@ -239,4 +239,20 @@ TEST_CASE("the reporter refuses a badly signed reply and passes signatures and f
   CHECK(protocol::verify_reply(anna.id, h.entries[1].signature->reporter_message_pk, h.entries[1].sent_at,
                                h.entries[1].body.view(), h.entries[1].signature->signature, anna.sign_pk));
   CHECK_FALSE(h.entries[2].signature);
+
+  // After a move to a new code: the history letter's notes are the new
+  // code's record of the files (the old code kept them).
+  client::Mailbox moved;
+  auto carry = letter(protocol::LetterKind::kHistory, 500, keys.message_pk, "");
+  carry.letter.recipients = {anna.id};
+  carry.letter.body = protocol::encode_history(h);
+  moved.letters.push_back(std::move(carry));
+  const reporter::Conversation after = reporter::build_conversation(std::move(moved), keys, directory);
+  REQUIRE(after.files.size() == 1);
+  CHECK(after.files[0].from_history);
+  CHECK(after.files[0].from_reporter);
+  CHECK(after.files[0].sent_at == 100);
+  CHECK(reporter::files_left_behind(after) == "    rooster.txt (1.2 KiB)\n");
+  REQUIRE(after.entries.size() == 3);
+  CHECK(after.entries[1].signature);  // passed on again by a later hand-over
 }

@@ -100,7 +100,7 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
         c.entries.push_back(he);
         for (const protocol::FileNote& f : h.files) {
           c.files.push_back({h.sent_at, h.from_reporter, h.from_reporter ? crypto::AdviserId{} : h.adviser_id,
-                             f.total_bytes, f.digest, f.name.clone()});
+                             f.total_bytes, f.digest, f.name.clone(), true});
         }
       }
       continue;

@@ -67,6 +67,7 @@ struct FileMention {
   std::uint64_t total_bytes = 0;
   crypto::FileDigest digest{};
   crypto::SecretBuffer name;  // as sent, 1..255 bytes; sanitise before showing
+  bool from_history = false;  // a history letter's note: the file stayed with an earlier code
 };
 
 struct Conversation {

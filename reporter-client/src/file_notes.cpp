@@ -17,10 +17,10 @@ void note_files(Conversation& conversation, const ConversationAttachments& attac
     if (!known) conversation.files.push_back(std::move(mention));
   };
   for (const SentAttachment& s : attachments.sent) {
-    add({s.sent_at, true, crypto::AdviserId{}, s.total_bytes, s.digest, s.name.clone()});
+    add({s.sent_at, true, crypto::AdviserId{}, s.total_bytes, s.digest, s.name.clone(), false});
   }
   for (const ReceivedAttachment& r : attachments.received) {
-    add({r.file.sent_at, false, r.adviser->id, r.file.total_bytes, r.file.digest, r.file.name.clone()});
+    add({r.file.sent_at, false, r.adviser->id, r.file.total_bytes, r.file.digest, r.file.name.clone(), false});
   }
   std::stable_sort(conversation.files.begin(), conversation.files.end(),
                    [](const FileMention& a, const FileMention& b) { return a.sent_at < b.sent_at; });

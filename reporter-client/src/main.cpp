@@ -678,9 +678,19 @@ int cmd_check(const Options& o) {
                                 !e.signature;
     write_out("--- " + reporter::local_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
               (unsigned_reply ? std::string(tr(o, Msg::kEntryUnsigned)) : "") + "\n");
-    if (e.body == nullptr || e.body->empty()) continue;
     // Set apart line by line: no body can pass for a header of its own.
-    write_out(client::body_block(e.body->view()).text());
+    if (e.body != nullptr && !e.body->empty()) write_out(client::body_block(e.body->view()).text());
+    // Files of a message from an earlier code stayed with that code (a
+    // history carries a note of each, outside the body).
+    if (e.kind != reporter::EntryKind::kMessage || !e.from_history) continue;
+    for (const reporter::FileMention& f : conversation.files) {
+      if (!f.from_history || f.sent_at != e.sent_at || f.from_reporter != e.from_reporter ||
+          (!f.from_reporter && f.adviser_id != e.adviser_id)) {
+        continue;
+      }
+      const crypto::SecretBuffer name = client::sanitise_file_name(f.name.view());
+      write_out(fmt(o, Msg::kEntryFileStayed, {std::string(name.text()), client::describe_size(f.total_bytes)}));
+    }
   }
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.

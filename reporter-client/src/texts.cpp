@@ -327,6 +327,8 @@ constexpr TextEntry kTable[] = {
      "  Bestanden gaan niet mee: {1} zou hiervan alleen naam en grootte zien, niet de bestanden:\n{2}"},
     {M::kEntryUnsigned, "  (NOT SIGNED: from an older adviser program, or not from this adviser)",
      "  (NIET ONDERTEKEND: van een ouder programma, of niet van deze adviseur)"},
+    {M::kEntryFileStayed, "(file not carried over to this code: {1}, {2})\n",
+     "(bestand niet meegekomen naar deze code: {1}, {2})\n"},
 
     // ---- errors ----
     {M::kErrorPrefix, "reporter-client: error: ", "reporter-client: fout: "},

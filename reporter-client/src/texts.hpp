@@ -138,6 +138,7 @@ enum class Msg : std::size_t {
   kHandoverHistoryTooLong,
   kHandoverFilesStay,
   kEntryUnsigned,
+  kEntryFileStayed,
   // errors
   kErrorPrefix,
   kErrUnreachable,

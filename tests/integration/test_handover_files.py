@@ -5,7 +5,9 @@ names every file that will not go along (name and size): the reporter's own
 attachment and the adviser's. The new adviser reads each message with a note
 of every file it had, "(file not transferred: rooster.txt, 1.2 KiB)", outside
 the body (a body cannot imitate it: body lines are set apart), on screen and
-in exports; a Dutch reporter is asked in Dutch.
+in exports; a Dutch reporter is asked in Dutch. After a move to a new code
+(`rotate`), the new code's history notes the files the old code kept: its
+`check` names them, and a hand-over from the new code still does.
 """
 import os
 import sys
@@ -68,16 +70,35 @@ class HandoverFilesTest(unittest.TestCase):
         self.assertIn("(file not transferred: rooster.txt, 1.2 KiB)", exported)
         self.assertIn("(file not transferred: formulier.pdf, 19.5 KiB)", exported)
 
-    def test_dutch_question_names_the_files(self):
+    def test_files_named_after_a_move_to_a_new_code_in_dutch(self):
+        # The files stay with the old code; the new code's history notes
+        # them, so its check shows them and a hand-over from it names them.
         ch = self.channel
-        r = self.start("HF2", "lijst.txt", "brief.pdf")
+        r = Reporter(ch)
+        r.new("HF2 Zie het rooster.", to=[1], extra=["--attach", self.make_file("lijst.txt", 1250)])
+        self.anna.inbox()
+        case = [c for c in self.anna.case_ids() if "HF2" in self.anna.read(c)][0]
+        self.anna._run("reply", case, "--channel", ch.address, "--attach", self.make_file("brief.pdf", 20000),
+                       stdin="HF2 Hier is het formulier.\n")
+        r.rotate()
+        _, out, _ = r.check()
+        self.assertIn(BODY_PREFIX + "HF2 Zie het rooster.\n(file not carried over to this code: lijst.txt, 1.2 KiB)\n",
+                      out)
+        self.assertIn("(file not carried over to this code: brief.pdf, 19.5 KiB)\n", out)
+        self.anna.inbox()  # the move
+        self.anna._run("handover", case, "--to", "Commissie Klachten", "--channel", ch.address)
         _, out, _ = r.check(answers="ja\n", extra=["--lang", "nl"])
         self.assertIn("Bestanden gaan niet mee: Commissie Klachten (klachtencommissie) zou hiervan alleen naam en "
                       "grootte zien, niet de bestanden:\n    lijst.txt (1.2 KiB)\n    brief.pdf (19.5 KiB)\n", out)
         self.assertIn("Aangenomen.", out)
         self.commissie.inbox()
-        case = [c for c in self.commissie.case_ids() if "HF2" in self.commissie.read(c)][0]
-        self.assertIn("(file not transferred: lijst.txt, 1.2 KiB)", self.commissie.read(case))
+        new_case = [c for c in self.commissie.case_ids() if "HF2" in self.commissie.read(c)][0]
+        shown = self.commissie.read(new_case)
+        self.assertIn(BODY_PREFIX + "HF2 Zie het rooster.\n(file not transferred: lijst.txt, 1.2 KiB)\n", shown)
+        self.assertIn(BODY_PREFIX + "HF2 Hier is het formulier.\n(file not transferred: brief.pdf, 19.5 KiB)\n", shown)
+        # Signed for the old code: verified, and said to be written to it.
+        self.assertIn("Anna de Vries; written to an earlier code (before the hand-over, as forwarded by the reporter; "
+                      "signature verified)", shown)
 
 
 if __name__ == "__main__":
