@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
   letter.recipients.clear();
   letter.body = crypto::SecretBuffer::copy_of(std::string_view("Dank voor je melding."));
   add("letter", protocol::encode_letter(letter).view());
+  letter.signature = crypto::Signature{};  // a signed reply: the signature block after the body
+  letter.signature->fill(0x44);
+  add("letter", protocol::encode_letter(letter).view());
+  letter.signature.reset();
   letter.kind = protocol::LetterKind::kSentCopy;
   letter.recipients = {entry.id};
   add("letter", protocol::encode_letter(letter).view());
@@ -111,6 +115,17 @@ int main(int argc, char** argv) {
   }
   add("letter_body", with_selector(0, protocol::encode_history(conversation).view()));
   conversation.truncated = true;
+  add("letter_body", with_selector(0, protocol::encode_history(conversation).view()));
+  // Version 2: an adviser entry's signature and a file note (what the
+  // history does not carry); version 1 as older clients wrote it.
+  conversation.entries[1].signature = protocol::EntrySignature{};
+  conversation.entries[1].signature->reporter_message_pk.fill(0x22);
+  conversation.entries[1].signature->signature.fill(0x33);
+  conversation.entries[0].files.push_back({1234, {}, crypto::SecretBuffer::copy_of(std::string_view("rooster.txt"))});
+  add("letter_body", with_selector(0, protocol::encode_history(conversation).view()));
+  conversation.entries[1].signature.reset();
+  conversation.entries[0].files.clear();
+  conversation.version = protocol::kHistoryVersionWithoutSignatures;
   add("letter_body", with_selector(0, protocol::encode_history(conversation).view()));
   protocol::HandoverProposal proposal;
   proposal.id.fill(0x11);
@@ -242,6 +257,11 @@ int main(int argc, char** argv) {
   message.stored_at = 1'700'000'101;
   message.relay_id = id;
   message.body = crypto::SecretBuffer::copy_of(std::string_view("Kunnen we morgen bellen?"));
+  add("case_store", with_selector(1, adviser::encode_message(message).view()));
+  // A forwarded reply whose signature verified, with a file that did not
+  // come along (message record version 2).
+  message.direction = adviser::Direction::kEarlierVerified;
+  message.files_not_transferred.push_back({1250, {}, crypto::SecretBuffer::copy_of(std::string_view("rooster.txt"))});
   add("case_store", with_selector(1, adviser::encode_message(message).view()));
   adviser::HistoryEntry history;
   history.at = 1'700'000'200;

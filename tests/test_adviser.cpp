@@ -933,7 +933,7 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
   CHECK(conversation->back().relay_id == *reply_id);
 
   CHECK(send_reply(relay, *key_file, *store, c, crypto::SecretBuffer{}).error().code == ErrorCode::kMalformed);
-  CHECK(send_reply(relay, *key_file, *store, c, crypto::SecretBuffer(protocol::max_body_bytes(0) + 1))
+  CHECK(send_reply(relay, *key_file, *store, c, crypto::SecretBuffer(protocol::max_reply_body_bytes() + 1))
             .error()
             .code == ErrorCode::kTooLarge);
 }

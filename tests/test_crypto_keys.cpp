@@ -141,7 +141,7 @@ TEST_CASE("signature known-answer vectors", "[crypto][sign]") {
     CHECK(to_hex(sig) == v[p + ".signature"]);
     CHECK(verify(v[p + ".domain"], message, sig, kp.pk));
   }
-  CHECK(cases == 4);
+  CHECK(cases == 5);
 }
 
 TEST_CASE("signatures are bound to domain, message and key", "[crypto][sign]") {

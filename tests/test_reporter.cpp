@@ -139,8 +139,8 @@ TEST_CASE("history bodies round-trip and malformed ones are refused", "[reporter
   h.entries.push_back(std::move(theirs));
 
   const crypto::SecretBuffer encoded = protocol::encode_history(h);
-  CHECK(encoded.size() == protocol::kHistoryHeaderBytes + protocol::history_entry_bytes(2, 10) +
-                              protocol::history_entry_bytes(0, 7));
+  CHECK(encoded.size() == protocol::kHistoryHeaderBytes + protocol::history_entry_bytes(h.entries[0]) +
+                              protocol::history_entry_bytes(h.entries[1]));
   auto decoded = protocol::decode_history(encoded.view());
   REQUIRE(decoded);
   CHECK(decoded->truncated);
@@ -158,7 +158,7 @@ TEST_CASE("history bodies round-trip and malformed ones are refused", "[reporter
   longer.push_back(0);
   CHECK_FALSE(protocol::decode_history(longer.view()));
   for (const auto& [offset, value] : std::vector<std::pair<std::size_t, std::uint8_t>>{
-           {0, 2}, {1, 0x02}, {1, 0x81}, {4 + 8, 0}, {4 + 8, 3}}) {
+           {0, 3}, {0, 0}, {1, 0x02}, {1, 0x81}, {4 + 8, 0}, {4 + 8, 3}}) {
     crypto::SecretBuffer bad = encoded.clone();
     bad.data()[offset] = value;
     CHECK_FALSE(protocol::decode_history(bad.view()));
@@ -259,7 +259,7 @@ TEST_CASE("a history letter brings an earlier code's conversation into the new o
   REQUIRE(all.entries.size() == 2);
 
   // Only the newest entry fits: the oldest is dropped and the history says so.
-  const std::size_t one = protocol::kHistoryHeaderBytes + protocol::history_entry_bytes(0, 12);
+  const std::size_t one = protocol::kHistoryHeaderBytes + protocol::history_entry_bytes(all.entries[1]);
   const protocol::History newest = reporter::history_of(old_conv, one, dropped);
   CHECK(dropped == 1);
   CHECK(newest.truncated);

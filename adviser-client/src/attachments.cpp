@@ -139,9 +139,9 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
                                                   CaseStore& store, const CaseRecord& case_record,
                                                   const crypto::SecretBuffer& body,
                                                   const std::vector<client::FileToSend>& files) {
-  if (body.size() > protocol::max_body_bytes(0)) {
+  if (body.size() > protocol::max_reply_body_bytes()) {
     return Error{ErrorCode::kTooLarge,
-                 "the reply is longer than " + std::to_string(protocol::max_body_bytes(0)) + " bytes"};
+                 "the reply is longer than " + std::to_string(protocol::max_reply_body_bytes()) + " bytes"};
   }
   if (files.empty() && body.empty()) return Error{ErrorCode::kMalformed, "nothing to send"};
   const crypto::AdviserIdentity& identity = key_file.identity();
@@ -167,11 +167,8 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
   }
   std::vector<client::Outgoing> last;
   if (!body.empty()) {
-    protocol::Letter letter;
-    letter.kind = protocol::LetterKind::kReply;
-    letter.sent_at = sent_at;
-    letter.adviser_id = key_file.profile().id;
-    letter.body = body.clone();
+    protocol::Letter letter =
+        signed_reply(key_file.profile().id, identity, case_record.reporter_message_pk, sent_at, body);
     auto outgoing = client::prepare_letter(letter, to, identity.message.sk, identity.message.pk);
     if (!outgoing) return outgoing.error();
     last.push_back(std::move(outgoing).value());

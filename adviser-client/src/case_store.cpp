@@ -37,6 +37,7 @@ constexpr std::size_t kHistoryRecordBytes = 1 + 8 + 1 + 1 + 1;
 constexpr std::size_t kAliasRecordBytes = 1 + kCaseKeyBytes;
 constexpr std::size_t kSettingsRecordBytes = 1 + 4 + 4;
 constexpr std::uint8_t kMessageRecordVersion = 1;
+constexpr std::uint8_t kMessageRecordVersionWithFiles = 2;
 constexpr std::uint8_t kRelayRecordVersion = 1;
 constexpr std::uint8_t kDeletePending = 1;
 constexpr std::uint8_t kDeleteDone = 2;
@@ -385,8 +386,10 @@ Result<CaseRecord> decode_case(ByteView bytes) {
 
 crypto::SecretBuffer encode_message(const MessageRecord& m) {
   if (m.body.size() > kMaxStoredBodyBytes) throw std::length_error("message body too long to store");
+  if (m.files_not_transferred.size() > protocol::kMaxHistoryFileNotes) throw std::length_error("too many file notes");
+  const bool with_files = !m.files_not_transferred.empty();
   Bytes head;
-  append_u8(head, kMessageRecordVersion);
+  append_u8(head, with_files ? kMessageRecordVersionWithFiles : kMessageRecordVersion);
   append_u8(head, static_cast<std::uint8_t>(m.direction));
   append_u64_le(head, m.sent_at);
   append_u64_le(head, m.stored_at);
@@ -394,6 +397,19 @@ crypto::SecretBuffer encode_message(const MessageRecord& m) {
   append_u32_le(head, static_cast<std::uint32_t>(m.body.size()));
   crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
   out.append(m.body.view());
+  if (with_files) {
+    head.assign(1, static_cast<std::uint8_t>(m.files_not_transferred.size()));
+    out.append(head);
+    for (const protocol::FileNote& f : m.files_not_transferred) {
+      if (f.name.empty() || f.name.size() > protocol::kMaxFileNoteNameBytes) throw std::length_error("bad file note");
+      head.clear();
+      append_u64_le(head, f.total_bytes);
+      append(head, f.digest);
+      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
+      out.append(head);
+      out.append(f.name.view());
+    }
+  }
   return out;
 }
 
@@ -404,12 +420,32 @@ Result<MessageRecord> decode_message(ByteView bytes) {
   std::uint32_t length = 0;
   ByteView body;
   if (!r.take_u8(version)) return damaged("message record");
-  if (version != kMessageRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown message record version"};
+  if (version != kMessageRecordVersion && version != kMessageRecordVersionWithFiles) {
+    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown message record version"};
+  }
   if (!r.take_u8(direction) || !r.take_u64(m.sent_at) || !r.take_u64(m.stored_at) || !r.take(m.relay_id) ||
-      !r.take_u32(length) || length > kMaxStoredBodyBytes || !r.take(length, body) || !r.at_end()) {
+      !r.take_u32(length) || length > kMaxStoredBodyBytes || !r.take(length, body)) {
     return damaged("message record");
   }
-  if (direction < static_cast<std::uint8_t>(Direction::kIn) || direction > static_cast<std::uint8_t>(Direction::kEarlier)) {
+  if (version == kMessageRecordVersionWithFiles) {
+    // One encoding per record: a record without notes is version 1.
+    std::uint8_t count = 0;
+    if (!r.take_u8(count) || count == 0 || count > protocol::kMaxHistoryFileNotes) return damaged("message record");
+    for (std::uint8_t i = 0; i < count; ++i) {
+      protocol::FileNote f;
+      std::uint8_t name_size = 0;
+      ByteView name;
+      if (!r.take_u64(f.total_bytes) || !r.take(f.digest) || !r.take_u8(name_size) || name_size == 0 ||
+          !r.take(name_size, name)) {
+        return damaged("message record (file note)");
+      }
+      f.name = crypto::SecretBuffer::copy_of(name);
+      m.files_not_transferred.push_back(std::move(f));
+    }
+  }
+  if (!r.at_end()) return damaged("message record");
+  if (direction < static_cast<std::uint8_t>(Direction::kIn) ||
+      direction > static_cast<std::uint8_t>(Direction::kEarlierVerified)) {
     return damaged("message record (direction)");
   }
   m.direction = static_cast<Direction>(direction);
@@ -1024,16 +1060,23 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
       m.sent_at = e.sent_at;
       m.stored_at = incoming.received_at;
       m.relay_id = incoming.relay_id;
-      if (e.direction == Direction::kEarlier) {
+      if (is_forwarded_reply(e.direction)) {
         m.body = crypto::SecretBuffer::copy_of(std::string_view("[" + e.adviser_name + "]\n"));
       }
       m.body.append(e.body);
+      if (e.files != nullptr) {
+        for (const protocol::FileNote& f : *e.files) {
+          if (m.files_not_transferred.size() < protocol::kMaxHistoryFileNotes) {
+            m.files_not_transferred.push_back({f.total_bytes, f.digest, f.name.clone()});
+          }
+        }
+      }
       if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
       // Held already: the same entry, or (a forwarded reply) the reply we
       // really sent at that time with that text.
       const bool have = std::any_of(held.begin(), held.end(), [&](const MessageRecord& h) {
         return h.sent_at == m.sent_at && ((h.direction == m.direction && h.body.equals(m.body)) ||
-                                          (h.direction == Direction::kOut && m.direction == Direction::kEarlier &&
+                                          (h.direction == Direction::kOut && is_forwarded_reply(m.direction) &&
                                            h.body.view().size() == e.body.size() &&
                                            std::equal(e.body.begin(), e.body.end(), h.body.view().begin())));
       });

@@ -53,10 +53,15 @@
 //                    (version 1, written by schema 1, lacks the four u64 after
 //                    next sequence; versions 1 and 2 lack the hand-over fields;
 //                    both are read as zeros and rewritten as 3)
-//   message record = version u8 (1) || direction u8 (1 in, 2 out, 3 an earlier
-//                    adviser's reply, carried by a hand-over) || sent_at u64
+//   message record = version u8 (1 or 2) || direction u8 (1 in, 2 out, 3 an
+//                    adviser's reply carried by a hand-over, signature not
+//                    verified, 4 the same, signature verified) || sent_at u64
 //                    || stored_at u64 || relay message id (16)
 //                    || body length u32 (<= crypto::kMaxEnvelopePayload) || body
+//                    || version 2 only: file note count u8 (1..64) || per note:
+//                       size u64 || digest (32) || name length u8 (1..255) || name
+//                    (a message carried by a hand-over without its files; a
+//                    record without notes is written as version 1)
 //   relay message  = version u8 (1) || state u8 (1 delete pending, 2 done)
 //                    || relay message id (16) || delete token (32) || case key (16)
 //                    || received_at u64
@@ -190,9 +195,14 @@ struct NoteRecord {
   crypto::SecretBuffer text;
 };
 
-// kEarlier: a reply another adviser wrote before the case was handed to us
-// (the body starts with that adviser's name).
-enum class Direction : std::uint8_t { kIn = 1, kOut = 2, kEarlier = 3 };
+// kEarlier, kEarlierVerified: a reply an adviser wrote before the case was
+// handed to us, as the reporter's client forwarded it; the body starts with a
+// line "[NAME]" that our inbox wrote. kEarlierVerified: the entry carried the
+// adviser's reply signature and it verified against the directory key of the
+// adviser it names (protocol/reply_signature.hpp); kEarlier: it did not (no
+// signature, a history from before signatures, or a forgery).
+enum class Direction : std::uint8_t { kIn = 1, kOut = 2, kEarlier = 3, kEarlierVerified = 4 };
+inline bool is_forwarded_reply(Direction d) { return d == Direction::kEarlier || d == Direction::kEarlierVerified; }
 
 // The last answer the reporter gave to one of our hand-over proposals
 // (protocol/handover.hpp).
@@ -253,6 +263,9 @@ struct MessageRecord {
   std::uint64_t stored_at = 0;  // when this store recorded it
   crypto::MessageId relay_id{};
   crypto::SecretBuffer body;
+  // Files the message had that did not come with it (messages carried by a
+  // hand-over): shown as "(file not transferred: NAME, SIZE)".
+  std::vector<protocol::FileNote> files_not_transferred;
 };
 
 // A report just opened by inbox, before it is stored.
@@ -324,8 +337,9 @@ struct IncomingHandover {
   struct Entry {
     std::uint64_t sent_at = 0;
     Direction direction = Direction::kIn;
-    std::string adviser_name;  // kEarlier entries
+    std::string adviser_name;  // forwarded replies: the first line of the stored body
     ByteView body;
+    const std::vector<protocol::FileNote>* files = nullptr;  // files it had that did not come along
   };
   std::vector<Entry> entries;
 };

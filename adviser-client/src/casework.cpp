@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "meldpunt/client/attachment.hpp"
 #include "text.hpp"
 
 namespace meldpunt::adviser {
@@ -231,11 +232,34 @@ crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messa
   crypto::SecretBuffer out;
   for (const MessageRecord* message : ordered) {
     const MessageRecord& m = *message;
-    const char* from = m.direction == Direction::kIn    ? "reporter"
-                       : m.direction == Direction::kOut ? "you"
-                                                        : "earlier adviser (before the hand-over, as forwarded by the reporter; NOT VERIFIED)";
-    append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
-    append_untrusted(out, m.body);
+    if (m.direction == Direction::kEarlierVerified) {
+      // The first line is ours ("[NAME]", written by inbox from the
+      // directory entry whose key verified the signature): named in the
+      // header, the rest set apart as any body.
+      const std::string_view text = m.body.text();
+      const std::size_t eol = text.find('\n');
+      std::string_view label = text.substr(0, eol);
+      if (label.size() >= 2 && label.front() == '[' && label.back() == ']') label = label.substr(1, label.size() - 2);
+      append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + terminal_safe_label(label) +
+                           " (before the hand-over, as forwarded by the reporter; signature verified) ---\n");
+      const crypto::SecretBuffer rest = crypto::SecretBuffer::copy_of(
+          eol == std::string_view::npos ? ByteView{} : m.body.view().subspan(eol + 1));
+      append_untrusted(out, rest);
+    } else {
+      const char* from = m.direction == Direction::kIn    ? "reporter"
+                         : m.direction == Direction::kOut ? "you"
+                                                          : "earlier adviser (before the hand-over, as forwarded by the "
+                                                            "reporter; NOT VERIFIED)";
+      append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
+      append_untrusted(out, m.body);
+    }
+    // What the message had that did not come with the hand-over; names as
+    // the sender gave them, made safe (client::sanitise_file_name).
+    for (const protocol::FileNote& f : m.files_not_transferred) {
+      const crypto::SecretBuffer name = client::sanitise_file_name(f.name.view());
+      append_text(out, "(file not transferred: " + std::string(name.text()) + ", " +
+                           client::describe_size(f.total_bytes) + ")\n");
+    }
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/protocol/reply_signature.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
 
@@ -294,16 +295,27 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       if (h.from_reporter) {
         e.direction = Direction::kIn;
       } else {
-        // Never imported as our own words, not even under our own id: the
-        // reporter's client wrote this history, and nothing in it proves
-        // what any adviser said. Our real replies are in the case already
-        // (record_handover skips a forwarded copy of one).
-        e.direction = Direction::kEarlier;
+        // Never imported as our own words: the reporter's client wrote this
+        // history. An entry counts as the adviser's only if it carries that
+        // adviser's reply signature and it verifies against the directory
+        // key; anything else is marked as not verified. Our real replies are
+        // in the case already (record_handover skips a forwarded copy).
         const crypto::DirectoryEntry* entry = directory.find(h.adviser_id);
-        e.adviser_name = entry != nullptr ? entry->name : "adviser " + to_hex(h.adviser_id);
-        if (h.adviser_id == own_id) e.adviser_name += ", your own name";
+        const bool verified = entry != nullptr && h.signature &&
+                              protocol::verify_reply(h.adviser_id, h.signature->reporter_message_pk, h.sent_at,
+                                                     h.body.view(), h.signature->signature, entry->sign_pk);
+        e.direction = verified ? Direction::kEarlierVerified : Direction::kEarlier;
+        e.adviser_name = entry != nullptr ? terminal_safe_label(entry->name) : "adviser " + to_hex(h.adviser_id);
+        if (h.adviser_id == own_id) e.adviser_name += verified ? ", you" : ", your own name";
+        // Signed for another key of this reporter's (a reply from before a
+        // move to a new code): the adviser wrote it, but to which code only
+        // the reporter's client says.
+        if (verified && h.signature->reporter_message_pk != received.sender_pk) {
+          e.adviser_name += "; written to an earlier code";
+        }
       }
       e.body = h.body.view();
+      e.files = &h.files;
       incoming.entries.push_back(e);
     }
     auto result = store.record_handover(incoming);
@@ -452,23 +464,34 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   return summary;
 }
 
+protocol::Letter signed_reply(const crypto::AdviserId& own_id, const crypto::AdviserIdentity& identity,
+                              const crypto::X25519PublicKey& reporter_message_pk, std::uint64_t sent_at,
+                              const crypto::SecretBuffer& body) {
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReply;
+  letter.sent_at = sent_at;
+  letter.adviser_id = own_id;
+  letter.body = body.clone();
+  // Signed for this reporter's key, so that the reporter's client can forward
+  // it (rotate, hand-over) and its reader can check it came from us.
+  letter.signature = protocol::sign_reply(own_id, reporter_message_pk, sent_at, body.view(), identity.sign.sk);
+  return letter;
+}
+
 Result<crypto::MessageId> send_reply(client::RelayConnection& relay, const KeyFile& key_file, CaseStore& store,
                                      const CaseRecord& case_record, const crypto::SecretBuffer& body) {
   if (body.empty()) return Error{ErrorCode::kMalformed, "the reply is empty"};
-  if (body.size() > protocol::max_body_bytes(0)) {
+  if (body.size() > protocol::max_reply_body_bytes()) {
     return Error{ErrorCode::kTooLarge,
-                 "the reply is longer than " + std::to_string(protocol::max_body_bytes(0)) + " bytes"};
+                 "the reply is longer than " + std::to_string(protocol::max_reply_body_bytes()) + " bytes"};
   }
-  protocol::Letter letter;
-  letter.kind = protocol::LetterKind::kReply;
-  letter.sent_at = now_seconds();
-  letter.adviser_id = key_file.profile().id;
-  letter.body = body.clone();
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  protocol::Letter letter = signed_reply(key_file.profile().id, identity, case_record.reporter_message_pk,
+                                         now_seconds(), body);
 
   client::Recipient to;
   to.message_pk = case_record.reporter_message_pk;
   to.fetch_pk = case_record.reporter_fetch_pk;
-  const crypto::AdviserIdentity& identity = key_file.identity();
   auto outgoing = client::prepare_letter(letter, to, identity.message.sk, identity.message.pk);
   if (!outgoing) return outgoing.error();
   std::vector<client::Outgoing> items;

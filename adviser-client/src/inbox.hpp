@@ -23,6 +23,7 @@
 #include "key_file.hpp"
 #include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/client/relay_connection.hpp"
+#include "meldpunt/protocol/letter.hpp"
 
 namespace meldpunt::adviser {
 
@@ -98,9 +99,15 @@ struct InboxSummary {
 Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Directory& directory,
                                 KeyFile& key_file, CaseStore& store);
 
+// A kReply letter with `body`, signed with our directory signing key for
+// `reporter_message_pk` (protocol/reply_signature.hpp).
+protocol::Letter signed_reply(const crypto::AdviserId& own_id, const crypto::AdviserIdentity& identity,
+                              const crypto::X25519PublicKey& reporter_message_pk, std::uint64_t sent_at,
+                              const crypto::SecretBuffer& body);
+
 // Seals `body` as a kReply letter to the case's reporter, deposits it, then
 // records the outgoing copy in the case. Returns the relay's message id.
-// kTooLarge above protocol::max_body_bytes(0), kMalformed for an empty body.
+// kTooLarge above protocol::max_reply_body_bytes(), kMalformed for an empty body.
 Result<crypto::MessageId> send_reply(client::RelayConnection& relay, const KeyFile& key_file, CaseStore& store,
                                      const CaseRecord& case_record, const crypto::SecretBuffer& body);
 

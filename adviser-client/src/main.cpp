@@ -406,14 +406,14 @@ int cmd_reply(const Home& home, const std::string& case_id, const std::string& c
     if (!files) fail_relay(files.error(), address);
     const crypto::SecretBuffer body =
         attach.no_text ? crypto::SecretBuffer()
-                       : compose_text(home, file, protocol::max_body_bytes(0), "reply", "nothing was sent");
+                       : compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
     auto sent = send_with_attachments(relay, key_file, store, c, body, *files);
     if (!sent) fail_relay(sent.error(), address);
     out("Reply sent in case " + c.id() + (body.empty() ? " (attachments only)" : "") + ", " +
         std::to_string(sent->envelopes) + " envelope(s):\n" + render_attachments(check(store.attachments(c.key))));
     return 0;
   }
-  const crypto::SecretBuffer body = compose_text(home, file, protocol::max_body_bytes(0), "reply", "nothing was sent");
+  const crypto::SecretBuffer body = compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
 
   auto sent = send_reply(relay, key_file, store, c, body);
   if (!sent) fail_relay(sent.error(), address);
@@ -534,7 +534,7 @@ int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args) {
   if (!args.text.empty()) {
     body = crypto::SecretBuffer::copy_of(std::string_view(args.text));
   } else if (!args.file.empty()) {
-    body = compose_text(home, args.file, protocol::max_body_bytes(0), "acknowledgement", "nothing was sent");
+    body = compose_text(home, args.file, protocol::max_reply_body_bytes(), "acknowledgement", "nothing was sent");
   } else {
     body = crypto::SecretBuffer::copy_of(std::string_view(default_acknowledgement(settings)));
   }

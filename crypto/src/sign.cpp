@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace meldpunt::crypto {
@@ -10,15 +11,15 @@ namespace {
 
 // domain || 0x00 || message. The NUL cannot occur inside an ASCII domain
 // label, so no two (domain, message) pairs produce the same signed bytes.
-Bytes signed_bytes(std::string_view domain, ByteView message) {
+// Wiped memory: a signed reply's message holds the reply's text.
+SecretBuffer signed_bytes(std::string_view domain, ByteView message) {
   if (domain.find('\0') != std::string_view::npos) {
     throw std::invalid_argument("signature domain must not contain NUL");
   }
-  Bytes out;
-  out.reserve(domain.size() + 1 + message.size());
-  append(out, as_bytes(domain));
-  out.push_back(0x00);
-  append(out, message);
+  SecretBuffer out(domain.size() + 1 + message.size());
+  std::copy(domain.begin(), domain.end(), out.data());
+  out.data()[domain.size()] = 0x00;
+  std::copy(message.begin(), message.end(), out.data() + domain.size() + 1);
   return out;
 }
 
@@ -37,7 +38,7 @@ SigningKeyPair SigningKeyPair::from_seed(const Secret<kEd25519SeedBytes>& seed) 
 }
 
 Signature sign(std::string_view domain, ByteView message, const Secret<kEd25519SecretBytes>& sk) {
-  const Bytes m = signed_bytes(domain, message);
+  const SecretBuffer m = signed_bytes(domain, message);
   Signature sig{};
   crypto_sign_detached(sig.data(), nullptr, m.data(), m.size(), sk.data());
   return sig;
@@ -46,7 +47,7 @@ Signature sign(std::string_view domain, ByteView message, const Secret<kEd25519S
 bool verify(std::string_view domain, ByteView message, const Signature& sig,
             const Ed25519PublicKey& pk) {
   if (domain.find('\0') != std::string_view::npos) return false;
-  const Bytes m = signed_bytes(domain, message);
+  const SecretBuffer m = signed_bytes(domain, message);
   return crypto_sign_verify_detached(sig.data(), m.data(), m.size(), pk.data()) == 0;
 }
 

@@ -15,6 +15,9 @@ std::size_t max_body_bytes(std::size_t recipients) {
 }
 
 crypto::SecretBuffer encode_letter(const Letter& letter) {
+  if (letter.signature && letter.kind != LetterKind::kReply) {
+    throw std::invalid_argument("only a reply letter carries a signature");
+  }
   Bytes head;  // public-shaped header fields; the body goes straight into secure memory
   append_u8(head, kLetterVersion);
   append_u8(head, static_cast<std::uint8_t>(letter.kind));
@@ -30,6 +33,12 @@ crypto::SecretBuffer encode_letter(const Letter& letter) {
   crypto::SecretBuffer out;
   out.append(head);
   out.append(letter.body.view());
+  if (letter.signature) {
+    Bytes block;
+    append_u8(block, kLetterSignatureVersion);
+    append(block, *letter.signature);
+    out.append(block);
+  }
   return out;
 }
 
@@ -55,25 +64,53 @@ Result<Letter> decode_letter(ByteView bytes) {
   }
   std::uint32_t body_size = 0;
   ByteView body;
-  if (!reader.take_u32(body_size) || !reader.take(body_size, body) || !reader.at_end()) return bad;
+  if (!reader.take_u32(body_size) || !reader.take(body_size, body)) return bad;
+  if (!reader.at_end()) {
+    // Only a reply carries something after its body: one signature block.
+    std::uint8_t block_version = 0;
+    crypto::Signature signature{};
+    if (letter.kind != LetterKind::kReply || !reader.take_u8(block_version) ||
+        block_version != kLetterSignatureVersion || !reader.take(signature) || !reader.at_end()) {
+      return bad;
+    }
+    letter.signature = signature;
+  }
   letter.body = crypto::SecretBuffer::copy_of(body);
   return letter;
 }
 
-std::size_t history_entry_bytes(std::size_t recipients, std::size_t body_bytes) {
-  return 8 + 1 + crypto::kAdviserIdBytes + 1 + recipients * crypto::kAdviserIdBytes + 4 + body_bytes;
+namespace {
+
+constexpr std::size_t kFileNoteFixedBytes = 8 + crypto::kFileDigestBytes + 1;
+constexpr std::size_t kSignatureFieldBytes = crypto::kX25519KeyBytes + crypto::kSignatureBytes;
+
+}  // namespace
+
+std::size_t history_entry_bytes(const HistoryEntry& e) {
+  std::size_t size = 8 + 1 + crypto::kAdviserIdBytes + 1 + e.recipients.size() * crypto::kAdviserIdBytes + 4 +
+                     e.body.size() + 1 + (e.signature ? kSignatureFieldBytes : 0) + 1;
+  for (const FileNote& f : e.files) size += kFileNoteFixedBytes + f.name.size();
+  return size;
 }
 
 crypto::SecretBuffer encode_history(const History& history) {
   if (history.entries.size() > kMaxHistoryEntries) throw std::length_error("too many history entries");
+  if (history.version != kHistoryVersion && history.version != kHistoryVersionWithoutSignatures) {
+    throw std::invalid_argument("unknown history version");
+  }
+  const bool v2 = history.version == kHistoryVersion;
   crypto::SecretBuffer out;
   Bytes head;
-  append_u8(head, kHistoryVersion);
+  append_u8(head, history.version);
   append_u8(head, history.truncated ? kHistoryTruncated : 0);
   append_u16_le(head, static_cast<std::uint16_t>(history.entries.size()));
   out.append(head);
   for (const HistoryEntry& e : history.entries) {
     if (e.recipients.size() > kMaxRecipients) throw std::length_error("too many recipients in a history entry");
+    if (e.files.size() > kMaxHistoryFileNotes) throw std::length_error("too many file notes in a history entry");
+    if (!v2 && (e.signature || !e.files.empty())) {
+      throw std::invalid_argument("a version 1 history has no signatures or file notes");
+    }
     head.clear();
     append_u64_le(head, e.sent_at);
     append_u8(head, e.from_reporter ? 1 : 2);
@@ -83,6 +120,24 @@ crypto::SecretBuffer encode_history(const History& history) {
     append_u32_le(head, static_cast<std::uint32_t>(e.body.size()));
     out.append(head);
     out.append(e.body.view());
+    if (!v2) continue;
+    head.clear();
+    append_u8(head, e.signature ? 1 : 0);
+    if (e.signature) {
+      append(head, e.signature->reporter_message_pk);
+      append(head, e.signature->signature);
+    }
+    append_u8(head, static_cast<std::uint8_t>(e.files.size()));
+    out.append(head);
+    for (const FileNote& f : e.files) {
+      if (f.name.empty() || f.name.size() > kMaxFileNoteNameBytes) throw std::length_error("bad file note name");
+      head.clear();
+      append_u64_le(head, f.total_bytes);
+      append(head, f.digest);
+      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
+      out.append(head);
+      out.append(f.name.view());
+    }
   }
   return out;
 }
@@ -93,14 +148,18 @@ Result<History> decode_history(ByteView bytes) {
   History history;
   std::uint8_t version = 0, flags = 0;
   std::uint16_t count = 0;
-  if (!reader.take_u8(version) || version != kHistoryVersion) return bad;
+  if (!reader.take_u8(version) || (version != kHistoryVersion && version != kHistoryVersionWithoutSignatures)) {
+    return bad;
+  }
+  const bool v2 = version == kHistoryVersion;
+  history.version = version;
   if (!reader.take_u8(flags) || (flags & ~kHistoryTruncated) != 0) return bad;
   if (!reader.take_u16(count)) return bad;
   history.truncated = (flags & kHistoryTruncated) != 0;
-  // Every entry takes at least 30 bytes, so a count larger than the bytes
-  // left is refused before anything is reserved.
-  constexpr std::size_t kMinEntryBytes = 8 + 1 + crypto::kAdviserIdBytes + 1 + 4;
-  if (count > reader.remaining() / kMinEntryBytes) return bad;
+  // Every entry takes at least 30 bytes (32 in version 2), so a count larger
+  // than the bytes left allow is refused before anything is reserved.
+  const std::size_t min_entry_bytes = 8 + 1 + crypto::kAdviserIdBytes + 1 + 4 + (v2 ? 2 : 0);
+  if (count > reader.remaining() / min_entry_bytes) return bad;
   history.entries.reserve(count);
   for (std::uint16_t i = 0; i < count; ++i) {
     HistoryEntry e;
@@ -118,6 +177,27 @@ Result<History> decode_history(ByteView bytes) {
     ByteView body;
     if (!reader.take_u32(body_size) || !reader.take(body_size, body)) return bad;
     e.body = crypto::SecretBuffer::copy_of(body);
+    if (v2) {
+      std::uint8_t is_signed = 0, files = 0;
+      if (!reader.take_u8(is_signed) || is_signed > 1 || (is_signed == 1 && e.from_reporter)) return bad;
+      if (is_signed == 1) {
+        EntrySignature sig;
+        if (!reader.take(sig.reporter_message_pk) || !reader.take(sig.signature)) return bad;
+        e.signature = sig;
+      }
+      if (!reader.take_u8(files) || files > kMaxHistoryFileNotes) return bad;
+      for (std::uint8_t f = 0; f < files; ++f) {
+        FileNote note;
+        std::uint8_t name_size = 0;
+        ByteView name;
+        if (!reader.take_u64(note.total_bytes) || !reader.take(note.digest) || !reader.take_u8(name_size) ||
+            name_size == 0 || !reader.take(name_size, name)) {
+          return bad;
+        }
+        note.name = crypto::SecretBuffer::copy_of(name);
+        e.files.push_back(std::move(note));
+      }
+    }
     history.entries.push_back(std::move(e));
   }
   if (!reader.at_end()) return bad;

@@ -523,6 +523,7 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
       s.sent_at = r.letter.sent_at;
       s.name = std::move(chunk->name);
       s.total_bytes = chunk->total_bytes;
+      s.digest = chunk->digest;
       s.recipients = r.letter.recipients;
       out.sent.push_back(std::move(s));
       continue;

@@ -146,6 +146,7 @@ struct SentAttachment {
   std::uint64_t sent_at = 0;
   crypto::SecretBuffer name;  // as described; sanitised when shown
   std::uint64_t total_bytes = 0;
+  crypto::FileDigest digest{};
   std::vector<crypto::AdviserId> recipients;
 };
 
@@ -166,6 +167,17 @@ struct ConversationAttachments {
 // tokens stay.
 ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
                                             const crypto::Directory& directory);
+
+// Adds every file of `attachments` (the reporter's descriptions, advisers'
+// files whole or not) to conversation.files, so that histories note them
+// with their messages and the hand-over question can name them.
+// (file_notes.cpp)
+void note_files(Conversation& conversation, const ConversationAttachments& attachments);
+
+// The files a hand-over leaves behind: every file of conversation.files
+// (after note_files), one line each "    NAME (SIZE)", names made safe for the
+// terminal; empty when there are none. (file_notes.cpp)
+std::string files_left_behind(const Conversation& conversation);
 
 // True if the conversation holds attachment letters (pieces from advisers
 // or the reporter's descriptions). `rotate` then keeps the old code's

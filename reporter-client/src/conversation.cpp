@@ -4,6 +4,7 @@
 
 #include "clock.hpp"
 #include "meldpunt/client/replay.hpp"
+#include "meldpunt/protocol/reply_signature.hpp"
 
 namespace meldpunt::reporter {
 Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterKeys& keys,
@@ -52,7 +53,12 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
         he.recipients = h.recipients;
         he.body = &h.body;
         he.from_history = true;
+        he.signature = h.signature;
         c.entries.push_back(he);
+        for (const protocol::FileNote& f : h.files) {
+          c.files.push_back({h.sent_at, h.from_reporter, h.from_reporter ? crypto::AdviserId{} : h.adviser_id,
+                             f.total_bytes, f.digest, f.name.clone(), true});
+        }
       }
       continue;
     } else if (r.letter.kind == protocol::LetterKind::kRotate && own) {
@@ -89,6 +95,17 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
       }
       e.adviser_id = r.letter.adviser_id;
       e.adviser = adviser;
+      if (r.letter.kind == protocol::LetterKind::kReply && r.letter.signature) {
+        // Signed for this code's key: kept, to be passed on in histories. A
+        // signature that does not verify comes from someone holding the
+        // adviser's message key but not the signing key: refused.
+        if (!protocol::verify_reply(adviser->id, keys.message_pk, r.letter.sent_at, r.letter.body.view(),
+                                    *r.letter.signature, adviser->sign_pk)) {
+          c.ignored++;
+          continue;
+        }
+        e.signature = protocol::EntrySignature{keys.message_pk, *r.letter.signature};
+      }
       if (r.letter.kind == protocol::LetterKind::kHandoverProposal) {
         auto proposal = protocol::decode_proposal(r.letter.body.view());
         // Signed by the proposing adviser for this reporter's key: the new
@@ -164,39 +181,6 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
 
 std::uint64_t next_own_time(const Conversation& conversation) {
   return std::max(now_seconds(), conversation.newest_own_sent_at + 1);
-}
-
-protocol::History history_of(const Conversation& conversation, std::size_t max_bytes, std::size_t& dropped) {
-  protocol::History history;
-  // Walk from the newest entry back, keeping what fits.
-  std::size_t used = protocol::kHistoryHeaderBytes;
-  // Only messages travel: proposals and answers are about the conversation.
-  std::vector<const ConversationEntry*> messages;
-  for (const ConversationEntry& e : conversation.entries) {
-    if (e.kind == EntryKind::kMessage) messages.push_back(&e);
-  }
-  std::size_t first_kept = messages.size();
-  while (first_kept > 0) {
-    const ConversationEntry& e = *messages[first_kept - 1];
-    const std::size_t size =
-        protocol::history_entry_bytes(e.from_reporter ? e.recipients.size() : 0, e.body->size());
-    if (used + size > max_bytes || messages.size() - first_kept >= protocol::kMaxHistoryEntries) break;
-    used += size;
-    --first_kept;
-  }
-  dropped = first_kept;
-  history.truncated = first_kept > 0 || conversation.history_truncated;
-  for (std::size_t i = first_kept; i < messages.size(); ++i) {
-    const ConversationEntry& e = *messages[i];
-    protocol::HistoryEntry h;
-    h.sent_at = e.sent_at;
-    h.from_reporter = e.from_reporter;
-    h.adviser_id = e.from_reporter ? crypto::AdviserId{} : e.adviser_id;
-    h.recipients = e.from_reporter ? e.recipients : std::vector<crypto::AdviserId>{};
-    h.body = e.body->clone();
-    history.entries.push_back(std::move(h));
-  }
-  return history;
 }
 
 std::vector<crypto::AdviserId> readers_after(const Conversation& conversation, const PendingProposal& pending,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct ConversationEntry {
   const crypto::SecretBuffer* body = nullptr;
   bool from_history = false;  // carried over from an earlier code by `rotate`
   bool is_new = false;        // a reply not older than the reporter's newest own message
+  // Replies: the adviser's signature (protocol/reply_signature.hpp) with the
+  // reporter key it was made for, passed on in histories. A kind-2 reply
+  // whose signature does not verify is not shown at all; none here means the
+  // reply came unsigned (an adviser program from before signing), or a
+  // history entry carried none.
+  std::optional<protocol::EntrySignature> signature;
   // Proposals and answers: the proposal, and the adviser it names.
   const protocol::HandoverProposal* proposal = nullptr;
   crypto::AdviserId handover_to{};
@@ -49,11 +56,29 @@ struct PendingProposal {
   const protocol::HandoverProposal* proposal = nullptr;
 };
 
+// A file a message of the conversation had: a description of the reporter's
+// own (kind 6 to its own key), an adviser's file (its pieces), or a file
+// note of a history letter. Histories carry these notes, never the files, so
+// whoever reads a forwarded conversation learns what did not come with it.
+struct FileMention {
+  std::uint64_t sent_at = 0;  // the message's
+  bool from_reporter = false;
+  crypto::AdviserId adviser_id{};  // the sending adviser (advisers' files)
+  std::uint64_t total_bytes = 0;
+  crypto::FileDigest digest{};
+  crypto::SecretBuffer name;  // as sent, 1..255 bytes; sanitise before showing
+  bool from_history = false;  // a history letter's note: the file stayed with an earlier code
+};
+
 struct Conversation {
   client::Mailbox mailbox;                                 // owns the letters
   std::vector<std::unique_ptr<protocol::History>> histories;  // own the bodies of history entries
   std::vector<std::unique_ptr<protocol::HandoverProposal>> proposals;  // own the proposals entries point to
   std::vector<ConversationEntry> entries;                  // sorted by time
+  // The files of the conversation's messages: from history letters here, and
+  // from the conversation's attachment letters once note_files (attachments.hpp)
+  // has run. history_of notes them with their messages.
+  std::vector<FileMention> files;
   std::size_t ignored = 0;                                 // letters that fail the checks below
   std::size_t replayed = 0;  // copies of a letter seen already (same sender and delete token): shown once
   std::size_t new_replies = 0;
@@ -97,7 +122,10 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
 
 // The conversation as a history, newest entries kept: if everything does not
 // fit in `max_bytes`, the oldest entries are left out and `truncated` is set.
-// `dropped` counts the left-out entries.
+// `dropped` counts the left-out entries. Every reply keeps its signature, and
+// every message a note of each file it had (conversation.files, matched by
+// sender and time; a file of an adviser's that went without text becomes an
+// entry of its own with an empty body). (conversation_history.cpp)
 protocol::History history_of(const Conversation& conversation, std::size_t max_bytes, std::size_t& dropped);
 
 // Who receives the reporter's next message after answering `pending`.

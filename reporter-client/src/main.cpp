@@ -481,6 +481,11 @@ int answer_proposals(const Options& o, client::RelayConnection& relay, const cry
     const std::size_t passed =
         reporter::handover_history(conversation, reporter::padded_readers(directory), dropped).entries.size();
     write_out(fmt(o, Msg::kHandoverExplain, {from, to, std::to_string(passed)}));
+    // Histories carry text only: every file is named, so that nobody is
+    // surprised later (the new adviser sees a note of each, never the file).
+    if (const std::string files = reporter::files_left_behind(conversation); !files.empty()) {
+      write_out(fmt(o, Msg::kHandoverFilesStay, {to, files}));
+    }
     if (dropped > 0) write_out(fmt(o, Msg::kHandoverHistoryTooLong, {std::to_string(dropped)}));
     auto answer = ask_handover(o, to);
     if (!answer) return fail(o, answer.error());
@@ -670,16 +675,32 @@ int cmd_check(const Options& o) {
                   {names_of(o, directory, {e.handover_to})});
         break;
     }
+    // A reply without a signature (an adviser program from before replies
+    // were signed) is still the adviser's (the envelope says so), but
+    // whoever it is forwarded to cannot check it.
+    const bool unsigned_reply = e.kind == reporter::EntryKind::kMessage && !e.from_reporter && !e.from_history &&
+                                !e.signature;
     write_out("--- " + reporter::local_time(e.sent_at) + "  " + who + (e.is_new ? std::string(tr(o, Msg::kNewMarker)) : "") +
-              "\n");
-    if (e.body == nullptr || e.body->empty()) continue;
+              (unsigned_reply ? std::string(tr(o, Msg::kEntryUnsigned)) : "") + "\n");
     // Set apart line by line: no body can pass for a header of its own.
-    write_out(client::body_block(e.body->view()).text());
+    if (e.body != nullptr && !e.body->empty()) write_out(client::body_block(e.body->view()).text());
+    // Files of a message from an earlier code stayed with that code (a
+    // history carries a note of each, outside the body).
+    if (e.kind != reporter::EntryKind::kMessage || !e.from_history) continue;
+    for (const reporter::FileMention& f : conversation.files) {
+      if (!f.from_history || f.sent_at != e.sent_at || f.from_reporter != e.from_reporter ||
+          (!f.from_reporter && f.adviser_id != e.adviser_id)) {
+        continue;
+      }
+      const crypto::SecretBuffer name = client::sanitise_file_name(f.name.view());
+      write_out(fmt(o, Msg::kEntryFileStayed, {std::string(name.text()), client::describe_size(f.total_bytes)}));
+    }
   }
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.
   const reporter::ConversationAttachments attachments =  // releases the kind-6 letters' bodies
       reporter::collect_attachments(conversation.mailbox, keys, directory);
+  reporter::note_files(conversation, attachments);  // named when the conversation is handed over
   const std::string save_command =
       o.save_attachments.empty() ? reporter::next_command(o.channel, "check", carried_options(o)) : std::string();
   write_out(reporter::render_attachments(o.lang, attachments, directory, save_command));
@@ -752,9 +773,14 @@ int cmd_rotate(const Options& o) {
   const crypto::ReporterKeys& old_keys = opened->keys;
   client::RelayConnection& relay = *opened->relay;
   const crypto::Directory& directory = opened->directory;
-  const reporter::Conversation& conversation = opened->conversation;
+  reporter::Conversation& conversation = opened->conversation;
   if (conversation.moved_at != 0) return fail(o, Msg::kMovedRefused, {reporter::local_time(conversation.moved_at)});
   if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
+  // The new code's history notes every file (they stay with the old code),
+  // so a later hand-over from the new code still names them.
+  if (reporter::holds_attachments(conversation.mailbox)) {
+    reporter::note_files(conversation, reporter::collect_attachments(conversation.mailbox, old_keys, directory));
+  }
   const std::string advisers = names_of(o, directory, conversation.current_recipients);
   write_out(fmt(o, Msg::kRotateIntro, {std::to_string(conversation.entries.size()), advisers}));
   // Files do not move: the advice to save them comes before the move, and

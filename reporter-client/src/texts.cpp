@@ -324,6 +324,13 @@ constexpr TextEntry kTable[] = {
      "Afgewezen. {1} is ingelicht; er is niets naar {2} gestuurd.\n"},
     {M::kHandoverHistoryTooLong, "  {1} older message(s) do not fit and would not be passed on.\n",
      "  {1} oudere bericht(en) passen niet en zouden niet worden doorgegeven.\n"},
+    {M::kHandoverFilesStay,
+     "  Files do not go along: {1} would see only the name and size of these, not the files:\n{2}",
+     "  Bestanden gaan niet mee: {1} zou hiervan alleen naam en grootte zien, niet de bestanden:\n{2}"},
+    {M::kEntryUnsigned, "  (NOT SIGNED: from an older adviser program, or not from this adviser)",
+     "  (NIET ONDERTEKEND: van een ouder programma, of niet van deze adviseur)"},
+    {M::kEntryFileStayed, "(file not carried over to this code: {1}, {2})\n",
+     "(bestand niet meegekomen naar deze code: {1}, {2})\n"},
 
     // ---- errors ----
     {M::kErrorPrefix, "reporter-client: error: ", "reporter-client: fout: "},

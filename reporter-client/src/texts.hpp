@@ -137,6 +137,9 @@ enum class Msg : std::size_t {
   kHandoverAccepted,
   kHandoverDeclined,
   kHandoverHistoryTooLong,
+  kHandoverFilesStay,
+  kEntryUnsigned,
+  kEntryFileStayed,
   // errors
   kErrorPrefix,
   kErrUnreachable,

@@ -10,18 +10,29 @@
   id (here forged by a colleague with only her own key file, for a reporter
   key she controls) is never shown as the reader's own ("you"): it is marked
   as forwarded and not verified, on screen and in exports.
+- Advisers sign their replies (docs/PROTOCOL.md, "meldpunt/v1/reply"): in a
+  forged history, a reply signed with the wrong adviser's key and a real
+  signature over altered words are NOT VERIFIED, while the words the forger
+  really signed verify as hers; a genuine reply forwarded by the stock
+  reporter client in a hand-over shows as verified and attributed to its
+  adviser.
 """
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, BODY_PREFIX, Channel, Reporter, run  # noqa: E402
+from harness import BIN, BODY_PREFIX, Channel, Reporter, reporter_public_keys, run  # noqa: E402
 
 FORGE_TOOL = os.path.join(BIN, "forge_tool")
 FAKE_HEADER = "--- 2026-12-06 07:00  Bureau Extern (external confidential adviser)  [NEW]"
 FAKE_YOU = "--- 2026-12-06 07:00  you ---"
 HIDDEN = "\u202e\u200b\u2028\u2066\ufeff"
+
+
+def header_of(text, marker):
+    """The header line of the entry whose body holds `marker`."""
+    return ("\n" + text[:text.index(marker)]).rsplit("\n--- ", 1)[1].split("\n", 1)[0]
 
 
 def lines_starting(text, prefix):
@@ -125,6 +136,56 @@ class ForgedForwardedReplyTest(unittest.TestCase):
             exported = f.read()
         self.assertEqual([h for h in lines_starting(exported, "--- ") if " you " in h], [], exported)
         self.assertIn("NOT VERIFIED", exported)
+
+        # The signature of each forwarded reply is checked against the
+        # directory key of the adviser it names.
+        for text, where in ((shown, "read"), (exported, "export")):
+            for marker in ("FORGED-YOU", "FORGED-SIGNED-YOU", "FORGED-ALTERED"):
+                self.assertIn("NOT VERIFIED", header_of(text, marker), f"{where}: {marker}")
+                self.assertNotIn("signature verified", header_of(text, marker), f"{where}: {marker}")
+            genuine = header_of(text, "FORGER-REALLY-SIGNED")
+            self.assertIn("Anna de Vries (before the hand-over, as forwarded by the reporter; signature verified)",
+                          genuine, where)
+            self.assertNotIn("NOT VERIFIED", genuine, where)
+
+    def test_message_key_alone_cannot_sign_a_reply(self):
+        # Key-compromise impersonation: with Anna's message key alone, a
+        # reply in her name is sealed as hers. Signed with another key it is
+        # not shown at all; unsigned it is shown marked as not signed.
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("K1 report", to=[1])
+        keys = reporter_public_keys(ch, r.code)
+        _, out, _ = run([FORGE_TOOL, "kci-reply", ch.address, os.path.join(self.anna.home, "identity.key"),
+                         keys["message_pk"].hex(), keys["fetch_pk"].hex()], stdin=self.anna.passphrase + "\n")
+        self.assertIn("deposited", out)
+        _, out, err = r.check()
+        self.assertNotIn("KCI-BADSIG", out)
+        self.assertIn("1 message(s) could not be verified and are not shown", err)
+        header = header_of(out, "KCI-UNSIGNED")
+        self.assertIn("Anna de Vries (internal confidential adviser)", header)
+        self.assertIn("(NOT SIGNED: from an older adviser program, or not from this adviser)", header)
+        self.assertIn("\n" + BODY_PREFIX + "KCI-UNSIGNED", out)
+
+    def test_genuine_forwarded_reply_is_verified(self):
+        ch = self.channel
+        r = Reporter(ch)
+        r.new("G1 report for the committee later", to=[1])
+        self.anna.inbox()
+        case = [c for c in self.anna.case_ids() if "G1 report" in self.anna.read(c)][0]
+        self.anna.reply(case, "G1 Anna's signed answer")
+        _, out, _ = r.check()
+        self.assertIn("G1 Anna's signed answer", out)
+        self.assertNotIn("NOT SIGNED", out)
+        self.anna._run("handover", case, "--to", "Bureau Extern", "--channel", ch.address)
+        _, out, _ = r.check(answers="yes\n")
+        self.assertIn("Accepted.", out)
+        self.extern.inbox()
+        new_case = [c for c in self.extern.case_ids() if "G1 report" in self.extern.read(c)][0]
+        shown = self.extern.read(new_case)
+        header = header_of(shown, "G1 Anna's signed answer")
+        self.assertIn("Anna de Vries (before the hand-over, as forwarded by the reporter; signature verified)", header)
+        self.assertNotIn("NOT VERIFIED", header)
 
 
 if __name__ == "__main__":

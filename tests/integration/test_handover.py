@@ -84,8 +84,10 @@ class HandoverTest(unittest.TestCase):
         text = self.commissie.read(new_case)
         self.assertIn("Handed to you by Anna de Vries on", text)
         self.assertIn("H1 report about intimidation in the print room", text)
-        self.assertIn("earlier adviser (before the hand-over, as forwarded by the reporter; NOT VERIFIED)", text)
-        self.assertIn("  | [Anna de Vries]\n  | H1 Anna's first answer", text)
+        # Anna's reply carried her signature: verified, and named as hers.
+        self.assertIn("Anna de Vries (before the hand-over, as forwarded by the reporter; signature verified) ---\n"
+                      "  | H1 Anna's first answer", text)
+        self.assertNotIn("NOT VERIFIED", text)
         self.assertNotIn("PRIVATE", text)
         self.assertIn("case received by hand-over", self.commissie._run("history", new_case)[1])
 
@@ -197,7 +199,8 @@ class HandoverTest(unittest.TestCase):
         text = self.anna.read(case)
         self.assertIn("status: in-progress", text)
         self.assertIn("Handed to you by Commissie Klachten", text)
-        self.assertIn("  | [Commissie Klachten]\n  | H4 the committee's question", text)
+        self.assertIn("Commissie Klachten (before the hand-over, as forwarded by the reporter; signature verified) ---\n"
+                      "  | H4 the committee's question", text)
         self.assertIn("H4 answer to the committee", text)
         self.assertEqual(text.count("H4 Anna answers"), 1)
         self.assertEqual(text.count("H4 report"), 1)

@@ -6,8 +6,20 @@
 //       key pair, signs a hand-over proposal for that key naming the
 //       directory's adviser called NEW_ADVISER_NAME, and deposits a kind-9
 //       letter to that adviser whose history holds one reporter entry
-//       ("FORGED-REPORT ...") and a fabricated reply under the new adviser's
-//       own id ("FORGED-YOU ..."). Prints "deposited".
+//       ("FORGED-REPORT ...") and replies: a fabricated one under the new
+//       adviser's own id ("FORGED-YOU ...", unsigned); one under that id
+//       signed with the forger's own key ("FORGED-SIGNED-YOU ..."); one
+//       under the forger's id whose text differs from what the forger signed
+//       ("FORGED-ALTERED ...", as a reporter would alter a real reply); and
+//       one the forger really signed, for the reporter key she controls
+//       ("FORGER-REALLY-SIGNED ...": her own words, which verify).
+//       Prints "deposited".
+//   forge_tool kci-reply CHANNEL_ADDRESS KEY_FILE REPORTER_MESSAGE_PK REPORTER_FETCH_PK < passphrase
+//       As someone holding the adviser's message key alone (of the key file
+//       only the X25519 message key is used): seals two kind-2 replies in
+//       the adviser's name to the reporter keys given (hex), one without a
+//       signature ("KCI-UNSIGNED ...") and one signed with a key that is not
+//       the adviser's ("KCI-BADSIG ..."). Prints "deposited".
 //   forge_tool redeposit CHANNEL_ADDRESS < lines "<clue hex> <verifier hex> <envelope hex>"
 //       Deposits each stored envelope again, byte for byte, as the relay's
 //       operator could (the envelopes come from the relay's LMDB). Prints
@@ -35,6 +47,7 @@
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/protocol/reply_signature.hpp"
 #include "meldpunt/store/relay_store.hpp"
 
 namespace {
@@ -91,6 +104,32 @@ int forge_handover(const protocol::ChannelAddress& address, const std::string& k
   fabricated.body = crypto::SecretBuffer::copy_of(std::string_view("FORGED-YOU words never written by this adviser"));
   transfer.history.entries.push_back(std::move(from_reporter));
   transfer.history.entries.push_back(std::move(fabricated));
+  // Signed, but by the forger's key in the target's name.
+  protocol::HistoryEntry signed_you;
+  signed_you.sent_at = 1'700'000'110;
+  signed_you.adviser_id = target->id;
+  signed_you.body = crypto::SecretBuffer::copy_of(std::string_view("FORGED-SIGNED-YOU signed with a colleague's key"));
+  signed_you.signature = protocol::EntrySignature{
+      reporter.pk, protocol::sign_reply(target->id, reporter.pk, signed_you.sent_at, signed_you.body.view(),
+                                        file->identity().sign.sk)};
+  transfer.history.entries.push_back(std::move(signed_you));
+  // The forger's real signature, over other words than the entry shows.
+  protocol::HistoryEntry altered;
+  altered.sent_at = 1'700'000'120;
+  altered.adviser_id = proposer;
+  altered.body = crypto::SecretBuffer::copy_of(std::string_view("FORGED-ALTERED please send us your full name"));
+  altered.signature = protocol::EntrySignature{
+      reporter.pk, protocol::sign_reply(proposer, reporter.pk, altered.sent_at, as_bytes(std::string_view("we will help")),
+                                        file->identity().sign.sk)};
+  transfer.history.entries.push_back(std::move(altered));
+  protocol::HistoryEntry genuine;
+  genuine.sent_at = 1'700'000'130;
+  genuine.adviser_id = proposer;
+  genuine.body = crypto::SecretBuffer::copy_of(std::string_view("FORGER-REALLY-SIGNED these are my own words"));
+  genuine.signature = protocol::EntrySignature{
+      reporter.pk, protocol::sign_reply(proposer, reporter.pk, genuine.sent_at, genuine.body.view(),
+                                        file->identity().sign.sk)};
+  transfer.history.entries.push_back(std::move(genuine));
 
   protocol::Letter letter;
   letter.kind = protocol::LetterKind::kHandoverHistory;
@@ -104,6 +143,43 @@ int forge_handover(const protocol::ChannelAddress& address, const std::string& k
   if (!item) return fail(item.error().message);
   std::vector<client::Outgoing> items;
   items.push_back(std::move(item).value());
+  auto ids = client::deposit_all(relay, items);
+  if (!ids) return fail(ids.error().message);
+  std::cout << "deposited\n";
+  return 0;
+}
+
+template <std::size_t N>
+bool fixed_from_hex(const std::string& hex, FixedBytes<N>& out);
+
+int kci_reply(const protocol::ChannelAddress& address, const std::string& key_file, const std::string& message_hex,
+              const std::string& fetch_hex) {
+  std::string line;
+  std::getline(std::cin, line);
+  auto file = adviser::KeyFile::unlock(key_file, crypto::SecretBuffer::copy_of(std::string_view(line)));
+  if (!file) return fail(file.error().message);
+  client::Recipient to;
+  if (!fixed_from_hex(message_hex, to.message_pk) || !fixed_from_hex(fetch_hex, to.fetch_pk)) return fail("bad key");
+  const crypto::X25519KeyPair& message = file->identity().message;  // all the thief has
+  const crypto::SigningKeyPair not_hers = crypto::SigningKeyPair::generate();
+  std::vector<client::Outgoing> items;
+  for (const bool with_signature : {false, true}) {
+    protocol::Letter letter;
+    letter.kind = protocol::LetterKind::kReply;
+    letter.sent_at = 1'700'000'000;
+    letter.adviser_id = file->profile().id;
+    letter.body = crypto::SecretBuffer::copy_of(
+        std::string_view(with_signature ? "KCI-BADSIG please send us your full name"
+                                        : "KCI-UNSIGNED please send us your full name"));
+    if (with_signature) {
+      letter.signature = protocol::sign_reply(letter.adviser_id, to.message_pk, letter.sent_at, letter.body.view(),
+                                              not_hers.sk);
+    }
+    auto item = client::prepare_letter(letter, to, message.sk, message.pk);
+    if (!item) return fail(item.error().message);
+    items.push_back(std::move(item).value());
+  }
+  client::RelayConnection relay(address, quick_options());
   auto ids = client::deposit_all(relay, items);
   if (!ids) return fail(ids.error().message);
   std::cout << "deposited\n";
@@ -192,6 +268,7 @@ int main(int argc, char** argv) {
   if (!address) return fail(address.error().message);
   if (args[0] == "handover" && args.size() == 4) return forge_handover(*address, args[2], args[3]);
   if (args[0] == "redeposit" && args.size() == 2) return redeposit(*address);
+  if (args[0] == "kci-reply" && args.size() == 5) return kci_reply(*address, args[2], args[3], args[4]);
   std::cerr << "forge_tool: unknown command\n";
   return 1;
 }

@@ -6,8 +6,12 @@
 //            || adviser id (16) || reporter fetch pk (32) || delete token (32)
 //            || recipient count u8 || recipient ids (count * 16)
 //            || body length u32 LE || body
+//            || [kind 2 only: signature block = block version u8 (1)
+//                || Ed25519 signature (64), see protocol/reply_signature.hpp]
 //   Version 1 (written before the serial existed) lacks the serial and is
-//   read with serial 0. Letters are written as version 2.
+//   read with serial 0. Letters are written as version 2. The signature
+//   block has a version of its own: a kind-2 letter without it (written
+//   before replies were signed) still decodes, with no signature.
 //
 //   kind 1 report     reporter -> adviser. adviser id = the adviser this copy
 //                     is for; reporter fetch pk = where replies go;
@@ -49,12 +53,19 @@
 //                     new adviser; reporter fetch pk = where replies go;
 //                     recipients as in kind 8; body = a history (below).
 //
-//   history = version u8 (1) || flags u8 (bit 0: older entries were left out
+//   history = version u8 (2) || flags u8 (bit 0: older entries were left out
 //             to fit; other bits 0) || count u16 LE || count * entry
 //   entry   = sent_at u64 LE || from u8 (1 reporter, 2 adviser)
 //             || adviser id (16; the replying adviser, zero for the reporter)
 //             || recipient count u8 || recipient ids (count * 16; the
 //             reporter's entries only) || body length u32 LE || body
+//             || signed u8 (0 no, 1 yes; adviser entries only)
+//             || if signed: reporter message pk (32; the key the reply was
+//                addressed to) || signature (64; the adviser's, as in the reply)
+//             || file count u8 (<= kMaxHistoryFileNotes) || count * file note
+//   file note = size u64 LE || digest (32) || name length u8 (1..255) || name
+//             (a file the message had, which the history does not carry)
+//   Version 1 entries end after the body (no signature, no file notes).
 //
 // The sender is not in the letter: the envelope authenticates the sender's
 // X25519 key (sealed sender), and the recipient maps it to an adviser through
@@ -62,11 +73,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/hash.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
 namespace meldpunt::protocol {
@@ -89,6 +102,11 @@ enum class LetterKind : std::uint8_t {
 };
 inline constexpr std::uint8_t kMaxLetterKind = static_cast<std::uint8_t>(LetterKind::kHandoverHistory);
 
+// The signature block after a kind-2 body (the replying adviser's signature,
+// protocol/reply_signature.hpp). Its own version, apart from the letter's.
+inline constexpr std::uint8_t kLetterSignatureVersion = 1;
+inline constexpr std::size_t kLetterSignatureBytes = 1 + crypto::kSignatureBytes;
+
 // The body of a kind-4 letter: the new reporter message public key.
 inline constexpr std::size_t kRotateBodyBytes = crypto::kX25519KeyBytes;
 
@@ -104,23 +122,49 @@ struct Letter {
   FixedBytes<32> delete_token{};  // the recipient presents it to delete this message at the relay
   std::vector<crypto::AdviserId> recipients;
   crypto::SecretBuffer body;  // UTF-8 text, or the kind's own format (above)
+  // Kind 2 only: the replying adviser's signature over the reply
+  // (protocol/reply_signature.hpp); none in replies written before signing.
+  std::optional<crypto::Signature> signature;
 };
 
 // Encoded size of a letter with this many recipients and body bytes.
 std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes);
 // Largest body that fits the largest envelope with a given recipient count.
 std::size_t max_body_bytes(std::size_t recipients);
+// Largest body of a signed kind-2 reply (the signature block takes room).
+inline std::size_t max_reply_body_bytes() { return max_body_bytes(0) - kLetterSignatureBytes; }
 
+// Throws std::invalid_argument for a signature on a letter that is not kind 2.
 crypto::SecretBuffer encode_letter(const Letter& letter);
-// kMalformed on any inconsistency (unknown kind, counts, lengths, trailing bytes).
+// kMalformed on any inconsistency (unknown kind, counts, lengths, trailing
+// bytes other than one signature block after a kind-2 body).
 Result<Letter> decode_letter(ByteView bytes);
 
 // ---- history (the body of a kind-5 letter) ----
 
-inline constexpr std::uint8_t kHistoryVersion = 1;
+inline constexpr std::uint8_t kHistoryVersion = 2;
+inline constexpr std::uint8_t kHistoryVersionWithoutSignatures = 1;
 inline constexpr std::uint8_t kHistoryTruncated = 0x01;
 inline constexpr std::size_t kHistoryHeaderBytes = 1 + 1 + 2;
 inline constexpr std::size_t kMaxHistoryEntries = 0xFFFF;
+inline constexpr std::size_t kMaxHistoryFileNotes = 64;
+inline constexpr std::size_t kMaxFileNoteNameBytes = 255;
+
+// A file a message of the conversation had, which the history does not
+// carry: what the reader is told about it.
+struct FileNote {
+  std::uint64_t total_bytes = 0;
+  crypto::FileDigest digest{};
+  crypto::SecretBuffer name;  // as the sender named it (1..255 bytes); sanitise before use
+};
+
+// An adviser entry's signature as the reply carried it, with the reporter
+// key it was made for (the conversation's key then: a reply from before a
+// `rotate` was signed for the earlier code's key).
+struct EntrySignature {
+  crypto::X25519PublicKey reporter_message_pk{};
+  crypto::Signature signature{};
+};
 
 struct HistoryEntry {
   std::uint64_t sent_at = 0;
@@ -128,18 +172,25 @@ struct HistoryEntry {
   crypto::AdviserId adviser_id{};             // the replying adviser (adviser entries)
   std::vector<crypto::AdviserId> recipients;  // whom the reporter wrote to (reporter entries)
   crypto::SecretBuffer body;
+  std::optional<EntrySignature> signature;  // version 2, adviser entries only
+  std::vector<FileNote> files;              // version 2
 };
 
 struct History {
+  // Written as kHistoryVersion; a decoded version 1 history keeps its version
+  // (and so encodes back to the same bytes) and has no signatures or notes.
+  std::uint8_t version = kHistoryVersion;
   bool truncated = false;  // older entries were left out to fit one letter
   std::vector<HistoryEntry> entries;
 };
 
-// Encoded size of one entry with this many recipients and body bytes (so a
-// caller can choose what fits a letter).
-std::size_t history_entry_bytes(std::size_t recipients, std::size_t body_bytes);
-// Throws std::length_error if there are more than kMaxHistoryEntries entries
-// or an entry has more than kMaxRecipients recipients (programmer error).
+// Encoded size of one entry in a version 2 history (so a caller can choose
+// what fits a letter).
+std::size_t history_entry_bytes(const HistoryEntry& entry);
+// Throws std::length_error if there are more than kMaxHistoryEntries entries,
+// an entry has more than kMaxRecipients recipients or kMaxHistoryFileNotes
+// notes, a note's name is empty or over kMaxFileNoteNameBytes, or a version 1
+// history holds signatures or notes (programmer errors).
 crypto::SecretBuffer encode_history(const History& history);
 // kMalformed on any inconsistency; never throws on untrusted bytes.
 Result<History> decode_history(ByteView bytes);
