@@ -6,8 +6,8 @@ allows about twice the time).
     python3 bench/socks_check.py BEFORE_BIN AFTER_BIN [--messages 10000] [--runs 5]
 
 BEFORE_BIN and AFTER_BIN are `bin` folders of two builds (relay,
-reporter-client, adviser-client; AFTER_BIN also deposit_tool, from a build
-with tests). One relay data folder serves both: the relay of each build in
+reporter-client, adviser-client; and deposit_tool, from a build with tests,
+in either). One relay data folder serves both: the relay of each build in
 turn (their fetch answers differ, so each client talks to its own relay).
 The reporter's conversation holds a report, its sent copy and a reply; the
 store is then filled with other envelopes by deposit_tool (free deposits),
@@ -57,7 +57,12 @@ def main():
         anna.inbox()
         anna.reply(anna.case_ids()[0], "a reply\n")
         started = time.time()
-        harness.run([os.path.join(after, "deposit_tool"), "deposit", ch.address, str(args.messages)], timeout=3600)
+        # The fill: BEFORE's deposit_tool if it has one (its deposits share one
+        # connection; the new client opens one per deposit, which only slows
+        # the fill).
+        tool = next(p for p in (os.path.join(before, "deposit_tool"), os.path.join(after, "deposit_tool"))
+                    if os.path.exists(p))
+        harness.run([tool, "deposit", ch.address, str(args.messages)], timeout=3600)
         print(f"filled {args.messages} messages in {time.time() - started:.0f} s", file=sys.stderr)
         named = ch.address_for(f"tcp://localhost:{ch.port}")
 
