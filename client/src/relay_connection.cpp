@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <vector>
 #include <zmq.hpp>
 
@@ -195,7 +196,10 @@ RelayConnection::~RelayConnection() {
     // until the process exits, in the shared context (no threads of its
     // own). The pointer stays reachable from a static, so leak checkers do
     // not report it.
+    // Retrievals close connections on several threads at once.
+    static std::mutex kept_mutex;
     static auto* kept = new std::vector<Impl*>();
+    const std::lock_guard<std::mutex> lock(kept_mutex);
     kept->push_back(impl_.release());
   }
 }
