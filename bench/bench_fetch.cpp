@@ -31,7 +31,8 @@ double time_handler_fetch(relay::RequestHandler& handler, std::size_t stored) {
   relay::RequestHandler::Outcome outcome = handler.handle(views);
   const double seconds = bench::seconds_since(start);
   const std::size_t expected = protocol::padded_fetch_count(stored) * crypto::kFetchEntryBytes;
-  if (outcome.reply.size() != 2 || outcome.reply[0].size() != 2 || outcome.reply[0][1] != 0 ||
+  if (outcome.reply.size() != 3 ||  // header, entries, stored ids
+      outcome.reply[0].size() != 2 || outcome.reply[0][1] != 0 ||
       outcome.reply[1].size() != expected) {
     throw std::runtime_error("fetch answer has the wrong shape");
   }
@@ -194,7 +195,7 @@ int main(int argc, char** argv) try {
       probe.join();
       if (!reply) {
         e2e_error = reply.error().message;
-      } else if (reply->fields.size() != 1 ||
+      } else if (reply->fields.size() != 2 ||  // entries, then the stored ids
                  reply->fields[0].size() != protocol::padded_fetch_count(last_size) * crypto::kFetchEntryBytes) {
         e2e_error = "fetch answer has the wrong shape";
       }

@@ -167,7 +167,7 @@ int main(int argc, char** argv) try {
     auto reply = connection->call(protocol::request_header_only(protocol::Op::kFetch));
     fetch_seconds = bench::seconds_since(start);
     if (!reply) throw std::runtime_error("fetch: " + reply.error().message);
-    if (reply->fields.size() != 1 ||
+    if (reply->fields.size() != 2 ||  // entries, then the stored ids
         reply->fields[0].size() != protocol::padded_fetch_count(count) * crypto::kFetchEntryBytes) {
       throw std::runtime_error("fetch answer has the wrong shape");
     }

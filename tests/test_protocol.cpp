@@ -1,5 +1,6 @@
 // Wire format: every request shape parses, every malformed one is refused
 // with the right stable code, and letters and channel addresses round-trip.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "common.hpp"
@@ -142,6 +143,24 @@ TEST_CASE("fetch answers are padded to whole quanta", "[protocol]") {
   CHECK(padded_fetch_count(kFetchPadQuantum + 1) == 2 * kFetchPadQuantum);
   CHECK(decode_fetch_entries(Bytes(128)).value().size() == 2);
   CHECK_FALSE(decode_fetch_entries(Bytes(127)).ok());
+}
+
+TEST_CASE("a fetch answer's id list is sorted and refuses repeats or partial ids", "[protocol]") {
+  std::vector<crypto::MessageId> ids(3);
+  for (auto& id : ids) crypto::random_fill(id);
+  const Bytes encoded = encode_message_ids(ids);
+  REQUIRE(encoded.size() == 3 * crypto::kMessageIdBytes);
+  auto decoded = decode_message_ids(encoded).value();
+  std::sort(ids.begin(), ids.end());
+  CHECK(decoded == ids);
+  CHECK(decode_message_ids(Bytes{}).value().empty());
+  CHECK_FALSE(decode_message_ids(Bytes(encoded.begin(), encoded.end() - 1)).ok());
+  Bytes repeated(encoded.begin(), encoded.begin() + crypto::kMessageIdBytes);
+  repeated.insert(repeated.end(), encoded.begin(), encoded.begin() + crypto::kMessageIdBytes);
+  CHECK(decode_message_ids(repeated).error().code == ErrorCode::kMalformed);
+  Bytes descending(encoded.begin() + crypto::kMessageIdBytes, encoded.begin() + 2 * crypto::kMessageIdBytes);
+  descending.insert(descending.end(), encoded.begin(), encoded.begin() + crypto::kMessageIdBytes);
+  CHECK(decode_message_ids(descending).error().code == ErrorCode::kMalformed);
 }
 
 TEST_CASE("prekey bundles round-trip and reject bad sizes", "[protocol]") {

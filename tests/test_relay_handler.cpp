@@ -211,6 +211,12 @@ TEST_CASE("deposit, fetch, download, delete", "[relay]") {
   }
   REQUIRE(mine.size() == 1);
   CHECK(Bytes(mine[0].begin(), mine[0].end()) == deposited.fields[0]);
+  // The second frame lists the stored ids (decoys for get-message), sorted.
+  {
+    auto reply = f.call(protocol::request_header_only(Op::kFetch));
+    REQUIRE(reply.fields.size() == 2);
+    CHECK(protocol::decode_message_ids(reply.fields[1]).value() == std::vector<crypto::MessageId>{mine[0]});
+  }
   std::set<crypto::FetchEntry> seen(first.begin(), first.end());
   for (const auto& e : second) CHECK(seen.count(e) == 0);
 

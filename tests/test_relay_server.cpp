@@ -135,8 +135,9 @@ TEST_CASE("a fetch runs beside the serving loop: other requests are answered mea
     auto reply = fetcher.call(protocol::request_header_only(protocol::Op::kFetch));
     fetch_answered = true;
     REQUIRE(reply.ok());
-    REQUIRE(reply->fields.size() == 1);
+    REQUIRE(reply->fields.size() == 2);  // entries, then the stored ids
     CHECK(reply->fields[0].size() == protocol::padded_fetch_count(6000) * crypto::kFetchEntryBytes);
+    CHECK(reply->fields[1].size() == 6000 * crypto::kMessageIdBytes);
   });
   // Give the fetch a head start so it is being worked on (it takes far longer
   // than this); what the test checks is that the other request is answered

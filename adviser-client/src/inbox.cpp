@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "attachments.hpp"
+#include "meldpunt/client/retrieval.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
@@ -60,26 +61,38 @@ Result<std::uint32_t> upload_batch(client::RelayConnection& relay, KeyFile& key_
   return read_u32_le(reply->fields[0].data());
 }
 
-// Deletes every relay message the store still marks pending. Stops at the
-// first sign that the relay is unreachable (they stay pending for the next
-// run); fails only if the store itself fails.
-Status delete_pending(client::RelayConnection& relay, CaseStore& store, InboxSummary& summary) {
+// Deletes every relay message the store still marks pending, and the
+// copies this run found again (`seen_again`: stored earlier, deletion marked
+// done, yet still at the relay) or refused, all together: each on a
+// connection of its own, in random order (client::delete_messages), so the
+// relay cannot tell which deletes came from one run. Those that fail stay
+// pending for the next run (refused letters are simply refused again); fails
+// only if the store itself fails.
+Status delete_at_relay(client::RelayConnection& relay, CaseStore& store, InboxSummary& summary,
+                       const std::vector<PendingDelete>& seen_again = {},
+                       const std::vector<PendingDelete>& refused = {}) {
   auto pending = store.pending_deletes();
   if (!pending) return pending.error();
+  std::vector<client::DeleteRequest> requests;
+  const std::vector<PendingDelete>& stored = *pending;
+  for (const std::vector<PendingDelete>* list : {&stored, &seen_again, &refused}) {
+    for (const PendingDelete& p : *list) requests.push_back({p.relay_id, p.delete_token});
+  }
+  const std::vector<Status> done = client::delete_messages(relay, requests);
   std::size_t left = pending->size();
-  for (const PendingDelete& p : *pending) {
-    Status s = client::delete_message(relay, p.relay_id, p.delete_token);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const Status& s = done[i];
+    if (s) summary.deleted++;
+    if (i >= pending->size() + seen_again.size()) continue;  // refused: not in the store
     // kNotFound: gone already (deleted by an earlier run whose answer was
     // lost, or expired). kUnauthorised: the sender put a verifier beside
     // the message that does not match the token inside it; retrying cannot
     // help, and the record still stops the message being stored twice.
-    if (s || s.error().code == ErrorCode::kNotFound || s.error().code == ErrorCode::kUnauthorised) {
-      if (Status m = store.mark_deleted(p.relay_id); !m) return m;
-      --left;
-      if (s) summary.deleted++;
-      continue;
-    }
-    if (s.error().code == ErrorCode::kUnavailable) break;
+    const bool settled = s || s.error().code == ErrorCode::kNotFound ||
+                         (i < pending->size() && s.error().code == ErrorCode::kUnauthorised);
+    if (!settled) continue;
+    if (Status m = store.mark_deleted(requests[i].id); !m) return m;
+    if (i < pending->size()) --left;
   }
   summary.delete_pending = left;
   return Status::success();
@@ -91,12 +104,16 @@ Result<PrekeyTopUp> top_up_prekeys(client::RelayConnection& relay, KeyFile& key_
                                    std::uint32_t target) {
   PrekeyTopUp result;
   result.checked = true;
-  auto count = upload_batch(relay, key_file, 0);  // a signed upload of nothing: the relay's count
+  // The uploads are signed: they name this adviser. They travel on a
+  // connection of their own that carries nothing anonymous (PROTOCOL.md,
+  // "Connections"), so nothing else this run sends is tied to the adviser.
+  std::unique_ptr<client::RelayConnection> identified = relay.open_another();
+  auto count = upload_batch(*identified, key_file, 0);  // a signed upload of nothing: the relay's count
   if (!count) return count.error();
   result.at_relay = *count;
   if (*count < target) {
     const std::size_t batch = std::min<std::size_t>(target - *count, protocol::kMaxPrekeysPerUpload);
-    count = upload_batch(relay, key_file, batch);
+    count = upload_batch(*identified, key_file, batch);
     if (!count) return count.error();
     result.uploaded = batch;
     result.at_relay = *count;
@@ -131,7 +148,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   InboxSummary summary;
   if (Status s = check_own_entry(directory, key_file); !s) return s.error();
 
-  if (Status s = delete_pending(relay, store, summary); !s) return s.error();
+  if (Status s = delete_at_relay(relay, store, summary); !s) return s.error();
 
   if (auto topped = top_up_prekeys(relay, key_file, now_seconds()); topped) {
     summary.prekeys = *topped;
@@ -446,21 +463,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   remembered -= std::min<std::uint32_t>(remembered, static_cast<std::uint32_t>(used_prekeys.size()));
   if (Status s = key_file.save(); !s) return s.error();
 
-  if (Status s = delete_pending(relay, store, summary); !s) return s.error();
-  // A copy stored earlier whose deletion was marked done yet is still at the
-  // relay: delete it with the token of the letter just opened.
-  for (const PendingDelete& p : seen_again) {
-    Status s = client::delete_message(relay, p.relay_id, p.delete_token);
-    if (s) summary.deleted++;
-    if (s || s.error().code == ErrorCode::kNotFound) {
-      if (Status m = store.mark_deleted(p.relay_id); !m) return m.error();
-    }
-  }
-  // Refused letters are not in the store; if this delete fails they are
-  // simply refused again by the next run.
-  for (const PendingDelete& p : refused) {
-    if (client::delete_message(relay, p.relay_id, p.delete_token)) summary.deleted++;
-  }
+  if (Status s = delete_at_relay(relay, store, summary, seen_again, refused); !s) return s.error();
   return summary;
 }
 

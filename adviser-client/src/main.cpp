@@ -123,9 +123,14 @@ protocol::ChannelAddress parse_channel(const std::string& text) {
   return std::move(address).value();
 }
 
+// "HOST:PORT" of the SOCKS5 proxy given with --proxy (parsed once in main),
+// empty for direct connections.
+std::string socks_proxy;
+
 client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(timeout_seconds);
+  options.socks_proxy = socks_proxy;
   // A busy relay is asked again after a pause: say so, rather than seem to hang.
   options.on_retry = [](const client::RetryNotice& n) {
     std::cerr << "adviser-client: the relay is busy; trying again in " << (n.delay.count() + 999) / 1000
@@ -792,7 +797,7 @@ int main(int argc, char** argv) {
   app.footer("Exit codes: 0 ok, 1 usage, 2 the operation failed, 3 internal error.\n"
              "More: docs/adviser-client.md");
 
-  std::string home_arg, channel, case_id, file;
+  std::string home_arg, channel, case_id, file, proxy;
   bool remember_channel = false;
   unsigned timeout = 15;
   InitArgs init_args;
@@ -809,6 +814,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--timeout", timeout, "Seconds to wait for each relay answer")
         ->capture_default_str()
         ->check(CLI::Range(1u, 600u));
+    cmd->add_option("--proxy", proxy,
+                    "Connect through a SOCKS5 proxy such as Tor, e.g. socks5h://127.0.0.1:9050 (each connection on "
+                    "its own Tor circuit; without it the relay sees your address, which links your connections)");
   };
 
   auto* init = app.add_subcommand("init", "Create your identity (keys, key file, card); asks for a new passphrase twice");
@@ -1001,6 +1009,7 @@ int main(int argc, char** argv) {
   try {
     const Home home{home_arg.empty() ? default_home_folder() : fs::path(home_arg)};
     if (*inbox || *reply || *handover || *acknowledge) channel = check(channel_for_command(home, channel, remember_channel));
+    if (!proxy.empty()) socks_proxy = check(client::parse_socks_proxy(proxy));
     if (*init) return cmd_init(home, init_args);
     if (*card) return cmd_card(home);
     if (*inbox) return cmd_inbox(home, channel, timeout);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "meldpunt/client/retrieval.hpp"
 #include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/crypto/random.hpp"
 
@@ -131,13 +132,16 @@ Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const
 
   std::vector<std::size_t> sizes;
   for (const Outgoing& o : items) sizes.push_back(o.envelope.size());
-  auto reply = with_backoff(relay, [&]() -> Result<protocol::Reply> {
-    auto policy = fetch_policy(relay);
+  // A connection of its own: the deposit is linked to nothing else the
+  // client does (PROTOCOL.md, "Connections").
+  std::unique_ptr<RelayConnection> own = relay.open_another();
+  auto reply = with_backoff(*own, [&]() -> Result<protocol::Reply> {
+    auto policy = fetch_policy(*own);
     if (!policy) return policy.error();
     if (policy_used != nullptr) *policy_used = *policy;
     auto pow = pay(*policy, body, protocol::deposit_work(*policy, sizes));
     if (!pow) return pow.error();
-    return relay.call(protocol::make_deposit_request(wire, *pow));
+    return own->call(protocol::make_deposit_request(wire, *pow));
   });
   if (!reply) return reply.error();
   if (reply->fields.size() != items.size()) return Error{ErrorCode::kMalformed, "relay answered a deposit with the wrong number of ids"};
@@ -186,17 +190,30 @@ Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay,
 }
 
 Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys) {
-  auto reply = call_priced(relay, protocol::Op::kFetch);
+  // The fetch on a connection of its own, closed before the first
+  // get-message (retrieval.hpp).
+  std::unique_ptr<RelayConnection> fetching = relay.open_another();
+  auto reply = call_priced(*fetching, protocol::Op::kFetch);
+  fetching.reset();
   if (!reply) return reply.error();
-  if (reply->fields.size() != 1) return Error{ErrorCode::kMalformed, "relay sent a malformed fetch reply"};
+  if (reply->fields.size() != 2) return Error{ErrorCode::kMalformed, "relay sent a malformed fetch reply"};
   auto entries = protocol::decode_fetch_entries(reply->fields[0]);
   if (!entries) return entries.error();
+  auto stored = protocol::decode_message_ids(reply->fields[1]);
+  if (!stored) return stored.error();
 
-  Mailbox mailbox;
+  // Each id once, however often the answer names it.
+  std::vector<crypto::MessageId> own;
   for (const crypto::FetchEntry& entry : *entries) {
     auto id = crypto::recognise(entry, *keys.fetch_sk);
-    if (!id) continue;
-    auto message = relay.call(protocol::make_get_message_request(*id));
+    if (id && std::find(own.begin(), own.end(), *id) == own.end()) own.push_back(*id);
+  }
+  std::vector<Result<protocol::Reply>> messages = retrieve_messages(relay, own, *stored);
+
+  Mailbox mailbox;
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    const crypto::MessageId& id = own[i];
+    Result<protocol::Reply>& message = messages[i];
     if (!message) {
       if (message.error().code == ErrorCode::kNotFound) continue;  // deleted or expired since the fetch
       return message.error();
@@ -216,15 +233,14 @@ Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys)
       if (opened->prekey_pk) mailbox.spent_prekeys.push_back(*opened->prekey_pk);
       continue;
     }
-    mailbox.letters.push_back({*id, opened->sender_pk, opened->prekey_pk, std::move(letter).value()});
+    mailbox.letters.push_back({id, opened->sender_pk, opened->prekey_pk, std::move(letter).value()});
   }
   return mailbox;
 }
 
 Status delete_message(RelayConnection& relay, const crypto::MessageId& id, const FixedBytes<32>& token) {
-  auto reply = relay.call(protocol::make_delete_request(id, token));
-  if (!reply) return reply.error();
-  return Status::success();
+  const DeleteRequest request{id, token};
+  return std::move(delete_messages(relay, std::span<const DeleteRequest>(&request, 1)).front());
 }
 
 }  // namespace meldpunt::client

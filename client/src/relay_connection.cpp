@@ -4,13 +4,16 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <vector>
 #include <zmq.hpp>
 
+#include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
 namespace meldpunt::client {
@@ -74,6 +77,34 @@ int poll_for(zmq::pollitem_t* items, std::size_t count, std::chrono::millisecond
   }
 }
 
+// libzmq 4.3.4's draft socket options for SOCKS5 username/password
+// authentication (zmq.h defines them only with ZMQ_BUILD_DRAFT_API).
+constexpr int kZmqSocksUsername = 99;
+constexpr int kZmqSocksPassword = 100;
+static_assert(ZMQ_VERSION_MAJOR == 4 && ZMQ_VERSION_MINOR >= 3, "SOCKS option numbers are libzmq 4.3's");
+
+// 16 random bytes as 32 lowercase hex digits: a fresh SOCKS5 credential.
+std::string random_credential() {
+  std::array<std::uint8_t, 16> bytes{};
+  crypto::random_fill(bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint8_t b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+// Proxied connections share one context that is never terminated: they are
+// never closed (see the destructor), and a context of their own would keep
+// two threads per connection alive until the process exits. Direct
+// connections keep a context of their own and close it.
+zmq::context_t& proxied_context() {
+  static auto* context = new zmq::context_t(1);
+  return *context;
+}
+
 }  // namespace
 
 Result<std::string> parse_socks_proxy(std::string_view url) {
@@ -91,9 +122,14 @@ Result<std::string> parse_socks_proxy(std::string_view url) {
 }
 
 struct RelayConnection::Impl {
-  zmq::context_t context{1};
+  explicit Impl(bool proxied)
+      : own_context(proxied ? std::nullopt : std::make_optional<zmq::context_t>(1)),
+        context(proxied ? proxied_context() : *own_context) {}
+  std::optional<zmq::context_t> own_context;
+  zmq::context_t& context;
   zmq::socket_t socket{context, zmq::socket_type::dealer};
   zmq::socket_t monitor{context, zmq::socket_type::pair};
+  protocol::ChannelAddress address;
   ConnectionOptions options;
   std::string endpoint;
   bool connected = false;
@@ -101,7 +137,8 @@ struct RelayConnection::Impl {
 };
 
 RelayConnection::RelayConnection(const protocol::ChannelAddress& address, const ConnectionOptions& options)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(!options.socks_proxy.empty())) {
+  impl_->address = address;
   impl_->options = options;
   impl_->endpoint = address.endpoint;
   zmq::socket_t& s = impl_->socket;
@@ -123,11 +160,22 @@ RelayConnection::RelayConnection(const protocol::ChannelAddress& address, const 
   s.set(zmq::sockopt::connect_timeout, static_cast<int>(options.connect_timeout.count()));
   // Do not queue requests for a relay that is not there: fail fast instead.
   s.set(zmq::sockopt::immediate, 1);
-  if (!options.socks_proxy.empty()) s.set(zmq::sockopt::socks_proxy, options.socks_proxy);
+  if (!options.socks_proxy.empty()) {
+    s.set(zmq::sockopt::socks_proxy, options.socks_proxy);
+    const std::string user = random_credential(), password = random_credential();
+    if (zmq_setsockopt(s.handle(), kZmqSocksUsername, user.data(), user.size()) != 0 ||
+        zmq_setsockopt(s.handle(), kZmqSocksPassword, password.data(), password.size()) != 0) {
+      throw std::runtime_error(
+          "this libzmq cannot give a SOCKS proxy a username and password (ZMQ_SOCKS_USERNAME), so Tor could not "
+          "keep this program's connections on separate circuits; nothing was sent (install Debian's libzmq5)");
+    }
+  }
 
   // Connection events tell a refused connection from a slow one. The
-  // monitor is an inproc socket pair inside this connection's own context.
-  const std::string monitor_endpoint = "inproc://meldpunt-relay-monitor";
+  // monitor is an inproc socket pair; its name is unique in the process
+  // (proxied connections share a context).
+  static std::atomic<std::uint64_t> monitors{0};
+  const std::string monitor_endpoint = "inproc://meldpunt-relay-monitor-" + std::to_string(monitors++);
   if (zmq_socket_monitor(s.handle(), monitor_endpoint.c_str(),
                          ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED |
                              ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
@@ -144,10 +192,14 @@ RelayConnection::~RelayConnection() {
     // without forgetting it, so closing the socket while it waits to retry
     // a failed proxy connection removes the handle a second time and
     // aborts the process ("Bad file descriptor (src/epoll.cpp:113)"). A
-    // proxied connection is therefore never closed: it stays open until the
-    // process exits (programs make one per run). The pointer stays reachable
-    // from a static, so leak checkers do not report it.
+    // proxied connection is therefore never closed: it stays open, idle,
+    // until the process exits, in the shared context (no threads of its
+    // own). The pointer stays reachable from a static, so leak checkers do
+    // not report it.
+    // Retrievals close connections on several threads at once.
+    static std::mutex kept_mutex;
     static auto* kept = new std::vector<Impl*>();
+    const std::lock_guard<std::mutex> lock(kept_mutex);
     kept->push_back(impl_.release());
   }
 }
@@ -196,6 +248,10 @@ Status RelayConnection::wait_connected() {
 }
 
 const ConnectionOptions& RelayConnection::options() const { return impl_->options; }
+
+std::unique_ptr<RelayConnection> RelayConnection::open_another() const {
+  return std::make_unique<RelayConnection>(impl_->address, impl_->options);
+}
 
 Result<protocol::Reply> RelayConnection::call(const protocol::Frames& request) {
   return call(request, impl_->options.timeout);

@@ -433,4 +433,25 @@ Result<std::vector<crypto::FetchEntry>> decode_fetch_entries(ByteView bytes) {
   return entries;
 }
 
+Bytes encode_message_ids(std::vector<crypto::MessageId> ids) {
+  std::sort(ids.begin(), ids.end());
+  Bytes out;
+  out.reserve(ids.size() * crypto::kMessageIdBytes);
+  for (const crypto::MessageId& id : ids) out.insert(out.end(), id.begin(), id.end());
+  return out;
+}
+
+Result<std::vector<crypto::MessageId>> decode_message_ids(ByteView bytes) {
+  if (bytes.size() % crypto::kMessageIdBytes != 0) return malformed("id list is not a whole number of ids");
+  const std::size_t n = bytes.size() / crypto::kMessageIdBytes;
+  if (n > kMaxFetchEntries) return Error{ErrorCode::kTooLarge, "id list too large"};
+  std::vector<crypto::MessageId> ids(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(i * crypto::kMessageIdBytes), crypto::kMessageIdBytes,
+                ids[i].begin());
+    if (i > 0 && !(ids[i - 1] < ids[i])) return malformed("id list is not in strictly ascending order");
+  }
+  return ids;
+}
+
 }  // namespace meldpunt::protocol

@@ -250,7 +250,13 @@ Frames RequestHandler::fetch_reply_unguarded() const {
   Bytes answer;
   answer.reserve(total * crypto::kFetchEntryBytes);
   for (const crypto::FetchEntry& e : entries) append(answer, e);
-  return protocol::make_ok_reply({std::move(answer)});
+  // The ids behind the entries, sorted: clients draw their decoy
+  // get-messages from them, so a decoy asks for a stored message like a
+  // real retrieval does (PROTOCOL.md, retrieval session).
+  std::vector<crypto::MessageId> ids;
+  ids.reserve(clues.size());
+  for (const store::ClueRecord& c : clues) ids.push_back(c.id);
+  return protocol::make_ok_reply({std::move(answer), protocol::encode_message_ids(std::move(ids))});
 }
 
 Frames RequestHandler::get_message(const protocol::Request& request) {

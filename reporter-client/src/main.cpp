@@ -15,6 +15,7 @@
 #include "conversation.hpp"
 #include "deposits.hpp"
 #include "meldpunt/client/directory_check.hpp"
+#include "meldpunt/client/retrieval.hpp"
 #include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
@@ -154,6 +155,9 @@ client::ConnectionOptions connection_options(const Options& o) {
 
 Result<crypto::Directory> connect_and_fetch_directory(const Options& o, client::RelayConnection& relay,
                                                       const protocol::ChannelAddress& address) {
+  // Once per run, where the first connection is made: what a direct
+  // connection gives away (docs/THREAT_MODEL.md).
+  if (o.proxy.empty()) write_err(tr(o, Msg::kNoProxyNote));
   reporter::Progress p(fmt(o, Msg::kProgressConnect, {o.proxy.empty() ? "" : " (" + o.proxy + ")"}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
   // Below the address's minimum serial (kReplay from fetch_directory), expired,
@@ -819,10 +823,10 @@ int cmd_rotate(const Options& o) {
     const std::vector<client::ReceivedLetter>& letters = conversation.mailbox.letters;
     reporter::Progress p(fmt(o, Msg::kProgressDelete, {std::to_string(letters.size())}), tr(o, Msg::kProgressDone),
                          tr(o, Msg::kProgressFailed));
+    std::vector<client::DeleteRequest> requests;
+    for (const client::ReceivedLetter& r : letters) requests.push_back({r.id, r.letter.delete_token});
     std::size_t failed = 0;
-    for (const client::ReceivedLetter& r : letters) {
-      if (!client::delete_message(relay, r.id, r.letter.delete_token)) failed++;
-    }
+    for (const Status& s : client::delete_messages(relay, requests)) if (!s) failed++;
     p.done();
     if (failed == 0) {
       write_out(fmt(o, Msg::kRotateOldDeleted, {std::to_string(letters.size())}));

@@ -152,6 +152,11 @@ constexpr TextEntry kTable[] = {
     {M::kProgressDerive, "Deriving your keys from the code (takes about a second)",
      "Je sleutels worden uit de code afgeleid (duurt ongeveer een seconde)"},
     {M::kProgressConnect, "Connecting to the relay{1}", "Verbinden met de server{1}"},
+    {M::kNoProxyNote,
+     "Without --proxy the relay sees this computer's internet address, and that address ties together everything "
+     "this run sends. With Tor: --proxy socks5h://127.0.0.1:9050 (see the reporter guide).\n",
+     "Zonder --proxy ziet de server het internetadres van deze computer, en dat adres verbindt alles wat deze keer "
+     "verstuurd wordt. Met Tor: --proxy socks5h://127.0.0.1:9050 (zie de handleiding voor melders).\n"},
     {M::kProgressFetch, "Looking for your messages", "Je berichten worden gezocht"},
     {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2}", "{1} versleutelde envelop(pen) versturen, {2}"},
     {M::kProgressDelete, "Deleting {1} message(s) of the old code at the relay",

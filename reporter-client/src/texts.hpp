@@ -73,6 +73,7 @@ enum class Msg : std::size_t {
   // progress
   kProgressDerive,
   kProgressConnect,
+  kNoProxyNote,
   kProgressFetch,
   kProgressUpload,
   kProgressDelete,

@@ -53,7 +53,8 @@ Result<protocol::PolicyInfo> fetch_policy(RelayConnection& relay);
 // ConnectionOptions::on_retry before each pause. kTooLarge if the relay
 // asks for more than crypto::kMaxPowWork.
 
-// Deposits all envelopes in one request (all-or-nothing at the relay),
+// Deposits all envelopes in one request (all-or-nothing at the relay) on a
+// connection of its own (relay.open_another()),
 // paying the price of all envelopes together. The policy used is copied to
 // *policy_used if given (e.g. to show how long the relay keeps messages).
 Result<std::vector<crypto::MessageId>> deposit_all(RelayConnection& relay, const std::vector<Outgoing>& items,
@@ -97,10 +98,14 @@ struct MailboxKeys {
 };
 
 // Fetches (priced; the wait for the answer grows with the stored messages
-// the policy announces), recognises and downloads this key's letters.
+// the policy announces), recognises and downloads this key's letters: the
+// fetch on a connection of its own, then the retrieval session of
+// retrieval.hpp (each get-message alone on a connection, padded with
+// decoys, random order and pauses).
 Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys);
 
-// Asks the relay to delete a message (the token came inside its letter).
+// Asks the relay to delete a message (the token came inside its letter), on
+// a connection of its own. Several: delete_messages (retrieval.hpp).
 Status delete_message(RelayConnection& relay, const crypto::MessageId& id, const FixedBytes<32>& token);
 
 }  // namespace meldpunt::client

@@ -23,6 +23,19 @@
 // own address is resolved locally (give it as an IP, e.g. 127.0.0.1:9050).
 // A proxied connection is never closed before the process exits (a libzmq
 // 4.3.4 bug aborts when closing one that failed; see the destructor).
+//
+// Stream isolation: every proxied connection offers the proxy a fresh random
+// SOCKS5 username and password (RFC 1929, 32 hex digits each). Tor keeps
+// streams with different credentials on different circuits, so no two
+// connections of one run share a circuit (and exit). libzmq 4.3.4 has the
+// options only in its draft API (ZMQ_SOCKS_USERNAME 99, ZMQ_SOCKS_PASSWORD
+// 100); Debian's build accepts them, and a libzmq that refuses them makes the
+// constructor throw (a proxied connection is never made without isolation).
+//
+// One connection, one job (PROTOCOL.md, "Connections"): open_another() gives
+// a new connection to the same relay with the same options, fresh transport
+// keys and fresh SOCKS credentials; the mailbox functions (mailbox.hpp) open
+// their own for every operation that must not be linked to another.
 #pragma once
 
 #include <chrono>
@@ -84,6 +97,8 @@ class RelayConnection {
   // store takes longer than other requests).
   Result<protocol::Reply> call(const protocol::Frames& request, std::chrono::milliseconds timeout);
   const ConnectionOptions& options() const;
+  // A new connection to the same relay with the same options (see above).
+  std::unique_ptr<RelayConnection> open_another() const;
 
  private:
   Status wait_connected();

@@ -233,5 +233,12 @@ inline constexpr std::size_t kFetchPadQuantum = 64;
 inline constexpr std::size_t kMaxFetchEntries = 4'000'000;
 std::size_t padded_fetch_count(std::size_t real_entries);
 Result<std::vector<crypto::FetchEntry>> decode_fetch_entries(ByteView bytes);
+// The fetch answer's second frame: the ids of the stored messages behind its
+// entries, n * 16 bytes in ascending byte order (so their order says nothing
+// about the entries'). Clients draw decoy get-messages from it (PROTOCOL.md,
+// retrieval session). kMalformed unless whole ids, strictly ascending (no
+// repeats); kTooLarge beyond kMaxFetchEntries.
+Bytes encode_message_ids(std::vector<crypto::MessageId> ids);
+Result<std::vector<crypto::MessageId>> decode_message_ids(ByteView bytes);
 
 }  // namespace meldpunt::protocol

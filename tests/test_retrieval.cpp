@@ -1,0 +1,78 @@
+// The retrieval session's arithmetic (client/retrieval.hpp): how many
+// get-messages a session sends, and which decoys it draws.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "meldpunt/client/retrieval.hpp"
+#include "meldpunt/crypto/random.hpp"
+
+using namespace meldpunt;
+using client::draw_decoys;
+using client::kRetrievalQuantum;
+using client::padded_retrieval_count;
+
+namespace {
+
+std::vector<crypto::MessageId> random_ids(std::size_t n) {
+  std::vector<crypto::MessageId> ids(n);
+  for (auto& id : ids) crypto::random_fill(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a session sends K get-messages, or the next multiple of K", "[retrieval]") {
+  STATIC_REQUIRE(kRetrievalQuantum == 16);
+  CHECK(padded_retrieval_count(0) == 16);  // nothing of one's own still looks like everyone else
+  CHECK(padded_retrieval_count(1) == 16);
+  CHECK(padded_retrieval_count(16) == 16);
+  CHECK(padded_retrieval_count(17) == 32);
+  CHECK(padded_retrieval_count(40) == 48);
+}
+
+TEST_CASE("decoys are others' stored ids, without repeats, filling the session", "[retrieval]") {
+  const std::vector<crypto::MessageId> stored = random_ids(100);
+  const std::vector<crypto::MessageId> own{stored[3], stored[50], stored[99]};
+  const std::vector<crypto::MessageId> decoys = draw_decoys(own, stored);
+  CHECK(decoys.size() == 16 - own.size());
+  const std::set<crypto::MessageId> unique(decoys.begin(), decoys.end());
+  CHECK(unique.size() == decoys.size());
+  for (const auto& d : decoys) {
+    CHECK(std::binary_search(stored.begin(), stored.end(), d));
+    CHECK(std::find(own.begin(), own.end(), d) == own.end());
+  }
+  // More of one's own than K: padded to the next multiple.
+  const std::vector<crypto::MessageId> many(stored.begin(), stored.begin() + 20);
+  CHECK(draw_decoys(many, stored).size() == 12);
+}
+
+TEST_CASE("a small store gives what it has, never an id twice", "[retrieval]") {
+  const std::vector<crypto::MessageId> stored = random_ids(5);
+  const std::vector<crypto::MessageId> own{stored[0]};
+  auto decoys = draw_decoys(own, stored);
+  std::sort(decoys.begin(), decoys.end());
+  CHECK(decoys == std::vector<crypto::MessageId>(stored.begin() + 1, stored.end()));
+  CHECK(draw_decoys(stored, stored).empty());
+  CHECK(draw_decoys({}, {}).empty());
+}
+
+TEST_CASE("decoys are drawn uniformly", "[retrieval]") {
+  // 15 decoys from 30 candidates, 2000 times: each candidate is drawn about
+  // 1000 times (binomial, sd ~22); a biased draw (e.g. always the first
+  // ones) is far outside 800..1200.
+  const std::vector<crypto::MessageId> stored = random_ids(31);
+  const std::vector<crypto::MessageId> own{stored[7]};
+  std::map<crypto::MessageId, int> drawn;
+  for (int round = 0; round < 2000; ++round) {
+    for (const auto& d : draw_decoys(own, stored)) drawn[d]++;
+  }
+  CHECK(drawn.size() == 30);
+  for (const auto& [id, count] : drawn) {
+    CHECK(count > 800);
+    CHECK(count < 1200);
+  }
+}
