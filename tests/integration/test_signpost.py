@@ -138,6 +138,18 @@ class Signpost(unittest.TestCase):
         # The answers are in no letter.
         for word in ("Civil service", "civil-service", "Unwanted behaviour", "unwanted"):
             self.assertNotIn(word, received[0])
+        # The adviser files the case (the reporter's answers never reach it), and stats counts it.
+        case = [c for c in self.committee.case_ids() if "SIGNPOST-EN report" in self.committee.read(c)][0]
+        out = self.committee._run("file", case, "--group", "members", "--kind", "conduct")[1]
+        self.assertIn(f"Case {case} filed under group members, kind conduct", out)
+        self.assertIn("filed under group members, kind integrity",
+                      self.committee._run("file", case, "--kind", "integrity")[1])
+        rc, _, err = self.committee._run("file", case, "--group", "Members!", check=False)
+        self.assertEqual(rc, 2, err)
+        stats = self.committee._run("stats")[1]
+        self.assertIn("By group filed under:\n  members                 <5\n", stats)
+        self.assertIn("By kind filed under:\n  integrity               <5\n", stats)
+        self.assertIn('"by_group": {"members": "<5"', self.committee._run("stats", "--json")[1])
 
     def test_dutch_with_a_question_skipped(self):
         rc, _, text = on_terminal(
