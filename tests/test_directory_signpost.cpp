@@ -303,3 +303,42 @@ TEST_CASE("coverage report: a directory without a signpost", "[relay][signpost]"
   CHECK(report.gaps.empty());
   CHECK(relay::render_coverage(d, report).find("no signpost") != std::string::npos);
 }
+
+// ---- the reporter's list (reporter-client choose_advisers) ----
+
+#include "choose_advisers.hpp"
+
+TEST_CASE("signpost: the reporter's list puts those there for the answers first", "[reporter][signpost]") {
+  Building b;  // Anna: civil service, every kind; committee: every group, unwanted; the third: none
+  using reporter::Lang;
+  using reporter::SignpostAnswers;
+  // No answer: the directory's order, no reasons.
+  auto plain = reporter::listed_advisers(Lang::kEn, b.directory, {});
+  REQUIRE(plain.size() == 3);
+  CHECK(plain[0].entry == 0);
+  CHECK(plain[2].entry == 2);
+  CHECK(plain[0].reason.empty());
+  // Members, about unwanted behaviour: only the committee.
+  auto members = reporter::listed_advisers(Lang::kEn, b.directory, SignpostAnswers{2, 0});
+  REQUIRE(members.size() == 3);
+  CHECK(members[0].entry == 1);
+  CHECK(members[0].reason == "for: everyone; about: Unwanted behaviour");
+  CHECK(members[1].entry == 0);
+  CHECK(members[1].reason.empty());
+  CHECK(members[2].entry == 2);
+  // Civil service, kind skipped: Anna and the committee, in directory order.
+  auto civil = reporter::listed_advisers(Lang::kNl, b.directory, SignpostAnswers{0, std::nullopt});
+  CHECK(civil[0].entry == 0);
+  CHECK(civil[0].reason == "voor: Ambtelijke organisatie");
+  CHECK(civil[1].entry == 1);
+  CHECK(civil[1].reason == "voor: iedereen");
+  CHECK(civil[2].reason.empty());
+  // Integrity, group skipped: Anna only ("about: anything").
+  auto integrity = reporter::listed_advisers(Lang::kEn, b.directory, SignpostAnswers{std::nullopt, 1});
+  CHECK(integrity[0].entry == 0);
+  CHECK(integrity[0].reason == "about: anything");
+  CHECK(integrity[1].reason.empty());
+  // Staff of group A about integrity: nobody; everyone listed, none with a reason.
+  auto nobody = reporter::listed_advisers(Lang::kEn, b.directory, SignpostAnswers{1, 1});
+  for (const auto& l : nobody) CHECK(l.reason.empty());
+}
