@@ -211,6 +211,9 @@ int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<s
 // (checked against the organisation's public key, a key or a .pub file).
 int cmd_directory_check(const std::vector<std::string>& cards, const std::filesystem::path& signpost,
                         const std::filesystem::path& file, const std::string& org_public) {
+  if (file.empty() && cards.empty()) {
+    return fail(Error{ErrorCode::kMalformed, "give the draft's --adviser cards (and --signpost), or --file with --org-public"});
+  }
   Result<crypto::Directory> directory = Error{ErrorCode::kMalformed, "nothing to check"};
   if (!file.empty()) {
     std::string key_text = org_public;

@@ -105,6 +105,10 @@ class Signpost(unittest.TestCase):
         rc, out, err = self.check("--file", signed, "--org-public", other)
         self.assertEqual(rc, 2, out + err)
         self.assertNotIn("Signpost:", out)
+        # Nothing to check is a usage mistake, not a clean bill.
+        rc, out, err = self.check()
+        self.assertEqual(rc, 2, out + err)
+        self.assertIn("give the draft's --adviser cards", err)
 
     def test_guided_choice_on_a_terminal(self):
         prompt = r"Number \(Enter = skip\): "
