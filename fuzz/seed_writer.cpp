@@ -270,6 +270,7 @@ int main(int argc, char** argv) {
   note.text = crypto::SecretBuffer::copy_of(std::string_view("Gesprek gepland."));
   add("case_store", with_selector(3, adviser::encode_note(note).view()));
   add("case_store", with_selector(4, adviser::encode_settings(adviser::Settings{})));
+  add("case_store", with_selector(6, adviser::encode_filing({"civil-service", "unwanted"})));
 
   // Passphrase box (minimum parameters, as the target uses)
   const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("fuzz passphrase"));

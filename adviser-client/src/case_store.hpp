@@ -596,5 +596,7 @@ Bytes encode_directory_history(const client::DirectoryHistory& history);
 Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
 crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
 Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
+Bytes encode_filing(const Filing& filing);
+Result<Filing> decode_filing(ByteView bytes);
 
 }  // namespace meldpunt::adviser

@@ -24,6 +24,16 @@ Status check_filing(const Filing& f) {
   return Status::success();
 }
 
+bool take_id(ByteReader& r, std::string& id) {
+  std::uint8_t len = 0;
+  ByteView v;
+  if (!r.take_u8(len) || len > crypto::kMaxCategoryIdBytes || !r.take(len, v)) return false;
+  id.assign(reinterpret_cast<const char*>(v.data()), v.size());
+  return true;
+}
+
+}  // namespace
+
 Bytes encode_filing(const Filing& f) {
   Bytes out;
   append_u8(out, kFilingRecordVersion);
@@ -32,14 +42,6 @@ Bytes encode_filing(const Filing& f) {
   append_u8(out, static_cast<std::uint8_t>(f.kind.size()));
   append(out, as_bytes(f.kind));
   return out;
-}
-
-bool take_id(ByteReader& r, std::string& id) {
-  std::uint8_t len = 0;
-  ByteView v;
-  if (!r.take_u8(len) || len > crypto::kMaxCategoryIdBytes || !r.take(len, v)) return false;
-  id.assign(reinterpret_cast<const char*>(v.data()), v.size());
-  return true;
 }
 
 Result<Filing> decode_filing(ByteView bytes) {
@@ -51,8 +53,6 @@ Result<Filing> decode_filing(ByteView bytes) {
   if (!take_id(r, f.group) || !take_id(r, f.kind) || !r.at_end() || !check_filing(f)) return damaged();
   return f;
 }
-
-}  // namespace
 
 Status CaseStore::set_filing(const CaseKey& key, const Filing& filing) {
   if (Status s = check_filing(filing); !s) return s;
