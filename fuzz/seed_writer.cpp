@@ -201,6 +201,22 @@ int main(int argc, char** argv) {
   const Bytes signed_directory = must(crypto::sign_directory(directory, keys.org));
   add("directory", signed_directory);
   add("directory", ByteView(signed_directory).first(signed_directory.size() - crypto::kSignatureBytes));
+  {
+    // Version 3: a signpost with two groups and two kinds, one entry covering
+    // a group for every kind, the other every group for one kind.
+    crypto::Directory signposted = directory;
+    signposted.valid_until = 1'900'000'000;
+    signposted.groups = {{"civil-service", "Ambtelijke organisatie", "Civil service"},
+                         {"members", "Kamerleden", "Members"}};
+    signposted.kinds = {{"unwanted", "Ongewenst gedrag", "Unwanted behaviour"},
+                        {"integrity", "Integriteit", "Integrity"}};
+    signposted.entries[0].coverage.groups = 0b01;
+    signposted.entries[0].coverage.every_kind = true;
+    signposted.entries[1].coverage.every_group = true;
+    signposted.entries[1].coverage.kinds = 0b10;
+    const Bytes v3 = must(crypto::sign_directory(signposted, keys.org));
+    add("directory", ByteView(v3).first(v3.size() - crypto::kSignatureBytes));
+  }
 
   // Prekey bundle
   crypto::AdviserIdentity identity = crypto::AdviserIdentity::generate();
@@ -274,6 +290,7 @@ int main(int argc, char** argv) {
   note.text = crypto::SecretBuffer::copy_of(std::string_view("Gesprek gepland."));
   add("case_store", with_selector(3, adviser::encode_note(note).view()));
   add("case_store", with_selector(4, adviser::encode_settings(adviser::Settings{})));
+  add("case_store", with_selector(6, adviser::encode_filing({"civil-service", "unwanted"})));
 
   // Passphrase box (minimum parameters, as the target uses)
   const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("fuzz passphrase"));

@@ -22,6 +22,16 @@ def show(output):
     sys.stdout.flush()
 
 
+SIGNPOST = """group civil-service | Ambtelijke organisatie | Civil service
+group group-a       | Medewerkers fractie A  | Staff of parliamentary group A
+group members       | Kamerleden             | Members of parliament
+kind  unwanted      | Ongewenst gedrag       | Unwanted behaviour
+kind  integrity     | Integriteit            | Integrity
+adviser Anna de Vries | civil-service group-a | unwanted integrity
+adviser Bureau Extern | *                     | unwanted
+"""
+
+
 def main():
     root = os.path.abspath(os.path.join(HERE, "..", "demo-data"))
     shutil.rmtree(root, ignore_errors=True)
@@ -36,8 +46,16 @@ def main():
         step(2, "Two advisers created their identities (key files encrypted under their passphrases)")
         for a in channel.advisers:
             print(f"    {a.name}: card {a.card[:48]}...")
-        step(3, "Directory signed with the organisation key and published to the relay")
+        step(3, "Directory signed with the organisation key and published to the relay, with its signpost")
         a1, a2 = channel.advisers
+        # Who is there for whom: the organisation's own groups and kinds (docs/OPERATIONS.md).
+        channel.signpost = SIGNPOST
+        channel.publish_directory()
+        signed = os.path.join(channel.root, f"directory-{channel.serial}.signed")
+        check = harness.run([harness.RELAY, "directory", "check", "--file", signed,
+                             "--org-public", channel.org_key + ".pub"], check=False)
+        show(check[1])
+        print(f"    (relay directory check exits {check[0]}: 0 = every group x kind has someone, 4 = gaps)")
         for a in channel.advisers:
             a.inbox()  # first contact uploads one-time prekeys and a medium-term prekey
         print("    advisers uploaded signed one-time prekeys and a signed medium-term prekey")
@@ -52,6 +70,8 @@ def main():
         show(a1.inbox())
         case = a1.case_ids()[0]
         show(a1.read(case))
+        show(a1._run("file", case, "--group", "civil-service", "--kind", "unwanted")[1])
+        print("    (Anna's own choice, for the counts per employer in `adviser-client stats`; never sent)")
 
         step(6, "Anna replies")
         a1.reply(case, "Thank you for reporting this. I will treat it in confidence. Can you tell me since when?")

@@ -257,7 +257,7 @@ TEST_CASE("directory parser checks structure behind a valid signature", "[crypto
   CHECK_FALSE(verify_directory(resign(bad_role, f.org), f.org.pk).ok());
   // A newer format version.
   Bytes newer(body.begin(), body.end());
-  newer[7] = 3;
+  newer[7] = 4;
   auto nv = verify_directory(resign(newer, f.org), f.org.pk);
   REQUIRE_FALSE(nv.ok());
   CHECK(nv.error().code == ErrorCode::kUnsupportedVersion);

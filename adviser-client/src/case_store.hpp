@@ -27,6 +27,7 @@
 //                              delete token) (16)
 //   proposals       keyed_name(store_key, "proposal",      u8 version (1)
 //                              hand-over proposal id) (16)
+//   filings         case key (16)                          filing record, below
 //
 //   case key = keyed_name(store_key, "case", reporter message pk of the case's
 //   first message); the case id shown to the adviser is its first 10 hex
@@ -83,6 +84,12 @@
 //                    || piece count u16 || pieces received u16 || digest (32)
 //                    || name length u8 (1..255) || name (as sent; sanitised on use)
 //   piece record   = version u8 (1) || data length u32 (<= one piece) || data
+//   filing record  = version u8 (1) || group id (u8 length <= 32 || id)
+//                    || kind id (u8 length <= 32 || id)   (ids as the directory's
+//                    signpost defines them, crypto::category_id_valid, or empty:
+//                    not filed under one; never both empty)
+//   (filing_store.cpp. The table came without a schema change: a store
+//   without it has no case filed.)
 //   (attachments_store.cpp. The two tables came without a schema change: a
 //   store without them simply holds no attachments. A file's pieces are kept
 //   as they arrived, one sealed value each, and joined and checked against
@@ -111,6 +118,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -221,6 +229,15 @@ struct OpenProposal {
   crypto::AdviserId to{};
   std::string to_name;  // as the directory named them at the proposal
   std::uint64_t at = 0;
+};
+
+// The group of people and kind of report an adviser files a case under, for
+// the evaluation counts (`stats`): ids of the directory's signpost, chosen by
+// the adviser, never taken from anything the reporter sent. Empty: not
+// filed under a group (kind).
+struct Filing {
+  std::string group;
+  std::string kind;
 };
 
 struct OtherAdviser {
@@ -522,11 +539,21 @@ class CaseStore {
   // is incomplete or damaged.
   Result<crypto::SecretBuffer> attachment_content(const CaseKey& key, std::uint64_t sequence) const;
 
+  // ---- filings (filing_store.cpp) ----
+  // Files the case under `filing` (kMalformed for an invalid id or both
+  // empty, kNotFound for no such case), replacing an earlier filing.
+  Status set_filing(const CaseKey& key, const Filing& filing);
+  Status clear_filing(const CaseKey& key);
+  Result<std::optional<Filing>> filing(const CaseKey& key) const;
+  // Every filed case's filing.
+  Result<std::map<CaseKey, Filing>> filings() const;
+
  private:
   struct Tables {
     store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
     store::lmdb::Table attachments, attachment_pieces;
     store::lmdb::Table letters, proposals;
+    store::lmdb::Table filings;
   };
   Result<std::vector<AttachmentRecord>> load_attachments(const store::lmdb::Txn& txn, const CaseKey& key) const;
   Status put_attachment(store::lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record);
@@ -583,5 +610,7 @@ Bytes encode_directory_history(const client::DirectoryHistory& history);
 Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
 crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
 Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
+Bytes encode_filing(const Filing& filing);
+Result<Filing> decode_filing(ByteView bytes);
 
 }  // namespace meldpunt::adviser

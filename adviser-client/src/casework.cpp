@@ -151,7 +151,37 @@ std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, 
   return table.str();
 }
 
-StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role) {
+namespace {
+
+constexpr std::string_view kNotFiled = "(not filed)";
+
+// Counts per id of one side of the filings (group or kind), then the cases
+// not filed under that side; nothing when no case is filed at all.
+std::vector<StatsCell> filing_cells(const std::vector<CaseRecord>& cases, const std::map<CaseKey, Filing>& filings,
+                                    std::string Filing::*side) {
+  std::map<std::string, std::uint64_t> counts;
+  std::uint64_t unfiled = 0;
+  bool any = false;
+  for (const CaseRecord& c : cases) {
+    const auto it = filings.find(c.key);
+    if (it == filings.end() || (it->second.*side).empty()) {
+      ++unfiled;
+    } else {
+      any = true;
+      counts[it->second.*side]++;
+    }
+  }
+  std::vector<StatsCell> cells;
+  if (!any) return cells;
+  for (const auto& [id, count] : counts) cells.push_back({id, shown(count)});
+  if (unfiled > 0) cells.push_back({std::string(kNotFiled), shown(unfiled)});
+  return cells;
+}
+
+}  // namespace
+
+StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role,
+                          const std::map<CaseKey, Filing>& filings) {
   StatsReport report;
   report.role = std::string(crypto::role_keyword(role));
   report.total = shown(cases.size());
@@ -169,6 +199,10 @@ StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role rol
   }
   protect(report.by_month, report.total.has_value());
   protect(report.by_status, report.total.has_value());
+  report.by_group = filing_cells(cases, filings, &Filing::group);
+  report.by_kind = filing_cells(cases, filings, &Filing::kind);
+  protect(report.by_group, report.total.has_value());
+  protect(report.by_kind, report.total.has_value());
   if (delays.size() >= kMinShownCount) {
     std::sort(delays.begin(), delays.end());
     const std::size_t n = delays.size();
@@ -187,6 +221,12 @@ std::string stats_text(const StatsReport& report) {
   for (const StatsCell& c : report.by_month) out << "  " << pad(c.label, 14) << count_text(c.count) << "\n";
   out << "\nBy status:\n";
   for (const StatsCell& c : report.by_status) out << "  " << pad(c.label, 14) << count_text(c.count) << "\n";
+  for (auto [cells, heading] : {std::pair{&report.by_group, "By group filed under:"},
+                                std::pair{&report.by_kind, "By kind filed under:"}}) {
+    if (cells->empty()) continue;
+    out << "\n" << heading << "\n";
+    for (const StatsCell& c : *cells) out << "  " << pad(c.label, 24) << count_text(c.count) << "\n";
+  }
   out << "\nMedian time to acknowledgement: ";
   if (report.median_hours_to_acknowledgement) {
     char buffer[64];
@@ -200,7 +240,8 @@ std::string stats_text(const StatsReport& report) {
 }
 
 std::string stats_json(const StatsReport& report) {
-  // Labels are role keywords, status keywords and "YYYY-MM": nothing to escape.
+  // Labels are role keywords, status keywords, "YYYY-MM", signpost ids
+  // ([a-z0-9-], checked when stored) and "(not filed)": nothing to escape.
   std::ostringstream out;
   out << "{\"role\": \"" << report.role << "\", \"cases\": " << count_json(report.total) << ", \"by_month\": {";
   for (std::size_t i = 0; i < report.by_month.size(); ++i) {
@@ -209,6 +250,12 @@ std::string stats_json(const StatsReport& report) {
   out << "}, \"by_status\": {";
   for (std::size_t i = 0; i < report.by_status.size(); ++i) {
     out << (i ? ", " : "") << "\"" << report.by_status[i].label << "\": " << count_json(report.by_status[i].count);
+  }
+  for (auto [cells, name] : {std::pair{&report.by_group, "by_group"}, std::pair{&report.by_kind, "by_kind"}}) {
+    out << "}, \"" << name << "\": {";
+    for (std::size_t i = 0; i < cells->size(); ++i) {
+      out << (i ? ", " : "") << "\"" << (*cells)[i].label << "\": " << count_json((*cells)[i].count);
+    }
   }
   out << "}, \"median_hours_to_acknowledgement\": ";
   if (report.median_hours_to_acknowledgement) {

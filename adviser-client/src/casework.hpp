@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ struct StatsReport {
   std::optional<std::uint64_t> total;
   std::vector<StatsCell> by_month;   // "YYYY-MM" (UTC) of the first message; months without cases left out
   std::vector<StatsCell> by_status;  // all four statuses
+  // By the group and the kind the adviser filed each case under (`file`), in
+  // id order, then "(not filed)"; empty when no case is filed.
+  std::vector<StatsCell> by_group;
+  std::vector<StatsCell> by_kind;
   // Median of (acknowledged_at - created_at) over acknowledged cases; only
   // when at least kMinShownCount cases were acknowledged.
   std::optional<double> median_hours_to_acknowledgement;
@@ -61,7 +66,8 @@ struct StatsReport {
 // Counts only: no case id, date finer than a month, or content. A group
 // whose total is shown never has exactly one suppressed cell (it could be
 // worked out by subtraction): the smallest shown cell is suppressed too.
-StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role);
+StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role,
+                          const std::map<CaseKey, Filing>& filings = {});
 std::string stats_text(const StatsReport& report);
 std::string stats_json(const StatsReport& report);
 

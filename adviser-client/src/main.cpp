@@ -672,10 +672,31 @@ int cmd_export_open(const std::string& file) {
   return 0;
 }
 
+// Files a case under a group and a kind of the directory's signpost, for the
+// counts of `stats`; the adviser's choice alone (a reporter sends none).
+int cmd_file(const Home& home, const std::string& case_id, const Filing& filing, bool clear) {
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const CaseRecord c = check(store.find_case(case_id));
+  if (clear) {
+    check(store.clear_filing(c.key));
+    out("Case " + c.id() + " is no longer filed under a group or kind.\n");
+    return 0;
+  }
+  Filing updated = check(store.filing(c.key)).value_or(Filing{});
+  if (!filing.group.empty()) updated.group = filing.group;
+  if (!filing.kind.empty()) updated.kind = filing.kind;
+  check(store.set_filing(c.key, updated));
+  out("Case " + c.id() + " filed under group " + (updated.group.empty() ? "-" : updated.group) + ", kind " +
+      (updated.kind.empty() ? "-" : updated.kind) + " (kept in your encrypted store; counted by `stats`).\n");
+  return 0;
+}
+
 int cmd_stats(const Home& home, bool json) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const StatsReport report = compute_stats(check(store.list_cases()), key_file.profile().role);
+  const StatsReport report =
+      compute_stats(check(store.list_cases()), key_file.profile().role, check(store.filings()));
   out(json ? stats_json(report) : stats_text(report));
   return 0;
 }
@@ -973,9 +994,25 @@ int main(int argc, char** argv) {
   export_open->footer("Example:\n  adviser-client export-open case-3fa9c0.mpx | less -R");
   export_open->add_option("FILE", from_file, "The export file")->required()->check(CLI::ExistingFile);
 
+  Filing filing;
+  bool clear_filing = false;
+  auto* file_cmd = app.add_subcommand("file", "File a case under a group and kind of the directory's signpost (for stats)");
+  file_cmd->footer("Examples:\n  adviser-client file 3fa9c0 --group civil-service --kind unwanted\n"
+                   "  adviser-client file 3fa9c0 --kind integrity        (the group stays as it was)\n"
+                   "  adviser-client file 3fa9c0 --clear\n"
+                   "The ids are those of the directory's signpost (your administrator's `relay directory check`\n"
+                   "lists them). You choose them; nothing the reporter sends sets them. `stats` counts by them.");
+  file_cmd->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  auto* group_opt = file_cmd->add_option("--group", filing.group, "Group id (e.g. civil-service)");
+  auto* kind_opt = file_cmd->add_option("--kind", filing.kind, "Kind id (e.g. unwanted)");
+  auto* clear_opt = file_cmd->add_flag("--clear", clear_filing, "The case is no longer filed under anything");
+  clear_opt->excludes(group_opt)->excludes(kind_opt);
+  add_home(file_cmd);
+
   auto* stats = app.add_subcommand("stats", "Counts for the organisation's evaluation (never any content)");
   stats->footer("Examples:\n  adviser-client stats\n  adviser-client stats --json\n"
-                "Counts of cases by month, status and your role, and the median time to acknowledgement.\n"
+                "Counts of cases by month, status and your role, by the group and kind you filed them under\n"
+                "(`file`), and the median time to acknowledgement.\n"
                 "Counts below 5 are shown as <5 so that no single case can be singled out.");
   stats->add_flag("--json", json, "Print JSON");
   add_home(stats);
@@ -1029,6 +1066,12 @@ int main(int argc, char** argv) {
     if (*attachment) return cmd_attachment(home, case_id, attachment_number, save_dir);
     if (*export_cmd) return cmd_export(home, ExportArgs{case_id, out_file, plain, insecure_kdf});
     if (*export_open) return cmd_export_open(from_file);
+    if (*file_cmd) {
+      if (!clear_filing && filing.group.empty() && filing.kind.empty()) {
+        fail(ErrorCode::kMalformed, "file: give --group, --kind or both (or --clear)");
+      }
+      return cmd_file(home, case_id, filing, clear_filing);
+    }
     if (*stats) return cmd_stats(home, json);
     if (*passphrase) return cmd_passphrase(home, insecure_kdf);
     if (*backup) return cmd_backup(home, BackupArgs{out_file, insecure_kdf});

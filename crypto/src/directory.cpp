@@ -17,6 +17,12 @@ namespace {
 constexpr std::array<std::uint8_t, 8> kMagic = {'M', 'P', 'D', 'I', 'R', 0, 0, 1};
 // Version 2: a valid-until date after the serial.
 constexpr std::array<std::uint8_t, 8> kMagicValidUntil = {'M', 'P', 'D', 'I', 'R', 0, 0, 2};
+// Version 3: version 2 and the organisation's signpost after the entries.
+constexpr std::array<std::uint8_t, 8> kMagicSignpost = {'M', 'P', 'D', 'I', 'R', 0, 0, 3};
+constexpr std::uint8_t kEveryGroupFlag = 0x01;
+constexpr std::uint8_t kEveryKindFlag = 0x02;
+constexpr std::size_t kMaxCategoryBytes = 3 + kMaxCategoryIdBytes + 2 * kMaxCategoryLabelBytes;
+constexpr std::size_t kCoverageBytes = 1 + 4 + 4;
 constexpr std::string_view kCardPrefix = "mpcard1.";
 constexpr std::size_t kBodyHeaderBytes = 8 + kEd25519PublicBytes + 8 + 2;
 constexpr std::size_t kMaxEntryBytes = kAdviserIdBytes + 1 + 2 + kMaxNameBytes +
@@ -33,6 +39,12 @@ static_assert(kMaxDirectoryEntries <= 0xffff, "u16 entry count");
 static_assert(kBodyHeaderBytes + kMaxDirectoryEntries * kMaxEntryBytes + kSignatureBytes <=
                   kMaxSignedDirectoryBytes,
               "a directory within the field bounds always fits the size bound");
+static_assert(kMaxSignpostCategories <= 32, "one u32 bit per group or kind");
+static_assert(kMaxCategoryIdBytes <= 0xff && kMaxCategoryLabelBytes <= 0xff, "u8 length fields");
+static_assert(kBodyHeaderBytes + 8 + kMaxDirectoryEntries * (kMaxEntryBytes + kCoverageBytes) +
+                      2 * (1 + kMaxSignpostCategories * kMaxCategoryBytes) + kSignatureBytes <=
+                  kMaxSignedDirectoryBytes,
+              "a version 3 directory within the field bounds always fits the size bound");
 
 // Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 // Directory text is shown to reporters on a terminal, so control characters
@@ -101,6 +113,93 @@ std::optional<std::string> entry_problem(const DirectoryEntry& e) {
   return std::nullopt;
 }
 
+std::optional<std::string> category_problem(const Category& c) {
+  if (!category_id_valid(c.id)) {
+    return "id must be 1 to 32 of a-z, 0-9 and '-', not starting or ending with '-'";
+  }
+  if (c.label_nl.empty() || c.label_en.empty() || c.label_nl.size() > kMaxCategoryLabelBytes ||
+      c.label_en.size() > kMaxCategoryLabelBytes) {
+    return "labels must be 1 to 96 bytes";
+  }
+  if (!text_acceptable(c.label_nl, false) || !text_acceptable(c.label_en, false)) {
+    return "a label is not valid UTF-8 text on one line without control characters";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> categories_problem(const std::vector<Category>& list, std::string_view what) {
+  if (list.empty() || list.size() > kMaxSignpostCategories) {
+    return "a signpost needs 1 to 32 " + std::string(what) + "s";
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (auto problem = category_problem(list[i])) {
+      return std::string(what) + " " + std::to_string(i + 1) + ": " + *problem;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (list[j].id == list[i].id) return std::string(what) + " " + std::to_string(i + 1) + " repeats an id";
+    }
+  }
+  return std::nullopt;
+}
+
+// Bits only for defined categories; an "every" flag with no bits beside it;
+// either nothing or at least one group and one kind (half a coverage would
+// cover no combination).
+std::optional<std::string> coverage_problem(const Coverage& c, std::size_t group_count, std::size_t kind_count) {
+  const auto mask = [](std::size_t count) {
+    return count >= 32 ? 0xffffffffu : ((std::uint32_t{1} << count) - 1);
+  };
+  if ((c.groups & ~mask(group_count)) != 0 || (c.kinds & ~mask(kind_count)) != 0) {
+    return "coverage names a group or kind that is not defined";
+  }
+  if ((c.every_group && c.groups != 0) || (c.every_kind && c.kinds != 0)) {
+    return "coverage lists groups or kinds beside 'every'";
+  }
+  if (c.empty()) return std::nullopt;
+  if (group_count == 0 || kind_count == 0) return "coverage without a signpost that defines groups and kinds";
+  if ((!c.every_group && c.groups == 0) || (!c.every_kind && c.kinds == 0)) {
+    return "coverage needs at least one group and one kind";
+  }
+  return std::nullopt;
+}
+
+void append_short_text(Bytes& out, std::string_view text) {
+  append_u8(out, static_cast<std::uint8_t>(text.size()));
+  append(out, as_bytes(text));
+}
+
+void encode_categories(const std::vector<Category>& list, Bytes& out) {
+  append_u8(out, static_cast<std::uint8_t>(list.size()));
+  for (const Category& c : list) {
+    append_short_text(out, c.id);
+    append_short_text(out, c.label_nl);
+    append_short_text(out, c.label_en);
+  }
+}
+
+bool take_short_text(ByteReader& r, std::size_t max, std::string& out) {
+  std::uint8_t len = 0;
+  ByteView v;
+  if (!r.take_u8(len) || len > max || !r.take(len, v)) return false;
+  out.assign(reinterpret_cast<const char*>(v.data()), v.size());
+  return true;
+}
+
+// Reads a list of groups or kinds from untrusted bytes.
+std::optional<std::string> decode_categories(ByteReader& r, std::vector<Category>& list, std::string_view what) {
+  std::uint8_t count = 0;
+  if (!r.take_u8(count)) return "truncated signpost";
+  if (count == 0 || count > kMaxSignpostCategories) return "a signpost needs 1 to 32 " + std::string(what) + "s";
+  list.resize(count);
+  for (Category& c : list) {
+    if (!take_short_text(r, kMaxCategoryIdBytes, c.id) || !take_short_text(r, kMaxCategoryLabelBytes, c.label_nl) ||
+        !take_short_text(r, kMaxCategoryLabelBytes, c.label_en)) {
+      return std::string(what) + " truncated or too long";
+    }
+  }
+  return categories_problem(list, what);
+}
+
 void append_text(Bytes& out, std::string_view text) {
   append_u16_le(out, static_cast<std::uint16_t>(text.size()));
   append(out, as_bytes(text));
@@ -142,6 +241,17 @@ std::optional<std::string> decode_entry(ByteReader& r, DirectoryEntry& e) {
 }
 
 }  // namespace
+
+bool category_id_valid(std::string_view id) {
+  if (id.empty() || id.size() > kMaxCategoryIdBytes || id.front() == '-' || id.back() == '-') return false;
+  return std::all_of(id.begin(), id.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+Status check_category(const Category& category) {
+  if (auto problem = category_problem(category)) return Error{ErrorCode::kMalformed, *problem};
+  return Status::success();
+}
 
 Result<Role> parse_role(std::string_view text) {
   for (Role role : {Role::kInternalConfidentialAdviser, Role::kExternalConfidentialAdviser,
@@ -224,8 +334,22 @@ Result<Bytes> sign_directory(const Directory& directory, const SigningKeyPair& o
   if (directory.entries.size() > kMaxDirectoryEntries) {
     return Error{ErrorCode::kMalformed, "directory has more than 64 entries"};
   }
+  const bool signpost = directory.has_signpost();
+  if (signpost) {
+    if (directory.valid_until == 0) {
+      return Error{ErrorCode::kMalformed, "a directory with a signpost needs a valid-until date"};
+    }
+    for (auto [list, what] : {std::pair{&directory.groups, "group"}, std::pair{&directory.kinds, "kind"}}) {
+      if (auto problem = categories_problem(*list, what)) return Error{ErrorCode::kMalformed, *problem};
+    }
+  }
+  for (std::size_t i = 0; i < directory.entries.size(); ++i) {
+    if (auto problem = coverage_problem(directory.entries[i].coverage, directory.groups.size(), directory.kinds.size())) {
+      return Error{ErrorCode::kMalformed, "entry " + std::to_string(i + 1) + ": " + *problem};
+    }
+  }
   Bytes body;
-  append(body, directory.valid_until != 0 ? kMagicValidUntil : kMagic);
+  append(body, signpost ? kMagicSignpost : directory.valid_until != 0 ? kMagicValidUntil : kMagic);
   append(body, directory.org_sign_pk);
   append_u64_le(body, directory.serial);
   if (directory.valid_until != 0) append_u64_le(body, directory.valid_until);
@@ -241,6 +365,16 @@ Result<Bytes> sign_directory(const Directory& directory, const SigningKeyPair& o
       }
     }
     encode_entry(e, body);
+  }
+  if (signpost) {
+    encode_categories(directory.groups, body);
+    encode_categories(directory.kinds, body);
+    for (const DirectoryEntry& e : directory.entries) {
+      append_u8(body, static_cast<std::uint8_t>((e.coverage.every_group ? kEveryGroupFlag : 0) |
+                                                (e.coverage.every_kind ? kEveryKindFlag : 0)));
+      append_u32_le(body, e.coverage.groups);
+      append_u32_le(body, e.coverage.kinds);
+    }
   }
   if (body.size() + kSignatureBytes > kMaxSignedDirectoryBytes) {
     return Error{ErrorCode::kTooLarge, "signed directory would exceed 256 KiB"};
@@ -274,7 +408,8 @@ Result<Directory> verify_directory(ByteView signed_directory, const Ed25519Publi
   Directory dir;
   std::uint16_t count = 0;
   (void)r.take(kMagic.size(), magic);
-  const bool has_valid_until = std::equal(magic.begin(), magic.end(), kMagicValidUntil.begin());
+  const bool has_signpost = std::equal(magic.begin(), magic.end(), kMagicSignpost.begin());
+  const bool has_valid_until = has_signpost || std::equal(magic.begin(), magic.end(), kMagicValidUntil.begin());
   if (!has_valid_until && !std::equal(magic.begin(), magic.end(), kMagic.begin())) {
     return Error{ErrorCode::kUnsupportedVersion, "directory: unknown format or version"};
   }
@@ -294,6 +429,21 @@ Result<Directory> verify_directory(ByteView signed_directory, const Ed25519Publi
     }
     if (dir.find(e.id) != nullptr) return malformed("repeated adviser id");
     dir.entries.push_back(std::move(e));
+  }
+  if (has_signpost) {
+    if (auto problem = decode_categories(r, dir.groups, "group")) return malformed(*problem);
+    if (auto problem = decode_categories(r, dir.kinds, "kind")) return malformed(*problem);
+    for (std::size_t i = 0; i < dir.entries.size(); ++i) {
+      Coverage& c = dir.entries[i].coverage;
+      std::uint8_t flags = 0;
+      if (!r.take_u8(flags) || !r.take_u32(c.groups) || !r.take_u32(c.kinds)) return malformed("truncated coverage");
+      if ((flags & ~(kEveryGroupFlag | kEveryKindFlag)) != 0) return malformed("unknown coverage flags");
+      c.every_group = (flags & kEveryGroupFlag) != 0;
+      c.every_kind = (flags & kEveryKindFlag) != 0;
+      if (auto problem = coverage_problem(c, dir.groups.size(), dir.kinds.size())) {
+        return malformed("entry " + std::to_string(i + 1) + ": " + *problem);
+      }
+    }
   }
   if (!r.at_end()) return malformed("trailing bytes");
   return dir;

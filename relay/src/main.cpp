@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "coverage_report.hpp"
 #include "data_folder.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
@@ -22,6 +23,7 @@
 #include "meldpunt/store/relay_store.hpp"
 #include "operations.hpp"
 #include "run_as_owner.hpp"
+#include "signpost_file.hpp"
 
 namespace {
 
@@ -31,6 +33,9 @@ using namespace meldpunt;
 // usage errors give CLI11's own codes (100 and up), except with --check-config (2).
 using relay::kExitFailed;
 constexpr int kExitInternal = 3;
+// `relay directory check`: the directory is readable, but some group x kind
+// of its signpost has nobody (a script can tell this from an error, 2).
+constexpr int kExitGaps = 4;
 
 int fail(const Error& e) {
   std::cerr << "relay: error: " << e.message << std::endl;
@@ -147,24 +152,39 @@ Result<std::string> read_card_argument(const std::string& arg) {
   return std::string(content->begin(), content->end());
 }
 
-int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<std::string>& cards,
-                       std::uint64_t serial, std::uint32_t valid_days, const std::filesystem::path& out) {
+// The draft directory from adviser cards and, when given, the signpost file.
+Result<crypto::Directory> draft_directory(const std::vector<std::string>& cards, const std::filesystem::path& signpost) {
   crypto::Directory directory;
+  for (const std::string& arg : cards) {
+    auto text = read_card_argument(arg);
+    if (!text) return text.error();
+    auto entry = crypto::parse_card(*text);
+    // Named by its file, never by echoing what was pasted.
+    const std::string label = is_card_text(arg) ? "given as text" : client::terminal_safe_label(arg);
+    if (!entry) return Error{entry.error().code, "adviser card " + label + ": " + entry.error().message};
+    directory.entries.push_back(std::move(entry).value());
+  }
+  if (!signpost.empty()) {
+    auto content = crypto::read_file(signpost, relay::kMaxSignpostFileBytes);
+    if (!content) return content.error();
+    const std::string text(content->begin(), content->end());
+    if (Status s = relay::apply_signpost_file(text, directory); !s) return s.error();
+  }
+  return directory;
+}
+
+int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<std::string>& cards,
+                       const std::filesystem::path& signpost, std::uint64_t serial, std::uint32_t valid_days,
+                       const std::filesystem::path& out) {
+  auto draft = draft_directory(cards, signpost);
+  if (!draft) return fail(draft.error());
+  crypto::Directory& directory = *draft;
   directory.serial = serial;
   // Clients refuse the directory after this: a relay cannot serve an old
   // one (listing an adviser removed since) for longer.
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
   directory.valid_until = static_cast<std::uint64_t>(now) + std::uint64_t{valid_days} * 86400;
-  for (const std::string& arg : cards) {
-    auto text = read_card_argument(arg);
-    if (!text) return fail(text.error());
-    auto entry = crypto::parse_card(*text);
-    // Named by its file, never by echoing what was pasted.
-    const std::string label = is_card_text(arg) ? "given as text" : client::terminal_safe_label(arg);
-    if (!entry) return fail(Error{entry.error().code, "adviser card " + label + ": " + entry.error().message});
-    directory.entries.push_back(std::move(entry).value());
-  }
   auto org = unlock_org_key(org_key);
   if (!org) return fail(org.error());
   directory.org_sign_pk = org->pk;
@@ -176,9 +196,50 @@ int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<s
             << "Clients refuse it after that: sign and publish a new one before then (`relay status` warns "
                "21 days ahead).\n";
   for (const crypto::DirectoryEntry& e : directory.entries) {
-    std::cout << "  " << to_hex(e.id) << "  " << crypto::role_keyword(e.role) << "  " << e.name << "\n";
+    std::cout << "  " << to_hex(e.id) << "  " << crypto::role_keyword(e.role) << "  "
+              << client::terminal_safe_label(e.name) << "\n";
+  }
+  if (directory.has_signpost()) {
+    const relay::CoverageReport report = relay::coverage_report(directory);
+    std::cout << "Signpost: " << directory.groups.size() << " groups, " << directory.kinds.size() << " kinds; "
+              << report.gaps.size() << " combinations nobody covers (`relay directory check` lists them).\n";
   }
   return 0;
+}
+
+// The coverage of a draft (cards and signpost file) or of a signed directory
+// (checked against the organisation's public key, a key or a .pub file).
+int cmd_directory_check(const std::vector<std::string>& cards, const std::filesystem::path& signpost,
+                        const std::filesystem::path& file, const std::string& org_public) {
+  if (file.empty() && cards.empty()) {
+    return fail(Error{ErrorCode::kMalformed, "give the draft's --adviser cards (and --signpost), or --file with --org-public"});
+  }
+  Result<crypto::Directory> directory = Error{ErrorCode::kMalformed, "nothing to check"};
+  if (!file.empty()) {
+    std::string key_text = org_public;
+    if (std::filesystem::is_regular_file(org_public)) {
+      auto content = crypto::read_file(org_public, 1024);
+      if (!content) return fail(content.error());
+      key_text.assign(content->begin(), content->end());
+      while (!key_text.empty() && (key_text.back() == '\n' || key_text.back() == '\r')) key_text.pop_back();
+    }
+    auto org = parse_public_key(key_text, "--org-public");
+    if (!org) return fail(org.error());
+    auto bytes = crypto::read_file(file, crypto::kMaxSignedDirectoryBytes);
+    if (!bytes) return fail(bytes.error());
+    directory = crypto::verify_directory(*bytes, *org);
+    if (!directory) return fail(Error{directory.error().code, "not a directory signed by this organisation key: " +
+                                                                  directory.error().message});
+    std::cout << "Signed directory serial " << directory->serial << " with " << directory->entries.size()
+              << " advisers.\n";
+  } else {
+    directory = draft_directory(cards, signpost);
+    if (!directory) return fail(directory.error());
+    std::cout << "Draft directory with " << directory->entries.size() << " advisers (not signed).\n";
+  }
+  const relay::CoverageReport report = relay::coverage_report(*directory);
+  std::cout << relay::render_coverage(*directory, report);
+  return report.gaps.empty() ? 0 : kExitGaps;
 }
 
 int cmd_directory_publish(const std::string& channel, const std::filesystem::path& file) {
@@ -211,7 +272,8 @@ int main(int argc, char** argv) {
       "  relay org-key new --out org.key            (offline: the organisation key)\n"
       "  relay init --data /var/lib/meldpunt --org-public KEY\n"
       "  relay address --data /var/lib/meldpunt --endpoint tcp://relay.example.org:7450\n"
-      "  relay directory sign --org-key org.key --adviser card1.txt --adviser card2.txt --serial 1 --out dir.signed\n"
+      "  relay directory sign --org-key org.key --adviser card1.txt --adviser card2.txt --signpost signpost.txt \\\n"
+      "      --serial 1 --out dir.signed            (relay directory check first shows who is there for whom)\n"
       "  relay serve --data /var/lib/meldpunt --endpoint tcp://0.0.0.0:7450\n"
       "  relay directory publish --channel ADDRESS --file dir.signed",
       "relay"};
@@ -226,6 +288,7 @@ int main(int argc, char** argv) {
   std::string org_public, endpoint, channel;
   std::filesystem::path out, org_key, file;
   std::vector<std::string> cards;
+  std::filesystem::path signpost;
   std::uint64_t serial = 0;
   std::uint64_t min_serial = 0;
   std::uint32_t valid_days = crypto::kDefaultDirectoryValidDays;
@@ -360,12 +423,32 @@ int main(int argc, char** argv) {
   auto* dir_sign = dir->add_subcommand("sign", "Sign a directory from adviser cards (offline)");
   dir_sign->add_option("--org-key", org_key, "Organisation key file")->required()->check(CLI::ExistingFile);
   dir_sign->add_option("--adviser", cards, "Adviser card (a file, or the mpcard1.… text); repeat per adviser")->required();
+  dir_sign->add_option("--signpost", signpost,
+                       "Signpost file: groups, kinds and whom each adviser is there for (docs/OPERATIONS.md)")
+      ->check(CLI::ExistingFile);
   dir_sign->add_option("--serial", serial, "Serial number, greater than the published one")->required();
   dir_sign->add_option("--valid-days", valid_days,
                        "Days from now until clients refuse this directory (default " +
                            std::to_string(crypto::kDefaultDirectoryValidDays) + ")")
       ->check(CLI::Range(1u, crypto::kMaxDirectoryValidDays));
   dir_sign->add_option("--out", out, "Signed directory file to write")->required();
+  auto* dir_check = dir->add_subcommand(
+      "check", "Show who is there for every group x kind of the signpost; exit 4 if nobody is for some");
+  dir_check->footer(
+      "A draft:  relay directory check --adviser card1.txt --adviser card2.txt --signpost signpost.txt\n"
+      "Signed:   relay directory check --file dir.signed --org-public org.key.pub\n"
+      "Exit codes: 0 every combination is covered (or there is no signpost), 4 some combination has nobody\n"
+      "(listed at the end), 2 the input could not be read or verified.");
+  auto* check_cards = dir_check->add_option("--adviser", cards, "Adviser card of the draft; repeat per adviser");
+  auto* check_signpost = dir_check->add_option("--signpost", signpost, "Signpost file of the draft")
+                             ->check(CLI::ExistingFile);
+  auto* check_file = dir_check->add_option("--file", file, "A signed directory instead of a draft")
+                         ->check(CLI::ExistingFile);
+  auto* check_org = dir_check->add_option("--org-public", org_public,
+                                          "With --file: the organisation's public key, or its .pub file");
+  check_file->excludes(check_cards)->excludes(check_signpost)->needs(check_org);
+  check_org->needs(check_file);
+  check_signpost->needs(check_cards);
   auto* dir_publish = dir->add_subcommand("publish", "Send a signed directory to the relay");
   dir_publish->add_option("--channel", channel, "Channel address (from `relay address`)")->required();
   dir_publish->add_option("--file", file, "Signed directory file")->required()->check(CLI::ExistingFile);
@@ -400,7 +483,8 @@ int main(int argc, char** argv) {
     if (*key_retire) return relay::cmd_key_retire(data);
     if (*address) return cmd_address(data, endpoint, old_address, min_serial);
     if (*org_new) return cmd_org_key_new(out, insecure);
-    if (*dir_sign) return cmd_directory_sign(org_key, cards, serial, valid_days, out);
+    if (*dir_sign) return cmd_directory_sign(org_key, cards, signpost, serial, valid_days, out);
+    if (*dir_check) return cmd_directory_check(cards, signpost, file, org_public);
     if (*dir_publish) return cmd_directory_publish(channel, file);
   } catch (const std::exception& e) {
     std::cerr << "relay: error: " << e.what() << std::endl;

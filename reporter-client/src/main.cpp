@@ -11,6 +11,7 @@
 
 #include "attachments.hpp"
 #include "channel.hpp"
+#include "choose_advisers.hpp"
 #include "clock.hpp"
 #include "conversation.hpp"
 #include "deposits.hpp"
@@ -128,10 +129,6 @@ void tell_prekey_use(const Options& o, const crypto::Directory& directory, const
   }
 }
 
-const std::string& description(const crypto::DirectoryEntry& e, const Options& o) {
-  return o.lang == Lang::kNl ? e.description_nl : e.description_en;
-}
-
 // ---- connection ----
 
 client::ConnectionOptions connection_options(const Options& o) {
@@ -205,82 +202,6 @@ void show_retention(const Options& o, std::uint32_t days) {
 }
 
 // ---- the directory and the choice of readers ----
-
-void show_directory(const crypto::Directory& directory, const Options& o) {
-  write_out(tr(o, Msg::kDirectoryHeading));
-  for (std::size_t i = 0; i < directory.entries.size(); ++i) {
-    const crypto::DirectoryEntry& e = directory.entries[i];
-    write_out("  [" + std::to_string(i + 1) + "] " + adviser_label(o, e) + "\n");
-    if (!description(e, o).empty()) write_out("      " + client::terminal_safe_label(description(e, o)) + "\n");
-  }
-}
-
-// An adviser named by its number in the list or its 32-hex-digit id.
-Result<crypto::AdviserId> resolve_adviser(const Options& o, const crypto::Directory& directory, std::string_view token) {
-  if (!token.empty() && token.size() <= 3 &&
-      std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    const std::size_t n = std::stoul(std::string(token));
-    if (n >= 1 && n <= directory.entries.size()) return directory.entries[n - 1].id;
-  } else {
-    Bytes id;
-    if (from_hex(token, id) && id.size() == crypto::kAdviserIdBytes) {
-      crypto::AdviserId aid{};
-      std::copy(id.begin(), id.end(), aid.begin());
-      if (directory.find(aid) != nullptr) return aid;
-    }
-  }
-  return Error{ErrorCode::kNotFound, fmt(o, Msg::kNoSuchAdviser, {client::terminal_safe_label(token.substr(0, 40))})};
-}
-
-std::vector<std::string> split_choices(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : text) {
-    if (c == ',' || c == ' ' || c == '\t') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-Result<std::vector<crypto::AdviserId>> choose_advisers(const crypto::Directory& directory, const Options& o) {
-  std::vector<std::string> picks;
-  for (const std::string& t : o.to) {
-    for (const std::string& p : split_choices(t)) picks.push_back(p);
-  }
-  if (picks.empty()) {
-    write_err(tr(o, Msg::kChooseHint));
-    auto line = client::read_line(tr(o, Msg::kChoosePrompt));
-    if (!line) return line.error();
-    picks = split_choices(line->text());
-  }
-  std::vector<crypto::AdviserId> chosen;
-  if (picks.empty()) {
-    for (const crypto::DirectoryEntry& e : directory.entries) chosen.push_back(e.id);
-  }
-  for (const std::string& p : picks) {
-    auto id = resolve_adviser(o, directory, p);
-    if (!id) return id.error();
-    if (std::find(chosen.begin(), chosen.end(), *id) == chosen.end()) chosen.push_back(*id);
-  }
-  for (const std::string& t : o.exclude) {
-    for (const std::string& p : split_choices(t)) {
-      auto id = resolve_adviser(o, directory, p);
-      if (!id) return id.error();
-      chosen.erase(std::remove(chosen.begin(), chosen.end(), *id), chosen.end());
-    }
-  }
-  if (chosen.empty()) return Error{ErrorCode::kMalformed, std::string(tr(o, Msg::kNoAdviserLeft))};
-  // Every deposit is padded to this many letters (conversation.hpp).
-  if (chosen.size() > reporter::kMaxReaders) {
-    return Error{ErrorCode::kMalformed, fmt(o, Msg::kTooManyAdvisers, {std::to_string(reporter::kMaxReaders)})};
-  }
-  return chosen;
-}
 
 // Exactly who can read what is about to be sent, and who cannot.
 void show_readers(const Options& o, const crypto::Directory& directory, const std::vector<crypto::AdviserId>& ids) {
@@ -579,8 +500,7 @@ int cmd_new(const Options& o) {
   auto files = reporter::load_attachments(o.lang, *relay, o.attach);
   if (!files) return fail(o, files.error());
 
-  show_directory(*directory, o);
-  auto chosen = choose_advisers(*directory, o);
+  auto chosen = reporter::choose_advisers(o.lang, *directory, o.to, o.exclude);
   if (!chosen) return fail(o, chosen.error());
   show_readers(o, *directory, *chosen);
   // Asked once the reporter knows who will receive them, still before the

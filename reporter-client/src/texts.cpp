@@ -79,6 +79,26 @@ constexpr TextEntry kTable[] = {
      "The relay's administrator cannot read it, and does not learn who you are or whom you write to.\n",
      "De beheerder van de server kan het niet lezen, en komt niet te weten wie je bent of aan wie je schrijft.\n"},
     {M::kAdviserNoLongerListed, "(an adviser no longer listed)", "(een adviseur die niet meer in de lijst staat)"},
+    {M::kSignpostPrivate,
+     "Two questions help you find who is there for you. Your answers stay on this computer: they only\n"
+     "order the list, are not sent and are in no message. Press Enter to skip a question.\n",
+     "Twee vragen helpen je te vinden wie er voor jou is. Je antwoorden blijven op deze computer: ze bepalen\n"
+     "alleen de volgorde van de lijst, worden niet verstuurd en staan in geen enkel bericht. Druk op Enter\n"
+     "om een vraag over te slaan.\n"},
+    {M::kSignpostWhere, "Where do you work?\n", "Waar werk je?\n"},
+    {M::kSignpostWhat, "What is it about?\n", "Waar gaat het over?\n"},
+    {M::kSignpostPrompt, "Number (Enter = skip): ", "Nummer (Enter = overslaan): "},
+    {M::kSignpostNotAChoice, "Type one of the numbers above, or press Enter to skip.\n",
+     "Typ een van de nummers hierboven, of druk op Enter om over te slaan.\n"},
+    {M::kSignpostMatchHeading, "There for this:\n", "Hiervoor:\n"},
+    {M::kSignpostNoMatch,
+     "Nobody in the list is there for exactly this. You can still write to anyone below.\n",
+     "Niemand in de lijst is precies hiervoor. Je kunt nog steeds aan iedereen hieronder schrijven.\n"},
+    {M::kSignpostOthersHeading, "Everyone else you can write to:\n", "Alle anderen aan wie je kunt schrijven:\n"},
+    {M::kSignpostReasonFor, "for: {1}", "voor: {1}"},
+    {M::kSignpostReasonEveryone, "for: everyone", "voor: iedereen"},
+    {M::kSignpostReasonAbout, "about: {1}", "over: {1}"},
+    {M::kSignpostReasonAnything, "about: anything", "over: alles"},
 
     // ---- message input ----
     {M::kTypeMessage, "Type your message. End it with a line holding only a dot (.)\n",

@@ -291,6 +291,12 @@ class Channel:
         args = [RELAY, "directory", "sign", "--org-key", self.org_key, "--serial", str(self.serial), "--out", signed]
         for a in self.advisers:
             args += ["--adviser", a.card]
+        # A test may set channel.signpost (the text of a signpost file) before publishing.
+        if getattr(self, "signpost", None) is not None:
+            path = os.path.join(self.root, f"signpost-{self.serial}.txt")
+            with open(path, "w") as f:
+                f.write(self.signpost)
+            args += ["--signpost", path]
         run(args, stdin=ORG_PASSPHRASE + "\n")
         run([RELAY, "directory", "publish", "--channel", self.address, "--file", signed])
 
