@@ -256,3 +256,14 @@ TEST_CASE("the reporter refuses a badly signed reply and passes signatures and f
   REQUIRE(after.entries.size() == 3);
   CHECK(after.entries[1].signature);  // passed on again by a later hand-over
 }
+
+TEST_CASE("reply signature: unsigned replies are refused from the cutoff on", "[signed]") {
+  // The day before: an unsigned reply from an adviser program of before
+  // signing may still be waiting at the relay, and is shown marked.
+  CHECK(protocol::unsigned_replies_accepted(protocol::kUnsignedReplyCutoff - 1));
+  // From the cutoff every such letter has expired (retention at most 67
+  // days after the upgrade); what is left unsigned is forged with a stolen
+  // message key, and is refused.
+  CHECK_FALSE(protocol::unsigned_replies_accepted(protocol::kUnsignedReplyCutoff));
+  CHECK(protocol::kUnsignedReplyCutoff == 1803859200);  // 2027-03-01 00:00 UTC
+}

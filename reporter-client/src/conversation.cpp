@@ -95,6 +95,11 @@ Conversation build_conversation(client::Mailbox mailbox, const crypto::ReporterK
       }
       e.adviser_id = r.letter.adviser_id;
       e.adviser = adviser;
+      if (r.letter.kind == protocol::LetterKind::kReply && !r.letter.signature &&
+          !protocol::unsigned_replies_accepted(now_seconds())) {
+        c.ignored++;
+        continue;
+      }
       if (r.letter.kind == protocol::LetterKind::kReply && r.letter.signature) {
         // Signed for this code's key: kept, to be passed on in histories. A
         // signature that does not verify comes from someone holding the

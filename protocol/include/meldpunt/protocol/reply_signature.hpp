@@ -35,6 +35,19 @@ crypto::Signature sign_reply(const crypto::AdviserId& adviser, const crypto::X25
                              std::uint64_t sent_at, ByteView body,
                              const crypto::Secret<crypto::kEd25519SecretBytes>& sign_sk);
 
+// Replies without a signature come from adviser programs from before
+// signing, or from someone who holds an adviser's X25519 message key but not
+// its signing key (key-compromise impersonation). Such programs cannot fetch
+// from a relay that sends the id list with a fetch answer, so after the
+// upgrade every new reply is signed and the unsigned ones left at the relay
+// expire within the retention (at most 67 days). From this date (2027-03-01
+// 00:00 UTC, by the reader's clock) a reporter's client refuses unsigned
+// replies instead of showing them marked NOT SIGNED.
+inline constexpr std::uint64_t kUnsignedReplyCutoff = 1803859200;
+[[nodiscard]] constexpr bool unsigned_replies_accepted(std::uint64_t now_unix_seconds) {
+  return now_unix_seconds < kUnsignedReplyCutoff;
+}
+
 [[nodiscard]] bool verify_reply(const crypto::AdviserId& adviser, const crypto::X25519PublicKey& reporter_message_pk,
                                 std::uint64_t sent_at, ByteView body, const crypto::Signature& signature,
                                 const crypto::Ed25519PublicKey& adviser_sign_pk);
