@@ -83,6 +83,11 @@ class Pricing {
   std::array<std::uint64_t, protocol::kSizeClasses> envelope_work();
   std::uint64_t announce_fetch(std::uint64_t stored_messages, std::size_t pending_fetches);
   std::uint64_t announce_prekeys(std::uint64_t scarcest_pool);
+  // The prices now without announcing them (status).
+  std::uint64_t quote_fetch(std::uint64_t stored_messages, std::size_t pending_fetches) const {
+    return fetch_price(stored_messages, pending_fetches);
+  }
+  std::uint64_t quote_prekeys(std::uint64_t scarcest_pool) const { return prekeys_price(scarcest_pool); }
   // Bits of one smallest envelope's price, rounded up (get-policy's
   // difficulty field, which clients from before prices pay per request).
   unsigned legacy_difficulty();

@@ -209,6 +209,13 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       load.max_pending_fetches = now_load.max_pending;
       load.fetches_refused_busy = now_load.refused_busy;
       load.fetches_expired = now_load.expired;
+      if (front_door) {
+        const FrontDoorCounters& c = front_door->counters();
+        load.front_door = ServerLoad::Door{c.open, front_door->max_connections(), c.held_bytes,
+                                           door->limits.max_held_bytes, c.accepted, c.refused_full, c.evicted,
+                                           c.handshake_timeouts, c.idle_timeouts, c.write_timeouts,
+                                           c.protocol_errors, c.over_budget, c.descriptor_shortages};
+      }
       answer_admin(*admin, options, load);
     }
 

@@ -25,6 +25,14 @@ struct ServerLoad {
   std::size_t max_pending_fetches = 0;     // waiting + running allowed; beyond, the cheapest is refused
   std::uint64_t fetches_refused_busy = 0;  // paid fetches answered busy since start (refused, pushed out, expired)
   std::uint64_t fetches_expired = 0;       // of those, dropped uncomputed after waiting too long
+  // The front door's figures (front_door.hpp); unset when the ROUTERs bind
+  // the public endpoints themselves.
+  struct Door {
+    std::uint64_t open = 0, max_connections = 0, held_bytes = 0, max_held_bytes = 0;
+    std::uint64_t accepted = 0, refused_full = 0, evicted = 0, handshake_timeouts = 0, idle_timeouts = 0,
+                  write_timeouts = 0, protocol_errors = 0, over_budget = 0, descriptor_shortages = 0;
+  };
+  std::optional<Door> front_door;
 };
 
 struct ServerOptions {
