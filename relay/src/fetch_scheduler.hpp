@@ -2,11 +2,14 @@
 // time on a worker thread beside the serving loop (a fetch of a large store
 // takes seconds and must not hold up deposits and small requests).
 //
-// Order: the fetch whose proof stands for the most work first (ties: the
-// oldest first). Everyone pays at least the announced price, which rises
-// with the queue (pricing.hpp), so this is a fair auction: a flooder gets a
-// share of the relay in proportion to the work it pays, and proofs made
-// cheaply while the relay was quiet go to the back when it is busy.
+// Order: the fetch that paid the highest price first, and among those paid
+// alike the oldest first. The rank is the price paid (Pricing::accept_fetch
+// caps a digest's work at the price in force), not the digest's luck, so a
+// fetch is overtaken only by fetches paid at a higher price, which the
+// price, rising by one doubling per fetch waiting (pricing.hpp), keeps to a
+// few: no fetch starves. A flooder gets a share of the relay in proportion
+// to the work it pays, and proofs made cheaply while the relay was quiet go
+// to the back when it is busy.
 //
 // Full queue: a new fetch that paid more than the cheapest queued one takes
 // its place (that one is answered "busy"); otherwise the new one is. A fetch
