@@ -24,7 +24,7 @@ FetchQueue::Pushed FetchQueue::push(std::uint64_t ticket, std::uint64_t paid, do
 std::vector<std::uint64_t> FetchQueue::expire(double now) {
   std::vector<std::uint64_t> expired;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (now - it->queued_at > max_wait_) {
+    if (now - it->queued_at + compute_estimate_ > max_wait_) {
       expired.push_back(it->ticket);
       it = entries_.erase(it);
     } else {
@@ -144,9 +144,12 @@ void FetchScheduler::run() {
     const std::uint8_t byte = 0;
     if (expired_any) (void)notify.send(zmq::const_buffer(&byte, 1), zmq::send_flags::dontwait);
     if (!job.computed) continue;
+    const double started = clock_();
     job.reply = compute_();
+    const double took = clock_() - started;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      queue_.set_compute_estimate(took);
       answers_.push_back(std::move(job));
       busy_ = false;
     }

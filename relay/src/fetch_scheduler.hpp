@@ -13,10 +13,13 @@
 //
 // Full queue: a new fetch that paid more than the cheapest queued one takes
 // its place (that one is answered "busy"); otherwise the new one is. A fetch
-// that has waited longer than max_wait is dropped without being computed:
-// its client (15 s default timeout) has given up or is about to, and a
-// blinded answer for nobody would only delay the living. Each dropped fetch
-// still gets a "busy" answer, which libzmq discards if its client is gone.
+// whose wait plus the time the last fetch took to compute exceeds max_wait
+// is dropped without being computed: its answer could not reach its client
+// (15 s default timeout) before that client gave up, and a blinded answer
+// for nobody would only delay the living. Not earlier: a fetch dropped
+// while its client still waits loses its place, and the client pays and
+// queues again from the back. Each dropped fetch still gets a "busy"
+// answer, which libzmq discards if its client is gone.
 #pragma once
 
 #include <condition_variable>
@@ -54,6 +57,8 @@ class FetchQueue {
   Popped pop(double now);
   // Removes every ticket that has waited too long.
   std::vector<std::uint64_t> expire(double now);
+  // Seconds the next fetch is expected to take to compute (the last one's).
+  void set_compute_estimate(double seconds) { compute_estimate_ = seconds; }
 
   std::size_t size() const { return entries_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -69,13 +74,14 @@ class FetchQueue {
   };
   std::size_t capacity_;
   double max_wait_;
+  double compute_estimate_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::set<Entry> entries_;
 };
 
 struct FetchSchedulerOptions {
   std::size_t max_pending = 32;  // queued + running
-  double max_wait_seconds = 10;  // queued longer: dropped uncomputed
+  double max_wait_seconds = 15;  // wait + compute longer: dropped uncomputed (the clients' timeout)
 };
 
 // Runs fetches on one worker thread. ZeroMQ sockets belong to one thread,
