@@ -234,6 +234,14 @@ class DrillTest(unittest.TestCase):
                 time.sleep(0.2)
         door = status(ch)["front_door"]
         self.assertEqual(door["handshake_timeouts"], 1)
+        # A client that opens a short connection per request (20 in a row,
+        # each paying for a fetch) is neither refused nor throttled.
+        for _ in range(20):
+            self.assertIn("ok=1 attempts=1", run([os.path.join(BIN, "pricing_flood"), "probe", ch.address])[1])
+        after = status(ch)["front_door"]
+        self.assertGreaterEqual(after["accepted"], door["accepted"] + 20)
+        self.assertEqual((after["refused_full"], after["displaced"], after["handshake_timeouts"]), (0, 0, 1))
+        door = after
         self.assertGreaterEqual(door["accepted"] - door["open"], 1)
         text = status(ch, json_output=False)
         self.assertIn("prices now        fetch ", text)
