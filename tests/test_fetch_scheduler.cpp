@@ -91,6 +91,14 @@ TEST_CASE("fetch queue: dropped when its answer would come too late, not while i
   q.set_compute_estimate(0.5);  // fetches got faster
   CHECK(q.expire(14.0).empty());
   CHECK(q.expire(16.6) == std::vector<std::uint64_t>{2});
+  // A large store: clients wait 0.1 ms per stored message more (10 s at
+  // 100 000), so a fetch after one that took 16 s is still computed.
+  q.set_compute_estimate(16.0);
+  REQUIRE(q.push(3, 100, 20.0, 10.0).queued);
+  FetchQueue::Popped p = q.pop(20.0);
+  CHECK(p.expired.empty());
+  REQUIRE(p.next);
+  CHECK(*p.next == 3);
 }
 
 TEST_CASE("fetch scheduler: queued fetches of clients that have gone are never computed", "[relay][scheduler]") {

@@ -12,11 +12,13 @@
 // to the back when it is busy.
 //
 // Full queue: a new fetch that paid more than the cheapest queued one takes
-// its place (that one is answered "busy"); otherwise the new one is. A fetch
-// whose wait plus the time the last fetch took to compute exceeds max_wait
-// is dropped without being computed: its answer could not reach its client
-// (15 s default timeout) before that client gave up, and a blinded answer
-// for nobody would only delay the living. Not earlier: a fetch dropped
+// its place (that one is answered "busy"); otherwise the new one is. Each
+// fetch has a deadline: max_wait after it arrived, plus the allowance for
+// computing that clients add to their timeout (0.1 ms per stored message,
+// docs/PROTOCOL.md). One whose deadline would pass before the answer could
+// be ready (now plus the time the last fetch took to compute) is dropped
+// without being computed: its client (15 s default timeout) would have
+// given up, and a blinded answer for nobody would only delay the living. Not earlier: a fetch dropped
 // while its client still waits loses its place, and the client pays and
 // queues again from the back. Each dropped fetch still gets a "busy"
 // answer, which libzmq discards if its client is gone.
@@ -48,7 +50,8 @@ class FetchQueue {
     bool queued = false;                   // false: the new ticket is refused
     std::optional<std::uint64_t> evicted;  // a cheaper ticket pushed out to make room
   };
-  Pushed push(std::uint64_t ticket, std::uint64_t paid, double now);
+  // allowance: seconds the client adds to max_wait for the computing.
+  Pushed push(std::uint64_t ticket, std::uint64_t paid, double now, double allowance = 0);
 
   struct Popped {
     std::optional<std::uint64_t> next;   // the fetch to compute now
@@ -68,7 +71,7 @@ class FetchQueue {
     std::uint64_t paid = 0;
     std::uint64_t sequence = 0;  // arrival order
     std::uint64_t ticket = 0;
-    double queued_at = 0;
+    double deadline = 0;  // answered after this, its client has gone
     // Most paid first; among equals, oldest first.
     bool operator<(const Entry& o) const { return paid != o.paid ? paid > o.paid : sequence < o.sequence; }
   };
@@ -81,7 +84,7 @@ class FetchQueue {
 
 struct FetchSchedulerOptions {
   std::size_t max_pending = 32;  // queued + running
-  double max_wait_seconds = 15;  // wait + compute longer: dropped uncomputed (the clients' timeout)
+  double max_wait_seconds = 15;  // the clients' timeout: answered later, dropped uncomputed
 };
 
 // Runs fetches on one worker thread. ZeroMQ sockets belong to one thread,
@@ -106,7 +109,8 @@ class FetchScheduler {
 
   // Queues a paid fetch; refusals (this one or one it pushed out) come back
   // through take_answers(), which the caller should call after submitting.
-  void submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid);
+  // allowance: as FetchQueue::push.
+  void submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid, double allowance = 0);
   // Answers ready since the last call (drains the wake-up bytes too).
   std::vector<Answer> take_answers();
   zmq::socket_t& wake_socket() { return wake_; }

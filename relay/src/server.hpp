@@ -75,9 +75,10 @@ struct ServerOptions {
   // it; beyond, the cheapest is answered kRateLimited (`relay serve
   // --max-pending-fetches`; 1 counts as 2).
   std::size_t max_pending_fetches = 32;
-  // A fetch whose wait plus the last fetch's compute time exceeds this is
-  // dropped uncomputed (`--fetch-max-wait`): the clients' 15 s timeout, so
-  // no work is done for one that left, and none that still waits is dropped.
+  // A fetch whose answer could not be ready within this (plus 0.1 ms per
+  // stored message) of its arrival is dropped uncomputed (`--fetch-max-wait`):
+  // the clients' 15 s timeout, so no work is done for one that left, and
+  // none that still waits is dropped.
   double fetch_max_wait_seconds = 15;
 };
 
