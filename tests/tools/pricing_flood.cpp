@@ -185,9 +185,9 @@ std::optional<std::uint64_t> solve_until(const crypto::PowChallenge& c, const cr
 int deposit_flood(const protocol::ChannelAddress& address, double seconds, double warmup) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(30);
-  client::RelayConnection relay(address, options);
+  auto relay = std::make_unique<client::RelayConnection>(address, options);
   const crypto::FetchKeyPair stranger = crypto::FetchKeyPair::generate();
-  std::uint64_t ok = 0, bytes = 0, refused = 0, full = 0, bytes_after_warmup = 0;
+  std::uint64_t ok = 0, bytes = 0, refused = 0, full = 0, bytes_after_warmup = 0, reconnects = 0;
   double solving = 0;
   const auto start = Clock::now();
   while (since(start) < seconds && !stopping) {
@@ -200,8 +200,15 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
       crypto::random_fill(items[i].verifier);
       items[i].envelope = envelopes[i];
     }
-    auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetPolicy));
-    if (!reply) break;
+    auto reply = relay->call(protocol::request_header_only(protocol::Op::kGetPolicy));
+    if (!reply) {
+      // A connection that failed (a timeout on a loaded machine): the
+      // attacker opens another and goes on.
+      std::cerr << "pricing_flood: " << reply.error().message << "; reconnecting\n";
+      relay = std::make_unique<client::RelayConnection>(address, options);
+      reconnects++;
+      continue;
+    }
     auto policy = protocol::decode_policy(reply->fields);
     if (!policy) break;
     std::vector<std::size_t> sizes(items.size(), 262144);
@@ -210,7 +217,7 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
     auto nonce = solve_until(policy->challenge, crypto::pow_body_hash(protocol::pow_items(items)), work, start, seconds);
     solving += since(t);
     if (!nonce) break;
-    auto stored = relay.call(protocol::make_deposit_request(items, {policy->challenge, *nonce}));
+    auto stored = relay->call(protocol::make_deposit_request(items, {policy->challenge, *nonce}));
     if (stored) {
       ok++;
       bytes += 16 * 262144;
@@ -218,11 +225,13 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
     } else if (stored.error().code == ErrorCode::kStorageFull) {
       full++;
     } else {
+      std::cerr << "pricing_flood: deposit refused: " << stored.error().message << "\n";
       refused++;
     }
   }
   std::cout << "deposits_ok=" << ok << " bytes_ok=" << bytes << " bytes_after_warmup=" << bytes_after_warmup
-            << " refused=" << refused << " storage_full=" << full << " solve_seconds=" << solving
+            << " refused=" << refused << " storage_full=" << full << " reconnects=" << reconnects
+            << " solve_seconds=" << solving
             << " seconds=" << since(start) << std::endl;
   return 0;
 }
