@@ -77,6 +77,30 @@ std::vector<relay::FetchScheduler::Answer> wait_for(relay::FetchScheduler& s, st
 
 }  // namespace
 
+TEST_CASE("fetch queue: dropped when its answer would come too late, not while it can still be in time",
+          "[relay][scheduler]") {
+  FetchQueue q(8, 15.0);
+  q.set_compute_estimate(4.0);  // the last fetch took 4 s
+  REQUIRE(q.push(1, 100, 0.0).queued);
+  REQUIRE(q.push(2, 100, 2.0).queued);
+  // Waited 10.5 s: the answer could still come by 14.5 s, within the 15 s
+  // its client waits (a fixed 10 s wait dropped it here).
+  CHECK(q.expire(10.5).empty());
+  // 11.5 s of waiting plus 4 s of computing passes 15 s: for nobody.
+  CHECK(q.expire(11.5) == std::vector<std::uint64_t>{1});
+  q.set_compute_estimate(0.5);  // fetches got faster
+  CHECK(q.expire(14.0).empty());
+  CHECK(q.expire(16.6) == std::vector<std::uint64_t>{2});
+  // A large store: clients wait 0.1 ms per stored message more (10 s at
+  // 100 000), so a fetch after one that took 16 s is still computed.
+  q.set_compute_estimate(16.0);
+  REQUIRE(q.push(3, 100, 20.0, 10.0).queued);
+  FetchQueue::Popped p = q.pop(20.0);
+  CHECK(p.expired.empty());
+  REQUIRE(p.next);
+  CHECK(*p.next == 3);
+}
+
 TEST_CASE("fetch scheduler: queued fetches of clients that have gone are never computed", "[relay][scheduler]") {
   zmq::context_t context{1};
   std::atomic<int> computed{0};

@@ -266,7 +266,13 @@ TEST_CASE("fetches pay per stored message, more when the queue is long, at the a
   REQUIRE(w.store.deposit_batch(batch).ok());
   w.now += 11;  // past the 10 s grace of the price announced for the empty store
   CHECK(w.policy().fetch_work == 600);
-  w.handler.set_fetch_load(3);  // one running, two waiting behind it: bit width of 2 = two doublings
+  // One doubling per fetch waiting behind the running one.
+  w.handler.set_fetch_load(5);  // one running, four waiting
+  CHECK(w.policy().fetch_work == 9600);
+  w.handler.set_fetch_load(30);  // at most fetch_max_load_bits (6) doublings
+  CHECK(w.policy().fetch_work == 600 * 64);
+  w.now += 11;
+  w.handler.set_fetch_load(3);  // one running, two waiting
   CHECK(w.policy().fetch_work == 2400);
 
   // Without a proof, too little, or a get-prekeys proof: refused, counted.
@@ -279,11 +285,16 @@ TEST_CASE("fetches pay per stored message, more when the queue is long, at the a
   Frames wrong_op = w.priced(Op::kGetPrekeys, 2400);
   wrong_op[0][1] = static_cast<std::uint8_t>(Op::kFetch);
   CHECK(w.handler.admit_fetch(test_support::views(wrong_op), 3).error().code == ErrorCode::kRateLimited);
-  // Enough: admitted, with the work the proof stands for; once only.
+  // Enough: admitted once only, ranked at the price paid, whatever luck
+  // made its digest worth more (so fetches paid alike are served in turn).
   Frames paid = w.priced(Op::kFetch, 2400);
   auto admitted = w.handler.admit_fetch(test_support::views(paid), 3);
   REQUIRE(admitted.ok());
-  CHECK(*admitted >= 2400);
+  CHECK(*admitted == 2400);
+  Frames lucky = w.priced(Op::kFetch, 2400 * 1000);  // a digest worth a thousand times the price
+  auto lucky_rank = w.handler.admit_fetch(test_support::views(lucky), 3);
+  REQUIRE(lucky_rank.ok());
+  CHECK(*lucky_rank == 2400);
   CHECK(w.handler.admit_fetch(test_support::views(paid), 3).error().code == ErrorCode::kReplay);
   // A price announced within the grace period is honoured when the queue
   // has grown since: the client worked for what it was told.
@@ -297,7 +308,7 @@ TEST_CASE("fetches pay per stored message, more when the queue is long, at the a
   w.now += 11;
   Frames stale = w.priced(Op::kFetch, 600, 1200);
   CHECK(w.handler.admit_fetch(test_support::views(stale), 20).error().code == ErrorCode::kRateLimited);
-  CHECK(w.handler.counters().pow_refused == 5);
+  CHECK(w.handler.counters().pow_refused == 5);  // the proofs refused above, no more
 }
 
 TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs >= 60 s here", "[relay][pricing]") {

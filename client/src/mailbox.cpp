@@ -15,7 +15,7 @@ namespace {
 // Attempts of a priced request; the pauses between them grow 1, 2, 4, 8 s
 // (plus up to half again at random, so clients refused together do not all
 // come back together): about 15-23 s in all, the span of the relay's own
-// fetch queue (it drops a fetch after 10 s of waiting).
+// fetch queue (it drops a fetch whose answer would come after 15 s).
 constexpr int kPricedAttempts = 5;
 
 std::chrono::milliseconds backoff(int attempt) {

@@ -7,9 +7,9 @@ namespace meldpunt::relay {
 FetchQueue::FetchQueue(std::size_t capacity, double max_wait_seconds)
     : capacity_(std::max<std::size_t>(capacity, 1)), max_wait_(max_wait_seconds) {}
 
-FetchQueue::Pushed FetchQueue::push(std::uint64_t ticket, std::uint64_t paid, double now) {
+FetchQueue::Pushed FetchQueue::push(std::uint64_t ticket, std::uint64_t paid, double now, double allowance) {
   Pushed out;
-  const Entry entry{paid, next_sequence_++, ticket, now};
+  const Entry entry{paid, next_sequence_++, ticket, now + max_wait_ + allowance};
   if (entries_.size() >= capacity_) {
     auto cheapest = std::prev(entries_.end());
     if (!(entry < *cheapest)) return out;  // paid no more than the cheapest waiting: refused
@@ -24,7 +24,7 @@ FetchQueue::Pushed FetchQueue::push(std::uint64_t ticket, std::uint64_t paid, do
 std::vector<std::uint64_t> FetchQueue::expire(double now) {
   std::vector<std::uint64_t> expired;
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (now - it->queued_at > max_wait_) {
+    if (now + compute_estimate_ > it->deadline) {
       expired.push_back(it->ticket);
       it = entries_.erase(it);
     } else {
@@ -82,14 +82,14 @@ void FetchScheduler::refuse_locked(std::uint64_t ticket, bool expired) {
   if (expired) expired_++;
 }
 
-void FetchScheduler::submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid) {
+void FetchScheduler::submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid, double allowance) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::uint64_t ticket = next_ticket_++;
     routing_.emplace(ticket, Routing{socket, std::move(routing_id)});
     const double now = clock_();
     for (std::uint64_t t : queue_.expire(now)) refuse_locked(t, true);
-    const FetchQueue::Pushed pushed = queue_.push(ticket, paid, now);
+    const FetchQueue::Pushed pushed = queue_.push(ticket, paid, now, allowance);
     if (pushed.evicted) refuse_locked(*pushed.evicted, false);
     if (!pushed.queued) refuse_locked(ticket, false);
   }
@@ -144,9 +144,12 @@ void FetchScheduler::run() {
     const std::uint8_t byte = 0;
     if (expired_any) (void)notify.send(zmq::const_buffer(&byte, 1), zmq::send_flags::dontwait);
     if (!job.computed) continue;
+    const double started = clock_();
     job.reply = compute_();
+    const double took = clock_() - started;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      queue_.set_compute_estimate(took);
       answers_.push_back(std::move(job));
       busy_ = false;
     }

@@ -2,18 +2,26 @@
 // time on a worker thread beside the serving loop (a fetch of a large store
 // takes seconds and must not hold up deposits and small requests).
 //
-// Order: the fetch whose proof stands for the most work first (ties: the
-// oldest first). Everyone pays at least the announced price, which rises
-// with the queue (pricing.hpp), so this is a fair auction: a flooder gets a
-// share of the relay in proportion to the work it pays, and proofs made
-// cheaply while the relay was quiet go to the back when it is busy.
+// Order: the fetch that paid the highest price first, and among those paid
+// alike the oldest first. The rank is the price paid (Pricing::accept_fetch
+// caps a digest's work at the price in force), not the digest's luck, so a
+// fetch is overtaken only by fetches paid at a higher price, which the
+// price, rising by one doubling per fetch waiting (pricing.hpp), keeps to a
+// few: no fetch starves. A flooder gets a share of the relay in proportion
+// to the work it pays, and proofs made cheaply while the relay was quiet go
+// to the back when it is busy.
 //
 // Full queue: a new fetch that paid more than the cheapest queued one takes
-// its place (that one is answered "busy"); otherwise the new one is. A fetch
-// that has waited longer than max_wait is dropped without being computed:
-// its client (15 s default timeout) has given up or is about to, and a
-// blinded answer for nobody would only delay the living. Each dropped fetch
-// still gets a "busy" answer, which libzmq discards if its client is gone.
+// its place (that one is answered "busy"); otherwise the new one is. Each
+// fetch has a deadline: max_wait after it arrived, plus the allowance for
+// computing that clients add to their timeout (0.1 ms per stored message,
+// docs/PROTOCOL.md). One whose deadline would pass before the answer could
+// be ready (now plus the time the last fetch took to compute) is dropped
+// without being computed: its client (15 s default timeout) would have
+// given up, and a blinded answer for nobody would only delay the living. Not earlier: a fetch dropped
+// while its client still waits loses its place, and the client pays and
+// queues again from the back. Each dropped fetch still gets a "busy"
+// answer, which libzmq discards if its client is gone.
 #pragma once
 
 #include <condition_variable>
@@ -42,7 +50,8 @@ class FetchQueue {
     bool queued = false;                   // false: the new ticket is refused
     std::optional<std::uint64_t> evicted;  // a cheaper ticket pushed out to make room
   };
-  Pushed push(std::uint64_t ticket, std::uint64_t paid, double now);
+  // allowance: seconds the client adds to max_wait for the computing.
+  Pushed push(std::uint64_t ticket, std::uint64_t paid, double now, double allowance = 0);
 
   struct Popped {
     std::optional<std::uint64_t> next;   // the fetch to compute now
@@ -51,6 +60,8 @@ class FetchQueue {
   Popped pop(double now);
   // Removes every ticket that has waited too long.
   std::vector<std::uint64_t> expire(double now);
+  // Seconds the next fetch is expected to take to compute (the last one's).
+  void set_compute_estimate(double seconds) { compute_estimate_ = seconds; }
 
   std::size_t size() const { return entries_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -60,19 +71,20 @@ class FetchQueue {
     std::uint64_t paid = 0;
     std::uint64_t sequence = 0;  // arrival order
     std::uint64_t ticket = 0;
-    double queued_at = 0;
+    double deadline = 0;  // answered after this, its client has gone
     // Most paid first; among equals, oldest first.
     bool operator<(const Entry& o) const { return paid != o.paid ? paid > o.paid : sequence < o.sequence; }
   };
   std::size_t capacity_;
   double max_wait_;
+  double compute_estimate_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::set<Entry> entries_;
 };
 
 struct FetchSchedulerOptions {
   std::size_t max_pending = 32;  // queued + running
-  double max_wait_seconds = 10;  // queued longer: dropped uncomputed
+  double max_wait_seconds = 15;  // the clients' timeout: answered later, dropped uncomputed
 };
 
 // Runs fetches on one worker thread. ZeroMQ sockets belong to one thread,
@@ -97,7 +109,8 @@ class FetchScheduler {
 
   // Queues a paid fetch; refusals (this one or one it pushed out) come back
   // through take_answers(), which the caller should call after submitting.
-  void submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid);
+  // allowance: as FetchQueue::push.
+  void submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid, double allowance = 0);
   // Answers ready since the last call (drains the wake-up bytes too).
   std::vector<Answer> take_answers();
   zmq::socket_t& wake_socket() { return wake_; }

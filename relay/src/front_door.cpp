@@ -219,6 +219,7 @@ class FrontDoor::Loop {
         maybe_log_summary();
       }
       reap();
+      counters_.held_bytes = held_total_;
     }
   }
 

@@ -52,10 +52,12 @@ struct FrontDoorRoute {
   std::string internal_path;    // path of the ROUTER's ipc:// socket
 };
 
-// Counts since start (for logs and status): what the front door refused.
+// Counts since start (for logs and status): what the front door refused;
+// open and held_bytes are levels now.
 struct FrontDoorCounters {
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> open{0};
+  std::atomic<std::uint64_t> held_bytes{0};         // handed to libzmq and not yet answered, all clients
   std::atomic<std::uint64_t> refused_full{0};       // max_connections reached, nobody to evict
   std::atomic<std::uint64_t> evicted{0};            // dropped to make room for a newcomer (in handshake, or quiet)
   std::atomic<std::uint64_t> handshake_timeouts{0};

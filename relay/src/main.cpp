@@ -320,7 +320,8 @@ int main(int argc, char** argv) {
                     "Paid fetches waiting or running at once; beyond, the cheapest is refused as busy")
       ->capture_default_str()->check(CLI::Range(1u, relay::kMaxPendingFetchesLimit));
   serve->add_option("--fetch-max-wait", s.fetch_max_wait,
-                    "Seconds a fetch may wait; longer, it is dropped uncomputed (its client has given up)")
+                    "Seconds (plus 0.1 ms per stored message) within which a fetch's answer must be ready; "
+                    "one that cannot be is dropped uncomputed (its client would have given up)")
       ->capture_default_str()->check(CLI::Range(1u, relay::kMaxFetchWaitSeconds));
   serve->add_option("--max-attachment-bytes", s.max_attachment_bytes,
                     "Largest attachment clients may send, announced in get-policy (0 = no attachments)")

@@ -129,6 +129,14 @@ std::string human_bytes(std::uint64_t n) {
   return out.str();
 }
 
+// Digests of a price in millions, e.g. "1.7 M".
+std::string human_digests(std::uint64_t n) {
+  std::ostringstream out;
+  out.precision(n >= 100'000 ? 1 : 3);
+  out << std::fixed << static_cast<double>(n) / 1e6 << " M";
+  return out.str();
+}
+
 // What the purging thread reports to status.
 struct PurgeCounters {
   std::atomic<std::uint64_t> runs{0};
@@ -246,6 +254,7 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
     raises += (c ? ", " : "") + std::to_string(src.handler->pricing().raise_of_class(c));
   }
   if (src.purge->failing.load()) warnings.push_back("the last purge of expired messages failed (see the log)");
+  const RequestHandler::Prices prices = src.handler->current_prices();
 
   std::ostringstream out;
   if (json) {
@@ -284,6 +293,22 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
         << "  \"fetches\": {\"running\": " << load.fetches_running << ", \"waiting\": " << load.fetches_waiting
         << ", \"max_pending\": " << load.max_pending_fetches << ", \"refused_busy\": " << load.fetches_refused_busy
         << ", \"expired\": " << load.fetches_expired << "},\n"
+        << "  \"prices\": {\"fetch\": " << prices.fetch << ", \"get_prekeys\": " << prices.get_prekeys
+        << ", \"envelope\": [" << prices.envelope[0] << ", " << prices.envelope[1] << ", " << prices.envelope[2]
+        << "]},\n"
+        << "  \"front_door\": ";
+    if (const auto& d = load.front_door) {
+      out << "{\"open\": " << d->open << ", \"max_connections\": " << d->max_connections
+          << ", \"held_bytes\": " << d->held_bytes << ", \"max_held_bytes\": " << d->max_held_bytes
+          << ", \"accepted\": " << d->accepted << ", \"refused_full\": " << d->refused_full
+          << ", \"displaced\": " << d->evicted << ", \"handshake_timeouts\": " << d->handshake_timeouts
+          << ", \"idle_timeouts\": " << d->idle_timeouts << ", \"write_timeouts\": " << d->write_timeouts
+          << ", \"protocol_errors\": " << d->protocol_errors << ", \"over_max_held_bytes\": " << d->over_budget
+          << ", \"descriptor_shortages\": " << d->descriptor_shortages << "}";
+    } else {
+      out << "null";
+    }
+    out << ",\n"
         << "  \"old_key_served\": " << (src.old_key_served ? "true" : "false") << ",\n"
         << "  \"warnings\": [";
     for (std::size_t i = 0; i < warnings.size(); ++i) out << (i ? ", " : "") << json_string(warnings[i]);
@@ -332,7 +357,20 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
       << "  no valid proof    " << counters.pow_refused << "\n"
       << "fetches now       " << load.fetches_running << " running, " << load.fetches_waiting << " waiting (at most "
       << load.max_pending_fetches << " at once); " << load.fetches_refused_busy << " answered busy since start ("
-      << load.fetches_expired << " dropped after waiting too long)\n";
+      << load.fetches_expired << " dropped after waiting too long)\n"
+      << "prices now        fetch " << human_digests(prices.fetch) << " digests, get-prekeys "
+      << human_digests(prices.get_prekeys) << ", envelope of 4/32/256 KiB " << human_digests(prices.envelope[0])
+      << " / " << human_digests(prices.envelope[1]) << " / " << human_digests(prices.envelope[2]) << "\n";
+  if (const auto& d = load.front_door) {
+    out << "connections       " << d->open << " open (at most " << d->max_connections << "); "
+        << human_bytes(d->held_bytes) << " of requests held for the relay (at most " << human_bytes(d->max_held_bytes)
+        << ")\n"
+        << "  since start     " << d->accepted << " accepted; dropped: " << d->refused_full << " at max-connections, "
+        << d->evicted << " displaced by a newcomer, " << d->handshake_timeouts << " handshake timeouts, "
+        << d->idle_timeouts << " idle, " << d->write_timeouts << " not reading (write-timeout), "
+        << d->protocol_errors << " framing or size, " << d->over_budget << " over max-held-bytes, "
+        << d->descriptor_shortages << " short of descriptors\n";
+  }
   for (const std::string& w : warnings) out << "WARNING: " << w << "\n";
   return out.str();
 }

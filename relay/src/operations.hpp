@@ -31,7 +31,7 @@ struct ServeSettings {
   std::uint64_t max_map_bytes = 64ull << 30;
   unsigned fetch_threads = 0;
   std::uint32_t max_pending_fetches = 32;  // paid fetches waiting or running; beyond, the cheapest is refused
-  std::uint32_t fetch_max_wait = 10;       // seconds a fetch may wait before it is dropped uncomputed
+  std::uint32_t fetch_max_wait = 15;       // seconds (+ 0.1 ms per stored message) for a fetch to be answered
   std::uint64_t max_attachment_bytes = protocol::kDefaultMaxAttachmentBytes;  // announced in get-policy
   unsigned pow_difficulty = 20;
   unsigned pow_max_raise = 6;

@@ -114,13 +114,15 @@ std::uint64_t Pricing::fetch_price(std::uint64_t stored_messages, std::size_t pe
   const std::uint64_t base =
       std::max(policy_.fetch_work_min, saturating_mul(stored_messages, policy_.fetch_work_per_message));
   if (base == 0) return 0;
-  // The price grows with the fetches waiting behind the running one, about
-  // in proportion (one doubling per doubling of the queue): a paying flood
-  // then keeps the queue short (the more it queues, the dearer each of its
-  // fetches), while a stock of proofs bought cheaply a moment earlier can
-  // raise an honest client's price only by the log of its size.
+  // One doubling per fetch waiting behind the running one. A flood that
+  // pays C digests a second against a relay answering mu fetches a second
+  // queues until the price is about C / mu, and the queue it keeps there is
+  // only log2(C / (mu * base)) long: an honest fetch, served in turn
+  // (fetch_scheduler.hpp), waits behind that few. (One doubling per
+  // doubling of the queue let the same flood keep up to twice as many
+  // waiting at that price, and an honest fetch waited behind all of them.)
   const std::size_t waiting = pending_fetches > 0 ? pending_fetches - 1 : 0;
-  const unsigned load = std::min(static_cast<unsigned>(std::bit_width(waiting)), policy_.fetch_max_load_bits);
+  const unsigned load = static_cast<unsigned>(std::min<std::size_t>(waiting, policy_.fetch_max_load_bits));
   return capped(shifted(base, load));
 }
 
@@ -208,7 +210,15 @@ Result<std::uint64_t> Pricing::accept_fetch(const std::optional<protocol::Deposi
                                             std::uint64_t stored_messages, std::size_t pending_fetches) {
   const std::uint64_t price = fetch_memory_.lowest(seconds_now_(), fetch_price(stored_messages, pending_fetches),
                                                    policy_.price_grace_seconds);
-  return accept(pow, crypto::pow_request_body(static_cast<std::uint8_t>(protocol::Op::kFetch)), price);
+  auto work = accept(pow, crypto::pow_request_body(static_cast<std::uint8_t>(protocol::Op::kFetch)), price);
+  if (!work) return work;
+  // The queue's rank: the price paid, not the digest's luck. A digest worth
+  // p/U for a price p (U uniform) would let any later fetch that happened on
+  // a low digest overtake one that has waited, without bound, which starved
+  // honest fetches into the relay's expiry and the client's retries. At most
+  // the price in force now, so fetches paid alike are served in turn, and
+  // one paid for a lower price within the grace after those paid in full.
+  return std::min(*work, fetch_price(stored_messages, pending_fetches));
 }
 
 Result<std::uint64_t> Pricing::accept_prekeys(const std::optional<protocol::DepositPow>& pow,

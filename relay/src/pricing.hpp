@@ -4,8 +4,7 @@
 //
 //   deposit      sum over its envelopes of  weight(size class) * 2^(base + raise(class))
 //   fetch        max(fetch_min, stored messages * fetch_per_message) * 2^load
-//                load = bit width of the fetches waiting behind the running one
-//                       (0, 1, 2-3, 4-7, ... waiting: 0, 1, 2, 3, ... doublings), at most fetch_max_load_bits
+//                load = fetches waiting behind the running one, at most fetch_max_load_bits
 //   get-prekeys  prekeys_weight * 2^base * min(8, ceil(pool reference / prekeys left in the scarcest pool))
 //
 // A class's raise moves once per adjustment window on the envelope bytes of
@@ -54,7 +53,7 @@ struct PricingPolicy {
   std::uint32_t challenge_seconds = 3600;       // a challenge is announced this long, accepted twice as long
   std::uint64_t fetch_work_min = 4096;          // cheapest fetch (0 with fetch_work_per_message 0: fetches free)
   std::uint64_t fetch_work_per_message = 128;   // digests per stored message
-  unsigned fetch_max_load_bits = 6;             // doublings for fetches waiting, at most
+  unsigned fetch_max_load_bits = 6;             // doublings for fetches waiting (one each), at most
   // get-prekeys with full pools, in letters (units of 2^pow_difficulty, so
   // a relay without proof of work hands prekeys out free too; 0 = free).
   std::uint32_t prekeys_weight = 3;
@@ -83,6 +82,11 @@ class Pricing {
   std::array<std::uint64_t, protocol::kSizeClasses> envelope_work();
   std::uint64_t announce_fetch(std::uint64_t stored_messages, std::size_t pending_fetches);
   std::uint64_t announce_prekeys(std::uint64_t scarcest_pool);
+  // The prices now without announcing them (status).
+  std::uint64_t quote_fetch(std::uint64_t stored_messages, std::size_t pending_fetches) const {
+    return fetch_price(stored_messages, pending_fetches);
+  }
+  std::uint64_t quote_prekeys(std::uint64_t scarcest_pool) const { return prekeys_price(scarcest_pool); }
   // Bits of one smallest envelope's price, rounded up (get-policy's
   // difficulty field, which clients from before prices pay per request).
   unsigned legacy_difficulty();
@@ -91,7 +95,7 @@ class Pricing {
 
   // Checks a proof against the price of each kind. On success the proof is
   // spent and the value is the work its digest stands for (at least the
-  // price; used to order fetches). Refusals: kRateLimited (missing, too
+  // price); for a fetch, at most the price in force (the queue's rank). Refusals: kRateLimited (missing, too
   // weak, expired challenge, too many proofs), kReplay (used before).
   Result<std::uint64_t> accept_deposit(const std::optional<protocol::DepositPow>& pow,
                                        std::span<const protocol::DepositItem> items);

@@ -61,6 +61,14 @@ protocol::PolicyInfo RequestHandler::policy_info() {
   return info;
 }
 
+RequestHandler::Prices RequestHandler::current_prices() {
+  Prices p;
+  p.envelope = pricing_.envelope_work();
+  p.fetch = pricing_.quote_fetch(store_.message_count(), fetch_load_);
+  p.get_prekeys = pricing_.quote_prekeys(scarcest_prekey_pool());
+  return p;
+}
+
 Frames RequestHandler::refuse(const Error& e) {
   counters_.pow_refused++;
   return protocol::make_error_reply(e.code, e.message);

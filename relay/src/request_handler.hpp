@@ -103,6 +103,12 @@ class RequestHandler {
 
   // What get-policy announces now (also re-evaluates the prices).
   protocol::PolicyInfo policy_info();
+  // Prices in digests now, without announcing them (status).
+  struct Prices {
+    std::uint64_t fetch = 0, get_prekeys = 0;
+    std::array<std::uint64_t, protocol::kSizeClasses> envelope{};
+  };
+  Prices current_prices();
   // Bits of one letter's deposit price now (status).
   unsigned current_difficulty() { return pricing_.legacy_difficulty(); }
   Pricing& pricing() { return pricing_; }

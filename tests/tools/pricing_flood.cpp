@@ -14,12 +14,19 @@
 //       Deposits 16 x 262144-byte envelopes per request as fast as it can
 //       pay, one request at a time; also counts the bytes stored after
 //       WARMUP seconds (the steady state once prices have adapted).
+//   pricing_flood probe CHANNEL_ADDRESS
+//       One honest fetch as the clients make it (get-policy, a proof on all
+//       cores, the fetch, retries after rate-limited), timing each phase:
+//       where an honest check's time goes under a flood.
 //   pricing_flood rate
 //       Digests per second of this machine on one core.
 // Each prints one line of key=value figures on stdout.
 #include <zmq.h>
 
+#include <algorithm>
 #include <array>
+#include <csignal>
+#include <span>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -44,6 +51,18 @@ using namespace meldpunt;
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Where a nonce search starts: 64 random bits, as the clients do, so two
+// searches over the same body (every fetch's) do not find the same nonce.
+std::uint64_t random_start() {
+  std::uint64_t start = 0;
+  crypto::random_fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&start), sizeof start));
+  return start;
+}
+
+// SIGTERM or SIGINT ends a flood early, still printing its figures.
+volatile std::sig_atomic_t stopping = 0;
+void on_signal(int) { stopping = 1; }
 
 int fill(const std::string& folder, std::size_t count) {
   store::RelayStoreOptions options;
@@ -125,18 +144,18 @@ int fetch_flood(const protocol::ChannelAddress& address, double seconds, double 
   double solving = 0;
   const auto start = Clock::now();
   const crypto::PowHash body = crypto::pow_request_body(static_cast<std::uint8_t>(protocol::Op::kFetch));
-  for (double next = 0; since(start) < seconds; next += every) {
-    while (since(start) < next) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (double next = 0; since(start) < seconds && !stopping; next += every) {
+    while (since(start) < next && !stopping) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     auto s = open(context, address);
     connections++;
     const std::optional<protocol::PolicyInfo> policy = ask_policy(*s);
-    for (int i = 0; policy && i < per_connection && since(start) < seconds; ++i) {
+    for (int i = 0; policy && i < per_connection && since(start) < seconds && !stopping; ++i) {
       if (unpaid || !policy->priced || policy->fetch_work == 0) {
         send(*s, protocol::request_header_only(protocol::Op::kFetch));
       } else {
         const auto t = Clock::now();
         auto nonce = crypto::pow_solve_work(policy->challenge, body, policy->fetch_work, UINT64_MAX,
-                                            crypto::random_below(UINT32_MAX));
+                                            random_start());
         solving += since(t);
         if (!nonce) break;
         paid_work += policy->fetch_work;
@@ -154,9 +173,9 @@ int fetch_flood(const protocol::ChannelAddress& address, double seconds, double 
 // Like pow_solve_work, in slices, giving up at the deadline.
 std::optional<std::uint64_t> solve_until(const crypto::PowChallenge& c, const crypto::PowHash& body, std::uint64_t work,
                                          Clock::time_point start, double seconds) {
-  std::uint64_t from = crypto::random_below(UINT32_MAX);
+  std::uint64_t from = random_start();
   constexpr std::uint64_t kSlice = 1 << 18;
-  while (since(start) < seconds) {
+  while (since(start) < seconds && !stopping) {
     if (auto nonce = crypto::pow_solve_work(c, body, work, kSlice, from)) return nonce;
     from += kSlice;
   }
@@ -166,12 +185,12 @@ std::optional<std::uint64_t> solve_until(const crypto::PowChallenge& c, const cr
 int deposit_flood(const protocol::ChannelAddress& address, double seconds, double warmup) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(30);
-  client::RelayConnection relay(address, options);
+  auto relay = std::make_unique<client::RelayConnection>(address, options);
   const crypto::FetchKeyPair stranger = crypto::FetchKeyPair::generate();
-  std::uint64_t ok = 0, bytes = 0, refused = 0, full = 0, bytes_after_warmup = 0;
+  std::uint64_t ok = 0, bytes = 0, refused = 0, full = 0, bytes_after_warmup = 0, reconnects = 0;
   double solving = 0;
   const auto start = Clock::now();
-  while (since(start) < seconds) {
+  while (since(start) < seconds && !stopping) {
     std::vector<Bytes> envelopes(protocol::kMaxDepositsPerRequest);
     std::vector<protocol::DepositItem> items(envelopes.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -181,8 +200,15 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
       crypto::random_fill(items[i].verifier);
       items[i].envelope = envelopes[i];
     }
-    auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetPolicy));
-    if (!reply) break;
+    auto reply = relay->call(protocol::request_header_only(protocol::Op::kGetPolicy));
+    if (!reply) {
+      // A connection that failed (a timeout on a loaded machine): the
+      // attacker opens another and goes on.
+      std::cerr << "pricing_flood: " << reply.error().message << "; reconnecting\n";
+      relay = std::make_unique<client::RelayConnection>(address, options);
+      reconnects++;
+      continue;
+    }
     auto policy = protocol::decode_policy(reply->fields);
     if (!policy) break;
     std::vector<std::size_t> sizes(items.size(), 262144);
@@ -191,7 +217,7 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
     auto nonce = solve_until(policy->challenge, crypto::pow_body_hash(protocol::pow_items(items)), work, start, seconds);
     solving += since(t);
     if (!nonce) break;
-    auto stored = relay.call(protocol::make_deposit_request(items, {policy->challenge, *nonce}));
+    auto stored = relay->call(protocol::make_deposit_request(items, {policy->challenge, *nonce}));
     if (stored) {
       ok++;
       bytes += 16 * 262144;
@@ -199,12 +225,56 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
     } else if (stored.error().code == ErrorCode::kStorageFull) {
       full++;
     } else {
+      std::cerr << "pricing_flood: deposit refused: " << stored.error().message << "\n";
       refused++;
     }
   }
   std::cout << "deposits_ok=" << ok << " bytes_ok=" << bytes << " bytes_after_warmup=" << bytes_after_warmup
-            << " refused=" << refused << " storage_full=" << full << " solve_seconds=" << solving
+            << " refused=" << refused << " storage_full=" << full << " reconnects=" << reconnects
+            << " solve_seconds=" << solving
             << " seconds=" << since(start) << std::endl;
+  return 0;
+}
+
+int probe(const protocol::ChannelAddress& address) {
+  client::ConnectionOptions options;
+  options.timeout = std::chrono::seconds(60);
+  client::RelayConnection relay(address, options);
+  const crypto::PowHash body = crypto::pow_request_body(static_cast<std::uint8_t>(protocol::Op::kFetch));
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  double policy_s = 0, solve_s = 0, fetch_s = 0, pause_s = 0;
+  std::uint64_t last_price = 0, attempts = 0;
+  const auto start = Clock::now();
+  for (int attempt = 1; attempt <= 5; ++attempt) {
+    attempts++;
+    auto t = Clock::now();
+    auto reply = relay.call(protocol::request_header_only(protocol::Op::kGetPolicy));
+    if (!reply) break;
+    auto policy = protocol::decode_policy(reply->fields);
+    if (!policy) break;
+    policy_s += since(t);
+    last_price = policy->fetch_work;
+    t = Clock::now();
+    auto nonce = crypto::pow_solve_work(policy->challenge, body, policy->fetch_work, UINT64_MAX,
+                                        random_start(), threads);
+    solve_s += since(t);
+    t = Clock::now();
+    auto fetched = relay.call(protocol::make_priced_request(protocol::Op::kFetch, {policy->challenge, *nonce}));
+    fetch_s += since(t);
+    if (fetched) {
+      std::cout << "ok=1 attempts=" << attempts << " price=" << last_price << " policy_s=" << policy_s
+                << " solve_s=" << solve_s << " fetch_s=" << fetch_s << " pause_s=" << pause_s
+                << " total_s=" << since(start) << std::endl;
+      return 0;
+    }
+    if (fetched.error().code != ErrorCode::kRateLimited) break;
+    t = Clock::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000 << (attempt - 1)));
+    pause_s += since(t);
+  }
+  std::cout << "ok=0 attempts=" << attempts << " price=" << last_price << " policy_s=" << policy_s
+            << " solve_s=" << solve_s << " fetch_s=" << fetch_s << " pause_s=" << pause_s
+            << " total_s=" << since(start) << std::endl;
   return 0;
 }
 
@@ -222,16 +292,19 @@ int rate() {
 
 int main(int argc, char** argv) {
   crypto::init();
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.size() == 3 && args[0] == "fill") return fill(args[1], std::stoul(args[2]));
     if (args.size() == 1 && args[0] == "rate") return rate();
-    if (args.size() >= 3) {
+    if (args.size() >= 3 || (args.size() == 2 && args[0] == "probe")) {
       auto address = protocol::parse_address(args[1]);
       if (!address) {
         std::cerr << "pricing_flood: " << address.error().message << "\n";
         return 1;
       }
+      if (args.size() == 2) return probe(*address);
       if ((args.size() == 5 || (args.size() == 6 && args[5] == "unpaid")) && args[0] == "fetch") {
         return fetch_flood(*address, std::stod(args[2]), std::stod(args[3]), std::stoi(args[4]), args.size() == 6);
       }
@@ -244,6 +317,6 @@ int main(int argc, char** argv) {
     return 3;
   }
   std::cerr << "usage: pricing_flood fill STORE COUNT | fetch ADDRESS SECONDS EVERY PER_CONNECTION [unpaid] | "
-               "deposit ADDRESS SECONDS WARMUP | rate\n";
+               "deposit ADDRESS SECONDS WARMUP | probe ADDRESS | rate\n";
   return 1;
 }
