@@ -14,6 +14,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -91,22 +92,10 @@ bool valid_tcp_endpoint(const std::string& endpoint) {
   return n >= 1 && n <= 65535;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
-      out += buffer;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+// A TOML basic string for `relay serve --check-config`: TOML's basic
+// strings take JSON's escapes, so the JSON library quotes it.
+std::string toml_string(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::uint64_t disk_free_bytes(const fs::path& dir) {
@@ -256,65 +245,87 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
   if (src.purge->failing.load()) warnings.push_back("the last purge of expired messages failed (see the log)");
   const RequestHandler::Prices prices = src.handler->current_prices();
 
-  std::ostringstream out;
   if (json) {
-    out << "{\n  \"uptime_seconds\": " << uptime << ",\n"
-        << "  \"messages\": {\"stored\": " << stats.messages << ", \"max\": " << cfg.max_messages << "},\n"
-        << "  \"envelope_bytes\": {\"stored\": " << stats.envelope_bytes << ", \"max\": " << cfg.max_bytes << "},\n"
-        << "  \"store\": {\"map_bytes_used\": " << stats.map_bytes_used << ", \"map_bytes_max\": " << cfg.max_map_bytes
-        << ", \"disk_free_bytes\": " << disk_free << "},\n"
-        << "  \"retention\": {\"days\": " << cfg.retention_days << ", \"fuzz_days\": " << cfg.retention_fuzz_days
-        << ", \"purge_runs\": " << src.purge->runs.load() << ", \"purged_since_start\": " << src.purge->removed.load()
-        << ", \"last_purge_removed\": " << src.purge->last_removed.load() << "},\n"
-        << "  \"proof_of_work\": {\"difficulty\": " << src.handler->current_difficulty()
-        << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise
-        << ", \"raise_per_size_class\": [" << raises << "]},\n"
-        << "  \"attachments\": {\"max_bytes\": " << attachment_limit << "},\n"
-        << "  \"directory_serial\": " << directory_serial << ",\n"
-        << "  \"directory_valid_until\": " << directory_valid_until << ",\n"
-        << "  \"prekeys\": {\"warning_level\": " << cfg.prekey_warning << ", \"unlisted\": " << unlisted
-        << ", \"advisers\": [";
-    for (std::size_t i = 0; i < advisers.size(); ++i) {
-      const AdviserLevel& a = advisers[i];
-      out << (i ? ", " : "") << "{\"id\": " << json_string(a.id) << ", \"name\": " << json_string(a.name)
-          << ", \"left\": " << a.left << ", \"low\": " << (a.left < cfg.prekey_warning ? "true" : "false")
-          << ", \"medium_days_left\": "
-          << (a.medium_expires ? std::to_string(medium_days_left(a, today)) : std::string("null"))
-          << ", \"medium_warning\": "
-          << (!a.medium_expires || medium_days_left(a, today) <= kMediumPrekeyWarnDays ? "true" : "false") << "}";
+    // ordered_json: the keys in the order people read them, as before.
+    using Json = nlohmann::ordered_json;
+    Json advisers_json = Json::array();
+    for (const AdviserLevel& a : advisers) {
+      advisers_json.push_back({{"id", a.id},
+                               {"name", a.name},
+                               {"left", a.left},
+                               {"low", a.left < cfg.prekey_warning},
+                               {"medium_days_left", a.medium_expires ? Json(medium_days_left(a, today)) : Json()},
+                               {"medium_warning",
+                                !a.medium_expires || medium_days_left(a, today) <= kMediumPrekeyWarnDays}});
     }
-    out << "]},\n  \"requests\": {";
+    Json requests = Json::object();
     for (std::uint8_t op = 1; op <= protocol::kLastOp; ++op) {
-      out << (op > 1 ? ", " : "") << json_string(protocol::op_name(static_cast<protocol::Op>(op)))
-          << ": {\"ok\": " << counters.ok[op] << ", \"failed\": " << counters.failed[op] << "}";
+      requests[std::string(protocol::op_name(static_cast<protocol::Op>(op)))] = {{"ok", counters.ok[op]},
+                                                                    {"failed", counters.failed[op]}};
     }
-    out << ", \"unparsable\": " << counters.unparsable << ", \"rate_limited\": " << counters.rate_limited
-        << ", \"pow_refused\": " << counters.pow_refused << "},\n"
-        << "  \"fetches\": {\"running\": " << load.fetches_running << ", \"waiting\": " << load.fetches_waiting
-        << ", \"max_pending\": " << load.max_pending_fetches << ", \"refused_busy\": " << load.fetches_refused_busy
-        << ", \"expired\": " << load.fetches_expired << "},\n"
-        << "  \"prices\": {\"fetch\": " << prices.fetch << ", \"get_prekeys\": " << prices.get_prekeys
-        << ", \"envelope\": [" << prices.envelope[0] << ", " << prices.envelope[1] << ", " << prices.envelope[2]
-        << "]},\n"
-        << "  \"front_door\": ";
+    requests["unparsable"] = counters.unparsable;
+    requests["rate_limited"] = counters.rate_limited;
+    requests["pow_refused"] = counters.pow_refused;
+    Json raise_per_class = Json::array();
+    for (std::size_t c = 0; c < protocol::kSizeClasses; ++c) {
+      raise_per_class.push_back(src.handler->pricing().raise_of_class(c));
+    }
+    Json front_door;  // null without a front door
     if (const auto& d = load.front_door) {
-      out << "{\"open\": " << d->open << ", \"max_connections\": " << d->max_connections
-          << ", \"held_bytes\": " << d->held_bytes << ", \"max_held_bytes\": " << d->max_held_bytes
-          << ", \"accepted\": " << d->accepted << ", \"refused_full\": " << d->refused_full
-          << ", \"displaced\": " << d->evicted << ", \"handshake_timeouts\": " << d->handshake_timeouts
-          << ", \"idle_timeouts\": " << d->idle_timeouts << ", \"write_timeouts\": " << d->write_timeouts
-          << ", \"protocol_errors\": " << d->protocol_errors << ", \"over_max_held_bytes\": " << d->over_budget
-          << ", \"descriptor_shortages\": " << d->descriptor_shortages << "}";
-    } else {
-      out << "null";
+      front_door = {{"open", d->open},
+                    {"max_connections", d->max_connections},
+                    {"held_bytes", d->held_bytes},
+                    {"max_held_bytes", d->max_held_bytes},
+                    {"accepted", d->accepted},
+                    {"refused_full", d->refused_full},
+                    {"displaced", d->evicted},
+                    {"handshake_timeouts", d->handshake_timeouts},
+                    {"idle_timeouts", d->idle_timeouts},
+                    {"write_timeouts", d->write_timeouts},
+                    {"protocol_errors", d->protocol_errors},
+                    {"over_max_held_bytes", d->over_budget},
+                    {"descriptor_shortages", d->descriptor_shortages}};
     }
-    out << ",\n"
-        << "  \"old_key_served\": " << (src.old_key_served ? "true" : "false") << ",\n"
-        << "  \"warnings\": [";
-    for (std::size_t i = 0; i < warnings.size(); ++i) out << (i ? ", " : "") << json_string(warnings[i]);
-    out << "]\n}\n";
-    return out.str();
+    const Json report = {
+        {"uptime_seconds", uptime},
+        {"messages", {{"stored", stats.messages}, {"max", cfg.max_messages}}},
+        {"envelope_bytes", {{"stored", stats.envelope_bytes}, {"max", cfg.max_bytes}}},
+        {"store",
+         {{"map_bytes_used", stats.map_bytes_used}, {"map_bytes_max", cfg.max_map_bytes}, {"disk_free_bytes", disk_free}}},
+        {"retention",
+         {{"days", cfg.retention_days},
+          {"fuzz_days", cfg.retention_fuzz_days},
+          {"purge_runs", src.purge->runs.load()},
+          {"purged_since_start", src.purge->removed.load()},
+          {"last_purge_removed", src.purge->last_removed.load()}}},
+        {"proof_of_work",
+         {{"difficulty", src.handler->current_difficulty()},
+          {"base", cfg.pow_difficulty},
+          {"max", cfg.pow_difficulty + cfg.pow_max_raise},
+          {"raise_per_size_class", raise_per_class}}},
+        {"attachments", {{"max_bytes", attachment_limit}}},
+        {"directory_serial", directory_serial},
+        {"directory_valid_until", directory_valid_until},
+        {"prekeys", {{"warning_level", cfg.prekey_warning}, {"unlisted", unlisted}, {"advisers", advisers_json}}},
+        {"requests", requests},
+        {"fetches",
+         {{"running", load.fetches_running},
+          {"waiting", load.fetches_waiting},
+          {"max_pending", load.max_pending_fetches},
+          {"refused_busy", load.fetches_refused_busy},
+          {"expired", load.fetches_expired}}},
+        {"prices",
+         {{"fetch", prices.fetch},
+          {"get_prekeys", prices.get_prekeys},
+          {"envelope", {prices.envelope[0], prices.envelope[1], prices.envelope[2]}}}},
+        {"front_door", front_door},
+        {"old_key_served", src.old_key_served},
+        {"warnings", warnings}};
+    // Adviser names come from the signed directory, which admits UTF-8 only;
+    // replacing any invalid byte keeps the output valid JSON regardless.
+    return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   }
+  std::ostringstream out;
   out << "uptime            " << uptime / 86400 << "d " << (uptime % 86400) / 3600 << "h " << (uptime % 3600) / 60
       << "m\n"
       << "messages          " << stats.messages << " of " << cfg.max_messages << "\n"
@@ -606,9 +617,9 @@ std::vector<std::string> validate(const ServeSettings& s) {
 std::string effective_settings(const ServeSettings& s) {
   std::ostringstream out;
   out << "[serve]\n"
-      << "data = " << json_string(s.data.string()) << "\n"
-      << "endpoint = " << json_string(s.endpoint) << "\n"
-      << "old-key-endpoint = " << json_string(s.old_key_endpoint) << "\n"
+      << "data = " << toml_string(s.data.string()) << "\n"
+      << "endpoint = " << toml_string(s.endpoint) << "\n"
+      << "old-key-endpoint = " << toml_string(s.old_key_endpoint) << "\n"
       << "retention-days = " << s.retention_days << "\n"
       << "retention-fuzz-days = " << s.retention_fuzz_days << "\n"
       << "purge-interval = " << s.purge_interval_seconds << "\n"
@@ -636,7 +647,7 @@ std::string effective_settings(const ServeSettings& s) {
       << "idle-timeout = " << s.idle_timeout_seconds << "\n"
       << "write-timeout = " << s.write_timeout_seconds << "\n"
       << "max-held-bytes = " << s.max_held_bytes << "\n"
-      << "log-level = " << json_string(s.log_level) << "\n";
+      << "log-level = " << toml_string(s.log_level) << "\n";
   return out.str();
 }
 
