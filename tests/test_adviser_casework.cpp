@@ -15,6 +15,7 @@
 #include "key_file.hpp"
 #include "meldpunt/crypto/aead.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 #include "meldpunt/store/lmdb.hpp"
 
 namespace fs = std::filesystem;
@@ -60,7 +61,7 @@ IncomingRotation rotation_of(const crypto::X25519PublicKey& from, const crypto::
 bool folder_contains(const fs::path& folder, ByteView needle) {
   for (const auto& entry : fs::recursive_directory_iterator(folder)) {
     if (!entry.is_regular_file()) continue;
-    auto bytes = crypto::read_file(entry.path(), 1u << 30);
+    auto bytes = os::read_file(entry.path(), 1u << 30);
     REQUIRE(bytes.ok());
     if (std::search(bytes->begin(), bytes->end(), needle.begin(), needle.end()) != bytes->end()) return true;
   }
@@ -513,7 +514,7 @@ TEST_CASE("casework: a passphrase change re-encrypts the key file", "[adviser][c
   auto created = KeyFile::create(path, old_passphrase, crypto::KdfParams::insecure_for_tests(), profile,
                                  crypto::AdviserIdentity::generate());
   REQUIRE(created.ok());
-  const auto before = crypto::read_file(path, 1 << 20);
+  const auto before = os::read_file(path, 1 << 20);
   REQUIRE(created->change_passphrase(new_passphrase, crypto::KdfParams::insecure_for_tests()).ok());
   CHECK(KeyFile::unlock(path, old_passphrase).error().code == ErrorCode::kUnauthorised);
   auto unlocked = KeyFile::unlock(path, new_passphrase);
@@ -523,5 +524,5 @@ TEST_CASE("casework: a passphrase change re-encrypts the key file", "[adviser][c
   // Later saves keep the new passphrase.
   REQUIRE(created->save().ok());
   CHECK(KeyFile::unlock(path, new_passphrase).ok());
-  CHECK(crypto::read_file(path, 1 << 20).value() != before.value());
+  CHECK(os::read_file(path, 1 << 20).value() != before.value());
 }

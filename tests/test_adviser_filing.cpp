@@ -10,6 +10,7 @@
 #include "case_store.hpp"
 #include "casework.hpp"
 #include "common.hpp"
+#include "meldpunt/os/files.hpp"
 
 using namespace meldpunt;
 using namespace meldpunt::adviser;
@@ -32,7 +33,7 @@ IncomingReport report_at(std::uint64_t at) {
 bool folder_contains(const std::filesystem::path& folder, std::string_view needle) {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(folder)) {
     if (!entry.is_regular_file()) continue;
-    auto bytes = crypto::read_file(entry.path(), 1u << 30);
+    auto bytes = os::read_file(entry.path(), 1u << 30);
     REQUIRE(bytes.ok());
     if (std::search(bytes->begin(), bytes->end(), needle.begin(), needle.end()) != bytes->end()) return true;
   }

@@ -22,7 +22,7 @@
 
 #include "data_folder.hpp"
 #include "meldpunt/crypto/directory.hpp"
-#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 #include "server.hpp"
 
 namespace meldpunt::relay {
@@ -425,52 +425,6 @@ std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* sta
   }
 }
 
-Status copy_file_synced(const fs::path& from, const fs::path& to) {
-  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Error{ErrorCode::kIo, "cannot open " + from.string() + ": " + std::strerror(errno)};
-  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) {
-    const int err = errno;
-    ::close(in);
-    return Error{ErrorCode::kIo, "cannot create " + to.string() + ": " + std::strerror(err)};
-  }
-  std::vector<char> buffer(1 << 20);
-  bool ok = true;
-  for (;;) {
-    const ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ok = false;
-      break;
-    }
-    for (ssize_t done = 0; done < n;) {
-      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        ok = false;
-        break;
-      }
-      done += w;
-    }
-    if (!ok) break;
-  }
-  ok = ok && ::fsync(out) == 0;
-  ::close(in);
-  ::close(out);
-  if (!ok) return Error{ErrorCode::kIo, "copying " + from.string() + " to " + to.string() + " failed"};
-  return Status::success();
-}
-
-Status sync_dir(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Error{ErrorCode::kIo, "cannot open " + dir.string()};
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Error{ErrorCode::kIo, "cannot sync " + dir.string()};
-  return Status::success();
-}
-
 // Where `relay restore` stages its copy of a backup (see cmd_restore). One
 // found while holding the folder lock is a dead restore's: restore holds the
 // same lock from before it creates the folder until after it removed it.
@@ -676,7 +630,7 @@ int cmd_serve(const ServeSettings& settings) {
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
   const DataFolder folder{settings.data};
-  auto lock = FolderLock::acquire(folder);
+  auto lock = lock_data_folder(folder);
   if (!lock) return fail(lock.error());
   remove_dead_restore(folder);
   auto keys = folder.load_keys();
@@ -865,7 +819,7 @@ int cmd_check(const fs::path& data, const fs::path& backup) {
 
 int cmd_restore(const fs::path& data, const fs::path& from) {
   const DataFolder folder{data};
-  auto lock = FolderLock::acquire(folder);
+  auto lock = lock_data_folder(folder);
   if (!lock) return fail(lock.error());
   if (Status s = backup_outside_store(folder, from); !s) return fail(s.error());
   if (!fs::exists(from / "data.mdb")) return fail("no store (data.mdb) in " + from.string());
@@ -885,7 +839,7 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   }
   const RemoveOnExit remove_staging{staging};
   const fs::path incoming = staging / "data.mdb";
-  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
+  if (Status s = os::copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
   store::StoreStats stats;
   std::optional<std::uint32_t> upgraded_from;
   if (std::vector<std::string> problems = check_store(staging, &stats, true, &upgraded_from); !problems.empty()) {
@@ -900,7 +854,7 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   }
   fs::remove_all(staging, ec);
   fs::remove(folder.store_dir() / "lock.mdb", ec);
-  if (Status s = sync_dir(folder.store_dir()); !s) return fail(s.error());
+  if (Status s = os::sync_directory(folder.store_dir()); !s) return fail(s.error());
   std::vector<std::string> after = check_store(folder.store_dir(), &stats);
   if (!after.empty()) {
     for (const std::string& p : after) std::cerr << "relay: fault after restore: " << p << "\n";
