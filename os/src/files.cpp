@@ -37,7 +37,7 @@ bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
 
 // A name for the temp file beside path: unpredictable, so another local user
 // cannot pre-create it (O_EXCL refuses it anyway; this only avoids retries).
-std::filesystem::path temp_name(const std::filesystem::path& path) {
+Result<std::filesystem::path> temp_name(const std::filesystem::path& path) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::array<std::uint8_t, 6> noise{};
   std::size_t got = 0;
@@ -45,7 +45,7 @@ std::filesystem::path temp_name(const std::filesystem::path& path) {
     const ssize_t n = ::getrandom(noise.data() + got, noise.size() - got, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), "getrandom");
+      return io_error(path, "cannot pick a temporary name for", errno);
     }
     got += static_cast<std::size_t>(n);
   }
@@ -63,7 +63,9 @@ Status write_file_atomically(const std::filesystem::path& path, ByteView content
   std::filesystem::path temp;
   UniqueFd file;
   for (int attempt = 0; attempt < 16 && !file.valid(); ++attempt) {
-    temp = temp_name(path);
+    auto name = temp_name(path);
+    if (!name) return name.error();
+    temp = std::move(*name);
     file = UniqueFd(::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
                            static_cast<mode_t>(mode)));
     if (!file.valid() && errno != EEXIST) return io_error(temp, "cannot create", errno);
