@@ -24,6 +24,7 @@
 #include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/client/replay.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 #include "meldpunt/store/lmdb.hpp"
 #include "meldpunt/store/relay_store.hpp"
 #include "request_handler.hpp"
@@ -63,7 +64,7 @@ IncomingReport make_report(const crypto::X25519PublicKey& reporter, const crypto
 bool folder_contains(const fs::path& folder, ByteView needle) {
   for (const auto& entry : fs::recursive_directory_iterator(folder)) {
     if (!entry.is_regular_file()) continue;
-    auto bytes = crypto::read_file(entry.path(), 1u << 30);
+    auto bytes = os::read_file(entry.path(), 1u << 30);
     REQUIRE(bytes.ok());
     if (std::search(bytes->begin(), bytes->end(), needle.begin(), needle.end()) != bytes->end()) return true;
   }
@@ -538,7 +539,7 @@ TEST_CASE("key file: profile and identity round trip, wrong passphrase, no overw
   CHECK(none.error().code == ErrorCode::kNotFound);
 
   // Neither the name nor the keys are readable in the file.
-  auto raw = crypto::read_file(path, 1u << 20);
+  auto raw = os::read_file(path, 1u << 20);
   REQUIRE(raw.ok());
   CHECK(std::search(raw->begin(), raw->end(), profile.name.begin(), profile.name.end()) == raw->end());
   CHECK(std::search(raw->begin(), raw->end(), sign_pk.begin(), sign_pk.end()) == raw->end());

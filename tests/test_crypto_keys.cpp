@@ -1,6 +1,5 @@
 // Keys: base64url, reporter key derivation, signatures, adviser identity and
 // passphrase-encrypted files.
-#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 
@@ -445,58 +444,3 @@ TEST_CASE("passphrase box refuses absurd parameters before deriving", "[crypto][
                   std::invalid_argument);
 }
 
-TEST_CASE("write_file_atomically and read_file", "[crypto][box]") {
-  TempDir dir;
-  const auto path = dir.path() / "identity.key";
-  const Bytes first = hex("0102030405");
-  REQUIRE(write_file_atomically(path, first).ok());
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  CHECK((st.st_mode & 07777) == 0600);
-  auto read = read_file(path, 1024);
-  REQUIRE(read.ok());
-  CHECK(*read == first);
-
-  const Bytes second(5000, 0xab);
-  REQUIRE(write_file_atomically(path, second).ok());
-  read = read_file(path, 1024 * 1024);
-  REQUIRE(read.ok());
-  CHECK(*read == second);
-  CHECK(dir.names() == std::vector<std::string>{"identity.key"});
-
-  const auto shared = dir.path() / "public.txt";
-  REQUIRE(write_file_atomically(shared, first, 0644).ok());
-  REQUIRE(::stat(shared.c_str(), &st) == 0);
-  CHECK((st.st_mode & 07777) == 0644);
-
-  // Bounds.
-  auto exact = read_file(path, second.size());
-  CHECK(exact.ok());
-  auto over = read_file(path, second.size() - 1);
-  REQUIRE_FALSE(over.ok());
-  CHECK(over.error().code == ErrorCode::kTooLarge);
-  auto missing = read_file(dir.path() / "nope", 10);
-  REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().code == ErrorCode::kNotFound);
-  auto folder = read_file(dir.path(), 10);
-  REQUIRE_FALSE(folder.ok());
-  CHECK(folder.error().code == ErrorCode::kIo);
-
-  // Failure: folder does not exist. kIo, the path named, the content not.
-  const ByteView secret_content = as_bytes("TOPSECRETCONTENT");
-  auto failed = write_file_atomically(dir.path() / "missing" / "f", secret_content);
-  REQUIRE_FALSE(failed.ok());
-  CHECK(failed.error().code == ErrorCode::kIo);
-  CHECK(failed.error().message.find("TOPSECRET") == std::string::npos);
-  CHECK(failed.error().message.find("missing") != std::string::npos);
-
-  // Failure after the temp file exists: the target is a folder, rename fails.
-  std::filesystem::create_directory(dir.path() / "taken");
-  std::filesystem::create_directory(dir.path() / "taken" / "sub");
-  auto rename_failed = write_file_atomically(dir.path() / "taken", first);
-  REQUIRE_FALSE(rename_failed.ok());
-  CHECK(rename_failed.error().code == ErrorCode::kIo);
-  auto names = dir.names();
-  std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"identity.key", "public.txt", "taken"});
-}

@@ -447,11 +447,22 @@ TEST_CASE("relay key rotation keeps the previous key until retired", "[relay]") 
 TEST_CASE("one serving process per data folder", "[relay]") {
   test_support::TempDir dir{"meldpunt-relay-lock-"};
   relay::DataFolder folder{dir.path()};
-  auto first = relay::FolderLock::acquire(folder);
+  auto first = relay::lock_data_folder(folder);
   REQUIRE(first.ok());
-  CHECK(relay::FolderLock::acquire(folder).error().code == ErrorCode::kUnavailable);
-  { relay::FolderLock moved = std::move(first).value(); }
-  CHECK(relay::FolderLock::acquire(folder).ok());
+  CHECK(relay::lock_data_folder(folder).error().code == ErrorCode::kUnavailable);
+  { os::FolderLock moved = std::move(first).value(); }
+  CHECK(relay::lock_data_folder(folder).ok());
+}
+
+TEST_CASE("the data folder's lock file is never followed through a symlink", "[relay]") {
+  test_support::TempDir dir{"meldpunt-relay-lock-link-"};
+  relay::DataFolder folder{dir.path() / "data"};
+  std::filesystem::create_directory(folder.root);
+  std::filesystem::create_symlink(dir.path() / "elsewhere", folder.lock_file());
+  auto lock = relay::lock_data_folder(folder);
+  REQUIRE_FALSE(lock.ok());
+  CHECK(lock.error().code == ErrorCode::kIo);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "elsewhere"));  // nothing created at the target
 }
 
 TEST_CASE("serve settings: validation names each problem", "[relay]") {

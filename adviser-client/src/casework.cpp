@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "meldpunt/client/attachment.hpp"
@@ -39,8 +41,10 @@ std::string count_text(const std::optional<std::uint64_t>& count) {
   return count ? std::to_string(*count) : "<" + std::to_string(kMinShownCount);
 }
 
-std::string count_json(const std::optional<std::uint64_t>& count) {
-  return count ? std::to_string(*count) : "\"<" + std::to_string(kMinShownCount) + "\"";
+// A count as a number, or the string "<5" when suppressed.
+nlohmann::ordered_json count_json(const std::optional<std::uint64_t>& count) {
+  if (count) return *count;
+  return "<" + std::to_string(kMinShownCount);
 }
 
 std::optional<std::uint64_t> shown(std::uint64_t count) {
@@ -240,33 +244,28 @@ std::string stats_text(const StatsReport& report) {
 }
 
 std::string stats_json(const StatsReport& report) {
-  // Labels are role keywords, status keywords, "YYYY-MM", signpost ids
-  // ([a-z0-9-], checked when stored) and "(not filed)": nothing to escape.
-  std::ostringstream out;
-  out << "{\"role\": \"" << report.role << "\", \"cases\": " << count_json(report.total) << ", \"by_month\": {";
-  for (std::size_t i = 0; i < report.by_month.size(); ++i) {
-    out << (i ? ", " : "") << "\"" << report.by_month[i].label << "\": " << count_json(report.by_month[i].count);
+  // ordered_json keeps the cells in the report's order (months ascending,
+  // statuses in workflow order, "(not filed)" last), as the text shows them.
+  nlohmann::ordered_json json;
+  json["role"] = report.role;
+  json["cases"] = count_json(report.total);
+  for (auto [cells, name] : {std::pair{&report.by_month, "by_month"}, std::pair{&report.by_status, "by_status"},
+                             std::pair{&report.by_group, "by_group"}, std::pair{&report.by_kind, "by_kind"}}) {
+    nlohmann::ordered_json group = nlohmann::ordered_json::object();
+    for (const StatsCell& cell : *cells) group[cell.label] = count_json(cell.count);
+    json[name] = std::move(group);
   }
-  out << "}, \"by_status\": {";
-  for (std::size_t i = 0; i < report.by_status.size(); ++i) {
-    out << (i ? ", " : "") << "\"" << report.by_status[i].label << "\": " << count_json(report.by_status[i].count);
-  }
-  for (auto [cells, name] : {std::pair{&report.by_group, "by_group"}, std::pair{&report.by_kind, "by_kind"}}) {
-    out << "}, \"" << name << "\": {";
-    for (std::size_t i = 0; i < cells->size(); ++i) {
-      out << (i ? ", " : "") << "\"" << (*cells)[i].label << "\": " << count_json((*cells)[i].count);
-    }
-  }
-  out << "}, \"median_hours_to_acknowledgement\": ";
+  json["median_hours_to_acknowledgement"] = nullptr;
   if (report.median_hours_to_acknowledgement) {
+    // One decimal, rounded as the text rounds it.
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.1f", *report.median_hours_to_acknowledgement);
-    out << buffer;
-  } else {
-    out << "null";
+    json["median_hours_to_acknowledgement"] = std::strtod(buffer, nullptr);
   }
-  out << ", \"min_shown_count\": " << kMinShownCount << "}\n";
-  return out.str();
+  json["min_shown_count"] = kMinShownCount;
+  // Labels are keywords, "YYYY-MM" and ids checked when stored; replacing
+  // invalid UTF-8 keeps the output valid JSON whatever a label held.
+  return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages) {

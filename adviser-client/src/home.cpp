@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <pwd.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,7 +14,7 @@
 #include <vector>
 
 #include "meldpunt/client/terminal.hpp"
-#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 
 namespace meldpunt::adviser {
@@ -67,7 +66,7 @@ std::filesystem::path default_home_folder() {
 Result<std::string> channel_for_command(const Home& home, const std::string& given, bool remember) {
   if (given.empty()) {
     if (remember) return Error{ErrorCode::kMalformed, "--remember-channel needs --channel ADDRESS"};
-    auto saved = crypto::read_file(home.channel_file(), protocol::kMaxPastedAddressLength);
+    auto saved = os::read_file(home.channel_file(), protocol::kMaxPastedAddressLength);
     if (!saved) {
       if (saved.error().code != ErrorCode::kNotFound) return saved.error();
       return Error{ErrorCode::kNotFound,
@@ -84,7 +83,7 @@ Result<std::string> channel_for_command(const Home& home, const std::string& giv
       return Error{ErrorCode::kMalformed,
                    "--remember-channel keeps only a current address (meldpunt2:); ask the administrator for one"};
     }
-    if (Status s = crypto::write_file_atomically(home.channel_file(), as_bytes(line), 0644); !s) return s.error();
+    if (Status s = os::write_file_atomically(home.channel_file(), as_bytes(line), 0644); !s) return s.error();
   }
   return given;
 }
@@ -109,22 +108,9 @@ Status make_private_folder(const std::filesystem::path& folder) {
   return Status::success();
 }
 
-Result<FolderLock> FolderLock::acquire(const std::filesystem::path& lock_file) {
-  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return io_error(lock_file, "cannot open", errno);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(fd);
-    if (err == EWOULDBLOCK) {
-      return Error{ErrorCode::kUnavailable, "another adviser-client is working in this home folder; try again when it is done"};
-    }
-    return io_error(lock_file, "cannot lock", err);
-  }
-  return FolderLock(fd);
-}
-
-FolderLock::~FolderLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+Result<os::FolderLock> lock_home_folder(const std::filesystem::path& lock_file) {
+  return os::FolderLock::acquire(lock_file,
+                                 "another adviser-client is working in this home folder; try again when it is done");
 }
 
 Result<crypto::SecretBuffer> compose_in_editor(const std::filesystem::path& fallback_folder, std::size_t max_bytes) {

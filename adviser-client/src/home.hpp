@@ -12,6 +12,7 @@
 
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/secret.hpp"
+#include "meldpunt/os/folder_lock.hpp"
 
 namespace meldpunt::adviser {
 
@@ -41,21 +42,9 @@ std::filesystem::path default_home_folder();
 // it is never chmod'ed, so a mistyped --home cannot lock others out of, say, /tmp.
 Status make_private_folder(const std::filesystem::path& folder);
 
-// An exclusive flock(2) on a file, released when destroyed. kUnavailable if
-// another process holds it.
-class FolderLock {
- public:
-  static Result<FolderLock> acquire(const std::filesystem::path& lock_file);
-  ~FolderLock();
-  FolderLock(FolderLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  FolderLock& operator=(FolderLock&&) = delete;
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
-
- private:
-  explicit FolderLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
+// The home folder's lock (os::FolderLock on lock_file, never followed if a
+// symlink): one adviser-client at a time. kUnavailable if another holds it.
+Result<os::FolderLock> lock_home_folder(const std::filesystem::path& lock_file);
 
 // Lets the adviser write a message in $VISUAL / $EDITOR (vi if neither is
 // set). The scratch file lives in a fresh 0700 folder in memory-backed

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "text.hpp"
+#include "meldpunt/os/files.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -152,7 +153,7 @@ Result<KeyFile> KeyFile::create(const std::filesystem::path& path, const crypto:
 }
 
 Result<KeyFile> KeyFile::unlock(const std::filesystem::path& path, const crypto::SecretBuffer& passphrase) {
-  auto sealed = crypto::read_file(path, crypto::kBoxMaxFileBytes);
+  auto sealed = os::read_file(path, crypto::kBoxMaxFileBytes);
   if (!sealed) {
     if (sealed.error().code == ErrorCode::kNotFound) {
       return Error{ErrorCode::kNotFound, "no adviser identity at " + path.string() + " (run `adviser-client init` first)"};
@@ -170,13 +171,13 @@ Result<KeyFile> KeyFile::unlock(const std::filesystem::path& path, const crypto:
 
 Status KeyFile::save() const {
   const crypto::SecretBuffer plaintext = encode_key_file(contents_.profile, contents_.identity);
-  return crypto::write_file_atomically(path_, box_.seal(plaintext.view()), 0600);
+  return os::write_file_atomically(path_, box_.seal(plaintext.view()), 0600);
 }
 
 Status KeyFile::change_passphrase(const crypto::SecretBuffer& passphrase, const crypto::KdfParams& params) {
   crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, params);
   const crypto::SecretBuffer plaintext = encode_key_file(contents_.profile, contents_.identity);
-  if (Status s = crypto::write_file_atomically(path_, box.seal(plaintext.view()), 0600); !s) return s;
+  if (Status s = os::write_file_atomically(path_, box.seal(plaintext.view()), 0600); !s) return s;
   box_ = std::move(box);
   return Status::success();
 }

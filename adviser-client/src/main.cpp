@@ -29,6 +29,7 @@
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/random.hpp"
+#include "meldpunt/os/files.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "text.hpp"
@@ -235,7 +236,7 @@ int cmd_init(const Home& home, const InitArgs& args) {
                                            crypto::AdviserIdentity::generate()));
   const crypto::DirectoryEntry entry = directory_entry(key_file.profile(), key_file.identity());
   const std::string card = crypto::make_card(entry, key_file.identity().sign.sk);
-  check(crypto::write_file_atomically(home.card_file(), as_bytes(card + "\n"), 0644));
+  check(os::write_file_atomically(home.card_file(), as_bytes(card + "\n"), 0644));
   // Create the store now, so a wrong home folder shows up at once.
   (void)open_store(home, key_file);
 
@@ -256,7 +257,7 @@ int cmd_init(const Home& home, const InitArgs& args) {
 }
 
 int cmd_card(const Home& home) {
-  auto card = crypto::read_file(home.card_file(), 64 * 1024);
+  auto card = os::read_file(home.card_file(), 64 * 1024);
   if (!card) {
     if (card.error().code == ErrorCode::kNotFound) {
       fail(ErrorCode::kNotFound, "no card in " + home.root.string() + " (create an identity with `adviser-client init`)");
@@ -286,7 +287,7 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   const protocol::ChannelAddress address = parse_channel(channel);
   require_identity(home);
   check(make_private_folder(home.root));
-  FolderLock lock = check(FolderLock::acquire(home.lock_file()));
+  os::FolderLock lock = check(lock_home_folder(home.lock_file()));
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
 
@@ -649,11 +650,11 @@ int cmd_export(const Home& home, const ExportArgs& args) {
     for (std::size_t i = 0; i < files.size(); ++i) document.append(as_bytes(describe_attachment(files[i], i + 1)));
   }
   if (args.plain) {
-    check(crypto::write_file_atomically(args.out_file, document.view(), 0600));
+    check(os::write_file_atomically(args.out_file, document.view(), 0600));
   } else {
     const crypto::SecretBuffer passphrase = new_passphrase("for this export", "nothing was written");
     const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
-    check(crypto::write_file_atomically(args.out_file, seal_export(box, document.view()), 0600));
+    check(os::write_file_atomically(args.out_file, seal_export(box, document.view()), 0600));
   }
   check(store.record_event(c.key, HistoryEvent::kExported, now));
   out("Case " + c.id() + " exported to " + args.out_file +
@@ -663,7 +664,7 @@ int cmd_export(const Home& home, const ExportArgs& args) {
 }
 
 int cmd_export_open(const std::string& file) {
-  const Bytes sealed = check(crypto::read_file(file, crypto::kBoxMaxFileBytes));
+  const Bytes sealed = check(os::read_file(file, crypto::kBoxMaxFileBytes));
   auto passphrase = client::read_secret_line("Export passphrase: ");
   if (!passphrase) fail(passphrase.error().code, "reading the passphrase: " + passphrase.error().message);
   const crypto::SecretBuffer document = check(open_export(sealed, *passphrase));
@@ -705,7 +706,7 @@ int cmd_passphrase(const Home& home, bool insecure_kdf) {
   require_identity(home);
   check(make_private_folder(home.root));
   // An inbox run saves the key file under the old box; never interleave.
-  FolderLock lock = check(FolderLock::acquire(home.lock_file()));
+  os::FolderLock lock = check(lock_home_folder(home.lock_file()));
   KeyFile key_file = unlock(home);
   const crypto::SecretBuffer passphrase = new_passphrase("for your adviser key file", "nothing was changed");
   check(key_file.change_passphrase(passphrase, kdf_params(insecure_kdf)));
@@ -723,7 +724,7 @@ int cmd_backup(const Home& home, const BackupArgs& args) {
   require_new_file(args.out_file);
   require_identity(home);
   check(make_private_folder(home.root));
-  FolderLock lock = check(FolderLock::acquire(home.lock_file()));  // key file and store from one moment
+  os::FolderLock lock = check(lock_home_folder(home.lock_file()));  // key file and store from one moment
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
 
@@ -734,7 +735,7 @@ int cmd_backup(const Home& home, const BackupArgs& args) {
     const fs::path scratch = pattern;
     Status copied = store.copy_compact_to(scratch);
     Result<Bytes> data =
-        copied ? crypto::read_file(scratch / "data.mdb", crypto::kBoxMaxFileBytes) : Result<Bytes>(copied.error());
+        copied ? os::read_file(scratch / "data.mdb", crypto::kBoxMaxFileBytes) : Result<Bytes>(copied.error());
     std::error_code ignored;
     fs::remove_all(scratch, ignored);
     if (!data && data.error().code == ErrorCode::kTooLarge) {
@@ -742,14 +743,14 @@ int cmd_backup(const Home& home, const BackupArgs& args) {
     }
     contents.store = check(std::move(data));
   }
-  contents.key_file = check(crypto::read_file(home.key_file(), crypto::kBoxMaxFileBytes));
-  if (auto card = crypto::read_file(home.card_file(), kMaxCardFileBytes)) {
+  contents.key_file = check(os::read_file(home.key_file(), crypto::kBoxMaxFileBytes));
+  if (auto card = os::read_file(home.card_file(), kMaxCardFileBytes)) {
     contents.card.assign(reinterpret_cast<const char*>(card->data()), card->size());
   }
   const crypto::SecretBuffer passphrase = new_passphrase("for this backup", "nothing was written");
   const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
   const Bytes sealed = check(seal_backup(box, contents));
-  check(crypto::write_file_atomically(args.out_file, sealed, 0600));
+  check(os::write_file_atomically(args.out_file, sealed, 0600));
   out("Backup written to " + args.out_file + " (" + std::to_string(sealed.size()) +
       " bytes, encrypted under the backup passphrase; the key file inside still needs your passphrase).\n"
       "Restore it with `adviser-client restore --from " + args.out_file + " --home NEW-FOLDER`.\n");
@@ -762,7 +763,7 @@ int cmd_restore(const Home& home, const std::string& from) {
     fail(ErrorCode::kIo, home.root.string() + " already holds an adviser identity or case store; restore into a new "
                          "folder (--home)");
   }
-  const Bytes sealed = check(crypto::read_file(from, crypto::kBoxMaxFileBytes));
+  const Bytes sealed = check(os::read_file(from, crypto::kBoxMaxFileBytes));
   auto backup_passphrase = client::read_secret_line("Backup passphrase: ");
   if (!backup_passphrase) fail(backup_passphrase.error().code, "reading the passphrase: " + backup_passphrase.error().message);
   const BackupContents contents = check(open_backup(sealed, *backup_passphrase));
@@ -770,9 +771,9 @@ int cmd_restore(const Home& home, const std::string& from) {
   check(make_private_folder(home.root));
   check(make_private_folder(home.store_folder()));
   // The key file last: a home with a key file is a complete home.
-  check(crypto::write_file_atomically(home.store_folder() / "data.mdb", contents.store, 0600));
-  if (!contents.card.empty()) check(crypto::write_file_atomically(home.card_file(), as_bytes(contents.card), 0644));
-  check(crypto::write_file_atomically(home.key_file(), contents.key_file, 0600));
+  check(os::write_file_atomically(home.store_folder() / "data.mdb", contents.store, 0600));
+  if (!contents.card.empty()) check(os::write_file_atomically(home.card_file(), as_bytes(contents.card), 0644));
+  check(os::write_file_atomically(home.key_file(), contents.key_file, 0600));
   out("Restored into " + home.root.string() + ". Checking it with your adviser passphrase.\n");
 
   auto passphrase = client::read_secret_line("Passphrase: ");

@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "meldpunt/client/text.hpp"
-#include "meldpunt/common/unique_fd.hpp"
+#include "meldpunt/os/unique_fd.hpp"
 #include "meldpunt/crypto/random.hpp"
 
 namespace meldpunt::client {
@@ -51,7 +51,7 @@ Result<FileToSend> read_attachment(const std::filesystem::path& path, std::uint6
   limit = std::min<std::uint64_t>(limit, protocol::kMaxAttachmentFileBytes);
   // O_NONBLOCK: opening a FIFO must not hang; it is refused below as not a
   // regular file. Reads from a regular file ignore the flag.
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  os::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Error{ErrorCode::kNotFound, "no file " + path.string()};
     return Error{ErrorCode::kIo, "cannot open " + path.string() + ": " + errno_text()};
@@ -536,7 +536,7 @@ int link_tmpfile(int fd, int dir, const char* name) {
 }  // namespace
 
 Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder, ByteView name, ByteView content) {
-  UniqueFd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  os::UniqueFd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) {
     if (errno == ENOENT) return Error{ErrorCode::kNotFound, "no folder " + folder.string()};
     return Error{ErrorCode::kIo, "cannot open the folder " + folder.string() + ": " + errno_text()};
@@ -548,7 +548,7 @@ Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder
 
   // A nameless file in the folder: it has a name only once it is complete,
   // and vanishes by itself if the program is stopped before.
-  UniqueFd tmp(::openat(dir.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+  os::UniqueFd tmp(::openat(dir.get(), ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
   if (tmp.get() >= 0) {
     if (!write_flushed(tmp.get(), content)) return io_error("cannot write the attachment in " + folder.string());
     for (int attempt = 0; attempt <= kMaxNameCollisions; ++attempt) {
@@ -575,7 +575,7 @@ Result<crypto::SecretBuffer> save_attachment(const std::filesystem::path& folder
   FixedBytes<8> random{};
   crypto::random_fill(random);
   const std::string part = ".meldpunt-" + to_hex(random) + ".part";
-  UniqueFd fd(::openat(dir.get(), part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+  os::UniqueFd fd(::openat(dir.get(), part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
   if (fd.get() < 0) return io_error("cannot create a file in " + folder.string());
   auto remove_part = [&](const std::string& what) {
     Error e = io_error(what);

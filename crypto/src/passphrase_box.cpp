@@ -1,19 +1,12 @@
 #include "meldpunt/crypto/passphrase_box.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <system_error>
-
-#include "meldpunt/common/unique_fd.hpp"
 
 namespace meldpunt::crypto {
 
@@ -46,12 +39,6 @@ Secret<32> derive_box_key(const SecretBuffer& passphrase, const FixedBytes<kSalt
     throw std::bad_alloc();  // parameters were bounds-checked; only memory can fail
   }
   return key;
-}
-
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
-
-Error io_error(const std::filesystem::path& path, std::string_view what, int err) {
-  return Error{ErrorCode::kIo, std::string(what) + " " + path.string() + ": " + errno_text(err)};
 }
 
 }  // namespace
@@ -136,89 +123,6 @@ Result<SecretBuffer> PassphraseBox::open(ByteView sealed) const {
     return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the file was changed or damaged"};
   }
   return plaintext;
-}
-
-Status write_file_atomically(const std::filesystem::path& path, ByteView content, unsigned mode) {
-  const std::filesystem::path folder =
-      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  static constexpr char kTempAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::filesystem::path temp;
-  int fd = -1;
-  for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-    std::string suffix = ".tmp-";
-    for (int i = 0; i < 6; ++i) suffix.push_back(kTempAlphabet[randombytes_uniform(36)]);
-    temp = path;
-    temp += suffix;
-    fd = ::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, static_cast<mode_t>(mode));
-    if (fd < 0 && errno != EEXIST) return io_error(temp, "cannot create", errno);
-  }
-  if (fd < 0) return io_error(temp, "cannot create", EEXIST);
-  UniqueFd file(fd);
-
-  auto fail = [&](std::string_view what, int err) -> Status {
-    Error e = io_error(path, what, err);
-    ::unlink(temp.c_str());
-    return e;
-  };
-  // The umask may have removed bits; set exactly what was asked for.
-  if (::fchmod(file.get(), static_cast<mode_t>(mode)) != 0)
-    return fail("cannot set mode of", errno);
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(file.get(), content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write", errno);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(file.get()) != 0) return fail("cannot sync", errno);
-  if (!file.close_checked()) return fail("cannot close", errno);
-  if (::rename(temp.c_str(), path.c_str()) != 0) return fail("cannot replace", errno);
-
-  // Make the rename itself durable.
-  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return io_error(folder, "wrote file but cannot open folder", errno);
-  UniqueFd dir(dir_fd);
-  if (::fsync(dir.get()) != 0) return io_error(folder, "wrote file but cannot sync folder", errno);
-  return Status::success();
-}
-
-Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) return Error{ErrorCode::kNotFound, "no such file: " + path.string()};
-    return io_error(path, "cannot open", err);
-  }
-  UniqueFd file(fd);
-  struct stat st {};
-  if (::fstat(file.get(), &st) != 0) return io_error(path, "cannot stat", errno);
-  if (S_ISDIR(st.st_mode)) return io_error(path, "cannot read", EISDIR);
-  if (S_ISREG(st.st_mode) && static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
-    return Error{ErrorCode::kTooLarge,
-                 path.string() + " is larger than " + std::to_string(max_bytes) + " bytes"};
-  }
-  // Read up to one byte past the bound: the file may grow after fstat, or be
-  // a pipe with no size at all.
-  Bytes out;
-  std::array<std::uint8_t, 64 * 1024> chunk{};
-  while (true) {
-    const std::size_t room = max_bytes - out.size();
-    const std::size_t want = room >= chunk.size() ? chunk.size() : room + 1;
-    const ssize_t n = ::read(file.get(), chunk.data(), want);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_error(path, "cannot read", errno);
-    }
-    if (n == 0) break;
-    out.insert(out.end(), chunk.begin(), chunk.begin() + n);
-    if (out.size() > max_bytes) {
-      return Error{ErrorCode::kTooLarge,
-                   path.string() + " is larger than " + std::to_string(max_bytes) + " bytes"};
-    }
-  }
-  return out;
 }
 
 }  // namespace meldpunt::crypto

@@ -1,7 +1,6 @@
 #include "data_folder.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -11,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 
 namespace meldpunt::relay {
 namespace {
@@ -45,11 +44,11 @@ Status write_new_key(const std::filesystem::path& path) {
   }
   file.append(secret.view());
   file.append(pub);
-  return crypto::write_file_atomically(path, file.view(), 0600);
+  return os::write_file_atomically(path, file.view(), 0600);
 }
 
 Result<RelayKeys> load_key_file(const std::filesystem::path& path) {
-  auto content = crypto::read_file(path, 1024);
+  auto content = os::read_file(path, 1024);
   if (!content) return content.error();
   crypto::SecretBuffer bytes = crypto::SecretBuffer::copy_of(*content);
   std::fill(content->begin(), content->end(), std::uint8_t{0});
@@ -64,14 +63,6 @@ Result<RelayKeys> load_key_file(const std::filesystem::path& path) {
   return keys;
 }
 
-Status sync_folder(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Error{ErrorCode::kIo, "cannot open " + dir.string() + ": " + std::strerror(errno)};
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Error{ErrorCode::kIo, "cannot sync " + dir.string() + ": " + std::strerror(errno)};
-  return Status::success();
-}
 
 }  // namespace
 
@@ -101,7 +92,7 @@ Status DataFolder::initialise(const crypto::Ed25519PublicKey& org_sign_pk) const
   if (Status s = make_private_dir(store_dir()); !s) return s;
   if (Status s = write_new_key(key_file()); !s) return s;
   const std::string org_line = crypto::to_base64url(org_sign_pk) + "\n";
-  return crypto::write_file_atomically(org_file(), as_bytes(org_line), 0644);
+  return os::write_file_atomically(org_file(), as_bytes(org_line), 0644);
 }
 
 Result<RelayKeys> DataFolder::load_keys() const {
@@ -121,7 +112,7 @@ Result<std::optional<RelayKeys>> DataFolder::load_old_keys() const {
 }
 
 Result<crypto::Ed25519PublicKey> DataFolder::load_org_key() const {
-  auto content = crypto::read_file(org_file(), 1024);
+  auto content = os::read_file(org_file(), 1024);
   if (!content) return content.error();
   std::string text(content->begin(), content->end());
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -155,7 +146,7 @@ Status DataFolder::rotate_key() const {
   if (::rename(fresh.c_str(), key_file().c_str()) != 0) {
     return Error{ErrorCode::kIo, "cannot install the new key: " + std::string(std::strerror(errno))};
   }
-  return sync_folder(root);
+  return os::sync_directory(root);
 }
 
 Status DataFolder::retire_old_key() const {
@@ -178,27 +169,12 @@ Status DataFolder::retire_old_key() const {
   if (::unlink(old_key_file().c_str()) != 0) {
     return Error{ErrorCode::kIo, "cannot remove " + old_key_file().string() + ": " + std::strerror(errno)};
   }
-  return sync_folder(root);
+  return os::sync_directory(root);
 }
 
-Result<FolderLock> FolderLock::acquire(const DataFolder& folder) {
-  const int fd = ::open(folder.lock_file().c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Error{ErrorCode::kIo, "cannot open " + folder.lock_file().string() + ": " + std::strerror(errno)};
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    ::close(fd);
-    if (err == EWOULDBLOCK) {
-      return Error{ErrorCode::kUnavailable, "a relay is serving from " + folder.root.string() + " (stop it first)"};
-    }
-    return Error{ErrorCode::kIo, "cannot lock " + folder.lock_file().string() + ": " + std::strerror(err)};
-  }
-  return FolderLock(fd);
-}
-
-FolderLock::~FolderLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+Result<os::FolderLock> lock_data_folder(const DataFolder& folder) {
+  return os::FolderLock::acquire(folder.lock_file(),
+                                 "a relay is serving from " + folder.root.string() + " (stop it first)");
 }
 
 }  // namespace meldpunt::relay

@@ -20,6 +20,7 @@
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/keys.hpp"
 #include "meldpunt/crypto/secret.hpp"
+#include "meldpunt/os/folder_lock.hpp"
 
 namespace meldpunt::relay {
 
@@ -61,21 +62,10 @@ struct DataFolder {
   Status retire_old_key() const;
 };
 
-// An exclusive, non-blocking lock on the data folder (flock on serve.lock),
-// held while the object lives: one `relay serve` per folder, and `relay
-// restore` only while none serves.
-class FolderLock {
- public:
-  // kUnavailable if another process holds it; kIo on other failures.
-  static Result<FolderLock> acquire(const DataFolder& folder);
-  FolderLock(FolderLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  FolderLock& operator=(FolderLock&&) = delete;
-  FolderLock(const FolderLock&) = delete;
-  ~FolderLock();
-
- private:
-  explicit FolderLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
+// An exclusive, non-blocking lock on the data folder (flock on serve.lock,
+// never followed if a symlink), held while the object lives: one `relay
+// serve` per folder, and `relay restore` only while none serves.
+// kUnavailable if another process holds it; kIo on other failures.
+Result<os::FolderLock> lock_data_folder(const DataFolder& folder);
 
 }  // namespace meldpunt::relay

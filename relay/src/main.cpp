@@ -19,6 +19,7 @@
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/crypto/sign.hpp"
+#include "meldpunt/os/files.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/store/relay_store.hpp"
 #include "operations.hpp"
@@ -111,18 +112,18 @@ int cmd_org_key_new(const std::filesystem::path& out, bool insecure) {
   if (!passphrase) return fail(passphrase.error());
   crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
   const crypto::PassphraseBox box = crypto::PassphraseBox::create(*passphrase, kdf_params(insecure));
-  if (Status s = crypto::write_file_atomically(out, box.seal(org.sk.view()), 0600); !s) return fail(s.error());
+  if (Status s = os::write_file_atomically(out, box.seal(org.sk.view()), 0600); !s) return fail(s.error());
   const std::string pub = crypto::to_base64url(org.pk);
   std::filesystem::path pub_file = out;
   pub_file += ".pub";
-  if (Status s = crypto::write_file_atomically(pub_file, as_bytes(pub + "\n"), 0644); !s) return fail(s.error());
+  if (Status s = os::write_file_atomically(pub_file, as_bytes(pub + "\n"), 0644); !s) return fail(s.error());
   std::cout << "Organisation key written to " << out.string() << " (keep it offline).\n"
             << "organisation public key: " << pub << "\n";
   return 0;
 }
 
 Result<crypto::SigningKeyPair> unlock_org_key(const std::filesystem::path& file) {
-  auto sealed = crypto::read_file(file, crypto::kBoxMaxFileBytes);
+  auto sealed = os::read_file(file, crypto::kBoxMaxFileBytes);
   if (!sealed) return sealed.error();
   auto passphrase = client::read_secret_line("Passphrase of the organisation key: ");
   if (!passphrase) return passphrase.error();
@@ -147,7 +148,7 @@ bool is_card_text(const std::string& arg) {
 // `adviser-client card > anna.card` or saved from an e-mail is used as it is.
 Result<std::string> read_card_argument(const std::string& arg) {
   if (is_card_text(arg)) return arg;
-  auto content = crypto::read_file(arg, 64 * 1024);
+  auto content = os::read_file(arg, 64 * 1024);
   if (!content) return content.error();
   return std::string(content->begin(), content->end());
 }
@@ -165,7 +166,7 @@ Result<crypto::Directory> draft_directory(const std::vector<std::string>& cards,
     directory.entries.push_back(std::move(entry).value());
   }
   if (!signpost.empty()) {
-    auto content = crypto::read_file(signpost, relay::kMaxSignpostFileBytes);
+    auto content = os::read_file(signpost, relay::kMaxSignpostFileBytes);
     if (!content) return content.error();
     const std::string text(content->begin(), content->end());
     if (Status s = relay::apply_signpost_file(text, directory); !s) return s.error();
@@ -190,7 +191,7 @@ int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<s
   directory.org_sign_pk = org->pk;
   auto signed_bytes = crypto::sign_directory(directory, *org);
   if (!signed_bytes) return fail(signed_bytes.error());
-  if (Status s = crypto::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error());
+  if (Status s = os::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error());
   std::cout << "Signed directory (serial " << serial << ", " << directory.entries.size() << " advisers, valid for "
             << valid_days << " days) written to " << out.string() << "\n"
             << "Clients refuse it after that: sign and publish a new one before then (`relay status` warns "
@@ -218,14 +219,14 @@ int cmd_directory_check(const std::vector<std::string>& cards, const std::filesy
   if (!file.empty()) {
     std::string key_text = org_public;
     if (std::filesystem::is_regular_file(org_public)) {
-      auto content = crypto::read_file(org_public, 1024);
+      auto content = os::read_file(org_public, 1024);
       if (!content) return fail(content.error());
       key_text.assign(content->begin(), content->end());
       while (!key_text.empty() && (key_text.back() == '\n' || key_text.back() == '\r')) key_text.pop_back();
     }
     auto org = parse_public_key(key_text, "--org-public");
     if (!org) return fail(org.error());
-    auto bytes = crypto::read_file(file, crypto::kMaxSignedDirectoryBytes);
+    auto bytes = os::read_file(file, crypto::kMaxSignedDirectoryBytes);
     if (!bytes) return fail(bytes.error());
     directory = crypto::verify_directory(*bytes, *org);
     if (!directory) return fail(Error{directory.error().code, "not a directory signed by this organisation key: " +
@@ -245,7 +246,7 @@ int cmd_directory_check(const std::vector<std::string>& cards, const std::filesy
 int cmd_directory_publish(const std::string& channel, const std::filesystem::path& file) {
   auto address = protocol::parse_address(channel);
   if (!address) return fail(address.error());
-  auto bytes = crypto::read_file(file, crypto::kMaxSignedDirectoryBytes);
+  auto bytes = os::read_file(file, crypto::kMaxSignedDirectoryBytes);
   if (!bytes) return fail(bytes.error());
   auto directory = crypto::verify_directory(*bytes, address->org_sign_pk);
   if (!directory) return fail(Error{directory.error().code, "not a directory signed by this channel's organisation key: " + directory.error().message});

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -21,7 +22,7 @@
 
 #include "data_folder.hpp"
 #include "meldpunt/crypto/directory.hpp"
-#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 #include "server.hpp"
 
 namespace meldpunt::relay {
@@ -91,22 +92,10 @@ bool valid_tcp_endpoint(const std::string& endpoint) {
   return n >= 1 && n <= 65535;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
-      out += buffer;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+// A TOML basic string for `relay serve --check-config`: TOML's basic
+// strings take JSON's escapes, so the JSON library quotes it.
+std::string toml_string(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::uint64_t disk_free_bytes(const fs::path& dir) {
@@ -256,65 +245,87 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
   if (src.purge->failing.load()) warnings.push_back("the last purge of expired messages failed (see the log)");
   const RequestHandler::Prices prices = src.handler->current_prices();
 
-  std::ostringstream out;
   if (json) {
-    out << "{\n  \"uptime_seconds\": " << uptime << ",\n"
-        << "  \"messages\": {\"stored\": " << stats.messages << ", \"max\": " << cfg.max_messages << "},\n"
-        << "  \"envelope_bytes\": {\"stored\": " << stats.envelope_bytes << ", \"max\": " << cfg.max_bytes << "},\n"
-        << "  \"store\": {\"map_bytes_used\": " << stats.map_bytes_used << ", \"map_bytes_max\": " << cfg.max_map_bytes
-        << ", \"disk_free_bytes\": " << disk_free << "},\n"
-        << "  \"retention\": {\"days\": " << cfg.retention_days << ", \"fuzz_days\": " << cfg.retention_fuzz_days
-        << ", \"purge_runs\": " << src.purge->runs.load() << ", \"purged_since_start\": " << src.purge->removed.load()
-        << ", \"last_purge_removed\": " << src.purge->last_removed.load() << "},\n"
-        << "  \"proof_of_work\": {\"difficulty\": " << src.handler->current_difficulty()
-        << ", \"base\": " << cfg.pow_difficulty << ", \"max\": " << cfg.pow_difficulty + cfg.pow_max_raise
-        << ", \"raise_per_size_class\": [" << raises << "]},\n"
-        << "  \"attachments\": {\"max_bytes\": " << attachment_limit << "},\n"
-        << "  \"directory_serial\": " << directory_serial << ",\n"
-        << "  \"directory_valid_until\": " << directory_valid_until << ",\n"
-        << "  \"prekeys\": {\"warning_level\": " << cfg.prekey_warning << ", \"unlisted\": " << unlisted
-        << ", \"advisers\": [";
-    for (std::size_t i = 0; i < advisers.size(); ++i) {
-      const AdviserLevel& a = advisers[i];
-      out << (i ? ", " : "") << "{\"id\": " << json_string(a.id) << ", \"name\": " << json_string(a.name)
-          << ", \"left\": " << a.left << ", \"low\": " << (a.left < cfg.prekey_warning ? "true" : "false")
-          << ", \"medium_days_left\": "
-          << (a.medium_expires ? std::to_string(medium_days_left(a, today)) : std::string("null"))
-          << ", \"medium_warning\": "
-          << (!a.medium_expires || medium_days_left(a, today) <= kMediumPrekeyWarnDays ? "true" : "false") << "}";
+    // ordered_json: the keys in the order people read them, as before.
+    using Json = nlohmann::ordered_json;
+    Json advisers_json = Json::array();
+    for (const AdviserLevel& a : advisers) {
+      advisers_json.push_back({{"id", a.id},
+                               {"name", a.name},
+                               {"left", a.left},
+                               {"low", a.left < cfg.prekey_warning},
+                               {"medium_days_left", a.medium_expires ? Json(medium_days_left(a, today)) : Json()},
+                               {"medium_warning",
+                                !a.medium_expires || medium_days_left(a, today) <= kMediumPrekeyWarnDays}});
     }
-    out << "]},\n  \"requests\": {";
+    Json requests = Json::object();
     for (std::uint8_t op = 1; op <= protocol::kLastOp; ++op) {
-      out << (op > 1 ? ", " : "") << json_string(protocol::op_name(static_cast<protocol::Op>(op)))
-          << ": {\"ok\": " << counters.ok[op] << ", \"failed\": " << counters.failed[op] << "}";
+      requests[std::string(protocol::op_name(static_cast<protocol::Op>(op)))] = {{"ok", counters.ok[op]},
+                                                                    {"failed", counters.failed[op]}};
     }
-    out << ", \"unparsable\": " << counters.unparsable << ", \"rate_limited\": " << counters.rate_limited
-        << ", \"pow_refused\": " << counters.pow_refused << "},\n"
-        << "  \"fetches\": {\"running\": " << load.fetches_running << ", \"waiting\": " << load.fetches_waiting
-        << ", \"max_pending\": " << load.max_pending_fetches << ", \"refused_busy\": " << load.fetches_refused_busy
-        << ", \"expired\": " << load.fetches_expired << "},\n"
-        << "  \"prices\": {\"fetch\": " << prices.fetch << ", \"get_prekeys\": " << prices.get_prekeys
-        << ", \"envelope\": [" << prices.envelope[0] << ", " << prices.envelope[1] << ", " << prices.envelope[2]
-        << "]},\n"
-        << "  \"front_door\": ";
+    requests["unparsable"] = counters.unparsable;
+    requests["rate_limited"] = counters.rate_limited;
+    requests["pow_refused"] = counters.pow_refused;
+    Json raise_per_class = Json::array();
+    for (std::size_t c = 0; c < protocol::kSizeClasses; ++c) {
+      raise_per_class.push_back(src.handler->pricing().raise_of_class(c));
+    }
+    Json front_door;  // null without a front door
     if (const auto& d = load.front_door) {
-      out << "{\"open\": " << d->open << ", \"max_connections\": " << d->max_connections
-          << ", \"held_bytes\": " << d->held_bytes << ", \"max_held_bytes\": " << d->max_held_bytes
-          << ", \"accepted\": " << d->accepted << ", \"refused_full\": " << d->refused_full
-          << ", \"displaced\": " << d->evicted << ", \"handshake_timeouts\": " << d->handshake_timeouts
-          << ", \"idle_timeouts\": " << d->idle_timeouts << ", \"write_timeouts\": " << d->write_timeouts
-          << ", \"protocol_errors\": " << d->protocol_errors << ", \"over_max_held_bytes\": " << d->over_budget
-          << ", \"descriptor_shortages\": " << d->descriptor_shortages << "}";
-    } else {
-      out << "null";
+      front_door = {{"open", d->open},
+                    {"max_connections", d->max_connections},
+                    {"held_bytes", d->held_bytes},
+                    {"max_held_bytes", d->max_held_bytes},
+                    {"accepted", d->accepted},
+                    {"refused_full", d->refused_full},
+                    {"displaced", d->evicted},
+                    {"handshake_timeouts", d->handshake_timeouts},
+                    {"idle_timeouts", d->idle_timeouts},
+                    {"write_timeouts", d->write_timeouts},
+                    {"protocol_errors", d->protocol_errors},
+                    {"over_max_held_bytes", d->over_budget},
+                    {"descriptor_shortages", d->descriptor_shortages}};
     }
-    out << ",\n"
-        << "  \"old_key_served\": " << (src.old_key_served ? "true" : "false") << ",\n"
-        << "  \"warnings\": [";
-    for (std::size_t i = 0; i < warnings.size(); ++i) out << (i ? ", " : "") << json_string(warnings[i]);
-    out << "]\n}\n";
-    return out.str();
+    const Json report = {
+        {"uptime_seconds", uptime},
+        {"messages", {{"stored", stats.messages}, {"max", cfg.max_messages}}},
+        {"envelope_bytes", {{"stored", stats.envelope_bytes}, {"max", cfg.max_bytes}}},
+        {"store",
+         {{"map_bytes_used", stats.map_bytes_used}, {"map_bytes_max", cfg.max_map_bytes}, {"disk_free_bytes", disk_free}}},
+        {"retention",
+         {{"days", cfg.retention_days},
+          {"fuzz_days", cfg.retention_fuzz_days},
+          {"purge_runs", src.purge->runs.load()},
+          {"purged_since_start", src.purge->removed.load()},
+          {"last_purge_removed", src.purge->last_removed.load()}}},
+        {"proof_of_work",
+         {{"difficulty", src.handler->current_difficulty()},
+          {"base", cfg.pow_difficulty},
+          {"max", cfg.pow_difficulty + cfg.pow_max_raise},
+          {"raise_per_size_class", raise_per_class}}},
+        {"attachments", {{"max_bytes", attachment_limit}}},
+        {"directory_serial", directory_serial},
+        {"directory_valid_until", directory_valid_until},
+        {"prekeys", {{"warning_level", cfg.prekey_warning}, {"unlisted", unlisted}, {"advisers", advisers_json}}},
+        {"requests", requests},
+        {"fetches",
+         {{"running", load.fetches_running},
+          {"waiting", load.fetches_waiting},
+          {"max_pending", load.max_pending_fetches},
+          {"refused_busy", load.fetches_refused_busy},
+          {"expired", load.fetches_expired}}},
+        {"prices",
+         {{"fetch", prices.fetch},
+          {"get_prekeys", prices.get_prekeys},
+          {"envelope", {prices.envelope[0], prices.envelope[1], prices.envelope[2]}}}},
+        {"front_door", front_door},
+        {"old_key_served", src.old_key_served},
+        {"warnings", warnings}};
+    // Adviser names come from the signed directory, which admits UTF-8 only;
+    // replacing any invalid byte keeps the output valid JSON regardless.
+    return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   }
+  std::ostringstream out;
   out << "uptime            " << uptime / 86400 << "d " << (uptime % 86400) / 3600 << "h " << (uptime % 3600) / 60
       << "m\n"
       << "messages          " << stats.messages << " of " << cfg.max_messages << "\n"
@@ -412,52 +423,6 @@ std::vector<std::string> check_store(const fs::path& dir, store::StoreStats* sta
   } catch (const std::exception& e) {
     return {e.what()};
   }
-}
-
-Status copy_file_synced(const fs::path& from, const fs::path& to) {
-  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Error{ErrorCode::kIo, "cannot open " + from.string() + ": " + std::strerror(errno)};
-  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) {
-    const int err = errno;
-    ::close(in);
-    return Error{ErrorCode::kIo, "cannot create " + to.string() + ": " + std::strerror(err)};
-  }
-  std::vector<char> buffer(1 << 20);
-  bool ok = true;
-  for (;;) {
-    const ssize_t n = ::read(in, buffer.data(), buffer.size());
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ok = false;
-      break;
-    }
-    for (ssize_t done = 0; done < n;) {
-      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        ok = false;
-        break;
-      }
-      done += w;
-    }
-    if (!ok) break;
-  }
-  ok = ok && ::fsync(out) == 0;
-  ::close(in);
-  ::close(out);
-  if (!ok) return Error{ErrorCode::kIo, "copying " + from.string() + " to " + to.string() + " failed"};
-  return Status::success();
-}
-
-Status sync_dir(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Error{ErrorCode::kIo, "cannot open " + dir.string()};
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Error{ErrorCode::kIo, "cannot sync " + dir.string()};
-  return Status::success();
 }
 
 // Where `relay restore` stages its copy of a backup (see cmd_restore). One
@@ -606,9 +571,9 @@ std::vector<std::string> validate(const ServeSettings& s) {
 std::string effective_settings(const ServeSettings& s) {
   std::ostringstream out;
   out << "[serve]\n"
-      << "data = " << json_string(s.data.string()) << "\n"
-      << "endpoint = " << json_string(s.endpoint) << "\n"
-      << "old-key-endpoint = " << json_string(s.old_key_endpoint) << "\n"
+      << "data = " << toml_string(s.data.string()) << "\n"
+      << "endpoint = " << toml_string(s.endpoint) << "\n"
+      << "old-key-endpoint = " << toml_string(s.old_key_endpoint) << "\n"
       << "retention-days = " << s.retention_days << "\n"
       << "retention-fuzz-days = " << s.retention_fuzz_days << "\n"
       << "purge-interval = " << s.purge_interval_seconds << "\n"
@@ -636,7 +601,7 @@ std::string effective_settings(const ServeSettings& s) {
       << "idle-timeout = " << s.idle_timeout_seconds << "\n"
       << "write-timeout = " << s.write_timeout_seconds << "\n"
       << "max-held-bytes = " << s.max_held_bytes << "\n"
-      << "log-level = " << json_string(s.log_level) << "\n";
+      << "log-level = " << toml_string(s.log_level) << "\n";
   return out.str();
 }
 
@@ -665,7 +630,7 @@ int cmd_serve(const ServeSettings& settings) {
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
   const DataFolder folder{settings.data};
-  auto lock = FolderLock::acquire(folder);
+  auto lock = lock_data_folder(folder);
   if (!lock) return fail(lock.error());
   remove_dead_restore(folder);
   auto keys = folder.load_keys();
@@ -854,7 +819,7 @@ int cmd_check(const fs::path& data, const fs::path& backup) {
 
 int cmd_restore(const fs::path& data, const fs::path& from) {
   const DataFolder folder{data};
-  auto lock = FolderLock::acquire(folder);
+  auto lock = lock_data_folder(folder);
   if (!lock) return fail(lock.error());
   if (Status s = backup_outside_store(folder, from); !s) return fail(s.error());
   if (!fs::exists(from / "data.mdb")) return fail("no store (data.mdb) in " + from.string());
@@ -874,7 +839,7 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   }
   const RemoveOnExit remove_staging{staging};
   const fs::path incoming = staging / "data.mdb";
-  if (Status s = copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
+  if (Status s = os::copy_file_synced(from / "data.mdb", incoming); !s) return fail(s.error());
   store::StoreStats stats;
   std::optional<std::uint32_t> upgraded_from;
   if (std::vector<std::string> problems = check_store(staging, &stats, true, &upgraded_from); !problems.empty()) {
@@ -889,7 +854,7 @@ int cmd_restore(const fs::path& data, const fs::path& from) {
   }
   fs::remove_all(staging, ec);
   fs::remove(folder.store_dir() / "lock.mdb", ec);
-  if (Status s = sync_dir(folder.store_dir()); !s) return fail(s.error());
+  if (Status s = os::sync_directory(folder.store_dir()); !s) return fail(s.error());
   std::vector<std::string> after = check_store(folder.store_dir(), &stats);
   if (!after.empty()) {
     for (const std::string& p : after) std::cerr << "relay: fault after restore: " << p << "\n";

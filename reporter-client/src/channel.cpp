@@ -2,7 +2,7 @@
 
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
-#include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 
 namespace meldpunt::reporter {
 namespace {
@@ -61,7 +61,7 @@ Result<protocol::ChannelAddress> obtain_channel(Lang lang, const ChannelSource& 
   if (!source.option.empty()) {
     address = parse_given(lang, source.option);
   } else if (!source.file.empty()) {
-    auto content = crypto::read_file(source.file, kMaxChannelFileBytes);
+    auto content = os::read_file(source.file, kMaxChannelFileBytes);
     if (!content) {
       return Error{content.error().code,
                    format(lang, Msg::kChannelFileUnreadable,

@@ -18,6 +18,9 @@
 #include <unordered_map>
 #include <utility>
 
+#include "meldpunt/os/files.hpp"
+#include "meldpunt/os/unique_fd.hpp"
+
 namespace meldpunt::store::lmdb {
 
 static_assert(std::is_same_v<MDB_dbi, unsigned>, "Table stores an MDB_dbi as unsigned");
@@ -523,20 +526,13 @@ Status Environment::copy_compact_to(const std::filesystem::path& folder) const {
   }
   // LMDB creates the copy with mode 0666 & umask and does not fsync it.
   std::filesystem::path file = folder / "data.mdb";
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status(ErrorCode::kIo, "opening the copy " + file.string() + ": " + std::strerror(errno));
-  bool ok = ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
-  int err = errno;
-  ::close(fd);
+  os::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status(ErrorCode::kIo, "opening the copy " + file.string() + ": " + std::strerror(errno));
+  const bool ok = ::fchmod(fd.get(), 0600) == 0 && ::fsync(fd.get()) == 0;
+  const int err = errno;
   if (!ok) return Status(ErrorCode::kIo, "securing the copy " + file.string() + ": " + std::strerror(err));
-  int dfd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    // Makes the new directory entry durable too.
-    ok = ::fsync(dfd) == 0;
-    err = errno;
-    ::close(dfd);
-    if (!ok) return Status(ErrorCode::kIo, "flushing " + folder.string() + ": " + std::strerror(err));
-  }
+  // Makes the new directory entry durable too.
+  if (Status synced = os::sync_directory(folder); !synced) return synced;
   return Status::success();
 }
 

@@ -44,6 +44,7 @@
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/sign.hpp"
+#include "meldpunt/os/files.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
@@ -219,7 +220,7 @@ int redeposit(const protocol::ChannelAddress& address) {
 }
 
 int set_directory(const std::string& folder, const std::string& file) {
-  auto bytes = crypto::read_file(file, crypto::kMaxSignedDirectoryBytes);
+  auto bytes = os::read_file(file, crypto::kMaxSignedDirectoryBytes);
   if (!bytes) return fail(bytes.error().message);
   store::RelayStoreOptions options;
   store::RelayStore store(folder, options);
@@ -231,7 +232,7 @@ int set_directory(const std::string& folder, const std::string& file) {
 int redate(const std::string& org_key, const std::string& in, const std::string& out, std::uint64_t valid_until) {
   std::string line;
   std::getline(std::cin, line);
-  auto sealed = crypto::read_file(org_key, crypto::kBoxMaxFileBytes);
+  auto sealed = os::read_file(org_key, crypto::kBoxMaxFileBytes);
   if (!sealed) return fail(sealed.error().message);
   auto box = crypto::PassphraseBox::for_sealed(*sealed, crypto::SecretBuffer::copy_of(std::string_view(line)));
   if (!box) return fail(box.error().message);
@@ -240,14 +241,14 @@ int redate(const std::string& org_key, const std::string& in, const std::string&
   crypto::SigningKeyPair org;
   org.sk = crypto::Secret<crypto::kEd25519SecretBytes>::from(secret->view());
   std::copy_n(secret->data() + 32, 32, org.pk.begin());
-  auto bytes = crypto::read_file(in, crypto::kMaxSignedDirectoryBytes);
+  auto bytes = os::read_file(in, crypto::kMaxSignedDirectoryBytes);
   if (!bytes) return fail(bytes.error().message);
   auto directory = crypto::verify_directory(*bytes, org.pk);
   if (!directory) return fail(directory.error().message);
   directory->valid_until = valid_until;
   auto signed_bytes = crypto::sign_directory(*directory, org);
   if (!signed_bytes) return fail(signed_bytes.error().message);
-  if (Status s = crypto::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error().message);
+  if (Status s = os::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error().message);
   std::cout << "signed\n";
   return 0;
 }

@@ -19,6 +19,7 @@
 #include "meldpunt/crypto/derive.hpp"
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
+#include "meldpunt/os/files.hpp"
 
 namespace {
 
@@ -68,7 +69,7 @@ int adviser_keys(const std::string& key_file) {
 }
 
 int org_keys(const std::string& key_file) {
-  auto sealed = crypto::read_file(key_file, crypto::kBoxMaxFileBytes);
+  auto sealed = os::read_file(key_file, crypto::kBoxMaxFileBytes);
   if (!sealed) return std::cerr << "secret_keys: " << sealed.error().message << "\n", 2;
   auto box = crypto::PassphraseBox::for_sealed(*sealed, read_stdin_line());
   if (!box) return std::cerr << "secret_keys: " << box.error().message << "\n", 2;

@@ -12,8 +12,6 @@
 // Argon2id each time.
 #pragma once
 
-#include <filesystem>
-
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/derive.hpp"
 #include "meldpunt/crypto/secret.hpp"
@@ -49,14 +47,5 @@ class PassphraseBox {
   KdfParams params_;
   FixedBytes<16> salt_;
 };
-
-// Writes a file so that a crash leaves either the old or the new content:
-// temp file in the same folder (O_EXCL, given mode), write, fsync, rename,
-// fsync of the folder.
-Status write_file_atomically(const std::filesystem::path& path, ByteView content,
-                             unsigned mode = 0600);
-// Reads a whole file of at most max_bytes (kTooLarge beyond, kIo/kNotFound on
-// errors).
-Result<Bytes> read_file(const std::filesystem::path& path, std::size_t max_bytes);
 
 }  // namespace meldpunt::crypto
