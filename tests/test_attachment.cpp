@@ -458,7 +458,7 @@ TEST_CASE("reading a file to send: locked memory, or a clear refusal", "[attachm
     if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max > 4096) {
       rlimit lowered{4096, saved.rlim_max};
       REQUIRE(::setrlimit(RLIMIT_MEMLOCK, &lowered) == 0);
-      crypto::harden_process();
+      CHECK(crypto::harden_process().ok());
       rlimit now{};
       REQUIRE(::getrlimit(RLIMIT_MEMLOCK, &now) == 0);
       CHECK(now.rlim_cur == saved.rlim_max);

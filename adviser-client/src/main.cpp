@@ -4,10 +4,10 @@
 // case work: statuses and deadlines, private notes, exports, evaluation
 // counts, passphrase change, backup and restore.
 //
-// Exit codes: 0 ok, 1 usage, 2 the operation failed (message on stderr),
-// 3 internal error. Passphrases are read from the terminal without echo, or
-// one line per prompt from stdin when it is not a terminal; never from argv
-// or the environment.
+// Exit codes (cli/program.hpp): 0 done, 1 usage, 2 the operation failed
+// (message on stderr), 3 internal error. Passphrases are read from the
+// terminal without echo, or one line per prompt from stdin when it is not a
+// terminal; never from argv or the environment.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -26,8 +26,9 @@
 #include "inbox.hpp"
 #include "key_file.hpp"
 #include "refusal.hpp"
+#include "meldpunt/cli/passphrase_prompt.hpp"
+#include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/terminal.hpp"
-#include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/os/files.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
@@ -40,9 +41,8 @@ using namespace meldpunt;
 using namespace meldpunt::adviser;
 namespace fs = std::filesystem;
 
-constexpr int kExitUsage = 1;
-constexpr int kExitFailed = 2;
-constexpr int kExitInternal = 3;
+using cli::kExitFailed;
+using cli::kExitInternal;
 
 // An expected failure, carried to main() and turned into exit code 2.
 struct Failure {
@@ -64,20 +64,17 @@ void check(const Status& s) {
 void out(std::string_view text) { client::write_out(text); }
 void err(std::string_view text) { client::write_err(text); }
 
-// A new passphrase, asked twice. `what` names it in the prompt ("for your
+// A new passphrase, asked twice (again on a terminal after a slip:
+// cli/passphrase_prompt.hpp). `what` names it in the prompt ("for your
 // adviser key file", "for this export").
 crypto::SecretBuffer new_passphrase(std::string_view what = "for your adviser key file",
                                     std::string_view nothing_done = "nothing was created") {
-  auto first = client::read_secret_line("New passphrase " + std::string(what) + " (at least 12 characters): ");
-  if (!first) fail(first.error().code, "reading the passphrase: " + first.error().message);
-  if (first->size() < kMinPassphraseLength) {
-    fail(ErrorCode::kMalformed, "the passphrase is too short (at least " + std::to_string(kMinPassphraseLength) +
-                                    " characters); " + std::string(nothing_done));
-  }
-  auto second = client::read_secret_line("Repeat the passphrase: ");
-  if (!second) fail(second.error().code, "reading the passphrase: " + second.error().message);
-  if (!first->equals(*second)) fail(ErrorCode::kMalformed, "the two passphrases differ; " + std::string(nothing_done));
-  return std::move(first).value();
+  cli::NewPassphrasePrompt prompt;
+  prompt.first = "New passphrase " + std::string(what) + " (at least " + std::to_string(kMinPassphraseLength) +
+                 " characters): ";
+  prompt.min_length = kMinPassphraseLength;
+  prompt.nothing_done = std::string(nothing_done);
+  return check(cli::read_new_passphrase(prompt));
 }
 
 crypto::KdfParams kdf_params(bool insecure) {
@@ -789,15 +786,7 @@ int cmd_restore(const Home& home, const std::string& from) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    meldpunt::crypto::init();
-  } catch (const std::exception& e) {
-    std::cerr << "adviser-client: internal error: " << e.what() << std::endl;
-    return kExitInternal;
-  }
-  if (!meldpunt::crypto::harden_process()) {
-    std::cerr << "adviser-client: warning: could not disable core dumps" << std::endl;
-  }
+  if (Status started = cli::start_up(); !started) return cli::fail_start_up("adviser-client", started.error());
 
   CLI::App app{
       "adviser-client: the confidential adviser's side of the anonymous reporting channel.\n"
@@ -816,7 +805,7 @@ int main(int argc, char** argv) {
       "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n",
       "adviser-client"};
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 1 usage, 2 the operation failed, 3 internal error.\n"
+  app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.\n"
              "More: docs/adviser-client.md");
 
   std::string home_arg, channel, case_id, file, proxy;
@@ -1040,8 +1029,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
+    return cli::exit_for_parse_error(app, e);
   }
 
   try {

@@ -12,11 +12,12 @@
 
 #include "coverage_report.hpp"
 #include "data_folder.hpp"
+#include "meldpunt/cli/passphrase_prompt.hpp"
+#include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/directory.hpp"
-#include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/os/files.hpp"
@@ -30,10 +31,13 @@ namespace {
 
 using namespace meldpunt;
 
-// Exit codes: 0 ok, 2 the operation failed (or check found a fault), 3 setup/internal;
-// usage errors give CLI11's own codes (100 and up), except with --check-config (2).
-using relay::kExitFailed;
-constexpr int kExitInternal = 3;
+// Exit codes (cli/program.hpp): 0 done, 1 usage, 2 the operation failed (or
+// check found a fault), 3 internal; with --check-config a command line or
+// config file CLI11 rejects is the check's failure, 2.
+using cli::kExitFailed;
+using cli::kExitInternal;
+using cli::kExitUsage;
+static_assert(relay::kExitFailed == cli::kExitFailed, "operations.hpp's exit code is the shared one");
 // `relay directory check`: the directory is readable, but some group x kind
 // of its signpost has nobody (a script can tell this from an error, 2).
 constexpr int kExitGaps = 4;
@@ -58,13 +62,11 @@ Result<crypto::Ed25519PublicKey> parse_public_key(const std::string& text, std::
 }
 
 Result<crypto::SecretBuffer> new_passphrase() {
-  auto first = client::read_secret_line("New passphrase for the organisation key: ");
-  if (!first) return first.error();
-  if (first->size() < 12) return Error{ErrorCode::kMalformed, "passphrase too short (at least 12 characters)"};
-  auto second = client::read_secret_line("Repeat the passphrase: ");
-  if (!second) return second.error();
-  if (!first->equals(*second)) return Error{ErrorCode::kMalformed, "the passphrases differ"};
-  return std::move(first).value();
+  cli::NewPassphrasePrompt prompt;
+  prompt.first = "New passphrase for the organisation key (at least 12 characters): ";
+  prompt.min_length = 12;
+  prompt.nothing_done = "no key was created";
+  return cli::read_new_passphrase(prompt);
 }
 
 // ---- subcommands ----
@@ -263,8 +265,7 @@ int cmd_directory_publish(const std::string& channel, const std::filesystem::pat
 }  // namespace
 
 int main(int argc, char** argv) {
-  meldpunt::crypto::init();
-  meldpunt::crypto::harden_process();
+  if (Status started = cli::start_up(); !started) return cli::fail_start_up("relay", started.error());
 
   CLI::App app{
       "relay: the anonymous reporting channel's relay.\n"
@@ -278,6 +279,8 @@ int main(int argc, char** argv) {
       "  relay serve --data /var/lib/meldpunt --endpoint tcp://0.0.0.0:7450\n"
       "  relay directory publish --channel ADDRESS --file dir.signed",
       "relay"};
+  app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed (or `check` found a fault),\n"
+             "3 internal error; `directory check` gives 4 when some group x kind has nobody.");
   app.require_subcommand(1);
   app.set_config("--config", "", "Read options from this INI/TOML file (sections per subcommand, e.g. [serve])");
   // `relay serve --config FILE` as well as `relay --config FILE serve`.
@@ -458,11 +461,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
+    const int rc = cli::exit_for_parse_error(app, e);
     // --check-config promises 0 or 2, also for a config file CLI11 rejects
     // (the flag itself may not have been parsed yet).
     const bool checking = std::any_of(argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--check-config"; });
-    return checking && rc != 0 ? kExitFailed : rc;
+    return checking && rc == kExitUsage ? kExitFailed : rc;
   }
 
   // Commands that work in a data folder run as its owner (see run_as_owner.hpp).

@@ -15,12 +15,12 @@
 #include "clock.hpp"
 #include "conversation.hpp"
 #include "deposits.hpp"
+#include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/client/retrieval.hpp"
 #include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
-#include "meldpunt/crypto/init.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "progress.hpp"
 #include "refusal.hpp"
@@ -35,9 +35,9 @@ using client::write_out;
 using reporter::Lang;
 using reporter::Msg;
 
-constexpr int kExitFailed = 2;
-constexpr int kExitInternal = 3;
-constexpr int kExitInterrupted = 130;  // as a shell reports a Ctrl-C
+using cli::kExitFailed;
+using cli::kExitInternal;
+constexpr int kExitInterrupted = 130;  // as a shell reports a Ctrl-C (interrupt.hpp)
 constexpr int kCodeTries = 3;
 constexpr std::chrono::milliseconds kDirectConnectTimeout{10000};
 constexpr std::chrono::milliseconds kDirectRequestTimeout{30000};
@@ -775,8 +775,7 @@ Lang language_from_args(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  crypto::init();
-  crypto::harden_process();
+  if (Status started = cli::start_up(); !started) return cli::fail_start_up("reporter-client", started.error());
 
   Options o;
   o.lang = language_from_args(argc, argv);
@@ -811,7 +810,11 @@ int main(int argc, char** argv) {
   add_common(cmd_rotate_app);
   cmd_rotate_app->add_flag("--keep-old", o.keep_old, std::string(tr(o, Msg::kOptKeepOld)));
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli::exit_for_parse_error(app, e);
+  }
   if (!o.lang_option.empty()) o.lang = o.lang_option == "nl" ? Lang::kNl : Lang::kEn;
   if (!o.proxy.empty() && !client::parse_socks_proxy(o.proxy)) return fail(o, Msg::kErrBadProxy);
   // Ctrl-C restores the terminal and says what was sent (interrupt.hpp).
