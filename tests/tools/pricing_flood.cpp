@@ -188,6 +188,7 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
   auto relay = std::make_unique<client::RelayConnection>(address, options);
   const crypto::FetchKeyPair stranger = crypto::FetchKeyPair::generate();
   std::uint64_t ok = 0, bytes = 0, refused = 0, full = 0, bytes_after_warmup = 0, reconnects = 0;
+  std::uint64_t solved_work = 0;  // digests' worth of proofs found: with solve_seconds, this run's hash rate
   double solving = 0;
   const auto start = Clock::now();
   while (since(start) < seconds && !stopping) {
@@ -217,6 +218,7 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
     auto nonce = solve_until(policy->challenge, crypto::pow_body_hash(protocol::pow_items(items)), work, start, seconds);
     solving += since(t);
     if (!nonce) break;
+    solved_work += work;
     auto stored = relay->call(protocol::make_deposit_request(items, {policy->challenge, *nonce}));
     if (stored) {
       ok++;
@@ -231,7 +233,7 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
   }
   std::cout << "deposits_ok=" << ok << " bytes_ok=" << bytes << " bytes_after_warmup=" << bytes_after_warmup
             << " refused=" << refused << " storage_full=" << full << " reconnects=" << reconnects
-            << " solve_seconds=" << solving
+            << " solved_work=" << solved_work << " solve_seconds=" << solving
             << " seconds=" << since(start) << std::endl;
   return 0;
 }
