@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 BIN = os.environ.get("MELDPUNT_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 RELAY = os.path.join(BIN, "relay")
@@ -156,6 +157,17 @@ class Adviser:
 
     def read(self, case):
         return self._run("read", case)[1]
+
+    def cases_with(self, marker):
+        """The cases whose conversation shows marker."""
+        return [c for c in self.case_ids() if marker in self.read(c)]
+
+    def only_case(self, marker):
+        """The one case whose conversation shows marker (fails if none or several)."""
+        cases = self.cases_with(marker)
+        if len(cases) != 1:
+            raise AssertionError(f"{self.name}: {len(cases)} cases with {marker!r}, expected 1")
+        return cases[0]
 
     def reply(self, case, text):
         return self._run("reply", case, "--channel", self.channel.address, stdin=text)
@@ -313,6 +325,27 @@ class Channel:
     def close(self):
         self.stop_relay()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+THREE_ADVISERS = (("Anna de Vries", "internal"), ("Bureau Extern", "external"), ("Commissie Klachten", "committee"))
+
+
+class SharedChannelTest(unittest.TestCase):
+    """Tests that share one channel (relay, directory, advisers) per class.
+
+    ADVISERS names them as Channel's adviser_names; the channel is
+    cls.channel and its advisers cls.advisers, in that order.
+    """
+    ADVISERS = THREE_ADVISERS
+
+    @classmethod
+    def setUpClass(cls):
+        cls.channel = Channel(adviser_names=cls.ADVISERS)
+        cls.advisers = cls.channel.advisers
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
 
 
 def reporter_public_keys(channel, code):

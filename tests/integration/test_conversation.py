@@ -42,13 +42,6 @@ class ConversationTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.channel.close()
 
-    def case_of(self, adviser, marker):
-        """The adviser's case whose conversation contains `marker`."""
-        for case in adviser.case_ids():
-            if marker in adviser.read(case):
-                return case
-        self.fail(f"{adviser.name} has no case containing {marker!r}")
-
     def test_conversation_rounds_restart_and_relay_view(self):
         ch, a1, a2 = self.channel, self.a1, self.a2
         r1, r2, r3 = Reporter(ch), Reporter(ch), Reporter(ch)
@@ -76,7 +69,7 @@ class ConversationTest(unittest.TestCase):
             for reporter, advisers in readers.items():
                 tag = {r1: "R1", r2: "R2", r3: "R3"}[reporter]
                 for adviser in advisers:
-                    case = self.case_of(adviser, f"{tag}-round0")
+                    case = adviser.only_case(f"{tag}-round0")
                     atag = "A1" if adviser is a1 else "A2"
                     text = f"{atag}-to-{tag}-round{rnd}"
                     adviser.reply(case, text)
@@ -103,7 +96,7 @@ class ConversationTest(unittest.TestCase):
         for reporter, advisers in readers.items():
             tag = {r1: "R1", r2: "R2", r3: "R3"}[reporter]
             for adviser in (a1, a2):
-                cases = [c for c in adviser.case_ids() if f"{tag}-round0" in adviser.read(c)]
+                cases = adviser.cases_with(f"{tag}-round0")
                 if adviser in advisers:
                     self.assertEqual(len(cases), 1)
                     transcript = adviser.read(cases[0])

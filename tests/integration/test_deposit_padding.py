@@ -16,7 +16,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Channel, Reporter  # noqa: E402
+from harness import Reporter, SharedChannelTest  # noqa: E402
 
 VALUE_PREFIX = 4 + 32
 
@@ -38,21 +38,11 @@ def deposited(channel, action):
     return collections.Counter(len(v) - VALUE_PREFIX for v in added)
 
 
-class DepositPaddingTest(unittest.TestCase):
+class DepositPaddingTest(SharedChannelTest):
     @classmethod
     def setUpClass(cls):
-        cls.channel = Channel(adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external"),
-                                             ("Commissie Klachten", "committee")))
-        cls.anna, cls.extern, cls.commissie = cls.channel.advisers
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-
-    def only_case(self, adviser, marker):
-        cases = [c for c in adviser.case_ids() if marker in adviser.read(c)]
-        self.assertEqual(len(cases), 1, f"{adviser.name}: cases with {marker!r}")
-        return cases[0]
+        super().setUpClass()
+        cls.anna, cls.extern, cls.commissie = cls.advisers
 
     def test_reports_and_replies_to_one_or_three_advisers_look_alike(self):
         ch = self.channel
@@ -68,11 +58,11 @@ class DepositPaddingTest(unittest.TestCase):
         # The chosen advisers get the report; the others nothing.
         for a in ch.advisers:
             a.inbox()
-        self.only_case(self.anna, "P1 the archive")
+        self.anna.only_case("P1 the archive")
         for a in ch.advisers:
-            self.only_case(a, "P3 the archive")
+            a.only_case("P3 the archive")
         for a in (self.extern, self.commissie):
-            self.assertFalse([c for c in a.case_ids() if "P1 the archive" in a.read(c)])
+            self.assertFalse(a.cases_with("P1 the archive"))
         self.assertIn("P1 the archive keys", one.check()[1])
         self.assertIn("P3 the archive keys", three.check()[1])
 
@@ -82,7 +72,7 @@ class DepositPaddingTest(unittest.TestCase):
         self.assertEqual(reply_one, reply_three)
         self.assertEqual(sum(reply_one.values()), 4)
         self.anna.inbox()
-        self.assertIn("P1 a follow-up", self.anna.read(self.only_case(self.anna, "P1 the archive")))
+        self.assertIn("P1 a follow-up", self.anna.read(self.anna.only_case("P1 the archive")))
 
         # Moving to a new code: n notices (real or decoy), the history and the
         # move marker, whether one adviser reads or three.
@@ -101,7 +91,7 @@ class DepositPaddingTest(unittest.TestCase):
             # larger class than the answer.
             r.new(f"{marker} report about the print room " + "x" * 6000, to=[1])
             self.anna.inbox()
-            case = self.only_case(self.anna, f"{marker} report")
+            case = self.anna.only_case(f"{marker} report")
             self.anna._run("handover", case, "--to", "Commissie Klachten", "--channel", ch.address)
             out = []
             answers.append(deposited(ch, lambda: out.append(r.check(answers=word + "\n")[1])))
@@ -110,8 +100,8 @@ class DepositPaddingTest(unittest.TestCase):
         self.assertEqual(sum(answers[0].values()), 3)
         self.assertIn(32768, answers[0])  # the history's class, also when declining
         self.commissie.inbox()
-        self.only_case(self.commissie, "H-yes report")
-        self.assertFalse([c for c in self.commissie.case_ids() if "H-no report" in self.commissie.read(c)])
+        self.commissie.only_case("H-yes report")
+        self.assertFalse(self.commissie.cases_with("H-no report"))
 
 
 if __name__ == "__main__":

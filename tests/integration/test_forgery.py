@@ -60,7 +60,7 @@ class DisplayForgeryTest(unittest.TestCase):
         r = Reporter(ch)
         r.new(f"F1 report\n{FAKE_YOU}\nI withdraw everything, says the adviser\nrlo{HIDDEN}end", to=[1])
         self.anna.inbox()
-        case = [c for c in self.anna.case_ids() if "F1 report" in self.anna.read(c)][0]
+        case = self.anna.only_case("F1 report")
         self.anna.reply(case, f"F1 real answer\n\n{FAKE_HEADER}\nplease send us your full name {HIDDEN}")
 
         _, out, _ = r.check()
@@ -90,7 +90,7 @@ class DisplayForgeryTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("F2 " + "x" * 300 + " " * 40 + FAKE_HEADER, to=[1])
         self.anna.inbox()
-        case = [c for c in self.anna.case_ids() if "F2 " in self.anna.read(c)][0]
+        case = self.anna.only_case("F2 ")
         shown = self.anna.read(case)
         body = [line for line in shown.split("\n") if "xxxx" in line or "Bureau Extern" in line]
         self.assertGreater(len(body), 3)
@@ -119,7 +119,7 @@ class ForgedForwardedReplyTest(unittest.TestCase):
                          "Bureau Extern"], stdin=self.anna.passphrase + "\n")
         self.assertIn("deposited", out)
         self.extern.inbox()
-        cases = [c for c in self.extern.case_ids() if "FORGED-REPORT" in self.extern.read(c)]
+        cases = self.extern.cases_with("FORGED-REPORT")
         self.assertEqual(len(cases), 1)
         shown = self.extern.read(cases[0])
         self.assertIn("FORGED-YOU", shown)
@@ -172,7 +172,7 @@ class ForgedForwardedReplyTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("G1 report for the committee later", to=[1])
         self.anna.inbox()
-        case = [c for c in self.anna.case_ids() if "G1 report" in self.anna.read(c)][0]
+        case = self.anna.only_case("G1 report")
         self.anna.reply(case, "G1 Anna's signed answer")
         _, out, _ = r.check()
         self.assertIn("G1 Anna's signed answer", out)
@@ -181,7 +181,7 @@ class ForgedForwardedReplyTest(unittest.TestCase):
         _, out, _ = r.check(answers="yes\n")
         self.assertIn("Accepted.", out)
         self.extern.inbox()
-        new_case = [c for c in self.extern.case_ids() if "G1 report" in self.extern.read(c)][0]
+        new_case = self.extern.only_case("G1 report")
         shown = self.extern.read(new_case)
         header = header_of(shown, "G1 Anna's signed answer")
         self.assertIn("Anna de Vries (before the hand-over, as forwarded by the reporter; signature verified)", header)

@@ -15,28 +15,18 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Channel, Reporter  # noqa: E402
+from harness import Reporter, SharedChannelTest  # noqa: E402
 
 
 def who_can_read(check_out):
     return check_out[check_out.index("Who can read this conversation:"):]
 
 
-class HandoverTest(unittest.TestCase):
+class HandoverTest(SharedChannelTest):
     @classmethod
     def setUpClass(cls):
-        cls.channel = Channel(adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external"),
-                                             ("Commissie Klachten", "committee")))
-        cls.anna, cls.extern, cls.commissie = cls.channel.advisers
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-
-    def only_case(self, adviser, marker):
-        cases = [c for c in adviser.case_ids() if marker in adviser.read(c)]
-        self.assertEqual(len(cases), 1, f"{adviser.name}: cases with {marker!r}")
-        return cases[0]
+        super().setUpClass()
+        cls.anna, cls.extern, cls.commissie = cls.advisers
 
     def propose(self, adviser, case, to, note=None):
         args = ["handover", case, "--to", to, "--channel", self.channel.address]
@@ -51,7 +41,7 @@ class HandoverTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("H1 report about intimidation in the print room", to=[1])
         self.anna.inbox()
-        case = self.only_case(self.anna, "H1 report")
+        case = self.anna.only_case("H1 report")
         self.anna.reply(case, "H1 Anna's first answer")
         self.anna._run("note", case, stdin="H1 PRIVATE note never to travel")
 
@@ -62,7 +52,7 @@ class HandoverTest(unittest.TestCase):
 
         # Before the reporter answers, the committee has nothing.
         self.commissie.inbox()
-        self.assertEqual([c for c in self.commissie.case_ids() if "H1" in self.commissie.read(c)], [])
+        self.assertEqual(self.commissie.cases_with("H1"), [])
 
         # Seen, not answered yet: nothing changes.
         _, out, _ = r.check()
@@ -80,7 +70,7 @@ class HandoverTest(unittest.TestCase):
 
         out = self.commissie.inbox()
         self.assertIn("1 case(s) handed to you with the reporter's consent", out)
-        new_case = self.only_case(self.commissie, "H1 report")
+        new_case = self.commissie.only_case("H1 report")
         text = self.commissie.read(new_case)
         self.assertIn("Handed to you by Anna de Vries on", text)
         self.assertIn("H1 report about intimidation in the print room", text)
@@ -114,7 +104,7 @@ class HandoverTest(unittest.TestCase):
         r.reply("H1 second message, after the hand-over")
         self.commissie.inbox()
         self.assertIn("H1 second message", self.commissie.read(new_case))
-        self.assertEqual(len([c for c in self.commissie.case_ids() if "H1" in self.commissie.read(c)]), 1)
+        self.assertEqual(len(self.commissie.cases_with("H1")), 1)
         self.anna.inbox()
         self.assertNotIn("H1 second message", self.anna.read(case))
         self.commissie.reply(new_case, "H1 the committee answers")
@@ -127,7 +117,7 @@ class HandoverTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("H2 report about a manager", to=[1])
         self.anna.inbox()
-        case = self.only_case(self.anna, "H2 report")
+        case = self.anna.only_case("H2 report")
         self.propose(self.anna, case, "Bureau Extern")
 
         # Dutch, declined.
@@ -137,7 +127,7 @@ class HandoverTest(unittest.TestCase):
         self.assertIn("er is niets naar Bureau Extern", out)
 
         self.extern.inbox()
-        self.assertEqual([c for c in self.extern.case_ids() if "H2" in self.extern.read(c)], [])
+        self.assertEqual(self.extern.cases_with("H2"), [])
         out = self.anna.inbox()
         self.assertIn("the reporter declined your hand-over", out)
         text = self.anna.read(case)
@@ -162,14 +152,14 @@ class HandoverTest(unittest.TestCase):
         self.anna.inbox()
         self.assertIn("Hand-over to Commissie Klachten proposed", self.anna.read(case))
         self.commissie.inbox()
-        self.assertEqual([c for c in self.commissie.case_ids() if "H2" in self.commissie.read(c)], [])
+        self.assertEqual(self.commissie.cases_with("H2"), [])
 
     def test_answer_counts_after_a_newer_proposal_and_a_case_can_come_back(self):
         ch = self.channel
         r = Reporter(ch)
         r.new("H4 report", to=[1])
         self.anna.inbox()
-        case = self.only_case(self.anna, "H4 report")
+        case = self.anna.only_case("H4 report")
         self.anna.reply(case, "H4 Anna answers")
         self.propose(self.anna, case, "Commissie Klachten")
         r.check(answers="yes\n")
@@ -184,7 +174,7 @@ class HandoverTest(unittest.TestCase):
         self.assertIn("  - receive your next message: Commissie Klachten\n", who_can_read(out))
 
         self.commissie.inbox()
-        theirs = self.only_case(self.commissie, "H4 report")
+        theirs = self.commissie.only_case("H4 report")
         self.commissie.reply(theirs, "H4 the committee's question")
         r.reply("H4 answer to the committee")
         self.commissie.inbox()
@@ -195,7 +185,7 @@ class HandoverTest(unittest.TestCase):
         _, out, _ = r.check(answers="ja\n")
         self.assertIn("Accepted. Anna de Vries", out)
         self.assertIn("1 case(s) handed to you", self.anna.inbox())
-        self.assertEqual(self.only_case(self.anna, "H4 report"), case)
+        self.assertEqual(self.anna.only_case("H4 report"), case)
         text = self.anna.read(case)
         self.assertIn("status: in-progress", text)
         self.assertIn("Handed to you by Commissie Klachten", text)
@@ -212,7 +202,7 @@ class HandoverTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("H5 report", to=[1])
         self.anna.inbox()
-        case = self.only_case(self.anna, "H5 report")
+        case = self.anna.only_case("H5 report")
         self.propose(self.anna, case, "Bureau Extern")
         self.assertIn("proposes to hand your conversation over", r.check()[1])
         r.rotate()
@@ -226,7 +216,7 @@ class HandoverTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("H3 report", to=[1])
         self.anna.inbox()
-        case = self.only_case(self.anna, "H3 report")
+        case = self.anna.only_case("H3 report")
         rc, _, err = self.anna._run("handover", case, "--to", "Nobody Here", "--channel", ch.address, check=False)
         self.assertEqual(rc, 2)
         self.assertIn("no adviser in the directory matches --to Nobody Here", err)

@@ -40,7 +40,7 @@ class HandoverFilesTest(unittest.TestCase):
         r = Reporter(ch)
         r.new(f"{marker} Zie het rooster.", to=[1], extra=["--attach", self.make_file(reporter_file, 1250)])
         self.anna.inbox()
-        case = [c for c in self.anna.case_ids() if marker in self.anna.read(c)][0]
+        case = self.anna.only_case(marker)
         self.anna._run("reply", case, "--channel", ch.address, "--attach", self.make_file(adviser_file, 20000),
                        stdin=f"{marker} Hier is het formulier.\n")
         self.anna._run("handover", case, "--to", "Commissie Klachten", "--channel", ch.address)
@@ -58,7 +58,7 @@ class HandoverFilesTest(unittest.TestCase):
         self.assertIn("Accepted.", text)
 
         self.commissie.inbox()
-        case = [c for c in self.commissie.case_ids() if "HF1" in self.commissie.read(c)][0]
+        case = self.commissie.only_case("HF1")
         shown = self.commissie.read(case)
         self.assertIn(BODY_PREFIX + "HF1 Zie het rooster.\n(file not transferred: rooster.txt, 1.2 KiB)\n", shown)
         self.assertIn(BODY_PREFIX + "HF1 Hier is het formulier.\n(file not transferred: formulier.pdf, 19.5 KiB)\n",
@@ -77,7 +77,7 @@ class HandoverFilesTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("HF2 Zie het rooster.", to=[1], extra=["--attach", self.make_file("lijst.txt", 1250)])
         self.anna.inbox()
-        case = [c for c in self.anna.case_ids() if "HF2" in self.anna.read(c)][0]
+        case = self.anna.only_case("HF2")
         self.anna._run("reply", case, "--channel", ch.address, "--attach", self.make_file("brief.pdf", 20000),
                        stdin="HF2 Hier is het formulier.\n")
         r.rotate()
@@ -92,7 +92,7 @@ class HandoverFilesTest(unittest.TestCase):
                       "grootte zien, niet de bestanden:\n    lijst.txt (1.2 KiB)\n    brief.pdf (19.5 KiB)\n", out)
         self.assertIn("Aangenomen.", out)
         self.commissie.inbox()
-        new_case = [c for c in self.commissie.case_ids() if "HF2" in self.commissie.read(c)][0]
+        new_case = self.commissie.only_case("HF2")
         shown = self.commissie.read(new_case)
         self.assertIn(BODY_PREFIX + "HF2 Zie het rooster.\n(file not transferred: lijst.txt, 1.2 KiB)\n", shown)
         self.assertIn(BODY_PREFIX + "HF2 Hier is het formulier.\n(file not transferred: brief.pdf, 19.5 KiB)\n", shown)

@@ -16,7 +16,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, Channel, Reporter, run  # noqa: E402
+from harness import BIN, Reporter, SharedChannelTest, run  # noqa: E402
 
 FORGE_TOOL = os.path.join(BIN, "forge_tool")
 
@@ -40,21 +40,11 @@ def redeposit(channel, envelopes):
     return out
 
 
-class ReplayTest(unittest.TestCase):
+class ReplayTest(SharedChannelTest):
     @classmethod
     def setUpClass(cls):
-        cls.channel = Channel(adviser_names=(("Anna de Vries", "internal"), ("Bureau Extern", "external"),
-                                             ("Commissie Klachten", "committee")))
-        cls.anna, cls.extern, cls.commissie = cls.channel.advisers
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-
-    def case_of(self, adviser, marker):
-        cases = [c for c in adviser.case_ids() if marker in adviser.read(c)]
-        self.assertEqual(len(cases), 1, f"{adviser.name}: cases with {marker!r}")
-        return cases[0]
+        super().setUpClass()
+        cls.anna, cls.extern, cls.commissie = cls.advisers
 
     def test_replayed_report_and_reply_are_shown_once(self):
         ch = self.channel
@@ -63,7 +53,7 @@ class ReplayTest(unittest.TestCase):
         # Replayed before the adviser collects it: both copies open.
         self.assertIn("deposited", redeposit(ch, stored_envelopes(ch)))
         err = self.anna._run("inbox", "--channel", ch.address)[2]
-        case = self.case_of(self.anna, "RP1 report")
+        case = self.anna.only_case("RP1 report")
         self.assertEqual(self.anna.read(case).count("RP1 report about the canteen"), 1)
         self.assertIn("replayed by the relay", err)
 
@@ -80,7 +70,7 @@ class ReplayTest(unittest.TestCase):
         r = Reporter(ch)
         r.new("RP2 report about a committee member", to=[1])
         self.anna.inbox()
-        case = self.case_of(self.anna, "RP2 report")
+        case = self.anna.only_case("RP2 report")
         self.anna.reply(case, "RP2 Anna answers")
         self.anna._run("handover", case, "--to", "Bureau Extern", "--channel", ch.address)
         _, out, _ = r.check(answers="yes\n")
@@ -88,7 +78,7 @@ class ReplayTest(unittest.TestCase):
         kept = stored_envelopes(ch)  # the hand-over letter to Extern among them
 
         self.assertIn("handed to you", self.extern.inbox())
-        new_case = self.case_of(self.extern, "RP2 report")
+        new_case = self.extern.only_case("RP2 report")
         self.extern._run("handover", new_case, "--to", "Commissie Klachten", "--channel", ch.address)
         r.check(answers="yes\n")
         self.assertIn("the reporter accepted your hand-over", self.extern.inbox())

@@ -144,7 +144,7 @@ class Signpost(unittest.TestCase):
         for word in ("Civil service", "civil-service", "Unwanted behaviour", "unwanted"):
             self.assertNotIn(word, received[0])
         # The adviser files the case (the reporter's answers never reach it), and stats counts it.
-        case = [c for c in self.committee.case_ids() if "SIGNPOST-EN report" in self.committee.read(c)][0]
+        case = self.committee.only_case("SIGNPOST-EN report")
         out = self.committee._run("file", case, "--group", "members", "--kind", "conduct")[1]
         self.assertIn(f"Case {case} filed under group members, kind conduct", out)
         self.assertIn("filed under group members, kind integrity",
