@@ -38,12 +38,7 @@ using meldpunt::test_support::TempDir;
 
 namespace {
 
-template <std::size_t N>
-FixedBytes<N> random_fixed() {
-  FixedBytes<N> out{};
-  crypto::random_fill(out);
-  return out;
-}
+using test_support::random_fixed;
 
 std::string text_of(const crypto::SecretBuffer& b) { return std::string(b.text()); }
 

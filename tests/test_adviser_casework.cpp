@@ -27,12 +27,7 @@ namespace {
 
 constexpr std::uint64_t kDay = 24 * 3600;
 
-template <std::size_t N>
-FixedBytes<N> random_fixed() {
-  FixedBytes<N> out{};
-  crypto::random_fill(out);
-  return out;
-}
+using test_support::random_fixed;
 
 IncomingReport report_from(const crypto::X25519PublicKey& reporter, std::string_view body, std::uint64_t at) {
   IncomingReport r;

@@ -26,12 +26,7 @@ using namespace meldpunt;
 
 namespace {
 
-template <std::size_t N>
-FixedBytes<N> random_fixed() {
-  FixedBytes<N> out{};
-  crypto::random_fill(out);
-  return out;
-}
+using test_support::random_fixed;
 
 crypto::ReporterKeys new_reporter_keys() {
   return crypto::derive_reporter_keys(crypto::ReporterCode::generate(), random_fixed<32>(),

@@ -15,12 +15,7 @@ using namespace meldpunt;
 
 namespace {
 
-template <std::size_t N>
-FixedBytes<N> random_fixed() {
-  FixedBytes<N> out{};
-  crypto::random_fill(out);
-  return out;
-}
+using test_support::random_fixed;
 
 crypto::SecretBuffer text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
 

@@ -45,12 +45,7 @@ std::set<std::string> placeholders(std::string_view text) {
   return out;
 }
 
-template <std::size_t N>
-FixedBytes<N> random_fixed() {
-  FixedBytes<N> out{};
-  crypto::random_fill(out);
-  return out;
-}
+using test_support::random_fixed;
 
 crypto::SecretBuffer secret_text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
 
