@@ -162,7 +162,8 @@ Result<crypto::Directory> fetch_directory(RelayConnection& relay, const protocol
   auto directory = crypto::verify_directory(reply->fields[0], address.org_sign_pk);
   if (!directory) {
     return Error{ErrorCode::kUnauthorised,
-                 "the adviser directory from the relay is not signed by the organisation key in the channel address"};
+                 "the adviser directory from the relay is not signed by the organisation key in the channel address",
+                 false, ErrorSubject::kDirectory};
   }
   if (Status fresh = protocol::check_min_serial(address, directory->serial); !fresh) return fresh.error();
   return directory;

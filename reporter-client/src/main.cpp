@@ -73,7 +73,7 @@ std::string localise(const Options& o, const Error& e) {
   switch (e.code) {
     case ErrorCode::kUnavailable: return fmt(o, Msg::kErrUnreachable, {e.message});
     case ErrorCode::kUnauthorised:
-      if (e.message.find("directory") != std::string::npos) return std::string(tr(o, Msg::kErrDirectory));
+      if (e.subject == ErrorSubject::kDirectory) return std::string(tr(o, Msg::kErrDirectory));
       return fmt(o, Msg::kErrNotAuthentic, {e.message});
     // The relay asked for more proof of work than this client will do.
     case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayBusy, {e.message});

@@ -69,6 +69,24 @@ class RollbackTest(unittest.TestCase):
         _, out, _ = r.check()
         self.assertIn("RB1 second message", out)
 
+    def test_a_directory_of_another_organisation_is_refused_in_plain_words(self):
+        ch = self.channel
+        other_key = os.path.join(ch.root, "other-org.key")
+        run([RELAY, "org-key", "new", "--out", other_key, *ch.kdf_args],
+            stdin=f"{ORG_PASSPHRASE}\n{ORG_PASSPHRASE}\n")
+        foreign = os.path.join(ch.root, "directory-foreign.signed")
+        run([RELAY, "directory", "sign", "--org-key", other_key, "--serial", "9", "--out", foreign,
+             "--adviser", self.anna.card], stdin=ORG_PASSPHRASE + "\n")
+        self.load_directory(foreign)
+        for lang, words in (("en", "not signed by your organisation"), ("nl", "niet door je organisatie ondertekend")):
+            rc, out, err = run([REPORTER, "new", "--channel", ch.address, "--lang", lang, *ch.kdf_args],
+                               stdin="", check=False)
+            self.assertEqual(rc, 2, out + err)
+            self.assertIn(words, err)
+        rc, _, err = self.anna._run("inbox", "--channel", ch.address, check=False)
+        self.assertEqual(rc, 2)
+        self.assertIn("not signed by the organisation key", err)
+
     def test_an_expired_directory_is_refused_and_status_warns(self):
         ch = self.channel
         expired = os.path.join(ch.root, "expired.signed")

@@ -30,6 +30,14 @@ enum class ErrorCode : std::uint8_t {
   kRateLimited = 13,     // proof of work missing or flood control
 };
 
+// What an error concerns, where a program says it in other words than
+// other errors of the same code. A client chooses its localised text by
+// code and subject, never by searching the (English) message.
+enum class ErrorSubject : std::uint8_t {
+  kNone = 0,
+  kDirectory = 1,  // the adviser directory (its signature, serial or date)
+};
+
 // What went wrong, in words safe to show a user. Messages never contain
 // secrets: callers pass descriptions, never the offending secret bytes.
 struct Error {
@@ -39,6 +47,7 @@ struct Error {
   // the relay sent and `message` its explanation (sanitised), so the
   // client can say what the refusal means instead of showing it raw.
   bool from_relay = false;
+  ErrorSubject subject = ErrorSubject::kNone;
 };
 
 template <typename T>
