@@ -161,19 +161,26 @@ int main(int argc, char** argv) try {
             << " s warm-up, in fresh folders. Throughputs are the median over rounds; latency percentiles pool "
                "every request of every round; ratio = median over rounds of relay / limit within the round "
                "(target >= 0.8), with the range over rounds beside it: the spread shows the noise (mostly the "
-               "fsync latency of a shared disk while others build).\n\n";
+               "fsync latency of a shared disk while others build). CPU us = CPU time of the whole benchmark process "
+               "(clients and server) per deposit in the window, median over rounds: it moves little with other "
+               "programs' load, so it shows a change in the relay's cost when the rates are too noisy to.\n\n";
 
   bench::Csv csv(args.csv, {"clients", "relay_per_s", "relay_p50_ms", "relay_p99_ms", "limit_per_s", "limit_p50_ms",
                             "limit_p99_ms", "curve_only_per_s", "limit_deposits_per_commit", "ratio_median",
-                            "ratio_min", "ratio_max"});
+                            "ratio_min", "ratio_max", "relay_cpu_us", "limit_cpu_us"});
   bench::Table table({"clients", "relay deposits/s", "relay p50 ms", "relay p99 ms", "limit deposits/s",
                       "limit p50 ms", "limit p99 ms", "CURVE only /s", "limit deposits/commit", "ratio",
-                      "ratio range"});
+                      "ratio range", "relay CPU us", "limit CPU us"});
   std::uint64_t failures = 0;
   auto pooled = [](const std::vector<LoadStats>& runs) {
     std::vector<double> all;
     for (const LoadStats& r : runs) all.insert(all.end(), r.latency_us.begin(), r.latency_us.end());
     return all;
+  };
+  auto median_cpu = [](const std::vector<LoadStats>& runs) {
+    std::vector<double> cpu;
+    for (const LoadStats& r : runs) cpu.push_back(r.cpu_us_per_request());
+    return bench::percentile(cpu, 50);
   };
   auto median_rate = [](const std::vector<LoadStats>& runs) {
     std::vector<double> rates;
@@ -214,11 +221,15 @@ int main(int argc, char** argv) try {
         bench::sig3(curve.per_second()),
         bench::sig3(bench::percentile(per_commit, 50)),
         paired ? bench::fixed(bench::percentile(ratios, 50), 2) : "",
-        paired ? bench::fixed(ratio_min, 2) + "-" + bench::fixed(ratio_max, 2) : ""};
+        paired ? bench::fixed(ratio_min, 2) + "-" + bench::fixed(ratio_max, 2) : "",
+        bench::sig3(median_cpu(relays)),
+        bench::sig3(median_cpu(limits))};
     table.add(row);
-    std::vector<std::string> csv_row(row.begin(), row.end() - 1);
+    std::vector<std::string> csv_row(row.begin(), row.end() - 3);
     csv_row.push_back(paired ? bench::fixed(ratio_min, 3) : "");
     csv_row.push_back(paired ? bench::fixed(ratio_max, 3) : "");
+    csv_row.push_back(row[row.size() - 2]);
+    csv_row.push_back(row[row.size() - 1]);
     csv.row(csv_row);
   }
   table.print(std::cout);

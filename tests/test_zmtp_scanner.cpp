@@ -3,7 +3,12 @@
 // boundaries never change what it sees.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "front_door.hpp"
@@ -194,4 +199,30 @@ TEST_CASE("front door: limits derived from the protocol and the descriptor limit
   CHECK(relay::max_request_wire_bytes() < largest + 2 * protocol::kMaxRequestFrameBytes);
   CHECK(relay::connections_for_descriptors(1024) == 320);
   CHECK(relay::connections_for_descriptors(10) == 1);
+}
+
+TEST_CASE("front door: its thread is named, so top -H and profiles tell it apart", "[relay][front_door]") {
+  const auto thread_names = [] {
+    std::vector<std::string> names;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      names.push_back(name);
+    }
+    return names;
+  };
+  const auto count = [](const std::vector<std::string>& names) {
+    return std::count(names.begin(), names.end(), std::string("front-door"));
+  };
+  const auto before = count(thread_names());
+  {
+    // Port 0: any free port; no ROUTER behind it is needed to start.
+    relay::FrontDoor door({{"tcp://127.0.0.1:0", "/nonexistent/serve.sock"}}, relay::FrontDoorLimits{});
+    // The thread names itself as it starts: give it a moment.
+    for (int i = 0; i < 200 && count(thread_names()) == before; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(count(thread_names()) == before + 1);
+  }
 }

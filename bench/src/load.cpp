@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -95,6 +96,17 @@ bool receive_reply(zmq::socket_t& socket) {
   return ok;
 }
 
+// CPU time of the whole process (every thread: the clients and the server
+// under test, which run in this process), user and system.
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  const auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
 }  // namespace
 
 LoadStats run_closed_loop(const std::string& endpoint, const FixedBytes<32>& server_public_key, unsigned clients,
@@ -135,6 +147,7 @@ LoadStats run_closed_loop(const std::string& endpoint, const FixedBytes<32>& ser
   }
   Clock::time_point last_progress = Clock::now();
   std::size_t outstanding = pool.size();
+  double cpu_at_begin = -1, cpu_at_end = -1;
   while (outstanding > 0) {
     zmq::poll(items.data(), items.size(), std::chrono::milliseconds(100));
     const Clock::time_point now = Clock::now();
@@ -168,10 +181,13 @@ LoadStats run_closed_loop(const std::string& endpoint, const FixedBytes<32>& ser
         ++outstanding;
       }
     }
+    if (cpu_at_begin < 0 && now >= window_begin) cpu_at_begin = process_cpu_seconds();
+    if (cpu_at_end < 0 && now >= window_end) cpu_at_end = process_cpu_seconds();
     if (progressed) last_progress = now;
     if (now - last_progress > std::chrono::seconds(30)) throw std::runtime_error("server stopped answering");
   }
   stats.seconds = measure_seconds;
+  if (cpu_at_begin >= 0 && cpu_at_end >= cpu_at_begin) stats.cpu_seconds = cpu_at_end - cpu_at_begin;
   return stats;
 }
 

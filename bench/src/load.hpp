@@ -42,6 +42,13 @@ struct LoadStats {
   std::uint64_t completed = 0;   // replies received inside the window
   std::uint64_t failed = 0;      // replies whose status was not ok (inside the window)
   std::vector<double> latency_us;  // one per completed request
+  // CPU time of this process (clients and server together) in the window:
+  // unlike the rate, it hardly moves when other programs compete for the
+  // cores, so it shows a change in cost on a loaded machine.
+  double cpu_seconds = 0;
+  double cpu_us_per_request() const {
+    return completed > 0 ? cpu_seconds * 1e6 / static_cast<double>(completed) : 0;
+  }
   double per_second() const { return seconds > 0 ? static_cast<double>(completed) / seconds : 0; }
 };
 
