@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include <sodium.h>
-
 #include "meldpunt/crypto/aead.hpp"
-#include "text.hpp"
+#include "store_records.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -22,438 +20,15 @@ constexpr std::string_view kNotesTable = "notes";
 constexpr std::string_view kAliasesTable = "aliases";
 constexpr std::string_view kLettersTable = "letters";
 constexpr std::string_view kProposalsTable = "proposals";
-constexpr std::uint8_t kSeenRecordVersion = 1;
 constexpr std::string_view kSchemaKey = "schema";
 constexpr std::string_view kSettingsKey = "settings";
-
-constexpr std::uint8_t kCaseRecordVersion1 = 1;  // schema 1: read only
-constexpr std::uint8_t kCaseRecordVersion2 = 2;  // before hand-over: read only
-constexpr std::uint8_t kCaseRecordVersion = 3;
-constexpr std::uint8_t kHistoryRecordVersion = 1;
-constexpr std::uint8_t kNoteRecordVersion = 1;
-constexpr std::uint8_t kAliasRecordVersion = 1;
-constexpr std::uint8_t kSettingsRecordVersion = 1;
-constexpr std::size_t kHistoryRecordBytes = 1 + 8 + 1 + 1 + 1;
-constexpr std::size_t kAliasRecordBytes = 1 + kCaseKeyBytes;
-constexpr std::size_t kSettingsRecordBytes = 1 + 4 + 4;
-constexpr std::uint8_t kMessageRecordVersion = 1;
-constexpr std::uint8_t kMessageRecordVersionWithFiles = 2;
-constexpr std::uint8_t kRelayRecordVersion = 1;
-constexpr std::uint8_t kDeletePending = 1;
-constexpr std::uint8_t kDeleteDone = 2;
-
-constexpr std::size_t kMessageKeyBytes = kCaseKeyBytes + 8;
-constexpr std::size_t kRelayRecordBytes = 1 + 1 + crypto::kMessageIdBytes + 32 + kCaseKeyBytes + 8;
-constexpr std::size_t kMaxCaseRecordBytes =
-    1 + 1 + 32 + 32 + 8 + 8 + 4 + 8 + 4 * 8 + 1 + kMaxOtherAdvisers * (crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes) +
-    (1 + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes + 8) + 1 +
-    kMaxOpenProposals * (protocol::kProposalIdBytes + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes + 8) +
-    (8 + crypto::kAdviserIdBytes + 2 + crypto::kMaxNameBytes);
+constexpr std::string_view kDirectoryKey = "directory";
 
 Error damaged(std::string_view what) { return Error{ErrorCode::kMalformed, "case store: damaged " + std::string(what)}; }
-
-// case key || sequence u64 BE: the key of messages, history and notes.
-FixedBytes<kMessageKeyBytes> message_key(const CaseKey& case_key, std::uint64_t sequence) {
-  FixedBytes<kMessageKeyBytes> key{};
-  std::copy(case_key.begin(), case_key.end(), key.begin());
-  for (std::size_t i = 0; i < 8; ++i) {
-    key[kCaseKeyBytes + i] = static_cast<std::uint8_t>(sequence >> (8 * (7 - i)));  // big-endian: key order = sequence order
-  }
-  return key;
-}
-
-struct RelayRecord {
-  std::uint8_t state = kDeletePending;
-  crypto::MessageId relay_id{};
-  FixedBytes<32> token{};
-  CaseKey case_key{};
-  std::uint64_t received_at = 0;
-};
-
-crypto::SecretBuffer encode_relay_record(const RelayRecord& r) {
-  Bytes head;
-  append_u8(head, kRelayRecordVersion);
-  append_u8(head, r.state);
-  append(head, r.relay_id);
-  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
-  out.append(r.token);  // the delete token is a capability: keep it out of ordinary memory
-  Bytes tail;
-  append(tail, r.case_key);
-  append_u64_le(tail, r.received_at);
-  out.append(tail);
-  return out;
-}
-
-Result<RelayRecord> decode_relay_record(ByteView bytes) {
-  if (bytes.size() != kRelayRecordBytes) return damaged("relay message record");
-  ByteReader r(bytes);
-  RelayRecord rec;
-  std::uint8_t version = 0;
-  if (!r.take_u8(version) || !r.take_u8(rec.state) || !r.take(rec.relay_id) || !r.take(rec.token) ||
-      !r.take(rec.case_key) || !r.take_u64(rec.received_at)) {
-    return damaged("relay message record");
-  }
-  if (version != kRelayRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown record version"};
-  if (rec.state != kDeletePending && rec.state != kDeleteDone) return damaged("relay message record");
-  return rec;
-}
 
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
 }  // namespace
-
-std::string_view status_keyword(CaseStatus status) {
-  switch (status) {
-    case CaseStatus::kNew: return "new";
-    case CaseStatus::kAcknowledged: return "acknowledged";
-    case CaseStatus::kInProgress: return "in-progress";
-    case CaseStatus::kClosed: return "closed";
-  }
-  return "unknown";
-}
-
-Result<CaseStatus> parse_status(std::string_view keyword) {
-  for (CaseStatus s : {CaseStatus::kNew, CaseStatus::kAcknowledged, CaseStatus::kInProgress, CaseStatus::kClosed}) {
-    if (keyword == status_keyword(s)) return s;
-  }
-  return Error{ErrorCode::kMalformed, "unknown status; use new, acknowledged, in-progress or closed"};
-}
-
-Result<StatusAction> parse_status_action(std::string_view word) {
-  if (word == "acknowledged") return StatusAction::kAcknowledge;
-  if (word == "in-progress") return StatusAction::kStartWork;
-  if (word == "closed") return StatusAction::kClose;
-  if (word == "reopen") return StatusAction::kReopen;
-  return Error{ErrorCode::kMalformed, "unknown status; use acknowledged, in-progress, closed or reopen"};
-}
-
-Result<CaseStatus> next_status(CaseStatus current, StatusAction action) {
-  const auto rank = [](CaseStatus s) { return static_cast<int>(s); };
-  CaseStatus target = CaseStatus::kInProgress;
-  switch (action) {
-    case StatusAction::kAcknowledge: target = CaseStatus::kAcknowledged; break;
-    case StatusAction::kStartWork: target = CaseStatus::kInProgress; break;
-    case StatusAction::kClose: target = CaseStatus::kClosed; break;
-    case StatusAction::kReopen:
-      if (current != CaseStatus::kClosed) {
-        return Error{ErrorCode::kMalformed, "only a closed case can be reopened (this one is " +
-                                                std::string(status_keyword(current)) + ")"};
-      }
-      return CaseStatus::kInProgress;
-  }
-  if (current == CaseStatus::kClosed) {
-    return Error{ErrorCode::kMalformed, "the case is closed; `status CASE reopen` opens it again"};
-  }
-  if (rank(target) <= rank(current)) {
-    return Error{ErrorCode::kMalformed, "the case is already " + std::string(status_keyword(current)) +
-                                            "; a case moves forward only (new, acknowledged, in-progress, closed)"};
-  }
-  return target;
-}
-
-Status validate_settings(const Settings& settings) {
-  if (settings.ack_days < 1 || settings.ack_days > kDefaultAckDays) {
-    return Error{ErrorCode::kMalformed, "--ack-days must be 1 to " + std::to_string(kDefaultAckDays) +
-                                            " (the law allows at most 7 days; settings may only be stricter)"};
-  }
-  if (settings.feedback_months < 1 || settings.feedback_months > kDefaultFeedbackMonths) {
-    return Error{ErrorCode::kMalformed, "--feedback-months must be 1 to " + std::to_string(kDefaultFeedbackMonths) +
-                                            " (the law allows at most 3 months; settings may only be stricter)"};
-  }
-  return Status::success();
-}
-
-std::string describe(const HistoryEntry& entry) {
-  switch (entry.event) {
-    case HistoryEvent::kOpened: return "case opened (first message received)";
-    case HistoryEvent::kStatusChanged:
-      return "status " + std::string(entry.from ? status_keyword(*entry.from) : "?") + " -> " +
-             std::string(entry.to ? status_keyword(*entry.to) : "?");
-    case HistoryEvent::kReporterMoved: return "reporter moved to a new code";
-    case HistoryEvent::kNoteAdded: return "private note added";
-    case HistoryEvent::kAcknowledgementSent: return "acknowledgement sent to the reporter";
-    case HistoryEvent::kExported: return "case exported";
-    case HistoryEvent::kHandoverProposed: return "hand-over proposed to the reporter";
-    case HistoryEvent::kHandedOver: return "the reporter accepted the hand-over; the other adviser has the case now";
-    case HistoryEvent::kHandoverDeclined: return "the reporter declined the hand-over; the case stays here";
-    case HistoryEvent::kReceivedByHandover: return "case received by hand-over, with the reporter's consent";
-    case HistoryEvent::kHandoverLapsed:
-      return "open hand-over proposals lapsed: the reporter moved to a new code (propose again if needed)";
-  }
-  return "unknown event";
-}
-
-Bytes encode_history(const HistoryEntry& e) {
-  Bytes out;
-  append_u8(out, kHistoryRecordVersion);
-  append_u64_le(out, e.at);
-  append_u8(out, static_cast<std::uint8_t>(e.event));
-  append_u8(out, e.from ? static_cast<std::uint8_t>(*e.from) : 0);
-  append_u8(out, e.to ? static_cast<std::uint8_t>(*e.to) : 0);
-  return out;
-}
-
-Result<HistoryEntry> decode_history(ByteView bytes) {
-  if (bytes.size() != kHistoryRecordBytes) return damaged("history record");
-  ByteReader r(bytes);
-  HistoryEntry e;
-  std::uint8_t version = 0, event = 0, from = 0, to = 0;
-  if (!r.take_u8(version) || !r.take_u64(e.at) || !r.take_u8(event) || !r.take_u8(from) || !r.take_u8(to)) {
-    return damaged("history record");
-  }
-  if (version != kHistoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown history version"};
-  if (event < static_cast<std::uint8_t>(HistoryEvent::kOpened) || event > static_cast<std::uint8_t>(HistoryEvent::kHandoverLapsed)) {
-    return damaged("history record (event)");
-  }
-  e.event = static_cast<HistoryEvent>(event);
-  const auto valid_status = [](std::uint8_t s) {
-    return s >= static_cast<std::uint8_t>(CaseStatus::kNew) && s <= static_cast<std::uint8_t>(CaseStatus::kClosed);
-  };
-  if (e.event == HistoryEvent::kStatusChanged) {
-    if (!valid_status(from) || !valid_status(to)) return damaged("history record (status)");
-    e.from = static_cast<CaseStatus>(from);
-    e.to = static_cast<CaseStatus>(to);
-  } else if (from != 0 || to != 0) {
-    return damaged("history record (status)");
-  }
-  return e;
-}
-
-crypto::SecretBuffer encode_note(const NoteRecord& n) {
-  if (n.text.size() > kMaxNoteBytes) throw std::length_error("note too long to store");
-  Bytes head;
-  append_u8(head, kNoteRecordVersion);
-  append_u64_le(head, n.written_at);
-  append_u32_le(head, static_cast<std::uint32_t>(n.text.size()));
-  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
-  out.append(n.text.view());
-  return out;
-}
-
-Result<NoteRecord> decode_note(ByteView bytes) {
-  ByteReader r(bytes);
-  NoteRecord n;
-  std::uint8_t version = 0;
-  std::uint32_t length = 0;
-  ByteView text;
-  if (!r.take_u8(version)) return damaged("note record");
-  if (version != kNoteRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown note version"};
-  if (!r.take_u64(n.written_at) || !r.take_u32(length) || length > kMaxNoteBytes || !r.take(length, text) ||
-      !r.at_end()) {
-    return damaged("note record");
-  }
-  n.text = crypto::SecretBuffer::copy_of(text);
-  return n;
-}
-
-Bytes encode_settings(const Settings& settings) {
-  Bytes out;
-  append_u8(out, kSettingsRecordVersion);
-  append_u32_le(out, settings.ack_days);
-  append_u32_le(out, settings.feedback_months);
-  return out;
-}
-
-Result<Settings> decode_settings(ByteView bytes) {
-  if (bytes.size() != kSettingsRecordBytes) return damaged("settings record");
-  ByteReader r(bytes);
-  Settings s;
-  std::uint8_t version = 0;
-  if (!r.take_u8(version) || !r.take_u32(s.ack_days) || !r.take_u32(s.feedback_months)) return damaged("settings record");
-  if (version != kSettingsRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown settings version"};
-  if (!validate_settings(s)) return damaged("settings record (values)");
-  return s;
-}
-
-std::string CaseRecord::id() const { return to_hex(key).substr(0, kCaseIdChars); }
-
-namespace {
-
-// An adviser's name in a record: u16 length (<= crypto::kMaxNameBytes) || UTF-8.
-void append_name(Bytes& out, const std::string& name) {
-  if (name.size() > crypto::kMaxNameBytes) throw std::length_error("adviser name too long");
-  append_u16_le(out, static_cast<std::uint16_t>(name.size()));
-  append(out, as_bytes(name));
-}
-
-bool take_name(ByteReader& r, std::string& name) {
-  std::uint16_t length = 0;
-  ByteView bytes;
-  if (!r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, bytes)) return false;
-  name.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  return true;
-}
-
-}  // namespace
-
-Bytes encode_case(const CaseRecord& c) {
-  Bytes out;
-  append_u8(out, kCaseRecordVersion);
-  append_u8(out, static_cast<std::uint8_t>(c.status));
-  append(out, c.reporter_message_pk);
-  append(out, c.reporter_fetch_pk);
-  append_u64_le(out, c.created_at);
-  append_u64_le(out, c.last_activity);
-  append_u32_le(out, c.unread);
-  append_u64_le(out, c.next_sequence);
-  append_u64_le(out, c.acknowledged_at);
-  append_u64_le(out, c.feedback_from);
-  append_u64_le(out, c.next_history);
-  append_u64_le(out, c.next_note);
-  if (c.other_advisers.size() > kMaxOtherAdvisers) throw std::length_error("too many other advisers in a case");
-  append_u8(out, static_cast<std::uint8_t>(c.other_advisers.size()));
-  for (const OtherAdviser& a : c.other_advisers) {
-    if (a.name.size() > crypto::kMaxNameBytes) throw std::length_error("adviser name too long");
-    append(out, a.id);
-    append_u16_le(out, static_cast<std::uint16_t>(a.name.size()));
-    append(out, as_bytes(a.name));
-  }
-  append_u8(out, static_cast<std::uint8_t>(c.handover));
-  append(out, c.handover_adviser);
-  append_name(out, c.handover_adviser_name);
-  append_u64_le(out, c.handover_at);
-  if (c.open_proposals.size() > kMaxOpenProposals) throw std::length_error("too many open hand-over proposals");
-  append_u8(out, static_cast<std::uint8_t>(c.open_proposals.size()));
-  for (const OpenProposal& p : c.open_proposals) {
-    append(out, p.id);
-    append(out, p.to);
-    append_name(out, p.to_name);
-    append_u64_le(out, p.at);
-  }
-  append_u64_le(out, c.received_at);
-  append(out, c.received_from);
-  append_name(out, c.received_from_name);
-  return out;
-}
-
-Result<CaseRecord> decode_case(ByteView bytes) {
-  if (bytes.size() > kMaxCaseRecordBytes) return damaged("case record (too long)");
-  ByteReader r(bytes);
-  CaseRecord c;
-  std::uint8_t version = 0, status = 0, others = 0;
-  if (!r.take_u8(version)) return damaged("case record");
-  if (version != kCaseRecordVersion && version != kCaseRecordVersion2 && version != kCaseRecordVersion1) {
-    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown case record version"};
-  }
-  if (!r.take_u8(status) || !r.take(c.reporter_message_pk) || !r.take(c.reporter_fetch_pk) ||
-      !r.take_u64(c.created_at) || !r.take_u64(c.last_activity) || !r.take_u32(c.unread) ||
-      !r.take_u64(c.next_sequence)) {
-    return damaged("case record");
-  }
-  if (version >= kCaseRecordVersion2 &&
-      (!r.take_u64(c.acknowledged_at) || !r.take_u64(c.feedback_from) || !r.take_u64(c.next_history) ||
-       !r.take_u64(c.next_note))) {
-    return damaged("case record");
-  }
-  if (!r.take_u8(others)) return damaged("case record");
-  if (status < static_cast<std::uint8_t>(CaseStatus::kNew) || status > static_cast<std::uint8_t>(CaseStatus::kClosed)) {
-    return damaged("case record (status)");
-  }
-  c.status = static_cast<CaseStatus>(status);
-  if (others > kMaxOtherAdvisers) return damaged("case record (adviser count)");
-  for (std::uint8_t i = 0; i < others; ++i) {
-    OtherAdviser a;
-    std::uint16_t length = 0;
-    ByteView name;
-    if (!r.take(a.id) || !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name)) {
-      return damaged("case record (adviser)");
-    }
-    a.name.assign(reinterpret_cast<const char*>(name.data()), name.size());
-    c.other_advisers.push_back(std::move(a));
-  }
-  if (version >= kCaseRecordVersion) {
-    std::uint8_t outcome = 0, open = 0;
-    if (!r.take_u8(outcome) || !r.take(c.handover_adviser) || !take_name(r, c.handover_adviser_name) ||
-        !r.take_u64(c.handover_at) || !r.take_u8(open)) {
-      return damaged("case record (hand-over)");
-    }
-    if (outcome > static_cast<std::uint8_t>(HandoverOutcomeState::kDeclined)) return damaged("case record (hand-over)");
-    c.handover = static_cast<HandoverOutcomeState>(outcome);
-    if (open > kMaxOpenProposals) return damaged("case record (open proposals)");
-    c.open_proposals.resize(open);
-    for (OpenProposal& p : c.open_proposals) {
-      if (!r.take(p.id) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
-        return damaged("case record (open proposal)");
-      }
-    }
-    if (!r.take_u64(c.received_at) || !r.take(c.received_from) || !take_name(r, c.received_from_name)) {
-      return damaged("case record (hand-over)");
-    }
-  }
-  if (!r.at_end()) return damaged("case record (trailing bytes)");
-  return c;
-}
-
-crypto::SecretBuffer encode_message(const MessageRecord& m) {
-  if (m.body.size() > kMaxStoredBodyBytes) throw std::length_error("message body too long to store");
-  if (m.files_not_transferred.size() > protocol::kMaxHistoryFileNotes) throw std::length_error("too many file notes");
-  const bool with_files = !m.files_not_transferred.empty();
-  Bytes head;
-  append_u8(head, with_files ? kMessageRecordVersionWithFiles : kMessageRecordVersion);
-  append_u8(head, static_cast<std::uint8_t>(m.direction));
-  append_u64_le(head, m.sent_at);
-  append_u64_le(head, m.stored_at);
-  append(head, m.relay_id);
-  append_u32_le(head, static_cast<std::uint32_t>(m.body.size()));
-  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
-  out.append(m.body.view());
-  if (with_files) {
-    head.assign(1, static_cast<std::uint8_t>(m.files_not_transferred.size()));
-    out.append(head);
-    for (const protocol::FileNote& f : m.files_not_transferred) {
-      if (f.name.empty() || f.name.size() > protocol::kMaxFileNoteNameBytes) throw std::length_error("bad file note");
-      head.clear();
-      append_u64_le(head, f.total_bytes);
-      append(head, f.digest);
-      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
-      out.append(head);
-      out.append(f.name.view());
-    }
-  }
-  return out;
-}
-
-Result<MessageRecord> decode_message(ByteView bytes) {
-  ByteReader r(bytes);
-  MessageRecord m;
-  std::uint8_t version = 0, direction = 0;
-  std::uint32_t length = 0;
-  ByteView body;
-  if (!r.take_u8(version)) return damaged("message record");
-  if (version != kMessageRecordVersion && version != kMessageRecordVersionWithFiles) {
-    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown message record version"};
-  }
-  if (!r.take_u8(direction) || !r.take_u64(m.sent_at) || !r.take_u64(m.stored_at) || !r.take(m.relay_id) ||
-      !r.take_u32(length) || length > kMaxStoredBodyBytes || !r.take(length, body)) {
-    return damaged("message record");
-  }
-  if (version == kMessageRecordVersionWithFiles) {
-    // One encoding per record: a record without notes is version 1.
-    std::uint8_t count = 0;
-    if (!r.take_u8(count) || count == 0 || count > protocol::kMaxHistoryFileNotes) return damaged("message record");
-    for (std::uint8_t i = 0; i < count; ++i) {
-      protocol::FileNote f;
-      std::uint8_t name_size = 0;
-      ByteView name;
-      if (!r.take_u64(f.total_bytes) || !r.take(f.digest) || !r.take_u8(name_size) || name_size == 0 ||
-          !r.take(name_size, name)) {
-        return damaged("message record (file note)");
-      }
-      f.name = crypto::SecretBuffer::copy_of(name);
-      m.files_not_transferred.push_back(std::move(f));
-    }
-  }
-  if (!r.at_end()) return damaged("message record");
-  if (direction < static_cast<std::uint8_t>(Direction::kIn) ||
-      direction > static_cast<std::uint8_t>(Direction::kEarlierVerified)) {
-    return damaged("message record (direction)");
-  }
-  m.direction = static_cast<Direction>(direction);
-  m.body = crypto::SecretBuffer::copy_of(body);
-  return m;
-}
-
-// ---- CaseStore ----
 
 Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const crypto::Secret<32>& store_key) {
   lmdb::EnvironmentOptions options;
@@ -477,8 +52,9 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
         return Error{ErrorCode::kUnauthorised, "the case store in " + folder.string() +
                                                    " does not belong to this identity, or it was changed"};
       }
-      if (plain->size() != 4) return damaged("schema record");
-      schema = read_u32_le(plain->data());
+      auto version = decode_schema(plain->view());
+      if (!version) return version.error();
+      schema = *version;
     } else if (store.tables_.cases.count(txn) != 0 || store.tables_.messages.count(txn) != 0) {
       return damaged("store (cases without a schema record)");
     }
@@ -491,9 +67,8 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
     if (Status s = store.migrate_from_1(); !s) return s.error();
   } else if (!schema) {
     Status s = store.env_.write([&](lmdb::WriteTxn& txn) {
-      Bytes version;
-      append_u32_le(version, kStoreSchemaVersion);
-      return store.tables_.meta.put(txn, as_bytes(kSchemaKey), store.seal(kMetaTable, as_bytes(kSchemaKey), version));
+      return store.tables_.meta.put(txn, as_bytes(kSchemaKey),
+                                    store.seal(kMetaTable, as_bytes(kSchemaKey), encode_schema(kStoreSchemaVersion)));
     });
     if (!s) return s.error();
   }
@@ -520,9 +95,8 @@ Status CaseStore::migrate_from_1() {
       if (Status st = append_history(txn, c, c.created_at, HistoryEvent::kOpened); !st) return st;
       if (Status st = put_case(txn, c); !st) return st;
     }
-    Bytes version;
-    append_u32_le(version, kStoreSchemaVersion);
-    return tables_.meta.put(txn, as_bytes(kSchemaKey), seal(kMetaTable, as_bytes(kSchemaKey), version));
+    return tables_.meta.put(txn, as_bytes(kSchemaKey),
+                            seal(kMetaTable, as_bytes(kSchemaKey), encode_schema(kStoreSchemaVersion)));
   });
 }
 
@@ -572,12 +146,9 @@ Result<std::optional<CaseKey>> CaseStore::resolve(const lmdb::Txn& txn, const cr
   if (std::optional<ByteView> sealed = tables_.aliases.get(txn, direct)) {
     auto plain = open_record(kAliasesTable, direct, *sealed);
     if (!plain) return plain.error();
-    ByteReader r(plain->view());
-    std::uint8_t version = 0;
-    CaseKey target{};
-    if (plain->size() != kAliasRecordBytes || !r.take_u8(version) || !r.take(target)) return damaged("alias record");
-    if (version != kAliasRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown alias version"};
-    return std::optional<CaseKey>(target);
+    auto target = decode_alias(plain->view());
+    if (!target) return target.error();
+    return std::optional<CaseKey>(*target);
   }
   if (tables_.cases.get(txn, direct)) return std::optional<CaseKey>(direct);
   return std::optional<CaseKey>{};
@@ -601,7 +172,7 @@ Status CaseStore::append_history(lmdb::WriteTxn& txn, CaseRecord& record, std::u
   e.event = event;
   e.from = from;
   e.to = to;
-  const auto key = message_key(record.key, record.next_history);
+  const auto key = case_sequence_key(record.key, record.next_history);
   if (Status st = tables_.history.put(txn, key, seal(kHistoryTable, key, encode_history(e))); !st) return st;
   record.next_history++;
   return Status::success();
@@ -622,11 +193,12 @@ bool CaseStore::letter_known(const lmdb::Txn& txn, const FixedBytes<32>& token) 
 Status CaseStore::put_relay_pending(lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
                                     const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at) {
   const FixedBytes<16> letter_key = letter_record_key(token);
-  const Bytes seen{kSeenRecordVersion};
-  if (Status st = tables_.letters.put(txn, letter_key, seal(kLettersTable, letter_key, seen)); !st) return st;
+  if (Status st = tables_.letters.put(txn, letter_key, seal(kLettersTable, letter_key, encode_seen_mark())); !st) {
+    return st;
+  }
   const FixedBytes<16> relay_key = relay_record_key(relay_id);
-  RelayRecord rr{kDeletePending, relay_id, token, case_key, received_at};
-  const crypto::SecretBuffer plain = encode_relay_record(rr);
+  const RelayMessageRecord record{RelayMessageState::kDeletePending, relay_id, token, case_key, received_at};
+  const crypto::SecretBuffer plain = encode_relay_message(record);
   return tables_.relay_messages.put(txn, relay_key, seal(kRelayMessagesTable, relay_key, plain.view()));
 }
 
@@ -640,7 +212,7 @@ Status CaseStore::for_each_in_case(const lmdb::Table& table, std::string_view ta
         if (record_key.size() < kCaseKeyBytes || !std::equal(key.begin(), key.end(), record_key.begin())) {
           return false;  // past this case's records
         }
-        if (record_key.size() != kMessageKeyBytes) {
+        if (record_key.size() != kCaseSequenceKeyBytes) {
           failure = damaged(std::string(table_name) + " key");
           return false;
         }
@@ -649,9 +221,7 @@ Status CaseStore::for_each_in_case(const lmdb::Table& table, std::string_view ta
           failure = plain.error();
           return false;
         }
-        std::uint64_t sequence = 0;
-        for (std::size_t i = 0; i < 8; ++i) sequence = (sequence << 8) | record_key[kCaseKeyBytes + i];
-        failure = visit(sequence, plain->view());
+        failure = visit(sequence_of(record_key), plain->view());
         return static_cast<bool>(failure);
       },
       key);
@@ -811,7 +381,7 @@ Result<RecordOutcome> CaseStore::record_incoming(const IncomingReport& report) {
     m.stored_at = report.received_at;
     m.relay_id = report.relay_id;
     m.body = crypto::SecretBuffer::copy_of(report.body);
-    const auto mkey = message_key(case_key, c.next_sequence);
+    const auto mkey = case_sequence_key(case_key, c.next_sequence);
     const crypto::SecretBuffer plain_message = encode_message(m);
     if (Status st = tables_.messages.put(txn, mkey, seal(kMessagesTable, mkey, plain_message.view())); !st) return st;
 
@@ -860,10 +430,9 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
       return Status::success();
     }
     const CaseKey alias_key = case_key_for(rotation.new_message_pk);
-    Bytes alias;
-    append_u8(alias, kAliasRecordVersion);
-    append(alias, c.key);
-    if (Status st = tables_.aliases.put(txn, alias_key, seal(kAliasesTable, alias_key, alias)); !st) return st;
+    if (Status st = tables_.aliases.put(txn, alias_key, seal(kAliasesTable, alias_key, encode_alias(c.key))); !st) {
+      return st;
+    }
     c.reporter_message_pk = rotation.new_message_pk;
     c.reporter_fetch_pk = rotation.new_fetch_pk;
     c.last_activity = std::max(c.last_activity, rotation.received_at);
@@ -1016,7 +585,7 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
         return Status::success();
       }
       for (std::uint64_t i = 0; i < c.next_sequence; ++i) {
-        const auto mkey = message_key(case_key, i);
+        const auto mkey = case_sequence_key(case_key, i);
         std::optional<ByteView> sealed = tables_.messages.get(txn, mkey);
         if (!sealed) return damaged("message index");
         auto plain = open_record(kMessagesTable, mkey, *sealed);
@@ -1081,7 +650,7 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
                                            std::equal(e.body.begin(), e.body.end(), h.body.view().begin())));
       });
       if (have) continue;
-      const auto mkey = message_key(case_key, c.next_sequence);
+      const auto mkey = case_sequence_key(case_key, c.next_sequence);
       const crypto::SecretBuffer plain = encode_message(m);
       if (Status st = tables_.messages.put(txn, mkey, seal(kMessagesTable, mkey, plain.view())); !st) return st;
       c.next_sequence++;
@@ -1093,8 +662,8 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
         !st) {
       return st;
     }
-    const Bytes applied{kSeenRecordVersion};
-    if (Status st = tables_.proposals.put(txn, proposal_key, seal(kProposalsTable, proposal_key, applied)); !st) {
+    if (Status st = tables_.proposals.put(txn, proposal_key, seal(kProposalsTable, proposal_key, encode_seen_mark()));
+        !st) {
       return st;
     }
     result.outcome = HandoverOutcome::kApplied;
@@ -1118,7 +687,7 @@ Status CaseStore::record_outgoing(const CaseKey& key, std::uint64_t sent_at, std
     m.stored_at = stored_at;
     m.relay_id = relay_id;
     m.body = crypto::SecretBuffer::copy_of(body);
-    const auto mkey = message_key(key, c.next_sequence);
+    const auto mkey = case_sequence_key(key, c.next_sequence);
     const crypto::SecretBuffer plain = encode_message(m);
     if (Status st = tables_.messages.put(txn, mkey, seal(kMessagesTable, mkey, plain.view())); !st) return st;
     c.next_sequence++;
@@ -1191,7 +760,7 @@ Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text)
     NoteRecord n;
     n.written_at = now;
     n.text = crypto::SecretBuffer::copy_of(text);
-    const auto nkey = message_key(key, c.next_note);
+    const auto nkey = case_sequence_key(key, c.next_note);
     const crypto::SecretBuffer plain = encode_note(n);
     if (Status st = tables_.notes.put(txn, nkey, seal(kNotesTable, nkey, plain.view())); !st) return st;
     c.next_note++;
@@ -1200,32 +769,6 @@ Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text)
   });
 }
 
-namespace {
-constexpr std::string_view kDirectoryKey = "directory";
-constexpr std::uint8_t kDirectoryRecordVersion = 1;
-constexpr std::uint8_t kSeenValidUntil = 0x01;
-}  // namespace
-
-Bytes encode_directory_history(const client::DirectoryHistory& h) {
-  Bytes record;
-  append_u8(record, kDirectoryRecordVersion);
-  append_u64_le(record, h.highest_serial);
-  append_u8(record, h.seen_valid_until ? kSeenValidUntil : 0);
-  return record;
-}
-
-Result<client::DirectoryHistory> decode_directory_history(ByteView bytes) {
-  ByteReader r(bytes);
-  std::uint8_t version = 0, flags = 0;
-  client::DirectoryHistory h;
-  if (!r.take_u8(version) || !r.take_u64(h.highest_serial) || !r.take_u8(flags) || !r.at_end() ||
-      (flags & ~kSeenValidUntil) != 0) {
-    return damaged("directory record");
-  }
-  if (version != kDirectoryRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown record version"};
-  h.seen_valid_until = (flags & kSeenValidUntil) != 0;
-  return h;
-}
 
 Result<client::DirectoryHistory> CaseStore::directory_history() const {
   lmdb::ReadTxn txn = env_.begin_read();
@@ -1282,12 +825,12 @@ Result<std::vector<PendingDelete>> CaseStore::pending_deletes() const {
       failure = plain.error();
       return false;
     }
-    auto record = decode_relay_record(plain->view());
+    auto record = decode_relay_message(plain->view());
     if (!record) {
       failure = record.error();
       return false;
     }
-    if (record->state == kDeletePending) out.push_back({record->relay_id, record->token});
+    if (record->state == RelayMessageState::kDeletePending) out.push_back({record->relay_id, record->token});
     return true;
   });
   if (!failure) return failure.error();
@@ -1301,13 +844,13 @@ Status CaseStore::mark_deleted(const crypto::MessageId& relay_id) {
     if (!sealed) return Status(ErrorCode::kNotFound, "no such relay message");
     auto plain = open_record(kRelayMessagesTable, relay_key, *sealed);
     if (!plain) return plain.error();
-    auto record = decode_relay_record(plain->view());
+    auto record = decode_relay_message(plain->view());
     if (!record) return record.error();
-    if (record->state == kDeleteDone) return Status::success();
-    record->state = kDeleteDone;
+    if (record->state == RelayMessageState::kDeleteDone) return Status::success();
+    record->state = RelayMessageState::kDeleteDone;
     // The token is no longer needed once the relay has deleted the message.
     record->token.fill(0);
-    const crypto::SecretBuffer updated = encode_relay_record(*record);
+    const crypto::SecretBuffer updated = encode_relay_message(*record);
     return tables_.relay_messages.put(txn, relay_key, seal(kRelayMessagesTable, relay_key, updated.view()));
   });
 }

@@ -6,6 +6,9 @@
 //   ad            = table name || 0x00 || record key
 //                   (a value copied to another record or table no longer opens)
 //
+// Each record below is encoded and strictly decoded in store_records.hpp;
+// the rules of a case live in case_rules.hpp, its values in case_model.hpp.
+//
 //   table           key                                   record (plaintext, all integers LE)
 //   meta            "schema"                              u32 schema version (2)
 //   meta            "settings"                            settings record, below (absent: defaults)
@@ -123,6 +126,9 @@
 #include <string>
 #include <vector>
 
+#include "case_model.hpp"
+#include "case_rules.hpp"
+#include "store_records.hpp"
 #include "meldpunt/client/attachment.hpp"
 #include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/common/result.hpp"
@@ -137,153 +143,6 @@
 namespace meldpunt::adviser {
 
 inline constexpr std::uint32_t kStoreSchemaVersion = 2;
-inline constexpr std::size_t kCaseKeyBytes = 16;
-inline constexpr std::size_t kCaseIdChars = 10;     // hex characters shown to the adviser
-inline constexpr std::size_t kMinCasePrefixChars = 4;
-inline constexpr std::size_t kMaxOtherAdvisers = crypto::kMaxDirectoryEntries;
-// A letter's body, or one carried by a hand-over with the earlier adviser's
-// name put before it.
-inline constexpr std::size_t kMaxStoredBodyBytes = crypto::kMaxEnvelopePayload + 1024;
-inline constexpr std::size_t kMaxNoteBytes = 64 * 1024;
-
-// The legal maxima (EU Directive 2019/1937, art. 9): acknowledge within 7
-// days, feedback within 3 months. Settings may only be stricter.
-inline constexpr std::uint32_t kDefaultAckDays = 7;
-inline constexpr std::uint32_t kDefaultFeedbackMonths = 3;
-
-using CaseKey = FixedBytes<kCaseKeyBytes>;
-
-// inbox creates cases as kNew; `status` and `acknowledge` move them on.
-enum class CaseStatus : std::uint8_t { kNew = 1, kAcknowledged = 2, kInProgress = 3, kClosed = 4 };
-std::string_view status_keyword(CaseStatus status);
-Result<CaseStatus> parse_status(std::string_view keyword);
-
-// What the adviser asks for with `status CASE ...`.
-enum class StatusAction : std::uint8_t { kAcknowledge, kStartWork, kClose, kReopen };
-// "acknowledged", "in-progress", "closed", "reopen"; kMalformed otherwise.
-Result<StatusAction> parse_status_action(std::string_view word);
-// The status the action leads to from `current`, or kMalformed naming the
-// allowed moves: forward only (new -> acknowledged -> in-progress -> closed,
-// steps may be skipped), and closed -> in-progress only through reopen.
-Result<CaseStatus> next_status(CaseStatus current, StatusAction action);
-
-struct Settings {
-  std::uint32_t ack_days = kDefaultAckDays;
-  std::uint32_t feedback_months = kDefaultFeedbackMonths;
-};
-// kMalformed unless 1 <= ack_days <= 7 and 1 <= feedback_months <= 3.
-Status validate_settings(const Settings& settings);
-
-enum class HistoryEvent : std::uint8_t {
-  kOpened = 1,
-  kStatusChanged = 2,
-  kReporterMoved = 3,
-  kNoteAdded = 4,
-  kAcknowledgementSent = 5,
-  kExported = 6,
-  kHandoverProposed = 7,
-  kHandedOver = 8,
-  kHandoverDeclined = 9,
-  kReceivedByHandover = 10,
-  kHandoverLapsed = 11,  // open proposals lapsed: the reporter moved to a new code
-};
-
-struct HistoryEntry {
-  std::uint64_t sequence = 0;
-  std::uint64_t at = 0;
-  HistoryEvent event = HistoryEvent::kOpened;
-  std::optional<CaseStatus> from, to;  // kStatusChanged only
-};
-// One line for people: "status new -> acknowledged", "reporter moved to a new code".
-std::string describe(const HistoryEntry& entry);
-
-struct NoteRecord {
-  std::uint64_t sequence = 0;
-  std::uint64_t written_at = 0;
-  crypto::SecretBuffer text;
-};
-
-// kEarlier, kEarlierVerified: a reply an adviser wrote before the case was
-// handed to us, as the reporter's client forwarded it; the body starts with a
-// line "[NAME]" that our inbox wrote. kEarlierVerified: the entry carried the
-// adviser's reply signature and it verified against the directory key of the
-// adviser it names (protocol/reply_signature.hpp); kEarlier: it did not (no
-// signature, a history from before signatures, or a forgery).
-enum class Direction : std::uint8_t { kIn = 1, kOut = 2, kEarlier = 3, kEarlierVerified = 4 };
-inline bool is_forwarded_reply(Direction d) { return d == Direction::kEarlier || d == Direction::kEarlierVerified; }
-
-// The last answer the reporter gave to one of our hand-over proposals
-// (protocol/handover.hpp).
-enum class HandoverOutcomeState : std::uint8_t {
-  kNone = 0,
-  kHandedOver = 1,  // accepted: outcome adviser has the case now; closed here
-  kDeclined = 2,    // declined; the case stays with us
-};
-
-// A proposal the reporter has not answered. Every one stays open until an
-// answer names it: an answer given before a newer proposal reached the
-// reporter must still count (the reporter may have accepted already).
-inline constexpr std::size_t kMaxOpenProposals = 8;
-struct OpenProposal {
-  protocol::ProposalId id{};
-  crypto::AdviserId to{};
-  std::string to_name;  // as the directory named them at the proposal
-  std::uint64_t at = 0;
-};
-
-// The group of people and kind of report an adviser files a case under, for
-// the evaluation counts (`stats`): ids of the directory's signpost, chosen by
-// the adviser, never taken from anything the reporter sent. Empty: not
-// filed under a group (kind).
-struct Filing {
-  std::string group;
-  std::string kind;
-};
-
-struct OtherAdviser {
-  crypto::AdviserId id{};
-  std::string name;  // as the directory named them when the report arrived; may be empty
-};
-
-struct CaseRecord {
-  CaseKey key{};  // the record key (not part of the stored value)
-  CaseStatus status = CaseStatus::kNew;
-  crypto::X25519PublicKey reporter_message_pk{};
-  crypto::FetchPublicKey reporter_fetch_pk{};
-  std::uint64_t created_at = 0;
-  std::uint64_t last_activity = 0;
-  std::uint32_t unread = 0;
-  std::uint64_t next_sequence = 0;  // also the number of messages in the case
-  std::uint64_t acknowledged_at = 0;  // first move out of kNew to acknowledged/in-progress (0: not yet)
-  std::uint64_t feedback_from = 0;    // start of the feedback clock: acknowledgement or reopen (0: none)
-  std::uint64_t next_history = 0;
-  std::uint64_t next_note = 0;        // also the number of notes
-  std::vector<OtherAdviser> other_advisers;
-  HandoverOutcomeState handover = HandoverOutcomeState::kNone;
-  crypto::AdviserId handover_adviser{};  // handed to / declined for
-  std::string handover_adviser_name;
-  std::uint64_t handover_at = 0;          // when that answer arrived
-  std::vector<OpenProposal> open_proposals;  // oldest first
-  std::uint64_t received_at = 0;             // handed to us (0: no)
-  crypto::AdviserId received_from{};         // the adviser who proposed it
-  std::string received_from_name;
-
-  bool handed_over() const { return handover == HandoverOutcomeState::kHandedOver; }
-
-  std::string id() const;  // first kCaseIdChars hex characters of key
-};
-
-struct MessageRecord {
-  std::uint64_t sequence = 0;
-  Direction direction = Direction::kIn;
-  std::uint64_t sent_at = 0;    // as the sender stated it
-  std::uint64_t stored_at = 0;  // when this store recorded it
-  crypto::MessageId relay_id{};
-  crypto::SecretBuffer body;
-  // Files the message had that did not come with it (messages carried by a
-  // hand-over): shown as "(file not transferred: NAME, SIZE)".
-  std::vector<protocol::FileNote> files_not_transferred;
-};
 
 // A report just opened by inbox, before it is stored.
 struct IncomingReport {
@@ -386,23 +245,7 @@ struct RotationResult {
   CaseKey case_key{};
 };
 
-// ---- attachments ----
-
-// A file in a case: received from the reporter (pieces arriving over one or
-// more inbox runs) or sent by us.
-struct AttachmentRecord {
-  std::uint64_t sequence = 0;
-  Direction direction = Direction::kIn;
-  client::AttachmentState state = client::AttachmentState::kIncomplete;
-  protocol::AttachmentFileId file_id{};
-  std::uint64_t sent_at = 0;    // as the sender stated it (earliest piece)
-  std::uint64_t stored_at = 0;  // when this store first recorded it
-  std::uint64_t total_bytes = 0;
-  std::uint16_t count = 0;
-  std::uint16_t received = 0;
-  crypto::FileDigest digest{};
-  crypto::SecretBuffer name;  // as sent: untrusted; client::sanitise_file_name before use
-};
+// ---- attachments (attachments_store.cpp) ----
 
 // A kind-6 piece just opened by inbox.
 struct IncomingPiece {
@@ -594,23 +437,5 @@ class CaseStore {
   Tables tables_;
   crypto::Secret<32> key_;
 };
-
-// Record codecs, exposed for tests. Decoders never throw on bad bytes.
-Bytes encode_case(const CaseRecord& record);
-Result<CaseRecord> decode_case(ByteView bytes);
-crypto::SecretBuffer encode_message(const MessageRecord& record);
-Result<MessageRecord> decode_message(ByteView bytes);
-Bytes encode_history(const HistoryEntry& entry);
-Result<HistoryEntry> decode_history(ByteView bytes);
-crypto::SecretBuffer encode_note(const NoteRecord& note);
-Result<NoteRecord> decode_note(ByteView bytes);
-Bytes encode_settings(const Settings& settings);
-Result<Settings> decode_settings(ByteView bytes);
-Bytes encode_directory_history(const client::DirectoryHistory& history);
-Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
-crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
-Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
-Bytes encode_filing(const Filing& filing);
-Result<Filing> decode_filing(ByteView bytes);
 
 }  // namespace meldpunt::adviser

@@ -2,6 +2,7 @@
 // comment gives the record format): the group and kind an adviser files a
 // case under, counted by `stats`.
 #include "case_store.hpp"
+#include "store_records.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -9,53 +10,13 @@ namespace {
 namespace lmdb = store::lmdb;
 
 constexpr std::string_view kFilingsTable = "filings";
-constexpr std::uint8_t kFilingRecordVersion = 1;
 
 Error damaged() { return Error{ErrorCode::kMalformed, "case store: damaged filing record"}; }
 
-bool id_acceptable(const std::string& id) { return id.empty() || crypto::category_id_valid(id); }
-
-Status check_filing(const Filing& f) {
-  if (f.group.empty() && f.kind.empty()) return Status(ErrorCode::kMalformed, "give a group, a kind or both");
-  if (!id_acceptable(f.group) || !id_acceptable(f.kind)) {
-    return Status(ErrorCode::kMalformed,
-                  "a group or kind id is 1 to 32 of a-z, 0-9 and '-' (the ids of the directory's signpost)");
-  }
-  return Status::success();
-}
-
-bool take_id(ByteReader& r, std::string& id) {
-  std::uint8_t len = 0;
-  ByteView v;
-  if (!r.take_u8(len) || len > crypto::kMaxCategoryIdBytes || !r.take(len, v)) return false;
-  id.assign(reinterpret_cast<const char*>(v.data()), v.size());
-  return true;
-}
-
 }  // namespace
 
-Bytes encode_filing(const Filing& f) {
-  Bytes out;
-  append_u8(out, kFilingRecordVersion);
-  append_u8(out, static_cast<std::uint8_t>(f.group.size()));
-  append(out, as_bytes(f.group));
-  append_u8(out, static_cast<std::uint8_t>(f.kind.size()));
-  append(out, as_bytes(f.kind));
-  return out;
-}
-
-Result<Filing> decode_filing(ByteView bytes) {
-  ByteReader r(bytes);
-  std::uint8_t version = 0;
-  Filing f;
-  if (!r.take_u8(version)) return damaged();
-  if (version != kFilingRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown filing version"};
-  if (!take_id(r, f.group) || !take_id(r, f.kind) || !r.at_end() || !check_filing(f)) return damaged();
-  return f;
-}
-
 Status CaseStore::set_filing(const CaseKey& key, const Filing& filing) {
-  if (Status s = check_filing(filing); !s) return s;
+  if (Status s = validate_filing(filing); !s) return s;
   return env_.write([&](lmdb::WriteTxn& txn) -> Status {
     auto existing = load_case(txn, key);
     if (!existing) return existing.error();
