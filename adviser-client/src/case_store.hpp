@@ -1,10 +1,6 @@
 // The adviser's local case store: LMDB (store::lmdb) with every value sealed
-// under the identity's store key, so the folder on disk holds no message, no
-// note, no reporter key and no name in the clear.
-//
-//   value on disk = crypto::seal_value(store_key, ad, plaintext record)
-//   ad            = table name || 0x00 || record key
-//                   (a value copied to another record or table no longer opens)
+// under the identity's store key (sealed_table.hpp), so the folder on disk
+// holds no message, no note, no reporter key and no name in the clear.
 //
 // Each record below is encoded and strictly decoded in store_records.hpp;
 // the rules of a case live in case_rules.hpp, its values in case_model.hpp.
@@ -122,12 +118,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "case_model.hpp"
 #include "case_rules.hpp"
+#include "sealed_table.hpp"
 #include "store_records.hpp"
 #include "meldpunt/client/attachment.hpp"
 #include "meldpunt/client/directory_check.hpp"
@@ -393,49 +391,62 @@ class CaseStore {
 
  private:
   struct Tables {
-    store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
-    store::lmdb::Table attachments, attachment_pieces;
-    store::lmdb::Table letters, proposals;
-    store::lmdb::Table filings;
+    SealedTable meta, cases, messages, relay_messages, history, notes, aliases;
+    SealedTable attachments, attachment_pieces;
+    SealedTable letters, proposals;
+    SealedTable filings;
   };
+  CaseStore(store::lmdb::Environment env, Tables tables, std::shared_ptr<const StoreKey> key)
+      : env_(std::move(env)), tables_(std::move(tables)), key_(std::move(key)) {}
+  Status migrate_from_1();
+
+  // How a letter fetched from the relay relates to what the store holds.
+  enum class LetterNovelty : std::uint8_t {
+    kNew,
+    kKnownRelayId,  // recorded under this relay id: fetched again before its deletion went through
+    kReplayed,      // its delete token was recorded under another relay id: the relay deposited it again
+  };
+  // The opening every received letter shares: one write transaction in
+  // which apply runs only for a letter that is new. apply records the
+  // letter with put_relay_pending when it keeps it.
+  Result<LetterNovelty> receive_letter(const crypto::MessageId& relay_id, const FixedBytes<32>& delete_token,
+                                       const std::function<Status(store::lmdb::WriteTxn&)>& apply);
+  // Also enters the letter's token in the letters table.
+  Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
+                           const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
+  FixedBytes<16> relay_record_key(const crypto::MessageId& relay_id) const;
+  FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
+  FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;
+
+  Result<std::optional<CaseRecord>> load_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
+  // The case the adviser named: kNotFound ("no such case") when there is none.
+  Result<CaseRecord> load_existing_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
+  Status put_case(store::lmdb::WriteTxn& txn, const CaseRecord& record);
+  // The case a reporter key belongs to (through an alias after a rotation),
+  // whether or not it is still that case's current key.
+  Result<std::optional<CaseKey>> resolve(const store::lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const;
+  // The same case, loaded (the caller checks whether the key is still the
+  // current one).
+  Result<std::optional<CaseRecord>> case_of_sender(const store::lmdb::Txn& txn,
+                                                   const crypto::X25519PublicKey& pk) const;
+  Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
+                        std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
+  // Appends a message to the case, sealed, at its next sequence.
+  Status append_message(store::lmdb::WriteTxn& txn, CaseRecord& record, const MessageRecord& message);
+  // Opens each record of one case in a table keyed case key || sequence BE,
+  // in order, and hands it to visit; stops at the first error.
+  Status for_each_in_case(const SealedTable& table, const CaseKey& key,
+                          const std::function<Status(std::uint64_t sequence, ByteView plaintext)>& visit) const;
+
   Result<std::vector<AttachmentRecord>> load_attachments(const store::lmdb::Txn& txn, const CaseKey& key) const;
   Status put_attachment(store::lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record);
   // The pieces of one file, in order; an empty buffer where a piece is missing.
   Result<std::vector<crypto::SecretBuffer>> load_pieces(const store::lmdb::Txn& txn, const CaseKey& key,
                                                         const AttachmentRecord& record) const;
-  CaseStore(store::lmdb::Environment env, Tables tables, crypto::Secret<32> key)
-      : env_(std::move(env)), tables_(tables), key_(std::move(key)) {}
-
-  Bytes seal(std::string_view table, ByteView record_key, ByteView plaintext) const;
-  Result<crypto::SecretBuffer> open_record(std::string_view table, ByteView record_key, ByteView sealed) const;
-  Result<std::optional<CaseRecord>> load_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
-  Status put_case(store::lmdb::WriteTxn& txn, const CaseRecord& record);
-  FixedBytes<16> relay_record_key(const crypto::MessageId& relay_id) const;
-  // The case a reporter key belongs to (through an alias after a rotation),
-  // whether or not it is still that case's current key.
-  Result<std::optional<CaseKey>> resolve(const store::lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const;
-  // The case a reporter key belongs to, loaded (through an alias after a
-  // rotation; the caller checks whether the key is still the current one).
-  Result<std::optional<CaseRecord>> case_of_sender(const store::lmdb::Txn& txn,
-                                                   const crypto::X25519PublicKey& pk) const;
-  Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
-                        std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
-  // Also enters the letter's token in the letters table.
-  Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
-                           const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
-  // True if a letter with this delete token was recorded before (a replay).
-  bool letter_known(const store::lmdb::Txn& txn, const FixedBytes<32>& token) const;
-  FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
-  FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;
-  Status migrate_from_1();
-  // Opens each record of one case in a table keyed case key || sequence BE,
-  // in order, and hands it to visit; stops at the first error.
-  Status for_each_in_case(const store::lmdb::Table& table, std::string_view table_name, const CaseKey& key,
-                          const std::function<Status(std::uint64_t sequence, ByteView plaintext)>& visit) const;
 
   store::lmdb::Environment env_;
   Tables tables_;
-  crypto::Secret<32> key_;
+  std::shared_ptr<const StoreKey> key_;  // shared with every table: stays put when the store moves
 };
 
 }  // namespace meldpunt::adviser
