@@ -291,6 +291,25 @@ int main(int argc, char** argv) {
   add("case_store", with_selector(3, adviser::encode_note(note).view()));
   add("case_store", with_selector(4, adviser::encode_settings(adviser::Settings{})));
   add("case_store", with_selector(6, adviser::encode_filing({"civil-service", "unwanted"})));
+  adviser::RelayMessageRecord relay;
+  relay.relay_id = id;
+  relay.token.fill(0x5a);
+  relay.case_key.fill(0x6b);
+  relay.received_at = 1'700'000'400;
+  add("case_store", with_selector(7, adviser::encode_relay_message(relay).view()));
+  add("case_store", with_selector(8, adviser::encode_alias(relay.case_key)));
+  add("case_store", with_selector(9, adviser::encode_schema(adviser::kStoreSchemaVersion)));
+  adviser::AttachmentRecord attachment;
+  attachment.direction = adviser::Direction::kIn;
+  attachment.state = client::AttachmentState::kIntact;
+  attachment.file_id.fill(0x7c);
+  attachment.sent_at = 1'700'000'500;
+  attachment.stored_at = 1'700'000'501;
+  attachment.total_bytes = 1250;
+  attachment.count = protocol::attachment_piece_count(attachment.total_bytes);
+  attachment.received = attachment.count;
+  attachment.name = crypto::SecretBuffer::copy_of(std::string_view("rooster.txt"));
+  add("case_store", with_selector(10, adviser::encode_attachment_record(attachment).view()));
 
   // Passphrase box (minimum parameters, as the target uses)
   const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("fuzz passphrase"));

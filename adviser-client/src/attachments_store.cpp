@@ -10,8 +10,6 @@ namespace {
 
 namespace lmdb = store::lmdb;
 
-constexpr std::string_view kAttachmentsTable = "attachments";
-constexpr std::string_view kPiecesTable = "attachment_pieces";
 constexpr std::uint8_t kAttachmentRecordVersion = 1;
 constexpr std::uint8_t kPieceRecordVersion = 1;
 constexpr std::size_t kAttachmentKeyBytes = kCaseKeyBytes + 8;
@@ -123,40 +121,23 @@ Result<AttachmentRecord> decode_attachment_record(ByteView bytes) {
 
 Result<std::vector<AttachmentRecord>> CaseStore::load_attachments(const lmdb::Txn& txn, const CaseKey& key) const {
   std::vector<AttachmentRecord> out;
-  Status failure;
-  tables_.attachments.for_each(
-      txn,
-      [&](ByteView record_key, ByteView sealed) {
-        if (record_key.size() < kCaseKeyBytes || !std::equal(key.begin(), key.end(), record_key.begin())) return false;
-        if (record_key.size() != kAttachmentKeyBytes) {
-          failure = damaged("attachment key");
-          return false;
-        }
-        auto plain = open_record(kAttachmentsTable, record_key, sealed);
-        if (!plain) {
-          failure = plain.error();
-          return false;
-        }
-        auto record = decode_attachment_record(plain->view());
-        if (!record) {
-          failure = record.error();
-          return false;
-        }
-        std::uint64_t sequence = 0;
-        for (std::size_t i = kCaseKeyBytes; i < kAttachmentKeyBytes; ++i) sequence = (sequence << 8) | record_key[i];
-        record->sequence = sequence;
-        out.push_back(std::move(record).value());
-        return true;
-      },
-      key);
-  if (!failure) return failure.error();
+  Status s = tables_.attachments.for_each(txn, key, kAttachmentKeyBytes, [&](ByteView record_key, ByteView plain) {
+    auto record = decode_attachment_record(plain);
+    if (!record) return Status(record.error());
+    std::uint64_t sequence = 0;
+    for (std::size_t i = kCaseKeyBytes; i < kAttachmentKeyBytes; ++i) sequence = (sequence << 8) | record_key[i];
+    record->sequence = sequence;
+    out.push_back(std::move(record).value());
+    return Status::success();
+  });
+  if (!s) return s.error();
   return out;
 }
 
 Status CaseStore::put_attachment(lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record) {
   const auto akey = attachment_key(key, record.sequence);
   const crypto::SecretBuffer plain = encode_attachment_record(record);
-  return tables_.attachments.put(txn, akey, seal(kAttachmentsTable, akey, plain.view()));
+  return tables_.attachments.put(txn, akey, plain.view());
 }
 
 Result<std::vector<crypto::SecretBuffer>> CaseStore::load_pieces(const lmdb::Txn& txn, const CaseKey& key,
@@ -164,11 +145,10 @@ Result<std::vector<crypto::SecretBuffer>> CaseStore::load_pieces(const lmdb::Txn
   std::vector<crypto::SecretBuffer> pieces(record.count);  // count is bounded by the record decoder
   for (std::uint16_t i = 0; i < record.count; ++i) {
     const auto pkey = piece_key(key, record.sequence, i);
-    std::optional<ByteView> sealed = tables_.attachment_pieces.get(txn, pkey);
-    if (!sealed) continue;
-    auto plain = open_record(kPiecesTable, pkey, *sealed);
+    auto plain = tables_.attachment_pieces.get(txn, pkey);
     if (!plain) return plain.error();
-    auto data = decode_piece(plain->view());
+    if (!*plain) continue;
+    auto data = decode_piece((*plain)->view());
     if (!data) return data.error();
     pieces[i] = std::move(data).value();
   }
@@ -181,24 +161,11 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
   }
   const protocol::AttachmentChunk& chunk = *incoming.chunk;
   PieceResult result;
-  const FixedBytes<16> relay_key = relay_record_key(incoming.relay_id);
-
-  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  auto novelty = receive_letter(incoming.relay_id, incoming.delete_token, [&](lmdb::WriteTxn& txn) -> Status {
     result = PieceResult{};
-    if (tables_.relay_messages.get(txn, relay_key)) {
-      result.outcome = PieceOutcome::kAlreadyKnown;
-      return Status::success();
-    }
-    if (letter_known(txn, incoming.delete_token)) {
-      result.outcome = PieceOutcome::kReplayed;
-      return Status::success();
-    }
-    auto resolved = resolve(txn, incoming.reporter_message_pk);
-    if (!resolved) return resolved.error();
-    if (!*resolved) return Status::success();  // kNoCase: its report has not arrived yet
-    auto existing = load_case(txn, **resolved);
+    auto existing = case_of_sender(txn, incoming.reporter_message_pk);
     if (!existing) return existing.error();
-    if (!*existing) return damaged("alias to a missing case");
+    if (!*existing) return Status::success();  // kNoCase: its report has not arrived yet
     CaseRecord c = std::move(**existing);
     result.case_key = c.key;
     result.handed_over = c.handed_over();
@@ -254,14 +221,12 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
       return st;
     }
     const auto pkey = piece_key(c.key, record.sequence, chunk.index);
-    if (record.state != client::AttachmentState::kIncomplete || tables_.attachment_pieces.get(txn, pkey)) {
+    if (record.state != client::AttachmentState::kIncomplete || tables_.attachment_pieces.contains(txn, pkey)) {
       result.outcome = PieceOutcome::kAlreadyKnown;
       return Status::success();
     }
     const crypto::SecretBuffer plain_piece = encode_piece(chunk.data.view());
-    if (Status st = tables_.attachment_pieces.put(txn, pkey, seal(kPiecesTable, pkey, plain_piece.view())); !st) {
-      return st;
-    }
+    if (Status st = tables_.attachment_pieces.put(txn, pkey, plain_piece.view()); !st) return st;
     record.received++;
     record.sent_at = std::min(record.sent_at, incoming.sent_at);
     result.outcome = PieceOutcome::kStored;
@@ -281,7 +246,11 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
     }
     return put_attachment(txn, c.key, record);
   });
-  if (!s) return s.error();
+  if (!novelty) return novelty.error();
+  if (*novelty != LetterNovelty::kNew) {
+    result = PieceResult{};
+    result.outcome = *novelty == LetterNovelty::kReplayed ? PieceOutcome::kReplayed : PieceOutcome::kAlreadyKnown;
+  }
   return result;
 }
 
@@ -295,9 +264,7 @@ Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t s
     return Status(ErrorCode::kMalformed, "attachment name length out of range");
   }
   return env_.write([&](lmdb::WriteTxn& txn) -> Status {
-    auto existing = load_case(txn, key);
-    if (!existing) return existing.error();
-    if (!*existing) return Status(ErrorCode::kNotFound, "no such case");
+    if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
     auto all = load_attachments(txn, key);
     if (!all) return all.error();
     AttachmentRecord record;
@@ -317,7 +284,7 @@ Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t s
       const auto pkey = piece_key(key, record.sequence, i);
       const crypto::SecretBuffer plain =
           encode_piece(content.subspan(offset, protocol::attachment_piece_bytes(record.total_bytes, i)));
-      if (Status st = tables_.attachment_pieces.put(txn, pkey, seal(kPiecesTable, pkey, plain.view())); !st) return st;
+      if (Status st = tables_.attachment_pieces.put(txn, pkey, plain.view()); !st) return st;
     }
     return put_attachment(txn, key, record);
   });
@@ -331,11 +298,10 @@ Result<std::vector<AttachmentRecord>> CaseStore::attachments(const CaseKey& key)
 Result<crypto::SecretBuffer> CaseStore::attachment_content(const CaseKey& key, std::uint64_t sequence) const {
   lmdb::ReadTxn txn = env_.begin_read();
   const auto akey = attachment_key(key, sequence);
-  std::optional<ByteView> sealed = tables_.attachments.get(txn, akey);
-  if (!sealed) return Error{ErrorCode::kNotFound, "no such attachment in this case"};
-  auto plain = open_record(kAttachmentsTable, akey, *sealed);
+  auto plain = tables_.attachments.get(txn, akey);
   if (!plain) return plain.error();
-  auto record = decode_attachment_record(plain->view());
+  if (!*plain) return Error{ErrorCode::kNotFound, "no such attachment in this case"};
+  auto record = decode_attachment_record((*plain)->view());
   if (!record) return record.error();
   record->sequence = sequence;
   if (record->state == client::AttachmentState::kIncomplete) {

@@ -1,10 +1,9 @@
 // The adviser's local case store: LMDB (store::lmdb) with every value sealed
-// under the identity's store key, so the folder on disk holds no message, no
-// note, no reporter key and no name in the clear.
+// under the identity's store key (sealed_table.hpp), so the folder on disk
+// holds no message, no note, no reporter key and no name in the clear.
 //
-//   value on disk = crypto::seal_value(store_key, ad, plaintext record)
-//   ad            = table name || 0x00 || record key
-//                   (a value copied to another record or table no longer opens)
+// Each record below is encoded and strictly decoded in store_records.hpp;
+// the rules of a case live in case_rules.hpp, its values in case_model.hpp.
 //
 //   table           key                                   record (plaintext, all integers LE)
 //   meta            "schema"                              u32 schema version (2)
@@ -119,10 +118,15 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "case_model.hpp"
+#include "case_rules.hpp"
+#include "sealed_table.hpp"
+#include "store_records.hpp"
 #include "meldpunt/client/attachment.hpp"
 #include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/common/result.hpp"
@@ -137,153 +141,6 @@
 namespace meldpunt::adviser {
 
 inline constexpr std::uint32_t kStoreSchemaVersion = 2;
-inline constexpr std::size_t kCaseKeyBytes = 16;
-inline constexpr std::size_t kCaseIdChars = 10;     // hex characters shown to the adviser
-inline constexpr std::size_t kMinCasePrefixChars = 4;
-inline constexpr std::size_t kMaxOtherAdvisers = crypto::kMaxDirectoryEntries;
-// A letter's body, or one carried by a hand-over with the earlier adviser's
-// name put before it.
-inline constexpr std::size_t kMaxStoredBodyBytes = crypto::kMaxEnvelopePayload + 1024;
-inline constexpr std::size_t kMaxNoteBytes = 64 * 1024;
-
-// The legal maxima (EU Directive 2019/1937, art. 9): acknowledge within 7
-// days, feedback within 3 months. Settings may only be stricter.
-inline constexpr std::uint32_t kDefaultAckDays = 7;
-inline constexpr std::uint32_t kDefaultFeedbackMonths = 3;
-
-using CaseKey = FixedBytes<kCaseKeyBytes>;
-
-// inbox creates cases as kNew; `status` and `acknowledge` move them on.
-enum class CaseStatus : std::uint8_t { kNew = 1, kAcknowledged = 2, kInProgress = 3, kClosed = 4 };
-std::string_view status_keyword(CaseStatus status);
-Result<CaseStatus> parse_status(std::string_view keyword);
-
-// What the adviser asks for with `status CASE ...`.
-enum class StatusAction : std::uint8_t { kAcknowledge, kStartWork, kClose, kReopen };
-// "acknowledged", "in-progress", "closed", "reopen"; kMalformed otherwise.
-Result<StatusAction> parse_status_action(std::string_view word);
-// The status the action leads to from `current`, or kMalformed naming the
-// allowed moves: forward only (new -> acknowledged -> in-progress -> closed,
-// steps may be skipped), and closed -> in-progress only through reopen.
-Result<CaseStatus> next_status(CaseStatus current, StatusAction action);
-
-struct Settings {
-  std::uint32_t ack_days = kDefaultAckDays;
-  std::uint32_t feedback_months = kDefaultFeedbackMonths;
-};
-// kMalformed unless 1 <= ack_days <= 7 and 1 <= feedback_months <= 3.
-Status validate_settings(const Settings& settings);
-
-enum class HistoryEvent : std::uint8_t {
-  kOpened = 1,
-  kStatusChanged = 2,
-  kReporterMoved = 3,
-  kNoteAdded = 4,
-  kAcknowledgementSent = 5,
-  kExported = 6,
-  kHandoverProposed = 7,
-  kHandedOver = 8,
-  kHandoverDeclined = 9,
-  kReceivedByHandover = 10,
-  kHandoverLapsed = 11,  // open proposals lapsed: the reporter moved to a new code
-};
-
-struct HistoryEntry {
-  std::uint64_t sequence = 0;
-  std::uint64_t at = 0;
-  HistoryEvent event = HistoryEvent::kOpened;
-  std::optional<CaseStatus> from, to;  // kStatusChanged only
-};
-// One line for people: "status new -> acknowledged", "reporter moved to a new code".
-std::string describe(const HistoryEntry& entry);
-
-struct NoteRecord {
-  std::uint64_t sequence = 0;
-  std::uint64_t written_at = 0;
-  crypto::SecretBuffer text;
-};
-
-// kEarlier, kEarlierVerified: a reply an adviser wrote before the case was
-// handed to us, as the reporter's client forwarded it; the body starts with a
-// line "[NAME]" that our inbox wrote. kEarlierVerified: the entry carried the
-// adviser's reply signature and it verified against the directory key of the
-// adviser it names (protocol/reply_signature.hpp); kEarlier: it did not (no
-// signature, a history from before signatures, or a forgery).
-enum class Direction : std::uint8_t { kIn = 1, kOut = 2, kEarlier = 3, kEarlierVerified = 4 };
-inline bool is_forwarded_reply(Direction d) { return d == Direction::kEarlier || d == Direction::kEarlierVerified; }
-
-// The last answer the reporter gave to one of our hand-over proposals
-// (protocol/handover.hpp).
-enum class HandoverOutcomeState : std::uint8_t {
-  kNone = 0,
-  kHandedOver = 1,  // accepted: outcome adviser has the case now; closed here
-  kDeclined = 2,    // declined; the case stays with us
-};
-
-// A proposal the reporter has not answered. Every one stays open until an
-// answer names it: an answer given before a newer proposal reached the
-// reporter must still count (the reporter may have accepted already).
-inline constexpr std::size_t kMaxOpenProposals = 8;
-struct OpenProposal {
-  protocol::ProposalId id{};
-  crypto::AdviserId to{};
-  std::string to_name;  // as the directory named them at the proposal
-  std::uint64_t at = 0;
-};
-
-// The group of people and kind of report an adviser files a case under, for
-// the evaluation counts (`stats`): ids of the directory's signpost, chosen by
-// the adviser, never taken from anything the reporter sent. Empty: not
-// filed under a group (kind).
-struct Filing {
-  std::string group;
-  std::string kind;
-};
-
-struct OtherAdviser {
-  crypto::AdviserId id{};
-  std::string name;  // as the directory named them when the report arrived; may be empty
-};
-
-struct CaseRecord {
-  CaseKey key{};  // the record key (not part of the stored value)
-  CaseStatus status = CaseStatus::kNew;
-  crypto::X25519PublicKey reporter_message_pk{};
-  crypto::FetchPublicKey reporter_fetch_pk{};
-  std::uint64_t created_at = 0;
-  std::uint64_t last_activity = 0;
-  std::uint32_t unread = 0;
-  std::uint64_t next_sequence = 0;  // also the number of messages in the case
-  std::uint64_t acknowledged_at = 0;  // first move out of kNew to acknowledged/in-progress (0: not yet)
-  std::uint64_t feedback_from = 0;    // start of the feedback clock: acknowledgement or reopen (0: none)
-  std::uint64_t next_history = 0;
-  std::uint64_t next_note = 0;        // also the number of notes
-  std::vector<OtherAdviser> other_advisers;
-  HandoverOutcomeState handover = HandoverOutcomeState::kNone;
-  crypto::AdviserId handover_adviser{};  // handed to / declined for
-  std::string handover_adviser_name;
-  std::uint64_t handover_at = 0;          // when that answer arrived
-  std::vector<OpenProposal> open_proposals;  // oldest first
-  std::uint64_t received_at = 0;             // handed to us (0: no)
-  crypto::AdviserId received_from{};         // the adviser who proposed it
-  std::string received_from_name;
-
-  bool handed_over() const { return handover == HandoverOutcomeState::kHandedOver; }
-
-  std::string id() const;  // first kCaseIdChars hex characters of key
-};
-
-struct MessageRecord {
-  std::uint64_t sequence = 0;
-  Direction direction = Direction::kIn;
-  std::uint64_t sent_at = 0;    // as the sender stated it
-  std::uint64_t stored_at = 0;  // when this store recorded it
-  crypto::MessageId relay_id{};
-  crypto::SecretBuffer body;
-  // Files the message had that did not come with it (messages carried by a
-  // hand-over): shown as "(file not transferred: NAME, SIZE)".
-  std::vector<protocol::FileNote> files_not_transferred;
-};
 
 // A report just opened by inbox, before it is stored.
 struct IncomingReport {
@@ -386,23 +243,7 @@ struct RotationResult {
   CaseKey case_key{};
 };
 
-// ---- attachments ----
-
-// A file in a case: received from the reporter (pieces arriving over one or
-// more inbox runs) or sent by us.
-struct AttachmentRecord {
-  std::uint64_t sequence = 0;
-  Direction direction = Direction::kIn;
-  client::AttachmentState state = client::AttachmentState::kIncomplete;
-  protocol::AttachmentFileId file_id{};
-  std::uint64_t sent_at = 0;    // as the sender stated it (earliest piece)
-  std::uint64_t stored_at = 0;  // when this store first recorded it
-  std::uint64_t total_bytes = 0;
-  std::uint16_t count = 0;
-  std::uint16_t received = 0;
-  crypto::FileDigest digest{};
-  crypto::SecretBuffer name;  // as sent: untrusted; client::sanitise_file_name before use
-};
+// ---- attachments (attachments_store.cpp) ----
 
 // A kind-6 piece just opened by inbox.
 struct IncomingPiece {
@@ -550,67 +391,62 @@ class CaseStore {
 
  private:
   struct Tables {
-    store::lmdb::Table meta, cases, messages, relay_messages, history, notes, aliases;
-    store::lmdb::Table attachments, attachment_pieces;
-    store::lmdb::Table letters, proposals;
-    store::lmdb::Table filings;
+    SealedTable meta, cases, messages, relay_messages, history, notes, aliases;
+    SealedTable attachments, attachment_pieces;
+    SealedTable letters, proposals;
+    SealedTable filings;
   };
+  CaseStore(store::lmdb::Environment env, Tables tables, std::shared_ptr<const StoreKey> key)
+      : env_(std::move(env)), tables_(std::move(tables)), key_(std::move(key)) {}
+  Status migrate_from_1();
+
+  // How a letter fetched from the relay relates to what the store holds.
+  enum class LetterNovelty : std::uint8_t {
+    kNew,
+    kKnownRelayId,  // recorded under this relay id: fetched again before its deletion went through
+    kReplayed,      // its delete token was recorded under another relay id: the relay deposited it again
+  };
+  // The opening every received letter shares: one write transaction in
+  // which apply runs only for a letter that is new. apply records the
+  // letter with put_relay_pending when it keeps it.
+  Result<LetterNovelty> receive_letter(const crypto::MessageId& relay_id, const FixedBytes<32>& delete_token,
+                                       const std::function<Status(store::lmdb::WriteTxn&)>& apply);
+  // Also enters the letter's token in the letters table.
+  Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
+                           const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
+  FixedBytes<16> relay_record_key(const crypto::MessageId& relay_id) const;
+  FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
+  FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;
+
+  Result<std::optional<CaseRecord>> load_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
+  // The case the adviser named: kNotFound ("no such case") when there is none.
+  Result<CaseRecord> load_existing_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
+  Status put_case(store::lmdb::WriteTxn& txn, const CaseRecord& record);
+  // The case a reporter key belongs to (through an alias after a rotation),
+  // whether or not it is still that case's current key.
+  Result<std::optional<CaseKey>> resolve(const store::lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const;
+  // The same case, loaded (the caller checks whether the key is still the
+  // current one).
+  Result<std::optional<CaseRecord>> case_of_sender(const store::lmdb::Txn& txn,
+                                                   const crypto::X25519PublicKey& pk) const;
+  Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
+                        std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
+  // Appends a message to the case, sealed, at its next sequence.
+  Status append_message(store::lmdb::WriteTxn& txn, CaseRecord& record, const MessageRecord& message);
+  // Opens each record of one case in a table keyed case key || sequence BE,
+  // in order, and hands it to visit; stops at the first error.
+  Status for_each_in_case(const SealedTable& table, const CaseKey& key,
+                          const std::function<Status(std::uint64_t sequence, ByteView plaintext)>& visit) const;
+
   Result<std::vector<AttachmentRecord>> load_attachments(const store::lmdb::Txn& txn, const CaseKey& key) const;
   Status put_attachment(store::lmdb::WriteTxn& txn, const CaseKey& key, const AttachmentRecord& record);
   // The pieces of one file, in order; an empty buffer where a piece is missing.
   Result<std::vector<crypto::SecretBuffer>> load_pieces(const store::lmdb::Txn& txn, const CaseKey& key,
                                                         const AttachmentRecord& record) const;
-  CaseStore(store::lmdb::Environment env, Tables tables, crypto::Secret<32> key)
-      : env_(std::move(env)), tables_(tables), key_(std::move(key)) {}
-
-  Bytes seal(std::string_view table, ByteView record_key, ByteView plaintext) const;
-  Result<crypto::SecretBuffer> open_record(std::string_view table, ByteView record_key, ByteView sealed) const;
-  Result<std::optional<CaseRecord>> load_case(const store::lmdb::Txn& txn, const CaseKey& key) const;
-  Status put_case(store::lmdb::WriteTxn& txn, const CaseRecord& record);
-  FixedBytes<16> relay_record_key(const crypto::MessageId& relay_id) const;
-  // The case a reporter key belongs to (through an alias after a rotation),
-  // whether or not it is still that case's current key.
-  Result<std::optional<CaseKey>> resolve(const store::lmdb::Txn& txn, const crypto::X25519PublicKey& pk) const;
-  // The case a reporter key belongs to, loaded (through an alias after a
-  // rotation; the caller checks whether the key is still the current one).
-  Result<std::optional<CaseRecord>> case_of_sender(const store::lmdb::Txn& txn,
-                                                   const crypto::X25519PublicKey& pk) const;
-  Status append_history(store::lmdb::WriteTxn& txn, CaseRecord& record, std::uint64_t at, HistoryEvent event,
-                        std::optional<CaseStatus> from = {}, std::optional<CaseStatus> to = {});
-  // Also enters the letter's token in the letters table.
-  Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
-                           const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
-  // True if a letter with this delete token was recorded before (a replay).
-  bool letter_known(const store::lmdb::Txn& txn, const FixedBytes<32>& token) const;
-  FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
-  FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;
-  Status migrate_from_1();
-  // Opens each record of one case in a table keyed case key || sequence BE,
-  // in order, and hands it to visit; stops at the first error.
-  Status for_each_in_case(const store::lmdb::Table& table, std::string_view table_name, const CaseKey& key,
-                          const std::function<Status(std::uint64_t sequence, ByteView plaintext)>& visit) const;
 
   store::lmdb::Environment env_;
   Tables tables_;
-  crypto::Secret<32> key_;
+  std::shared_ptr<const StoreKey> key_;  // shared with every table: stays put when the store moves
 };
-
-// Record codecs, exposed for tests. Decoders never throw on bad bytes.
-Bytes encode_case(const CaseRecord& record);
-Result<CaseRecord> decode_case(ByteView bytes);
-crypto::SecretBuffer encode_message(const MessageRecord& record);
-Result<MessageRecord> decode_message(ByteView bytes);
-Bytes encode_history(const HistoryEntry& entry);
-Result<HistoryEntry> decode_history(ByteView bytes);
-crypto::SecretBuffer encode_note(const NoteRecord& note);
-Result<NoteRecord> decode_note(ByteView bytes);
-Bytes encode_settings(const Settings& settings);
-Result<Settings> decode_settings(ByteView bytes);
-Bytes encode_directory_history(const client::DirectoryHistory& history);
-Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
-crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
-Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
-Bytes encode_filing(const Filing& filing);
-Result<Filing> decode_filing(ByteView bytes);
 
 }  // namespace meldpunt::adviser

@@ -1,0 +1,100 @@
+#include "case_rules.hpp"
+
+namespace meldpunt::adviser {
+namespace {
+
+bool category_id_acceptable(const std::string& id) { return id.empty() || crypto::category_id_valid(id); }
+
+}  // namespace
+
+Status validate_filing(const Filing& f) {
+  if (f.group.empty() && f.kind.empty()) return Status(ErrorCode::kMalformed, "give a group, a kind or both");
+  if (!category_id_acceptable(f.group) || !category_id_acceptable(f.kind)) {
+    return Status(ErrorCode::kMalformed,
+                  "a group or kind id is 1 to 32 of a-z, 0-9 and '-' (the ids of the directory's signpost)");
+  }
+  return Status::success();
+}
+
+std::string_view status_keyword(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::kNew: return "new";
+    case CaseStatus::kAcknowledged: return "acknowledged";
+    case CaseStatus::kInProgress: return "in-progress";
+    case CaseStatus::kClosed: return "closed";
+  }
+  return "unknown";
+}
+
+Result<CaseStatus> parse_status(std::string_view keyword) {
+  for (CaseStatus s : {CaseStatus::kNew, CaseStatus::kAcknowledged, CaseStatus::kInProgress, CaseStatus::kClosed}) {
+    if (keyword == status_keyword(s)) return s;
+  }
+  return Error{ErrorCode::kMalformed, "unknown status; use new, acknowledged, in-progress or closed"};
+}
+
+Result<StatusAction> parse_status_action(std::string_view word) {
+  if (word == "acknowledged") return StatusAction::kAcknowledge;
+  if (word == "in-progress") return StatusAction::kStartWork;
+  if (word == "closed") return StatusAction::kClose;
+  if (word == "reopen") return StatusAction::kReopen;
+  return Error{ErrorCode::kMalformed, "unknown status; use acknowledged, in-progress, closed or reopen"};
+}
+
+Result<CaseStatus> next_status(CaseStatus current, StatusAction action) {
+  const auto rank = [](CaseStatus s) { return static_cast<int>(s); };
+  CaseStatus target = CaseStatus::kInProgress;
+  switch (action) {
+    case StatusAction::kAcknowledge: target = CaseStatus::kAcknowledged; break;
+    case StatusAction::kStartWork: target = CaseStatus::kInProgress; break;
+    case StatusAction::kClose: target = CaseStatus::kClosed; break;
+    case StatusAction::kReopen:
+      if (current != CaseStatus::kClosed) {
+        return Error{ErrorCode::kMalformed, "only a closed case can be reopened (this one is " +
+                                                std::string(status_keyword(current)) + ")"};
+      }
+      return CaseStatus::kInProgress;
+  }
+  if (current == CaseStatus::kClosed) {
+    return Error{ErrorCode::kMalformed, "the case is closed; `status CASE reopen` opens it again"};
+  }
+  if (rank(target) <= rank(current)) {
+    return Error{ErrorCode::kMalformed, "the case is already " + std::string(status_keyword(current)) +
+                                            "; a case moves forward only (new, acknowledged, in-progress, closed)"};
+  }
+  return target;
+}
+
+Status validate_settings(const Settings& settings) {
+  if (settings.ack_days < 1 || settings.ack_days > kDefaultAckDays) {
+    return Error{ErrorCode::kMalformed, "--ack-days must be 1 to " + std::to_string(kDefaultAckDays) +
+                                            " (the law allows at most 7 days; settings may only be stricter)"};
+  }
+  if (settings.feedback_months < 1 || settings.feedback_months > kDefaultFeedbackMonths) {
+    return Error{ErrorCode::kMalformed, "--feedback-months must be 1 to " + std::to_string(kDefaultFeedbackMonths) +
+                                            " (the law allows at most 3 months; settings may only be stricter)"};
+  }
+  return Status::success();
+}
+
+std::string describe(const HistoryEntry& entry) {
+  switch (entry.event) {
+    case HistoryEvent::kOpened: return "case opened (first message received)";
+    case HistoryEvent::kStatusChanged:
+      return "status " + std::string(entry.from ? status_keyword(*entry.from) : "?") + " -> " +
+             std::string(entry.to ? status_keyword(*entry.to) : "?");
+    case HistoryEvent::kReporterMoved: return "reporter moved to a new code";
+    case HistoryEvent::kNoteAdded: return "private note added";
+    case HistoryEvent::kAcknowledgementSent: return "acknowledgement sent to the reporter";
+    case HistoryEvent::kExported: return "case exported";
+    case HistoryEvent::kHandoverProposed: return "hand-over proposed to the reporter";
+    case HistoryEvent::kHandedOver: return "the reporter accepted the hand-over; the other adviser has the case now";
+    case HistoryEvent::kHandoverDeclined: return "the reporter declined the hand-over; the case stays here";
+    case HistoryEvent::kReceivedByHandover: return "case received by hand-over, with the reporter's consent";
+    case HistoryEvent::kHandoverLapsed:
+      return "open hand-over proposals lapsed: the reporter moved to a new code (propose again if needed)";
+  }
+  return "unknown event";
+}
+
+}  // namespace meldpunt::adviser
