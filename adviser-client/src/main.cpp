@@ -34,6 +34,17 @@
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "text.hpp"
+#include "usecases/acknowledge.hpp"
+#include "usecases/attachment.hpp"
+#include "usecases/case_history.hpp"
+#include "usecases/change_status.hpp"
+#include "usecases/export_case.hpp"
+#include "usecases/file_case.hpp"
+#include "usecases/notes.hpp"
+#include "usecases/read_case.hpp"
+#include "usecases/relay_directory.hpp"
+#include "usecases/settings.hpp"
+#include "usecases/stats.hpp"
 
 namespace {
 
@@ -67,24 +78,27 @@ void err(std::string_view text) { client::write_err(text); }
 // A new passphrase, asked twice (again on a terminal after a slip:
 // cli/passphrase_prompt.hpp). `what` names it in the prompt ("for your
 // adviser key file", "for this export").
-crypto::SecretBuffer new_passphrase(std::string_view what = "for your adviser key file",
-                                    std::string_view nothing_done = "nothing was created") {
+Result<crypto::SecretBuffer> new_passphrase(std::string_view what = "for your adviser key file",
+                                            std::string_view nothing_done = "nothing was created") {
   cli::NewPassphrasePrompt prompt;
   prompt.first = "New passphrase " + std::string(what) + " (at least " + std::to_string(kMinPassphraseLength) +
                  " characters): ";
   prompt.min_length = kMinPassphraseLength;
   prompt.nothing_done = std::string(nothing_done);
-  return check(cli::read_new_passphrase(prompt));
+  return cli::read_new_passphrase(prompt);
+}
+
+// A passphrase asked once, without echo (a use case's SecretSource).
+usecase::SecretSource passphrase_prompt(std::string prompt) {
+  return [prompt = std::move(prompt)]() -> Result<crypto::SecretBuffer> {
+    auto passphrase = client::read_secret_line(prompt);
+    if (!passphrase) return Error{passphrase.error().code, "reading the passphrase: " + passphrase.error().message};
+    return passphrase;
+  };
 }
 
 crypto::KdfParams kdf_params(bool insecure) {
   return insecure ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
-}
-
-// Refuses to replace an existing file: exports and backups are records.
-void require_new_file(const std::string& path) {
-  std::error_code ec;
-  if (fs::exists(path, ec) || ec) fail(ErrorCode::kIo, path + " already exists; choose another file name");
 }
 
 // Asks for the passphrase only once the key file is known to exist, so a
@@ -100,9 +114,8 @@ void require_identity(const Home& home) {
 KeyFile unlock(const Home& home) {
   require_identity(home);
   check(make_private_folder(home.root));
-  auto passphrase = client::read_secret_line("Passphrase: ");
-  if (!passphrase) fail(passphrase.error().code, "reading the passphrase: " + passphrase.error().message);
-  return check(KeyFile::unlock(home.key_file(), *passphrase));
+  const crypto::SecretBuffer passphrase = check(passphrase_prompt("Passphrase: ")());
+  return check(KeyFile::unlock(home.key_file(), passphrase));
 }
 
 CaseStore open_store(const Home& home, const KeyFile& key_file) {
@@ -137,37 +150,28 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   return options;
 }
 
-[[noreturn]] void fail_relay(const Error& e, const protocol::ChannelAddress& address) {
+// A relay that does not answer is named with its address; other errors as
+// they came.
+Error relay_error(const Error& e, const protocol::ChannelAddress& address) {
   if (e.code == ErrorCode::kUnavailable) {
-    fail(ErrorCode::kUnavailable, "cannot reach the relay at " + address.endpoint +
-                                      " (no answer); check the channel address and that the relay is running");
+    return Error{ErrorCode::kUnavailable, "cannot reach the relay at " + address.endpoint +
+                                              " (no answer); check the channel address and that the relay is running"};
   }
-  fail(e);
+  return e;
 }
 
-// The current directory, refused if it is below the channel address's
-// minimum serial, older than one this adviser has seen, or expired
-// (client/directory_check.hpp); its serial is then remembered in the case
-// store.
+[[noreturn]] void fail_relay(const Error& e, const protocol::ChannelAddress& address) { fail(relay_error(e, address)); }
+
+// check() for a use case that talks to the relay.
+template <typename T>
+T check_relay(Result<T> r, const protocol::ChannelAddress& address) {
+  if (!r) fail_relay(r.error(), address);
+  return std::move(r).value();
+}
+
 crypto::Directory verified_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address,
                                      CaseStore& store) {
-  auto directory = client::fetch_directory(relay, address);
-  if (directory) {
-    if (Status fresh = client::check_directory_fresh(*directory, check(store.directory_history()), now_seconds());
-        !fresh) {
-      fail(fresh.error().code, fresh.error().message);
-    }
-    check(store.note_directory(*directory));
-  }
-  if (!directory) {
-    if (directory.error().code == ErrorCode::kNotFound) {
-      fail(ErrorCode::kNotFound,
-           "the relay has no adviser directory yet; ask the administrator to publish one "
-           "(`relay directory sign` with your card, then `relay directory publish`)");
-    }
-    fail_relay(directory.error(), address);
-  }
-  return std::move(directory).value();
+  return check_relay(usecase::verified_directory(relay, address, store, now_seconds()), address);
 }
 
 void print_cases(const CaseStore& store) {
@@ -176,8 +180,8 @@ void print_cases(const CaseStore& store) {
 
 // A message or note: from --file, the editor on a terminal, or the rest of
 // stdin after the passphrase line. Refuses empty and non-UTF-8 text.
-crypto::SecretBuffer compose_text(const Home& home, const std::string& file, std::size_t max, std::string_view what,
-                                  std::string_view nothing_done) {
+Result<crypto::SecretBuffer> compose_text(const Home& home, const std::string& file, std::size_t max,
+                                          std::string_view what, std::string_view nothing_done) {
   Result<crypto::SecretBuffer> body = Error{ErrorCode::kInternal, "no text"};
   if (!file.empty()) {
     body = client::read_file_secret(file, max);
@@ -186,23 +190,24 @@ crypto::SecretBuffer compose_text(const Home& home, const std::string& file, std
   } else {
     body = client::read_stdin_to_end(max);
   }
+  const std::string refused = "; " + std::string(nothing_done);
   if (!body) {
     if (body.error().code == ErrorCode::kTooLarge) {
-      fail(ErrorCode::kTooLarge, "the " + std::string(what) + " is longer than " + std::to_string(max) + " bytes; " +
-                                     std::string(nothing_done));
+      return Error{ErrorCode::kTooLarge, "the " + std::string(what) + " is longer than " + std::to_string(max) +
+                                             " bytes" + refused};
     }
     if (body.error().code == ErrorCode::kNotFound && file.empty()) {
-      fail(ErrorCode::kMalformed, "the " + std::string(what) + " is empty; " + std::string(nothing_done));
+      return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is empty" + refused};
     }
-    fail(body.error());
+    return body.error();
   }
   const bool blank = std::all_of(body->data(), body->data() + body->size(),
                                  [](std::uint8_t b) { return b == ' ' || b == '\n' || b == '\r' || b == '\t'; });
-  if (blank) fail(ErrorCode::kMalformed, "the " + std::string(what) + " is empty; " + std::string(nothing_done));
+  if (blank) return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is empty" + refused};
   if (!is_valid_utf8(body->view())) {
-    fail(ErrorCode::kMalformed, "the " + std::string(what) + " is not UTF-8 text; " + std::string(nothing_done));
+    return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is not UTF-8 text" + refused};
   }
-  return std::move(body).value();
+  return body;
 }
 
 // ---- subcommands ----
@@ -226,7 +231,7 @@ int cmd_init(const Home& home, const InitArgs& args) {
   crypto::random_fill(profile.id);
 
   check(make_private_folder(home.root));  // a shared or foreign folder is refused before any secret is typed
-  crypto::SecretBuffer passphrase = new_passphrase();
+  crypto::SecretBuffer passphrase = check(new_passphrase());
   const crypto::KdfParams params =
       args.insecure_kdf ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
   KeyFile key_file = check(KeyFile::create(home.key_file(), passphrase, params, std::move(profile),
@@ -367,21 +372,18 @@ int cmd_cases(const Home& home) {
 int cmd_read(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  const std::vector<MessageRecord> messages = check(store.messages(c.key));
-  const std::vector<NoteRecord> notes = check(store.notes(c.key));
-
-  out(render_case_header(c, check(store.settings()), now_seconds(), messages.size()));
-  out(render_conversation(messages).text());
-  if (const std::vector<AttachmentRecord> files = check(store.attachments(c.key)); !files.empty()) {
-    out("\n=== Attachments (never opened here; save one with `adviser-client attachment " + c.id() +
-        " N --save FOLDER`) ===\n" + render_attachments(files));
+  const usecase::CaseView v = check(usecase::read_case(store, case_id));
+  out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size()));
+  out(render_conversation(v.messages).text());
+  if (!v.attachments.empty()) {
+    out("\n=== Attachments (never opened here; save one with `adviser-client attachment " + v.record.id() +
+        " N --save FOLDER`) ===\n" + render_attachments(v.attachments));
   }
-  if (!notes.empty()) {
+  if (!v.notes.empty()) {
     out("\n=== Your private notes (kept here only, never sent) ===\n");
-    out(render_notes(notes).text());
+    out(render_notes(v.notes).text());
   }
-  check(store.mark_read(c.key));
+  check(usecase::mark_read(store, v.record));
   return 0;
 }
 
@@ -409,14 +411,15 @@ int cmd_reply(const Home& home, const std::string& case_id, const std::string& c
     if (!files) fail_relay(files.error(), address);
     const crypto::SecretBuffer body =
         attach.no_text ? crypto::SecretBuffer()
-                       : compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
+                       : check(compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent"));
     auto sent = send_with_attachments(relay, key_file, store, c, body, *files);
     if (!sent) fail_relay(sent.error(), address);
     out("Reply sent in case " + c.id() + (body.empty() ? " (attachments only)" : "") + ", " +
         std::to_string(sent->envelopes) + " envelope(s):\n" + render_attachments(check(store.attachments(c.key))));
     return 0;
   }
-  const crypto::SecretBuffer body = compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
+  const crypto::SecretBuffer body =
+      check(compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent"));
 
   auto sent = send_reply(relay, key_file, store, c, body);
   if (!sent) fail_relay(sent.error(), address);
@@ -460,7 +463,7 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   }
   crypto::SecretBuffer note;
   if (!file.empty()) {
-    note = compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent");
+    note = check(compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent"));
   }
 
   client::RelayConnection relay(address, connection_options(timeout));
@@ -484,36 +487,22 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
 
 // ---- case work ----
 
-std::string default_acknowledgement(const Settings& settings) {
-  const std::string months = std::to_string(settings.feedback_months);
-  return "Thank you for your report. I have received it and will treat it in confidence. Within " + months +
-         (settings.feedback_months == 1 ? " month" : " months") +
-         " you will hear from me what is being done with it. You can write to me at any time with the same "
-         "code.\n\n"
-         "Dank je wel voor je melding. Ik heb hem ontvangen en behandel hem vertrouwelijk. Binnen " + months +
-         (settings.feedback_months == 1 ? " maand" : " maanden") +
-         " hoor je van mij wat ermee gebeurt. Je kunt me altijd schrijven met dezelfde code.\n";
-}
-
 int cmd_status(const Home& home, const std::string& case_id, const std::string& word) {
   const StatusAction action = check(parse_status_action(word));
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord before = check(store.find_case(case_id));
-  const std::uint64_t now = now_seconds();
-  const CaseRecord after = check(store.change_status(before.key, action, now));
-  out("Case " + after.id() + ": " + std::string(status_keyword(before.status)) + " -> " +
-      std::string(status_keyword(after.status)) + "   due: " +
-      describe_deadline(deadline_for(after, check(store.settings()), now)) + "\n");
+  const usecase::StatusChange change = check(usecase::change_status(store, case_id, action, now_seconds()));
+  out("Case " + change.after.id() + ": " + std::string(status_keyword(change.before.status)) + " -> " +
+      std::string(status_keyword(change.after.status)) + "   due: " + describe_deadline(change.due) + "\n");
   return 0;
 }
 
 int cmd_history(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  out(render_case_header(c, check(store.settings()), now_seconds(), c.next_sequence) + "\n" +
-      render_history(check(store.history(c.key))));
+  const usecase::CaseHistory h = check(usecase::case_history(store, case_id));
+  out(render_case_header(h.record, h.settings, now_seconds(), h.record.next_sequence) + "\n" +
+      render_history(h.entries));
   return 0;
 }
 
@@ -526,58 +515,36 @@ int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args) {
   const protocol::ChannelAddress address = parse_channel(args.channel);
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(args.case_id));
-  if (c.status == CaseStatus::kClosed) fail(ErrorCode::kMalformed, "case " + c.id() + " is closed; nothing was sent");
-  if (c.acknowledged_at != 0) {
-    fail(ErrorCode::kMalformed, "case " + c.id() + " was acknowledged on " + format_minute(c.acknowledged_at) +
-                                    "; use `reply` to write again. Nothing was sent");
-  }
-  const Settings settings = check(store.settings());
-  crypto::SecretBuffer body;
-  if (!args.text.empty()) {
-    body = crypto::SecretBuffer::copy_of(std::string_view(args.text));
-  } else if (!args.file.empty()) {
-    body = compose_text(home, args.file, protocol::max_reply_body_bytes(), "acknowledgement", "nothing was sent");
-  } else {
-    body = crypto::SecretBuffer::copy_of(std::string_view(default_acknowledgement(settings)));
-  }
-  if (!is_valid_utf8(body.view())) fail(ErrorCode::kMalformed, "the acknowledgement is not UTF-8 text; nothing was sent");
-
-  client::RelayConnection relay(address, connection_options(args.timeout));
-  auto sent = send_reply(relay, key_file, store, c, body);
-  if (!sent) fail_relay(sent.error(), address);
-  const std::uint64_t now = now_seconds();
-  auto after = store.change_status(c.key, StatusAction::kAcknowledge, now, true);
-  if (!after) {
-    fail(after.error().code, "the acknowledgement was sent, but setting the status failed: " + after.error().message +
-                                 "; run `adviser-client status " + c.id() + " acknowledged`");
-  }
-  out("Acknowledgement sent in case " + c.id() + "; status acknowledged.   due: " +
-      describe_deadline(deadline_for(*after, settings, now)) + "\n");
+  const auto text = [&](const Settings& settings) -> Result<crypto::SecretBuffer> {
+    if (!args.text.empty()) return crypto::SecretBuffer::copy_of(std::string_view(args.text));
+    if (!args.file.empty()) {
+      return compose_text(home, args.file, protocol::max_reply_body_bytes(), "acknowledgement", "nothing was sent");
+    }
+    return crypto::SecretBuffer::copy_of(std::string_view(usecase::default_acknowledgement(settings)));
+  };
+  const usecase::Acknowledged done = check_relay(
+      usecase::acknowledge(address, connection_options(args.timeout), key_file, store, args.case_id, text, now_seconds),
+      address);
+  out("Acknowledgement sent in case " + done.record.id() + "; status acknowledged.   due: " +
+      describe_deadline(done.due) + "\n");
   return 0;
 }
 
 int cmd_settings(const Home& home, std::optional<unsigned> ack_days, std::optional<unsigned> feedback_months) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  Settings settings = check(store.settings());
-  if (ack_days || feedback_months) {
-    if (ack_days) settings.ack_days = *ack_days;
-    if (feedback_months) settings.feedback_months = *feedback_months;
-    check(store.set_settings(settings));
-    out("Settings saved.\n");
-  }
-  out("Acknowledge within:  " + std::to_string(settings.ack_days) + " days of the first message\n" +
-      "Feedback within:     " + std::to_string(settings.feedback_months) + " months of the acknowledgement\n");
+  const usecase::SettingsOutcome outcome = check(usecase::update_settings(store, ack_days, feedback_months));
+  if (outcome.saved) out("Settings saved.\n");
+  out("Acknowledge within:  " + std::to_string(outcome.settings.ack_days) + " days of the first message\n" +
+      "Feedback within:     " + std::to_string(outcome.settings.feedback_months) + " months of the acknowledgement\n");
   return 0;
 }
 
 int cmd_note(const Home& home, const std::string& case_id, const std::string& file) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  const crypto::SecretBuffer text = compose_text(home, file, kMaxNoteBytes, "note", "nothing was saved");
-  check(store.add_note(c.key, now_seconds(), text.view()));
+  const auto text = [&] { return compose_text(home, file, kMaxNoteBytes, "note", "nothing was saved"); };
+  const CaseRecord c = check(usecase::add_note(store, case_id, text, now_seconds));
   out("Private note saved in case " + c.id() + " (kept in your encrypted store only; never sent).\n");
   return 0;
 }
@@ -585,16 +552,12 @@ int cmd_note(const Home& home, const std::string& case_id, const std::string& fi
 int cmd_notes(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  const std::vector<NoteRecord> notes = check(store.notes(c.key));
-  out("Private notes of case " + c.id() + " (never sent): " + std::to_string(notes.size()) + "\n");
-  out(render_notes(notes).text());
+  const usecase::CaseNotes n = check(usecase::case_notes(store, case_id));
+  out("Private notes of case " + n.record.id() + " (never sent): " + std::to_string(n.notes.size()) + "\n");
+  out(render_notes(n.notes).text());
   return 0;
 }
 
-// One attachment of a case in detail, and saved on request: a new file
-// (never replacing one) with mode 0600 in the folder named, its name
-// sanitised. Nothing is ever opened or run.
 int cmd_attachment(const Home& home, const std::string& case_id, std::size_t number, const std::string& save_dir) {
   if (!save_dir.empty()) {
     std::error_code ec;
@@ -602,99 +565,58 @@ int cmd_attachment(const Home& home, const std::string& case_id, std::size_t num
   }
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  const std::vector<AttachmentRecord> files = check(store.attachments(c.key));
-  if (files.empty()) fail(ErrorCode::kNotFound, "case " + c.id() + " has no attachments");
-  if (number < 1 || number > files.size()) {
-    fail(ErrorCode::kNotFound, "case " + c.id() + " has " + std::to_string(files.size()) +
-                                   " attachment(s); N is 1 to " + std::to_string(files.size()) +
-                                   " as `adviser-client read " + c.id() + "` numbers them");
-  }
-  const AttachmentRecord& a = files[number - 1];
-  out(describe_attachment(a, number));
+  const usecase::FoundAttachment found = check(usecase::find_attachment(store, case_id, number));
+  out(describe_attachment(found.attachment, number));
   if (save_dir.empty()) {
-    out("Save it with: adviser-client attachment " + c.id() + " " + std::to_string(number) +
+    out("Save it with: adviser-client attachment " + found.record.id() + " " + std::to_string(number) +
         " --save FOLDER   (it is never opened or run by this program)\n");
     return 0;
   }
-  const crypto::SecretBuffer content = check(store.attachment_content(c.key, a.sequence));
-  const crypto::SecretBuffer saved = check(client::save_attachment(save_dir, a.name.view(), content.view()));
+  const crypto::SecretBuffer saved = check(usecase::save_attachment(store, found, save_dir));
   out("Saved as " + terminal_safe_label((fs::path(save_dir) / std::string(saved.text())).string()) +
       " (mode 0600, not executable; checksum verified). It is now outside the encrypted case store:\n"
       "delete it when you no longer need it, and open it only with a program you trust for this kind of file.\n");
   return 0;
 }
 
-struct ExportArgs {
-  std::string case_id, out_file;
-  bool plain = false, insecure_kdf = false;
-};
-
-int cmd_export(const Home& home, const ExportArgs& args) {
-  require_new_file(args.out_file);
+int cmd_export(const Home& home, const usecase::ExportRequest& request, bool insecure_kdf) {
+  check(usecase::require_new_file(request.out_file));
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(args.case_id));
-  const std::uint64_t now = now_seconds();
-  crypto::SecretBuffer document =
-      export_document(c, check(store.messages(c.key)), check(store.notes(c.key)), check(store.history(c.key)),
-                      key_file.profile(), check(store.settings()), now);
-  // Attachments are listed (name, size, state, checksum), not embedded:
-  // `adviser-client attachment CASE N --save FOLDER` writes each file.
-  if (const std::vector<AttachmentRecord> files = check(store.attachments(c.key)); !files.empty()) {
-    document.append(as_bytes("\n=== Attachments (listed only; save them with `adviser-client attachment " + c.id() +
-                             " N --save FOLDER`) ===\n"));
-    for (std::size_t i = 0; i < files.size(); ++i) document.append(as_bytes(describe_attachment(files[i], i + 1)));
-  }
-  if (args.plain) {
-    check(os::write_file_atomically(args.out_file, document.view(), 0600));
-  } else {
-    const crypto::SecretBuffer passphrase = new_passphrase("for this export", "nothing was written");
-    const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
-    check(os::write_file_atomically(args.out_file, seal_export(box, document.view()), 0600));
-  }
-  check(store.record_event(c.key, HistoryEvent::kExported, now));
-  out("Case " + c.id() + " exported to " + args.out_file +
-      (args.plain ? " as PLAIN TEXT: anyone who can read the file can read the case.\n"
-                  : " (encrypted; open it with `adviser-client export-open " + args.out_file + "`).\n"));
+  const auto passphrase = [] { return new_passphrase("for this export", "nothing was written"); };
+  const CaseRecord c = check(usecase::export_case(store, key_file.profile(), request, passphrase,
+                                                  kdf_params(insecure_kdf), now_seconds()));
+  out("Case " + c.id() + " exported to " + request.out_file +
+      (request.plain ? " as PLAIN TEXT: anyone who can read the file can read the case.\n"
+                     : " (encrypted; open it with `adviser-client export-open " + request.out_file + "`).\n"));
   return 0;
 }
 
 int cmd_export_open(const std::string& file) {
-  const Bytes sealed = check(os::read_file(file, crypto::kBoxMaxFileBytes));
-  auto passphrase = client::read_secret_line("Export passphrase: ");
-  if (!passphrase) fail(passphrase.error().code, "reading the passphrase: " + passphrase.error().message);
-  const crypto::SecretBuffer document = check(open_export(sealed, *passphrase));
+  const crypto::SecretBuffer document = check(usecase::open_case_export(file, passphrase_prompt("Export passphrase: ")));
   // The export holds text from anonymous reporters: keep it from the terminal's control.
   out(terminal_safe(document.view()).text());
   return 0;
 }
 
-// Files a case under a group and a kind of the directory's signpost, for the
-// counts of `stats`; the adviser's choice alone (a reporter sends none).
 int cmd_file(const Home& home, const std::string& case_id, const Filing& filing, bool clear) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  if (clear) {
-    check(store.clear_filing(c.key));
-    out("Case " + c.id() + " is no longer filed under a group or kind.\n");
+  const usecase::FilingOutcome outcome = check(usecase::file_case(store, case_id, filing, clear));
+  if (!outcome.filing) {
+    out("Case " + outcome.record.id() + " is no longer filed under a group or kind.\n");
     return 0;
   }
-  Filing updated = check(store.filing(c.key)).value_or(Filing{});
-  if (!filing.group.empty()) updated.group = filing.group;
-  if (!filing.kind.empty()) updated.kind = filing.kind;
-  check(store.set_filing(c.key, updated));
-  out("Case " + c.id() + " filed under group " + (updated.group.empty() ? "-" : updated.group) + ", kind " +
-      (updated.kind.empty() ? "-" : updated.kind) + " (kept in your encrypted store; counted by `stats`).\n");
+  const Filing& f = *outcome.filing;
+  out("Case " + outcome.record.id() + " filed under group " + (f.group.empty() ? "-" : f.group) + ", kind " +
+      (f.kind.empty() ? "-" : f.kind) + " (kept in your encrypted store; counted by `stats`).\n");
   return 0;
 }
 
 int cmd_stats(const Home& home, bool json) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const StatsReport report =
-      compute_stats(check(store.list_cases()), key_file.profile().role, check(store.filings()));
+  const StatsReport report = check(usecase::case_stats(store, key_file.profile().role));
   out(json ? stats_json(report) : stats_text(report));
   return 0;
 }
@@ -705,7 +627,7 @@ int cmd_passphrase(const Home& home, bool insecure_kdf) {
   // An inbox run saves the key file under the old box; never interleave.
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));
   KeyFile key_file = unlock(home);
-  const crypto::SecretBuffer passphrase = new_passphrase("for your adviser key file", "nothing was changed");
+  const crypto::SecretBuffer passphrase = check(new_passphrase("for your adviser key file", "nothing was changed"));
   check(key_file.change_passphrase(passphrase, kdf_params(insecure_kdf)));
   out("Passphrase changed. The old passphrase no longer opens " + home.key_file().string() +
       "; copies of the key file made before (backups) still open with it.\n");
@@ -718,7 +640,7 @@ struct BackupArgs {
 };
 
 int cmd_backup(const Home& home, const BackupArgs& args) {
-  require_new_file(args.out_file);
+  check(usecase::require_new_file(args.out_file));
   require_identity(home);
   check(make_private_folder(home.root));
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));  // key file and store from one moment
@@ -744,7 +666,7 @@ int cmd_backup(const Home& home, const BackupArgs& args) {
   if (auto card = os::read_file(home.card_file(), kMaxCardFileBytes)) {
     contents.card.assign(reinterpret_cast<const char*>(card->data()), card->size());
   }
-  const crypto::SecretBuffer passphrase = new_passphrase("for this backup", "nothing was written");
+  const crypto::SecretBuffer passphrase = check(new_passphrase("for this backup", "nothing was written"));
   const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
   const Bytes sealed = check(seal_backup(box, contents));
   check(os::write_file_atomically(args.out_file, sealed, 0600));
@@ -1053,7 +975,7 @@ int main(int argc, char** argv) {
     if (*note) return cmd_note(home, case_id, file);
     if (*notes) return cmd_notes(home, case_id);
     if (*attachment) return cmd_attachment(home, case_id, attachment_number, save_dir);
-    if (*export_cmd) return cmd_export(home, ExportArgs{case_id, out_file, plain, insecure_kdf});
+    if (*export_cmd) return cmd_export(home, usecase::ExportRequest{case_id, out_file, plain}, insecure_kdf);
     if (*export_open) return cmd_export_open(from_file);
     if (*file_cmd) {
       if (!clear_filing && filing.group.empty() && filing.kind.empty()) {
