@@ -14,9 +14,12 @@
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/os/files.hpp"
 #include "usecases/acknowledge.hpp"
+#include "usecases/backup.hpp"
 #include "usecases/change_status.hpp"
 #include "usecases/export_case.hpp"
 #include "usecases/file_case.hpp"
+#include "usecases/identity.hpp"
+#include "usecases/open_store.hpp"
 #include "usecases/notes.hpp"
 #include "usecases/settings.hpp"
 
@@ -287,4 +290,73 @@ TEST_CASE("use case default_acknowledgement names the feedback deadline in both 
   CHECK(text.find("Within 1 month you") != std::string::npos);
   CHECK(text.find("Binnen 1 maand hoor") != std::string::npos);
   CHECK(usecase::default_acknowledgement(Settings{}).find("Within 3 months") != std::string::npos);
+}
+
+TEST_CASE("use cases create_identity, write_backup, restore_backup: a home folder kept and brought back",
+          "[adviser][usecases]") {
+  TempDir dir("meldpunt-usecases-");
+  const Home home{dir.path() / "home"};
+  const auto params = crypto::KdfParams::insecure_for_tests();
+  int asked = 0;
+  usecase::InitRequest request{"Anna de Vries", "internal", "Vertrouwenspersoon", "Confidential adviser"};
+
+  // A bad role is refused before the passphrase is asked, and nothing is created.
+  usecase::InitRequest bad_role = request;
+  bad_role.role = "boss";
+  auto refused = usecase::create_identity(home, bad_role, counting_source("adviser passphrase", asked), params);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kMalformed);
+  CHECK(asked == 0);
+  CHECK_FALSE(fs::exists(home.key_file()));
+
+  auto created = usecase::create_identity(home, request, counting_source("adviser passphrase", asked), params);
+  REQUIRE(created.ok());
+  CHECK(asked == 1);
+  CHECK(created->entry.name == "Anna de Vries");
+  CHECK(usecase::read_card(home).value() == created->card);
+  auto again = usecase::create_identity(home, request, counting_source("adviser passphrase", asked), params);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code == ErrorCode::kIo);
+  CHECK(asked == 1);
+
+  auto key_file = KeyFile::unlock(home.key_file(), crypto::SecretBuffer::copy_of(std::string_view("adviser passphrase")));
+  REQUIRE(key_file.ok());
+  std::size_t cases_before = 0;
+  const fs::path backup_file = dir.path() / "home.mpbak";
+  {
+    auto store = usecase::open_case_store(home, *key_file);
+    REQUIRE(store.ok());
+    IncomingReport r;
+    r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+    r.delete_token = random_fixed<32>();
+    r.reporter_message_pk = random_fixed<32>();
+    r.reporter_fetch_pk = random_fixed<32>();
+    r.sent_at = r.received_at = kT0;
+    r.body = as_bytes(std::string_view("kept in the backup"));
+    REQUIRE(store->record_incoming(r).ok());
+    cases_before = usecase::count_cases(*store).value();
+    auto written = usecase::write_backup(home, *store, backup_file.string(), counting_source("backup passphrase", asked),
+                                         params);
+    REQUIRE(written.ok());
+    CHECK(*written == fs::file_size(backup_file));
+  }
+  CHECK(cases_before == 1);
+
+  // Into the same home: refused before the passphrase is asked.
+  const int asked_before = asked;
+  CHECK(usecase::restore_backup(home, backup_file.string(), counting_source("backup passphrase", asked)).error().code ==
+        ErrorCode::kIo);
+  CHECK(asked == asked_before);
+
+  const Home other{dir.path() / "other"};
+  CHECK(usecase::restore_backup(other, backup_file.string(), counting_source("wrong passphrase", asked)).error().code ==
+        ErrorCode::kUnauthorised);
+  CHECK_FALSE(fs::exists(other.key_file()));
+  REQUIRE(usecase::restore_backup(other, backup_file.string(), counting_source("backup passphrase", asked)).ok());
+  auto restored_key = KeyFile::unlock(other.key_file(), crypto::SecretBuffer::copy_of(std::string_view("adviser passphrase")));
+  REQUIRE(restored_key.ok());
+  auto restored = usecase::open_case_store(other, *restored_key);
+  REQUIRE(restored.ok());
+  CHECK(usecase::count_cases(*restored).value() == 1);
+  CHECK(usecase::read_card(other).value() == created->card);
 }
