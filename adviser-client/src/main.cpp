@@ -22,6 +22,7 @@
 #include "attachments.hpp"
 #include "case_store.hpp"
 #include "casework.hpp"
+#include "commands/inbox_report.hpp"
 #include "home.hpp"
 #include "inbox.hpp"
 #include "key_file.hpp"
@@ -36,12 +37,18 @@
 #include "text.hpp"
 #include "usecases/acknowledge.hpp"
 #include "usecases/attachment.hpp"
+#include "usecases/backup.hpp"
 #include "usecases/case_history.hpp"
 #include "usecases/change_status.hpp"
 #include "usecases/export_case.hpp"
 #include "usecases/file_case.hpp"
+#include "usecases/handover.hpp"
+#include "usecases/identity.hpp"
+#include "usecases/inbox_run.hpp"
 #include "usecases/notes.hpp"
+#include "usecases/open_store.hpp"
 #include "usecases/read_case.hpp"
+#include "usecases/reply.hpp"
 #include "usecases/relay_directory.hpp"
 #include "usecases/settings.hpp"
 #include "usecases/stats.hpp"
@@ -119,8 +126,7 @@ KeyFile unlock(const Home& home) {
 }
 
 CaseStore open_store(const Home& home, const KeyFile& key_file) {
-  check(make_private_folder(home.store_folder()));
-  return check(CaseStore::open(home.store_folder(), key_file.identity().store_key));
+  return check(usecase::open_case_store(home, key_file));
 }
 
 protocol::ChannelAddress parse_channel(const std::string& text) {
@@ -169,13 +175,9 @@ T check_relay(Result<T> r, const protocol::ChannelAddress& address) {
   return std::move(r).value();
 }
 
-crypto::Directory verified_directory(client::RelayConnection& relay, const protocol::ChannelAddress& address,
-                                     CaseStore& store) {
-  return check_relay(usecase::verified_directory(relay, address, store, now_seconds()), address);
-}
-
 void print_cases(const CaseStore& store) {
-  out(case_table(check(store.list_cases()), check(store.settings()), now_seconds()));
+  usecase::CaseList list = check(usecase::list_cases(store));
+  out(case_table(std::move(list.cases), list.settings, now_seconds()));
 }
 
 // A message or note: from --file, the editor on a terminal, or the rest of
@@ -212,41 +214,15 @@ Result<crypto::SecretBuffer> compose_text(const Home& home, const std::string& f
 
 // ---- subcommands ----
 
-struct InitArgs {
-  std::string name, role, description_nl, description_en;
-  bool insecure_kdf = false;
-};
-
-int cmd_init(const Home& home, const InitArgs& args) {
-  std::error_code ec;
-  if (fs::exists(home.key_file(), ec)) {
-    fail(ErrorCode::kIo, home.key_file().string() + " already exists; refusing to overwrite an adviser identity");
-  }
-  AdviserProfile profile;
-  profile.role = check(crypto::parse_role(args.role));
-  profile.name = args.name;
-  profile.description_nl = args.description_nl;
-  profile.description_en = args.description_en;
-  check(validate_profile(profile));
-  crypto::random_fill(profile.id);
-
-  check(make_private_folder(home.root));  // a shared or foreign folder is refused before any secret is typed
-  crypto::SecretBuffer passphrase = check(new_passphrase());
-  const crypto::KdfParams params =
-      args.insecure_kdf ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
-  KeyFile key_file = check(KeyFile::create(home.key_file(), passphrase, params, std::move(profile),
-                                           crypto::AdviserIdentity::generate()));
-  const crypto::DirectoryEntry entry = directory_entry(key_file.profile(), key_file.identity());
-  const std::string card = crypto::make_card(entry, key_file.identity().sign.sk);
-  check(os::write_file_atomically(home.card_file(), as_bytes(card + "\n"), 0644));
-  // Create the store now, so a wrong home folder shows up at once.
-  (void)open_store(home, key_file);
-
+int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecure_kdf) {
+  const usecase::CreatedIdentity created =
+      check(usecase::create_identity(home, request, [] { return new_passphrase(); }, kdf_params(insecure_kdf)));
+  const crypto::DirectoryEntry& entry = created.entry;
   out("Adviser identity created in " + home.root.string() + "\n" +
       "  name:       " + entry.name + "\n" +
       "  role:       " + std::string(crypto::role_keyword(entry.role)) + "\n" +
       "  adviser id: " + to_hex(entry.id) + "\n\n" +
-      "Your adviser card (also in " + home.card_file().string() + "):\n\n" + card + "\n\n" +
+      "Your adviser card (also in " + home.card_file().string() + "):\n\n" + created.card + "\n\n" +
       "Next steps:\n"
       "  1. Give the card to the administrator (it holds only public keys). Compare the adviser id\n"
       "     above with the one `relay directory sign` prints, by phone or in person.\n"
@@ -259,30 +235,8 @@ int cmd_init(const Home& home, const InitArgs& args) {
 }
 
 int cmd_card(const Home& home) {
-  auto card = os::read_file(home.card_file(), 64 * 1024);
-  if (!card) {
-    if (card.error().code == ErrorCode::kNotFound) {
-      fail(ErrorCode::kNotFound, "no card in " + home.root.string() + " (create an identity with `adviser-client init`)");
-    }
-    fail(card.error());
-  }
-  // The file ends with a newline; printed through the terminal-safe filter it
-  // would become a "?" that `> anna.card` then carries into the card.
-  std::string_view text(reinterpret_cast<const char*>(card->data()), card->size());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
-  out(terminal_safe_label(text) + "\n");
+  out(terminal_safe_label(check(usecase::read_card(home))) + "\n");
   return 0;
-}
-
-// One line about a counter of an inbox run, printed only when it is not
-// zero: what happened to cases goes to standard output, notes and warnings
-// about letters to standard error.
-void say_count(std::size_t n, const std::string& text) {
-  if (n > 0) out(std::to_string(n) + text + "\n");
-}
-
-void note_count(std::size_t n, const std::string& level, const std::string& text) {
-  if (n > 0) client::write_err("adviser-client: " + level + ": " + std::to_string(n) + text + "\n");
 }
 
 int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
@@ -292,72 +246,9 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-
-  client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = verified_directory(relay, address, store);
-  auto summary = sync_inbox(relay, directory, key_file, store);
-  if (!summary) fail_relay(summary.error(), address);
-
-  std::ostringstream report;
-  report << summary->stored << " new message" << (summary->stored == 1 ? "" : "s");
-  if (summary->prekeys) report << "; " << summary->prekeys->at_relay << " prekeys at the relay";
-  report << ".\n";
-  out(report.str());
-  if (summary->prekey_error) {
-    client::write_err("adviser-client: warning: prekeys were not topped up: " + describe(*summary->prekey_error) +
-                      "\n");
-  }
-  if (summary->attachment_pieces > 0 || summary->attachments_damaged > 0) {
-    out(std::to_string(summary->attachment_pieces) + " attachment piece(s) stored; " +
-        std::to_string(summary->attachments_completed) + " attachment(s) complete and intact" +
-        (summary->attachments_damaged > 0
-             ? "; " + std::to_string(summary->attachments_damaged) + " DAMAGED (not saveable)"
-             : std::string()) +
-        " (see `adviser-client read CASE`).\n");
-  }
-  note_count(summary->attachment_pieces_waiting, "note",
-             " attachment piece(s) belong to a report that has not arrived yet (or to one whose sending was "
-             "stopped, and which will not come); they stay at the relay for the next inbox, and expire if their "
-             "report never comes");
-  note_count(summary->attachments_refused, "note",
-             " attachment piece(s) refused and deleted: the file is larger than the relay's attachment limit, or "
-             "its case already holds " + std::to_string(kMaxAttachmentsPerCase) + " files or " +
-                 std::to_string(kMaxAttachmentBytesPerCase >> 20) + " MiB from the reporter");
-  note_count(summary->pieces_expired, "note",
-             " attachment piece(s) deleted: their report did not arrive within a week (an upload that broke off)");
-  note_count(summary->unreadable, "warning",
-             " message(s) addressed to you could not be opened (damaged, or sent to a prekey this key file no "
-             "longer holds)");
-  say_count(summary->medium_erased,
-            " medium-term key(s) erased: nothing sent to them can still arrive, so the reports sealed to them can "
-            "no longer be opened with this key file (forward secrecy).");
-  say_count(summary->moved,
-            " case(s): the reporter moved to a new code; replies now go to the new code (see `adviser-client "
-            "history CASE`).");
-  say_count(summary->received_by_handover,
-            " case(s) handed to you with the reporter's consent, with the conversation so far.");
-  say_count(summary->handed_over,
-            " case(s): the reporter accepted your hand-over; the other adviser handles them now (closed here).");
-  note_count(summary->to_handed_over, "note",
-             " message(s) arrived in cases you handed over; the reporter's program may be out of date or its "
-             "clock wrong. They are stored (see `cases`); the other adviser did not receive them.");
-  say_count(summary->handover_declined, " case(s): the reporter declined your hand-over; the case stays with you.");
-  note_count(summary->refused, "note",
-             " letter(s) refused and deleted: sent with a code the reporter has moved away from, a move to a new "
-             "code from a sender that is no case's current reporter, or an answer to no open hand-over proposal "
-             "of yours");
-  note_count(summary->replayed, "note",
-             " copy/copies of letters received before (replayed by the relay, or a hand-over applied before) "
-             "changed nothing and were deleted");
-  // Whatever is dropped from a case is named with that case.
-  for (const CaseKey& key : summary->refused_cases) {
-    client::write_err("adviser-client: note: case " + to_hex(key).substr(0, kCaseIdChars) +
-                      ": a message the reporter sent with the code they had moved away from was refused and deleted "
-                      "(its text is not kept); ask in this case whether anything is missing.\n");
-  }
-  note_count(summary->ignored, "note", " letter(s) that are not reports for you were left at the relay");
-  note_count(summary->delete_pending, "note",
-             " stored message(s) could not be deleted at the relay yet; the next inbox retries");
+  const InboxSummary summary =
+      check_relay(usecase::run_inbox(address, connection_options(timeout), key_file, store, now_seconds()), address);
+  render_inbox_summary(summary, out, err);
   print_cases(store);
   return 0;
 }
@@ -387,68 +278,23 @@ int cmd_read(const Home& home, const std::string& case_id) {
   return 0;
 }
 
-struct AttachArgs {
-  std::vector<std::string> files;  // --attach FILE ...
-  bool no_text = false;            // --no-text: the attachments only
-};
-
-int cmd_reply(const Home& home, const std::string& case_id, const std::string& channel, const std::string& file,
-              unsigned timeout, const AttachArgs& attach = {}) {
+int cmd_reply(const Home& home, const std::string& channel, const std::string& file, unsigned timeout,
+              const usecase::ReplyRequest& request) {
   const protocol::ChannelAddress address = parse_channel(channel);
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  if (c.handed_over()) {
-    fail(ErrorCode::kMalformed, "case " + c.id() + " was handed over to " + terminal_safe_label(c.handover_adviser_name) +
-                                    " with the reporter's consent; they answer the reporter now. Nothing was sent.");
+  const auto text = [&] {
+    return compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
+  };
+  const usecase::ReplySent sent = check_relay(
+      usecase::send_case_reply(address, connection_options(timeout), key_file, store, request, text), address);
+  if (sent.envelopes) {
+    out("Reply sent in case " + sent.record.id() + (sent.body_bytes == 0 ? " (attachments only)" : "") + ", " +
+        std::to_string(*sent.envelopes) + " envelope(s):\n" + render_attachments(sent.files));
+  } else {
+    out("Reply sent in case " + sent.record.id() + " (" + std::to_string(sent.body_bytes) + " bytes).\n");
   }
-
-  client::RelayConnection relay(address, connection_options(timeout));
-  if (!attach.files.empty() || attach.no_text) {
-    if (attach.files.empty()) fail(ErrorCode::kMalformed, "--no-text needs at least one --attach FILE; nothing was sent");
-    // Checked against the relay's limit before the text is written.
-    auto files = read_files_to_send(relay, attach.files);
-    if (!files) fail_relay(files.error(), address);
-    const crypto::SecretBuffer body =
-        attach.no_text ? crypto::SecretBuffer()
-                       : check(compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent"));
-    auto sent = send_with_attachments(relay, key_file, store, c, body, *files);
-    if (!sent) fail_relay(sent.error(), address);
-    out("Reply sent in case " + c.id() + (body.empty() ? " (attachments only)" : "") + ", " +
-        std::to_string(sent->envelopes) + " envelope(s):\n" + render_attachments(check(store.attachments(c.key))));
-    return 0;
-  }
-  const crypto::SecretBuffer body =
-      check(compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent"));
-
-  auto sent = send_reply(relay, key_file, store, c, body);
-  if (!sent) fail_relay(sent.error(), address);
-  out("Reply sent in case " + c.id() + " (" + std::to_string(body.size()) + " bytes).\n");
   return 0;
-}
-
-// The directory entry `--to` names: its adviser id (32 hex digits, or a
-// unique prefix of at least 4), or its name (case-insensitive, exact).
-const crypto::DirectoryEntry& find_adviser(const crypto::Directory& directory, const std::string& wanted) {
-  std::string lowered = wanted;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  const bool hex = lowered.size() >= 4 && lowered.find_first_not_of("0123456789abcdef") == std::string::npos;
-  std::vector<const crypto::DirectoryEntry*> matches;
-  for (const crypto::DirectoryEntry& e : directory.entries) {
-    std::string name = e.name;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    if (name == lowered || (hex && to_hex(e.id).rfind(lowered, 0) == 0)) matches.push_back(&e);
-  }
-  if (matches.size() == 1) return *matches.front();
-  std::string listing;
-  for (const crypto::DirectoryEntry& e : directory.entries) {
-    listing += "\n  " + to_hex(e.id) + "  " + terminal_safe_label(e.name) + " (" +
-               std::string(crypto::role_keyword(e.role)) + ")";
-  }
-  fail(ErrorCode::kNotFound, std::string(matches.empty() ? "no adviser in the directory matches --to "
-                                                         : "several advisers match --to ") +
-                                 terminal_safe_label(wanted.substr(0, 64)) + "; the directory lists:" + listing +
-                                 "\nNothing was sent.");
 }
 
 int cmd_handover(const Home& home, const std::string& case_id, const std::string& to, const std::string& channel,
@@ -456,29 +302,23 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   const protocol::ChannelAddress address = parse_channel(channel);
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const CaseRecord c = check(store.find_case(case_id));
-  if (c.handed_over()) {
-    fail(ErrorCode::kMalformed, "case " + c.id() + " was handed over to " + terminal_safe_label(c.handover_adviser_name) +
-                                    " already. Nothing was sent.");
-  }
-  crypto::SecretBuffer note;
+  usecase::SecretSource note;
   if (!file.empty()) {
-    note = check(compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent"));
+    note = [&] {
+      return compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent");
+    };
   }
-
-  client::RelayConnection relay(address, connection_options(timeout));
-  const crypto::Directory directory = verified_directory(relay, address, store);
-  const crypto::DirectoryEntry& target = find_adviser(directory, to);
-  if (target.id == key_file.profile().id) fail(ErrorCode::kMalformed, "--to names you; nothing was sent");
-  auto proposed = propose_handover(relay, key_file, store, c, target, note);
-  if (!proposed) fail_relay(proposed.error(), address);
-  const std::string name = terminal_safe_label(target.name);
-  out("Hand-over of case " + c.id() + " to " + name + " (" + std::string(crypto::role_keyword(target.role)) +
+  const usecase::HandoverProposed proposed = check_relay(
+      usecase::hand_over_case(address, connection_options(timeout), key_file, store, case_id, to, note, now_seconds),
+      address);
+  const std::string name = terminal_safe_label(proposed.target.name);
+  out("Hand-over of case " + proposed.record.id() + " to " + name + " (" +
+      std::string(crypto::role_keyword(proposed.target.role)) +
       ") proposed to the reporter.\n"
       "The reporter sees the proposal at their next `check` and accepts or declines. Nothing is sent to " +
       name + " unless the reporter accepts; then their client sends " + name +
       " the conversation and `adviser-client inbox` shows the answer here.\n");
-  if (!c.open_proposals.empty()) {
+  if (proposed.earlier_proposals_open) {
     out("Your earlier proposal(s) for this case stay open until the reporter answers one: whichever the reporter\n"
         "accepts first takes effect.\n");
   }
@@ -627,79 +467,36 @@ int cmd_passphrase(const Home& home, bool insecure_kdf) {
   // An inbox run saves the key file under the old box; never interleave.
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));
   KeyFile key_file = unlock(home);
-  const crypto::SecretBuffer passphrase = check(new_passphrase("for your adviser key file", "nothing was changed"));
-  check(key_file.change_passphrase(passphrase, kdf_params(insecure_kdf)));
+  const auto passphrase = [] { return new_passphrase("for your adviser key file", "nothing was changed"); };
+  check(usecase::change_passphrase(key_file, passphrase, kdf_params(insecure_kdf)));
   out("Passphrase changed. The old passphrase no longer opens " + home.key_file().string() +
       "; copies of the key file made before (backups) still open with it.\n");
   return 0;
 }
 
-struct BackupArgs {
-  std::string out_file;
-  bool insecure_kdf = false;
-};
-
-int cmd_backup(const Home& home, const BackupArgs& args) {
-  check(usecase::require_new_file(args.out_file));
+int cmd_backup(const Home& home, const std::string& out_file, bool insecure_kdf) {
+  check(usecase::require_new_file(out_file));
   require_identity(home);
   check(make_private_folder(home.root));
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));  // key file and store from one moment
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-
-  BackupContents contents;
-  {
-    std::string pattern = (home.root / "backup-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) fail(ErrorCode::kIo, "cannot create a scratch folder in " + home.root.string());
-    const fs::path scratch = pattern;
-    Status copied = store.copy_compact_to(scratch);
-    Result<Bytes> data =
-        copied ? os::read_file(scratch / "data.mdb", crypto::kBoxMaxFileBytes) : Result<Bytes>(copied.error());
-    std::error_code ignored;
-    fs::remove_all(scratch, ignored);
-    if (!data && data.error().code == ErrorCode::kTooLarge) {
-      fail(ErrorCode::kTooLarge, "the case store is larger than one backup file can hold (64 MiB); nothing was written");
-    }
-    contents.store = check(std::move(data));
-  }
-  contents.key_file = check(os::read_file(home.key_file(), crypto::kBoxMaxFileBytes));
-  if (auto card = os::read_file(home.card_file(), kMaxCardFileBytes)) {
-    contents.card.assign(reinterpret_cast<const char*>(card->data()), card->size());
-  }
-  const crypto::SecretBuffer passphrase = check(new_passphrase("for this backup", "nothing was written"));
-  const crypto::PassphraseBox box = crypto::PassphraseBox::create(passphrase, kdf_params(args.insecure_kdf));
-  const Bytes sealed = check(seal_backup(box, contents));
-  check(os::write_file_atomically(args.out_file, sealed, 0600));
-  out("Backup written to " + args.out_file + " (" + std::to_string(sealed.size()) +
+  const auto passphrase = [] { return new_passphrase("for this backup", "nothing was written"); };
+  const std::size_t bytes =
+      check(usecase::write_backup(home, store, out_file, passphrase, kdf_params(insecure_kdf)));
+  out("Backup written to " + out_file + " (" + std::to_string(bytes) +
       " bytes, encrypted under the backup passphrase; the key file inside still needs your passphrase).\n"
-      "Restore it with `adviser-client restore --from " + args.out_file + " --home NEW-FOLDER`.\n");
+      "Restore it with `adviser-client restore --from " + out_file + " --home NEW-FOLDER`.\n");
   return 0;
 }
 
 int cmd_restore(const Home& home, const std::string& from) {
-  std::error_code ec;
-  if (fs::exists(home.key_file(), ec) || fs::exists(home.store_folder() / "data.mdb", ec)) {
-    fail(ErrorCode::kIo, home.root.string() + " already holds an adviser identity or case store; restore into a new "
-                         "folder (--home)");
-  }
-  const Bytes sealed = check(os::read_file(from, crypto::kBoxMaxFileBytes));
-  auto backup_passphrase = client::read_secret_line("Backup passphrase: ");
-  if (!backup_passphrase) fail(backup_passphrase.error().code, "reading the passphrase: " + backup_passphrase.error().message);
-  const BackupContents contents = check(open_backup(sealed, *backup_passphrase));
-
-  check(make_private_folder(home.root));
-  check(make_private_folder(home.store_folder()));
-  // The key file last: a home with a key file is a complete home.
-  check(os::write_file_atomically(home.store_folder() / "data.mdb", contents.store, 0600));
-  if (!contents.card.empty()) check(os::write_file_atomically(home.card_file(), as_bytes(contents.card), 0644));
-  check(os::write_file_atomically(home.key_file(), contents.key_file, 0600));
+  check(usecase::restore_backup(home, from, passphrase_prompt("Backup passphrase: ")));
   out("Restored into " + home.root.string() + ". Checking it with your adviser passphrase.\n");
-
-  auto passphrase = client::read_secret_line("Passphrase: ");
-  if (!passphrase) fail(passphrase.error().code, "reading the passphrase: " + passphrase.error().message);
-  KeyFile key_file = check(KeyFile::unlock(home.key_file(), *passphrase));
+  const crypto::SecretBuffer passphrase = check(passphrase_prompt("Passphrase: ")());
+  KeyFile key_file = check(KeyFile::unlock(home.key_file(), passphrase));
   CaseStore store = open_store(home, key_file);
-  const std::size_t cases = check(store.list_cases()).size();
+  const std::size_t cases = check(usecase::count_cases(store));
   out("The key file opens and its case store holds " + std::to_string(cases) + (cases == 1 ? " case" : " cases") +
       ". Run `adviser-client inbox` to carry on; reports sent to prekeys made after the backup cannot be opened.\n");
   return 0;
@@ -733,7 +530,7 @@ int main(int argc, char** argv) {
   std::string home_arg, channel, case_id, file, proxy;
   bool remember_channel = false;
   unsigned timeout = 15;
-  InitArgs init_args;
+  usecase::InitRequest init_args;
 
   auto add_home = [&](CLI::App* cmd) {
     cmd->add_option("--home", home_arg, "Home folder with your identity and cases (default ~/.meldpunt-adviser)");
@@ -762,7 +559,8 @@ int main(int argc, char** argv) {
       ->required();
   init->add_option("--description-en", init_args.description_en, "Short description in English (at most 1024 bytes)")
       ->required();
-  init->add_flag("--insecure-test-kdf", init_args.insecure_kdf,
+  bool insecure_kdf = false;
+  init->add_flag("--insecure-test-kdf", insecure_kdf,
                  "Cheap passphrase stretching, for automated tests only (never for a real identity)");
   add_home(init);
 
@@ -797,13 +595,13 @@ int main(int argc, char** argv) {
                 "With stdin not a terminal (scripts), the first line is the passphrase and the rest the message.");
   reply->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   reply->add_option("--file", file, "Read the message from this file")->check(CLI::ExistingFile);
-  AttachArgs attach_args;
-  reply->add_option("--attach", attach_args.files,
+  usecase::ReplyRequest reply_request;
+  reply->add_option("--attach", reply_request.attach,
                     "Attach a file (repeatable; at most 8, each within the relay's max-attachment-bytes). It is\n"
                     "sent in encrypted 256 KiB pieces before the text and kept in the case");
   // No CLI::ExistingFile check: its error prints the path raw (a name may hold
   // terminal control characters); read_files_to_send says it safely.
-  reply->add_flag("--no-text", attach_args.no_text, "Send the attachments without a text (no editor, no stdin text)");
+  reply->add_flag("--no-text", reply_request.no_text, "Send the attachments without a text (no editor, no stdin text)");
   add_channel(reply);
   add_home(reply);
 
@@ -825,7 +623,7 @@ int main(int argc, char** argv) {
   add_home(handover);
 
   std::string status_word, out_file, from_file, ack_text;
-  bool plain = false, json = false, insecure_kdf = false;
+  bool plain = false, json = false;
   unsigned ack_days = 0, feedback_months = 0;
   auto add_kdf = [&](CLI::App* cmd) {
     cmd->add_flag("--insecure-test-kdf", insecure_kdf,
@@ -958,12 +756,15 @@ int main(int argc, char** argv) {
     const Home home{home_arg.empty() ? default_home_folder() : fs::path(home_arg)};
     if (*inbox || *reply || *handover || *acknowledge) channel = check(channel_for_command(home, channel, remember_channel));
     if (!proxy.empty()) socks_proxy = check(client::parse_socks_proxy(proxy));
-    if (*init) return cmd_init(home, init_args);
+    if (*init) return cmd_init(home, init_args, insecure_kdf);
     if (*card) return cmd_card(home);
     if (*inbox) return cmd_inbox(home, channel, timeout);
     if (*cases) return cmd_cases(home);
     if (*read) return cmd_read(home, case_id);
-    if (*reply) return cmd_reply(home, case_id, channel, file, timeout, attach_args);
+    if (*reply) {
+      reply_request.case_id = case_id;
+      return cmd_reply(home, channel, file, timeout, reply_request);
+    }
     if (*handover) return cmd_handover(home, case_id, handover_to, channel, file, timeout);
     if (*status) return cmd_status(home, case_id, status_word);
     if (*history) return cmd_history(home, case_id);
@@ -985,7 +786,7 @@ int main(int argc, char** argv) {
     }
     if (*stats) return cmd_stats(home, json);
     if (*passphrase) return cmd_passphrase(home, insecure_kdf);
-    if (*backup) return cmd_backup(home, BackupArgs{out_file, insecure_kdf});
+    if (*backup) return cmd_backup(home, out_file, insecure_kdf);
     if (*restore) return cmd_restore(home, from_file);
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
