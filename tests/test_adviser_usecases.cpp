@@ -14,12 +14,15 @@
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/os/files.hpp"
 #include "usecases/acknowledge.hpp"
+#include "usecases/attachment.hpp"
 #include "usecases/backup.hpp"
 #include "usecases/change_status.hpp"
 #include "usecases/export_case.hpp"
 #include "usecases/file_case.hpp"
+#include "usecases/handover.hpp"
 #include "usecases/identity.hpp"
 #include "usecases/open_store.hpp"
+#include "usecases/read_case.hpp"
 #include "usecases/notes.hpp"
 #include "usecases/settings.hpp"
 
@@ -359,4 +362,51 @@ TEST_CASE("use cases create_identity, write_backup, restore_backup: a home folde
   REQUIRE(restored.ok());
   CHECK(usecase::count_cases(*restored).value() == 1);
   CHECK(usecase::read_card(other).value() == created->card);
+}
+
+TEST_CASE("use cases read_case and find_attachment: what `read` shows, and numbers out of range",
+          "[adviser][usecases]") {
+  StoreWithCase s;
+  REQUIRE(s.store.add_note(s.record.key, kT0 + kDay, as_bytes(std::string_view("private"))).ok());
+  auto view = usecase::read_case(s.store, s.record.id());
+  REQUIRE(view.ok());
+  REQUIRE(view->messages.size() == 1);
+  CHECK(view->messages[0].body.text() == "the report's text");
+  REQUIRE(view->notes.size() == 1);
+  CHECK(view->attachments.empty());
+  CHECK(s.current().unread == 1);  // reading alone changes nothing
+  REQUIRE(usecase::mark_read(s.store, view->record).ok());
+  CHECK(s.current().unread == 0);
+  CHECK(usecase::read_case(s.store, "ffffffffff").error().code == ErrorCode::kNotFound);
+
+  auto none = usecase::find_attachment(s.store, s.record.id(), 1);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().message == "case " + s.record.id() + " has no attachments");
+  CHECK(usecase::find_attachment(s.store, "ffffffffff", 1).error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("use case find_adviser: by name or id prefix, one match only", "[adviser][usecases]") {
+  crypto::Directory directory;
+  for (const char* name : {"Anna de Vries", "Bram Jansen", "Bram  Jansen"}) {
+    crypto::DirectoryEntry e;
+    e.name = name;
+    crypto::random_fill(e.id);
+    directory.entries.push_back(e);
+  }
+  auto by_name = usecase::find_adviser(directory, "bram jansen");
+  REQUIRE(by_name.ok());
+  CHECK(by_name->id == directory.entries[1].id);
+  auto by_id = usecase::find_adviser(directory, to_hex(directory.entries[0].id).substr(0, 6));
+  REQUIRE(by_id.ok());
+  CHECK(by_id->name == "Anna de Vries");
+
+  auto unknown = usecase::find_adviser(directory, "Carla");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code == ErrorCode::kNotFound);
+  CHECK(unknown.error().message.rfind("no adviser in the directory matches --to Carla", 0) == 0);
+  CHECK(unknown.error().message.find(to_hex(directory.entries[2].id)) != std::string::npos);
+
+  // Too short to be taken for an id, and an empty name matches no one.
+  CHECK_FALSE(usecase::find_adviser(directory, to_hex(directory.entries[0].id).substr(0, 3)).ok());
+  CHECK_FALSE(usecase::find_adviser(directory, "").ok());
 }
