@@ -1,0 +1,76 @@
+// adviser-client's commands, one function each: unlock what the command
+// needs, call its use case (usecases/), and print the result with the
+// program's texts. A failure leaves as a commands::Failure (session.hpp) for
+// main() to print; the return value is the exit code.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "case_store.hpp"
+#include "home.hpp"
+#include "usecases/export_case.hpp"
+#include "usecases/identity.hpp"
+#include "usecases/reply.hpp"
+
+namespace meldpunt::adviser::commands {
+
+// ---- identity and safekeeping (identity_commands.cpp) ----
+
+int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecure_kdf);
+
+int cmd_card(const Home& home);
+
+int cmd_passphrase(const Home& home, bool insecure_kdf);
+
+int cmd_backup(const Home& home, const std::string& out_file, bool insecure_kdf);
+
+int cmd_restore(const Home& home, const std::string& from);
+
+// ---- through the relay (relay_commands.cpp) ----
+
+int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout);
+
+int cmd_reply(const Home& home, const std::string& channel, const std::string& file, unsigned timeout,
+              const usecase::ReplyRequest& request);
+
+int cmd_handover(const Home& home, const std::string& case_id, const std::string& to, const std::string& channel,
+                 const std::string& file, unsigned timeout);
+
+struct AcknowledgeArgs {
+  std::string case_id, channel, text, file;
+  unsigned timeout = 15;
+};
+
+int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args);
+
+// ---- case work, offline (case_commands.cpp) ----
+
+void print_cases(const CaseStore& store);
+
+int cmd_cases(const Home& home);
+
+int cmd_read(const Home& home, const std::string& case_id);
+
+int cmd_status(const Home& home, const std::string& case_id, const std::string& word);
+
+int cmd_history(const Home& home, const std::string& case_id);
+
+int cmd_settings(const Home& home, std::optional<unsigned> ack_days, std::optional<unsigned> feedback_months);
+
+int cmd_note(const Home& home, const std::string& case_id, const std::string& file);
+
+int cmd_notes(const Home& home, const std::string& case_id);
+
+int cmd_attachment(const Home& home, const std::string& case_id, std::size_t number, const std::string& save_dir);
+
+int cmd_export(const Home& home, const usecase::ExportRequest& request, bool insecure_kdf);
+
+int cmd_export_open(const std::string& file);
+
+int cmd_file(const Home& home, const std::string& case_id, const Filing& filing, bool clear);
+
+int cmd_stats(const Home& home, bool json);
+
+}  // namespace meldpunt::adviser::commands

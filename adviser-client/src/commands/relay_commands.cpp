@@ -1,0 +1,96 @@
+#include "commands/commands.hpp"
+
+#include "attachments.hpp"
+#include "commands/inbox_report.hpp"
+#include "commands/session.hpp"
+#include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/protocol/letter.hpp"
+#include "text.hpp"
+#include "usecases/acknowledge.hpp"
+#include "usecases/handover.hpp"
+#include "usecases/inbox_run.hpp"
+#include "usecases/reply.hpp"
+
+namespace meldpunt::adviser::commands {
+
+int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
+  const protocol::ChannelAddress address = parse_channel(channel);
+  require_identity(home);
+  check(make_private_folder(home.root));
+  os::FolderLock lock = check(lock_home_folder(home.lock_file()));
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const InboxSummary summary =
+      check_relay(usecase::run_inbox(address, connection_options(timeout), key_file, store, now_seconds()), address);
+  render_inbox_summary(summary, out, err);
+  print_cases(store);
+  return 0;
+}
+
+int cmd_reply(const Home& home, const std::string& channel, const std::string& file, unsigned timeout,
+              const usecase::ReplyRequest& request) {
+  const protocol::ChannelAddress address = parse_channel(channel);
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const auto text = [&] {
+    return compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
+  };
+  const usecase::ReplySent sent = check_relay(
+      usecase::send_case_reply(address, connection_options(timeout), key_file, store, request, text), address);
+  if (sent.envelopes) {
+    out("Reply sent in case " + sent.record.id() + (sent.body_bytes == 0 ? " (attachments only)" : "") + ", " +
+        std::to_string(*sent.envelopes) + " envelope(s):\n" + render_attachments(sent.files));
+  } else {
+    out("Reply sent in case " + sent.record.id() + " (" + std::to_string(sent.body_bytes) + " bytes).\n");
+  }
+  return 0;
+}
+
+int cmd_handover(const Home& home, const std::string& case_id, const std::string& to, const std::string& channel,
+                 const std::string& file, unsigned timeout) {
+  const protocol::ChannelAddress address = parse_channel(channel);
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  usecase::SecretSource note;
+  if (!file.empty()) {
+    note = [&] {
+      return compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent");
+    };
+  }
+  const usecase::HandoverProposed proposed = check_relay(
+      usecase::hand_over_case(address, connection_options(timeout), key_file, store, case_id, to, note, now_seconds),
+      address);
+  const std::string name = terminal_safe_label(proposed.target.name);
+  out("Hand-over of case " + proposed.record.id() + " to " + name + " (" +
+      std::string(crypto::role_keyword(proposed.target.role)) +
+      ") proposed to the reporter.\n"
+      "The reporter sees the proposal at their next `check` and accepts or declines. Nothing is sent to " +
+      name + " unless the reporter accepts; then their client sends " + name +
+      " the conversation and `adviser-client inbox` shows the answer here.\n");
+  if (proposed.earlier_proposals_open) {
+    out("Your earlier proposal(s) for this case stay open until the reporter answers one: whichever the reporter\n"
+        "accepts first takes effect.\n");
+  }
+  return 0;
+}
+
+int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args) {
+  const protocol::ChannelAddress address = parse_channel(args.channel);
+  KeyFile key_file = unlock(home);
+  CaseStore store = open_store(home, key_file);
+  const auto text = [&](const Settings& settings) -> Result<crypto::SecretBuffer> {
+    if (!args.text.empty()) return crypto::SecretBuffer::copy_of(std::string_view(args.text));
+    if (!args.file.empty()) {
+      return compose_text(home, args.file, protocol::max_reply_body_bytes(), "acknowledgement", "nothing was sent");
+    }
+    return crypto::SecretBuffer::copy_of(std::string_view(usecase::default_acknowledgement(settings)));
+  };
+  const usecase::Acknowledged done = check_relay(
+      usecase::acknowledge(address, connection_options(args.timeout), key_file, store, args.case_id, text, now_seconds),
+      address);
+  out("Acknowledgement sent in case " + done.record.id() + "; status acknowledged.   due: " +
+      describe_deadline(done.due) + "\n");
+  return 0;
+}
+
+}  // namespace meldpunt::adviser::commands

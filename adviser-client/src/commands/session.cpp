@@ -1,0 +1,145 @@
+#include "commands/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+#include "meldpunt/cli/passphrase_prompt.hpp"
+#include "meldpunt/client/terminal.hpp"
+#include "text.hpp"
+#include "usecases/open_store.hpp"
+
+namespace meldpunt::adviser::commands {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string& socks_proxy() {
+  static std::string proxy;
+  return proxy;
+}
+
+}  // namespace
+
+[[noreturn]] void fail(const Error& e) { throw Failure{e}; }
+[[noreturn]] void fail(ErrorCode code, std::string message) { throw Failure{Error{code, std::move(message)}}; }
+
+void check(const Status& s) {
+  if (!s) fail(s.error());
+}
+
+void out(std::string_view text) { client::write_out(text); }
+void err(std::string_view text) { client::write_err(text); }
+
+Result<crypto::SecretBuffer> new_passphrase(std::string_view what, std::string_view nothing_done) {
+  cli::NewPassphrasePrompt prompt;
+  prompt.first = "New passphrase " + std::string(what) + " (at least " + std::to_string(kMinPassphraseLength) +
+                 " characters): ";
+  prompt.min_length = kMinPassphraseLength;
+  prompt.nothing_done = std::string(nothing_done);
+  return cli::read_new_passphrase(prompt);
+}
+
+usecase::SecretSource passphrase_prompt(std::string prompt) {
+  return [prompt = std::move(prompt)]() -> Result<crypto::SecretBuffer> {
+    auto passphrase = client::read_secret_line(prompt);
+    if (!passphrase) return Error{passphrase.error().code, "reading the passphrase: " + passphrase.error().message};
+    return passphrase;
+  };
+}
+
+crypto::KdfParams kdf_params(bool insecure) {
+  return insecure ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
+}
+
+void require_identity(const Home& home) {
+  std::error_code ec;
+  if (!fs::exists(home.key_file(), ec)) {
+    fail(ErrorCode::kNotFound, "no adviser identity in " + home.root.string() +
+                                   " (create one with `adviser-client init`, or pass --home)");
+  }
+}
+
+KeyFile unlock(const Home& home) {
+  require_identity(home);
+  check(make_private_folder(home.root));
+  const crypto::SecretBuffer passphrase = check(passphrase_prompt("Passphrase: ")());
+  return check(KeyFile::unlock(home.key_file(), passphrase));
+}
+
+CaseStore open_store(const Home& home, const KeyFile& key_file) {
+  return check(usecase::open_case_store(home, key_file));
+}
+
+protocol::ChannelAddress parse_channel(const std::string& text) {
+  auto address = protocol::parse_address(text);
+  if (!address) fail(ErrorCode::kMalformed, "--channel: " + address.error().message);
+  if (!address->checked) {
+    err("note: this channel address has the old form (meldpunt1:) without check characters; a copy mistake "
+        "then shows only as a failed connection or a refused directory. Ask the administrator for the current "
+        "address (`relay address` prints one starting with meldpunt2:).\n");
+  }
+  return std::move(address).value();
+}
+
+void use_socks_proxy(std::string proxy) { socks_proxy() = std::move(proxy); }
+
+client::ConnectionOptions connection_options(unsigned timeout_seconds) {
+  client::ConnectionOptions options;
+  options.timeout = std::chrono::seconds(timeout_seconds);
+  options.socks_proxy = socks_proxy();
+  // A busy relay is asked again after a pause: say so, rather than seem to hang.
+  options.on_retry = [](const client::RetryNotice& n) {
+    std::cerr << "adviser-client: the relay is busy; trying again in " << (n.delay.count() + 999) / 1000
+              << " s (attempt " << n.next_attempt << " of " << n.max_attempts << ")\n";
+  };
+  return options;
+}
+
+namespace {
+
+Error relay_error(const Error& e, const protocol::ChannelAddress& address) {
+  if (e.code == ErrorCode::kUnavailable) {
+    return Error{ErrorCode::kUnavailable, "cannot reach the relay at " + address.endpoint +
+                                              " (no answer); check the channel address and that the relay is running"};
+  }
+  return e;
+}
+
+}  // namespace
+
+[[noreturn]] void fail_relay(const Error& e, const protocol::ChannelAddress& address) { fail(relay_error(e, address)); }
+
+Result<crypto::SecretBuffer> compose_text(const Home& home, const std::string& file, std::size_t max,
+                                          std::string_view what, std::string_view nothing_done) {
+  Result<crypto::SecretBuffer> body = Error{ErrorCode::kInternal, "no text"};
+  if (!file.empty()) {
+    body = client::read_file_secret(file, max);
+  } else if (client::stdin_is_terminal()) {
+    body = compose_in_editor(home.root, max);
+  } else {
+    body = client::read_stdin_to_end(max);
+  }
+  const std::string refused = "; " + std::string(nothing_done);
+  if (!body) {
+    if (body.error().code == ErrorCode::kTooLarge) {
+      return Error{ErrorCode::kTooLarge, "the " + std::string(what) + " is longer than " + std::to_string(max) +
+                                             " bytes" + refused};
+    }
+    if (body.error().code == ErrorCode::kNotFound && file.empty()) {
+      return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is empty" + refused};
+    }
+    return body.error();
+  }
+  const bool blank = std::all_of(body->data(), body->data() + body->size(),
+                                 [](std::uint8_t b) { return b == ' ' || b == '\n' || b == '\r' || b == '\t'; });
+  if (blank) return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is empty" + refused};
+  if (!is_valid_utf8(body->view())) {
+    return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is not UTF-8 text" + refused};
+  }
+  return body;
+}
+
+}  // namespace meldpunt::adviser::commands
