@@ -6,7 +6,7 @@
 
 #include "fuzz_common.hpp"
 #include "meldpunt/client/attachment.hpp"
-#include "meldpunt/client/text.hpp"
+#include "meldpunt/text/text_policy.hpp"
 #include "meldpunt/protocol/attachment.hpp"
 
 namespace {
@@ -28,13 +28,13 @@ void check_name(meldpunt::ByteView raw) {
   using namespace meldpunt;
   const crypto::SecretBuffer name = client::sanitise_file_name(raw);
   if (name.empty() || name.size() > client::kMaxSavedNameBytes) std::abort();
-  if (!client::is_valid_utf8(name.view())) std::abort();
+  if (!text::is_valid_utf8(name.view())) std::abort();
   const std::uint8_t last = name.view().back();
   if (last == '.' || last == ' ' || name.view().front() == '.') std::abort();
   bool visible = false;
   for (std::size_t i = 0; i < name.size();) {
     std::uint32_t cp = 0;
-    const std::size_t n = client::utf8_sequence(name.view(), i, cp);
+    const std::size_t n = text::utf8_sequence(name.view(), i, cp);
     if (n == 0) std::abort();
     visible = visible || !looks_blank(cp);
     i += n;

@@ -17,7 +17,7 @@ SECONDS_PER_TARGET=${2:?seconds per target}
 JOBS=${3:-$(nproc)}
 OUT=${4:-$BUILD/fuzz-run}
 TARGETS=(request reply letter bundle fetch_entries address envelope clue code directory card
-         identity passphrase_box key_file case_store relay_handler letter_body attachment signpost_file)
+         identity passphrase_box key_file case_store relay_handler letter_body attachment signpost_file text)
 
 mkdir -p "$OUT/logs" "$OUT/artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}

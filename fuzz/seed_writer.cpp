@@ -395,6 +395,15 @@ int main(int argc, char** argv) {
     add("attachment", protocol::encode_attachment_chunk(piece).view());
   }
 
+  // Text for the text policy: names, bodies and typed lines, hostile and not.
+  for (const std::string_view text :
+       {std::string_view("Anna de Vries"), std::string_view("Zo\xc3\xab, \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x99\x82\nline two\tend"),
+        std::string_view("invoice\xe2\x80\xae" "fdp.exe \xe2\x81\xa7x\xe2\x81\xa9 zw\xe2\x80\x8bj\xe2\x80\x8d"),
+        std::string_view("\x1b[2J\xc2\x9b" "31m\x7f\r\xe2\x80\xa8\xef\xbb\xbf\xef\xbf\xbe\xf3\xa0\x80\x81"),
+        std::string_view("\xc0\xaf\xe0\x80\xaf\xed\xa0\x80\xf4\x90\x80\x80\xf4\x8f\xbf\xbf\xe2\x82\xff")}) {
+    add_text("text", text);
+  }
+
   const std::filesystem::path root = argv[1];
   for (const auto& [target, seeds] : g_seeds) {
     const std::filesystem::path dir = root / target;

@@ -20,6 +20,7 @@
 #include "meldpunt/crypto/init.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/protocol/attachment.hpp"
+#include "meldpunt/text/text_policy.hpp"
 
 using namespace meldpunt;
 using meldpunt::test_support::TempDir;
@@ -297,7 +298,7 @@ TEST_CASE("file names are sanitised before they are shown or saved", "[attachmen
   const std::string cut = sanitised(long_name);
   CHECK(cut.size() <= client::kMaxSavedNameBytes);
   CHECK(cut.substr(cut.size() - 4) == ".pdf");
-  CHECK(client::is_valid_utf8(as_bytes(cut)));
+  CHECK(text::is_valid_utf8(as_bytes(cut)));
 }
 
 TEST_CASE("file names: blank look-alikes, combining marks, padding, devices and cuts", "[attachment]") {
@@ -331,7 +332,7 @@ TEST_CASE("file names: blank look-alikes, combining marks, padding, devices and 
   for (int i = 0; i < 98; ++i) device += "\xc3\xa9";
   const std::string cut_device = sanitised(device);
   CHECK(cut_device.size() <= client::kMaxSavedNameBytes);
-  CHECK(client::is_valid_utf8(as_bytes(cut_device)));
+  CHECK(text::is_valid_utf8(as_bytes(cut_device)));
   CHECK(cut_device.substr(0, 5) == "_CON.");
   // A device name with a short extension keeps it.
   const std::string cut_ext = sanitised("NUL" + std::string(300, 'a') + ".pdf");

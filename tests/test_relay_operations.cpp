@@ -18,7 +18,7 @@
 #include "meldpunt/crypto/identity.hpp"
 #include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/protocol/wire.hpp"
-#include "operations.hpp"
+#include "serve_settings.hpp"
 #include "rate_limiter.hpp"
 #include "relay_test_support.hpp"
 #include "request_handler.hpp"

@@ -14,9 +14,10 @@
 #include <sstream>
 #include <thread>
 
+#include "command_support.hpp"
 #include "common.hpp"
 #include "data_folder.hpp"
-#include "operations.hpp"
+#include "status_report.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/identity.hpp"

@@ -29,6 +29,7 @@
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/letter.hpp"
+#include "meldpunt/text/text_policy.hpp"
 #include "texts.hpp"
 
 using namespace meldpunt;
@@ -590,8 +591,8 @@ TEST_CASE("text from the relay is made safe for the terminal", "[reporter]") {
   CHECK(safe.text() == "ok?]0;title? ?[2J?31m??\tend\nline");
   CHECK(client::terminal_safe_label("Anna\nde\x1bVries") == "Anna?de?Vries");
   CHECK(client::terminal_safe_label("Ren\xc3\xa9") == "Ren\xc3\xa9");
-  CHECK(client::is_valid_utf8(as_bytes(std::string_view("Ren\xc3\xa9"))));
-  CHECK_FALSE(client::is_valid_utf8(as_bytes(std::string_view("\xc0\xaf"))));  // overlong '/'
+  CHECK(text::is_valid_utf8(as_bytes(std::string_view("Ren\xc3\xa9"))));
+  CHECK_FALSE(text::is_valid_utf8(as_bytes(std::string_view("\xc0\xaf"))));  // overlong '/'
 }
 
 TEST_CASE("rollback: an older, expired or undated directory is refused", "[reporter][rollback]") {

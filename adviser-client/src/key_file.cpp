@@ -46,8 +46,9 @@ Status validate_profile(const AdviserProfile& profile) {
   }
   for (const std::string* text : {&profile.name, &profile.description_nl, &profile.description_en}) {
     if (!is_valid_utf8(as_bytes(*text))) return Error{ErrorCode::kMalformed, "name and descriptions must be UTF-8 text"};
-    // Control characters would let a card rewrite the reporter's terminal.
-    if (terminal_safe_label(*text) != *text) {
+    // Control characters would let a card rewrite the reporter's terminal;
+    // the label rule of the text policy refuses them and hidden characters.
+    if (!meldpunt::text::is_clean_label(*text)) {
       return Error{ErrorCode::kMalformed, "name and descriptions may not contain control characters or line breaks"};
     }
   }

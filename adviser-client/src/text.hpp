@@ -1,8 +1,8 @@
 // Text shown on the adviser's terminal. Message bodies come from anonymous
-// reporters, so they are untrusted: before they reach the terminal every
-// control character (including ESC, which starts terminal escape sequences,
-// and the C1 controls U+0080..U+009F) and every byte that is not valid UTF-8
-// is replaced, so a report cannot rewrite the screen or inject keystrokes.
+// reporters, so they are untrusted: before they reach the terminal they pass
+// the "shown" rule of the one text policy (meldpunt/text/text_policy.hpp),
+// so a report cannot rewrite the screen, inject keystrokes or disguise
+// itself.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +12,14 @@
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/crypto/secret.hpp"
+#include "meldpunt/text/text_policy.hpp"
 
 namespace meldpunt::adviser {
 
-// The sanitiser lives in the client library (the reporter's program needs it
-// too); these names keep adviser code unchanged.
-using client::is_valid_utf8;
+// The policy lives in text/ and the sanitiser in the client library (the
+// reporter's program needs them too); these names keep adviser code
+// unchanged.
+using meldpunt::text::is_valid_utf8;
 using client::terminal_safe;
 using client::terminal_safe_label;
 

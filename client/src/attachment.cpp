@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "meldpunt/client/text.hpp"
 #include "meldpunt/os/unique_fd.hpp"
 #include "meldpunt/crypto/random.hpp"
+#include "meldpunt/text/text_policy.hpp"
 
 namespace meldpunt::client {
 namespace {
@@ -322,16 +322,10 @@ std::vector<AssembledAttachment> AttachmentAssembler::assemble() {
 
 namespace {
 
-// is_invisible_or_bidi: the one list of such characters, in text.cpp.
-
-bool is_control_cp(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
-
-// Space characters (Unicode Zs) other than ' ': shown as ' ', so they become
-// one, and runs of them collapse like runs of ' '.
-bool is_space_cp(std::uint32_t cp) {
-  return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000;
-}
+// Controls, bidirectional, invisible and space characters: the classes of
+// the one text policy, meldpunt/text/text_policy.hpp. Space characters
+// other than ' ' are shown as ' ', so they become one, and runs of them
+// collapse like runs of ' '.
 
 // Not spaces, but they look blank (braille pattern blank, object replacement
 // character): a name of them looks like no name.
@@ -412,15 +406,15 @@ crypto::SecretBuffer sanitise_file_name(ByteView name) {
   };
   for (std::size_t i = 0; i < base.size();) {
     std::uint32_t cp = 0;
-    const std::size_t n = utf8_sequence(base, i, cp);
+    const std::size_t n = text::utf8_sequence(base, i, cp);
     if (n == 0) {
       replace();
       ++i;
       continue;
     }
-    if (is_control_cp(cp) || is_invisible_or_bidi(cp) || is_reserved_ascii(cp) || is_blank_looking(cp)) {
+    if (text::is_control(cp) || text::is_invisible_or_bidi(cp) || is_reserved_ascii(cp) || is_blank_looking(cp)) {
       replace();
-    } else if (cp == ' ' || is_space_cp(cp)) {
+    } else if (cp == ' ' || text::is_space_separator(cp)) {
       if (clean.empty() || clean.data()[clean.size() - 1] != ' ') clean.push_back(space);
       after_base = false;
     } else if (is_combining_mark(cp)) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "meldpunt/common/pasted_text.hpp"
+#include "meldpunt/text/text_policy.hpp"
 
 namespace meldpunt::crypto {
 
@@ -46,47 +47,12 @@ static_assert(kBodyHeaderBytes + 8 + kMaxDirectoryEntries * (kMaxEntryBytes + kC
                   kMaxSignedDirectoryBytes,
               "a version 3 directory within the field bounds always fits the size bound");
 
-// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-// Directory text is shown to reporters on a terminal, so control characters
-// (C0, DEL, C1; a description may contain '\n') and the bidirectional
-// override/isolate characters, which can make a name display as another, are
-// refused as well.
+// Directory text is shown to reporters on a terminal: the directory rule of
+// the text policy (meldpunt/text/text_policy.hpp) refuses invalid UTF-8,
+// control characters ('\n' allowed in descriptions) and the bidirectional
+// overrides and isolates, which can make a name display as another.
 bool text_acceptable(std::string_view text, bool allow_newline) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    std::uint32_t cp = 0;
-    std::size_t len = 0;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      cp = c & 0x1fu;
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      cp = c & 0x0fu;
-      len = 3;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      cp = c & 0x07u;
-      len = 4;
-    } else {
-      return false;  // continuation byte, overlong lead 0xc0/0xc1, or > 0xf4
-    }
-    if (n - i < len) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[i + k] & 0x3fu);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))) return false;
-    if (cp >= 0xd800 && cp <= 0xdfff) return false;
-    const bool control = cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
-    if (control && !(allow_newline && cp == '\n')) return false;
-    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return false;
-    i += len;
-  }
-  return true;
+  return text::is_directory_text(text, allow_newline ? text::Lines::kMany : text::Lines::kOne);
 }
 
 bool role_valid(std::uint8_t v) { return v >= 1 && v <= 4; }

@@ -1,31 +1,29 @@
 // `relay`: the administrator's program. Serves the anonymous API and manages
 // keys, the adviser directory and the data folder. It never sees plaintext,
-// codes, or who talks to whom.
+// codes, or who talks to whom. This file only wires the command line to the
+// subcommands, which live in the relay library: key_commands,
+// directory_commands, serve_command, status_report and store_maintenance.
 #include <algorithm>
-#include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "coverage_report.hpp"
-#include "data_folder.hpp"
-#include "meldpunt/cli/passphrase_prompt.hpp"
+#include "command_support.hpp"
+#include "directory_commands.hpp"
+#include "key_commands.hpp"
 #include "meldpunt/cli/program.hpp"
-#include "meldpunt/client/relay_connection.hpp"
-#include "meldpunt/client/terminal.hpp"
-#include "meldpunt/client/text.hpp"
 #include "meldpunt/crypto/directory.hpp"
-#include "meldpunt/crypto/passphrase_box.hpp"
-#include "meldpunt/crypto/sign.hpp"
-#include "meldpunt/os/files.hpp"
-#include "meldpunt/protocol/channel_address.hpp"
-#include "meldpunt/store/relay_store.hpp"
-#include "operations.hpp"
+#include "meldpunt/crypto/pow.hpp"
+#include "meldpunt/protocol/wire.hpp"
 #include "run_as_owner.hpp"
-#include "signpost_file.hpp"
+#include "serve_command.hpp"
+#include "serve_settings.hpp"
+#include "status_report.hpp"
+#include "store_maintenance.hpp"
 
 namespace {
 
@@ -33,234 +31,12 @@ using namespace meldpunt;
 
 // Exit codes (cli/program.hpp): 0 done, 1 usage, 2 the operation failed (or
 // check found a fault), 3 internal; with --check-config a command line or
-// config file CLI11 rejects is the check's failure, 2.
+// config file CLI11 rejects is the check's failure, 2. `directory check`
+// adds 4 (directory_commands.hpp).
 using cli::kExitFailed;
 using cli::kExitInternal;
 using cli::kExitUsage;
-static_assert(relay::kExitFailed == cli::kExitFailed, "operations.hpp's exit code is the shared one");
-// `relay directory check`: the directory is readable, but some group x kind
-// of its signpost has nobody (a script can tell this from an error, 2).
-constexpr int kExitGaps = 4;
-
-int fail(const Error& e) {
-  std::cerr << "relay: error: " << e.message << std::endl;
-  return kExitFailed;
-}
-
-crypto::KdfParams kdf_params(bool insecure) {
-  return insecure ? crypto::KdfParams::insecure_for_tests() : crypto::KdfParams::production();
-}
-
-Result<crypto::Ed25519PublicKey> parse_public_key(const std::string& text, std::string_view what) {
-  auto bytes = crypto::from_base64url(text);
-  if (!bytes || bytes->size() != 32) {
-    return Error{ErrorCode::kMalformed, std::string(what) + " must be 43 characters of base64url (32 bytes)"};
-  }
-  crypto::Ed25519PublicKey pk{};
-  std::copy(bytes->begin(), bytes->end(), pk.begin());
-  return pk;
-}
-
-Result<crypto::SecretBuffer> new_passphrase() {
-  cli::NewPassphrasePrompt prompt;
-  prompt.first = "New passphrase for the organisation key (at least 12 characters): ";
-  prompt.min_length = 12;
-  prompt.nothing_done = "no key was created";
-  return cli::read_new_passphrase(prompt);
-}
-
-// ---- subcommands ----
-
-int cmd_init(const std::filesystem::path& data, const std::string& org_public) {
-  auto org = parse_public_key(org_public, "--org-public");
-  if (!org) return fail(org.error());
-  relay::DataFolder folder{data};
-  if (Status s = folder.initialise(*org); !s) return fail(s.error());
-  store::RelayStore store(folder.store_dir(), store::RelayStoreOptions{});  // creates the tables
-  auto keys = folder.load_keys();
-  if (!keys) return fail(keys.error());
-  std::cout << "Initialised relay data folder " << data.string() << "\n"
-            << "relay public key: " << crypto::to_base64url(keys->public_key) << "\n"
-            << "Next: `relay address --data " << data.string()
-            << " --endpoint tcp://HOST:PORT` prints the channel address for reporters.\n";
-  return 0;
-}
-
-int cmd_address(const std::filesystem::path& data, const std::string& endpoint, bool old, std::uint64_t min_serial) {
-  relay::DataFolder folder{data};
-  Result<relay::RelayKeys> keys = folder.load_keys();
-  if (old) {
-    auto previous = folder.load_old_keys();
-    if (!previous) return fail(previous.error());
-    if (!previous->has_value()) return fail(Error{ErrorCode::kNotFound, "there is no old relay key (no rotation in progress)"});
-    keys = std::move(**previous);
-  }
-  if (!keys) return fail(keys.error());
-  auto org = folder.load_org_key();
-  if (!org) return fail(org.error());
-  protocol::ChannelAddress address{endpoint, keys->public_key, *org};
-  address.min_serial = min_serial;
-  const std::string text = protocol::format_address(address);
-  if (auto check = protocol::parse_address(text); !check) return fail(check.error());
-  std::cout << text << "\n";
-  return 0;
-}
-
-int cmd_org_key_new(const std::filesystem::path& out, bool insecure) {
-  if (std::filesystem::exists(out)) {
-    return fail(Error{ErrorCode::kIo, out.string() + " already exists; refusing to overwrite an organisation key"});
-  }
-  auto passphrase = new_passphrase();
-  if (!passphrase) return fail(passphrase.error());
-  crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
-  const crypto::PassphraseBox box = crypto::PassphraseBox::create(*passphrase, kdf_params(insecure));
-  if (Status s = os::write_file_atomically(out, box.seal(org.sk.view()), 0600); !s) return fail(s.error());
-  const std::string pub = crypto::to_base64url(org.pk);
-  std::filesystem::path pub_file = out;
-  pub_file += ".pub";
-  if (Status s = os::write_file_atomically(pub_file, as_bytes(pub + "\n"), 0644); !s) return fail(s.error());
-  std::cout << "Organisation key written to " << out.string() << " (keep it offline).\n"
-            << "organisation public key: " << pub << "\n";
-  return 0;
-}
-
-Result<crypto::SigningKeyPair> unlock_org_key(const std::filesystem::path& file) {
-  auto sealed = os::read_file(file, crypto::kBoxMaxFileBytes);
-  if (!sealed) return sealed.error();
-  auto passphrase = client::read_secret_line("Passphrase of the organisation key: ");
-  if (!passphrase) return passphrase.error();
-  auto box = crypto::PassphraseBox::for_sealed(*sealed, *passphrase);
-  if (!box) return box.error();
-  auto secret = box->open(*sealed);
-  if (!secret) return Error{ErrorCode::kUnauthorised, "wrong passphrase or damaged organisation key file"};
-  if (secret->size() != crypto::kEd25519SecretBytes) return Error{ErrorCode::kMalformed, "organisation key file has a wrong size"};
-  crypto::SigningKeyPair org;
-  org.sk = crypto::Secret<crypto::kEd25519SecretBytes>::from(secret->view());
-  std::copy_n(secret->data() + 32, 32, org.pk.begin());  // libsodium's sk is seed || pk
-  return org;
-}
-
-// A card given as text (possibly pasted with line breaks) rather than a file.
-bool is_card_text(const std::string& arg) {
-  const std::size_t start = arg.find_first_not_of(" \t\r\n");
-  return start != std::string::npos && arg.compare(start, 8, "mpcard1.") == 0;
-}
-
-// The card text; crypto::parse_card ignores whitespace, so a file written by
-// `adviser-client card > anna.card` or saved from an e-mail is used as it is.
-Result<std::string> read_card_argument(const std::string& arg) {
-  if (is_card_text(arg)) return arg;
-  auto content = os::read_file(arg, 64 * 1024);
-  if (!content) return content.error();
-  return std::string(content->begin(), content->end());
-}
-
-// The draft directory from adviser cards and, when given, the signpost file.
-Result<crypto::Directory> draft_directory(const std::vector<std::string>& cards, const std::filesystem::path& signpost) {
-  crypto::Directory directory;
-  for (const std::string& arg : cards) {
-    auto text = read_card_argument(arg);
-    if (!text) return text.error();
-    auto entry = crypto::parse_card(*text);
-    // Named by its file, never by echoing what was pasted.
-    const std::string label = is_card_text(arg) ? "given as text" : client::terminal_safe_label(arg);
-    if (!entry) return Error{entry.error().code, "adviser card " + label + ": " + entry.error().message};
-    directory.entries.push_back(std::move(entry).value());
-  }
-  if (!signpost.empty()) {
-    auto content = os::read_file(signpost, relay::kMaxSignpostFileBytes);
-    if (!content) return content.error();
-    const std::string text(content->begin(), content->end());
-    if (Status s = relay::apply_signpost_file(text, directory); !s) return s.error();
-  }
-  return directory;
-}
-
-int cmd_directory_sign(const std::filesystem::path& org_key, const std::vector<std::string>& cards,
-                       const std::filesystem::path& signpost, std::uint64_t serial, std::uint32_t valid_days,
-                       const std::filesystem::path& out) {
-  auto draft = draft_directory(cards, signpost);
-  if (!draft) return fail(draft.error());
-  crypto::Directory& directory = *draft;
-  directory.serial = serial;
-  // Clients refuse the directory after this: a relay cannot serve an old
-  // one (listing an adviser removed since) for longer.
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
-  directory.valid_until = static_cast<std::uint64_t>(now) + std::uint64_t{valid_days} * 86400;
-  auto org = unlock_org_key(org_key);
-  if (!org) return fail(org.error());
-  directory.org_sign_pk = org->pk;
-  auto signed_bytes = crypto::sign_directory(directory, *org);
-  if (!signed_bytes) return fail(signed_bytes.error());
-  if (Status s = os::write_file_atomically(out, *signed_bytes, 0644); !s) return fail(s.error());
-  std::cout << "Signed directory (serial " << serial << ", " << directory.entries.size() << " advisers, valid for "
-            << valid_days << " days) written to " << out.string() << "\n"
-            << "Clients refuse it after that: sign and publish a new one before then (`relay status` warns "
-               "21 days ahead).\n";
-  for (const crypto::DirectoryEntry& e : directory.entries) {
-    std::cout << "  " << to_hex(e.id) << "  " << crypto::role_keyword(e.role) << "  "
-              << client::terminal_safe_label(e.name) << "\n";
-  }
-  if (directory.has_signpost()) {
-    const relay::CoverageReport report = relay::coverage_report(directory);
-    std::cout << "Signpost: " << directory.groups.size() << " groups, " << directory.kinds.size() << " kinds; "
-              << report.gaps.size() << " combinations nobody covers (`relay directory check` lists them).\n";
-  }
-  return 0;
-}
-
-// The coverage of a draft (cards and signpost file) or of a signed directory
-// (checked against the organisation's public key, a key or a .pub file).
-int cmd_directory_check(const std::vector<std::string>& cards, const std::filesystem::path& signpost,
-                        const std::filesystem::path& file, const std::string& org_public) {
-  if (file.empty() && cards.empty()) {
-    return fail(Error{ErrorCode::kMalformed, "give the draft's --adviser cards (and --signpost), or --file with --org-public"});
-  }
-  Result<crypto::Directory> directory = Error{ErrorCode::kMalformed, "nothing to check"};
-  if (!file.empty()) {
-    std::string key_text = org_public;
-    if (std::filesystem::is_regular_file(org_public)) {
-      auto content = os::read_file(org_public, 1024);
-      if (!content) return fail(content.error());
-      key_text.assign(content->begin(), content->end());
-      while (!key_text.empty() && (key_text.back() == '\n' || key_text.back() == '\r')) key_text.pop_back();
-    }
-    auto org = parse_public_key(key_text, "--org-public");
-    if (!org) return fail(org.error());
-    auto bytes = os::read_file(file, crypto::kMaxSignedDirectoryBytes);
-    if (!bytes) return fail(bytes.error());
-    directory = crypto::verify_directory(*bytes, *org);
-    if (!directory) return fail(Error{directory.error().code, "not a directory signed by this organisation key: " +
-                                                                  directory.error().message});
-    std::cout << "Signed directory serial " << directory->serial << " with " << directory->entries.size()
-              << " advisers.\n";
-  } else {
-    directory = draft_directory(cards, signpost);
-    if (!directory) return fail(directory.error());
-    std::cout << "Draft directory with " << directory->entries.size() << " advisers (not signed).\n";
-  }
-  const relay::CoverageReport report = relay::coverage_report(*directory);
-  std::cout << relay::render_coverage(*directory, report);
-  return report.gaps.empty() ? 0 : kExitGaps;
-}
-
-int cmd_directory_publish(const std::string& channel, const std::filesystem::path& file) {
-  auto address = protocol::parse_address(channel);
-  if (!address) return fail(address.error());
-  auto bytes = os::read_file(file, crypto::kMaxSignedDirectoryBytes);
-  if (!bytes) return fail(bytes.error());
-  auto directory = crypto::verify_directory(*bytes, address->org_sign_pk);
-  if (!directory) return fail(Error{directory.error().code, "not a directory signed by this channel's organisation key: " + directory.error().message});
-  // Clients holding this address would refuse it.
-  if (Status fresh = protocol::check_min_serial(*address, directory->serial); !fresh) return fail(fresh.error());
-  client::RelayConnection connection(*address, client::ConnectionOptions{});
-  auto reply = connection.call(protocol::make_publish_directory_request(*bytes));
-  if (!reply) return fail(reply.error());
-  std::cout << "Published directory serial " << directory->serial << " with " << directory->entries.size()
-            << " advisers.\n";
-  return 0;
-}
+static_assert(relay::kExitFailed == cli::kExitFailed, "command_support.hpp's exit code is the shared one");
 
 }  // namespace
 
@@ -473,11 +249,11 @@ int main(int argc, char** argv) {
                          *key_retire || *address;
   if (uses_data) {
     const std::filesystem::path& folder = *serve ? s.data : (*check && data.empty() ? backup_folder : data);
-    if (Status st = relay::become_folder_owner(folder); !st) return fail(st.error());
+    if (Status st = relay::become_folder_owner(folder); !st) return relay::fail(st.error());
   }
 
   try {
-    if (*init) return cmd_init(data, org_public);
+    if (*init) return relay::cmd_init(data, org_public);
     if (*serve) return check_config ? relay::cmd_check_config(s) : relay::cmd_serve(s);
     if (*status) return relay::cmd_status(data, json);
     if (*backup) return relay::cmd_backup(data, backup_to);
@@ -486,11 +262,11 @@ int main(int argc, char** argv) {
     if (*purge) return relay::cmd_purge(data, days_ahead);
     if (*key_rotate) return relay::cmd_key_rotate(data);
     if (*key_retire) return relay::cmd_key_retire(data);
-    if (*address) return cmd_address(data, endpoint, old_address, min_serial);
-    if (*org_new) return cmd_org_key_new(out, insecure);
-    if (*dir_sign) return cmd_directory_sign(org_key, cards, signpost, serial, valid_days, out);
-    if (*dir_check) return cmd_directory_check(cards, signpost, file, org_public);
-    if (*dir_publish) return cmd_directory_publish(channel, file);
+    if (*address) return relay::cmd_address(data, endpoint, old_address, min_serial);
+    if (*org_new) return relay::cmd_org_key_new(out, insecure);
+    if (*dir_sign) return relay::cmd_directory_sign(org_key, cards, signpost, serial, valid_days, out);
+    if (*dir_check) return relay::cmd_directory_check(cards, signpost, file, org_public);
+    if (*dir_publish) return relay::cmd_directory_publish(channel, file);
   } catch (const std::exception& e) {
     std::cerr << "relay: error: " << e.what() << std::endl;
     return kExitInternal;

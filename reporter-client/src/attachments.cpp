@@ -15,6 +15,7 @@
 #include "interrupt.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
+#include "meldpunt/text/text_policy.hpp"
 #include "progress.hpp"
 
 namespace meldpunt::reporter {
@@ -259,18 +260,7 @@ std::string attachment_problem(Lang lang, const Error& error, const std::string&
   return std::string(text(lang, Msg::kAttachReasonOther));
 }
 
-bool has_control_character(std::string_view line) {
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    if (c < 0x20 || c == 0x7F) return true;
-    // U+0080..U+009F (C1, among them the 8-bit CSI) in UTF-8.
-    if (c == 0xC2 && i + 1 < line.size()) {
-      const auto next = static_cast<unsigned char>(line[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return true;
-    }
-  }
-  return false;
-}
+bool has_control_character(std::string_view line) { return meldpunt::text::has_control(line); }
 
 bool is_blank_line(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;

@@ -3,10 +3,11 @@
 // (including ESC, which starts terminal escape sequences, and the C1 controls
 // U+0080..U+009F, among them the 8-bit CSI), every character that reorders
 // text or shows as nothing (bidirectional controls such as U+202E, zero-width
-// characters, the line and paragraph separators U+2028/U+2029; see
-// is_invisible_or_bidi) and every byte that is not valid UTF-8 is replaced,
-// so a message cannot rewrite the screen, change the window title, inject
-// keystrokes or disguise what it says.
+// characters, the line and paragraph separators U+2028/U+2029) and every byte
+// that is not valid UTF-8 is replaced, so a message cannot rewrite the
+// screen, change the window title, inject keystrokes or disguise what it
+// says. Which characters those are is the "shown" rule of the one text
+// policy, meldpunt/text/text_policy.hpp; this file applies it.
 //
 // Message bodies are moreover shown as a block (body_block): every line set
 // apart by a prefix and wrapped, so that no body can imitate the header line
@@ -22,27 +23,11 @@
 
 namespace meldpunt::client {
 
-// True if `text` is well-formed UTF-8 (no overlong forms, no surrogates,
-// nothing above U+10FFFF).
-bool is_valid_utf8(ByteView text);
-
-// Length (1..4) of the well-formed UTF-8 sequence starting at text[i], with
-// its code point in code_point; 0 if the bytes there are not one (i must be
-// < text.size()).
-std::size_t utf8_sequence(ByteView text, std::size_t i, std::uint32_t& code_point);
-
-// Characters that display as nothing or reorder text (bidirectional
-// embeddings, overrides and isolates, zero-width characters, the line and
-// paragraph separators, variation selectors, tag characters,
-// noncharacters): text built with them can look like other text
-// ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"). The one list both
-// clients use, for bodies, labels and file names.
-bool is_invisible_or_bidi(std::uint32_t code_point);
-
 // A copy of untrusted text that is safe to write to a terminal: newlines and
 // tabs are kept (when keep_newlines), every other control character, every
-// is_invisible_or_bidi character and every invalid UTF-8 byte becomes '?'. The copy stays in secure memory
-// because message bodies are secrets.
+// text::is_invisible_or_bidi character and every invalid UTF-8 byte becomes
+// '?' (text::neutralise). The copy stays in secure memory because message
+// bodies are secrets.
 crypto::SecretBuffer terminal_safe(ByteView text, bool keep_newlines = true);
 // The same for short public labels (names from the directory): one line.
 std::string terminal_safe_label(std::string_view text);

@@ -133,10 +133,10 @@ struct Directory {
 
 // Entry validation (make_card, parse_card, sign_directory, verify_directory):
 // role 1..4; name 1..kMaxNameBytes, descriptions 0..kMaxDescriptionBytes, all
-// strict UTF-8 without control characters ('\n' allowed in descriptions only)
-// and without bidirectional override/isolate characters (U+202A..U+202E,
-// U+2066..U+2069), since reporters see this text on a terminal; fetch_pk a
-// valid ristretto255 encoding.
+// passing the directory rule of the text policy (text::is_directory_text:
+// strict UTF-8 without control characters, '\n' allowed in descriptions
+// only, and without bidirectional overrides or isolates), since reporters see
+// this text on a terminal; fetch_pk a valid ristretto255 encoding.
 
 // Card: what an adviser hands to the administrator (one line of text).
 // Throws std::invalid_argument if the entry is invalid or adviser_sign_sk is

@@ -1,7 +1,6 @@
-// The administrator's subcommands beyond key and directory handling:
-// serve (with its settings and --check-config), status over the local admin
-// socket, backup, check, restore, purge, and relay key rotation. Each returns
-// the process exit code: 0 ok, 2 the operation failed or found a fault.
+// The settings of `relay serve`: their defaults and bounds, their validation
+// against the data folder, and the effective settings that
+// `relay serve --check-config` prints as a config file.
 #pragma once
 
 #include <cstdint>
@@ -9,13 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "log.hpp"
 #include "meldpunt/protocol/wire.hpp"
 
 namespace meldpunt::relay {
-
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 2;
 
 // Every setting of `relay serve`; each is a command-line flag and a key of
 // the [serve] section of the config file (docs/OPERATIONS.md).
@@ -76,15 +71,5 @@ inline constexpr std::uint64_t kMinHeldBytes = 16ull << 20;
 std::vector<std::string> validate(const ServeSettings& settings);
 // The effective settings as a [serve] section that is itself a valid config file.
 std::string effective_settings(const ServeSettings& settings);
-
-int cmd_check_config(const ServeSettings& settings);
-int cmd_serve(const ServeSettings& settings);
-int cmd_status(const std::filesystem::path& data, bool json);
-int cmd_backup(const std::filesystem::path& data, const std::filesystem::path& to);
-int cmd_check(const std::filesystem::path& data, const std::filesystem::path& backup);
-int cmd_restore(const std::filesystem::path& data, const std::filesystem::path& from);
-int cmd_purge(const std::filesystem::path& data, std::uint32_t days_ahead);
-int cmd_key_rotate(const std::filesystem::path& data);
-int cmd_key_retire(const std::filesystem::path& data);
 
 }  // namespace meldpunt::relay
