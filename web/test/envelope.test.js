@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ready, sodium } from '../src/protocol/sodium.js';
 import { sealEnvelope, sealEnvelopeWithEphemeral, openEnvelope, sizeClassFor, MAX_PAYLOAD } from '../src/protocol/envelope.js';
 import { fromHex, toHex } from '../src/protocol/bytes.js';
-import { loadVectors } from './vectors.js';
+import { loadVectors } from './helpers/vectors.js';
 
 await ready();
 const v = loadVectors('envelope.txt');
@@ -88,11 +88,11 @@ test('a forged sender (wrong sender key pair) fails authentication', () => {
 
 test('a reply without prekeys (adviser -> reporter) round trips in every size class', () => {
   for (const size of [0, 1, 3934, 3935, 32606, 32607, MAX_PAYLOAD]) {
-    const payload = sodium.randombytes_buf(size);
+    const payload = new Uint8Array(size).map((_, i) => (i * 131 + size) & 0xff);
     const env = sealEnvelope(sender, h('recipient_pk'), {}, payload);
     assert.equal(env.length, sizeClassFor(size));
     const opened = openEnvelope(env, recipient);
-    assert.deepEqual(opened.payload, payload);
+    assert.ok(Buffer.from(opened.payload).equals(Buffer.from(payload)));
     assert.equal(opened.mediumPk, null);
   }
   assert.throws(() => sealEnvelope(sender, h('recipient_pk'), {}, new Uint8Array(MAX_PAYLOAD + 1)),
