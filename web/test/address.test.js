@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ready } from '../src/protocol/sodium.js';
 import { parseAddress, formatAddress } from '../src/protocol/address.js';
 import { toBase64url } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const v = loadVectors('address.txt');

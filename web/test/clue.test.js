@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ready, sodium } from '../src/protocol/sodium.js';
 import { makeClue, makeClueWithScalar, recognise, deleteVerifier } from '../src/protocol/clue.js';
 import { fromHex, toHex, concat, ascii } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const v = loadVectors('clue.txt');

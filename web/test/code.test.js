@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ready } from '../src/protocol/sodium.js';
 import { ALPHABET, codeFromData, displayForm, canonicalBytes, parseCode, makeCode } from '../src/protocol/code.js';
 import { fromHex } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const v = loadVectors('code.txt');

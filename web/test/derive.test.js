@@ -6,7 +6,7 @@ import { codeSalt, masterKey, keysFromMaster, deriveReporterKeys, KDF_INSECURE_F
 import { parseCode, canonicalBytes } from '../src/protocol/code.js';
 import { signDetached, verifyDetached } from '../src/protocol/sign.js';
 import { fromHex, toHex, ascii } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const d = loadVectors('derive.txt');

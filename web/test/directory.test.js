@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { ready, sodium } from '../src/protocol/sodium.js';
 import { verifyDirectory, checkFreshness, findAdviser, MAX_SIGNED_DIRECTORY } from '../src/protocol/directory.js';
 import { fromHex, toHex, concat } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
-import { encodeBody, signBody, orgKeyPair } from './helpers/directory-builder.js';
+import { loadVectors } from '../test-support/vectors.js';
+import { encodeBody, signBody, orgKeyPair } from '../test-support/directory-builder.js';
 
 await ready();
 const v = loadVectors('directory.txt');

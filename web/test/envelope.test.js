@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { ready, sodium } from '../src/protocol/sodium.js';
 import { sealEnvelope, sealEnvelopeWithEphemeral, openEnvelope, sizeClassFor, MAX_PAYLOAD } from '../src/protocol/envelope.js';
 import { fromHex, toHex } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const v = loadVectors('envelope.txt');

@@ -15,7 +15,7 @@ import { sealEnvelope, openEnvelope } from '../src/protocol/envelope.js';
 import { verifyDirectory, findAdviser } from '../src/protocol/directory.js';
 import { signDetached, DOMAIN } from '../src/protocol/sign.js';
 import { fromHex, toHex, ascii, concat } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const sv = loadVectors('sign.txt');

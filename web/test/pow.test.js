@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ready, sodium } from '../src/protocol/sodium.js';
 import { requestBody, depositBody, powDigest, meets, solve, depositPrice, OP, MAX_PRICE } from '../src/protocol/pow.js';
 import { toHex, concat, ascii, u64le } from '../src/protocol/bytes.js';
-import { DOCS_DIR } from './helpers/vectors.js';
+import { DOCS_DIR } from '../test-support/vectors.js';
 
 await ready();
 const doc = readFileSync(join(DOCS_DIR, 'PROTOCOL.md'), 'utf8');

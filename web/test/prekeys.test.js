@@ -8,7 +8,7 @@ import { readPrekeyBundle } from '../src/protocol/prekeys.js';
 import { verifyDirectory } from '../src/protocol/directory.js';
 import { signDetached, DOMAIN } from '../src/protocol/sign.js';
 import { fromHex, toHex, concat, u16le, u32le } from '../src/protocol/bytes.js';
-import { loadVectors } from './helpers/vectors.js';
+import { loadVectors } from '../test-support/vectors.js';
 
 await ready();
 const dv = loadVectors('directory.txt');

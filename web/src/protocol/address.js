@@ -23,7 +23,8 @@ const isWhitespace = (c) => c === ' ' || c === '\t' || c === '\r' || c === '\n' 
  * is not printable ASCII, naming its position (never the character).
  */
 function compact(text) {
-  if (new TextEncoder().encode(text).length > MAX_PASTED_BYTES) bad('too long');
+  // A UTF-16 code unit is at least one UTF-8 byte: longer strings are refused unread.
+  if (text.length > MAX_PASTED_BYTES || new TextEncoder().encode(text).length > MAX_PASTED_BYTES) bad('too long');
   const severalLines = text.includes('\n');
   let out = '';
   let character = 0, line = 1, column = 0;

@@ -101,6 +101,9 @@ function symbolValue(byte) {
  * never contains the typed text.
  */
 export function parseCode(input) {
+  if (typeof input === 'string' && input.length > MAX_INPUT) {
+    throw codeError('wrong-length', 0, 'wrong length: a code has 24 characters'); // refused unread (§2.2 step 1)
+  }
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   try {
     if (bytes.length > MAX_INPUT) throw codeError('wrong-length', 0, 'wrong length: a code has 24 characters');

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const VECTORS_DIR = join(here, '..', '..', '..', 'tests', 'vectors');
-export const DOCS_DIR = join(here, '..', '..', '..', 'docs');
+export const VECTORS_DIR = join(here, '..', '..', 'tests', 'vectors');
+export const DOCS_DIR = join(here, '..', '..', 'docs');
 
 export function loadVectors(name) {
   const text = readFileSync(join(VECTORS_DIR, name), 'utf8');

@@ -2,9 +2,9 @@
 // and §7.3 (version 2 and 3 directories exist as vectors only in the C++
 // tests' own data, so the JS tests build them from the text). It encodes
 // whatever it is given, valid or not, so negative tests can sign bad bodies.
-import { sodium } from '../../src/protocol/sodium.js';
-import { concat, ascii, u16le, u32le, u64le } from '../../src/protocol/bytes.js';
-import { signDetached, DOMAIN } from '../../src/protocol/sign.js';
+import { sodium } from '../src/protocol/sodium.js';
+import { concat, ascii, u16le, u32le, u64le } from '../src/protocol/bytes.js';
+import { signDetached, DOMAIN } from '../src/protocol/sign.js';
 
 export function encodeEntry(e) {
   const t = (s) => { const b = typeof s === 'string' ? ascii(s) : s; return concat(u16le(b.length), b); };
