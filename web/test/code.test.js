@@ -63,6 +63,7 @@ test('bad characters, wrong length and oversized input are refused', () => {
   assert.throws(() => parseCode(display + '0'), (e) => e.reason === 'wrong-length');
   assert.throws(() => parseCode(display + ' '.repeat(100)), (e) => e.reason === 'wrong-length');
   assert.throws(() => parseCode(display.replace('Z', 'é')), (e) => e.reason === 'bad-character' && e.group === 1);
+  assert.throws(() => parseCode(`${display}-00!`), (e) => e.reason === 'bad-character' && e.group === 0);
 });
 
 test('made codes are valid and differ', () => {

@@ -93,7 +93,7 @@ export function parseAddress(pasted) {
   try {
     text = compact(pasted);
   } catch (e) {
-    if (pasted.trimStart().startsWith(PREFIX) && !e.message.endsWith('too long')) {
+    if (pasted.replace(/^[ \t\r\n]*/, '').startsWith(PREFIX) && !e.message.endsWith('too long')) {
       mistyped(e.message.slice('channel address: '.length));
     }
     throw e;

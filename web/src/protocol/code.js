@@ -96,7 +96,7 @@ function symbolValue(byte) {
 /**
  * Parses typed text (a string or UTF-8 bytes) into 24 symbol values, or
  * throws ProtocolError(kind 'bad-code') whose `reason` is 'wrong-length',
- * 'bad-character' (with `group`), 'typo' (with `group`, a single wrong
+ * 'bad-character' (with `group`, 0 past the 24th symbol), 'typo' (with `group`, a single wrong
  * symbol located) or 'check-failed' (swap or several wrong). The message
  * never contains the typed text.
  */
@@ -114,8 +114,9 @@ export function parseCode(input) {
       if (b === 0x20 || b === 0x2d || b === 0x5f || b === 0x2e) continue;
       const v = symbolValue(b);
       if (v < 0) {
-        const group = Math.floor(n / 4) + 1;
         wipe(symbols);
+        if (n >= SYMBOLS) throw codeError('bad-character', 0, 'a character that cannot be in a code, after 24 symbols');
+        const group = Math.floor(n / 4) + 1;
         throw codeError('bad-character', group, `bad character in group ${group}`);
       }
       if (n < SYMBOLS) symbols[n] = v;
