@@ -52,6 +52,10 @@ test('a fresh clue is recognised after blinding as the relay does it', () => {
 test('make refuses an invalid or identity fetch key', () => {
   assert.throws(() => makeClue(new Uint8Array(32)), (e) => e.kind === 'malformed');
   assert.throws(() => makeClue(new Uint8Array(32).fill(0xff)), (e) => e.kind === 'malformed');
+  // 00…00 80 decodes as the identity; libsodium 1.0.18's is_valid_point accepts it
+  // (docs/SECURITY.md), the page's 1.0.22 refuses it too, and clue.js checks the bit itself.
+  const identityHighBit = new Uint8Array(32); identityHighBit[31] = 0x80;
+  assert.throws(() => makeClue(identityHighBit), (e) => e.kind === 'malformed');
 });
 
 test('clue.txt: delete verifier', () => {

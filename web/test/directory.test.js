@@ -102,6 +102,7 @@ test('signed but malformed bodies are refused with the right kind', () => {
   bad({ entries: [{ ...entries[0], descriptionNl: 'a\u0007b' }, entries[1]] });
   bad({ entries: [{ ...entries[0], name: Uint8Array.of(0x41, 0xc0, 0x80) }, entries[1]] });
   bad({ entries: [{ ...entries[0], fetchPk: new Uint8Array(32) }, entries[1]] });
+  bad({ entries: [{ ...entries[0], fetchPk: Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 0x80 : 0)) }, entries[1]] });
   bad({ count: 65 });
   bad({ count: 3 });
   bad({ orgPk: sodium.crypto_sign_keypair().publicKey });

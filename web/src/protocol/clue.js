@@ -15,8 +15,13 @@ const DELETE_DOMAIN = ascii('meldpunt/v1/delete');
 
 function isIdentity(p) { return p.every((b) => b === 0); }
 
+/**
+ * A canonical ristretto255 encoding other than the identity. The top bit is
+ * checked here because libsodium's is_valid_point accepts 00…00 80, which
+ * decodes as the identity (docs/SECURITY.md, fuzz finding on clues).
+ */
 export function isValidPoint(p) {
-  return p.length === 32 && !isIdentity(p) && sodium.crypto_core_ristretto255_is_valid_point(p);
+  return p.length === 32 && !isIdentity(p) && (p[31] & 0x80) === 0 && sodium.crypto_core_ristretto255_is_valid_point(p);
 }
 
 /** Deterministic core of makeClue, exported for the known-answer vectors only. */
