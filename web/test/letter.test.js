@@ -11,7 +11,7 @@ import { replySignedMessage, replyStatus, UNSIGNED_REPLY_CUTOFF } from '../src/p
 import { encodeHistory, decodeHistory } from '../src/protocol/history.js';
 import { encodeProposal, decodeProposal, encodeAnswer, decodeAnswer, encodeTransfer, decodeTransfer, verifyHandover,
   signHandover, DECISION } from '../src/protocol/handover.js';
-import { sealEnvelope, openEnvelope } from '../src/protocol/envelope.js';
+import { sealEnvelope, sealToAdviser, openEnvelope } from '../src/protocol/envelope.js';
 import { verifyDirectory, findAdviser } from '../src/protocol/directory.js';
 import { signDetached, DOMAIN } from '../src/protocol/sign.js';
 import { fromHex, toHex, ascii, concat } from '../src/protocol/bytes.js';
@@ -53,16 +53,21 @@ test('sign.txt sig5: the reply signature message and its verification', () => {
   const body = ascii('Dank voor je melding.');
   const message = replySignedMessage(adviserId, fromHex(dv.get('a.message_pk')), 1700000000n, body);
   assert.equal(toHex(message), sv.get('sig5.message'));
-  const adviser = { signPk: fromHex(sv.get('pk')) };
+  // The signing adviser as a directory entry of its own (sign.txt's key pair).
+  const directory = { entries: [{ id: adviserId, signPk: fromHex(sv.get('pk')), messagePk: new Uint8Array(32).fill(5) }] };
+  const senderPk = directory.entries[0].messagePk;
   const letter = decodeLetter(encodeLetter({ kind: LETTER_KIND.reply, sentAt: 1700000000, adviserId, deleteToken: token,
     body, signature: fromHex(sv.get('sig5.signature')) }));
-  assert.equal(replyStatus(letter, adviser, fromHex(dv.get('a.message_pk')), 0), 'signed');
-  assert.equal(replyStatus(letter, adviser, fromHex(dv.get('b.message_pk')), 0), 'refused'); // moved to another reporter
-  const redated = { ...letter, sentAt: letter.sentAt + 1n };
-  assert.equal(replyStatus(redated, adviser, fromHex(dv.get('a.message_pk')), 0), 'refused');
+  const status = (l, over = {}) => replyStatus({ letter: l, senderPk, directory, reporterMessagePk: fromHex(dv.get('a.message_pk')),
+    now: 0, ...over });
+  assert.equal(status(letter), 'signed');
+  assert.equal(status(letter, { reporterMessagePk: fromHex(dv.get('b.message_pk')) }), 'refused'); // moved to another reporter
+  assert.equal(status({ ...letter, sentAt: letter.sentAt + 1n }), 'refused'); // redated
+  assert.equal(status(letter, { senderPk: new Uint8Array(32).fill(6) }), 'refused'); // not the directory's message key
+  assert.equal(status({ ...letter, adviserId: id(0xee) }), 'refused'); // adviser not in the directory
   const unsigned = { ...letter, signature: null };
-  assert.equal(replyStatus(unsigned, adviser, fromHex(dv.get('a.message_pk')), UNSIGNED_REPLY_CUTOFF - 1n), 'unsigned');
-  assert.equal(replyStatus(unsigned, adviser, fromHex(dv.get('a.message_pk')), UNSIGNED_REPLY_CUTOFF), 'refused');
+  assert.equal(status(unsigned, { now: UNSIGNED_REPLY_CUTOFF - 1n }), 'unsigned');
+  assert.equal(status(unsigned, { now: UNSIGNED_REPLY_CUTOFF }), 'refused');
 });
 
 test('malformed letters are refused', () => {
@@ -170,7 +175,8 @@ test('flow: a report to a directory adviser and its signed reply, through envelo
   const report = encodeLetter({ kind: LETTER_KIND.report, sentAt: 1700000000, directorySerial: directory.serial,
     adviserId: entry.id, reporterFetchPk: fromHex(dv.get('b.fetch_pk')), deleteToken: token, recipients: [entry.id],
     body: ascii('Melding') });
-  const env = sealEnvelope(reporter, entry.messagePk, { mediumPk: medium.publicKey }, report);
+  assert.throws(() => sealToAdviser(reporter, entry.messagePk, { mediumPk: null }, report), (e) => e.kind === 'not-found');
+  const env = sealToAdviser(reporter, entry.messagePk, { mediumPk: medium.publicKey }, report);
   const atAdviser = openEnvelope(env, adviser, { medium: () => medium.privateKey });
   assert.deepEqual(atAdviser.senderPk, reporter.publicKey);
   assert.equal(decodeLetter(atAdviser.payload).directorySerial, 7n);
@@ -182,5 +188,6 @@ test('flow: a report to a directory adviser and its signed reply, through envelo
   const opened = openEnvelope(sealEnvelope(adviser, reporter.publicKey, {}, reply), reporter);
   assert.deepEqual(opened.senderPk, entry.messagePk); // shown only if the sender is the directory's key
   const letter = decodeLetter(opened.payload);
-  assert.equal(replyStatus(letter, findAdviser(directory, letter.adviserId), reporter.publicKey, 1700000100), 'signed');
+  assert.equal(replyStatus({ letter, senderPk: opened.senderPk, directory, reporterMessagePk: reporter.publicKey,
+    now: 1700000100 }), 'signed');
 });

@@ -96,6 +96,17 @@ export function sealEnvelope(sender, recipientPk, prekeys, payload) {
   }
 }
 
+/**
+ * A letter to an adviser (§5.1): sealed to the adviser's message key, its
+ * current medium-term prekey (required: never to the long-term key alone)
+ * and the one-time prekey when the relay still had one. The prekeys must
+ * come from readPrekeyBundle (signed by the directory's adviser, unexpired).
+ */
+export function sealToAdviser(sender, adviserMessagePk, { mediumPk, onetimePk = null }, payload) {
+  if (!mediumPk) fail(KIND.notFound, 'no valid medium-term prekey for this adviser: nothing is sent to them');
+  return sealEnvelope(sender, adviserMessagePk, { mediumPk, onetimePk }, payload);
+}
+
 function decrypt(ciphertext, ad, key) {
   try {
     return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, ad, NONCE, key);
