@@ -11,6 +11,12 @@ PACKAGES=(
   gnuplot-nox
   clang-14 libclang-rt-14-dev
 )
+# The reporter page's protocol tests (web/) run on node's own test runner;
+# npm installs the pinned libsodium-wrappers-sumo. A node from another
+# source that brings its own npm is kept (Debian's npm package would
+# conflict with it).
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
