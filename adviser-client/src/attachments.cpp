@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "casework.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
@@ -68,6 +69,7 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
       seen_again.push_back({received.id, letter.delete_token});
       break;
     case PieceOutcome::kNoCase: break;  // the caller decides: wait for the report, or give up
+    case PieceOutcome::kAnnounced: break;  // not an outcome of a piece
     case PieceOutcome::kReplayed:
       summary.replayed++;
       refuse(outcome->outcome);
@@ -86,6 +88,75 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
       break;
   }
   return outcome->outcome;
+}
+
+Status record_announced_files(CaseStore& store, const CaseKey& case_key, const client::ReceivedLetter& received,
+                              std::uint64_t max_file_bytes, InboxSummary& summary) {
+  for (const protocol::FileEntry& entry : received.letter.files) {
+    // The organisation's limit holds for what arrives too: the relay cannot
+    // tell pieces from other envelopes, so only the receiver can enforce it.
+    if (entry.total_bytes > max_file_bytes) {
+      summary.files_refused++;
+      continue;
+    }
+    auto outcome = store.record_file_key(case_key, received.sender_pk, received.letter.sent_at, now_seconds(), entry);
+    if (!outcome) return outcome.error();
+    if (*outcome == PieceOutcome::kOverQuota) summary.files_refused++;
+  }
+  return Status::success();
+}
+
+Status collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer, CaseStore& store,
+                                std::optional<std::uint32_t> max_stored_days,
+                                const std::vector<crypto::MessageId>& skip, InboxSummary& summary) {
+  auto pending = store.pending_file_keys();
+  if (!pending) return pending.error();
+  const std::uint64_t now = now_seconds();
+  std::vector<PendingFileKey> active;
+  for (PendingFileKey& p : *pending) {
+    // Every piece was deposited before the letter: once the relay's longest
+    // retention has passed since, none is left to come.
+    if (max_stored_days && p.announced_at + std::uint64_t{*max_stored_days + 1} * 86400 < now) {
+      if (Status s = store.drop_file_key(p.case_key, p.sequence); !s) return s;
+      continue;
+    }
+    if (active.size() < client::kMaxFileKeysPerFetch) active.push_back(std::move(p));
+  }
+  if (active.empty()) return Status::success();
+  std::vector<crypto::ReporterKeys> keys;
+  keys.reserve(active.size());
+  for (const PendingFileKey& p : active) keys.push_back(crypto::derive_file_keys(p.entry.key_seed));
+  std::vector<const crypto::ReporterKeys*> key_ptrs;
+  for (const crypto::ReporterKeys& k : keys) key_ptrs.push_back(&k);
+  auto found = client::collect_file_pieces(relay, answer, key_ptrs, skip);
+  if (!found) return found.error();
+  summary.unreadable += found->unreadable;
+  for (client::FoundPiece& piece : found->pieces) {
+    const PendingFileKey& key = active[piece.key];
+    // Sealed by the reporter key that announced the file, and a piece of
+    // that very file: anyone else who holds the file key (another reader)
+    // can seal to it, and a key may have been given for two files.
+    if (piece.sender_pk != key.sender_pk || !client::match_piece(key.entry, piece.chunk)) {
+      summary.unreadable++;
+      continue;
+    }
+    auto outcome = store.record_file_piece(key, piece.chunk, now);
+    if (!outcome) return outcome.error();
+    switch (outcome->outcome) {
+      case PieceOutcome::kStored: summary.attachment_pieces++; break;
+      case PieceOutcome::kCompleted:
+        summary.attachment_pieces++;
+        summary.attachments_completed++;
+        if (outcome->handed_over) summary.to_handed_over++;
+        break;
+      case PieceOutcome::kDamaged:
+        summary.attachment_pieces++;
+        summary.attachments_damaged++;
+        break;
+      default: break;  // seen before
+    }
+  }
+  return Status::success();
 }
 
 Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnection& relay,

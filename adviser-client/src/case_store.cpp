@@ -465,7 +465,8 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
                 env.open_table(kRelayMessagesTable), env.open_table(kHistoryTable), env.open_table(kNotesTable),
                 env.open_table(kAliasesTable),      env.open_table("attachments"),
                 env.open_table("attachment_pieces"), env.open_table(kLettersTable),
-                env.open_table(kProposalsTable),    env.open_table("filings")};
+                env.open_table(kProposalsTable),    env.open_table("filings"),
+                env.open_table("file_keys")};
   CaseStore store(std::move(env), tables, store_key.clone());
 
   std::optional<std::uint32_t> schema;

@@ -13,6 +13,7 @@
 
 #include "clock.hpp"
 #include "interrupt.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "progress.hpp"
@@ -379,62 +380,23 @@ std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& 
 
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
                                             const crypto::ReporterKeys& keys,
-                                            const std::vector<client::Recipient>& recipients,
-                                            const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
                                             const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
                                             bool* message_unconfirmed) {
-  auto pieces = prepare_attachment_letters(keys, recipients, to, files, sent_at);
+  auto pieces = prepare_attachment_letters(keys, files, sent_at);
   if (!pieces) return pieces.error();
   return upload_with_attachments(lang, relay, *pieces, message, message_unconfirmed);
 }
 
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
-                                                                      const std::vector<client::Recipient>& recipients,
-                                                                      const std::vector<crypto::AdviserId>& to,
                                                                       const std::vector<client::FileToSend>& files,
                                                                       std::uint64_t sent_at) {
   std::vector<client::PreparedPiece> out;
-  if (files.empty()) return out;
-  if (to.empty() || to.size() > protocol::kMaxRecipients) return Error{ErrorCode::kMalformed, "no adviser chosen"};
-  if (recipients.size() != to.size()) return Error{ErrorCode::kMalformed, "no keys for an adviser"};
-  for (const client::Recipient& r : recipients) {
-    // No one-time prekey for pieces (see the header), never the long-term key alone.
-    if (r.prekey_pk || !r.medium_pk) return Error{ErrorCode::kMalformed, "attachment pieces need a medium-term prekey"};
-  }
+  if (files.size() > protocol::kMaxLetterFiles) return Error{ErrorCode::kTooLarge, "too many files"};
   for (const client::FileToSend& file : files) {
-    // Piece by piece: only one piece's plaintext exists beside the file at a
-    // time (locked memory is scarce; see read_attachments).
-    const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
-    for (std::uint16_t index = 0; index < count; ++index) {
-      const protocol::AttachmentChunk chunk = client::attachment_piece(file, index);
-      for (std::size_t r = 0; r < to.size(); ++r) {
-        const crypto::AdviserId& id = to[r];
-        const client::Recipient& recipient = recipients[r];
-        protocol::Letter letter;
-        letter.sent_at = sent_at;
-        letter.adviser_id = id;
-        letter.reporter_fetch_pk = keys.fetch_pk;
-        letter.recipients = to;
-        auto piece = client::prepare_piece(letter, chunk, recipient, keys.message_sk, keys.message_pk);
-        if (!piece) return piece.error();
-        out.push_back(std::move(piece).value());
-      }
-    }
-  }
-  // The descriptions last: if an upload fails halfway, the pieces already
-  // stored are deleted again, and the record of what was sent comes only
-  // with the message.
-  for (const client::FileToSend& file : files) {
-    protocol::Letter own;
-    own.sent_at = sent_at;
-    own.reporter_fetch_pk = keys.fetch_pk;
-    own.recipients = to;
-    auto piece = client::prepare_piece(own, client::describe_attachment(file),
-                                       {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
-                                       keys.message_pk);
-    if (!piece) return piece.error();
-    out.push_back(std::move(piece).value());
+    auto pieces = client::seal_file_pieces(file, sent_at, keys.message_sk, keys.message_pk);
+    if (!pieces) return pieces.error();
+    for (client::PreparedPiece& p : *pieces) out.push_back(std::move(p));
   }
   return out;
 }
@@ -504,6 +466,19 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
   ConversationAttachments out;
   client::AttachmentAssembler assembler;
   for (client::ReceivedLetter& r : mailbox.letters) {
+    // The files a sent copy names (version 3): what this code sent.
+    if (r.letter.kind == protocol::LetterKind::kSentCopy && r.sender_pk == keys.message_pk) {
+      for (const protocol::FileEntry& f : r.letter.files) {
+        SentAttachment s;
+        s.sent_at = r.letter.sent_at;
+        s.name = f.name.clone();
+        s.total_bytes = f.total_bytes;
+        s.digest = f.digest;
+        s.recipients = r.letter.recipients;
+        out.sent.push_back(std::move(s));
+      }
+      continue;
+    }
     if (r.letter.kind != protocol::LetterKind::kAttachmentChunk) continue;
     auto chunk = protocol::decode_attachment_chunk(r.letter.body.view());
     // The decoded chunk holds its own copy of the piece; the letter's is
@@ -514,7 +489,8 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
       continue;
     }
     if (r.sender_pk == keys.message_pk) {
-      // Our own record of a file we sent; we never send ourselves pieces.
+      // Our own record of a file we sent, from a client before file keys;
+      // we never send ourselves pieces.
       if (chunk->type != protocol::ChunkType::kDescription) {
         out.ignored++;
         continue;

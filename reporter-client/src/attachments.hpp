@@ -1,17 +1,15 @@
 // The reporter's attachments (`new`/`reply --attach FILE`, `check
 // [--save-attachments FOLDER]`), on top of client/attachment.hpp.
 //
-// Sending: every file goes, piece by piece (kind-6 letters), to every adviser
-// the message goes to, plus one description (name, size, digest; no data) to
-// the reporter's own key so that `check` can list what was sent: the reporter
-// keeps no files, and it already has this one, so a second full copy at the
-// relay would only double what is stored and uploaded. The pieces are sealed
-// to each adviser's long-term message key and medium-term prekey, without a
-// one-time prekey: the pieces of one file may reach the adviser over several
-// inbox runs, and a one-time prekey's secret is erased after the first run
-// that used it, while the medium-term secret is kept until nothing sealed to
-// it can still arrive (see docs/PROTOCOL.md). The message itself keeps its
-// one-time prekey.
+// Sending: every file goes piece by piece (kind-6 letters), each piece
+// sealed once to the file's own key (client/file_key.hpp), whose seed every
+// adviser finds in its own letter of the message (version 3, deposits.hpp):
+// the pieces are as many for one adviser as for fourteen. The reporter's
+// sent copy names the files (name, size, digest) without their seeds, so
+// that `check` can list what was sent: the reporter keeps no files, and it
+// already has these. (Clients before file keys sent every piece to every
+// adviser and a kind-6 description to the reporter's own key; `check` still
+// reads such descriptions.)
 //
 // Receiving: pieces from an adviser count only if their envelope's
 // authenticated sender is the message key the signed directory lists for the
@@ -106,15 +104,11 @@ std::string attachment_problem(Lang lang, const Error& error, const std::string&
 // "Attached: NAME (SIZE)" lines, shown before the reporter confirms.
 std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files);
 
-// Piece letters of every file for every adviser in `to`, and one description
-// per file to the reporter's own key, all dated `sent_at` (the time of the
-// message they go with). One piece of plaintext at a time: no second copy of
-// a whole file.
-// `recipients` (one per adviser of `to`, in order) come from the message's
-// PrekeyUse: each with the adviser's medium-term prekey.
+// Every file's pieces, each sealed once to the file's key (client/file_key.hpp)
+// and dated `sent_at` (the time of the message that announces the files):
+// the same number of envelopes whichever advisers read them. One piece of
+// plaintext at a time: no second copy of a whole file.
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
-                                                                      const std::vector<client::Recipient>& recipients,
-                                                                      const std::vector<crypto::AdviserId>& to,
                                                                       const std::vector<client::FileToSend>& files,
                                                                       std::uint64_t sent_at);
 
@@ -128,13 +122,11 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
                                               const std::vector<client::Outgoing>& message,
                                               bool* message_unconfirmed = nullptr);
 
-// prepare_attachment_letters for `to`, then upload_with_attachments with
-// the message's envelopes `message` (from prepare_report, dated `sent_at`:
-// now for `new`, reporter::next_own_time for a reply).
+// prepare_attachment_letters, then upload_with_attachments with the
+// message's envelopes `message` (from prepare_report with the same files,
+// dated `sent_at`: now for `new`, reporter::next_own_time for a reply).
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
                                             const crypto::ReporterKeys& keys,
-                                            const std::vector<client::Recipient>& recipients,
-                                            const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
                                             const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
                                             bool* message_unconfirmed = nullptr);

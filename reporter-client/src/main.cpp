@@ -510,7 +510,7 @@ int cmd_new(const Options& o) {
   }
   write_out(reporter::describe_attached(o.lang, *files));
 
-  auto body = read_message_until_given(o, protocol::max_body_bytes(reporter::padded_readers(*directory)));
+  auto body = read_message_until_given(o, reporter::max_body_bytes_with(reporter::padded_readers(*directory), *files));
   if (!body) return fail(o, body.error());
 
   auto code = issue_code_until_confirmed(o, names_of(o, *directory, *chosen));
@@ -674,7 +674,7 @@ int cmd_reply(const Options& o) {
     if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
   }
   write_out(reporter::describe_attached(o.lang, *files));
-  auto body = read_message_until_given(o, protocol::max_body_bytes(reporter::padded_readers(directory)));
+  auto body = read_message_until_given(o, reporter::max_body_bytes_with(reporter::padded_readers(directory), *files));
   if (!body) return fail(o, body.error());
   // The attachments' letters are dated like the message: after the newest
   // own letter even when this computer's clock is behind.

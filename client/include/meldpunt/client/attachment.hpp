@@ -60,6 +60,9 @@ struct FileToSend {
   crypto::SecretBuffer content;
   crypto::FileDigest digest{};
   protocol::AttachmentFileId file_id{};  // random
+  // Random: the seed of the file key every piece is sealed to once
+  // (client/file_key.hpp); readers learn it from their own letters.
+  crypto::Secret<crypto::kFileKeySeedBytes> key_seed = crypto::Secret<crypto::kFileKeySeedBytes>::random();
 };
 
 // Locked memory needed to send a file of `file_bytes`: the file itself plus
