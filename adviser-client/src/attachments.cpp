@@ -221,25 +221,25 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
   to.fetch_pk = case_record.reporter_fetch_pk;
   const std::uint64_t sent_at = now_seconds();
 
+  if (files.size() > protocol::kMaxLetterFiles) return Error{ErrorCode::kTooLarge, "too many files"};
+  // Every piece sealed once, to its file's key, as a reporter's are
+  // (client/file_key.hpp); the reply letter, last, announces the files with
+  // their keys. Without text it is a reply with an empty body.
   std::vector<client::PreparedPiece> pieces;
   for (const client::FileToSend& file : files) {
-    // Piece by piece: only one piece's plaintext exists beside the file at a
-    // time (locked memory is scarce).
-    const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
-    for (std::uint16_t index = 0; index < count; ++index) {
-      const protocol::AttachmentChunk chunk = client::attachment_piece(file, index);
-      protocol::Letter letter;
-      letter.sent_at = sent_at;
-      letter.adviser_id = key_file.profile().id;
-      auto piece = client::prepare_piece(letter, chunk, to, identity.message.sk, identity.message.pk);
-      if (!piece) return piece.error();
-      pieces.push_back(std::move(piece).value());
-    }
+    auto sealed = client::seal_file_pieces(file, sent_at, identity.message.sk, identity.message.pk);
+    if (!sealed) return sealed.error();
+    for (client::PreparedPiece& p : *sealed) pieces.push_back(std::move(p));
   }
   std::vector<client::Outgoing> last;
-  if (!body.empty()) {
+  {
     protocol::Letter letter =
         signed_reply(key_file.profile().id, identity, case_record.reporter_message_pk, sent_at, body);
+    for (const client::FileToSend& file : files) letter.files.push_back(client::file_entry(file, true));
+    if (protocol::letter_bytes(0, body.size() + protocol::kLetterSignatureBytes, protocol::file_block_bytes(letter.files)) >
+        crypto::kMaxEnvelopePayload) {
+      return Error{ErrorCode::kTooLarge, "the reply is too long to carry its files' keys; shorten it"};
+    }
     auto outgoing = client::prepare_letter(letter, to, identity.message.sk, identity.message.pk);
     if (!outgoing) return outgoing.error();
     last.push_back(std::move(outgoing).value());

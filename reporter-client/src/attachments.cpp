@@ -457,15 +457,67 @@ std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& file
 
 bool holds_attachments(const client::Mailbox& mailbox) {
   return std::any_of(mailbox.letters.begin(), mailbox.letters.end(), [](const client::ReceivedLetter& r) {
-    return r.letter.kind == protocol::LetterKind::kAttachmentChunk;
+    return r.letter.kind == protocol::LetterKind::kAttachmentChunk ||
+           (r.letter.kind == protocol::LetterKind::kReply && !r.letter.files.empty());
   });
 }
 
+namespace {
+
+// The directory position of the adviser a reply comes from, if its
+// authenticated sender is the key the directory lists for the adviser it names.
+std::optional<std::size_t> verified_source(const client::ReceivedLetter& r, const crypto::Directory& directory) {
+  const crypto::DirectoryEntry* adviser = directory.find(r.letter.adviser_id);
+  if (adviser == nullptr || adviser->message_pk != r.sender_pk) return std::nullopt;
+  return static_cast<std::size_t>(adviser - directory.entries.data());
+}
+
+}  // namespace
+
+Result<ReplyPieces> fetch_reply_pieces(client::RelayConnection& relay, const Conversation& conversation,
+                                       const crypto::Directory& directory) {
+  ReplyPieces out;
+  // Newest first, so the bound keeps the files most likely still wanted.
+  std::vector<const client::ReceivedLetter*> replies;
+  for (const client::ReceivedLetter& r : conversation.mailbox.letters) {
+    if (r.letter.kind == protocol::LetterKind::kReply && !r.letter.files.empty()) replies.push_back(&r);
+  }
+  std::stable_sort(replies.begin(), replies.end(), [](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
+    return a->letter.sent_at > b->letter.sent_at;
+  });
+  std::vector<crypto::ReporterKeys> keys;
+  for (const client::ReceivedLetter* r : replies) {
+    const std::optional<std::size_t> source = verified_source(*r, directory);
+    if (!source) continue;
+    for (const protocol::FileEntry& f : r->letter.files) {
+      if (out.files.size() == client::kMaxFileKeysPerFetch) break;
+      out.files.push_back({*source, &f});
+      keys.push_back(crypto::derive_file_keys(f.key_seed));
+    }
+  }
+  if (keys.empty()) return out;
+  std::vector<const crypto::ReporterKeys*> key_ptrs;
+  for (const crypto::ReporterKeys& k : keys) key_ptrs.push_back(&k);
+  std::vector<crypto::MessageId> read;
+  for (const client::ReceivedLetter& r : conversation.mailbox.letters) read.push_back(r.id);
+  auto found = client::collect_file_pieces(relay, conversation.answer, key_ptrs, read);
+  if (!found) return found.error();
+  out.found = std::move(found).value();
+  return out;
+}
+
 ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
-                                            const crypto::Directory& directory) {
+                                            const crypto::Directory& directory, ReplyPieces* pieces) {
   ConversationAttachments out;
   client::AttachmentAssembler assembler;
   for (client::ReceivedLetter& r : mailbox.letters) {
+    // The files a reply announces (version 3): listed even without pieces.
+    if (r.letter.kind == protocol::LetterKind::kReply && !r.letter.files.empty()) {
+      if (const std::optional<std::size_t> source = verified_source(r, directory)) {
+        for (const protocol::FileEntry& f : r.letter.files) assembler.announce(*source, r.letter.sent_at, f);
+      }
+      continue;
+    }
     // The files a sent copy names (version 3): what this code sent.
     if (r.letter.kind == protocol::LetterKind::kSentCopy && r.sender_pk == keys.message_pk) {
       for (const protocol::FileEntry& f : r.letter.files) {
@@ -514,6 +566,18 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
     // The directory position tags the sender: pieces of different advisers never combine.
     const auto source = static_cast<std::uint64_t>(adviser - directory.entries.data());
     assembler.add(source, r.letter.sent_at, std::move(chunk).value());
+  }
+  if (pieces != nullptr) {
+    out.ignored += pieces->found.unreadable;
+    for (client::FoundPiece& piece : pieces->found.pieces) {
+      const ReplyPieces::Announced& file = pieces->files[piece.key];
+      // Sealed by the adviser's key, and a piece of the very file announced.
+      if (piece.sender_pk != directory.entries[file.source].message_pk || !client::match_piece(*file.entry, piece.chunk)) {
+        out.ignored++;
+        continue;
+      }
+      assembler.add(file.source, piece.sent_at, std::move(piece.chunk));
+    }
   }
   for (client::AssembledAttachment& a : assembler.assemble()) {
     ReceivedAttachment received;

@@ -23,6 +23,7 @@
 
 #include "deposits.hpp"
 #include "meldpunt/client/attachment.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "texts.hpp"
 
 namespace meldpunt::reporter {
@@ -157,8 +158,28 @@ struct ConversationAttachments {
 // every kind-6 letter is released once decoded, so a received file is not
 // held as letters, pieces and file all at once; the letters' ids and delete
 // tokens stay.
+// Files an adviser's reply announces (version 3) are listed whether or not
+// their pieces came; `pieces` (from fetch_reply_pieces) adds those found.
+struct ReplyPieces;
 ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
-                                            const crypto::Directory& directory);
+                                            const crypto::Directory& directory, ReplyPieces* pieces = nullptr);
+
+// The pieces of the files that advisers' replies announce (letter version 3,
+// client/file_key.hpp), found in the conversation's fetch answer and
+// retrieved in a session of their own. Only replies whose sender is the key
+// the directory lists for the adviser they name count; at most
+// client::kMaxFileKeysPerFetch files, the newest (the rest are listed as
+// incomplete). No retrieval when there are none.
+struct ReplyPieces {
+  struct Announced {
+    std::size_t source = 0;  // directory position of the adviser
+    const protocol::FileEntry* entry = nullptr;  // in the conversation's letters
+  };
+  std::vector<Announced> files;  // by key index of the pieces
+  client::FoundPieces found;
+};
+Result<ReplyPieces> fetch_reply_pieces(client::RelayConnection& relay, const Conversation& conversation,
+                                       const crypto::Directory& directory);
 
 // Adds every file of `attachments` (the reporter's descriptions, advisers'
 // files whole or not) to conversation.files, so that histories note them
@@ -172,7 +193,7 @@ void note_files(Conversation& conversation, const ConversationAttachments& attac
 std::string files_left_behind(const Conversation& conversation);
 
 // True if the conversation holds attachment letters (pieces from advisers
-// or the reporter's descriptions). `rotate` then keeps the old code's
+// or the reporter's descriptions) or replies announcing files. `rotate` then keeps the old code's
 // letters: attachments do not move to the new code, and files not saved yet
 // would otherwise be lost.
 bool holds_attachments(const client::Mailbox& mailbox);

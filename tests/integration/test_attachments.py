@@ -186,7 +186,8 @@ class AttachmentTest(unittest.TestCase):
         incomplete = re.findall(r"\[(\d+)\].*: (\S+) \(.*\), INCOMPLETE: (\d) of (\d) pieces", out)
         self.assertEqual(len(incomplete), 1, out)
         name = incomplete[0][1]
-        self.assertIn("could not be verified", err)
+        # The damaged piece is named as one that could not be verified.
+        self.assertIn("1 attachment piece(s) could not be verified", out + err)
         again = self.save_folder("reporter-saved-again")
         _, out, _ = reporter.check(extra=["--save-attachments", again])
         self.assertIn(f"{name} NOT saved", out)
