@@ -1,6 +1,7 @@
 // protocol::decode_letter (the plaintext inside an envelope, written by a
-// possibly hostile sender). A version-2 letter that decodes must encode back
-// to the same bytes: one letter, one encoding. A version-1 letter (read with
+// possibly hostile sender). A version-2 or version-3 (files announced)
+// letter that decodes must encode back to the same bytes: one letter, one
+// encoding. A version-1 letter (read with
 // directory serial 0) encodes as version 2: the same bytes with the version
 // byte 2 and eight zero bytes of serial after sent_at.
 #include <algorithm>

@@ -100,6 +100,20 @@ int main(int argc, char** argv) {
   letter.kind = protocol::LetterKind::kSentCopy;
   letter.recipients = {entry.id};
   add("letter", protocol::encode_letter(letter).view());
+  // Version 3: a report announcing two files with their key seeds.
+  letter.kind = protocol::LetterKind::kReport;
+  for (std::uint8_t i = 0; i < 2; ++i) {
+    protocol::FileEntry f;
+    f.file_id.fill(static_cast<std::uint8_t>(0xF0 + i));
+    f.total_bytes = protocol::kAttachmentPieceDataBytes + 1000u * i;
+    f.count = protocol::attachment_piece_count(f.total_bytes);
+    f.digest.fill(static_cast<std::uint8_t>(0xD0 + i));
+    f.key_seed = crypto::Secret<crypto::kFileKeySeedBytes>::from(Bytes(crypto::kFileKeySeedBytes, static_cast<std::uint8_t>(0x60 + i)));
+    f.name = crypto::SecretBuffer::copy_of(std::string_view(i == 0 ? "notulen.pdf" : "foto \x1b[31m.jpg"));
+    letter.files.push_back(std::move(f));
+  }
+  add("letter", protocol::encode_letter(letter).view());
+  letter.files.clear();
 
   // Letter bodies with a format of their own (selector 0 history, 1 hand-over
   // proposal, 2 hand-over answer).

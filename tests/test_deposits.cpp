@@ -12,6 +12,8 @@
 #include "common.hpp"
 #include "conversation.hpp"
 #include "deposits.hpp"
+#include "meldpunt/client/attachment.hpp"
+#include "meldpunt/crypto/hash.hpp"
 #include "meldpunt/client/decoy.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/code.hpp"
@@ -194,6 +196,73 @@ TEST_CASE("a report deposits the same count and classes to 1..n advisers", "[dep
       CHECK(count_decoys(w, keys, *items) == n - k);
     }
   }
+}
+
+TEST_CASE("a report announcing files keeps one class for 1..n advisers; only readers get the seeds",
+          "[deposits][filekeys]") {
+  World w(4);
+  const crypto::ReporterKeys keys = new_reporter_keys();
+  const std::size_t n = reporter::padded_readers(w.directory);
+  std::vector<client::FileToSend> files;
+  for (std::string_view name : {"minutes.pdf", "a-much-longer-file-name-of-a-photo.jpeg"}) {
+    client::FileToSend f;
+    f.content = crypto::SecretBuffer::copy_of(std::string_view("some content"));
+    f.name = crypto::SecretBuffer::copy_of(name);
+    f.digest = crypto::file_digest(f.content.view());
+    f.file_id = random_fixed<16>();
+    files.push_back(std::move(f));
+  }
+  // A body that just fits the smallest class without the file block: with
+  // it, every letter (and so every decoy) needs the next class.
+  const std::size_t body_bytes = crypto::envelope_capacity(4096) - protocol::letter_bytes(n, 0);
+  REQUIRE(reporter::padded_class(n, body_bytes) == 4096);
+  crypto::SecretBuffer body(body_bytes);
+  crypto::random_fill({body.data(), body.size()});
+  std::vector<std::size_t> first_sizes;
+  for (std::size_t k = 1; k <= n; ++k) {
+    INFO(k << " advisers");
+    const std::vector<crypto::AdviserId> to = w.first(k);
+    auto items = reporter::build_report(keys, w.directory, to, w.recipients(to), body, 1'800'000'000, files);
+    REQUIRE(items.ok());
+    CHECK(items->size() == n + 1);
+    const std::vector<std::size_t> sizes = sorted_sizes(*items);
+    CHECK(sizes.front() == sizes.back());
+    CHECK(sizes.front() == 32768);  // the file block took it past 4 KiB
+    if (k == 1) first_sizes = sizes;
+    CHECK(sizes == first_sizes);
+    CHECK(count_decoys(w, keys, *items) == n - k);
+    for (const client::Outgoing& item : *items) {
+      for (std::size_t i = 0; i < k; ++i) {
+        if (!w.recognises(i, item)) continue;
+        const crypto::Secret<32>& medium_sk = w.medium[i].sk;
+        crypto::PrekeyLookups lookups;
+        lookups.medium = [&](const crypto::PrekeyId&) { return &medium_sk; };
+        auto opened = crypto::open_envelope(item.envelope, w.identities[i].message.sk, w.identities[i].message.pk,
+                                            lookups);
+        REQUIRE(opened.ok());
+        auto letter = protocol::decode_letter(opened->payload.view());
+        REQUIRE(letter.ok());
+        REQUIRE(letter->files.size() == 2);
+        CHECK(letter->files[0].key_seed.equals(files[0].key_seed));
+        CHECK(letter->files[1].key_seed.equals(files[1].key_seed));
+      }
+      if (!reporter_recognises(keys, item)) continue;
+      auto opened = crypto::open_envelope(item.envelope, keys.message_sk, keys.message_pk);
+      REQUIRE(opened.ok());
+      auto copy = protocol::decode_letter(opened->payload.view());
+      REQUIRE(copy.ok());
+      CHECK(copy->kind == protocol::LetterKind::kSentCopy);
+      REQUIRE(copy->files.size() == 2);
+      CHECK(copy->files[0].key_seed.equals(crypto::Secret<32>{}));  // the copy does not open the pieces
+      CHECK(copy->files[1].name.text() == "a-much-longer-file-name-of-a-photo.jpeg");
+    }
+  }
+  // The body limit leaves room for the file block.
+  const crypto::SecretBuffer too_long(reporter::max_body_bytes_with(n, files) + 1);
+  CHECK(reporter::build_report(keys, w.directory, w.first(1), w.recipients(w.first(1)), too_long, 1'800'000'000,
+                               files)
+            .error()
+            .code == ErrorCode::kTooLarge);
 }
 
 TEST_CASE("a report's envelopes come in random order", "[deposits]") {

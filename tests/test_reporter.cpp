@@ -389,22 +389,23 @@ TEST_CASE("attachment letters carry the message's time, and rotate sees them", "
   // A reply is dated reporter::next_own_time: here an hour ahead of this
   // computer's clock, as after using the code on a computer whose clock is ahead.
   const std::uint64_t when = reporter::now_seconds() + 3600;
-  // Pieces go to Anna's medium-term prekey, never to her long-term key alone.
-  const crypto::X25519KeyPair medium = crypto::X25519KeyPair::generate();
-  const client::Recipient anna{directory.entries[0].message_pk, directory.entries[0].fetch_pk, std::nullopt, medium.pk};
-  client::Recipient bare = anna;
-  bare.medium_pk.reset();
-  CHECK_FALSE(reporter::prepare_attachment_letters(keys, {bare}, {directory.entries[0].id}, files, when).ok());
-  auto letters = reporter::prepare_attachment_letters(keys, {anna}, {directory.entries[0].id}, files, when);
+  // Every piece is sealed once, to the file's own key (not to an adviser):
+  // one piece for a short file, whoever reads it, and no description.
+  auto letters = reporter::prepare_attachment_letters(keys, files, when);
   INFO((letters.ok() ? std::string() : letters.error().message));
   REQUIRE(letters.ok());
-  REQUIRE(letters->size() == 2);  // one piece for Anna, one description for the reporter
-  auto opened = crypto::open_envelope(letters->back().item.envelope, keys.message_sk, keys.message_pk);
+  REQUIRE(letters->size() == 1);
+  CHECK_FALSE(crypto::open_envelope(letters->back().item.envelope, keys.message_sk, keys.message_pk).ok());
+  const crypto::ReporterKeys file_key = crypto::derive_file_keys(files.front().key_seed);
+  auto opened = crypto::open_envelope(letters->back().item.envelope, file_key.message_sk, file_key.message_pk);
   REQUIRE(opened.ok());
+  CHECK(opened->sender_pk == keys.message_pk);
   auto letter = protocol::decode_letter(opened->payload.view());
   REQUIRE(letter.ok());
   CHECK(letter->kind == protocol::LetterKind::kAttachmentChunk);
   CHECK(letter->sent_at == when);
+  CHECK(letter->adviser_id == crypto::AdviserId{});
+  CHECK(letter->recipients.empty());
 
   // rotate keeps the old code's letters when any are attachment letters.
   client::Mailbox mailbox;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "casework.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
@@ -68,6 +69,7 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
       seen_again.push_back({received.id, letter.delete_token});
       break;
     case PieceOutcome::kNoCase: break;  // the caller decides: wait for the report, or give up
+    case PieceOutcome::kAnnounced: break;  // not an outcome of a piece
     case PieceOutcome::kReplayed:
       summary.replayed++;
       refuse(outcome->outcome);
@@ -86,6 +88,75 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
       break;
   }
   return outcome->outcome;
+}
+
+Status record_announced_files(CaseStore& store, const CaseKey& case_key, const client::ReceivedLetter& received,
+                              std::uint64_t max_file_bytes, InboxSummary& summary) {
+  for (const protocol::FileEntry& entry : received.letter.files) {
+    // The organisation's limit holds for what arrives too: the relay cannot
+    // tell pieces from other envelopes, so only the receiver can enforce it.
+    if (entry.total_bytes > max_file_bytes) {
+      summary.files_refused++;
+      continue;
+    }
+    auto outcome = store.record_file_key(case_key, received.sender_pk, received.letter.sent_at, now_seconds(), entry);
+    if (!outcome) return outcome.error();
+    if (*outcome == PieceOutcome::kOverQuota) summary.files_refused++;
+  }
+  return Status::success();
+}
+
+Status collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer, CaseStore& store,
+                                std::optional<std::uint32_t> max_stored_days,
+                                const std::vector<crypto::MessageId>& skip, InboxSummary& summary) {
+  auto pending = store.pending_file_keys();
+  if (!pending) return pending.error();
+  const std::uint64_t now = now_seconds();
+  std::vector<PendingFileKey> active;
+  for (PendingFileKey& p : *pending) {
+    // Every piece was deposited before the letter: once the relay's longest
+    // retention has passed since, none is left to come.
+    if (max_stored_days && p.announced_at + std::uint64_t{*max_stored_days + 1} * 86400 < now) {
+      if (Status s = store.drop_file_key(p.case_key, p.sequence); !s) return s;
+      continue;
+    }
+    if (active.size() < client::kMaxFileKeysPerFetch) active.push_back(std::move(p));
+  }
+  if (active.empty()) return Status::success();
+  std::vector<crypto::ReporterKeys> keys;
+  keys.reserve(active.size());
+  for (const PendingFileKey& p : active) keys.push_back(crypto::derive_file_keys(p.entry.key_seed));
+  std::vector<const crypto::ReporterKeys*> key_ptrs;
+  for (const crypto::ReporterKeys& k : keys) key_ptrs.push_back(&k);
+  auto found = client::collect_file_pieces(relay, answer, key_ptrs, skip);
+  if (!found) return found.error();
+  summary.unreadable += found->unreadable;
+  for (client::FoundPiece& piece : found->pieces) {
+    const PendingFileKey& key = active[piece.key];
+    // Sealed by the reporter key that announced the file, and a piece of
+    // that very file: anyone else who holds the file key (another reader)
+    // can seal to it, and a key may have been given for two files.
+    if (piece.sender_pk != key.sender_pk || !client::match_piece(key.entry, piece.chunk)) {
+      summary.unreadable++;
+      continue;
+    }
+    auto outcome = store.record_file_piece(key, piece.chunk, now);
+    if (!outcome) return outcome.error();
+    switch (outcome->outcome) {
+      case PieceOutcome::kStored: summary.attachment_pieces++; break;
+      case PieceOutcome::kCompleted:
+        summary.attachment_pieces++;
+        summary.attachments_completed++;
+        if (outcome->handed_over) summary.to_handed_over++;
+        break;
+      case PieceOutcome::kDamaged:
+        summary.attachment_pieces++;
+        summary.attachments_damaged++;
+        break;
+      default: break;  // seen before
+    }
+  }
+  return Status::success();
 }
 
 Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnection& relay,
@@ -150,25 +221,25 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
   to.fetch_pk = case_record.reporter_fetch_pk;
   const std::uint64_t sent_at = now_seconds();
 
+  if (files.size() > protocol::kMaxLetterFiles) return Error{ErrorCode::kTooLarge, "too many files"};
+  // Every piece sealed once, to its file's key, as a reporter's are
+  // (client/file_key.hpp); the reply letter, last, announces the files with
+  // their keys. Without text it is a reply with an empty body.
   std::vector<client::PreparedPiece> pieces;
   for (const client::FileToSend& file : files) {
-    // Piece by piece: only one piece's plaintext exists beside the file at a
-    // time (locked memory is scarce).
-    const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
-    for (std::uint16_t index = 0; index < count; ++index) {
-      const protocol::AttachmentChunk chunk = client::attachment_piece(file, index);
-      protocol::Letter letter;
-      letter.sent_at = sent_at;
-      letter.adviser_id = key_file.profile().id;
-      auto piece = client::prepare_piece(letter, chunk, to, identity.message.sk, identity.message.pk);
-      if (!piece) return piece.error();
-      pieces.push_back(std::move(piece).value());
-    }
+    auto sealed = client::seal_file_pieces(file, sent_at, identity.message.sk, identity.message.pk);
+    if (!sealed) return sealed.error();
+    for (client::PreparedPiece& p : *sealed) pieces.push_back(std::move(p));
   }
   std::vector<client::Outgoing> last;
-  if (!body.empty()) {
+  {
     protocol::Letter letter =
         signed_reply(key_file.profile().id, identity, case_record.reporter_message_pk, sent_at, body);
+    for (const client::FileToSend& file : files) letter.files.push_back(client::file_entry(file, true));
+    if (protocol::letter_bytes(0, body.size() + protocol::kLetterSignatureBytes, protocol::file_block_bytes(letter.files)) >
+        crypto::kMaxEnvelopePayload) {
+      return Error{ErrorCode::kTooLarge, "the reply is too long to carry its files' keys; shorten it"};
+    }
     auto outgoing = client::prepare_letter(letter, to, identity.message.sk, identity.message.pk);
     if (!outgoing) return outgoing.error();
     last.push_back(std::move(outgoing).value());

@@ -2,10 +2,14 @@
 // files sent with `reply --attach`, the list `read` and `export` show, and
 // `attachment CASE N --save FOLDER`.
 //
-// Pieces from a reporter are stored (sealed, like every value of the store)
-// as they arrive, possibly over several inbox runs, and deleted at the relay
-// once stored; a piece whose case does not exist yet (its report is still
-// being uploaded) stays at the relay for a later run. Files the adviser sends
+// A reporter's report announces its files with a file key each (letter
+// version 3, client/file_key.hpp); inbox keeps the keys (sealed, like every
+// value of the store) and collects the pieces sealed to them, possibly over
+// several runs, never deleting them at the relay: every reader of the file
+// reads the same pieces. Pieces from reporters' clients before file keys
+// (sealed to each adviser) are stored as they arrive and deleted at the
+// relay once stored; such a piece whose case does not exist yet (its report
+// is still being uploaded) stays at the relay for a later run. Files the adviser sends
 // go to the case's reporter piece by piece (kind-6 letters), the text of the
 // reply last, and are kept whole in the case as the adviser's record.
 #pragma once
@@ -38,6 +42,27 @@ inline constexpr std::uint64_t kMaxPieceWaitSeconds = 7 * 86400;
 Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::ReceivedLetter& received,
                                             std::uint64_t max_file_bytes, InboxSummary& summary,
                                             std::vector<PendingDelete>& seen_again, std::vector<PendingDelete>& refused);
+
+// Files announced by a version 3 report (kind 1) just recorded in case
+// `case_key`: each entry's file and key are kept (CaseStore::record_file_key)
+// unless the file is over `max_file_bytes` (the relay's announced limit) or
+// the case's allowance (counted in summary.files_refused). Idempotent: the
+// same report seen again records nothing new.
+Status record_announced_files(CaseStore& store, const CaseKey& case_key, const client::ReceivedLetter& received,
+                              std::uint64_t max_file_bytes, InboxSummary& summary);
+
+// The pieces of every pending file key (oldest announcements first, at most
+// client::kMaxFileKeysPerFetch per run; the rest wait for the next run) in
+// the same fetch answer `answer` the letters came from, so pieces deposited
+// before their letter are found in the run that reads the letter. `skip`:
+// ids already read as letters. A piece counts only if its sender is the key
+// that sealed the announcing letter and it belongs to the announced file
+// (client::match_piece); nothing is deleted at the relay (pieces are shared
+// by every reader). Keys of files whose pieces have expired at the relay
+// (announced longer ago than `max_stored_days`, when known) are dropped.
+Status collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer, CaseStore& store,
+                                std::optional<std::uint32_t> max_stored_days,
+                                const std::vector<crypto::MessageId>& skip, InboxSummary& summary);
 
 // Asks the relay for its attachment limit and reads the files, refusing
 // (before anything is sent) an empty file, a file over the limit, or any file

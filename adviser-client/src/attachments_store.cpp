@@ -4,12 +4,14 @@
 
 #include "case_store.hpp"
 #include "meldpunt/crypto/aead.hpp"
+#include "meldpunt/crypto/derive.hpp"
 
 namespace meldpunt::adviser {
 namespace {
 
 namespace lmdb = store::lmdb;
 
+constexpr std::uint8_t kFileKeyRecordVersion = 1;
 constexpr std::uint8_t kAttachmentRecordVersion = 1;
 constexpr std::uint8_t kPieceRecordVersion = 1;
 constexpr std::size_t kAttachmentKeyBytes = kCaseKeyBytes + 8;
@@ -64,6 +66,44 @@ Result<crypto::SecretBuffer> decode_piece(ByteView bytes) {
 bool same_file(const AttachmentRecord& record, const protocol::AttachmentChunk& chunk) {
   return record.total_bytes == chunk.total_bytes && record.count == chunk.count &&
          crypto::digest_equal(record.digest, chunk.digest) && record.name.equals(chunk.name);
+}
+
+struct FileKeyRecord {
+  crypto::X25519PublicKey sender_pk{};
+  crypto::Secret<crypto::kFileKeySeedBytes> seed;
+  std::uint64_t announced_at = 0;
+};
+
+crypto::SecretBuffer encode_file_key(const FileKeyRecord& r) {
+  Bytes head;
+  append_u8(head, kFileKeyRecordVersion);
+  append(head, r.sender_pk);
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(r.seed.view());
+  head.clear();
+  append_u64_le(head, r.announced_at);
+  out.append(head);
+  return out;
+}
+
+Result<FileKeyRecord> decode_file_key(ByteView bytes) {
+  ByteReader r(bytes);
+  FileKeyRecord rec;
+  std::uint8_t version = 0;
+  ByteView seed;
+  if (!r.take_u8(version)) return damaged("file key");
+  if (version != kFileKeyRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown file key version"};
+  if (!r.take(rec.sender_pk) || !r.take(crypto::kFileKeySeedBytes, seed) || !r.take_u64(rec.announced_at) ||
+      !r.at_end()) {
+    return damaged("file key");
+  }
+  rec.seed = crypto::Secret<crypto::kFileKeySeedBytes>::from(seed);
+  return rec;
+}
+
+// The outcome of the last piece of a file, from the file's checked state.
+PieceOutcome settle(client::AttachmentState state) {
+  return state == client::AttachmentState::kIntact ? PieceOutcome::kCompleted : PieceOutcome::kDamaged;
 }
 
 }  // namespace
@@ -252,6 +292,160 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
     result.outcome = *novelty == LetterNovelty::kReplayed ? PieceOutcome::kReplayed : PieceOutcome::kAlreadyKnown;
   }
   return result;
+}
+
+Result<PieceOutcome> CaseStore::record_file_key(const CaseKey& key, const crypto::X25519PublicKey& sender_pk,
+                                                std::uint64_t announced_at, std::uint64_t received_at,
+                                                const protocol::FileEntry& entry) {
+  if (entry.total_bytes == 0 || entry.total_bytes > protocol::kMaxAttachmentFileBytes ||
+      entry.count != protocol::attachment_piece_count(entry.total_bytes) || entry.name.empty() ||
+      entry.name.size() > protocol::kMaxAttachmentNameBytes) {
+    return Error{ErrorCode::kMalformed, "not a valid file entry"};
+  }
+  PieceOutcome outcome = PieceOutcome::kAnnounced;
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    outcome = PieceOutcome::kAnnounced;
+    if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
+    auto all = load_attachments(txn, key);
+    if (!all) return all.error();
+    std::size_t files = 0;
+    std::uint64_t bytes = 0;
+    for (const AttachmentRecord& a : *all) {
+      if (a.direction != Direction::kIn) continue;
+      // The first letter that names a file id counts; a copy of it (or
+      // another letter claiming the same id) changes nothing.
+      if (a.file_id == entry.file_id) {
+        outcome = PieceOutcome::kAlreadyKnown;
+        return Status::success();
+      }
+      files++;
+      bytes += a.total_bytes;
+    }
+    // The allowance bounds the pending keys per case, and so the recognise
+    // work each inbox run does for one reporter's files.
+    if (files >= kMaxAttachmentsPerCase || bytes + entry.total_bytes > kMaxAttachmentBytesPerCase) {
+      outcome = PieceOutcome::kOverQuota;
+      return Status::success();
+    }
+    AttachmentRecord record;
+    record.sequence = all->empty() ? 0 : all->back().sequence + 1;
+    record.direction = Direction::kIn;
+    record.state = client::AttachmentState::kIncomplete;
+    record.file_id = entry.file_id;
+    record.sent_at = announced_at;
+    record.stored_at = received_at;
+    record.total_bytes = entry.total_bytes;
+    record.count = entry.count;
+    record.received = 0;
+    record.digest = entry.digest;
+    record.name = entry.name.clone();
+    if (Status st = put_attachment(txn, key, record); !st) return st;
+    FileKeyRecord fk;
+    fk.sender_pk = sender_pk;
+    fk.seed = entry.key_seed.clone();
+    fk.announced_at = announced_at;
+    const auto kkey = attachment_key(key, record.sequence);
+    const crypto::SecretBuffer plain = encode_file_key(fk);
+    return tables_.file_keys.put(txn, kkey, plain.view());
+  });
+  if (!s) return s.error();
+  return outcome;
+}
+
+Result<std::vector<PendingFileKey>> CaseStore::pending_file_keys() const {
+  lmdb::ReadTxn txn = env_.begin_read();
+  std::vector<PendingFileKey> out;
+  Status walked = tables_.file_keys.for_each(txn, {}, kAttachmentKeyBytes, [&](ByteView record_key, ByteView plain) -> Status {
+    auto fk = decode_file_key(plain);
+    if (!fk) return fk.error();
+    PendingFileKey p;
+    std::copy_n(record_key.begin(), kCaseKeyBytes, p.case_key.begin());
+    for (std::size_t i = kCaseKeyBytes; i < kAttachmentKeyBytes; ++i) p.sequence = (p.sequence << 8) | record_key[i];
+    auto record_plain = tables_.attachments.get(txn, record_key);
+    if (!record_plain) return record_plain.error();
+    if (!*record_plain) return damaged("file key without its attachment");
+    auto record = decode_attachment_record((*record_plain)->view());
+    if (!record) return record.error();
+    p.sender_pk = fk->sender_pk;
+    p.announced_at = fk->announced_at;
+    p.entry.file_id = record->file_id;
+    p.entry.total_bytes = record->total_bytes;
+    p.entry.count = record->count;
+    p.entry.digest = record->digest;
+    p.entry.name = std::move(record->name);
+    p.entry.key_seed = std::move(fk->seed);
+    out.push_back(std::move(p));
+    return Status::success();
+  });
+  if (!walked) return walked.error();
+  std::stable_sort(out.begin(), out.end(), [](const PendingFileKey& a, const PendingFileKey& b) {
+    return a.announced_at < b.announced_at;
+  });
+  return out;
+}
+
+Result<PieceResult> CaseStore::record_file_piece(const PendingFileKey& key, const protocol::AttachmentChunk& chunk,
+                                                 std::uint64_t received_at) {
+  if (chunk.type != protocol::ChunkType::kPiece || chunk.index >= key.entry.count) {
+    return Error{ErrorCode::kMalformed, "not a piece of this file"};
+  }
+  PieceResult result;
+  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    result = PieceResult{};
+    result.case_key = key.case_key;
+    const auto akey = attachment_key(key.case_key, key.sequence);
+    if (!tables_.file_keys.contains(txn, akey)) {  // settled meanwhile
+      result.outcome = PieceOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    auto existing = load_case(txn, key.case_key);
+    if (!existing) return existing.error();
+    if (!*existing) return damaged("file key of a missing case");
+    CaseRecord c = std::move(**existing);
+    result.handed_over = c.handed_over();
+    auto plain = tables_.attachments.get(txn, akey);
+    if (!plain) return plain.error();
+    if (!*plain) return damaged("file key without its attachment");
+    auto record = decode_attachment_record((*plain)->view());
+    if (!record) return record.error();
+    record->sequence = key.sequence;
+    const auto pkey = piece_key(key.case_key, key.sequence, chunk.index);
+    // The first piece stored for an index stays: a later one (a replay, or
+    // a co-reader's forgery, see THREAT_MODEL.md) changes nothing.
+    if (record->state != client::AttachmentState::kIncomplete || tables_.attachment_pieces.contains(txn, pkey)) {
+      result.outcome = PieceOutcome::kAlreadyKnown;
+      return Status::success();
+    }
+    const crypto::SecretBuffer plain_piece = encode_piece(chunk.data.view());
+    if (Status st = tables_.attachment_pieces.put(txn, pkey, plain_piece.view()); !st) return st;
+    record->received++;
+    result.outcome = PieceOutcome::kStored;
+    if (record->received == record->count) {
+      auto pieces = load_pieces(txn, key.case_key, *record);
+      if (!pieces) return pieces.error();
+      std::vector<const crypto::SecretBuffer*> views;
+      for (const crypto::SecretBuffer& p : *pieces) views.push_back(p.empty() ? nullptr : &p);
+      record->state = client::verify_pieces(views, record->total_bytes, record->digest, nullptr);
+      if (record->state == client::AttachmentState::kIncomplete) return damaged("attachment piece count");
+      result.outcome = settle(record->state);
+      // The file is settled: its key is needed no longer.
+      if (Status st = tables_.file_keys.del(txn, akey); !st) return st;
+      c.unread++;
+      c.last_activity = std::max(c.last_activity, received_at);
+      if (Status st = put_case(txn, c); !st) return st;
+    }
+    return put_attachment(txn, key.case_key, *record);
+  });
+  if (!s) return s.error();
+  return result;
+}
+
+Status CaseStore::drop_file_key(const CaseKey& key, std::uint64_t sequence) {
+  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+    const auto akey = attachment_key(key, sequence);
+    if (!tables_.file_keys.contains(txn, akey)) return Status::success();
+    return tables_.file_keys.del(txn, akey);
+  });
 }
 
 Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,

@@ -38,7 +38,8 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
   const auto table = [&](std::string_view name) { return SealedTable(env.open_table(name), name, key); };
   Tables tables{table("meta"),        table("cases"),   table("messages"),  table("relay_messages"),
                 table("history"),     table("notes"),   table("aliases"),   table("attachments"),
-                table("attachment_pieces"), table("letters"), table("proposals"), table("filings")};
+                table("attachment_pieces"), table("letters"), table("proposals"), table("filings"),
+                table("file_keys")};
   CaseStore store(std::move(env), std::move(tables), std::move(key));
 
   std::optional<std::uint32_t> schema;

@@ -27,6 +27,8 @@
 //   proposals       keyed_name(store_key, "proposal",      u8 version (1)
 //                              hand-over proposal id) (16)
 //   filings         case key (16)                          filing record, below
+//   file_keys       case key (16) || attachment            file key record, below
+//                              sequence u64 BE
 //
 //   case key = keyed_name(store_key, "case", reporter message pk of the case's
 //   first message); the case id shown to the adviser is its first 10 hex
@@ -83,6 +85,13 @@
 //                    || piece count u16 || pieces received u16 || digest (32)
 //                    || name length u8 (1..255) || name (as sent; sanitised on use)
 //   piece record   = version u8 (1) || data length u32 (<= one piece) || data
+//   file key record = version u8 (1) || sender pk (32; the reporter key that
+//                    sealed the letter announcing the file) || key seed (32)
+//                    || announced_at u64 (the letter's sent_at)
+//                    (a file announced by a version 3 letter whose pieces are
+//                    still to come; removed once the file is whole, damaged
+//                    or its pieces have expired at the relay: the seed opens
+//                    them, so it is kept no longer than needed)
 //   filing record  = version u8 (1) || group id (u8 length <= 32 || id)
 //                    || kind id (u8 length <= 32 || id)   (ids as the directory's
 //                    signpost defines them, crypto::category_id_valid, or empty:
@@ -265,6 +274,16 @@ enum class PieceOutcome : std::uint8_t {
   kConflict,      // disagrees with earlier pieces about the file: refused, the file marked damaged
   kOverQuota,     // the case holds kMaxAttachmentsPerCase files or kMaxAttachmentBytesPerCase already: refused
   kReplayed,      // this letter was recorded before under another relay id: refused
+  kAnnounced,     // a file key: the file is recorded (incomplete) and its pieces are awaited
+};
+
+// A file a version 3 letter announced whose pieces are awaited (file_keys).
+struct PendingFileKey {
+  CaseKey case_key{};
+  std::uint64_t sequence = 0;  // of the file's attachment record
+  crypto::X25519PublicKey sender_pk{};
+  std::uint64_t announced_at = 0;
+  protocol::FileEntry entry;  // id, size, count, digest, name from the record; the seed
 };
 
 // What one case may hold from its reporter, so that pieces nobody completes
@@ -369,6 +388,26 @@ class CaseStore {
   // relay message as delete pending, and when the last piece arrives checks
   // size and digest, marks the file intact or damaged and counts it unread.
   Result<PieceResult> record_incoming_piece(const IncomingPiece& piece);
+  // In one commit: a file a letter from `sender_pk` announced in case `key`
+  // (version 3): an incomplete attachment record and its file key, within
+  // the case's allowance (kOverQuota otherwise). A file id the case already
+  // has is kAlreadyKnown (the same letter again, or another letter claiming
+  // it: the first one counts). kAnnounced when recorded.
+  Result<PieceOutcome> record_file_key(const CaseKey& key, const crypto::X25519PublicKey& sender_pk,
+                                       std::uint64_t announced_at, std::uint64_t received_at,
+                                       const protocol::FileEntry& entry);
+  // Every pending file key, oldest announcement first.
+  Result<std::vector<PendingFileKey>> pending_file_keys() const;
+  // In one commit: one piece of a pending file (the caller has checked the
+  // sender and client::match_piece). No relay message is recorded: pieces
+  // are shared by every reader and never deleted by one. When the last
+  // piece arrives the file is checked, marked intact or damaged and its key
+  // removed. kAlreadyKnown for a piece index stored before.
+  Result<PieceResult> record_file_piece(const PendingFileKey& key, const protocol::AttachmentChunk& chunk,
+                                        std::uint64_t received_at);
+  // Removes a file key whose pieces can no longer come (the file stays
+  // incomplete).
+  Status drop_file_key(const CaseKey& key, std::uint64_t sequence);
   // In one commit: a file we sent in this case, kept whole as our record.
   Status record_outgoing_attachment(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
                                     const protocol::AttachmentFileId& file_id, ByteView name, ByteView content,
@@ -394,7 +433,7 @@ class CaseStore {
     SealedTable meta, cases, messages, relay_messages, history, notes, aliases;
     SealedTable attachments, attachment_pieces;
     SealedTable letters, proposals;
-    SealedTable filings;
+    SealedTable filings, file_keys;
   };
   CaseStore(store::lmdb::Environment env, Tables tables, std::shared_ptr<const StoreKey> key)
       : env_(std::move(env)), tables_(std::move(tables)), key_(std::move(key)) {}

@@ -168,7 +168,11 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   // The day this run's fetch starts: everything sealed to a medium-term
   // prekey whose cut-off day was before it is in this fetch.
   const auto fetch_day = static_cast<std::uint32_t>(now_seconds() / 86400);
-  auto mailbox = client::collect_mailbox(relay, keys);
+  // The fetch answer is kept: the pieces of files announced in the letters
+  // are found in it afterwards (attachments.hpp, collect_announced_pieces).
+  auto fetched = client::fetch_answer(relay);
+  if (!fetched) return fetched.error();
+  auto mailbox = client::read_mailbox(relay, *fetched, keys);
   if (!mailbox) return mailbox.error();
   summary.unreadable = mailbox->unreadable;
 
@@ -429,11 +433,24 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
       summary.already_stored++;
       seen_again.push_back({received.id, letter.delete_token});
     }
+    // Stored now or by an earlier run that stopped before this: the files
+    // it announces (idempotent by file id).
+    if (!outcome->retired && !outcome->replayed && !letter.files.empty()) {
+      if (Status s = record_announced_files(store, outcome->case_key, received, max_file_bytes, summary); !s) {
+        return s.error();
+      }
+    }
     if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
     if (!outcome->retired && !outcome->replayed) {
       if (Status s = apply_waiting_from(received.sender_pk); !s) return s.error();
     }
   }
+  std::vector<crypto::MessageId> read_as_letters;
+  for (const client::ReceivedLetter& r : mailbox->letters) read_as_letters.push_back(r.id);
+  if (Status s = collect_announced_pieces(relay, *fetched, store, max_stored_days, read_as_letters, summary); !s) {
+    return s.error();
+  }
+
   // Pieces still without a case stay at the relay for a later run, unless
   // their report has not come for a week: an upload that broke off.
   for (const client::ReceivedLetter* w : waiting) {

@@ -88,6 +88,9 @@ struct InboxSummary {
   // longer than kMaxPieceWaitSeconds.
   std::size_t attachments_refused = 0;
   std::size_t pieces_expired = 0;
+  // Files a report announced (file keys) that were refused: over the relay's
+  // attachment limit or the case's allowance. Their pieces are not read.
+  std::size_t files_refused = 0;
   std::size_t deleted = 0;          // deleted at the relay in this run
   std::size_t delete_pending = 0;   // still to delete (relay refused or unreachable)
   std::size_t medium_erased = 0;    // medium-term prekey secrets erased in this run

@@ -253,6 +253,31 @@ bool AttachmentAssembler::add(std::uint64_t source, std::uint64_t sent_at, proto
   return true;
 }
 
+void AttachmentAssembler::announce(std::uint64_t source, std::uint64_t sent_at, const protocol::FileEntry& entry) {
+  auto [it, fresh] = files_.try_emplace({source, entry.file_id});
+  Partial& p = it->second;
+  if (!fresh) {
+    p.sent_at = std::min(p.sent_at, sent_at);
+    if (entry.count != p.first.count || entry.total_bytes != p.first.total_bytes ||
+        !crypto::digest_equal(entry.digest, p.first.digest) || !entry.name.equals(p.first.name) ||
+        entry.name.size() != p.first.name.size()) {
+      p.conflict = true;
+    }
+    return;
+  }
+  p.source = source;
+  p.sent_at = sent_at;
+  // count was checked by the letter decoder against the capped total: bounded.
+  p.pieces.resize(entry.count);
+  p.present.assign(entry.count, false);
+  p.first.type = protocol::ChunkType::kPiece;
+  p.first.file_id = entry.file_id;
+  p.first.count = entry.count;
+  p.first.total_bytes = entry.total_bytes;
+  p.first.digest = entry.digest;
+  p.first.name = entry.name.clone();
+}
+
 AttachmentState verify_pieces(const std::vector<const crypto::SecretBuffer*>& pieces, std::uint64_t total_bytes,
                               const crypto::FileDigest& digest, crypto::SecretBuffer* content) {
   std::uint64_t sum = 0;

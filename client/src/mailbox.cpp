@@ -190,7 +190,7 @@ Result<std::vector<protocol::BundleEntry>> fetch_prekeys(RelayConnection& relay,
   return verified;
 }
 
-Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys) {
+Result<FetchAnswer> fetch_answer(RelayConnection& relay) {
   // The fetch on a connection of its own, closed before the first
   // get-message (retrieval.hpp).
   std::unique_ptr<RelayConnection> fetching = relay.open_another();
@@ -202,7 +202,18 @@ Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys)
   if (!entries) return entries.error();
   auto stored = protocol::decode_message_ids(reply->fields[1]);
   if (!stored) return stored.error();
+  return FetchAnswer{std::move(entries).value(), std::move(stored).value()};
+}
 
+Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys) {
+  auto answer = fetch_answer(relay);
+  if (!answer) return answer.error();
+  return read_mailbox(relay, *answer, keys);
+}
+
+Result<Mailbox> read_mailbox(RelayConnection& relay, const FetchAnswer& answer, const MailboxKeys& keys) {
+  const std::vector<crypto::FetchEntry>* entries = &answer.entries;
+  const std::vector<crypto::MessageId>* stored = &answer.stored;
   // Each id once, however often the answer names it.
   std::vector<crypto::MessageId> own;
   for (const crypto::FetchEntry& entry : *entries) {

@@ -3,11 +3,53 @@
 #include <stdexcept>
 
 #include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/protocol/attachment.hpp"
 
 namespace meldpunt::protocol {
 
-std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes) {
-  return kLetterHeaderBytes + recipients * crypto::kAdviserIdBytes + 4 + body_bytes;
+static_assert(kMaxFileEntryNameBytes == kMaxAttachmentNameBytes);
+static_assert(sizeof(FileEntry::file_id) == kAttachmentFileIdBytes);
+
+namespace {
+
+bool may_carry_files(LetterKind kind) {
+  return kind == LetterKind::kReport || kind == LetterKind::kReply || kind == LetterKind::kSentCopy;
+}
+
+// The rules the decoder applies to a version 3 file block.
+bool files_valid(LetterKind kind, const std::vector<FileEntry>& files) {
+  if (files.empty()) return true;
+  if (!may_carry_files(kind) || files.size() > kMaxLetterFiles) return false;
+  static const crypto::Secret<crypto::kFileKeySeedBytes> zero;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const FileEntry& f = files[i];
+    if (f.total_bytes == 0 || f.total_bytes > kMaxAttachmentFileBytes ||
+        f.count != attachment_piece_count(f.total_bytes) || f.name.empty() ||
+        f.name.size() > kMaxFileEntryNameBytes) {
+      return false;
+    }
+    // One file, one id and one key: a seed used twice would let the pieces
+    // of one file pass for another's (a zero seed, the sender's own copy,
+    // excepted).
+    for (std::size_t j = 0; j < i; ++j) {
+      if (files[j].file_id == f.file_id) return false;
+      if (files[j].key_seed.equals(f.key_seed) && !f.key_seed.equals(zero)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::size_t file_block_bytes(const std::vector<FileEntry>& files) {
+  if (files.empty()) return 0;
+  std::size_t bytes = 1;
+  for (const FileEntry& f : files) bytes += kFileEntryFixedBytes + f.name.size();
+  return bytes;
+}
+
+std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes, std::size_t file_bytes) {
+  return kLetterHeaderBytes + recipients * crypto::kAdviserIdBytes + 4 + body_bytes + file_bytes;
 }
 
 std::size_t max_body_bytes(std::size_t recipients) {
@@ -18,8 +60,9 @@ crypto::SecretBuffer encode_letter(const Letter& letter) {
   if (letter.signature && letter.kind != LetterKind::kReply) {
     throw std::invalid_argument("only a reply letter carries a signature");
   }
+  if (!files_valid(letter.kind, letter.files)) throw std::invalid_argument("files the decoder would refuse");
   Bytes head;  // public-shaped header fields; the body goes straight into secure memory
-  append_u8(head, kLetterVersion);
+  append_u8(head, letter.files.empty() ? kLetterVersion : kLetterVersionWithFiles);
   append_u8(head, static_cast<std::uint8_t>(letter.kind));
   append_u64_le(head, letter.sent_at);
   append_u64_le(head, letter.directory_serial);
@@ -33,6 +76,24 @@ crypto::SecretBuffer encode_letter(const Letter& letter) {
   crypto::SecretBuffer out;
   out.append(head);
   out.append(letter.body.view());
+  if (!letter.files.empty()) {
+    head.clear();
+    append_u8(head, static_cast<std::uint8_t>(letter.files.size()));
+    out.append(head);
+    for (const FileEntry& f : letter.files) {
+      head.clear();
+      append(head, f.file_id);
+      append_u64_le(head, f.total_bytes);
+      append_u16_le(head, f.count);
+      append(head, f.digest);
+      out.append(head);
+      out.append(f.key_seed.view());
+      head.clear();
+      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
+      out.append(head);
+      out.append(f.name.view());
+    }
+  }
   if (letter.signature) {
     Bytes block;
     append_u8(block, kLetterSignatureVersion);
@@ -47,11 +108,14 @@ Result<Letter> decode_letter(ByteView bytes) {
   ByteReader reader(bytes);
   Letter letter;
   std::uint8_t version = 0, kind = 0, recipients = 0;
-  if (!reader.take_u8(version) || (version != kLetterVersion && version != kLetterVersionWithoutSerial)) return bad;
+  if (!reader.take_u8(version) || (version != kLetterVersion && version != kLetterVersionWithoutSerial &&
+                                   version != kLetterVersionWithFiles)) {
+    return bad;
+  }
   if (!reader.take_u8(kind) || kind < 1 || kind > kMaxLetterKind) return bad;
   letter.kind = static_cast<LetterKind>(kind);
   if (!reader.take_u64(letter.sent_at)) return bad;
-  if (version == kLetterVersion && !reader.take_u64(letter.directory_serial)) return bad;
+  if (version != kLetterVersionWithoutSerial && !reader.take_u64(letter.directory_serial)) return bad;
   if (!reader.take(letter.adviser_id) ||
       !reader.take(letter.reporter_fetch_pk) || !reader.take(letter.delete_token) ||
       !reader.take_u8(recipients)) {
@@ -65,6 +129,27 @@ Result<Letter> decode_letter(ByteView bytes) {
   std::uint32_t body_size = 0;
   ByteView body;
   if (!reader.take_u32(body_size) || !reader.take(body_size, body)) return bad;
+  if (version == kLetterVersionWithFiles) {
+    // At least one file: a letter without files is written as version 2,
+    // so each letter has one encoding.
+    std::uint8_t count = 0;
+    if (!reader.take_u8(count) || count == 0 || count > kMaxLetterFiles) return bad;
+    letter.files.reserve(count);
+    for (std::uint8_t i = 0; i < count; ++i) {
+      FileEntry f;
+      ByteView seed, name;
+      std::uint8_t name_size = 0;
+      if (!reader.take(f.file_id) || !reader.take_u64(f.total_bytes) || !reader.take_u16(f.count) ||
+          !reader.take(f.digest) || !reader.take(crypto::kFileKeySeedBytes, seed) || !reader.take_u8(name_size) ||
+          !reader.take(name_size, name)) {
+        return bad;
+      }
+      f.key_seed = crypto::Secret<crypto::kFileKeySeedBytes>::from(seed);
+      f.name = crypto::SecretBuffer::copy_of(name);
+      letter.files.push_back(std::move(f));
+    }
+    if (!files_valid(letter.kind, letter.files)) return bad;
+  }
   if (!reader.at_end()) {
     // Only a reply carries something after its body: one signature block.
     std::uint8_t block_version = 0;

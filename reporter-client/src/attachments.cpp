@@ -13,6 +13,7 @@
 
 #include "clock.hpp"
 #include "interrupt.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/text/text_policy.hpp"
@@ -369,62 +370,23 @@ std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& 
 
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
                                             const crypto::ReporterKeys& keys,
-                                            const std::vector<client::Recipient>& recipients,
-                                            const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
                                             const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
                                             bool* message_unconfirmed) {
-  auto pieces = prepare_attachment_letters(keys, recipients, to, files, sent_at);
+  auto pieces = prepare_attachment_letters(keys, files, sent_at);
   if (!pieces) return pieces.error();
   return upload_with_attachments(lang, relay, *pieces, message, message_unconfirmed);
 }
 
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
-                                                                      const std::vector<client::Recipient>& recipients,
-                                                                      const std::vector<crypto::AdviserId>& to,
                                                                       const std::vector<client::FileToSend>& files,
                                                                       std::uint64_t sent_at) {
   std::vector<client::PreparedPiece> out;
-  if (files.empty()) return out;
-  if (to.empty() || to.size() > protocol::kMaxRecipients) return Error{ErrorCode::kMalformed, "no adviser chosen"};
-  if (recipients.size() != to.size()) return Error{ErrorCode::kMalformed, "no keys for an adviser"};
-  for (const client::Recipient& r : recipients) {
-    // No one-time prekey for pieces (see the header), never the long-term key alone.
-    if (r.prekey_pk || !r.medium_pk) return Error{ErrorCode::kMalformed, "attachment pieces need a medium-term prekey"};
-  }
+  if (files.size() > protocol::kMaxLetterFiles) return Error{ErrorCode::kTooLarge, "too many files"};
   for (const client::FileToSend& file : files) {
-    // Piece by piece: only one piece's plaintext exists beside the file at a
-    // time (locked memory is scarce; see read_attachments).
-    const std::uint16_t count = protocol::attachment_piece_count(file.content.size());
-    for (std::uint16_t index = 0; index < count; ++index) {
-      const protocol::AttachmentChunk chunk = client::attachment_piece(file, index);
-      for (std::size_t r = 0; r < to.size(); ++r) {
-        const crypto::AdviserId& id = to[r];
-        const client::Recipient& recipient = recipients[r];
-        protocol::Letter letter;
-        letter.sent_at = sent_at;
-        letter.adviser_id = id;
-        letter.reporter_fetch_pk = keys.fetch_pk;
-        letter.recipients = to;
-        auto piece = client::prepare_piece(letter, chunk, recipient, keys.message_sk, keys.message_pk);
-        if (!piece) return piece.error();
-        out.push_back(std::move(piece).value());
-      }
-    }
-  }
-  // The descriptions last: if an upload fails halfway, the pieces already
-  // stored are deleted again, and the record of what was sent comes only
-  // with the message.
-  for (const client::FileToSend& file : files) {
-    protocol::Letter own;
-    own.sent_at = sent_at;
-    own.reporter_fetch_pk = keys.fetch_pk;
-    own.recipients = to;
-    auto piece = client::prepare_piece(own, client::describe_attachment(file),
-                                       {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
-                                       keys.message_pk);
-    if (!piece) return piece.error();
-    out.push_back(std::move(piece).value());
+    auto pieces = client::seal_file_pieces(file, sent_at, keys.message_sk, keys.message_pk);
+    if (!pieces) return pieces.error();
+    for (client::PreparedPiece& p : *pieces) out.push_back(std::move(p));
   }
   return out;
 }
@@ -485,15 +447,80 @@ std::string describe_sent(Lang lang, const std::vector<client::FileToSend>& file
 
 bool holds_attachments(const client::Mailbox& mailbox) {
   return std::any_of(mailbox.letters.begin(), mailbox.letters.end(), [](const client::ReceivedLetter& r) {
-    return r.letter.kind == protocol::LetterKind::kAttachmentChunk;
+    return r.letter.kind == protocol::LetterKind::kAttachmentChunk ||
+           (r.letter.kind == protocol::LetterKind::kReply && !r.letter.files.empty());
   });
 }
 
+namespace {
+
+// The directory position of the adviser a reply comes from, if its
+// authenticated sender is the key the directory lists for the adviser it names.
+std::optional<std::size_t> verified_source(const client::ReceivedLetter& r, const crypto::Directory& directory) {
+  const crypto::DirectoryEntry* adviser = directory.find(r.letter.adviser_id);
+  if (adviser == nullptr || adviser->message_pk != r.sender_pk) return std::nullopt;
+  return static_cast<std::size_t>(adviser - directory.entries.data());
+}
+
+}  // namespace
+
+Result<ReplyPieces> fetch_reply_pieces(client::RelayConnection& relay, const Conversation& conversation,
+                                       const crypto::Directory& directory) {
+  ReplyPieces out;
+  // Newest first, so the bound keeps the files most likely still wanted.
+  std::vector<const client::ReceivedLetter*> replies;
+  for (const client::ReceivedLetter& r : conversation.mailbox.letters) {
+    if (r.letter.kind == protocol::LetterKind::kReply && !r.letter.files.empty()) replies.push_back(&r);
+  }
+  std::stable_sort(replies.begin(), replies.end(), [](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
+    return a->letter.sent_at > b->letter.sent_at;
+  });
+  std::vector<crypto::ReporterKeys> keys;
+  for (const client::ReceivedLetter* r : replies) {
+    const std::optional<std::size_t> source = verified_source(*r, directory);
+    if (!source) continue;
+    for (const protocol::FileEntry& f : r->letter.files) {
+      if (out.files.size() == client::kMaxFileKeysPerFetch) break;
+      out.files.push_back({*source, &f});
+      keys.push_back(crypto::derive_file_keys(f.key_seed));
+    }
+  }
+  if (keys.empty()) return out;
+  std::vector<const crypto::ReporterKeys*> key_ptrs;
+  for (const crypto::ReporterKeys& k : keys) key_ptrs.push_back(&k);
+  std::vector<crypto::MessageId> read;
+  for (const client::ReceivedLetter& r : conversation.mailbox.letters) read.push_back(r.id);
+  auto found = client::collect_file_pieces(relay, conversation.answer, key_ptrs, read);
+  if (!found) return found.error();
+  out.found = std::move(found).value();
+  return out;
+}
+
 ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
-                                            const crypto::Directory& directory) {
+                                            const crypto::Directory& directory, ReplyPieces* pieces) {
   ConversationAttachments out;
   client::AttachmentAssembler assembler;
   for (client::ReceivedLetter& r : mailbox.letters) {
+    // The files a reply announces (version 3): listed even without pieces.
+    if (r.letter.kind == protocol::LetterKind::kReply && !r.letter.files.empty()) {
+      if (const std::optional<std::size_t> source = verified_source(r, directory)) {
+        for (const protocol::FileEntry& f : r.letter.files) assembler.announce(*source, r.letter.sent_at, f);
+      }
+      continue;
+    }
+    // The files a sent copy names (version 3): what this code sent.
+    if (r.letter.kind == protocol::LetterKind::kSentCopy && r.sender_pk == keys.message_pk) {
+      for (const protocol::FileEntry& f : r.letter.files) {
+        SentAttachment s;
+        s.sent_at = r.letter.sent_at;
+        s.name = f.name.clone();
+        s.total_bytes = f.total_bytes;
+        s.digest = f.digest;
+        s.recipients = r.letter.recipients;
+        out.sent.push_back(std::move(s));
+      }
+      continue;
+    }
     if (r.letter.kind != protocol::LetterKind::kAttachmentChunk) continue;
     auto chunk = protocol::decode_attachment_chunk(r.letter.body.view());
     // The decoded chunk holds its own copy of the piece; the letter's is
@@ -504,7 +531,8 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
       continue;
     }
     if (r.sender_pk == keys.message_pk) {
-      // Our own record of a file we sent; we never send ourselves pieces.
+      // Our own record of a file we sent, from a client before file keys;
+      // we never send ourselves pieces.
       if (chunk->type != protocol::ChunkType::kDescription) {
         out.ignored++;
         continue;
@@ -528,6 +556,18 @@ ConversationAttachments collect_attachments(client::Mailbox& mailbox, const cryp
     // The directory position tags the sender: pieces of different advisers never combine.
     const auto source = static_cast<std::uint64_t>(adviser - directory.entries.data());
     assembler.add(source, r.letter.sent_at, std::move(chunk).value());
+  }
+  if (pieces != nullptr) {
+    out.ignored += pieces->found.unreadable;
+    for (client::FoundPiece& piece : pieces->found.pieces) {
+      const ReplyPieces::Announced& file = pieces->files[piece.key];
+      // Sealed by the adviser's key, and a piece of the very file announced.
+      if (piece.sender_pk != directory.entries[file.source].message_pk || !client::match_piece(*file.entry, piece.chunk)) {
+        out.ignored++;
+        continue;
+      }
+      assembler.add(file.source, piece.sent_at, std::move(piece.chunk));
+    }
   }
   for (client::AssembledAttachment& a : assembler.assemble()) {
     ReceivedAttachment received;

@@ -1,17 +1,15 @@
 // The reporter's attachments (`new`/`reply --attach FILE`, `check
 // [--save-attachments FOLDER]`), on top of client/attachment.hpp.
 //
-// Sending: every file goes, piece by piece (kind-6 letters), to every adviser
-// the message goes to, plus one description (name, size, digest; no data) to
-// the reporter's own key so that `check` can list what was sent: the reporter
-// keeps no files, and it already has this one, so a second full copy at the
-// relay would only double what is stored and uploaded. The pieces are sealed
-// to each adviser's long-term message key and medium-term prekey, without a
-// one-time prekey: the pieces of one file may reach the adviser over several
-// inbox runs, and a one-time prekey's secret is erased after the first run
-// that used it, while the medium-term secret is kept until nothing sealed to
-// it can still arrive (see docs/PROTOCOL.md). The message itself keeps its
-// one-time prekey.
+// Sending: every file goes piece by piece (kind-6 letters), each piece
+// sealed once to the file's own key (client/file_key.hpp), whose seed every
+// adviser finds in its own letter of the message (version 3, deposits.hpp):
+// the pieces are as many for one adviser as for fourteen. The reporter's
+// sent copy names the files (name, size, digest) without their seeds, so
+// that `check` can list what was sent: the reporter keeps no files, and it
+// already has these. (Clients before file keys sent every piece to every
+// adviser and a kind-6 description to the reporter's own key; `check` still
+// reads such descriptions.)
 //
 // Receiving: pieces from an adviser count only if their envelope's
 // authenticated sender is the message key the signed directory lists for the
@@ -25,6 +23,7 @@
 
 #include "deposits.hpp"
 #include "meldpunt/client/attachment.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "texts.hpp"
 
 namespace meldpunt::reporter {
@@ -106,15 +105,11 @@ std::string attachment_problem(Lang lang, const Error& error, const std::string&
 // "Attached: NAME (SIZE)" lines, shown before the reporter confirms.
 std::string describe_attached(Lang lang, const std::vector<client::FileToSend>& files);
 
-// Piece letters of every file for every adviser in `to`, and one description
-// per file to the reporter's own key, all dated `sent_at` (the time of the
-// message they go with). One piece of plaintext at a time: no second copy of
-// a whole file.
-// `recipients` (one per adviser of `to`, in order) come from the message's
-// PrekeyUse: each with the adviser's medium-term prekey.
+// Every file's pieces, each sealed once to the file's key (client/file_key.hpp)
+// and dated `sent_at` (the time of the message that announces the files):
+// the same number of envelopes whichever advisers read them. One piece of
+// plaintext at a time: no second copy of a whole file.
 Result<std::vector<client::PreparedPiece>> prepare_attachment_letters(const crypto::ReporterKeys& keys,
-                                                                      const std::vector<client::Recipient>& recipients,
-                                                                      const std::vector<crypto::AdviserId>& to,
                                                                       const std::vector<client::FileToSend>& files,
                                                                       std::uint64_t sent_at);
 
@@ -128,13 +123,11 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
                                               const std::vector<client::Outgoing>& message,
                                               bool* message_unconfirmed = nullptr);
 
-// prepare_attachment_letters for `to`, then upload_with_attachments with
-// the message's envelopes `message` (from prepare_report, dated `sent_at`:
-// now for `new`, reporter::next_own_time for a reply).
+// prepare_attachment_letters, then upload_with_attachments with the
+// message's envelopes `message` (from prepare_report with the same files,
+// dated `sent_at`: now for `new`, reporter::next_own_time for a reply).
 Result<std::uint32_t> send_with_attachments(Lang lang, client::RelayConnection& relay,
                                             const crypto::ReporterKeys& keys,
-                                            const std::vector<client::Recipient>& recipients,
-                                            const std::vector<crypto::AdviserId>& to,
                                             const std::vector<client::FileToSend>& files,
                                             const std::vector<client::Outgoing>& message, std::uint64_t sent_at,
                                             bool* message_unconfirmed = nullptr);
@@ -165,8 +158,28 @@ struct ConversationAttachments {
 // every kind-6 letter is released once decoded, so a received file is not
 // held as letters, pieces and file all at once; the letters' ids and delete
 // tokens stay.
+// Files an adviser's reply announces (version 3) are listed whether or not
+// their pieces came; `pieces` (from fetch_reply_pieces) adds those found.
+struct ReplyPieces;
 ConversationAttachments collect_attachments(client::Mailbox& mailbox, const crypto::ReporterKeys& keys,
-                                            const crypto::Directory& directory);
+                                            const crypto::Directory& directory, ReplyPieces* pieces = nullptr);
+
+// The pieces of the files that advisers' replies announce (letter version 3,
+// client/file_key.hpp), found in the conversation's fetch answer and
+// retrieved in a session of their own. Only replies whose sender is the key
+// the directory lists for the adviser they name count; at most
+// client::kMaxFileKeysPerFetch files, the newest (the rest are listed as
+// incomplete). No retrieval when there are none.
+struct ReplyPieces {
+  struct Announced {
+    std::size_t source = 0;  // directory position of the adviser
+    const protocol::FileEntry* entry = nullptr;  // in the conversation's letters
+  };
+  std::vector<Announced> files;  // by key index of the pieces
+  client::FoundPieces found;
+};
+Result<ReplyPieces> fetch_reply_pieces(client::RelayConnection& relay, const Conversation& conversation,
+                                       const crypto::Directory& directory);
 
 // Adds every file of `attachments` (the reporter's descriptions, advisers'
 // files whole or not) to conversation.files, so that histories note them
@@ -180,7 +193,7 @@ void note_files(Conversation& conversation, const ConversationAttachments& attac
 std::string files_left_behind(const Conversation& conversation);
 
 // True if the conversation holds attachment letters (pieces from advisers
-// or the reporter's descriptions). `rotate` then keeps the old code's
+// or the reporter's descriptions) or replies announcing files. `rotate` then keeps the old code's
 // letters: attachments do not move to the new code, and files not saved yet
 // would otherwise be lost.
 bool holds_attachments(const client::Mailbox& mailbox);

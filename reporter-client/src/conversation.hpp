@@ -72,6 +72,9 @@ struct FileMention {
 
 struct Conversation {
   client::Mailbox mailbox;                                 // owns the letters
+  // The fetch answer the letters came from: the pieces of files that replies
+  // announce are found in it (attachments.hpp, fetch_reply_pieces).
+  client::FetchAnswer answer;
   std::vector<std::unique_ptr<protocol::History>> histories;  // own the bodies of history entries
   std::vector<std::unique_ptr<protocol::HandoverProposal>> proposals;  // own the proposals entries point to
   std::vector<ConversationEntry> entries;                  // sorted by time

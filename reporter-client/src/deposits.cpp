@@ -5,6 +5,7 @@
 
 #include "clock.hpp"
 #include "meldpunt/client/decoy.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "meldpunt/crypto/envelope.hpp"
 
 namespace meldpunt::reporter {
@@ -59,37 +60,61 @@ std::size_t padded_class(std::size_t n, std::size_t body_bytes) {
   return crypto::envelope_size_for(protocol::letter_bytes(n, body_bytes));
 }
 
+namespace {
+
+std::vector<protocol::FileEntry> entries_of(const std::vector<client::FileToSend>& files, bool with_seed) {
+  std::vector<protocol::FileEntry> out;
+  for (const client::FileToSend& f : files) out.push_back(client::file_entry(f, with_seed));
+  return out;
+}
+
+std::size_t file_bytes_of(const std::vector<client::FileToSend>& files) {
+  return protocol::file_block_bytes(entries_of(files, false));
+}
+
+}  // namespace
+
+std::size_t max_body_bytes_with(std::size_t n, const std::vector<client::FileToSend>& files) {
+  const std::size_t room = protocol::max_body_bytes(n);
+  const std::size_t block = file_bytes_of(files);
+  return block < room ? room - block : 0;
+}
+
 Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                      const crypto::Directory& directory,
                                                      const std::vector<crypto::AdviserId>& to,
                                                      const crypto::SecretBuffer& body, std::uint64_t sent_at,
-                                                     PrekeyUse* use) {
+                                                     PrekeyUse* use, const std::vector<client::FileToSend>& files) {
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   const std::size_t n = padded_readers(directory);
   // The limit for n recipients, whatever |to|: a limit that grew as fewer
   // advisers are chosen would let the class tell how many.
-  if (body.size() > protocol::max_body_bytes(n)) {
+  if (body.size() > max_body_bytes_with(n, files)) {
     return Error{ErrorCode::kTooLarge,
-                 "message too long (at most " + std::to_string(protocol::max_body_bytes(n)) + " bytes)"};
+                 "message too long (at most " + std::to_string(max_body_bytes_with(n, files)) + " bytes)"};
   }
   auto recipients = recipients_for(relay, directory, to, use);
   if (!recipients) return recipients.error();
-  return build_report(keys, directory, to, *recipients, body, sent_at);
+  return build_report(keys, directory, to, *recipients, body, sent_at, files);
 }
 
 Result<std::vector<client::Outgoing>> build_report(const crypto::ReporterKeys& keys, const crypto::Directory& directory,
                                                    const std::vector<crypto::AdviserId>& to,
                                                    const std::vector<client::Recipient>& recipients,
-                                                   const crypto::SecretBuffer& body, std::uint64_t sent_at) {
+                                                   const crypto::SecretBuffer& body, std::uint64_t sent_at,
+                                                   const std::vector<client::FileToSend>& files) {
   if (to.empty()) return Error{ErrorCode::kMalformed, "no adviser chosen"};
   if (recipients.size() != to.size()) return Error{ErrorCode::kMalformed, "no keys for an adviser"};
   const std::size_t n = padded_readers(directory);
   if (to.size() > n) {
     return Error{ErrorCode::kTooLarge, "too many advisers (at most " + std::to_string(n) + ")"};
   }
-  if (body.size() > protocol::max_body_bytes(n)) return Error{ErrorCode::kTooLarge, "message too long"};
+  if (files.size() > protocol::kMaxLetterFiles) return Error{ErrorCode::kTooLarge, "too many files"};
+  if (body.size() > max_body_bytes_with(n, files)) return Error{ErrorCode::kTooLarge, "message too long"};
   if (sent_at == 0) sent_at = now_seconds();
-  const std::size_t size_class = padded_class(n, body.size());
+  // The file block is the same in every letter (the copy's seeds are zero,
+  // not shorter), so one class fits all and a decoy takes it too.
+  const std::size_t size_class = padded_class(n, body.size() + file_bytes_of(files));
   std::vector<client::Outgoing> outgoing;
   for (std::size_t i = 0; i < to.size(); ++i) {
     protocol::Letter letter;
@@ -100,6 +125,7 @@ Result<std::vector<client::Outgoing>> build_report(const crypto::ReporterKeys& k
     letter.reporter_fetch_pk = keys.fetch_pk;
     letter.recipients = to;
     letter.body = body.clone();
+    letter.files = entries_of(files, true);
     auto item = client::prepare_letter(letter, recipients[i], keys.message_sk, keys.message_pk, size_class);
     if (!item) return item.error();
     outgoing.push_back(std::move(item).value());
@@ -112,6 +138,9 @@ Result<std::vector<client::Outgoing>> build_report(const crypto::ReporterKeys& k
   copy.reporter_fetch_pk = keys.fetch_pk;
   copy.recipients = to;
   copy.body = body.clone();
+  // What was sent (name, size, digest) without the key to the pieces: the
+  // reporter already has the files.
+  copy.files = entries_of(files, false);
   auto own = client::prepare_letter(copy, {keys.message_pk, keys.fetch_pk, std::nullopt, std::nullopt}, keys.message_sk,
                                     keys.message_pk, size_class);
   if (!own) return own.error();

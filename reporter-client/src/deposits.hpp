@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "conversation.hpp"
+#include "meldpunt/client/attachment.hpp"
 #include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/protocol/wire.hpp"
 
@@ -57,18 +58,27 @@ std::size_t padded_class(std::size_t n, std::size_t body_bytes);
 // for the other padded_readers() - |to|, and a sent copy to the reporter,
 // all of padded_class(n, body), shuffled, ready for one deposit. kTooLarge
 // if `to` names more than n advisers or the body does not fit
-// max_body_bytes(n). Fetches the prekeys.
+// max_body_bytes_with(n, files). Fetches the prekeys.
 // `sent_at`: next_own_time() of the conversation (0: now, for a new one).
+// `files`: announced in every letter (version 3, client::file_entry): with
+// their key seeds in the advisers' letters, without in the sent copy. Every
+// letter then holds the same file block, so the class stays the same for
+// real letters, decoys and the copy.
 Result<std::vector<client::Outgoing>> prepare_report(client::RelayConnection& relay, const crypto::ReporterKeys& keys,
                                                      const crypto::Directory& directory,
                                                      const std::vector<crypto::AdviserId>& to,
                                                      const crypto::SecretBuffer& body, std::uint64_t sent_at = 0,
-                                                     PrekeyUse* use = nullptr);
+                                                     PrekeyUse* use = nullptr,
+                                                     const std::vector<client::FileToSend>& files = {});
 // The same with the advisers' keys given: `recipients[i]` for `to[i]`.
 Result<std::vector<client::Outgoing>> build_report(const crypto::ReporterKeys& keys, const crypto::Directory& directory,
                                                    const std::vector<crypto::AdviserId>& to,
                                                    const std::vector<client::Recipient>& recipients,
-                                                   const crypto::SecretBuffer& body, std::uint64_t sent_at);
+                                                   const crypto::SecretBuffer& body, std::uint64_t sent_at,
+                                                   const std::vector<client::FileToSend>& files = {});
+// The largest body of a report letter naming n recipients and announcing
+// `files` (the file block takes room).
+std::size_t max_body_bytes_with(std::size_t n, const std::vector<client::FileToSend>& files);
 
 struct Rotation {
   std::vector<client::Outgoing> items;  // kind-4 letters, decoys, the kind-5 history, the marker: shuffled

@@ -177,10 +177,14 @@ Result<reporter::Conversation> load_conversation(const Options& o, client::Relay
   mk.fetch_sk = &keys.fetch_sk;
   mk.message_sk = &keys.message_sk;
   mk.message_pk = keys.message_pk;
-  auto mailbox = client::collect_mailbox(relay, mk);
+  auto answer = client::fetch_answer(relay);
+  if (!answer) return answer.error();
+  auto mailbox = client::read_mailbox(relay, *answer, mk);
   if (!mailbox) return mailbox.error();
   p.done();
-  return reporter::build_conversation(std::move(mailbox).value(), keys, directory);
+  reporter::Conversation conversation = reporter::build_conversation(std::move(mailbox).value(), keys, directory);
+  conversation.answer = std::move(answer).value();
+  return conversation;
 }
 
 // Deposits the envelopes (with the proof of work the relay asks for) and
@@ -510,7 +514,7 @@ int cmd_new(const Options& o) {
   }
   write_out(reporter::describe_attached(o.lang, *files));
 
-  auto body = read_message_until_given(o, protocol::max_body_bytes(reporter::padded_readers(*directory)));
+  auto body = read_message_until_given(o, reporter::max_body_bytes_with(reporter::padded_readers(*directory), *files));
   if (!body) return fail(o, body.error());
 
   auto code = issue_code_until_confirmed(o, names_of(o, *directory, *chosen));
@@ -622,8 +626,11 @@ int cmd_check(const Options& o) {
   }
   // Attachments are listed after the messages; saving them is explicit, and
   // nothing is ever opened.
+  // The pieces of files the advisers' replies announce, from the same fetch answer.
+  auto reply_pieces = reporter::fetch_reply_pieces(relay, conversation, directory);
+  if (!reply_pieces) return fail(o, reply_pieces.error());
   const reporter::ConversationAttachments attachments =  // releases the kind-6 letters' bodies
-      reporter::collect_attachments(conversation.mailbox, keys, directory);
+      reporter::collect_attachments(conversation.mailbox, keys, directory, &*reply_pieces);
   reporter::note_files(conversation, attachments);  // named when the conversation is handed over
   const std::string save_command =
       o.save_attachments.empty() ? reporter::next_command(o.channel, "check", carried_options(o)) : std::string();
@@ -674,7 +681,7 @@ int cmd_reply(const Options& o) {
     if (Status s = reporter::ask_attachments(o.lang, relay, o.attach, *files); !s) return fail(o, s.error());
   }
   write_out(reporter::describe_attached(o.lang, *files));
-  auto body = read_message_until_given(o, protocol::max_body_bytes(reporter::padded_readers(directory)));
+  auto body = read_message_until_given(o, reporter::max_body_bytes_with(reporter::padded_readers(directory), *files));
   if (!body) return fail(o, body.error());
   // The attachments' letters are dated like the message: after the newest
   // own letter even when this computer's clock is behind.

@@ -22,15 +22,15 @@ Result<std::uint32_t> send_once(Lang lang, client::RelayConnection& relay, const
   {
     // get-prekeys: a network wait like any other, said before it starts.
     Progress p(text(lang, Msg::kProgressPrekeys), text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
-    items = prepare_report(relay, outbox.keys, outbox.directory, outbox.to, outbox.body, outbox.sent_at, &use);
+    items = prepare_report(relay, outbox.keys, outbox.directory, outbox.to, outbox.body, outbox.sent_at, &use,
+                           outbox.files);
     if (!items) return items.error();
     p.done();
   }
   if (interrupt::stop_requested()) return stopped;
   Result<std::uint32_t> sent = Error{ErrorCode::kInternal, ""};
   if (!outbox.files.empty()) {
-    sent = send_with_attachments(lang, relay, outbox.keys, use.recipients, outbox.to, outbox.files, *items,
-                                 outbox.sent_at, &message_unconfirmed);
+    sent = send_with_attachments(lang, relay, outbox.keys, outbox.files, *items, outbox.sent_at, &message_unconfirmed);
   } else {
     std::vector<client::PreparedPiece> none;
     sent = upload_with_attachments(lang, relay, none, *items, &message_unconfirmed);

@@ -82,6 +82,44 @@ class DepositPaddingTest(SharedChannelTest):
         self.assertEqual(sum(rotate_one.values()), 5)
         self.assertIn("P1 a follow-up", one.check()[1])
 
+    def test_reports_with_files_to_one_or_three_advisers_look_alike(self):
+        # Every piece is sealed once, to the file's own key: the pieces are
+        # as many for one reader as for three, and the letters that carry
+        # the file keys keep one class with their decoys.
+        ch = self.channel
+        folder = tempfile.mkdtemp(prefix="meldpunt-padding-files-")
+        paths = []
+        for name, size in (("minutes.pdf", 300_000), ("photo.jpg", 1000)):
+            path = os.path.join(folder, name)
+            with open(path, "wb") as f:
+                f.write(os.urandom(size))
+            paths.append(path)
+        attach = [arg for p in paths for arg in ("--attach", p)]
+        one, three = Reporter(ch), Reporter(ch)
+        to_one = deposited(ch, lambda: one.new("F1 files about the budget" + " ." * 300, to=[1], extra=attach))
+        to_three = deposited(ch, lambda: three.new("F3 files about the budget" + " ." * 300, to=[1, 2, 3],
+                                                   extra=attach))
+        self.assertEqual(to_one, to_three)
+        # 2 + 1 pieces, once each (256 KiB), n = 3 letters and the sent copy.
+        self.assertEqual(to_one[262144], 3)
+        self.assertEqual(sum(to_one.values()), 3 + 4)
+
+        # Every chosen adviser assembles both files from the same pieces.
+        for a in ch.advisers:
+            a.inbox()
+        for a in ch.advisers:
+            case = self.only_case(a, "F3 files about")
+            text = a.read(case)
+            self.assertIn("from the reporter: minutes.pdf", text)
+            self.assertEqual(text.count(", intact"), 2, text)
+        anna_case = self.only_case(self.anna, "F1 files about")
+        self.assertEqual(self.anna.read(anna_case).count(", intact"), 2)
+        for a in (self.extern, self.commissie):
+            self.assertFalse([c for c in a.case_ids() if "F1 files" in a.read(c)])
+        out = one.check()[1]
+        self.assertIn("you sent minutes.pdf", out)
+        self.assertIn("you sent photo.jpg", out)
+
     def test_accepting_and_declining_a_handover_look_alike(self):
         ch = self.channel
         answers = []

@@ -43,6 +43,8 @@ void render_inbox_summary(const InboxSummary& summary, const TextSink& out, cons
              " attachment piece(s) belong to a report that has not arrived yet (or to one whose sending was "
              "stopped, and which will not come); they stay at the relay for the next inbox, and expire if their "
              "report never comes");
+  note_count(err, summary.files_refused, "note",
+             " announced file(s) refused: larger than the relay's attachment limit, or over the case's allowance");
   note_count(err, summary.attachments_refused, "note",
              " attachment piece(s) refused and deleted: the file is larger than the relay's attachment limit, or "
              "its case already holds " + std::to_string(kMaxAttachmentsPerCase) + " files or " +

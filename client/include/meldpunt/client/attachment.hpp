@@ -60,6 +60,9 @@ struct FileToSend {
   crypto::SecretBuffer content;
   crypto::FileDigest digest{};
   protocol::AttachmentFileId file_id{};  // random
+  // Random: the seed of the file key every piece is sealed to once
+  // (client/file_key.hpp); readers learn it from their own letters.
+  crypto::Secret<crypto::kFileKeySeedBytes> key_seed = crypto::Secret<crypto::kFileKeySeedBytes>::random();
 };
 
 // Locked memory needed to send a file of `file_bytes`: the file itself plus
@@ -162,6 +165,10 @@ class AttachmentAssembler {
   // Description chunks are not pieces: ignored (false). True if kept; a
   // duplicate index is ignored (false).
   bool add(std::uint64_t source, std::uint64_t sent_at, protocol::AttachmentChunk chunk);
+  // A file a version 3 letter from `source` announces (name, size, count,
+  // digest): listed even before any piece arrives (incomplete, 0 of n).
+  // Pieces added later must agree with it, else the file is damaged.
+  void announce(std::uint64_t source, std::uint64_t sent_at, const protocol::FileEntry& entry);
   // Every file seen, ordered by sent_at; consumes the pieces, releasing each
   // as soon as it is copied into its file (the file and all its pieces are
   // never held twice over).

@@ -97,11 +97,23 @@ struct MailboxKeys {
   crypto::PrekeyLookups prekeys;  // empty for reporters
 };
 
-// Fetches (priced; the wait for the answer grows with the stored messages
-// the policy announces), recognises and downloads this key's letters: the
-// fetch on a connection of its own, then the retrieval session of
-// retrieval.hpp (each get-message alone on a connection, padded with
-// decoys, random order and pauses).
+// One fetch answer: the re-randomised entries and the stored ids (for decoys).
+struct FetchAnswer {
+  std::vector<crypto::FetchEntry> entries;
+  std::vector<crypto::MessageId> stored;
+};
+
+// The fetch (priced; the wait for the answer grows with the stored messages
+// the policy announces), on a connection of its own, closed before anything
+// else is asked.
+Result<FetchAnswer> fetch_answer(RelayConnection& relay);
+
+// Recognises this key's entries in `answer` and downloads and opens them:
+// the retrieval session of retrieval.hpp (each get-message alone on a
+// connection, padded with decoys, random order and pauses).
+Result<Mailbox> read_mailbox(RelayConnection& relay, const FetchAnswer& answer, const MailboxKeys& keys);
+
+// fetch_answer, then read_mailbox.
 Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys);
 
 // Asks the relay to delete a message (the token came inside its letter), on

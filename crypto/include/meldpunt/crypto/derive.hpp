@@ -8,6 +8,13 @@
 //   fetch_sk   = ristretto255_scalar_reduce(crypto_kdf_derive_from_key(64, id=2, ctx="MPreport", master))
 //   fetch_pk   = ristretto255 base point multiplication of fetch_sk
 //
+// A file key (docs/PROTOCOL.md, "Attachments"): the keys an attachment's
+// pieces are sealed to, shared by every reader of the file, from a random
+// 32-byte seed the sender draws per file and puts in each reader's letter:
+//   message_sk = crypto_kdf_derive_from_key(32, id=1, ctx="MPfile01", seed)
+//   fetch_sk   = ristretto255_scalar_reduce(crypto_kdf_derive_from_key(64, id=2, ctx="MPfile01", seed))
+//   (public keys as above). Its own context: a file key is never a reporter's.
+//
 // Binding the salt to the organisation key means a code is worthless on any
 // other channel and a precomputed table serves one organisation only. Nothing
 // derived from the code is ever stored by the relay except public keys inside
@@ -46,5 +53,10 @@ struct ReporterKeys {
 // (opslimit >= 1, memlimit >= 8 KiB).
 ReporterKeys derive_reporter_keys(const ReporterCode& code, const Ed25519PublicKey& org_sign_pk,
                                   const KdfParams& params);
+
+// The keys of one attachment file from its seed (the same shape as a
+// reporter's: a message key pair to seal to, a fetch key pair for clues).
+inline constexpr std::size_t kFileKeySeedBytes = 32;
+ReporterKeys derive_file_keys(const Secret<kFileKeySeedBytes>& seed);
 
 }  // namespace meldpunt::crypto

@@ -8,8 +8,18 @@
 //            || body length u32 LE || body
 //            || [kind 2 only: signature block = block version u8 (1)
 //                || Ed25519 signature (64), see protocol/reply_signature.hpp]
+//            version 3 only, before any signature block: file count u8
+//            (1..kMaxLetterFiles) || count * file key entry
+//   file key entry = file id (16) || total size u64 LE || piece count u16 LE
+//            || digest (32) || key seed (32) || name length u8 (1..255) || name
 //   Version 1 (written before the serial existed) lacks the serial and is
-//   read with serial 0. Letters are written as version 2. The signature
+//   read with serial 0. Letters are written as version 2, or as version 3
+//   when they announce files (kinds 1, 2 and 3 only; docs/PROTOCOL.md,
+//   "Attachments"): each file's pieces are sealed once, to the keys derived
+//   from its seed (crypto::derive_file_keys), and every reader learns the
+//   seed from its own letter, so the number of pieces does not depend on
+//   the number of readers. The reporter's own copy (kind 3) carries a zero
+//   seed: it needs only name, size and digest. The signature
 //   block has a version of its own: a kind-2 letter without it (written
 //   before replies were signed) still decodes, with no signature.
 //
@@ -78,6 +88,7 @@
 
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/crypto/derive.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/hash.hpp"
 #include "meldpunt/crypto/secret.hpp"
@@ -86,6 +97,11 @@ namespace meldpunt::protocol {
 
 inline constexpr std::uint8_t kLetterVersion = 2;
 inline constexpr std::uint8_t kLetterVersionWithoutSerial = 1;
+inline constexpr std::uint8_t kLetterVersionWithFiles = 3;
+// At most this many files per letter (a reporter's message or a reply).
+inline constexpr std::size_t kMaxLetterFiles = 8;
+inline constexpr std::size_t kFileEntryFixedBytes = 16 + 8 + 2 + crypto::kFileDigestBytes + crypto::kFileKeySeedBytes + 1;
+inline constexpr std::size_t kMaxFileEntryNameBytes = 255;
 inline constexpr std::size_t kLetterHeaderBytes = 1 + 1 + 8 + 8 + 16 + 32 + 32 + 1;
 inline constexpr std::size_t kMaxRecipients = crypto::kMaxDirectoryEntries;
 
@@ -110,6 +126,17 @@ inline constexpr std::size_t kLetterSignatureBytes = 1 + crypto::kSignatureBytes
 // The body of a kind-4 letter: the new reporter message public key.
 inline constexpr std::size_t kRotateBodyBytes = crypto::kX25519KeyBytes;
 
+// A file a version 3 letter announces: what it is, and the seed of the keys
+// its pieces are sealed to (crypto::derive_file_keys).
+struct FileEntry {
+  FixedBytes<16> file_id{};  // protocol::AttachmentFileId
+  std::uint64_t total_bytes = 0;
+  std::uint16_t count = 0;  // = attachment_piece_count(total_bytes)
+  crypto::FileDigest digest{};
+  crypto::Secret<crypto::kFileKeySeedBytes> key_seed;  // all zero in the reporter's own copy
+  crypto::SecretBuffer name;                           // 1..255 bytes, as the sender gave it: sanitise before use
+};
+
 struct Letter {
   LetterKind kind = LetterKind::kReport;
   std::uint64_t sent_at = 0;
@@ -125,19 +152,29 @@ struct Letter {
   // Kind 2 only: the replying adviser's signature over the reply
   // (protocol/reply_signature.hpp); none in replies written before signing.
   std::optional<crypto::Signature> signature;
+  // Kinds 1, 2 and 3 only: the files this letter announces (version 3).
+  std::vector<FileEntry> files;
 };
 
-// Encoded size of a letter with this many recipients and body bytes.
-std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes);
+// Bytes the file block of a letter announcing `files` takes (0 for none).
+std::size_t file_block_bytes(const std::vector<FileEntry>& files);
+
+// Encoded size of a letter with this many recipients and body bytes (and a
+// file block of `file_bytes`, from file_block_bytes).
+std::size_t letter_bytes(std::size_t recipients, std::size_t body_bytes, std::size_t file_bytes = 0);
 // Largest body that fits the largest envelope with a given recipient count.
 std::size_t max_body_bytes(std::size_t recipients);
 // Largest body of a signed kind-2 reply (the signature block takes room).
 inline std::size_t max_reply_body_bytes() { return max_body_bytes(0) - kLetterSignatureBytes; }
 
-// Throws std::invalid_argument for a signature on a letter that is not kind 2.
+// Throws std::invalid_argument for a signature on a letter that is not kind 2,
+// or files the decoder would refuse (kind, count, sizes, names, ids).
 crypto::SecretBuffer encode_letter(const Letter& letter);
 // kMalformed on any inconsistency (unknown kind, counts, lengths, trailing
-// bytes other than one signature block after a kind-2 body).
+// bytes other than one signature block after a kind-2 body; in version 3 a
+// file count of 0 or over kMaxLetterFiles, files in another kind than 1, 2
+// or 3, a total of 0 or over 64 MiB, a piece count that does not follow
+// from the total, an empty name, two entries with one file id or one seed).
 Result<Letter> decode_letter(ByteView bytes);
 
 // ---- history (the body of a kind-5 letter) ----
