@@ -108,14 +108,14 @@ class DepositPaddingTest(SharedChannelTest):
         for a in ch.advisers:
             a.inbox()
         for a in ch.advisers:
-            case = self.only_case(a, "F3 files about")
+            case = a.only_case("F3 files about")
             text = a.read(case)
             self.assertIn("from the reporter: minutes.pdf", text)
             self.assertEqual(text.count(", intact"), 2, text)
-        anna_case = self.only_case(self.anna, "F1 files about")
+        anna_case = self.anna.only_case("F1 files about")
         self.assertEqual(self.anna.read(anna_case).count(", intact"), 2)
         for a in (self.extern, self.commissie):
-            self.assertFalse([c for c in a.case_ids() if "F1 files" in a.read(c)])
+            self.assertFalse(a.cases_with("F1 files"))
         out = one.check()[1]
         self.assertIn("you sent minutes.pdf", out)
         self.assertIn("you sent photo.jpg", out)
