@@ -303,10 +303,9 @@ Result<MessageRecord> decode_message(ByteView bytes) {
   return m;
 }
 
-// ---- CaseStore ----
+// ---- directory history (meta table) ----
 
 namespace {
-constexpr std::string_view kDirectoryKey = "directory";
 constexpr std::uint8_t kDirectoryRecordVersion = 1;
 constexpr std::uint8_t kSeenValidUntil = 0x01;
 }  // namespace
