@@ -22,6 +22,9 @@ int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecur
 
 int cmd_card(const Home& home);
 
+// Prints the kept channel address, or with `forget` removes it.
+int cmd_channel(const Home& home, bool forget);
+
 int cmd_passphrase(const Home& home, bool insecure_kdf);
 
 int cmd_backup(const Home& home, const std::string& out_file, bool insecure_kdf);
