@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "case_store.hpp"
+#include "case_rules.hpp"
 #include "commands/commands.hpp"
 #include "commands/session.hpp"
 #include "home.hpp"
@@ -124,8 +125,22 @@ int main(int argc, char** argv) {
   channel_cmd->add_flag("--forget", forget_channel, "Remove the kept address");
   add_home(channel_cmd);
 
-  auto* cases = app.add_subcommand("cases", "List your cases (offline), most recent activity first");
-  cases->footer("Example:\n  adviser-client cases");
+  auto* cases = app.add_subcommand(
+      "cases", "List your cases (offline): what is due first, overdue ones leading; closed ones last");
+  cases->footer("Examples:\n  adviser-client cases\n  adviser-client cases --overdue\n"
+                "  adviser-client cases --new --status in-progress\n  adviser-client cases --due-within 3\n"
+                "Filters combine (every one given must hold). Order: by due date, earliest first (overdue\n"
+                "deadlines lead); cases that owe nothing (closed) follow, most recent activity first.");
+  CaseFilter case_filter;
+  std::string status_filter;
+  std::uint32_t due_within = 0;
+  cases->add_flag("--overdue", case_filter.overdue, "Only cases with a deadline that has passed");
+  cases->add_flag("--new", case_filter.unread, "Only cases with unread messages (marked NEW)");
+  cases->add_option("--status", status_filter, "Only cases with this status")
+      ->check(CLI::IsMember({"new", "acknowledged", "in-progress", "closed"}));
+  auto* due_within_opt = cases->add_option("--due-within", due_within,
+                                           "Only cases with something due within DAYS days (overdue included)")
+                             ->check(CLI::Range(0u, 3650u));
   add_home(cases);
 
   auto* read = app.add_subcommand("read", "Show a case's conversation and mark it read (offline)");
@@ -322,7 +337,11 @@ int main(int argc, char** argv) {
       return rc;
     }
     if (*channel_cmd) return cmd_channel(home, forget_channel);
-    if (*cases) return cmd_cases(home);
+    if (*cases) {
+      if (!status_filter.empty()) case_filter.status = check(parse_status(status_filter));
+      if (due_within_opt->count()) case_filter.due_within_days = due_within;
+      return cmd_cases(home, case_filter);
+    }
     if (*read) return cmd_read(home, case_id);
     if (*status) return cmd_status(home, case_id, status_word);
     if (*history) return cmd_history(home, case_id);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "case_store.hpp"
+#include "casework.hpp"
 #include "home.hpp"
 #include "usecases/export_case.hpp"
 #include "usecases/identity.hpp"
@@ -52,7 +53,8 @@ int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args);
 
 void print_cases(const CaseStore& store);
 
-int cmd_cases(const Home& home);
+// Lists the cases `filter` keeps (all with an empty filter).
+int cmd_cases(const Home& home, const CaseFilter& filter);
 
 int cmd_read(const Home& home, const std::string& case_id);
 
