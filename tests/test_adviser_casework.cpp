@@ -200,6 +200,52 @@ TEST_CASE("casework: calendar months and deadlines", "[adviser][casework]") {
   CHECK(case_table({}, law, 0) == "No cases yet.\n");
 }
 
+TEST_CASE("casework: filters keep the cases every given condition holds for", "[adviser][casework]") {
+  const Settings law{};
+  const std::uint64_t now = kT0 + 10 * kDay;
+  std::vector<CaseRecord> cases(4);
+  for (std::size_t i = 0; i < cases.size(); ++i) cases[i].key[0] = static_cast<std::uint8_t>(i);
+  cases[0].created_at = kT0;                 // new, acknowledge by kT0 + 7 days: overdue
+  cases[0].unread = 2;
+  cases[1].created_at = now - kDay;          // new, acknowledge in 6 days
+  cases[2].status = CaseStatus::kInProgress;  // feedback by kT0 + 3 months
+  cases[2].created_at = kT0, cases[2].acknowledged_at = kT0, cases[2].feedback_from = kT0;
+  cases[2].unread = 1;
+  cases[3].status = CaseStatus::kClosed;      // owes nothing
+  auto keys = [&](const CaseFilter& f) {
+    std::vector<int> out;
+    for (const CaseRecord& c : filter_cases(cases, f, law, now)) out.push_back(c.key[0]);
+    return out;
+  };
+  CaseFilter overdue, unread, is_new, closed, within5, within6, within365, within0;
+  overdue.overdue = true;
+  unread.unread = true;
+  is_new.status = CaseStatus::kNew;
+  closed.status = CaseStatus::kClosed;
+  within5.due_within_days = 5;
+  within6.due_within_days = 6;
+  within365.due_within_days = 365;
+  within0.due_within_days = 0;
+  CHECK(keys(CaseFilter{}) == std::vector<int>{0, 1, 2, 3});
+  CHECK(keys(overdue) == std::vector<int>{0});
+  CHECK(keys(unread) == std::vector<int>{0, 2});
+  CHECK(keys(is_new) == std::vector<int>{0, 1});
+  CHECK(keys(closed) == std::vector<int>{3});
+  CHECK(keys(within5) == std::vector<int>{0});
+  CHECK(keys(within6) == std::vector<int>{0, 1});
+  CHECK(keys(within365) == std::vector<int>{0, 1, 2});
+  CHECK(keys(within0) == std::vector<int>{0});
+  CaseFilter unread_in_progress = unread;
+  unread_in_progress.status = CaseStatus::kInProgress;
+  CHECK(keys(unread_in_progress) == std::vector<int>{2});
+  CaseFilter overdue_in_progress = overdue;
+  overdue_in_progress.status = CaseStatus::kInProgress;
+  CHECK(keys(overdue_in_progress).empty());
+  CaseFilter unread_within30 = unread;
+  unread_within30.due_within_days = 30;
+  CHECK(keys(unread_within30) == std::vector<int>{0});
+}
+
 TEST_CASE("casework: settings are stricter than the law only and kept encrypted", "[adviser][casework]") {
   CHECK(validate_settings(Settings{}).ok());
   CHECK(validate_settings(Settings{1, 1}).ok());

@@ -139,6 +139,23 @@ void sort_by_due(std::vector<CaseRecord>& cases, const Settings& settings, std::
   });
 }
 
+std::vector<CaseRecord> filter_cases(std::vector<CaseRecord> cases, const CaseFilter& filter,
+                                     const Settings& settings, std::uint64_t now) {
+  std::erase_if(cases, [&](const CaseRecord& c) {
+    const Deadline d = deadline_for(c, settings, now);
+    if (filter.overdue && !d.overdue) return true;
+    if (filter.unread && c.unread == 0) return true;
+    if (filter.status && c.status != *filter.status) return true;
+    if (filter.due_within_days) {
+      if (d.kind == DeadlineKind::kNone) return true;
+      const std::uint64_t horizon = now + std::uint64_t{*filter.due_within_days} * 86400;
+      if (d.due > horizon) return true;
+    }
+    return false;
+  });
+  return cases;
+}
+
 std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now) {
   if (cases.empty()) return "No cases yet.\n";
   sort_by_due(cases, settings, now);

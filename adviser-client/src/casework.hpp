@@ -38,6 +38,19 @@ std::string describe_deadline(const Deadline& deadline);
 // owe nothing follow, most recent activity first.
 void sort_by_due(std::vector<CaseRecord>& cases, const Settings& settings, std::uint64_t now);
 
+// Which cases `cases` lists; every filter given must hold (AND). An empty
+// filter keeps every case.
+struct CaseFilter {
+  bool overdue = false;                      // a deadline has passed
+  bool unread = false;                       // --new: messages not yet read (NEW in the table)
+  std::optional<CaseStatus> status;          // exactly this status
+  std::optional<std::uint32_t> due_within_days;  // something due within that many days (overdue included)
+
+  bool empty() const { return !overdue && !unread && !status && !due_within_days; }
+};
+std::vector<CaseRecord> filter_cases(std::vector<CaseRecord> cases, const CaseFilter& filter,
+                                     const Settings& settings, std::uint64_t now);
+
 // The case table of `cases` and `inbox`.
 std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now);
 

@@ -63,29 +63,35 @@ std::filesystem::path default_home_folder() {
   return std::filesystem::path(home) / ".meldpunt-adviser";
 }
 
-Result<std::string> channel_for_command(const Home& home, const std::string& given, bool remember) {
-  if (given.empty()) {
-    if (remember) return Error{ErrorCode::kMalformed, "--remember-channel needs --channel ADDRESS"};
-    auto saved = os::read_file(home.channel_file(), protocol::kMaxPastedAddressLength);
-    if (!saved) {
-      if (saved.error().code != ErrorCode::kNotFound) return saved.error();
-      return Error{ErrorCode::kNotFound,
-                   "no channel address: give --channel ADDRESS (from the administrator); add --remember-channel "
-                   "once to keep it in " + home.channel_file().string()};
+Result<std::optional<std::string>> stored_channel(const Home& home) {
+  const std::string file = home.channel_file().string();
+  auto saved = os::read_file(home.channel_file(), protocol::kMaxPastedAddressLength);
+  if (!saved) {
+    if (saved.error().code == ErrorCode::kNotFound) return std::optional<std::string>{};
+    if (saved.error().code == ErrorCode::kTooLarge) {
+      return Error{ErrorCode::kMalformed, file + " is too large for a channel address; remove it and give --channel "
+                                                 "ADDRESS once"};
     }
-    return std::string(saved->begin(), saved->end());
+    return saved.error();
   }
-  if (remember) {
-    auto address = protocol::parse_address(given);
-    if (!address) return Error{ErrorCode::kMalformed, "--channel: " + address.error().message};
-    const std::string line = protocol::format_address(*address) + "\n";
-    if (!address->checked) {
-      return Error{ErrorCode::kMalformed,
-                   "--remember-channel keeps only a current address (meldpunt2:); ask the administrator for one"};
-    }
-    if (Status s = os::write_file_atomically(home.channel_file(), as_bytes(line), 0644); !s) return s.error();
+  const std::string text(saved->begin(), saved->end());
+  auto address = protocol::parse_address(text);
+  // Only checked addresses are ever stored, so anything else is damage.
+  if (!address || !address->checked) {
+    return Error{ErrorCode::kMalformed,
+                 file + " does not hold a valid channel address (" +
+                     (address ? std::string("old form without check characters") : address.error().message) +
+                     "); give --channel ADDRESS once to replace it, or remove the file"};
   }
-  return given;
+  return std::optional<std::string>{protocol::format_address(*address)};
+}
+
+Status store_channel(const Home& home, const protocol::ChannelAddress& address) {
+  if (!address.checked) {
+    return Error{ErrorCode::kMalformed, "only a current channel address (meldpunt2:) is stored"};
+  }
+  const std::string line = protocol::format_address(address) + "\n";
+  return os::write_file_atomically(home.channel_file(), as_bytes(line), 0600);
 }
 
 Status make_private_folder(const std::filesystem::path& folder) {

@@ -2,17 +2,20 @@
 //
 //   identity.key   key file (PassphraseBox; mode 0600)
 //   card.txt       the public adviser card (mode 0644)
-//   channel.txt    the channel address, only if the adviser asked to keep it
-//                  (--remember-channel; public, mode 0644)
+//   channel.txt    the channel address of the last network command that
+//                  worked (public, mode 0600; older homes may hold 0644)
 //   store/         the encrypted LMDB case store (data.mdb, lock.mdb; 0600)
 //   lock           flock(2) target: one inbox run at a time per home folder
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/secret.hpp"
 #include "meldpunt/os/folder_lock.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
 
 namespace meldpunt::adviser {
 
@@ -26,13 +29,19 @@ struct Home {
   std::filesystem::path channel_file() const { return root / "channel.txt"; }
 };
 
-// The channel address for a command: `given` (--channel) if not empty, else
-// the one kept in channel.txt (kNotFound, saying how to give or keep one, if
-// there is none). With `remember`, a given address that parses is written to
-// channel.txt (atomically, mode 0644) for later commands. An adviser's home
-// folder already shows that its owner works with the channel, so keeping the
-// public address there reveals nothing new; a reporter's client keeps none.
-Result<std::string> channel_for_command(const Home& home, const std::string& given, bool remember);
+// The channel address kept in channel.txt: nullopt if there is none, the
+// address in its canonical form otherwise. A file that does not hold a
+// current (checked) address is refused (kMalformed, naming the file), never
+// silently replaced by a guess. An adviser's home folder already shows that
+// its owner works with the channel, so keeping the public address there
+// reveals nothing new; a reporter's client keeps none.
+Result<std::optional<std::string>> stored_channel(const Home& home);
+
+// Keeps `address` in channel.txt (atomically, mode 0600). Only a checked
+// (meldpunt2:) address is kept: kMalformed for the old form. Callers store
+// an address only after a command with it reached the relay and worked, so
+// a mistyped --channel never replaces a good one.
+Status store_channel(const Home& home, const protocol::ChannelAddress& address);
 
 // $HOME/.meldpunt-adviser (the password database's home if HOME is unset).
 std::filesystem::path default_home_folder();

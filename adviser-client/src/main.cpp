@@ -21,6 +21,7 @@
 #include <CLI/CLI.hpp>
 
 #include "case_store.hpp"
+#include "case_rules.hpp"
 #include "commands/commands.hpp"
 #include "commands/session.hpp"
 #include "home.hpp"
@@ -36,8 +37,10 @@ using namespace meldpunt::adviser;
 using namespace meldpunt::adviser::commands;
 namespace fs = std::filesystem;
 
+using cli::kExitDone;
 using cli::kExitFailed;
 using cli::kExitInternal;
+using cli::kExitUsage;
 
 }  // namespace
 
@@ -74,10 +77,10 @@ int main(int argc, char** argv) {
   };
   auto add_channel = [&](CLI::App* cmd) {
     cmd->add_option("--channel", channel,
-                    "Channel address (meldpunt2:...@tcp://HOST:PORT, from `relay address`); without it, the one "
-                    "kept with --remember-channel");
+                    "Channel address (meldpunt2:...@tcp://HOST:PORT, from `relay address`). Kept in the home folder "
+                    "(channel.txt) once a command with it worked; without --channel the kept one is used");
     cmd->add_flag("--remember-channel", remember_channel,
-                  "Keep this --channel address in the home folder (channel.txt) for later commands");
+                  "Accepted for older scripts; a --channel that worked is now always kept");
     cmd->add_option("--timeout", timeout, "Seconds to wait for each relay answer")
         ->capture_default_str()
         ->check(CLI::Range(1u, 600u));
@@ -106,14 +109,38 @@ int main(int argc, char** argv) {
   add_home(card);
 
   auto* inbox = app.add_subcommand("inbox", "Top up prekeys, collect new reports and list your cases");
-  inbox->footer("Example:\n  adviser-client inbox --channel meldpunt2:...@tcp://relay.example.org:7450\n"
+  inbox->footer("Examples:\n  adviser-client inbox --channel meldpunt2:...@tcp://relay.example.org:7450\n"
+                "  adviser-client inbox     (the address kept after the first --channel that worked)\n"
                 "Cases with unread messages are marked NEW. Messages are deleted at the relay only\n"
                 "after they are safely in your local store.");
   add_channel(inbox);
   add_home(inbox);
 
-  auto* cases = app.add_subcommand("cases", "List your cases (offline), most recent activity first");
-  cases->footer("Example:\n  adviser-client cases");
+  auto* channel_cmd = app.add_subcommand("channel", "Print the channel address kept in your home folder");
+  channel_cmd->footer("Examples:\n  adviser-client channel            (the address later network commands use)\n"
+                      "  adviser-client channel --forget   (remove it; the next network command needs --channel)\n"
+                      "The address is kept after the first network command with --channel that worked, and\n"
+                      "replaced only when a command with another --channel worked.");
+  bool forget_channel = false;
+  channel_cmd->add_flag("--forget", forget_channel, "Remove the kept address");
+  add_home(channel_cmd);
+
+  auto* cases = app.add_subcommand(
+      "cases", "List your cases (offline): what is due first, overdue ones leading; closed ones last");
+  cases->footer("Examples:\n  adviser-client cases\n  adviser-client cases --overdue\n"
+                "  adviser-client cases --new --status in-progress\n  adviser-client cases --due-within 3\n"
+                "Filters combine (every one given must hold). Order: by due date, earliest first (overdue\n"
+                "deadlines lead); cases that owe nothing (closed) follow, most recent activity first.");
+  CaseFilter case_filter;
+  std::string status_filter;
+  std::uint32_t due_within = 0;
+  cases->add_flag("--overdue", case_filter.overdue, "Only cases with a deadline that has passed");
+  cases->add_flag("--new", case_filter.unread, "Only cases with unread messages (marked NEW)");
+  cases->add_option("--status", status_filter, "Only cases with this status")
+      ->check(CLI::IsMember({"new", "acknowledged", "in-progress", "closed"}));
+  auto* due_within_opt = cases->add_option("--due-within", due_within,
+                                           "Only cases with something due within DAYS days (overdue included)")
+                             ->check(CLI::Range(0u, 3650u));
   add_home(cases);
 
   auto* read = app.add_subcommand("read", "Show a case's conversation and mark it read (offline)");
@@ -291,21 +318,33 @@ int main(int argc, char** argv) {
 
   try {
     const Home home{home_arg.empty() ? default_home_folder() : fs::path(home_arg)};
-    if (*inbox || *reply || *handover || *acknowledge) channel = check(channel_for_command(home, channel, remember_channel));
+    const bool network = *inbox || *reply || *handover || *acknowledge;
+    const std::string given_channel = channel;
+    if (network) channel = channel_for_command(home, given_channel);
     if (!proxy.empty()) use_socks_proxy(check(client::parse_socks_proxy(proxy)));
     if (*init) return cmd_init(home, init_args, insecure_kdf);
     if (*card) return cmd_card(home);
-    if (*inbox) return cmd_inbox(home, channel, timeout);
-    if (*cases) return cmd_cases(home);
-    if (*read) return cmd_read(home, case_id);
-    if (*reply) {
-      reply_request.case_id = case_id;
-      return cmd_reply(home, channel, file, timeout, reply_request);
+    if (network) {
+      int rc = kExitInternal;
+      if (*inbox) rc = cmd_inbox(home, channel, timeout);
+      if (*reply) {
+        reply_request.case_id = case_id;
+        rc = cmd_reply(home, channel, file, timeout, reply_request);
+      }
+      if (*handover) rc = cmd_handover(home, case_id, handover_to, channel, file, timeout);
+      if (*acknowledge) rc = cmd_acknowledge(home, AcknowledgeArgs{case_id, channel, ack_text, file, timeout});
+      if (rc == kExitDone) keep_channel(home, given_channel);
+      return rc;
     }
-    if (*handover) return cmd_handover(home, case_id, handover_to, channel, file, timeout);
+    if (*channel_cmd) return cmd_channel(home, forget_channel);
+    if (*cases) {
+      if (!status_filter.empty()) case_filter.status = check(parse_status(status_filter));
+      if (due_within_opt->count()) case_filter.due_within_days = due_within;
+      return cmd_cases(home, case_filter);
+    }
+    if (*read) return cmd_read(home, case_id);
     if (*status) return cmd_status(home, case_id, status_word);
     if (*history) return cmd_history(home, case_id);
-    if (*acknowledge) return cmd_acknowledge(home, AcknowledgeArgs{case_id, channel, ack_text, file, timeout});
     if (*settings) {
       return cmd_settings(home, ack_days_opt->count() ? std::optional<unsigned>(ack_days) : std::nullopt,
                           feedback_opt->count() ? std::optional<unsigned>(feedback_months) : std::nullopt);
@@ -328,7 +367,7 @@ int main(int argc, char** argv) {
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
     client::write_err("adviser-client: error: " + describe(f.error) + "\n");
-    return kExitFailed;
+    return f.usage ? kExitUsage : kExitFailed;
   } catch (const std::exception& e) {
     std::cerr << "adviser-client: internal error: " << e.what() << std::endl;
     return kExitInternal;

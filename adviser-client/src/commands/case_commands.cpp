@@ -26,10 +26,22 @@ void print_cases(const CaseStore& store) {
   out(case_table(std::move(list.cases), list.settings, now_seconds()));
 }
 
-int cmd_cases(const Home& home) {
+int cmd_cases(const Home& home, const CaseFilter& filter) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  print_cases(store);
+  if (filter.empty()) {
+    print_cases(store);
+    return 0;
+  }
+  usecase::CaseList list = check(usecase::list_cases(store));
+  const std::uint64_t now = now_seconds();
+  const std::size_t all = list.cases.size();
+  std::vector<CaseRecord> kept = filter_cases(std::move(list.cases), filter, list.settings, now);
+  if (kept.empty() && all > 0) {
+    out("No case matches (" + std::to_string(all) + " in all).\n");
+    return 0;
+  }
+  out(case_table(std::move(kept), list.settings, now));
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "case_store.hpp"
+#include "casework.hpp"
 #include "home.hpp"
 #include "usecases/export_case.hpp"
 #include "usecases/identity.hpp"
@@ -21,6 +22,9 @@ namespace meldpunt::adviser::commands {
 int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecure_kdf);
 
 int cmd_card(const Home& home);
+
+// Prints the kept channel address, or with `forget` removes it.
+int cmd_channel(const Home& home, bool forget);
 
 int cmd_passphrase(const Home& home, bool insecure_kdf);
 
@@ -49,7 +53,8 @@ int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args);
 
 void print_cases(const CaseStore& store);
 
-int cmd_cases(const Home& home);
+// Lists the cases `filter` keeps (all with an empty filter).
+int cmd_cases(const Home& home, const CaseFilter& filter);
 
 int cmd_read(const Home& home, const std::string& case_id);
 

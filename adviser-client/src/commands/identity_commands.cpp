@@ -1,5 +1,9 @@
 #include "commands/commands.hpp"
 
+#include <filesystem>
+#include <optional>
+#include <string>
+
 #include "commands/session.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "text.hpp"
@@ -23,13 +27,32 @@ int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecur
       "  2. The administrator signs a directory with it and publishes it:\n"
       "       relay directory sign --org-key org.key --adviser card.txt ... --serial N --out dir.signed\n"
       "       relay directory publish --channel ADDRESS --file dir.signed\n"
-      "  3. Run `adviser-client inbox --channel ADDRESS` to upload prekeys and collect reports.\n"
+      "  3. Run `adviser-client inbox --channel ADDRESS` to upload prekeys and collect reports\n"
+      "     (the address is then kept; later commands may leave out --channel).\n"
       "Keep the passphrase safe: without it the key file and every case stored here cannot be opened.\n");
   return 0;
 }
 
 int cmd_card(const Home& home) {
   out(terminal_safe_label(check(usecase::read_card(home))) + "\n");
+  return 0;
+}
+
+int cmd_channel(const Home& home, bool forget) {
+  if (forget) {
+    std::error_code ec;
+    const bool removed = std::filesystem::remove(home.channel_file(), ec);
+    if (ec) fail(ErrorCode::kIo, "cannot remove " + home.channel_file().string() + ": " + ec.message());
+    out(removed ? "Channel address forgotten; the next network command needs --channel.\n"
+                : "No channel address was kept.\n");
+    return 0;
+  }
+  const std::optional<std::string> stored = check(stored_channel(home));
+  if (!stored) {
+    fail(ErrorCode::kNotFound, "no channel address kept in " + home.root.string() +
+                                   "; one is kept after a network command with --channel ADDRESS worked");
+  }
+  out(*stored + "\n");
   return 0;
 }
 

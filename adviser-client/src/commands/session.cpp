@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "meldpunt/cli/passphrase_prompt.hpp"
 #include "meldpunt/client/terminal.hpp"
@@ -82,6 +83,37 @@ protocol::ChannelAddress parse_channel(const std::string& text) {
         "address (`relay address` prints one starting with meldpunt2:).\n");
   }
   return std::move(address).value();
+}
+
+std::string channel_for_command(const Home& home, const std::string& given) {
+  if (!given.empty()) return given;
+  const std::optional<std::string> stored = check(stored_channel(home));
+  if (!stored) {
+    throw Failure{Error{ErrorCode::kMalformed,
+                        "no channel address: give --channel ADDRESS (from the administrator; `relay address` prints "
+                        "it). After a command with it worked, it is kept in " + home.channel_file().string() +
+                            " and --channel may be left out"},
+                  true};
+  }
+  return *stored;
+}
+
+void keep_channel(const Home& home, const std::string& given) {
+  if (given.empty()) return;
+  auto address = protocol::parse_address(given);
+  if (!address || !address->checked) return;  // parse_channel has said why the old form is not enough
+  const std::string file = home.channel_file().string();
+  const auto stored = stored_channel(home);
+  if (stored && *stored && **stored == protocol::format_address(*address)) return;
+  if (Status s = store_channel(home, *address); !s) {
+    err("adviser-client: warning: the channel address worked but could not be stored: " + s.error().message + "\n");
+    return;
+  }
+  if (stored && !*stored) {
+    err("adviser-client: channel address stored in " + file + "; later commands may leave out --channel\n");
+  } else {
+    err("adviser-client: channel address changed; stored in " + file + "\n");
+  }
 }
 
 void use_socks_proxy(std::string proxy) { socks_proxy() = std::move(proxy); }

@@ -22,9 +22,11 @@
 
 namespace meldpunt::adviser::commands {
 
-// An expected failure, carried to main() and turned into exit code 2.
+// An expected failure, carried to main() and turned into exit code 2, or 1
+// (usage) for an input the command line should have given.
 struct Failure {
   Error error;
+  bool usage = false;
 };
 
 [[noreturn]] void fail(const Error& e);
@@ -74,6 +76,17 @@ CaseStore open_store(const Home& home, const KeyFile& key_file);
 
 // --channel parsed (a note on stderr for the old form without check characters).
 protocol::ChannelAddress parse_channel(const std::string& text);
+
+// The channel address for a network command: `given` (--channel) if not
+// empty, else the one stored in the home folder. Neither: a usage Failure
+// saying how to give one; a damaged stored one: a Failure naming the file.
+std::string channel_for_command(const Home& home, const std::string& given);
+
+// After a network command with `given` worked: keeps it in the home folder
+// if it differs from the stored one, and says so on stderr ("channel address
+// changed; stored"). The old form (meldpunt1:) is not kept. A failure to
+// store is a warning only: the command itself was done.
+void keep_channel(const Home& home, const std::string& given);
 
 // "HOST:PORT" of the SOCKS5 proxy given with --proxy, for every connection
 // after; empty for direct connections.
