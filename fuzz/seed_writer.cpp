@@ -19,6 +19,7 @@
 #include "meldpunt/protocol/attachment.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "meldpunt/protocol/handover.hpp"
+#include "meldpunt/protocol/http_body.hpp"
 #include "meldpunt/protocol/letter.hpp"
 
 namespace {
@@ -417,6 +418,12 @@ int main(int argc, char** argv) {
         std::string_view("\xc0\xaf\xe0\x80\xaf\xed\xa0\x80\xf4\x90\x80\x80\xf4\x8f\xbf\xbf\xe2\x82\xff")}) {
     add_text("text", text);
   }
+
+  // POST /api bodies: a get-policy, a deposit's shape, a fetch with a proof field.
+  add("http_body", protocol::encode_http_body(protocol::Frames{Bytes{1, 9}}));
+  add("http_body", protocol::encode_http_body(protocol::Frames{Bytes{1, 3}, Bytes(40, 1), Bytes(64, 2), Bytes(32, 3),
+                                                               Bytes(4096, 4)}));
+  add("http_body", protocol::encode_http_body(protocol::Frames{Bytes{1, 4}, Bytes(40, 5)}));
 
   const std::filesystem::path root = argv[1];
   for (const auto& [target, seeds] : g_seeds) {

@@ -165,3 +165,48 @@ TEST_CASE("fetch scheduler: refusals when full come back at once, the richer fet
   CHECK(s.load().refused_busy == 2);
   CHECK(s.load().expired == 0);
 }
+
+TEST_CASE("fetch queue: a waiting ticket can be removed, once", "[relay][scheduler]") {
+  FetchQueue q(4, 10.0);
+  REQUIRE(q.push(1, 100, 0.0).queued);
+  REQUIRE(q.push(2, 200, 0.0).queued);
+  CHECK(q.remove(2));
+  CHECK_FALSE(q.remove(2));
+  CHECK_FALSE(q.remove(7));
+  CHECK(q.size() == 1);
+  FetchQueue::Popped p = q.pop(1.0);
+  REQUIRE(p.next);
+  CHECK(*p.next == 1);
+}
+
+TEST_CASE("fetch scheduler: a cancelled fetch (its HTTP client went away) is neither computed nor answered",
+          "[relay][scheduler]") {
+  zmq::context_t context{1};
+  std::atomic<int> computed{0};
+  std::atomic<bool> release{false};
+  relay::FetchScheduler s(
+      context,
+      [&] {
+        computed++;
+        while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return protocol::make_ok_reply();
+      },
+      relay::FetchSchedulerOptions{8, 60.0}, [] { return 0.0; });
+  s.submit(0, routing(1), 10);
+  while (computed.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  s.submit(1, routing(2), 10);
+  s.submit(1, routing(3), 10);
+  const std::uint8_t two = 2, one = 1;
+  CHECK_FALSE(s.cancel(0, ByteView(&two, 1)));  // same routing id on another socket: not it
+  CHECK(s.cancel(1, ByteView(&two, 1)));
+  CHECK_FALSE(s.cancel(1, ByteView(&two, 1)));
+  CHECK_FALSE(s.cancel(0, ByteView(&one, 1)));  // running already: it finishes
+  CHECK(s.pending() == 2);
+  release = true;
+  std::vector<relay::FetchScheduler::Answer> done = wait_for(s, 2);
+  REQUIRE(done.size() == 2);
+  CHECK(*static_cast<const std::uint8_t*>(done[0].routing_id.data()) == 1);
+  CHECK(*static_cast<const std::uint8_t*>(done[1].routing_id.data()) == 3);
+  CHECK(computed.load() == 2);
+  CHECK(s.load().refused_busy == 0);
+}
