@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
       "  relay directory sign --org-key org.key --adviser card1.txt --adviser card2.txt --signpost signpost.txt \\\n"
       "      --serial 1 --out dir.signed            (relay directory check first shows who is there for whom)\n"
       "  relay serve --data /var/lib/meldpunt --endpoint tcp://0.0.0.0:7450\n"
-      "  relay directory publish --channel ADDRESS --file dir.signed",
+      "  relay directory publish --channel ADDRESS --file dir.signed\n"
+      "  relay web-hash --web-root /usr/share/meldpunt/web   (with serve --http: the reporter page's hash,\n"
+      "      published next to the channel address; docs/OPERATIONS.md §13)",
       "relay"};
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed (or `check` found a fault),\n"
              "3 internal error; `directory check` gives 4 when some group x kind has nobody.");

@@ -355,6 +355,20 @@ class HttpDoorTest(unittest.TestCase):
         finally:
             s.close()
 
+    def test_clients_that_leave_before_their_answer(self):
+        # Sent whole, then closed without reading: the door drops what it
+        # would answer (and a fetch still queued) and goes on serving.
+        body = encode_body([bytes([1, 4])])
+        for i in range(50):
+            s = socket.create_connection(("127.0.0.1", self.ch.http_port), timeout=5,
+                                         source_address=(CLIENT_ADDRESS, 0))
+            s.sendall(b"POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            if i % 2:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset
+            s.close()
+        self.assertEqual(self.api([bytes([1, 9])])[0], b"\x01\x00")
+        self.assertIsNone(self.ch.relay.poll())
+
     def test_zz_log_names_no_client(self):
         # Run last (unittest sorts by name): after every request above.
         self.request("GET", SECRET_PATH)
