@@ -46,6 +46,7 @@ struct Connection {
   int fd = -1;
   Clock::time_point deadline;  // a whole request must have arrived by then
   bool suspended = false;      // waiting for the serving loop: no deadline, socket watched
+  bool responding = false;     // an answer is queued: sending it is bounded by the idle limit alone
   bool watched = true;         // while suspended: false once the client sent more bytes (pipelined)
   std::uint64_t tag = 0;       // the request it waits for
 };
@@ -148,6 +149,7 @@ class HttpDoor::Loop {
     if (request->tag != 0) waiting_.erase(request->tag);
     if (request->connection != nullptr) {
       request->connection->suspended = false;
+      request->connection->responding = false;
       request->connection->deadline = Clock::now() + setup_.limits.request_timeout;
     }
     delete request;
@@ -374,7 +376,7 @@ class HttpDoor::Loop {
   void enforce_deadlines() {
     const Clock::time_point now = Clock::now();
     for (Connection* c : connections_) {
-      if (!c->suspended && now > c->deadline && c->fd >= 0) {
+      if (!c->suspended && !c->responding && now > c->deadline && c->fd >= 0) {
         ::shutdown(c->fd, SHUT_RDWR);
         c->deadline = Clock::time_point::max();  // once
         timeouts_++;
@@ -414,6 +416,11 @@ class HttpDoor::Loop {
     if (allow != nullptr) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
     const MHD_Result queued = MHD_queue_response(mhd, status, response);
     MHD_destroy_response(response);
+    // A large answer (a fetch of a full store) to a slow client may take
+    // longer than a request may: libmicrohttpd's idle limit still drops a
+    // client that stops reading.
+    auto* c = static_cast<Connection*>(MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
+    if (queued == MHD_YES && c != nullptr) c->responding = true;
     return queued;
   }
 

@@ -308,6 +308,15 @@ class HttpDoorTest(unittest.TestCase):
         self.assertEqual(rc, 2)
         self.assertIn("not this relay's channel address", err)
 
+    def test_port_in_use_is_a_clear_failure(self):
+        other = tempfile.mkdtemp(prefix="meldpunt-busy-", dir=self.ch.root)
+        data = os.path.join(other, "data")
+        run([RELAY, "init", "--data", data, "--org-public", self.ch.org_public])
+        rc, _, err = run([RELAY, "serve", "--data", data, "--endpoint", f"tcp://127.0.0.1:{free_port()}",
+                          "--http", str(self.ch.http_port)], check=False, timeout=30)
+        self.assertEqual(rc, 2)
+        self.assertIn(f"cannot listen on 127.0.0.1:{self.ch.http_port}", err)
+
     # ---- connections ----
 
     def test_idle_connections_leave_zeromq_working(self):
