@@ -327,6 +327,28 @@ class Channel:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class HttpChannel(Channel):
+    """A channel whose relay also opens its HTTP door (docs/OPERATIONS.md §13)
+    on a free loopback port, serving `web_root` (a folder with a MANIFEST; None:
+    no files) and this channel's own address at /channel. `http_base` is the
+    page's URL. Extra `relay serve` options as for Channel (serve_args)."""
+
+    def __init__(self, web_root=None, **kwargs):
+        self.web_root = web_root
+        self.http_port = free_port()
+        self.http_base = f"http://127.0.0.1:{self.http_port}/"
+        super().__init__(**kwargs)
+
+    def start_relay(self):
+        if not hasattr(self, "_plain_serve_args"):
+            self._plain_serve_args = list(self.serve_args)
+        door = ["--http", str(self.http_port), "--http-channel", self.address]
+        if self.web_root:
+            door += ["--http-web-root", self.web_root]
+        self.serve_args = self._plain_serve_args + door
+        super().start_relay()
+
+
 THREE_ADVISERS = (("Anna de Vries", "internal"), ("Bureau Extern", "external"), ("Commissie Klachten", "committee"))
 
 

@@ -39,7 +39,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import RELAY, Channel, Reporter, free_port, run  # noqa: E402
+from harness import RELAY, HttpChannel, Reporter, free_port, run  # noqa: E402
 
 CLIENT_ADDRESS = "127.0.0.77"
 USER_AGENT = "MarkerAgent/7.7 (http-door-test)"
@@ -98,26 +98,16 @@ def write_web_root(folder, files, manifest=None):
         f.write(manifest if manifest is not None else "".join(n + "\n" for n in names).encode())
 
 
-class HttpChannel(Channel):
-    """A channel whose relay also opens its HTTP door, with a web root and
-    its own channel address."""
-
-    def start_relay(self):
-        if not hasattr(self, "http_port"):
-            self.http_port = free_port()
-            self.web_root = os.path.join(self.root, "web")
-            write_web_root(self.web_root, WEB_FILES)
-            with open(os.path.join(self.web_root, "not-listed.js"), "wb") as f:
-                f.write(b"// on disk, not in MANIFEST\n")
-        self.serve_args = ["--pow-difficulty", "8", "--http", str(self.http_port), "--http-web-root",
-                           self.web_root, "--http-channel", self.address, "--http-timeout", "3"]
-        super().start_relay()
-
-
 class HttpDoorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.ch = HttpChannel(adviser_names=(("Anna de Vries", "internal"),))
+        cls.root = tempfile.mkdtemp(prefix="meldpunt-it-")
+        web_root = os.path.join(cls.root, "web")
+        write_web_root(web_root, WEB_FILES)
+        with open(os.path.join(web_root, "not-listed.js"), "wb") as f:
+            f.write(b"// on disk, not in MANIFEST\n")
+        cls.ch = HttpChannel(web_root=web_root, root=cls.root, adviser_names=(("Anna de Vries", "internal"),),
+                             serve_args=["--pow-difficulty", "8", "--http-timeout", "3"])
         with open(os.path.join(cls.ch.data, "relay.key"), "rb") as f:
             cls.relay_public = f.read()[-32:]
 
