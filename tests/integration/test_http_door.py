@@ -368,6 +368,56 @@ class HttpDoorTest(unittest.TestCase):
         self.assertEqual(self.api([bytes([1, 9])])[0], b"\x01\x00")
         self.assertIsNone(self.ch.relay.poll())
 
+    def test_fetch_of_a_client_that_left_is_not_computed(self):
+        # A store large enough that a fetch takes a while on one thread; free
+        # fetches, so they queue at once. One fetch is kept and runs; three
+        # queued behind it leave before their turn: only the kept one is
+        # computed.
+        self.ch.stop_relay()
+        run([os.path.join(os.path.dirname(RELAY), "pricing_flood"), "fill", os.path.join(self.ch.data, "store"),
+             "3000"])
+        plain = list(self.ch._plain_serve_args)
+        self.ch._plain_serve_args += ["--fetch-work-min", "0", "--fetch-work-per-message", "0", "--fetch-threads", "1"]
+        try:
+            self.ch.start_relay()
+            body = encode_body([bytes([1, 4])])
+            computed_before = self.fetches_computed()
+            keep = self.connection()
+            keep.request("POST", "/api", body=body)
+            leaving = []
+            for _ in range(3):
+                s = socket.create_connection(("127.0.0.1", self.ch.http_port), timeout=5,
+                                             source_address=(CLIENT_ADDRESS, 0))
+                s.sendall(b"POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+                leaving.append(s)
+            time.sleep(0.2)
+            for s in leaving:
+                s.close()
+            r = keep.getresponse()
+            reply = decode_body(r.read())
+            keep.close()
+            self.assertEqual(reply[0], b"\x01\x00")
+            self.assertEqual(len(reply[1]) % 64, 0)
+            deadline = time.time() + 30
+            while self.fetch_load() != 0 and time.time() < deadline:
+                time.sleep(0.1)
+            self.assertEqual(self.fetches_computed() - computed_before, 1)
+        finally:
+            self.ch.stop_relay()
+            self.ch._plain_serve_args = plain
+            self.ch.start_relay()
+
+    def relay_status(self):
+        import json
+        return json.loads(run([RELAY, "status", "--data", self.ch.data, "--json"])[1])
+
+    def fetches_computed(self):
+        return self.relay_status()["requests"]["fetch"]["ok"]
+
+    def fetch_load(self):
+        f = self.relay_status()["fetches"]
+        return f["running"] + f["waiting"]
+
     def test_zz_log_names_no_client(self):
         # Run last (unittest sorts by name): after every request above.
         self.request("GET", SECRET_PATH)
