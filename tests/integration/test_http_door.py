@@ -375,7 +375,7 @@ class HttpDoorTest(unittest.TestCase):
         # computed.
         self.ch.stop_relay()
         run([os.path.join(os.path.dirname(RELAY), "pricing_flood"), "fill", os.path.join(self.ch.data, "store"),
-             "3000"])
+             "5000"])
         plain = list(self.ch._plain_serve_args)
         self.ch._plain_serve_args += ["--fetch-work-min", "0", "--fetch-work-per-message", "0", "--fetch-threads", "1"]
         try:
