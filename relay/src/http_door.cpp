@@ -127,13 +127,13 @@ class HttpDoor::Loop {
 
   void on_connection(MHD_Connection* mhd, void** socket_context, MHD_ConnectionNotificationCode code) {
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-      auto* c = new Connection;
+      auto c = std::make_unique<Connection>();
       c->mhd = mhd;
       c->fd = MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
       c->deadline = Clock::now() + setup_.limits.request_timeout;
-      connections_.insert(c);
-      *socket_context = c;
-    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+      connections_.insert(c.get());
+      *socket_context = c.release();
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != nullptr) {
       auto* c = static_cast<Connection*>(*socket_context);
       connections_.erase(c);
       delete c;
@@ -164,6 +164,7 @@ class HttpDoor::Loop {
       request->connection =
           static_cast<Connection*>(MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
       *request_context = request;
+      if (request->connection == nullptr) return MHD_NO;  // its state could not be allocated: close it
       return first_call(mhd, *request, url, method);
     }
     if (!request->api) return MHD_NO;  // answered at the first call; nothing more is expected
@@ -226,7 +227,11 @@ class HttpDoor::Loop {
     }
   }
   static void connection_cb(void* self, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode code) {
-    static_cast<Loop*>(self)->on_connection(c, socket_context, code);
+    try {
+      static_cast<Loop*>(self)->on_connection(c, socket_context, code);
+    } catch (...) {  // out of memory: the connection has no state and is closed at its first request
+      *socket_context = nullptr;
+    }
   }
   static void completed_cb(void* self, MHD_Connection*, void** request_context, MHD_RequestTerminationCode) {
     static_cast<Loop*>(self)->on_completed(request_context);
