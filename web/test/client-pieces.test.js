@@ -243,3 +243,40 @@ test('recognition in chunks finds each id once per key, with progress', async ()
   assert.deepEqual(events.map((e) => e.done), [1024, 2048, 2100]);
   assert.ok(deriveFileKeys(new Uint8Array(32)).fetchPk.length === 32);
 });
+
+test('worker recogniser: ranges split over the pool, results merged once per id', async () => {
+  const { createWorkerRecogniser } = await import('../src/client/recognise.js');
+  const { Worker } = await import('node:worker_threads');
+  // node's worker_threads stand in for the page's module workers.
+  const url = new URL('../src/client/recognise-worker.js', import.meta.url);
+  const shim = () => {
+    const w = new Worker(`const { parentPort } = require('node:worker_threads');
+      globalThis.self = { addEventListener: (t, f) => parentPort.on('message', (data) => f({ data })),
+        postMessage: (m) => parentPort.postMessage(m) };
+      import(${JSON.stringify(url.href)});`, { eval: true });
+    const listeners = new Map();
+    return { postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(),
+      addEventListener: (t, f) => { const g = (data) => f({ data }); listeners.set(f, g); w.on('message', g); },
+      removeEventListener: (t, f) => w.off('message', listeners.get(f)) };
+  };
+  const pool = [shim(), shim()];
+  try {
+    const s = sodium.crypto_core_ristretto255_scalar_random();
+    const S = sodium.crypto_scalarmult_ristretto255_base(s);
+    const entries = [];
+    const id = new Uint8Array(16).fill(9);
+    for (let i = 0; i < 130; i++) entries.push(concat(sodium.crypto_core_ristretto255_random(), sodium.randombytes_buf(32)));
+    const clue = makeClue(S);
+    for (const at of [5, 120]) {
+      const r = sodium.crypto_core_ristretto255_scalar_random();
+      const R = sodium.crypto_scalarmult_ristretto255(r, clue.subarray(0, 32));
+      const T = sodium.crypto_scalarmult_ristretto255(r, clue.subarray(32));
+      const k = sodium.crypto_generichash(32, concat(ascii('meldpunt/v1/clue'), R, T), null);
+      entries[at] = concat(R, k.subarray(0, 16), id.map((x, i) => x ^ k[16 + i]));
+    }
+    const found = await createWorkerRecogniser(pool)(concat(...entries), [s]);
+    assert.deepEqual(found, [[id]]);
+  } finally {
+    for (const w of pool) await w.terminate();
+  }
+});
