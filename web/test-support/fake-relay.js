@@ -11,6 +11,7 @@ import { deleteVerifier } from '../src/protocol/clue.js';
 import { depositBody, requestBody, powDigest, meets } from '../src/protocol/pow.js';
 import { signDetached, DOMAIN } from '../src/protocol/sign.js';
 import { encodeFrames, decodeReply } from '../src/client/transport.js';
+import { compareBytes } from '../src/client/relay.js';
 
 const CLUE = ascii('meldpunt/v1/clue');
 const ok = (...fields) => [Uint8Array.of(1, 0), ...fields];
@@ -120,7 +121,7 @@ export class FakeRelay {
           const j = sodium.randombytes_uniform(i);
           [entries[i - 1], entries[j]] = [entries[j], entries[i - 1]];
         }
-        const ids = [...this.messages.values()].map((m) => m.id).sort((a, b) => sodium.compare(a, b));
+        const ids = [...this.messages.values()].map((m) => m.id).sort(compareBytes);
         return ok(concat(...entries), concat(...ids));
       }
       case 5: {

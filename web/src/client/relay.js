@@ -197,6 +197,12 @@ export class Relay {
   }
 }
 
+/** Byte order (lexicographic), as the relay sorts ids; sodium.compare reads numbers little-endian. */
+export function compareBytes(a, b) {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
 export function decodeFetch(fields) {
   const bad = (why) => clientFail(ERROR.badReply, `the relay sent a malformed fetch reply: ${why}`);
   if (fields.length !== 2) bad('fields');
@@ -206,7 +212,7 @@ export function decodeFetch(fields) {
   const stored = [];
   for (let o = 0; o < ids.length; o += 16) {
     const id = ids.subarray(o, o + 16);
-    if (stored.length && sodium.compare(stored[stored.length - 1], id) >= 0) bad('ids not ascending');
+    if (stored.length && compareBytes(stored[stored.length - 1], id) >= 0) bad('ids not ascending');
     stored.push(id);
   }
   return { entries, stored, storedHex: new Set(stored.map(toHex)) };
