@@ -224,3 +224,15 @@ test('a mistyped code is refused before any request, with its group', async () =
   await assert.rejects(channel.open(typed.join('')), (e) => e.kind === ERROR.badCode && e.group === 2);
   assert.equal(relay.log.length, before);
 });
+
+test('checkMessage refuses before anything is derived or sent', async () => {
+  const { relay, channel } = await setup();
+  const before = relay.log.length;
+  assert.throws(() => channel.checkMessage({ text: 'x'.repeat(channel.maxBodyBytes() + 1) }), (e) => e.kind === ERROR.tooLarge && e.maxBytes > 0);
+  assert.throws(() => channel.checkMessage({ text: 'x', files: [{ name: 'a', bytes: new Uint8Array(0) }] }), (e) => e.kind === ERROR.invalid);
+  assert.throws(() => channel.checkMessage({ text: 'x', files: [{ name: 'a', bytes: new Uint8Array(10485761) }] }), (e) => e.kind === ERROR.tooLarge);
+  channel.checkMessage({ text: 'x'.repeat(channel.maxBodyBytes([{ name: 'a.pdf', bytes: new Uint8Array(1) }])), files: [{ name: 'a.pdf', bytes: new Uint8Array(1) }] });
+  await assert.rejects(channel.report({ code: channel.newCode(), advisers: [channel.advisers[0].id], text: 'x'.repeat(300000) }),
+    (e) => e.kind === ERROR.tooLarge);
+  assert.equal(relay.log.length, before);
+});
