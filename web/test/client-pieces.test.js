@@ -249,12 +249,11 @@ test('recognition in chunks finds each id once per key, with progress', async ()
   assert.ok(deriveFileKeys(new Uint8Array(32)).fetchPk.length === 32);
 });
 
-test('worker recogniser: ranges split over the pool, results merged once per id', async () => {
-  const { createWorkerRecogniser } = await import('../src/client/recognise.js');
+// node's worker_threads standing in for the page's module workers.
+async function workerShim(file) {
   const { Worker } = await import('node:worker_threads');
-  // node's worker_threads stand in for the page's module workers.
-  const url = new URL('../src/client/recognise-worker.js', import.meta.url);
-  const shim = () => {
+  const url = new URL(file, import.meta.url);
+  return () => {
     const w = new Worker(`const { parentPort } = require('node:worker_threads');
       globalThis.self = { addEventListener: (t, f) => parentPort.on('message', (data) => f({ data })),
         postMessage: (m) => parentPort.postMessage(m) };
@@ -264,6 +263,32 @@ test('worker recogniser: ranges split over the pool, results merged once per id'
       addEventListener: (t, f) => { const g = (data) => f({ data }); listeners.set(f, g); w.on('message', g); },
       removeEventListener: (t, f) => w.off('message', listeners.get(f)) };
   };
+}
+
+test('worker solver: the first proof of the pool wins and meets the price; the others stop', async () => {
+  const { createWorkerSolver } = await import('../src/client/relay.js');
+  const shim = await workerShim('../src/client/pow-worker.js');
+  const pool = [shim(), shim()];
+  try {
+    const solve = createWorkerSolver(pool);
+    const challenge = sodium.randombytes_buf(32);
+    const body = requestBody(2);
+    const events = [];
+    for (const price of [1n, 20000n]) {
+      const proof = await solve(challenge, body, price, { onProgress: (e) => events.push(e) });
+      const nonce = new DataView(proof.buffer, proof.byteOffset + 32, 8).getBigUint64(0, true);
+      assert.ok(meets(powDigest(challenge, body, nonce), price));
+    }
+    assert.ok(events.some((e) => e.step === 'work'));
+    await assert.rejects(solve(challenge, body, (1n << 36n) + 1n), (e) => e.kind === 'too-large');
+  } finally {
+    for (const w of pool) await w.terminate();
+  }
+});
+
+test('worker recogniser: ranges split over the pool, results merged once per id', async () => {
+  const { createWorkerRecogniser } = await import('../src/client/recognise.js');
+  const shim = await workerShim('../src/client/recognise-worker.js');
   const pool = [shim(), shim()];
   try {
     const s = sodium.crypto_core_ristretto255_scalar_random();

@@ -8,14 +8,14 @@ import { deriveReporterKeys, KDF_PRODUCTION } from '../protocol/derive.js';
 import { findAdviser, ROLES } from '../protocol/directory.js';
 import { ClientError, ERROR, STEP, asClientError, clientFail } from './errors.js';
 import { HttpTransport } from './transport.js';
-import { Relay } from './relay.js';
+import { Relay, createWorkerSolver } from './relay.js';
 import { paddedReaders, maxBodyBytesWith, MAX_READERS } from './deposits.js';
 import { sanitiseFileName } from './files.js';
 import { MAX_FILE_BYTES } from '../protocol/letter.js';
 import { recogniseInThread, createWorkerRecogniser } from './recognise.js';
 import { Session, sendMessage } from './session.js';
 
-export { ClientError, ERROR, STEP, createWorkerRecogniser, HttpTransport };
+export { ClientError, ERROR, STEP, createWorkerRecogniser, createWorkerSolver, HttpTransport };
 
 /** Runs fn, turning every failure into a ClientError. */
 export async function guarded(fn) {
@@ -155,14 +155,14 @@ export class Channel {
  * Opens the channel the page belongs to (README.md): the address (GET
  * /channel unless given), the verified directory and the policy.
  */
-export function openChannel({ base = '', address, transport, fetchFn, onProgress, signal, kdf = KDF_PRODUCTION, recogniser } = {}) {
+export function openChannel({ base = '', address, transport, fetchFn, onProgress, signal, kdf = KDF_PRODUCTION, recogniser, solver } = {}) {
   return guarded(async () => {
     await ready();
     const t = transport ?? new HttpTransport({ base, fetchFn });
     onProgress?.({ step: STEP.directory, done: 0, total: 2 });
     const text = address ?? await t.channelAddress({ signal });
     const parsed = parseAddress(text.trim());
-    const relay = new Relay(t);
+    const relay = new Relay(t, solver);
     const directory = await relay.directory(parsed, { signal });
     onProgress?.({ step: STEP.directory, done: 1, total: 2 });
     const policy = await relay.policy({ signal });
