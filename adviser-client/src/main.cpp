@@ -24,6 +24,7 @@
 #include "case_rules.hpp"
 #include "commands/commands.hpp"
 #include "commands/session.hpp"
+#include "commands/shell.hpp"
 #include "home.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
@@ -42,10 +43,19 @@ using cli::kExitFailed;
 using cli::kExitInternal;
 using cli::kExitUsage;
 
+// The command line, parsed and run; main() and each line of `shell`.
+int run_command_line(int argc, char** argv);
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (Status started = cli::start_up(); !started) return cli::fail_start_up("adviser-client", started.error());
+  return run_command_line(argc, argv);
+}
+
+namespace {
+
+int run_command_line(int argc, char** argv) {
 
   CLI::App app{
       "adviser-client: the confidential adviser's side of the anonymous reporting channel.\n"
@@ -310,6 +320,10 @@ int main(int argc, char** argv) {
   restore->add_option("--from", from_file, "The backup file")->required()->check(CLI::ExistingFile);
   add_home(restore);
 
+  ShellOptions shell_options;
+  auto* shell = add_shell_command(app, shell_options);
+  add_home(shell);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -317,7 +331,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    const Home home{home_arg.empty() ? default_home_folder() : fs::path(home_arg)};
+    const Home home{home_arg.empty() ? default_home() : fs::path(home_arg)};
     const bool network = *inbox || *reply || *handover || *acknowledge;
     const std::string given_channel = channel;
     if (network) channel = channel_for_command(home, given_channel);
@@ -364,6 +378,7 @@ int main(int argc, char** argv) {
     if (*passphrase) return cmd_passphrase(home, insecure_kdf);
     if (*backup) return cmd_backup(home, out_file, insecure_kdf);
     if (*restore) return cmd_restore(home, from_file);
+    if (*shell) return cmd_shell(home, shell_options, command_names(app), run_command_line);
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
     client::write_err("adviser-client: error: " + describe(f.error) + "\n");
@@ -374,3 +389,5 @@ int main(int argc, char** argv) {
   }
   return kExitInternal;
 }
+
+}  // namespace
