@@ -25,6 +25,7 @@
 #include "commands/commands.hpp"
 #include "commands/session.hpp"
 #include "commands/shell.hpp"
+#include "commands/watch.hpp"
 #include "home.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
@@ -323,6 +324,10 @@ int run_command_line(int argc, char** argv) {
   ShellOptions shell_options;
   auto* shell = add_shell_command(app, shell_options);
   add_home(shell);
+  WatchOptions watch_options;
+  auto* watch = add_watch_command(app, watch_options);
+  add_channel(watch);
+  add_home(watch);
 
   try {
     app.parse(argc, argv);
@@ -378,6 +383,7 @@ int run_command_line(int argc, char** argv) {
     if (*passphrase) return cmd_passphrase(home, insecure_kdf);
     if (*backup) return cmd_backup(home, out_file, insecure_kdf);
     if (*restore) return cmd_restore(home, from_file);
+    if (*watch) return cmd_watch(home, channel, timeout, watch_options);
     if (*shell) return cmd_shell(home, shell_options, command_names(app), run_command_line);
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
