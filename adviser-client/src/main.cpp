@@ -72,7 +72,9 @@ int run_command_line(int argc, char** argv) {
       "  adviser-client reply 3fa9c0 --channel meldpunt2:...@tcp://relay.example.org:7450\n"
       "  adviser-client acknowledge 3fa9c0 --channel meldpunt2:...   (send the acknowledgement, status acknowledged)\n"
       "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
-      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n",
+      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n"
+      "  adviser-client shell                 (passphrase once, then the commands above; locks when idle)\n"
+      "  adviser-client watch --notify-send   (fetch every 15 minutes; notify with counts and due dates only)\n",
       "adviser-client"};
   app.require_subcommand(1);
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.\n"

@@ -8,6 +8,7 @@ watching goes on; a mail address that could inject a header is refused.
 Bounded: --once, or --rounds with --test-interval-seconds 1.
 """
 import os
+import subprocess
 import sys
 import time
 import unittest
@@ -97,6 +98,28 @@ class Watch(SharedChannelTest):
         rc, out, err = self.watch("--channel", dead, "--timeout", "1", "--once", "--notify-send",
                                   now=created + 8 * DAY, check=False)
         self.assertIn(f"case {case}: acknowledgement overdue since", self.recorded("notify-send"))
+
+    def test_passphrase_through_a_fifo_and_sigterm(self):
+        """The systemd --user unit's way (deploy/meldpunt-adviser-watch.service):
+        the passphrase through a FIFO, SIGTERM ends watch after its round, exit 0."""
+        fifo = os.path.join(self.bin, "passphrase.fifo")
+        os.mkfifo(fifo, 0o600)
+        proc = subprocess.Popen(["/bin/sh", "-c", f'exec "{ADVISER}" watch --home "{self.anna.home}" '
+                                 f'--test-interval-seconds 1 < "{fifo}"'],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            with open(fifo, "w") as f:
+                f.write(self.anna.passphrase + "\n")
+            time.sleep(2)  # a round or two at one second apart
+            proc.terminate()
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("watching", out.decode())
+        self.assertIn("stopped", out.decode())
 
     def test_mail_address_cannot_inject_headers(self):
         rc, _, err = self.watch("--once", "--mail-to", "a@example.org\nBcc: other@example.org", check=False)
