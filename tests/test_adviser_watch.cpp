@@ -2,10 +2,15 @@
 // deadline is told once per threshold.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include "common.hpp"
+#include "key_file.hpp"
 #include "watch_alerts.hpp"
 
 using namespace meldpunt;
 using namespace meldpunt::adviser;
+using meldpunt::test_support::TempDir;
 
 namespace {
 
@@ -62,4 +67,34 @@ TEST_CASE("a moved deadline is a new one; closed cases owe nothing", "[adviser][
   const auto told = alerts.update(cases, settings, add_months_utc(kStart + 8 * kDay, 3) - kDay / 2);
   REQUIRE(told.size() == 1);
   CHECK(told[0].find(": feedback due in 1 day") != std::string::npos);
+}
+
+TEST_CASE("KeyFile::reopen sees what another command saved, and not a new passphrase", "[adviser][watch][shell]") {
+  TempDir dir("meldpunt-reopen-");
+  const std::filesystem::path path = dir.path() / "identity.key";
+  const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("held passphrase 1"));
+  AdviserProfile profile;
+  profile.name = "Anna";
+  crypto::random_fill(profile.id);
+  auto held = KeyFile::create(path, passphrase, crypto::KdfParams::insecure_for_tests(), profile,
+                              crypto::AdviserIdentity::generate());
+  REQUIRE(held.ok());
+  // Another command (its own unlock) saves a change: the held key reads it.
+  auto other = KeyFile::unlock(path, passphrase);
+  REQUIRE(other.ok());
+  other->profile().relay_prekeys = 42;
+  REQUIRE(other->save().ok());
+  CHECK(held->profile().relay_prekeys == 0);
+  auto fresh = held->reopen();
+  REQUIRE(fresh.ok());
+  CHECK(fresh->profile().relay_prekeys == 42);
+  CHECK(fresh->identity().store_key.equals(held->identity().store_key));
+  // What the reopened copy saves opens with the passphrase as before.
+  fresh->profile().relay_prekeys = 43;
+  REQUIRE(fresh->save().ok());
+  CHECK(KeyFile::unlock(path, passphrase)->profile().relay_prekeys == 43);
+  // After a passphrase change the held key no longer opens the file.
+  const auto changed = crypto::SecretBuffer::copy_of(std::string_view("new passphrase 22"));
+  REQUIRE(other->change_passphrase(changed, crypto::KdfParams::insecure_for_tests()).ok());
+  CHECK(held->reopen().error().code == ErrorCode::kUnauthorised);
 }

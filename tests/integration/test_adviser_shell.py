@@ -110,6 +110,31 @@ class Shell(SharedChannelTest):
         self.assertEqual(text.count("Passphrase:"), 1, text)
         self.assertIn(self.case, text.split("Cancelled")[1])
 
+    def test_passphrase_change_asks_the_old_one_then_locks(self):
+        """`passphrase` never runs on the held key (whoever sits at an unlocked
+        shell must still know the old passphrase); afterwards the held key no
+        longer opens the key file, so the shell locks and asks for the new one."""
+        old = self.anna.passphrase
+        new = "a new passphrase for the shell test"
+        rc, _, text = self.shell([
+            ("Passphrase: ", old + "\n"),
+            (PROMPT, "passphrase --insecure-test-kdf\n"),
+            ("Passphrase: ", old + "\n"),
+            ("New passphrase", new + "\n"),
+            ("Repeat the passphrase: ", new + "\n"),
+            ("Passphrase changed", ""),
+            ("locked", "cases\n"),
+            ("Passphrase: ", new + "\n"),
+            (PROMPT, "passphrase --insecure-test-kdf\n"),  # and back, for the other tests
+            ("Passphrase: ", new + "\n"),
+            ("New passphrase", old + "\n"),
+            ("Repeat the passphrase: ", old + "\n"),
+            ("Passphrase changed", ""),
+            ("locked", "exit\n"),
+        ])
+        self.assertEqual(rc, 0, text)
+        self.assertIn(self.case, text.split("no longer opens with the passphrase")[1])
+
     def test_needs_a_terminal(self):
         from harness import run
         rc, _, err = run([ADVISER, "shell", "--home", self.anna.home], stdin=self.anna.passphrase + "\n", check=False)
