@@ -39,7 +39,7 @@ class Shell(SharedChannelTest):
         pw = self.anna.passphrase + "\n"
         rc, _, text = self.shell([
             ("Passphrase: ", pw),
-            (PROMPT, "cases\n"),
+            (PROMPT, "cas\t\n"),  # completes to `cases`
             (PROMPT, "read " + self.case[:3] + "\t\n"),  # 3 characters are too few for `read`: completion needed
             (PROMPT, "inbox\n"),
             (PROMPT, f"reply {self.case} --file {reply_file}\n"),
@@ -48,7 +48,8 @@ class Shell(SharedChannelTest):
         ])
         self.assertEqual(rc, 0, text)
         self.assertEqual(text.count("Passphrase:"), 1, text)
-        self.assertIn(self.case, text.split("read ")[1])  # the completed id was echoed
+        self.assertIn("CASE        STATUS", text.partition(PROMPT + "read")[0])  # `cas<Tab>` ran `cases`
+        self.assertIn("Case " + self.case + "   status:", text)  # `read` had the whole id
         self.assertIn("SHELL report about the canteen", text)
         self.assertIn("Reply sent in case " + self.case, text)
         after = text.partition("Reply sent")[2]
@@ -80,6 +81,8 @@ class Shell(SharedChannelTest):
         pw = self.anna.passphrase + "\n"
         rc, _, text = self.shell([
             ("Passphrase: ", pw),
+            (PROMPT, "help\n"),
+            (PROMPT, "help read\n"),
             (PROMPT, "lock\n"),
             (r"adviser \(locked\)> ", "cases\n"),
             ("Passphrase: ", "not the passphrase\n"),
@@ -88,6 +91,9 @@ class Shell(SharedChannelTest):
         ])
         self.assertEqual(rc, 0, text)
         self.assertIn("wrong passphrase", text)
+        self.assertIn("lock              wipe the key from memory now", text)  # the shell's words
+        self.assertIn("watch", text.partition("help read")[0])  # and the program's commands
+        self.assertIn("at least 4 characters", text.partition("help read")[2])  # `read --help`
         self.assertIn(self.case, text.split("wrong passphrase")[1])
 
     def test_ctrl_c_cancels_line_and_command(self):
