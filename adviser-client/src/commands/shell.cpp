@@ -323,8 +323,10 @@ int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::st
   el_set(el, EL_HIST, ::history, history);
   el_set(el, EL_PROMPT, prompt_of);
   el_set(el, EL_GETCFN, read_char);
-  el_set(el, EL_ADDFN, "adviser-complete", "Complete a command name or case id", complete);
-  el_set(el, EL_BIND, "^I", "adviser-complete", nullptr);
+  // The wide forms: libedit keeps these pointers as they are (the narrow
+  // forms store converted copies that el_end never frees).
+  el_wset(el, EL_ADDFN, L"adviser-complete", L"Complete a command name or case id", complete);
+  el_wset(el, EL_BIND, L"^I", L"adviser-complete", nullptr);
   Tokenizer* tokenizer = tok_init(nullptr);
 
   out("Unlocked. Type commands as on the command line without `adviser-client` (cases, read CASE, inbox, ...);\n"
