@@ -170,6 +170,19 @@ Result<KeyFile> KeyFile::unlock(const std::filesystem::path& path, const crypto:
   return KeyFile(path, std::move(box).value(), std::move(contents).value());
 }
 
+Result<KeyFile> KeyFile::reopen() const {
+  auto sealed = os::read_file(path_, crypto::kBoxMaxFileBytes);
+  if (!sealed) return sealed.error();
+  auto plaintext = box_.open(*sealed);
+  if (!plaintext) {
+    return Error{ErrorCode::kUnauthorised, "the key file " + path_.string() +
+                                               " no longer opens with the passphrase given (was it changed?)"};
+  }
+  auto contents = decode_key_file(plaintext->view());
+  if (!contents) return contents.error();
+  return KeyFile(path_, box_.clone(), std::move(contents).value());
+}
+
 Status KeyFile::save() const {
   const crypto::SecretBuffer plaintext = encode_key_file(contents_.profile, contents_.identity);
   return os::write_file_atomically(path_, box_.seal(plaintext.view()), 0600);

@@ -74,6 +74,15 @@ class KeyFile {
   // or a changed file, kMalformed for a file that is not a key file.
   static Result<KeyFile> unlock(const std::filesystem::path& path, const crypto::SecretBuffer& passphrase);
 
+  // The key file as it is on disk now (another command may have saved it
+  // since: prekey secrets used or added), opened with this object's
+  // passphrase-derived key, so without the passphrase and without Argon2id.
+  // kUnauthorised if the file was sealed under another passphrase since
+  // (`adviser-client passphrase`), as unlock() says for a wrong one.
+  Result<KeyFile> reopen() const;
+
+  const std::filesystem::path& path() const { return path_; }
+
   // Re-seals the current contents (fresh nonce) and replaces the file
   // atomically: a crash leaves the old or the new file, never a mix.
   Status save() const;

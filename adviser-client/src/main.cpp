@@ -24,6 +24,8 @@
 #include "case_rules.hpp"
 #include "commands/commands.hpp"
 #include "commands/session.hpp"
+#include "commands/shell.hpp"
+#include "commands/watch.hpp"
 #include "home.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
@@ -42,10 +44,19 @@ using cli::kExitFailed;
 using cli::kExitInternal;
 using cli::kExitUsage;
 
+// The command line, parsed and run; main() and each line of `shell`.
+int run_command_line(int argc, char** argv);
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (Status started = cli::start_up(); !started) return cli::fail_start_up("adviser-client", started.error());
+  return run_command_line(argc, argv);
+}
+
+namespace {
+
+int run_command_line(int argc, char** argv) {
 
   CLI::App app{
       "adviser-client: the confidential adviser's side of the anonymous reporting channel.\n"
@@ -61,7 +72,9 @@ int main(int argc, char** argv) {
       "  adviser-client reply 3fa9c0 --channel meldpunt2:...@tcp://relay.example.org:7450\n"
       "  adviser-client acknowledge 3fa9c0 --channel meldpunt2:...   (send the acknowledgement, status acknowledged)\n"
       "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
-      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n",
+      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n"
+      "  adviser-client shell                 (passphrase once, then the commands above; locks when idle)\n"
+      "  adviser-client watch --notify-send   (fetch every 15 minutes; notify with counts and due dates only)\n",
       "adviser-client"};
   app.require_subcommand(1);
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.\n"
@@ -310,6 +323,14 @@ int main(int argc, char** argv) {
   restore->add_option("--from", from_file, "The backup file")->required()->check(CLI::ExistingFile);
   add_home(restore);
 
+  ShellOptions shell_options;
+  auto* shell = add_shell_command(app, shell_options);
+  add_home(shell);
+  WatchOptions watch_options;
+  auto* watch = add_watch_command(app, watch_options);
+  add_channel(watch);
+  add_home(watch);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -317,7 +338,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    const Home home{home_arg.empty() ? default_home_folder() : fs::path(home_arg)};
+    const Home home{home_arg.empty() ? default_home() : fs::path(home_arg)};
     const bool network = *inbox || *reply || *handover || *acknowledge;
     const std::string given_channel = channel;
     if (network) channel = channel_for_command(home, given_channel);
@@ -364,6 +385,8 @@ int main(int argc, char** argv) {
     if (*passphrase) return cmd_passphrase(home, insecure_kdf);
     if (*backup) return cmd_backup(home, out_file, insecure_kdf);
     if (*restore) return cmd_restore(home, from_file);
+    if (*watch) return cmd_watch(home, channel, timeout, watch_options);
+    if (*shell) return cmd_shell(home, shell_options, command_names(app), run_command_line);
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
     client::write_err("adviser-client: error: " + describe(f.error) + "\n");
@@ -374,3 +397,5 @@ int main(int argc, char** argv) {
   }
   return kExitInternal;
 }
+
+}  // namespace

@@ -22,6 +22,16 @@ std::string& socks_proxy() {
   return proxy;
 }
 
+const KeyFile*& held_key() {
+  static const KeyFile* key = nullptr;
+  return key;
+}
+
+std::filesystem::path& session_home() {
+  static std::filesystem::path root;
+  return root;
+}
+
 }  // namespace
 
 [[noreturn]] void fail(const Error& e) { throw Failure{e}; }
@@ -63,9 +73,17 @@ void require_identity(const Home& home) {
   }
 }
 
+void hold_unlocked_key(const KeyFile* key) { held_key() = key; }
+
+std::filesystem::path default_home() { return session_home().empty() ? default_home_folder() : session_home(); }
+void set_session_home(std::filesystem::path root) { session_home() = std::move(root); }
+
 KeyFile unlock(const Home& home) {
   require_identity(home);
   check(make_private_folder(home.root));
+  if (const KeyFile* held = held_key(); held != nullptr && held->path() == home.key_file()) {
+    return check(held->reopen());
+  }
   const crypto::SecretBuffer passphrase = check(passphrase_prompt("Passphrase: ")());
   return check(KeyFile::unlock(home.key_file(), passphrase));
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -70,8 +71,21 @@ crypto::KdfParams kdf_params(bool insecure);
 // wrong --home fails before anyone types a secret.
 void require_identity(const Home& home);
 
-// The key file, unlocked with the passphrase asked on the terminal.
+// The key file, unlocked with the passphrase asked on the terminal; or,
+// while a shell holds the key (hold_unlocked_key), re-read with it without
+// asking.
 KeyFile unlock(const Home& home);
+
+// For `shell` and `watch` (shell.cpp, watch.cpp): while `key` is set,
+// unlock() of the home folder it belongs to re-reads the key file with it
+// (KeyFile::reopen) instead of asking for the passphrase. nullptr ends that.
+// The key stays owned by the caller, in secure memory.
+void hold_unlocked_key(const KeyFile* key);
+
+// The home folder a command uses without --home: the shell's (set_session_home)
+// inside a shell, else default_home_folder().
+std::filesystem::path default_home();
+void set_session_home(std::filesystem::path root);
 CaseStore open_store(const Home& home, const KeyFile& key_file);
 
 // --channel parsed (a note on stderr for the old form without check characters).

@@ -40,6 +40,11 @@ class PassphraseBox {
   // kUnauthorised on a wrong passphrase or any changed byte.
   Result<SecretBuffer> open(ByteView sealed) const;
 
+  // A second box with the same key, salt and parameters (the key copied into
+  // fresh secure memory), for re-reading a file this box sealed without
+  // running Argon2id again.
+  PassphraseBox clone() const { return PassphraseBox(key_.clone(), params_, salt_); }
+
  private:
   PassphraseBox(Secret<32> key, const KdfParams& params, FixedBytes<16> salt)
       : key_(std::move(key)), params_(params), salt_(salt) {}

@@ -1,0 +1,395 @@
+#include "commands/shell.hpp"
+
+#include <histedit.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+#include <cwchar>
+#include <iostream>
+#include <optional>
+
+#include "commands/session.hpp"
+#include "meldpunt/cli/program.hpp"
+#include "meldpunt/client/terminal.hpp"
+#include "usecases/inbox_run.hpp"
+#include "usecases/open_store.hpp"
+
+namespace meldpunt::adviser::commands {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Set by SIGINT; the shell's only signal handler (the line being typed is
+// given up, a running command is the child's to end).
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+// Commands that must not run on the held key: changing the passphrase asks
+// for the old one, so a person at an unlocked shell cannot set a new one
+// without knowing it.
+bool asks_its_own_passphrase(const std::string& command) { return command == "passphrase"; }
+
+const char* const kShellWords[] = {"help", "lock", "exit", "quit"};
+
+struct Session {
+  explicit Session(Home h) : home(std::move(h)) {}
+  Home home;
+  std::chrono::seconds idle{};
+  std::string idle_text;  // "10 minutes"
+  std::vector<std::string> names;
+  std::vector<std::string> case_ids;  // for completion
+  std::optional<KeyFile> key;
+  Clock::time_point last_use = Clock::now();
+  bool timed_out = false;
+  bool interrupted = false;
+  std::mbstate_t multibyte{};
+  std::string prompt;
+};
+
+Session* session_of(EditLine* el) {
+  void* data = nullptr;
+  el_get(el, EL_CLIENTDATA, &data);
+  return static_cast<Session*>(data);
+}
+
+// libedit's character source: stdin, with the idle deadline and Ctrl-C
+// breaking the wait. Returning -1 ends el_gets; the flags say why.
+int read_char(EditLine* el, wchar_t* out) {
+  Session* s = session_of(el);
+  for (;;) {
+    if (g_interrupted) {
+      g_interrupted = 0;
+      s->interrupted = true;
+      return -1;
+    }
+    int timeout_ms = -1;
+    if (s->key) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->last_use + s->idle - Clock::now());
+      if (left.count() <= 0) {
+        s->timed_out = true;
+        return -1;
+      }
+      timeout_ms = static_cast<int>(std::min<long long>(left.count() + 1, INT_MAX));
+    }
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    const int ready = ::poll(&p, 1, timeout_ms);
+    if (ready < 0 && errno != EINTR) return -1;
+    if (ready <= 0) continue;  // a signal or the deadline: checked at the top
+    char c = 0;
+    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return -1;
+    }
+    if (n == 0) return 0;  // end of input: as Ctrl-D
+    s->last_use = Clock::now();
+    wchar_t wc = 0;
+    const std::size_t used = std::mbrtowc(&wc, &c, 1, &s->multibyte);
+    if (used == static_cast<std::size_t>(-2)) continue;  // more bytes of this character to come
+    if (used == static_cast<std::size_t>(-1)) {          // not a character: dropped
+      s->multibyte = std::mbstate_t{};
+      continue;
+    }
+    *out = wc;
+    return 1;
+  }
+}
+
+char* prompt_of(EditLine* el) {
+  Session* s = session_of(el);
+  s->prompt = s->key ? "adviser> " : "adviser (locked)> ";
+  return s->prompt.data();
+}
+
+// Tab: the command name for the first word, a case id for the others.
+unsigned char complete(EditLine* el, int) {
+  Session* s = session_of(el);
+  const LineInfo* line = el_line(el);
+  const std::string before(line->buffer, static_cast<std::size_t>(line->cursor - line->buffer));
+  const std::size_t word_start = before.find_last_of(" \t") == std::string::npos ? 0 : before.find_last_of(" \t") + 1;
+  const std::string word = before.substr(word_start);
+  const bool first = before.find_first_not_of(" \t") >= word_start;
+  std::vector<std::string> matches;
+  if (first) {
+    for (const std::string& n : s->names) {
+      if (n.rfind(word, 0) == 0) matches.push_back(n);
+    }
+    for (const char* w : kShellWords) {
+      if (std::string(w).rfind(word, 0) == 0) matches.emplace_back(w);
+    }
+  } else if (word.empty() || word[0] != '-') {
+    for (const std::string& id : s->case_ids) {
+      if (id.rfind(word, 0) == 0) matches.push_back(id);
+    }
+  }
+  if (matches.empty()) return CC_ERROR;
+  std::sort(matches.begin(), matches.end());
+  matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+  std::string common = matches.front();
+  for (const std::string& m : matches) {
+    std::size_t i = 0;
+    while (i < common.size() && i < m.size() && common[i] == m[i]) ++i;
+    common.resize(i);
+  }
+  if (matches.size() == 1) {
+    el_insertstr(el, (common.substr(word.size()) + " ").c_str());
+    return CC_REFRESH;
+  }
+  if (common.size() > word.size()) {
+    el_insertstr(el, common.substr(word.size()).c_str());
+    return CC_REFRESH;
+  }
+  std::string list = "\n";
+  for (const std::string& m : matches) list += m + "  ";
+  list += "\n";
+  out(list);
+  return CC_REDISPLAY;
+}
+
+// The case ids for completion; a key file that no longer opens with the held
+// key (the passphrase was changed) locks the shell.
+void refresh_case_ids(Session& s) {
+  s.case_ids.clear();
+  if (!s.key) return;
+  auto fresh = s.key->reopen();
+  if (!fresh) {
+    s.key.reset();
+    err("The key file no longer opens with the passphrase this shell was unlocked with (changed with "
+        "`passphrase`?); locked. The next command asks for the passphrase.\n");
+    return;
+  }
+  auto store = usecase::open_case_store(s.home, *fresh);
+  if (!store) return;
+  auto list = usecase::list_cases(*store);
+  if (!list) return;
+  for (const CaseRecord& record : list->cases) s.case_ids.push_back(record.id());
+}
+
+// Asks for the passphrase until it opens the key file or the person gives up
+// (an empty line, Ctrl-D or Ctrl-C: false).
+bool unlock_session(Session& s) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto passphrase = client::read_secret_line("Passphrase: ");
+    if (!passphrase || passphrase->empty()) {
+      err("Not unlocked.\n");
+      return false;
+    }
+    auto key = KeyFile::unlock(s.home.key_file(), *passphrase);
+    if (key) {
+      s.key.emplace(std::move(key).value());
+      s.last_use = Clock::now();
+      refresh_case_ids(s);
+      return true;
+    }
+    err("adviser-client: " + key.error().message + "\n");
+    if (key.error().code != ErrorCode::kUnauthorised) return false;
+  }
+  return false;
+}
+
+void lock(Session& s, History* history, const std::string& why) {
+  s.key.reset();  // KeyFile's secrets wipe themselves
+  s.case_ids.clear();
+  HistEvent event;
+  ::history(history, &event, H_CLEAR);
+  err(why + " The key is wiped from memory and the history cleared; the next command asks for the passphrase.\n");
+}
+
+// Runs one command line in a child exactly as the program would; returns its
+// exit code, or 130 when Ctrl-C ended it.
+int run_in_child(Session& s, const std::vector<std::string>& words, CommandLineRunner run) {
+  std::vector<std::string> args{"adviser-client"};
+  args.insert(args.end(), words.begin(), words.end());
+  termios saved{};
+  const bool terminal = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    err("adviser-client: cannot start the command: fork failed\n");
+    return cli::kExitInternal;
+  }
+  if (pid == 0) {
+    std::signal(SIGINT, SIG_DFL);
+    std::setlocale(LC_CTYPE, "C");  // as the one-shot program runs
+    set_session_home(s.home.root);
+    if (s.key && !asks_its_own_passphrase(words.front())) hold_unlocked_key(&*s.key);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int rc = run(static_cast<int>(args.size()), argv.data());
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    ::_exit(rc);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  g_interrupted = 0;
+  if (terminal) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);  // a prompt cut short may have left echo off
+  s.last_use = Clock::now();
+  if (WIFSIGNALED(status)) {
+    err(WTERMSIG(status) == SIGINT ? "\nCancelled.\n" : "\nThe command ended abnormally.\n");
+    return WTERMSIG(status) == SIGINT ? 130 : cli::kExitInternal;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : cli::kExitInternal;
+}
+
+std::string shell_help(const Session& s) {
+  return "Commands are those of adviser-client, typed without `adviser-client` (and without --home):\n"
+         "  cases   read CASE   inbox   reply CASE --file F   note CASE   status CASE closed   ...\n"
+         "  COMMAND --help    what a command takes\n"
+         "  help              this text and the list of commands\n"
+         "  lock              wipe the key from memory now (the next command asks for the passphrase)\n"
+         "  exit, Ctrl-D      leave the shell (also wipes the key)\n"
+         "Tab completes command names and case ids; Ctrl-C cancels the line or the running command.\n"
+         "The history is kept in memory only, never written to disk. The shell locks itself after " +
+         s.idle_text + " without a keystroke.\n\n";
+}
+
+}  // namespace
+
+CLI::App* add_shell_command(CLI::App& app, ShellOptions& options) {
+  auto* shell = app.add_subcommand("shell", "Unlock once, then run commands with line editing until you exit");
+  shell->footer(
+      "Examples:\n  adviser-client shell\n  adviser-client shell --idle-minutes 5\n"
+      "  adviser> cases\n  adviser> read 3fa9<Tab>\n  adviser> inbox\n  adviser> lock\n  adviser> exit\n"
+      "The passphrase is asked once; the key stays in locked memory until `lock`, `exit`, or the idle time\n"
+      "without a keystroke, after which the next command asks again. Each line runs as the same command\n"
+      "would from the command line. History stays in memory only. Needs a terminal.");
+  shell->add_option("--idle-minutes", options.idle_minutes, "Lock after this many minutes without a keystroke")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 24u * 60u));
+  shell->add_option("--idle-seconds", options.idle_seconds,
+                    "For automated tests only: lock after this many seconds instead")
+      ->check(CLI::Range(1u, 24u * 3600u));
+  return shell;
+}
+
+std::vector<std::string> command_names(CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return names;
+}
+
+int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::string> names, CommandLineRunner run) {
+  if (!client::stdin_is_terminal() || ::isatty(STDOUT_FILENO) == 0) {
+    throw Failure{Error{ErrorCode::kMalformed,
+                        "shell needs a terminal; in scripts run the commands one by one (adviser-client COMMAND)"},
+                  true};
+  }
+  require_identity(home);
+  check(make_private_folder(home.root));
+
+  Session s(home);
+  s.idle = options.idle_seconds != 0 ? std::chrono::seconds(options.idle_seconds)
+                                     : std::chrono::minutes(options.idle_minutes);
+  s.idle_text = options.idle_seconds != 0 ? std::to_string(options.idle_seconds) + " seconds"
+                                          : std::to_string(options.idle_minutes) + " minutes";
+  names.erase(std::remove(names.begin(), names.end(), "shell"), names.end());
+  s.names = std::move(names);
+  if (!unlock_session(s)) return cli::kExitFailed;
+
+  std::setlocale(LC_CTYPE, "");  // libedit reads and shows the terminal's characters
+  struct sigaction interrupt {};
+  interrupt.sa_handler = on_interrupt;  // no SA_RESTART: a wait for input ends
+  sigemptyset(&interrupt.sa_mask);
+  struct sigaction previous {};
+  ::sigaction(SIGINT, &interrupt, &previous);
+
+  EditLine* el = el_init("adviser-client", stdin, stdout, stderr);
+  History* history = history_init();
+  if (el == nullptr || history == nullptr) {
+    if (el != nullptr) el_end(el);
+    if (history != nullptr) history_end(history);
+    fail(ErrorCode::kInternal, "cannot start line editing (libedit)");
+  }
+  HistEvent event;
+  ::history(history, &event, H_SETSIZE, 500);
+  ::history(history, &event, H_SETUNIQUE, 1);
+  el_set(el, EL_CLIENTDATA, &s);
+  el_set(el, EL_EDITOR, "emacs");
+  el_set(el, EL_HIST, ::history, history);
+  el_set(el, EL_PROMPT, prompt_of);
+  el_set(el, EL_GETCFN, read_char);
+  // The wide forms: libedit keeps these pointers as they are (the narrow
+  // forms store converted copies that el_end never frees).
+  el_wset(el, EL_ADDFN, L"adviser-complete", L"Complete a command name or case id", complete);
+  el_wset(el, EL_BIND, L"^I", L"adviser-complete", nullptr);
+  Tokenizer* tokenizer = tok_init(nullptr);
+
+  out("Unlocked. Type commands as on the command line without `adviser-client` (cases, read CASE, inbox, ...);\n"
+      "`help` lists them, `lock` locks now, `exit` or Ctrl-D leaves. Locks after " + s.idle_text +
+      " without use.\n");
+  int last_rc = cli::kExitDone;
+  for (;;) {
+    s.timed_out = s.interrupted = false;
+    int count = 0;
+    const char* raw = el_gets(el, &count);
+    if (s.timed_out) {
+      out("\n");
+      lock(s, history, "Locked after " + s.idle_text + " without use.");
+      continue;
+    }
+    if (s.interrupted) {
+      out("^C\n");
+      continue;
+    }
+    if (raw == nullptr || count <= 0) {  // Ctrl-D or end of input
+      out("\n");
+      break;
+    }
+    const std::string line(raw);
+    int argc = 0;
+    const char** argv = nullptr;
+    const int parsed = tok_str(tokenizer, line.c_str(), &argc, &argv);
+    std::vector<std::string> words;
+    if (parsed == 0) words.assign(argv, argv + argc);
+    tok_reset(tokenizer);
+    if (parsed != 0) {
+      err("adviser-client: the line has an unclosed quote; nothing was run\n");
+      continue;
+    }
+    if (words.empty()) continue;
+    ::history(history, &event, H_ENTER, line.c_str());
+    const std::string& command = words.front();
+    if (command == "exit" || command == "quit") break;
+    if (command == "lock") {
+      if (s.key) lock(s, history, "Locked.");
+      continue;
+    }
+    if (command == "shell") {
+      err("adviser-client: already in the shell\n");
+      continue;
+    }
+    if (command == "help" && words.size() == 1) {
+      out(shell_help(s));
+      last_rc = run_in_child(s, {"--help"}, run);
+      continue;
+    }
+    if (command == "help") words = {words[1], "--help"};
+    if (!s.key && !unlock_session(s)) continue;
+    last_rc = run_in_child(s, words, run);
+    refresh_case_ids(s);
+  }
+  tok_end(tokenizer);
+  el_end(el);
+  history_end(history);
+  ::sigaction(SIGINT, &previous, nullptr);
+  s.key.reset();
+  (void)last_rc;
+  return cli::kExitDone;
+}
+
+}  // namespace meldpunt::adviser::commands
