@@ -92,7 +92,9 @@ test('malformed letters are refused', () => {
   const rotate = encodeLetter({ kind: LETTER_KIND.rotate, sentAt: 1, deleteToken: token, body: new Uint8Array(32) });
   assert.throws(() => decodeLetter(concat(rotate.subarray(0, rotate.length - 36), Uint8Array.of(31, 0, 0, 0), new Uint8Array(31))),
     (e) => e.kind === 'malformed');
-  assert.throws(() => encodeLetter({ kind: LETTER_KIND.attachment, sentAt: 1, deleteToken: token, body: ascii('x') }));
+  assert.throws(() => encodeLetter({ kind: LETTER_KIND.rotate, sentAt: 1, deleteToken: token, body: new Uint8Array(32),
+    files: [{ fileId: new Uint8Array(16), totalSize: 1n, pieceCount: 1, digest: new Uint8Array(32), keySeed: new Uint8Array(32),
+      name: ascii('a') }] }), (e) => e.kind === 'malformed'); // a file block only in kinds 1, 2 and 3
   assert.throws(() => encodeLetter({ kind: 1, sentAt: 1, deleteToken: token, body: new Uint8Array(maxBodyBytes(0) + 1) }),
     (e) => e.kind === 'too-large');
 });

@@ -53,9 +53,10 @@ function pad(payload, blockSize) {
  * Deterministic core of sealEnvelope (ephemeral secret given), exported for
  * the known-answer vectors only.
  */
-export function sealEnvelopeWithEphemeral(sender, recipientPk, prekeys, payload, e) {
+export function sealEnvelopeWithEphemeral(sender, recipientPk, prekeys, payload, e, minSize = 0) {
   const { mediumPk = null, onetimePk = null } = prekeys;
-  const n = sizeClassFor(payload.length);
+  const n = Math.max(sizeClassFor(payload.length), minSize);
+  if (!SIZE_CLASSES.includes(n)) fail(KIND.malformed, 'not an envelope size class');
   const secrets = [];
   try {
     const ePk = sodium.crypto_scalarmult_base(e);
@@ -85,12 +86,13 @@ export function sealEnvelopeWithEphemeral(sender, recipientPk, prekeys, payload,
 /**
  * Seals payload (a letter) from sender { secretKey, publicKey } (X25519) to
  * recipientPk with prekeys { mediumPk, onetimePk } (either may be null; a
- * letter to an adviser always has mediumPk, §5.1).
+ * letter to an adviser always has mediumPk, §5.1), in the smallest size
+ * class that holds it and is at least minSize (padded deposits).
  */
-export function sealEnvelope(sender, recipientPk, prekeys, payload) {
+export function sealEnvelope(sender, recipientPk, prekeys, payload, minSize = 0) {
   const e = sodium.randombytes_buf(32);
   try {
-    return sealEnvelopeWithEphemeral(sender, recipientPk, prekeys, payload, e);
+    return sealEnvelopeWithEphemeral(sender, recipientPk, prekeys, payload, e, minSize);
   } finally {
     wipe(e);
   }
@@ -102,9 +104,9 @@ export function sealEnvelope(sender, recipientPk, prekeys, payload) {
  * and the one-time prekey when the relay still had one. The prekeys must
  * come from readPrekeyBundle (signed by the directory's adviser, unexpired).
  */
-export function sealToAdviser(sender, adviserMessagePk, { mediumPk, onetimePk = null }, payload) {
+export function sealToAdviser(sender, adviserMessagePk, { mediumPk, onetimePk = null }, payload, minSize = 0) {
   if (!mediumPk) fail(KIND.notFound, 'no valid medium-term prekey for this adviser: nothing is sent to them');
-  return sealEnvelope(sender, adviserMessagePk, { mediumPk, onetimePk }, payload);
+  return sealEnvelope(sender, adviserMessagePk, { mediumPk, onetimePk }, payload, minSize);
 }
 
 function decrypt(ciphertext, ad, key) {

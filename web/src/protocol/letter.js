@@ -1,12 +1,17 @@
 // Letters, the plaintext inside envelopes (docs/PROTOCOL.md Part 3 "Letters
 // (inside envelopes)"): encoding of version 2 and strict decoding of
-// versions 1 and 2, for every kind a reporter sends or reads except
-// attachment chunks (kind 6, whose format is being revised).
-import { Reader, concat, u32le, u64le } from './bytes.js';
+// versions 1, 2 and 3 (version 3: the file block announcing attachment
+// files with their keys, "Attachments (kind-6 letters)", *File keys*).
+import { Reader, concat, toHex, u16le, u32le, u64le } from './bytes.js';
 import { fail, KIND } from './errors.js';
 import { MAX_PAYLOAD } from './envelope.js';
 
 export const LETTER_VERSION = 2;
+export const LETTER_VERSION_WITH_FILES = 3;
+export const MAX_LETTER_FILES = 8;
+export const FILE_ENTRY_FIXED_BYTES = 91;
+export const PIECE_DATA_BYTES = 258048;
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const LETTER_VERSION_WITHOUT_SERIAL = 1;
 export const HEADER_BYTES = 99;
 export const MAX_RECIPIENTS = 64;
@@ -18,8 +23,53 @@ export const LETTER_KIND = Object.freeze({
   report: 1, reply: 2, sentCopy: 3, rotate: 4, history: 5, attachment: 6,
   handoverProposal: 7, handoverAnswer: 8, handoverHistory: 9,
 });
-/** The kinds this module encodes and decodes: all but attachment chunks. */
-const SUPPORTED = new Set([1, 2, 3, 4, 5, 7, 8, 9]);
+/** The kinds this module encodes: all (kind-6 bodies are built by the client's files.js). */
+const SUPPORTED = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+const FILE_KINDS = new Set([1, 2, 3]);
+
+/** Bytes of the file block announcing `files` (0 without files). */
+export function fileBlockBytes(files) {
+  if (!files || files.length === 0) return 0;
+  return 1 + files.reduce((t, f) => t + FILE_ENTRY_FIXED_BYTES + f.name.length, 0);
+}
+
+function encodeFileBlock(files) {
+  const parts = [Uint8Array.of(files.length)];
+  for (const f of files) {
+    if (f.fileId.length !== 16 || f.digest.length !== 32 || f.keySeed.length !== 32 || f.name.length < 1 || f.name.length > 255) {
+      fail(KIND.malformed, 'file key entry of the wrong size');
+    }
+    parts.push(f.fileId, u64le(f.totalSize), u16le(f.pieceCount), f.digest, f.keySeed, Uint8Array.of(f.name.length), f.name);
+  }
+  return concat(...parts);
+}
+
+function decodeFileBlock(r) {
+  const count = r.u8();
+  if (count === 0 || count > MAX_LETTER_FILES) fail(KIND.malformed, 'letter is malformed');
+  const files = [];
+  const ids = new Set();
+  const seeds = new Set();
+  for (let i = 0; i < count; i++) {
+    const fileId = r.take(16).slice();
+    const totalSize = r.u64();
+    const pieceCount = r.u16();
+    const digest = r.take(32).slice();
+    const keySeed = r.take(32).slice();
+    const nameLength = r.u8();
+    if (nameLength === 0) fail(KIND.malformed, 'letter is malformed');
+    const name = r.take(nameLength).slice();
+    if (totalSize === 0n || totalSize > BigInt(MAX_FILE_BYTES)) fail(KIND.malformed, 'letter is malformed');
+    if (BigInt(pieceCount) !== (totalSize + BigInt(PIECE_DATA_BYTES) - 1n) / BigInt(PIECE_DATA_BYTES)) fail(KIND.malformed, 'letter is malformed');
+    const idHex = toHex(fileId);
+    const seedHex = toHex(keySeed);
+    if (ids.has(idHex) || (keySeed.some((b) => b !== 0) && seeds.has(seedHex))) fail(KIND.malformed, 'letter is malformed');
+    ids.add(idHex);
+    seeds.add(seedHex);
+    files.push({ fileId, totalSize, pieceCount, digest, keySeed, name });
+  }
+  return files;
+}
 
 const ZERO16 = new Uint8Array(16);
 const ZERO32 = new Uint8Array(32);
@@ -43,7 +93,10 @@ export function encodeLetter(f) {
   if (f.deleteToken?.length !== 32) fail(KIND.malformed, 'delete token must be 32 bytes');
   if (f.signature && f.kind !== LETTER_KIND.reply) fail(KIND.malformed, 'only a reply carries a signature block');
   if (f.kind === LETTER_KIND.rotate && f.body.length !== ROTATE_BODY_BYTES) fail(KIND.malformed, 'rotate body is a 32-byte key');
-  if (f.body.length > maxBodyBytes(recipients.length, f.signature ? LETTER_KIND.reply : f.kind)) {
+  const files = f.files ?? [];
+  if (files.length > 0 && !FILE_KINDS.has(f.kind)) fail(KIND.malformed, 'only kinds 1, 2 and 3 announce files');
+  if (files.length > MAX_LETTER_FILES) fail(KIND.tooLarge, 'more than 8 files');
+  if (f.body.length + fileBlockBytes(files) > maxBodyBytes(recipients.length, f.signature ? LETTER_KIND.reply : f.kind)) {
     fail(KIND.tooLarge, 'letter body too large for an envelope');
   }
   const adviserId = f.adviserId ?? ZERO16;
@@ -51,9 +104,10 @@ export function encodeLetter(f) {
   if (adviserId.length !== 16 || fetchPk.length !== 32 || recipients.some((r) => r.length !== 16)) {
     fail(KIND.malformed, 'letter field of the wrong size');
   }
-  const parts = [Uint8Array.of(LETTER_VERSION, f.kind), u64le(f.sentAt), u64le(f.directorySerial ?? 0),
+  const parts = [Uint8Array.of(files.length > 0 ? LETTER_VERSION_WITH_FILES : LETTER_VERSION, f.kind), u64le(f.sentAt), u64le(f.directorySerial ?? 0),
     adviserId, fetchPk, f.deleteToken, Uint8Array.of(recipients.length), ...recipients,
     u32le(f.body.length), f.body];
+  if (files.length > 0) parts.push(encodeFileBlock(files));
   if (f.signature) {
     if (f.signature.length !== 64) fail(KIND.malformed, 'signature must be 64 bytes');
     parts.push(Uint8Array.of(SIGNATURE_BLOCK_VERSION), f.signature);
@@ -71,11 +125,14 @@ export function encodeLetter(f) {
 export function decodeLetter(payload) {
   const r = new Reader(payload);
   const version = r.u8();
-  if (version !== LETTER_VERSION && version !== LETTER_VERSION_WITHOUT_SERIAL) fail(KIND.malformed, 'letter is malformed');
+  if (version !== LETTER_VERSION && version !== LETTER_VERSION_WITHOUT_SERIAL && version !== LETTER_VERSION_WITH_FILES) {
+    fail(KIND.malformed, 'letter is malformed');
+  }
   const kind = r.u8();
   if (kind < 1 || kind > 9) fail(KIND.malformed, 'letter is malformed');
   const sentAt = r.u64();
-  const directorySerial = version === LETTER_VERSION ? r.u64() : 0n;
+  if (version === LETTER_VERSION_WITH_FILES && !FILE_KINDS.has(kind)) fail(KIND.malformed, 'letter is malformed');
+  const directorySerial = version !== LETTER_VERSION_WITHOUT_SERIAL ? r.u64() : 0n;
   const adviserId = r.take(16).slice();
   const reporterFetchPk = r.take(32).slice();
   const deleteToken = r.take(32).slice();
@@ -85,6 +142,7 @@ export function decodeLetter(payload) {
   for (let i = 0; i < count; i++) recipients.push(r.take(16).slice());
   const bodyLength = r.u32();
   const body = r.take(bodyLength).slice();
+  const files = version === LETTER_VERSION_WITH_FILES ? decodeFileBlock(r) : [];
   let signature = null;
   if (r.remaining() !== 0) {
     if (kind !== LETTER_KIND.reply || r.remaining() !== SIGNATURE_BLOCK_BYTES || r.u8() !== SIGNATURE_BLOCK_VERSION) {
@@ -93,5 +151,5 @@ export function decodeLetter(payload) {
     signature = r.take(64).slice();
   }
   if (kind === LETTER_KIND.rotate && body.length !== ROTATE_BODY_BYTES) fail(KIND.malformed, 'rotate body is not a key');
-  return { version, kind, sentAt, directorySerial, adviserId, reporterFetchPk, deleteToken, recipients, body, signature };
+  return { version, kind, sentAt, directorySerial, adviserId, reporterFetchPk, deleteToken, recipients, body, files, signature };
 }
