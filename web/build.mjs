@@ -54,10 +54,6 @@ function specifiers(list) {
   });
 }
 
-function lineOf(source, index) {
-  return source.slice(0, index).split('\n').length;
-}
-
 /** Reads one module: its body without import/export syntax, its imports and exports. */
 function parseModule(file) {
   let source = fs.readFileSync(file, 'utf8');
@@ -89,8 +85,16 @@ function parseModule(file) {
     exports.push({ name, local: name });
     return `${kind} ${name}`;
   });
-  const left = /^\s*(import|export)\b|\bimport\s*\(|\bimport\.meta\b/m.exec(source);
-  if (left) throw new Error(`${rel(file)}:${lineOf(source, left.index)}: module syntax this bundler does not handle`);
+  // Left-over module syntax outside comment lines: dynamic import(),
+  // import.meta, export default, `let` exports and the like.
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line.startsWith('*') || line.startsWith('//') || line.startsWith('/*')) continue;
+    if (/^(import|export)\b|\bimport\s*\(|\bimport\.meta\b/.test(line)) {
+      throw new Error(`${rel(file)}: module syntax this bundler does not handle: ${line.slice(0, 60)}`);
+    }
+  }
   return { file, body: source, deps: deps.filter((d) => d !== SODIUM_SPEC), exports };
 }
 
