@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential g++ cmake pkg-config
-  libsodium-dev libzmq3-dev cppzmq-dev liblmdb-dev libcli11-dev nlohmann-json3-dev catch2
+  libsodium-dev libzmq3-dev cppzmq-dev liblmdb-dev libmicrohttpd-dev libcli11-dev nlohmann-json3-dev catch2
   lmdb-utils strace python3 python3-zmq microsocks
   gnuplot-nox
   clang-14 libclang-rt-14-dev

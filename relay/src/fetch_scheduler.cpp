@@ -34,6 +34,13 @@ std::vector<std::uint64_t> FetchQueue::expire(double now) {
   return expired;
 }
 
+bool FetchQueue::remove(std::uint64_t ticket) {
+  const auto it = std::find_if(entries_.begin(), entries_.end(), [ticket](const Entry& e) { return e.ticket == ticket; });
+  if (it == entries_.end()) return false;
+  entries_.erase(it);
+  return true;
+}
+
 FetchQueue::Popped FetchQueue::pop(double now) {
   Popped out;
   out.expired = expire(now);
@@ -96,6 +103,21 @@ void FetchScheduler::submit(std::size_t socket, zmq::message_t routing_id, std::
   // Refusals wait in answers_ for the serving loop, which calls
   // take_answers() after every round.
   ready_.notify_one();
+}
+
+bool FetchScheduler::cancel(std::size_t socket, ByteView routing_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = routing_.begin(); it != routing_.end(); ++it) {
+    const zmq::message_t& id = it->second.routing_id;
+    if (it->second.socket != socket || id.size() != routing_id.size() ||
+        !std::equal(routing_id.begin(), routing_id.end(), static_cast<const std::uint8_t*>(id.data()))) {
+      continue;
+    }
+    const bool removed = queue_.remove(it->first);
+    if (removed) routing_.erase(it);
+    return removed;
+  }
+  return false;
 }
 
 std::vector<FetchScheduler::Answer> FetchScheduler::take_answers() {

@@ -60,6 +60,8 @@ class FetchQueue {
   Popped pop(double now);
   // Removes every ticket that has waited too long.
   std::vector<std::uint64_t> expire(double now);
+  // Removes a waiting ticket (its client went away); false if not waiting.
+  bool remove(std::uint64_t ticket);
   // Seconds the next fetch is expected to take to compute (the last one's).
   void set_compute_estimate(double seconds) { compute_estimate_ = seconds; }
 
@@ -111,6 +113,10 @@ class FetchScheduler {
   // through take_answers(), which the caller should call after submitting.
   // allowance: as FetchQueue::push.
   void submit(std::size_t socket, zmq::message_t routing_id, std::uint64_t paid, double allowance = 0);
+  // Drops a queued fetch whose client went away (the HTTP door tells), so
+  // it is neither computed nor answered; one already running still is, and
+  // its answer is dropped by the door. False if it was not waiting.
+  bool cancel(std::size_t socket, ByteView routing_id);
   // Answers ready since the last call (drains the wake-up bytes too).
   std::vector<Answer> take_answers();
   zmq::socket_t& wake_socket() { return wake_; }

@@ -604,7 +604,8 @@ class FrontDoor::Loop {
 
 FrontDoor::FrontDoor(std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits) {
   const std::uint64_t nofile = raise_descriptor_limit(limits.max_connections);
-  max_connections_ = std::max<std::size_t>(1, std::min(limits.max_connections, connections_for_descriptors(nofile)));
+  const std::uint64_t ours = nofile > limits.reserved_descriptors ? nofile - limits.reserved_descriptors : 0;
+  max_connections_ = std::max<std::size_t>(1, std::min(limits.max_connections, connections_for_descriptors(ours)));
   loop_ = std::make_unique<Loop>(std::move(routes), limits, max_connections_, counters_);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) throw std::runtime_error("eventfd: " + errno_text(errno));

@@ -44,6 +44,7 @@ struct FrontDoorLimits {
   std::chrono::milliseconds idle_timeout{120'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::uint64_t max_held_bytes = 128ull << 20;  // over all connections
+  std::size_t reserved_descriptors = 0;         // kept for others (the HTTP door's connections)
 };
 
 // One public endpoint and the Unix socket of the ROUTER that serves it.

@@ -24,6 +24,7 @@
 #include "serve_settings.hpp"
 #include "status_report.hpp"
 #include "store_maintenance.hpp"
+#include "web_root.hpp"
 
 namespace {
 
@@ -147,6 +148,20 @@ int main(int argc, char** argv) {
   serve->add_option("--max-held-bytes", s.max_held_bytes,
                     "Request bytes held for all connections at once; beyond, the largest holder is disconnected")
       ->capture_default_str()->check(CLI::Range(relay::kMinHeldBytes, std::uint64_t{1} << 40));
+  serve->add_option("--http", s.http,
+                    "Also serve the reporter page and the API over HTTP here: PORT (on 127.0.0.1), IPV4:PORT or "
+                    "[IPV6]:PORT; off unless set (publish it through an onion service or a TLS proxy, "
+                    "docs/OPERATIONS.md)");
+  serve->add_option("--http-web-root", s.http_web_root,
+                    "Folder of the reporter page, listed in its MANIFEST (check it with `relay web-hash`)");
+  serve->add_option("--http-channel", s.http_channel,
+                    "The channel address the page is for (from `relay address`), served at /channel; must name "
+                    "this relay's key and organisation");
+  serve->add_option("--http-max-connections", s.http_max_connections, "HTTP connections at once")
+      ->capture_default_str()->check(CLI::Range(1u, relay::kMaxHttpConnectionsLimit));
+  serve->add_option("--http-timeout", s.http_timeout_seconds,
+                    "Seconds an HTTP connection has to deliver a whole request (and may stay silent)")
+      ->capture_default_str()->check(CLI::Range(1u, 3600u));
   serve->add_option("--prekey-warning", s.prekey_warning, "Status warns when an adviser has fewer prekeys left")
       ->capture_default_str();
   serve->add_option("--log-level", s.log_level, "error, warning, info or debug")->capture_default_str()
@@ -155,6 +170,10 @@ int main(int argc, char** argv) {
       ->configurable(false);
   serve->add_option("--test-days-ahead", s.test_days_ahead, "Tests only: run the relay's calendar this many days ahead")
       ->group("");
+
+  auto* web_hash = app.add_subcommand("web-hash",
+                                      "Print the reporter page's web hash (publish it next to the channel address)");
+  web_hash->add_option("--web-root", file, "Folder of the reporter page, with its MANIFEST")->required();
 
   auto* status = app.add_subcommand("status", "Ask the running relay for its status over the local admin socket");
   status->add_option("--data", data, "Data folder of the running relay")->required();
@@ -263,6 +282,7 @@ int main(int argc, char** argv) {
     if (*key_rotate) return relay::cmd_key_rotate(data);
     if (*key_retire) return relay::cmd_key_retire(data);
     if (*address) return relay::cmd_address(data, endpoint, old_address, min_serial);
+    if (*web_hash) return relay::cmd_web_hash(file);
     if (*org_new) return relay::cmd_org_key_new(out, insecure);
     if (*dir_sign) return relay::cmd_directory_sign(org_key, cards, signpost, serial, valid_days, out);
     if (*dir_check) return relay::cmd_directory_check(cards, signpost, file, org_public);

@@ -191,6 +191,14 @@ int cmd_serve(const ServeSettings& settings) {
   options.max_pending_fetches = settings.max_pending_fetches;
   options.front_door = front_door_setup(folder, settings);
   options.fetch_max_wait_seconds = settings.fetch_max_wait;
+  if (!settings.http.empty()) {
+    Result<HttpDoorSetup> http = http_door_setup(settings);  // validate() checked it
+    if (!http) return fail(http.error());
+    if (http->web_root) log(LogLevel::kInfo, "http door: web hash " + http->web_root->hash_hex());
+    // The door's connections take descriptors the front door must leave free.
+    options.front_door->limits.reserved_descriptors = settings.http_max_connections + 16;
+    options.http_door = std::move(*http);
+  }
 
   int rc = kExitOk;
   try {

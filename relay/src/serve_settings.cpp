@@ -1,5 +1,7 @@
 #include "serve_settings.hpp"
 
+#include <arpa/inet.h>
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
@@ -7,6 +9,7 @@
 #include "data_folder.hpp"
 #include "log.hpp"
 #include "meldpunt/crypto/pow.hpp"
+#include "meldpunt/protocol/channel_address.hpp"
 #include "store_maintenance.hpp"
 
 namespace meldpunt::relay {
@@ -31,7 +34,66 @@ std::string toml_string(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+bool all_digits(const std::string& text) {
+  return !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
 }  // namespace
+
+std::optional<HttpListen> parse_http_listen(const std::string& text) {
+  HttpListen out;
+  std::string port = text;
+  if (const std::size_t colon = text.rfind(':'); colon != std::string::npos) {
+    out.host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
+      out.host = out.host.substr(1, out.host.size() - 2);
+      in6_addr v6{};
+      if (inet_pton(AF_INET6, out.host.c_str(), &v6) != 1) return std::nullopt;
+    } else {
+      in_addr v4{};
+      if (inet_pton(AF_INET, out.host.c_str(), &v4) != 1) return std::nullopt;
+    }
+  } else {
+    out.host = "127.0.0.1";  // a port alone: loopback, for a local proxy or onion service
+  }
+  if (!all_digits(port)) return std::nullopt;
+  const unsigned long n = std::stoul(port);
+  if (n < 1 || n > 65535) return std::nullopt;
+  out.port = static_cast<std::uint16_t>(n);
+  return out;
+}
+
+Result<HttpDoorSetup> http_door_setup(const ServeSettings& s) {
+  const std::optional<HttpListen> listen = parse_http_listen(s.http);
+  if (!listen) return Error{ErrorCode::kMalformed, "http must be PORT (on 127.0.0.1), IPV4:PORT or [IPV6]:PORT"};
+  HttpDoorSetup setup;
+  setup.host = listen->host;
+  setup.port = listen->port;
+  setup.limits.max_connections = s.http_max_connections;
+  setup.limits.request_timeout = std::chrono::seconds(s.http_timeout_seconds);
+  if (!s.http_web_root.empty()) {
+    Result<WebRoot> root = WebRoot::load(s.http_web_root);
+    if (!root) return Error{root.error().code, "http-web-root: " + root.error().message};
+    setup.web_root = std::make_shared<const WebRoot>(std::move(*root));
+  }
+  if (!s.http_channel.empty()) {
+    Result<protocol::ChannelAddress> address = protocol::parse_address(s.http_channel);
+    if (!address) return Error{address.error().code, "http-channel: " + address.error().message};
+    const DataFolder folder{s.data};
+    Result<RelayKeys> keys = folder.load_keys();
+    if (!keys) return keys.error();
+    Result<crypto::Ed25519PublicKey> org = folder.load_org_key();
+    if (!org) return org.error();
+    if (address->relay_curve_pk != keys->public_key || address->org_sign_pk != *org) {
+      return Error{ErrorCode::kMalformed,
+                   "http-channel is not this relay's channel address (its relay key or organisation key differs; "
+                   "print it with `relay address`)"};
+    }
+    setup.channel = protocol::format_address(*address);
+  }
+  return setup;
+}
 
 std::vector<std::string> validate(const ServeSettings& s) {
   std::vector<std::string> problems;
@@ -84,6 +146,19 @@ std::vector<std::string> validate(const ServeSettings& s) {
     problems.push_back("max-held-bytes must be at least " + std::to_string(kMinHeldBytes) +
                        " (16 MiB: a few of the largest requests at once)");
   }
+  if (!s.http.empty() && !parse_http_listen(s.http)) {
+    problems.push_back("http must be PORT (on 127.0.0.1), IPV4:PORT or [IPV6]:PORT");
+  }
+  if (s.http.empty() && (!s.http_web_root.empty() || !s.http_channel.empty())) {
+    problems.push_back("http-web-root and http-channel need http (the HTTP door is off)");
+  }
+  if (s.http_max_connections < 1 || s.http_max_connections > kMaxHttpConnectionsLimit) {
+    problems.push_back("http-max-connections must be 1.." + std::to_string(kMaxHttpConnectionsLimit));
+  }
+  if (s.http_timeout_seconds < 1 || s.http_timeout_seconds > 3600) problems.push_back("http-timeout must be 1..3600 seconds");
+  if (!s.http.empty() && parse_http_listen(s.http)) {
+    if (Result<HttpDoorSetup> setup = http_door_setup(s); !setup) problems.push_back(setup.error().message);
+  }
   const DataFolder folder{s.data};
   for (const std::string& f : check_folder(folder)) problems.push_back(f);
   if (!fs::exists(folder.store_dir() / "data.mdb")) problems.push_back("no store in " + folder.store_dir().string() + " (run `relay init`)");
@@ -125,6 +200,11 @@ std::string effective_settings(const ServeSettings& s) {
       << "idle-timeout = " << s.idle_timeout_seconds << "\n"
       << "write-timeout = " << s.write_timeout_seconds << "\n"
       << "max-held-bytes = " << s.max_held_bytes << "\n"
+      << "http = " << toml_string(s.http) << "\n"
+      << "http-web-root = " << toml_string(s.http_web_root.string()) << "\n"
+      << "http-channel = " << toml_string(s.http_channel) << "\n"
+      << "http-max-connections = " << s.http_max_connections << "\n"
+      << "http-timeout = " << s.http_timeout_seconds << "\n"
       << "log-level = " << toml_string(s.log_level) << "\n";
   return out.str();
 }

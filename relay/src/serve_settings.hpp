@@ -5,9 +5,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "http_door.hpp"
+#include "meldpunt/common/result.hpp"
 #include "meldpunt/protocol/wire.hpp"
 
 namespace meldpunt::relay {
@@ -46,6 +49,14 @@ struct ServeSettings {
   std::uint32_t idle_timeout_seconds = 120;
   std::uint32_t write_timeout_seconds = 30;
   std::uint64_t max_held_bytes = 128ull << 20;
+  // The HTTP door (http_door.hpp, docs/OPERATIONS.md "The HTTP door"): off
+  // while `http` is empty; "PORT" listens on 127.0.0.1, "HOST:PORT" (an
+  // IPv4 address, or an IPv6 one in brackets) on that address.
+  std::string http;
+  std::filesystem::path http_web_root;  // the reporter page's folder (MANIFEST); empty: no files
+  std::string http_channel;             // served at GET /channel; must name this relay's key and organisation
+  std::uint32_t http_max_connections = 256;
+  std::uint32_t http_timeout_seconds = 60;  // to deliver a whole request; also the idle limit
   std::string log_level = "info";
   std::uint32_t test_days_ahead = 0;  // tests only: the relay's clock runs this many days ahead
 };
@@ -66,6 +77,22 @@ inline constexpr std::uint32_t kMaxFetchWaitSeconds = 600;
 // one largest deposit could not get through.
 inline constexpr std::uint32_t kMaxConnectionsLimit = 1'000'000;
 inline constexpr std::uint64_t kMinHeldBytes = 16ull << 20;
+
+inline constexpr std::uint32_t kMaxHttpConnectionsLimit = 10'000;
+
+// The `http` setting as an address and port; nullopt if it is not "PORT",
+// "IPV4:PORT" or "[IPV6]:PORT" with a port 1..65535.
+struct HttpListen {
+  std::string host;
+  std::uint16_t port = 0;
+};
+std::optional<HttpListen> parse_http_listen(const std::string& text);
+
+// The HTTP door's setup (`http` must be set and valid): the web root read
+// and checked (web_root.hpp), the channel address parsed and checked to
+// name this data folder's current relay key and organisation key, so the
+// page is never told another channel's organisation key.
+Result<HttpDoorSetup> http_door_setup(const ServeSettings& settings);
 
 // Problems with the settings (empty = valid), checked against the data folder.
 std::vector<std::string> validate(const ServeSettings& settings);

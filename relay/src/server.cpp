@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <vector>
 #include <zmq.hpp>
 
 #include "fetch_scheduler.hpp"
+#include "http_door.hpp"
 #include "log.hpp"
 
 namespace meldpunt::relay {
@@ -23,15 +25,35 @@ struct Incoming {
   zmq::message_t routing_id;
   std::vector<zmq::message_t> frames;
   bool oversized = false;  // more frames than any valid request has; dropped unread
+  bool cancel = false;     // the HTTP door's client went away (a tag without frames)
 };
+
+// The HTTP door's socket carries [tag, frames...] (http_door.hpp): the tag
+// joins the routing id, so each HTTP request is a connection of its own for
+// flood control and its answer finds its way back.
+zmq::message_t joined(const zmq::message_t& id, const zmq::message_t& tag) {
+  zmq::message_t out(id.size() + tag.size());
+  std::memcpy(out.data(), id.data(), id.size());
+  std::memcpy(static_cast<std::uint8_t*>(out.data()) + id.size(), tag.data(), tag.size());
+  return out;
+}
 
 // Reads one whole multipart message (never more than kMaxRequestFrames frames
 // kept; the rest is drained so the socket stays in sync).
-bool receive(zmq::socket_t& socket, Incoming& in) {
+bool receive(zmq::socket_t& socket, Incoming& in, bool tagged) {
   zmq::message_t id;
   if (!socket.recv(id, zmq::recv_flags::dontwait)) return false;
   in.routing_id = std::move(id);
   bool more = in.routing_id.more();
+  if (tagged) {
+    zmq::message_t tag;
+    if (more) {
+      (void)socket.recv(tag, zmq::recv_flags::none);
+      more = tag.more();
+    }
+    in.routing_id = joined(in.routing_id, tag);
+    in.cancel = !more;
+  }
   while (more) {
     zmq::message_t part;
     (void)socket.recv(part, zmq::recv_flags::none);  // parts of one message arrive together
@@ -45,10 +67,17 @@ bool receive(zmq::socket_t& socket, Incoming& in) {
   return true;
 }
 
-void send_reply(zmq::socket_t& socket, zmq::message_t& routing_id, const Frames& reply) {
+void send_reply(zmq::socket_t& socket, zmq::message_t& routing_id, const Frames& reply, bool tagged = false) {
   // A client that went away makes the ROUTER drop the reply (no
   // ROUTER_MANDATORY), which is what we want for an anonymous service.
-  socket.send(routing_id, zmq::send_flags::sndmore);
+  if (tagged && routing_id.size() >= kHttpTagBytes) {
+    const std::size_t id_size = routing_id.size() - kHttpTagBytes;
+    const auto* bytes = static_cast<const std::uint8_t*>(routing_id.data());
+    socket.send(zmq::const_buffer(bytes, id_size), zmq::send_flags::sndmore);
+    socket.send(zmq::const_buffer(bytes + id_size, kHttpTagBytes), zmq::send_flags::sndmore);
+  } else {
+    socket.send(routing_id, zmq::send_flags::sndmore);
+  }
   for (std::size_t i = 0; i < reply.size(); ++i) {
     const auto flags = i + 1 < reply.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
     socket.send(zmq::const_buffer(reply[i].data(), reply[i].size()), flags);
@@ -108,13 +137,13 @@ bool is_fetch(const Incoming& in) {
 // Inside a catch block: a request whose handling failed in this loop (the
 // handler answers the failures it meets itself) still gets an answer, and
 // the failure is logged; then the loop goes on with the next request.
-void answer_failure(zmq::socket_t& socket, Incoming& in, ThrottledLog& failures) {
+void answer_failure(zmq::socket_t& socket, Incoming& in, ThrottledLog& failures, bool tagged) {
   failures.log(LogLevel::kError, "request",
                "a request failed in the serving loop: " + failure_of_current_exception().message +
                    "; answered internal-error");
   try {
     if (in.routing_id.size() != 0) {  // empty once handed to the fetch worker
-      send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText));
+      send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kInternal, kInternalErrorText), tagged);
     }
   } catch (...) {  // cannot be answered either: its client times out
   }
@@ -155,6 +184,22 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   }
   std::unique_ptr<FrontDoor> front_door;
   if (door) front_door = std::make_unique<FrontDoor>(routes, door->limits);
+  // The HTTP door hands its requests to this loop over an inproc ROUTER
+  // (no CURVE: it never leaves the process), served like the others.
+  std::size_t http_socket = routers.size() + 1;  // none unless set below
+  std::unique_ptr<HttpDoor> http_door;
+  if (options.http_door) {
+    auto socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::router);
+    const int hwm = static_cast<int>(std::min<std::size_t>(options.http_door->limits.max_connections * 2 + 16, 1 << 20));
+    socket->set(zmq::sockopt::rcvhwm, hwm);
+    socket->set(zmq::sockopt::sndhwm, hwm);
+    socket->set(zmq::sockopt::linger, 0);
+    socket->bind(kHttpDoorInproc);
+    http_socket = routers.size();
+    routers.push_back(std::move(socket));
+    http_door = std::make_unique<HttpDoor>(context, *options.http_door);
+    log(LogLevel::kInfo, "http door on " + options.http_door->host + ":" + std::to_string(http_door->port()));
+  }
   std::unique_ptr<zmq::socket_t> admin;
   if (!options.admin_endpoint.empty()) {
     admin = std::make_unique<zmq::socket_t>(context, zmq::socket_type::rep);
@@ -228,7 +273,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       for (std::size_t n = batch.size(); n < options.max_batch; ++n) {
         Incoming in;
         in.socket = s;
-        if (!receive(*routers[s], in)) break;
+        if (!receive(*routers[s], in, s == http_socket)) break;
         batch.push_back(std::move(in));
       }
     }
@@ -238,7 +283,13 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Incoming& in = batch[i];
       zmq::socket_t& socket = *routers[in.socket];
+      const bool tagged = in.socket == http_socket;
       try {
+        if (in.cancel) {  // an HTTP client went away: its fetch, if still queued, is not computed
+          (void)fetches.cancel(in.socket, ByteView(static_cast<const std::uint8_t*>(in.routing_id.data()),
+                                                   in.routing_id.size()));
+          continue;
+        }
         std::string connection(static_cast<const char*>(in.routing_id.data()), in.routing_id.size());
         connection.push_back(static_cast<char>('0' + in.socket));
         // Capped at the burst, so a fetch of a full store stays possible.
@@ -246,11 +297,11 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
         if (!limiter.allow(connection, cost, received_at)) {
           handler.count_rate_limited();
           send_reply(socket, in.routing_id,
-                     protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"));
+                     protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"), tagged);
           continue;
         }
         if (in.oversized) {
-          send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"));
+          send_reply(socket, in.routing_id, protocol::make_error_reply(ErrorCode::kTooLarge, "too many frames"), tagged);
           continue;
         }
         if (is_fetch(in)) {
@@ -258,7 +309,8 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
           const Result<std::uint64_t> paid = handler.admit_fetch(views_of(in.frames), pending);
           if (!paid) {
             handler.count(protocol::Op::kFetch, false);
-            send_reply(socket, in.routing_id, protocol::make_error_reply(paid.error().code, paid.error().message));
+            send_reply(socket, in.routing_id, protocol::make_error_reply(paid.error().code, paid.error().message),
+                       tagged);
           } else {
             // Clients wait their timeout plus 0.1 ms per stored message.
             const double allowance = static_cast<double>(handler.store().message_count()) / 10'000.0;
@@ -272,10 +324,10 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
           deposits.push_back(std::move(*outcome.deposit));
           deposit_owner.push_back(i);
         } else {
-          send_reply(socket, in.routing_id, outcome.reply);
+          send_reply(socket, in.routing_id, outcome.reply, tagged);
         }
       } catch (...) {
-        answer_failure(socket, in, failures);
+        answer_failure(socket, in, failures, tagged);
       }
     }
     if (!deposits.empty()) {
@@ -291,15 +343,15 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
         try {
           const Frames reply = committed ? RequestHandler::deposit_reply(deposits[k])
                                          : protocol::make_error_reply(committed.error().code, committed.error().message);
-          send_reply(*routers[in.socket], in.routing_id, reply);
+          send_reply(*routers[in.socket], in.routing_id, reply, in.socket == http_socket);
         } catch (...) {
-          answer_failure(*routers[in.socket], in, failures);
+          answer_failure(*routers[in.socket], in, failures, in.socket == http_socket);
         }
       }
     }
     for (FetchScheduler::Answer& answer : fetches.take_answers()) {
       handler.count(protocol::Op::kFetch, answer.computed);
-      send_reply(*routers[answer.socket], answer.routing_id, answer.reply);
+      send_reply(*routers[answer.socket], answer.routing_id, answer.reply, answer.socket == http_socket);
     }
     handler.set_fetch_load(fetches.pending());
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "front_door.hpp"
+#include "http_door.hpp"
 #include "meldpunt/crypto/secret.hpp"
 #include "rate_limiter.hpp"
 #include "request_handler.hpp"
@@ -67,6 +68,10 @@ struct ServerOptions {
     FrontDoorLimits limits;
   };
   std::optional<FrontDoorSetup> front_door;
+  // The HTTP door (http_door.hpp): the page, the channel address and the
+  // API over HTTP, its requests served by this loop like the ROUTERs'.
+  // Unset: no HTTP.
+  std::optional<HttpDoorSetup> http_door;
   // Called on the serving thread about once a second (housekeeping).
   std::function<void()> tick;
   // Paid fetches run on one worker thread so the serving loop keeps

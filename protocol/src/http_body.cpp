@@ -1,0 +1,66 @@
+#include "meldpunt/protocol/http_body.hpp"
+
+#include <limits>
+
+namespace meldpunt::protocol {
+namespace {
+
+template <typename FrameList>
+Bytes encode(const FrameList& frames) {
+  std::size_t total = 0;
+  for (const auto& f : frames) total += kHttpFrameHeaderBytes + f.size();
+  Bytes out;
+  out.reserve(total);
+  for (const auto& f : frames) {
+    // Replies carry a fetch answer of up to 512 MiB (64 bytes per stored
+    // message, bounded by the message quota), far below 4 GiB.
+    append_u32_le(out, static_cast<std::uint32_t>(f.size()));
+    append(out, ByteView(f.data(), f.size()));
+  }
+  return out;
+}
+
+}  // namespace
+
+DecodedHttpBody decode_http_body(ByteView body) {
+  DecodedHttpBody result;
+  if (body.size() > kMaxHttpBodyBytes) {
+    result.error = HttpBodyError::kTooLarge;
+    return result;
+  }
+  if (body.empty()) {
+    result.error = HttpBodyError::kMalformed;
+    return result;
+  }
+  std::size_t at = 0;
+  std::vector<ByteView> frames;
+  while (at < body.size()) {
+    if (frames.size() == kMaxRequestFrames) {
+      result.error = HttpBodyError::kTooLarge;
+      return result;
+    }
+    if (body.size() - at < kHttpFrameHeaderBytes) {
+      result.error = HttpBodyError::kMalformed;
+      return result;
+    }
+    const std::uint32_t length = read_u32_le(body.data() + at);
+    at += kHttpFrameHeaderBytes;
+    if (length > kMaxRequestFrameBytes) {
+      result.error = HttpBodyError::kTooLarge;
+      return result;
+    }
+    if (body.size() - at < length) {
+      result.error = HttpBodyError::kMalformed;
+      return result;
+    }
+    frames.push_back(body.subspan(at, length));
+    at += length;
+  }
+  result.frames = std::move(frames);
+  return result;
+}
+
+Bytes encode_http_body(const Frames& frames) { return encode(frames); }
+Bytes encode_http_body(const std::vector<ByteView>& frames) { return encode(frames); }
+
+}  // namespace meldpunt::protocol

@@ -1,0 +1,448 @@
+#include "http_door.hpp"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "log.hpp"
+#include "meldpunt/protocol/http_body.hpp"
+
+namespace meldpunt::relay {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The headers of every answer, errors included (docs/PROTOCOL.md, "HTTP
+// door"): nothing is cached or sent elsewhere, and the page may load
+// nothing but its own origin's files.
+constexpr std::pair<const char*, const char*> kHeaders[] = {
+    {"Cache-Control", "no-store"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Content-Security-Policy",
+     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; "
+     "img-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+};
+
+// A request head must fit libmicrohttpd's per-connection pool (also its
+// read buffer); over it the client gets 431 and is closed.
+constexpr std::size_t kConnectionMemory = 32 * 1024;
+// Most answers from the serving loop taken in one round.
+constexpr int kMaxAnswersPerRound = 256;
+
+struct Connection {
+  MHD_Connection* mhd = nullptr;
+  int fd = -1;
+  Clock::time_point deadline;  // a whole request must have arrived by then
+  bool suspended = false;      // waiting for the serving loop: no deadline, socket watched
+  bool watched = true;         // while suspended: false once the client sent more bytes (pipelined)
+  std::uint64_t tag = 0;       // the request it waits for
+};
+
+struct Request {
+  Connection* connection = nullptr;
+  bool api = false;               // POST /api with an acceptable length: its body is read
+  std::uint64_t expected = 0;     // Content-Length
+  bool holding = false;           // expected counts in held_bytes_
+  Bytes body;
+  std::uint64_t tag = 0;          // nonzero once sent to the serving loop
+  bool answered = false;
+  bool cancelled = false;
+  Bytes reply;                    // the encoded answer
+};
+
+}  // namespace
+
+class HttpDoor::Loop {
+ public:
+  Loop(zmq::context_t& context, HttpDoorSetup setup) : setup_(std::move(setup)), dealer_(context, zmq::socket_type::dealer) {
+    // Every request in flight waits in these queues at most once.
+    const int hwm = static_cast<int>(std::min<std::size_t>(setup_.limits.max_connections * 2 + 16, 1 << 20));
+    dealer_.set(zmq::sockopt::sndhwm, hwm);
+    dealer_.set(zmq::sockopt::rcvhwm, hwm);
+    dealer_.set(zmq::sockopt::linger, 0);
+    dealer_.connect(kHttpDoorInproc);
+    start_daemon();
+  }
+
+  ~Loop() {
+    // libmicrohttpd must not stop with suspended connections: resume them
+    // as cancelled, let it close them, then stop.
+    for (auto& [tag, request] : waiting_) {
+      request->cancelled = true;
+      resume(*request);
+    }
+    waiting_.clear();
+    MHD_run(daemon_);
+    MHD_stop_daemon(daemon_);
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  void run(const std::atomic<bool>& stop) {
+    const int epoll_fd = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
+    std::vector<zmq::pollitem_t> items;
+    std::vector<Connection*> watched;
+    while (!stop.load()) {
+      items.clear();
+      watched.clear();
+      items.push_back({nullptr, epoll_fd, ZMQ_POLLIN, 0});
+      items.push_back({dealer_.handle(), 0, ZMQ_POLLIN, 0});
+      for (Connection* c : connections_) {
+        if (c->suspended && c->watched) {
+          items.push_back({nullptr, c->fd, ZMQ_POLLIN, 0});
+          watched.push_back(c);
+        }
+      }
+      long timeout = 200;
+      MHD_UNSIGNED_LONG_LONG mhd_timeout = 0;
+      if (MHD_get_timeout(daemon_, &mhd_timeout) == MHD_YES) timeout = std::min<long>(timeout, static_cast<long>(mhd_timeout));
+      try {
+        zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
+      } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) throw;
+      }
+      if ((items[1].revents & ZMQ_POLLIN) != 0) take_answers();
+      for (std::size_t i = 0; i < watched.size(); ++i) {
+        if ((items[2 + i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) != 0) check_gone(*watched[i]);
+      }
+      enforce_deadlines();
+      MHD_run(daemon_);
+    }
+  }
+
+  // ---- libmicrohttpd callbacks (all on the door's thread) ----
+
+  void on_connection(MHD_Connection* mhd, void** socket_context, MHD_ConnectionNotificationCode code) {
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+      auto* c = new Connection;
+      c->mhd = mhd;
+      c->fd = MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
+      c->deadline = Clock::now() + setup_.limits.request_timeout;
+      connections_.insert(c);
+      *socket_context = c;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+      auto* c = static_cast<Connection*>(*socket_context);
+      connections_.erase(c);
+      delete c;
+      *socket_context = nullptr;
+    }
+  }
+
+  void on_completed(void** request_context) {
+    auto* request = static_cast<Request*>(*request_context);
+    if (request == nullptr) return;
+    if (request->holding) held_bytes_ -= request->expected;
+    if (request->tag != 0 && !request->answered && !request->cancelled) send_cancel(request->tag);
+    if (request->tag != 0) waiting_.erase(request->tag);
+    if (request->connection != nullptr) {
+      request->connection->suspended = false;
+      request->connection->deadline = Clock::now() + setup_.limits.request_timeout;
+    }
+    delete request;
+    *request_context = nullptr;
+  }
+
+  MHD_Result on_request(MHD_Connection* mhd, std::string_view url, std::string_view method, const char* upload,
+                        std::size_t* upload_size, void** request_context) {
+    auto* request = static_cast<Request*>(*request_context);
+    if (request == nullptr) {  // the head has arrived; no byte of a body has been read
+      request = new Request;
+      request->connection =
+          static_cast<Connection*>(MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
+      *request_context = request;
+      return first_call(mhd, *request, url, method);
+    }
+    if (!request->api) return MHD_NO;  // answered at the first call; nothing more is expected
+    if (*upload_size != 0) {
+      const std::size_t n = *upload_size;
+      *upload_size = 0;
+      if (request->body.size() + n > request->expected) return MHD_NO;  // more than announced
+      append(request->body, ByteView(reinterpret_cast<const std::uint8_t*>(upload), n));
+      return MHD_YES;
+    }
+    if (request->answered) return respond(mhd, MHD_HTTP_OK, "application/octet-stream", std::move(request->reply));
+    if (request->cancelled) return MHD_NO;
+    if (request->tag != 0) return MHD_YES;  // still waiting (spurious call)
+    return forward(mhd, *request);
+  }
+
+ private:
+  void start_daemon() {
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&address); inet_pton(AF_INET, setup_.host.c_str(), &v4->sin_addr) == 1) {
+      v4->sin_family = AF_INET;
+      v4->sin_port = htons(setup_.port);
+      length = sizeof(sockaddr_in);
+    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+               inet_pton(AF_INET6, setup_.host.c_str(), &v6->sin6_addr) == 1) {
+      v6->sin6_family = AF_INET6;
+      v6->sin6_port = htons(setup_.port);
+      length = sizeof(sockaddr_in6);
+      flags |= MHD_USE_IPv6;
+    } else {
+      throw std::runtime_error("http: " + setup_.host + " is not an IPv4 or IPv6 address");
+    }
+    (void)length;
+    const unsigned idle = static_cast<unsigned>(setup_.limits.request_timeout.count());
+    daemon_ = MHD_start_daemon(
+        flags, setup_.port, nullptr, nullptr, &Loop::access_cb, this,  //
+        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),   //
+        MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(setup_.limits.max_connections),
+        MHD_OPTION_CONNECTION_TIMEOUT, idle,                            //
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,          //
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u,                           //
+        MHD_OPTION_NOTIFY_CONNECTION, &Loop::connection_cb, this,       //
+        MHD_OPTION_NOTIFY_COMPLETED, &Loop::completed_cb, this,         //
+        MHD_OPTION_END);
+    if (daemon_ == nullptr) {
+      throw std::runtime_error("http: cannot listen on " + setup_.host + ":" + std::to_string(setup_.port) +
+                               " (in use, or not an address of this host)");
+    }
+    port_ = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT)->port;
+  }
+
+  static MHD_Result access_cb(void* self, MHD_Connection* c, const char* url, const char* method, const char*,
+                              const char* upload, std::size_t* upload_size, void** request_context) {
+    try {
+      return static_cast<Loop*>(self)->on_request(c, url, method, upload, upload_size, request_context);
+    } catch (...) {  // out of memory: close this connection, keep serving
+      return MHD_NO;
+    }
+  }
+  static void connection_cb(void* self, MHD_Connection* c, void** socket_context, MHD_ConnectionNotificationCode code) {
+    static_cast<Loop*>(self)->on_connection(c, socket_context, code);
+  }
+  static void completed_cb(void* self, MHD_Connection*, void** request_context, MHD_RequestTerminationCode) {
+    static_cast<Loop*>(self)->on_completed(request_context);
+  }
+
+  MHD_Result first_call(MHD_Connection* mhd, Request& request, std::string_view url, std::string_view method) {
+    const bool get = method == "GET" || method == "HEAD";
+    if (url == "/api") {
+      if (method != "POST") return respond(mhd, MHD_HTTP_METHOD_NOT_ALLOWED, "", {}, "POST");
+      return admit_body(mhd, request);
+    }
+    if (!get) return respond(mhd, MHD_HTTP_METHOD_NOT_ALLOWED, "", {}, "GET, HEAD");
+    if (url == "/channel") {
+      if (setup_.channel.empty()) return respond(mhd, MHD_HTTP_NOT_FOUND, "", {});
+      const std::string text = setup_.channel + "\n";
+      return respond(mhd, MHD_HTTP_OK, "text/plain; charset=utf-8", Bytes(text.begin(), text.end()));
+    }
+    const WebFile* file = nullptr;
+    if (setup_.web_root && url.size() >= 1 && url.front() == '/') file = setup_.web_root->find(url.substr(1));
+    if (file == nullptr) return respond(mhd, MHD_HTTP_NOT_FOUND, "", {});
+    return respond_static(mhd, *file);
+  }
+
+  // POST /api, at its head: the body's size is judged before any of it is read.
+  MHD_Result admit_body(MHD_Connection* mhd, Request& request) {
+    if (MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != nullptr) {
+      return respond(mhd, MHD_HTTP_LENGTH_REQUIRED, "", {});
+    }
+    const char* length_text = MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length_text == nullptr) return respond(mhd, MHD_HTTP_LENGTH_REQUIRED, "", {});
+    const std::string_view text(length_text);
+    std::uint64_t length = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+    if (ec == std::errc::result_out_of_range) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE, "", {});
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+      return respond(mhd, MHD_HTTP_BAD_REQUEST, "", {});
+    }
+    if (length > protocol::kMaxHttpBodyBytes) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE, "", {});
+    if (held_bytes_ + length > setup_.limits.max_held_bytes) return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE, "", {});
+    held_bytes_ += length;
+    request.holding = true;
+    request.expected = length;
+    request.api = true;
+    request.body.reserve(static_cast<std::size_t>(length));
+    return MHD_YES;
+  }
+
+  // The whole body has arrived: decode it and hand it to the serving loop.
+  MHD_Result forward(MHD_Connection* mhd, Request& request) {
+    if (request.body.size() != request.expected) return respond(mhd, MHD_HTTP_BAD_REQUEST, "", {});
+    const protocol::DecodedHttpBody decoded = protocol::decode_http_body(request.body);
+    if (decoded.error == protocol::HttpBodyError::kTooLarge) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE, "", {});
+    if (decoded.error != protocol::HttpBodyError::kNone) return respond(mhd, MHD_HTTP_BAD_REQUEST, "", {});
+    const std::uint64_t tag = ++last_tag_;
+    FixedBytes<kHttpTagBytes> tag_bytes{};
+    for (std::size_t i = 0; i < kHttpTagBytes; ++i) tag_bytes[i] = static_cast<std::uint8_t>(tag >> (8 * i));
+    // The high-water mark admits every request in flight, so this does not block.
+    if (!dealer_.send(zmq::const_buffer(tag_bytes.data(), tag_bytes.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE, "", {});
+    }
+    for (std::size_t i = 0; i < decoded.frames.size(); ++i) {
+      const auto flags = i + 1 < decoded.frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+      (void)dealer_.send(zmq::const_buffer(decoded.frames[i].data(), decoded.frames[i].size()), flags);
+    }
+    // The body is with the serving loop now; what is held is the answer to come.
+    held_bytes_ -= request.expected;
+    request.holding = false;
+    Bytes().swap(request.body);
+    request.tag = tag;
+    waiting_.emplace(tag, &request);
+    Connection* c = request.connection;
+    c->suspended = true;
+    c->watched = true;
+    c->tag = tag;
+    MHD_suspend_connection(mhd);
+    return MHD_YES;
+  }
+
+  void take_answers() {
+    for (int n = 0; n < kMaxAnswersPerRound; ++n) {
+      std::vector<zmq::message_t> parts;
+      zmq::message_t part;
+      if (!dealer_.recv(part, zmq::recv_flags::dontwait)) return;
+      bool more = part.more();
+      parts.push_back(std::move(part));
+      while (more) {
+        zmq::message_t next;
+        (void)dealer_.recv(next, zmq::recv_flags::none);
+        more = next.more();
+        parts.push_back(std::move(next));
+      }
+      if (parts[0].size() != kHttpTagBytes) continue;
+      std::uint64_t tag = 0;
+      for (std::size_t i = 0; i < kHttpTagBytes; ++i) {
+        tag |= static_cast<std::uint64_t>(static_cast<const std::uint8_t*>(parts[0].data())[i]) << (8 * i);
+      }
+      const auto it = waiting_.find(tag);
+      if (it == waiting_.end()) continue;  // its client went away meanwhile
+      Request& request = *it->second;
+      std::vector<ByteView> frames;
+      for (std::size_t i = 1; i < parts.size(); ++i) {
+        frames.emplace_back(static_cast<const std::uint8_t*>(parts[i].data()), parts[i].size());
+      }
+      request.reply = protocol::encode_http_body(frames);
+      request.answered = true;
+      waiting_.erase(it);
+      resume(request);
+    }
+  }
+
+  void resume(Request& request) {
+    if (request.connection != nullptr && request.connection->suspended) {
+      request.connection->suspended = false;
+      request.connection->deadline = Clock::now() + setup_.limits.request_timeout;
+      MHD_resume_connection(request.connection->mhd);
+    }
+  }
+
+  // A suspended connection's socket became readable: either its client
+  // closed it (cancel the request) or it sent more (pipelining; stop
+  // watching it, the answer comes in order).
+  void check_gone(Connection& c) {
+    std::uint8_t byte = 0;
+    const ssize_t n = ::recv(c.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))) {
+      c.watched = n <= 0;
+      return;
+    }
+    const auto it = waiting_.find(c.tag);
+    if (it == waiting_.end()) return;
+    Request& request = *it->second;
+    send_cancel(request.tag);
+    request.cancelled = true;
+    waiting_.erase(it);
+    resume(request);
+  }
+
+  void send_cancel(std::uint64_t tag) {
+    FixedBytes<kHttpTagBytes> tag_bytes{};
+    for (std::size_t i = 0; i < kHttpTagBytes; ++i) tag_bytes[i] = static_cast<std::uint8_t>(tag >> (8 * i));
+    (void)dealer_.send(zmq::const_buffer(tag_bytes.data(), tag_bytes.size()), zmq::send_flags::dontwait);
+  }
+
+  // A connection that has not delivered a whole request in time is shut
+  // down; libmicrohttpd then sees it closed and frees it (same thread, so
+  // the descriptor is still its own).
+  void enforce_deadlines() {
+    const Clock::time_point now = Clock::now();
+    for (Connection* c : connections_) {
+      if (!c->suspended && now > c->deadline && c->fd >= 0) {
+        ::shutdown(c->fd, SHUT_RDWR);
+        c->deadline = Clock::time_point::max();  // once
+        timeouts_++;
+      }
+    }
+  }
+
+  MHD_Result respond(MHD_Connection* mhd, unsigned status, const std::string& type, Bytes body,
+                     const char* allow = nullptr) {
+    // The body is handed over (libmicrohttpd frees it with free()).
+    void* copy = nullptr;
+    if (!body.empty()) {
+      copy = std::malloc(body.size());
+      if (copy == nullptr) return MHD_NO;
+      std::memcpy(copy, body.data(), body.size());
+    }
+    MHD_Response* response = MHD_create_response_from_buffer(body.size(), copy, MHD_RESPMEM_MUST_FREE);
+    if (response == nullptr) {
+      std::free(copy);
+      return MHD_NO;
+    }
+    return finish(mhd, response, status, type, allow);
+  }
+
+  MHD_Result respond_static(MHD_Connection* mhd, const WebFile& file) {
+    // Files live as long as the door: served from memory without a copy.
+    MHD_Response* response = MHD_create_response_from_buffer(
+        file.content.size(), const_cast<std::uint8_t*>(file.content.data()), MHD_RESPMEM_PERSISTENT);
+    if (response == nullptr) return MHD_NO;
+    return finish(mhd, response, MHD_HTTP_OK, file.content_type, nullptr);
+  }
+
+  MHD_Result finish(MHD_Connection* mhd, MHD_Response* response, unsigned status, const std::string& type,
+                    const char* allow) {
+    for (const auto& [name, value] : kHeaders) MHD_add_response_header(response, name, value);
+    if (!type.empty()) MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type.c_str());
+    if (allow != nullptr) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
+    const MHD_Result queued = MHD_queue_response(mhd, status, response);
+    MHD_destroy_response(response);
+    return queued;
+  }
+
+  HttpDoorSetup setup_;
+  zmq::socket_t dealer_;
+  MHD_Daemon* daemon_ = nullptr;
+  std::uint16_t port_ = 0;
+  std::unordered_set<Connection*> connections_;
+  std::unordered_map<std::uint64_t, Request*> waiting_;  // sent to the serving loop, not yet answered
+  std::uint64_t last_tag_ = 0;
+  std::uint64_t held_bytes_ = 0;
+  std::uint64_t timeouts_ = 0;
+};
+
+HttpDoor::HttpDoor(zmq::context_t& context, HttpDoorSetup setup) {
+  loop_ = std::make_unique<Loop>(context, std::move(setup));
+  port_ = loop_->port();
+  thread_ = std::thread([this] {
+    try {
+      loop_->run(stop_);
+    } catch (const std::exception& e) {
+      log(LogLevel::kError, std::string("http door stopped: ") + e.what());
+    }
+  });
+}
+
+HttpDoor::~HttpDoor() {
+  stop_ = true;
+  thread_.join();
+}
+
+}  // namespace meldpunt::relay
