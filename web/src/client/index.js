@@ -8,12 +8,14 @@ import { deriveReporterKeys, KDF_PRODUCTION } from '../protocol/derive.js';
 import { findAdviser, ROLES } from '../protocol/directory.js';
 import { ClientError, ERROR, STEP, asClientError, clientFail } from './errors.js';
 import { HttpTransport } from './transport.js';
-import { Relay } from './relay.js';
+import { Relay, createWorkerSolver } from './relay.js';
 import { paddedReaders, maxBodyBytesWith, MAX_READERS } from './deposits.js';
+import { sanitiseFileName } from './files.js';
+import { MAX_FILE_BYTES } from '../protocol/letter.js';
 import { recogniseInThread, createWorkerRecogniser } from './recognise.js';
 import { Session, sendMessage } from './session.js';
 
-export { ClientError, ERROR, STEP, createWorkerRecogniser, HttpTransport };
+export { ClientError, ERROR, STEP, createWorkerRecogniser, createWorkerSolver, HttpTransport };
 
 /** Runs fn, turning every failure into a ClientError. */
 export async function guarded(fn) {
@@ -68,7 +70,26 @@ export class Channel {
   /** Largest text in UTF-8 bytes with `files` ([{ name, bytes }]) announced. */
   maxBodyBytes(files = []) {
     const enc = new TextEncoder();
-    return maxBodyBytesWith(this.maxReaders, files.map((f) => ({ name: enc.encode(f.name).subarray(0, 255) })));
+    return maxBodyBytesWith(this.maxReaders, files.map((f) => ({ name: enc.encode(sanitiseFileName(f.name)) })));
+  }
+
+  /**
+   * Throws what sending { text, files } would be refused for (text too
+   * long, more than 8 files, an empty file, a file over the relay's limit or
+   * 64 MiB, any file when the relay takes none), before a code is derived or
+   * anything is sent; the UI may call it while the reporter writes.
+   */
+  checkMessage({ text, files = [] }) {
+    if (typeof text !== 'string') clientFail(ERROR.invalid, 'text must be a string');
+    if (!Array.isArray(files) || files.length > 8) clientFail(ERROR.tooLarge, 'at most 8 files per message');
+    const limit = Math.min(this.policy.maxAttachmentBytes, MAX_FILE_BYTES);
+    for (const f of files) {
+      if (!(f?.bytes instanceof Uint8Array) || typeof f.name !== 'string') clientFail(ERROR.invalid, 'a file is { name, bytes }');
+      if (f.bytes.length === 0) clientFail(ERROR.invalid, 'an empty file cannot be sent');
+      if (f.bytes.length > limit) clientFail(ERROR.tooLarge, limit === 0 ? 'this channel accepts no files' : `a file is larger than ${limit} bytes`);
+    }
+    const max = this.maxBodyBytes(files);
+    if (new TextEncoder().encode(text).length > max) clientFail(ERROR.tooLarge, `message too long (at most ${max} bytes)`, { maxBytes: max });
   }
 
   newCode() { return new NewCode(); }
@@ -103,6 +124,7 @@ export class Channel {
         if (new Set(advisers).size !== advisers.length) clientFail(ERROR.invalid, 'an adviser is chosen twice');
         if (advisers.length > this.maxReaders) clientFail(ERROR.tooLarge, `at most ${this.maxReaders} advisers`);
         const to = this.adviserIds(advisers);
+        this.checkMessage({ text, files });
         const display = code.display;
         const keys = await this.deriveKeys(code.canonical(), onProgress);
         try {
@@ -133,14 +155,14 @@ export class Channel {
  * Opens the channel the page belongs to (README.md): the address (GET
  * /channel unless given), the verified directory and the policy.
  */
-export function openChannel({ base = '', address, transport, fetchFn, onProgress, signal, kdf = KDF_PRODUCTION, recogniser } = {}) {
+export function openChannel({ base = '', address, transport, fetchFn, onProgress, signal, kdf = KDF_PRODUCTION, recogniser, solver } = {}) {
   return guarded(async () => {
     await ready();
     const t = transport ?? new HttpTransport({ base, fetchFn });
     onProgress?.({ step: STEP.directory, done: 0, total: 2 });
     const text = address ?? await t.channelAddress({ signal });
     const parsed = parseAddress(text.trim());
-    const relay = new Relay(t);
+    const relay = new Relay(t, solver);
     const directory = await relay.directory(parsed, { signal });
     onProgress?.({ step: STEP.directory, done: 1, total: 2 });
     const policy = await relay.policy({ signal });

@@ -37,25 +37,43 @@ export async function recogniseInThread(entries, keys, { onProgress, signal } = 
 }
 
 /**
- * A recogniser running in a module worker started from recognise-worker.js:
- * `createWorkerRecogniser(new Worker(new URL('./recognise-worker.js',
- * import.meta.url), { type: 'module' }))`. The keys are copied to the worker
+ * A recogniser running in module workers started from recognise-worker.js:
+ * `createWorkerRecogniser([new Worker(new URL('./recognise-worker.js',
+ * import.meta.url), { type: 'module' }), ...])` (one worker per core: the
+ * entries are split into equal ranges). The keys are copied to each worker
  * and wiped there after the run; the caller still wipes its own.
  */
-export function createWorkerRecogniser(worker) {
+export function createWorkerRecogniser(workers) {
+  const pool = Array.isArray(workers) ? workers : [workers];
   let seq = 0;
-  return async (entries, keys, { onProgress } = {}) => {
+  const runOne = (worker, entries, keys, onPart) => new Promise((resolve, reject) => {
     const id = ++seq;
-    return new Promise((resolve, reject) => {
-      const onMessage = (event) => {
-        const m = event.data;
-        if (m?.id !== id) return;
-        if (m.progress) { onProgress?.({ step: STEP.recognise, done: m.done, total: m.total }); return; }
-        worker.removeEventListener('message', onMessage);
-        if (m.error) reject(new Error(m.error)); else resolve(m.found);
-      };
-      worker.addEventListener('message', onMessage);
-      worker.postMessage({ id, entries, keys: keys.map((k) => k.slice()) });
+    const onMessage = (event) => {
+      const m = event.data;
+      if (m?.id !== id) return;
+      if (m.progress) { onPart(m.done); return; }
+      worker.removeEventListener('message', onMessage);
+      if (m.error) reject(new Error(m.error)); else resolve(m.found);
+    };
+    worker.addEventListener('message', onMessage);
+    worker.postMessage({ id, entries, keys: keys.map((k) => k.slice()) });
+  });
+  return async (entries, keys, { onProgress } = {}) => {
+    const total = entries.length / ENTRY_BYTES;
+    const per = Math.ceil(total / pool.length);
+    const done = pool.map(() => 0);
+    const parts = pool.map((w, i) => {
+      const slice = entries.slice(Math.min(total, i * per) * ENTRY_BYTES, Math.min(total, (i + 1) * per) * ENTRY_BYTES);
+      return runOne(w, slice, keys, (d) => {
+        done[i] = d;
+        onProgress?.({ step: STEP.recognise, done: done.reduce((a, b) => a + b, 0), total });
+      });
+    });
+    const results = await Promise.all(parts);
+    return keys.map((_, k) => {
+      const seen = new Map();
+      for (const r of results) for (const id of r[k]) seen.set(toHex(id), id);
+      return [...seen.values()];
     });
   };
 }

@@ -100,6 +100,47 @@ export async function pay(challenge, body, work, { onProgress, signal } = {}) {
   return clientFail(ERROR.rateLimited, "no proof of work found for the relay's price");
 }
 
+/**
+ * A solver running in module workers started from pow-worker.js (one per
+ * core): every worker searches from its own random start, the first nonce
+ * found wins and the others are stopped. Pass it as openChannel({ solver }).
+ * Same result and refusals as pay().
+ */
+export function createWorkerSolver(workers) {
+  const pool = Array.isArray(workers) ? workers : [workers];
+  let seq = 0;
+  return async (challenge, body, work, { onProgress, signal } = {}) => {
+    const w = BigInt(work);
+    if (w === 0n) return concat(challenge, u64le(0n));
+    if (w > MAX_PRICE) clientFail(ERROR.tooLarge, 'the relay asks for more proof of work than this client will do');
+    const id = ++seq;
+    const budget = (w * 64n) / BigInt(pool.length) + 1n;
+    let tried = 0;
+    return new Promise((resolve, reject) => {
+      let finished = 0;
+      const listeners = [];
+      const end = (fn) => {
+        pool.forEach((worker, i) => { worker.removeEventListener('message', listeners[i]); worker.postMessage({ id, stop: true }); });
+        signal?.removeEventListener?.('abort', onAbort);
+        fn();
+      };
+      const onAbort = () => end(() => reject(new ClientError(ERROR.cancelled, 'cancelled')));
+      signal?.addEventListener?.('abort', onAbort, { once: true });
+      pool.forEach((worker, i) => {
+        listeners[i] = (event) => {
+          const m = event.data;
+          if (m?.id !== id) return;
+          if (m.tried) { tried += m.tried; onProgress?.({ step: STEP.work, done: tried, total: Number(w) }); return; }
+          if (m.nonce !== undefined && m.nonce !== null) { end(() => resolve(concat(challenge, u64le(BigInt(m.nonce))))); return; }
+          if (++finished === pool.length) end(() => reject(new ClientError(ERROR.rateLimited, "no proof of work found for the relay's price")));
+        };
+        worker.addEventListener('message', listeners[i]);
+        worker.postMessage({ id, challenge, body, work: w, budget });
+      });
+    });
+  };
+}
+
 /** Runs attempt() again after rate-limited refusals (1, 2, 4, 8 s + up to half again). */
 export async function withBackoff(attempt, { onProgress, signal } = {}) {
   for (let a = 1; ; a++) {
@@ -116,7 +157,8 @@ export async function withBackoff(attempt, { onProgress, signal } = {}) {
 }
 
 export class Relay {
-  constructor(transport) { this.transport = transport; }
+  /** solver: pay() in this thread by default, or createWorkerSolver(workers). */
+  constructor(transport, solver = pay) { this.transport = transport; this.pay = solver; }
 
   async policy(options = {}) {
     return decodePolicy(await callOk(this.transport, [header(OPS.getPolicy)], options));
@@ -136,7 +178,7 @@ export class Relay {
       const policy = await this.policy(options);
       if (!policy.priced) return callOk(this.transport, [header(op)], { ...options, timeoutMs });
       const work = op === OP.fetch ? policy.fetchWork : policy.prekeysWork;
-      const proof = await pay(policy.challenge, requestBody(op), work, options);
+      const proof = await this.pay(policy.challenge, requestBody(op), work, options);
       // The relay computes a fetch at about 0.1 ms per stored message.
       const extra = op === OP.fetch ? Number(policy.storedMessages / 10n) : 0;
       return callOk(this.transport, [header(op), proof], { ...options, timeoutMs: (timeoutMs ?? this.transport.timeoutMs) + extra });
@@ -161,7 +203,7 @@ export class Relay {
     const body = depositBody(items);
     const fields = await withBackoff(async () => {
       const policy = await this.policy(options);
-      const proof = await pay(policy.challenge, body, depositWork(policy, items.map((i) => i.envelope.length)), options);
+      const proof = await this.pay(policy.challenge, body, depositWork(policy, items.map((i) => i.envelope.length)), options);
       options.onProgress?.({ step: STEP.deposit, done: 0, total: items.length });
       const frames = [header(OPS.deposit), proof];
       for (const i of items) frames.push(i.clue, i.verifier, i.envelope);
@@ -197,6 +239,12 @@ export class Relay {
   }
 }
 
+/** Byte order (lexicographic), as the relay sorts ids; sodium.compare reads numbers little-endian. */
+export function compareBytes(a, b) {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
 export function decodeFetch(fields) {
   const bad = (why) => clientFail(ERROR.badReply, `the relay sent a malformed fetch reply: ${why}`);
   if (fields.length !== 2) bad('fields');
@@ -206,7 +254,7 @@ export function decodeFetch(fields) {
   const stored = [];
   for (let o = 0; o < ids.length; o += 16) {
     const id = ids.subarray(o, o + 16);
-    if (stored.length && sodium.compare(stored[stored.length - 1], id) >= 0) bad('ids not ascending');
+    if (stored.length && compareBytes(stored[stored.length - 1], id) >= 0) bad('ids not ascending');
     stored.push(id);
   }
   return { entries, stored, storedHex: new Set(stored.map(toHex)) };

@@ -219,6 +219,7 @@ export class Session {
   reply({ text, files = [], onProgress, signal } = {}) {
     return guardedSession(async () => {
       const keys = this.#live();
+      this.channel.checkMessage({ text, files });
       const { conversation } = await this.load({ onProgress, signal });
       this.#refuseMoved(conversation);
       return sendMessage(this.channel, keys, { to: conversation.currentRecipients, text, files,
