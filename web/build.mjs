@@ -8,7 +8,8 @@
 //   libsodium-sumo.js        libsodium's browser build (WebAssembly inside, pure-JS fallback), as published
 //   libsodium-wrappers.js    its JavaScript API (sets globalThis.sodium)
 //   app.js                   web/page/app.js and everything it imports, as one classic script
-//   recognise-worker.js      the client's recognition worker, as one classic worker script
+//   recognise-worker.js      the client's workers (recognising fetch entries, proof of work),
+//   pow-worker.js            each as one classic worker script
 //   MANIFEST                 the file names, sorted bytewise, MANIFEST included
 //
 // Deterministic: the output depends only on the input files (no time, no
@@ -162,9 +163,11 @@ export function build() {
   files['libsodium-wrappers.js'] = fs.readFileSync(WRAPPERS);
   files['style.css'] = fs.readFileSync(path.join(WEB, 'page/style.css'));
   files['app.js'] = Buffer.from(bundle(path.join(WEB, 'page/app.js')));
-  const worker = path.join(WEB, 'src/client/recognise-worker.js');
-  if (fs.existsSync(worker)) {
-    files['recognise-worker.js'] = Buffer.from(bundle(worker, "importScripts('libsodium-sumo.js', 'libsodium-wrappers.js');\n"));
+  // The client's module workers, each as one classic worker script that
+  // loads libsodium first (page/app.js starts them by these names).
+  for (const name of ['recognise-worker.js', 'pow-worker.js']) {
+    const worker = path.join(WEB, 'src/client', name);
+    files[name] = Buffer.from(bundle(worker, "importScripts('libsodium-sumo.js', 'libsodium-wrappers.js');\n"));
   }
   files['index.html'] = Buffer.from(indexHtml(files));
   const names = [...Object.keys(files), 'MANIFEST'].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));

@@ -65,7 +65,7 @@ class Browser:
     """Headless Chromium with a throwaway profile; every request and console
     message logged. lang: the browser's preferred language ("en-GB", "nl-NL")."""
 
-    def __init__(self, lang="en-GB", width=900, height=1100):
+    def __init__(self, lang="en-GB", width=900, height=1100, extra_args=()):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         self.profile = tempfile.mkdtemp(prefix="meldpunt-chromium-")
@@ -74,12 +74,14 @@ class Browser:
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                     f"--user-data-dir={self.profile}", f"--lang={lang}", f"--window-size={width},{height}",
                     "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    *extra_args):
             options.add_argument(arg)
         options.add_experimental_option("prefs", {"intl.accept_languages": lang})
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_script_timeout(120)
+        self.driver.get_log("performance")  # the browser's own start page: not the page's requests
         self.requests = []
         self.console = []
 
@@ -134,3 +136,48 @@ class Browser:
             self.driver.quit()
         finally:
             shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# ---- the page's flows, for the screenshots and the benchmark ----
+
+def choose(b, names):
+    """Ticks exactly the advisers whose label holds one of names."""
+    for box in b.driver.find_elements("css selector", ".advisers input[type=checkbox]"):
+        label = box.find_element("xpath", "..").text
+        if any(n in label for n in names) != box.is_selected():
+            box.click()
+
+
+def report(b, names, text, before_send=None):
+    """A new report from the intro screen; returns the code shown."""
+    b.click("go-new")
+    b.screen("s-choose")
+    choose(b, names)
+    b.click("choose-next")
+    b.screen("s-write")
+    b.type("message", text)
+    b.click("write-next")
+    b.screen("s-code")
+    code = b.text("code-shown")
+    if before_send:
+        before_send()
+    b.click("code-written")
+    b.screen("s-confirm")
+    b.type("confirm-code", code)
+    b.click("confirm-send")
+    b.screen("s-sent", 240)
+    return code
+
+
+# Records when #status changes and which screen is shown, with
+# performance.now() times, so a run can be timed from the page's own events.
+RECORDER = """
+window.__meldpuntTimes = [];
+const note = (what) => window.__meldpuntTimes.push([performance.now(), what]);
+new MutationObserver(() => note('status:' + document.getElementById('status').textContent))
+  .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+for (const s of document.querySelectorAll('.screen')) {
+  new MutationObserver(() => { if (!s.hidden) note('screen:' + s.id); }).observe(s, { attributes: true });
+}
+note('start');
+"""

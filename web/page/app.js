@@ -6,7 +6,7 @@
 // holds anything). pagehide and "Close and forget" drop what is held.
 
 import { ready } from '../src/protocol/sodium.js';
-import { openChannel, createWorkerRecogniser } from '../src/client/index.js';
+import { openChannel, createWorkerRecogniser, createWorkerSolver } from '../src/client/index.js';
 import { state, tr, applyTexts, initialLanguage, switchLanguage, show, busy, onProgress, forget, status } from './ui.js';
 import { wireReport, startNew } from './report.js';
 import { wireConversation, startCheck } from './conversation.js';
@@ -24,13 +24,19 @@ function closeAndForget() {
   status(tr('closed'));
 }
 
-// A worker for recognising fetch entries, when the browser allows one
-// (worker-src 'self'); the client falls back to chunks in this thread.
-function recogniser() {
+// Pools of workers (worker-src 'self'), one per core, for recognising fetch
+// entries and for the proof of work; without workers the client does both
+// in this thread, in chunks that keep the page responsive.
+function pool(file) {
+  const n = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+  return Array.from({ length: n }, () => new Worker(file));
+}
+
+function workers() {
   try {
-    return createWorkerRecogniser(new Worker('recognise-worker.js'));
+    return { recogniser: createWorkerRecogniser(pool('recognise-worker.js')), solver: createWorkerSolver(pool('pow-worker.js')) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -73,7 +79,10 @@ async function start() {
   }
   showHash(sodium);
   const opened = await busy(async () => {
-    state.channel = await openChannel({ onProgress, recogniser: recogniser() });
+    // fetch must be called on window: the client calls its fetchFn as a
+    // method of its transport, which window.fetch refuses (Illegal invocation).
+    const fetchFn = (url, init) => window.fetch(url, init);
+    state.channel = await openChannel({ onProgress, fetchFn, ...workers() });
     status('');
     return true;
   });

@@ -71,6 +71,8 @@ const T = {
   messageEmpty: ['The message is empty. Write something first.', 'Het bericht is leeg. Schrijf eerst iets.'],
   messageTooLong: ['The message is too long (at most {1} bytes).', 'Het bericht is te lang (hoogstens {1} bytes).'],
   attachTooMany: ['At most {1} attachments per message.', 'Hoogstens {1} bijlagen per bericht.'],
+  attachEmpty: ['A file you chose is empty: there is nothing to send.', 'Een bestand dat je koos is leeg: er is niets te versturen.'],
+  attachTooLarge: ['A file you chose is too large; this server accepts files up to {1}.', 'Een bestand dat je koos is te groot; deze server neemt bestanden tot {1} aan.'],
 
   // ---- the code ----
   codeHeading: ['Your code (shown only this once)', 'Je code (wordt alleen deze ene keer getoond)'],

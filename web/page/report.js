@@ -157,8 +157,14 @@ export async function readFiles(input) {
 /** Checks text and files against the channel's limits; returns an error text or ''. */
 export function draftProblem(text, files) {
   if (text.trim() === '') return tr('messageEmpty');
-  const max = state.channel.maxBodyBytes(files);
-  if (new TextEncoder().encode(text).length > max) return tr('messageTooLong', max);
+  try {
+    state.channel.checkMessage({ text, files });
+  } catch (e) {
+    if (e.maxBytes !== undefined) return tr('messageTooLong', e.maxBytes);
+    if (files.some((f) => f.bytes.length === 0)) return tr('attachEmpty');
+    if (files.length > MAX_FILES) return tr('attachTooMany', MAX_FILES);
+    return tr('attachTooLarge', size(state.channel.policy.maxAttachmentBytes, state.lang));
+  }
   return '';
 }
 
