@@ -67,7 +67,7 @@ const T = {
     'Schrijf wat er gebeurde, in je eigen woorden. Details die alleen jij kunt weten, kunnen je herkenbaar maken voor de adviseur; jij bepaalt wat je zegt.'],
   filesLabel: ['Attach files (optional)', 'Bestanden bijvoegen (niet verplicht)'],
   filesHint: ['Files go, encrypted, to the same advisers as the message. At most {1} files.',
-    'Bestanden gaan versleuteld naar dezelfde advisers als het bericht. Hoogstens {1} bestanden.'],
+    'Bestanden gaan versleuteld naar dezelfde adviseurs als het bericht. Hoogstens {1} bestanden.'],
   messageEmpty: ['The message is empty. Write something first.', 'Het bericht is leeg. Schrijf eerst iets.'],
   messageTooLong: ['The message is too long (at most {1} bytes).', 'Het bericht is te lang (hoogstens {1} bytes).'],
   attachTooMany: ['At most {1} attachments per message.', 'Hoogstens {1} bijlagen per bericht.'],
