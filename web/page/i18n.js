@@ -25,6 +25,8 @@ const T = {
     'Na het schrijven krijg je een geheime code. Met die code, en alleen daarmee, lees je later antwoorden en zet je het gesprek voort.'],
   introTrace: ['This page stores nothing on this device: no cookies, no saved data. Your browser does remember that you visited this address (its history); use a private window or Tor Browser if others may look at this device.',
     'Deze pagina bewaart niets op dit apparaat: geen cookies, geen opgeslagen gegevens. Je browser onthoudt wel dat je dit adres bezocht (de geschiedenis); gebruik een privévenster of Tor Browser als anderen in dit apparaat kunnen kijken.'],
+  introNetwork: ["Without Tor Browser the server sees this device's internet address (at work: the office's), and that address ties together everything this visit sends. With Tor Browser it sees neither who nor where you are.",
+    'Zonder Tor Browser ziet de server het internetadres van dit apparaat (op het werk: dat van het kantoor), en dat adres verbindt alles wat dit bezoek verstuurt. Met Tor Browser ziet hij niet wie of waar je bent.'],
   startNew: ['Write a new report', 'Schrijf een nieuwe melding'],
   startCheck: ['I have a code: read replies', 'Ik heb een code: lees antwoorden'],
 
