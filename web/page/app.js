@@ -67,7 +67,14 @@ async function start() {
   window.addEventListener('pagehide', forget);
   window.addEventListener('pageshow', (e) => { if (e.persisted) home(); });
 
-  if (typeof WebAssembly === 'undefined') $('slow-note').hidden = false;
+  // libsodium.js 0.8.4 falls back to plain JavaScript only when WebAssembly
+  // exists but fails; without it (Tor Browser "Safer") it does not load at
+  // all (measured: bench/results/web_page.md). Say so instead of failing.
+  if (typeof WebAssembly === 'undefined') {
+    $('s-loading').hidden = true;
+    $('no-wasm').hidden = false;
+    return;
+  }
   let sodium;
   try {
     sodium = await ready();

@@ -199,8 +199,8 @@ const T = {
     'Deze browser kan de versleuteling die deze pagina nodig heeft niet uitvoeren (misschien blokkeert hij JavaScript of WebAssembly). Er is niets verstuurd.'],
   errMemory: ['Not enough memory for the key derivation (it needs 256 MiB). Close other tabs and try again.',
     'Niet genoeg geheugen om de sleutels af te leiden (nodig: 256 MiB). Sluit andere tabbladen en probeer het opnieuw.'],
-  slowFallback: ['This browser runs the encryption without WebAssembly (for example Tor Browser at "Safer"). Everything works, but deriving your keys takes much longer: allow a minute or more.',
-    'Deze browser voert de versleuteling uit zonder WebAssembly (bijvoorbeeld Tor Browser op "Veiliger"). Alles werkt, maar het afleiden van je sleutels duurt veel langer: reken op een minuut of meer.'],
+  noWebAssembly: ['This browser has WebAssembly switched off (for example Tor Browser at the security level "Safer"), and the encryption this page needs does not run without it. Nothing has been sent. Set the security level to "Standard" for this visit (the shield icon, then "Change"), or use the reporter-client program.',
+    'Deze browser heeft WebAssembly uitgeschakeld (bijvoorbeeld Tor Browser op het beveiligingsniveau "Veiliger"), en de versleuteling die deze pagina nodig heeft, werkt niet zonder. Er is niets verstuurd. Zet het beveiligingsniveau voor dit bezoek op "Standaard" (het schildje, dan "Wijzigen"), of gebruik het programma reporter-client.'],
 
   errStorageFull: ["The server's storage is full, so nothing was sent. Try again in a few hours; if it is still full then, tell your organisation.",
     'De opslag van de server is vol, dus er is niets verstuurd. Probeer het over een paar uur opnieuw; is hij dan nog vol, laat je organisatie het weten.'],
