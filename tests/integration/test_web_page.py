@@ -53,7 +53,9 @@ def profile_files(root):
 class WebPageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.channel = WebChannel(adviser_names=THREE_ADVISERS)
+        # Proof of work cheap but not free, as in the other tests that send
+        # much: the page's solver runs, in seconds even on a loaded machine.
+        cls.channel = WebChannel(adviser_names=THREE_ADVISERS, serve_args=["--pow-difficulty", "8"])
         cls.anna, cls.bureau, cls.commissie = cls.channel.advisers
 
     @classmethod
@@ -244,6 +246,20 @@ class WebPageTest(unittest.TestCase):
             self.assertEqual(b.text("lang-switch"), "English")
             b.click("lang-switch")
             self.assertIn("without saying who you are", b.text("intro-h"))
+        finally:
+            b.close()
+
+    def test_without_javascript_the_page_says_so(self):
+        # Tor Browser's "Safest" level: no JavaScript. The page cannot
+        # encrypt, and its <noscript> text says so in both languages.
+        b = Browser("en-GB", javascript=False)
+        try:
+            b.driver.get(self.channel.origin + "/")
+            body = b.driver.find_element("tag name", "body").text
+            self.assertIn("This page needs JavaScript", body)
+            self.assertIn("Deze pagina heeft JavaScript nodig", body)
+            self.assertIn("Safest", body)
+            self.assertFalse(b.el("s-intro").is_displayed())
         finally:
             b.close()
 

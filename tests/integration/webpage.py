@@ -65,7 +65,7 @@ class Browser:
     """Headless Chromium with a throwaway profile; every request and console
     message logged. lang: the browser's preferred language ("en-GB", "nl-NL")."""
 
-    def __init__(self, lang="en-GB", width=900, height=1100, extra_args=()):
+    def __init__(self, lang="en-GB", width=900, height=1100, extra_args=(), javascript=True):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         self.profile = tempfile.mkdtemp(prefix="meldpunt-chromium-")
@@ -77,7 +77,10 @@ class Browser:
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     *extra_args):
             options.add_argument(arg)
-        options.add_experimental_option("prefs", {"intl.accept_languages": lang})
+        prefs = {"intl.accept_languages": lang}
+        if not javascript:  # as Tor Browser's "Safest" level
+            prefs["profile.managed_default_content_settings.javascript"] = 2
+        options.add_experimental_option("prefs", prefs)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_script_timeout(120)
