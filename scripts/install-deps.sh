@@ -11,6 +11,8 @@ PACKAGES=(
   lmdb-utils strace python3 python3-zmq microsocks
   gnuplot-nox
   clang-14 libclang-rt-14-dev
+  # The reporter page's browser test and screenshots (tests/integration/test_web_page.py, bench/web_page.py).
+  chromium chromium-driver python3-selenium
 )
 # The reporter page's protocol tests (web/) run on node's own test runner;
 # npm installs the pinned libsodium-wrappers-sumo. A node from another
