@@ -86,10 +86,7 @@ async function start() {
   }
   showHash(sodium);
   const opened = await busy(async () => {
-    // fetch must be called on window: the client calls its fetchFn as a
-    // method of its transport, which window.fetch refuses (Illegal invocation).
-    const fetchFn = (url, init) => window.fetch(url, init);
-    state.channel = await openChannel({ onProgress, fetchFn, ...workers() });
+    state.channel = await openChannel({ onProgress, ...workers() });
     status('');
     return true;
   });

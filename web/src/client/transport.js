@@ -105,7 +105,10 @@ export class HttpTransport {
     signal?.addEventListener?.('abort', onAbort, { once: true });
     try {
       if (signal?.aborted) throw new ClientError(ERROR.cancelled, 'cancelled');
-      const response = await this.fetchFn(`${this.base}${path}`, {
+      // Called unbound: a browser's fetch refuses a `this` other than the
+      // window ("Illegal invocation"), and node's does not care.
+      const fetchFn = this.fetchFn;
+      const response = await fetchFn(`${this.base}${path}`, {
         ...init, signal: controller.signal, credentials: 'omit', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer',
       });
       if (response.status !== 200) {
