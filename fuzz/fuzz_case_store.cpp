@@ -24,10 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 7: fuzz::check_round_trip(rest, adviser::decode_relay_message, adviser::encode_relay_message); break;
     case 8: fuzz::check_round_trip(rest, adviser::decode_alias, adviser::encode_alias); break;
     case 9: fuzz::check_round_trip(rest, adviser::decode_schema, adviser::encode_schema); break;
-    case 10: fuzz::check_round_trip(rest, adviser::decode_label, adviser::encode_label); break;
-    default:
+    case 10:
       fuzz::check_round_trip(rest, adviser::decode_attachment_record, adviser::encode_attachment_record);
       break;
+    default: fuzz::check_round_trip(rest, adviser::decode_label, adviser::encode_label); break;
   }
   return 0;
 }
