@@ -27,6 +27,8 @@ inline constexpr std::size_t kMaxOtherAdvisers = crypto::kMaxDirectoryEntries;
 // name put before it.
 inline constexpr std::size_t kMaxStoredBodyBytes = crypto::kMaxEnvelopePayload + 1024;
 inline constexpr std::size_t kMaxNoteBytes = 64 * 1024;
+// A case's private label (`label CASE TEXT`): one line, never sent.
+inline constexpr std::size_t kMaxCaseLabelBytes = 120;
 
 // The legal maxima (EU Directive 2019/1937, art. 9): acknowledge within 7
 // days, feedback within 3 months. Settings may only be stricter.

@@ -1,11 +1,38 @@
 #include "case_rules.hpp"
 
+#include <algorithm>
+#include <cctype>
+
+#include "meldpunt/text/text_policy.hpp"
+
 namespace meldpunt::adviser {
 namespace {
 
 bool category_id_acceptable(const std::string& id) { return id.empty() || crypto::category_id_valid(id); }
 
 }  // namespace
+
+Status validate_case_id(std::string_view id) {
+  const bool hex = std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  if (id.size() < kMinCasePrefixChars || id.size() > 2 * kCaseKeyBytes || !hex) {
+    return Status(ErrorCode::kMalformed, "a case id is " + std::to_string(kMinCasePrefixChars) + " to " +
+                                             std::to_string(kCaseIdChars) +
+                                             " hex characters (0-9, a-f), as `adviser-client cases` shows it");
+  }
+  return Status::success();
+}
+
+Status validate_case_label(ByteView text) {
+  if (text.empty()) return Status(ErrorCode::kMalformed, "a label is not empty (clear one with --clear)");
+  if (text.size() > kMaxCaseLabelBytes) {
+    return Status(ErrorCode::kTooLarge, "a label is at most " + std::to_string(kMaxCaseLabelBytes) + " bytes");
+  }
+  if (!text::is_clean_label(text)) {
+    return Status(ErrorCode::kMalformed,
+                  "a label is one line of UTF-8 text without control, invisible or direction-changing characters");
+  }
+  return Status::success();
+}
 
 Status validate_filing(const Filing& f) {
   if (f.group.empty() && f.kind.empty()) return Status(ErrorCode::kMalformed, "give a group, a kind or both");

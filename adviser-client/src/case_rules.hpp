@@ -26,6 +26,17 @@ Result<CaseStatus> next_status(CaseStatus current, StatusAction action);
 // directory's signpost (crypto::category_id_valid), and not both empty.
 Status validate_filing(const Filing& filing);
 
+// A case id as the adviser typed it, judged by its form alone (no store
+// needed, so a slip is refused before the passphrase is asked): 4 to 32 hex
+// characters (kMinCasePrefixChars, the whole case key), any case. kMalformed
+// saying what a case id looks like otherwise.
+Status validate_case_id(std::string_view id_prefix);
+
+// A case's private label: 1 to kMaxCaseLabelBytes bytes, one line, and
+// nothing the text policy's label rule refuses (no control, bidi or
+// invisible character: text/text_policy.hpp). kMalformed or kTooLarge.
+Status validate_case_label(ByteView text);
+
 // kMalformed unless 1 <= ack_days <= 7 and 1 <= feedback_months <= 3.
 Status validate_settings(const Settings& settings);
 

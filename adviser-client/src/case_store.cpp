@@ -1,7 +1,9 @@
 // The case store's tables of cases, messages, history, notes and letters,
 // and the store-wide records in meta. Hand-over is in handover_store.cpp,
-// attachments in attachments_store.cpp, filings in filing_store.cpp.
+// attachments in attachments_store.cpp, filings in filing_store.cpp, labels
+// and first messages in case_glance_store.cpp.
 #include "case_store.hpp"
+#include "case_rules.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,8 +18,6 @@ constexpr std::string_view kSettingsKey = "settings";
 constexpr std::string_view kDirectoryKey = "directory";
 
 Error damaged(std::string_view what) { return Error{ErrorCode::kMalformed, "case store: damaged " + std::string(what)}; }
-
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
 CaseKey case_key_from(ByteView key) {
   CaseKey k{};
@@ -39,7 +39,7 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
   Tables tables{table("meta"),        table("cases"),   table("messages"),  table("relay_messages"),
                 table("history"),     table("notes"),   table("aliases"),   table("attachments"),
                 table("attachment_pieces"), table("letters"), table("proposals"), table("filings"),
-                table("file_keys")};
+                table("file_keys"), table("labels")};
   CaseStore store(std::move(env), std::move(tables), std::move(key));
 
   std::optional<std::uint32_t> schema;
@@ -232,11 +232,7 @@ Result<std::optional<CaseRecord>> CaseStore::get_case(const CaseKey& key) const 
 }
 
 Result<CaseRecord> CaseStore::find_case(std::string_view id_prefix) const {
-  if (id_prefix.size() < kMinCasePrefixChars || id_prefix.size() > 2 * kCaseKeyBytes ||
-      !std::all_of(id_prefix.begin(), id_prefix.end(), is_hex)) {
-    return Error{ErrorCode::kMalformed, "a case id is " + std::to_string(kMinCasePrefixChars) + " to " +
-                                            std::to_string(kCaseIdChars) + " hex characters, as `cases` shows it"};
-  }
+  if (Status s = validate_case_id(id_prefix); !s) return s.error();
   std::string prefix(id_prefix);
   std::transform(prefix.begin(), prefix.end(), prefix.begin(),
                  [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });

@@ -29,6 +29,7 @@
 //   filings         case key (16)                          filing record, below
 //   file_keys       case key (16) || attachment            file key record, below
 //                              sequence u64 BE
+//   labels          case key (16)                          label record, below
 //
 //   case key = keyed_name(store_key, "case", reporter message pk of the case's
 //   first message); the case id shown to the adviser is its first 10 hex
@@ -98,6 +99,11 @@
 //                    not filed under one; never both empty)
 //   (filing_store.cpp. The table came without a schema change: a store
 //   without it has no case filed.)
+//   label record   = version u8 (1) || length u8 (1..kMaxCaseLabelBytes = 120)
+//                    || text (UTF-8, one line, the text policy's label rule)
+//   (case_glance_store.cpp. The adviser's own private name for a case;
+//   never sent. The table came without a schema change: a store without it
+//   has no case labelled.)
 //   (attachments_store.cpp. The two tables came without a schema change: a
 //   store without them simply holds no attachments. A file's pieces are kept
 //   as they arrived, one sealed value each, and joined and checked against
@@ -419,6 +425,19 @@ class CaseStore {
   // is incomplete or damaged.
   Result<crypto::SecretBuffer> attachment_content(const CaseKey& key, std::uint64_t sequence) const;
 
+  // ---- labels and first messages (case_glance_store.cpp) ----
+  // Gives the case a private label (validate_case_label: kMalformed or
+  // kTooLarge), replacing an earlier one; kNotFound for no such case.
+  Status set_label(const CaseKey& key, ByteView text);
+  // Removes the label; true if there was one.
+  Result<bool> clear_label(const CaseKey& key);
+  Result<std::optional<crypto::SecretBuffer>> label(const CaseKey& key) const;
+  // Every labelled case's label.
+  Result<std::map<CaseKey, crypto::SecretBuffer>> labels() const;
+  // The case's first message (sequence 0) alone, without the rest of the
+  // conversation; nullopt for a case without messages.
+  Result<std::optional<MessageRecord>> first_message(const CaseKey& key) const;
+
   // ---- filings (filing_store.cpp) ----
   // Files the case under `filing` (kMalformed for an invalid id or both
   // empty, kNotFound for no such case), replacing an earlier filing.
@@ -433,7 +452,7 @@ class CaseStore {
     SealedTable meta, cases, messages, relay_messages, history, notes, aliases;
     SealedTable attachments, attachment_pieces;
     SealedTable letters, proposals;
-    SealedTable filings, file_keys;
+    SealedTable filings, file_keys, labels;
   };
   CaseStore(store::lmdb::Environment env, Tables tables, std::shared_ptr<const StoreKey> key)
       : env_(std::move(env)), tables_(std::move(tables)), key_(std::move(key)) {}

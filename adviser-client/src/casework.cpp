@@ -156,20 +156,25 @@ std::vector<CaseRecord> filter_cases(std::vector<CaseRecord> cases, const CaseFi
   return cases;
 }
 
+std::string case_table_heading() {
+  return pad("CASE", kCaseTableIndent) + pad("STATUS", 14) + pad("MESSAGES", 10) + pad("DUE", 34) +
+         pad("LAST ACTIVITY", 18) + "\n";
+}
+
+std::string case_table_row(const CaseRecord& c, const Settings& settings, std::uint64_t now) {
+  std::string row = pad(c.id(), kCaseTableIndent) + pad(std::string(status_keyword(c.status)), 14) +
+                    pad(std::to_string(c.next_sequence), 10) +
+                    pad(describe_deadline(deadline_for(c, settings, now)), 34) + pad(format_minute(c.last_activity), 18);
+  if (c.unread > 0) row += "NEW (" + std::to_string(c.unread) + " unread)";
+  return row + "\n";
+}
+
 std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now) {
   if (cases.empty()) return "No cases yet.\n";
   sort_by_due(cases, settings, now);
-  std::ostringstream table;
-  table << pad("CASE", kCaseIdChars + 2) << pad("STATUS", 14) << pad("MESSAGES", 10) << pad("DUE", 34)
-        << pad("LAST ACTIVITY", 18) << "\n";
-  for (const CaseRecord& c : cases) {
-    table << pad(c.id(), kCaseIdChars + 2) << pad(std::string(status_keyword(c.status)), 14)
-          << pad(std::to_string(c.next_sequence), 10) << pad(describe_deadline(deadline_for(c, settings, now)), 34)
-          << pad(format_minute(c.last_activity), 18);
-    if (c.unread > 0) table << "NEW (" << c.unread << " unread)";
-    table << "\n";
-  }
-  return table.str();
+  std::string table = case_table_heading();
+  for (const CaseRecord& c : cases) table += case_table_row(c, settings, now);
+  return table;
 }
 
 namespace {

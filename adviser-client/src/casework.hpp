@@ -53,6 +53,12 @@ std::vector<CaseRecord> filter_cases(std::vector<CaseRecord> cases, const CaseFi
 
 // The case table of `cases` and `inbox`.
 std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now);
+// Its heading line and the line of one case (each ending in '\n'), for
+// tables that add to it (case_glance.hpp).
+std::string case_table_heading();
+std::string case_table_row(const CaseRecord& record, const Settings& settings, std::uint64_t now);
+// Where the columns after the case id start in a row.
+inline constexpr std::size_t kCaseTableIndent = kCaseIdChars + 2;
 
 // ---- evaluation counts ----
 

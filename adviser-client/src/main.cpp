@@ -72,6 +72,7 @@ int run_command_line(int argc, char** argv) {
       "  adviser-client reply 3fa9c0 --channel meldpunt2:...@tcp://relay.example.org:7450\n"
       "  adviser-client acknowledge 3fa9c0 --channel meldpunt2:...   (send the acknowledgement, status acknowledged)\n"
       "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
+      "  adviser-client label 3fa9c0 \"Facilities, 3rd floor\"     adviser-client search \"parking garage\"\n"
       "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n"
       "  adviser-client shell                 (passphrase once, then the commands above; locks when idle)\n"
       "  adviser-client watch --notify-send   (fetch every 15 minutes; notify with counts and due dates only)\n",
@@ -168,8 +169,11 @@ int run_command_line(int argc, char** argv) {
                 "  adviser-client reply 3fa9c0 --channel ADDRESS --file answer.txt\n"
                 "  adviser-client reply 3fa9c0 --channel ADDRESS --file answer.txt --attach report.pdf\n"
                 "  adviser-client reply 3fa9c0 --channel ADDRESS --attach scan.pdf --no-text\n"
-                "  { pass show meldpunt; cat answer.txt; } | adviser-client reply 3fa9c0 --channel ADDRESS\n"
-                "With stdin not a terminal (scripts), the first line is the passphrase and the rest the message.");
+                "  { pass show meldpunt; cat answer.txt; } | adviser-client reply 3fa9c0 --acknowledge\n"
+                "With stdin not a terminal (scripts), the first line is the passphrase and the rest the message.\n"
+                "A case still new: on a terminal you are asked whether the reply also acknowledges it (status\n"
+                "acknowledged, so it does not turn OVERDUE); --acknowledge or --no-acknowledge answer for scripts.\n"
+                "From a pipe without either, the case stays new and the output says so.");
   reply->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   reply->add_option("--file", file, "Read the message from this file")->check(CLI::ExistingFile);
   usecase::ReplyRequest reply_request;
@@ -179,6 +183,12 @@ int run_command_line(int argc, char** argv) {
   // No CLI::ExistingFile check: its error prints the path raw (a name may hold
   // terminal control characters); read_files_to_send says it safely.
   reply->add_flag("--no-text", reply_request.no_text, "Send the attachments without a text (no editor, no stdin text)");
+  bool reply_ack = false, reply_no_ack = false;
+  auto* reply_ack_opt = reply->add_flag(
+      "--acknowledge", reply_ack,
+      "If the case is still new, mark it acknowledged once the reply is sent (the reply is the acknowledgement)");
+  reply->add_flag("--no-acknowledge", reply_no_ack, "Leave a new case new (its acknowledgement stays due)")
+      ->excludes(reply_ack_opt);
   add_channel(reply);
   add_home(reply);
 
@@ -281,6 +291,30 @@ int run_command_line(int argc, char** argv) {
   export_open->footer("Example:\n  adviser-client export-open case-3fa9c0.mpx | less -R");
   export_open->add_option("FILE", from_file, "The export file")->required()->check(CLI::ExistingFile);
 
+  std::string label_text;
+  bool clear_label = false;
+  auto* label = app.add_subcommand("label", "Give a case a private label (shown by `cases` and `read`, never sent)");
+  label->footer("Examples:\n  adviser-client label 3fa9c0 \"Facilities, 3rd floor; call back Tuesday\"\n"
+                "  adviser-client label 3fa9c0 --clear\n"
+                "A label is one line of at most 120 bytes, kept encrypted in your case store; it replaces an\n"
+                "earlier one. It is yours alone: it never goes to the relay, the reporter or another adviser\n"
+                "(not even with a hand-over). Note: text given on the command line may stay in your shell history.");
+  label->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
+  auto* label_text_opt = label->add_option("TEXT", label_text, "The label");
+  label->add_flag("--clear", clear_label, "Remove the case's label")->excludes(label_text_opt);
+  add_home(label);
+
+  auto* search = app.add_subcommand("search", "Search every case's messages, notes and labels (locally)");
+  search->footer("Examples:\n  adviser-client search \"parking garage\"\n  adviser-client search 3rd floor\n"
+                 "Each record is decrypted in memory only, searched and wiped; no index or plaintext is written.\n"
+                 "Letters a-z match without regard to case; other characters exactly. Lists each case with where\n"
+                 "it matched (label, message N, note N) and the line around the match, made safe to show.\n"
+                 "Note: text given on the command line may stay in your shell history.");
+  std::vector<std::string> search_words;
+  search->add_option("TEXT", search_words, "What to look for (several words: searched as one text, with spaces)")
+      ->required();
+  add_home(search);
+
   Filing filing;
   bool clear_filing = false;
   auto* file_cmd = app.add_subcommand("file", "File a case under a group and kind of the directory's signpost (for stats)");
@@ -338,6 +372,10 @@ int run_command_line(int argc, char** argv) {
   }
 
   try {
+    // A case id whose form is wrong is refused before anything is asked.
+    if (!case_id.empty()) {
+      if (Status valid = validate_case_id(case_id); !valid) throw Failure{valid.error(), true};
+    }
     const Home home{home_arg.empty() ? default_home() : fs::path(home_arg)};
     const bool network = *inbox || *reply || *handover || *acknowledge;
     const std::string given_channel = channel;
@@ -350,6 +388,8 @@ int run_command_line(int argc, char** argv) {
       if (*inbox) rc = cmd_inbox(home, channel, timeout);
       if (*reply) {
         reply_request.case_id = case_id;
+        reply_request.acknowledge_new = acknowledge_choice(
+            reply_ack ? std::optional<bool>(true) : reply_no_ack ? std::optional<bool>(false) : std::nullopt);
         rc = cmd_reply(home, channel, file, timeout, reply_request);
       }
       if (*handover) rc = cmd_handover(home, case_id, handover_to, channel, file, timeout);
@@ -382,6 +422,15 @@ int run_command_line(int argc, char** argv) {
       return cmd_file(home, case_id, filing, clear_filing);
     }
     if (*stats) return cmd_stats(home, json);
+    if (*label) {
+      if (!clear_label && label_text.empty()) throw Failure{Error{ErrorCode::kMalformed, "label: give TEXT or --clear"}, true};
+      return cmd_label(home, case_id, label_text, clear_label);
+    }
+    if (*search) {
+      std::string joined;
+      for (const std::string& word : search_words) joined += (joined.empty() ? "" : " ") + word;
+      return cmd_search(home, joined);
+    }
     if (*passphrase) return cmd_passphrase(home, insecure_kdf);
     if (*backup) return cmd_backup(home, out_file, insecure_kdf);
     if (*restore) return cmd_restore(home, from_file);

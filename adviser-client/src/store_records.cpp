@@ -23,6 +23,8 @@ constexpr std::uint8_t kMessageRecordVersionWithFiles = 2;
 constexpr std::uint8_t kRelayRecordVersion = 1;
 constexpr std::uint8_t kSeenRecordVersion = 1;
 constexpr std::uint8_t kFilingRecordVersion = 1;
+constexpr std::uint8_t kLabelRecordVersion = 1;
+static_assert(kMaxCaseLabelBytes <= 255, "a label's length is one byte");
 
 constexpr std::size_t kRelayRecordBytes = 1 + 1 + crypto::kMessageIdBytes + 32 + kCaseKeyBytes + 8;
 constexpr std::size_t kMaxCaseRecordBytes =
@@ -426,6 +428,26 @@ Result<Filing> decode_filing(ByteView bytes) {
     return damaged("filing record");
   }
   return f;
+}
+
+crypto::SecretBuffer encode_label(const crypto::SecretBuffer& label) {
+  if (label.size() > kMaxCaseLabelBytes) throw std::length_error("label too long to store");
+  const std::uint8_t head[2] = {kLabelRecordVersion, static_cast<std::uint8_t>(label.size())};
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head, sizeof head));
+  out.append(label.view());
+  return out;
+}
+
+Result<crypto::SecretBuffer> decode_label(ByteView bytes) {
+  ByteReader r(bytes);
+  std::uint8_t version = 0, length = 0;
+  ByteView text;
+  if (!r.take_u8(version)) return damaged("label record");
+  if (version != kLabelRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown label version"};
+  if (!r.take_u8(length) || !r.take(length, text) || !r.at_end() || !validate_case_label(text)) {
+    return damaged("label record");
+  }
+  return crypto::SecretBuffer::copy_of(text);
 }
 
 Bytes encode_seen_mark() { return Bytes{kSeenRecordVersion}; }

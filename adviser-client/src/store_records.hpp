@@ -44,6 +44,10 @@ crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
 Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
 Bytes encode_filing(const Filing& filing);
 Result<Filing> decode_filing(ByteView bytes);
+// A case's private label (labels table): its text, which decode checks
+// with validate_case_label (case_rules.hpp).
+crypto::SecretBuffer encode_label(const crypto::SecretBuffer& label);
+Result<crypto::SecretBuffer> decode_label(ByteView bytes);
 
 // The schema record (meta "schema"): the schema version, u32.
 Bytes encode_schema(std::uint32_t version);

@@ -3,11 +3,13 @@
 #include <filesystem>
 
 #include "attachments.hpp"
+#include "case_glance.hpp"
 #include "casework.hpp"
 #include "commands/session.hpp"
 #include "text.hpp"
 #include "usecases/attachment.hpp"
 #include "usecases/case_history.hpp"
+#include "usecases/case_overview.hpp"
 #include "usecases/change_status.hpp"
 #include "usecases/export_case.hpp"
 #include "usecases/file_case.hpp"
@@ -22,26 +24,20 @@ namespace meldpunt::adviser::commands {
 namespace fs = std::filesystem;
 
 void print_cases(const CaseStore& store) {
-  usecase::CaseList list = check(usecase::list_cases(store));
-  out(case_table(std::move(list.cases), list.settings, now_seconds()));
+  const usecase::CaseOverview overview = check(usecase::case_overview(store, CaseFilter{}, now_seconds()));
+  out(glance_table(overview.cases, overview.settings, now_seconds(), output_columns()).text());
 }
 
 int cmd_cases(const Home& home, const CaseFilter& filter) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  if (filter.empty()) {
-    print_cases(store);
-    return 0;
-  }
-  usecase::CaseList list = check(usecase::list_cases(store));
   const std::uint64_t now = now_seconds();
-  const std::size_t all = list.cases.size();
-  std::vector<CaseRecord> kept = filter_cases(std::move(list.cases), filter, list.settings, now);
-  if (kept.empty() && all > 0) {
-    out("No case matches (" + std::to_string(all) + " in all).\n");
+  const usecase::CaseOverview overview = check(usecase::case_overview(store, filter, now));
+  if (overview.cases.empty() && overview.all > 0) {
+    out("No case matches (" + std::to_string(overview.all) + " in all).\n");
     return 0;
   }
-  out(case_table(std::move(kept), list.settings, now));
+  out(glance_table(overview.cases, overview.settings, now, output_columns()).text());
   return 0;
 }
 
@@ -50,6 +46,10 @@ int cmd_read(const Home& home, const std::string& case_id) {
   CaseStore store = open_store(home, key_file);
   const usecase::CaseView v = check(usecase::read_case(store, case_id));
   out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size()));
+  if (v.label) {
+    out("Label: [" + std::string(safe_line(v.label->view(), kMaxCaseLabelBytes).text()) +
+        "]   (yours only; change it with `adviser-client label " + v.record.id() + "`)\n");
+  }
   out(render_conversation(v.messages).text());
   if (!v.attachments.empty()) {
     out("\n=== Attachments (never opened here; save one with `adviser-client attachment " + v.record.id() +

@@ -39,6 +39,11 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout);
 int cmd_reply(const Home& home, const std::string& channel, const std::string& file, unsigned timeout,
               const usecase::ReplyRequest& request);
 
+// Whether `reply` acknowledges a case that is still new: `flag` as given
+// (--acknowledge, --no-acknowledge); without one, a yes/no question on a
+// terminal, and no from a pipe (cmd_reply then says the case stays new).
+usecase::AcknowledgeChoice acknowledge_choice(std::optional<bool> flag);
+
 int cmd_handover(const Home& home, const std::string& case_id, const std::string& to, const std::string& channel,
                  const std::string& file, unsigned timeout);
 
@@ -77,5 +82,15 @@ int cmd_export_open(const std::string& file);
 int cmd_file(const Home& home, const std::string& case_id, const Filing& filing, bool clear);
 
 int cmd_stats(const Home& home, bool json);
+
+// ---- labels and search (glance_commands.cpp) ----
+
+// Sets the case's private label, or with `clear` removes it.
+int cmd_label(const Home& home, const std::string& case_id, const std::string& text, bool clear);
+
+int cmd_search(const Home& home, const std::string& text);
+
+// Columns of the terminal on stdout; else $COLUMNS; else kDefaultGlanceColumns.
+std::size_t output_columns();
 
 }  // namespace meldpunt::adviser::commands

@@ -1,8 +1,11 @@
 #include "commands/commands.hpp"
 
+#include <cctype>
+
 #include "attachments.hpp"
 #include "commands/inbox_report.hpp"
 #include "commands/session.hpp"
+#include "meldpunt/client/terminal.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/protocol/letter.hpp"
 #include "text.hpp"
@@ -43,7 +46,34 @@ int cmd_reply(const Home& home, const std::string& channel, const std::string& f
   } else {
     out("Reply sent in case " + sent.record.id() + " (" + std::to_string(sent.body_bytes) + " bytes).\n");
   }
+  if (sent.acknowledged) {
+    out("Case " + sent.record.id() + " acknowledged with this reply; status acknowledged.   due: " +
+        describe_deadline(deadline_for(sent.record, check(store.settings()), now_seconds())) + "\n");
+  } else if (sent.left_new) {
+    out("Case " + sent.record.id() + " stays new (not acknowledged): its acknowledgement is still due. Acknowledge "
+        "it with `adviser-client status " + sent.record.id() + " acknowledged`, or reply with --acknowledge.\n");
+  }
   return 0;
+}
+
+usecase::AcknowledgeChoice acknowledge_choice(std::optional<bool> flag) {
+  return [flag](const CaseRecord& record) -> Result<bool> {
+    if (flag) return *flag;
+    if (!client::stdin_is_terminal()) return false;  // nobody to ask: cmd_reply says the case stays new
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto line = client::read_line("Case " + record.id() +
+                                    " is still new. Mark it acknowledged with this reply (the reply then counts as "
+                                    "the acknowledgement of receipt)? [y/n] ",
+                                    16);
+      if (!line) return line.error().code == ErrorCode::kNotFound ? Result<bool>(false) : Result<bool>(line.error());
+      std::string answer(line->text());
+      for (char& ch : answer) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (answer == "y" || answer == "yes" || answer == "j" || answer == "ja") return true;
+      if (answer == "n" || answer == "no" || answer == "nee") return false;
+      err("Please answer y or n.\n");
+    }
+    return false;
+  };
 }
 
 int cmd_handover(const Home& home, const std::string& case_id, const std::string& to, const std::string& channel,

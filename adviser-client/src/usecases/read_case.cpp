@@ -13,8 +13,10 @@ Result<CaseView> read_case(const CaseStore& store, std::string_view case_id) {
   if (!settings) return settings.error();
   auto attachments = store.attachments(record->key);
   if (!attachments) return attachments.error();
+  auto label = store.label(record->key);
+  if (!label) return label.error();
   return CaseView{std::move(record).value(), *settings, std::move(messages).value(), std::move(notes).value(),
-                  std::move(attachments).value()};
+                  std::move(attachments).value(), std::move(label).value()};
 }
 
 Status mark_read(CaseStore& store, const CaseRecord& record) { return store.mark_read(record.key); }

@@ -2,6 +2,7 @@
 // which the case counts as read.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct CaseView {
   std::vector<MessageRecord> messages;
   std::vector<NoteRecord> notes;
   std::vector<AttachmentRecord> attachments;
+  std::optional<crypto::SecretBuffer> label;  // the adviser's private label
 };
 
 // Everything `read` shows; changes nothing. kNotFound for an unknown or

@@ -19,13 +19,37 @@ Result<ReplySent> send_case_reply(const protocol::ChannelAddress& address, const
                                             "was sent."};
   }
 
+  bool acknowledge = false;
+  const bool is_new = c.status == CaseStatus::kNew && c.acknowledged_at == 0;
+  if (is_new && request.acknowledge_new) {
+    auto chosen = request.acknowledge_new(c);
+    if (!chosen) return chosen.error();
+    acknowledge = *chosen;
+  }
+  // After the reply went out: the status follows it, and only a failure to
+  // set it is said (the reply itself was sent).
+  const auto finish = [&](ReplySent sent) -> Result<ReplySent> {
+    sent.left_new = is_new && !acknowledge;
+    if (!acknowledge) return sent;
+    const std::uint64_t now = request.clock ? request.clock() : now_seconds();
+    auto after = store.change_status(sent.record.key, StatusAction::kAcknowledge, now, true);
+    if (!after) {
+      return Error{after.error().code, "the reply was sent, but marking the case acknowledged failed: " +
+                                           after.error().message + "; run `adviser-client status " +
+                                           sent.record.id() + " acknowledged`"};
+    }
+    sent.record = std::move(after).value();
+    sent.acknowledged = true;
+    return sent;
+  };
+
   client::RelayConnection relay(address, options);
   if (request.attach.empty() && !request.no_text) {
     auto body = text();
     if (!body) return body.error();
     auto sent = send_reply(relay, key_file, store, c, *body);
     if (!sent) return sent.error();
-    return ReplySent{std::move(record).value(), body->size(), std::nullopt, {}};
+    return finish(ReplySent{std::move(record).value(), false, false, body->size(), std::nullopt, {}});
   }
 
   if (request.attach.empty()) {
@@ -44,7 +68,8 @@ Result<ReplySent> send_case_reply(const protocol::ChannelAddress& address, const
   if (!sent) return sent.error();
   auto stored = store.attachments(c.key);
   if (!stored) return stored.error();
-  return ReplySent{std::move(record).value(), body.size(), sent->envelopes, std::move(stored).value()};
+  return finish(ReplySent{std::move(record).value(), false, false, body.size(), sent->envelopes,
+                          std::move(stored).value()});
 }
 
 }  // namespace meldpunt::adviser::usecase

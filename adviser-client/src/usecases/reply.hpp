@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,14 +17,25 @@
 
 namespace meldpunt::adviser::usecase {
 
+// Whether a reply to a case that is still new also acknowledges it; asked
+// (given the case) only for such a case, before the text.
+using AcknowledgeChoice = std::function<Result<bool>(const CaseRecord& record)>;
+
 struct ReplyRequest {
   std::string case_id;
   std::vector<std::string> attach;  // files to send with the reply
   bool no_text = false;             // the files only: `text` is not asked
+  // Empty: a new case stays new. Set: asked for a new case; yes marks it
+  // acknowledged once the reply went out (the reply is the acknowledgement
+  // of receipt; the history records both), dated by `clock`.
+  AcknowledgeChoice acknowledge_new;
+  Clock clock;  // empty: the system clock
 };
 
 struct ReplySent {
-  CaseRecord record;
+  CaseRecord record;  // after the reply (acknowledged when it was)
+  bool acknowledged = false;  // this reply acknowledged the case
+  bool left_new = false;      // the case was new and stays so
   std::size_t body_bytes = 0;             // 0: files only
   std::optional<std::size_t> envelopes;   // set when files were sent
   std::vector<AttachmentRecord> files;    // the case's files afterwards (when files were sent)
