@@ -79,7 +79,7 @@ int answer_proposals(const Options& o, client::RelayConnection& relay, const cry
     if (const std::string files = reporter::files_left_behind(conversation); !files.empty()) {
       write_out(fmt(o, Msg::kHandoverFilesStay, {to, files}));
     }
-    if (dropped > 0) write_out(fmt(o, Msg::kHandoverHistoryTooLong, {std::to_string(dropped)}));
+    if (dropped > 0) write_out(count_text(o.lang, Counted::kHandoverDropped, dropped));
     auto answer = ask_handover(o, to);
     if (!answer) return fail(o, answer.error());
     if (*answer == Answer::kLater) {
@@ -178,7 +178,7 @@ int cmd_check(const Options& o) {
   }
   write_out("\n");
   if (conversation.new_replies > 0) {
-    write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation.new_replies)}));
+    write_out(count_text(o.lang, Counted::kNewReplies, conversation.new_replies));
   } else {
     write_out(tr(o, Msg::kNoNewReplies));
   }
@@ -195,7 +195,7 @@ int cmd_check(const Options& o) {
   // simply gets no such line.
   if (auto policy = client::fetch_policy(relay)) show_retention(o, policy->retention_days);
   if (conversation.mailbox.unreadable > 0 || conversation.ignored > 0) {
-    write_err(fmt(o, Msg::kUnverifiedNote, {std::to_string(conversation.mailbox.unreadable + conversation.ignored)}));
+    write_err(count_text(o.lang, Counted::kUnverified, conversation.mailbox.unreadable + conversation.ignored));
   }
   return 0;
 }

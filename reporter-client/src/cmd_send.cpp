@@ -79,7 +79,7 @@ int cmd_reply(const Options& o) {
   if (conversation.moved_at != 0) return fail(o, Msg::kMovedRefused, {reporter::local_time(conversation.moved_at)});
   if (conversation.current_recipients.empty()) return fail(o, Msg::kNoConversation);
   const std::vector<crypto::AdviserId>& to = conversation.current_recipients;
-  if (conversation.new_replies > 0) write_out(fmt(o, Msg::kNewCount, {std::to_string(conversation.new_replies)}));
+  if (conversation.new_replies > 0) write_out(count_text(o.lang, Counted::kNewReplies, conversation.new_replies));
   auto files = reporter::load_attachments(o.lang, relay, o.attach);  // before the message is typed
   if (!files) return fail(o, files.error());
   show_readers(o, directory, to);
@@ -137,7 +137,7 @@ int cmd_rotate(const Options& o) {
   reporter::PrekeyUse use;
   auto rotation = reporter::prepare_rotation(relay, old_keys, new_keys, directory, conversation, &use);
   if (!rotation) return fail_prepare(o, directory, use, rotation.error());
-  if (rotation->dropped > 0) write_out(fmt(o, Msg::kRotateHistoryTooLong, {std::to_string(rotation->dropped)}));
+  if (rotation->dropped > 0) write_out(count_text(o.lang, Counted::kRotateDropped, rotation->dropped));
   if (auto sent = upload(o, relay, rotation->items); !sent) return fail(o, sent.error());
   write_out(tr(o, Msg::kRotateDone));
   tell_prekey_use(o, directory, use);
@@ -154,7 +154,7 @@ int cmd_rotate(const Options& o) {
     write_out(tr(o, Msg::kRotateOldKept));
   } else {
     const std::vector<client::ReceivedLetter>& letters = conversation.mailbox.letters;
-    reporter::Progress p(fmt(o, Msg::kProgressDelete, {std::to_string(letters.size())}), tr(o, Msg::kProgressDone),
+    reporter::Progress p(count_text(o.lang, Counted::kDeletingOld, letters.size()), tr(o, Msg::kProgressDone),
                          tr(o, Msg::kProgressFailed));
     std::vector<client::DeleteRequest> requests;
     for (const client::ReceivedLetter& r : letters) requests.push_back({r.id, r.letter.delete_token});
@@ -162,9 +162,9 @@ int cmd_rotate(const Options& o) {
     for (const Status& s : client::delete_messages(relay, requests)) if (!s) failed++;
     p.done();
     if (failed == 0) {
-      write_out(fmt(o, Msg::kRotateOldDeleted, {std::to_string(letters.size())}));
+      write_out(count_text(o.lang, Counted::kOldDeleted, letters.size()));
     } else {
-      write_out(fmt(o, Msg::kRotateDeleteFailed, {std::to_string(failed)}));
+      write_out(count_text(o.lang, Counted::kOldDeleteFailed, failed));
     }
   }
   write_out(fmt(o, Msg::kRotatePending, {advisers}));

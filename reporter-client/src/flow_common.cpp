@@ -166,8 +166,8 @@ Result<reporter::Conversation> load_conversation(const Options& o, client::Relay
 // returns how many days the relay keeps them.
 Result<std::uint32_t> upload(const Options& o, client::RelayConnection& relay,
                              const std::vector<client::Outgoing>& items) {
-  reporter::Progress p(fmt(o, Msg::kProgressUpload,
-                           {std::to_string(items.size()), client::describe_size(reporter::envelope_bytes(items))}),
+  reporter::Progress p(count_text(o.lang, Counted::kSendingEnvelopes, items.size(),
+                                  {client::describe_size(reporter::envelope_bytes(items))}),
                        tr(o, Msg::kProgressDone), tr(o, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   auto ids = client::deposit_all(relay, items, &policy);

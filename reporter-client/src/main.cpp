@@ -11,6 +11,8 @@
 #include "attachments.hpp"
 #include "flow.hpp"
 #include "interrupt.hpp"
+#include "meldpunt/cli/cli11_texts.hpp"
+#include "meldpunt/cli/language.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/relay_connection.hpp"
@@ -28,28 +30,15 @@ using reporter::flow::fmt;
 using reporter::flow::tr;
 using cli::kExitInternal;
 
-// --lang from the command line before CLI11 builds the help texts, so --help
-// is in the chosen language too.
-Lang language_from_args(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    std::string_view v;
-    if (a == "--lang" && i + 1 < argc) v = argv[i + 1];
-    if (a.substr(0, 7) == "--lang=") v = a.substr(7);
-    if (v == "nl") return Lang::kNl;
-    if (v == "en") return Lang::kEn;
-  }
-  return reporter::language_from_environment();
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   if (Status started = cli::start_up(); !started) return cli::fail_start_up("reporter-client", started.error());
 
   Options o;
-  o.lang = language_from_args(argc, argv);
+  o.lang = cli::language_from_args(argc, argv);
   CLI::App app{std::string(tr(o, Msg::kAppDescription)), "reporter-client"};
+  cli::localise_app(app, o.lang);
   app.require_subcommand(1);
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("--channel", o.channel.option, std::string(tr(o, Msg::kOptChannel)));
@@ -83,7 +72,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli::exit_for_parse_error(app, e);
+    return cli::exit_for_parse_error(app, e, o.lang);
   }
   if (!o.lang_option.empty()) o.lang = o.lang_option == "nl" ? Lang::kNl : Lang::kEn;
   if (!o.proxy.empty() && !client::parse_socks_proxy(o.proxy)) return fail(o, Msg::kErrBadProxy);

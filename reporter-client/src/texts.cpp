@@ -36,11 +36,6 @@ const Table& table() {
   return assembled;
 }
 
-bool starts_with_nl(const char* value) {
-  return value != nullptr && value[0] == 'n' && value[1] == 'l' &&
-         (value[2] == '\0' || value[2] == '_' || value[2] == '.' || value[2] == '@');
-}
-
 }  // namespace
 
 const TextEntry* text_table(std::size_t& count) {
@@ -54,31 +49,14 @@ std::string_view text(Lang lang, Msg key) {
 }
 
 std::string format(Lang lang, Msg key, std::initializer_list<std::string_view> args) {
-  const std::string_view t = text(lang, key);
-  std::string out;
-  out.reserve(t.size() + 32);
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == '{' && i + 2 < t.size() && t[i + 1] >= '1' && t[i + 1] <= '9' && t[i + 2] == '}') {
-      const auto n = static_cast<std::size_t>(t[i + 1] - '1');
-      if (n < args.size()) out.append(*(args.begin() + n));
-      i += 2;
-    } else {
-      out.push_back(t[i]);
-    }
-  }
-  return out;
+  return cli::fill(text(lang, key), args);
 }
 
 Lang language_from_locale(const char* lc_all, const char* lc_messages, const char* lang) {
-  for (const char* v : {lc_all, lc_messages, lang}) {
-    if (v != nullptr && v[0] != '\0') return starts_with_nl(v) ? Lang::kNl : Lang::kEn;
-  }
-  return Lang::kEn;
+  return cli::language_from_locale(lc_all, lc_messages, lang);
 }
 
-Lang language_from_environment() {
-  return language_from_locale(std::getenv("LC_ALL"), std::getenv("LC_MESSAGES"), std::getenv("LANG"));
-}
+Lang language_from_environment() { return cli::language_from_environment(); }
 
 std::string_view role_text(Lang lang, crypto::Role role) {
   switch (role) {

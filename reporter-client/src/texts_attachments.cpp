@@ -39,14 +39,14 @@ constexpr TextEntry kPart[] = {
     {M::kAttachListed, "Attached: {1} ({2})\n", "Bijgevoegd: {1} ({2})\n"},
     {M::kAttachSentLine, "  with attachment: {1} ({2})\n", "  met bijlage: {1} ({2})\n"},
     {M::kAttachLeftBehind,
-     "Up to {1} piece(s) of the attachments may still be stored at the relay (the upload was interrupted and\n"
+     "Pieces of the attachments (at most {1}) may still be stored at the relay (the upload was interrupted and\n"
      "could not be fully undone); your advisers may still receive them. They expire after {2} days.\n",
-     "Tot {1} stuk(ken) van de bijlagen staan misschien nog bij de server (het versturen werd onderbroken en\n"
+     "Stukken van de bijlagen (hoogstens {1}) staan misschien nog bij de server (het versturen werd onderbroken en\n"
      "kon niet helemaal ongedaan worden gemaakt); je adviseurs kunnen ze nog ontvangen. Ze verlopen na {2} dagen.\n"},
     {M::kAttachLeftBehindNoDays,
-     "Up to {1} piece(s) of the attachments may still be stored at the relay (the upload was interrupted and\n"
+     "Pieces of the attachments (at most {1}) may still be stored at the relay (the upload was interrupted and\n"
      "could not be fully undone); your advisers may still receive them. They expire by themselves.\n",
-     "Tot {1} stuk(ken) van de bijlagen staan misschien nog bij de server (het versturen werd onderbroken en\n"
+     "Stukken van de bijlagen (hoogstens {1}) staan misschien nog bij de server (het versturen werd onderbroken en\n"
      "kon niet helemaal ongedaan worden gemaakt); je adviseurs kunnen ze nog ontvangen. Ze verlopen vanzelf.\n"},
     {M::kAttachReceivedNotLocked,
      "Note: a received attachment did not fit in the memory this program may lock, so it could have been\n"
@@ -79,8 +79,6 @@ constexpr TextEntry kPart[] = {
      "Bijlagen worden door dit programma nooit geopend. Om de complete op te slaan (dat laat bestanden achter op\n"
      "deze computer):\n"
      "  {1} --save-attachments MAP\n"},
-    {M::kAttachIgnored, "Note: {1} attachment piece(s) could not be verified and are not shown.\n",
-     "Let op: {1} stuk(ken) van bijlagen konden niet worden gecontroleerd en worden niet getoond.\n"},
     {M::kAttachNoneToSave, "There are no intact attachments from your advisers to save.\n",
      "Er zijn geen complete bijlagen van je adviseurs om op te slaan.\n"},
     {M::kAttachSaveWarning,

@@ -69,9 +69,6 @@ constexpr TextEntry kPart[] = {
      "Zonder --proxy ziet de server het internetadres van deze computer, en dat adres verbindt alles wat deze keer "
      "verstuurd wordt. Met Tor: --proxy socks5h://127.0.0.1:9050 (zie de handleiding voor melders).\n"},
     {M::kProgressFetch, "Looking for your messages", "Je berichten worden gezocht"},
-    {M::kProgressUpload, "Sending {1} encrypted envelope(s), {2}", "{1} versleutelde envelop(pen) versturen, {2}"},
-    {M::kProgressDelete, "Deleting {1} message(s) of the old code at the relay",
-     "{1} bericht(en) van de oude code bij de server verwijderen"},
     {M::kProgressDone, " done", " klaar"},
     {M::kProgressFailed, " failed", " mislukt"},
     {M::kRelayBusyRetry, "\nThe relay is busy; trying again in {1} s (attempt {2} of {3}). Nothing is lost meanwhile.\n",
@@ -140,11 +137,7 @@ constexpr TextEntry kPart[] = {
      "of naar een nieuwe code verhuisd (rotate); controleer anders of je de code typte die je kreeg.\n"},
     {M::kEntryYouTo, "You, to {1}", "Jij, aan {1}"},
     {M::kNewMarker, "  [NEW]", "  [NIEUW]"},
-    {M::kNewCount, "{1} new reply/replies since your last message (marked [NEW]).\n",
-     "{1} nieuw(e) antwoord(en) sinds je laatste bericht (gemarkeerd met [NIEUW]).\n"},
     {M::kNoNewReplies, "No new replies since your last message.\n", "Geen nieuwe antwoorden sinds je laatste bericht.\n"},
-    {M::kUnverifiedNote, "Note: {1} message(s) could not be verified and are not shown.\n",
-     "Let op: {1} bericht(en) konden niet worden gecontroleerd en worden niet getoond.\n"},
     {M::kHistoryTruncated, "(Earlier messages did not fit when the conversation moved to this code.)\n",
      "(Eerdere berichten pasten niet toen het gesprek naar deze code verhuisde.)\n"},
     {M::kRetention, "Messages are kept at the relay for about {1} days; read replies before then.\n",
@@ -152,15 +145,10 @@ constexpr TextEntry kPart[] = {
 
     // ---- rotate ----
     {M::kRotateIntro,
-     "This moves your conversation ({1} message(s), with {2}) to a new code. Your advisers keep the\n"
+     "This moves your conversation ({2}; messages: {1}) to a new code. Your advisers keep the\n"
      "conversation; the old code will receive nothing new.\n",
-     "Hiermee verhuist je gesprek ({1} bericht(en), met {2}) naar een nieuwe code. Je adviseurs houden\n"
+     "Hiermee verhuist je gesprek ({2}; berichten: {1}) naar een nieuwe code. Je adviseurs houden\n"
      "het gesprek; de oude code ontvangt niets nieuws meer.\n"},
-    {M::kRotateHistoryTooLong,
-     "The conversation is too long to move completely: the {1} oldest message(s) are left out of the copy\n"
-     "for the new code (your advisers still have them).\n",
-     "Het gesprek is te lang om helemaal te verhuizen: de {1} oudste bericht(en) komen niet mee naar de\n"
-     "nieuwe code (je adviseurs hebben ze nog wel).\n"},
     {M::kRotateDone, "Your conversation now uses the new code. Use only the new code from now on.\n",
      "Je gesprek gebruikt nu de nieuwe code. Gebruik vanaf nu alleen de nieuwe code.\n"},
     {M::kRotatePending,
@@ -170,8 +158,6 @@ constexpr TextEntry kPart[] = {
      "Je adviseurs ({1}) merken de verhuizing de volgende keer dat hun programma berichten ophaalt. Tot\n"
      "dan kan een antwoord van hen nog bij de OUDE code aankomen: kijk ook met de oude code, totdat er\n"
      "een antwoord bij de nieuwe verschijnt.\n"},
-    {M::kRotateOldDeleted, "The old code's {1} message(s) were deleted at the relay.\n",
-     "De {1} bericht(en) van de oude code zijn bij de server verwijderd.\n"},
     {M::kRotateOldKept, "The old code's messages were kept at the relay until they expire.\n",
      "De berichten van de oude code blijven bij de server tot ze verlopen.\n"},
     {M::kRotateOldKeptAttachments,
@@ -181,8 +167,6 @@ constexpr TextEntry kPart[] = {
      "De berichten van de oude code blijven bij de server tot ze verlopen, omdat het gesprek bijlagen heeft:\n"
      "bestanden gaan niet mee naar de nieuwe code. Wil je de bestanden van je adviseurs bewaren, gebruik dan\n"
      "`check --save-attachments MAP` met je OUDE code voordat ze verlopen.\n"},
-    {M::kRotateDeleteFailed, "{1} message(s) of the old code could not be deleted; they expire by themselves.\n",
-     "{1} bericht(en) van de oude code konden niet worden verwijderd; ze verlopen vanzelf.\n"},
     {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
      "De nieuwe code was toevallig gelijk aan de oude; er is niets verstuurd. Start rotate opnieuw."},
     {M::kRotateSaveFirst,
@@ -219,12 +203,12 @@ constexpr TextEntry kPart[] = {
     {M::kEntryDeclined, "You declined the hand-over to {1}", "Jij wees de overdracht aan {1} af"},
     {M::kHandoverExplain,
      "\n{1} proposes that {2} takes over your conversation.\n"
-     "  If you accept: {2} receives the conversation so far ({3} message(s)) and your next messages;\n"
+     "  If you accept: {2} receives the conversation so far (messages: {3}) and your next messages;\n"
      "  {1} keeps what they already have but receives nothing new from you.\n"
      "  If you decline: nothing changes, and {2} receives nothing.\n"
      "  Nothing is sent to {2} unless you accept.\n",
      "\n{1} stelt voor dat {2} je gesprek overneemt.\n"
-     "  Als je aanneemt: {2} krijgt het gesprek tot nu toe ({3} bericht(en)) en je volgende berichten;\n"
+     "  Als je aanneemt: {2} krijgt het gesprek tot nu toe (berichten: {3}) en je volgende berichten;\n"
      "  {1} houdt wat die al heeft, maar krijgt niets nieuws meer van je.\n"
      "  Als je afwijst: er verandert niets, en {2} krijgt niets.\n"
      "  Er gaat niets naar {2} tenzij je aanneemt.\n"},
@@ -238,8 +222,6 @@ constexpr TextEntry kPart[] = {
      "Aangenomen. {1} heeft nu het gesprek en krijgt je volgende berichten; {2} krijgt niets nieuws meer.\n"},
     {M::kHandoverDeclined, "Declined. {1} has been told; nothing was sent to {2}.\n",
      "Afgewezen. {1} is ingelicht; er is niets naar {2} gestuurd.\n"},
-    {M::kHandoverHistoryTooLong, "  {1} older message(s) do not fit and would not be passed on.\n",
-     "  {1} oudere bericht(en) passen niet en zouden niet worden doorgegeven.\n"},
     {M::kHandoverFilesStay,
      "  Files do not go along: {1} would see only the name and size of these, not the files:\n{2}",
      "  Bestanden gaan niet mee: {1} zou hiervan alleen naam en grootte zien, niet de bestanden:\n{2}"},

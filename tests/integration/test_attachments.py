@@ -187,7 +187,7 @@ class AttachmentTest(unittest.TestCase):
         self.assertEqual(len(incomplete), 1, out)
         name = incomplete[0][1]
         # The damaged piece is named as one that could not be verified.
-        self.assertIn("1 attachment piece(s) could not be verified", out + err)
+        self.assertIn("1 attachment piece could not be verified", out + err)
         again = self.save_folder("reporter-saved-again")
         _, out, _ = reporter.check(extra=["--save-attachments", again])
         self.assertIn(f"{name} NOT saved", out)

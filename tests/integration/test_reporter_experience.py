@@ -228,7 +228,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.a1.reply(case, "WAITING second answer")
         _, out, _ = r.check()
         self.assertEqual(len(new_marks(out)), 2)
-        self.assertIn("2 new reply/replies since your last message", out)
+        self.assertIn("2 new replies since your last message", out)
         for line in out.splitlines():
             if line in new_marks(out):
                 self.assertIn("Anna de Vries", line)
@@ -236,7 +236,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertEqual(len(new_marks(r.check()[1])), 2)
         time.sleep(1.1)
         reply_out = r.reply("WAITING my follow-up")
-        self.assertIn("2 new reply/replies", reply_out)
+        self.assertIn("2 new replies", reply_out)
         _, out, _ = r.check()
         self.assertEqual(new_marks(out), [])
         self.a1.inbox()
@@ -304,7 +304,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.a1.reply(case1, "ROTATE answer before the move")
         out, err = r.rotate()
         self.assertNotEqual(r.code, r.old_code)
-        self.assertIn("This moves your conversation (2 message(s), with Anna de Vries, Bureau Extern)", out)
+        self.assertIn("This moves your conversation (Anna de Vries, Bureau Extern; messages: 2)", out)
         self.assertIn("shown only this once", out)
         self.assertIn("now uses the new code", out)
         self.assertIn("deleted at the relay", out)
