@@ -114,3 +114,36 @@ TEST_CASE("CLI11 help in Dutch: usage, headings, the help flag and descriptions 
   CHECK(help.find("VERPLICHT") != std::string::npos);
   CHECK(help.find("Options") == std::string::npos);
 }
+
+#include "wording.hpp"
+
+TEST_CASE("adviser wording: every row in both languages, both forms, same placeholders", "[cli][language][adviser]") {
+  auto placeholders = [](std::string_view t) {
+    std::string out;
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+      if (t[i] == '{' && t[i + 2] == '}') out.push_back(t[i + 1]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (std::size_t i = 0; i < adviser::say_rows(); ++i) {
+    const cli::Text t = adviser::say_row(i);
+    CHECK(!t.en.empty());
+    CHECK(!t.nl.empty());
+    CHECK(placeholders(t.en) == placeholders(t.nl));
+  }
+  for (std::size_t i = 0; i < adviser::tally_rows(); ++i) {
+    const cli::Count c = adviser::tally_row(i);
+    for (std::string_view form : {c.en_one, c.en_other, c.nl_one, c.nl_other}) {
+      CHECK(form.find("{1}") != std::string_view::npos);
+      CHECK(form.find("(s)") == std::string_view::npos);
+      CHECK(placeholders(form) == placeholders(c.en_other));
+    }
+  }
+  CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 1) == "1 new message");
+  CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 2) == "2 new messages");
+  CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 1) == "1 nieuw bericht");
+  CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 2) == "2 nieuwe berichten");
+  CHECK(adviser::describe(Lang::kNl, Error{ErrorCode::kNotFound, "no case 1234"}) == "niet gevonden (no case 1234)");
+  CHECK(adviser::describe(Lang::kEn, Error{ErrorCode::kNotFound, "no case 1234"}) == "no case 1234");
+}

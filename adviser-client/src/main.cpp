@@ -23,12 +23,16 @@
 #include "case_store.hpp"
 #include "case_rules.hpp"
 #include "commands/commands.hpp"
+#include "commands/help_texts.hpp"
 #include "commands/session.hpp"
 #include "home.hpp"
+#include "meldpunt/cli/cli11_texts.hpp"
+#include "meldpunt/cli/language.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "refusal.hpp"
+#include "wording.hpp"
 
 namespace {
 
@@ -46,6 +50,9 @@ using cli::kExitUsage;
 
 int main(int argc, char** argv) {
   if (Status started = cli::start_up(); !started) return cli::fail_start_up("adviser-client", started.error());
+  // Chosen before CLI11 builds the help texts, so --help speaks it too.
+  const cli::Lang lang = cli::language_from_args(argc, argv);
+  set_language(lang);
 
   CLI::App app{
       "adviser-client: the confidential adviser's side of the anonymous reporting channel.\n"
@@ -63,6 +70,7 @@ int main(int argc, char** argv) {
       "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
       "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n",
       "adviser-client"};
+  cli::localise_app(app, lang);
   app.require_subcommand(1);
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.\n"
              "More: docs/adviser-client.md");
@@ -310,10 +318,19 @@ int main(int argc, char** argv) {
   restore->add_option("--from", from_file, "The backup file")->required()->check(CLI::ExistingFile);
   add_home(restore);
 
+  // --lang on every command; its value was read above (language_from_args),
+  // CLI11 checks it. Then the help in the chosen language (help_texts.cpp).
+  std::string lang_option;
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->add_option("--lang", lang_option, "Language: en or nl (default: from LC_ALL, LC_MESSAGES or LANG)")
+        ->check(CLI::IsMember({"en", "nl"}));
+  }
+  cli::localise_help(app, lang, help_rows());
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli::exit_for_parse_error(app, e);
+    return cli::exit_for_parse_error(app, e, lang);
   }
 
   try {
@@ -366,10 +383,10 @@ int main(int argc, char** argv) {
     if (*restore) return cmd_restore(home, from_file);
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
-    client::write_err("adviser-client: error: " + describe(f.error) + "\n");
+    client::write_err(say(lang, Say::kErrorPrefix) + describe(lang, f.error) + "\n");
     return f.usage ? kExitUsage : kExitFailed;
   } catch (const std::exception& e) {
-    std::cerr << "adviser-client: internal error: " << e.what() << std::endl;
+    client::write_err(say(lang, Say::kInternalPrefix) + e.what() + "\n");
     return kExitInternal;
   }
   return kExitInternal;

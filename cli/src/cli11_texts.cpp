@@ -1,6 +1,7 @@
 #include "meldpunt/cli/cli11_texts.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <vector>
 
@@ -35,6 +36,30 @@ class DutchFormatter : public CLI::Formatter {
                                      {"Excludes", "Sluit uit"}}) {
       label(key, value);
     }
+  }
+
+  // The value's type, as CLI11 writes it after the option ("TEXT:{en,nl}",
+  // "UINT:UINT in [1 - 600]"): its type words in Dutch.
+  std::string make_option_opts(const CLI::Option* opt) const override {
+    std::string s = CLI::Formatter::make_option_opts(opt);
+    for (const auto& [en, nl] : {std::pair<std::string_view, std::string_view>{"TEXT", "TEKST"},
+                                 {"UINT", "GETAL"},
+                                 {"INT", "GETAL"},
+                                 {"FLOAT", "GETAL"}}) {
+      std::size_t at = 0;
+      while ((at = s.find(en, at)) != std::string::npos) {
+        const bool word_start = at == 0 || !std::isalpha(static_cast<unsigned char>(s[at - 1]));
+        const std::size_t after = at + en.size();
+        const bool word_end = after >= s.size() || !std::isalpha(static_cast<unsigned char>(s[after]));
+        if (word_start && word_end) {
+          s.replace(at, en.size(), nl);
+          at += nl.size();
+        } else {
+          at = after;
+        }
+      }
+    }
+    return s;
   }
 
   std::string make_group(std::string group, bool is_positional, std::vector<const CLI::Option*> opts) const override {
@@ -122,7 +147,7 @@ void localise_help(CLI::App& app, Lang lang, std::span<const HelpRow> rows) {
   if (lang != Lang::kNl) return;
   auto apply = [&](CLI::App& a, std::string_view command) {
     for (const HelpRow& r : rows) {
-      if (r.command != command) continue;
+      if (r.command != command && !(r.command == "*" && !command.empty())) continue;
       if (r.option.empty()) {
         a.description(std::string(r.text.nl));
       } else if (r.option == "#footer") {

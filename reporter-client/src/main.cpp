@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
   add_common(cmd_rotate_app);
   cmd_rotate_app->add_flag("--keep-old", o.keep_old, std::string(tr(o, Msg::kOptKeepOld)));
 
+  cli::localise_help(app, o.lang, {});  // headings; the descriptions are already in o.lang
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

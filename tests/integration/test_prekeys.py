@@ -175,7 +175,7 @@ class PrekeysTest(unittest.TestCase):
                             "--home", self.anna.home], stdin=self.anna.passphrase + "\n",
                            env=dict(os.environ, MELDPUNT_TEST_NOW=str(int(self.start + 17 * DAY))))
         self.assertIn("0 new messages", out)
-        self.assertIn("1 message(s) addressed to you could not be opened", err)
+        self.assertIn("1 message addressed to you could not be opened", err)
 
 
 if __name__ == "__main__":

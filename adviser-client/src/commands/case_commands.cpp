@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 void print_cases(const CaseStore& store) {
   usecase::CaseList list = check(usecase::list_cases(store));
-  out(case_table(std::move(list.cases), list.settings, now_seconds()));
+  out(case_table(std::move(list.cases), list.settings, now_seconds(), language()));
 }
 
 int cmd_cases(const Home& home, const CaseFilter& filter) {
@@ -38,10 +38,10 @@ int cmd_cases(const Home& home, const CaseFilter& filter) {
   const std::size_t all = list.cases.size();
   std::vector<CaseRecord> kept = filter_cases(std::move(list.cases), filter, list.settings, now);
   if (kept.empty() && all > 0) {
-    out("No case matches (" + std::to_string(all) + " in all).\n");
+    out(say(language(), Say::kNoCaseMatches, {std::to_string(all)}));
     return 0;
   }
-  out(case_table(std::move(kept), list.settings, now));
+  out(case_table(std::move(kept), list.settings, now, language()));
   return 0;
 }
 
@@ -49,14 +49,13 @@ int cmd_read(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::CaseView v = check(usecase::read_case(store, case_id));
-  out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size()));
-  out(render_conversation(v.messages).text());
+  out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size(), language()));
+  out(render_conversation(v.messages, language()).text());
   if (!v.attachments.empty()) {
-    out("\n=== Attachments (never opened here; save one with `adviser-client attachment " + v.record.id() +
-        " N --save FOLDER`) ===\n" + render_attachments(v.attachments));
+    out(say(language(), Say::kAttachmentsHeading, {v.record.id()}) + render_attachments(v.attachments));
   }
   if (!v.notes.empty()) {
-    out("\n=== Your private notes (kept here only, never sent) ===\n");
+    out(say(language(), Say::kNotesHeading));
     out(render_notes(v.notes).text());
   }
   check(usecase::mark_read(store, v.record));

@@ -31,6 +31,13 @@ void check(const Status& s) {
   if (!s) fail(s.error());
 }
 
+namespace {
+Lang g_language = Lang::kEn;  // the program's one language, chosen before any command runs
+}  // namespace
+
+void set_language(Lang lang) { g_language = lang; }
+Lang language() { return g_language; }
+
 void out(std::string_view text) { client::write_out(text); }
 void err(std::string_view text) { client::write_err(text); }
 

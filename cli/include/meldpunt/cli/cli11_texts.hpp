@@ -30,7 +30,9 @@ namespace meldpunt::cli {
 void localise_app(CLI::App& app, Lang lang);
 
 // One help text keyed by where it belongs, never by its English words:
-// `command` is the subcommand's name ("" for the program itself), `option`
+// `command` is the subcommand's name ("" for the program itself, "*" for
+// every subcommand that has the option; a row naming the command itself
+// comes after such a row and wins), `option`
 // an option's or positional's name as CLI11 knows it ("--save", "CASE"),
 // "" for the command's own description, "#footer" for its footer.
 struct HelpRow {
