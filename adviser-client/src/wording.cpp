@@ -41,8 +41,8 @@ constexpr SayRow kSay[] = {
     {Say::kNotYet, {"not yet", "nog niet"}},
     {Say::kPrekeysNotToppedUp, {"prekeys were not topped up: {1}", "prekeys zijn niet aangevuld: {1}"}},
     {Say::kAttachmentsStored,
-     {"{1} attachment pieces stored; {2} attachments complete and intact{3} (see `adviser-client read CASE`).\n",
-      "{1} stukken van bijlagen opgeslagen; {2} bijlagen compleet{3} (zie `adviser-client read ZAAK`).\n"}},
+     {"Attachment pieces stored: {1}; attachments complete and intact: {2}{3} (see `adviser-client read CASE`).\n",
+      "Stukken van bijlagen opgeslagen: {1}; complete bijlagen: {2}{3} (zie `adviser-client read ZAAK`).\n"}},
     {Say::kDamagedPart, {"; {1} DAMAGED (not saveable)", "; {1} BESCHADIGD (niet op te slaan)"}},
 };
 

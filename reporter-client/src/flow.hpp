@@ -35,6 +35,7 @@ struct Options {
   ChannelSource channel;  // --channel, --channel-file, or asked
   std::string file;
   std::string proxy;
+  unsigned timeout_seconds = 0;  // --timeout; 0: the default for a direct or proxied connection
   std::vector<std::string> to;
   std::vector<std::string> exclude;
   std::string lang_option;
@@ -44,7 +45,7 @@ struct Options {
   bool keep_old = false;
   std::vector<std::string> attach;  // --attach FILE (new, reply)
   bool attach_ask = false;          // --attach-ask (new, reply): the files from a prompt
-  std::string save_attachments;     // --save-attachments FOLDER (check)
+  std::string save_attachments;     // --save FOLDER (check)
 };
 
 // ---- texts and failures (flow_common.cpp) ----

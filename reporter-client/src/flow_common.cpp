@@ -116,6 +116,7 @@ client::ConnectionOptions connection_options(const Options& o) {
     c.connect_timeout = kProxyConnectTimeout;
     c.timeout = kProxyRequestTimeout;
   }
+  if (o.timeout_seconds > 0) c.timeout = std::chrono::seconds(o.timeout_seconds);
   // A busy relay is asked again after a pause: say so, rather than seem to hang.
   c.on_retry = [&o](const client::RetryNotice& n) {
     const auto seconds = (n.delay.count() + 999) / 1000;
@@ -210,6 +211,7 @@ std::string carried_options(const Options& o) {
   std::string extra;
   if (!o.lang_option.empty()) extra += " --lang " + o.lang_option;
   if (!o.proxy.empty()) extra += " --proxy " + reporter::shell_quote(o.proxy);
+  if (o.timeout_seconds > 0) extra += " --timeout " + std::to_string(o.timeout_seconds);
   if (o.insecure_kdf) extra += " --insecure-test-kdf";
   return extra;
 }

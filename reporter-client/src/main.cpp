@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     sub->add_option("--channel-file", o.channel.file, std::string(tr(o, Msg::kOptChannelFile)));
     sub->add_option("--lang", o.lang_option, std::string(tr(o, Msg::kOptLang)))->check(CLI::IsMember({"en", "nl"}));
     sub->add_option("--proxy", o.proxy, std::string(tr(o, Msg::kOptProxy)));
+    sub->add_option("--timeout", o.timeout_seconds, std::string(tr(o, Msg::kOptTimeout)))->check(CLI::Range(1u, 600u));
     sub->add_flag("--insecure-test-kdf", o.insecure_kdf, "")->group("");  // tests only: cheap key derivation
   };
   auto add_message = [&](CLI::App* sub) {
@@ -61,7 +62,9 @@ int main(int argc, char** argv) {
   cmd_new_app->add_option("--exclude", o.exclude, std::string(tr(o, Msg::kOptExclude)));
   auto* cmd_check_app = app.add_subcommand("check", std::string(tr(o, Msg::kCmdCheck)));
   add_common(cmd_check_app);
-  cmd_check_app->add_option("--save-attachments", o.save_attachments, std::string(tr(o, Msg::kOptSaveAttachments)));
+  cmd_check_app->add_option("--save", o.save_attachments, std::string(tr(o, Msg::kOptSaveAttachments)));
+  // The name before both clients said --save; hidden, kept so no script breaks.
+  cmd_check_app->add_option("--save-attachments", o.save_attachments, "")->group("");
   auto* cmd_reply_app = app.add_subcommand("reply", std::string(tr(o, Msg::kCmdReply)));
   add_common(cmd_reply_app);
   add_message(cmd_reply_app);

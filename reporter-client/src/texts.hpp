@@ -30,6 +30,7 @@ enum class Msg : std::size_t {
   kOptChannelFile,
   kOptLang,
   kOptProxy,
+  kOptTimeout,
   kOptTo,
   kOptExclude,
   kOptFile,

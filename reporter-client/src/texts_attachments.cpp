@@ -75,10 +75,10 @@ constexpr TextEntry kPart[] = {
      "BESCHADIGD: het klopt niet met de controlesom en kan niet worden opgeslagen"},
     {M::kAttachSaveHint,
      "Attachments are never opened by this program. To save the intact ones (this leaves files on this computer):\n"
-     "  {1} --save-attachments FOLDER\n",
+     "  {1} --save FOLDER\n",
      "Bijlagen worden door dit programma nooit geopend. Om de complete op te slaan (dat laat bestanden achter op\n"
      "deze computer):\n"
-     "  {1} --save-attachments MAP\n"},
+     "  {1} --save MAP\n"},
     {M::kAttachNoneToSave, "There are no intact attachments from your advisers to save.\n",
      "Er zijn geen complete bijlagen van je adviseurs om op te slaan.\n"},
     {M::kAttachSaveWarning,

@@ -163,18 +163,18 @@ constexpr TextEntry kPart[] = {
     {M::kRotateOldKeptAttachments,
      "The old code's messages were kept at the relay until they expire, because the conversation has\n"
      "attachments: files do not move to the new code. To save the files your advisers sent, run\n"
-     "`check --save-attachments FOLDER` with your OLD code before they expire.\n",
+     "`check --save FOLDER` with your OLD code before they expire.\n",
      "De berichten van de oude code blijven bij de server tot ze verlopen, omdat het gesprek bijlagen heeft:\n"
      "bestanden gaan niet mee naar de nieuwe code. Wil je de bestanden van je adviseurs bewaren, gebruik dan\n"
-     "`check --save-attachments MAP` met je OUDE code voordat ze verlopen.\n"},
+     "`check --save MAP` met je OUDE code voordat ze verlopen.\n"},
     {M::kRotateSameCode, "The new code happened to equal the old one; nothing was sent. Run rotate again.",
      "De nieuwe code was toevallig gelijk aan de oude; er is niets verstuurd. Start rotate opnieuw."},
     {M::kRotateSaveFirst,
      "This conversation has attachments, and files do not move to the new code. Save the files your\n"
-     "advisers sent FIRST, with this (old) code:\n  {1} --save-attachments FOLDER\n"
+     "advisers sent FIRST, with this (old) code:\n  {1} --save FOLDER\n"
      "After the move the old code still shows them until they expire, but it sends nothing more.\n",
      "Dit gesprek heeft bijlagen, en bestanden verhuizen niet mee naar de nieuwe code. Bewaar EERST de\n"
-     "bestanden van je adviseurs, met deze (oude) code:\n  {1} --save-attachments MAP\n"
+     "bestanden van je adviseurs, met deze (oude) code:\n  {1} --save MAP\n"
      "Na de verhuizing toont de oude code ze nog tot ze verlopen, maar verstuurt ze niets meer.\n"},
     {M::kRotateContinuePrompt, "Move to a new code now? [y/n] ", "Nu naar een nieuwe code verhuizen? [j/n] "},
     {M::kRotateNotMoved, "The conversation was not moved; nothing was sent.",

@@ -129,6 +129,9 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(timeout_seconds);
   options.socks_proxy = socks_proxy();
+  // Tor builds a circuit before the first byte reaches the relay: the same
+  // connect allowance as reporter-client's through a proxy.
+  if (!options.socks_proxy.empty()) options.connect_timeout = std::chrono::seconds(90);
   // A busy relay is asked again after a pause: say so, rather than seem to hang.
   options.on_retry = [](const client::RetryNotice& n) {
     std::cerr << "adviser-client: the relay is busy; trying again in " << (n.delay.count() + 999) / 1000
