@@ -185,7 +185,8 @@ int main(int argc, char** argv) {
                    "The reporter decides: they see the proposal (and your note) at their next `check` and accept\n"
                    "or decline. Only if they accept does their client send the conversation to the other adviser,\n"
                    "and from then on their messages go to that adviser instead of you; `inbox` shows the answer.\n"
-                   "A new proposal for the same case replaces an unanswered one. Your private notes never travel.");
+                   "A new proposal does not cancel an earlier one (at most 8 wait per case): whichever the reporter\n"
+                   "accepts first takes effect. Your private notes never travel.");
   handover->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   handover->add_option("--to", handover_to, "The adviser: name as in the directory, or adviser id (prefix of 4+ hex)")
       ->required();

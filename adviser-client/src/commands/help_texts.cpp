@@ -65,6 +65,16 @@ constexpr cli::HelpRow kRows[] = {
     {"reply", "--attach", {"Attach a file", "Voeg een bestand toe (herhaalbaar; hoogstens 8, elk binnen de bijlagegrens van de server)"}},
     {"reply", "--no-text", {"Attachments only", "Stuur de bijlagen zonder tekst (geen editor, geen tekst van stdin)"}},
     {"handover", "", {"Propose a hand-over", "Stel de melder voor dat een andere adviseur de zaak overneemt"}},
+    {"handover", "#footer",
+     {"The reporter decides",
+      "Voorbeelden:\n"
+      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ADRES\n"
+      "  adviser-client handover 3fa9c0 --to 5d1e --channel ADRES --file waarom.txt\n"
+      "De melder beslist: die ziet het voorstel (en je toelichting) bij de volgende `check` en neemt het aan\n"
+      "of wijst het af. Alleen bij aannemen stuurt het programma van de melder het gesprek naar de andere\n"
+      "adviseur, en gaan de berichten van de melder voortaan naar die adviseur; `inbox` toont het antwoord.\n"
+      "Een nieuw voorstel trekt een eerder niet in (hoogstens 8 wachten per zaak): wat de melder het eerst\n"
+      "aanneemt, geldt. Je eigen notities gaan nooit mee."}},
     {"handover", "--to", {"The adviser", "De adviseur: naam zoals in de adviseurslijst, of adviseur-id (begin van 4+ hex)"}},
     {"status", "", {"Move a case on", "Zet een zaak verder: acknowledged, in-progress, closed, of reopen"}},
     {"status", "STATUS", {"The new status", "acknowledged | in-progress | closed | reopen"}},
