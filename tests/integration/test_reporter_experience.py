@@ -176,7 +176,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertRegex(err, r"Connecting to the relay\.\.\.+ done \(\d+\.\d s\)")
         self.assertRegex(err, r"Deriving your keys from the code.*\.\.\.+ done \(\d+\.\d s\)")
-        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\), [0-9.]+ KiB\.\.\.+ done")
+        self.assertRegex(err, r"Sending 3 encrypted envelopes, [0-9.]+ KiB\.\.\.+ done")
         self.assertRegex(out, r"kept at the relay for about \d+ days")
         r.code = code
         _, out, err = r.check()
@@ -311,7 +311,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertIn("can still arrive under the OLD code", out)
         # A notice to each adviser, the history for the new code, and the
         # move marker for the old code.
-        self.assertRegex(err, r"Sending 4 encrypted envelope\(s\)")
+        self.assertRegex(err, r"Sending 4 encrypted envelopes")
         # The old code reads nothing but that it moved; the new code reads
         # the whole conversation.
         _, old_out, _ = r.check(code=r.old_code)
