@@ -113,16 +113,16 @@ crypto::SecretBuffer snippet_around(ByteView text, std::size_t at, std::size_t l
 }
 
 crypto::SecretBuffer glance_table(const std::vector<CaseGlance>& cases, const Settings& settings, std::uint64_t now,
-                                  std::size_t columns) {
+                                  std::size_t columns, Lang lang) {
   crypto::SecretBuffer out;
   if (cases.empty()) {
-    append_text(out, "No cases yet.\n");
+    append_text(out, say(lang, Say::kNoCasesYet));
     return out;
   }
   const std::size_t room = std::max(kMinGlanceColumns, columns > kCaseTableIndent ? columns - kCaseTableIndent : 0);
-  append_text(out, case_table_heading());
+  append_text(out, case_table_heading(lang));
   for (const CaseGlance& g : cases) {
-    append_text(out, case_table_row(g.record, settings, now));
+    append_text(out, case_table_row(g.record, settings, now, lang));
     crypto::SecretBuffer line;
     if (g.label) {
       append_text(line, "[");

@@ -64,6 +64,6 @@ struct CaseGlance {
 // `columns`; "(attachments only: N files)" for a first message without
 // text. The cases are shown in the order given.
 crypto::SecretBuffer glance_table(const std::vector<CaseGlance>& cases, const Settings& settings,
-                                  std::uint64_t now, std::size_t columns);
+                                  std::uint64_t now, std::size_t columns, Lang lang = Lang::kEn);
 
 }  // namespace meldpunt::adviser

@@ -118,13 +118,12 @@ Deadline deadline_for(const CaseRecord& record, const Settings& settings, std::u
   return d;
 }
 
-std::string describe_deadline(const Deadline& deadline) {
+std::string describe_deadline(const Deadline& deadline, Lang lang) {
+  const std::string overdue = deadline.overdue ? say(lang, Say::kOverdue) : std::string();
   switch (deadline.kind) {
     case DeadlineKind::kNone: return "-";
-    case DeadlineKind::kAcknowledge:
-      return "acknowledge by " + format_day(deadline.due) + (deadline.overdue ? " OVERDUE" : "");
-    case DeadlineKind::kFeedback:
-      return "feedback by " + format_day(deadline.due) + (deadline.overdue ? " OVERDUE" : "");
+    case DeadlineKind::kAcknowledge: return say(lang, Say::kAcknowledgeBy, {format_day(deadline.due)}) + overdue;
+    case DeadlineKind::kFeedback: return say(lang, Say::kFeedbackBy, {format_day(deadline.due)}) + overdue;
   }
   return "-";
 }
@@ -156,24 +155,26 @@ std::vector<CaseRecord> filter_cases(std::vector<CaseRecord> cases, const CaseFi
   return cases;
 }
 
-std::string case_table_heading() {
-  return pad("CASE", kCaseTableIndent) + pad("STATUS", 14) + pad("MESSAGES", 10) + pad("DUE", 34) +
-         pad("LAST ACTIVITY", 18) + "\n";
+std::string case_table_heading(Lang lang) {
+  return pad(say(lang, Say::kColCase), kCaseTableIndent) + pad(say(lang, Say::kColStatus), 14) +
+         pad(say(lang, Say::kColMessages), 10) + pad(say(lang, Say::kColDue), 34) +
+         pad(say(lang, Say::kColLastActivity), 18) + "\n";
 }
 
-std::string case_table_row(const CaseRecord& c, const Settings& settings, std::uint64_t now) {
+std::string case_table_row(const CaseRecord& c, const Settings& settings, std::uint64_t now, Lang lang) {
   std::string row = pad(c.id(), kCaseTableIndent) + pad(std::string(status_keyword(c.status)), 14) +
                     pad(std::to_string(c.next_sequence), 10) +
-                    pad(describe_deadline(deadline_for(c, settings, now)), 34) + pad(format_minute(c.last_activity), 18);
-  if (c.unread > 0) row += "NEW (" + std::to_string(c.unread) + " unread)";
+                    pad(describe_deadline(deadline_for(c, settings, now), lang), 34) +
+                    pad(format_minute(c.last_activity), 18);
+  if (c.unread > 0) row += tally(lang, Tally::kUnread, c.unread);
   return row + "\n";
 }
 
-std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now) {
-  if (cases.empty()) return "No cases yet.\n";
+std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now, Lang lang) {
+  if (cases.empty()) return say(lang, Say::kNoCasesYet);
   sort_by_due(cases, settings, now);
-  std::string table = case_table_heading();
-  for (const CaseRecord& c : cases) table += case_table_row(c, settings, now);
+  std::string table = case_table_heading(lang);
+  for (const CaseRecord& c : cases) table += case_table_row(c, settings, now, lang);
   return table;
 }
 
@@ -290,7 +291,7 @@ std::string stats_json(const StatsReport& report) {
   return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages) {
+crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages, Lang lang) {
   // In the order they were written: a hand-over may add messages the case
   // lacked after later ones were stored.
   std::vector<const MessageRecord*> ordered;
@@ -314,10 +315,10 @@ crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messa
           eol == std::string_view::npos ? ByteView{} : m.body.view().subspan(eol + 1));
       append_untrusted(out, rest);
     } else {
-      const char* from = m.direction == Direction::kIn    ? "reporter"
-                         : m.direction == Direction::kOut ? "you"
-                                                          : "earlier adviser (before the hand-over, as forwarded by the "
-                                                            "reporter; NOT VERIFIED)";
+      const std::string from = m.direction == Direction::kIn    ? say(lang, Say::kFromReporter)
+                               : m.direction == Direction::kOut ? say(lang, Say::kFromYou)
+                                                                : std::string("earlier adviser (before the hand-over, as "
+                                                                              "forwarded by the reporter; NOT VERIFIED)");
       append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
       append_untrusted(out, m.body);
     }
@@ -348,12 +349,12 @@ std::string render_history(const std::vector<HistoryEntry>& history) {
 }
 
 std::string render_case_header(const CaseRecord& c, const Settings& settings, std::uint64_t now,
-                               std::size_t message_count) {
-  std::string header = "Case " + c.id() + "   status: " + std::string(status_keyword(c.status)) +
-                       "   opened: " + format_minute(c.created_at) + "   messages: " + std::to_string(message_count) +
-                       "\n";
-  header += "Acknowledged: " + (c.acknowledged_at != 0 ? format_minute(c.acknowledged_at) : std::string("not yet")) +
-            "   due: " + describe_deadline(deadline_for(c, settings, now)) + "\n";
+                               std::size_t message_count, Lang lang) {
+  std::string header = say(lang, Say::kHeaderCase,
+                           {c.id(), status_keyword(c.status), format_minute(c.created_at), std::to_string(message_count)});
+  header += say(lang, Say::kHeaderAcknowledged,
+                {c.acknowledged_at != 0 ? format_minute(c.acknowledged_at) : say(lang, Say::kNotYet),
+                 describe_deadline(deadline_for(c, settings, now), lang)});
   if (!c.other_advisers.empty()) {
     header += "The reporter also wrote to: ";
     for (std::size_t i = 0; i < c.other_advisers.size(); ++i) {

@@ -17,6 +17,7 @@
 
 #include "case_store.hpp"
 #include "key_file.hpp"
+#include "wording.hpp"
 
 namespace meldpunt::adviser {
 
@@ -32,7 +33,7 @@ struct Deadline {
 };
 Deadline deadline_for(const CaseRecord& record, const Settings& settings, std::uint64_t now);
 // "acknowledge by 2025-03-11", "feedback by 2025-06-11 OVERDUE", "-" for none.
-std::string describe_deadline(const Deadline& deadline);
+std::string describe_deadline(const Deadline& deadline, Lang lang = Lang::kEn);
 
 // What is due first comes first (overdue ones therefore lead); cases that
 // owe nothing follow, most recent activity first.
@@ -52,11 +53,13 @@ std::vector<CaseRecord> filter_cases(std::vector<CaseRecord> cases, const CaseFi
                                      const Settings& settings, std::uint64_t now);
 
 // The case table of `cases` and `inbox`.
-std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now);
+std::string case_table(std::vector<CaseRecord> cases, const Settings& settings, std::uint64_t now,
+                       Lang lang = Lang::kEn);
 // Its heading line and the line of one case (each ending in '\n'), for
 // tables that add to it (case_glance.hpp).
-std::string case_table_heading();
-std::string case_table_row(const CaseRecord& record, const Settings& settings, std::uint64_t now);
+std::string case_table_heading(Lang lang = Lang::kEn);
+std::string case_table_row(const CaseRecord& record, const Settings& settings, std::uint64_t now,
+                           Lang lang = Lang::kEn);
 // Where the columns after the case id start in a row.
 inline constexpr std::size_t kCaseTableIndent = kCaseIdChars + 2;
 
@@ -93,13 +96,13 @@ std::string stats_json(const StatsReport& report);
 // ---- texts ----
 
 // The conversation, oldest first, terminal-safe (untrusted text sanitised).
-crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages);
+crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages, Lang lang = Lang::kEn);
 // Private notes, oldest first, terminal-safe.
 crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes);
 std::string render_history(const std::vector<HistoryEntry>& history);
 // Header lines of `read`: id, status, opened, deadline, other advisers.
 std::string render_case_header(const CaseRecord& record, const Settings& settings, std::uint64_t now,
-                               std::size_t message_count);
+                               std::size_t message_count, Lang lang = Lang::kEn);
 
 // The whole case for the record: header, history, conversation, notes.
 crypto::SecretBuffer export_document(const CaseRecord& record, const std::vector<MessageRecord>& messages,

@@ -23,14 +23,18 @@
 #include "case_store.hpp"
 #include "case_rules.hpp"
 #include "commands/commands.hpp"
+#include "commands/help_texts.hpp"
 #include "commands/session.hpp"
 #include "commands/shell.hpp"
 #include "commands/watch.hpp"
 #include "home.hpp"
+#include "meldpunt/cli/cli11_texts.hpp"
+#include "meldpunt/cli/language.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "refusal.hpp"
+#include "wording.hpp"
 
 namespace {
 
@@ -57,6 +61,9 @@ int main(int argc, char** argv) {
 namespace {
 
 int run_command_line(int argc, char** argv) {
+  // Chosen before CLI11 builds the help texts, so --help speaks it too.
+  const cli::Lang lang = cli::language_from_args(argc, argv);
+  set_language(lang);
 
   CLI::App app{
       "adviser-client: the confidential adviser's side of the anonymous reporting channel.\n"
@@ -77,6 +84,7 @@ int run_command_line(int argc, char** argv) {
       "  adviser-client shell                 (passphrase once, then the commands above; locks when idle)\n"
       "  adviser-client watch --notify-send   (fetch every 15 minutes; notify with counts and due dates only)\n",
       "adviser-client"};
+  cli::localise_app(app, lang);
   app.require_subcommand(1);
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.\n"
              "More: docs/adviser-client.md");
@@ -200,7 +208,8 @@ int run_command_line(int argc, char** argv) {
                    "The reporter decides: they see the proposal (and your note) at their next `check` and accept\n"
                    "or decline. Only if they accept does their client send the conversation to the other adviser,\n"
                    "and from then on their messages go to that adviser instead of you; `inbox` shows the answer.\n"
-                   "A new proposal for the same case replaces an unanswered one. Your private notes never travel.");
+                   "A new proposal does not cancel an earlier one (at most 8 wait per case): whichever the reporter\n"
+                   "accepts first takes effect. Your private notes never travel.");
   handover->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
   handover->add_option("--to", handover_to, "The adviser: name as in the directory, or adviser id (prefix of 4+ hex)")
       ->required();
@@ -365,10 +374,19 @@ int run_command_line(int argc, char** argv) {
   add_channel(watch);
   add_home(watch);
 
+  // --lang on every command; its value was read above (language_from_args),
+  // CLI11 checks it. Then the help in the chosen language (help_texts.cpp).
+  std::string lang_option;
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->add_option("--lang", lang_option, "Language: en or nl (default: from LC_ALL, LC_MESSAGES or LANG)")
+        ->check(CLI::IsMember({"en", "nl"}));
+  }
+  cli::localise_help(app, lang, help_rows());
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli::exit_for_parse_error(app, e);
+    return cli::exit_for_parse_error(app, e, lang);
   }
 
   try {
@@ -438,10 +456,10 @@ int run_command_line(int argc, char** argv) {
     if (*shell) return cmd_shell(home, shell_options, command_names(app), run_command_line);
   } catch (const Failure& f) {
     // A refusal by the relay is said in words (refusal.hpp), never shown raw.
-    client::write_err("adviser-client: error: " + describe(f.error) + "\n");
+    client::write_err(say(lang, Say::kErrorPrefix) + describe(lang, f.error) + "\n");
     return f.usage ? kExitUsage : kExitFailed;
   } catch (const std::exception& e) {
-    std::cerr << "adviser-client: internal error: " << e.what() << std::endl;
+    client::write_err(say(lang, Say::kInternalPrefix) + e.what() + "\n");
     return kExitInternal;
   }
   return kExitInternal;

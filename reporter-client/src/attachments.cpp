@@ -398,7 +398,7 @@ Result<std::uint32_t> upload_with_attachments(Lang lang, client::RelayConnection
   if (message_unconfirmed != nullptr) *message_unconfirmed = false;
   std::size_t bytes = envelope_bytes(message);
   for (const client::PreparedPiece& p : pieces) bytes += p.item.envelope.size();
-  Progress p(format(lang, Msg::kProgressUpload, {std::to_string(pieces.size() + message.size()), client::describe_size(bytes)}),
+  Progress p(count_text(lang, Counted::kSendingEnvelopes, pieces.size() + message.size(), {client::describe_size(bytes)}),
              text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
   protocol::PolicyInfo policy;
   std::size_t left_behind = 0;
@@ -604,7 +604,7 @@ std::string render_attachments(Lang lang, const ConversationAttachments& attachm
     any_intact = any_intact || r.file.state == client::AttachmentState::kIntact;
   }
   if (any_intact && !save_command.empty()) out += format(lang, Msg::kAttachSaveHint, {save_command});
-  if (attachments.ignored > 0) out += format(lang, Msg::kAttachIgnored, {std::to_string(attachments.ignored)});
+  if (attachments.ignored > 0) out += count_text(lang, Counted::kAttachPiecesIgnored, attachments.ignored);
   return out;
 }
 

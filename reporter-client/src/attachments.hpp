@@ -1,5 +1,5 @@
 // The reporter's attachments (`new`/`reply --attach FILE`, `check
-// [--save-attachments FOLDER]`), on top of client/attachment.hpp.
+// [--save FOLDER]`), on top of client/attachment.hpp.
 //
 // Sending: every file goes piece by piece (kind-6 letters), each piece
 // sealed once to the file's own key (client/file_key.hpp), whose seed every
@@ -206,7 +206,7 @@ bool any_unlocked(const ConversationAttachments& attachments);
 // The list `check` shows (empty when there are none): names made safe for
 // the terminal, sizes, and intact / incomplete / damaged.
 // With a non-empty `save_command` (the command to run, in full, without
-// --save-attachments), how to save the intact ones.
+// --save), how to save the intact ones.
 std::string render_attachments(Lang lang, const ConversationAttachments& attachments,
                                const crypto::Directory& directory, std::string_view save_command);
 

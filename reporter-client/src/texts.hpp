@@ -7,15 +7,17 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 
+#include "meldpunt/cli/language.hpp"
 #include "meldpunt/crypto/directory.hpp"
 
 namespace meldpunt::reporter {
 
-enum class Lang { kEn, kNl };
+using Lang = cli::Lang;
 
 enum class Msg : std::size_t {
   // command line
@@ -28,6 +30,7 @@ enum class Msg : std::size_t {
   kOptChannelFile,
   kOptLang,
   kOptProxy,
+  kOptTimeout,
   kOptTo,
   kOptExclude,
   kOptFile,
@@ -88,8 +91,6 @@ enum class Msg : std::size_t {
   kProgressConnect,
   kNoProxyNote,
   kProgressFetch,
-  kProgressUpload,
-  kProgressDelete,
   kProgressDone,
   kProgressFailed,
   kRelayBusyRetry,
@@ -116,20 +117,15 @@ enum class Msg : std::size_t {
   kNoMessages,
   kEntryYouTo,
   kNewMarker,
-  kNewCount,
   kNoNewReplies,
-  kUnverifiedNote,
   kHistoryTruncated,
   kRetention,
   // rotate
   kRotateIntro,
-  kRotateHistoryTooLong,
   kRotateDone,
   kRotatePending,
-  kRotateOldDeleted,
   kRotateOldKept,
   kRotateOldKeptAttachments,
-  kRotateDeleteFailed,
   kRotateSameCode,
   kRotateSaveFirst,
   kRotateContinuePrompt,
@@ -150,7 +146,6 @@ enum class Msg : std::size_t {
   kHandoverLater,
   kHandoverAccepted,
   kHandoverDeclined,
-  kHandoverHistoryTooLong,
   kHandoverFilesStay,
   kEntryUnsigned,
   kEntryFileStayed,
@@ -204,7 +199,6 @@ enum class Msg : std::size_t {
   kAttachIncomplete,
   kAttachCorrupt,
   kAttachSaveHint,
-  kAttachIgnored,
   kAttachNoneToSave,
   kAttachSaveWarning,
   kAttachSaved,
@@ -254,6 +248,32 @@ enum class Msg : std::size_t {
   kNoMediumPrekey,
   kCount
 };
+
+// Sentences about a number, each with its singular and plural in both
+// languages (cli::Count): the number is {1}, further arguments {2}, ...
+enum class Counted : std::size_t {
+  kNewReplies,          // check, reply: replies since the reporter's last message
+  kUnverified,          // check: letters that could not be verified
+  kSendingEnvelopes,    // progress: {2} = their size
+  kDeletingOld,         // rotate progress
+  kOldDeleted,          // rotate
+  kOldDeleteFailed,     // rotate
+  kAttachPiecesIgnored, // check
+  kHandoverDropped,     // hand-over: older messages that do not fit
+  kRotateDropped,       // rotate: oldest messages left out of the copy
+  kCount
+};
+
+struct CountEntry {
+  Counted key;
+  cli::Count forms;
+};
+
+// The whole count table, in Counted order (for the completeness test).
+const CountEntry* count_table(std::size_t& count);
+
+// The sentence for `n` in `lang`, in its singular or plural form.
+std::string count_text(Lang lang, Counted key, std::uint64_t n, std::initializer_list<std::string_view> more = {});
 
 struct TextEntry {
   Msg key;

@@ -100,7 +100,7 @@ class AttachmentTest(unittest.TestCase):
         self.assertNotIn("\x1b", out)
 
         inbox = a.inbox()
-        self.assertIn("3 attachment(s) complete and intact", inbox)
+        self.assertIn("attachments complete and intact: 3", inbox)
         case = a.case_ids()[0]
         text = a.read(case)
         self.assertNotIn("\x1b", text)
@@ -158,12 +158,12 @@ class AttachmentTest(unittest.TestCase):
         self.assertIn("Here is the form.", out)
         self.assertRegex(out, r"from Anna de Vries: passwd \(.*\), intact")
         self.assertRegex(out, r"from Anna de Vries: scan.png \(.*\), intact")
-        self.assertIn("--save-attachments", out)
+        self.assertIn("--save", out)
         # The command to run next, in full (not "--channel <address>").
         self.assertIn(f"  reporter-client check --channel {self.channel.address} --insecure-test-kdf "
-                      "--save-attachments FOLDER\n", out)
+                      "--save FOLDER\n", out)
         target = self.save_folder("reporter-saved")
-        _, out, _ = reporter.check(extra=["--save-attachments", target])
+        _, out, _ = reporter.check(extra=["--save", target])
         self.assertIn("leaves these files on this computer", out)
         self.assertEqual(sorted(os.listdir(target)), ["passwd", "scan.png"])
         self.assert_saved(os.path.join(target, "passwd"), passwd_data)
@@ -187,8 +187,9 @@ class AttachmentTest(unittest.TestCase):
         self.assertEqual(len(incomplete), 1, out)
         name = incomplete[0][1]
         # The damaged piece is named as one that could not be verified.
-        self.assertIn("1 attachment piece(s) could not be verified", out + err)
+        self.assertIn("1 attachment piece could not be verified", out + err)
         again = self.save_folder("reporter-saved-again")
+        # The old option name still works (a hidden alias of --save).
         _, out, _ = reporter.check(extra=["--save-attachments", again])
         self.assertIn(f"{name} NOT saved", out)
         self.assertNotIn(name, os.listdir(again))
@@ -206,7 +207,7 @@ class AttachmentTest(unittest.TestCase):
         reporter.new("ROT report with a file", to=[1], extra=["--attach", proof])
         reporter.rotate()
         out = a.inbox()
-        self.assertIn("1 attachment(s) complete and intact", out)
+        self.assertIn("attachments complete and intact: 1", out)
         case = (set(a.case_ids()) - before).pop()
         self.assertIn("from the reporter: proof.pdf", a.read(case))
         folder = self.save_folder("after-rotation")
@@ -243,12 +244,12 @@ class AttachmentTest(unittest.TestCase):
         a._run("reply", case, "--channel", self.channel.address, "--attach", form, "--no-text")
         out, err = reporter.rotate()
         self.assertIn("files do not move to the new code", out)
-        self.assertIn("--save-attachments", out)
+        self.assertIn("--save", out)
         self.assertNotIn("were deleted", out)
         _, out, _ = reporter.check(code=reporter.old_code)
         self.assertRegex(out, r"from Anna de Vries: form-to-sign.pdf \(.*\), intact")
         folder = self.save_folder("saved-with-old-code")
-        reporter.check(code=reporter.old_code, extra=["--save-attachments", folder])
+        reporter.check(code=reporter.old_code, extra=["--save", folder])
         self.assert_saved(os.path.join(folder, "form-to-sign.pdf"), form_data)
 
     def test_receiving_side_enforces_the_relay_limit(self):
@@ -263,7 +264,7 @@ class AttachmentTest(unittest.TestCase):
         self.channel.start_relay()
         try:
             _, out, err = a._run("inbox", "--channel", self.channel.address)
-            self.assertIn("1 announced file(s) refused: larger than the relay's attachment limit", err)
+            self.assertIn("1 announced file refused: larger than the relay's attachment limit", err)
             case = (set(a.case_ids()) - before).pop()
             text = a.read(case)
             self.assertIn("LIMIT report with a big file", text)

@@ -161,7 +161,7 @@ class ForgedForwardedReplyTest(unittest.TestCase):
         self.assertIn("deposited", out)
         _, out, err = r.check()
         self.assertNotIn("KCI-BADSIG", out)
-        self.assertIn("1 message(s) could not be verified and are not shown", err)
+        self.assertIn("1 message could not be verified and is not shown", err)
         header = header_of(out, "KCI-UNSIGNED")
         self.assertIn("Anna de Vries (internal confidential adviser)", header)
         self.assertIn("(NOT SIGNED: from an older adviser program, or not from this adviser)", header)

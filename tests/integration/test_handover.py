@@ -69,7 +69,7 @@ class HandoverTest(SharedChannelTest):
         self.assertIn("  - receive your next message: Commissie Klachten\n", out[out.index("Accepted."):])
 
         out = self.commissie.inbox()
-        self.assertIn("1 case(s) handed to you with the reporter's consent", out)
+        self.assertIn("1 case handed to you with the reporter's consent", out)
         new_case = self.commissie.only_case("H1 report")
         text = self.commissie.read(new_case)
         self.assertIn("Handed to you by Anna de Vries on", text)
@@ -184,7 +184,7 @@ class HandoverTest(SharedChannelTest):
         self.propose(self.commissie, theirs, "Anna de Vries")
         _, out, _ = r.check(answers="ja\n")
         self.assertIn("Accepted. Anna de Vries", out)
-        self.assertIn("1 case(s) handed to you", self.anna.inbox())
+        self.assertIn("1 case handed to you", self.anna.inbox())
         self.assertEqual(self.anna.only_case("H4 report"), case)
         text = self.anna.read(case)
         self.assertIn("status: in-progress", text)

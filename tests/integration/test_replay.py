@@ -63,7 +63,7 @@ class ReplayTest(SharedChannelTest):
         _, out, _ = r.check()
         self.assertEqual(out.count("RP1 the adviser answers"), 1, out)
         self.assertEqual(out.count("RP1 report about the canteen"), 1, out)
-        self.assertIn("1 new reply/replies", out)
+        self.assertIn("1 new reply since", out)
 
     def test_replayed_handover_letter_changes_nothing(self):
         ch = self.channel

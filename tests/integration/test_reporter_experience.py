@@ -176,7 +176,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, err)
         self.assertRegex(err, r"Connecting to the relay\.\.\.+ done \(\d+\.\d s\)")
         self.assertRegex(err, r"Deriving your keys from the code.*\.\.\.+ done \(\d+\.\d s\)")
-        self.assertRegex(err, r"Sending 3 encrypted envelope\(s\), [0-9.]+ KiB\.\.\.+ done")
+        self.assertRegex(err, r"Sending 3 encrypted envelopes, [0-9.]+ KiB\.\.\.+ done")
         self.assertRegex(out, r"kept at the relay for about \d+ days")
         r.code = code
         _, out, err = r.check()
@@ -228,7 +228,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.a1.reply(case, "WAITING second answer")
         _, out, _ = r.check()
         self.assertEqual(len(new_marks(out)), 2)
-        self.assertIn("2 new reply/replies since your last message", out)
+        self.assertIn("2 new replies since your last message", out)
         for line in out.splitlines():
             if line in new_marks(out):
                 self.assertIn("Anna de Vries", line)
@@ -236,7 +236,7 @@ class ReporterExperienceTest(unittest.TestCase):
         self.assertEqual(len(new_marks(r.check()[1])), 2)
         time.sleep(1.1)
         reply_out = r.reply("WAITING my follow-up")
-        self.assertIn("2 new reply/replies", reply_out)
+        self.assertIn("2 new replies", reply_out)
         _, out, _ = r.check()
         self.assertEqual(new_marks(out), [])
         self.a1.inbox()
@@ -304,14 +304,14 @@ class ReporterExperienceTest(unittest.TestCase):
         self.a1.reply(case1, "ROTATE answer before the move")
         out, err = r.rotate()
         self.assertNotEqual(r.code, r.old_code)
-        self.assertIn("This moves your conversation (2 message(s), with Anna de Vries, Bureau Extern)", out)
+        self.assertIn("This moves your conversation (Anna de Vries, Bureau Extern; messages: 2)", out)
         self.assertIn("shown only this once", out)
         self.assertIn("now uses the new code", out)
         self.assertIn("deleted at the relay", out)
         self.assertIn("can still arrive under the OLD code", out)
         # A notice to each adviser, the history for the new code, and the
         # move marker for the old code.
-        self.assertRegex(err, r"Sending 4 encrypted envelope\(s\)")
+        self.assertRegex(err, r"Sending 4 encrypted envelopes")
         # The old code reads nothing but that it moved; the new code reads
         # the whole conversation.
         _, old_out, _ = r.check(code=r.old_code)

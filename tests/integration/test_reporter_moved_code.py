@@ -85,7 +85,7 @@ class MovedCode(unittest.TestCase):
                                    ("Move to a new code now\\? \\[y/n\\]", "n\n")])
         self.assertEqual(rc, 2, text)
         self.assertIn("Save the files your\nadvisers sent FIRST, with this (old) code", text)
-        self.assertIn("--save-attachments FOLDER", text)
+        self.assertIn("--save FOLDER", text)
         self.assertIn("The conversation was not moved; nothing was sent.", text)
         self.assertNotIn("Your code (shown only this once)", text)
         # Piped: the advice, then the move.

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 void print_cases(const CaseStore& store) {
   const usecase::CaseOverview overview = check(usecase::case_overview(store, CaseFilter{}, now_seconds()));
-  out(glance_table(overview.cases, overview.settings, now_seconds(), output_columns()).text());
+  out(glance_table(overview.cases, overview.settings, now_seconds(), output_columns(), language()).text());
 }
 
 int cmd_cases(const Home& home, const CaseFilter& filter) {
@@ -34,10 +34,10 @@ int cmd_cases(const Home& home, const CaseFilter& filter) {
   const std::uint64_t now = now_seconds();
   const usecase::CaseOverview overview = check(usecase::case_overview(store, filter, now));
   if (overview.cases.empty() && overview.all > 0) {
-    out("No case matches (" + std::to_string(overview.all) + " in all).\n");
+    out(say(language(), Say::kNoCaseMatches, {std::to_string(overview.all)}));
     return 0;
   }
-  out(glance_table(overview.cases, overview.settings, now, output_columns()).text());
+  out(glance_table(overview.cases, overview.settings, now, output_columns(), language()).text());
   return 0;
 }
 
@@ -45,18 +45,17 @@ int cmd_read(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::CaseView v = check(usecase::read_case(store, case_id));
-  out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size()));
+  out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size(), language()));
   if (v.label) {
     out("Label: [" + std::string(safe_line(v.label->view(), kMaxCaseLabelBytes).text()) +
         "]   (yours only; change it with `adviser-client label " + v.record.id() + "`)\n");
   }
-  out(render_conversation(v.messages).text());
+  out(render_conversation(v.messages, language()).text());
   if (!v.attachments.empty()) {
-    out("\n=== Attachments (never opened here; save one with `adviser-client attachment " + v.record.id() +
-        " N --save FOLDER`) ===\n" + render_attachments(v.attachments));
+    out(say(language(), Say::kAttachmentsHeading, {v.record.id()}) + render_attachments(v.attachments));
   }
   if (!v.notes.empty()) {
-    out("\n=== Your private notes (kept here only, never sent) ===\n");
+    out(say(language(), Say::kNotesHeading));
     out(render_notes(v.notes).text());
   }
   check(usecase::mark_read(store, v.record));

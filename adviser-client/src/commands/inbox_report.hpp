@@ -7,12 +7,15 @@
 #include <string_view>
 
 #include "inbox.hpp"
+#include "wording.hpp"
 
 namespace meldpunt::adviser {
 
 using TextSink = std::function<void(std::string_view)>;
 
 // Writes the summary's lines to `out` and `err`; counters that are zero say nothing.
-void render_inbox_summary(const InboxSummary& summary, const TextSink& out, const TextSink& err);
+// In `lang`, with singular and plural forms (wording.hpp).
+void render_inbox_summary(const InboxSummary& summary, const TextSink& out, const TextSink& err,
+                          Lang lang = Lang::kEn);
 
 }  // namespace meldpunt::adviser

@@ -25,7 +25,7 @@ int cmd_inbox(const Home& home, const std::string& channel, unsigned timeout) {
   CaseStore store = open_store(home, key_file);
   const InboxSummary summary =
       check_relay(usecase::run_inbox(address, connection_options(timeout), key_file, store, now_seconds()), address);
-  render_inbox_summary(summary, out, err);
+  render_inbox_summary(summary, out, err, language());
   print_cases(store);
   return 0;
 }

@@ -41,6 +41,13 @@ void check(const Status& s) {
   if (!s) fail(s.error());
 }
 
+namespace {
+Lang g_language = Lang::kEn;  // the program's one language, chosen before any command runs
+}  // namespace
+
+void set_language(Lang lang) { g_language = lang; }
+Lang language() { return g_language; }
+
 void out(std::string_view text) { client::write_out(text); }
 void err(std::string_view text) { client::write_err(text); }
 
@@ -140,6 +147,9 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(timeout_seconds);
   options.socks_proxy = socks_proxy();
+  // Tor builds a circuit before the first byte reaches the relay: the same
+  // connect allowance as reporter-client's through a proxy.
+  if (!options.socks_proxy.empty()) options.connect_timeout = std::chrono::seconds(90);
   // A busy relay is asked again after a pause: say so, rather than seem to hang.
   options.on_retry = [](const client::RetryNotice& n) {
     std::cerr << "adviser-client: the relay is busy; trying again in " << (n.delay.count() + 999) / 1000

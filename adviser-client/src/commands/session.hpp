@@ -20,6 +20,7 @@
 #include "meldpunt/crypto/passphrase_box.hpp"
 #include "meldpunt/protocol/channel_address.hpp"
 #include "usecases/inputs.hpp"
+#include "wording.hpp"
 
 namespace meldpunt::adviser::commands {
 
@@ -50,6 +51,11 @@ T check_relay(Result<T> r, const protocol::ChannelAddress& address) {
   if (!r) fail_relay(r.error(), address);
   return std::move(r).value();
 }
+
+// The language the commands speak (--lang, else the environment:
+// cli/language.hpp), set once by main() before any command runs.
+void set_language(Lang lang);
+Lang language();
 
 // Standard output and standard error (client/terminal.hpp).
 void out(std::string_view text);

@@ -1,0 +1,112 @@
+#include "commands/help_texts.hpp"
+
+#include <iterator>
+
+namespace meldpunt::adviser::commands {
+namespace {
+
+// English is what main.cpp gives CLI11; the rows carry it too so that the
+// pair can be read side by side.
+constexpr cli::HelpRow kRows[] = {
+    {"", "",
+     {"adviser-client: the confidential adviser's side of the anonymous reporting channel.",
+      "adviser-client: de kant van de vertrouwenspersoon van het anonieme meldkanaal.\n"
+      "Meldingen komen end-to-end versleuteld via de server binnen; ze worden bewaard in een versleutelde\n"
+      "opslag in je thuismap, ontgrendeld met je wachtwoord (gevraagd zonder echo, of als één regel van\n"
+      "stdin wanneer stdin geen terminal is; nooit op de opdrachtregel).\n\n"
+      "Zo begin je:\n"
+      "  adviser-client init --name \"Anna de Vries\" --role internal \\\n"
+      "      --description-nl \"Vertrouwenspersoon integriteit\" --description-en \"Confidential adviser, integrity\"\n"
+      "  adviser-client card                                  (geef dit aan de beheerder)\n"
+      "  adviser-client inbox --channel meldpunt2:...@tcp://relay.example.org:7450\n"
+      "  adviser-client read 3fa9c0\n"
+      "  adviser-client reply 3fa9c0\n"
+      "  adviser-client acknowledge 3fa9c0     (stuur de ontvangstbevestiging, status acknowledged)\n"
+      "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
+      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\"   (de melder moet instemmen)\n"}},
+    {"", "#footer",
+     {"Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.",
+      "Afsluitcodes: 0 klaar, 1 fout in de opdrachtregel, 2 de handeling is mislukt, 3 interne fout.\n"
+      "Meer: docs/adviser-client.md"}},
+    // Options many commands share.
+    {"*", "--home",
+     {"Home folder", "Thuismap met je identiteit en zaken (standaard ~/.meldpunt-adviser)"}},
+    {"*", "--channel",
+     {"Channel address",
+      "Kanaaladres (meldpunt2:...@tcp://HOST:PORT, van `relay address`). Bewaard in de thuismap (channel.txt)\n"
+      "zodra een opdracht ermee lukte; zonder --channel wordt het bewaarde gebruikt"}},
+    {"*", "--remember-channel",
+     {"Accepted for older scripts", "Aanvaard voor oudere scripts; een --channel die werkte wordt nu altijd bewaard"}},
+    {"*", "--timeout", {"Seconds to wait", "Seconden wachten op elk antwoord van de server"}},
+    {"*", "--proxy",
+     {"SOCKS5 proxy",
+      "Verbind via een SOCKS5-proxy zoals Tor, bijvoorbeeld socks5h://127.0.0.1:9050 (elke verbinding via een\n"
+      "eigen Tor-circuit; zonder proxy ziet de server je adres, dat je verbindingen aan elkaar koppelt)"}},
+    {"*", "--lang", {"Language", "Taal: en of nl (standaard: uit LC_ALL, LC_MESSAGES of LANG)"}},
+    {"*", "CASE", {"Case id", "Zaaknummer zoals `cases` het toont, of een uniek begin van minstens 4 tekens"}},
+    {"*", "--file", {"Read from this file", "Lees de tekst uit dit bestand"}},
+    {"*", "--out", {"The file to write", "Het bestand om te schrijven (modus 0600; mag nog niet bestaan)"}},
+    {"*", "--insecure-test-kdf",
+     {"Cheap passphrase stretching", "Goedkope wachtwoordafleiding, alleen voor geautomatiseerde tests"}},
+    // The commands.
+    {"init", "", {"Create your identity", "Maak je identiteit (sleutels, sleutelbestand, kaart); vraagt twee keer om een nieuw wachtwoord"}},
+    {"card", "", {"Print your adviser card", "Toon je adviseurskaart (openbaar; geef haar aan de beheerder)"}},
+    {"inbox", "", {"Collect new reports", "Vul prekeys aan, haal nieuwe meldingen op en toon je zaken"}},
+    {"channel", "", {"Print the kept channel", "Toon het kanaaladres dat in je thuismap bewaard is"}},
+    {"channel", "--forget", {"Remove the kept address", "Verwijder het bewaarde adres"}},
+    {"cases", "",
+     {"List your cases", "Toon je zaken (offline): wat het eerst moet bovenaan, te late voorop; gesloten zaken achteraan"}},
+    {"cases", "--overdue", {"Only overdue", "Alleen zaken met een verstreken termijn"}},
+    {"cases", "--new", {"Only unread", "Alleen zaken met ongelezen berichten (gemarkeerd NIEUW)"}},
+    {"cases", "--status", {"Only this status", "Alleen zaken met deze status"}},
+    {"cases", "--due-within", {"Due within DAYS", "Alleen zaken met iets dat binnen DAGEN dagen moet (te late inbegrepen)"}},
+    {"read", "", {"Show a case", "Toon het gesprek van een zaak en markeer het als gelezen (offline)"}},
+    {"reply", "", {"Send a reply", "Stuur een antwoord aan de melder van een zaak"}},
+    {"reply", "--attach", {"Attach a file", "Voeg een bestand toe (herhaalbaar; hoogstens 8, elk binnen de bijlagegrens van de server)"}},
+    {"reply", "--no-text", {"Attachments only", "Stuur de bijlagen zonder tekst (geen editor, geen tekst van stdin)"}},
+    {"handover", "", {"Propose a hand-over", "Stel de melder voor dat een andere adviseur de zaak overneemt"}},
+    {"handover", "#footer",
+     {"The reporter decides",
+      "Voorbeelden:\n"
+      "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ADRES\n"
+      "  adviser-client handover 3fa9c0 --to 5d1e --channel ADRES --file waarom.txt\n"
+      "De melder beslist: die ziet het voorstel (en je toelichting) bij de volgende `check` en neemt het aan\n"
+      "of wijst het af. Alleen bij aannemen stuurt het programma van de melder het gesprek naar de andere\n"
+      "adviseur, en gaan de berichten van de melder voortaan naar die adviseur; `inbox` toont het antwoord.\n"
+      "Een nieuw voorstel trekt een eerder niet in (hoogstens 8 wachten per zaak): wat de melder het eerst\n"
+      "aanneemt, geldt. Je eigen notities gaan nooit mee."}},
+    {"handover", "--to", {"The adviser", "De adviseur: naam zoals in de adviseurslijst, of adviseur-id (begin van 4+ hex)"}},
+    {"status", "", {"Move a case on", "Zet een zaak verder: acknowledged, in-progress, closed, of reopen"}},
+    {"status", "STATUS", {"The new status", "acknowledged | in-progress | closed | reopen"}},
+    {"history", "", {"Show a case's history", "Toon de geschiedenis van een zaak: elke statuswijziging met datum"}},
+    {"acknowledge", "", {"Send the acknowledgement", "Stuur de ontvangstbevestiging en zet de zaak op acknowledged"}},
+    {"acknowledge", "--text", {"The text", "De tekst van de bevestiging in plaats van de standaardtekst"}},
+    {"settings", "", {"Your deadlines", "Toon of wijzig je termijnen (alleen strenger dan de wet)"}},
+    {"settings", "--ack-days", {"Acknowledge within N days", "Bevestig binnen N dagen (1-7; standaard 7)"}},
+    {"settings", "--feedback-months", {"Feedback within N months", "Koppel terug binnen N maanden (1-3; standaard 3)"}},
+    {"note", "", {"Add a private note", "Voeg een eigen notitie toe aan een zaak (hier versleuteld bewaard, nooit verstuurd)"}},
+    {"notes", "", {"Show notes", "Toon de eigen notities van een zaak"}},
+    {"attachment", "", {"Show or save an attachment", "Toon één bijlage van een zaak, of sla haar op in een map"}},
+    {"attachment", "N", {"The attachment's number", "Het nummer van de bijlage in `read`"}},
+    {"attachment", "--save", {"Save into this folder", "Sla de bijlage op in deze bestaande map"}},
+    {"export", "", {"Export a case", "Schrijf een zaak (gesprek, notities, geschiedenis) versleuteld naar een bestand"}},
+    {"export", "--plain", {"Plain text", "Schrijf platte tekst in plaats van versleuteld (alleen op uitdrukkelijk verzoek)"}},
+    {"export-open", "", {"Show an export", "Toon een versleutelde export van een zaak (vraagt om het wachtwoord ervan)"}},
+    {"export-open", "FILE", {"The export file", "Het exportbestand"}},
+    {"file", "", {"File a case", "Orden een zaak onder een groep en soort van de wegwijzer van de adviseurslijst (voor stats)"}},
+    {"file", "--group", {"Group id", "Groep-id (bijvoorbeeld civil-service)"}},
+    {"file", "--kind", {"Kind id", "Soort-id (bijvoorbeeld unwanted)"}},
+    {"file", "--clear", {"No longer filed", "De zaak valt nergens meer onder"}},
+    {"stats", "", {"Counts", "Aantallen voor de evaluatie van de organisatie (nooit inhoud)"}},
+    {"stats", "--json", {"Print JSON", "Toon JSON"}},
+    {"passphrase", "", {"Change the passphrase", "Wijzig het wachtwoord van je sleutelbestand (vraagt het oude)"}},
+    {"backup", "", {"Write a backup", "Schrijf een versleutelde reservekopie van je identiteit en zaken"}},
+    {"restore", "", {"Restore a backup", "Zet een reservekopie terug in een nieuwe thuismap"}},
+    {"restore", "--from", {"The backup file", "Het bestand met de reservekopie"}},
+};
+
+}  // namespace
+
+std::span<const cli::HelpRow> help_rows() { return kRows; }
+
+}  // namespace meldpunt::adviser::commands

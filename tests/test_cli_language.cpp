@@ -1,0 +1,149 @@
+// The shared language layer (cli/language.hpp, cli/cli11_texts.hpp): the
+// selection rules, singular and plural forms, placeholders, and CLI11's own
+// texts in Dutch.
+#include <catch2/catch.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include "meldpunt/cli/cli11_texts.hpp"
+#include "meldpunt/cli/language.hpp"
+#include "texts.hpp"
+
+using namespace meldpunt;
+using cli::Lang;
+
+TEST_CASE("language: --lang first, then LC_ALL, LC_MESSAGES, LANG", "[cli][language]") {
+  CHECK(cli::language_from_locale(nullptr, nullptr, "nl_NL.UTF-8") == Lang::kNl);
+  CHECK(cli::language_from_locale("", "", "nl_BE") == Lang::kNl);
+  CHECK(cli::language_from_locale("C", nullptr, "nl_NL.UTF-8") == Lang::kEn);  // the first non-empty decides
+  CHECK(cli::language_from_locale(nullptr, "nl", "en_GB") == Lang::kNl);
+  CHECK(cli::language_from_locale(nullptr, nullptr, "nlx") == Lang::kEn);
+  CHECK(cli::language_from_locale(nullptr, nullptr, nullptr) == Lang::kEn);
+  const char* nl[] = {"prog", "inbox", "--lang", "nl"};
+  CHECK(cli::language_from_args(4, nl) == Lang::kNl);
+  const char* eq[] = {"prog", "--lang=nl", "cases"};
+  CHECK(cli::language_from_args(3, eq) == Lang::kNl);
+  const char* en[] = {"prog", "--lang", "en"};
+  CHECK(cli::language_from_args(3, en) == Lang::kEn);
+}
+
+TEST_CASE("plural: one for exactly 1, other otherwise, in both languages", "[cli][language]") {
+  const cli::Count replies{"{1} new reply", "{1} new replies", "{1} nieuw antwoord", "{1} nieuwe antwoorden"};
+  CHECK(cli::count_text(Lang::kEn, replies, 1) == "1 new reply");
+  CHECK(cli::count_text(Lang::kEn, replies, 2) == "2 new replies");
+  CHECK(cli::count_text(Lang::kEn, replies, 0) == "0 new replies");
+  CHECK(cli::count_text(Lang::kNl, replies, 1) == "1 nieuw antwoord");
+  CHECK(cli::count_text(Lang::kNl, replies, 2) == "2 nieuwe antwoorden");
+  const cli::Count with_more{"{1} file in {2}", "{1} files in {2}", "{1} bestand in {2}", "{1} bestanden in {2}"};
+  CHECK(cli::count_text(Lang::kNl, with_more, 3, {"map"}) == "3 bestanden in map");
+  CHECK(cli::fill("{1} and {2} but {3} {x}", {"a", "b"}) == "a and b but  {x}");
+}
+
+TEST_CASE("reporter count texts: both forms in both languages, no (s) or (en)", "[cli][language][reporter]") {
+  std::size_t count = 0;
+  const reporter::CountEntry* table = reporter::count_table(count);
+  REQUIRE(count == static_cast<std::size_t>(reporter::Counted::kCount));
+  for (std::size_t i = 0; i < count; ++i) {
+    for (std::string_view form : {table[i].forms.en_one, table[i].forms.en_other, table[i].forms.nl_one,
+                                  table[i].forms.nl_other}) {
+      CHECK(!form.empty());
+      CHECK(form.find("(s)") == std::string_view::npos);
+      CHECK(form.find("(en)") == std::string_view::npos);
+    }
+  }
+  CHECK(reporter::count_text(Lang::kEn, reporter::Counted::kNewReplies, 1).rfind("1 new reply since", 0) == 0);
+  CHECK(reporter::count_text(Lang::kEn, reporter::Counted::kNewReplies, 2).rfind("2 new replies since", 0) == 0);
+  CHECK(reporter::count_text(Lang::kNl, reporter::Counted::kNewReplies, 1).rfind("1 nieuw antwoord sinds", 0) == 0);
+  CHECK(reporter::count_text(Lang::kNl, reporter::Counted::kNewReplies, 2).rfind("2 nieuwe antwoorden sinds", 0) == 0);
+}
+
+namespace {
+
+// The Dutch text the shared layer gives for `args` on a small app.
+std::string dutch_error(std::vector<std::string> args) {
+  CLI::App app{"test", "test"};
+  cli::localise_app(app, Lang::kNl);
+  app.require_subcommand(1);
+  auto* sub = app.add_subcommand("read", "read");
+  std::string id, lang;
+  unsigned days = 0;
+  sub->add_option("CASE", id, "case")->required();
+  sub->add_option("--channel", id, "channel")->required();
+  sub->add_option("--days", days, "days")->check(CLI::Range(1u, 7u));
+  std::reverse(args.begin(), args.end());
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return cli::parse_error_text(Lang::kNl, app, e);
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("CLI11 errors in Dutch, chosen by the error's type", "[cli][language]") {
+  CHECK(dutch_error({}) == "geef een opdracht: read");
+  CHECK(dutch_error({"read", "abcd"}) == "--channel is verplicht");
+  CHECK(dutch_error({"read", "--channel", "x"}) == "CASE is verplicht");
+  CHECK(dutch_error({"read", "abcd", "--channel", "x", "--days", "9"}) == "ongeldige waarde voor --days");
+  CHECK(dutch_error({"read", "abcd", "--channel", "x", "--days", "many"}) == "ongeldige waarde voor --days");
+  CHECK(dutch_error({"read", "abcd", "--channel", "x", "--bogus"}).rfind("onbekende of overtollige argumenten: ", 0) ==
+        0);
+}
+
+TEST_CASE("CLI11 help in Dutch: usage, headings, the help flag and descriptions by name", "[cli][language]") {
+  CLI::App app{"test", "prog"};
+  cli::localise_app(app, Lang::kNl);
+  auto* sub = app.add_subcommand("read", "Show a case");
+  std::string id;
+  sub->add_option("CASE", id, "Case id")->required();
+  sub->add_option("--save", id, "Save it");
+  const cli::HelpRow rows[] = {{"read", "", {"Show a case", "Toon een zaak"}},
+                               {"read", "--save", {"Save it", "Sla het op"}}};
+  cli::localise_help(app, Lang::kNl, rows);
+  const std::string top = app.help();
+  CHECK(top.find("Gebruik: prog") != std::string::npos);
+  CHECK(top.find("Opdrachten:") != std::string::npos);
+  CHECK(top.find("Toon een zaak") != std::string::npos);
+  CHECK(top.find("Toon deze hulp") != std::string::npos);
+  CHECK(top.find("Usage") == std::string::npos);
+  const std::string help = sub->help();
+  CHECK(help.find("Opties:") != std::string::npos);
+  CHECK(help.find("Argumenten:") != std::string::npos);
+  CHECK(help.find("Sla het op") != std::string::npos);
+  CHECK(help.find("VERPLICHT") != std::string::npos);
+  CHECK(help.find("Options") == std::string::npos);
+}
+
+#include "wording.hpp"
+
+TEST_CASE("adviser wording: every row in both languages, both forms, same placeholders", "[cli][language][adviser]") {
+  auto placeholders = [](std::string_view t) {
+    std::string out;
+    for (std::size_t i = 0; i + 2 < t.size(); ++i) {
+      if (t[i] == '{' && t[i + 2] == '}') out.push_back(t[i + 1]);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (std::size_t i = 0; i < adviser::say_rows(); ++i) {
+    const cli::Text t = adviser::say_row(i);
+    CHECK(!t.en.empty());
+    CHECK(!t.nl.empty());
+    CHECK(placeholders(t.en) == placeholders(t.nl));
+  }
+  for (std::size_t i = 0; i < adviser::tally_rows(); ++i) {
+    const cli::Count c = adviser::tally_row(i);
+    for (std::string_view form : {c.en_one, c.en_other, c.nl_one, c.nl_other}) {
+      CHECK(form.find("{1}") != std::string_view::npos);
+      CHECK(form.find("(s)") == std::string_view::npos);
+      CHECK(placeholders(form) == placeholders(c.en_other));
+    }
+  }
+  CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 1) == "1 new message");
+  CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 2) == "2 new messages");
+  CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 1) == "1 nieuw bericht");
+  CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 2) == "2 nieuwe berichten");
+  CHECK(adviser::describe(Lang::kNl, Error{ErrorCode::kNotFound, "no case 1234"}) == "niet gevonden (no case 1234)");
+  CHECK(adviser::describe(Lang::kEn, Error{ErrorCode::kNotFound, "no case 1234"}) == "no case 1234");
+}
