@@ -22,6 +22,25 @@ std::string state_word(const AttachmentRecord& a) {
   return "unknown";
 }
 
+// Counts a piece the store took (kept, completing or damaging its file) into
+// the inbox summary; false for every other outcome, which the caller counts.
+// Old-style pieces and pieces found with a file key count alike.
+bool count_piece_outcome(InboxSummary& summary, const PieceResult& result) {
+  switch (result.outcome) {
+    case PieceOutcome::kStored: summary.attachment_pieces++; return true;
+    case PieceOutcome::kCompleted:
+      summary.attachment_pieces++;
+      summary.attachments_completed++;
+      if (result.handed_over) summary.to_handed_over++;
+      return true;
+    case PieceOutcome::kDamaged:
+      summary.attachment_pieces++;
+      summary.attachments_damaged++;
+      return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::ReceivedLetter& received,
@@ -53,17 +72,11 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
   piece.chunk = &chunk.value();
   auto outcome = store.record_incoming_piece(piece);
   if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
+  if (count_piece_outcome(summary, *outcome)) return outcome->outcome;
   switch (outcome->outcome) {
-    case PieceOutcome::kStored: summary.attachment_pieces++; break;
+    case PieceOutcome::kStored:
     case PieceOutcome::kCompleted:
-      summary.attachment_pieces++;
-      summary.attachments_completed++;
-      if (outcome->handed_over) summary.to_handed_over++;
-      break;
-    case PieceOutcome::kDamaged:
-      summary.attachment_pieces++;
-      summary.attachments_damaged++;
-      break;
+    case PieceOutcome::kDamaged: break;  // counted above
     case PieceOutcome::kAlreadyKnown:
       summary.already_stored++;
       seen_again.push_back({received.id, letter.delete_token});
@@ -142,19 +155,7 @@ Status collect_announced_pieces(client::RelayConnection& relay, const client::Fe
     }
     auto outcome = store.record_file_piece(key, piece.chunk, now);
     if (!outcome) return outcome.error();
-    switch (outcome->outcome) {
-      case PieceOutcome::kStored: summary.attachment_pieces++; break;
-      case PieceOutcome::kCompleted:
-        summary.attachment_pieces++;
-        summary.attachments_completed++;
-        if (outcome->handed_over) summary.to_handed_over++;
-        break;
-      case PieceOutcome::kDamaged:
-        summary.attachment_pieces++;
-        summary.attachments_damaged++;
-        break;
-      default: break;  // seen before
-    }
+    (void)count_piece_outcome(summary, *outcome);  // anything else: seen before
   }
   return Status::success();
 }
