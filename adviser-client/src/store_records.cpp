@@ -248,17 +248,7 @@ crypto::SecretBuffer encode_message(const MessageRecord& m) {
   crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
   out.append(m.body.view());
   if (with_files) {
-    head.assign(1, static_cast<std::uint8_t>(m.files_not_transferred.size()));
-    out.append(head);
-    for (const protocol::FileNote& f : m.files_not_transferred) {
-      if (f.name.empty() || f.name.size() > protocol::kMaxFileNoteNameBytes) throw std::length_error("bad file note");
-      head.clear();
-      append_u64_le(head, f.total_bytes);
-      append(head, f.digest);
-      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
-      out.append(head);
-      out.append(f.name.view());
-    }
+    protocol::append_file_notes(out, m.files_not_transferred);
   }
   return out;
 }
@@ -279,19 +269,8 @@ Result<MessageRecord> decode_message(ByteView bytes) {
   }
   if (version == kMessageRecordVersionWithFiles) {
     // One encoding per record: a record without notes is version 1.
-    std::uint8_t count = 0;
-    if (!r.take_u8(count) || count == 0 || count > protocol::kMaxHistoryFileNotes) return damaged("message record");
-    for (std::uint8_t i = 0; i < count; ++i) {
-      protocol::FileNote f;
-      std::uint8_t name_size = 0;
-      ByteView name;
-      if (!r.take_u64(f.total_bytes) || !r.take(f.digest) || !r.take_u8(name_size) || name_size == 0 ||
-          !r.take(name_size, name)) {
-        return damaged("message record (file note)");
-      }
-      f.name = crypto::SecretBuffer::copy_of(name);
-      m.files_not_transferred.push_back(std::move(f));
-    }
+    if (!protocol::take_file_notes(r, m.files_not_transferred)) return damaged("message record (file note)");
+    if (m.files_not_transferred.empty()) return damaged("message record");
   }
   if (!r.at_end()) return damaged("message record");
   if (direction < static_cast<std::uint8_t>(Direction::kIn) ||
