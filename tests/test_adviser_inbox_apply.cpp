@@ -170,7 +170,7 @@ TEST_CASE("apply_inbox: a move to a new code applies before a report sent in the
 TEST_CASE("apply_inbox: a case handed over counts only with the proposer's signature for us", "[inbox]") {
   Desk desk;
   const auto reporter = random_fixed<32>();
-  const auto proposal = random_fixed<protocol::kProposalIdBytes>();
+  const auto proposal = protocol::ProposalId{random_fixed<protocol::kProposalIdBytes>()};
   const crypto::Signature good =
       crypto::sign(protocol::kHandoverDomain,
                    protocol::handover_statement(desk.colleague_id, reporter, proposal, desk.own_id),
@@ -219,7 +219,7 @@ TEST_CASE("apply_inbox: an answer to no proposal of ours is refused and deleted"
   CollectedInbox collected;
   collected.mailbox.letters.push_back(report(reporter, desk.own_id, 1'700'000'000, "a report"));
   protocol::HandoverAnswer answer;
-  answer.proposal = random_fixed<protocol::kProposalIdBytes>();
+  answer.proposal = protocol::ProposalId{random_fixed<protocol::kProposalIdBytes>()};
   answer.decision = protocol::HandoverDecision::kAccept;
   answer.new_adviser = desk.colleague_id;
   const crypto::SecretBuffer body = protocol::encode_answer(answer);

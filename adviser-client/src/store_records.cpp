@@ -226,7 +226,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     if (open > kMaxOpenProposals) return damaged("case record (open proposals)");
     c.open_proposals.resize(open);
     for (OpenProposal& p : c.open_proposals) {
-      if (!r.take(p.id) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
+      if (!r.take(p.id.bytes) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
         return damaged("case record (open proposal)");
       }
     }
