@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <type_traits>
 
 #include "case_store.hpp"
 #include "common.hpp"
@@ -18,6 +19,15 @@ using meldpunt::test_support::random_fixed;
 using meldpunt::test_support::TempDir;
 
 namespace {
+
+// A proposal id and an adviser id (both 16 bytes) do not stand in for each
+// other: handover_statement(proposer, reporter, proposal, new adviser) with
+// two of them swapped does not compile.
+static_assert(!std::is_convertible_v<crypto::AdviserId, protocol::ProposalId>);
+static_assert(!std::is_convertible_v<protocol::ProposalId, crypto::AdviserId>);
+static_assert(!std::is_invocable_v<decltype(&protocol::handover_statement), const crypto::AdviserId&,
+                                   const crypto::X25519PublicKey&, const crypto::AdviserId&,
+                                   const protocol::ProposalId&>);
 
 struct Desk {
   TempDir dir{"meldpunt-inbox-apply-"};
