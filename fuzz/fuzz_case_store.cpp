@@ -1,6 +1,7 @@
 // The adviser case store's record decoders (store_records.hpp): the first
 // byte picks one of case, message, history, note, settings, directory,
-// filing, relay-message, alias, schema, attachment and label records. Records are
+// filing, relay-message, alias, schema, attachment, label, attachment piece
+// and file key records. Records are
 // sealed on disk, so these only see bytes that passed the store key's MAC,
 // but a damaged or older store must still never crash the client. Every
 // decoder agrees with its encoder (fuzz::check_round_trip).
@@ -11,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace meldpunt;
   if (size == 0) return 0;
   const ByteView rest(data + 1, size - 1);
-  switch (data[0] % 12) {
+  switch (data[0] % 14) {
     case 0: fuzz::check_round_trip(rest, adviser::decode_case, adviser::encode_case); break;
     case 1: fuzz::check_round_trip(rest, adviser::decode_message, adviser::encode_message); break;
     case 2: fuzz::check_round_trip(rest, adviser::decode_history, adviser::encode_history); break;
@@ -27,7 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 10:
       fuzz::check_round_trip(rest, adviser::decode_attachment_record, adviser::encode_attachment_record);
       break;
-    default: fuzz::check_round_trip(rest, adviser::decode_label, adviser::encode_label); break;
+    case 11: fuzz::check_round_trip(rest, adviser::decode_label, adviser::encode_label); break;
+    case 12:
+      fuzz::check_round_trip(rest, adviser::decode_attachment_piece, [](const crypto::SecretBuffer& piece) {
+        return adviser::encode_attachment_piece(piece.view());
+      });
+      break;
+    default:
+      fuzz::check_round_trip(rest, adviser::decode_file_key_record, adviser::encode_file_key_record);
+      break;
   }
   return 0;
 }

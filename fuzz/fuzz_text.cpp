@@ -1,35 +1,19 @@
 // The one text policy (meldpunt/text/text_policy.hpp) on any bytes: the UTF-8
 // decoder every other checker builds on, and the rules over it. Checked
-// against an encoder written here: what decodes encodes back to the same
-// bytes, and what is shown is valid UTF-8 with nothing neutralised left.
+// against the tests' encoder (tests/utf8_test_encoder.hpp): what decodes
+// encodes back to the same bytes, and what is shown is valid UTF-8 with
+// nothing neutralised left.
 #include <string>
 
 #include "fuzz_common.hpp"
 #include "meldpunt/text/text_policy.hpp"
+#include "utf8_test_encoder.hpp"
 
 namespace {
 
 using namespace meldpunt;
 
-std::string encode(std::uint32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
+using test_support::encode_utf8_any;
 
 // Decodes what it can; true if every byte was part of a valid sequence.
 // Each sequence must be the shortest encoding of a scalar value.
@@ -44,7 +28,7 @@ bool walk(ByteView in) {
       continue;
     }
     if (n > 4 || cp > text::kMaxCodePoint || (cp >= 0xD800 && cp <= 0xDFFF)) std::abort();
-    const std::string again = encode(cp);
+    const std::string again = encode_utf8_any(cp);
     if (again.size() != n || again.compare(0, n, reinterpret_cast<const char*>(in.data() + i), n) != 0) std::abort();
     i += n;
   }

@@ -325,6 +325,13 @@ int main(int argc, char** argv) {
   attachment.received = attachment.count;
   attachment.name = crypto::SecretBuffer::copy_of(std::string_view("rooster.txt"));
   add("case_store", with_selector(10, adviser::encode_attachment_record(attachment).view()));
+  const crypto::SecretBuffer piece = adviser::encode_attachment_piece(as_bytes("one piece of rooster.txt"));
+  add("case_store", with_selector(12, piece.view()));
+  adviser::FileKeyRecord file_key;
+  file_key.sender_pk.fill(0x3d);
+  file_key.seed = crypto::Secret<crypto::kFileKeySeedBytes>::from(Bytes(crypto::kFileKeySeedBytes, 0x4e));
+  file_key.announced_at = 1'700'000'600;
+  add("case_store", with_selector(13, adviser::encode_file_key_record(file_key).view()));
 
   // Passphrase box (minimum parameters, as the target uses)
   const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("fuzz passphrase"));

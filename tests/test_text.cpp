@@ -10,33 +10,14 @@
 #include <vector>
 
 #include "meldpunt/text/text_policy.hpp"
+#include "utf8_test_encoder.hpp"
 
 using namespace meldpunt;
 using namespace std::string_literals;
 
 namespace {
 
-// UTF-8 encoding of any value up to 0x1FFFFF, surrogates and values above
-// U+10FFFF included (for building invalid input).
-std::string encode(std::uint32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
+using test_support::encode_utf8_any;
 
 std::string shown(std::string_view in, text::Lines lines) {
   std::string out;
@@ -136,7 +117,7 @@ TEST_CASE("text: valid UTF-8 at the edges of every sequence length", "[text]") {
   for (const std::uint32_t cp : {0x00u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFDu, 0xFFFFu, 0x10000u,
                                  0x10FFFFu}) {
     INFO(cp);
-    const std::string s = encode(cp);
+    const std::string s = encode_utf8_any(cp);
     CHECK(text::is_valid_utf8(s));
     std::uint32_t decoded = 0xFFFFFFFF;
     CHECK(text::utf8_sequence(as_bytes(s), 0, decoded) == s.size());
@@ -159,11 +140,12 @@ TEST_CASE("text: overlong forms are refused", "[text]") {
 }
 
 TEST_CASE("text: surrogates and code points above U+10FFFF are refused", "[text]") {
-  CHECK_FALSE(text::is_valid_utf8(encode(0xD800)));
-  CHECK_FALSE(text::is_valid_utf8(encode(0xDBFF) + encode(0xDC00)));  // a UTF-16 pair written as UTF-8 (CESU-8)
-  CHECK_FALSE(text::is_valid_utf8(encode(0xDFFF)));
-  CHECK_FALSE(text::is_valid_utf8(encode(0x110000)));
-  CHECK_FALSE(text::is_valid_utf8(encode(0x1FFFFF)));
+  CHECK_FALSE(text::is_valid_utf8(encode_utf8_any(0xD800)));
+  // A UTF-16 pair written as UTF-8 (CESU-8).
+  CHECK_FALSE(text::is_valid_utf8(encode_utf8_any(0xDBFF) + encode_utf8_any(0xDC00)));
+  CHECK_FALSE(text::is_valid_utf8(encode_utf8_any(0xDFFF)));
+  CHECK_FALSE(text::is_valid_utf8(encode_utf8_any(0x110000)));
+  CHECK_FALSE(text::is_valid_utf8(encode_utf8_any(0x1FFFFF)));
   for (int lead = 0xF5; lead <= 0xFF; ++lead) {
     CHECK_FALSE(text::is_valid_utf8(std::string(1, static_cast<char>(lead)) + "\x80\x80\x80"));
   }

@@ -22,6 +22,31 @@ std::string state_word(const AttachmentRecord& a) {
   return "unknown";
 }
 
+// Counts a piece the store took (kept, completing or damaging its file) into
+// the inbox summary; false for every other outcome, which the caller counts.
+// Old-style pieces and pieces found with a file key count alike.
+bool count_piece_outcome(InboxSummary& summary, const PieceResult& result) {
+  switch (result.outcome) {
+    case PieceOutcome::kStored: summary.attachment_pieces++; return true;
+    case PieceOutcome::kCompleted:
+      summary.attachment_pieces++;
+      summary.attachments_completed++;
+      if (result.handed_over) summary.to_handed_over++;
+      return true;
+    case PieceOutcome::kDamaged:
+      summary.attachment_pieces++;
+      summary.attachments_damaged++;
+      return true;
+    default: return false;
+  }
+}
+
+// Every piece was deposited before the letter: once the relay's longest
+// retention has passed since, none is left to come.
+bool file_key_expired(const PendingFileKey& key, std::optional<std::uint32_t> max_stored_days, std::uint64_t now) {
+  return max_stored_days && key.announced_at + std::uint64_t{*max_stored_days + 1} * 86400 < now;
+}
+
 }  // namespace
 
 Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::ReceivedLetter& received,
@@ -53,17 +78,11 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
   piece.chunk = &chunk.value();
   auto outcome = store.record_incoming_piece(piece);
   if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
+  if (count_piece_outcome(summary, *outcome)) return outcome->outcome;
   switch (outcome->outcome) {
-    case PieceOutcome::kStored: summary.attachment_pieces++; break;
+    case PieceOutcome::kStored:
     case PieceOutcome::kCompleted:
-      summary.attachment_pieces++;
-      summary.attachments_completed++;
-      if (outcome->handed_over) summary.to_handed_over++;
-      break;
-    case PieceOutcome::kDamaged:
-      summary.attachment_pieces++;
-      summary.attachments_damaged++;
-      break;
+    case PieceOutcome::kDamaged: break;  // counted above
     case PieceOutcome::kAlreadyKnown:
       summary.already_stored++;
       seen_again.push_back({received.id, letter.delete_token});
@@ -106,55 +125,77 @@ Status record_announced_files(CaseStore& store, const CaseKey& case_key, const c
   return Status::success();
 }
 
-Status collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer, CaseStore& store,
-                                std::optional<std::uint32_t> max_stored_days,
-                                const std::vector<crypto::MessageId>& skip, InboxSummary& summary) {
+Result<AnnouncedPieces> collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer,
+                                                 const CaseStore& store,
+                                                 const std::vector<client::ReceivedLetter>& letters,
+                                                 const crypto::AdviserId& own_id, std::uint64_t max_file_bytes,
+                                                 std::optional<std::uint32_t> max_stored_days,
+                                                 const std::vector<crypto::MessageId>& skip) {
+  AnnouncedPieces out;
+  auto pending = store.pending_file_keys();
+  if (!pending) return pending.error();
+  const std::uint64_t now = now_seconds();
+  auto add = [&](const crypto::X25519PublicKey& sender, const protocol::FileEntry& entry) {
+    if (out.keys.size() >= client::kMaxFileKeysPerFetch) return;
+    const bool known = std::any_of(out.keys.begin(), out.keys.end(), [&](const FileKeyCandidate& k) {
+      return k.sender_pk == sender && k.file_id == entry.file_id && k.key_seed.equals(entry.key_seed);
+    });
+    if (!known) out.keys.push_back({sender, entry.file_id, entry.key_seed.clone()});
+  };
+  for (const PendingFileKey& p : *pending) {
+    if (!file_key_expired(p, max_stored_days, now)) add(p.sender_pk, p.entry);
+  }
+  for (const client::ReceivedLetter& r : letters) {
+    if (r.letter.kind != protocol::LetterKind::kReport || r.letter.adviser_id != own_id) continue;
+    for (const protocol::FileEntry& entry : r.letter.files) {
+      if (entry.total_bytes <= max_file_bytes) add(r.sender_pk, entry);
+    }
+  }
+  if (out.keys.empty()) return out;
+  std::vector<crypto::ReporterKeys> keys;
+  keys.reserve(out.keys.size());
+  for (const FileKeyCandidate& k : out.keys) keys.push_back(crypto::derive_file_keys(k.key_seed));
+  std::vector<const crypto::ReporterKeys*> key_ptrs;
+  for (const crypto::ReporterKeys& k : keys) key_ptrs.push_back(&k);
+  auto found = client::collect_file_pieces(relay, answer, key_ptrs, skip);
+  if (!found) return found.error();
+  out.pieces = std::move(found->pieces);
+  out.unreadable = found->unreadable;
+  return out;
+}
+
+Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found,
+                               std::optional<std::uint32_t> max_stored_days, InboxSummary& summary) {
   auto pending = store.pending_file_keys();
   if (!pending) return pending.error();
   const std::uint64_t now = now_seconds();
   std::vector<PendingFileKey> active;
   for (PendingFileKey& p : *pending) {
-    // Every piece was deposited before the letter: once the relay's longest
-    // retention has passed since, none is left to come.
-    if (max_stored_days && p.announced_at + std::uint64_t{*max_stored_days + 1} * 86400 < now) {
+    if (file_key_expired(p, max_stored_days, now)) {
       if (Status s = store.drop_file_key(p.case_key, p.sequence); !s) return s;
       continue;
     }
     if (active.size() < client::kMaxFileKeysPerFetch) active.push_back(std::move(p));
   }
   if (active.empty()) return Status::success();
-  std::vector<crypto::ReporterKeys> keys;
-  keys.reserve(active.size());
-  for (const PendingFileKey& p : active) keys.push_back(crypto::derive_file_keys(p.entry.key_seed));
-  std::vector<const crypto::ReporterKeys*> key_ptrs;
-  for (const crypto::ReporterKeys& k : keys) key_ptrs.push_back(&k);
-  auto found = client::collect_file_pieces(relay, answer, key_ptrs, skip);
-  if (!found) return found.error();
-  summary.unreadable += found->unreadable;
-  for (client::FoundPiece& piece : found->pieces) {
-    const PendingFileKey& key = active[piece.key];
+  summary.unreadable += found.unreadable;
+  for (const client::FoundPiece& piece : found.pieces) {
+    const FileKeyCandidate& candidate = found.keys.at(piece.key);
+    const auto key = std::find_if(active.begin(), active.end(), [&](const PendingFileKey& p) {
+      return p.sender_pk == candidate.sender_pk && p.entry.file_id == candidate.file_id &&
+             p.entry.key_seed.equals(candidate.key_seed);
+    });
+    if (key == active.end()) continue;  // its report was refused, or the key waits for a later run
     // Sealed by the reporter key that announced the file, and a piece of
     // that very file: anyone else who holds the file key (another reader)
     // can seal to it, and a key may have been given for two files.
-    if (piece.sender_pk != key.sender_pk || !client::match_piece(key.entry, piece.chunk)) {
+    if (piece.sender_pk != key->sender_pk || !client::match_piece(key->entry, piece.chunk)) {
       summary.unreadable++;
       continue;
     }
-    auto outcome = store.record_file_piece(key, piece.chunk, now);
+    auto outcome = store.record_file_piece(*key, piece.chunk, now);
     if (!outcome) return outcome.error();
-    switch (outcome->outcome) {
-      case PieceOutcome::kStored: summary.attachment_pieces++; break;
-      case PieceOutcome::kCompleted:
-        summary.attachment_pieces++;
-        summary.attachments_completed++;
-        if (outcome->handed_over) summary.to_handed_over++;
-        break;
-      case PieceOutcome::kDamaged:
-        summary.attachment_pieces++;
-        summary.attachments_damaged++;
-        break;
-      default: break;  // seen before
-    }
+    (void)count_piece_outcome(summary, *outcome);  // anything else: seen before
   }
   return Status::success();
 }

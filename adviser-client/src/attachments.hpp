@@ -22,6 +22,7 @@
 #include "inbox.hpp"
 #include "key_file.hpp"
 #include "meldpunt/client/attachment.hpp"
+#include "meldpunt/client/file_key.hpp"
 #include "meldpunt/client/mailbox.hpp"
 
 namespace meldpunt::adviser {
@@ -51,18 +52,49 @@ Result<PieceOutcome> apply_attachment_piece(CaseStore& store, const client::Rece
 Status record_announced_files(CaseStore& store, const CaseKey& case_key, const client::ReceivedLetter& received,
                               std::uint64_t max_file_bytes, InboxSummary& summary);
 
-// The pieces of every pending file key (oldest announcements first, at most
-// client::kMaxFileKeysPerFetch per run; the rest wait for the next run) in
-// the same fetch answer `answer` the letters came from, so pieces deposited
-// before their letter are found in the run that reads the letter. `skip`:
-// ids already read as letters. A piece counts only if its sender is the key
-// that sealed the announcing letter and it belongs to the announced file
-// (client::match_piece); nothing is deleted at the relay (pieces are shared
-// by every reader). Keys of files whose pieces have expired at the relay
-// (announced longer ago than `max_stored_days`, when known) are dropped.
-Status collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer, CaseStore& store,
-                                std::optional<std::uint32_t> max_stored_days,
-                                const std::vector<crypto::MessageId>& skip, InboxSummary& summary);
+// A file key whose pieces an inbox run looks for: one the store holds, or
+// one a report of this run announces (recorded only when the report is
+// applied, but its pieces are in the same fetch answer already).
+struct FileKeyCandidate {
+  crypto::X25519PublicKey sender_pk{};  // the reporter key that sealed the announcing letter
+  FixedBytes<16> file_id{};
+  crypto::Secret<crypto::kFileKeySeedBytes> key_seed;
+};
+
+// The pieces found for the candidates in one fetch answer (collected before
+// anything is applied; recorded by record_announced_pieces).
+struct AnnouncedPieces {
+  std::vector<FileKeyCandidate> keys;      // each piece's `key` indexes this
+  std::vector<client::FoundPiece> pieces;
+  std::size_t unreadable = 0;              // recognised, but not a piece that opens
+};
+
+// Collect side (network, reads the store only): the pieces in `answer` (the
+// fetch answer the letters came from, so pieces deposited before their
+// letter are found in the run that reads the letter) of every pending file
+// key the store holds, oldest announcements first, then of every file the
+// kind-1 `letters` to `own_id` announce within `max_file_bytes`; at most
+// client::kMaxFileKeysPerFetch keys per run, the rest wait for the next run.
+// Keys announced longer ago than `max_stored_days` (when known) are left out
+// (their pieces have expired at the relay). `skip`: ids already read as
+// letters. Nothing is deleted at the relay (pieces are shared by every
+// reader).
+Result<AnnouncedPieces> collect_announced_pieces(client::RelayConnection& relay, const client::FetchAnswer& answer,
+                                                 const CaseStore& store,
+                                                 const std::vector<client::ReceivedLetter>& letters,
+                                                 const crypto::AdviserId& own_id, std::uint64_t max_file_bytes,
+                                                 std::optional<std::uint32_t> max_stored_days,
+                                                 const std::vector<crypto::MessageId>& skip);
+
+// Apply side (store only), after the letters of the run are applied: drops
+// the keys of files whose pieces have expired at the relay (as above), then
+// records each piece found for a key the store now holds pending (the same
+// sender, file id and seed; among the first client::kMaxFileKeysPerFetch).
+// A piece counts only if its sender is the key that sealed the announcing
+// letter and it belongs to the announced file (client::match_piece).
+// Pieces of a file whose report was refused are left alone.
+Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found,
+                               std::optional<std::uint32_t> max_stored_days, InboxSummary& summary);
 
 // Asks the relay for its attachment limit and reads the files, refusing
 // (before anything is sent) an empty file, a file over the limit, or any file

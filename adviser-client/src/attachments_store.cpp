@@ -11,9 +11,6 @@ namespace {
 
 namespace lmdb = store::lmdb;
 
-constexpr std::uint8_t kFileKeyRecordVersion = 1;
-constexpr std::uint8_t kAttachmentRecordVersion = 1;
-constexpr std::uint8_t kPieceRecordVersion = 1;
 constexpr std::size_t kAttachmentKeyBytes = kCaseKeyBytes + 8;
 constexpr std::size_t kPieceKeyBytes = kAttachmentKeyBytes + 2;
 
@@ -38,67 +35,11 @@ FixedBytes<kPieceKeyBytes> piece_key(const CaseKey& case_key, std::uint64_t sequ
   return key;
 }
 
-crypto::SecretBuffer encode_piece(ByteView data) {
-  Bytes head;
-  append_u8(head, kPieceRecordVersion);
-  append_u32_le(head, static_cast<std::uint32_t>(data.size()));
-  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
-  out.append(data);
-  return out;
-}
-
-Result<crypto::SecretBuffer> decode_piece(ByteView bytes) {
-  ByteReader r(bytes);
-  std::uint8_t version = 0;
-  std::uint32_t length = 0;
-  ByteView data;
-  if (!r.take_u8(version)) return damaged("attachment piece");
-  if (version != kPieceRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown piece version"};
-  if (!r.take_u32(length) || length == 0 || length > protocol::kAttachmentPieceDataBytes || !r.take(length, data) ||
-      !r.at_end()) {
-    return damaged("attachment piece");
-  }
-  return crypto::SecretBuffer::copy_of(data);
-}
-
 // Does a new piece describe the same file as the record? The digest is
 // compared in constant time.
 bool same_file(const AttachmentRecord& record, const protocol::AttachmentChunk& chunk) {
   return record.total_bytes == chunk.total_bytes && record.count == chunk.count &&
          crypto::digest_equal(record.digest, chunk.digest) && record.name.equals(chunk.name);
-}
-
-struct FileKeyRecord {
-  crypto::X25519PublicKey sender_pk{};
-  crypto::Secret<crypto::kFileKeySeedBytes> seed;
-  std::uint64_t announced_at = 0;
-};
-
-crypto::SecretBuffer encode_file_key(const FileKeyRecord& r) {
-  Bytes head;
-  append_u8(head, kFileKeyRecordVersion);
-  append(head, r.sender_pk);
-  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
-  out.append(r.seed.view());
-  head.clear();
-  append_u64_le(head, r.announced_at);
-  out.append(head);
-  return out;
-}
-
-Result<FileKeyRecord> decode_file_key(ByteView bytes) {
-  ByteReader r(bytes);
-  FileKeyRecord rec;
-  std::uint8_t version = 0;
-  ByteView seed;
-  if (!r.take_u8(version)) return damaged("file key");
-  if (version != kFileKeyRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown file key version"};
-  if (!r.take(rec.sender_pk) || !r.take(crypto::kFileKeySeedBytes, seed) || !r.take_u64(rec.announced_at) ||
-      !r.at_end()) {
-    return damaged("file key");
-  }
-  rec.seed = crypto::Secret<crypto::kFileKeySeedBytes>::from(seed);
-  return rec;
 }
 
 // The outcome of the last piece of a file, from the file's checked state.
@@ -107,57 +48,6 @@ PieceOutcome settle(client::AttachmentState state) {
 }
 
 }  // namespace
-
-crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& r) {
-  Bytes head;
-  append_u8(head, kAttachmentRecordVersion);
-  append_u8(head, static_cast<std::uint8_t>(r.direction));
-  append_u8(head, static_cast<std::uint8_t>(r.state));
-  append(head, r.file_id);
-  append_u64_le(head, r.sent_at);
-  append_u64_le(head, r.stored_at);
-  append_u64_le(head, r.total_bytes);
-  append_u16_le(head, r.count);
-  append_u16_le(head, r.received);
-  append(head, r.digest);
-  append_u8(head, static_cast<std::uint8_t>(r.name.size()));
-  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
-  out.append(r.name.view());
-  return out;
-}
-
-Result<AttachmentRecord> decode_attachment_record(ByteView bytes) {
-  ByteReader r(bytes);
-  AttachmentRecord rec;
-  std::uint8_t version = 0, direction = 0, state = 0, name_bytes = 0;
-  ByteView name;
-  if (!r.take_u8(version)) return damaged("attachment record");
-  if (version != kAttachmentRecordVersion) {
-    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown attachment record version"};
-  }
-  if (!r.take_u8(direction) || !r.take_u8(state) || !r.take(rec.file_id) || !r.take_u64(rec.sent_at) ||
-      !r.take_u64(rec.stored_at) || !r.take_u64(rec.total_bytes) || !r.take_u16(rec.count) ||
-      !r.take_u16(rec.received) || !r.take(rec.digest) || !r.take_u8(name_bytes) || name_bytes == 0 ||
-      !r.take(name_bytes, name) || !r.at_end()) {
-    return damaged("attachment record");
-  }
-  if (direction != static_cast<std::uint8_t>(Direction::kIn) && direction != static_cast<std::uint8_t>(Direction::kOut)) {
-    return damaged("attachment record (direction)");
-  }
-  if (state < static_cast<std::uint8_t>(client::AttachmentState::kIncomplete) ||
-      state > static_cast<std::uint8_t>(client::AttachmentState::kCorrupt)) {
-    return damaged("attachment record (state)");
-  }
-  // The same bounds as on the wire: nothing later is sized from a bad count.
-  if (rec.total_bytes == 0 || rec.total_bytes > protocol::kMaxAttachmentFileBytes ||
-      rec.count != protocol::attachment_piece_count(rec.total_bytes) || rec.received > rec.count) {
-    return damaged("attachment record (size)");
-  }
-  rec.direction = static_cast<Direction>(direction);
-  rec.state = static_cast<client::AttachmentState>(state);
-  rec.name = crypto::SecretBuffer::copy_of(name);
-  return rec;
-}
 
 Result<std::vector<AttachmentRecord>> CaseStore::load_attachments(const lmdb::Txn& txn, const CaseKey& key) const {
   std::vector<AttachmentRecord> out;
@@ -188,7 +78,7 @@ Result<std::vector<crypto::SecretBuffer>> CaseStore::load_pieces(const lmdb::Txn
     auto plain = tables_.attachment_pieces.get(txn, pkey);
     if (!plain) return plain.error();
     if (!*plain) continue;
-    auto data = decode_piece((*plain)->view());
+    auto data = decode_attachment_piece((*plain)->view());
     if (!data) return data.error();
     pieces[i] = std::move(data).value();
   }
@@ -265,7 +155,7 @@ Result<PieceResult> CaseStore::record_incoming_piece(const IncomingPiece& incomi
       result.outcome = PieceOutcome::kAlreadyKnown;
       return Status::success();
     }
-    const crypto::SecretBuffer plain_piece = encode_piece(chunk.data.view());
+    const crypto::SecretBuffer plain_piece = encode_attachment_piece(chunk.data.view());
     if (Status st = tables_.attachment_pieces.put(txn, pkey, plain_piece.view()); !st) return st;
     record.received++;
     record.sent_at = std::min(record.sent_at, incoming.sent_at);
@@ -345,7 +235,7 @@ Result<PieceOutcome> CaseStore::record_file_key(const CaseKey& key, const crypto
     fk.seed = entry.key_seed.clone();
     fk.announced_at = announced_at;
     const auto kkey = attachment_key(key, record.sequence);
-    const crypto::SecretBuffer plain = encode_file_key(fk);
+    const crypto::SecretBuffer plain = encode_file_key_record(fk);
     return tables_.file_keys.put(txn, kkey, plain.view());
   });
   if (!s) return s.error();
@@ -356,7 +246,7 @@ Result<std::vector<PendingFileKey>> CaseStore::pending_file_keys() const {
   lmdb::ReadTxn txn = env_.begin_read();
   std::vector<PendingFileKey> out;
   Status walked = tables_.file_keys.for_each(txn, {}, kAttachmentKeyBytes, [&](ByteView record_key, ByteView plain) -> Status {
-    auto fk = decode_file_key(plain);
+    auto fk = decode_file_key_record(plain);
     if (!fk) return fk.error();
     PendingFileKey p;
     std::copy_n(record_key.begin(), kCaseKeyBytes, p.case_key.begin());
@@ -416,7 +306,7 @@ Result<PieceResult> CaseStore::record_file_piece(const PendingFileKey& key, cons
       result.outcome = PieceOutcome::kAlreadyKnown;
       return Status::success();
     }
-    const crypto::SecretBuffer plain_piece = encode_piece(chunk.data.view());
+    const crypto::SecretBuffer plain_piece = encode_attachment_piece(chunk.data.view());
     if (Status st = tables_.attachment_pieces.put(txn, pkey, plain_piece.view()); !st) return st;
     record->received++;
     result.outcome = PieceOutcome::kStored;
@@ -477,7 +367,7 @@ Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t s
       const std::size_t offset = std::size_t{i} * protocol::kAttachmentPieceDataBytes;
       const auto pkey = piece_key(key, record.sequence, i);
       const crypto::SecretBuffer plain =
-          encode_piece(content.subspan(offset, protocol::attachment_piece_bytes(record.total_bytes, i)));
+          encode_attachment_piece(content.subspan(offset, protocol::attachment_piece_bytes(record.total_bytes, i)));
       if (Status st = tables_.attachment_pieces.put(txn, pkey, plain.view()); !st) return st;
     }
     return put_attachment(txn, key, record);

@@ -472,6 +472,16 @@ class CaseStore {
   // Also enters the letter's token in the letters table.
   Status put_relay_pending(store::lmdb::WriteTxn& txn, const crypto::MessageId& relay_id,
                            const FixedBytes<32>& token, const CaseKey& case_key, std::uint64_t received_at);
+  // How both hand-over letters (answer and history) are received: apply runs
+  // in receive_letter's transaction for a new letter, fills in `result` and
+  // returns the case to keep, or nothing when it leaves the letter alone
+  // (result.outcome says why). A kept case is stored with the letter as
+  // delete pending, outcome kApplied; a letter known before is kAlreadyKnown
+  // or kReplayed.
+  using KeptCase = std::optional<CaseRecord>;
+  Result<HandoverResult> receive_handover_letter(
+      const crypto::MessageId& relay_id, const FixedBytes<32>& delete_token, std::uint64_t received_at,
+      const std::function<Result<KeptCase>(store::lmdb::WriteTxn&, HandoverResult&)>& apply);
   FixedBytes<16> relay_record_key(const crypto::MessageId& relay_id) const;
   FixedBytes<16> letter_record_key(const FixedBytes<32>& token) const;
   FixedBytes<16> proposal_record_key(const protocol::ProposalId& proposal) const;

@@ -49,13 +49,33 @@ Status CaseStore::withdraw_handover_proposal(const CaseKey& key, const protocol:
   });
 }
 
-Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverAnswer& incoming) {
+Result<HandoverResult> CaseStore::receive_handover_letter(
+    const crypto::MessageId& relay_id, const FixedBytes<32>& delete_token, std::uint64_t received_at,
+    const std::function<Result<KeptCase>(lmdb::WriteTxn&, HandoverResult&)>& apply) {
   HandoverResult result;
-  auto novelty = receive_letter(incoming.relay_id, incoming.delete_token, [&](lmdb::WriteTxn& txn) -> Status {
+  auto novelty = receive_letter(relay_id, delete_token, [&](lmdb::WriteTxn& txn) -> Status {
+    result = HandoverResult{};  // set on every run: write() runs the body again after growing the map
+    auto kept = apply(txn, result);
+    if (!kept) return kept.error();
+    if (!*kept) return Status::success();
+    if (Status st = put_case(txn, **kept); !st) return st;
+    if (Status st = put_relay_pending(txn, relay_id, delete_token, (*kept)->key, received_at); !st) return st;
+    result.outcome = HandoverOutcome::kApplied;
+    return Status::success();
+  });
+  if (!novelty) return novelty.error();
+  if (*novelty != LetterNovelty::kNew) {
     result = HandoverResult{};
+    result.outcome = known_letter_outcome(*novelty == LetterNovelty::kReplayed);
+  }
+  return result;
+}
+
+Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverAnswer& incoming) {
+  auto apply = [&](lmdb::WriteTxn& txn, HandoverResult& result) -> Result<KeptCase> {
     auto existing = case_of_sender(txn, incoming.reporter_message_pk);
     if (!existing) return existing.error();
-    if (!*existing) return Status::success();  // kUnknownSender
+    if (!*existing) return KeptCase{};  // kUnknownSender
     CaseRecord c = std::move(**existing);
     result.case_key = c.key;
     // Only the case's current code answers, and only a proposal still open:
@@ -65,7 +85,7 @@ Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverA
     });
     if (c.reporter_message_pk != incoming.reporter_message_pk || open == c.open_proposals.end()) {
       result.outcome = HandoverOutcome::kRefused;
-      return Status::success();
+      return KeptCase{};
     }
     result.accepted = incoming.answer.decision == protocol::HandoverDecision::kAccept;
     c.handover = result.accepted ? HandoverOutcomeState::kHandedOver : HandoverOutcomeState::kDeclined;
@@ -80,42 +100,29 @@ Result<HandoverResult> CaseStore::record_handover_answer(const IncomingHandoverA
     c.last_activity = std::max(c.last_activity, incoming.received_at);
     c.unread++;  // the adviser should see the answer
     const HistoryEvent event = result.accepted ? HistoryEvent::kHandedOver : HistoryEvent::kHandoverDeclined;
-    if (Status st = append_history(txn, c, incoming.received_at, event); !st) return st;
+    if (Status st = append_history(txn, c, incoming.received_at, event); !st) return st.error();
     if (result.accepted && c.status != CaseStatus::kClosed) {
       const CaseStatus from = c.status;
       c.status = CaseStatus::kClosed;
       if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kStatusChanged, from, c.status); !st) {
-        return st;
+        return st.error();
       }
     }
-    if (Status st = put_case(txn, c); !st) return st;
-    if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, c.key, incoming.received_at);
-        !st) {
-      return st;
-    }
-    result.outcome = HandoverOutcome::kApplied;
-    return Status::success();
-  });
-  if (!novelty) return novelty.error();
-  if (*novelty != LetterNovelty::kNew) {
-    result = HandoverResult{};
-    result.outcome = known_letter_outcome(*novelty == LetterNovelty::kReplayed);
-  }
-  return result;
+    return KeptCase{std::move(c)};
+  };
+  return receive_handover_letter(incoming.relay_id, incoming.delete_token, incoming.received_at, apply);
 }
 
 Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incoming) {
   if (incoming.other_advisers.size() > kMaxOtherAdvisers) return Error{ErrorCode::kTooLarge, "too many advisers"};
-  HandoverResult result;
-  auto novelty = receive_letter(incoming.relay_id, incoming.delete_token, [&](lmdb::WriteTxn& txn) -> Status {
-    result = HandoverResult{};
+  auto apply = [&](lmdb::WriteTxn& txn, HandoverResult& result) -> Result<KeptCase> {
     // A hand-over is applied once: neither the same letter again nor another
     // letter naming a proposal applied before (it would reopen a case we
     // handed on since, as if it came back).
     const FixedBytes<16> proposal_key = proposal_record_key(incoming.proposal);
     if (tables_.proposals.contains(txn, proposal_key)) {
       result.outcome = HandoverOutcome::kReplayed;
-      return Status::success();
+      return KeptCase{};
     }
     auto resolved = resolve(txn, incoming.reporter_message_pk);
     if (!resolved) return resolved.error();
@@ -132,7 +139,7 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
       c = std::move(**existing);
       if (c.reporter_message_pk != incoming.reporter_message_pk) {
         result.outcome = HandoverOutcome::kRefused;  // a code the reporter moved away from
-        return Status::success();
+        return KeptCase{};
       }
       for (std::uint64_t i = 0; i < c.next_sequence; ++i) {
         auto plain = tables_.messages.get(txn, case_sequence_key(case_key, i));
@@ -150,7 +157,7 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
         if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kStatusChanged, CaseStatus::kClosed,
                                        CaseStatus::kInProgress);
             !st) {
-          return st;
+          return st.error();
         }
       }
       if (c.handed_over()) c.handover = HandoverOutcomeState::kNone;
@@ -159,7 +166,7 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
       c.status = CaseStatus::kNew;  // the acknowledgement clock starts now, for us
       c.reporter_message_pk = incoming.reporter_message_pk;
       c.created_at = incoming.received_at;
-      if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kOpened); !st) return st;
+      if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kOpened); !st) return st.error();
     }
     c.reporter_fetch_pk = incoming.reporter_fetch_pk;
     c.received_at = incoming.received_at;
@@ -170,7 +177,9 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
                                       [&](const OtherAdviser& o) { return o.id == a.id; });
       if (!listed && c.other_advisers.size() < kMaxOtherAdvisers) c.other_advisers.push_back(a);
     }
-    if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kReceivedByHandover); !st) return st;
+    if (Status st = append_history(txn, c, incoming.received_at, HistoryEvent::kReceivedByHandover); !st) {
+      return st.error();
+    }
     for (const IncomingHandover::Entry& e : incoming.entries) {
       MessageRecord m;
       m.direction = e.direction;
@@ -188,7 +197,7 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
           }
         }
       }
-      if (m.body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
+      if (m.body.size() > kMaxStoredBodyBytes) return Error{ErrorCode::kTooLarge, "message body too long to store"};
       // Held already: the same entry, or (a forwarded reply) the reply we
       // really sent at that time with that text.
       const bool have = std::any_of(held.begin(), held.end(), [&](const MessageRecord& h) {
@@ -198,25 +207,14 @@ Result<HandoverResult> CaseStore::record_handover(const IncomingHandover& incomi
                                            std::equal(e.body.begin(), e.body.end(), h.body.view().begin())));
       });
       if (have) continue;
-      if (Status st = append_message(txn, c, m); !st) return st;
+      if (Status st = append_message(txn, c, m); !st) return st.error();
       c.unread++;
     }
     c.last_activity = std::max(c.last_activity, incoming.received_at);
-    if (Status st = put_case(txn, c); !st) return st;
-    if (Status st = put_relay_pending(txn, incoming.relay_id, incoming.delete_token, case_key, incoming.received_at);
-        !st) {
-      return st;
-    }
-    if (Status st = tables_.proposals.put(txn, proposal_key, encode_seen_mark()); !st) return st;
-    result.outcome = HandoverOutcome::kApplied;
-    return Status::success();
-  });
-  if (!novelty) return novelty.error();
-  if (*novelty != LetterNovelty::kNew) {
-    result = HandoverResult{};
-    result.outcome = known_letter_outcome(*novelty == LetterNovelty::kReplayed);
-  }
-  return result;
+    if (Status st = tables_.proposals.put(txn, proposal_key, encode_seen_mark()); !st) return st.error();
+    return KeptCase{std::move(c)};
+  };
+  return receive_handover_letter(incoming.relay_id, incoming.delete_token, incoming.received_at, apply);
 }
 
 }  // namespace meldpunt::adviser

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "attachments.hpp"
+#include "inbox_apply.hpp"
 #include "meldpunt/client/retrieval.hpp"
 #include "meldpunt/crypto/random.hpp"
 #include "meldpunt/crypto/sign.hpp"
@@ -16,9 +17,6 @@
 
 namespace meldpunt::adviser {
 namespace {
-
-static_assert(protocol::kRotateBodyBytes == crypto::X25519PublicKey{}.size(),
-              "a kRotate body is exactly one reporter message public key");
 
 // The first prekey-upload counter of a day: the day number in the high 32
 // bits. Counters must keep rising even after an identity is restored from an
@@ -98,6 +96,47 @@ Status delete_at_relay(client::RelayConnection& relay, CaseStore& store, InboxSu
   return Status::success();
 }
 
+// Step 3, network only (the store is read for its pending file keys):
+// the fetch, our letters opened, the relay's policy, and the pieces of files
+// announced with a file key, found in the same fetch answer. A failure to
+// collect those pieces does not stop the letters being applied: it is kept
+// in pieces_error and reported after them, as the next run tries again.
+Result<CollectedInbox> collect_inbox(client::RelayConnection& relay, const KeyFile& key_file,
+                                     const CaseStore& store) {
+  CollectedInbox collected;
+  const crypto::AdviserIdentity& identity = key_file.identity();
+  client::MailboxKeys keys;
+  keys.fetch_sk = &identity.fetch.sk;
+  keys.message_sk = &identity.message.sk;
+  keys.message_pk = identity.message.pk;
+  keys.prekeys.one_time = [&identity](const crypto::PrekeyId& id) { return identity.find_prekey_by_id(id); };
+  keys.prekeys.medium = [&identity](const crypto::PrekeyId& id) { return identity.find_medium_by_id(id); };
+  // The day this run's fetch starts: everything sealed to a medium-term
+  // prekey whose cut-off day was before it is in this fetch.
+  collected.fetch_day = static_cast<std::uint32_t>(now_seconds() / 86400);
+  // The fetch answer is kept: the pieces of files announced in the letters
+  // are found in it afterwards (attachments.hpp, collect_announced_pieces).
+  auto fetched = client::fetch_answer(relay);
+  if (!fetched) return fetched.error();
+  auto mailbox = client::read_mailbox(relay, *fetched, keys);
+  if (!mailbox) return mailbox.error();
+  collected.mailbox = std::move(mailbox).value();
+  if (auto policy = client::fetch_policy(relay)) {
+    collected.max_file_bytes = policy->max_attachment_bytes;
+    collected.max_stored_days = policy->retention_days + policy->retention_fuzz_days;
+  }
+  std::vector<crypto::MessageId> read_as_letters;
+  for (const client::ReceivedLetter& r : collected.mailbox.letters) read_as_letters.push_back(r.id);
+  auto pieces = collect_announced_pieces(relay, *fetched, store, collected.mailbox.letters, key_file.profile().id,
+                                         collected.max_file_bytes, collected.max_stored_days, read_as_letters);
+  if (pieces) {
+    collected.file_pieces = std::move(pieces).value();
+  } else {
+    collected.pieces_error = pieces.error();
+  }
+  return collected;
+}
+
 }  // namespace
 
 Result<PrekeyTopUp> top_up_prekeys(client::RelayConnection& relay, KeyFile& key_file, std::uint64_t now,
@@ -158,309 +197,14 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
     summary.prekey_error = topped.error();
   }
 
-  const crypto::AdviserIdentity& identity = key_file.identity();
-  client::MailboxKeys keys;
-  keys.fetch_sk = &identity.fetch.sk;
-  keys.message_sk = &identity.message.sk;
-  keys.message_pk = identity.message.pk;
-  keys.prekeys.one_time = [&identity](const crypto::PrekeyId& id) { return identity.find_prekey_by_id(id); };
-  keys.prekeys.medium = [&identity](const crypto::PrekeyId& id) { return identity.find_medium_by_id(id); };
-  // The day this run's fetch starts: everything sealed to a medium-term
-  // prekey whose cut-off day was before it is in this fetch.
-  const auto fetch_day = static_cast<std::uint32_t>(now_seconds() / 86400);
-  // The fetch answer is kept: the pieces of files announced in the letters
-  // are found in it afterwards (attachments.hpp, collect_announced_pieces).
-  auto fetched = client::fetch_answer(relay);
-  if (!fetched) return fetched.error();
-  auto mailbox = client::read_mailbox(relay, *fetched, keys);
-  if (!mailbox) return mailbox.error();
-  summary.unreadable = mailbox->unreadable;
-
-  const crypto::AdviserId& own_id = key_file.profile().id;
-  // One-time prekeys whose envelopes this run opened and dealt with: their
-  // secrets go once everything is stored. Letters that are no report for us
-  // (ignored) and envelopes without a valid letter included: no later run
-  // can do more with them.
-  std::vector<crypto::X25519PublicKey> used_prekeys = mailbox->spent_prekeys;
-  std::vector<PendingDelete> seen_again;  // stored by an earlier run, yet still at the relay
-  std::vector<PendingDelete> refused;     // ours, but not to be stored: deleted at the relay
-  // Letters are applied in the order the reporter sent them, a move to a new
-  // code before a report sent at the same second: a report written with the
-  // new code after a move then joins the moved case even when both arrive in
-  // one run, and a report sent before the move is stored before its key
-  // retires.
-  std::vector<const client::ReceivedLetter*> ordered;
-  for (const client::ReceivedLetter& received : mailbox->letters) ordered.push_back(&received);
-  // Likewise a case handed to us comes before a report sent in the same
-  // second (the reporter's first message to us after accepting must join the
-  // handed-over conversation, not open a case of its own).
-  const auto rank = [](const client::ReceivedLetter* r) {
-    switch (r->letter.kind) {
-      case protocol::LetterKind::kRotate: return 0;
-      case protocol::LetterKind::kHandoverHistory: return 1;
-      case protocol::LetterKind::kAttachmentChunk: return 3;  // after the report they belong to
-      default: return 2;
-    }
-  };
-  std::stable_sort(ordered.begin(), ordered.end(), [&](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
-    return a->letter.sent_at != b->letter.sent_at ? a->letter.sent_at < b->letter.sent_at : rank(a) < rank(b);
-  });
-
-  auto apply_rotation = [&](const client::ReceivedLetter& received) -> Status {
-    const protocol::Letter& letter = received.letter;
-    IncomingRotation rotation;
-    rotation.relay_id = received.id;
-    rotation.delete_token = letter.delete_token;
-    rotation.old_message_pk = received.sender_pk;
-    rotation.new_fetch_pk = letter.reporter_fetch_pk;
-    rotation.received_at = now_seconds();
-    if (letter.body.size() != protocol::kRotateBodyBytes) {
-      summary.refused++;
-      refused.push_back({received.id, letter.delete_token});
-      return Status::success();
-    }
-    std::copy(letter.body.data(), letter.body.data() + letter.body.size(), rotation.new_message_pk.begin());
-    auto outcome = store.record_rotation(rotation);
-    if (!outcome) return outcome.error();
-    switch (outcome->outcome) {
-      case RotationOutcome::kMoved: summary.moved++; break;
-      case RotationOutcome::kAlreadyKnown:
-        summary.already_stored++;
-        seen_again.push_back({received.id, letter.delete_token});
-        break;
-      case RotationOutcome::kUnknownSender:
-      case RotationOutcome::kRefused:
-        summary.refused++;
-        refused.push_back({received.id, letter.delete_token});
-        break;
-      case RotationOutcome::kReplayed:
-        summary.replayed++;
-        refused.push_back({received.id, letter.delete_token});
-        break;
-    }
-    return Status::success();
-  };
-
-  // Letters that are ours but cannot be applied are refused and deleted.
-  auto refuse = [&](const client::ReceivedLetter& received) {
-    summary.refused++;
-    refused.push_back({received.id, received.letter.delete_token});
-  };
-  auto other_advisers_of = [&](const std::vector<crypto::AdviserId>& ids) {
-    std::vector<OtherAdviser> others;
-    for (const crypto::AdviserId& id : ids) {
-      if (id == own_id) continue;
-      const crypto::DirectoryEntry* entry = directory.find(id);
-      others.push_back({id, entry != nullptr ? entry->name : std::string()});
-    }
-    return others;
-  };
-  auto note_outcome = [&](const client::ReceivedLetter& received, HandoverOutcome outcome) {
-    if (outcome == HandoverOutcome::kAlreadyKnown) {
-      summary.already_stored++;
-      seen_again.push_back({received.id, received.letter.delete_token});
-    } else if (outcome == HandoverOutcome::kReplayed) {
-      summary.replayed++;
-      refused.push_back({received.id, received.letter.delete_token});
-    } else if (outcome != HandoverOutcome::kApplied) {
-      refuse(received);
-    }
-  };
-
-  auto apply_answer = [&](const client::ReceivedLetter& received) -> Status {
-    auto answer = protocol::decode_answer(received.letter.body.view());
-    if (!answer) {
-      refuse(received);
-      return Status::success();
-    }
-    IncomingHandoverAnswer incoming;
-    incoming.relay_id = received.id;
-    incoming.delete_token = received.letter.delete_token;
-    incoming.reporter_message_pk = received.sender_pk;
-    incoming.answer = *answer;
-    incoming.received_at = now_seconds();
-    auto result = store.record_handover_answer(incoming);
-    if (!result) return result.error();
-    if (result->outcome == HandoverOutcome::kApplied) (result->accepted ? summary.handed_over : summary.handover_declined)++;
-    note_outcome(received, result->outcome);
-    return Status::success();
-  };
-
-  // A case handed to us: only if the adviser the directory lists really
-  // proposed handing THIS reporter's case (the envelope's sender) to US; the
-  // signature in the letter proves that. Without it anyone could plant a
-  // "handed over" case with words put in a colleague's mouth.
-  auto apply_handover = [&](const client::ReceivedLetter& received) -> Status {
-    auto transfer = protocol::decode_transfer(received.letter.body.view());
-    const crypto::DirectoryEntry* proposer = transfer ? directory.find(transfer->proposer) : nullptr;
-    if (proposer == nullptr || transfer->proposer == own_id ||
-        !crypto::verify(protocol::kHandoverDomain,
-                        protocol::handover_statement(transfer->proposer, received.sender_pk, transfer->proposal, own_id),
-                        transfer->signature, proposer->sign_pk)) {
-      refuse(received);
-      return Status::success();
-    }
-    IncomingHandover incoming;
-    incoming.relay_id = received.id;
-    incoming.delete_token = received.letter.delete_token;
-    incoming.reporter_message_pk = received.sender_pk;
-    incoming.reporter_fetch_pk = received.letter.reporter_fetch_pk;
-    incoming.received_at = now_seconds();
-    incoming.other_advisers = other_advisers_of(received.letter.recipients);
-    incoming.proposer = proposer->id;
-    incoming.proposer_name = proposer->name;
-    incoming.proposal = transfer->proposal;
-    for (const protocol::HistoryEntry& h : transfer->history.entries) {
-      IncomingHandover::Entry e;
-      e.sent_at = h.sent_at;
-      if (h.from_reporter) {
-        e.direction = Direction::kIn;
-      } else {
-        // Never imported as our own words: the reporter's client wrote this
-        // history. An entry counts as the adviser's only if it carries that
-        // adviser's reply signature and it verifies against the directory
-        // key; anything else is marked as not verified. Our real replies are
-        // in the case already (record_handover skips a forwarded copy).
-        const crypto::DirectoryEntry* entry = directory.find(h.adviser_id);
-        const bool verified = entry != nullptr && h.signature &&
-                              protocol::verify_reply(h.adviser_id, h.signature->reporter_message_pk, h.sent_at,
-                                                     h.body.view(), h.signature->signature, entry->sign_pk);
-        e.direction = verified ? Direction::kEarlierVerified : Direction::kEarlier;
-        e.adviser_name = entry != nullptr ? terminal_safe_label(entry->name) : "adviser " + to_hex(h.adviser_id);
-        if (h.adviser_id == own_id) e.adviser_name += verified ? ", you" : ", your own name";
-        // Signed for another key of this reporter's (a reply from before a
-        // move to a new code): the adviser wrote it, but to which code only
-        // the reporter's client says.
-        if (verified && h.signature->reporter_message_pk != received.sender_pk) {
-          e.adviser_name += "; written to an earlier code";
-        }
-      }
-      e.body = h.body.view();
-      e.files = &h.files;
-      incoming.entries.push_back(e);
-    }
-    auto result = store.record_handover(incoming);
-    if (!result) return result.error();
-    if (result->outcome == HandoverOutcome::kApplied) summary.received_by_handover++;
-    note_outcome(received, result->outcome);
-    return Status::success();
-  };
-
-  // Attachment pieces are applied in order with everything else, so pieces
-  // sent before a move to a new code land before the old code retires. A
-  // piece whose case does not exist yet waits for a report from its sender
-  // later in this run (pieces are deposited before their message).
-  std::uint64_t max_file_bytes = protocol::kDefaultMaxAttachmentBytes;
-  std::optional<std::uint32_t> max_stored_days;  // how long the relay keeps a message at most
-  if (auto policy = client::fetch_policy(relay)) {
-    max_file_bytes = policy->max_attachment_bytes;
-    max_stored_days = policy->retention_days + policy->retention_fuzz_days;
-  }
-  std::vector<const client::ReceivedLetter*> waiting;
-  auto apply_piece = [&](const client::ReceivedLetter& received) -> Result<PieceOutcome> {
-    // Pieces carry no one-time prekey (docs/PROTOCOL.md), so none is erased for them.
-    return apply_attachment_piece(store, received, max_file_bytes, summary, seen_again, refused);
-  };
-  auto apply_waiting_from = [&](const crypto::X25519PublicKey& sender) -> Status {
-    std::vector<const client::ReceivedLetter*> still;
-    for (const client::ReceivedLetter* w : waiting) {
-      if (w->sender_pk != sender) {
-        still.push_back(w);
-        continue;
-      }
-      auto outcome = apply_piece(*w);
-      if (!outcome) return outcome.error();
-      if (*outcome == PieceOutcome::kNoCase) still.push_back(w);
-    }
-    waiting = std::move(still);
-    return Status::success();
-  };
-
-  for (const client::ReceivedLetter* received_ptr : ordered) {
-    const client::ReceivedLetter& received = *received_ptr;
-    const protocol::Letter& letter = received.letter;
-    if (letter.kind == protocol::LetterKind::kAttachmentChunk && letter.adviser_id == own_id) {
-      auto outcome = apply_piece(received);
-      if (!outcome) return outcome.error();
-      if (*outcome == PieceOutcome::kNoCase) waiting.push_back(&received);
-      continue;
-    }
-    if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id) {
-      if (Status s = apply_rotation(received); !s) return s.error();
-      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-      continue;
-    }
-    if (letter.kind == protocol::LetterKind::kHandoverAnswer && letter.adviser_id == own_id) {
-      if (Status s = apply_answer(received); !s) return s.error();
-      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-      continue;
-    }
-    if (letter.kind == protocol::LetterKind::kHandoverHistory && letter.adviser_id == own_id) {
-      if (Status s = apply_handover(received); !s) return s.error();
-      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-      continue;
-    }
-    if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id) {
-      summary.ignored++;
-      if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-      continue;
-    }
-    IncomingReport report;
-    report.relay_id = received.id;
-    report.delete_token = letter.delete_token;
-    report.reporter_message_pk = received.sender_pk;
-    report.reporter_fetch_pk = letter.reporter_fetch_pk;
-    report.sent_at = letter.sent_at;
-    report.received_at = now_seconds();
-    report.other_advisers = other_advisers_of(letter.recipients);
-    report.body = letter.body.view();
-    auto outcome = store.record_incoming(report);
-    if (!outcome) return outcome.error();  // nothing deleted yet: the next run tries again
-    if (outcome->retired) {
-      summary.refused++;
-      refused.push_back({received.id, letter.delete_token});
-      if (std::find(summary.refused_cases.begin(), summary.refused_cases.end(), outcome->case_key) ==
-          summary.refused_cases.end()) {
-        summary.refused_cases.push_back(outcome->case_key);
-      }
-    } else if (outcome->replayed) {
-      summary.replayed++;
-      refused.push_back({received.id, letter.delete_token});
-    } else if (outcome->stored) {
-      summary.stored++;
-      if (outcome->handed_over) summary.to_handed_over++;
-    } else {
-      summary.already_stored++;
-      seen_again.push_back({received.id, letter.delete_token});
-    }
-    // Stored now or by an earlier run that stopped before this: the files
-    // it announces (idempotent by file id).
-    if (!outcome->retired && !outcome->replayed && !letter.files.empty()) {
-      if (Status s = record_announced_files(store, outcome->case_key, received, max_file_bytes, summary); !s) {
-        return s.error();
-      }
-    }
-    if (received.prekey_pk) used_prekeys.push_back(*received.prekey_pk);
-    if (!outcome->retired && !outcome->replayed) {
-      if (Status s = apply_waiting_from(received.sender_pk); !s) return s.error();
-    }
-  }
-  std::vector<crypto::MessageId> read_as_letters;
-  for (const client::ReceivedLetter& r : mailbox->letters) read_as_letters.push_back(r.id);
-  if (Status s = collect_announced_pieces(relay, *fetched, store, max_stored_days, read_as_letters, summary); !s) {
-    return s.error();
-  }
-
-  // Pieces still without a case stay at the relay for a later run, unless
-  // their report has not come for a week: an upload that broke off.
-  for (const client::ReceivedLetter* w : waiting) {
-    if (w->letter.sent_at + kMaxPieceWaitSeconds < now_seconds()) {
-      summary.pieces_expired++;
-      refused.push_back({w->id, w->letter.delete_token});
-    } else {
-      summary.attachment_pieces_waiting++;
-    }
-  }
+  auto collected = collect_inbox(relay, key_file, store);
+  if (!collected) return collected.error();
+  auto applied = apply_inbox(store, directory, key_file.profile().id, *collected, summary);
+  if (!applied) return applied.error();
+  if (collected->pieces_error) return *collected->pieces_error;
+  const std::uint32_t fetch_day = collected->fetch_day;
+  const std::optional<std::uint32_t> max_stored_days = collected->max_stored_days;
+  const std::vector<crypto::X25519PublicKey>& used_prekeys = applied->used_prekeys;
 
   // Medium-term prekeys: this run saw everything deposited before its fetch
   // unless pieces still wait for their report (they stay at the relay and
@@ -480,7 +224,7 @@ Result<InboxSummary> sync_inbox(client::RelayConnection& relay, const crypto::Di
   remembered -= std::min<std::uint32_t>(remembered, static_cast<std::uint32_t>(used_prekeys.size()));
   if (Status s = key_file.save(); !s) return s.error();
 
-  if (Status s = delete_at_relay(relay, store, summary, seen_again, refused); !s) return s.error();
+  if (Status s = delete_at_relay(relay, store, summary, applied->seen_again, applied->refused); !s) return s.error();
   return summary;
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "case_rules.hpp"
+#include "meldpunt/crypto/derive.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -25,6 +26,9 @@ constexpr std::uint8_t kSeenRecordVersion = 1;
 constexpr std::uint8_t kFilingRecordVersion = 1;
 constexpr std::uint8_t kLabelRecordVersion = 1;
 static_assert(kMaxCaseLabelBytes <= 255, "a label's length is one byte");
+constexpr std::uint8_t kFileKeyRecordVersion = 1;
+constexpr std::uint8_t kAttachmentRecordVersion = 1;
+constexpr std::uint8_t kPieceRecordVersion = 1;
 
 constexpr std::size_t kRelayRecordBytes = 1 + 1 + crypto::kMessageIdBytes + 32 + kCaseKeyBytes + 8;
 constexpr std::size_t kMaxCaseRecordBytes =
@@ -224,7 +228,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     if (open > kMaxOpenProposals) return damaged("case record (open proposals)");
     c.open_proposals.resize(open);
     for (OpenProposal& p : c.open_proposals) {
-      if (!r.take(p.id) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
+      if (!r.take(p.id.bytes) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
         return damaged("case record (open proposal)");
       }
     }
@@ -250,17 +254,7 @@ crypto::SecretBuffer encode_message(const MessageRecord& m) {
   crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
   out.append(m.body.view());
   if (with_files) {
-    head.assign(1, static_cast<std::uint8_t>(m.files_not_transferred.size()));
-    out.append(head);
-    for (const protocol::FileNote& f : m.files_not_transferred) {
-      if (f.name.empty() || f.name.size() > protocol::kMaxFileNoteNameBytes) throw std::length_error("bad file note");
-      head.clear();
-      append_u64_le(head, f.total_bytes);
-      append(head, f.digest);
-      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
-      out.append(head);
-      out.append(f.name.view());
-    }
+    protocol::append_file_notes(out, m.files_not_transferred);
   }
   return out;
 }
@@ -281,19 +275,8 @@ Result<MessageRecord> decode_message(ByteView bytes) {
   }
   if (version == kMessageRecordVersionWithFiles) {
     // One encoding per record: a record without notes is version 1.
-    std::uint8_t count = 0;
-    if (!r.take_u8(count) || count == 0 || count > protocol::kMaxHistoryFileNotes) return damaged("message record");
-    for (std::uint8_t i = 0; i < count; ++i) {
-      protocol::FileNote f;
-      std::uint8_t name_size = 0;
-      ByteView name;
-      if (!r.take_u64(f.total_bytes) || !r.take(f.digest) || !r.take_u8(name_size) || name_size == 0 ||
-          !r.take(name_size, name)) {
-        return damaged("message record (file note)");
-      }
-      f.name = crypto::SecretBuffer::copy_of(name);
-      m.files_not_transferred.push_back(std::move(f));
-    }
+    if (!protocol::take_file_notes(r, m.files_not_transferred)) return damaged("message record (file note)");
+    if (m.files_not_transferred.empty()) return damaged("message record");
   }
   if (!r.at_end()) return damaged("message record");
   if (direction < static_cast<std::uint8_t>(Direction::kIn) ||
@@ -465,6 +448,109 @@ std::uint64_t sequence_of(ByteView key) {
   std::uint64_t sequence = 0;
   for (std::size_t i = 0; i < 8; ++i) sequence = (sequence << 8) | key[kCaseKeyBytes + i];
   return sequence;
+}
+
+// ---- attachment tables (attachments_store.cpp) ----
+
+crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& r) {
+  Bytes head;
+  append_u8(head, kAttachmentRecordVersion);
+  append_u8(head, static_cast<std::uint8_t>(r.direction));
+  append_u8(head, static_cast<std::uint8_t>(r.state));
+  append(head, r.file_id);
+  append_u64_le(head, r.sent_at);
+  append_u64_le(head, r.stored_at);
+  append_u64_le(head, r.total_bytes);
+  append_u16_le(head, r.count);
+  append_u16_le(head, r.received);
+  append(head, r.digest);
+  append_u8(head, static_cast<std::uint8_t>(r.name.size()));
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(r.name.view());
+  return out;
+}
+
+Result<AttachmentRecord> decode_attachment_record(ByteView bytes) {
+  ByteReader r(bytes);
+  AttachmentRecord rec;
+  std::uint8_t version = 0, direction = 0, state = 0, name_bytes = 0;
+  ByteView name;
+  if (!r.take_u8(version)) return damaged("attachment record");
+  if (version != kAttachmentRecordVersion) {
+    return Error{ErrorCode::kUnsupportedVersion, "case store: unknown attachment record version"};
+  }
+  if (!r.take_u8(direction) || !r.take_u8(state) || !r.take(rec.file_id) || !r.take_u64(rec.sent_at) ||
+      !r.take_u64(rec.stored_at) || !r.take_u64(rec.total_bytes) || !r.take_u16(rec.count) ||
+      !r.take_u16(rec.received) || !r.take(rec.digest) || !r.take_u8(name_bytes) || name_bytes == 0 ||
+      !r.take(name_bytes, name) || !r.at_end()) {
+    return damaged("attachment record");
+  }
+  if (direction != static_cast<std::uint8_t>(Direction::kIn) && direction != static_cast<std::uint8_t>(Direction::kOut)) {
+    return damaged("attachment record (direction)");
+  }
+  if (state < static_cast<std::uint8_t>(client::AttachmentState::kIncomplete) ||
+      state > static_cast<std::uint8_t>(client::AttachmentState::kCorrupt)) {
+    return damaged("attachment record (state)");
+  }
+  // The same bounds as on the wire: nothing later is sized from a bad count.
+  if (rec.total_bytes == 0 || rec.total_bytes > protocol::kMaxAttachmentFileBytes ||
+      rec.count != protocol::attachment_piece_count(rec.total_bytes) || rec.received > rec.count) {
+    return damaged("attachment record (size)");
+  }
+  rec.direction = static_cast<Direction>(direction);
+  rec.state = static_cast<client::AttachmentState>(state);
+  rec.name = crypto::SecretBuffer::copy_of(name);
+  return rec;
+}
+
+crypto::SecretBuffer encode_attachment_piece(ByteView data) {
+  Bytes head;
+  append_u8(head, kPieceRecordVersion);
+  append_u32_le(head, static_cast<std::uint32_t>(data.size()));
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(data);
+  return out;
+}
+
+Result<crypto::SecretBuffer> decode_attachment_piece(ByteView bytes) {
+  ByteReader r(bytes);
+  std::uint8_t version = 0;
+  std::uint32_t length = 0;
+  ByteView data;
+  if (!r.take_u8(version)) return damaged("attachment piece");
+  if (version != kPieceRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown piece version"};
+  if (!r.take_u32(length) || length == 0 || length > protocol::kAttachmentPieceDataBytes || !r.take(length, data) ||
+      !r.at_end()) {
+    return damaged("attachment piece");
+  }
+  return crypto::SecretBuffer::copy_of(data);
+}
+
+crypto::SecretBuffer encode_file_key_record(const FileKeyRecord& r) {
+  Bytes head;
+  append_u8(head, kFileKeyRecordVersion);
+  append(head, r.sender_pk);
+  crypto::SecretBuffer out = crypto::SecretBuffer::copy_of(ByteView(head));
+  out.append(r.seed.view());
+  head.clear();
+  append_u64_le(head, r.announced_at);
+  out.append(head);
+  return out;
+}
+
+Result<FileKeyRecord> decode_file_key_record(ByteView bytes) {
+  ByteReader r(bytes);
+  FileKeyRecord rec;
+  std::uint8_t version = 0;
+  ByteView seed;
+  if (!r.take_u8(version)) return damaged("file key");
+  if (version != kFileKeyRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown file key version"};
+  if (!r.take(rec.sender_pk) || !r.take(crypto::kFileKeySeedBytes, seed) || !r.take_u64(rec.announced_at) ||
+      !r.at_end()) {
+    return damaged("file key");
+  }
+  rec.seed = crypto::Secret<crypto::kFileKeySeedBytes>::from(seed);
+  return rec;
 }
 
 }  // namespace meldpunt::adviser

@@ -22,6 +22,7 @@
 #include "case_model.hpp"
 #include "meldpunt/client/directory_check.hpp"
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/crypto/derive.hpp"
 
 namespace meldpunt::adviser {
 
@@ -42,6 +43,17 @@ Result<client::DirectoryHistory> decode_directory_history(ByteView bytes);
 // attachments_store.cpp and filing_store.cpp.
 crypto::SecretBuffer encode_attachment_record(const AttachmentRecord& record);
 Result<AttachmentRecord> decode_attachment_record(ByteView bytes);
+// One stored piece of a file: its data (1..protocol::kAttachmentPieceDataBytes).
+crypto::SecretBuffer encode_attachment_piece(ByteView data);
+Result<crypto::SecretBuffer> decode_attachment_piece(ByteView bytes);
+// A file key a report announced, kept until the file's pieces are in.
+struct FileKeyRecord {
+  crypto::X25519PublicKey sender_pk{};
+  crypto::Secret<crypto::kFileKeySeedBytes> seed;
+  std::uint64_t announced_at = 0;
+};
+crypto::SecretBuffer encode_file_key_record(const FileKeyRecord& record);
+Result<FileKeyRecord> decode_file_key_record(ByteView bytes);
 Bytes encode_filing(const Filing& filing);
 Result<Filing> decode_filing(ByteView bytes);
 // A case's private label (labels table): its text, which decode checks

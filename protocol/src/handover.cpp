@@ -35,7 +35,7 @@ Result<HandoverProposal> decode_proposal(ByteView bytes) {
   std::uint8_t version = 0;
   std::uint16_t note_size = 0;
   ByteView note;
-  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(proposal.id) ||
+  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(proposal.id.bytes) ||
       !reader.take(proposal.new_adviser) || !reader.take_u16(note_size) || note_size > kMaxHandoverNoteBytes ||
       !reader.take(note_size, note) || !reader.take(proposal.signature) || !reader.at_end()) {
     return bad;
@@ -58,7 +58,7 @@ Result<HandoverAnswer> decode_answer(ByteView bytes) {
   ByteReader reader(bytes);
   HandoverAnswer answer;
   std::uint8_t version = 0, decision = 0;
-  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(answer.proposal) ||
+  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(answer.proposal.bytes) ||
       !reader.take_u8(decision) || (decision != 1 && decision != 2) || !reader.take(answer.new_adviser) ||
       !reader.at_end()) {
     return bad;
@@ -85,7 +85,7 @@ Result<HandoverTransfer> decode_transfer(ByteView bytes) {
   HandoverTransfer transfer;
   std::uint8_t version = 0;
   if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(transfer.proposer) ||
-      !reader.take(transfer.proposal) || !reader.take(transfer.signature)) {
+      !reader.take(transfer.proposal.bytes) || !reader.take(transfer.signature)) {
     return bad;
   }
   ByteView rest;

@@ -171,6 +171,40 @@ constexpr std::size_t kSignatureFieldBytes = crypto::kX25519KeyBytes + crypto::k
 
 }  // namespace
 
+void append_file_notes(crypto::SecretBuffer& out, const std::vector<FileNote>& notes) {
+  if (notes.size() > kMaxHistoryFileNotes) throw std::length_error("too many file notes");
+  Bytes head;
+  append_u8(head, static_cast<std::uint8_t>(notes.size()));
+  out.append(head);
+  for (const FileNote& f : notes) {
+    if (f.name.empty() || f.name.size() > kMaxFileNoteNameBytes) throw std::length_error("bad file note name");
+    head.clear();
+    append_u64_le(head, f.total_bytes);
+    append(head, f.digest);
+    append_u8(head, static_cast<std::uint8_t>(f.name.size()));
+    out.append(head);
+    out.append(f.name.view());
+  }
+}
+
+bool take_file_notes(ByteReader& reader, std::vector<FileNote>& notes) {
+  notes.clear();
+  std::uint8_t count = 0;
+  if (!reader.take_u8(count) || count > kMaxHistoryFileNotes) return false;
+  for (std::uint8_t i = 0; i < count; ++i) {
+    FileNote note;
+    std::uint8_t name_size = 0;
+    ByteView name;
+    if (!reader.take_u64(note.total_bytes) || !reader.take(note.digest) || !reader.take_u8(name_size) ||
+        name_size == 0 || !reader.take(name_size, name)) {
+      return false;
+    }
+    note.name = crypto::SecretBuffer::copy_of(name);
+    notes.push_back(std::move(note));
+  }
+  return true;
+}
+
 std::size_t history_entry_bytes(const HistoryEntry& e) {
   std::size_t size = 8 + 1 + crypto::kAdviserIdBytes + 1 + e.recipients.size() * crypto::kAdviserIdBytes + 4 +
                      e.body.size() + 1 + (e.signature ? kSignatureFieldBytes : 0) + 1;
@@ -212,17 +246,8 @@ crypto::SecretBuffer encode_history(const History& history) {
       append(head, e.signature->reporter_message_pk);
       append(head, e.signature->signature);
     }
-    append_u8(head, static_cast<std::uint8_t>(e.files.size()));
     out.append(head);
-    for (const FileNote& f : e.files) {
-      if (f.name.empty() || f.name.size() > kMaxFileNoteNameBytes) throw std::length_error("bad file note name");
-      head.clear();
-      append_u64_le(head, f.total_bytes);
-      append(head, f.digest);
-      append_u8(head, static_cast<std::uint8_t>(f.name.size()));
-      out.append(head);
-      out.append(f.name.view());
-    }
+    append_file_notes(out, e.files);
   }
   return out;
 }
@@ -263,25 +288,14 @@ Result<History> decode_history(ByteView bytes) {
     if (!reader.take_u32(body_size) || !reader.take(body_size, body)) return bad;
     e.body = crypto::SecretBuffer::copy_of(body);
     if (v2) {
-      std::uint8_t is_signed = 0, files = 0;
+      std::uint8_t is_signed = 0;
       if (!reader.take_u8(is_signed) || is_signed > 1 || (is_signed == 1 && e.from_reporter)) return bad;
       if (is_signed == 1) {
         EntrySignature sig;
         if (!reader.take(sig.reporter_message_pk) || !reader.take(sig.signature)) return bad;
         e.signature = sig;
       }
-      if (!reader.take_u8(files) || files > kMaxHistoryFileNotes) return bad;
-      for (std::uint8_t f = 0; f < files; ++f) {
-        FileNote note;
-        std::uint8_t name_size = 0;
-        ByteView name;
-        if (!reader.take_u64(note.total_bytes) || !reader.take(note.digest) || !reader.take_u8(name_size) ||
-            name_size == 0 || !reader.take(name_size, name)) {
-          return bad;
-        }
-        note.name = crypto::SecretBuffer::copy_of(name);
-        e.files.push_back(std::move(note));
-      }
+      if (!take_file_notes(reader, e.files)) return bad;
     }
     history.entries.push_back(std::move(e));
   }

@@ -1,15 +1,10 @@
 #include "front_door.hpp"
 
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +13,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "front_door_io.hpp"
 #include "log.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "zmtp_scanner.hpp"
@@ -28,12 +24,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kBufferBytes = 32 * 1024;  // per direction per connection
-// The kernel's buffers of a client socket, each way (Linux doubles the
-// figure). Fixed rather than autotuned (up to 4-6 MiB each on Linux): what a
-// client that does not read leaves in the kernel stays small, and a reply
-// waits in the front door, where write-timeout sees it.
-constexpr int kSocketBufferBytes = 64 * 1024;
-constexpr std::size_t kReservedDescriptors = 64;  // log, store, ROUTERs, admin, libzmq's own
 constexpr int kAcceptsPerWakeup = 64;
 constexpr auto kTimerStep = std::chrono::milliseconds(200);
 // A connection quiet this long with nothing outstanding may make room for a
@@ -44,72 +34,6 @@ constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindUpstream = 2, k
 // Largest frame a client may send: the largest request frame as a MESSAGE
 // (what ZMQ_MAXMSGSIZE allows on the ROUTER too).
 constexpr std::uint64_t kMaxClientMessageBody = protocol::kMaxRequestFrameBytes + kCurveMessageOverhead;
-
-void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
-std::string errno_text(int e) { return std::strerror(e); }
-
-// A bound, listening, non-blocking TCP socket for tcp://HOST:PORT.
-int listen_tcp(const std::string& endpoint) {
-  constexpr std::string_view kTcp = "tcp://";
-  const std::size_t colon = endpoint.rfind(':');
-  if (endpoint.rfind(kTcp, 0) != 0 || colon == std::string::npos || colon <= kTcp.size()) {
-    throw std::runtime_error("endpoint must look like tcp://HOST:PORT: " + endpoint);
-  }
-  std::string host = endpoint.substr(kTcp.size(), colon - kTcp.size());
-  const std::string port = endpoint.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const int rc = ::getaddrinfo(host == "*" ? nullptr : host.c_str(), port.c_str(), &hints, &found);
-  if (rc != 0) throw std::runtime_error("cannot resolve " + endpoint + ": " + ::gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owner(found, ::freeaddrinfo);
-  // "*" binds every IPv4 address, as libzmq does without ZMQ_IPV6.
-  const addrinfo* ai = found;
-  if (host == "*") {
-    for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
-      if (a->ai_family == AF_INET) {
-        ai = a;
-        break;
-      }
-    }
-  }
-  const int fd = ::socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error("socket for " + endpoint + ": " + errno_text(errno));
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
-    const int e = errno;
-    ::close(fd);
-    throw std::runtime_error("cannot bind " + endpoint + ": " + errno_text(e));
-  }
-  return fd;
-}
-
-// Bytes of one direction: [begin, end) of data wait to be passed on; `sent`
-// is the stream offset of data[begin].
-struct Pipe {
-  std::vector<std::uint8_t> data;
-  std::size_t begin = 0, end = 0;
-  std::uint64_t sent = 0;
-  std::size_t free_space() const { return data.size() - end; }
-  std::uint64_t received() const { return sent + (end - begin); }
-  void compact() {
-    if (begin == end) {
-      begin = end = 0;
-    } else if (begin > 0 && end == data.size()) {
-      std::memmove(data.data(), data.data() + begin, end - begin);
-      end -= begin;
-      begin = 0;
-    }
-  }
-};
 
 ZmtpScanner::Limits client_limits() {
   ZmtpScanner::Limits l;
@@ -134,29 +58,6 @@ std::uint64_t max_request_wire_bytes() {
          protocol::kMaxRequestFrames * (kCurveMessageOverhead + kLongHeader);
 }
 
-std::size_t connections_for_descriptors(std::uint64_t nofile) {
-  if (nofile <= kReservedDescriptors + 3) return 1;
-  return static_cast<std::size_t>((nofile - kReservedDescriptors) / 3);
-}
-
-std::uint64_t raise_descriptor_limit(std::size_t max_connections) {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
-  if (limit.rlim_cur < limit.rlim_max) {
-    rlimit raised = limit;
-    raised.rlim_cur = limit.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-  }
-  const std::uint64_t soft = limit.rlim_cur == RLIM_INFINITY ? (1ull << 20) : limit.rlim_cur;
-  if (connections_for_descriptors(soft) < max_connections) {
-    log(LogLevel::kWarning, "the descriptor limit (nofile " + std::to_string(soft) + ") allows only " +
-                                std::to_string(connections_for_descriptors(soft)) + " of max-connections " +
-                                std::to_string(max_connections) +
-                                " (three descriptors each); raise LimitNOFILE in the service unit");
-  }
-  return soft;
-}
-
 class FrontDoor::Loop {
  public:
   Loop(std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits, std::size_t max_connections,
@@ -166,7 +67,7 @@ class FrontDoor::Loop {
       epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
       if (epoll_ < 0) throw std::runtime_error("epoll_create1: " + errno_text(errno));
       for (std::size_t i = 0; i < routes_.size(); ++i) {
-        if (routes_[i].internal_path.size() + 1 > sizeof(sockaddr_un{}.sun_path)) {
+        if (!fits_unix_path(routes_[i].internal_path)) {
           throw std::runtime_error("internal socket path too long: " + routes_[i].internal_path);
         }
         listeners_.push_back(listen_tcp(routes_[i].public_endpoint));
@@ -285,10 +186,7 @@ class FrontDoor::Loop {
         ::close(fd);
         continue;
       }
-      const int one = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kSocketBufferBytes, sizeof kSocketBufferBytes);
-      ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kSocketBufferBytes, sizeof kSocketBufferBytes);
+      tune_client_socket(fd);
       const std::uint64_t id = next_id_++;
       Conn& c = conns_[id];
       c.id = id;
@@ -351,19 +249,10 @@ class FrontDoor::Loop {
   }
 
   bool connect_upstream(Conn& c) {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      counters_.descriptor_shortages++;
-      return false;
-    }
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    const std::string& path = routes_[c.route].internal_path;
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
-      ::close(fd);  // EAGAIN: the ROUTER's backlog is full; the client may try again
-      return false;
-    }
+    const UnixConnect connected = connect_unix(routes_[c.route].internal_path);
+    if (connected.out_of_descriptors) counters_.descriptor_shortages++;
+    if (connected.fd < 0) return false;
+    const int fd = connected.fd;
     c.upstream = fd;
     c.out.data.resize(kBufferBytes);
     c.upstream_events = 0;
@@ -461,37 +350,6 @@ class FrontDoor::Loop {
       if (f.ready) c.handshaken = true;
       if (is_api_header(f)) on_reply(c);
     }
-  }
-
-  // Reads into `pipe`; false when the peer closed or failed. `more` stays
-  // true only when the read filled the buffer, so the socket may hold more.
-  static bool read_into(int fd, Pipe& pipe, bool& progressed, bool& more) {
-    pipe.compact();
-    if (pipe.free_space() == 0) return true;  // full: read again once written on
-    const std::size_t space = pipe.free_space();
-    const ssize_t n = ::read(fd, pipe.data.data() + pipe.end, space);
-    if (n > 0) {
-      pipe.end += static_cast<std::size_t>(n);
-      progressed = true;
-      more = static_cast<std::size_t>(n) == space;
-      return true;
-    }
-    more = false;
-    return n < 0 && (errno == EAGAIN || errno == EINTR);
-  }
-
-  // Writes pipe bytes up to stream offset `limit`; false on a broken peer.
-  static bool write_from(int fd, Pipe& pipe, std::uint64_t limit, bool& progressed) {
-    if (limit <= pipe.sent) return true;
-    const std::size_t len = static_cast<std::size_t>(limit - pipe.sent);
-    const ssize_t n = ::send(fd, pipe.data.data() + pipe.begin, len, MSG_NOSIGNAL);
-    if (n > 0) {
-      pipe.begin += static_cast<std::size_t>(n);
-      pipe.sent += static_cast<std::uint64_t>(n);
-      progressed = true;
-      return true;
-    }
-    return n < 0 && (errno == EAGAIN || errno == EINTR);
   }
 
   std::uint64_t forward_limit(const Conn& c) const {

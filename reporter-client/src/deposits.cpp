@@ -50,6 +50,24 @@ Result<std::vector<client::Recipient>> recipients_for(client::RelayConnection& r
   return out;
 }
 
+// The letters a conversation's advisers get, one each: `letter` with the
+// adviser id of to[i], sealed to recipients[i] by `sender`'s message key
+// (a fresh delete token each), all in one size class. Reports, rotation
+// notices and a hand-over answer to its proposer differ only in kind, body
+// and whom they go to.
+Status seal_to_each(protocol::Letter& letter, const std::vector<crypto::AdviserId>& to,
+                    const std::vector<client::Recipient>& recipients, const crypto::ReporterKeys& sender,
+                    std::size_t size_class, std::vector<client::Outgoing>& out) {
+  if (recipients.size() < to.size()) return Status(ErrorCode::kMalformed, "no keys for an adviser");
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    letter.adviser_id = to[i];
+    auto item = client::prepare_letter(letter, recipients[i], sender.message_sk, sender.message_pk, size_class);
+    if (!item) return item.error();
+    out.push_back(std::move(item).value());
+  }
+  return Status::success();
+}
+
 }  // namespace
 
 std::size_t padded_readers(const crypto::Directory& directory) {
@@ -116,20 +134,15 @@ Result<std::vector<client::Outgoing>> build_report(const crypto::ReporterKeys& k
   // not shorter), so one class fits all and a decoy takes it too.
   const std::size_t size_class = padded_class(n, body.size() + file_bytes_of(files));
   std::vector<client::Outgoing> outgoing;
-  for (std::size_t i = 0; i < to.size(); ++i) {
-    protocol::Letter letter;
-    letter.kind = protocol::LetterKind::kReport;
-    letter.sent_at = sent_at;
-    letter.directory_serial = directory.serial;
-    letter.adviser_id = to[i];
-    letter.reporter_fetch_pk = keys.fetch_pk;
-    letter.recipients = to;
-    letter.body = body.clone();
-    letter.files = entries_of(files, true);
-    auto item = client::prepare_letter(letter, recipients[i], keys.message_sk, keys.message_pk, size_class);
-    if (!item) return item.error();
-    outgoing.push_back(std::move(item).value());
-  }
+  protocol::Letter letter;
+  letter.kind = protocol::LetterKind::kReport;
+  letter.sent_at = sent_at;
+  letter.directory_serial = directory.serial;
+  letter.reporter_fetch_pk = keys.fetch_pk;
+  letter.recipients = to;
+  letter.body = body.clone();
+  letter.files = entries_of(files, true);
+  if (Status s = seal_to_each(letter, to, recipients, keys, size_class, outgoing); !s) return s.error();
   if (auto padded = client::pad_with_decoys(outgoing, n, size_class); !padded) return padded.error();
   protocol::Letter copy;
   copy.kind = protocol::LetterKind::kSentCopy;
@@ -175,20 +188,15 @@ Result<Rotation> build_rotation(const crypto::ReporterKeys& old_keys, const cryp
   Rotation rotation;
   const std::uint64_t sent_at = next_own_time(conversation);
   const std::size_t notice_class = padded_class(n, protocol::kRotateBodyBytes);
-  for (std::size_t i = 0; i < to.size(); ++i) {
-    protocol::Letter letter;
-    letter.kind = protocol::LetterKind::kRotate;
-    letter.sent_at = sent_at;
-    letter.directory_serial = directory.serial;
-    letter.adviser_id = to[i];
-    letter.reporter_fetch_pk = new_keys.fetch_pk;
-    letter.recipients = to;
-    letter.body = crypto::SecretBuffer::copy_of(ByteView(new_keys.message_pk.data(), new_keys.message_pk.size()));
-    // Sealed by the OLD key: the adviser's client finds the case by it.
-    auto item = client::prepare_letter(letter, recipients[i], old_keys.message_sk, old_keys.message_pk, notice_class);
-    if (!item) return item.error();
-    rotation.items.push_back(std::move(item).value());
-  }
+  protocol::Letter notice;
+  notice.kind = protocol::LetterKind::kRotate;
+  notice.sent_at = sent_at;
+  notice.directory_serial = directory.serial;
+  notice.reporter_fetch_pk = new_keys.fetch_pk;
+  notice.recipients = to;
+  notice.body = crypto::SecretBuffer::copy_of(ByteView(new_keys.message_pk.data(), new_keys.message_pk.size()));
+  // Sealed by the OLD key: the adviser's client finds the case by it.
+  if (Status s = seal_to_each(notice, to, recipients, old_keys, notice_class, rotation.items); !s) return s.error();
   if (auto padded = client::pad_with_decoys(rotation.items, n, notice_class); !padded) return padded.error();
   protocol::Letter carry;
   carry.kind = protocol::LetterKind::kHistory;
@@ -268,10 +276,9 @@ Result<HandoverAnswerLetters> build_handover_answer(const crypto::ReporterKeys& 
   };
   protocol::Letter answer_to_proposer = answer_letter();
   const std::size_t answer_class = padded_class(n, answer_to_proposer.body.size());
-  auto to_proposer =
-      client::prepare_letter(answer_to_proposer, recipients[0], keys.message_sk, keys.message_pk, answer_class);
-  if (!to_proposer) return to_proposer.error();
-  out.items.push_back(std::move(to_proposer).value());
+  if (Status s = seal_to_each(answer_to_proposer, {from}, {recipients[0]}, keys, answer_class, out.items); !s) {
+    return s.error();
+  }
   // The kind-9 letter accepting would send; declining deposits a decoy of
   // its class instead, so the two answers look alike at the relay.
   protocol::HandoverTransfer transfer;

@@ -29,6 +29,7 @@
 #include <cstdint>
 
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/secret.hpp"
 #include "meldpunt/crypto/sign.hpp"
@@ -43,7 +44,10 @@ inline constexpr std::size_t kHandoverAnswerBytes = 1 + kProposalIdBytes + 1 + c
 inline constexpr std::size_t kTransferHeaderBytes = 1 + crypto::kAdviserIdBytes + kProposalIdBytes + crypto::kSignatureBytes;
 inline constexpr std::string_view kHandoverDomain = "meldpunt/v1/handover";
 
-using ProposalId = FixedBytes<kProposalIdBytes>;
+// Its own type: swapping it with an adviser id (the same size) in
+// handover_statement or the letters does not compile.
+struct ProposalIdTag;
+using ProposalId = TaggedBytes<ProposalIdTag, kProposalIdBytes>;
 
 // What the proposing adviser signs.
 Bytes handover_statement(const crypto::AdviserId& proposer, const crypto::X25519PublicKey& reporter_message_pk,

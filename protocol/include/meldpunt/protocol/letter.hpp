@@ -86,6 +86,7 @@
 #include <optional>
 #include <vector>
 
+#include "meldpunt/common/bytes.hpp"
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/derive.hpp"
@@ -194,6 +195,15 @@ struct FileNote {
   crypto::FileDigest digest{};
   crypto::SecretBuffer name;  // as the sender named it (1..255 bytes); sanitise before use
 };
+
+// A list of file notes as a history entry ends (file count || count * file
+// note, above); the adviser's store keeps them in the same form.
+// append_file_notes throws std::length_error for too many notes or an empty
+// or too long name (programmer errors); take_file_notes replaces `notes` and
+// returns false on any inconsistency (the reader's position is then
+// unspecified), never throwing on untrusted bytes.
+void append_file_notes(crypto::SecretBuffer& out, const std::vector<FileNote>& notes);
+[[nodiscard]] bool take_file_notes(ByteReader& reader, std::vector<FileNote>& notes);
 
 // An adviser entry's signature as the reply carried it, with the reporter
 // key it was made for (the conversation's key then: a reply from before a

@@ -1,0 +1,35 @@
+// Bytes of a fixed size that mean one thing. Ids and keys of the same size
+// but different meaning (a hand-over proposal id and an adviser id are both
+// 16 bytes) get distinct types, so passing one where the other is meant does
+// not compile. A TaggedBytes reads as a ByteView (codecs, hashing, to_hex)
+// and can be filled through a span (random_fill); it never converts to or
+// from another TaggedBytes or a plain FixedBytes except through `bytes`,
+// spelled out.
+#pragma once
+
+#include <compare>
+#include <cstddef>
+#include <cstdint>
+
+#include "meldpunt/common/bytes.hpp"
+
+namespace meldpunt {
+
+template <class Tag, std::size_t N>
+struct TaggedBytes {
+  FixedBytes<N> bytes{};
+
+  std::uint8_t* data() { return bytes.data(); }
+  const std::uint8_t* data() const { return bytes.data(); }
+  static constexpr std::size_t size() { return N; }
+  std::uint8_t* begin() { return bytes.data(); }
+  std::uint8_t* end() { return bytes.data() + N; }
+  const std::uint8_t* begin() const { return bytes.data(); }
+  const std::uint8_t* end() const { return bytes.data() + N; }
+  void fill(std::uint8_t value) { bytes.fill(value); }
+
+  friend bool operator==(const TaggedBytes&, const TaggedBytes&) = default;
+  friend auto operator<=>(const TaggedBytes&, const TaggedBytes&) = default;
+};
+
+}  // namespace meldpunt
