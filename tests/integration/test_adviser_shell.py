@@ -42,7 +42,7 @@ class Shell(SharedChannelTest):
             (PROMPT, "cas\t\n"),  # completes to `cases`
             (PROMPT, "read " + self.case[:3] + "\t\n"),  # 3 characters are too few for `read`: completion needed
             (PROMPT, "inbox\n"),
-            (PROMPT, f"reply {self.case} --file {reply_file}\n"),
+            (PROMPT, f"reply {self.case} --no-acknowledge --file {reply_file}\n"),
             (PROMPT, "nosuchcommand\n"),
             (PROMPT, "exit\n"),
         ])
@@ -106,7 +106,7 @@ class Shell(SharedChannelTest):
             ("Passphrase: ", pw),
             (PROMPT, "read half typed"),
             ("half typed", "\x03"),
-            (PROMPT, f"reply {self.case}\n"),  # opens the (slow) editor
+            (PROMPT, f"reply {self.case} --no-acknowledge\n"),  # opens the (slow) editor
             ("reply " + self.case, lambda _: (__import__("time").sleep(1), "\x03")[1]),
             ("Cancelled", ""),
             (PROMPT, "cases\n"),

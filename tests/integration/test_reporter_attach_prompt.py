@@ -486,14 +486,15 @@ class AttachPromptTest(unittest.TestCase):
         self.assertEqual(relay_message_count(self.channel), before)
 
     def test_help_recommends_the_prompt(self):
-        for lang, history, recommended in (("en", "shell history", "recommended"),
-                                           ("nl", "shellgeschiedenis", "aangeraden")):
+        # CLI11's type names are translated too (TEXT, TEKST).
+        for lang, history, recommended, text in (("en", "shell history", "recommended", "TEXT"),
+                                                 ("nl", "shellgeschiedenis", "aangeraden", "TEKST")):
             for command in ("new", "reply"):
                 _, out, _ = run([REPORTER, command, "--help", "--lang", lang])
                 flat = " ".join(out.split())
                 self.assertIn("--attach-ask", flat)
                 self.assertIn(recommended, flat)
-                attach = flat[flat.index("--attach TEXT"):]
+                attach = flat[flat.index("--attach " + text):]
                 self.assertIn(history, attach)
                 self.assertIn("--attach-ask", attach)
             _, out, _ = run([REPORTER, "--help", "--lang", lang])

@@ -81,7 +81,7 @@ class WebClientTest(unittest.TestCase):
         code = sent["code"]
 
         out = anna.inbox()
-        self.assertIn("1 attachment(s) complete and intact", out)
+        self.assertIn("attachments complete and intact: 1", out)
         case = anna.only_case("WEB-REPORT-1")
         text = anna.read(case)
         self.assertIn("from the reporter: evidence.bin", text)
@@ -133,7 +133,7 @@ class WebClientTest(unittest.TestCase):
         answered = self.js("answer", code=code, accept=True)
         self.assertEqual(len(answered["readers"]), 1)
         out = self.commissie.inbox()
-        self.assertIn("1 case(s) handed to you with the reporter's consent", out)
+        self.assertIn("1 case handed to you with the reporter's consent", out)
         self.assertIn("WEB-REPORT-1 from the page", self.commissie.read(self.commissie.only_case("WEB-REPORT-1")))
         c = self.js("check", code=code)
         self.assertEqual([a["accepted"] for a in c["answers"]], [True])
