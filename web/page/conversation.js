@@ -3,7 +3,7 @@
 // code. The session (keys derived from the code) lives in state.session
 // until forget().
 
-import { state, tr, show, status, showError, busy, onProgress, adviserName, note } from './ui.js';
+import { state, tr, trn, show, status, showError, busy, onProgress, adviserName, note } from './ui.js';
 import { askNewCode, readFiles, draftProblem, listFiles } from './report.js';
 import { $, el, clear, shown, names, size, when, day, download } from './view.js';
 
@@ -144,12 +144,12 @@ export function renderConversation() {
   $('conv-moved').hidden = !moved;
   $('conv-moved').textContent = moved ? tr('movedNotice', day(c.movedAt, state.lang)) : '';
   $('conv-summary').textContent = c.messages.length === 0 ? tr('noMessages')
-    : c.newReplies > 0 ? tr('newCount', c.newReplies) : tr('noNewReplies');
+    : c.newReplies > 0 ? trn('newCount', c.newReplies) : tr('noNewReplies');
   renderEntries(c);
   const notes = $('conv-notes');
   clear(notes);
   if (c.truncated) note(notes, tr('historyTruncated'));
-  if (c.ignored > 0) note(notes, tr('unverifiedNote', c.ignored));
+  if (c.ignored > 0) note(notes, trn('unverifiedNote', c.ignored));
   renderHandover(c);
   renderFiles(c);
   const whoList = $('conv-who');

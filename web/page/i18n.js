@@ -130,10 +130,8 @@ const T = {
     'Geen berichten bij deze code. Als je er een melding mee stuurde, zijn de berichten misschien verlopen of naar een nieuwe code verhuisd; controleer anders of je de code typte die je kreeg.'],
   entryYouTo: ['You, to {1}', 'Jij, aan {1}'],
   newMarker: ['NEW', 'NIEUW'],
-  newCount: ['{1} new reply/replies since your last message (marked NEW).', '{1} nieuw(e) antwoord(en) sinds je laatste bericht (gemarkeerd met NIEUW).'],
   noNewReplies: ['No new replies since your last message.', 'Geen nieuwe antwoorden sinds je laatste bericht.'],
   unsigned: ['NOT SIGNED: from an older adviser program, or not from this adviser', 'NIET ONDERTEKEND: van een ouder programma, of niet van deze adviseur'],
-  unverifiedNote: ['Note: {1} message(s) could not be verified and are not shown.', 'Let op: {1} bericht(en) konden niet worden gecontroleerd en worden niet getoond.'],
   historyTruncated: ['(Earlier messages did not fit when the conversation moved to this code.)', '(Eerdere berichten pasten niet toen het gesprek naar deze code verhuisde.)'],
   retention: ['Messages are kept at the server for about {1} days; read replies before then.', 'Berichten blijven ongeveer {1} dagen bij de server; lees antwoorden voor die tijd.'],
   whoCanRead: ['Who can read this conversation:', 'Wie dit gesprek kan lezen:'],
@@ -210,8 +208,6 @@ const T = {
     'Er is niets verstuurd: de server heeft geen geldige ondertekende sleutel voor {1}, dus een bericht aan deze adviseur kon niet met voorwaartse geheimhouding worden verstuurd. Probeer het over een paar dagen opnieuw, kies een andere adviseur, of laat het de organisatie weten.'],
   errTooLarge: ['The message or its files are too large for this server; nothing was sent. Send a shorter message or smaller files.',
     'Het bericht of de bestanden zijn te groot voor deze server; er is niets verstuurd. Stuur een korter bericht of kleinere bestanden.'],
-  errPartial: ['Sending the files was interrupted; your message was not sent. Up to {1} piece(s) of the files may still be stored at the server; they expire by themselves.',
-    'Het versturen van de bestanden werd onderbroken; je bericht is niet verstuurd. Tot {1} stuk(ken) van de bestanden staan misschien nog bij de server; ze verlopen vanzelf.'],
   errRelay: ['The server refused the request ({1}); nothing was sent. Try again later; if it keeps happening, tell your organisation.',
     'De server weigerde het verzoek ({1}); er is niets verstuurd. Probeer het later opnieuw; blijft dit gebeuren, meld het dan bij je organisatie.'],
   codeDiscarded: ['The code you wrote down is not used: when you try again you get a new one.',
@@ -228,19 +224,45 @@ const T = {
   hashFailed: ['could not be computed', 'kon niet worden berekend'],
 };
 
+// Texts about a number, in real singular and plural forms (no "reply/replies"
+// or "antwoord(en)"): [English one, English more, Dutch one, Dutch more].
+// `{1}` is the number; `{2}`, … further arguments. English and Dutch both use
+// the singular for exactly 1 and the plural otherwise (0 included).
+const C = {
+  newCount: ['{1} new reply since your last message (marked NEW).', '{1} new replies since your last message (marked NEW).',
+    '{1} nieuw antwoord sinds je laatste bericht (gemarkeerd met NIEUW).', '{1} nieuwe antwoorden sinds je laatste bericht (gemarkeerd met NIEUW).'],
+  unverifiedNote: ['Note: {1} message could not be verified and is not shown.', 'Note: {1} messages could not be verified and are not shown.',
+    'Let op: {1} bericht kon niet worden gecontroleerd en wordt niet getoond.', 'Let op: {1} berichten konden niet worden gecontroleerd en worden niet getoond.'],
+  errPartial: ['Sending the files was interrupted; your message was not sent. Up to {1} piece of the files may still be stored at the server; it expires by itself.',
+    'Sending the files was interrupted; your message was not sent. Up to {1} pieces of the files may still be stored at the server; they expire by themselves.',
+    'Het versturen van de bestanden werd onderbroken; je bericht is niet verstuurd. Hoogstens {1} stuk van de bestanden staat misschien nog bij de server; het verloopt vanzelf.',
+    'Het versturen van de bestanden werd onderbroken; je bericht is niet verstuurd. Tot {1} stukken van de bestanden staan misschien nog bij de server; ze verlopen vanzelf.'],
+};
+
 export const LANGS = ['en', 'nl'];
+
+function fill(s, args) {
+  return s.replace(/\{([1-9])\}/g, (m, n) => (Number(n) <= args.length ? String(args[Number(n) - 1]) : m));
+}
 
 /** The text for key in lang with {1}, {2}, … filled from args. */
 export function t(lang, key, ...args) {
   const entry = T[key];
   if (!entry) throw new Error(`no text ${key}`);
-  const s = entry[lang === 'nl' ? 1 : 0];
-  return s.replace(/\{([1-9])\}/g, (m, n) => (Number(n) <= args.length ? String(args[Number(n) - 1]) : m));
+  return fill(entry[lang === 'nl' ? 1 : 0], args);
+}
+
+/** The text for key about count n in lang, its singular or plural form. */
+export function tn(lang, key, n, ...args) {
+  const forms = C[key];
+  if (!forms) throw new Error(`no counted text ${key}`);
+  return fill(forms[(lang === 'nl' ? 2 : 0) + (n === 1 ? 0 : 1)], [n, ...args]);
 }
 
 /** True when every key has both languages (the page test checks this). */
 export function complete() {
-  return Object.values(T).every((e) => Array.isArray(e) && e.length === 2 && e[0] && e[1]);
+  return Object.values(T).every((e) => Array.isArray(e) && e.length === 2 && e[0] && e[1]) &&
+    Object.values(C).every((e) => Array.isArray(e) && e.length === 4 && e.every((form) => form.includes('{1}')));
 }
 
 /**

@@ -3,7 +3,7 @@
 // Everything the person typed or received lives in `state` and in the
 // document only; forget() drops and wipes it (pagehide, "Close and forget").
 
-import { t, languageFrom } from './i18n.js';
+import { t, tn, languageFrom } from './i18n.js';
 import { $, el, clear } from './view.js';
 import { ClientError, ERROR, STEP } from '../src/client/index.js';
 
@@ -23,6 +23,11 @@ export const state = {
 
 export function tr(key, ...args) {
   return t(state.lang, key, ...args);
+}
+
+/** A text about count n (i18n.js C), singular or plural. */
+export function trn(key, n, ...args) {
+  return tn(state.lang, key, n, ...args);
 }
 
 /** Fills every [data-t] element with its text in the current language. */
@@ -121,7 +126,7 @@ export function errorText(e) {
     case ERROR.moved: return tr('movedRefused');
     case ERROR.noPrekey: return tr('errNoPrekey', (e.advisers || []).map(adviserName).join(', '));
     case ERROR.tooLarge: return tr('errTooLarge');
-    case ERROR.partial: return tr('errPartial', e.mayRemain ?? 0);
+    case ERROR.partial: return trn('errPartial', e.mayRemain ?? 0);
     case ERROR.relay: return tr('errRelay', e.statusName || String(e.status));
     case ERROR.protocol: {
       const kind = e.cause && e.cause.kind;

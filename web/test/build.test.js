@@ -11,7 +11,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build, write, webHash } from '../build.mjs';
-import { complete, languageFrom, t } from '../page/i18n.js';
+import { complete, languageFrom, t, tn } from '../page/i18n.js';
 import { manifestNames } from '../page/webhash.js';
 import { shown } from '../page/view.js';
 
@@ -101,6 +101,11 @@ test('the page texts exist in both languages; the language follows the first bro
   assert.equal(languageFrom(['nds']), 'en');
   assert.equal(languageFrom([]), 'en');
   assert.equal(t('nl', 'tooMany', 14), 'Eén bericht bereikt hoogstens 14 adviseurs; kies er minder.');
+  // Real singular and plural forms, never "reply/replies" or "antwoord(en)".
+  assert.equal(tn('en', 'newCount', 1), '1 new reply since your last message (marked NEW).');
+  assert.equal(tn('en', 'newCount', 2), '2 new replies since your last message (marked NEW).');
+  assert.equal(tn('nl', 'newCount', 1), '1 nieuw antwoord sinds je laatste bericht (gemarkeerd met NIEUW).');
+  assert.equal(tn('nl', 'newCount', 2), '2 nieuwe antwoorden sinds je laatste bericht (gemarkeerd met NIEUW).');
 });
 
 test('text from outside the page loses control and reordering characters', () => {
