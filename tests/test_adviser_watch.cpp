@@ -31,6 +31,21 @@ TEST_CASE("new message counts read in words", "[adviser][watch]") {
   CHECK(new_messages_text(0).empty());
   CHECK(new_messages_text(1) == "1 new message");
   CHECK(new_messages_text(2) == "2 new messages");
+  CHECK(new_messages_text(1, Lang::kNl) == "1 nieuw bericht");
+  CHECK(new_messages_text(2, Lang::kNl) == "2 nieuwe berichten");
+}
+
+TEST_CASE("deadline alerts speak the adviser's language", "[adviser][watch][language]") {
+  Settings settings;
+  DeadlineAlerts alerts;
+  const std::vector<CaseRecord> cases{new_case(0x3e)};
+  const std::string id = cases[0].id();
+  auto told = alerts.update(cases, settings, kStart + 6 * kDay + 3600, Lang::kNl);
+  REQUIRE(told.size() == 1);
+  CHECK(told[0] == "zaak " + id + ": ontvangstbevestiging binnen 1 dag");
+  told = alerts.update(cases, settings, kStart + 8 * kDay, Lang::kNl);
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].rfind("zaak " + id + ": ontvangstbevestiging te laat sinds ", 0) == 0);
 }
 
 TEST_CASE("a deadline is told once per threshold", "[adviser][watch]") {

@@ -16,20 +16,18 @@ int threshold(const Deadline& d, std::uint64_t now) {
   return 0;
 }
 
-std::string days_text(std::uint64_t seconds) {
-  const std::uint64_t days = seconds == 0 ? 1 : (seconds + 86399) / 86400;  // started days: "in 1 day" up to 24 h
-  return std::to_string(days) + (days == 1 ? " day" : " days");
-}
+// Started days: "in 1 day" up to 24 h.
+std::uint64_t days_left(std::uint64_t seconds) { return seconds == 0 ? 1 : (seconds + 86399) / 86400; }
 
 }  // namespace
 
-std::string new_messages_text(std::size_t count) {
+std::string new_messages_text(std::size_t count, Lang lang) {
   if (count == 0) return {};
-  return std::to_string(count) + (count == 1 ? " new message" : " new messages");
+  return tally(lang, Tally::kNewMessages, count);
 }
 
 std::vector<std::string> DeadlineAlerts::update(const std::vector<CaseRecord>& cases, const Settings& settings,
-                                                std::uint64_t now) {
+                                                std::uint64_t now, Lang lang) {
   std::vector<std::string> lines;
   for (const CaseRecord& record : cases) {
     const Deadline d = deadline_for(record, settings, now);
@@ -38,9 +36,14 @@ std::vector<std::string> DeadlineAlerts::update(const std::vector<CaseRecord>& c
     int& told = told_[{record.key, d.kind, d.due}];
     if (level <= told) continue;
     told = level;
-    const std::string what = d.kind == DeadlineKind::kAcknowledge ? "acknowledgement" : "feedback";
-    lines.push_back("case " + record.id() + ": " + what +
-                    (level == 3 ? " overdue since " + format_day(d.due) : " due in " + days_text(d.due - now)));
+    const bool acknowledge = d.kind == DeadlineKind::kAcknowledge;
+    if (level == 3) {
+      lines.push_back(say(lang, acknowledge ? Say::kAlertAcknowledgeOverdue : Say::kAlertFeedbackOverdue,
+                          {record.id(), format_day(d.due)}));
+    } else {
+      lines.push_back(tally(lang, acknowledge ? Tally::kAlertAcknowledgeDue : Tally::kAlertFeedbackDue,
+                            days_left(d.due - now), {record.id()}));
+    }
   }
   return lines;
 }

@@ -1,5 +1,6 @@
 // What `adviser-client watch` tells the adviser, and when: counts and due
-// dates only, never content (no message text, label, name or subject).
+// dates only, never content (no message text, label, name or subject), in
+// the adviser's language (wording.hpp; English shown here).
 //
 //   new messages : "1 new message", "3 new messages"
 //   deadlines    : a case's open deadline (casework.hpp deadline_for) is
@@ -28,14 +29,15 @@ namespace meldpunt::adviser {
 inline constexpr std::uint64_t kAlertSoonSeconds = 3 * 86400;
 inline constexpr std::uint64_t kAlertImminentSeconds = 86400;
 
-// "1 new message" / "N new messages"; empty for 0.
-std::string new_messages_text(std::size_t count);
+// "1 new message" / "N new messages" (Dutch: "1 nieuw bericht"); empty for 0.
+std::string new_messages_text(std::size_t count, Lang lang = Lang::kEn);
 
 class DeadlineAlerts {
  public:
   // The lines for deadlines that reached a threshold not told before, in the
   // order of `cases`.
-  std::vector<std::string> update(const std::vector<CaseRecord>& cases, const Settings& settings, std::uint64_t now);
+  std::vector<std::string> update(const std::vector<CaseRecord>& cases, const Settings& settings, std::uint64_t now,
+                                  Lang lang = Lang::kEn);
 
  private:
   // (case, kind, due) -> the highest threshold told: 1 soon, 2 imminent, 3 overdue.

@@ -44,6 +44,9 @@ constexpr SayRow kSay[] = {
      {"Attachment pieces stored: {1}; attachments complete and intact: {2}{3} (see `adviser-client read CASE`).\n",
       "Stukken van bijlagen opgeslagen: {1}; complete bijlagen: {2}{3} (zie `adviser-client read ZAAK`).\n"}},
     {Say::kDamagedPart, {"; {1} DAMAGED (not saveable)", "; {1} BESCHADIGD (niet op te slaan)"}},
+    {Say::kAlertAcknowledgeOverdue,
+     {"case {1}: acknowledgement overdue since {2}", "zaak {1}: ontvangstbevestiging te laat sinds {2}"}},
+    {Say::kAlertFeedbackOverdue, {"case {1}: feedback overdue since {2}", "zaak {1}: terugkoppeling te laat sinds {2}"}},
 };
 
 struct TallyRow {
@@ -162,6 +165,12 @@ constexpr TallyRow kTally[] = {
       "{1} opgeslagen bericht kon nog niet bij de server worden verwijderd; de volgende inbox probeert het opnieuw",
       "{1} opgeslagen berichten konden nog niet bij de server worden verwijderd; de volgende inbox probeert het "
       "opnieuw"}},
+    {Tally::kAlertAcknowledgeDue,
+     {"case {2}: acknowledgement due in {1} day", "case {2}: acknowledgement due in {1} days",
+      "zaak {2}: ontvangstbevestiging binnen {1} dag", "zaak {2}: ontvangstbevestiging binnen {1} dagen"}},
+    {Tally::kAlertFeedbackDue,
+     {"case {2}: feedback due in {1} day", "case {2}: feedback due in {1} days",
+      "zaak {2}: terugkoppeling binnen {1} dag", "zaak {2}: terugkoppeling binnen {1} dagen"}},
 };
 
 template <typename Row, std::size_t N>

@@ -46,6 +46,8 @@ enum class Say : std::size_t {
   kPrekeysNotToppedUp,  // {1} why
   kAttachmentsStored,   // {1} pieces, {2} complete, {3} damaged part ("" or kDamagedPart)
   kDamagedPart,         // {1} damaged
+  kAlertAcknowledgeOverdue,  // watch: {1} case id, {2} day
+  kAlertFeedbackOverdue,     // watch: {1} case id, {2} day
   kCount
 };
 
@@ -68,6 +70,8 @@ enum class Tally : std::size_t {
   kReplayed,
   kIgnored,
   kDeletePending,
+  kAlertAcknowledgeDue,  // watch: {1} days, {2} case id
+  kAlertFeedbackDue,     // watch: {1} days, {2} case id
   kCount
 };
 

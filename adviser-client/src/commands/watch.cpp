@@ -55,14 +55,14 @@ Round run_round(const Home& home, const KeyFile& held, const protocol::ChannelAd
   auto summary = usecase::run_inbox(address, connection_options(timeout), key, *store, now_seconds());
   if (summary) {
     round.fetched = true;
-    if (const std::string text = new_messages_text(summary->stored); !text.empty()) round.lines.push_back(text);
+    if (const std::string text = new_messages_text(summary->stored, language()); !text.empty()) round.lines.push_back(text);
   } else {
     std::string why = summary.error().message;
     if (summary.error().code == ErrorCode::kUnavailable) why = "the relay at " + address.endpoint + " did not answer";
     err("adviser-client watch: fetching failed (" + why + "); trying again " + again + "\n");
   }
   if (auto list = usecase::list_cases(*store)) {
-    for (std::string& line : alerts.update(list->cases, list->settings, now_seconds())) round.lines.push_back(line);
+    for (std::string& line : alerts.update(list->cases, list->settings, now_seconds(), language())) round.lines.push_back(line);
   }
   return round;
 }
