@@ -240,15 +240,66 @@ TEST_CASE("a size class's price rises on its stored bytes, not on requests", "[r
   CHECK(raised.envelope_work[0] == 64);
   CHECK(raised.envelope_work[1] == 128);
   CHECK(w.handler.pricing().raise_of_class(2) == 4);
-  // Work made at the previous window's price still counts, for one window.
-  World::Item late(262144);
-  CHECK(w.call(w.deposit({late.item}, 512, 1024)).status == ErrorCode::kOk);
-  w.now += 60;
-  World::Item later(262144);
-  CHECK(w.call(w.deposit({later.item}, 512, 1024)).status == ErrorCode::kRateLimited);
+  // Work made while the price was lower counts within one bit: a client
+  // whose price rose while it worked keeps its work after a one-step rise;
+  // proofs saved up at the old base price buy nothing.
+  World::Item late(262144), saved(262144);
+  CHECK(w.call(w.deposit({late.item}, 512 << 3, 512 << 4)).status == ErrorCode::kOk);
+  CHECK(w.call(w.deposit({saved.item}, 512, 1024)).status == ErrorCode::kRateLimited);
+  CHECK(w.call(w.deposit({saved.item}, 512 << 2, 512 << 3)).status == ErrorCode::kRateLimited);
   // Quiet windows bring it back, one bit each.
   w.now += 60 * 10;
   CHECK(w.policy().envelope_work[2] == 512);
+  relay::set_log_level(relay::LogLevel::kInfo);
+}
+
+TEST_CASE("proofs saved up at a low price buy one burst, then the price rises within the window", "[relay][pricing]") {
+  relay::set_log_level(relay::LogLevel::kError);
+  relay::RelayPolicy policy = small_prices();
+  policy.max_attachment_bytes = 1 << 20;  // burst allowance: two attachments, 2 MiB (raise at 1 MiB)
+  World w(policy);
+  // An attacker works while the price is at its base and keeps the proofs:
+  // six requests of 16 x 256 KiB, each paid exactly at the base price.
+  const protocol::PolicyInfo info = w.policy();
+  REQUIRE(info.envelope_work[2] == 512);
+  struct Saved {
+    std::vector<World::Item> items;
+    std::vector<protocol::DepositItem> wire;
+    Frames request;
+  };
+  auto save = [&](std::uint64_t work, std::uint64_t below) {
+    Saved s;
+    s.items.reserve(16);  // each item's view points into its own envelope: no reallocation
+    for (int i = 0; i < 16; ++i) s.items.emplace_back(262144);
+    for (const World::Item& i : s.items) s.wire.push_back(i.item);
+    const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(s.wire));
+    s.request = protocol::make_deposit_request(s.wire, {info.challenge, World::nonce_for(info.challenge, body, work, below)});
+    return s;
+  };
+  std::vector<Saved> saved;
+  for (int r = 0; r < 6; ++r) saved.push_back(save(16 * 512, 16 * 1024));
+  // The first goes in at the window's price; its 4 MiB pass the 2 MiB burst
+  // allowance, so the price rises at once by 1 + log2(2) = 2 bits, and the
+  // saved-up proofs, one bit short even with the grace, are refused (with
+  // the window's price held for the whole window all six went in).
+  CHECK(w.call(saved[0].request).status == ErrorCode::kOk);
+  CHECK(w.handler.pricing().raise_of_class(2) == 2);
+  for (std::size_t r = 1; r < saved.size(); ++r) CHECK(w.call(saved[r].request).status == ErrorCode::kRateLimited);
+  CHECK(w.store.stats().messages == 16);
+  // A client whose price rose while it worked keeps its work within one bit.
+  Saved one_bit_short = save(16 * 1024, 16 * 2048);
+  CHECK(w.call(one_bit_short.request).status == ErrorCode::kOk);
+  // 8 MiB now: 1 + log2(4) = 3 bits; one bit short of that is 2.
+  CHECK(w.handler.pricing().raise_of_class(2) == 3);
+  Saved two_bits_short = save(16 * 1024, 16 * 2048);
+  CHECK(w.call(two_bits_short.request).status == ErrorCode::kRateLimited);
+  const protocol::PolicyInfo now = w.policy();
+  CHECK(now.envelope_work[2] == 512u << 3);
+  CHECK(now.envelope_work[0] == 64);  // letters keep their price
+  // The window's end keeps what the window raised (8 MiB against 1 MiB: 4
+  // bits), so the price in force does not drop at the turn.
+  w.now += 60;
+  CHECK(w.handler.pricing().raise_of_class(2) == 4);
   relay::set_log_level(relay::LogLevel::kInfo);
 }
 

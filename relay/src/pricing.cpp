@@ -82,27 +82,57 @@ void Pricing::advance_clock() {
   window_start_ += windows * policy_.pow_adjust_seconds;
   const std::uint64_t threshold = policy_.pow_raise_bytes;
   for (std::size_t c = 0; c < protocol::kSizeClasses; ++c) {
-    const unsigned before = raise_[c];
+    const unsigned before = live_raise(c);  // what was in force at the window's end
+    unsigned& raise = window_raise_[c];
     const std::uint64_t bytes = bytes_in_window_[c];
     if (threshold != 0 && bytes > threshold) {
       // log2 of the overshoot, so a flood far above the threshold is priced
       // out within a window or two rather than one bit a window.
       const auto steps = static_cast<unsigned>(std::bit_width(bytes / threshold));  // 1 + floor(log2)
-      raise_[c] = std::min(raise_[c] + steps, policy_.pow_max_raise);
-    } else if (bytes <= threshold / 2 && raise_[c] > 0) {
-      raise_[c]--;
+      raise = std::min(raise + steps, policy_.pow_max_raise);
+    } else if (bytes <= threshold / 2 && raise > 0) {
+      raise--;
     }
     // Windows that passed without any request were quiet ones.
-    for (std::uint64_t w = 1; w < windows && raise_[c] > 0; ++w) raise_[c]--;
-    previous_raise_[c] = before;
+    for (std::uint64_t w = 1; w < windows && raise > 0; ++w) raise--;
     bytes_in_window_[c] = 0;
-    if (raise_[c] != before) {
-      log(LogLevel::kInfo, "deposit price of " + std::to_string(4096u << (3 * c)) + "-byte envelopes " +
-                               (raise_[c] > before ? "raised" : "lowered") + " to " +
-                               std::to_string(policy_.pow_difficulty + raise_[c]) + " bits x " +
-                               std::to_string(policy_.class_weight[c]));
-    }
+    log_raise_change(c, before, raise);
   }
+}
+
+// The window's raise plus the rise within it: bytes beyond burst_bytes
+// count at once (see the header). burst_bytes >= raise_bytes, so the next
+// window's raise is never below this one's, and a price in force at a
+// window's end does not drop at its turn.
+unsigned Pricing::live_raise(std::size_t size_class) const {
+  unsigned raise = window_raise_[size_class];
+  const std::uint64_t burst = std::max(policy_.pow_burst_bytes, policy_.pow_raise_bytes);
+  const std::uint64_t bytes = bytes_in_window_[size_class];
+  if (policy_.pow_raise_bytes != 0 && bytes > burst) {
+    raise += static_cast<unsigned>(std::bit_width(bytes / burst));
+  }
+  return std::min(raise, policy_.pow_max_raise);
+}
+
+// The raise a deposit's proof must meet for one envelope of this class: the
+// lowest announced within the last window, but at most one bit below the
+// raise in force. Unbounded grace would let proofs saved up at a low price
+// all be spent after the price rose; one bit lets a client whose price rose
+// while it worked keep its work in all but a flood's sharpest rises (and
+// then it asks again).
+unsigned Pricing::accepted_raise(std::size_t size_class) {
+  const unsigned live = live_raise(size_class);
+  const auto lowest = static_cast<unsigned>(
+      raise_memory_[size_class].lowest(seconds_now_(), live, policy_.pow_adjust_seconds));
+  return std::max(live > 0 ? live - 1 : 0u, std::min(live, lowest));
+}
+
+void Pricing::log_raise_change(std::size_t size_class, unsigned before, unsigned after) const {
+  if (after == before) return;
+  log(LogLevel::kInfo, "deposit price of " + std::to_string(4096u << (3 * size_class)) + "-byte envelopes " +
+                           (after > before ? "raised" : "lowered") + " to " +
+                           std::to_string(policy_.pow_difficulty + after) + " bits x " +
+                           std::to_string(policy_.class_weight[size_class]));
 }
 
 std::uint64_t Pricing::class_price(std::size_t size_class, unsigned raise) const {
@@ -142,7 +172,12 @@ crypto::PowChallenge Pricing::challenge() {
 std::array<std::uint64_t, protocol::kSizeClasses> Pricing::envelope_work() {
   advance_clock();
   std::array<std::uint64_t, protocol::kSizeClasses> out{};
-  for (std::size_t c = 0; c < out.size(); ++c) out[c] = class_price(c, raise_[c]);
+  const std::uint64_t now = seconds_now_();
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    const unsigned raise = live_raise(c);
+    raise_memory_[c].note(now, raise, policy_.pow_adjust_seconds);
+    out[c] = class_price(c, raise);
+  }
   return out;
 }
 
@@ -155,7 +190,7 @@ unsigned Pricing::legacy_difficulty() {
 
 unsigned Pricing::raise_of_class(std::size_t size_class) {
   advance_clock();
-  return raise_[size_class];
+  return live_raise(size_class);
 }
 
 std::uint64_t Pricing::announce_fetch(std::uint64_t stored_messages, std::size_t pending_fetches) {
@@ -195,12 +230,10 @@ Result<std::uint64_t> Pricing::accept(const std::optional<protocol::DepositPow>&
 Result<std::uint64_t> Pricing::accept_deposit(const std::optional<protocol::DepositPow>& pow,
                                               std::span<const protocol::DepositItem> items) {
   advance_clock();
-  // A proof made for the price announced in the previous window is still
-  // good, so a raise does not fail deposits already being worked on.
   std::uint64_t price = 0;
   for (const protocol::DepositItem& item : items) {
     const std::size_t c = protocol::size_class_index(item.envelope.size()).value_or(protocol::kSizeClasses - 1);
-    const std::uint64_t w = class_price(c, std::min(raise_[c], previous_raise_[c]));
+    const std::uint64_t w = class_price(c, accepted_raise(c));
     price = price > UINT64_MAX - w ? UINT64_MAX : price + w;
   }
   return accept(pow, crypto::pow_body_hash(protocol::pow_items(items)), price);
@@ -231,7 +264,9 @@ Result<std::uint64_t> Pricing::accept_prekeys(const std::optional<protocol::Depo
 void Pricing::stored(std::size_t envelope_bytes) {
   advance_clock();
   const std::size_t c = protocol::size_class_index(envelope_bytes).value_or(protocol::kSizeClasses - 1);
+  const unsigned before = live_raise(c);
   bytes_in_window_[c] += envelope_bytes;
+  log_raise_change(c, before, live_raise(c));
 }
 
 }  // namespace meldpunt::relay

@@ -7,20 +7,25 @@
 //                load = fetches waiting behind the running one, at most fetch_max_load_bits
 //   get-prekeys  prekeys_weight * 2^base * min(8, ceil(pool reference / prekeys left in the scarcest pool))
 //
-// A class's raise moves once per adjustment window on the envelope bytes of
-// that class stored in the window (not on requests: one request may carry
-// 16 envelopes of 256 KiB): more than raise_bytes raises it by
+// A class's raise moves on the envelope bytes of that class stored (not on
+// requests: one request may carry 16 envelopes of 256 KiB). At the end of
+// each adjustment window, more than raise_bytes in it raises it by
 // 1 + floor(log2(bytes / raise_bytes)) bits, at most max_raise above the
 // base; at most half of raise_bytes lowers it by one, and each further
 // quiet window by one more. So a flood of large envelopes makes large
 // envelopes dear and leaves a reporter's letters at the base price.
+// Within a window, bytes beyond burst_bytes raise it at once by
+// 1 + floor(log2(bytes / burst_bytes)) on top: without that, proofs made
+// cheaply while the raise decayed could all be spent in one window at the
+// base price (the rule bounded a steady flood, not a saved-up one).
 //
 // A proof must be for the current challenge or the previous one, unused,
 // and meet the lowest price announced for its kind of request within the
-// grace period (for deposits: the lower of this window's and the previous
-// window's), so a price that rose while a client worked does not waste its
-// work. Prices in get-policy are announced through announce_*(), which
-// records them for that grace.
+// grace period, so a price that rose while a client worked does not waste
+// its work; for deposits the grace is one adjustment window and at most one
+// bit below the raise in force, so saved-up proofs buy at most a halving.
+// Prices in get-policy are announced through announce_*() and
+// envelope_work(), which record them for that grace.
 //
 // Not thread-safe: the serving thread calls everything here.
 #pragma once
@@ -49,6 +54,10 @@ struct PricingPolicy {
   std::array<std::uint32_t, protocol::kSizeClasses> class_weight{1, 2, 8};
   unsigned pow_max_raise = 6;                   // raise per class stays at most this many bits above the base
   std::uint64_t pow_raise_bytes = 2ull << 20;   // bytes of one class stored per window that raise it (0 = never)
+  // Bytes of one class a window takes at its price before the price rises
+  // within the window (at least pow_raise_bytes; RequestHandler sets it so
+  // that honest attachments fit, see priced_for_attachments).
+  std::uint64_t pow_burst_bytes = 2ull << 20;
   std::uint32_t pow_adjust_seconds = 60;        // length of an adjustment window
   std::uint32_t challenge_seconds = 3600;       // a challenge is announced this long, accepted twice as long
   std::uint64_t fetch_work_min = 4096;          // cheapest fetch (0 with fetch_work_per_message 0: fetches free)
@@ -90,7 +99,7 @@ class Pricing {
   // Bits of one smallest envelope's price, rounded up (get-policy's
   // difficulty field, which clients from before prices pay per request).
   unsigned legacy_difficulty();
-  // The raise of one size class now (status, tests).
+  // The raise of one size class now, within-window rises included (status, tests).
   unsigned raise_of_class(std::size_t size_class);
 
   // Checks a proof against the price of each kind. On success the proof is
@@ -118,6 +127,9 @@ class Pricing {
   };
 
   void advance_clock();
+  unsigned live_raise(std::size_t size_class) const;
+  unsigned accepted_raise(std::size_t size_class);
+  void log_raise_change(std::size_t size_class, unsigned before, unsigned after) const;
   std::uint64_t class_price(std::size_t size_class, unsigned raise) const;
   std::uint64_t fetch_price(std::uint64_t stored_messages, std::size_t pending_fetches) const;
   std::uint64_t prekeys_price(std::uint64_t scarcest_pool) const;
@@ -130,8 +142,9 @@ class Pricing {
   std::uint64_t period_ = 0;
   crypto::PowChallenge challenge_{}, previous_challenge_{};
   std::set<crypto::PowHash> spent_, previous_spent_;  // digests accepted per challenge
-  std::array<unsigned, protocol::kSizeClasses> raise_{}, previous_raise_{};
+  std::array<unsigned, protocol::kSizeClasses> window_raise_{};  // set at the start of each window
   std::array<std::uint64_t, protocol::kSizeClasses> bytes_in_window_{};
+  std::array<PriceMemory, protocol::kSizeClasses> raise_memory_;  // raises announced, for the deposits' grace
   std::uint64_t window_start_ = 0;
   bool clock_started_ = false;
   PriceMemory fetch_memory_, prekeys_memory_;

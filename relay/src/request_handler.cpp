@@ -34,6 +34,23 @@ std::uint64_t monotonic_seconds_now() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
+namespace {
+
+// The pricing policy with its burst allowance: two of the largest
+// attachments a client may send (their envelopes come to about 1.03 times
+// the file) go in at the window's price, so one person's attachment, or two
+// people's in the same minute, never pays for a rise it caused itself;
+// beyond that a window's bytes raise the price at once (pricing.hpp).
+PricingPolicy priced_for_attachments(const RelayPolicy& policy) {
+  PricingPolicy pricing = policy.pricing;
+  const std::uint64_t attachments =
+      2 * std::min(policy.max_attachment_bytes, protocol::kMaxAttachmentBytesLimit);
+  pricing.pow_burst_bytes = std::max({pricing.pow_burst_bytes, pricing.pow_raise_bytes, attachments});
+  return pricing;
+}
+
+}  // namespace
+
 RequestHandler::RequestHandler(store::RelayStore& store, const crypto::Ed25519PublicKey& org_sign_pk,
                                RelayPolicy policy)
     : today(days_since_epoch_now),
@@ -41,7 +58,7 @@ RequestHandler::RequestHandler(store::RelayStore& store, const crypto::Ed25519Pu
       store_(store),
       org_sign_pk_(org_sign_pk),
       policy_(policy),
-      pricing_(policy.pricing, [this] { return seconds_now(); }) {
+      pricing_(priced_for_attachments(policy), [this] { return seconds_now(); }) {
   // Clients refuse a policy above the limit, so announcing more would stop every deposit.
   policy_.max_attachment_bytes = std::min(policy_.max_attachment_bytes, protocol::kMaxAttachmentBytesLimit);
 }

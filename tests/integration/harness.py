@@ -28,6 +28,22 @@ DERIVE_KEYS = os.path.join(BIN, "derive_keys")
 os.environ["LC_ALL"] = "C.UTF-8"
 
 ORG_PASSPHRASE = "organisation passphrase 1"
+# A parliament's signpost (docs/OPERATIONS.md): three groups, three kinds,
+# three advisers, three combinations nobody covers. test_signpost.py checks
+# its counts and gaps; the screenshots of the reporter page show it.
+PARLIAMENT_SIGNPOST = """# groups of people in the building
+group civil-service | Ambtelijke organisatie | Civil service
+group group-a       | Medewerkers fractie A  | Staff of group A
+group members       | Kamerleden             | Members
+
+kind unwanted  | Ongewenst gedrag       | Unwanted behaviour
+kind integrity | Integriteit            | Integrity
+kind conduct   | Gedragscode Kamerleden | Code of conduct for members
+
+adviser Anna de Vries     | civil-service group-a | unwanted integrity
+adviser Klachtencommissie | members               | conduct
+adviser Bureau Extern     | *                     | unwanted
+"""
 CODE_RE = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4}){5})\s*$", re.M)
 TIMEOUT = 120
 

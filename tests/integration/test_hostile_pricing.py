@@ -14,9 +14,16 @@ any work is done).
   succeed, and for the unpaid flood with a median at most 3 times the
   unattacked median (the paid flood's ratio is measured at full size by
   bench/fetch_flood.py).
-- Storage flood: two attacker processes deposit 16 x 256 KiB per request as
-  fast as they can pay, against a relay with short windows, a small raise
-  threshold and low prices (see the test). The raise rule promises that a
+- Storage flood: two attacker processes deposit 256 KiB envelopes as fast
+  as they can pay, against a relay with short windows, a small raise
+  threshold and low prices (see the test). One envelope per request, not
+  the 16 of the issue's flood (bench/storage_flood.py runs that at full
+  size): the bytes per digest are the same, but lumps of 4 MiB, twice the
+  threshold, made seven windows a measure of the luck of a few proofs (one
+  CI run stored 3.1 times the bound; simulating the rule with such lumps
+  gives about the bound as the median and near 3 times in one run of a
+  hundred); with grains of an eighth of the threshold the simulation stays
+  within 1.3 times in a thousand runs. The raise rule promises that a
   size class stores per window at most about the threshold, or, once its
   price is at the maximum raise, what the attackers' hashing buys at that
   price. The test measures the attackers' hash rate in the same run and
@@ -129,7 +136,8 @@ class HostilePricingTest(unittest.TestCase):
                                  "--pow-raise-bytes", str(RAISE_BYTES), "--max-bytes", str(GIB),
                                  "--prekeys-weight", "1"])
         self.addCleanup(ch.close)
-        floods = [subprocess.Popen([FLOOD, "deposit", ch.address, str(STORAGE_WINDOWS * WINDOW), str(WARMUP_WINDOWS * WINDOW)],
+        floods = [subprocess.Popen([FLOOD, "deposit", ch.address, str(STORAGE_WINDOWS * WINDOW), str(WARMUP_WINDOWS * WINDOW),
+                                    "1"],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
         try:
             # An honest report after six (scaled) minutes of the flood.
@@ -152,8 +160,10 @@ class HostilePricingTest(unittest.TestCase):
         stored = sum(g["bytes_after_warmup"] for g in got)
         seconds = max(g["seconds"] for g in got) - WARMUP_WINDOWS * WINDOW
         per_window = stored / (seconds / WINDOW)
-        # The attackers' hashing in this run (both at once, digests per second).
-        rate = sum(g["solved_work"] / g["solve_seconds"] for g in got if g["solve_seconds"] > 0)
+        # The attackers' hashing in this run (both at once, digests per
+        # second): the digests they computed, their unfinished last proofs
+        # included, over the time they spent computing them.
+        rate = sum(g["digests"] / g["solve_seconds"] for g in got if g["solve_seconds"] > 0)
 
         def digests_per_byte_at_max(difficulty):
             return LARGE_WEIGHT * 2 ** (difficulty + MAX_RAISE) / LARGE

@@ -16,22 +16,10 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (CODE_RE, RELAY, REPORTER, Channel, Reporter, confirm_code,  # noqa: E402
-                     on_terminal, run)
+from harness import (CODE_RE, PARLIAMENT_SIGNPOST, RELAY, REPORTER, Channel, Reporter,  # noqa: E402
+                     confirm_code, on_terminal, run)
 
-SIGNPOST = """# groups of people in the building
-group civil-service | Ambtelijke organisatie | Civil service
-group group-a       | Medewerkers fractie A  | Staff of group A
-group members       | Kamerleden             | Members
-
-kind unwanted  | Ongewenst gedrag       | Unwanted behaviour
-kind integrity | Integriteit            | Integrity
-kind conduct   | Gedragscode Kamerleden | Code of conduct for members
-
-adviser Anna de Vries     | civil-service group-a | unwanted integrity
-adviser Klachtencommissie | members               | conduct
-adviser Bureau Extern     | *                     | unwanted
-"""
+SIGNPOST = PARLIAMENT_SIGNPOST
 
 GAPS = ["Civil service (civil-service) about Code of conduct for members (conduct)",
         "Staff of group A (group-a) about Code of conduct for members (conduct)",

@@ -10,10 +10,12 @@
 //       without ever reading the answers (the connections stay open until
 //       the end). With "unpaid" (or a relay from before prices) it sends
 //       them without a proof, as the flood of issue 13 did.
-//   pricing_flood deposit CHANNEL_ADDRESS SECONDS WARMUP
-//       Deposits 16 x 262144-byte envelopes per request as fast as it can
-//       pay, one request at a time; also counts the bytes stored after
-//       WARMUP seconds (the steady state once prices have adapted).
+//   pricing_flood deposit CHANNEL_ADDRESS SECONDS WARMUP [ENVELOPES]
+//       Deposits ENVELOPES (default 16) x 262144-byte envelopes per request
+//       as fast as it can pay, one request at a time; also counts the bytes
+//       stored after WARMUP seconds (the steady state once prices have
+//       adapted) and the digests it computed (its hash rate, with the
+//       seconds spent solving, the unfinished last proof included).
 //   pricing_flood probe CHANNEL_ADDRESS
 //       One honest fetch as the clients make it (get-policy, a proof on all
 //       cores, the fetch, retries after rate-limited), timing each phase:
@@ -170,29 +172,35 @@ int fetch_flood(const protocol::ChannelAddress& address, double seconds, double 
   return 0;
 }
 
-// Like pow_solve_work, in slices, giving up at the deadline.
+// Like pow_solve_work on one thread, in slices, giving up at the deadline;
+// adds the digests it computed to `digests` (one thread tries nonces in
+// order from the slice's start).
 std::optional<std::uint64_t> solve_until(const crypto::PowChallenge& c, const crypto::PowHash& body, std::uint64_t work,
-                                         Clock::time_point start, double seconds) {
+                                         Clock::time_point start, double seconds, std::uint64_t& digests) {
   std::uint64_t from = random_start();
   constexpr std::uint64_t kSlice = 1 << 18;
   while (since(start) < seconds && !stopping) {
-    if (auto nonce = crypto::pow_solve_work(c, body, work, kSlice, from)) return nonce;
+    if (auto nonce = crypto::pow_solve_work(c, body, work, kSlice, from)) {
+      digests += *nonce - from + 1;
+      return nonce;
+    }
+    digests += kSlice;
     from += kSlice;
   }
   return std::nullopt;
 }
 
-int deposit_flood(const protocol::ChannelAddress& address, double seconds, double warmup) {
+int deposit_flood(const protocol::ChannelAddress& address, double seconds, double warmup, std::size_t per_request) {
   client::ConnectionOptions options;
   options.timeout = std::chrono::seconds(30);
   auto relay = std::make_unique<client::RelayConnection>(address, options);
   const crypto::FetchKeyPair stranger = crypto::FetchKeyPair::generate();
   std::uint64_t ok = 0, bytes = 0, refused = 0, full = 0, bytes_after_warmup = 0, reconnects = 0;
-  std::uint64_t solved_work = 0;  // digests' worth of proofs found: with solve_seconds, this run's hash rate
+  std::uint64_t digests = 0;  // digests computed: with solve_seconds, this run's hash rate
   double solving = 0;
   const auto start = Clock::now();
   while (since(start) < seconds && !stopping) {
-    std::vector<Bytes> envelopes(protocol::kMaxDepositsPerRequest);
+    std::vector<Bytes> envelopes(per_request);
     std::vector<protocol::DepositItem> items(envelopes.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
       envelopes[i].resize(262144);
@@ -215,15 +223,15 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
     std::vector<std::size_t> sizes(items.size(), 262144);
     const std::uint64_t work = protocol::deposit_work(*policy, sizes);
     const auto t = Clock::now();
-    auto nonce = solve_until(policy->challenge, crypto::pow_body_hash(protocol::pow_items(items)), work, start, seconds);
+    auto nonce =
+        solve_until(policy->challenge, crypto::pow_body_hash(protocol::pow_items(items)), work, start, seconds, digests);
     solving += since(t);
     if (!nonce) break;
-    solved_work += work;
     auto stored = relay->call(protocol::make_deposit_request(items, {policy->challenge, *nonce}));
     if (stored) {
       ok++;
-      bytes += 16 * 262144;
-      if (since(start) >= warmup) bytes_after_warmup += 16 * 262144;
+      bytes += per_request * 262144;
+      if (since(start) >= warmup) bytes_after_warmup += per_request * 262144;
     } else if (stored.error().code == ErrorCode::kStorageFull) {
       full++;
     } else {
@@ -233,7 +241,7 @@ int deposit_flood(const protocol::ChannelAddress& address, double seconds, doubl
   }
   std::cout << "deposits_ok=" << ok << " bytes_ok=" << bytes << " bytes_after_warmup=" << bytes_after_warmup
             << " refused=" << refused << " storage_full=" << full << " reconnects=" << reconnects
-            << " solved_work=" << solved_work << " solve_seconds=" << solving
+            << " digests=" << digests << " solve_seconds=" << solving
             << " seconds=" << since(start) << std::endl;
   return 0;
 }
@@ -310,8 +318,13 @@ int main(int argc, char** argv) {
       if ((args.size() == 5 || (args.size() == 6 && args[5] == "unpaid")) && args[0] == "fetch") {
         return fetch_flood(*address, std::stod(args[2]), std::stod(args[3]), std::stoi(args[4]), args.size() == 6);
       }
-      if (args.size() == 4 && args[0] == "deposit") {
-        return deposit_flood(*address, std::stod(args[2]), std::stod(args[3]));
+      if ((args.size() == 4 || args.size() == 5) && args[0] == "deposit") {
+        const std::size_t per_request = args.size() == 5 ? std::stoul(args[4]) : protocol::kMaxDepositsPerRequest;
+        if (per_request < 1 || per_request > protocol::kMaxDepositsPerRequest) {
+          std::cerr << "pricing_flood: ENVELOPES must be 1 to " << protocol::kMaxDepositsPerRequest << "\n";
+          return 1;
+        }
+        return deposit_flood(*address, std::stod(args[2]), std::stod(args[3]), per_request);
       }
     }
   } catch (const std::exception& e) {
@@ -319,6 +332,6 @@ int main(int argc, char** argv) {
     return 3;
   }
   std::cerr << "usage: pricing_flood fill STORE COUNT | fetch ADDRESS SECONDS EVERY PER_CONNECTION [unpaid] | "
-               "deposit ADDRESS SECONDS WARMUP | probe ADDRESS | rate\n";
+               "deposit ADDRESS SECONDS WARMUP [ENVELOPES] | probe ADDRESS | rate\n";
   return 1;
 }

@@ -18,21 +18,11 @@ from webpage import need_browser  # noqa: E402
 
 need_browser()
 
+from harness import PARLIAMENT_SIGNPOST  # noqa: E402
 from webpage import Browser, WebChannel, choose, report  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "..", "docs", "images")
-SIGNPOST = """group civil-service | Ambtelijke organisatie | Civil service
-group group-a       | Medewerkers fractie A  | Staff of group A
-group members       | Kamerleden             | Members
-
-kind unwanted  | Ongewenst gedrag       | Unwanted behaviour
-kind integrity | Integriteit            | Integrity
-kind conduct   | Gedragscode Kamerleden | Code of conduct for members
-
-adviser Anna de Vries     | civil-service group-a | unwanted integrity
-adviser Klachtencommissie | members               | conduct
-adviser Bureau Extern     | *                     | unwanted
-"""
+SIGNPOST = PARLIAMENT_SIGNPOST
 TEXT = {
     "en": ("During the meeting on Tuesday my manager made remarks about my appearance again, in front of "
            "the whole team. It has happened before. I would like to talk about what I can do.",
