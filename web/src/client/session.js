@@ -145,8 +145,13 @@ export class Session {
     const conversation = buildConversation(letters, keys, directory, { unreadable });
     // Files assembled from kind-6 letters to this code: only a check offers them.
     if (!keepFiles) forgetLetterFiles(conversation);
-    checkFreshness(directory, { highestSerial: conversation.highestDirectorySerial, minSerial: this.channel.address.minSerial,
-      now: Math.floor(Date.now() / 1000) });
+    try {
+      checkFreshness(directory, { highestSerial: conversation.highestDirectorySerial, minSerial: this.channel.address.minSerial,
+        now: Math.floor(Date.now() / 1000) });
+    } catch (e) {
+      forgetLetterFiles(conversation);
+      throw e;
+    }
     return { conversation, answer, ownIds: own };
   }
 
