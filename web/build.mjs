@@ -10,6 +10,7 @@
 //   app.js                   web/page/app.js and everything it imports, as one classic script
 //   recognise-worker.js      the client's workers (recognising fetch entries, proof of work),
 //   pow-worker.js            each as one classic worker script
+//   favicon.svg              the page's icon (<link rel="icon">), so no browser asks for a /favicon.ico that is not there
 //   MANIFEST                 the file names, sorted bytewise, MANIFEST included
 //
 // Deterministic: the output depends only on the input files (no time, no
@@ -148,7 +149,9 @@ function indexHtml(files) {
   if (/<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:/i.test(html.replace(/<!--[\s\S]*?-->/g, ''))) {
     fail('page/index.html has inline script or style, which the Content-Security-Policy forbids');
   }
-  const styles = `<link rel="stylesheet" href="style.css" integrity="${sri(files['style.css'])}">`;
+  // Subresource integrity does not apply to icons; the web hash covers favicon.svg.
+  const styles = `<link rel="stylesheet" href="style.css" integrity="${sri(files['style.css'])}">\n`
+    + '<link rel="icon" href="favicon.svg" type="image/svg+xml">';
   const scripts = ['libsodium-sumo.js', 'libsodium-wrappers.js', 'app.js']
     .map((n) => `<script src="${n}" integrity="${sri(files[n])}" defer></script>`).join('\n');
   if (!html.includes('<!--STYLES-->') || !html.includes('<!--SCRIPTS-->')) fail('page/index.html lacks its <!--STYLES--> or <!--SCRIPTS--> mark');
@@ -162,6 +165,12 @@ export function build() {
   files['libsodium-sumo.js'] = fs.readFileSync(LIBSODIUM);
   files['libsodium-wrappers.js'] = fs.readFileSync(WRAPPERS);
   files['style.css'] = fs.readFileSync(path.join(WEB, 'page/style.css'));
+  files['favicon.svg'] = fs.readFileSync(path.join(WEB, 'page/favicon.svg'));
+  // An image only: nothing in it may run or load (img-src 'self' would let
+  // an icon that names another file fetch it).
+  if (/<script|<foreignObject|\shref=|xlink:|\son[a-z]+=|url\(|@import/i.test(files['favicon.svg'].toString('utf8'))) {
+    fail('page/favicon.svg holds script, an event handler or a reference to another file');
+  }
   files['app.js'] = Buffer.from(bundle(path.join(WEB, 'page/app.js')));
   // The client's module workers, each as one classic worker script that
   // loads libsodium first (page/app.js starts them by these names).

@@ -3,10 +3,12 @@ throwaway profile makes a report through the page to a real relay's HTTP
 door, the real adviser-client reads it and replies, the page's check shows
 the reply marked new, the page replies, accepts a hand-over and moves to a
 new code, and reporter-client reads the conversation with the page's new
-code. Afterwards the browser holds no cookie and no storage for the page's
+code. The report carries a file chosen in the page; the adviser receives it
+intact and saves it with the same bytes. Afterwards the browser holds no cookie and no storage for the page's
 origin, its profile folder holds neither code nor any text of the
 conversation, every request went to the page's own origin, and the
-Content-Security-Policy was never violated.
+Content-Security-Policy was never violated, and no request of the page
+(its icon included) was answered with an error.
 
 The page derives keys with the production Argon2id parameters (it has no
 test switch); the advisers use cheap ones, as the other tests do.
@@ -15,6 +17,7 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import unittest
 
 from webpage import need_browser
@@ -29,6 +32,8 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REPORT = "WEB-REPORT-4711 the committee chair shouted at me in the corridor"
 REPLY = "ADVISER-REPLY-0815 thank you, can we talk on Thursday?"
 PAGE_REPLY = "PAGE-REPLY-2323 yes, Thursday works"
+ATTACHED_NAME = "notes from the corridor.txt"
+ATTACHED = ("ATTACHED-FILE-5150 what was said, and who stood by\n" * 40).encode()
 
 
 def with_typo(code, group):
@@ -80,6 +85,13 @@ class WebPageTest(unittest.TestCase):
 
     def test_report_reply_handover_rotate_and_no_trace(self):
         ch = self.channel
+        files = tempfile.mkdtemp(prefix="meldpunt-web-files-")
+        self.addCleanup(shutil.rmtree, files, ignore_errors=True)
+        attach_path = os.path.join(files, ATTACHED_NAME)
+        with open(attach_path, "wb") as f:
+            f.write(ATTACHED)
+        saved = os.path.join(files, "saved")
+        os.mkdir(saved)
         b = Browser("en-GB")
         try:
             b.driver.get(ch.origin + "/")
@@ -104,6 +116,9 @@ class WebPageTest(unittest.TestCase):
             b.click("choose-next")
             b.screen("s-write")
             b.type("message", REPORT)
+            # A file chosen in the page's file field, as a person would.
+            b.el("files").send_keys(attach_path)
+            b.wait(lambda: ATTACHED_NAME in b.text("files-list"), 30, "the chosen file listed")
             b.click("write-next")
             code = self.new_code(b)
 
@@ -121,6 +136,15 @@ class WebPageTest(unittest.TestCase):
             # The real adviser-client reads it; the excluded adviser does not get it.
             self.anna.inbox()
             case = self.anna.only_case("WEB-REPORT-4711")
+            # The page's file arrived whole, and is saved with the same bytes.
+            listing = self.anna.read(case)
+            self.assertIn(f"from the reporter: {ATTACHED_NAME} (", listing)
+            self.assertIn(", intact", listing)
+            names = re.findall(r"from the reporter: (.*?) \(", listing)
+            self.assertEqual(names, [ATTACHED_NAME])
+            self.anna._run("attachment", case, "1", "--save", saved)
+            with open(os.path.join(saved, ATTACHED_NAME), "rb") as f:
+                self.assertEqual(f.read(), ATTACHED)
             self.bureau.inbox()
             self.assertEqual(self.bureau.cases_with("WEB-REPORT-4711"), [])
             self.anna.reply(case, REPLY)
@@ -214,6 +238,11 @@ class WebPageTest(unittest.TestCase):
             for entry in b.console:
                 self.assertNotIn("Content Security Policy", entry["message"], entry)
                 self.assertNotIn("Refused to", entry["message"], entry)
+                # A missing /favicon.ico showed here as "Failed to load resource: ... 404".
+                self.assertNotIn("Failed to load resource", entry["message"], entry)
+            self.assertEqual(b.failed, [], "requests of the page answered with an error")
+            self.assertIn(ch.origin + "/favicon.svg", b.requests)
+            self.assertNotIn(ch.origin + "/favicon.ico", b.requests)
         finally:
             profile = b.profile
             b.driver.quit()

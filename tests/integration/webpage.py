@@ -24,7 +24,13 @@ SKIP = 77
 
 def need_browser():
     """Makes selenium importable (re-running under /usr/bin/python3 if need
-    be) or exits 77 with the reason; also exits 77 without the web root."""
+    be) or exits 77 with the reason; also exits 77 without the web root, or
+    when MELDPUNT_SKIP_BROWSER says why this tree does not run browser tests
+    (set by tests/CMakeLists.txt in a sanitizer tree)."""
+    reason = os.environ.get("MELDPUNT_SKIP_BROWSER")
+    if reason:
+        print(f"skipped: {reason}")
+        sys.exit(SKIP)
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -86,6 +92,7 @@ class Browser:
         self.driver.set_script_timeout(120)
         self.driver.get_log("performance")  # the browser's own start page: not the page's requests
         self.requests = []
+        self.failed = []
         self.console = []
 
     # ---- finding and waiting ----
@@ -128,10 +135,16 @@ class Browser:
 
     # ---- logs ----
     def collect_logs(self):
+        """Adds to self.requests (every URL asked), self.failed ("status URL"
+        of every answer of 400 or more) and self.console."""
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             if message.get("method") == "Network.requestWillBeSent":
                 self.requests.append(message["params"]["request"]["url"])
+            if message.get("method") == "Network.responseReceived":
+                response = message["params"]["response"]
+                if response.get("status", 0) >= 400:
+                    self.failed.append(f"{response['status']} {response['url']}")
         self.console += self.driver.get_log("browser")
 
     def close(self):

@@ -64,6 +64,32 @@ export function reply(relay, adviser, report, text, { sentAt = BigInt(Math.floor
     sealEnvelope({ secretKey: adviser.message.privateKey, publicKey: adviser.message.publicKey }, report.senderPk, {}, letter));
 }
 
+/**
+ * A reply as advisers' clients from before file keys sent files: each piece
+ * a kind-6 letter naming the adviser, sealed to the reporter's own key with
+ * its clue (so it is among the reporter's own letters), and a signed kind-2
+ * reply without a file block. `sealer`: the key pair that seals the pieces
+ * ({ secretKey, publicKey }; the adviser's by default, another one forges them).
+ * text null: the pieces only.
+ */
+export function legacyReply(relay, adviser, report, text, { sentAt = BigInt(Math.floor(Date.now() / 1000)) + 1n, files = [],
+  sealer = { secretKey: adviser.message.privateKey, publicKey: adviser.message.publicKey } } = {}) {
+  for (const f of files.map((file) => fileToSend(file, 10485760))) {
+    for (const chunk of pieceBodies(f)) {
+      const token = newDeleteToken();
+      const letter = encodeLetter({ kind: LETTER_KIND.attachment, sentAt, adviserId: adviser.id, deleteToken: token, body: chunk });
+      store(relay, makeClue(report.letter.reporterFetchPk), token, sealEnvelope(sealer, report.senderPk, {}, letter, 262144));
+    }
+  }
+  if (text === null) return null;
+  const body = ascii(text);
+  const signature = signDetached(DOMAIN.reply, replySignedMessage(adviser.id, report.senderPk, sentAt, body), adviser.sign.privateKey);
+  const token = newDeleteToken();
+  const letter = encodeLetter({ kind: LETTER_KIND.reply, sentAt, adviserId: adviser.id, deleteToken: token, body, signature });
+  return store(relay, makeClue(report.letter.reporterFetchPk), token,
+    sealEnvelope({ secretKey: adviser.message.privateKey, publicKey: adviser.message.publicKey }, report.senderPk, {}, letter));
+}
+
 export function propose(relay, adviser, report, newAdviser, note, sentAt = BigInt(Math.floor(Date.now() / 1000)) + 2n) {
   const proposalId = sodium.randombytes_buf(16);
   const signature = signHandover(adviser.id, report.senderPk, proposalId, newAdviser.id, adviser.sign.privateKey);

@@ -53,6 +53,7 @@ test('every script and stylesheet carries its sha384 integrity; nothing inline',
   assert.ok(refs.length >= 4);
   for (const tag of refs) {
     const src = /(?:src|href)="([^"]+)"/.exec(tag)[1];
+    if (/\brel="icon"/.test(tag)) continue; // integrity does not apply to icons (next test)
     const integrity = /integrity="(sha384-[^"]+)"/.exec(tag);
     assert.ok(integrity, `${src} has no integrity`);
     assert.equal(integrity[1], 'sha384-' + crypto.createHash('sha384').update(files[src]).digest('base64'), src);
@@ -62,6 +63,17 @@ test('every script and stylesheet carries its sha384 integrity; nothing inline',
   assert.doesNotMatch(withoutComments, /<style\b|\sstyle=|\son[a-z]+=|javascript:/i);
   assert.doesNotMatch(withoutComments, /https?:\/\//, 'the page names no other origin');
   assert.match(withoutComments, /<noscript>/);
+});
+
+test('the page names its icon, an inert SVG in the web root, so no browser asks for /favicon.ico', () => {
+  const { files, names } = build();
+  const html = files['index.html'].toString('utf8');
+  const icon = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(html);
+  assert.ok(icon, 'index.html has a <link rel="icon">');
+  assert.ok(names.includes(icon[1]), `${icon[1]} is in the MANIFEST`);
+  const svg = files[icon[1]].toString('utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.doesNotMatch(svg, /<script|<foreignObject|\shref=|xlink:|\son[a-z]+=|url\(/i);
 });
 
 test('MANIFEST follows the contract and the web hash is BLAKE2b-256 over it', async () => {

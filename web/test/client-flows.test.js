@@ -14,8 +14,9 @@ import { sealEnvelope } from '../src/protocol/envelope.js';
 import { makeClue, newDeleteToken, deleteVerifier } from '../src/protocol/clue.js';
 import { encodeBody, signBody } from '../test-support/directory-builder.js';
 import { FakeRelay } from '../test-support/fake-relay.js';
-import { makeAdviser, inbox, reply, propose, receiveFiles } from '../test-support/fake-adviser.js';
+import { makeAdviser, inbox, reply, legacyReply, propose, receiveFiles } from '../test-support/fake-adviser.js';
 import { openChannel, NewCode, ERROR } from '../src/client/index.js';
+import { fileToSend, encodeChunk, CHUNK_TYPE } from '../src/client/files.js';
 
 await ready();
 
@@ -200,6 +201,49 @@ test('files both ways: pieces to per-file keys, announced in the letters; a repl
   const r = await session.rotate({ code: channel.newCode() });
   assert.equal(r.deletedOld, false);
   assert.equal(r.keptForFiles, true);
+});
+
+test('files in kind-6 letters to the code (clients from before file keys) are read as reporter-client reads them', async () => {
+  const { relay, list, prekeys, channel } = await setup();
+  const { code } = await channel.report({ code: channel.newCode(), advisers: [channel.advisers[0].id], text: 'Oude melding' });
+  const report = inbox(relay, list[0], prekeys[0]).find((r) => r.letter.kind === LETTER_KIND.report);
+  const session = await channel.open(code);
+  const keys = session.keys;
+  // The reporter's own description of a file it sent (type 2, kind 6 to its own key), as old reporter-clients wrote it.
+  const sent = fileToSend({ name: 'notitie.txt', bytes: ascii('mijn notitie') }, 100);
+  const description = encodeChunk({ type: CHUNK_TYPE.description, fileId: sent.fileId, index: 0, count: 1, total: sent.total,
+    digest: sent.digest, name: sent.name });
+  const token = newDeleteToken();
+  const id = sodium.randombytes_buf(16);
+  relay.messages.set(toHex(id), { id, clue: makeClue(keys.fetchPk), verifier: deleteVerifier(token), envelope: sealEnvelope(
+    { secretKey: keys.messageSk, publicKey: keys.messagePk }, keys.messagePk, {},
+    encodeLetter({ kind: LETTER_KIND.attachment, sentAt: report.letter.sentAt, recipients: [list[0].id], deleteToken: token, body: description })) });
+  // An adviser's reply with a two-piece file sealed to the reporter's key; a
+  // forged piece of the same file (another sender naming the adviser) must not count.
+  const big = sodium.randombytes_buf(300000);
+  const sentAt = report.letter.sentAt + 5n;
+  legacyReply(relay, list[0], report, 'Zie oude bijlage', { sentAt, files: [{ name: 'oud.bin', bytes: big }] });
+  const forger = sodium.crypto_box_keypair();
+  legacyReply(relay, list[0], report, null, { sentAt, files: [{ name: 'oud.bin', bytes: big.slice().fill(7) }],
+    sealer: { secretKey: forger.privateKey, publicKey: forger.publicKey } });
+
+  const c = await session.check();
+  const theirs = c.files.find((f) => !f.fromReporter);
+  assert.ok(theirs, 'the adviser\'s file is listed');
+  assert.equal(theirs.status, 'intact');
+  assert.equal(theirs.name, 'oud.bin');
+  assert.equal(theirs.pieces, 2);
+  assert.equal(theirs.adviser, toHex(list[0].id));
+  assert.deepEqual(session.downloadFile(theirs).bytes, big);
+  assert.equal(c.messages.find((m) => m.text === 'Zie oude bijlage').files.length, 1);
+  const mine = c.files.find((f) => f.fromReporter);
+  assert.ok(mine, 'the description is listed as a file this code sent');
+  assert.equal(mine.name, 'notitie.txt');
+  assert.equal(mine.size, 12);
+  assert.equal(mine.status, 'not-here');
+  assert.equal(c.messages.find((m) => m.text === 'Oude melding').files.length, 1);
+  assert.equal(c.ignored, 2, 'the two forged pieces are ignored');
+  session.close();
 });
 
 test('rate-limited requests are retried with the caller told, then succeed', async () => {

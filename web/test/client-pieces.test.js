@@ -274,10 +274,10 @@ test('worker solver: the first proof of the pool wins and meets the price; the o
     const challenge = sodium.randombytes_buf(32);
     const body = requestBody(2);
     const events = [];
-    // A worker reports progress every 4096 tries, and at price 20000 a proof
-    // comes before the first report about a third of the time: solve again
-    // (at most 19 times) until a report was seen.
-    const prices = [1n, 20000n];
+    // A worker reports progress after each 50 ms slice of its search, and at
+    // price 2^20 a proof comes before the first report now and then: solve
+    // again (at most 19 times) until a report was seen.
+    const prices = [1n, 1n << 20n];
     for (let again = 0; again < 19 && !events.some((e) => e.step === 'work'); again++) {
       for (const price of prices) {
         const proof = await solve(challenge, body, price, { onProgress: (e) => events.push(e) });

@@ -12,32 +12,11 @@ import { decodeReply, encodeFrames } from '../src/client/transport.js';
 import { decodePolicy, decodeFetch } from '../src/client/relay.js';
 import { decodeChunk, fileToSend, pieceBodies, sanitiseFileName } from '../src/client/files.js';
 import { ClientError } from '../src/client/errors.js';
+import { fuzzer } from '../test-support/mutate.js';
 
 await ready();
 
-let seed = 0x2545f491;
-function rand(n) {
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
-  return seed % n;
-}
-function mutate(bytes) {
-  const b = bytes.slice();
-  const op = rand(4);
-  if (op === 0 && b.length) b[rand(b.length)] ^= 1 << rand(8);
-  if (op === 1 && b.length) b[rand(b.length)] = rand(256);
-  if (op === 2) return b.subarray(0, rand(b.length + 1));
-  if (op === 3) return concat(b, new Uint8Array(rand(8)).map(() => rand(256)));
-  return b;
-}
-function survives(name, parse, seeds, rounds) {
-  for (let i = 0; i < rounds; i++) {
-    let input = seeds[rand(seeds.length)];
-    for (let k = rand(3) + 1; k > 0; k--) input = mutate(input);
-    try { parse(input); } catch (e) {
-      assert.ok(e instanceof ProtocolError || e instanceof ClientError, `${name}: ${e?.name}: ${e?.message} on round ${i}`);
-    }
-  }
-}
+const { rand, survives } = fuzzer(0x2545f491, (e) => e instanceof ProtocolError || e instanceof ClientError);
 const fields = (bytes) => decodeReply(bytes).fields;
 
 test('reply framing, policy and fetch answers', () => {

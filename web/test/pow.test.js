@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ready, sodium } from '../src/protocol/sodium.js';
-import { requestBody, depositBody, powDigest, meets, solve, depositPrice, OP, MAX_PRICE } from '../src/protocol/pow.js';
+import { requestBody, depositBody, powDigest, meets, solve, depositPrice, PowSearch, OP, MAX_PRICE } from '../src/protocol/pow.js';
 import { toHex, concat, ascii, u64le } from '../src/protocol/bytes.js';
 import { DOCS_DIR } from '../test-support/vectors.js';
 
@@ -56,4 +56,35 @@ test('meets: W = 0 always, W = 2^d is d leading zero bits, bounds', () => {
 test('deposit price sums the announced work of each envelope', () => {
   assert.equal(depositPrice([4096, 4096, 262144], [1n << 20n, 1n << 21n, 1n << 23n]), (2n << 20n) + (1n << 23n));
   assert.throws(() => depositPrice([4095], [1n, 1n, 1n]));
+});
+
+test('the fast search finds exactly the nonce the digest rule finds, across the 32- and 64-bit carries', () => {
+  const reference = (challenge, body, price, start, count) => {
+    for (let i = 0n; i < BigInt(count); i++) {
+      const nonce = (start + i) & ((1n << 64n) - 1n);
+      if (meets(powDigest(challenge, body, nonce), price)) return nonce;
+    }
+    return null;
+  };
+  const challenge = sodium.randombytes_buf(32);
+  const body = requestBody(OP.fetch);
+  const starts = [0n, (1n << 32n) - 20n, (1n << 64n) - 20n, 0x0123456789abcdefn];
+  for (const price of [1n, 7n, 64n, 1000n, 1n << 40n]) {
+    for (const start of starts) {
+      const fast = new PowSearch(challenge, body, price);
+      const slow = new PowSearch(challenge, body, price, { raw: false }); // the crypto_generichash path
+      try {
+        const want = reference(challenge, body, price, start, 300);
+        assert.equal(fast.run(start, 300), want, `price ${price} from ${start}`);
+        assert.equal(slow.run(start, 300), want, `fallback, price ${price} from ${start}`);
+      } finally {
+        fast.close();
+      }
+    }
+  }
+  // W = 0 needs no work: the first nonce tried.
+  const free = new PowSearch(challenge, body, 0n);
+  assert.equal(free.run(5n, 1), 5n);
+  free.close();
+  assert.throws(() => new PowSearch(new Uint8Array(31), body, 1n), /32 bytes/);
 });

@@ -18,32 +18,11 @@ import { readPrekeyBundle } from '../src/protocol/prekeys.js';
 import { fromHex, ascii } from '../src/protocol/bytes.js';
 import { loadVectors } from '../test-support/vectors.js';
 import { encodeBody, signBody, orgKeyPair } from '../test-support/directory-builder.js';
+import { fuzzer } from '../test-support/mutate.js';
 
 await ready();
 
-let seed = 0x9e3779b9;
-function rand(n) { // xorshift32, deterministic so a failure reproduces
-  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
-  return seed % n;
-}
-function mutate(bytes) {
-  const b = bytes.slice();
-  const op = rand(4);
-  if (op === 0 && b.length) b[rand(b.length)] ^= 1 << rand(8);
-  if (op === 1 && b.length) b[rand(b.length)] = rand(256);
-  if (op === 2) return b.subarray(0, rand(b.length + 1));
-  if (op === 3) { const extra = new Uint8Array(rand(8)).map(() => rand(256)); const out = new Uint8Array(b.length + extra.length); out.set(b); out.set(extra, b.length); return out; }
-  return b;
-}
-function survives(name, parse, seeds, rounds) {
-  for (let i = 0; i < rounds; i++) {
-    let input = seeds[rand(seeds.length)];
-    for (let k = rand(3) + 1; k > 0; k--) input = mutate(input);
-    try { parse(input); } catch (e) {
-      assert.ok(e instanceof ProtocolError, `${name}: ${e?.name}: ${e?.message} on round ${i}`);
-    }
-  }
-}
+const { rand, survives } = fuzzer(0x9e3779b9, (e) => e instanceof ProtocolError);
 
 test('letters, histories and hand-over bodies', () => {
   const token = new Uint8Array(32);

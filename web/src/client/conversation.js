@@ -13,6 +13,7 @@ import { decodeHistory, MAX_HISTORY_ENTRIES, MAX_FILE_NOTES, MAX_FILE_NOTE_NAME 
 import { decodeAnswer, decodeProposal, verifyHandover, DECISION } from '../protocol/handover.js';
 import { findAdviser } from '../protocol/directory.js';
 import { verifyReplySignature, UNSIGNED_REPLY_CUTOFF } from '../protocol/reply.js';
+import { readLetterAttachments } from './files.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const same = (a, b) => equalBytes(sodium, a, b);
@@ -38,7 +39,8 @@ export function buildConversation(letters, keys, directory, { now = nowSeconds()
   const { kept, replayed } = dropReplayed(letters);
   const c = { letters: kept, entries: [], files: [], ignored: 0, unreadable, replayed, newReplies: 0, historyTruncated: false,
     currentRecipients: [], earlierReaders: [], pendingProposals: [], newestOwnSentAt: 0n, highestDirectorySerial: 0n, movedAt: 0n,
-    answers: [], attachmentLetters: [] };
+    answers: [], letterFiles: new Map() };
+  const attachmentLetters = [];
   const answered = [];
   let newestOwnLetter = -1n;
   const noteOwn = (letter) => {
@@ -99,7 +101,7 @@ export function buildConversation(letters, keys, directory, { now = nowSeconds()
         Object.assign(e, { kind: 'proposal', proposal, handoverTo: proposal.newAdviserId, body: proposal.note });
       }
     } else if (L.kind === LETTER_KIND.attachment) {
-      c.attachmentLetters.push(r); // files.js checks, assembles and lists these
+      attachmentLetters.push(r); // files.js checks, assembles and lists these (below)
       continue;
     } else {
       c.ignored++;
@@ -113,6 +115,17 @@ export function buildConversation(letters, keys, directory, { now = nowSeconds()
           name: f.name, fromHistory: false, entry: f });
       }
     }
+  }
+  // Files in kind-6 letters to this code's own key (clients from before
+  // file keys): their records join the announced ones, and the files
+  // advisers sent this way are assembled here (c.letterFiles: record ->
+  // assemble() result; the caller keeps or wipes the bytes).
+  const legacy = readLetterAttachments(attachmentLetters, keys.messagePk, directory);
+  c.ignored += legacy.ignored;
+  c.files.push(...legacy.sent);
+  for (const { file, result } of legacy.received) {
+    c.files.push(file);
+    c.letterFiles.set(file, result);
   }
   // Stable sort by time (Array.prototype.sort is stable).
   c.entries.sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0));

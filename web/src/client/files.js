@@ -170,4 +170,70 @@ export function assemble(entry, chunks) {
   return { status: 'intact', have: byIndex.size, bytes };
 }
 
+/**
+ * The kind-6 letters among the code's own (docs/PROTOCOL.md "Attachments":
+ * what clients from before file keys sealed to each reader), read as
+ * reporter-client's collect_attachments: a description sealed by this
+ * code's key (`ownPk`) is a file the code sent; a piece sealed by the key
+ * the signed directory lists for the adviser the letter names is part of a
+ * file that adviser sent; anything else is ignored. Pieces combine per
+ * (adviser, file id), the earliest sent_at counting; pieces that disagree
+ * about their file make it damaged. Each letter's body is wiped (the chunk
+ * holds its own copy until assembled). `letters`: [{ senderPk, letter }].
+ * -> { sent: [file], received: [{ file, result }] (result as assemble()),
+ * ignored }; a file is a conversation file record (conversation.js) whose
+ * `entry`, for a received one, carries no key seed: its pieces are here.
+ */
+export function readLetterAttachments(letters, ownPk, directory) {
+  const out = { sent: [], received: [], ignored: 0 };
+  const partial = new Map();
+  for (const r of letters) {
+    let chunk;
+    try {
+      chunk = decodeChunk(r.letter.body);
+    } catch {
+      out.ignored++;
+      continue;
+    } finally {
+      wipe(r.letter.body);
+    }
+    if (equalBytes(sodium, r.senderPk, ownPk)) {
+      // Our own record of a file sent; a code never sends itself pieces.
+      if (chunk.type !== CHUNK_TYPE.description) { out.ignored++; wipe(chunk.data); continue; }
+      out.sent.push({ sentAt: r.letter.sentAt, fromReporter: true, adviserId: null, recipients: r.letter.recipients,
+        size: chunk.total, digest: chunk.digest, name: chunk.name, fromHistory: false });
+      continue;
+    }
+    const adviser = directory.entries.find((e) => equalBytes(sodium, e.id, r.letter.adviserId));
+    if (!adviser || !equalBytes(sodium, adviser.messagePk, r.senderPk) || chunk.type !== CHUNK_TYPE.piece) {
+      out.ignored++;
+      if (chunk.data) wipe(chunk.data);
+      continue;
+    }
+    const key = toHex(adviser.id) + toHex(chunk.fileId);
+    let p = partial.get(key);
+    if (!p) {
+      p = { adviserId: adviser.id, sentAt: r.letter.sentAt, conflict: false, chunks: [],
+        entry: { fileId: chunk.fileId, totalSize: chunk.total, pieceCount: chunk.count, digest: chunk.digest, name: chunk.name,
+          keySeed: new Uint8Array(32) } };
+      partial.set(key, p);
+    } else if (!matchPiece(p.entry, chunk)) {
+      p.conflict = true;
+    }
+    if (r.letter.sentAt < p.sentAt) p.sentAt = r.letter.sentAt;
+    p.chunks.push(chunk);
+  }
+  for (const p of partial.values()) {
+    const e = p.entry;
+    const result = p.conflict ? { status: 'damaged', have: 0, bytes: null } : assemble(e, p.chunks);
+    for (const c of p.chunks) wipe(c.data);
+    out.received.push({ file: { sentAt: p.sentAt, fromReporter: false, adviserId: p.adviserId, size: e.totalSize, digest: e.digest,
+      name: e.name, fromHistory: false, entry: e }, result });
+  }
+  const bySentAt = (a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : 0);
+  out.sent.sort(bySentAt);
+  out.received.sort((a, b) => bySentAt(a.file, b.file));
+  return out;
+}
+
 export { MAX_LETTER_FILES, LETTER_KIND, toHex };

@@ -18,6 +18,12 @@ const enc = new TextEncoder();
 const ZERO16 = new Uint8Array(16);
 const ZERO32 = new Uint8Array(32);
 
+/** Wipes the files assembled from kind-6 letters (conversation.letterFiles). */
+function forgetLetterFiles(conversation) {
+  for (const r of conversation.letterFiles.values()) wipe(r.bytes);
+  conversation.letterFiles.clear();
+}
+
 /** Opens each retrieved envelope with `recipient`; -> { letters: [{ id, senderPk, letter }], unreadable }. */
 function openAll(own, envelopes, recipient) {
   const letters = [];
@@ -129,7 +135,7 @@ export class Session {
   }
 
   /** fetch → recognise → retrieval session → open → conversation (and the fetch answer). */
-  async load({ onProgress, signal } = {}) {
+  async load({ onProgress, signal, keepFiles = false } = {}) {
     const keys = this.#live();
     const { relay, directory, recogniser } = this.channel;
     const answer = await relay.fetch({ onProgress, signal });
@@ -137,8 +143,15 @@ export class Session {
     const envelopes = await retrieveMessages(relay, own, answer.stored, { onProgress, signal });
     const { letters, unreadable } = openAll(own, envelopes, { secretKey: keys.messageSk, publicKey: keys.messagePk });
     const conversation = buildConversation(letters, keys, directory, { unreadable });
-    checkFreshness(directory, { highestSerial: conversation.highestDirectorySerial, minSerial: this.channel.address.minSerial,
-      now: Math.floor(Date.now() / 1000) });
+    // Files assembled from kind-6 letters to this code: only a check offers them.
+    if (!keepFiles) forgetLetterFiles(conversation);
+    try {
+      checkFreshness(directory, { highestSerial: conversation.highestDirectorySerial, minSerial: this.channel.address.minSerial,
+        now: Math.floor(Date.now() / 1000) });
+    } catch (e) {
+      forgetLetterFiles(conversation);
+      throw e;
+    }
     return { conversation, answer, ownIds: own };
   }
 
@@ -189,8 +202,15 @@ export class Session {
   /** check (README.md): the conversation with new replies marked and the advisers' files. */
   check({ onProgress, signal } = {}) {
     return guardedSession(async () => {
-      const { conversation, answer, ownIds } = await this.load({ onProgress, signal });
-      const files = await this.#receiveFiles(conversation, answer, ownIds, { onProgress, signal });
+      const { conversation, answer, ownIds } = await this.load({ onProgress, signal, keepFiles: true });
+      let files;
+      try {
+        files = await this.#receiveFiles(conversation, answer, ownIds, { onProgress, signal });
+      } catch (e) {
+        forgetLetterFiles(conversation);
+        throw e;
+      }
+      for (const [f, result] of conversation.letterFiles) files.set(f, result);
       this.#forgetDownloads();
       this.last = conversation;
       return present(conversation, this.channel.directory, files, this.downloads);

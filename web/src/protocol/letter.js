@@ -119,8 +119,8 @@ export function encodeLetter(f) {
  * decode_letter: the whole envelope payload. Refuses (malformed) another
  * version, a kind outside 1..9, more than 64 recipients, short input, and
  * any byte after the body except one signature block after a kind-2 body.
- * Kind 6 decodes (so a page can count and skip it) but its body is left
- * uninterpreted. A kind-4 body must be 32 bytes.
+ * A kind-6 body is left uninterpreted here (the client's files.js decodes
+ * it as an attachment chunk). A kind-4 body must be 32 bytes.
  */
 export function decodeLetter(payload) {
   const r = new Reader(payload);
