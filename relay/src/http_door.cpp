@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "http_door_state.hpp"
+#include "http_gate.hpp"
+#include "http_head.hpp"
 #include "log.hpp"
 #include "meldpunt/protocol/http_body.hpp"
 
@@ -25,28 +27,9 @@ namespace {
 
 using namespace http_door_state;
 
-// The headers of every answer, errors included (docs/PROTOCOL.md, "HTTP
-// door"): nothing is cached or sent elsewhere, and the page may load
-// nothing but its own origin's files.
-constexpr std::pair<const char*, const char*> kHeaders[] = {
-    {"Cache-Control", "no-store"},
-    {"Referrer-Policy", "no-referrer"},
-    {"X-Content-Type-Options", "nosniff"},
-    {"Content-Security-Policy",
-     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; "
-     "img-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
-    {"Cross-Origin-Opener-Policy", "same-origin"},
-    {"Cross-Origin-Resource-Policy", "same-origin"},
-};
-
-// A request head must fit libmicrohttpd's per-connection pool (also its
-// read buffer); over it the client gets 431 and is closed.
-constexpr std::size_t kConnectionMemory = 32 * 1024;
-// The kernel's send buffer of each connection (Linux doubles it): an
-// answer a client does not read then waits in the answer budget, where it
-// is counted and dropped when over, not in kernel memory that grows to
-// megabytes per connection on its own.
-constexpr int kSendBufferBytes = 64 * 1024;
+// libmicrohttpd's per-connection pool (also its read buffer): twice the
+// largest head the gate lets through (http_head.hpp).
+constexpr std::size_t kConnectionMemory = 2 * kMaxHttpHeadBytes;
 // Most answers from the serving loop taken in one round.
 constexpr int kMaxAnswersPerRound = 256;
 
@@ -55,7 +38,10 @@ constexpr int kMaxAnswersPerRound = 256;
 class HttpDoor::Loop {
  public:
   Loop(zmq::context_t& context, HttpDoorSetup setup)
-      : setup_(std::move(setup)), channel_text_(setup_.channel + "\n"), dealer_(context, zmq::socket_type::dealer) {
+      : setup_(std::move(setup)),
+        channel_text_(setup_.channel + "\n"),
+        gate_(setup_.host, setup_.port, setup_.limits.header_timeout),
+        dealer_(context, zmq::socket_type::dealer) {
     // Every request in flight waits in these queues at most once.
     const int hwm = static_cast<int>(std::min<std::size_t>(setup_.limits.max_connections * 2 + 16, 1 << 20));
     dealer_.set(zmq::sockopt::sndhwm, hwm);
@@ -98,6 +84,9 @@ class HttpDoor::Loop {
       watched.clear();
       items.push_back({nullptr, epoll_fd, ZMQ_POLLIN, 0});
       items.push_back({dealer_.handle(), 0, ZMQ_POLLIN, 0});
+      const std::size_t gate_items = items.size();
+      gate_.add_poll_items(items);
+      const std::size_t watched_items = items.size();
       for (Connection* c : connections_) {
         if (c->suspended && c->watched) {
           items.push_back({nullptr, c->fd, ZMQ_POLLIN, 0});
@@ -114,8 +103,15 @@ class HttpDoor::Loop {
       }
       if ((items[1].revents & ZMQ_POLLIN) != 0) take_answers();
       for (std::size_t i = 0; i < watched.size(); ++i) {
-        if ((items[2 + i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) != 0) check_gone(*watched[i]);
+        if ((items[watched_items + i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) != 0) check_gone(*watched[i]);
       }
+      const std::size_t room = setup_.limits.max_connections - std::min(setup_.limits.max_connections, connections_.size());
+      const HttpGate::Outcome gate = gate_.step(&items[gate_items], room, [this](int fd, const sockaddr* a, socklen_t n) {
+        (void)MHD_add_connection(daemon_, fd, a, n);  // on failure it closes fd
+      });
+      add(counters_.malformed, gate.malformed);
+      add(counters_.too_large, gate.too_large);
+      add(counters_.head_timeouts, gate.head_timeouts);
       enforce_deadlines();
       MHD_run(daemon_);
     }
@@ -128,7 +124,6 @@ class HttpDoor::Loop {
       auto c = std::make_unique<Connection>();
       c->mhd = mhd;
       c->fd = MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
-      (void)::setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &kSendBufferBytes, sizeof kSendBufferBytes);
       start_clocks(*c);
       connections_.insert(c.get());
       *socket_context = c.release();
@@ -153,7 +148,7 @@ class HttpDoor::Loop {
       c->suspended = false;
       c->responding = false;
       c->answer_bytes = 0;
-      start_clocks(*c);  // the next request on a kept-alive connection
+      start_clocks(*c);
     }
     delete request;
     *request_context = nullptr;
@@ -168,7 +163,6 @@ class HttpDoor::Loop {
           static_cast<Connection*>(MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
       *request_context = request;
       if (request->connection == nullptr) return MHD_NO;  // its state could not be allocated: close it
-      request->connection->head_done = true;
       request->started = Clock::now();
       return first_call(mhd, *request, url, method);
     }
@@ -191,40 +185,21 @@ class HttpDoor::Loop {
   }
 
  private:
+  // libmicrohttpd gets each connection from the gate once its head has
+  // passed (http_gate.hpp); it has no listening socket of its own.
   void start_daemon() {
-    sockaddr_storage address{};
-    socklen_t length = 0;
-    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
-    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&address); inet_pton(AF_INET, setup_.host.c_str(), &v4->sin_addr) == 1) {
-      v4->sin_family = AF_INET;
-      v4->sin_port = htons(setup_.port);
-      length = sizeof(sockaddr_in);
-    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-               inet_pton(AF_INET6, setup_.host.c_str(), &v6->sin6_addr) == 1) {
-      v6->sin6_family = AF_INET6;
-      v6->sin6_port = htons(setup_.port);
-      length = sizeof(sockaddr_in6);
-      flags |= MHD_USE_IPv6;
-    } else {
-      throw std::runtime_error("http: " + setup_.host + " is not an IPv4 or IPv6 address");
-    }
-    (void)length;
+    const unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
     const unsigned idle = static_cast<unsigned>(setup_.limits.request_timeout.count());
     daemon_ = MHD_start_daemon(
-        flags, setup_.port, nullptr, nullptr, &Loop::access_cb, this,  //
-        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),   //
+        flags, 0, nullptr, nullptr, &Loop::access_cb, this,  //
         MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(setup_.limits.max_connections),
-        MHD_OPTION_CONNECTION_TIMEOUT, idle,                            //
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,          //
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u,                           //
-        MHD_OPTION_NOTIFY_CONNECTION, &Loop::connection_cb, this,       //
-        MHD_OPTION_NOTIFY_COMPLETED, &Loop::completed_cb, this,         //
+        MHD_OPTION_CONNECTION_TIMEOUT, idle,                       //
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,     //
+        MHD_OPTION_NOTIFY_CONNECTION, &Loop::connection_cb, this,  //
+        MHD_OPTION_NOTIFY_COMPLETED, &Loop::completed_cb, this,    //
         MHD_OPTION_END);
-    if (daemon_ == nullptr) {
-      throw std::runtime_error("http: cannot listen on " + setup_.host + ":" + std::to_string(setup_.port) +
-                               " (in use, or not an address of this host)");
-    }
-    port_ = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT)->port;
+    if (daemon_ == nullptr) throw std::runtime_error("http: cannot start libmicrohttpd");
+    port_ = gate_.port();
   }
 
   static MHD_Result access_cb(void* self, MHD_Connection* c, const char* url, const char* method, const char*,
@@ -248,12 +223,9 @@ class HttpDoor::Loop {
   // libmicrohttpd is done with an answer (sent, or its connection closed).
   static void answer_freed(void* answer) { static_cast<Answer*>(answer)->loop->free_answer(static_cast<Answer*>(answer)); }
 
-  void start_clocks(Connection& c) {
-    const Clock::time_point now = Clock::now();
-    c.head_done = false;
-    c.head_deadline = now + setup_.limits.header_timeout;
-    c.deadline = now + setup_.limits.request_timeout;
-  }
+  // The whole request from the connection's opening (its head has passed
+  // the gate by then, within header_timeout).
+  void start_clocks(Connection& c) { c.deadline = Clock::now() + setup_.limits.request_timeout; }
 
   // Shuts a connection down; libmicrohttpd then sees it closed and frees
   // it, its request and its answer (same thread, so the descriptor is still
@@ -486,9 +458,6 @@ class HttpDoor::Loop {
           shut(*c);
           add(counters_.write_timeouts);
         }
-      } else if (!c->head_done && now > c->head_deadline) {
-        shut(*c);
-        add(counters_.head_timeouts);
       } else if (now > c->deadline) {
         shut(*c);
         add(counters_.request_timeouts);
@@ -537,7 +506,7 @@ class HttpDoor::Loop {
 
   MHD_Result finish(MHD_Connection* mhd, MHD_Response* response, unsigned status, const std::string& type,
                     const char* allow) {
-    for (const auto& [name, value] : kHeaders) MHD_add_response_header(response, name, value);
+    for (const auto& [name, value] : kHttpDoorHeaders) MHD_add_response_header(response, name, value);
     if (!type.empty()) MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type.c_str());
     if (allow != nullptr) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
     const MHD_Result queued = MHD_queue_response(mhd, status, response);
@@ -554,6 +523,7 @@ class HttpDoor::Loop {
 
   HttpDoorSetup setup_;
   const std::string channel_text_;  // GET /channel's answer
+  HttpGate gate_;                   // the listening socket and heads still arriving
   zmq::socket_t dealer_;
   MHD_Daemon* daemon_ = nullptr;
   std::uint16_t port_ = 0;

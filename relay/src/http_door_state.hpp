@@ -18,9 +18,7 @@ using Clock = std::chrono::steady_clock;
 struct Connection {
   MHD_Connection* mhd = nullptr;
   int fd = -1;
-  Clock::time_point head_deadline;  // the request's head must have arrived by then
-  Clock::time_point deadline;       // the whole request by then
-  bool head_done = false;           // the current request's head has arrived
+  Clock::time_point deadline;       // the whole request must have arrived by then
   bool suspended = false;           // waiting for the serving loop: no deadline, socket watched
   bool responding = false;          // an answer is queued: it must have left by answer_deadline
   Clock::time_point answer_deadline;
