@@ -8,7 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include "fuzz_common.hpp"
 #include "http_head.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

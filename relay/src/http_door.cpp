@@ -68,7 +68,8 @@ class HttpDoor::Loop {
   HttpDoorFigures figures() const {
     const Counters& c = counters_;
     const HttpDoorLimits& l = setup_.limits;
-    return HttpDoorFigures{c.open.load(), l.max_connections, c.body_bytes.load(), l.max_body_bytes,
+    // Connections whose head is still arriving are open too.
+    return HttpDoorFigures{c.open.load() + c.arriving.load(), l.max_connections, c.body_bytes.load(), l.max_body_bytes,
                            c.answer_bytes.load(), l.max_answer_bytes, c.answered.load(), c.served.load(),
                            c.malformed.load(), c.too_large.load(), c.no_length.load(), c.not_found.load(),
                            c.bodies_dropped.load(), c.busy.load(), c.answers_dropped.load(), c.head_timeouts.load(),
@@ -112,6 +113,7 @@ class HttpDoor::Loop {
       add(counters_.malformed, gate.malformed);
       add(counters_.too_large, gate.too_large);
       add(counters_.head_timeouts, gate.head_timeouts);
+      counters_.arriving.store(gate_.waiting());
       enforce_deadlines();
       MHD_run(daemon_);
     }

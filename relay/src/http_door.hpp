@@ -6,7 +6,8 @@
 // loop over an inproc socket, as [tag (8 bytes), frame, ...], where they are
 // queued, rate-limited, priced and answered like a ZeroMQ connection's
 // request; the answer comes back as [tag, reply frame, ...]. Each POST has a
-// tag of its own, so each is one request on a fresh connection. While it
+// tag of its own, so each is one request on a fresh connection (but for
+// flood control: all share one token bucket, server.cpp). While it
 // waits, its HTTP connection is suspended and the door watches its socket:
 // a client that goes away sends [tag] alone, which drops a fetch still
 // waiting in the queue (fetch_scheduler.hpp).
@@ -14,11 +15,13 @@
 // Bounds, all on this thread and apart from the ZeroMQ front door (an HTTP
 // flood cannot take the ZeroMQ door's connections, descriptors or thread);
 // docs/SECURITY.md "The HTTP door" gives each with its reason:
-//   - max_connections at once (libmicrohttpd refuses more);
+//   - max_connections at once (the gate closes more at once);
 //   - header_timeout for a request's head, request_timeout for the whole
-//     request, and request_timeout again for its answer to leave;
-//   - a request's head within 32 KiB (libmicrohttpd's memory pool); a body
-//     announced by Content-Length (413 over kMaxHttpBodyBytes, 411 without);
+//     request, and request_timeout again for its answer to leave; one
+//     request per connection (every answer closes it);
+//   - a request's head checked by the gate (http_gate.hpp) before
+//     libmicrohttpd reads it, within kMaxHttpHeadBytes; a body announced by
+//     Content-Length (413 over kMaxHttpBodyBytes, 411 without);
 //   - max_body_bytes of bodies as they arrive, for all connections
 //     together: beyond, the upload holding most is dropped;
 //   - max_answer_bytes of answers not yet sent, for all connections
@@ -41,7 +44,7 @@ namespace meldpunt::relay {
 
 struct HttpDoorLimits {
   std::size_t max_connections = 256;
-  std::chrono::seconds header_timeout{10};    // a request's head, from its connection's opening or previous answer
+  std::chrono::seconds header_timeout{10};    // a request's head, from its connection's opening
   std::chrono::seconds request_timeout{60};   // a whole request likewise; also an answer's sending, and silence
   std::uint64_t max_body_bytes = 64ull << 20;    // request bodies held, all connections together
   std::uint64_t max_answer_bytes = 64ull << 20;  // API answers not yet sent, all connections together

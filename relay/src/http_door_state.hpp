@@ -53,6 +53,7 @@ struct Request {
 
 // Figures shared with the serving thread (written on the door's alone).
 struct Counters {
+  std::atomic<std::uint64_t> arriving{0};  // at the gate, their head not yet complete
   std::atomic<std::uint64_t> open{0}, body_bytes{0}, answer_bytes{0}, answered{0}, served{0}, malformed{0},
       too_large{0}, no_length{0}, not_found{0}, bodies_dropped{0}, busy{0}, answers_dropped{0}, head_timeouts{0},
       request_timeouts{0}, write_timeouts{0};
