@@ -101,7 +101,14 @@ class HttpDoorLoadTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        # The relay stops cleanly after all of it (under the sanitizers: no
+        # error and no leak, which would make it exit otherwise).
+        rc = cls.ch.stop_relay()
+        with open(cls.ch.relay_log, errors="replace") as f:
+            log = f.read()
         cls.ch.close()
+        if rc != 0 or "Sanitizer" in log:
+            raise AssertionError(f"the relay exited {rc}:\n{log[-4000:]}")
 
     def setUp(self):
         self.sockets = []
@@ -166,11 +173,11 @@ class HttpDoorLoadTest(unittest.TestCase):
         self.assert_honest_request_works()
         door = self.door()
         self.assertLessEqual(door["answer_bytes"], ANSWER_BUDGET)
-        # Each over the budget either pushed out the longest unread (most)
-        # or, with none to push out yet, was refused 503.
-        print("unread answers: door", door, file=sys.stderr)
-        self.assertGreaterEqual(door["dropped"]["answers_over_budget"] + door["refused"]["busy"] - before, 30)
-        self.assertGreaterEqual(door["dropped"]["answers_over_budget"], 20)
+        # Each over the budget either pushed out the longest unread or, when
+        # the only answers held were taken in the same round and not yet
+        # handed over (more of them on a slow machine), was refused 503.
+        self.assertGreaterEqual(door["dropped"]["answers_over_budget"] + door["refused"]["busy"] - before, 30, door)
+        self.assertGreaterEqual(door["dropped"]["answers_over_budget"], 8, door)
         # The few answers still held are not read within http-timeout: dropped.
         writes_before = door["dropped"]["write_timeouts"]
         time.sleep(HTTP_TIMEOUT + 1.5)
