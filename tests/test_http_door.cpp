@@ -1,6 +1,7 @@
 // The HTTP door's pieces that need no socket: the body framing codec
 // (protocol/http_body.hpp), the web root and its hash (relay/web_root.hpp)
-// and the `http` setting. The door itself: tests/integration/test_http_door.py.
+// and the `http` settings. The door itself: tests/integration/test_http_door.py
+// and test_http_door_load.py.
 #include <catch2/catch.hpp>
 #include <sodium.h>
 
@@ -191,4 +192,24 @@ TEST_CASE("http setting: a port alone is loopback; addresses are literals", "[re
     INFO(bad);
     CHECK_FALSE(relay::parse_http_listen(bad));
   }
+}
+
+TEST_CASE("http setting: the head's deadline and the two budgets", "[relay][http]") {
+  relay::ServeSettings s;
+  s.http = "8080";
+  s.http_timeout_seconds = 3;  // shorter than the head's 10 s: the head gets 3 too
+  s.http_max_answer_bytes = 1 << 20;
+  s.max_messages = 1'000'000;  // the largest fetch answer (64 MB) must fit the answer budget
+  const auto setup = relay::http_door_setup(s);
+  REQUIRE(setup);
+  CHECK(setup->limits.header_timeout == std::chrono::seconds(3));
+  CHECK(setup->limits.request_timeout == std::chrono::seconds(3));
+  CHECK(setup->limits.max_answer_bytes == 64'000'000 + 4096);
+  CHECK(setup->limits.max_body_bytes == (64ull << 20));
+  s.max_messages = 1000;
+  s.http_timeout_seconds = 60;
+  const auto small = relay::http_door_setup(s);
+  REQUIRE(small);
+  CHECK(small->limits.max_answer_bytes == (1ull << 20));
+  CHECK(small->limits.header_timeout == std::chrono::seconds(10));
 }

@@ -1,6 +1,8 @@
 #include "meldpunt/protocol/http_body.hpp"
 
+#include <cstring>
 #include <limits>
+#include <stdexcept>
 
 namespace meldpunt::protocol {
 namespace {
@@ -62,5 +64,24 @@ DecodedHttpBody decode_http_body(ByteView body) {
 
 Bytes encode_http_body(const Frames& frames) { return encode(frames); }
 Bytes encode_http_body(const std::vector<ByteView>& frames) { return encode(frames); }
+
+std::size_t encoded_http_body_size(const std::vector<ByteView>& frames) {
+  std::size_t total = 0;
+  for (const ByteView& f : frames) total += kHttpFrameHeaderBytes + f.size();
+  return total;
+}
+
+void encode_http_body_into(const std::vector<ByteView>& frames, std::uint8_t* out, std::size_t out_size) {
+  std::size_t at = 0;
+  for (const ByteView& f : frames) {
+    if (out_size - at < kHttpFrameHeaderBytes + f.size()) throw std::length_error("http body: buffer too small");
+    const auto length = static_cast<std::uint32_t>(f.size());
+    for (std::size_t i = 0; i < kHttpFrameHeaderBytes; ++i) out[at + i] = static_cast<std::uint8_t>(length >> (8 * i));
+    at += kHttpFrameHeaderBytes;
+    if (!f.empty()) std::memcpy(out + at, f.data(), f.size());
+    at += f.size();
+  }
+  if (at != out_size) throw std::length_error("http body: buffer of the wrong size");
+}
 
 }  // namespace meldpunt::protocol

@@ -11,63 +11,37 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <algorithm>
+#include <new>
 #include <vector>
 
+#include "http_door_state.hpp"
+#include "http_gate.hpp"
+#include "http_head.hpp"
 #include "log.hpp"
 #include "meldpunt/protocol/http_body.hpp"
 
 namespace meldpunt::relay {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace http_door_state;
 
-// The headers of every answer, errors included (docs/PROTOCOL.md, "HTTP
-// door"): nothing is cached or sent elsewhere, and the page may load
-// nothing but its own origin's files.
-constexpr std::pair<const char*, const char*> kHeaders[] = {
-    {"Cache-Control", "no-store"},
-    {"Referrer-Policy", "no-referrer"},
-    {"X-Content-Type-Options", "nosniff"},
-    {"Content-Security-Policy",
-     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; "
-     "img-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
-    {"Cross-Origin-Opener-Policy", "same-origin"},
-    {"Cross-Origin-Resource-Policy", "same-origin"},
-};
-
-// A request head must fit libmicrohttpd's per-connection pool (also its
-// read buffer); over it the client gets 431 and is closed.
-constexpr std::size_t kConnectionMemory = 32 * 1024;
+// libmicrohttpd's per-connection pool (also its read buffer): twice the
+// largest head the gate lets through (http_head.hpp).
+constexpr std::size_t kConnectionMemory = 2 * kMaxHttpHeadBytes;
 // Most answers from the serving loop taken in one round.
 constexpr int kMaxAnswersPerRound = 256;
-
-struct Connection {
-  MHD_Connection* mhd = nullptr;
-  int fd = -1;
-  Clock::time_point deadline;  // a whole request must have arrived by then
-  bool suspended = false;      // waiting for the serving loop: no deadline, socket watched
-  bool responding = false;     // an answer is queued: sending it is bounded by the idle limit alone
-  bool watched = true;         // while suspended: false once the client sent more bytes (pipelined)
-  std::uint64_t tag = 0;       // the request it waits for
-};
-
-struct Request {
-  Connection* connection = nullptr;
-  bool api = false;               // POST /api with an acceptable length: its body is read
-  std::uint64_t expected = 0;     // Content-Length
-  bool holding = false;           // expected counts in held_bytes_
-  Bytes body;
-  std::uint64_t tag = 0;          // nonzero once sent to the serving loop
-  bool answered = false;
-  bool cancelled = false;
-  Bytes reply;                    // the encoded answer
-};
 
 }  // namespace
 
 class HttpDoor::Loop {
  public:
-  Loop(zmq::context_t& context, HttpDoorSetup setup) : setup_(std::move(setup)), dealer_(context, zmq::socket_type::dealer) {
+  Loop(zmq::context_t& context, HttpDoorSetup setup)
+      : setup_(std::move(setup)),
+        channel_text_(setup_.channel + "\n"),
+        gate_(setup_.host, setup_.port, setup_.limits.header_timeout),
+        dealer_(context, zmq::socket_type::dealer) {
     // Every request in flight waits in these queues at most once.
     const int hwm = static_cast<int>(std::min<std::size_t>(setup_.limits.max_connections * 2 + 16, 1 << 20));
     dealer_.set(zmq::sockopt::sndhwm, hwm);
@@ -91,6 +65,17 @@ class HttpDoor::Loop {
 
   std::uint16_t port() const { return port_; }
 
+  HttpDoorFigures figures() const {
+    const Counters& c = counters_;
+    const HttpDoorLimits& l = setup_.limits;
+    // Connections whose head is still arriving are open too.
+    return HttpDoorFigures{c.open.load() + c.arriving.load(), l.max_connections, c.body_bytes.load(), l.max_body_bytes,
+                           c.answer_bytes.load(), l.max_answer_bytes, c.answered.load(), c.served.load(),
+                           c.malformed.load(), c.too_large.load(), c.no_length.load(), c.not_found.load(),
+                           c.bodies_dropped.load(), c.busy.load(), c.answers_dropped.load(), c.head_timeouts.load(),
+                           c.request_timeouts.load(), c.write_timeouts.load()};
+  }
+
   void run(const std::atomic<bool>& stop) {
     const int epoll_fd = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_EPOLL_FD)->epoll_fd;
     std::vector<zmq::pollitem_t> items;
@@ -100,6 +85,9 @@ class HttpDoor::Loop {
       watched.clear();
       items.push_back({nullptr, epoll_fd, ZMQ_POLLIN, 0});
       items.push_back({dealer_.handle(), 0, ZMQ_POLLIN, 0});
+      const std::size_t gate_items = items.size();
+      gate_.add_poll_items(items);
+      const std::size_t watched_items = items.size();
       for (Connection* c : connections_) {
         if (c->suspended && c->watched) {
           items.push_back({nullptr, c->fd, ZMQ_POLLIN, 0});
@@ -116,8 +104,16 @@ class HttpDoor::Loop {
       }
       if ((items[1].revents & ZMQ_POLLIN) != 0) take_answers();
       for (std::size_t i = 0; i < watched.size(); ++i) {
-        if ((items[2 + i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) != 0) check_gone(*watched[i]);
+        if ((items[watched_items + i].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) != 0) check_gone(*watched[i]);
       }
+      const std::size_t room = setup_.limits.max_connections - std::min(setup_.limits.max_connections, connections_.size());
+      const HttpGate::Outcome gate = gate_.step(&items[gate_items], room, [this](int fd, const sockaddr* a, socklen_t n) {
+        (void)MHD_add_connection(daemon_, fd, a, n);  // on failure it closes fd
+      });
+      add(counters_.malformed, gate.malformed);
+      add(counters_.too_large, gate.too_large);
+      add(counters_.head_timeouts, gate.head_timeouts);
+      counters_.arriving.store(gate_.waiting());
       enforce_deadlines();
       MHD_run(daemon_);
     }
@@ -130,12 +126,14 @@ class HttpDoor::Loop {
       auto c = std::make_unique<Connection>();
       c->mhd = mhd;
       c->fd = MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_CONNECTION_FD)->connect_fd;
-      c->deadline = Clock::now() + setup_.limits.request_timeout;
+      start_clocks(*c);
       connections_.insert(c.get());
       *socket_context = c.release();
+      add(counters_.open);
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != nullptr) {
       auto* c = static_cast<Connection*>(*socket_context);
       connections_.erase(c);
+      sub(counters_.open, 1);
       delete c;
       *socket_context = nullptr;
     }
@@ -144,13 +142,15 @@ class HttpDoor::Loop {
   void on_completed(void** request_context) {
     auto* request = static_cast<Request*>(*request_context);
     if (request == nullptr) return;
-    if (request->holding) held_bytes_ -= request->expected;
+    release_body(*request);
+    if (request->answer != nullptr) free_answer(request->answer);  // its client left before it was handed over
     if (request->tag != 0 && !request->answered && !request->cancelled) send_cancel(request->tag);
     if (request->tag != 0) waiting_.erase(request->tag);
-    if (request->connection != nullptr) {
-      request->connection->suspended = false;
-      request->connection->responding = false;
-      request->connection->deadline = Clock::now() + setup_.limits.request_timeout;
+    if (Connection* c = request->connection; c != nullptr) {
+      c->suspended = false;
+      c->responding = false;
+      c->answer_bytes = 0;
+      start_clocks(*c);
     }
     delete request;
     *request_context = nullptr;
@@ -165,57 +165,43 @@ class HttpDoor::Loop {
           static_cast<Connection*>(MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
       *request_context = request;
       if (request->connection == nullptr) return MHD_NO;  // its state could not be allocated: close it
+      request->started = Clock::now();
       return first_call(mhd, *request, url, method);
     }
-    if (!request->api) return MHD_NO;  // answered at the first call; nothing more is expected
+    if (!request->api || request->dropped) return MHD_NO;  // answered at the first call, or dropped: close
     if (*upload_size != 0) {
       const std::size_t n = *upload_size;
       *upload_size = 0;
-      if (request->body.size() + n > request->expected) return MHD_NO;  // more than announced
+      if (request->body.size() + n > request->expected) {  // more than announced
+        add(counters_.malformed);
+        return MHD_NO;
+      }
+      if (!book_body(*request, request->body.size() + n)) return MHD_NO;
       append(request->body, ByteView(reinterpret_cast<const std::uint8_t*>(upload), n));
       return MHD_YES;
     }
-    if (request->answered) return respond(mhd, MHD_HTTP_OK, "application/octet-stream", std::move(request->reply));
+    if (request->answered) return respond_answer(mhd, *request);
     if (request->cancelled) return MHD_NO;
     if (request->tag != 0) return MHD_YES;  // still waiting (spurious call)
     return forward(mhd, *request);
   }
 
  private:
+  // libmicrohttpd gets each connection from the gate once its head has
+  // passed (http_gate.hpp); it has no listening socket of its own.
   void start_daemon() {
-    sockaddr_storage address{};
-    socklen_t length = 0;
-    unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
-    if (auto* v4 = reinterpret_cast<sockaddr_in*>(&address); inet_pton(AF_INET, setup_.host.c_str(), &v4->sin_addr) == 1) {
-      v4->sin_family = AF_INET;
-      v4->sin_port = htons(setup_.port);
-      length = sizeof(sockaddr_in);
-    } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
-               inet_pton(AF_INET6, setup_.host.c_str(), &v6->sin6_addr) == 1) {
-      v6->sin6_family = AF_INET6;
-      v6->sin6_port = htons(setup_.port);
-      length = sizeof(sockaddr_in6);
-      flags |= MHD_USE_IPv6;
-    } else {
-      throw std::runtime_error("http: " + setup_.host + " is not an IPv4 or IPv6 address");
-    }
-    (void)length;
+    const unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
     const unsigned idle = static_cast<unsigned>(setup_.limits.request_timeout.count());
     daemon_ = MHD_start_daemon(
-        flags, setup_.port, nullptr, nullptr, &Loop::access_cb, this,  //
-        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),   //
+        flags, 0, nullptr, nullptr, &Loop::access_cb, this,  //
         MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(setup_.limits.max_connections),
-        MHD_OPTION_CONNECTION_TIMEOUT, idle,                            //
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,          //
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 128u,                           //
-        MHD_OPTION_NOTIFY_CONNECTION, &Loop::connection_cb, this,       //
-        MHD_OPTION_NOTIFY_COMPLETED, &Loop::completed_cb, this,         //
+        MHD_OPTION_CONNECTION_TIMEOUT, idle,                       //
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,     //
+        MHD_OPTION_NOTIFY_CONNECTION, &Loop::connection_cb, this,  //
+        MHD_OPTION_NOTIFY_COMPLETED, &Loop::completed_cb, this,    //
         MHD_OPTION_END);
-    if (daemon_ == nullptr) {
-      throw std::runtime_error("http: cannot listen on " + setup_.host + ":" + std::to_string(setup_.port) +
-                               " (in use, or not an address of this host)");
-    }
-    port_ = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT)->port;
+    if (daemon_ == nullptr) throw std::runtime_error("http: cannot start libmicrohttpd");
+    port_ = gate_.port();
   }
 
   static MHD_Result access_cb(void* self, MHD_Connection* c, const char* url, const char* method, const char*,
@@ -236,70 +222,117 @@ class HttpDoor::Loop {
   static void completed_cb(void* self, MHD_Connection*, void** request_context, MHD_RequestTerminationCode) {
     static_cast<Loop*>(self)->on_completed(request_context);
   }
+  // libmicrohttpd is done with an answer (sent, or its connection closed).
+  static void answer_freed(void* answer) { static_cast<Answer*>(answer)->loop->free_answer(static_cast<Answer*>(answer)); }
+
+  // The whole request from the connection's opening (its head has passed
+  // the gate by then, within header_timeout).
+  void start_clocks(Connection& c) { c.deadline = Clock::now() + setup_.limits.request_timeout; }
+
+  // Shuts a connection down; libmicrohttpd then sees it closed and frees
+  // it, its request and its answer (same thread, so the descriptor is still
+  // its own).
+  void shut(Connection& c) {
+    if (c.shut || c.fd < 0) return;
+    ::shutdown(c.fd, SHUT_RDWR);
+    c.shut = true;
+  }
 
   MHD_Result first_call(MHD_Connection* mhd, Request& request, std::string_view url, std::string_view method) {
     const bool get = method == "GET" || method == "HEAD";
     if (url == "/api") {
-      if (method != "POST") return respond(mhd, MHD_HTTP_METHOD_NOT_ALLOWED, "", {}, "POST");
+      if (method != "POST") return respond(mhd, MHD_HTTP_METHOD_NOT_ALLOWED, "POST");
       return admit_body(mhd, request);
     }
-    if (!get) return respond(mhd, MHD_HTTP_METHOD_NOT_ALLOWED, "", {}, "GET, HEAD");
+    if (!get) return respond(mhd, MHD_HTTP_METHOD_NOT_ALLOWED, "GET, HEAD");
     if (url == "/channel") {
-      if (setup_.channel.empty()) return respond(mhd, MHD_HTTP_NOT_FOUND, "", {});
-      const std::string text = setup_.channel + "\n";
-      return respond(mhd, MHD_HTTP_OK, "text/plain; charset=utf-8", Bytes(text.begin(), text.end()));
+      if (setup_.channel.empty()) return respond(mhd, MHD_HTTP_NOT_FOUND);
+      return respond_static(mhd, channel_text_.data(), channel_text_.size(), "text/plain; charset=utf-8");
     }
     const WebFile* file = nullptr;
     if (setup_.web_root && url.size() >= 1 && url.front() == '/') file = setup_.web_root->find(url.substr(1));
-    if (file == nullptr) return respond(mhd, MHD_HTTP_NOT_FOUND, "", {});
-    return respond_static(mhd, *file);
+    if (file == nullptr) return respond(mhd, MHD_HTTP_NOT_FOUND);
+    return respond_static(mhd, file->content.data(), file->content.size(), file->content_type);
   }
 
-  // POST /api, at its head: the body's size is judged before any of it is read.
+  // POST /api, at its head: the body's size is judged before any of it is
+  // read; its bytes are counted in the body budget as they come
+  // (book_body), so a length announced and never sent holds nothing.
   MHD_Result admit_body(MHD_Connection* mhd, Request& request) {
     if (MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) != nullptr) {
-      return respond(mhd, MHD_HTTP_LENGTH_REQUIRED, "", {});
+      return respond(mhd, MHD_HTTP_LENGTH_REQUIRED);
     }
     const char* length_text = MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (length_text == nullptr) return respond(mhd, MHD_HTTP_LENGTH_REQUIRED, "", {});
+    if (length_text == nullptr) return respond(mhd, MHD_HTTP_LENGTH_REQUIRED);
     const std::string_view text(length_text);
     std::uint64_t length = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
-    if (ec == std::errc::result_out_of_range) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE, "", {});
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-      return respond(mhd, MHD_HTTP_BAD_REQUEST, "", {});
-    }
-    if (length > protocol::kMaxHttpBodyBytes) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE, "", {});
-    if (held_bytes_ + length > setup_.limits.max_held_bytes) return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE, "", {});
-    held_bytes_ += length;
-    request.holding = true;
+    if (ec == std::errc::result_out_of_range) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return respond(mhd, MHD_HTTP_BAD_REQUEST);
+    if (length > protocol::kMaxHttpBodyBytes) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE);
     request.expected = length;
     request.api = true;
-    request.body.reserve(static_cast<std::size_t>(length));
+    uploading_.insert(&request);
     return MHD_YES;
+  }
+
+  // Grows a body's buffer to hold `size` bytes, counting its capacity in
+  // the body budget. When the budget is full the upload holding most (the
+  // oldest among equals) is dropped, until this one fits; false if that
+  // is this one (the caller closes its connection).
+  bool book_body(Request& request, std::uint64_t size) {
+    if (size <= request.booked) return true;
+    constexpr std::uint64_t kFirstChunk = 16 * 1024;
+    const std::uint64_t grown = std::min(request.expected, std::max({size, 2 * request.booked, kFirstChunk}));
+    const std::uint64_t max = setup_.limits.max_body_bytes;
+    while (counters_.body_bytes.load() - request.booked + grown > max) {
+      Request* victim = &request;
+      std::uint64_t victim_bytes = grown;
+      for (Request* r : uploading_) {
+        if (r == &request) continue;
+        if (r->booked > victim_bytes || (r->booked == victim_bytes && r->started < victim->started)) {
+          victim = r;
+          victim_bytes = r->booked;
+        }
+      }
+      add(counters_.bodies_dropped);
+      release_body(*victim);
+      victim->dropped = true;
+      if (victim == &request) return false;
+      if (victim->connection != nullptr) shut(*victim->connection);
+    }
+    request.body.reserve(static_cast<std::size_t>(grown));
+    add(counters_.body_bytes, grown - request.booked);
+    request.booked = grown;
+    return true;
+  }
+
+  void release_body(Request& request) {
+    sub(counters_.body_bytes, request.booked);
+    request.booked = 0;
+    Bytes().swap(request.body);
+    uploading_.erase(&request);
   }
 
   // The whole body has arrived: decode it and hand it to the serving loop.
   MHD_Result forward(MHD_Connection* mhd, Request& request) {
-    if (request.body.size() != request.expected) return respond(mhd, MHD_HTTP_BAD_REQUEST, "", {});
+    if (request.body.size() != request.expected) return respond(mhd, MHD_HTTP_BAD_REQUEST);
     const protocol::DecodedHttpBody decoded = protocol::decode_http_body(request.body);
-    if (decoded.error == protocol::HttpBodyError::kTooLarge) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE, "", {});
-    if (decoded.error != protocol::HttpBodyError::kNone) return respond(mhd, MHD_HTTP_BAD_REQUEST, "", {});
+    if (decoded.error == protocol::HttpBodyError::kTooLarge) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE);
+    if (decoded.error != protocol::HttpBodyError::kNone) return respond(mhd, MHD_HTTP_BAD_REQUEST);
     const std::uint64_t tag = ++last_tag_;
     FixedBytes<kHttpTagBytes> tag_bytes{};
     for (std::size_t i = 0; i < kHttpTagBytes; ++i) tag_bytes[i] = static_cast<std::uint8_t>(tag >> (8 * i));
     // The high-water mark admits every request in flight, so this does not block.
     if (!dealer_.send(zmq::const_buffer(tag_bytes.data(), tag_bytes.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
-      return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE, "", {});
+      return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE);
     }
     for (std::size_t i = 0; i < decoded.frames.size(); ++i) {
       const auto flags = i + 1 < decoded.frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
       (void)dealer_.send(zmq::const_buffer(decoded.frames[i].data(), decoded.frames[i].size()), flags);
     }
     // The body is with the serving loop now; what is held is the answer to come.
-    held_bytes_ -= request.expected;
-    request.holding = false;
-    Bytes().swap(request.body);
+    release_body(request);
     request.tag = tag;
     waiting_.emplace(tag, &request);
     Connection* c = request.connection;
@@ -335,7 +368,16 @@ class HttpDoor::Loop {
       for (std::size_t i = 1; i < parts.size(); ++i) {
         frames.emplace_back(static_cast<const std::uint8_t*>(parts[i].data()), parts[i].size());
       }
-      request.reply = protocol::encode_http_body(frames);
+      // Encoded once, into the buffer libmicrohttpd will send and free;
+      // without room in the answer budget it is answered 503.
+      const std::size_t size = protocol::encoded_http_body_size(frames);
+      if (make_room_for_answer(size)) {
+        if (void* memory = std::malloc(sizeof(Answer) + size); memory != nullptr) {
+          request.answer = new (memory) Answer{this, size};
+          protocol::encode_http_body_into(frames, request.answer->body(), size);
+          add(counters_.answer_bytes, size);
+        }
+      }
       request.answered = true;
       waiting_.erase(it);
       resume(request);
@@ -375,69 +417,123 @@ class HttpDoor::Loop {
     (void)dealer_.send(zmq::const_buffer(tag_bytes.data(), tag_bytes.size()), zmq::send_flags::dontwait);
   }
 
-  // A connection that has not delivered a whole request in time is shut
-  // down; libmicrohttpd then sees it closed and frees it (same thread, so
-  // the descriptor is still its own).
+  // An answer of `size` bytes fits the answer budget, or is made to fit by
+  // dropping the connections whose answers have waited longest to be read
+  // (their bytes come back when libmicrohttpd closes them, in this round);
+  // false if it cannot be.
+  bool make_room_for_answer(std::size_t size) {
+    const std::uint64_t max = setup_.limits.max_answer_bytes;
+    if (size > max) return false;
+    std::uint64_t freeing = 0;  // held by connections already shut, soon freed
+    for (const Connection* c : connections_) {
+      if (c->shut && c->responding) freeing += c->answer_bytes;
+    }
+    while (counters_.answer_bytes.load() + size > max + freeing) {
+      Connection* oldest = nullptr;
+      for (Connection* c : connections_) {
+        if (c->responding && !c->shut && c->answer_bytes > 0 &&
+            (oldest == nullptr || c->answer_deadline < oldest->answer_deadline)) {
+          oldest = c;
+        }
+      }
+      if (oldest == nullptr) return false;
+      shut(*oldest);
+      freeing += oldest->answer_bytes;
+      add(counters_.answers_dropped);
+    }
+    return true;
+  }
+
+  void free_answer(Answer* answer) {
+    sub(counters_.answer_bytes, answer->size);
+    std::free(answer);
+  }
+
+  // A head, a request or an answer that is not through in time: its
+  // connection is shut down.
   void enforce_deadlines() {
     const Clock::time_point now = Clock::now();
     for (Connection* c : connections_) {
-      if (!c->suspended && !c->responding && now > c->deadline && c->fd >= 0) {
-        ::shutdown(c->fd, SHUT_RDWR);
-        c->deadline = Clock::time_point::max();  // once
-        timeouts_++;
+      if (c->shut || c->suspended) continue;
+      if (c->responding) {
+        if (now > c->answer_deadline) {
+          shut(*c);
+          add(counters_.write_timeouts);
+        }
+      } else if (now > c->deadline) {
+        shut(*c);
+        add(counters_.request_timeouts);
       }
     }
   }
 
-  MHD_Result respond(MHD_Connection* mhd, unsigned status, const std::string& type, Bytes body,
-                     const char* allow = nullptr) {
-    // The body is handed over (libmicrohttpd frees it with free()).
-    void* copy = nullptr;
-    if (!body.empty()) {
-      copy = std::malloc(body.size());
-      if (copy == nullptr) return MHD_NO;
-      std::memcpy(copy, body.data(), body.size());
+  // An answer without a body (an error, or 405 with its Allow).
+  MHD_Result respond(MHD_Connection* mhd, unsigned status, const char* allow = nullptr) {
+    switch (status) {
+      case MHD_HTTP_BAD_REQUEST: add(counters_.malformed); break;
+      case MHD_HTTP_CONTENT_TOO_LARGE: add(counters_.too_large); break;
+      case MHD_HTTP_LENGTH_REQUIRED: add(counters_.no_length); break;
+      case MHD_HTTP_SERVICE_UNAVAILABLE: add(counters_.busy); break;
+      default: add(counters_.not_found); break;  // 404, 405
     }
-    MHD_Response* response = MHD_create_response_from_buffer(body.size(), copy, MHD_RESPMEM_MUST_FREE);
-    if (response == nullptr) {
-      std::free(copy);
-      return MHD_NO;
-    }
-    return finish(mhd, response, status, type, allow);
+    MHD_Response* response = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
+    if (response == nullptr) return MHD_NO;
+    return finish(mhd, response, status, "", allow);
   }
 
-  MHD_Result respond_static(MHD_Connection* mhd, const WebFile& file) {
-    // Files live as long as the door: served from memory without a copy.
-    MHD_Response* response = MHD_create_response_from_buffer(
-        file.content.size(), const_cast<std::uint8_t*>(file.content.data()), MHD_RESPMEM_PERSISTENT);
+  // A file or the channel address: they live as long as the door, so they
+  // are served from memory without a copy.
+  MHD_Result respond_static(MHD_Connection* mhd, const void* data, std::size_t size, const std::string& type) {
+    MHD_Response* response = MHD_create_response_from_buffer(size, const_cast<void*>(data), MHD_RESPMEM_PERSISTENT);
     if (response == nullptr) return MHD_NO;
-    return finish(mhd, response, MHD_HTTP_OK, file.content_type, nullptr);
+    add(counters_.served);
+    return finish(mhd, response, MHD_HTTP_OK, type, nullptr);
+  }
+
+  // The relay's answer to POST /api, handed over with its buffer.
+  MHD_Result respond_answer(MHD_Connection* mhd, Request& request) {
+    Answer* answer = std::exchange(request.answer, nullptr);
+    if (answer == nullptr) return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE);
+    MHD_Response* response =
+        MHD_create_response_from_buffer_with_free_callback_cls(answer->size, answer->body(), &Loop::answer_freed, answer);
+    if (response == nullptr) {
+      free_answer(answer);
+      return MHD_NO;
+    }
+    add(counters_.answered);
+    const MHD_Result queued = finish(mhd, response, MHD_HTTP_OK, "application/octet-stream", nullptr);
+    if (queued == MHD_YES && request.connection != nullptr) request.connection->answer_bytes = answer->size;
+    return queued;
   }
 
   MHD_Result finish(MHD_Connection* mhd, MHD_Response* response, unsigned status, const std::string& type,
                     const char* allow) {
-    for (const auto& [name, value] : kHeaders) MHD_add_response_header(response, name, value);
+    for (const auto& [name, value] : kHttpDoorHeaders) MHD_add_response_header(response, name, value);
     if (!type.empty()) MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, type.c_str());
     if (allow != nullptr) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow);
     const MHD_Result queued = MHD_queue_response(mhd, status, response);
     MHD_destroy_response(response);
-    // A large answer (a fetch of a full store) to a slow client may take
-    // longer than a request may: libmicrohttpd's idle limit still drops a
-    // client that stops reading.
+    // From now the answer has request_timeout to leave (a client that
+    // reads slowly or not at all holds it no longer).
     auto* c = static_cast<Connection*>(MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT)->socket_context);
-    if (queued == MHD_YES && c != nullptr) c->responding = true;
+    if (queued == MHD_YES && c != nullptr) {
+      c->responding = true;
+      c->answer_deadline = Clock::now() + setup_.limits.request_timeout;
+    }
     return queued;
   }
 
   HttpDoorSetup setup_;
+  const std::string channel_text_;  // GET /channel's answer
+  HttpGate gate_;                   // the listening socket and heads still arriving
   zmq::socket_t dealer_;
   MHD_Daemon* daemon_ = nullptr;
   std::uint16_t port_ = 0;
   std::unordered_set<Connection*> connections_;
   std::unordered_map<std::uint64_t, Request*> waiting_;  // sent to the serving loop, not yet answered
+  std::unordered_set<Request*> uploading_;                // POST /api whose body is arriving
   std::uint64_t last_tag_ = 0;
-  std::uint64_t held_bytes_ = 0;
-  std::uint64_t timeouts_ = 0;
+  Counters counters_;
 };
 
 HttpDoor::HttpDoor(zmq::context_t& context, HttpDoorSetup setup) {
@@ -451,6 +547,8 @@ HttpDoor::HttpDoor(zmq::context_t& context, HttpDoorSetup setup) {
     }
   });
 }
+
+HttpDoorFigures HttpDoor::figures() const { return loop_->figures(); }
 
 HttpDoor::~HttpDoor() {
   stop_ = true;

@@ -6,21 +6,27 @@
 // loop over an inproc socket, as [tag (8 bytes), frame, ...], where they are
 // queued, rate-limited, priced and answered like a ZeroMQ connection's
 // request; the answer comes back as [tag, reply frame, ...]. Each POST has a
-// tag of its own, so each is one request on a fresh connection. While it
+// tag of its own, so each is one request on a fresh connection (but for
+// flood control: all share one token bucket, server.cpp). While it
 // waits, its HTTP connection is suspended and the door watches its socket:
 // a client that goes away sends [tag] alone, which drops a fetch still
 // waiting in the queue (fetch_scheduler.hpp).
 //
 // Bounds, all on this thread and apart from the ZeroMQ front door (an HTTP
-// flood cannot take the ZeroMQ door's connections, descriptors or thread):
-//   - max_connections at once (libmicrohttpd refuses more);
-//   - request_timeout: a connection must deliver a whole request (headers
-//     and body) within this of its opening or of its previous answer, or it
-//     is shut; no byte either way for as long also closes it (a slow reader);
-//   - a request's head within 32 KiB (libmicrohttpd's memory pool); a body
-//     announced by Content-Length, checked before any of it is read (413
-//     over kMaxHttpBodyBytes, 411 without a length), and max_held_bytes of
-//     bodies for all connections together (503 beyond).
+// flood cannot take the ZeroMQ door's connections, descriptors or thread);
+// docs/SECURITY.md "The HTTP door" gives each with its reason:
+//   - max_connections at once (the gate closes more at once);
+//   - header_timeout for a request's head, request_timeout for the whole
+//     request, and request_timeout again for its answer to leave; one
+//     request per connection (every answer closes it);
+//   - a request's head checked by the gate (http_gate.hpp) before
+//     libmicrohttpd reads it, within kMaxHttpHeadBytes; a body announced by
+//     Content-Length (413 over kMaxHttpBodyBytes, 411 without);
+//   - max_body_bytes of bodies as they arrive, for all connections
+//     together: beyond, the upload holding most is dropped;
+//   - max_answer_bytes of answers not yet sent, for all connections
+//     together: beyond, the oldest answers are dropped, or the new one is
+//     refused with 503 when none can make room.
 // Nothing is logged about a client: no address, path, header or agent.
 #pragma once
 
@@ -38,8 +44,27 @@ namespace meldpunt::relay {
 
 struct HttpDoorLimits {
   std::size_t max_connections = 256;
-  std::chrono::seconds request_timeout{60};
-  std::uint64_t max_held_bytes = 64ull << 20;  // request bodies of all connections together
+  std::chrono::seconds header_timeout{10};    // a request's head, from its connection's opening
+  std::chrono::seconds request_timeout{60};   // a whole request likewise; also an answer's sending, and silence
+  std::uint64_t max_body_bytes = 64ull << 20;    // request bodies held, all connections together
+  std::uint64_t max_answer_bytes = 64ull << 20;  // API answers not yet sent, all connections together
+};
+
+// The door's figures for `relay status` (counts only, nothing about a client).
+struct HttpDoorFigures {
+  std::uint64_t open = 0, max_connections = 0;
+  std::uint64_t body_bytes = 0, max_body_bytes = 0, answer_bytes = 0, max_answer_bytes = 0;
+  std::uint64_t answered = 0;  // POST /api answered with the relay's reply
+  std::uint64_t served = 0;    // GET and HEAD answered 200 (files, /channel)
+  // Refused or dropped since start, by reason:
+  std::uint64_t malformed = 0;         // 400: body framing or Content-Length
+  std::uint64_t too_large = 0;         // 413
+  std::uint64_t no_length = 0;         // 411
+  std::uint64_t not_found = 0;         // 404 and 405
+  std::uint64_t bodies_dropped = 0;    // uploads dropped, the body budget full
+  std::uint64_t busy = 0;              // 503: the answer budget full (or the relay's queue)
+  std::uint64_t answers_dropped = 0;   // unsent answers dropped to make room
+  std::uint64_t head_timeouts = 0, request_timeouts = 0, write_timeouts = 0;
 };
 
 struct HttpDoorSetup {
@@ -65,6 +90,7 @@ class HttpDoor {
   HttpDoor& operator=(const HttpDoor&) = delete;
 
   std::uint16_t port() const { return port_; }  // the bound port (setup.port 0: a free one)
+  HttpDoorFigures figures() const;               // from any thread
 
   class Loop;
 

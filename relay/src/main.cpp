@@ -162,8 +162,20 @@ int main(int argc, char** argv) {
   serve->add_option("--http-max-connections", s.http_max_connections, "HTTP connections at once")
       ->capture_default_str()->check(CLI::Range(1u, relay::kMaxHttpConnectionsLimit));
   serve->add_option("--http-timeout", s.http_timeout_seconds,
-                    "Seconds an HTTP connection has to deliver a whole request (and may stay silent)")
+                    "Seconds an HTTP connection has to deliver a whole request, and its answer to leave (and "
+                    "the connection may stay silent)")
       ->capture_default_str()->check(CLI::Range(1u, 3600u));
+  serve->add_option("--http-header-timeout", s.http_header_timeout_seconds,
+                    "Seconds an HTTP connection has to deliver a request's head (--http-timeout if that is shorter)")
+      ->capture_default_str()->check(CLI::Range(1u, 3600u));
+  serve->add_option("--http-max-body-bytes", s.http_max_body_bytes,
+                    "Bytes of HTTP request bodies held at once, as they arrive; beyond, the upload holding most is "
+                    "dropped")
+      ->capture_default_str()->check(CLI::Range(relay::kMinHttpBodyBytes, std::uint64_t{1} << 40));
+  serve->add_option("--http-max-answer-bytes", s.http_max_answer_bytes,
+                    "Bytes of HTTP answers not yet sent, held at once; beyond, the oldest unread are dropped "
+                    "(raised to the largest fetch answer, 64 bytes x max-messages)")
+      ->capture_default_str()->check(CLI::Range(relay::kMinHttpAnswerBytes, std::uint64_t{1} << 40));
   serve->add_option("--prekey-warning", s.prekey_warning, "Status warns when an adviser has fewer prekeys left")
       ->capture_default_str();
   serve->add_option("--log-level", s.log_level, "error, warning, info or debug")->capture_default_str()

@@ -1,5 +1,7 @@
 #include "serve_settings.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 
 #include <nlohmann/json.hpp>
@@ -72,6 +74,12 @@ Result<HttpDoorSetup> http_door_setup(const ServeSettings& s) {
   setup.port = listen->port;
   setup.limits.max_connections = s.http_max_connections;
   setup.limits.request_timeout = std::chrono::seconds(s.http_timeout_seconds);
+  setup.limits.max_body_bytes = s.http_max_body_bytes;
+  // An answer larger than the whole budget is never sent: the largest fetch
+  // answer (64 bytes per message at max-messages) must fit.
+  setup.limits.max_answer_bytes = std::max(s.http_max_answer_bytes, 64 * s.max_messages + 4096);
+  // A head is part of the request: its deadline is never the later one.
+  setup.limits.header_timeout = std::chrono::seconds(std::min(s.http_header_timeout_seconds, s.http_timeout_seconds));
   if (!s.http_web_root.empty()) {
     Result<WebRoot> root = WebRoot::load(s.http_web_root);
     if (!root) return Error{root.error().code, "http-web-root: " + root.error().message};
@@ -156,6 +164,13 @@ std::vector<std::string> validate(const ServeSettings& s) {
     problems.push_back("http-max-connections must be 1.." + std::to_string(kMaxHttpConnectionsLimit));
   }
   if (s.http_timeout_seconds < 1 || s.http_timeout_seconds > 3600) problems.push_back("http-timeout must be 1..3600 seconds");
+  if (s.http_max_body_bytes < kMinHttpBodyBytes) problems.push_back("http-max-body-bytes must be at least 8 MiB (8388608)");
+  if (s.http_max_answer_bytes < kMinHttpAnswerBytes) {
+    problems.push_back("http-max-answer-bytes must be at least 1 MiB (1048576)");
+  }
+  if (s.http_header_timeout_seconds < 1 || s.http_header_timeout_seconds > 3600) {
+    problems.push_back("http-header-timeout must be 1..3600 seconds");
+  }
   if (!s.http.empty() && parse_http_listen(s.http)) {
     if (Result<HttpDoorSetup> setup = http_door_setup(s); !setup) problems.push_back(setup.error().message);
   }
@@ -205,6 +220,9 @@ std::string effective_settings(const ServeSettings& s) {
       << "http-channel = " << toml_string(s.http_channel) << "\n"
       << "http-max-connections = " << s.http_max_connections << "\n"
       << "http-timeout = " << s.http_timeout_seconds << "\n"
+      << "http-header-timeout = " << s.http_header_timeout_seconds << "\n"
+      << "http-max-body-bytes = " << s.http_max_body_bytes << "\n"
+      << "http-max-answer-bytes = " << s.http_max_answer_bytes << "\n"
       << "log-level = " << toml_string(s.log_level) << "\n";
   return out.str();
 }

@@ -56,7 +56,10 @@ struct ServeSettings {
   std::filesystem::path http_web_root;  // the reporter page's folder (MANIFEST); empty: no files
   std::string http_channel;             // served at GET /channel; must name this relay's key and organisation
   std::uint32_t http_max_connections = 256;
-  std::uint32_t http_timeout_seconds = 60;  // to deliver a whole request; also the idle limit
+  std::uint32_t http_timeout_seconds = 60;  // to deliver a whole request, and to send its answer; also the idle limit
+  std::uint64_t http_max_body_bytes = 64ull << 20;    // request bodies held, all HTTP connections together
+  std::uint64_t http_max_answer_bytes = 64ull << 20;  // answers not yet sent; raised to the largest fetch answer
+  std::uint32_t http_header_timeout_seconds = 10;  // to deliver a request's head (http_timeout if that is shorter)
   std::string log_level = "info";
   std::uint32_t test_days_ahead = 0;  // tests only: the relay's clock runs this many days ahead
 };
@@ -79,6 +82,10 @@ inline constexpr std::uint32_t kMaxConnectionsLimit = 1'000'000;
 inline constexpr std::uint64_t kMinHeldBytes = 16ull << 20;
 
 inline constexpr std::uint32_t kMaxHttpConnectionsLimit = 10'000;
+// The HTTP body budget holds at least two of the largest bodies; the answer
+// budget at least a few small answers.
+inline constexpr std::uint64_t kMinHttpBodyBytes = 8ull << 20;
+inline constexpr std::uint64_t kMinHttpAnswerBytes = 1ull << 20;
 
 // The `http` setting as an address and port; nullopt if it is not "PORT",
 // "IPV4:PORT" or "[IPV6]:PORT" with a port 1..65535.

@@ -261,6 +261,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
                                            c.handshake_timeouts, c.idle_timeouts, c.write_timeouts,
                                            c.protocol_errors, c.over_budget, c.descriptor_shortages};
       }
+      if (http_door) load.http_door = http_door->figures();
       answer_admin(*admin, options, load);
     }
 
@@ -290,7 +291,12 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
                                                    in.routing_id.size()));
           continue;
         }
-        std::string connection(static_cast<const char*>(in.routing_id.data()), in.routing_id.size());
+        // Each HTTP request has a routing id of its own (its tag), but they
+        // all share the door's one bucket: a fresh request must not be a
+        // fresh bucket, or the door would be a way around flood control.
+        const std::size_t id_bytes =
+            tagged && in.routing_id.size() >= kHttpTagBytes ? in.routing_id.size() - kHttpTagBytes : in.routing_id.size();
+        std::string connection(static_cast<const char*>(in.routing_id.data()), id_bytes);
         connection.push_back(static_cast<char>('0' + in.socket));
         // Capped at the burst, so a fetch of a full store stays possible.
         const double cost = std::min(request_cost(in, handler.store()), options.rate_limit.burst);

@@ -34,6 +34,7 @@ struct ServerLoad {
                   write_timeouts = 0, protocol_errors = 0, over_budget = 0, descriptor_shortages = 0;
   };
   std::optional<Door> front_door;
+  std::optional<HttpDoorFigures> http_door;  // unset without the HTTP door
 };
 
 struct ServerOptions {
@@ -50,8 +51,9 @@ struct ServerOptions {
   // loop's state at that moment (it runs on the serving thread). Empty: none.
   std::string admin_endpoint;
   std::function<std::string(std::string_view command, const ServerLoad& load)> admin_handler;
-  // Per-connection token buckets; a fetch costs 1 + stored messages / 100
-  // tokens (its work grows with the store), everything else 1.
+  // Per-connection token buckets (the HTTP door's requests share one); a
+  // fetch costs 1 + stored messages / 100 tokens (its work grows with the
+  // store), everything else 1.
   RateLimit rate_limit;
   // Complete requests queued per connection before libzmq stops reading it.
   int receive_hwm = 64;

@@ -177,6 +177,29 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
                     {"over_max_held_bytes", d->over_budget},
                     {"descriptor_shortages", d->descriptor_shortages}};
     }
+    Json http_door;  // null without the HTTP door
+    if (const auto& h = load.http_door) {
+      http_door = {{"open", h->open},
+                   {"max_connections", h->max_connections},
+                   {"body_bytes", h->body_bytes},
+                   {"max_body_bytes", h->max_body_bytes},
+                   {"answer_bytes", h->answer_bytes},
+                   {"max_answer_bytes", h->max_answer_bytes},
+                   {"answered", h->answered},
+                   {"served", h->served},
+                   {"refused",
+                    {{"malformed", h->malformed},
+                     {"too_large", h->too_large},
+                     {"no_length", h->no_length},
+                     {"not_found", h->not_found},
+                     {"busy", h->busy}}},
+                   {"dropped",
+                    {{"bodies_over_budget", h->bodies_dropped},
+                     {"answers_over_budget", h->answers_dropped},
+                     {"head_timeouts", h->head_timeouts},
+                     {"request_timeouts", h->request_timeouts},
+                     {"write_timeouts", h->write_timeouts}}}};
+    }
     const Json report = {
         {"uptime_seconds", uptime},
         {"messages", {{"stored", stats.messages}, {"max", cfg.max_messages}}},
@@ -210,6 +233,7 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
           {"get_prekeys", prices.get_prekeys},
           {"envelope", {prices.envelope[0], prices.envelope[1], prices.envelope[2]}}}},
         {"front_door", front_door},
+        {"http_door", http_door},
         {"old_key_served", src.old_key_served},
         {"warnings", warnings}};
     // Adviser names come from the signed directory, which admits UTF-8 only;
@@ -272,6 +296,18 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
         << d->idle_timeouts << " idle, " << d->write_timeouts << " not reading (write-timeout), "
         << d->protocol_errors << " framing or size, " << d->over_budget << " over max-held-bytes, "
         << d->descriptor_shortages << " short of descriptors\n";
+  }
+  if (const auto& h = load.http_door) {
+    out << "http door         " << h->open << " open (at most " << h->max_connections << "); "
+        << human_bytes(h->body_bytes) << " of request bodies held (at most " << human_bytes(h->max_body_bytes)
+        << "), " << human_bytes(h->answer_bytes) << " of answers not yet sent (at most "
+        << human_bytes(h->max_answer_bytes) << ")\n"
+        << "  since start     " << h->answered << " API requests answered, " << h->served
+        << " files served; refused: " << h->malformed << " malformed, " << h->too_large << " too large, "
+        << h->no_length << " without a length, " << h->not_found << " not found or wrong method, " << h->busy
+        << " busy (answer budget full); dropped: " << h->bodies_dropped << " uploads over the body budget, "
+        << h->answers_dropped << " unread answers over the answer budget, " << h->head_timeouts << " head timeouts, "
+        << h->request_timeouts << " request timeouts, " << h->write_timeouts << " answers not read in time\n";
   }
   for (const std::string& w : warnings) out << "WARNING: " << w << "\n";
   return out.str();

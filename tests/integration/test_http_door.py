@@ -6,8 +6,9 @@
   too, with nothing stored;
 - the body framing: malformed 400, an oversized Content-Length 413 before
   the body is sent, more than 50 frames refused, no length 411;
-- every answer (200, 404, 405, 413) carries the contract's headers and no
-  Set-Cookie; only MANIFEST names are served, traversal is 404;
+- every answer (200, 404, 405, 413, and 400, 413, 431 and 505 to heads
+  the HTTP library would have answered itself) carries the contract's headers
+  and no Set-Cookie; only MANIFEST names are served, traversal is 404;
 - GET /channel is the configured address; `relay web-hash` equals the
   contract's rule computed here, and refuses broken web roots;
 - 300 idle HTTP connections leave an honest `reporter-client check` over
@@ -209,6 +210,37 @@ class HttpDoorTest(unittest.TestCase):
         # 50 frames is the most: answered by the relay (malformed), not refused by the door.
         reply = self.api([bytes([1, 9])] + [b"x"] * 49)
         self.assertEqual(reply[0], bytes([1, 1]))
+
+    def test_malformed_requests_carry_the_headers(self):
+        # Heads libmicrohttpd would answer itself, with its own pages and
+        # none of these headers: the door's gate answers them instead.
+        for raw, status in [(b"garbage\r\n\r\n", 400),
+                            (b"GET / HTTP/1.1\r\nBad header line\r\n\r\n", 400),
+                            (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400),
+                            (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", 400),
+                            (b"POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n", 413),
+                            (b"GET / HTTP/3.0\r\nHost: x\r\n\r\n", 505),
+                            (b"GET / HTTP/1.1\r\nX: " + b"a" * 17000, 431)]:
+            s = socket.create_connection(("127.0.0.1", self.ch.http_port), timeout=10,
+                                         source_address=(CLIENT_ADDRESS, 0))
+            try:
+                s.sendall(raw)
+                answer = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    answer += chunk
+            finally:
+                s.close()
+            head, _, body = answer.partition(b"\r\n\r\n")
+            lines = head.decode().split("\r\n")
+            self.assertTrue(lines[0].startswith(f"HTTP/1.1 {status} "), (raw[:40], lines[0]))
+            headers = [tuple(line.split(": ", 1)) for line in lines[1:]]
+            self.assert_contract_headers(headers, raw[:40])
+            for name in CONTRACT_HEADERS:  # once each
+                self.assertEqual([n for n, _ in headers].count(name), 1, name)
+            self.assertEqual(body, b"")
 
     def test_body_without_length_is_411(self):
         c = self.connection()

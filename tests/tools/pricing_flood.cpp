@@ -1,9 +1,10 @@
 // Test tool for tests/integration/test_hostile_pricing.py: an anonymous
 // client that pays the relay's prices and does its worst. Loopback only.
 //
-//   pricing_flood fill STORE_FOLDER COUNT
+//   pricing_flood fill STORE_FOLDER COUNT [ENVELOPE_BYTES]
 //       Writes COUNT messages with valid clues straight into a relay store
-//       (the relay stopped), so a fetch has real work to do.
+//       (the relay stopped), so a fetch has real work to do; envelopes of
+//       ENVELOPE_BYTES (4096 unless given). Prints the last one's id (hex).
 //   pricing_flood fetch CHANNEL_ADDRESS SECONDS EVERY PER_CONNECTION [unpaid]
 //       Every EVERY seconds opens a fresh connection, asks get-policy, pays
 //       the fetch price PER_CONNECTION times and sends that many fetches
@@ -66,13 +67,14 @@ std::uint64_t random_start() {
 volatile std::sig_atomic_t stopping = 0;
 void on_signal(int) { stopping = 1; }
 
-int fill(const std::string& folder, std::size_t count) {
+int fill(const std::string& folder, std::size_t count, std::size_t envelope_bytes = 4096) {
   store::RelayStoreOptions options;
   options.durable = false;
   options.clue_cache = false;
   store::RelayStore store(folder, options);
   const crypto::FetchKeyPair stranger = crypto::FetchKeyPair::generate();
-  const Bytes envelope(4096, 0x5a);
+  const Bytes envelope(envelope_bytes, 0x5a);
+  std::string last_id;
   const auto today = static_cast<std::uint32_t>(
       std::chrono::duration_cast<std::chrono::hours>(std::chrono::system_clock::now().time_since_epoch()).count() /
       24);
@@ -80,6 +82,7 @@ int fill(const std::string& folder, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     store::NewMessage m;
     crypto::random_fill(m.id);
+    last_id = to_hex(m.id);
     m.clue = crypto::make_clue(stranger.pk).value();
     m.expiry_day = today + 60;
     m.envelope = envelope;
@@ -92,7 +95,7 @@ int fill(const std::string& folder, std::size_t count) {
       batch.clear();
     }
   }
-  std::cout << "stored=" << count << std::endl;
+  std::cout << "stored=" << count << " last_id=" << last_id << std::endl;
   return 0;
 }
 
@@ -307,6 +310,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (args.size() == 3 && args[0] == "fill") return fill(args[1], std::stoul(args[2]));
+    if (args.size() == 4 && args[0] == "fill") return fill(args[1], std::stoul(args[2]), std::stoul(args[3]));
     if (args.size() == 1 && args[0] == "rate") return rate();
     if (args.size() >= 3 || (args.size() == 2 && args[0] == "probe")) {
       auto address = protocol::parse_address(args[1]);
@@ -331,7 +335,7 @@ int main(int argc, char** argv) {
     std::cerr << "pricing_flood: " << e.what() << "\n";
     return 3;
   }
-  std::cerr << "usage: pricing_flood fill STORE COUNT | fetch ADDRESS SECONDS EVERY PER_CONNECTION [unpaid] | "
-               "deposit ADDRESS SECONDS WARMUP [ENVELOPES] | probe ADDRESS | rate\n";
+  std::cerr << "usage: pricing_flood fill STORE COUNT [ENVELOPE_BYTES] | fetch ADDRESS SECONDS EVERY PER_CONNECTION "
+               "[unpaid] | deposit ADDRESS SECONDS WARMUP [ENVELOPES] | probe ADDRESS | rate\n";
   return 1;
 }

@@ -45,4 +45,10 @@ DecodedHttpBody decode_http_body(ByteView body);
 Bytes encode_http_body(const Frames& frames);
 Bytes encode_http_body(const std::vector<ByteView>& frames);
 
+// The same encoding into a buffer the caller owns (the relay's door hands
+// it to its HTTP library as it is): encoded_http_body_size(frames) bytes,
+// which `out` must hold exactly.
+std::size_t encoded_http_body_size(const std::vector<ByteView>& frames);
+void encode_http_body_into(const std::vector<ByteView>& frames, std::uint8_t* out, std::size_t out_size);
+
 }  // namespace meldpunt::protocol
