@@ -216,7 +216,7 @@ TEST_CASE("deposits pay per envelope and size class", "[relay][pricing]") {
 // The handler skips the proof check (and its hash of every envelope) when
 // every class in a request is announced free: a free relay takes deposits
 // with no proof or any proof, and a priced one still checks every request.
-TEST_CASE("free deposits need no proof; priced ones are checked whatever they carry", "[relay][pricing]") {
+TEST_CASE("free deposits need no proof, priced ones are checked whatever they carry", "[relay][pricing]") {
   relay::RelayPolicy free_policy = small_prices();
   free_policy.pricing.pow_difficulty = 0;
   World free_relay(free_policy);
