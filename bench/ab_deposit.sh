@@ -35,7 +35,7 @@ rows = {}
 for tag in "ab":
     for n in range(1, pairs + 1):
         for r in csv.DictReader(open(f"{out}/{tag}-{n}.csv")):
-            for col in ("ratio_median", "relay_cpu_us", "limit_cpu_us"):
+            for col in ("ratio_median", "door_ratio_median", "relay_cpu_us", "limit_cpu_us"):
                 if r.get(col):
                     rows.setdefault((tag, int(r["clients"]), col), []).append(float(r[col]))
 def med(tag, c, col):
@@ -44,7 +44,8 @@ def med(tag, c, col):
 print("| clients | | A (old) median | A runs | B (new) median | B runs |")
 print("|---|---|---|---|---|---|")
 for c in sorted({c for _, c, _ in rows}):
-    for col, what in (("ratio_median", "relay / limit"), ("relay_cpu_us", "relay side CPU us/deposit"),
+    for col, what in (("ratio_median", "relay / limit"), ("door_ratio_median", "relay / limit via front door"),
+                      ("relay_cpu_us", "relay side CPU us/deposit"),
                       ("limit_cpu_us", "limit side CPU us/deposit")):
         (ma, ra), (mb, rb) = med("a", c, col), med("b", c, col)
         if ma or mb:

@@ -213,6 +213,33 @@ TEST_CASE("deposits pay per envelope and size class", "[relay][pricing]") {
   CHECK(w.store.stats().messages == 3);
 }
 
+// The handler skips the proof check (and its hash of every envelope) when
+// every class in a request is announced free: a free relay takes deposits
+// with no proof or any proof, and a priced one still checks every request.
+TEST_CASE("free deposits need no proof, priced ones are checked whatever they carry", "[relay][pricing]") {
+  relay::RelayPolicy free_policy = small_prices();
+  free_policy.pricing.pow_difficulty = 0;
+  World free_relay(free_policy);
+  CHECK(free_relay.policy().envelope_work == std::array<std::uint64_t, 3>{0, 0, 0});
+  World::Item letter, big(262144);
+  const std::vector<protocol::DepositItem> both{letter.item, big.item};
+  CHECK(free_relay.call(protocol::make_deposit_request(both)).status == ErrorCode::kOk);
+  World::Item letter2;
+  protocol::DepositPow junk;
+  crypto::random_fill(junk.challenge);
+  junk.nonce = 7;
+  const std::vector<protocol::DepositItem> one{letter2.item};
+  CHECK(free_relay.call(protocol::make_deposit_request(one, junk)).status == ErrorCode::kOk);
+  CHECK(free_relay.store.stats().messages == 3);
+
+  World priced(small_prices());
+  World::Item letter3;
+  const std::vector<protocol::DepositItem> three{letter3.item};
+  CHECK(priced.call(protocol::make_deposit_request(three)).status == ErrorCode::kRateLimited);
+  CHECK(priced.call(protocol::make_deposit_request(three, junk)).status == ErrorCode::kRateLimited);
+  CHECK(priced.store.stats().messages == 0);
+}
+
 TEST_CASE("a size class's price rises on its stored bytes, not on requests", "[relay][pricing]") {
   relay::set_log_level(relay::LogLevel::kError);
   World w(small_prices());  // raise at 1 MiB of one class per 60 s window
