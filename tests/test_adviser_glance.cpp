@@ -185,7 +185,7 @@ TEST_CASE("glance: safe lines, previews and snippets", "[adviser][glance]") {
   CHECK(str(snippet_around(bytes("a \x1b[2J needle"), 7, 6, 40)) == "a ?[2J needle");
 }
 
-TEST_CASE("glance table: label and quoted first line under each case; files only said", "[adviser][glance]") {
+TEST_CASE("glance table: label and quoted first line under each case, files only said", "[adviser][glance]") {
   CaseGlance labelled, files_only, empty_case;
   crypto::random_fill(labelled.record.key);
   crypto::random_fill(files_only.record.key);
@@ -220,7 +220,7 @@ TEST_CASE("glance table: label and quoted first line under each case; files only
   }
 }
 
-TEST_CASE("use cases case_overview and search_cases: first messages, labels, notes; nothing written",
+TEST_CASE("use cases case_overview and search_cases: first messages, labels, notes, nothing written",
           "[adviser][glance]") {
   TempDir dir("meldpunt-glance-");
   auto store = CaseStore::open(dir.path(), crypto::Secret<32>::random());

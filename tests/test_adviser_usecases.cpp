@@ -115,7 +115,7 @@ TEST_CASE("use case change_status: moves the case on and says the next deadline"
   }
 }
 
-TEST_CASE("use case add_note: saves the note dated when written; the case is checked first", "[adviser][usecases]") {
+TEST_CASE("use case add_note: saves the note dated when written, the case is checked first", "[adviser][usecases]") {
   StoreWithCase s;
   int asked = 0;
   auto added = usecase::add_note(s.store, s.record.id().substr(0, 6), counting_source("call on Monday", asked),

@@ -69,7 +69,7 @@ TEST_CASE("a deadline is told once per threshold", "[adviser][watch]") {
   CHECK(alerts.update(cases, settings, kStart + 9 * kDay).empty());
 }
 
-TEST_CASE("a moved deadline is a new one; closed cases owe nothing", "[adviser][watch]") {
+TEST_CASE("a moved deadline is a new one, closed cases owe nothing", "[adviser][watch]") {
   Settings settings;
   DeadlineAlerts alerts;
   std::vector<CaseRecord> cases{new_case(1), new_case(2)};

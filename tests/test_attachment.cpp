@@ -211,7 +211,7 @@ TEST_CASE("attachment chunks: round trip and strict decoding", "[attachment]") {
   CHECK_THROWS_AS(protocol::encode_attachment_chunk(wrong), std::invalid_argument);
 }
 
-TEST_CASE("attachments reassemble in any order; duplicates, gaps and damage are reported", "[attachment]") {
+TEST_CASE("attachments reassemble in any order, duplicates, gaps and damage are reported", "[attachment]") {
   const client::FileToSend file = file_of(protocol::kAttachmentPieceDataBytes * 3 + 100, "notes.txt");
   const auto pieces = client::split_attachment(file);
   auto decoded = [&](std::size_t i) {

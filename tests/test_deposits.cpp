@@ -198,7 +198,7 @@ TEST_CASE("a report deposits the same count and classes to 1..n advisers", "[dep
   }
 }
 
-TEST_CASE("a report announcing files keeps one class for 1..n advisers; only readers get the seeds",
+TEST_CASE("a report announcing files keeps one class for 1..n advisers, only readers get the seeds",
           "[deposits][filekeys]") {
   World w(4);
   const crypto::ReporterKeys keys = new_reporter_keys();
@@ -283,7 +283,7 @@ TEST_CASE("a report's envelopes come in random order", "[deposits]") {
   CHECK(std::count(seen.begin(), seen.end(), 0u) < 4);
 }
 
-TEST_CASE("a report names at most kMaxReaders advisers; the directory caps the padding", "[deposits]") {
+TEST_CASE("a report names at most kMaxReaders advisers, the directory caps the padding", "[deposits]") {
   World w(reporter::kMaxReaders + 2);
   const crypto::ReporterKeys keys = new_reporter_keys();
   CHECK(reporter::padded_readers(w.directory) == reporter::kMaxReaders);

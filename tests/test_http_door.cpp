@@ -176,7 +176,7 @@ TEST_CASE("web root: a listed name that is a folder or a link is refused", "[rel
   CHECK_FALSE(relay::WebRoot::load(dir.path));
 }
 
-TEST_CASE("http setting: a port alone is loopback; addresses are literals", "[relay][http]") {
+TEST_CASE("http setting: a port alone is loopback, addresses are literals", "[relay][http]") {
   auto port_only = relay::parse_http_listen("8080");
   REQUIRE(port_only);
   CHECK(port_only->host == "127.0.0.1");

@@ -120,7 +120,7 @@ relay::RelayPolicy small_prices() {
 
 }  // namespace
 
-TEST_CASE("work: 2^d digests is d leading zero bits; any price in between", "[pow][pricing]") {
+TEST_CASE("work: 2^d digests is d leading zero bits, any price in between", "[pow][pricing]") {
   const crypto::PowChallenge c = filled<32>(0x04);
   const crypto::PowHash body = crypto::pow_request_body(4);
   for (std::uint64_t n = 0; n < 20000; ++n) {
@@ -427,7 +427,7 @@ TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs 
   CHECK(drain_seconds >= 60.0);
 }
 
-TEST_CASE("a flood of large envelopes cannot take the letters' reserve; a refused one spares its batch",
+TEST_CASE("a flood of large envelopes cannot take the letters' reserve, a refused one spares its batch",
           "[relay][pricing][store]") {
   store::RelayStoreOptions options;
   options.max_envelope_bytes = 4 * 262144;  // 1 MiB

@@ -140,7 +140,7 @@ std::size_t bundle_size(const protocol::Reply& reply) {
 
 }  // namespace
 
-TEST_CASE("get-prekeys on a store that cannot be written is answered; the prekey stays in the pool",
+TEST_CASE("get-prekeys on a store that cannot be written is answered, the prekey stays in the pool",
           "[relay][failure]") {
   CapturedLog log;
   Fixture f;

@@ -194,7 +194,7 @@ TEST_CASE("get-policy announces challenge, difficulty and retention", "[relay][p
   CHECK(w.call(Frames{Bytes{protocol::kWireVersion, 9}, Bytes{1}}).status == ErrorCode::kMalformed);
 }
 
-TEST_CASE("get-policy announces the attachment limit; older and later replies still decode", "[relay][protocol]") {
+TEST_CASE("get-policy announces the attachment limit, older and later replies still decode", "[relay][protocol]") {
   relay::RelayPolicy p = policy_with(0);
   CHECK(World(p).policy().max_attachment_bytes == protocol::kDefaultMaxAttachmentBytes);
   CHECK(protocol::kDefaultMaxAttachmentBytes == 10485760);
@@ -344,7 +344,7 @@ TEST_CASE("difficulty rises under load, accepts the previous level, and falls ba
   relay::set_log_level(relay::LogLevel::kInfo);
 }
 
-TEST_CASE("prekeys are handed out oldest upload first; a zero-prekey upload reads the count", "[relay][store]") {
+TEST_CASE("prekeys are handed out oldest upload first, a zero-prekey upload reads the count", "[relay][store]") {
   World w(policy_with(0));
   w.publish();
   std::vector<crypto::SignedPrekey> first = w.adviser.make_prekeys(3), second = w.adviser.make_prekeys(3);

@@ -97,7 +97,7 @@ TEST_CASE("the signature block: kind 2 only, exactly one, its own version", "[si
   CHECK_THROWS_AS(protocol::encode_letter(report), std::invalid_argument);
 }
 
-TEST_CASE("history version 2: signatures and file notes round-trip; version 1 still reads", "[signed][protocol]") {
+TEST_CASE("history version 2: signatures and file notes round-trip, version 1 still reads", "[signed][protocol]") {
   protocol::History h;
   protocol::HistoryEntry mine;
   mine.sent_at = 1;

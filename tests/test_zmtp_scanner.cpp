@@ -117,7 +117,7 @@ TEST_CASE("zmtp scanner: a client's handshake and requests, in any chunks", "[re
   }
 }
 
-TEST_CASE("zmtp scanner: the server's READY ends the handshake; a PONG is no reply", "[relay][front_door]") {
+TEST_CASE("zmtp scanner: the server's READY ends the handshake, a PONG is no reply", "[relay][front_door]") {
   Bytes stream = server_handshake();
   append(stream, message(2));  // a reply header
   append(stream, message(5));  // "\x04PONG", the shortest PONG

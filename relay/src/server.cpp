@@ -214,6 +214,18 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
   log(LogLevel::kInfo, "serving on " + options.endpoint);
 
   RateLimiter limiter(options.rate_limit);
+  // The HTTP door's requests share one bucket the size of as many ZeroMQ
+  // connections as the door holds at once: each request is a connection of
+  // its own, so a bucket per request would be no limit, and one bucket the
+  // size of a single connection's would let one flooder starve every page
+  // user (behind Tor or a proxy the door cannot tell them apart).
+  RateLimit door_rate = options.rate_limit;
+  if (options.http_door) {
+    const auto connections = static_cast<double>(std::max<std::size_t>(1, options.http_door->limits.max_connections));
+    door_rate.tokens_per_second *= connections;
+    door_rate.burst *= connections;
+  }
+  RateLimiter door_limiter(door_rate);
   const auto started = std::chrono::steady_clock::now();
   double last_tick = 0;
   double last_refusal_log = -60.0;
@@ -292,15 +304,14 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
           continue;
         }
         // Each HTTP request has a routing id of its own (its tag), but they
-        // all share the door's one bucket: a fresh request must not be a
-        // fresh bucket, or the door would be a way around flood control.
+        // all share the door's one bucket (door_limiter, above).
         const std::size_t id_bytes =
             tagged && in.routing_id.size() >= kHttpTagBytes ? in.routing_id.size() - kHttpTagBytes : in.routing_id.size();
         std::string connection(static_cast<const char*>(in.routing_id.data()), id_bytes);
         connection.push_back(static_cast<char>('0' + in.socket));
         // Capped at the burst, so a fetch of a full store stays possible.
         const double cost = std::min(request_cost(in, handler.store()), options.rate_limit.burst);
-        if (!limiter.allow(connection, cost, received_at)) {
+        if (!(tagged ? door_limiter : limiter).allow(connection, cost, received_at)) {
           handler.count_rate_limited();
           send_reply(socket, in.routing_id,
                      protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"), tagged);

@@ -242,16 +242,19 @@ class HttpDoorLoadTest(unittest.TestCase):
 
 
 class HttpRateLimitTest(unittest.TestCase):
-    """HTTP requests share the door's one token bucket."""
+    """HTTP requests share the door's one token bucket, as large as the
+    buckets of as many connections as the door holds at once."""
 
     def test_fresh_requests_share_one_bucket(self):
+        # 2 connections at once, 5 requests each: a burst of 10 for the door
+        # (a bucket per request would refuse none; one connection's, after 5).
         ch = HttpChannel(root=tempfile.mkdtemp(prefix="meldpunt-it-"), adviser_names=(("Anna de Vries", "internal"),),
                          serve_args=["--pow-difficulty", "8", "--rate-per-connection", "1",
-                                     "--burst-per-connection", "5"])
+                                     "--burst-per-connection", "5", "--http-max-connections", "2"])
         self.addCleanup(ch.close)
-        replies = [post(ch.http_port, POLICY)[1][0] for _ in range(12)]
-        self.assertEqual(replies[:5], [OK] * 5)
-        self.assertGreaterEqual(replies.count(RATE_LIMITED), 5, replies)
+        replies = [post(ch.http_port, POLICY)[1][0] for _ in range(18)]
+        self.assertEqual(replies[:10], [OK] * 10, replies)
+        self.assertGreaterEqual(replies.count(RATE_LIMITED), 4, replies)
         status = json.loads(run([RELAY, "status", "--data", ch.data, "--json"])[1])
         self.assertGreaterEqual(status["requests"]["rate_limited"], 5)
 
