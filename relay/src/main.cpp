@@ -16,6 +16,7 @@
 #include "directory_commands.hpp"
 #include "key_commands.hpp"
 #include "meldpunt/cli/program.hpp"
+#include "meldpunt/cli/version.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/protocol/wire.hpp"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed (or `check` found a fault),\n"
              "3 internal error; `directory check` gives 4 when some group x kind has nobody.");
   app.require_subcommand(1);
+  cli::add_version_flag(app, "relay", cli::Lang::kEn);
   app.set_config("--config", "", "Read options from this INI/TOML file (sections per subcommand, e.g. [serve])");
   // `relay serve --config FILE` as well as `relay --config FILE serve`.
   app.fallthrough();
