@@ -170,6 +170,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--log-level", s.log_level, "error, warning, info or debug")->capture_default_str()
       ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+  serve->add_option("--instance", s.instance,
+                    "Name of this relay on a host serving several organisations (meldpunt-relay@NAME); "
+                    "`relay status` shows it");
   serve->add_flag("--check-config", check_config, "Validate the configuration, print the effective settings, exit 0 or 2")
       ->configurable(false);
   serve->add_option("--test-days-ahead", s.test_days_ahead, "Tests only: run the relay's calendar this many days ahead")

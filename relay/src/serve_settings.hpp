@@ -58,6 +58,10 @@ struct ServeSettings {
   std::uint32_t http_max_connections = 256;
   std::uint32_t http_timeout_seconds = 60;  // to deliver a whole request; also the idle limit
   std::string log_level = "info";
+  // Which organisation's relay this is on a host serving several (the
+  // template unit meldpunt-relay@.service passes its instance name);
+  // `relay status` names it. Empty: not named.
+  std::string instance;
   std::uint32_t test_days_ahead = 0;  // tests only: the relay's clock runs this many days ahead
 };
 
@@ -79,6 +83,12 @@ inline constexpr std::uint32_t kMaxConnectionsLimit = 1'000'000;
 inline constexpr std::uint64_t kMinHeldBytes = 16ull << 20;
 
 inline constexpr std::uint32_t kMaxHttpConnectionsLimit = 10'000;
+
+// An instance name: 1..64 of A-Z a-z 0-9 . _ - (what a systemd instance
+// name needs for a data folder and a config file name; nothing to escape in
+// a status report or a log line).
+inline constexpr std::size_t kMaxInstanceNameLength = 64;
+bool valid_instance_name(const std::string& name);
 
 // The `http` setting as an address and port; nullopt if it is not "PORT",
 // "IPV4:PORT" or "[IPV6]:PORT" with a port 1..65535.
