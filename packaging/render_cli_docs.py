@@ -61,8 +61,15 @@ class Command:
                 self.sections[heading] = []
             elif heading and line.startswith("  ") and not line.startswith(" " * DESCRIPTION_COLUMN):
                 head, desc = (line[:DESCRIPTION_COLUMN], line[DESCRIPTION_COLUMN:])
-                if len(line.rstrip()) > DESCRIPTION_COLUMN and line[DESCRIPTION_COLUMN - 1] != " ":
-                    head, desc = line, ""  # a long entry name, its text on the next lines
+                following = lines[i + 1] if i + 1 < len(lines) else ""
+                if line[DESCRIPTION_COLUMN - 1:DESCRIPTION_COLUMN] != " ":
+                    head, desc = line, ""  # a name of 28 or more: its text on the next lines
+                elif (line[DESCRIPTION_COLUMN - 2] != " " and following.startswith(" " * DESCRIPTION_COLUMN)
+                      and following.strip()):
+                    # One space at the column is padding or a space inside a long name
+                    # ("--timeout UINT:UINT in [1 - 600]=15"); a long name's text follows
+                    # on the next line, so read it as that.
+                    head, desc = line, ""
                 self.sections[heading].append(Entry(head, desc))
             elif heading and line.startswith(" " * DESCRIPTION_COLUMN) and self.sections[heading]:
                 entry = self.sections[heading][-1]
@@ -140,10 +147,11 @@ def markdown_sections(path):
     out = []
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
+    # The file's title and its note to editors come before the first section.
+    first = next(i for i, line in enumerate(lines) if line.startswith("## "))
+    lines = lines[first:]
     literal = False
     for line in lines:
-        if line.startswith("# "):
-            continue  # the file's own title
         if line.startswith("    ") != literal:
             out.append(".PP\n.nf\n.RS 2" if not literal else ".RE\n.fi")
             literal = not literal
