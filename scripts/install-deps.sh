@@ -11,6 +11,9 @@ PACKAGES=(
   lmdb-utils strace python3 python3-zmq microsocks
   gnuplot-nox
   clang-14 libclang-rt-14-dev
+  # The Debian packages and their test (packaging/, tests/integration/test_packages.py):
+  # dpkg-shlibdeps, man -l, lintian (systemd-analyze verify where systemd is installed).
+  dpkg-dev man-db lintian
   # The reporter page's browser test and screenshots (tests/integration/test_web_page.py, bench/web_page.py).
   chromium chromium-driver python3-selenium
 )

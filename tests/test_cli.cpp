@@ -13,6 +13,8 @@
 
 #include "meldpunt/cli/passphrase_prompt.hpp"
 #include "meldpunt/cli/program.hpp"
+#include "meldpunt/cli/version.hpp"
+#include "meldpunt/protocol/wire.hpp"
 
 using namespace meldpunt;
 
@@ -110,6 +112,29 @@ TEST_CASE("a command line CLI11 refuses exits 1, --help 0", "[cli]") {
   CHECK(exit_for({"--name", "anna", "--days", "9"}) == cli::kExitUsage);   // ValidationError, 105
   CHECK(exit_for({"--name", "anna", "--days", "x"}) == cli::kExitUsage);   // ValidationError
   CHECK(exit_for({"--name", "anna", "--nonsense"}) == cli::kExitUsage);    // ExtrasError, 109
+}
+
+TEST_CASE("--version names the release and the protocol, before any requirement", "[cli]") {
+  const std::string text = cli::version_text("relay");
+  CHECK(text == "relay " + std::string(cli::release()) + " (meldpunt protocol: relay API version " +
+                    std::to_string(protocol::kWireVersion) + ", channel addresses meldpunt2:)");
+  CHECK(text.find(MELDPUNT_PROJECT_VERSION) != std::string::npos);
+  CLI::App app{"test", "prog"};
+  app.require_subcommand(1);
+  std::string name;
+  app.add_subcommand("run", "")->add_option("--name", name, "")->required();
+  cli::add_version_flag(app, "prog", cli::Lang::kNl);
+  CHECK(app.get_option("--version")->get_description().find("versie") != std::string::npos);
+  const char* argv[] = {"prog", "--version"};
+  bool called = false;
+  try {
+    app.parse(2, argv);
+  } catch (const CLI::CallForVersion& e) {
+    called = true;
+    CHECK(std::string(e.what()) == cli::version_text("prog"));
+    CHECK(cli::exit_code_for_cli11(e.get_exit_code()) == cli::kExitDone);
+  }
+  CHECK(called);
 }
 
 TEST_CASE("start-up hardens the process or says why not", "[cli]") {

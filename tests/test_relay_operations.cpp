@@ -471,6 +471,23 @@ TEST_CASE("the data folder's lock file is never followed through a symlink", "[r
   CHECK_FALSE(std::filesystem::exists(dir.path() / "elsewhere"));  // nothing created at the target
 }
 
+TEST_CASE("serve settings: an instance name is short and plain", "[relay]") {
+  CHECK(relay::valid_instance_name("org-a"));
+  CHECK(relay::valid_instance_name("Tweede_Kamer.2"));
+  CHECK(relay::valid_instance_name(std::string(relay::kMaxInstanceNameLength, 'a')));
+  CHECK_FALSE(relay::valid_instance_name(""));
+  CHECK_FALSE(relay::valid_instance_name(std::string(relay::kMaxInstanceNameLength + 1, 'a')));
+  for (const char* bad : {"org a", "../etc", "org/a", "org\na", "org\x1b[31m", "org\xc3\xa9", "org@a"}) {
+    CHECK_FALSE(relay::valid_instance_name(bad));
+  }
+  relay::ServeSettings s;
+  s.instance = "bad name";
+  const auto problems = relay::validate(s);
+  CHECK(std::any_of(problems.begin(), problems.end(), [](const std::string& p) { return p.rfind("instance", 0) == 0; }));
+  s.instance = "org-b";
+  CHECK(relay::effective_settings(s).find("instance = \"org-b\"\n") != std::string::npos);
+}
+
 TEST_CASE("serve settings: validation names each problem", "[relay]") {
   test_support::TempDir dir{"meldpunt-relay-cfg-"};
   relay::DataFolder folder{dir.path() / "data"};

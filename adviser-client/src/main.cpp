@@ -30,6 +30,7 @@
 #include "home.hpp"
 #include "meldpunt/cli/cli11_texts.hpp"
 #include "meldpunt/cli/language.hpp"
+#include "meldpunt/cli/version.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/client/terminal.hpp"
@@ -86,6 +87,7 @@ int run_command_line(int argc, char** argv) {
       "adviser-client"};
   cli::localise_app(app, lang);
   app.require_subcommand(1);
+  cli::add_version_flag(app, "adviser-client", lang);
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed, 3 internal error.\n"
              "More: docs/adviser-client.md");
 

@@ -16,6 +16,7 @@
 #include "directory_commands.hpp"
 #include "key_commands.hpp"
 #include "meldpunt/cli/program.hpp"
+#include "meldpunt/cli/version.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/protocol/wire.hpp"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   app.footer("Exit codes: 0 done, 1 usage error, 2 the operation failed (or `check` found a fault),\n"
              "3 internal error; `directory check` gives 4 when some group x kind has nobody.");
   app.require_subcommand(1);
+  cli::add_version_flag(app, "relay", cli::Lang::kEn);
   app.set_config("--config", "", "Read options from this INI/TOML file (sections per subcommand, e.g. [serve])");
   // `relay serve --config FILE` as well as `relay --config FILE serve`.
   app.fallthrough();
@@ -180,6 +182,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--log-level", s.log_level, "error, warning, info or debug")->capture_default_str()
       ->check(CLI::IsMember({"error", "warning", "info", "debug"}));
+  serve->add_option("--instance", s.instance,
+                    "Name of this relay on a host serving several organisations (meldpunt-relay@NAME); "
+                    "`relay status` shows it");
   serve->add_flag("--check-config", check_config, "Validate the configuration, print the effective settings, exit 0 or 2")
       ->configurable(false);
   serve->add_option("--test-days-ahead", s.test_days_ahead, "Tests only: run the relay's calendar this many days ahead")

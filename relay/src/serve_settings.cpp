@@ -103,8 +103,22 @@ Result<HttpDoorSetup> http_door_setup(const ServeSettings& s) {
   return setup;
 }
 
+bool valid_instance_name(const std::string& name) {
+  if (name.empty() || name.size() > kMaxInstanceNameLength) return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> validate(const ServeSettings& s) {
   std::vector<std::string> problems;
+  if (!s.instance.empty() && !valid_instance_name(s.instance)) {
+    problems.push_back("instance must be 1.." + std::to_string(kMaxInstanceNameLength) +
+                       " letters, digits, '.', '_' or '-'");
+  }
   if (!parse_log_level(s.log_level)) problems.push_back("log-level must be error, warning, info or debug");
   if (!valid_tcp_endpoint(s.endpoint)) problems.push_back("endpoint must look like tcp://HOST:PORT");
   if (!s.old_key_endpoint.empty()) {
@@ -223,7 +237,8 @@ std::string effective_settings(const ServeSettings& s) {
       << "http-header-timeout = " << s.http_header_timeout_seconds << "\n"
       << "http-max-body-bytes = " << s.http_max_body_bytes << "\n"
       << "http-max-answer-bytes = " << s.http_max_answer_bytes << "\n"
-      << "log-level = " << toml_string(s.log_level) << "\n";
+      << "log-level = " << toml_string(s.log_level) << "\n"
+      << "instance = " << toml_string(s.instance) << "\n";
   return out.str();
 }
 

@@ -61,6 +61,10 @@ struct ServeSettings {
   std::uint64_t http_max_answer_bytes = 64ull << 20;  // answers not yet sent; raised to the largest fetch answer
   std::uint32_t http_header_timeout_seconds = 10;  // to deliver a request's head (http_timeout if that is shorter)
   std::string log_level = "info";
+  // Which organisation's relay this is on a host serving several (the
+  // template unit meldpunt-relay@.service passes its instance name);
+  // `relay status` names it. Empty: not named.
+  std::string instance;
   std::uint32_t test_days_ahead = 0;  // tests only: the relay's clock runs this many days ahead
 };
 
@@ -86,6 +90,12 @@ inline constexpr std::uint32_t kMaxHttpConnectionsLimit = 10'000;
 // budget at least a few small answers.
 inline constexpr std::uint64_t kMinHttpBodyBytes = 8ull << 20;
 inline constexpr std::uint64_t kMinHttpAnswerBytes = 1ull << 20;
+
+// An instance name: 1..64 of A-Z a-z 0-9 . _ - (what a systemd instance
+// name needs for a data folder and a config file name; nothing to escape in
+// a status report or a log line).
+inline constexpr std::size_t kMaxInstanceNameLength = 64;
+bool valid_instance_name(const std::string& name);
 
 // The `http` setting as an address and port; nullopt if it is not "PORT",
 // "IPV4:PORT" or "[IPV6]:PORT" with a port 1..65535.

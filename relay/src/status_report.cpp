@@ -201,6 +201,8 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
                      {"write_timeouts", h->write_timeouts}}}};
     }
     const Json report = {
+        {"instance", cfg.instance.empty() ? Json() : Json(cfg.instance)},
+        {"data", cfg.data.string()},
         {"uptime_seconds", uptime},
         {"messages", {{"stored", stats.messages}, {"max", cfg.max_messages}}},
         {"envelope_bytes", {{"stored", stats.envelope_bytes}, {"max", cfg.max_bytes}}},
@@ -241,7 +243,10 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
     return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
   }
   std::ostringstream out;
-  out << "uptime            " << uptime / 86400 << "d " << (uptime % 86400) / 3600 << "h " << (uptime % 3600) / 60
+  out << "instance          " << (cfg.instance.empty() ? std::string("(not named; `relay serve --instance`)") : cfg.instance)
+      << "\n"
+      << "data folder       " << cfg.data.string() << "\n"
+      << "uptime            " << uptime / 86400 << "d " << (uptime % 86400) / 3600 << "h " << (uptime % 3600) / 60
       << "m\n"
       << "messages          " << stats.messages << " of " << cfg.max_messages << "\n"
       << "envelope bytes    " << human_bytes(stats.envelope_bytes) << " of " << human_bytes(cfg.max_bytes) << "\n"

@@ -13,6 +13,7 @@
 #include "interrupt.hpp"
 #include "meldpunt/cli/cli11_texts.hpp"
 #include "meldpunt/cli/language.hpp"
+#include "meldpunt/cli/version.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/client/relay_connection.hpp"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   CLI::App app{std::string(tr(o, Msg::kAppDescription)), "reporter-client"};
   cli::localise_app(app, o.lang);
   app.require_subcommand(1);
+  cli::add_version_flag(app, "reporter-client", o.lang);
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("--channel", o.channel.option, std::string(tr(o, Msg::kOptChannel)));
     sub->add_option("--channel-file", o.channel.file, std::string(tr(o, Msg::kOptChannelFile)));

@@ -32,7 +32,9 @@ from harness import BIN, RELAY, Channel, Reporter, free_port, run  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLE_INI = os.path.join(ROOT, "deploy", "relay.example.ini")
-UNIT = os.path.join(ROOT, "deploy", "meldpunt-relay.service")
+# The relay's units: the template; meldpunt-relay.service is its instance
+# "relay", written at install time (test_packages.py checks both as installed).
+UNIT = os.path.join(ROOT, "deploy", "meldpunt-relay@.service.in")
 FLOOD = os.path.join(BIN, "relay-flood")
 
 # Cheap proof of work for the tests that send many messages; the
@@ -136,7 +138,7 @@ class ConfigAndUnitTest(unittest.TestCase):
                 k, v = line.split("=", 1)
                 directives.setdefault(k.strip(), []).append(v.strip())
         required = {"User": "meldpunt", "ProtectSystem": "strict", "PrivateTmp": "yes", "NoNewPrivileges": "yes",
-                    "StateDirectory": "meldpunt", "StateDirectoryMode": "0700", "MemoryDenyWriteExecute": "yes",
+                    "StateDirectory": "meldpunt/%i", "StateDirectoryMode": "0700", "MemoryDenyWriteExecute": "yes",
                     "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6", "ProtectHome": "yes",
                     "KillSignal": "SIGTERM", "UMask": "0077"}
         for k, v in required.items():
@@ -144,15 +146,19 @@ class ConfigAndUnitTest(unittest.TestCase):
         self.assertIn("@system-service", directives.get("SystemCallFilter", []))
         self.assertEqual(directives.get("CapabilityBoundingSet"), [""])
         self.assertTrue(any("--check-config" in v for v in directives["ExecStartPre"]))
-        self.assertTrue(all("serve --config /etc/meldpunt/relay.ini" in v
-                            for v in directives["ExecStart"] + directives["ExecStartPre"]))
+        self.assertTrue(all("@MELDPUNT_RELAY_PATH@ serve --config /etc/meldpunt/%i.ini --data /var/lib/meldpunt/%i "
+                            "--instance %i" in v for v in directives["ExecStart"] + directives["ExecStartPre"]))
         if shutil.which("systemd-analyze") is None:
             self.skipTest("systemd-analyze not installed; directives checked by parsing only")
         # Verify with the binaries of this build (the installed path does not exist here).
-        unit = os.path.join(self.root, "meldpunt-relay.service")
-        with open(unit, "w") as f:
-            f.write(text.replace("/usr/local/bin/relay", RELAY))
-        proc = subprocess.run(["systemd-analyze", "verify", unit], capture_output=True, text=True, timeout=60)
+        with open(os.path.join(self.root, "meldpunt-relay@.service"), "w") as f:
+            f.write(text.replace("@MELDPUNT_RELAY_PATH@", RELAY))
+        unit = os.path.join(self.root, "meldpunt-relay@orga.service")
+        if not os.path.lexists(unit):
+            os.symlink("meldpunt-relay@.service", unit)
+        # --man=no: the unit's man:relay(8) is installed by the package (test_packages.py checks it).
+        proc = subprocess.run(["systemd-analyze", "verify", "--man=no", unit], capture_output=True, text=True,
+                              timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertNotIn("Unknown", proc.stderr)
         proc = subprocess.run(["systemd-analyze", "security", "--offline=true", unit],
