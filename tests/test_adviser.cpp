@@ -213,6 +213,31 @@ TEST_CASE("case store: receiving is idempotent and deletions stay pending until 
   CHECK(store->mark_deleted(random_fixed<16>()).error().code == ErrorCode::kNotFound);
 }
 
+TEST_CASE("case store: an inbox run's deletions are marked in one commit, all or none", "[adviser]") {
+  TempDir dir("meldpunt-adviser-test-");
+  const auto key = crypto::Secret<32>::random();
+  auto store = CaseStore::open(dir.path(), key);
+  REQUIRE(store.ok());
+  std::vector<crypto::MessageId> ids;
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    const IncomingReport report = make_report(random_fixed<32>(), random_fixed<32>(), "one of three", 100 + i);
+    REQUIRE(store->record_incoming(report)->stored);
+    ids.push_back(report.relay_id);
+  }
+  // One id the store never held: nothing is marked.
+  std::vector<crypto::MessageId> with_stranger = ids;
+  with_stranger.insert(with_stranger.begin() + 1, random_fixed<16>());
+  CHECK(store->mark_deleted(with_stranger).error().code == ErrorCode::kNotFound);
+  CHECK(store->pending_deletes()->size() == 3);
+  // Two of them, then all three (one already done): none pending.
+  REQUIRE(store->mark_deleted(std::span<const crypto::MessageId>(ids.data(), 2)).ok());
+  REQUIRE(store->pending_deletes()->size() == 1);
+  CHECK(store->pending_deletes()->front().relay_id == ids[2]);
+  REQUIRE(store->mark_deleted(ids).ok());
+  CHECK(store->pending_deletes()->empty());
+  CHECK(store->mark_deleted(std::vector<crypto::MessageId>{}).ok());
+}
+
 TEST_CASE("case store: a replayed letter is recognised by its delete token, not its relay id", "[adviser][replay]") {
   TempDir dir("meldpunt-adviser-test-");
   const auto key = crypto::Secret<32>::random();

@@ -3,7 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "meldpunt/client/retrieval.hpp"
@@ -13,6 +17,8 @@ using namespace meldpunt;
 using client::draw_decoys;
 using client::kRetrievalQuantum;
 using client::padded_retrieval_count;
+using client::parallel_connections;
+using client::spread_jobs;
 
 namespace {
 
@@ -75,4 +81,52 @@ TEST_CASE("decoys are drawn uniformly", "[retrieval]") {
     CHECK(count > 800);
     CHECK(count < 1200);
   }
+}
+
+TEST_CASE("a session keeps four connections at once per quantum, at most 32", "[retrieval]") {
+  STATIC_REQUIRE(client::kParallelConnections == 4);
+  CHECK(parallel_connections(0) == 4);
+  CHECK(parallel_connections(1) == 4);
+  CHECK(parallel_connections(16) == 4);  // every one-quantum session: a reporter's check
+  CHECK(parallel_connections(17) == 8);
+  CHECK(parallel_connections(100) == 28);  // an adviser's 100 deletes
+  CHECK(parallel_connections(112) == 28);  // its 112 get-messages
+  CHECK(parallel_connections(128) == 32);
+  CHECK(parallel_connections(10000) == 32);
+}
+
+namespace {
+
+// Runs spread_jobs over `count` jobs whose first ones wait (at most `wait`)
+// until `expected` of them are under way together, and returns the most
+// that ever were: `expected` if the pacing allows that many at once, fewer
+// (after the wait) if it allows fewer. Also checks every job ran once.
+std::size_t most_at_once(std::size_t count, std::size_t expected,
+                         std::chrono::milliseconds wait = std::chrono::seconds(10)) {
+  std::mutex m;
+  std::condition_variable cv;
+  std::size_t active = 0;
+  std::size_t most = 0;
+  bool released = false;
+  std::vector<int> ran(count, 0);
+  spread_jobs(count, [&](std::size_t i) {
+    std::unique_lock lock(m);
+    ran[i]++;
+    most = std::max(most, ++active);
+    if (active >= expected) released = true;
+    cv.notify_all();
+    cv.wait_for(lock, wait, [&] { return released; });
+    released = true;  // one wait is enough to tell
+    --active;
+  });
+  CHECK(std::all_of(ran.begin(), ran.end(), [](int n) { return n == 1; }));
+  return most;
+}
+
+}  // namespace
+
+TEST_CASE("the pacing runs as many at once as parallel_connections says, and no more", "[retrieval]") {
+  CHECK(most_at_once(16, 4) == 4);  // one quantum: four, as before
+  CHECK(most_at_once(40, 12) == 12);  // three quanta: twelve
+  CHECK(most_at_once(5, 5, std::chrono::seconds(1)) == 4);  // never more than the bound, however long they wait
 }

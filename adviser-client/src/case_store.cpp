@@ -546,19 +546,27 @@ Result<std::vector<PendingDelete>> CaseStore::pending_deletes() const {
 }
 
 Status CaseStore::mark_deleted(const crypto::MessageId& relay_id) {
-  const FixedBytes<16> relay_key = relay_record_key(relay_id);
+  return mark_deleted(std::span<const crypto::MessageId>(&relay_id, 1));
+}
+
+Status CaseStore::mark_deleted(std::span<const crypto::MessageId> relay_ids) {
+  if (relay_ids.empty()) return Status::success();
   return env_.write([&](lmdb::WriteTxn& txn) -> Status {
-    auto plain = tables_.relay_messages.get(txn, relay_key);
-    if (!plain) return plain.error();
-    if (!*plain) return Status(ErrorCode::kNotFound, "no such relay message");
-    auto record = decode_relay_message((*plain)->view());
-    if (!record) return record.error();
-    if (record->state == RelayMessageState::kDeleteDone) return Status::success();
-    record->state = RelayMessageState::kDeleteDone;
-    // The token is no longer needed once the relay has deleted the message.
-    record->token.fill(0);
-    const crypto::SecretBuffer updated = encode_relay_message(*record);
-    return tables_.relay_messages.put(txn, relay_key, updated.view());
+    for (const crypto::MessageId& relay_id : relay_ids) {
+      const FixedBytes<16> relay_key = relay_record_key(relay_id);
+      auto plain = tables_.relay_messages.get(txn, relay_key);
+      if (!plain) return plain.error();
+      if (!*plain) return Status(ErrorCode::kNotFound, "no such relay message");
+      auto record = decode_relay_message((*plain)->view());
+      if (!record) return record.error();
+      if (record->state == RelayMessageState::kDeleteDone) continue;
+      record->state = RelayMessageState::kDeleteDone;
+      // The token is no longer needed once the relay has deleted the message.
+      record->token.fill(0);
+      const crypto::SecretBuffer updated = encode_relay_message(*record);
+      if (Status s = tables_.relay_messages.put(txn, relay_key, updated.view()); !s) return s;
+    }
+    return Status::success();
   });
 }
 

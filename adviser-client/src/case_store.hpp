@@ -136,6 +136,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "case_model.hpp"
@@ -386,6 +387,9 @@ class CaseStore {
   // After the relay deleted it (or it is known gone): never retried again,
   // but still remembered, so a copy fetched again is not stored twice.
   Status mark_deleted(const crypto::MessageId& relay_id);
+  // The same for several, in one commit (one disk sync for a whole inbox
+  // run's deletes); all or none: kNotFound if one is not a stored message.
+  Status mark_deleted(std::span<const crypto::MessageId> relay_ids);
 
   // ---- attachments (attachments_store.cpp) ----
 

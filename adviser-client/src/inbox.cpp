@@ -78,6 +78,7 @@ Status delete_at_relay(client::RelayConnection& relay, CaseStore& store, InboxSu
   }
   const std::vector<Status> done = client::delete_messages(relay, requests);
   std::size_t left = pending->size();
+  std::vector<crypto::MessageId> settled_ids;  // marked in one commit below
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const Status& s = done[i];
     if (s) summary.deleted++;
@@ -89,9 +90,10 @@ Status delete_at_relay(client::RelayConnection& relay, CaseStore& store, InboxSu
     const bool settled = s || s.error().code == ErrorCode::kNotFound ||
                          (i < pending->size() && s.error().code == ErrorCode::kUnauthorised);
     if (!settled) continue;
-    if (Status m = store.mark_deleted(requests[i].id); !m) return m;
+    settled_ids.push_back(requests[i].id);
     if (i < pending->size()) --left;
   }
+  if (Status m = store.mark_deleted(settled_ids); !m) return m;
   summary.delete_pending = left;
   return Status::success();
 }

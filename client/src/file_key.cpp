@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "meldpunt/client/recognition.hpp"
 #include "meldpunt/client/retrieval.hpp"
 
 namespace meldpunt::client {
@@ -43,17 +44,12 @@ Result<FoundPieces> collect_file_pieces(RelayConnection& relay, const FetchAnswe
   std::vector<crypto::MessageId> own;
   std::vector<std::size_t> key_of;
   if (keys.empty()) return found;
-  for (const crypto::FetchEntry& entry : answer.entries) {
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      auto id = crypto::recognise(entry, keys[k]->fetch_sk);
-      if (!id) continue;
-      if (std::find(own.begin(), own.end(), *id) == own.end() &&
-          std::find(skip.begin(), skip.end(), *id) == skip.end()) {
-        own.push_back(*id);
-        key_of.push_back(k);
-      }
-      break;
-    }
+  std::vector<const crypto::Secret<crypto::kRistrettoScalarBytes>*> fetch_keys;
+  for (const crypto::ReporterKeys* k : keys) fetch_keys.push_back(&k->fetch_sk);
+  for (const RecognisedEntry& entry : recognise_entries(answer.entries, fetch_keys)) {
+    if (std::find(skip.begin(), skip.end(), entry.id) != skip.end()) continue;
+    own.push_back(entry.id);
+    key_of.push_back(entry.key);
   }
   if (own.empty()) return found;  // no session at all: nothing of ours to hide
   std::vector<Result<protocol::Reply>> messages = retrieve_messages(relay, own, answer.stored);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "meldpunt/client/recognition.hpp"
 #include "meldpunt/client/retrieval.hpp"
 #include "meldpunt/crypto/pow.hpp"
 #include "meldpunt/crypto/random.hpp"
@@ -212,15 +213,11 @@ Result<Mailbox> collect_mailbox(RelayConnection& relay, const MailboxKeys& keys)
 }
 
 Result<Mailbox> read_mailbox(RelayConnection& relay, const FetchAnswer& answer, const MailboxKeys& keys) {
-  const std::vector<crypto::FetchEntry>* entries = &answer.entries;
-  const std::vector<crypto::MessageId>* stored = &answer.stored;
   // Each id once, however often the answer names it.
+  const crypto::Secret<crypto::kRistrettoScalarBytes>* const fetch_keys[] = {keys.fetch_sk};
   std::vector<crypto::MessageId> own;
-  for (const crypto::FetchEntry& entry : *entries) {
-    auto id = crypto::recognise(entry, *keys.fetch_sk);
-    if (id && std::find(own.begin(), own.end(), *id) == own.end()) own.push_back(*id);
-  }
-  std::vector<Result<protocol::Reply>> messages = retrieve_messages(relay, own, *stored);
+  for (const RecognisedEntry& found : recognise_entries(answer.entries, fetch_keys)) own.push_back(found.id);
+  std::vector<Result<protocol::Reply>> messages = retrieve_messages(relay, own, answer.stored);
 
   Mailbox mailbox;
   for (std::size_t i = 0; i < own.size(); ++i) {

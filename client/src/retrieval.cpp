@@ -5,6 +5,7 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "meldpunt/crypto/random.hpp"
@@ -26,23 +27,6 @@ void random_pause() {
       std::chrono::milliseconds(crypto::random_below(static_cast<std::uint32_t>(kMaxPause.count()) + 1)));
 }
 
-// Runs job(i) for every i of `order`, each after a random pause, on at most
-// kParallelConnections threads. A job must not throw.
-void run_spread(const std::vector<std::size_t>& order, const std::function<void(std::size_t)>& job) {
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t n = next++; n < order.size(); n = next++) {
-      random_pause();
-      job(order[n]);
-    }
-  };
-  const std::size_t threads = std::min(kParallelConnections, order.size());
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-}
-
 // One request on a connection of its own, closed after it.
 Result<protocol::Reply> call_alone(const RelayConnection& relay, const protocol::Frames& request) {
   try {
@@ -62,6 +46,35 @@ bool contains(std::span<const crypto::MessageId> sorted, const crypto::MessageId
 std::size_t padded_retrieval_count(std::size_t own) {
   const std::size_t quanta = (own + kRetrievalQuantum - 1) / kRetrievalQuantum;
   return std::max<std::size_t>(1, quanta) * kRetrievalQuantum;
+}
+
+void spread_jobs(std::size_t count, const std::function<void(std::size_t)>& job) {
+  std::vector<std::size_t> order(count);
+  for (std::size_t i = 0; i < count; ++i) order[i] = i;
+  random_shuffle(order);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t n = next++; n < count; n = next++) {
+      random_pause();
+      job(order[n]);
+    }
+  };
+  const std::size_t threads = std::min(parallel_connections(count), count);
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {  // no more threads to be had: fewer at once, same jobs
+      break;
+    }
+  }
+  worker();
+  for (std::thread& t : pool) t.join();
+}
+
+std::size_t parallel_connections(std::size_t requests) {
+  const std::size_t quanta = std::max<std::size_t>(1, (requests + kRetrievalQuantum - 1) / kRetrievalQuantum);
+  return std::min(kMaxParallelConnections, quanta * kParallelConnections);
 }
 
 std::vector<crypto::MessageId> draw_decoys(std::span<const crypto::MessageId> own,
@@ -89,12 +102,8 @@ std::vector<Result<protocol::Reply>> retrieve_messages(const RelayConnection& re
   const std::vector<crypto::MessageId> decoys = draw_decoys(own, stored);
   std::vector<crypto::MessageId> ids(own.begin(), own.end());
   ids.insert(ids.end(), decoys.begin(), decoys.end());
-  std::vector<std::size_t> order(ids.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  random_shuffle(order);
-
   std::vector<std::optional<Result<protocol::Reply>>> answers(ids.size());
-  run_spread(order, [&](std::size_t i) {
+  spread_jobs(ids.size(), [&](std::size_t i) {
     auto reply = call_alone(relay, protocol::make_get_message_request(ids[i]));
     // A decoy's envelope is someone else's: dropped here, never opened.
     if (i < own.size()) answers[i] = std::move(reply);
@@ -106,11 +115,8 @@ std::vector<Result<protocol::Reply>> retrieve_messages(const RelayConnection& re
 }
 
 std::vector<Status> delete_messages(const RelayConnection& relay, std::span<const DeleteRequest> requests) {
-  std::vector<std::size_t> order(requests.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  random_shuffle(order);
   std::vector<Status> result(requests.size());
-  run_spread(order, [&](std::size_t i) {
+  spread_jobs(requests.size(), [&](std::size_t i) {
     auto reply = call_alone(relay, protocol::make_delete_request(requests[i].id, requests[i].token));
     result[i] = reply ? Status::success() : Status(reply.error());
   });

@@ -20,7 +20,12 @@ not show (docs/PROTOCOL.md, "Connections" and "Retrieval session"):
   directory), an entry pointing at an envelope the operator deposited
   itself. The adviser's client downloads "its" planted id: that download
   must arrive on a connection carrying nothing else, so it ties the adviser
-  to no other operation.
+  to no other operation;
+- more get-messages or deletes under way at once than four per quantum of
+  16 in the session (the proxy counts the requests it has not answered
+  yet). A second test plants 2K + 1 entries for one adviser, so its inbox
+  is a session of three quanta: the same promises hold there, with at most
+  twelve at once.
 
 A second test runs the clients through a small SOCKS5 proxy (socks_recorder)
 in front of the logging proxy: every connection must offer credentials of
@@ -118,6 +123,8 @@ class LoggingProxy:
         self.dealers = {}        # routing id -> (DEALER to the relay, time of its last reply)
         self.by_dealer = {}      # DEALER -> routing id
         self.last_op = {}        # routing id -> op of the request in flight
+        self.busy = set()        # routing ids with a get-message or delete not yet answered
+        self.most = 0            # the most of those at once since the last take()
         self.stopped = False
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -125,7 +132,14 @@ class LoggingProxy:
     def take(self):
         with self.lock:
             taken, self.log = self.log, []
+            self.most = 0
         return taken
+
+    def most_at_once(self):
+        """The most get-messages and deletes under way together since the
+        last take() (read before taking)."""
+        with self.lock:
+            return self.most
 
     def stop(self):
         self.stopped = True
@@ -172,12 +186,17 @@ class LoggingProxy:
                     ids = [frames[1]] if op in (5, 6) and len(frames) > 1 else []
                     with self.lock:
                         self.log.append((number, op, ids))
+                        if op in (5, 6):
+                            self.busy.add(rid)
+                            self.most = max(self.most, len(self.busy))
                     self.last_op[rid] = op
                     self.dealers[rid][1] = None
                     d.send_multipart(frames)
                 else:
                     reply = sock.recv_multipart()
                     rid = self.by_dealer[sock]
+                    with self.lock:
+                        self.busy.discard(rid)
                     self.dealers[rid][1] = time.time()
                     op = self.last_op.get(rid)
                     if op == 4 and len(reply) == 3 and reply[0][1:2] == b"\x00":
@@ -195,8 +214,9 @@ class LoggingProxy:
         header, entries, ids = reply
         if not self.plant:
             return reply
-        extra = b"".join(planted_entry(pk, mid) for pk, mid in self.plant.items())
-        listed = sorted({ids[i:i + 16] for i in range(0, len(ids), 16)} | set(self.plant.values()))
+        planted = [(pk, mid) for pk, mids in self.plant.items() for mid in mids]
+        extra = b"".join(planted_entry(pk, mid) for pk, mid in planted)
+        listed = sorted({ids[i:i + 16] for i in range(0, len(ids), 16)} | {mid for _, mid in planted})
         return [header, entries + extra, b"".join(listed)]
 
 
@@ -213,8 +233,9 @@ class LiveOperatorTest(unittest.TestCase):
         cls.channel = Channel(serve_args=FREE)
         ch = cls.channel
         # Other people's messages at the relay, so that decoys have a pool
-        # (the operator's planted envelopes come from the same tool).
-        filled = run([DEPOSIT_TOOL, "deposit", ch.address, str(2 * K + len(ch.advisers))])[1].split()
+        # (the operator's planted envelopes come from the same tool: one per
+        # adviser, and 2K + 1 more for the session of several quanta).
+        filled = run([DEPOSIT_TOOL, "deposit", ch.address, str(4 * K + len(ch.advisers))])[1].split()
         cls.operator_ids = [bytes.fromhex(filled[i]) for i in range(0, len(filled), 2)]
         cls.proxy = LoggingProxy(os.path.join(ch.data, "relay.key"), ch.endpoint)
         cls.direct_address = ch.address
@@ -223,7 +244,7 @@ class LiveOperatorTest(unittest.TestCase):
         cls.planted = {}
         for a, mid in zip(ch.advisers, cls.operator_ids):
             cls.planted[a.name] = mid
-            cls.proxy.plant[cls.fetch_pks[a.name]] = mid
+            cls.proxy.plant[cls.fetch_pks[a.name]] = [mid]
 
     @classmethod
     def tearDownClass(cls):
@@ -252,6 +273,16 @@ class LiveOperatorTest(unittest.TestCase):
     def gets(self, log):
         return [(number, ids[0]) for number, op, ids in log if op == 5]
 
+    def assert_paced(self, log, most, what):
+        """At most four get-messages or deletes under way (`most`, as the
+        proxy counted them) per quantum of the larger of the two (the
+        session's get-messages, the run's deletes)."""
+        requests = max(len(self.gets(log)), len([1 for _, op, _ in log if op == 6]))
+        quanta = max(1, -(-requests // K))
+        self.assertGreaterEqual(most, 1, f"{what}: the proxy counted no request under way (the count is broken)")
+        self.assertLessEqual(most, 4 * quanta, f"{what}: {most} requests under way at once for {requests}")
+        return most
+
     def assert_session_padded(self, log, what):
         gets = self.gets(log)
         self.assertTrue(gets and len(gets) % K == 0, f"{what}: {len(gets)} get-messages, not a multiple of {K}")
@@ -259,29 +290,33 @@ class LiveOperatorTest(unittest.TestCase):
         self.assertEqual(len({i for _, i in gets}), len(gets), f"{what}: an id was asked for twice")
         return len(gets)
 
-    def adviser_inbox(self, adviser):
+    def adviser_inbox(self, adviser, planted=None):
         adviser.inbox()
+        most = self.proxy.most_at_once()
         log = self.proxy.take()
         what = f"{adviser.name} inbox"
         self.assert_separated(log, what)
         self.assert_session_padded(log, what)
+        self.assert_paced(log, most, what)
         uploads = {n for n, op, _ in log if op == 8}
         self.assertTrue(uploads, f"{what}: no prekey upload seen (the flow is not what the test expects)")
-        planted = self.planted[adviser.name]
-        carrying = [n for n, op, ids in log if op == 5 and ids == [planted]]
-        self.assertEqual(len(carrying), 1, f"{what}: the planted entry was not retrieved exactly once")
-        ops = [op for n, op, _ in log if n == carrying[0]]
-        self.assertEqual(ops, [5], f"{what}: the planted id came on a connection with {ops}")
-        self.assertNotIn(carrying[0], uploads)
+        for planted_id in planted or [self.planted[adviser.name]]:
+            carrying = [n for n, op, ids in log if op == 5 and ids == [planted_id]]
+            self.assertEqual(len(carrying), 1, f"{what}: a planted entry was not retrieved exactly once")
+            ops = [op for n, op, _ in log if n == carrying[0]]
+            self.assertEqual(ops, [5], f"{what}: a planted id came on a connection with {ops}")
+            self.assertNotIn(carrying[0], uploads)
         # The other adviser's planted id is not this adviser's: if it is asked
         # for at all, only as a decoy.
         return log
 
     def reporter_session(self, reporter, action, *args):
         result = getattr(reporter, action)(*args)
+        most = self.proxy.most_at_once()
         log = self.proxy.take()
         what = f"reporter {action}"
         self.assert_separated(log, what)
+        self.assertLessEqual(most, 4, f"{what}: {most} requests under way at once in a session of one quantum")
         count = self.assert_session_padded(log, what) if action in ("check", "reply") else 0
         return result, log, count
 
@@ -318,6 +353,21 @@ class LiveOperatorTest(unittest.TestCase):
             self.assertIn("and here is more", out)
             counts.append(count)
         self.assertEqual(set(counts), {K}, f"get-messages per session: {counts}")
+
+    def test_a_session_of_several_quanta_keeps_every_promise(self):
+        """An adviser with 2K + 1 entries of its own (all planted: a relay
+        can make that many for any public fetch key) sends 3K get-messages,
+        each alone, at most twelve at once."""
+        ch = self.channel
+        anna = ch.advisers[0]
+        pk = self.fetch_pks[anna.name]
+        many = self.operator_ids[len(ch.advisers):len(ch.advisers) + 2 * K + 1]
+        self.proxy.take()
+        self.proxy.plant[pk] = many
+        try:
+            self.adviser_inbox(anna, planted=many)
+        finally:
+            self.proxy.plant[pk] = [self.planted[anna.name]]
 
 
 class SocksIsolationTest(unittest.TestCase):

@@ -9,7 +9,11 @@
 //   or to the next multiple of it: decoy ids are drawn without repeats from
 //   the fetch answer's id list, minus the client's own, and their envelopes
 //   are discarded unopened;
-// - at most kParallelConnections at a time, to keep the cost down.
+// - at most kParallelConnections at a time per quantum of the session (a
+//   session of 16q requests keeps up to 4q connections open, at most
+//   kMaxParallelConnections), so every quantum goes at the pace of a
+//   one-quantum session: an adviser's inbox of 100 messages takes about as
+//   long as a reporter's check, and looks like q such sessions side by side.
 //
 // Deletes are not padded: the relay knows whether a token matched, so a
 // decoy delete would show as one.
@@ -17,6 +21,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -35,10 +40,24 @@ namespace meldpunt::client {
 // more connections (through Tor about a circuit's stream set-up each).
 inline constexpr std::size_t kRetrievalQuantum = 16;
 inline constexpr std::size_t kParallelConnections = 4;
+// Tor builds at most 32 circuits at once for a client by default
+// (MaxClientCircuitsPending); more would only queue there.
+inline constexpr std::size_t kMaxParallelConnections = 32;
 inline constexpr std::chrono::milliseconds kMaxPause{250};
 
 // The number of get-messages a session with `own` messages of its own sends.
 std::size_t padded_retrieval_count(std::size_t own);
+
+// How many of a session's `requests` (get-messages or deletes) may be under
+// way at once: kParallelConnections per started quantum of
+// kRetrievalQuantum, at most kMaxParallelConnections. One quantum (every
+// reporter's check, and an adviser's inbox of up to 16 messages) keeps 4.
+std::size_t parallel_connections(std::size_t requests);
+
+// The pacing of a session: job(i) for every i below `count`, in random
+// order, each after a random pause of 0..kMaxPause, on at most
+// parallel_connections(count) threads at once. A job must not throw.
+void spread_jobs(std::size_t count, const std::function<void(std::size_t)>& job);
 
 // Draws min(padded_retrieval_count(own.size()) - own.size(), candidates
 // outside `own`) decoys from `stored` (ascending, as decoded from a fetch
@@ -61,7 +80,8 @@ struct DeleteRequest {
 };
 
 // Deletes each message on its own connection, in random order with random
-// pauses, a few at a time. result[i] is the outcome of requests[i].
+// pauses, parallel_connections(requests.size()) at a time. result[i] is the
+// outcome of requests[i].
 std::vector<Status> delete_messages(const RelayConnection& relay, std::span<const DeleteRequest> requests);
 
 }  // namespace meldpunt::client
