@@ -9,7 +9,7 @@ import { requestBody, powDigest, meets } from '../src/protocol/pow.js';
 import { encodeLetter, decodeLetter, LETTER_KIND } from '../src/protocol/letter.js';
 import { encodeFrames, decodeReply, HttpTransport, MAX_REPLY_FRAMES } from '../src/client/transport.js';
 import { decodePolicy, decodeFetch, depositWork, pay, refusal } from '../src/client/relay.js';
-import { paddedRetrievalCount, drawDecoys, retrieveMessages, deleteMessages } from '../src/client/retrieval.js';
+import { paddedRetrievalCount, parallelConnections, drawDecoys, retrieveMessages, deleteMessages } from '../src/client/retrieval.js';
 import { encodeChunk, decodeChunk, sanitiseFileName, fileToSend, pieceBodies, assemble, CHUNK_TYPE, PIECE_BODY_BYTES, deriveFileKeys } from '../src/client/files.js';
 import { paddedClass, makeDecoy, letterBytes } from '../src/client/deposits.js';
 import { recogniseInThread } from '../src/client/recognise.js';
@@ -143,6 +143,23 @@ test('retrieval: K = 16 quanta, decoys without repeats from the others, shuffled
     [1, 2, 3].map((b) => ({ id: new Uint8Array(16).fill(b), token: new Uint8Array(32) })));
   assert.equal(failed, 1);
   assert.equal(deleted.length, 3);
+});
+
+test('retrieval: four connections at once per quantum of 16, at most 32, as client::parallel_connections', async () => {
+  assert.deepEqual([1, 16, 17, 48, 49, 128, 129, 1000].map(parallelConnections), [4, 4, 8, 12, 16, 32, 32, 32]);
+  // A session of three quanta (33 own letters, 48 requests) keeps 12 under way.
+  const stored = Array.from({ length: 60 }, (_, i) => new Uint8Array(16).fill(i));
+  const own = stored.slice(0, 33);
+  let open = 0, most = 0;
+  const relay = { async getMessage(id) {
+    open++; most = Math.max(most, open);
+    await new Promise((r) => setTimeout(r, 400)); // longer than the longest pause: the first ones overlap
+    open--;
+    return Uint8Array.of(id[0]);
+  } };
+  const got = await retrieveMessages(relay, own, stored);
+  assert.equal(got.length, 33);
+  assert.equal(most, 12);
 });
 
 test('proof of work: the proof meets the price; the known answer of PROTOCOL.md', async () => {

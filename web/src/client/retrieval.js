@@ -2,15 +2,23 @@
 // sessions"), as client/src/retrieval.cpp: the get-messages of one fetch
 // answer padded with decoys to K = 16 (or the next multiple of 16), own and
 // decoys shuffled together, each on a connection of its own (one POST)
-// after a pause of 0–250 ms, at most 4 open at once; decoy envelopes are
-// dropped unopened. Deletes likewise, shuffled, not padded.
+// after a pause of 0–250 ms, at most parallelConnections(n) open at once (4
+// per quantum of 16, at most 32); decoy envelopes are dropped unopened.
+// Deletes likewise, shuffled, not padded.
 import { sodium } from '../protocol/sodium.js';
 import { toHex } from '../protocol/bytes.js';
 import { STEP, sleep } from './errors.js';
 
 export const RETRIEVAL_QUANTUM = 16;
 export const MAX_PAUSE_MS = 250;
-export const PARALLEL_CONNECTIONS = 4;
+export const PARALLEL_CONNECTIONS = 4; // per quantum of RETRIEVAL_QUANTUM requests
+export const MAX_PARALLEL_CONNECTIONS = 32;
+
+/** Connections under way at once for a session of `requests` requests (client::parallel_connections). */
+export function parallelConnections(requests) {
+  const quanta = Math.max(1, Math.ceil(requests / RETRIEVAL_QUANTUM));
+  return Math.min(MAX_PARALLEL_CONNECTIONS, quanta * PARALLEL_CONNECTIONS);
+}
 
 export function paddedRetrievalCount(own) {
   return Math.max(1, Math.ceil(own / RETRIEVAL_QUANTUM)) * RETRIEVAL_QUANTUM;
@@ -42,7 +50,7 @@ export function drawDecoys(own, stored) {
   return pool.slice(0, wanted);
 }
 
-/** Runs job(i) for each i of order, each after a random pause, at most 4 at once. */
+/** Runs job(i) for each i of order, each after a random pause, at most parallelConnections(order.length) at once. */
 async function runSpread(order, job, signal) {
   let next = 0;
   const worker = async () => {
@@ -52,7 +60,7 @@ async function runSpread(order, job, signal) {
     }
   };
   const workers = [];
-  for (let t = 0; t < Math.min(PARALLEL_CONNECTIONS, order.length); t++) workers.push(worker());
+  for (let t = 0; t < Math.min(parallelConnections(order.length), order.length); t++) workers.push(worker());
   const results = await Promise.allSettled(workers);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
