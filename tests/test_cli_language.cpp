@@ -116,6 +116,7 @@ TEST_CASE("CLI11 help in Dutch: usage, headings, the help flag and descriptions 
 }
 
 #include "wording.hpp"
+#include "wording_commands.hpp"
 
 TEST_CASE("adviser wording: every row in both languages, both forms, same placeholders", "[cli][language][adviser]") {
   auto placeholders = [](std::string_view t) {
@@ -140,6 +141,16 @@ TEST_CASE("adviser wording: every row in both languages, both forms, same placeh
       CHECK(placeholders(form) == placeholders(c.en_other));
     }
   }
+  for (std::size_t i = 0; i < adviser::tell_rows(); ++i) {
+    const cli::Text t = adviser::tell_row(i);
+    CHECK(!t.en.empty());
+    CHECK(!t.nl.empty());
+    CHECK(placeholders(t.en) == placeholders(t.nl));
+  }
+  CHECK(adviser::tally(Lang::kNl, adviser::Tally::kMinutes, 1) == "1 minuut");
+  CHECK(adviser::tally(Lang::kNl, adviser::Tally::kMinutes, 10) == "10 minuten");
+  CHECK(adviser::tell(Lang::kNl, adviser::Tell::kCaseChanged, {"3fa9c0d1e2", "new", "acknowledged", "x"}) ==
+        "Zaak 3fa9c0d1e2: new -> acknowledged   termijn: x");
   CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 1) == "1 new message");
   CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 2) == "2 new messages");
   CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 1) == "1 nieuw bericht");

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "meldpunt/text/text_policy.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -104,24 +105,33 @@ Status validate_settings(const Settings& settings) {
   return Status::success();
 }
 
-std::string describe(const HistoryEntry& entry) {
+std::string describe(const HistoryEntry& entry, Lang lang) {
   switch (entry.event) {
-    case HistoryEvent::kOpened: return "case opened (first message received)";
+    case HistoryEvent::kOpened:
+      return tell(lang, Tell::kHistOpened);
     case HistoryEvent::kStatusChanged:
-      return "status " + std::string(entry.from ? status_keyword(*entry.from) : "?") + " -> " +
-             std::string(entry.to ? status_keyword(*entry.to) : "?");
-    case HistoryEvent::kReporterMoved: return "reporter moved to a new code";
-    case HistoryEvent::kNoteAdded: return "private note added";
-    case HistoryEvent::kAcknowledgementSent: return "acknowledgement sent to the reporter";
-    case HistoryEvent::kExported: return "case exported";
-    case HistoryEvent::kHandoverProposed: return "hand-over proposed to the reporter";
-    case HistoryEvent::kHandedOver: return "the reporter accepted the hand-over; the other adviser has the case now";
-    case HistoryEvent::kHandoverDeclined: return "the reporter declined the hand-over; the case stays here";
-    case HistoryEvent::kReceivedByHandover: return "case received by hand-over, with the reporter's consent";
+      return tell(lang, Tell::kHistStatus,
+                  {entry.from ? status_keyword(*entry.from) : "?", entry.to ? status_keyword(*entry.to) : "?"});
+    case HistoryEvent::kReporterMoved:
+      return tell(lang, Tell::kHistMoved);
+    case HistoryEvent::kNoteAdded:
+      return tell(lang, Tell::kHistNote);
+    case HistoryEvent::kAcknowledgementSent:
+      return tell(lang, Tell::kHistAckSent);
+    case HistoryEvent::kExported:
+      return tell(lang, Tell::kHistExported);
+    case HistoryEvent::kHandoverProposed:
+      return tell(lang, Tell::kHistHandoverProposed);
+    case HistoryEvent::kHandedOver:
+      return tell(lang, Tell::kHistHandedOver);
+    case HistoryEvent::kHandoverDeclined:
+      return tell(lang, Tell::kHistHandoverDeclined);
+    case HistoryEvent::kReceivedByHandover:
+      return tell(lang, Tell::kHistReceivedByHandover);
     case HistoryEvent::kHandoverLapsed:
-      return "open hand-over proposals lapsed: the reporter moved to a new code (propose again if needed)";
+      return tell(lang, Tell::kHistHandoverLapsed);
   }
-  return "unknown event";
+  return tell(lang, Tell::kHistUnknown);
 }
 
 }  // namespace meldpunt::adviser

@@ -9,6 +9,7 @@
 #include "case_model.hpp"
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/directory.hpp"
+#include "wording.hpp"
 
 namespace meldpunt::adviser {
 
@@ -41,6 +42,6 @@ Status validate_case_label(ByteView text);
 Status validate_settings(const Settings& settings);
 
 // One line for people: "status new -> acknowledged", "reporter moved to a new code".
-std::string describe(const HistoryEntry& entry);
+std::string describe(const HistoryEntry& entry, Lang lang = Lang::kEn);
 
 }  // namespace meldpunt::adviser

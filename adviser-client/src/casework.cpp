@@ -10,6 +10,7 @@
 
 #include "meldpunt/client/attachment.hpp"
 #include "text.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser {
 namespace {
@@ -240,28 +241,35 @@ StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role rol
   return report;
 }
 
-std::string stats_text(const StatsReport& report) {
+std::string stats_text(const StatsReport& report, Lang lang) {
   std::ostringstream out;
-  out << "Cases of this adviser (role: " << report.role << "): " << count_text(report.total) << "\n";
-  out << "Counts below " << kMinShownCount << " are shown as <" << kMinShownCount << ".\n\nBy month of the first message (UTC):\n";
-  if (report.by_month.empty()) out << "  (none)\n";
+  const std::string min_shown = std::to_string(kMinShownCount);
+  out << tell(lang, Tell::kStatsHeading, {report.role, count_text(report.total)}) << "\n";
+  out << tell(lang, Tell::kStatsSuppressed, {min_shown}) << "\n\n" << tell(lang, Tell::kStatsByMonth) << "\n";
+  if (report.by_month.empty()) out << "  " << tell(lang, Tell::kStatsNone) << "\n";
   for (const StatsCell& c : report.by_month) out << "  " << pad(c.label, 14) << count_text(c.count) << "\n";
-  out << "\nBy status:\n";
+  out << "\n" << tell(lang, Tell::kStatsByStatus) << "\n";
   for (const StatsCell& c : report.by_status) out << "  " << pad(c.label, 14) << count_text(c.count) << "\n";
-  for (auto [cells, heading] : {std::pair{&report.by_group, "By group filed under:"},
-                                std::pair{&report.by_kind, "By kind filed under:"}}) {
+  for (auto [cells, heading] :
+       {std::pair{&report.by_group, Tell::kStatsByGroup}, std::pair{&report.by_kind, Tell::kStatsByKind}}) {
     if (cells->empty()) continue;
-    out << "\n" << heading << "\n";
+    out << "\n" << tell(lang, heading) << "\n";
     for (const StatsCell& c : *cells) out << "  " << pad(c.label, 24) << count_text(c.count) << "\n";
   }
-  out << "\nMedian time to acknowledgement: ";
+  out << "\n" << tell(lang, Tell::kStatsMedian);
   if (report.median_hours_to_acknowledgement) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.1f hours (%.1f days)", *report.median_hours_to_acknowledgement,
-                  *report.median_hours_to_acknowledgement / 24.0);
-    out << buffer << "\n";
+    char hours[32];
+    char days[32];
+    std::snprintf(hours, sizeof hours, "%.1f", *report.median_hours_to_acknowledgement);
+    std::snprintf(days, sizeof days, "%.1f", *report.median_hours_to_acknowledgement / 24.0);
+    std::string h(hours), d(days);
+    if (lang == Lang::kNl) {  // a decimal comma
+      std::replace(h.begin(), h.end(), '.', ',');
+      std::replace(d.begin(), d.end(), '.', ',');
+    }
+    out << tell(lang, Tell::kStatsMedianValue, {h, d}) << "\n";
   } else {
-    out << "not shown (fewer than " << kMinShownCount << " acknowledged cases)\n";
+    out << tell(lang, Tell::kStatsMedianHidden, {min_shown}) << "\n";
   }
   return out.str();
 }
@@ -310,15 +318,14 @@ crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messa
       std::string_view label = text.substr(0, eol);
       if (label.size() >= 2 && label.front() == '[' && label.back() == ']') label = label.substr(1, label.size() - 2);
       append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + terminal_safe_label(label) +
-                           " (before the hand-over, as forwarded by the reporter; signature verified) ---\n");
+                           tell(lang, Tell::kEarlierVerified) + " ---\n");
       const crypto::SecretBuffer rest = crypto::SecretBuffer::copy_of(
           eol == std::string_view::npos ? ByteView{} : m.body.view().subspan(eol + 1));
       append_untrusted(out, rest);
     } else {
       const std::string from = m.direction == Direction::kIn    ? say(lang, Say::kFromReporter)
                                : m.direction == Direction::kOut ? say(lang, Say::kFromYou)
-                                                                : std::string("earlier adviser (before the hand-over, as "
-                                                                              "forwarded by the reporter; NOT VERIFIED)");
+                                                                : tell(lang, Tell::kEarlierUnverified);
       append_text(out, "\n--- " + format_minute(m.sent_at) + "  " + from + " ---\n");
       append_untrusted(out, m.body);
     }
@@ -326,25 +333,28 @@ crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messa
     // the sender gave them, made safe (client::sanitise_file_name).
     for (const protocol::FileNote& f : m.files_not_transferred) {
       const crypto::SecretBuffer name = client::sanitise_file_name(f.name.view());
-      append_text(out, "(file not transferred: " + std::string(name.text()) + ", " +
-                           client::describe_size(f.total_bytes) + ")\n");
+      append_text(
+          out, tell(lang, Tell::kFileNotTransferred, {std::string(name.text()), client::describe_size(f.total_bytes)}) +
+                   "\n");
     }
   }
   return out;
 }
 
-crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes) {
+crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes, Lang lang) {
   crypto::SecretBuffer out;
   for (const NoteRecord& n : notes) {
-    append_text(out, "\n--- note " + std::to_string(n.sequence + 1) + ", " + format_minute(n.written_at) + " ---\n");
+    append_text(
+        out,
+        "\n" + tell(lang, Tell::kNoteHeading, {std::to_string(n.sequence + 1), format_minute(n.written_at)}) + "\n");
     append_untrusted(out, n.text);
   }
   return out;
 }
 
-std::string render_history(const std::vector<HistoryEntry>& history) {
+std::string render_history(const std::vector<HistoryEntry>& history, Lang lang) {
   std::string out;
-  for (const HistoryEntry& e : history) out += format_minute(e.at) + "  " + describe(e) + "\n";
+  for (const HistoryEntry& e : history) out += format_minute(e.at) + "  " + describe(e, lang) + "\n";
   return out;
 }
 
@@ -356,41 +366,39 @@ std::string render_case_header(const CaseRecord& c, const Settings& settings, st
                 {c.acknowledged_at != 0 ? format_minute(c.acknowledged_at) : say(lang, Say::kNotYet),
                  describe_deadline(deadline_for(c, settings, now), lang)});
   if (!c.other_advisers.empty()) {
-    header += "The reporter also wrote to: ";
+    header += tell(lang, Tell::kAlsoWroteTo);
     for (std::size_t i = 0; i < c.other_advisers.size(); ++i) {
       const OtherAdviser& a = c.other_advisers[i];
       if (i > 0) header += ", ";
-      header += a.name.empty() ? "adviser " + to_hex(a.id) + " (not in the directory)" : terminal_safe_label(a.name);
+      header += a.name.empty() ? tell(lang, Tell::kNotInDirectory, {to_hex(a.id)}) : terminal_safe_label(a.name);
     }
     header += "\n";
   } else {
-    header += "The reporter wrote to you only.\n";
+    header += tell(lang, Tell::kWroteToYouOnly) + "\n";
   }
-  const std::string other = c.handover_adviser_name.empty() ? "adviser " + to_hex(c.handover_adviser)
-                                                            : terminal_safe_label(c.handover_adviser_name);
-  const auto name_of = [](const std::string& name, const crypto::AdviserId& id) {
-    return name.empty() ? "adviser " + to_hex(id) : terminal_safe_label(name);
+  const auto name_of = [lang](const std::string& name, const crypto::AdviserId& id) {
+    return name.empty() ? tell(lang, Tell::kAdviserById, {to_hex(id)}) : terminal_safe_label(name);
   };
   if (c.received_at != 0) {
-    header += "Handed to you by " + name_of(c.received_from_name, c.received_from) + " on " +
-              format_minute(c.received_at) +
-              " with the reporter's consent; earlier messages came with it, as the reporter's program forwarded "
-              "them.\n";
+    header +=
+        tell(lang, Tell::kHandedToYou, {name_of(c.received_from_name, c.received_from), format_minute(c.received_at)}) +
+        "\n";
   }
   switch (c.handover) {
     case HandoverOutcomeState::kNone: break;
     case HandoverOutcomeState::kHandedOver:
-      header += "Handed over to " + name_of(c.handover_adviser_name, c.handover_adviser) + " on " +
-                format_minute(c.handover_at) + " with the reporter's consent; the reporter's new messages go to them.\n";
+      header += tell(lang, Tell::kHandedOverTo,
+                     {name_of(c.handover_adviser_name, c.handover_adviser), format_minute(c.handover_at)}) +
+                "\n";
       break;
     case HandoverOutcomeState::kDeclined:
-      header += "The reporter declined the hand-over to " + name_of(c.handover_adviser_name, c.handover_adviser) +
-                " (" + format_minute(c.handover_at) + "); the case stays with you.\n";
+      header += tell(lang, Tell::kDeclinedHandoverTo,
+                     {name_of(c.handover_adviser_name, c.handover_adviser), format_minute(c.handover_at)}) +
+                "\n";
       break;
   }
   for (const OpenProposal& p : c.open_proposals) {
-    header += "Hand-over to " + name_of(p.to_name, p.to) + " proposed " + format_minute(p.at) +
-              "; waiting for the reporter's answer (nothing was sent to them).\n";
+    header += tell(lang, Tell::kProposedHandoverTo, {name_of(p.to_name, p.to), format_minute(p.at)}) + "\n";
   }
   return header;
 }

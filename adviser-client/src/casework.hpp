@@ -90,7 +90,7 @@ struct StatsReport {
 // worked out by subtraction): the smallest shown cell is suppressed too.
 StatsReport compute_stats(const std::vector<CaseRecord>& cases, crypto::Role role,
                           const std::map<CaseKey, Filing>& filings = {});
-std::string stats_text(const StatsReport& report);
+std::string stats_text(const StatsReport& report, Lang lang = Lang::kEn);
 std::string stats_json(const StatsReport& report);
 
 // ---- texts ----
@@ -98,8 +98,8 @@ std::string stats_json(const StatsReport& report);
 // The conversation, oldest first, terminal-safe (untrusted text sanitised).
 crypto::SecretBuffer render_conversation(const std::vector<MessageRecord>& messages, Lang lang = Lang::kEn);
 // Private notes, oldest first, terminal-safe.
-crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes);
-std::string render_history(const std::vector<HistoryEntry>& history);
+crypto::SecretBuffer render_notes(const std::vector<NoteRecord>& notes, Lang lang = Lang::kEn);
+std::string render_history(const std::vector<HistoryEntry>& history, Lang lang = Lang::kEn);
 // Header lines of `read`: id, status, opened, deadline, other advisers.
 std::string render_case_header(const CaseRecord& record, const Settings& settings, std::uint64_t now,
                                std::size_t message_count, Lang lang = Lang::kEn);

@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -114,6 +116,51 @@ Status make_private_folder(const std::filesystem::path& folder) {
   return Status::success();
 }
 
+namespace {
+
+volatile std::sig_atomic_t g_held_signal = 0;
+extern "C" void hold_signal(int signal) { g_held_signal = signal; }
+
+// While alive: SIGINT, SIGTERM, SIGHUP and SIGQUIT only interrupt waits and
+// are remembered (seen()); afterwards the earlier handlers are back. The
+// editor, a process of its own, still gets them with their usual effect.
+class HeldSignals {
+ public:
+  HeldSignals() {
+    g_held_signal = 0;
+    struct sigaction hold {};
+    hold.sa_handler = hold_signal;
+    sigemptyset(&hold.sa_mask);
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &hold, &previous_[i]);
+  }
+  ~HeldSignals() {
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) ::sigaction(kSignals[i], &previous_[i], nullptr);
+  }
+  HeldSignals(const HeldSignals&) = delete;
+  HeldSignals& operator=(const HeldSignals&) = delete;
+  int seen() const { return g_held_signal; }
+
+ private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  struct sigaction previous_[std::size(kSignals)]{};
+};
+
+// Overwrites and removes every file in `folder` (one level: an editor's
+// scratch files), then the folder.
+void wipe_folder(const std::filesystem::path& folder) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (entry.is_regular_file(ec)) {
+      wipe_and_remove(entry.path());
+    } else {
+      std::filesystem::remove(entry.path(), ec);
+    }
+  }
+  ::rmdir(folder.c_str());
+}
+
+}  // namespace
+
 Result<os::FolderLock> lock_home_folder(const std::filesystem::path& lock_file) {
   return os::FolderLock::acquire(lock_file,
                                  "another adviser-client is working in this home folder; try again when it is done");
@@ -158,12 +205,22 @@ Result<crypto::SecretBuffer> compose_in_editor(const std::filesystem::path& fall
     ::_exit(127);
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  int signal_seen = 0;
+  {
+    // A signal while the editor runs (Ctrl-C; the shell's idle lock ending
+    // the command) is held until the draft is wiped, then takes its course.
+    const HeldSignals held;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    signal_seen = held.seen();
   }
   Result<crypto::SecretBuffer> text = Error{ErrorCode::kIo, "the editor failed; nothing was sent"};
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) text = client::read_file_secret(file, max_bytes);
-  wipe_and_remove(file);
-  ::rmdir(folder.c_str());
+  if (signal_seen == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    text = client::read_file_secret(file, max_bytes);
+  }
+  wipe_folder(folder);  // the draft, and what the editor left beside it (swap,
+                        // backup, .save files)
+  if (signal_seen != 0) ::raise(signal_seen);
   if (!text) return text;
   if (text->empty()) return Error{ErrorCode::kNotFound, "the message is empty; nothing was sent"};
   return text;

@@ -36,6 +36,7 @@
 #include "meldpunt/client/terminal.hpp"
 #include "refusal.hpp"
 #include "wording.hpp"
+#include "wording_commands.hpp"
 
 namespace {
 
@@ -80,7 +81,7 @@ int run_command_line(int argc, char** argv) {
       "  adviser-client reply 3fa9c0 --channel meldpunt2:...@tcp://relay.example.org:7450\n"
       "  adviser-client acknowledge 3fa9c0 --channel meldpunt2:...   (send the acknowledgement, status acknowledged)\n"
       "  adviser-client status 3fa9c0 closed      adviser-client note 3fa9c0      adviser-client stats\n"
-      "  adviser-client label 3fa9c0 \"Facilities, 3rd floor\"     adviser-client search \"parking garage\"\n"
+      "  adviser-client label 3fa9c0      (asks for the label)      adviser-client search   (asks what to look for)\n"
       "  adviser-client handover 3fa9c0 --to \"Bram Jansen\" --channel ...   (the reporter must consent)\n"
       "  adviser-client shell                 (passphrase once, then the commands above; locks when idle)\n"
       "  adviser-client watch --notify-send   (fetch every 15 minutes; notify with counts and due dates only)\n",
@@ -305,25 +306,35 @@ int run_command_line(int argc, char** argv) {
   std::string label_text;
   bool clear_label = false;
   auto* label = app.add_subcommand("label", "Give a case a private label (shown by `cases` and `read`, never sent)");
-  label->footer("Examples:\n  adviser-client label 3fa9c0 \"Facilities, 3rd floor; call back Tuesday\"\n"
-                "  adviser-client label 3fa9c0 --clear\n"
-                "A label is one line of at most 120 bytes, kept encrypted in your case store; it replaces an\n"
-                "earlier one. It is yours alone: it never goes to the relay, the reporter or another adviser\n"
-                "(not even with a hand-over). Note: text given on the command line may stay in your shell history.");
+  label->footer(
+      "Examples:\n  adviser-client label 3fa9c0                  (asks: Label for case 3fa9c0 ...)\n"
+      "  adviser-client label 3fa9c0 \"Facilities, 3rd floor; call back Tuesday\"\n"
+      "  adviser-client label 3fa9c0 --clear\n"
+      "A label is one line of at most 120 bytes, kept encrypted in your case store; it replaces an\n"
+      "earlier one. It is yours alone: it never goes to the relay, the reporter or another adviser\n"
+      "(not even with a hand-over).\n"
+      "Leave TEXT out to be asked for it: then it stays out of the process list (ps) and your shell\n"
+      "history, where text given on the command line can be seen. Scripts may pipe the passphrase line,\n"
+      "then the label line.");
   label->add_option("CASE", case_id, "Case id or a unique prefix of at least 4 characters")->required();
-  auto* label_text_opt = label->add_option("TEXT", label_text, "The label");
+  auto* label_text_opt =
+      label->add_option("TEXT", label_text, "The label (leave it out to be asked for it, out of the process list)");
   label->add_flag("--clear", clear_label, "Remove the case's label")->excludes(label_text_opt);
   add_home(label);
 
   auto* search = app.add_subcommand("search", "Search every case's messages, notes and labels (locally)");
-  search->footer("Examples:\n  adviser-client search \"parking garage\"\n  adviser-client search 3rd floor\n"
-                 "Each record is decrypted in memory only, searched and wiped; no index or plaintext is written.\n"
-                 "Letters a-z match without regard to case; other characters exactly. Lists each case with where\n"
-                 "it matched (label, message N, note N) and the line around the match, made safe to show.\n"
-                 "Note: text given on the command line may stay in your shell history.");
+  search->footer(
+      "Examples:\n  adviser-client search                  (asks: Search for ...)\n"
+      "  adviser-client search \"parking garage\"\n  adviser-client search 3rd floor\n"
+      "Each record is decrypted in memory only, searched and wiped; no index or plaintext is written.\n"
+      "Letters a-z match without regard to case; other characters exactly. Lists each case with where\n"
+      "it matched (label, message N, note N) and the line around the match, made safe to show.\n"
+      "Leave TEXT out to be asked for it: then it stays out of the process list (ps) and your shell\n"
+      "history, where text given on the command line can be seen.");
   std::vector<std::string> search_words;
-  search->add_option("TEXT", search_words, "What to look for (several words: searched as one text, with spaces)")
-      ->required();
+  search->add_option("TEXT", search_words,
+                     "What to look for (several words: searched as one text, with spaces); leave it out to be asked "
+                     "for it, out of the process list");
   add_home(search);
 
   Filing filing;
@@ -437,16 +448,20 @@ int run_command_line(int argc, char** argv) {
     if (*export_open) return cmd_export_open(from_file);
     if (*file_cmd) {
       if (!clear_filing && filing.group.empty() && filing.kind.empty()) {
-        fail(ErrorCode::kMalformed, "file: give --group, --kind or both (or --clear)");
+        fail(ErrorCode::kMalformed, tell(lang, Tell::kFileGive));
       }
       return cmd_file(home, case_id, filing, clear_filing);
     }
     if (*stats) return cmd_stats(home, json);
     if (*label) {
-      if (!clear_label && label_text.empty()) throw Failure{Error{ErrorCode::kMalformed, "label: give TEXT or --clear"}, true};
-      return cmd_label(home, case_id, label_text, clear_label);
+      if (label_text_opt->count() > 0 && label_text.empty()) {
+        throw Failure{Error{ErrorCode::kMalformed, tell(lang, Tell::kLabelGive)}, true};
+      }
+      return cmd_label(home, case_id, label_text_opt->count() > 0 ? std::optional(label_text) : std::nullopt,
+                       clear_label);
     }
     if (*search) {
+      if (search_words.empty()) return cmd_search(home, std::nullopt);
       std::string joined;
       for (const std::string& word : search_words) joined += (joined.empty() ? "" : " ") + word;
       return cmd_search(home, joined);

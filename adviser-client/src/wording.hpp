@@ -52,12 +52,12 @@ enum class Say : std::size_t {
 };
 
 enum class Tally : std::size_t {
-  kNewMessages,        // inbox
-  kPrekeysAtRelay,     // inbox, after kNewMessages
-  kUnread,             // cases: "NEW (n unread)"
+  kNewMessages,     // inbox
+  kPrekeysAtRelay,  // inbox, after kNewMessages
+  kUnread,          // cases: "NEW (n unread)"
   kPiecesWaiting,
   kFilesRefused,
-  kPiecesRefused,      // {2} files, {3} MiB
+  kPiecesRefused,  // {2} files, {3} MiB
   kPiecesExpired,
   kUnopenable,
   kMediumErased,
@@ -72,6 +72,15 @@ enum class Tally : std::size_t {
   kDeletePending,
   kAlertAcknowledgeDue,  // watch: {1} days, {2} case id
   kAlertFeedbackDue,     // watch: {1} days, {2} case id
+  kSeconds,
+  kMinutes,
+  kAckWithin,
+  kFeedbackWithin,
+  kReplySentEnvelopes,
+  kSearchNothing,
+  kSearchTimes,
+  kSearchFoundIn,
+  kSearchPlacesListed,
   kCount
 };
 

@@ -8,6 +8,7 @@ the passphrase again; nothing of the session (history) is written to HOME.
 import os
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -76,6 +77,34 @@ class Shell(SharedChannelTest):
         self.assertEqual(text.count("Passphrase:"), 2, text)
         self.assertIn("key is wiped from memory", text)
         self.assertIn(self.case, text.split("Locked after")[1])  # `cases` ran after unlocking again
+
+    def test_idle_lock_ends_a_command_waiting_on_the_person(self):
+        """The idle time counts while a command runs: `note` waiting in an
+        editor nobody types in is ended when it passes, its draft wiped from
+        the scratch folder, the shell locked; the next command asks again."""
+        editor = os.path.join(self.channel.root, "idle-editor")
+        with open(editor, "w") as f:
+            f.write('#!/bin/sh\nprintf "IDLE DRAFT" > "$1"\nexec sleep 120\n')
+        os.chmod(editor, 0o700)
+        scratch = tempfile.mkdtemp(prefix="meldpunt-shell-runtime-")
+        pw = self.anna.passphrase + "\n"
+        started = time.time()
+        rc, _, text = self.shell([
+            ("Passphrase: ", pw),
+            (PROMPT, f"note {self.case}\n"),
+            ("waited for you past the idle time", ""),
+            (r"adviser \(locked\)> ", "cases\n"),
+            ("Passphrase: ", pw),
+            (PROMPT, "exit\n"),
+        ], "--idle-seconds", "3", env_extra={"EDITOR": editor, "VISUAL": editor, "XDG_RUNTIME_DIR": scratch})
+        self.assertEqual(rc, 0, text)
+        self.assertLess(time.time() - started, 60, text)  # well before the editor's 120 s
+        self.assertIn("Locked after 3 seconds without use", text)
+        self.assertEqual(text.count("Passphrase:"), 2, text)
+        self.assertIn(self.case, text.split("waited for you")[1])  # `cases` ran after unlocking again
+        self.assertEqual(os.listdir(scratch), [], "the draft was left behind")
+        self.assertNotIn("IDLE DRAFT", self.anna._run("notes", self.case)[1])  # nothing was saved
+        self.assertEqual(os.listdir(self.home_env), [])  # no history file
 
     def test_lock_and_wrong_passphrase(self):
         pw = self.anna.passphrase + "\n"

@@ -81,6 +81,39 @@ class Workbench(SharedChannelTest):
         rc, _, err = anna._run("label", c, check=False)
         self.assertEqual(rc, 1, err)
 
+    def test_label_and_search_text_asked_for_when_left_out(self):
+        """Left off the command line, the text of `label` and `search` is asked
+        for (so it never shows in the process list or shell history): on a
+        terminal after the passphrase, from a pipe as the line after it."""
+        anna, c = self.anna, self.case["WB-LABEL"]
+        rc, _, text = on_terminal([ADVISER, "label", c, "--home", anna.home], [
+            ("Passphrase: ", anna.passphrase + "\n"),
+            ("Label for case " + c, "Asked label, room 12\n"),
+        ])
+        self.assertEqual(rc, 0, text)
+        self.assertIn("[Asked label, room 12]", text)
+        self.assertIn("[Asked label, room 12]", anna._run("cases")[1])
+        out = anna._run("label", c, stdin="Piped label\n")[1]
+        self.assertIn("relabelled [Piped label]", out)
+        rc, _, text = on_terminal([ADVISER, "search", "--home", anna.home], [
+            ("Passphrase: ", anna.passphrase + "\n"),
+            ("Search for", "piped LABEL\n"),
+        ])
+        self.assertEqual(rc, 0, text)
+        self.assertIn("  label:\n    Piped label", text)
+        self.assertIn("  label:\n    Piped label", anna._run("search", stdin="Piped\n")[1])
+        rc, _, err = anna._run("search", stdin="bad\x01line\n", check=False)
+        self.assertEqual(rc, 2, err)
+        rc, _, err = anna._run("search", check=False)  # nothing after the passphrase
+        self.assertEqual(rc, 1, err)
+        self.assertIn("nothing given", err)
+        # The argv form still works for scripts; --help says why to leave it out.
+        self.assertIn("Piped label", anna._run("search", "piped", "label")[1])
+        for command in ("label", "search"):
+            help_text = run([ADVISER, command, "--help"])[1]
+            self.assertIn("process list", help_text, command)
+        anna._run("label", c, "--clear")
+
     def test_preview_is_first_line_made_safe(self):
         anna, c = self.anna, self.case["WB-ESCAPE"]
         table = anna._run("cases")[1]

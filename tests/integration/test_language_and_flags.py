@@ -113,6 +113,59 @@ class LanguageAndFlagsTest(unittest.TestCase):
         reporter.rotate(extra=proxy)
         self.through_proxy()
 
+    def test_2_every_command_speaks_dutch(self):
+        """What each command says with --lang nl (whatever the environment), and
+        the errors the program finds itself, hold no English sentence."""
+        ch = self.channel
+        case = re.findall(r"^([0-9a-f]{10})\s+new\b", self.adviser("cases", "--lang", "nl")[1], re.M)[0]
+        said = []
+
+        def nl(*args, stdin="", check=True):
+            rc, out, err = self.adviser(*args, "--lang", "nl", env=ENGLISH, stdin=stdin, check=check)
+            said.append((args, out + err))
+            return rc, out, err
+
+        rc, _, err = nl("acknowledge", case, "--channel", ch.address, "--file", os.devnull, check=False)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("de ontvangstbevestiging is leeg; er is niets verstuurd", err)
+        self.assertIn(f"Zaak {case}: new -> acknowledged   termijn: terugkoppeling voor",
+                      nl("status", case, "acknowledged")[1])
+        self.assertIn("status new -> acknowledged", nl("history", case)[1])
+        self.assertIn("zaak geopend (eerste bericht ontvangen)", said[-1][1])
+        self.assertIn("Bevestigen binnen:   7 dagen na het eerste bericht", nl("settings")[1])
+        self.assertIn("Instellingen bewaard.", nl("settings", "--feedback-months", "2")[1])
+        self.assertIn("2 maanden na de bevestiging", said[-1][1])
+        nl("settings", "--feedback-months", "3")
+        self.assertIn("Zaken van deze vertrouwenspersoon", nl("stats")[1])
+        self.assertIn("Eigen notitie bewaard in zaak", nl("note", case, stdin="Gebeld met de melder.\n")[1])
+        self.assertIn("Eigen notities van zaak", nl("notes", case)[1])
+        self.assertIn("kreeg het label [Kantoor 3]", nl("label", case, "Kantoor 3")[1])
+        self.assertIn("kreeg een nieuw label [Kantoor 4]", nl("label", case, stdin="Kantoor 4\n")[1])
+        self.assertRegex(nl("search", "kantoor")[1], r"Gevonden in 1 van \d+ zaken; 1 plek getoond")
+        self.assertIn("  label:", said[-1][1])
+        self.assertRegex(nl("search", stdin="geen-treffer\n")[1], r"Niets gevonden in \d+ zaken")
+        self.assertIn("Label van zaak", nl("label", case, "--clear")[1])
+        out_file = os.path.join(ch.root, "export-nl.txt")
+        self.assertIn("PLATTE TEKST", nl("export", case, "--out", out_file, "--plain")[1])
+        self.assertIn("Antwoord verstuurd in zaak",
+                      nl("reply", case, "--channel", ch.address, stdin="Nog een antwoord.\n")[1])
+        rc, _, err = nl("label", case, check=False)
+        self.assertIn("niets opgegeven", err)
+        rc, _, err = run([ADVISER, "cases", "--lang", "nl", "--home", os.path.join(ch.root, "nobody")], env=ENGLISH,
+                         check=False)
+        said.append((("cases", "--home", "nobody"), err))
+        self.assertIn("geen identiteit van een vertrouwenspersoon", err)
+        english = re.compile(r"\b(the|was|with|case|cases|due|sent|reply|saved|found|nothing|months|days|hours|"
+                             r"never|only|kept|your|you|and|by|labelled|relabelled|removed|exported|settings|"
+                             r"within|opened|received|note|notes|empty|error|give|search|label for)\b", re.I)
+        for args, text in said:
+            for line in text.splitlines():
+                if case in line and line.strip().startswith(("adviser-client", "`")):
+                    continue
+                found = english.findall(line.replace("adviser-client", "").replace("--", " --"))
+                found = [w for w in found if not re.search(r"`[^`]*\b" + w + r"\b[^`]*`", line)]
+                self.assertEqual(found, [], f"{args}: {line!r}")
+
     def test_cli11_texts_in_dutch(self):
         for program in (ADVISER, REPORTER):
             with self.subTest(program=os.path.basename(program)):

@@ -18,6 +18,7 @@
 #include "usecases/read_case.hpp"
 #include "usecases/settings.hpp"
 #include "usecases/stats.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser::commands {
 
@@ -47,8 +48,9 @@ int cmd_read(const Home& home, const std::string& case_id) {
   const usecase::CaseView v = check(usecase::read_case(store, case_id));
   out(render_case_header(v.record, v.settings, now_seconds(), v.messages.size(), language()));
   if (v.label) {
-    out("Label: [" + std::string(safe_line(v.label->view(), kMaxCaseLabelBytes).text()) +
-        "]   (yours only; change it with `adviser-client label " + v.record.id() + "`)\n");
+    out(tell(language(), Tell::kReadLabel,
+             {std::string(safe_line(v.label->view(), kMaxCaseLabelBytes).text()), v.record.id()}) +
+        "\n");
   }
   out(render_conversation(v.messages, language()).text());
   if (!v.attachments.empty()) {
@@ -56,7 +58,7 @@ int cmd_read(const Home& home, const std::string& case_id) {
   }
   if (!v.notes.empty()) {
     out(say(language(), Say::kNotesHeading));
-    out(render_notes(v.notes).text());
+    out(render_notes(v.notes, language()).text());
   }
   check(usecase::mark_read(store, v.record));
   return 0;
@@ -67,8 +69,10 @@ int cmd_status(const Home& home, const std::string& case_id, const std::string& 
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::StatusChange change = check(usecase::change_status(store, case_id, action, now_seconds()));
-  out("Case " + change.after.id() + ": " + std::string(status_keyword(change.before.status)) + " -> " +
-      std::string(status_keyword(change.after.status)) + "   due: " + describe_deadline(change.due) + "\n");
+  out(tell(language(), Tell::kCaseChanged,
+           {change.after.id(), status_keyword(change.before.status), status_keyword(change.after.status),
+            describe_deadline(change.due, language())}) +
+      "\n");
   return 0;
 }
 
@@ -76,8 +80,8 @@ int cmd_history(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::CaseHistory h = check(usecase::case_history(store, case_id));
-  out(render_case_header(h.record, h.settings, now_seconds(), h.record.next_sequence) + "\n" +
-      render_history(h.entries));
+  out(render_case_header(h.record, h.settings, now_seconds(), h.record.next_sequence, language()) + "\n" +
+      render_history(h.entries, language()));
   return 0;
 }
 
@@ -85,18 +89,21 @@ int cmd_settings(const Home& home, std::optional<unsigned> ack_days, std::option
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::SettingsOutcome outcome = check(usecase::update_settings(store, ack_days, feedback_months));
-  if (outcome.saved) out("Settings saved.\n");
-  out("Acknowledge within:  " + std::to_string(outcome.settings.ack_days) + " days of the first message\n" +
-      "Feedback within:     " + std::to_string(outcome.settings.feedback_months) + " months of the acknowledgement\n");
+  if (outcome.saved) out(tell(language(), Tell::kSettingsSaved) + "\n");
+  out(tally(language(), Tally::kAckWithin, outcome.settings.ack_days) + "\n" +
+      tally(language(), Tally::kFeedbackWithin, outcome.settings.feedback_months) + "\n");
   return 0;
 }
 
 int cmd_note(const Home& home, const std::string& case_id, const std::string& file) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const auto text = [&] { return compose_text(home, file, kMaxNoteBytes, "note", "nothing was saved"); };
+  const auto text = [&] {
+    return compose_text(home, file, kMaxNoteBytes, tell(language(), Tell::kWhatNote),
+                        tell(language(), Tell::kNothingSaved));
+  };
   const CaseRecord c = check(usecase::add_note(store, case_id, text, now_seconds));
-  out("Private note saved in case " + c.id() + " (kept in your encrypted store only; never sent).\n");
+  out(tell(language(), Tell::kNoteSaved, {c.id()}) + "\n");
   return 0;
 }
 
@@ -104,8 +111,8 @@ int cmd_notes(const Home& home, const std::string& case_id) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::CaseNotes n = check(usecase::case_notes(store, case_id));
-  out("Private notes of case " + n.record.id() + " (never sent): " + std::to_string(n.notes.size()) + "\n");
-  out(render_notes(n.notes).text());
+  out(tell(language(), Tell::kNotesHeader, {n.record.id(), std::to_string(n.notes.size())}) + "\n");
+  out(render_notes(n.notes, language()).text());
   return 0;
 }
 
@@ -134,17 +141,18 @@ int cmd_export(const Home& home, const usecase::ExportRequest& request, bool ins
   check(usecase::require_new_file(request.out_file));
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const auto passphrase = [] { return new_passphrase("for this export", "nothing was written"); };
+  const auto passphrase = [] {
+    return new_passphrase(tell(language(), Tell::kForExport), tell(language(), Tell::kNothingWritten));
+  };
   const CaseRecord c = check(usecase::export_case(store, key_file.profile(), request, passphrase,
                                                   kdf_params(insecure_kdf), now_seconds()));
-  out("Case " + c.id() + " exported to " + request.out_file +
-      (request.plain ? " as PLAIN TEXT: anyone who can read the file can read the case.\n"
-                     : " (encrypted; open it with `adviser-client export-open " + request.out_file + "`).\n"));
+  out(tell(language(), request.plain ? Tell::kExportedPlain : Tell::kExported, {c.id(), request.out_file}) + "\n");
   return 0;
 }
 
 int cmd_export_open(const std::string& file) {
-  const crypto::SecretBuffer document = check(usecase::open_case_export(file, passphrase_prompt("Export passphrase: ")));
+  const crypto::SecretBuffer document =
+      check(usecase::open_case_export(file, passphrase_prompt(tell(language(), Tell::kExportPassphrasePrompt))));
   // The export holds text from anonymous reporters: keep it from the terminal's control.
   out(terminal_safe(document.view()).text());
   return 0;
@@ -155,12 +163,13 @@ int cmd_file(const Home& home, const std::string& case_id, const Filing& filing,
   CaseStore store = open_store(home, key_file);
   const usecase::FilingOutcome outcome = check(usecase::file_case(store, case_id, filing, clear));
   if (!outcome.filing) {
-    out("Case " + outcome.record.id() + " is no longer filed under a group or kind.\n");
+    out(tell(language(), Tell::kUnfiled, {outcome.record.id()}) + "\n");
     return 0;
   }
   const Filing& f = *outcome.filing;
-  out("Case " + outcome.record.id() + " filed under group " + (f.group.empty() ? "-" : f.group) + ", kind " +
-      (f.kind.empty() ? "-" : f.kind) + " (kept in your encrypted store; counted by `stats`).\n");
+  out(tell(language(), Tell::kFiled,
+           {outcome.record.id(), f.group.empty() ? "-" : f.group, f.kind.empty() ? "-" : f.kind}) +
+      "\n");
   return 0;
 }
 
@@ -168,7 +177,7 @@ int cmd_stats(const Home& home, bool json) {
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const StatsReport report = check(usecase::case_stats(store, key_file.profile().role));
-  out(json ? stats_json(report) : stats_text(report));
+  out(json ? stats_json(report) : stats_text(report, language()));
   return 0;
 }
 

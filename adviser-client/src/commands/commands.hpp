@@ -85,10 +85,13 @@ int cmd_stats(const Home& home, bool json);
 
 // ---- labels and search (glance_commands.cpp) ----
 
-// Sets the case's private label, or with `clear` removes it.
-int cmd_label(const Home& home, const std::string& case_id, const std::string& text, bool clear);
+// Sets the case's private label, or with `clear` removes it. Without `text`
+// (left off the command line) it is asked for after the passphrase, one line
+// from the terminal or stdin, so it never shows in the process list.
+int cmd_label(const Home& home, const std::string& case_id, const std::optional<std::string>& text, bool clear);
 
-int cmd_search(const Home& home, const std::string& text);
+// Searches for `text`, or, without it, for a line asked for as cmd_label asks.
+int cmd_search(const Home& home, const std::optional<std::string>& text);
 
 // Columns of the terminal on stdout; else $COLUMNS; else kDefaultGlanceColumns.
 std::size_t output_columns();

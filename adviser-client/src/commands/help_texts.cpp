@@ -99,6 +99,58 @@ constexpr cli::HelpRow kRows[] = {
     {"file", "--clear", {"No longer filed", "De zaak valt nergens meer onder"}},
     {"stats", "", {"Counts", "Aantallen voor de evaluatie van de organisatie (nooit inhoud)"}},
     {"stats", "--json", {"Print JSON", "Toon JSON"}},
+    {"label", "", {"Give a case a private label", "Geef een zaak een eigen label (getoond door `cases` en `read`, nooit verstuurd)"}},
+    {"label", "TEXT",
+     {"The label", "Het label (laat het weg om ernaar gevraagd te worden: dan blijft het uit de proceslijst)"}},
+    {"label", "--clear", {"Remove the label", "Verwijder het label van de zaak"}},
+    {"label", "#footer",
+     {"Examples",
+      "Voorbeelden:\n"
+      "  adviser-client label 3fa9c0                  (vraagt: Label voor zaak 3fa9c0 ...)\n"
+      "  adviser-client label 3fa9c0 \"Facilitair, 3e verdieping; dinsdag terugbellen\"\n"
+      "  adviser-client label 3fa9c0 --clear\n"
+      "Een label is één regel van hoogstens 120 bytes, versleuteld bewaard in je zaakopslag; het vervangt\n"
+      "een eerder label. Het is alleen van jou: het gaat nooit naar de server, de melder of een andere\n"
+      "adviseur (ook niet bij een overdracht).\n"
+      "Laat TEKST weg om ernaar gevraagd te worden: dan blijft het uit de proceslijst (ps) en uit de\n"
+      "geschiedenis van je shell, waar tekst op de opdrachtregel te zien is. Scripts kunnen de regel met\n"
+      "het wachtwoord sturen en daarna de regel met het label."}},
+    {"search", "", {"Search every case", "Zoek in de berichten, notities en labels van elke zaak (hier, op deze computer)"}},
+    {"search", "TEXT",
+     {"What to look for",
+      "Waarnaar je zoekt (meerdere woorden: gezocht als één tekst, met spaties); laat het weg om ernaar\n"
+      "gevraagd te worden, buiten de proceslijst"}},
+    {"search", "#footer",
+     {"Examples",
+      "Voorbeelden:\n"
+      "  adviser-client search                  (vraagt: Zoek naar ...)\n"
+      "  adviser-client search \"parkeergarage\"\n"
+      "Elk gegeven wordt alleen in het geheugen ontsleuteld, doorzocht en gewist; er wordt geen index of\n"
+      "platte tekst geschreven. Letters a-z vinden hoofd- en kleine letters; andere tekens precies. Toont\n"
+      "elke zaak met waar het gevonden is (label, bericht N, notitie N) en de regel eromheen, veilig gemaakt.\n"
+      "Laat TEKST weg om ernaar gevraagd te worden: dan blijft het uit de proceslijst (ps) en uit de\n"
+      "geschiedenis van je shell."}},
+    {"shell", "", {"Unlock once", "Ontgrendel één keer en voer dan opdrachten uit met regelbewerking, tot je stopt"}},
+    {"shell", "--idle-minutes", {"Lock after", "Vergrendel na zoveel minuten zonder toetsaanslag"}},
+    {"shell", "--idle-seconds", {"For tests", "Alleen voor geautomatiseerde tests: vergrendel na zoveel seconden"}},
+    {"shell", "#footer",
+     {"Examples",
+      "Voorbeelden:\n  adviser-client shell\n  adviser-client shell --idle-minutes 5\n"
+      "  adviser> cases\n  adviser> read 3fa9<Tab>\n  adviser> inbox\n  adviser> lock\n  adviser> exit\n"
+      "Het wachtwoord wordt één keer gevraagd; de sleutel blijft in vergrendeld geheugen tot `lock`, `exit`,\n"
+      "of de wachttijd zonder toetsaanslag (ook terwijl een opdracht op jou wacht; die wordt dan beëindigd).\n"
+      "Daarna vraagt de volgende opdracht het opnieuw. Elke regel werkt zoals dezelfde opdracht op de\n"
+      "opdrachtregel. De geschiedenis staat alleen in het geheugen en wordt gewist. Heeft een terminal nodig."}},
+    {"watch", "", {"Fetch every N minutes", "Haal elke N minuten op en meld nieuwe berichten en naderende termijnen"}},
+    {"watch", "--interval", {"Minutes between fetches", "Minuten tussen twee keer ophalen"}},
+    {"watch", "--rounds", {"Stop after", "Stop na zoveel keer ophalen"}},
+    {"watch", "--once", {"Fetch once", "Haal één keer op, meld en stop"}},
+    {"watch", "--notify-send", {"Desktop notification", "Bureaubladmelding via notify-send"}},
+    {"watch", "--notify-command",
+     {"Run this program", "Start dit programma met de tekst van de melding als enig argument (geen shell)"}},
+    {"watch", "--mail-to", {"E-mail", "Mail de melding naar dit adres via sendmail -t (het lokale mailsysteem)"}},
+    {"watch", "--test-interval-seconds",
+     {"For tests", "Alleen voor geautomatiseerde tests: seconden tussen twee keer ophalen"}},
     {"passphrase", "", {"Change the passphrase", "Wijzig het wachtwoord van je sleutelbestand (vraagt het oude)"}},
     {"backup", "", {"Write a backup", "Schrijf een versleutelde reservekopie van je identiteit en zaken"}},
     {"restore", "", {"Restore a backup", "Zet een reservekopie terug in een nieuwe thuismap"}},

@@ -9,12 +9,15 @@
 #include "text.hpp"
 #include "usecases/backup.hpp"
 #include "usecases/identity.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser::commands {
 
 int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecure_kdf) {
-  const usecase::CreatedIdentity created =
-      check(usecase::create_identity(home, request, [] { return new_passphrase(); }, kdf_params(insecure_kdf)));
+  const usecase::CreatedIdentity created = check(usecase::create_identity(
+      home, request,
+      [] { return new_passphrase(tell(language(), Tell::kForKeyFile), tell(language(), Tell::kNothingCreated)); },
+      kdf_params(insecure_kdf)));
   const crypto::DirectoryEntry& entry = created.entry;
   out("Adviser identity created in " + home.root.string() + "\n" +
       "  name:       " + entry.name + "\n" +
@@ -62,7 +65,9 @@ int cmd_passphrase(const Home& home, bool insecure_kdf) {
   // An inbox run saves the key file under the old box; never interleave.
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));
   KeyFile key_file = unlock(home);
-  const auto passphrase = [] { return new_passphrase("for your adviser key file", "nothing was changed"); };
+  const auto passphrase = [] {
+    return new_passphrase(tell(language(), Tell::kForKeyFile), tell(language(), Tell::kNothingChanged));
+  };
   check(usecase::change_passphrase(key_file, passphrase, kdf_params(insecure_kdf)));
   out("Passphrase changed. The old passphrase no longer opens " + home.key_file().string() +
       "; copies of the key file made before (backups) still open with it.\n");
@@ -76,7 +81,9 @@ int cmd_backup(const Home& home, const std::string& out_file, bool insecure_kdf)
   os::FolderLock lock = check(lock_home_folder(home.lock_file()));  // key file and store from one moment
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
-  const auto passphrase = [] { return new_passphrase("for this backup", "nothing was written"); };
+  const auto passphrase = [] {
+    return new_passphrase(tell(language(), Tell::kForBackup), tell(language(), Tell::kNothingWritten));
+  };
   const std::size_t bytes =
       check(usecase::write_backup(home, store, out_file, passphrase, kdf_params(insecure_kdf)));
   out("Backup written to " + out_file + " (" + std::to_string(bytes) +
@@ -86,9 +93,9 @@ int cmd_backup(const Home& home, const std::string& out_file, bool insecure_kdf)
 }
 
 int cmd_restore(const Home& home, const std::string& from) {
-  check(usecase::restore_backup(home, from, passphrase_prompt("Backup passphrase: ")));
+  check(usecase::restore_backup(home, from, passphrase_prompt(tell(language(), Tell::kBackupPassphrasePrompt))));
   out("Restored into " + home.root.string() + ". Checking it with your adviser passphrase.\n");
-  const crypto::SecretBuffer passphrase = check(passphrase_prompt("Passphrase: ")());
+  const crypto::SecretBuffer passphrase = check(passphrase_prompt(tell(language(), Tell::kPassphrasePrompt))());
   KeyFile key_file = check(KeyFile::unlock(home.key_file(), passphrase));
   CaseStore store = open_store(home, key_file);
   const std::size_t cases = check(usecase::count_cases(store));

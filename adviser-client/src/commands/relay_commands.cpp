@@ -13,6 +13,7 @@
 #include "usecases/handover.hpp"
 #include "usecases/inbox_run.hpp"
 #include "usecases/reply.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser::commands {
 
@@ -36,22 +37,25 @@ int cmd_reply(const Home& home, const std::string& channel, const std::string& f
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const auto text = [&] {
-    return compose_text(home, file, protocol::max_reply_body_bytes(), "reply", "nothing was sent");
+    return compose_text(home, file, protocol::max_reply_body_bytes(), tell(language(), Tell::kWhatReply),
+                        tell(language(), Tell::kNothingSent));
   };
   const usecase::ReplySent sent = check_relay(
       usecase::send_case_reply(address, connection_options(timeout), key_file, store, request, text), address);
   if (sent.envelopes) {
-    out("Reply sent in case " + sent.record.id() + (sent.body_bytes == 0 ? " (attachments only)" : "") + ", " +
-        std::to_string(*sent.envelopes) + " envelope(s):\n" + render_attachments(sent.files));
+    const std::string only = sent.body_bytes == 0 ? tell(language(), Tell::kAttachmentsOnly) : std::string();
+    out(tally(language(), Tally::kReplySentEnvelopes, *sent.envelopes, {sent.record.id(), only}) + "\n" +
+        render_attachments(sent.files));
   } else {
-    out("Reply sent in case " + sent.record.id() + " (" + std::to_string(sent.body_bytes) + " bytes).\n");
+    out(tell(language(), Tell::kReplySent, {sent.record.id(), std::to_string(sent.body_bytes)}) + "\n");
   }
   if (sent.acknowledged) {
-    out("Case " + sent.record.id() + " acknowledged with this reply; status acknowledged.   due: " +
-        describe_deadline(deadline_for(sent.record, check(store.settings()), now_seconds())) + "\n");
+    out(tell(language(), Tell::kReplyAcknowledged,
+             {sent.record.id(),
+              describe_deadline(deadline_for(sent.record, check(store.settings()), now_seconds()), language())}) +
+        "\n");
   } else if (sent.left_new) {
-    out("Case " + sent.record.id() + " stays new (not acknowledged): its acknowledgement is still due. Acknowledge "
-        "it with `adviser-client status " + sent.record.id() + " acknowledged`, or reply with --acknowledge.\n");
+    out(tell(language(), Tell::kReplyLeftNew, {sent.record.id()}) + "\n");
   }
   return 0;
 }
@@ -60,17 +64,15 @@ usecase::AcknowledgeChoice acknowledge_choice(std::optional<bool> flag) {
   return [flag](const CaseRecord& record) -> Result<bool> {
     if (flag) return *flag;
     if (!client::stdin_is_terminal()) return false;  // nobody to ask: cmd_reply says the case stays new
+    const PersonWait waiting;
     for (int attempt = 0; attempt < 3; ++attempt) {
-      auto line = client::read_line("Case " + record.id() +
-                                    " is still new. Mark it acknowledged with this reply (the reply then counts as "
-                                    "the acknowledgement of receipt)? [y/n] ",
-                                    16);
+      auto line = client::read_line(tell(language(), Tell::kAckQuestion, {record.id()}), 16);
       if (!line) return line.error().code == ErrorCode::kNotFound ? Result<bool>(false) : Result<bool>(line.error());
       std::string answer(line->text());
       for (char& ch : answer) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       if (answer == "y" || answer == "yes" || answer == "j" || answer == "ja") return true;
       if (answer == "n" || answer == "no" || answer == "nee") return false;
-      err("Please answer y or n.\n");
+      err(tell(language(), Tell::kAnswerYesNo) + "\n");
     }
     return false;
   };
@@ -84,7 +86,8 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
   usecase::SecretSource note;
   if (!file.empty()) {
     note = [&] {
-      return compose_text(home, file, protocol::kMaxHandoverNoteBytes, "note for the reporter", "nothing was sent");
+      return compose_text(home, file, protocol::kMaxHandoverNoteBytes, tell(language(), Tell::kWhatHandoverNote),
+                          tell(language(), Tell::kNothingSent));
     };
   }
   const usecase::HandoverProposed proposed = check_relay(
@@ -111,15 +114,15 @@ int cmd_acknowledge(const Home& home, const AcknowledgeArgs& args) {
   const auto text = [&](const Settings& settings) -> Result<crypto::SecretBuffer> {
     if (!args.text.empty()) return crypto::SecretBuffer::copy_of(std::string_view(args.text));
     if (!args.file.empty()) {
-      return compose_text(home, args.file, protocol::max_reply_body_bytes(), "acknowledgement", "nothing was sent");
+      return compose_text(home, args.file, protocol::max_reply_body_bytes(),
+                          tell(language(), Tell::kWhatAcknowledgement), tell(language(), Tell::kNothingSent));
     }
     return crypto::SecretBuffer::copy_of(std::string_view(usecase::default_acknowledgement(settings)));
   };
   const usecase::Acknowledged done = check_relay(
       usecase::acknowledge(address, connection_options(args.timeout), key_file, store, args.case_id, text, now_seconds),
       address);
-  out("Acknowledgement sent in case " + done.record.id() + "; status acknowledged.   due: " +
-      describe_deadline(done.due) + "\n");
+  out(tell(language(), Tell::kAckSent, {done.record.id(), describe_deadline(done.due, language())}) + "\n");
   return 0;
 }
 

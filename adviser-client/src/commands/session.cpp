@@ -1,6 +1,9 @@
 #include "commands/session.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +13,7 @@
 #include "meldpunt/client/terminal.hpp"
 #include "text.hpp"
 #include "usecases/open_store.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser::commands {
 
@@ -20,6 +24,16 @@ namespace {
 std::string& socks_proxy() {
   static std::string proxy;
   return proxy;
+}
+
+int g_wait_fd = -1;  // the shell's pipe in its child; -1 elsewhere
+
+void tell_shell(char what) {
+  if (g_wait_fd < 0) return;
+  ssize_t n = 0;
+  do {
+    n = ::write(g_wait_fd, &what, 1);
+  } while (n < 0 && errno == EINTR);
 }
 
 const KeyFile*& held_key() {
@@ -53,17 +67,20 @@ void err(std::string_view text) { client::write_err(text); }
 
 Result<crypto::SecretBuffer> new_passphrase(std::string_view what, std::string_view nothing_done) {
   cli::NewPassphrasePrompt prompt;
-  prompt.first = "New passphrase " + std::string(what) + " (at least " + std::to_string(kMinPassphraseLength) +
-                 " characters): ";
+  prompt.first = tell(language(), Tell::kNewPassphrase, {what, std::to_string(kMinPassphraseLength)});
   prompt.min_length = kMinPassphraseLength;
   prompt.nothing_done = std::string(nothing_done);
+  const PersonWait waiting;
   return cli::read_new_passphrase(prompt);
 }
 
 usecase::SecretSource passphrase_prompt(std::string prompt) {
   return [prompt = std::move(prompt)]() -> Result<crypto::SecretBuffer> {
+    const PersonWait waiting;
     auto passphrase = client::read_secret_line(prompt);
-    if (!passphrase) return Error{passphrase.error().code, "reading the passphrase: " + passphrase.error().message};
+    if (!passphrase) {
+      return Error{passphrase.error().code, tell(language(), Tell::kReadingPassphrase, {passphrase.error().message})};
+    }
     return passphrase;
   };
 }
@@ -75,10 +92,13 @@ crypto::KdfParams kdf_params(bool insecure) {
 void require_identity(const Home& home) {
   std::error_code ec;
   if (!fs::exists(home.key_file(), ec)) {
-    fail(ErrorCode::kNotFound, "no adviser identity in " + home.root.string() +
-                                   " (create one with `adviser-client init`, or pass --home)");
+    fail(ErrorCode::kNotFound, tell(language(), Tell::kNoIdentity, {home.root.string()}));
   }
 }
+
+void report_waits_to(int fd) { g_wait_fd = fd; }
+PersonWait::PersonWait() { tell_shell(kWaitStarts); }
+PersonWait::~PersonWait() { tell_shell(kWaitEnds); }
 
 void hold_unlocked_key(const KeyFile* key) { held_key() = key; }
 
@@ -91,7 +111,7 @@ KeyFile unlock(const Home& home) {
   if (const KeyFile* held = held_key(); held != nullptr && held->path() == home.key_file()) {
     return check(held->reopen());
   }
-  const crypto::SecretBuffer passphrase = check(passphrase_prompt("Passphrase: ")());
+  const crypto::SecretBuffer passphrase = check(passphrase_prompt(tell(language(), Tell::kPassphrasePrompt))());
   return check(KeyFile::unlock(home.key_file(), passphrase));
 }
 
@@ -103,9 +123,7 @@ protocol::ChannelAddress parse_channel(const std::string& text) {
   auto address = protocol::parse_address(text);
   if (!address) fail(ErrorCode::kMalformed, "--channel: " + address.error().message);
   if (!address->checked) {
-    err("note: this channel address has the old form (meldpunt1:) without check characters; a copy mistake "
-        "then shows only as a failed connection or a refused directory. Ask the administrator for the current "
-        "address (`relay address` prints one starting with meldpunt2:).\n");
+    err(tell(language(), Tell::kOldChannelForm) + "\n");
   }
   return std::move(address).value();
 }
@@ -114,10 +132,7 @@ std::string channel_for_command(const Home& home, const std::string& given) {
   if (!given.empty()) return given;
   const std::optional<std::string> stored = check(stored_channel(home));
   if (!stored) {
-    throw Failure{Error{ErrorCode::kMalformed,
-                        "no channel address: give --channel ADDRESS (from the administrator; `relay address` prints "
-                        "it). After a command with it worked, it is kept in " + home.channel_file().string() +
-                            " and --channel may be left out"},
+    throw Failure{Error{ErrorCode::kMalformed, tell(language(), Tell::kNoChannel, {home.channel_file().string()})},
                   true};
   }
   return *stored;
@@ -131,13 +146,14 @@ void keep_channel(const Home& home, const std::string& given) {
   const auto stored = stored_channel(home);
   if (stored && *stored && **stored == protocol::format_address(*address)) return;
   if (Status s = store_channel(home, *address); !s) {
-    err("adviser-client: warning: the channel address worked but could not be stored: " + s.error().message + "\n");
+    err(say(language(), Say::kWarningPrefix) +
+        tell(language(), Tell::kChannelNotStored, {describe(language(), s.error())}) + "\n");
     return;
   }
   if (stored && !*stored) {
-    err("adviser-client: channel address stored in " + file + "; later commands may leave out --channel\n");
+    err("adviser-client: " + tell(language(), Tell::kChannelStored, {file}) + "\n");
   } else {
-    err("adviser-client: channel address changed; stored in " + file + "\n");
+    err("adviser-client: " + tell(language(), Tell::kChannelChanged, {file}) + "\n");
   }
 }
 
@@ -152,8 +168,11 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
   if (!options.socks_proxy.empty()) options.connect_timeout = std::chrono::seconds(90);
   // A busy relay is asked again after a pause: say so, rather than seem to hang.
   options.on_retry = [](const client::RetryNotice& n) {
-    std::cerr << "adviser-client: the relay is busy; trying again in " << (n.delay.count() + 999) / 1000
-              << " s (attempt " << n.next_attempt << " of " << n.max_attempts << ")\n";
+    err("adviser-client: " +
+        tell(language(), Tell::kRelayBusy,
+             {std::to_string((n.delay.count() + 999) / 1000), std::to_string(n.next_attempt),
+              std::to_string(n.max_attempts)}) +
+        "\n");
   };
   return options;
 }
@@ -162,8 +181,7 @@ namespace {
 
 Error relay_error(const Error& e, const protocol::ChannelAddress& address) {
   if (e.code == ErrorCode::kUnavailable) {
-    return Error{ErrorCode::kUnavailable, "cannot reach the relay at " + address.endpoint +
-                                              " (no answer); check the channel address and that the relay is running"};
+    return Error{ErrorCode::kUnavailable, tell(language(), Tell::kRelayUnreachable, {address.endpoint})};
   }
   return e;
 }
@@ -178,26 +196,26 @@ Result<crypto::SecretBuffer> compose_text(const Home& home, const std::string& f
   if (!file.empty()) {
     body = client::read_file_secret(file, max);
   } else if (client::stdin_is_terminal()) {
+    const PersonWait waiting;
     body = compose_in_editor(home.root, max);
   } else {
     body = client::read_stdin_to_end(max);
   }
-  const std::string refused = "; " + std::string(nothing_done);
   if (!body) {
     if (body.error().code == ErrorCode::kTooLarge) {
-      return Error{ErrorCode::kTooLarge, "the " + std::string(what) + " is longer than " + std::to_string(max) +
-                                             " bytes" + refused};
+      return Error{ErrorCode::kTooLarge,
+                   tell(language(), Tell::kTextTooLong, {what, std::to_string(max), nothing_done})};
     }
     if (body.error().code == ErrorCode::kNotFound && file.empty()) {
-      return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is empty" + refused};
+      return Error{ErrorCode::kMalformed, tell(language(), Tell::kTextEmpty, {what, nothing_done})};
     }
     return body.error();
   }
   const bool blank = std::all_of(body->data(), body->data() + body->size(),
                                  [](std::uint8_t b) { return b == ' ' || b == '\n' || b == '\r' || b == '\t'; });
-  if (blank) return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is empty" + refused};
+  if (blank) return Error{ErrorCode::kMalformed, tell(language(), Tell::kTextEmpty, {what, nothing_done})};
   if (!is_valid_utf8(body->view())) {
-    return Error{ErrorCode::kMalformed, "the " + std::string(what) + " is not UTF-8 text" + refused};
+    return Error{ErrorCode::kMalformed, tell(language(), Tell::kTextNotUtf8, {what, nothing_done})};
   }
   return body;
 }

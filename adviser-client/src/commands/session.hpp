@@ -63,9 +63,9 @@ void err(std::string_view text);
 
 // A new passphrase, asked twice (again on a terminal after a slip:
 // cli/passphrase_prompt.hpp). `what` names it in the prompt ("for your
-// adviser key file", "for this export"); `nothing_done` ends its errors.
-Result<crypto::SecretBuffer> new_passphrase(std::string_view what = "for your adviser key file",
-                                            std::string_view nothing_done = "nothing was created");
+// adviser key file", "for this export": Tell::kForKeyFile, kForExport);
+// `nothing_done` ends its errors.
+Result<crypto::SecretBuffer> new_passphrase(std::string_view what, std::string_view nothing_done);
 
 // A passphrase asked once, without echo (a use case's SecretSource); a
 // reading error says "reading the passphrase: ...".
@@ -87,6 +87,21 @@ KeyFile unlock(const Home& home);
 // (KeyFile::reopen) instead of asking for the passphrase. nullptr ends that.
 // The key stays owned by the caller, in secure memory.
 void hold_unlocked_key(const KeyFile* key);
+
+// Inside `shell`, a command's waits on the person (a question, a passphrase,
+// the editor) are told to the shell through `fd` (report_waits_to, called in
+// the shell's child): while one lasts past the idle time, the shell locks and
+// ends the command (shell.cpp). Outside the shell (fd -1) nothing is told.
+void report_waits_to(int fd);
+class PersonWait {
+ public:
+  PersonWait();
+  ~PersonWait();
+  PersonWait(const PersonWait&) = delete;
+  PersonWait& operator=(const PersonWait&) = delete;
+};
+inline constexpr char kWaitStarts = 'W';
+inline constexpr char kWaitEnds = 'D';
 
 // The home folder a command uses without --home: the shell's (set_session_home)
 // inside a shell, else default_home_folder().

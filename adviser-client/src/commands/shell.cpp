@@ -1,7 +1,9 @@
 #include "commands/shell.hpp"
 
+#include <fcntl.h>
 #include <histedit.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <clocale>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <cwchar>
 #include <iostream>
 #include <optional>
@@ -19,8 +22,10 @@
 #include "commands/session.hpp"
 #include "meldpunt/cli/program.hpp"
 #include "meldpunt/client/terminal.hpp"
+#include "meldpunt/crypto/secret.hpp"
 #include "usecases/inbox_run.hpp"
 #include "usecases/open_store.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser::commands {
 
@@ -163,8 +168,7 @@ void refresh_case_ids(Session& s) {
   auto fresh = s.key->reopen();
   if (!fresh) {
     s.key.reset();
-    err("The key file no longer opens with the passphrase this shell was unlocked with (changed with "
-        "`passphrase`?); locked. The next command asks for the passphrase.\n");
+    err(tell(language(), Tell::kShellKeyChanged) + "\n");
     return;
   }
   auto store = usecase::open_case_store(s.home, *fresh);
@@ -178,9 +182,9 @@ void refresh_case_ids(Session& s) {
 // (an empty line, Ctrl-D or Ctrl-C: false).
 bool unlock_session(Session& s) {
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto passphrase = client::read_secret_line("Passphrase: ");
+    auto passphrase = client::read_secret_line(tell(language(), Tell::kPassphrasePrompt));
     if (!passphrase || passphrase->empty()) {
-      err("Not unlocked.\n");
+      err(tell(language(), Tell::kShellNotUnlocked) + "\n");
       return false;
     }
     auto key = KeyFile::unlock(s.home.key_file(), *passphrase);
@@ -190,39 +194,116 @@ bool unlock_session(Session& s) {
       refresh_case_ids(s);
       return true;
     }
-    err("adviser-client: " + key.error().message + "\n");
+    err(say(language(), Say::kErrorPrefix) + describe(language(), key.error()) + "\n");
     if (key.error().code != ErrorCode::kUnauthorised) return false;
   }
   return false;
 }
 
-void lock(Session& s, History* history, const std::string& why) {
-  s.key.reset();  // KeyFile's secrets wipe themselves
-  s.case_ids.clear();
+// Overwrites every history entry (the strings libedit keeps for us: command
+// lines may hold case ids, labels and search words), then empties the list.
+void wipe_history(History* history) {
   HistEvent event;
+  for (int more = ::history(history, &event, H_FIRST); more != -1; more = ::history(history, &event, H_NEXT)) {
+    if (event.str != nullptr) crypto::detail::secure_wipe(const_cast<char*>(event.str), std::strlen(event.str));
+  }
   ::history(history, &event, H_CLEAR);
-  err(why + " The key is wiped from memory and the history cleared; the next command asks for the passphrase.\n");
 }
 
-// Runs one command line in a child exactly as the program would; returns its
-// exit code, or 130 when Ctrl-C ended it.
-int run_in_child(Session& s, const std::vector<std::string>& words, CommandLineRunner run) {
+// Overwrites the line libedit edited last (its buffer is reused, not freed).
+void wipe_edit_line(EditLine* el) {
+  const LineInfoW* line = el_wline(el);
+  if (line != nullptr && line->lastchar > line->buffer) {
+    crypto::detail::secure_wipe(const_cast<wchar_t*>(line->buffer),
+                                static_cast<std::size_t>(line->lastchar - line->buffer) * sizeof(wchar_t));
+  }
+}
+
+// Wipes the key and the history; `why` ("Locked after 10 minutes without
+// use.") is said with what was done, unless empty.
+void lock(Session& s, EditLine* el, History* history, const std::string& why) {
+  s.key.reset();  // KeyFile's secrets wipe themselves
+  s.case_ids.clear();
+  wipe_history(history);
+  wipe_edit_line(el);
+  if (!why.empty()) err(why + " " + tell(language(), Tell::kShellLockedDetail) + "\n");
+}
+
+// When the person last pressed a key: at the shell's own prompt (exact), or
+// in the running command or its editor (the terminal's access time, which the
+// kernel keeps to 8 seconds, as `w` shows it).
+Clock::time_point last_keystroke(const Session& s) {
+  Clock::time_point last = s.last_use;
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) == 0) {
+    const auto read_at =
+        std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(st.st_atim.tv_sec) + std::chrono::nanoseconds(st.st_atim.tv_nsec)));
+    const auto ago = std::chrono::system_clock::now() - read_at;
+    if (ago.count() >= 0) last = std::max(last, Clock::now() - std::chrono::duration_cast<Clock::duration>(ago));
+  }
+  return last;
+}
+
+// Gives the terminal's foreground to process group `group` (the command's, or
+// the shell's own back): the terminal then sends Ctrl-C to that group only.
+void give_terminal(pid_t group) {
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  struct sigaction previous {};
+  ::sigaction(SIGTTOU, &ignore,
+              &previous);  // a background group may take the terminal back
+  ::tcsetpgrp(STDIN_FILENO, group);
+  ::sigaction(SIGTTOU, &previous, nullptr);
+}
+
+// How long a command ended by the idle lock gets to wipe what it holds (its
+// editor's draft) before it is killed.
+constexpr auto kEndGrace = std::chrono::seconds(3);
+
+// Runs one command line in a child exactly as the program would, in a process
+// group of its own in the terminal's foreground; returns its exit code, or
+// 130 when Ctrl-C ended it.
+//
+// The idle time counts while the command runs too. When it passes, the shell
+// locks at once (its key and history wiped). A command waiting on the person
+// then (a question, a passphrase, the editor: PersonWait, session.hpp) or
+// later is ended: SIGTERM to its group, SIGKILL after kEndGrace; the editor's
+// draft is wiped on the way (compose_in_editor). A command at work (an inbox
+// run, `watch`) goes on with its own copy of the key, as a one-shot command
+// would, and the shell asks for the passphrase after it.
+int run_in_child(Session& s, EditLine* el, History* history, const std::vector<std::string>& words,
+                 CommandLineRunner run) {
   std::vector<std::string> args{"adviser-client"};
   args.insert(args.end(), words.begin(), words.end());
   termios saved{};
   const bool terminal = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  int waits[2] = {-1, -1};
+  if (::pipe2(waits, O_CLOEXEC | O_NONBLOCK) != 0) {
+    err(tell(language(), Tell::kShellCannotStart) + "\n");
+    return cli::kExitInternal;
+  }
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) {
-    err("adviser-client: cannot start the command: fork failed\n");
+    ::close(waits[0]);
+    ::close(waits[1]);
+    err(tell(language(), Tell::kShellCannotStart) + "\n");
     return cli::kExitInternal;
   }
   if (pid == 0) {
+    ::close(waits[0]);
+    ::setpgid(0, 0);
+    if (terminal) give_terminal(::getpgrp());
     std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTSTP, SIG_IGN);  // the shell cannot resume a stopped command:
+                                    // Ctrl-Z does nothing
     std::setlocale(LC_CTYPE, "C");  // as the one-shot program runs
     set_session_home(s.home.root);
+    report_waits_to(waits[1]);
     if (s.key && !asks_its_own_passphrase(words.front())) hold_unlocked_key(&*s.key);
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
@@ -233,29 +314,75 @@ int run_in_child(Session& s, const std::vector<std::string>& words, CommandLineR
     std::fflush(nullptr);
     ::_exit(rc);
   }
+  ::close(waits[1]);
+  ::setpgid(pid, pid);  // also here: whichever of the two runs first
+  if (terminal) give_terminal(pid);
+
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  int person_waits = 0;  // open PersonWaits in the child
+  bool idle_passed = false, ended = false, killed = false;
+  Clock::time_point ended_at{};
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG | WUNTRACED);
+    if (done == pid && WIFSTOPPED(status)) {
+      ::kill(-pid,
+             SIGCONT);  // stopped by a signal the shell cannot hand on: let it run
+      continue;
+    }
+    if (done == pid || (done < 0 && errno != EINTR)) break;
+    pollfd p{waits[0], POLLIN, 0};
+    (void)::poll(&p, 1, 200);
+    char told[64];
+    for (ssize_t n = ::read(waits[0], told, sizeof told); n > 0; n = ::read(waits[0], told, sizeof told)) {
+      for (ssize_t i = 0; i < n; ++i) person_waits += told[i] == kWaitStarts ? 1 : told[i] == kWaitEnds ? -1 : 0;
+    }
+    if (!idle_passed && s.key && Clock::now() - last_keystroke(s) >= s.idle) {
+      idle_passed = true;
+      lock(s, el, history, "");
+      err("\n" + tell(language(), Tell::kShellLockedWhileRunning, {s.idle_text}) + "\n");
+    }
+    if (idle_passed && person_waits > 0 && !ended) {
+      ::kill(-pid, SIGTERM);
+      ended = true;
+      ended_at = Clock::now();
+    }
+    if (ended && !killed && Clock::now() - ended_at > kEndGrace) {
+      ::kill(-pid, SIGKILL);
+      killed = true;
+    }
   }
+  ::close(waits[0]);
   g_interrupted = 0;
-  if (terminal) ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);  // a prompt cut short may have left echo off
+  if (terminal) {
+    give_terminal(::getpgrp());
+    ::tcsetattr(STDIN_FILENO, TCSANOW,
+                &saved);  // a prompt cut short may have left echo off
+  }
   s.last_use = Clock::now();
+  if (ended) {
+    err("\n" + tell(language(), Tell::kShellCommandEnded) + "\n");
+    return cli::kExitFailed;
+  }
+  if (idle_passed) err(tell(language(), Tell::kShellLockedAfterCommand) + "\n");
   if (WIFSIGNALED(status)) {
-    err(WTERMSIG(status) == SIGINT ? "\nCancelled.\n" : "\nThe command ended abnormally.\n");
+    err(WTERMSIG(status) == SIGINT ? "\n" + tell(language(), Tell::kShellCancelled) + "\n"
+                                   : "\n" + tell(language(), Tell::kShellAbnormalEnd) + "\n");
     return WTERMSIG(status) == SIGINT ? 130 : cli::kExitInternal;
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : cli::kExitInternal;
 }
 
-std::string shell_help(const Session& s) {
-  return "Commands are those of adviser-client, typed without `adviser-client` (and without --home):\n"
-         "  cases   read CASE   inbox   reply CASE --file F   note CASE   status CASE closed   ...\n"
-         "  COMMAND --help    what a command takes\n"
-         "  help              this text and the list of commands\n"
-         "  lock              wipe the key from memory now (the next command asks for the passphrase)\n"
-         "  exit, Ctrl-D      leave the shell (also wipes the key)\n"
-         "Tab completes command names and case ids; Ctrl-C cancels the line or the running command.\n"
-         "The history is kept in memory only, never written to disk. The shell locks itself after " +
-         s.idle_text + " without a keystroke.\n\n";
+std::string shell_help(const Session& s) { return tell(language(), Tell::kShellHelp, {s.idle_text}); }
+
+// Overwrites a copy of a command line before it is freed.
+void wipe(std::string& text) {
+  if (!text.empty()) crypto::detail::secure_wipe(text.data(), text.size());
+  text.clear();
+}
+
+void wipe(std::vector<std::string>& words) {
+  for (std::string& w : words) wipe(w);
+  words.clear();
 }
 
 }  // namespace
@@ -285,9 +412,7 @@ std::vector<std::string> command_names(CLI::App& app) {
 
 int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::string> names, CommandLineRunner run) {
   if (!client::stdin_is_terminal() || ::isatty(STDOUT_FILENO) == 0) {
-    throw Failure{Error{ErrorCode::kMalformed,
-                        "shell needs a terminal; in scripts run the commands one by one (adviser-client COMMAND)"},
-                  true};
+    throw Failure{Error{ErrorCode::kMalformed, tell(language(), Tell::kShellNeedsTerminal)}, true};
   }
   require_identity(home);
   check(make_private_folder(home.root));
@@ -295,8 +420,8 @@ int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::st
   Session s(home);
   s.idle = options.idle_seconds != 0 ? std::chrono::seconds(options.idle_seconds)
                                      : std::chrono::minutes(options.idle_minutes);
-  s.idle_text = options.idle_seconds != 0 ? std::to_string(options.idle_seconds) + " seconds"
-                                          : std::to_string(options.idle_minutes) + " minutes";
+  s.idle_text = options.idle_seconds != 0 ? tally(language(), Tally::kSeconds, options.idle_seconds)
+                                          : tally(language(), Tally::kMinutes, options.idle_minutes);
   names.erase(std::remove(names.begin(), names.end(), "shell"), names.end());
   s.names = std::move(names);
   if (!unlock_session(s)) return cli::kExitFailed;
@@ -313,7 +438,7 @@ int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::st
   if (el == nullptr || history == nullptr) {
     if (el != nullptr) el_end(el);
     if (history != nullptr) history_end(history);
-    fail(ErrorCode::kInternal, "cannot start line editing (libedit)");
+    fail(ErrorCode::kInternal, tell(language(), Tell::kShellNoLineEditing));
   }
   HistEvent event;
   ::history(history, &event, H_SETSIZE, 500);
@@ -329,17 +454,14 @@ int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::st
   el_wset(el, EL_BIND, L"^I", L"adviser-complete", nullptr);
   Tokenizer* tokenizer = tok_init(nullptr);
 
-  out("Unlocked. Type commands as on the command line without `adviser-client` (cases, read CASE, inbox, ...);\n"
-      "`help` lists them, `lock` locks now, `exit` or Ctrl-D leaves. Locks after " + s.idle_text +
-      " without use.\n");
-  int last_rc = cli::kExitDone;
+  out(tell(language(), Tell::kShellUnlocked, {s.idle_text}) + "\n");
   for (;;) {
     s.timed_out = s.interrupted = false;
     int count = 0;
     const char* raw = el_gets(el, &count);
     if (s.timed_out) {
       out("\n");
-      lock(s, history, "Locked after " + s.idle_text + " without use.");
+      lock(s, el, history, tell(language(), Tell::kShellLockedIdle, {s.idle_text}));
       continue;
     }
     if (s.interrupted) {
@@ -350,45 +472,57 @@ int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::st
       out("\n");
       break;
     }
-    const std::string line(raw);
+    std::string line(raw);
+    wipe_edit_line(el);
     int argc = 0;
     const char** argv = nullptr;
     const int parsed = tok_str(tokenizer, line.c_str(), &argc, &argv);
     std::vector<std::string> words;
     if (parsed == 0) words.assign(argv, argv + argc);
+    for (int i = 0; parsed == 0 && i < argc; ++i) {
+      crypto::detail::secure_wipe(const_cast<char*>(argv[i]), std::strlen(argv[i]));
+    }
     tok_reset(tokenizer);
     if (parsed != 0) {
-      err("adviser-client: the line has an unclosed quote; nothing was run\n");
+      err("adviser-client: " + tell(language(), Tell::kShellUnclosedQuote) + "\n");
+      wipe(line);
       continue;
     }
     if (words.empty()) continue;
     ::history(history, &event, H_ENTER, line.c_str());
-    const std::string& command = words.front();
+    wipe(line);
+    const std::string command = words.front();
     if (command == "exit" || command == "quit") break;
     if (command == "lock") {
-      if (s.key) lock(s, history, "Locked.");
+      if (s.key) lock(s, el, history, tell(language(), Tell::kShellLocked));
+      wipe(words);
       continue;
     }
     if (command == "shell") {
-      err("adviser-client: already in the shell\n");
+      err("adviser-client: " + tell(language(), Tell::kShellAlreadyIn) + "\n");
       continue;
     }
     if (command == "help" && words.size() == 1) {
       out(shell_help(s));
-      last_rc = run_in_child(s, {"--help"}, run);
+      run_in_child(s, el, history, {"--help"}, run);
       continue;
     }
     if (command == "help") words = {words[1], "--help"};
-    if (!s.key && !unlock_session(s)) continue;
-    last_rc = run_in_child(s, words, run);
+    if (!s.key && !unlock_session(s)) {
+      wipe(words);
+      continue;
+    }
+    run_in_child(s, el, history, words, run);
+    wipe(words);
     refresh_case_ids(s);
   }
+  // Leaving wipes as locking does; libedit keeps no file (no H_SAVE, no .editrc
+  // read).
+  lock(s, el, history, "");
   tok_end(tokenizer);
   el_end(el);
   history_end(history);
   ::sigaction(SIGINT, &previous, nullptr);
-  s.key.reset();
-  (void)last_rc;
   return cli::kExitDone;
 }
 

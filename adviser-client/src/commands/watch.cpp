@@ -81,7 +81,8 @@ CLI::App* add_watch_command(CLI::App& app, WatchOptions& options) {
       "acknowledgement due in 2 days\"): never a message, label or name. Each deadline is told once\n"
       "when it comes within 3 days, within 1 day, and when it passes. The passphrase is asked once;\n"
       "the key then stays in locked memory until watch ends (Ctrl-C, SIGTERM). From `shell`, watch\n"
-      "runs until Ctrl-C without asking. As a systemd --user service: docs/adviser-client.md.");
+      "runs until Ctrl-C without asking (the shell itself locks after its idle time meanwhile).\n"
+      "As a systemd --user service: docs/adviser-client.md.");
   watch->add_option("--interval", options.interval_minutes, "Minutes between fetches")
       ->capture_default_str()
       ->check(CLI::Range(kMinWatchMinutes, 24u * 60u));
