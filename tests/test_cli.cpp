@@ -114,7 +114,7 @@ TEST_CASE("a command line CLI11 refuses exits 1, --help 0", "[cli]") {
   CHECK(exit_for({"--name", "anna", "--nonsense"}) == cli::kExitUsage);    // ExtrasError, 109
 }
 
-TEST_CASE("--version names the release and the protocol, before any requirement", "[cli]") {
+TEST_CASE("version: --version names the release and the protocol, before any requirement", "[cli]") {
   const std::string text = cli::version_text("relay");
   CHECK(text == "relay " + std::string(cli::release()) + " (meldpunt protocol: relay API version " +
                     std::to_string(protocol::kWireVersion) + ", channel addresses meldpunt2:)");

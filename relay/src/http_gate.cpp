@@ -111,7 +111,12 @@ HttpGate::Check HttpGate::check(Arrival& a, Outcome& outcome) {
   std::array<std::uint8_t, kMaxHttpHeadBytes> buffer;
   const ssize_t n = ::recv(a.fd, buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return Check::kWait;
-  if (n <= 0) {  // gone before its head
+  // Gone before its head: nothing at all, or nothing new although the socket
+  // polled readable with SO_RCVLOWAT above what was peeked, which only its
+  // end (a FIN after a partial head, whose bytes stay unread) makes it do.
+  // Kept until its deadline, such a connection took the door's room and
+  // made poll return at once on every round.
+  if (n <= 0 || (a.peeked != 0 && static_cast<std::size_t>(n) == a.peeked)) {
     ::close(a.fd);
     return Check::kClosed;
   }
