@@ -28,6 +28,16 @@ DERIVE_KEYS = os.path.join(BIN, "derive_keys")
 os.environ["LC_ALL"] = "C.UTF-8"
 
 ORG_PASSPHRASE = "organisation passphrase 1"
+def unit_directives(text):
+    """A systemd unit's directives: {key: [values in order]}, comments left out."""
+    directives = {}
+    for line in text.splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            k, v = line.split("=", 1)
+            directives.setdefault(k.strip(), []).append(v.strip())
+    return directives
+
+
 # A parliament's signpost (docs/OPERATIONS.md): three groups, three kinds,
 # three advisers, three combinations nobody covers. test_signpost.py checks
 # its counts and gaps; the screenshots of the reporter page show it.

@@ -28,7 +28,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, RELAY, Channel, Reporter, free_port, run  # noqa: E402
+from harness import BIN, RELAY, Channel, Reporter, free_port, run, unit_directives  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLE_INI = os.path.join(ROOT, "deploy", "relay.example.ini")
@@ -132,11 +132,7 @@ class ConfigAndUnitTest(unittest.TestCase):
     def test_systemd_unit(self):
         with open(UNIT) as f:
             text = f.read()
-        directives = {}
-        for line in text.splitlines():
-            if "=" in line and not line.lstrip().startswith("#"):
-                k, v = line.split("=", 1)
-                directives.setdefault(k.strip(), []).append(v.strip())
+        directives = unit_directives(text)
         required = {"User": "meldpunt", "ProtectSystem": "strict", "PrivateTmp": "yes", "NoNewPrivileges": "yes",
                     "StateDirectory": "meldpunt/%i", "StateDirectoryMode": "0700", "MemoryDenyWriteExecute": "yes",
                     "RestrictAddressFamilies": "AF_UNIX AF_INET AF_INET6", "ProtectHome": "yes",

@@ -19,6 +19,7 @@ import datetime
 import email.utils
 import glob
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -27,6 +28,10 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402  (reloaded for the installed programs below)
+from harness import unit_directives  # noqa: E402
 
 BINARY_DIR = os.environ.get("MELDPUNT_BINARY_DIR", "")
 SOURCE_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -159,12 +164,7 @@ class PackagesTest(unittest.TestCase):
     def unit_directives(self, name):
         with open(os.path.join(ROOT, "lib/systemd/system", name)) as f:
             text = f.read()
-        directives = {}
-        for line in text.splitlines():
-            if "=" in line and not line.lstrip().startswith("#"):
-                k, v = line.split("=", 1)
-                directives.setdefault(k.strip(), []).append(v.strip())
-        return text, directives
+        return text, unit_directives(text)
 
     def test_systemd_units(self):
         template, t = self.unit_directives("meldpunt-relay@.service")
@@ -242,8 +242,7 @@ class PackagesTest(unittest.TestCase):
 
     def test_conversation_through_the_installed_programs(self):
         os.environ["MELDPUNT_BIN_DIR"] = BIN
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import harness  # noqa: E402  (reads MELDPUNT_BIN_DIR when imported)
+        importlib.reload(harness)  # it reads MELDPUNT_BIN_DIR when imported
         self.assertEqual(harness.RELAY, os.path.join(BIN, "relay"))
         channel = harness.Channel(serve_args=["--pow-difficulty", "10", "--instance", "orga"])
         try:
