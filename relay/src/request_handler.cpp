@@ -352,26 +352,10 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
   return protocol::make_ok_reply({u32_bytes(static_cast<std::uint32_t>(std::min<std::uint64_t>(left, UINT32_MAX)))});
 }
 
-bool RequestHandler::deposit_is_free(std::span<const protocol::DepositItem> items) {
-  // What the relay announces now is the most it asks (a proof made for the
-  // previous window's price is accepted too, never a dearer one), so a
-  // request whose every envelope class is announced free needs no proof.
-  const std::array<std::uint64_t, protocol::kSizeClasses> work = pricing_.envelope_work();
-  return std::all_of(items.begin(), items.end(), [&](const protocol::DepositItem& item) {
-    const std::size_t c = protocol::size_class_index(item.envelope.size()).value_or(protocol::kSizeClasses - 1);
-    return work[c] == 0;
-  });
-}
-
 RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request& request) {
-  // Free deposits skip accept_deposit, which hashes the whole body (every
-  // envelope) before it looks at the price: 4 us of a letter's deposit, a
-  // few per cent of the serving thread at 64 clients (bench/results).
-  if (!deposit_is_free(request.deposits)) {
-    if (auto paid = pricing_.accept_deposit(request.pow, request.deposits); !paid) {
-      count(Op::kDeposit, false);
-      return {refuse(paid.error()), std::nullopt};
-    }
+  if (auto paid = pricing_.accept_deposit(request.pow, request.deposits); !paid) {
+    count(Op::kDeposit, false);
+    return {refuse(paid.error()), std::nullopt};
   }
   PreparedDeposit prepared;
   for (const protocol::DepositItem& item : request.deposits) {

@@ -133,8 +133,6 @@ class RequestHandler {
   protocol::Frames publish_directory(const protocol::Request& request);
   protocol::Frames upload_prekeys(const protocol::Request& request);
   Outcome prepare_deposit(const protocol::Request& request);
-  // True if the price announced now for every envelope of the request is 0.
-  bool deposit_is_free(std::span<const protocol::DepositItem> items);
   Outcome dispatch(const protocol::Request& request);
   protocol::Frames fetch_reply_unguarded() const;
   // The error a reply carries for a failure of the store (or an exception)
