@@ -28,6 +28,24 @@ DERIVE_KEYS = os.path.join(BIN, "derive_keys")
 os.environ["LC_ALL"] = "C.UTF-8"
 
 ORG_PASSPHRASE = "organisation passphrase 1"
+def drip_until_closed(sock, seconds, pause):
+    """Sends one byte, then waits up to `pause` seconds for the peer to close,
+    again and again for at most `seconds`: a client that keeps a request
+    from idling but never finishes it. True if the peer closed."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        try:
+            sock.sendall(b"X")
+            sock.settimeout(pause)
+            if sock.recv(1) == b"":
+                return True
+        except socket.timeout:
+            pass
+        except OSError:
+            return True
+    return False
+
+
 def unit_directives(text):
     """A systemd unit's directives: {key: [values in order]}, comments left out."""
     directives = {}

@@ -40,7 +40,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import RELAY, HttpChannel, Reporter, free_port, run  # noqa: E402
+from harness import RELAY, HttpChannel, Reporter, drip_until_closed, free_port, run  # noqa: E402
 
 CLIENT_ADDRESS = "127.0.0.77"
 USER_AGENT = "MarkerAgent/7.7 (http-door-test)"
@@ -371,16 +371,7 @@ class HttpDoorTest(unittest.TestCase):
             s.send(b"GET / HTTP/1.1\r\nHost: x\r\n")
             started = time.time()
             # A byte a second keeps the connection from idling, but not alive.
-            closed = False
-            while time.time() - started < 12 and not closed:
-                try:
-                    s.send(b"X")
-                    s.settimeout(1)
-                    closed = s.recv(1) == b""
-                except socket.timeout:
-                    pass
-                except OSError:
-                    closed = True
+            closed = drip_until_closed(s, 12, 1)
             self.assertTrue(closed, "a slow request was not cut off")
             self.assertLess(time.time() - started, 10)
         finally:

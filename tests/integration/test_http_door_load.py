@@ -26,7 +26,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, RELAY, HttpChannel, run  # noqa: E402
+from harness import BIN, RELAY, HttpChannel, drip_until_closed, run  # noqa: E402
 from test_hostile_load import RSS_LIMIT_MIB, RssSampler, vm_rss_kib  # noqa: E402
 from test_http_door import decode_body, encode_body  # noqa: E402
 
@@ -193,20 +193,8 @@ class HttpDoorLoadTest(unittest.TestCase):
         s = socket.create_connection(("127.0.0.1", self.ch.http_port), timeout=5)
         self.sockets.append(s)
         s.sendall(b"GET / HTTP/1.1\r\n")
-        started, closed = time.monotonic(), False
-        while time.monotonic() - started < HTTP_TIMEOUT and not closed:
-            try:
-                s.sendall(b"X")
-            except OSError:
-                closed = True
-                break
-            s.settimeout(0.5)
-            try:
-                closed = s.recv(1) == b""
-            except socket.timeout:
-                pass
-            except OSError:
-                closed = True
+        started = time.monotonic()
+        closed = drip_until_closed(s, HTTP_TIMEOUT, 0.5)
         self.assertTrue(closed, "a dripped head was not cut off")
         self.assertLess(time.monotonic() - started, HEADER_TIMEOUT + 2)
         self.assertEqual(self.door()["dropped"]["head_timeouts"] - before, 1)
