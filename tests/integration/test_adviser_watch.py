@@ -8,13 +8,17 @@ watching goes on; a mail address that could inject a header is refused.
 Bounded: --once, or --rounds with --test-interval-seconds 1.
 """
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ADVISER, SharedChannelTest, Reporter, free_port, run  # noqa: E402
+from harness import ADVISER, BIN, SharedChannelTest, Reporter, free_port, run, unit_directives  # noqa: E402
+
+UNIT = os.path.join(os.path.dirname(__file__), "..", "..", "deploy", "meldpunt-adviser-watch.service")
 
 DAY = 86400
 REPORT = "WATCHTEXT zebra quokka mango about the committee chair"
@@ -120,6 +124,63 @@ class Watch(SharedChannelTest):
         self.assertEqual(proc.returncode, 0, err)
         self.assertIn("watching", out.decode())
         self.assertIn("stopped", out.decode())
+
+    def test_user_unit_as_written(self):
+        """deploy/meldpunt-adviser-watch.service, its commands run as systemd
+        would run them (no systemd --user here: the test machine has no user
+        manager), with the passphrase given by the guide's own `dd` line: the
+        FIFO is made, watch starts and tells, SIGTERM ends it with exit 0, the
+        FIFO is removed, and the guide's line then fails instead of leaving the
+        passphrase in a file."""
+        with open(UNIT) as f:
+            unit = unit_directives(f.read())
+        if shutil.which("systemd-analyze"):
+            rc, out, err = run(["systemd-analyze", "verify", os.path.abspath(UNIT)], check=False)
+            self.assertEqual(rc, 0, out + err)
+        self.anna.inbox()  # stores the channel in the home, as the guide's first inbox does
+        runtime = os.path.join(self.channel.root, "runtime-unit")
+        os.makedirs(runtime, mode=0o700)
+        home = os.path.join(self.channel.root, "unit-home")
+        os.makedirs(home)
+        shutil.copytree(self.anna.home, os.path.join(home, ".meldpunt-adviser"), symlinks=True)
+        env = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=runtime,
+                   PATH=os.pathsep.join([self.bin, os.path.abspath(BIN), "/usr/bin", "/bin"]))
+        fifo = os.path.join(runtime, "meldpunt-watch.passphrase")
+
+        def unit_command(key):
+            (line,) = unit[key]
+            return shlex.split(line)
+
+        subprocess.run(unit_command("ExecStartPre"), env=env, check=True, timeout=30)
+        self.assertTrue(os.path.exists(fifo) and not os.path.isfile(fifo))
+        self.assertEqual(os.stat(fifo).st_mode & 0o777, 0o600)
+        Reporter(self.channel).new(REPORT)
+        proc = subprocess.Popen(unit_command("ExecStart"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            # The guide's line, with printf for systemd-ask-password (no terminal here).
+            give = subprocess.run(["/bin/sh", "-c", 'printf "%s\\n" "$1" | dd of="$XDG_RUNTIME_DIR/meldpunt-watch.passphrase" '
+                                   "conv=nocreat status=none", "sh", self.anna.passphrase], env=env, timeout=30)
+            self.assertEqual(give.returncode, 0)
+            deadline = time.monotonic() + 60
+            while "1 new" not in self.recorded("notify-send") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            self.assertIn("1 new", self.recorded("notify-send"))
+            self.assertEqual(unit["KillSignal"], ["SIGTERM"])
+            proc.terminate()
+            out, err = proc.communicate(timeout=int(unit["TimeoutStopSec"][0]))
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("stopped", out.decode())
+        subprocess.run(unit_command("ExecStopPost"), env=env, check=True, timeout=30)
+        self.assertFalse(os.path.exists(fifo))
+        late = subprocess.run(["/bin/sh", "-c", 'printf "%s\\n" "$1" | dd of="$XDG_RUNTIME_DIR/meldpunt-watch.passphrase" '
+                               "conv=nocreat status=none", "sh", self.anna.passphrase], env=env, timeout=30,
+                              stderr=subprocess.PIPE)
+        self.assertNotEqual(late.returncode, 0)
+        self.assertFalse(os.path.exists(fifo), "the passphrase was left in a file")
 
     def test_mail_address_cannot_inject_headers(self):
         rc, _, err = self.watch("--once", "--mail-to", "a@example.org\nBcc: other@example.org", check=False)
