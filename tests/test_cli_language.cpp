@@ -1,11 +1,12 @@
-// The shared language layer (cli/language.hpp, cli/cli11_texts.hpp): the
-// selection rules, singular and plural forms, placeholders, and CLI11's own
-// texts in Dutch.
+// The shared language layer (cli/language.hpp): the selection rules,
+// singular and plural forms and placeholders. CLI11's own texts in Dutch are
+// tested in test_cli.cpp, the one test file that includes CLI11.
 #include <catch2/catch.hpp>
 
-#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <string_view>
 
-#include "meldpunt/cli/cli11_texts.hpp"
 #include "meldpunt/cli/language.hpp"
 #include "texts.hpp"
 
@@ -55,64 +56,6 @@ TEST_CASE("reporter count texts: both forms in both languages, no (s) or (en)", 
   CHECK(reporter::count_text(Lang::kEn, reporter::Counted::kNewReplies, 2).rfind("2 new replies since", 0) == 0);
   CHECK(reporter::count_text(Lang::kNl, reporter::Counted::kNewReplies, 1).rfind("1 nieuw antwoord sinds", 0) == 0);
   CHECK(reporter::count_text(Lang::kNl, reporter::Counted::kNewReplies, 2).rfind("2 nieuwe antwoorden sinds", 0) == 0);
-}
-
-namespace {
-
-// The Dutch text the shared layer gives for `args` on a small app.
-std::string dutch_error(std::vector<std::string> args) {
-  CLI::App app{"test", "test"};
-  cli::localise_app(app, Lang::kNl);
-  app.require_subcommand(1);
-  auto* sub = app.add_subcommand("read", "read");
-  std::string id, lang;
-  unsigned days = 0;
-  sub->add_option("CASE", id, "case")->required();
-  sub->add_option("--channel", id, "channel")->required();
-  sub->add_option("--days", days, "days")->check(CLI::Range(1u, 7u));
-  std::reverse(args.begin(), args.end());
-  try {
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    return cli::parse_error_text(Lang::kNl, app, e);
-  }
-  return "";
-}
-
-}  // namespace
-
-TEST_CASE("CLI11 errors in Dutch, chosen by the error's type", "[cli][language]") {
-  CHECK(dutch_error({}) == "geef een opdracht: read");
-  CHECK(dutch_error({"read", "abcd"}) == "--channel is verplicht");
-  CHECK(dutch_error({"read", "--channel", "x"}) == "CASE is verplicht");
-  CHECK(dutch_error({"read", "abcd", "--channel", "x", "--days", "9"}) == "ongeldige waarde voor --days");
-  CHECK(dutch_error({"read", "abcd", "--channel", "x", "--days", "many"}) == "ongeldige waarde voor --days");
-  CHECK(dutch_error({"read", "abcd", "--channel", "x", "--bogus"}).rfind("onbekende of overtollige argumenten: ", 0) ==
-        0);
-}
-
-TEST_CASE("CLI11 help in Dutch: usage, headings, the help flag and descriptions by name", "[cli][language]") {
-  CLI::App app{"test", "prog"};
-  cli::localise_app(app, Lang::kNl);
-  auto* sub = app.add_subcommand("read", "Show a case");
-  std::string id;
-  sub->add_option("CASE", id, "Case id")->required();
-  sub->add_option("--save", id, "Save it");
-  const cli::HelpRow rows[] = {{"read", "", {"Show a case", "Toon een zaak"}},
-                               {"read", "--save", {"Save it", "Sla het op"}}};
-  cli::localise_help(app, Lang::kNl, rows);
-  const std::string top = app.help();
-  CHECK(top.find("Gebruik: prog") != std::string::npos);
-  CHECK(top.find("Opdrachten:") != std::string::npos);
-  CHECK(top.find("Toon een zaak") != std::string::npos);
-  CHECK(top.find("Toon deze hulp") != std::string::npos);
-  CHECK(top.find("Usage") == std::string::npos);
-  const std::string help = sub->help();
-  CHECK(help.find("Opties:") != std::string::npos);
-  CHECK(help.find("Argumenten:") != std::string::npos);
-  CHECK(help.find("Sla het op") != std::string::npos);
-  CHECK(help.find("VERPLICHT") != std::string::npos);
-  CHECK(help.find("Options") == std::string::npos);
 }
 
 #include "wording.hpp"

@@ -17,6 +17,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -52,6 +53,66 @@ using cli::kExitUsage;
 
 // The command line, parsed and run; main() and each line of `shell`.
 int run_command_line(int argc, char** argv);
+
+// `shell` and `watch` with their own options (commands/shell.hpp,
+// commands/watch.hpp). They are set here, beside every other command's, so
+// that this is the program's only file that includes CLI11.
+CLI::App* add_shell_command(CLI::App& app, ShellOptions& options) {
+  auto* shell = app.add_subcommand("shell", "Unlock once, then run commands with line editing until you exit");
+  shell->footer(
+      "Examples:\n  adviser-client shell\n  adviser-client shell --idle-minutes 5\n"
+      "  adviser> cases\n  adviser> read 3fa9<Tab>\n  adviser> inbox\n  adviser> lock\n  adviser> exit\n"
+      "The passphrase is asked once; the key stays in locked memory until `lock`, `exit`, or the idle time\n"
+      "without a keystroke, after which the next command asks again. Each line runs as the same command\n"
+      "would from the command line. History stays in memory only. Needs a terminal.");
+  shell->add_option("--idle-minutes", options.idle_minutes, "Lock after this many minutes without a keystroke")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 24u * 60u));
+  shell->add_option("--idle-seconds", options.idle_seconds,
+                    "For automated tests only: lock after this many seconds instead")
+      ->check(CLI::Range(1u, 24u * 3600u));
+  return shell;
+}
+
+// The names of `app`'s commands, for the shell's completion.
+std::vector<std::string> command_names(CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return names;
+}
+
+// The caller adds --channel, --timeout, --proxy and --home as for `inbox`.
+CLI::App* add_watch_command(CLI::App& app, WatchOptions& options) {
+  auto* watch = app.add_subcommand("watch", "Fetch every N minutes and notify of new messages and near deadlines");
+  watch->footer(
+      "Examples:\n"
+      "  adviser-client watch --notify-send                           (desktop notifications)\n"
+      "  adviser-client watch --interval 30 --mail-to anna@example.org  (e-mail through the local sendmail)\n"
+      "  adviser-client watch --notify-command ~/bin/meldpunt-alert   (runs it with the text as argument)\n"
+      "  adviser-client watch --once                                  (one fetch, e.g. from cron)\n"
+      "Notifications carry counts and due dates only (\"2 new messages\", \"case 3fa9c0d1e2:\n"
+      "acknowledgement due in 2 days\"): never a message, label or name. Each deadline is told once\n"
+      "when it comes within 3 days, within 1 day, and when it passes. The passphrase is asked once;\n"
+      "the key then stays in locked memory until watch ends (Ctrl-C, SIGTERM). From `shell`, watch\n"
+      "runs until Ctrl-C without asking (the shell itself locks after its idle time meanwhile).\n"
+      "As a systemd --user service: docs/adviser-client.md.");
+  watch->add_option("--interval", options.interval_minutes, "Minutes between fetches")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinWatchMinutes, 24u * 60u));
+  watch->add_option("--test-interval-seconds", options.test_interval_seconds,
+                    "For automated tests only: seconds between fetches instead")
+      ->check(CLI::Range(1u, 3600u));
+  auto* rounds = watch->add_option("--rounds", options.rounds, "Stop after this many fetches")
+                     ->check(CLI::Range(1u, 1000000u));
+  watch->add_flag_callback("--once", [&options] { options.rounds = 1; }, "Fetch once, notify, and stop")
+      ->excludes(rounds);
+  watch->add_flag("--notify-send", options.notifiers.desktop, "Desktop notification through notify-send");
+  watch->add_option("--notify-command", options.notifiers.command,
+                    "Run this program with the notification text as its one argument (no shell)");
+  watch->add_option("--mail-to", options.notifiers.mail_to,
+                    "E-mail the notification to this address through sendmail -t (the local mail system)");
+  return watch;
+}
 
 }  // namespace
 

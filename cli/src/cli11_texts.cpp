@@ -1,3 +1,8 @@
+// Everything of the cli library that touches CLI11: its texts in Dutch, its
+// exit codes (program.hpp) and the --version flag (version.hpp). CLI11 is
+// header-only: a file that includes it takes 8 s more of compiling at -O2 -g
+// even for a few lines, so this is the library's only such file; the
+// headers forward-declare CLI::App.
 #include "meldpunt/cli/cli11_texts.hpp"
 
 #include <algorithm>
@@ -8,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "meldpunt/cli/program.hpp"
+#include "meldpunt/cli/version.hpp"
 #include "meldpunt/client/terminal.hpp"
 
 namespace meldpunt::cli {
@@ -136,6 +142,30 @@ std::string dutch_required(const CLI::App& app) {
 }
 
 }  // namespace
+
+int exit_code_for_cli11(int cli11_exit_code) {
+  switch (static_cast<CLI::ExitCodes>(cli11_exit_code)) {
+    case CLI::ExitCodes::Success: return kExitDone;
+    // The program's own option definitions are wrong: a bug, not the user's.
+    case CLI::ExitCodes::IncorrectConstruction:
+    case CLI::ExitCodes::BadNameString:
+    case CLI::ExitCodes::OptionAlreadyAdded:
+    case CLI::ExitCodes::OptionNotFound:
+    case CLI::ExitCodes::HorribleError:
+    case CLI::ExitCodes::BaseClass: return kExitInternal;
+    default: return kExitUsage;
+  }
+}
+
+int exit_for_parse_error(const CLI::App& app, const CLI::ParseError& e) {
+  return exit_code_for_cli11(app.exit(e));
+}
+
+void add_version_flag(CLI::App& app, std::string_view program, Lang lang) {
+  app.set_version_flag("--version", version_text(program),
+                       std::string(pick(lang, Text{"Print the version (and the protocol's) and exit",
+                                                   "Toon de versie (en die van het protocol) en stop"})));
+}
 
 void localise_app(CLI::App& app, Lang lang) {
   if (lang != Lang::kNl) return;

@@ -1,32 +1,14 @@
+// The programs' start-up and its failure. What concerns CLI11 (its exit codes)
+// is in cli11_texts.cpp, the one file of this library that includes CLI11.
 #include "meldpunt/cli/program.hpp"
 
 #include <exception>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "meldpunt/client/terminal.hpp"
 #include "meldpunt/crypto/init.hpp"
 
 namespace meldpunt::cli {
-
-int exit_code_for_cli11(int cli11_exit_code) {
-  switch (static_cast<CLI::ExitCodes>(cli11_exit_code)) {
-    case CLI::ExitCodes::Success: return kExitDone;
-    // The program's own option definitions are wrong: a bug, not the user's.
-    case CLI::ExitCodes::IncorrectConstruction:
-    case CLI::ExitCodes::BadNameString:
-    case CLI::ExitCodes::OptionAlreadyAdded:
-    case CLI::ExitCodes::OptionNotFound:
-    case CLI::ExitCodes::HorribleError:
-    case CLI::ExitCodes::BaseClass: return kExitInternal;
-    default: return kExitUsage;
-  }
-}
-
-int exit_for_parse_error(const CLI::App& app, const CLI::ParseError& e) {
-  return exit_code_for_cli11(app.exit(e));
-}
 
 Status start_up() {
   try {

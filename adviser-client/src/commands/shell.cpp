@@ -387,29 +387,6 @@ void wipe(std::vector<std::string>& words) {
 
 }  // namespace
 
-CLI::App* add_shell_command(CLI::App& app, ShellOptions& options) {
-  auto* shell = app.add_subcommand("shell", "Unlock once, then run commands with line editing until you exit");
-  shell->footer(
-      "Examples:\n  adviser-client shell\n  adviser-client shell --idle-minutes 5\n"
-      "  adviser> cases\n  adviser> read 3fa9<Tab>\n  adviser> inbox\n  adviser> lock\n  adviser> exit\n"
-      "The passphrase is asked once; the key stays in locked memory until `lock`, `exit`, or the idle time\n"
-      "without a keystroke, after which the next command asks again. Each line runs as the same command\n"
-      "would from the command line. History stays in memory only. Needs a terminal.");
-  shell->add_option("--idle-minutes", options.idle_minutes, "Lock after this many minutes without a keystroke")
-      ->capture_default_str()
-      ->check(CLI::Range(1u, 24u * 60u));
-  shell->add_option("--idle-seconds", options.idle_seconds,
-                    "For automated tests only: lock after this many seconds instead")
-      ->check(CLI::Range(1u, 24u * 3600u));
-  return shell;
-}
-
-std::vector<std::string> command_names(CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
-  return names;
-}
-
 int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::string> names, CommandLineRunner run) {
   if (!client::stdin_is_terminal() || ::isatty(STDOUT_FILENO) == 0) {
     throw Failure{Error{ErrorCode::kMalformed, tell(language(), Tell::kShellNeedsTerminal)}, true};

@@ -20,8 +20,6 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "home.hpp"
 
 namespace meldpunt::adviser::commands {
@@ -36,13 +34,8 @@ struct ShellOptions {
 // The program's command line as main() runs it (argv[0] is the program name).
 using CommandLineRunner = int (*)(int argc, char** argv);
 
-// Adds `shell` with its options to the program's command line.
-CLI::App* add_shell_command(CLI::App& app, ShellOptions& options);
-
-// The names of `app`'s commands, for completion.
-std::vector<std::string> command_names(CLI::App& app);
-
-// Runs the shell until `exit` or Ctrl-D; returns the exit code.
+// Runs the shell until `exit` or Ctrl-D; returns the exit code. `names` are
+// the program's command names, for completion; its options are set in main.cpp.
 int cmd_shell(const Home& home, const ShellOptions& options, std::vector<std::string> names, CommandLineRunner run);
 
 }  // namespace meldpunt::adviser::commands

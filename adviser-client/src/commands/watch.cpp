@@ -69,38 +69,6 @@ Round run_round(const Home& home, const KeyFile& held, const protocol::ChannelAd
 
 }  // namespace
 
-CLI::App* add_watch_command(CLI::App& app, WatchOptions& options) {
-  auto* watch = app.add_subcommand("watch", "Fetch every N minutes and notify of new messages and near deadlines");
-  watch->footer(
-      "Examples:\n"
-      "  adviser-client watch --notify-send                           (desktop notifications)\n"
-      "  adviser-client watch --interval 30 --mail-to anna@example.org  (e-mail through the local sendmail)\n"
-      "  adviser-client watch --notify-command ~/bin/meldpunt-alert   (runs it with the text as argument)\n"
-      "  adviser-client watch --once                                  (one fetch, e.g. from cron)\n"
-      "Notifications carry counts and due dates only (\"2 new messages\", \"case 3fa9c0d1e2:\n"
-      "acknowledgement due in 2 days\"): never a message, label or name. Each deadline is told once\n"
-      "when it comes within 3 days, within 1 day, and when it passes. The passphrase is asked once;\n"
-      "the key then stays in locked memory until watch ends (Ctrl-C, SIGTERM). From `shell`, watch\n"
-      "runs until Ctrl-C without asking (the shell itself locks after its idle time meanwhile).\n"
-      "As a systemd --user service: docs/adviser-client.md.");
-  watch->add_option("--interval", options.interval_minutes, "Minutes between fetches")
-      ->capture_default_str()
-      ->check(CLI::Range(kMinWatchMinutes, 24u * 60u));
-  watch->add_option("--test-interval-seconds", options.test_interval_seconds,
-                    "For automated tests only: seconds between fetches instead")
-      ->check(CLI::Range(1u, 3600u));
-  auto* rounds = watch->add_option("--rounds", options.rounds, "Stop after this many fetches")
-                     ->check(CLI::Range(1u, 1000000u));
-  watch->add_flag_callback("--once", [&options] { options.rounds = 1; }, "Fetch once, notify, and stop")
-      ->excludes(rounds);
-  watch->add_flag("--notify-send", options.notifiers.desktop, "Desktop notification through notify-send");
-  watch->add_option("--notify-command", options.notifiers.command,
-                    "Run this program with the notification text as its one argument (no shell)");
-  watch->add_option("--mail-to", options.notifiers.mail_to,
-                    "E-mail the notification to this address through sendmail -t (the local mail system)");
-  return watch;
-}
-
 int cmd_watch(const Home& home, const std::string& given_channel, unsigned timeout, const WatchOptions& options) {
   if (!options.notifiers.mail_to.empty()) {
     if (Status s = validate_mail_address(options.notifiers.mail_to); !s) throw Failure{s.error(), true};

@@ -9,8 +9,6 @@
 
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "commands/notify.hpp"
 #include "home.hpp"
 
@@ -19,16 +17,13 @@ namespace meldpunt::adviser::commands {
 inline constexpr unsigned kDefaultWatchMinutes = 15;
 inline constexpr unsigned kMinWatchMinutes = 5;
 
+// Set from `watch`'s options (main.cpp).
 struct WatchOptions {
   unsigned interval_minutes = kDefaultWatchMinutes;
   unsigned test_interval_seconds = 0;  // --test-interval-seconds, for automated tests only
   unsigned rounds = 0;                 // --rounds / --once: stop after this many fetches (0: until stopped)
   Notifiers notifiers;
 };
-
-// Adds `watch` and its own options; the caller adds --channel, --timeout,
-// --proxy and --home as for `inbox`.
-CLI::App* add_watch_command(CLI::App& app, WatchOptions& options);
 
 // Exit 0 when stopped or after --rounds; 2 when the last fetch failed with
 // --rounds, or the key file stopped opening (passphrase changed).
