@@ -4,8 +4,9 @@
 # twice, into folders whose absolute paths differ in length, builds the
 # packages in each with the steps the README documents, and compares the
 # .deb files byte for byte. The two builds also differ in what two
-# builders' machines may differ in: the time, umask, time zone, locale and
-# home folder. No compiler cache is used (it
+# builders' machines may differ in: the time, umask, time zone, locale,
+# home folder and (where /dev/shm has room) the filesystem. No compiler
+# cache is used (it
 # would hand the second build the first one's objects and hide a
 # difference). On a difference it says which member of which package
 # differs, and in which file and ELF section.
@@ -55,14 +56,22 @@ else
   mkdir -p "$work"
   work=$(cd "$work" && pwd)
 fi
+# The second tree on another filesystem where there is room (tmpfs /dev/shm): a
+# folder's size, the order in which a folder lists its files and the like are
+# the filesystem's own, and must not reach the packages.
+other=$work
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$work")" ] &&
+   [ "$(df -P -k /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((6 * 1024 * 1024)) ]; then
+  other=$(mktemp -d /dev/shm/meldpunt-repro.XXXXXX)
+fi
 # Different lengths, so any absolute path left in a file shifts every offset after it.
-trees=("$work/a" "$work/second-build-in-a-longer-folder/meldpunt")
+trees=("$work/a" "$other/second-build-in-a-longer-folder/meldpunt")
 # The builder's npm cache, whatever HOME the builds get (web/build.sh runs `npm ci --prefer-offline`).
 export npm_config_cache=${npm_config_cache:-$HOME/.npm}
 started=$(date +%s)
 
 echo "check-reproducible: commit $commit"
-echo "check-reproducible: trees in $work (build logs: $work/build-1.log, $work/build-2.log)"
+echo "check-reproducible: trees ${trees[0]} and ${trees[1]} (build logs: $work/build-1.log, $work/build-2.log)"
 
 # The steps README.md documents under "Packages", with nothing changed that
 # could change the bytes: only the niceness and the number of jobs.
@@ -193,7 +202,7 @@ for i in 0 1; do
       dpkg-deb -x "${trees[$i]}/build/release/packages/$deb" "$root"
     fi
   done
-  if leaks=$(grep -rlF -e "$work" "$root" 2>/dev/null); then
+  if leaks=$(grep -rlF -e "$work" -e "$other" "$root" 2>/dev/null); then
     status=4
     echo "check-reproducible: installed files naming the build folder ${trees[$i]}:"
     echo "$leaks" | sed "s|^$root|  |"
@@ -206,8 +215,8 @@ echo "Date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "Commit:   $commit ($(git -C "$repo" log -1 --format='%cd' --date=iso-strict "$commit"))"
 echo "Machine:  Debian $(cat /etc/debian_version), $(gcc --version | head -n 1), $(cmake --version | head -n 1)"
 echo "Time:     $(( ($(date +%s) - started) / 60 )) min for both builds"
-echo "Folders:  1 = ${trees[0]}"
-echo "          2 = ${trees[1]}"
+echo "Folders:  1 = ${trees[0]} ($(stat -f -c %T "${trees[0]}"))"
+echo "          2 = ${trees[1]} ($(stat -f -c %T "${trees[1]}"))"
 for deb in "${first[@]}"; do
   for i in 0 1; do
     f="${trees[$i]}/build/release/packages/$deb"
@@ -218,8 +227,8 @@ echo
 
 if [ "$status" -eq 0 ]; then
   echo "check-reproducible: IDENTICAL: both builds of $commit gave the same bytes"
-  [ "$keep" -eq 1 ] || rm -rf "$work"
+  [ "$keep" -eq 1 ] || rm -rf "$work" "$other"
 else
-  echo "check-reproducible: the packages DIFFER (trees and extracted members kept in $work)"
+  echo "check-reproducible: the packages DIFFER (trees kept in ${trees[0]} and ${trees[1]}, members in $work/diff)"
 fi
 exit "$status"
