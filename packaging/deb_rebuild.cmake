@@ -1,6 +1,7 @@
 # Run by cpack after it has written the .deb files (CPACK_POST_BUILD_SCRIPTS,
 # packaging/CMakeLists.txt): rebuilds each package with dpkg-deb from the
-# same files, modes and control data, with one field changed: Installed-Size.
+# same files, file modes and control data, with every folder 0755 and one
+# field changed: Installed-Size.
 #
 # Why: CPack (3.25) writes Installed-Size as the sum of st_size over the
 # staged files *and folders*, and a folder's st_size is the filesystem's
@@ -28,11 +29,14 @@ foreach(deb IN LISTS CPACK_PACKAGE_FILES)
   set(tree "${deb}.tree")
   file(REMOVE_RECURSE "${tree}")
   execute_process(COMMAND ${MELDPUNT_DPKG_DEB} --raw-extract ${deb} ${tree} COMMAND_ERROR_IS_FATAL ANY)
-  # CPack's archive has no entry for the root folder: dpkg-deb made it under
-  # the builder's umask, and would archive that mode as "./".
-  file(CHMOD "${tree}" "${tree}/DEBIAN" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
-       GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-
+  # Every folder 0755, as Debian policy asks. The install made them under the
+  # builder's umask: CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS is itself
+  # masked by it, so under umask 077 they were 0700 (an /etc/meldpunt the
+  # service user cannot enter). CPack's archive has no entry for the root
+  # folder either: dpkg-deb made it, and would archive its mode as "./".
+  # Files keep the modes the install rules gave them (install() sets them
+  # whatever the umask).
+  set(folders "${tree}" "${tree}/DEBIAN")
   # dpkg-gencontrol's estimate, from the objects themselves, never from a folder's st_size.
   file(GLOB_RECURSE entries LIST_DIRECTORIES true RELATIVE "${tree}" "${tree}/*")
   set(kib 0)
@@ -46,12 +50,16 @@ foreach(deb IN LISTS CPACK_PACKAGE_FILES)
       string(LENGTH "${target}" bytes)
       math(EXPR kib "${kib} + (${bytes} + 1023) / 1024")
     elseif(IS_DIRECTORY "${entry}")
+      list(APPEND folders "${entry}")
       math(EXPR kib "${kib} + 1")
     else()
       file(SIZE "${entry}" bytes)
       math(EXPR kib "${kib} + (${bytes} + 1023) / 1024")
     endif()
   endforeach()
+
+  file(CHMOD ${folders} PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ
+       WORLD_EXECUTE)
 
   file(READ "${tree}/DEBIAN/control" control)
   if(NOT control MATCHES "\nInstalled-Size: [0-9]+\n")

@@ -107,7 +107,7 @@ build_one() {
 
 # Time zones 26 hours apart; a UTF-8 locale and the plain C one (every Debian has both).
 build_one 1 "${trees[0]}" 022 Etc/GMT+12 C.UTF-8
-build_one 2 "${trees[1]}" 002 Pacific/Kiritimati C
+build_one 2 "${trees[1]}" 077 Pacific/Kiritimati C
 
 debs_of() { find "$1/build/release/packages" -maxdepth 1 -name '*.deb' -printf '%f\n' | LC_ALL=C sort; }
 
