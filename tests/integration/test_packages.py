@@ -143,6 +143,30 @@ class PackagesTest(unittest.TestCase):
             for p in build_paths:
                 self.assertNotIn(p, data, f"{path} names {p.decode()}")
 
+    def test_source_date_epoch_rules(self):
+        """packaging/source_date_epoch.cmake, as cpack runs it: the builder's SOURCE_DATE_EPOCH, else the
+        commit's date in a checkout of its own, else the changelog's (never an enclosing checkout's)."""
+        script = os.path.join(SOURCE_DIR, "packaging", "source_date_epoch.cmake")
+
+        def epoch_for(source_dir, **env_extra):
+            env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+            env.update(env_extra)
+            proc = run(["cmake", f"-DCPACK_MELDPUNT_SOURCE_DIR={source_dir}", "-DCPACK_MELDPUNT_CHANGELOG_EPOCH=86400",
+                        "-P", script], check=False, env=env, timeout=60)
+            found = re.search(r"dated SOURCE_DATE_EPOCH=(\d+)", proc.stdout + proc.stderr)
+            return (int(found.group(1)) if found else None), proc
+
+        self.assertEqual(epoch_for(SOURCE_DIR)[0], expected_source_date_epoch())
+        self.assertEqual(epoch_for(SOURCE_DIR, SOURCE_DATE_EPOCH="1234567890")[0], 1234567890)
+        self.assertEqual(epoch_for(os.path.join(SOURCE_DIR, "packaging"))[0], 86400)  # inside, not its own
+        plain = os.path.join(WORK, "unpacked-sources")
+        os.makedirs(plain, exist_ok=True)
+        self.assertEqual(epoch_for(plain)[0], 86400)
+        epoch, proc = epoch_for(SOURCE_DIR, SOURCE_DATE_EPOCH="yesterday")
+        self.assertIsNone(epoch)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("not a number of seconds", proc.stderr)
+
     def test_file_lists_dependencies_and_conffiles(self):
         expected = {
             "meldpunt-relay": ["./usr/bin/relay", "./usr/share/man/man8/relay.8.gz",
