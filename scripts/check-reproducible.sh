@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
-# Checks that one commit gives byte-identical Debian packages wherever and
-# however it is built (README.md, "Checking a package"): clones the commit
-# twice, into folders whose absolute paths differ in length, builds the
-# packages in each with the steps the README documents, and compares the
-# .deb files byte for byte. The two builds also differ in what two
-# builders' machines may differ in: the time, umask, time zone, locale,
-# home folder and (where /dev/shm has room) the filesystem. No compiler
-# cache is used (it
-# would hand the second build the first one's objects and hide a
-# difference). On a difference it says which member of which package
-# differs, and in which file and ELF section.
+# Checks Debian packages against the commit they are built from (README.md,
+# "Checking a package"). Two uses:
 #
-#   bash scripts/check-reproducible.sh [COMMIT] [--jobs N] [--keep] [--work DIR]
+#   bash scripts/check-reproducible.sh COMMIT --against FILE.deb [--against FILE.deb ...]
+#       Someone handed a package: clones COMMIT, builds the packages once with
+#       the steps the README documents, and compares each FILE.deb with the
+#       package of the same name built here. One build.
 #
-#   COMMIT     what to build (default HEAD of this repository); a tag or hash
-#   --jobs N   parallel compile jobs per build (default 2)
-#   --keep     keep the two trees (they are kept anyway when the packages differ)
-#   --work DIR where the two trees go (default: a new folder under $TMPDIR or /tmp)
+#   bash scripts/check-reproducible.sh [COMMIT]
+#       A release manager, before publishing: clones COMMIT twice, into
+#       folders whose absolute paths differ in length (the second on another
+#       filesystem where /dev/shm has room), builds the packages in each, the
+#       second under another umask, time zone, locale and home folder, and
+#       compares the two sets byte for byte. Two builds.
+#
+# No compiler cache is used (it would hand a build objects made elsewhere and
+# hide a difference). On a difference it says which member of which package
+# differs, and in which file and ELF section, and keeps the trees.
+#
+#   COMMIT       what to build (default HEAD of this repository); a tag or hash
+#   --against F  a package to check (repeatable); builds once instead of twice
+#   --jobs N     parallel compile jobs per build (default 2)
+#   --keep       keep the trees (they are kept anyway when the packages differ)
+#   --work DIR   where the trees go (default: a new folder under $TMPDIR or /tmp)
 #
 # Exit codes: 0 identical, 1 usage, 2 a build failed, 4 the packages differ.
-# Two full builds in a row: about 30-50 minutes on 2 cores. For people and
-# release managers, not for CI (tests/integration/test_packages.py checks the
-# cheap part: two cpack runs of one tree, no build path in any installed file).
+# On 2 cores, one build takes about 15 minutes, the check of a commit about
+# 30 (packaging/REPRODUCIBLE.md). Not for CI, too slow:
+# tests/integration/test_packages.py checks the cheap part (two packagings of
+# one tree, dates, modes, no build path in any installed file).
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 1; }
@@ -30,8 +37,11 @@ commit_arg=HEAD
 jobs=2
 keep=0
 work=""
+against=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --against) [ $# -ge 2 ] || usage; against+=("$(realpath -e -- "$2")") ||
+                 { echo "check-reproducible: no file $2" >&2; exit 1; }; shift 2 ;;
     --jobs) [ $# -ge 2 ] || usage; jobs=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --work) [ $# -ge 2 ] || usage; work=$2; shift 2 ;;
@@ -44,6 +54,10 @@ done
 
 for tool in git cmake cpack dpkg-deb ar cmp sha256sum readelf strings nice; do
   command -v "$tool" >/dev/null || { echo "check-reproducible: $tool not found (bash scripts/install-deps.sh)" >&2; exit 1; }
+done
+
+for f in "${against[@]}"; do
+  dpkg-deb -f "$f" Package >/dev/null 2>&1 || { echo "check-reproducible: $f is not a Debian package" >&2; exit 1; }
 done
 
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
@@ -60,7 +74,8 @@ fi
 # folder's size, the order in which a folder lists its files and the like are
 # the filesystem's own, and must not reach the packages.
 other=$work
-if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$work")" ] &&
+if [ ${#against[@]} -eq 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
+   [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$work")" ] &&
    [ "$(df -P -k /dev/shm | awk 'NR == 2 { print $4 }')" -gt $((6 * 1024 * 1024)) ]; then
   other=$(mktemp -d /dev/shm/meldpunt-repro.XXXXXX)
 fi
@@ -71,7 +86,11 @@ export npm_config_cache=${npm_config_cache:-$HOME/.npm}
 started=$(date +%s)
 
 echo "check-reproducible: commit $commit"
-echo "check-reproducible: trees ${trees[0]} and ${trees[1]} (build logs: $work/build-1.log, $work/build-2.log)"
+if [ ${#against[@]} -gt 0 ]; then
+  echo "check-reproducible: tree ${trees[0]} (build log: $work/build-1.log)"
+else
+  echo "check-reproducible: trees ${trees[0]} and ${trees[1]} (build logs: $work/build-1.log, $work/build-2.log)"
+fi
 
 # The steps README.md documents under "Packages", with nothing changed that
 # could change the bytes: only the niceness and the number of jobs.
@@ -105,9 +124,13 @@ build_one() {
   echo "check-reproducible: build $n done in $(( ($(date +%s) - t0) / 60 )) min"
 }
 
-# Time zones 26 hours apart; a UTF-8 locale and the plain C one (every Debian has both).
-build_one 1 "${trees[0]}" 022 Etc/GMT+12 C.UTF-8
-build_one 2 "${trees[1]}" 077 Pacific/Kiritimati C
+if [ ${#against[@]} -gt 0 ]; then
+  build_one 1 "${trees[0]}" 022 Etc/GMT+12 C.UTF-8
+else
+  # Time zones 26 hours apart; a UTF-8 locale and the plain C one (every Debian has both).
+  build_one 1 "${trees[0]}" 022 Etc/GMT+12 C.UTF-8
+  build_one 2 "${trees[1]}" 077 Pacific/Kiritimati C
+fi
 
 debs_of() { find "$1/build/release/packages" -maxdepth 1 -name '*.deb' -printf '%f\n' | LC_ALL=C sort; }
 
@@ -149,8 +172,11 @@ compare_debs() {
   local x="$work/diff/$name"
   rm -rf "$x"
   mkdir -p "$x/a" "$x/b"
-  (cd "$x/a" && ar x "$a")
-  (cd "$x/b" && ar x "$b")
+  # A package handed over may be damaged or not a package at all: say so, never stop.
+  if ! (cd "$x/a" && ar x "$a" 2>/dev/null) || ! (cd "$x/b" && ar x "$b" 2>/dev/null); then
+    echo "  $name: not both readable as ar archives (a .deb is one): damaged or not a Debian package"
+    return 0
+  fi
   if [ "$(ar t "$a")" != "$(ar t "$b")" ]; then
     echo "  $name: the ar members differ: $(ar t "$a" | tr '\n' ' ')/ $(ar t "$b" | tr '\n' ' ')"
   fi
@@ -163,11 +189,13 @@ compare_debs() {
     case "$member" in
       *.tar*)
         # Order, modes, owners and dates of the entries, then their contents.
-        diff <(TZ=UTC tar -tvf "$x/a/$member" --full-time) <(TZ=UTC tar -tvf "$x/b/$member" --full-time) |
+        diff <(TZ=UTC tar -tvf "$x/a/$member" --full-time 2>&1) <(TZ=UTC tar -tvf "$x/b/$member" --full-time 2>&1) |
           grep '^[<>]' | head -n 20 | sed 's/^/    listing /' || true
         mkdir -p "$x/a/${member%%.*}" "$x/b/${member%%.*}"
-        tar -xf "$x/a/$member" -C "$x/a/${member%%.*}"
-        tar -xf "$x/b/$member" -C "$x/b/${member%%.*}"
+        if ! tar -xf "$x/a/$member" -C "$x/a/${member%%.*}" 2>/dev/null ||
+           ! tar -xf "$x/b/$member" -C "$x/b/${member%%.*}" 2>/dev/null; then
+          echo "    $member: cannot be unpacked whole (damaged?); comparing what could be"
+        fi
         compare_files "$x/a/${member%%.*}" "$x/b/${member%%.*}" "$member"
         ;;
     esac
@@ -175,26 +203,51 @@ compare_debs() {
 }
 
 mapfile -t first < <(debs_of "${trees[0]}")
-mapfile -t second < <(debs_of "${trees[1]}")
 status=0
-if [ "${#first[@]}" -ne 3 ] || [ "${first[*]}" != "${second[*]}" ]; then
-  echo "check-reproducible: the builds made different packages: ${first[*]} / ${second[*]}" >&2
-  status=4
-fi
-for deb in "${first[@]}"; do
-  a="${trees[0]}/build/release/packages/$deb"
-  b="${trees[1]}/build/release/packages/$deb"
-  [ -f "$b" ] || continue
-  if ! cmp -s "$a" "$b"; then
+if [ ${#against[@]} -gt 0 ]; then
+  # Each given package against the one of its name built here.
+  for f in "${against[@]}"; do
+    name=$(dpkg-deb -f "$f" Package)
+    built=""
+    for deb in "${first[@]}"; do
+      if [ "$(dpkg-deb -f "${trees[0]}/build/release/packages/$deb" Package)" = "$name" ]; then
+        built="${trees[0]}/build/release/packages/$deb"
+      fi
+    done
+    if [ -z "$built" ]; then
+      echo "check-reproducible: $f is $name, which $commit does not build (it builds: ${first[*]})"
+      status=4
+    elif cmp -s "$f" "$built"; then
+      echo "check-reproducible: $f is IDENTICAL to $name as built from $commit"
+    else
+      status=4
+      echo "check-reproducible: $f DIFFERS from $name as built from $commit"
+      compare_debs "$built" "$f" "$name"
+    fi
+  done
+else
+  mapfile -t second < <(debs_of "${trees[1]}")
+  if [ "${#first[@]}" -ne 3 ] || [ "${first[*]}" != "${second[*]}" ]; then
+    echo "check-reproducible: the builds made different packages: ${first[*]} / ${second[*]}" >&2
     status=4
-    echo "check-reproducible: $deb DIFFERS"
-    compare_debs "$a" "$b" "${deb%%_*}"
   fi
-done
+  for deb in "${first[@]}"; do
+    a="${trees[0]}/build/release/packages/$deb"
+    b="${trees[1]}/build/release/packages/$deb"
+    [ -f "$b" ] || continue
+    if ! cmp -s "$a" "$b"; then
+      status=4
+      echo "check-reproducible: $deb DIFFERS"
+      compare_debs "$a" "$b" "${deb%%_*}"
+    fi
+  done
+fi
 
 # A build path in an installed file is a difference waiting to happen, even where
 # the two paths happened to give the same bytes: name any.
-for i in 0 1; do
+built_trees=(0)
+[ ${#against[@]} -gt 0 ] || built_trees=(0 1)
+for i in "${built_trees[@]}"; do
   root="$work/installed-$i"
   rm -rf "$root"
   for deb in "${first[@]}"; do
@@ -214,21 +267,31 @@ echo
 echo "Date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "Commit:   $commit ($(git -C "$repo" log -1 --format='%cd' --date=iso-strict "$commit"))"
 echo "Machine:  Debian $(cat /etc/debian_version), $(gcc --version | head -n 1), $(cmake --version | head -n 1)"
-echo "Time:     $(( ($(date +%s) - started) / 60 )) min for both builds"
-echo "Folders:  1 = ${trees[0]} ($(stat -f -c %T "${trees[0]}"))"
-echo "          2 = ${trees[1]} ($(stat -f -c %T "${trees[1]}"))"
+echo "Time:     $(( ($(date +%s) - started) / 60 )) min in all"
+for i in "${built_trees[@]}"; do
+  echo "Build $((i + 1)):  ${trees[$i]} ($(stat -f -c %T "${trees[$i]}"))"
+done
 for deb in "${first[@]}"; do
-  for i in 0 1; do
+  for i in "${built_trees[@]}"; do
     f="${trees[$i]}/build/release/packages/$deb"
     if [ -f "$f" ]; then echo "  $(sha256sum "$f" | cut -d' ' -f1)  $((i + 1))/$deb"; fi
   done
 done
+for f in "${against[@]}"; do
+  echo "  $(sha256sum "$f" | cut -d' ' -f1)  $f"
+done
 echo
 
 if [ "$status" -eq 0 ]; then
-  echo "check-reproducible: IDENTICAL: both builds of $commit gave the same bytes"
+  if [ ${#against[@]} -gt 0 ]; then
+    echo "check-reproducible: IDENTICAL: every package given is the one built from $commit"
+  else
+    echo "check-reproducible: IDENTICAL: both builds of $commit gave the same bytes"
+  fi
   [ "$keep" -eq 1 ] || rm -rf "$work" "$other"
 else
-  echo "check-reproducible: the packages DIFFER (trees kept in ${trees[0]} and ${trees[1]}, members in $work/diff)"
+  kept=$work
+  [ "$other" = "$work" ] || kept="$work and $other"
+  echo "check-reproducible: DIFFERENT: do not install (trees kept in $kept, members in $work/diff)"
 fi
 exit "$status"
