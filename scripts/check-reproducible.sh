@@ -25,8 +25,8 @@
 #   --work DIR   where the trees go (default: a new folder under $TMPDIR or /tmp)
 #
 # Exit codes: 0 identical, 1 usage, 2 a build failed, 4 the packages differ.
-# On 2 cores, one build takes about 15 minutes, the check of a commit about
-# 30 (packaging/REPRODUCIBLE.md). Not for CI, too slow:
+# On 2 cores shared with other builds, one build took 24 minutes, the check
+# of a commit 49 (packaging/REPRODUCIBLE.md). Not for CI, too slow:
 # tests/integration/test_packages.py checks the cheap part (two packagings of
 # one tree, dates, modes, no build path in any installed file).
 set -euo pipefail
