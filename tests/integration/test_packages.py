@@ -2,7 +2,10 @@
 already-built tree and installed into a throwaway root with `dpkg -x`,
 never onto this machine:
 
-- built twice, they are byte-identical, and the programs carry no build path;
+- built twice (the second time under another umask and time zone, on another
+  filesystem where there is one), they are byte-identical, every member dated by the commit, and no installed file
+  names the build folders (scripts/check-reproducible.sh compares two whole
+  builds in different folders: too slow for the suite);
 - file lists, computed dependencies, the conffile and maintainer scripts;
 - the systemd units (the template and its instance "relay"), with
   `systemd-analyze verify` where it is installed;
@@ -18,6 +21,7 @@ configured with MELDPUNT_PACKAGING (not the sanitizer tree).
 import datetime
 import email.utils
 import glob
+import gzip
 import hashlib
 import importlib
 import json
@@ -47,13 +51,28 @@ def run(args, check=True, **kw):
     return proc
 
 
-def cpack(out_dir):
+def cpack(out_dir, umask=None, env=None):
     """The .deb files CPack builds from the tree into out_dir, by package name."""
-    run(["cpack", "-G", "DEB", "-B", out_dir], cwd=BINARY_DIR)
+    env = dict(env if env is not None else os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)  # the packaging's own choice is under test
+    run(["cpack", "-G", "DEB", "-B", out_dir], cwd=BINARY_DIR, env=env,
+        preexec_fn=None if umask is None else (lambda: os.umask(umask)))
     debs = {}
     for path in glob.glob(os.path.join(out_dir, "*.deb")):
         debs[run(["dpkg-deb", "-f", path, "Package"]).stdout.strip()] = path
     return debs
+
+
+def expected_source_date_epoch():
+    """The date packaging/source_date_epoch.cmake must stamp: the commit's, in a git checkout
+    of its own, else the changelog's top entry."""
+    git = ["git", "-c", f"safe.directory={SOURCE_DIR}", "-C", SOURCE_DIR]
+    top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    if top.returncode == 0 and os.path.realpath(top.stdout.strip()) == os.path.realpath(SOURCE_DIR):
+        return int(run([*git, "log", "-1", "--format=%ct"]).stdout)
+    with open(os.path.join(SOURCE_DIR, "packaging/debian/changelog")) as f:
+        stamp = re.search(r"(?m)^ -- .*>  (.*)$", f.read()).group(1)
+    return int(email.utils.parsedate_to_datetime(stamp).timestamp())
 
 
 def sha256(path):
@@ -65,8 +84,12 @@ def setUpModule():
     if not BINARY_DIR or not os.path.exists(os.path.join(BINARY_DIR, "CPackConfig.cmake")):
         print("test_packages: MELDPUNT_BINARY_DIR is not a tree configured with MELDPUNT_PACKAGING", file=sys.stderr)
         sys.exit(77)
-    global WORK, DEBS, ROOT, BIN
+    global WORK, OTHER_FS, DEBS, ROOT, BIN
     WORK = tempfile.mkdtemp(prefix="meldpunt-packages-")
+    OTHER_FS = WORK
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) and \
+            os.stat("/dev/shm").st_dev != os.stat(WORK).st_dev:
+        OTHER_FS = tempfile.mkdtemp(prefix="meldpunt-packages-", dir="/dev/shm")
     DEBS = cpack(os.path.join(WORK, "first"))
     ROOT = os.path.join(WORK, "root")
     for deb in DEBS.values():
@@ -76,32 +99,73 @@ def setUpModule():
 
 def tearDownModule():
     shutil.rmtree(WORK, ignore_errors=True)
+    shutil.rmtree(OTHER_FS, ignore_errors=True)
 
 
 class PackagesTest(unittest.TestCase):
     def test_reproducible_and_no_build_paths(self):
         self.assertEqual(sorted(DEBS), sorted(PACKAGES))
-        again = cpack(os.path.join(WORK, "second"))
+        # The second run under another umask and time zone, staged on another filesystem where there
+        # is one (a folder's size is the filesystem's: CPack's Installed-Size counted it): modes,
+        # dates and sizes must not depend on the builder's (scripts/check-reproducible.sh also varies
+        # the build folder, locale and home, which need a whole build).
+        again = cpack(os.path.join(OTHER_FS, "second"), umask=0o077, env=dict(os.environ, TZ="Pacific/Kiritimati"))
         for name in PACKAGES:
             self.assertEqual(sha256(DEBS[name]), sha256(again[name]), f"{name}: a second build differs")
-        # Every archive member carries the changelog's date, not the build's.
-        with open(os.path.join(SOURCE_DIR, "packaging/debian/changelog")) as f:
-            stamp = re.search(r"(?m)^ -- .*>  (.*)$", f.read()).group(1)
-        day = email.utils.parsedate_to_datetime(stamp).astimezone(datetime.timezone.utc).strftime("%Y-%m-%d")
-        members = subprocess.run(["dpkg-deb", "--fsys-tarfile", DEBS["meldpunt-relay"]], capture_output=True,
-                                 check=True).stdout
-        listing = subprocess.run(["tar", "--list", "--verbose", "--full-time"], input=members, capture_output=True,
-                                 env=dict(os.environ, TZ="UTC"), check=True).stdout.decode()
-        self.assertEqual({line.split()[3] for line in listing.splitlines()}, {day}, listing[:500])
-        # No build folder in the programs, not even in the unstripped ones of the build tree (their
-        # debug info decides the build id, which stripping keeps): a build elsewhere gives the same bytes.
-        build_paths = [os.path.realpath(SOURCE_DIR).encode(), os.path.realpath(BINARY_DIR).encode()]
-        for program in ("relay", "adviser-client", "reporter-client"):
-            for path in (os.path.join(BIN, program), os.path.join(BINARY_DIR, "bin", program)):
-                with open(path, "rb") as f:
-                    data = f.read()
-                for p in build_paths:
-                    self.assertNotIn(p, data, f"{path} names {p.decode()}")
+        # Every archive member carries the commit's date (packaging/source_date_epoch.cmake), to the
+        # second, not the build's: the same whoever packages the commit, whenever.
+        epoch = expected_source_date_epoch()
+        stamp = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        for name in PACKAGES:
+            members = subprocess.run(["dpkg-deb", "--fsys-tarfile", DEBS[name]], capture_output=True,
+                                     check=True).stdout
+            listing = subprocess.run(["tar", "--list", "--verbose", "--full-time"], input=members,
+                                     capture_output=True, env=dict(os.environ, TZ="UTC"), check=True).stdout.decode()
+            stamps = {" ".join(line.split()[3:5]) for line in listing.splitlines()}
+            self.assertEqual(stamps, {stamp}, f"{name}:\n{listing[:500]}")
+            for line in listing.splitlines():
+                if line.startswith("d"):
+                    self.assertEqual(line.split()[0], "drwxr-xr-x", f"{name}: {line}")
+        # No build folder in any installed file, nor in the unstripped programs of the build tree
+        # (their debug info decides the build id, which stripping keeps): a build elsewhere gives
+        # the same bytes.
+        build_paths = {p.encode() for d in (SOURCE_DIR, BINARY_DIR) for p in (d, os.path.realpath(d))}
+        files = [os.path.join(d, f) for d, _, fs in os.walk(ROOT) for f in fs]
+        files += [os.path.join(BINARY_DIR, "bin", p) for p in ("relay", "adviser-client", "reporter-client")]
+        self.assertGreater(len(files), 20)
+        for path in files:
+            if os.path.islink(path):
+                continue
+            with open(path, "rb") as f:
+                data = f.read()
+            if path.endswith(".gz"):
+                data = gzip.decompress(data)
+            for p in build_paths:
+                self.assertNotIn(p, data, f"{path} names {p.decode()}")
+
+    def test_source_date_epoch_rules(self):
+        """packaging/source_date_epoch.cmake, as cpack runs it: the builder's SOURCE_DATE_EPOCH, else the
+        commit's date in a checkout of its own, else the changelog's (never an enclosing checkout's)."""
+        script = os.path.join(SOURCE_DIR, "packaging", "source_date_epoch.cmake")
+
+        def epoch_for(source_dir, **env_extra):
+            env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+            env.update(env_extra)
+            proc = run(["cmake", f"-DCPACK_MELDPUNT_SOURCE_DIR={source_dir}", "-DCPACK_MELDPUNT_CHANGELOG_EPOCH=86400",
+                        "-P", script], check=False, env=env, timeout=60)
+            found = re.search(r"dated SOURCE_DATE_EPOCH=(\d+)", proc.stdout + proc.stderr)
+            return (int(found.group(1)) if found else None), proc
+
+        self.assertEqual(epoch_for(SOURCE_DIR)[0], expected_source_date_epoch())
+        self.assertEqual(epoch_for(SOURCE_DIR, SOURCE_DATE_EPOCH="1234567890")[0], 1234567890)
+        self.assertEqual(epoch_for(os.path.join(SOURCE_DIR, "packaging"))[0], 86400)  # inside, not its own
+        plain = os.path.join(WORK, "unpacked-sources")
+        os.makedirs(plain, exist_ok=True)
+        self.assertEqual(epoch_for(plain)[0], 86400)
+        epoch, proc = epoch_for(SOURCE_DIR, SOURCE_DATE_EPOCH="yesterday")
+        self.assertIsNone(epoch)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("not a number of seconds", proc.stderr)
 
     def test_file_lists_dependencies_and_conffiles(self):
         expected = {
