@@ -27,6 +27,8 @@ struct TaggedBytes {
   const std::uint8_t* begin() const { return bytes.data(); }
   const std::uint8_t* end() const { return bytes.data() + N; }
   void fill(std::uint8_t value) { bytes.fill(value); }
+  std::uint8_t& operator[](std::size_t i) { return bytes[i]; }
+  const std::uint8_t& operator[](std::size_t i) const { return bytes[i]; }
 
   friend bool operator==(const TaggedBytes&, const TaggedBytes&) = default;
   friend auto operator<=>(const TaggedBytes&, const TaggedBytes&) = default;
