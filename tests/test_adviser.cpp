@@ -39,6 +39,7 @@ using meldpunt::test_support::TempDir;
 namespace {
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 std::string text_of(const crypto::SecretBuffer& b) { return std::string(b.text()); }
 
@@ -464,12 +465,12 @@ TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
   // Hand-over fields round-trip.
   CaseRecord h = c;
   h.handover = HandoverOutcomeState::kDeclined;
-  h.handover_adviser = random_fixed<16>();
+  h.handover_adviser = random_as<crypto::AdviserId>();
   h.handover_adviser_name = "Bram";
   h.handover_at = 99;
   for (std::uint64_t i = 0; i < 2; ++i) h.open_proposals.push_back({random_fixed<16>(), random_fixed<16>(), "Commissie", 100 + i});
   h.received_at = 101;
-  h.received_from = random_fixed<16>();
+  h.received_from = random_as<crypto::AdviserId>();
   h.received_from_name = "Anna";
   auto back = decode_case(encode_case(h));
   REQUIRE(back.ok());
@@ -505,7 +506,7 @@ TEST_CASE("key file: profile and identity round trip, wrong passphrase, no overw
   const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("correct horse battery"));
 
   AdviserProfile profile;
-  profile.id = random_fixed<16>();
+  profile.id = random_as<crypto::AdviserId>();
   profile.role = crypto::Role::kExternalConfidentialAdviser;
   profile.name = "Anna de Vries";
   profile.description_nl = "Externe vertrouwenspersoon — ongewenst gedrag";
@@ -567,7 +568,7 @@ TEST_CASE("key file: profile and identity round trip, wrong passphrase, no overw
 
 TEST_CASE("key file: decoders are bounded and reject malformed contents", "[adviser]") {
   AdviserProfile p;
-  p.id = random_fixed<16>();
+  p.id = random_as<crypto::AdviserId>();
   p.role = crypto::Role::kComplaintsCommittee;
   p.name = "Klachtencommissie";
   p.description_en = "Complaints committee";

@@ -16,6 +16,7 @@
 using namespace meldpunt;
 using namespace meldpunt::adviser;
 using meldpunt::test_support::random_fixed;
+using meldpunt::test_support::random_as;
 using meldpunt::test_support::TempDir;
 
 namespace {
@@ -33,8 +34,8 @@ struct Desk {
   TempDir dir{"meldpunt-inbox-apply-"};
   CaseStore store;
   crypto::Directory directory;
-  crypto::AdviserId own_id = random_fixed<crypto::kAdviserIdBytes>();
-  crypto::AdviserId colleague_id = random_fixed<crypto::kAdviserIdBytes>();
+  crypto::AdviserId own_id = random_as<crypto::AdviserId>();
+  crypto::AdviserId colleague_id = random_as<crypto::AdviserId>();
   crypto::SigningKeyPair colleague_sign = crypto::SigningKeyPair::generate();
 
   Desk() : store(open_store(dir)) {
@@ -212,7 +213,7 @@ TEST_CASE("apply_inbox: a case handed over counts only with the proposer's signa
   SECTION("signed for another adviser: refused") {
     const crypto::Signature other =
         crypto::sign(protocol::kHandoverDomain,
-                     protocol::handover_statement(desk.colleague_id, reporter, proposal, random_fixed<16>()),
+                     protocol::handover_statement(desk.colleague_id, reporter, proposal, random_as<crypto::AdviserId>()),
                      desk.colleague_sign.sk);
     CollectedInbox collected;
     collected.mailbox.letters.push_back(handover(reporter, desk, proposal, other));

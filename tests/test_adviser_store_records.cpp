@@ -52,12 +52,12 @@ TEST_CASE("store records: a case record round-trips with every field and refuses
   c.next_note = 8;
   c.other_advisers.push_back({test_support::random_fixed<16>(), "Anna"});
   c.handover = HandoverOutcomeState::kDeclined;
-  c.handover_adviser = test_support::random_fixed<16>();
+  c.handover_adviser = test_support::random_as<crypto::AdviserId>();
   c.handover_adviser_name = "Bram";
   c.handover_at = 9;
   c.open_proposals.push_back({test_support::random_fixed<16>(), test_support::random_fixed<16>(), "Cor", 10});
   c.received_at = 11;
-  c.received_from = test_support::random_fixed<16>();
+  c.received_from = test_support::random_as<crypto::AdviserId>();
   c.received_from_name = "Dirk";
 
   const Bytes encoded = encode_case(c);

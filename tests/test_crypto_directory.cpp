@@ -118,7 +118,7 @@ TEST_CASE("directory known-answer vector", "[crypto][directory]") {
   for (int i = 1; i <= count; ++i) {
     const std::string p = "entry" + std::to_string(i) + ".";
     DirectoryEntry e;
-    e.id = fixed<16>(v[p + "id"]);
+    e.id = fixed_as<AdviserId>(v[p + "id"]);
     e.role = static_cast<Role>(std::stoi(v[p + "role"]));
     e.name = v[p + "name"];
     e.description_nl = v[p + "description_nl"];

@@ -29,6 +29,7 @@ using namespace meldpunt;
 namespace {
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 crypto::ReporterKeys new_reporter_keys() {
   return crypto::derive_reporter_keys(crypto::ReporterCode::generate(), random_fixed<32>(),
@@ -48,7 +49,7 @@ struct World {
       identities.push_back(crypto::AdviserIdentity::generate());
       medium.push_back(crypto::X25519KeyPair::generate());
       crypto::DirectoryEntry e;
-      e.id = random_fixed<16>();
+      e.id = random_as<crypto::AdviserId>();
       e.name = "Adviser " + std::to_string(i);
       e.sign_pk = identities.back().sign.pk;
       e.message_pk = identities.back().message.pk;

@@ -14,6 +14,7 @@
 
 using namespace meldpunt;
 using meldpunt::test_support::random_fixed;
+using meldpunt::test_support::random_as;
 using meldpunt::test_support::TempDir;
 
 namespace {
@@ -33,7 +34,7 @@ protocol::Letter report_with(std::vector<protocol::FileEntry> files) {
   letter.kind = protocol::LetterKind::kReport;
   letter.sent_at = 1'800'000'000;
   letter.directory_serial = 7;
-  letter.adviser_id = random_fixed<16>();
+  letter.adviser_id = random_as<crypto::AdviserId>();
   letter.recipients = {letter.adviser_id};
   letter.body = crypto::SecretBuffer::copy_of(std::string_view("see the files"));
   letter.files = std::move(files);

@@ -16,6 +16,7 @@ using namespace meldpunt;
 namespace {
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 crypto::SecretBuffer text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
 
@@ -40,12 +41,12 @@ TEST_CASE("reply statement: the known-answer vector's message, field by field", 
 
 TEST_CASE("a reply signature binds adviser, reporter key, time and body", "[signed]") {
   const crypto::SigningKeyPair kp = crypto::SigningKeyPair::generate();
-  const crypto::AdviserId adviser = random_fixed<16>();
+  const crypto::AdviserId adviser = random_as<crypto::AdviserId>();
   const crypto::X25519PublicKey reporter = random_fixed<32>();
   const Bytes body = test_support::hex("48656c6c6f");
   const crypto::Signature sig = protocol::sign_reply(adviser, reporter, 100, body, kp.sk);
   CHECK(protocol::verify_reply(adviser, reporter, 100, body, sig, kp.pk));
-  CHECK_FALSE(protocol::verify_reply(random_fixed<16>(), reporter, 100, body, sig, kp.pk));
+  CHECK_FALSE(protocol::verify_reply(random_as<crypto::AdviserId>(), reporter, 100, body, sig, kp.pk));
   CHECK_FALSE(protocol::verify_reply(adviser, random_fixed<32>(), 100, body, sig, kp.pk));
   CHECK_FALSE(protocol::verify_reply(adviser, reporter, 101, body, sig, kp.pk));
   CHECK_FALSE(protocol::verify_reply(adviser, reporter, 100, test_support::hex("48656c6c6e"), sig, kp.pk));
@@ -61,7 +62,7 @@ TEST_CASE("the signature block: kind 2 only, exactly one, its own version", "[si
   protocol::Letter letter;
   letter.kind = protocol::LetterKind::kReply;
   letter.sent_at = 1'700'000'000;
-  letter.adviser_id = random_fixed<16>();
+  letter.adviser_id = random_as<crypto::AdviserId>();
   letter.delete_token = random_fixed<32>();
   letter.body = text("an answer");
   const crypto::SecretBuffer unsigned_bytes = protocol::encode_letter(letter);
@@ -102,12 +103,12 @@ TEST_CASE("history version 2: signatures and file notes round-trip, version 1 st
   protocol::HistoryEntry mine;
   mine.sent_at = 1;
   mine.from_reporter = true;
-  mine.recipients = {random_fixed<16>()};
+  mine.recipients = {random_as<crypto::AdviserId>()};
   mine.body = text("Zie het rooster.");
   mine.files.push_back({1250, random_fixed<32>(), text("rooster.txt")});
   protocol::HistoryEntry theirs;
   theirs.sent_at = 2;
-  theirs.adviser_id = random_fixed<16>();
+  theirs.adviser_id = random_as<crypto::AdviserId>();
   theirs.body = text("answer");
   theirs.signature = protocol::EntrySignature{random_fixed<32>(), random_fixed<64>()};
   h.entries.push_back(std::move(mine));
@@ -150,7 +151,7 @@ TEST_CASE("history version 2: signatures and file notes round-trip, version 1 st
   old.version = protocol::kHistoryVersionWithoutSignatures;
   protocol::HistoryEntry e;
   e.sent_at = 5;
-  e.adviser_id = random_fixed<16>();
+  e.adviser_id = random_as<crypto::AdviserId>();
   e.body = text("old answer");
   old.entries.push_back(std::move(e));
   const crypto::SecretBuffer v1 = protocol::encode_history(old);
@@ -171,7 +172,7 @@ TEST_CASE("the reporter refuses a badly signed reply and passes signatures and f
   const crypto::SigningKeyPair anna_sign = crypto::SigningKeyPair::generate();
   crypto::Directory directory;
   crypto::DirectoryEntry anna;
-  anna.id = random_fixed<16>();
+  anna.id = random_as<crypto::AdviserId>();
   anna.name = "Anna";
   anna.message_pk = random_fixed<32>();
   anna.sign_pk = anna_sign.pk;

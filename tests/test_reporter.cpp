@@ -47,12 +47,13 @@ std::set<std::string> placeholders(std::string_view text) {
 }
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 crypto::SecretBuffer secret_text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
 
 crypto::DirectoryEntry adviser(std::string name) {
   crypto::DirectoryEntry e;
-  e.id = random_fixed<16>();
+  e.id = random_as<crypto::AdviserId>();
   e.name = std::move(name);
   e.message_pk = random_fixed<32>();
   return e;
@@ -125,11 +126,11 @@ TEST_CASE("history bodies round-trip and malformed ones are refused", "[reporter
   protocol::HistoryEntry mine;
   mine.sent_at = 1700000000;
   mine.from_reporter = true;
-  mine.recipients = {random_fixed<16>(), random_fixed<16>()};
+  mine.recipients = {random_as<crypto::AdviserId>(), random_as<crypto::AdviserId>()};
   mine.body = secret_text("my report\n");
   protocol::HistoryEntry theirs;
   theirs.sent_at = 1700000100;
-  theirs.adviser_id = random_fixed<16>();
+  theirs.adviser_id = random_as<crypto::AdviserId>();
   theirs.body = secret_text("a reply");
   h.entries.push_back(std::move(mine));
   h.entries.push_back(std::move(theirs));
@@ -177,7 +178,7 @@ TEST_CASE("rotate and history letters are letter kinds 4 and 5", "[reporter]") {
     letter.kind = kind;
     letter.sent_at = 42;
     letter.reporter_fetch_pk = random_fixed<32>();
-    letter.recipients = {random_fixed<16>()};
+    letter.recipients = {random_as<crypto::AdviserId>()};
     letter.body = crypto::SecretBuffer::copy_of(random_bytes(protocol::kRotateBodyBytes));
     const crypto::SecretBuffer encoded = protocol::encode_letter(letter);
     auto decoded = protocol::decode_letter(encoded.view());

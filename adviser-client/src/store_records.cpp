@@ -211,7 +211,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     OtherAdviser a;
     std::uint16_t length = 0;
     ByteView name;
-    if (!r.take(a.id) || !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name)) {
+    if (!r.take(a.id.bytes) || !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name)) {
       return damaged("case record (adviser)");
     }
     a.name.assign(reinterpret_cast<const char*>(name.data()), name.size());
@@ -219,7 +219,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
   }
   if (version >= kCaseRecordVersion) {
     std::uint8_t outcome = 0, open = 0;
-    if (!r.take_u8(outcome) || !r.take(c.handover_adviser) || !take_name(r, c.handover_adviser_name) ||
+    if (!r.take_u8(outcome) || !r.take(c.handover_adviser.bytes) || !take_name(r, c.handover_adviser_name) ||
         !r.take_u64(c.handover_at) || !r.take_u8(open)) {
       return damaged("case record (hand-over)");
     }
@@ -228,11 +228,11 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     if (open > kMaxOpenProposals) return damaged("case record (open proposals)");
     c.open_proposals.resize(open);
     for (OpenProposal& p : c.open_proposals) {
-      if (!r.take(p.id.bytes) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
+      if (!r.take(p.id.bytes) || !r.take(p.to.bytes) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
         return damaged("case record (open proposal)");
       }
     }
-    if (!r.take_u64(c.received_at) || !r.take(c.received_from) || !take_name(r, c.received_from_name)) {
+    if (!r.take_u64(c.received_at) || !r.take(c.received_from.bytes) || !take_name(r, c.received_from_name)) {
       return damaged("case record (hand-over)");
     }
   }

@@ -194,7 +194,7 @@ bool take_text(ByteReader& r, std::size_t max, std::string& out) {
 // Reads one entry from untrusted bytes; every bound is checked before use.
 std::optional<std::string> decode_entry(ByteReader& r, DirectoryEntry& e) {
   std::uint8_t role = 0;
-  if (!r.take(e.id) || !r.take_u8(role)) return "truncated entry";
+  if (!r.take(e.id.bytes) || !r.take_u8(role)) return "truncated entry";
   if (!role_valid(role)) return "unknown role";
   e.role = static_cast<Role>(role);
   if (!take_text(r, kMaxNameBytes, e.name) ||

@@ -116,7 +116,7 @@ Result<Letter> decode_letter(ByteView bytes) {
   letter.kind = static_cast<LetterKind>(kind);
   if (!reader.take_u64(letter.sent_at)) return bad;
   if (version != kLetterVersionWithoutSerial && !reader.take_u64(letter.directory_serial)) return bad;
-  if (!reader.take(letter.adviser_id) ||
+  if (!reader.take(letter.adviser_id.bytes) ||
       !reader.take(letter.reporter_fetch_pk) || !reader.take(letter.delete_token) ||
       !reader.take_u8(recipients)) {
     return bad;
@@ -124,7 +124,7 @@ Result<Letter> decode_letter(ByteView bytes) {
   if (recipients > kMaxRecipients) return bad;
   letter.recipients.resize(recipients);
   for (crypto::AdviserId& id : letter.recipients) {
-    if (!reader.take(id)) return bad;
+    if (!reader.take(id.bytes)) return bad;
   }
   std::uint32_t body_size = 0;
   ByteView body;
@@ -275,13 +275,13 @@ Result<History> decode_history(ByteView bytes) {
     HistoryEntry e;
     std::uint8_t from = 0, recipients = 0;
     if (!reader.take_u64(e.sent_at) || !reader.take_u8(from) || (from != 1 && from != 2) ||
-        !reader.take(e.adviser_id) || !reader.take_u8(recipients) || recipients > kMaxRecipients) {
+        !reader.take(e.adviser_id.bytes) || !reader.take_u8(recipients) || recipients > kMaxRecipients) {
       return bad;
     }
     e.from_reporter = from == 1;
     e.recipients.resize(recipients);
     for (crypto::AdviserId& id : e.recipients) {
-      if (!reader.take(id)) return bad;
+      if (!reader.take(id.bytes)) return bad;
     }
     std::uint32_t body_size = 0;
     ByteView body;
