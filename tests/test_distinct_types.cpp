@@ -10,6 +10,7 @@
 #include "common.hpp"
 #include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/directory.hpp"
+#include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/reply_signature.hpp"
 
@@ -35,6 +36,9 @@ inline constexpr bool kNotPlainBytes = !std::is_convertible_v<T, FixedBytes<T::s
 static_assert(kDistinct<crypto::AdviserId, protocol::ProposalId>);
 static_assert(kNotPlainBytes<crypto::AdviserId>);
 static_assert(kNotPlainBytes<protocol::ProposalId>);
+static_assert(kDistinct<crypto::PrekeyId, crypto::AdviserId>);
+static_assert(kDistinct<crypto::PrekeyId, protocol::ProposalId>);
+static_assert(kNotPlainBytes<crypto::PrekeyId>);
 
 // The swaps the signed statements must not accept.
 static_assert(!std::is_invocable_v<decltype(&protocol::handover_statement), const crypto::AdviserId&,
