@@ -145,7 +145,7 @@ TEST_CASE("case store: reports, replies, read marks and status round trip", "[ad
   // The other case could start with the same 4 characters only by chance (1 in 65536).
   if (!missing) CHECK(missing.error().code == ErrorCode::kNotFound);
 
-  CHECK(store.record_outgoing(random_fixed<16>(), 1, 1, random_fixed<16>(), as_bytes("x")).error().code ==
+  CHECK(store.record_outgoing(random_as<CaseKey>(), 1, 1, random_fixed<16>(), as_bytes("x")).error().code ==
         ErrorCode::kNotFound);
 }
 

@@ -28,6 +28,7 @@ namespace {
 constexpr std::uint64_t kDay = 24 * 3600;
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 IncomingReport report_from(const crypto::X25519PublicKey& reporter, std::string_view body, std::uint64_t at) {
   IncomingReport r;
@@ -123,7 +124,7 @@ TEST_CASE("casework: status changes are recorded with their dates", "[adviser][c
   CHECK(reopened->feedback_from == kT0 + 50 * kDay);   // the feedback clock restarts
   REQUIRE(store->record_event(key, HistoryEvent::kExported, kT0 + 51 * kDay).ok());
   CHECK_FALSE(store->record_event(key, HistoryEvent::kStatusChanged, kT0).ok());
-  CHECK(store->change_status(random_fixed<16>(), StatusAction::kClose, 1).error().code == ErrorCode::kNotFound);
+  CHECK(store->change_status(random_as<CaseKey>(), StatusAction::kClose, 1).error().code == ErrorCode::kNotFound);
 
   auto history = store->history(key);
   REQUIRE(history.ok());
@@ -294,7 +295,7 @@ TEST_CASE("casework: private notes are stored encrypted and apart from the conve
     CHECK(store->add_note(case_key, kT0, {}).error().code == ErrorCode::kMalformed);
     const std::string huge(kMaxNoteBytes + 1, 'x');
     CHECK(store->add_note(case_key, kT0, as_bytes(huge)).error().code == ErrorCode::kTooLarge);
-    CHECK(store->add_note(random_fixed<16>(), kT0, as_bytes("x")).error().code == ErrorCode::kNotFound);
+    CHECK(store->add_note(random_as<CaseKey>(), kT0, as_bytes("x")).error().code == ErrorCode::kNotFound);
   }
   CHECK_FALSE(folder_contains(dir.path(), as_bytes("Note marker")));
   auto store = CaseStore::open(dir.path(), key);
@@ -399,7 +400,7 @@ TEST_CASE("casework: a schema 1 store is upgraded on open", "[adviser][casework]
   TempDir dir("meldpunt-casework-");
   const auto key = crypto::Secret<32>::random();
   const auto reporter = random_fixed<32>();
-  const CaseKey case_key = crypto::keyed_name(key, "case", reporter);
+  const CaseKey case_key{crypto::keyed_name(key, "case", reporter)};
   {
     // Exactly what schema 1 wrote: a schema record and a version 1 case record.
     store::lmdb::EnvironmentOptions options;

@@ -208,7 +208,7 @@ TEST_CASE("store records: schema, alias and relay-message records keep their byt
   CHECK(*decode_schema(schema) == 2);
   check_strict(schema, decode_schema);
 
-  const CaseKey key = test_support::random_fixed<16>();
+  const CaseKey key = test_support::random_as<CaseKey>();
   const Bytes alias = encode_alias(key);
   Bytes expected_alias{1};
   append(expected_alias, key);
@@ -254,7 +254,7 @@ TEST_CASE("store records: schema, alias and relay-message records keep their byt
 }
 
 TEST_CASE("store records: case-sequence keys sort by sequence", "[adviser][records]") {
-  const CaseKey key = test_support::random_fixed<16>();
+  const CaseKey key = test_support::random_as<CaseKey>();
   const auto first = case_sequence_key(key, 0xff);
   const auto second = case_sequence_key(key, 0x100);
   CHECK(std::lexicographical_compare(first.begin(), first.end(), second.begin(), second.end()));

@@ -7,6 +7,7 @@
 
 #include <type_traits>
 
+#include "case_model.hpp"
 #include "common.hpp"
 #include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/directory.hpp"
@@ -39,6 +40,10 @@ static_assert(kNotPlainBytes<protocol::ProposalId>);
 static_assert(kDistinct<crypto::PrekeyId, crypto::AdviserId>);
 static_assert(kDistinct<crypto::PrekeyId, protocol::ProposalId>);
 static_assert(kNotPlainBytes<crypto::PrekeyId>);
+static_assert(kDistinct<adviser::CaseKey, crypto::AdviserId>);
+static_assert(kDistinct<adviser::CaseKey, crypto::PrekeyId>);
+static_assert(kDistinct<adviser::CaseKey, protocol::ProposalId>);
+static_assert(kNotPlainBytes<adviser::CaseKey>);
 
 // The swaps the signed statements must not accept.
 static_assert(!std::is_invocable_v<decltype(&protocol::handover_statement), const crypto::AdviserId&,

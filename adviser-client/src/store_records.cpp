@@ -336,7 +336,7 @@ Result<RelayMessageRecord> decode_relay_message(ByteView bytes) {
   RelayMessageRecord rec;
   std::uint8_t version = 0, state = 0;
   if (!r.take_u8(version) || !r.take_u8(state) || !r.take(rec.relay_id) || !r.take(rec.token) ||
-      !r.take(rec.case_key) || !r.take_u64(rec.received_at)) {
+      !r.take(rec.case_key.bytes) || !r.take_u64(rec.received_at)) {
     return damaged("relay message record");
   }
   if (version != kRelayRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown record version"};
@@ -370,7 +370,7 @@ Result<CaseKey> decode_alias(ByteView bytes) {
   ByteReader r(bytes);
   std::uint8_t version = 0;
   CaseKey target{};
-  if (bytes.size() != kAliasRecordBytes || !r.take_u8(version) || !r.take(target)) return damaged("alias record");
+  if (bytes.size() != kAliasRecordBytes || !r.take_u8(version) || !r.take(target.bytes)) return damaged("alias record");
   if (version != kAliasRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown alias version"};
   return target;
 }
