@@ -123,9 +123,9 @@ TEST_CASE("directory known-answer vector", "[crypto][directory]") {
     e.name = v[p + "name"];
     e.description_nl = v[p + "description_nl"];
     e.description_en = v[p + "description_en"];
-    e.sign_pk = fixed<32>(v[p + "sign_pk"]);
-    e.message_pk = fixed<32>(v[p + "message_pk"]);
-    e.fetch_pk = fixed<32>(v[p + "fetch_pk"]);
+    e.sign_pk = fixed_as<Ed25519PublicKey>(v[p + "sign_pk"]);
+    e.message_pk = fixed_as<X25519PublicKey>(v[p + "message_pk"]);
+    e.fetch_pk = fixed_as<FetchPublicKey>(v[p + "fetch_pk"]);
     d.entries.push_back(e);
   }
   auto signed_dir = sign_directory(d, org);

@@ -10,10 +10,17 @@
 #include "case_model.hpp"
 #include "common.hpp"
 #include "meldpunt/common/tagged_bytes.hpp"
+#include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/envelope.hpp"
+#include "meldpunt/crypto/hash.hpp"
+#include "meldpunt/crypto/keys.hpp"
+#include "meldpunt/crypto/pow.hpp"
+#include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
+#include "meldpunt/protocol/letter.hpp"
 #include "meldpunt/protocol/reply_signature.hpp"
+#include "meldpunt/store/relay_store.hpp"
 
 using namespace meldpunt;
 
@@ -44,6 +51,61 @@ static_assert(kDistinct<adviser::CaseKey, crypto::AdviserId>);
 static_assert(kDistinct<adviser::CaseKey, crypto::PrekeyId>);
 static_assert(kDistinct<adviser::CaseKey, protocol::ProposalId>);
 static_assert(kNotPlainBytes<adviser::CaseKey>);
+static_assert(kDistinct<crypto::MessageId, crypto::AdviserId>);
+static_assert(kDistinct<crypto::MessageId, crypto::PrekeyId>);
+static_assert(kDistinct<crypto::MessageId, adviser::CaseKey>);
+static_assert(kDistinct<crypto::MessageId, protocol::ProposalId>);
+static_assert(kNotPlainBytes<crypto::MessageId>);
+static_assert(kDistinct<protocol::AttachmentFileId, crypto::MessageId>);
+static_assert(kDistinct<protocol::AttachmentFileId, crypto::AdviserId>);
+static_assert(kDistinct<protocol::AttachmentFileId, adviser::CaseKey>);
+static_assert(kDistinct<protocol::AttachmentFileId, protocol::ProposalId>);
+static_assert(kNotPlainBytes<protocol::AttachmentFileId>);
+
+// 32-byte public keys: X25519 (message keys, prekeys), Ed25519 (signing
+// keys), ristretto255 (fetch keys). A key of one kind where another is
+// meant would verify nothing, or encrypt to a key nobody holds.
+static_assert(kDistinct<crypto::X25519PublicKey, crypto::Ed25519PublicKey>);
+static_assert(kDistinct<crypto::X25519PublicKey, crypto::FetchPublicKey>);
+static_assert(kDistinct<crypto::Ed25519PublicKey, crypto::FetchPublicKey>);
+static_assert(kNotPlainBytes<crypto::X25519PublicKey>);
+static_assert(kNotPlainBytes<crypto::Ed25519PublicKey>);
+static_assert(kNotPlainBytes<crypto::FetchPublicKey>);
+static_assert(kNotPlainBytes<crypto::Signature>);
+// A file's digest is not a key of any kind.
+static_assert(kDistinct<crypto::FileDigest, crypto::X25519PublicKey>);
+static_assert(kDistinct<crypto::FileDigest, crypto::Ed25519PublicKey>);
+static_assert(kDistinct<crypto::FileDigest, crypto::FetchPublicKey>);
+static_assert(kNotPlainBytes<crypto::FileDigest>);
+// 64 bytes: a clue, a fetch entry, a signature.
+static_assert(kDistinct<crypto::Clue, crypto::FetchEntry>);
+static_assert(kDistinct<crypto::Clue, crypto::Signature>);
+static_assert(kDistinct<crypto::FetchEntry, crypto::Signature>);
+static_assert(kNotPlainBytes<crypto::Clue>);
+static_assert(kNotPlainBytes<crypto::FetchEntry>);
+// Proof of work: the relay's challenge, and the hashes the work is done over.
+static_assert(kDistinct<crypto::PowChallenge, crypto::PowHash>);
+static_assert(kDistinct<crypto::PowHash, crypto::FileDigest>);
+static_assert(kNotPlainBytes<crypto::PowChallenge>);
+static_assert(kNotPlainBytes<crypto::PowHash>);
+static_assert(!std::is_invocable_v<decltype(&crypto::pow_digest), const crypto::PowHash&, const crypto::PowChallenge&,
+                                   std::uint64_t>);
+static_assert(!std::is_invocable_v<decltype(&crypto::verify), std::string_view, ByteView, const crypto::Signature&,
+                                   const crypto::X25519PublicKey&>);
+static_assert(!std::is_invocable_v<decltype(&crypto::make_clue), const crypto::X25519PublicKey&>);
+static_assert(!std::is_invocable_v<decltype(&crypto::make_clue), const crypto::Ed25519PublicKey&>);
+
+// The relay's store has its own types; the relay converts at the boundary
+// (relay/src/request_handler.cpp), never implicitly.
+static_assert(kDistinct<store::MessageId, crypto::MessageId>);
+static_assert(kDistinct<store::StoredClue, crypto::Clue>);
+static_assert(kDistinct<store::PublicKeyBytes, crypto::Ed25519PublicKey>);
+static_assert(kDistinct<store::PublicKeyBytes, crypto::X25519PublicKey>);
+static_assert(kDistinct<store::DeleteVerifier, store::PublicKeyBytes>);
+static_assert(kNotPlainBytes<store::MessageId>);
+static_assert(kNotPlainBytes<store::StoredClue>);
+static_assert(kNotPlainBytes<store::DeleteVerifier>);
+static_assert(kNotPlainBytes<store::PublicKeyBytes>);
 
 // The swaps the signed statements must not accept.
 static_assert(!std::is_invocable_v<decltype(&protocol::handover_statement), const crypto::AdviserId&,

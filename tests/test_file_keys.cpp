@@ -148,7 +148,7 @@ TEST_CASE("a reply announcing files keeps its signature block after the files", 
   protocol::Letter reply = report_with({});
   reply.kind = protocol::LetterKind::kReply;
   reply.recipients.clear();
-  reply.signature = random_fixed<64>();
+  reply.signature = random_as<crypto::Signature>();
   reply.files.push_back(client::file_entry(file_of(10, "form.pdf"), true));
   const crypto::SecretBuffer encoded = protocol::encode_letter(reply);
   auto decoded = protocol::decode_letter(encoded.view());
@@ -180,7 +180,7 @@ TEST_CASE("pieces are sealed once to the file key and match only their file", "[
   for (std::size_t i = 0; i < pieces->size(); ++i) {
     const client::Outgoing& item = (*pieces)[i].item;
     CHECK(item.envelope.size() == crypto::kEnvelopeSizes.back());
-    auto blinded = crypto::blind_clue(item.clue, random_fixed<16>());
+    auto blinded = crypto::blind_clue(item.clue, random_as<crypto::MessageId>());
     REQUIRE(blinded.ok());
     CHECK(crypto::recognise(*blinded, key.fetch_sk).has_value());
     auto opened = crypto::open_envelope(item.envelope, key.message_sk, key.message_pk);

@@ -37,7 +37,7 @@ Result<HandoverProposal> decode_proposal(ByteView bytes) {
   ByteView note;
   if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(proposal.id.bytes) ||
       !reader.take(proposal.new_adviser.bytes) || !reader.take_u16(note_size) || note_size > kMaxHandoverNoteBytes ||
-      !reader.take(note_size, note) || !reader.take(proposal.signature) || !reader.at_end()) {
+      !reader.take(note_size, note) || !reader.take(proposal.signature.bytes) || !reader.at_end()) {
     return bad;
   }
   proposal.note = crypto::SecretBuffer::copy_of(note);
@@ -85,7 +85,7 @@ Result<HandoverTransfer> decode_transfer(ByteView bytes) {
   HandoverTransfer transfer;
   std::uint8_t version = 0;
   if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(transfer.proposer.bytes) ||
-      !reader.take(transfer.proposal.bytes) || !reader.take(transfer.signature)) {
+      !reader.take(transfer.proposal.bytes) || !reader.take(transfer.signature.bytes)) {
     return bad;
   }
   ByteView rest;

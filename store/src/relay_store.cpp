@@ -92,18 +92,19 @@ void append_u64_be(Bytes& out, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
-template <std::size_t N>
-FixedBytes<N> fixed(ByteView v) {
-  FixedBytes<N> out{};
-  std::copy_n(v.begin(), N, out.begin());
+// The first T::size() bytes of v (the caller has checked the length).
+template <class T>
+T fixed(ByteView v) {
+  T out{};
+  std::copy_n(v.begin(), out.size(), out.begin());
   return out;
 }
 
 StoredMediumPrekey read_medium(ByteView v) {
   StoredMediumPrekey m;
-  m.pk = fixed<kKeyBytes>(v.first(kKeyBytes));
+  m.pk = fixed<PublicKeyBytes>(v.first(kKeyBytes));
   m.expires_day = read_u32_le(v.data() + kKeyBytes);
-  m.signature = fixed<kPrekeySignatureBytes>(v.subspan(kKeyBytes + 4));
+  m.signature = fixed<FixedBytes<kPrekeySignatureBytes>>(v.subspan(kKeyBytes + 4));
   return m;
 }
 
@@ -116,7 +117,7 @@ Bytes clue_value(const StoredClue& clue, std::uint32_t expiry_day) {
 // A clue record as stored, or nullopt if damaged (sizes; check() reports it).
 std::optional<ClueRecord> read_clue_record(ByteView key, ByteView value) {
   if (key.size() != kIdBytes || value.size() != kClueValueBytes) return std::nullopt;
-  return ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value.first(kClueBytes)),
+  return ClueRecord{fixed<MessageId>(key), fixed<StoredClue>(value.first(kClueBytes)),
                     read_u32_le(value.data() + kClueBytes)};
 }
 
@@ -225,7 +226,7 @@ struct RelayStore::Impl {
       std::vector<std::pair<MessageId, std::uint32_t>> days;
       if (std::optional<Table> index = env.find_table(txn, kV1ExpiryTable)) {
         index->for_each(txn, [&](ByteView key, ByteView) {
-          if (key.size() == kV1ExpiryKeyBytes) days.emplace_back(fixed<kIdBytes>(key.subspan(4)), read_u32_be(key.data()));
+          if (key.size() == kV1ExpiryKeyBytes) days.emplace_back(fixed<MessageId>(key.subspan(4)), read_u32_be(key.data()));
           return true;
         });
       }
@@ -233,7 +234,7 @@ struct RelayStore::Impl {
       std::vector<ClueRecord> records;
       clues.for_each(txn, [&](ByteView key, ByteView value) {
         if (key.size() == kIdBytes && value.size() == kClueBytes) {
-          records.push_back(ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value), 0});
+          records.push_back(ClueRecord{fixed<MessageId>(key), fixed<StoredClue>(value), 0});
         }
         return true;
       });
@@ -517,7 +518,7 @@ std::optional<StoredMessage> RelayStore::get_message(const MessageId& id) const 
   if (!v || v->size() < kMessageHeaderBytes) return std::nullopt;
   StoredMessage out;
   out.expiry_day = read_u32_le(v->data());
-  out.verifier = fixed<kVerifierBytes>(v->subspan(4, kVerifierBytes));
+  out.verifier = fixed<DeleteVerifier>(v->subspan(4, kVerifierBytes));
   ByteView envelope = v->subspan(kMessageHeaderBytes);
   out.envelope.assign(envelope.begin(), envelope.end());
   return out;
@@ -642,8 +643,8 @@ std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& advise
           }
           if (k.size() != kPrekeyKeyBytes || v.size() != kPrekeyValueBytes) return true;
           StoredPrekey p;
-          p.pk = fixed<kKeyBytes>(v.first(kKeyBytes));
-          p.signature = fixed<kPrekeySignatureBytes>(v.subspan(kKeyBytes));
+          p.pk = fixed<PublicKeyBytes>(v.first(kKeyBytes));
+          p.signature = fixed<FixedBytes<kPrekeySignatureBytes>>(v.subspan(kKeyBytes));
           taken = p;
           key.assign(k.begin(), k.end());
           return false;
@@ -704,13 +705,13 @@ StoreStats RelayStore::stats() const {
   out.map_bytes_total = es.map_bytes;
   s.prekeys.for_each(txn, [&](ByteView k, ByteView v) {
     if (k.size() == kPrekeyKeyBytes && v.size() == kPrekeyValueBytes) {
-      ++out.prekeys[fixed<kKeyBytes>(k)];
+      ++out.prekeys[fixed<PublicKeyBytes>(k)];
     }
     return true;
   });
   s.medium_prekeys.for_each(txn, [&](ByteView k, ByteView v) {
     if (k.size() == kKeyBytes && v.size() == kMediumValueBytes) {
-      out.medium_expires[fixed<kKeyBytes>(k)] = read_medium(v).expires_day;
+      out.medium_expires[fixed<PublicKeyBytes>(k)] = read_medium(v).expires_day;
     }
     return true;
   });
