@@ -40,6 +40,18 @@ inline constexpr bool kNotPlainBytes = !std::is_convertible_v<T, FixedBytes<T::s
                                        !std::is_assignable_v<T&, const FixedBytes<T::size()>&> &&
                                        !std::is_assignable_v<FixedBytes<T::size()>&, const T&>;
 
+// Controls: the checks below would pass vacuously if these failed.
+static_assert(!kDistinct<crypto::AdviserId, crypto::AdviserId>);
+static_assert(kDistinct<FixedBytes<16>, FixedBytes<32>>);
+static_assert(std::is_constructible_v<crypto::AdviserId, const FixedBytes<crypto::kAdviserIdBytes>&>);  // Id{bytes}
+static_assert(std::is_invocable_v<decltype(&protocol::handover_statement), const crypto::AdviserId&,
+                                  const crypto::X25519PublicKey&, const protocol::ProposalId&, const crypto::AdviserId&>);
+static_assert(std::is_invocable_v<decltype(&crypto::verify), std::string_view, ByteView, const crypto::Signature&,
+                                  const crypto::Ed25519PublicKey&>);
+static_assert(std::is_invocable_v<decltype(&crypto::make_clue), const crypto::FetchPublicKey&>);
+static_assert(std::is_invocable_v<decltype(&crypto::pow_digest), const crypto::PowChallenge&, const crypto::PowHash&,
+                                  std::uint64_t>);
+
 // 16-byte ids.
 static_assert(kDistinct<crypto::AdviserId, protocol::ProposalId>);
 static_assert(kNotPlainBytes<crypto::AdviserId>);
