@@ -69,6 +69,15 @@ FixedBytes<N> random_fixed() {
   return out;
 }
 
+// A random value of a fixed-size byte type of one meaning (a TaggedBytes id
+// or key): random_as<crypto::AdviserId>().
+template <class T>
+T random_as() {
+  T out{};
+  crypto::random_fill(out);
+  return out;
+}
+
 // Known-answer vectors: tests/vectors/<file>, one `name = value` per line,
 // '#' comments. Values are returned as written (hex or text; may be empty).
 inline std::map<std::string, std::string> load_vectors(const std::string& file) {
@@ -111,6 +120,20 @@ FixedBytes<N> fixed(const Bytes& b) {
 template <std::size_t N>
 FixedBytes<N> fixed(const std::string& h) {
   return fixed<N>(hex(h));
+}
+
+// The same for a fixed-size type of one meaning: fixed_as<crypto::FetchPublicKey>(v.at("fetch_pk")).
+template <class T>
+T fixed_as(const Bytes& b) {
+  REQUIRE(b.size() == T::size());
+  T out{};
+  std::copy(b.begin(), b.end(), out.begin());
+  return out;
+}
+
+template <class T>
+T fixed_as(const std::string& h) {
+  return fixed_as<T>(hex(h));
 }
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

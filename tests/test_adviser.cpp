@@ -39,13 +39,14 @@ using meldpunt::test_support::TempDir;
 namespace {
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 std::string text_of(const crypto::SecretBuffer& b) { return std::string(b.text()); }
 
 IncomingReport make_report(const crypto::X25519PublicKey& reporter, const crypto::FetchPublicKey& fetch,
                            std::string_view body, std::uint64_t at) {
   IncomingReport r;
-  r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+  r.relay_id = random_as<crypto::MessageId>();
   r.delete_token = random_fixed<32>();
   r.reporter_message_pk = reporter;
   r.reporter_fetch_pk = fetch;
@@ -75,10 +76,10 @@ TEST_CASE("case store: reports, replies, read marks and status round trip", "[ad
   REQUIRE(opened.ok());
   CaseStore& store = *opened;
 
-  const auto reporter = random_fixed<32>();
-  const auto fetch = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
+  const auto fetch = random_as<crypto::FetchPublicKey>();
   IncomingReport first = make_report(reporter, fetch, "First report: the cash box is short every Friday.", 1000);
-  first.other_advisers.push_back({random_fixed<16>(), "Bram Jansen"});
+  first.other_advisers.push_back({random_as<crypto::AdviserId>(), "Bram Jansen"});
   auto outcome = store.record_incoming(first);
   REQUIRE(outcome.ok());
   CHECK(outcome->stored);
@@ -87,11 +88,11 @@ TEST_CASE("case store: reports, replies, read marks and status round trip", "[ad
   auto outcome2 = store.record_incoming(make_report(reporter, fetch, "Second message, same reporter.", 2000));
   REQUIRE(outcome2.ok());
   CHECK(outcome2->case_key == outcome->case_key);
-  REQUIRE(store.record_outgoing(outcome->case_key, 3000, 3001, random_fixed<16>(), as_bytes("Thank you; noted.")).ok());
+  REQUIRE(store.record_outgoing(outcome->case_key, 3000, 3001, random_as<crypto::MessageId>(), as_bytes("Thank you; noted.")).ok());
 
   // A second reporter makes a second case.
-  const auto other_reporter = random_fixed<32>();
-  REQUIRE(store.record_incoming(make_report(other_reporter, random_fixed<32>(), "Another matter.", 1500)).ok());
+  const auto other_reporter = random_as<crypto::X25519PublicKey>();
+  REQUIRE(store.record_incoming(make_report(other_reporter, random_as<crypto::FetchPublicKey>(), "Another matter.", 1500)).ok());
 
   auto cases = store.list_cases();
   REQUIRE(cases.ok());
@@ -144,7 +145,7 @@ TEST_CASE("case store: reports, replies, read marks and status round trip", "[ad
   // The other case could start with the same 4 characters only by chance (1 in 65536).
   if (!missing) CHECK(missing.error().code == ErrorCode::kNotFound);
 
-  CHECK(store.record_outgoing(random_fixed<16>(), 1, 1, random_fixed<16>(), as_bytes("x")).error().code ==
+  CHECK(store.record_outgoing(random_as<CaseKey>(), 1, 1, random_as<crypto::MessageId>(), as_bytes("x")).error().code ==
         ErrorCode::kNotFound);
 }
 
@@ -158,14 +159,14 @@ TEST_CASE("case store: an ambiguous case id prefix is refused", "[adviser]") {
   std::map<std::string, crypto::X25519PublicKey> seen;
   std::optional<std::pair<crypto::X25519PublicKey, crypto::X25519PublicKey>> pair;
   for (int i = 0; i < 100000 && !pair; ++i) {
-    const auto pk = random_fixed<32>();
+    const auto pk = random_as<crypto::X25519PublicKey>();
     const std::string prefix = to_hex(store->case_key_for(pk)).substr(0, 4);
     auto [it, inserted] = seen.emplace(prefix, pk);
     if (!inserted) pair.emplace(it->second, pk);
   }
   REQUIRE(pair);
-  REQUIRE(store->record_incoming(make_report(pair->first, random_fixed<32>(), "a", 10)).ok());
-  REQUIRE(store->record_incoming(make_report(pair->second, random_fixed<32>(), "b", 20)).ok());
+  REQUIRE(store->record_incoming(make_report(pair->first, random_as<crypto::FetchPublicKey>(), "a", 10)).ok());
+  REQUIRE(store->record_incoming(make_report(pair->second, random_as<crypto::FetchPublicKey>(), "b", 20)).ok());
   const std::string prefix = to_hex(store->case_key_for(pair->first)).substr(0, 4);
   auto ambiguous = store->find_case(prefix);
   REQUIRE_FALSE(ambiguous.ok());
@@ -182,8 +183,8 @@ TEST_CASE("case store: receiving is idempotent and deletions stay pending until 
   const auto key = crypto::Secret<32>::random();
   auto store = CaseStore::open(dir.path(), key);
   REQUIRE(store.ok());
-  const auto reporter = random_fixed<32>();
-  const IncomingReport report = make_report(reporter, random_fixed<32>(), "only once", 100);
+  const auto reporter = random_as<crypto::X25519PublicKey>();
+  const IncomingReport report = make_report(reporter, random_as<crypto::FetchPublicKey>(), "only once", 100);
 
   auto first = store->record_incoming(report);
   REQUIRE(first.ok());
@@ -210,7 +211,7 @@ TEST_CASE("case store: receiving is idempotent and deletions stay pending until 
   auto third = store->record_incoming(report);
   REQUIRE(third.ok());
   CHECK_FALSE(third->stored);
-  CHECK(store->mark_deleted(random_fixed<16>()).error().code == ErrorCode::kNotFound);
+  CHECK(store->mark_deleted(random_as<crypto::MessageId>()).error().code == ErrorCode::kNotFound);
 }
 
 TEST_CASE("case store: an inbox run's deletions are marked in one commit, all or none", "[adviser]") {
@@ -220,13 +221,13 @@ TEST_CASE("case store: an inbox run's deletions are marked in one commit, all or
   REQUIRE(store.ok());
   std::vector<crypto::MessageId> ids;
   for (std::uint64_t i = 0; i < 3; ++i) {
-    const IncomingReport report = make_report(random_fixed<32>(), random_fixed<32>(), "one of three", 100 + i);
+    const IncomingReport report = make_report(random_as<crypto::X25519PublicKey>(), random_as<crypto::FetchPublicKey>(), "one of three", 100 + i);
     REQUIRE(store->record_incoming(report)->stored);
     ids.push_back(report.relay_id);
   }
   // One id the store never held: nothing is marked.
   std::vector<crypto::MessageId> with_stranger = ids;
-  with_stranger.insert(with_stranger.begin() + 1, random_fixed<16>());
+  with_stranger.insert(with_stranger.begin() + 1, random_as<crypto::MessageId>());
   CHECK(store->mark_deleted(with_stranger).error().code == ErrorCode::kNotFound);
   CHECK(store->pending_deletes()->size() == 3);
   // Two of them, then all three (one already done): none pending.
@@ -243,7 +244,7 @@ TEST_CASE("case store: a replayed letter is recognised by its delete token, not 
   const auto key = crypto::Secret<32>::random();
   auto store = CaseStore::open(dir.path(), key);
   REQUIRE(store.ok());
-  const IncomingReport report = make_report(random_fixed<32>(), random_fixed<32>(), "only once", 100);
+  const IncomingReport report = make_report(random_as<crypto::X25519PublicKey>(), random_as<crypto::FetchPublicKey>(), "only once", 100);
   REQUIRE(store->record_incoming(report)->stored);
   REQUIRE(store->mark_deleted(report.relay_id).ok());  // the token is wiped from the relay record
 
@@ -265,15 +266,15 @@ TEST_CASE("case store: a replayed letter is recognised by its delete token, not 
 
 TEST_CASE("replays: the reporter keeps one letter per sender and delete token", "[reporter][replay]") {
   std::vector<client::ReceivedLetter> letters(4);
-  const auto sender = random_fixed<32>();
+  const auto sender = random_as<crypto::X25519PublicKey>();
   for (auto& l : letters) {
     l.sender_pk = sender;
-    l.id = random_fixed<16>();
+    l.id = random_as<crypto::MessageId>();
     l.letter.delete_token = random_fixed<32>();
   }
   letters[2].letter.delete_token = letters[0].letter.delete_token;  // a copy of the first
   letters[3].letter.delete_token = letters[0].letter.delete_token;
-  letters[3].sender_pk = random_fixed<32>();  // same token, other sender: another letter
+  letters[3].sender_pk = random_as<crypto::X25519PublicKey>();  // same token, other sender: another letter
   const auto second_id = letters[1].id;
   CHECK(client::drop_replayed(letters) == 1);
   REQUIRE(letters.size() == 3);
@@ -283,12 +284,12 @@ TEST_CASE("replays: the reporter keeps one letter per sender and delete token", 
 TEST_CASE("case store: survives reopening and refuses another key", "[adviser]") {
   TempDir dir("meldpunt-adviser-test-");
   const auto key = crypto::Secret<32>::random();
-  const auto reporter = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
   CaseKey case_key{};
   {
     auto store = CaseStore::open(dir.path(), key);
     REQUIRE(store.ok());
-    auto outcome = store->record_incoming(make_report(reporter, random_fixed<32>(), "kept across restarts", 42));
+    auto outcome = store->record_incoming(make_report(reporter, random_as<crypto::FetchPublicKey>(), "kept across restarts", 42));
     REQUIRE(outcome.ok());
     case_key = outcome->case_key;
   }
@@ -312,8 +313,8 @@ TEST_CASE("case store: survives reopening and refuses another key", "[adviser]")
 TEST_CASE("case store: the file holds no plaintext, reporter key or name", "[adviser]") {
   TempDir dir("meldpunt-adviser-test-");
   const auto key = crypto::Secret<32>::random();
-  const auto reporter = random_fixed<32>();
-  const auto fetch = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
+  const auto fetch = random_as<crypto::FetchPublicKey>();
   const std::string body = "Plaintext marker 7f3a: my manager falsifies the safety inspections.";
   const std::string reply = "Reply marker 91bc: can you tell me which inspections?";
   const std::string colleague = "Colleague Name Marker";
@@ -322,11 +323,11 @@ TEST_CASE("case store: the file holds no plaintext, reporter key or name", "[adv
     auto store = CaseStore::open(dir.path(), key);
     REQUIRE(store.ok());
     IncomingReport r = make_report(reporter, fetch, body, 500);
-    r.other_advisers.push_back({random_fixed<16>(), colleague});
+    r.other_advisers.push_back({random_as<crypto::AdviserId>(), colleague});
     auto outcome = store->record_incoming(r);
     REQUIRE(outcome.ok());
     case_key = outcome->case_key;
-    REQUIRE(store->record_outgoing(case_key, 600, 600, random_fixed<16>(), as_bytes(reply)).ok());
+    REQUIRE(store->record_outgoing(case_key, 600, 600, random_as<crypto::MessageId>(), as_bytes(reply)).ok());
   }
   // Sanity: the scanner finds what is there (the opaque case key is).
   CHECK(folder_contains(dir.path(), case_key));
@@ -345,11 +346,11 @@ TEST_CASE("case store: a value moved to another record does not open", "[adviser
   {
     auto store = CaseStore::open(dir.path(), key);
     REQUIRE(store.ok());
-    const auto reporter = random_fixed<32>();
-    auto a = store->record_incoming(make_report(reporter, random_fixed<32>(), "message zero", 1));
+    const auto reporter = random_as<crypto::X25519PublicKey>();
+    auto a = store->record_incoming(make_report(reporter, random_as<crypto::FetchPublicKey>(), "message zero", 1));
     REQUIRE(a.ok());
-    REQUIRE(store->record_incoming(make_report(reporter, random_fixed<32>(), "message one", 2)).ok());
-    auto b = store->record_incoming(make_report(random_fixed<32>(), random_fixed<32>(), "other case", 3));
+    REQUIRE(store->record_incoming(make_report(reporter, random_as<crypto::FetchPublicKey>(), "message one", 2)).ok());
+    auto b = store->record_incoming(make_report(random_as<crypto::X25519PublicKey>(), random_as<crypto::FetchPublicKey>(), "other case", 3));
     REQUIRE(b.ok());
     first_case = a->case_key;
     second_case = b->case_key;
@@ -415,14 +416,14 @@ TEST_CASE("case store: a value moved to another record does not open", "[adviser
 
 TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
   CaseRecord c;
-  c.reporter_message_pk = random_fixed<32>();
-  c.reporter_fetch_pk = random_fixed<32>();
+  c.reporter_message_pk = random_as<crypto::X25519PublicKey>();
+  c.reporter_fetch_pk = random_as<crypto::FetchPublicKey>();
   c.created_at = 7;
   c.last_activity = 8;
   c.unread = 2;
   c.next_sequence = 3;
   c.status = CaseStatus::kClosed;
-  c.other_advisers.push_back({random_fixed<16>(), "Name"});
+  c.other_advisers.push_back({random_as<crypto::AdviserId>(), "Name"});
   const Bytes encoded = encode_case(c);
   auto decoded = decode_case(encoded);
   REQUIRE(decoded.ok());
@@ -464,12 +465,14 @@ TEST_CASE("case store: record decoders reject malformed bytes", "[adviser]") {
   // Hand-over fields round-trip.
   CaseRecord h = c;
   h.handover = HandoverOutcomeState::kDeclined;
-  h.handover_adviser = random_fixed<16>();
+  h.handover_adviser = random_as<crypto::AdviserId>();
   h.handover_adviser_name = "Bram";
   h.handover_at = 99;
-  for (std::uint64_t i = 0; i < 2; ++i) h.open_proposals.push_back({random_fixed<16>(), random_fixed<16>(), "Commissie", 100 + i});
+  for (std::uint64_t i = 0; i < 2; ++i) {
+    h.open_proposals.push_back({random_as<protocol::ProposalId>(), random_as<crypto::AdviserId>(), "Commissie", 100 + i});
+  }
   h.received_at = 101;
-  h.received_from = random_fixed<16>();
+  h.received_from = random_as<crypto::AdviserId>();
   h.received_from_name = "Anna";
   auto back = decode_case(encode_case(h));
   REQUIRE(back.ok());
@@ -505,7 +508,7 @@ TEST_CASE("key file: profile and identity round trip, wrong passphrase, no overw
   const auto passphrase = crypto::SecretBuffer::copy_of(std::string_view("correct horse battery"));
 
   AdviserProfile profile;
-  profile.id = random_fixed<16>();
+  profile.id = random_as<crypto::AdviserId>();
   profile.role = crypto::Role::kExternalConfidentialAdviser;
   profile.name = "Anna de Vries";
   profile.description_nl = "Externe vertrouwenspersoon — ongewenst gedrag";
@@ -567,7 +570,7 @@ TEST_CASE("key file: profile and identity round trip, wrong passphrase, no overw
 
 TEST_CASE("key file: decoders are bounded and reject malformed contents", "[adviser]") {
   AdviserProfile p;
-  p.id = random_fixed<16>();
+  p.id = random_as<crypto::AdviserId>();
   p.role = crypto::Role::kComplaintsCommittee;
   p.name = "Klachtencommissie";
   p.description_en = "Complaints committee";
@@ -858,8 +861,8 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
   CHECK(second->deleted == 1);
   CHECK(second->delete_pending == 0);
   CHECK(second->unreadable == 0);
-  CHECK_FALSE(local.store().get_message(report_id));  // deleted at the relay after storing
-  CHECK(local.store().get_message(colleague_copy));   // the colleague's copy is not ours to touch
+  CHECK_FALSE(local.store().get_message(store::MessageId{report_id.bytes}));  // deleted at the relay after storing
+  CHECK(local.store().get_message(store::MessageId{colleague_copy.bytes}));   // the colleague's copy is not ours to touch
   // The used prekey secret is gone, in memory and on disk (forward secrecy).
   {
     auto on_disk = KeyFile::unlock(home.path() / "identity.key", passphrase);
@@ -924,7 +927,7 @@ TEST_CASE("inbox: prekeys, reports, deletion and replies through a real relay", 
     CHECK(third->prekeys->uploaded == 0);  // the second run already replaced the one the reporter took
     CHECK(third->prekeys->at_relay == kPrekeyTarget);
   }
-  CHECK_FALSE(local.store().get_message(follow_up.relay_id));
+  CHECK_FALSE(local.store().get_message(store::MessageId{follow_up.relay_id.bytes}));
   auto pending = store->pending_deletes();
   REQUIRE(pending.ok());
   CHECK(pending->empty());
@@ -1005,8 +1008,8 @@ TEST_CASE("inbox: a reporter's move to a new code, and moves from strangers", "[
   CHECK(second->moved == 1);
   CHECK(second->refused == 1);  // the stranger's move: counted and deleted
   CHECK(second->stored == 1);
-  CHECK_FALSE(w.local.store().get_message(from_stranger));
-  CHECK_FALSE(w.local.store().get_message(real_move));
+  CHECK_FALSE(w.local.store().get_message(store::MessageId{from_stranger.bytes}));
+  CHECK_FALSE(w.local.store().get_message(store::MessageId{real_move.bytes}));
   auto c = w.store->get_case(case_key);
   REQUIRE(c.ok());
   CHECK((*c)->reporter_message_pk == moved_to.message.pk);
@@ -1075,9 +1078,9 @@ TEST_CASE("inbox: the medium-term prekey is made, uploaded, used and erased on s
     REQUIRE(on_disk->identity().medium.size() == 1);
     CHECK(on_disk->identity().medium[0].keys.pk == m0_pk);
   }
-  auto held = w.local.store().medium_prekey(w.key_file->identity().sign.pk);
+  auto held = w.local.store().medium_prekey(store::PublicKeyBytes{w.key_file->identity().sign.pk.bytes});
   REQUIRE(held.has_value());
-  CHECK(held->pk == m0_pk);
+  CHECK(held->pk.bytes == m0_pk.bytes);
 
   // Every one-time prekey taken: a report still goes to the medium-term one.
   for (std::uint32_t i = 0; i < kPrekeyTarget; ++i) {

@@ -28,13 +28,14 @@ namespace {
 constexpr std::uint64_t kDay = 24 * 3600;
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 IncomingReport report_from(const crypto::X25519PublicKey& reporter, std::string_view body, std::uint64_t at) {
   IncomingReport r;
-  r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+  r.relay_id = random_as<crypto::MessageId>();
   r.delete_token = random_fixed<32>();
   r.reporter_message_pk = reporter;
-  r.reporter_fetch_pk = random_fixed<32>();
+  r.reporter_fetch_pk = random_as<crypto::FetchPublicKey>();
   r.sent_at = at;
   r.received_at = at;
   r.body = as_bytes(body);
@@ -44,11 +45,11 @@ IncomingReport report_from(const crypto::X25519PublicKey& reporter, std::string_
 IncomingRotation rotation_of(const crypto::X25519PublicKey& from, const crypto::X25519PublicKey& to,
                              std::uint64_t at) {
   IncomingRotation r;
-  r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+  r.relay_id = random_as<crypto::MessageId>();
   r.delete_token = random_fixed<32>();
   r.old_message_pk = from;
   r.new_message_pk = to;
-  r.new_fetch_pk = random_fixed<32>();
+  r.new_fetch_pk = random_as<crypto::FetchPublicKey>();
   r.received_at = at;
   return r;
 }
@@ -103,7 +104,7 @@ TEST_CASE("casework: status changes are recorded with their dates", "[adviser][c
   TempDir dir("meldpunt-casework-");
   auto store = CaseStore::open(dir.path(), crypto::Secret<32>::random());
   REQUIRE(store.ok());
-  const auto reporter = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
   auto outcome = store->record_incoming(report_from(reporter, "report", kT0));
   REQUIRE(outcome.ok());
   const CaseKey key = outcome->case_key;
@@ -123,7 +124,7 @@ TEST_CASE("casework: status changes are recorded with their dates", "[adviser][c
   CHECK(reopened->feedback_from == kT0 + 50 * kDay);   // the feedback clock restarts
   REQUIRE(store->record_event(key, HistoryEvent::kExported, kT0 + 51 * kDay).ok());
   CHECK_FALSE(store->record_event(key, HistoryEvent::kStatusChanged, kT0).ok());
-  CHECK(store->change_status(random_fixed<16>(), StatusAction::kClose, 1).error().code == ErrorCode::kNotFound);
+  CHECK(store->change_status(random_as<CaseKey>(), StatusAction::kClose, 1).error().code == ErrorCode::kNotFound);
 
   auto history = store->history(key);
   REQUIRE(history.ok());
@@ -136,13 +137,13 @@ TEST_CASE("casework: status changes are recorded with their dates", "[adviser][c
   CHECK((*history)[6].sequence == 6);
 
   // Moving straight to in-progress counts as acknowledging.
-  auto second = store->record_incoming(report_from(random_fixed<32>(), "other", kT0));
+  auto second = store->record_incoming(report_from(random_as<crypto::X25519PublicKey>(), "other", kT0));
   REQUIRE(second.ok());
   auto working = store->change_status(second->case_key, StatusAction::kStartWork, kT0 + kDay);
   REQUIRE(working.ok());
   CHECK(working->acknowledged_at == kT0 + kDay);
   // Closing an unacknowledged case does not invent an acknowledgement.
-  auto third = store->record_incoming(report_from(random_fixed<32>(), "spam", kT0));
+  auto third = store->record_incoming(report_from(random_as<crypto::X25519PublicKey>(), "spam", kT0));
   REQUIRE(third.ok());
   auto closed = store->change_status(third->case_key, StatusAction::kClose, kT0 + kDay);
   REQUIRE(closed.ok());
@@ -286,7 +287,7 @@ TEST_CASE("casework: private notes are stored encrypted and apart from the conve
   {
     auto store = CaseStore::open(dir.path(), key);
     REQUIRE(store.ok());
-    auto outcome = store->record_incoming(report_from(random_fixed<32>(), "the report", kT0));
+    auto outcome = store->record_incoming(report_from(random_as<crypto::X25519PublicKey>(), "the report", kT0));
     REQUIRE(outcome.ok());
     case_key = outcome->case_key;
     REQUIRE(store->add_note(case_key, kT0 + kDay, as_bytes(note)).ok());
@@ -294,7 +295,7 @@ TEST_CASE("casework: private notes are stored encrypted and apart from the conve
     CHECK(store->add_note(case_key, kT0, {}).error().code == ErrorCode::kMalformed);
     const std::string huge(kMaxNoteBytes + 1, 'x');
     CHECK(store->add_note(case_key, kT0, as_bytes(huge)).error().code == ErrorCode::kTooLarge);
-    CHECK(store->add_note(random_fixed<16>(), kT0, as_bytes("x")).error().code == ErrorCode::kNotFound);
+    CHECK(store->add_note(random_as<CaseKey>(), kT0, as_bytes("x")).error().code == ErrorCode::kNotFound);
   }
   CHECK_FALSE(folder_contains(dir.path(), as_bytes("Note marker")));
   auto store = CaseStore::open(dir.path(), key);
@@ -333,18 +334,18 @@ TEST_CASE("casework: a reporter moving to a new code keeps the case", "[adviser]
   TempDir dir("meldpunt-casework-");
   auto store = CaseStore::open(dir.path(), crypto::Secret<32>::random());
   REQUIRE(store.ok());
-  const auto old_pk = random_fixed<32>();
-  const auto new_pk = random_fixed<32>();
-  const auto newest_pk = random_fixed<32>();
+  const auto old_pk = random_as<crypto::X25519PublicKey>();
+  const auto new_pk = random_as<crypto::X25519PublicKey>();
+  const auto newest_pk = random_as<crypto::X25519PublicKey>();
   auto first = store->record_incoming(report_from(old_pk, "first", kT0));
   REQUIRE(first.ok());
   const CaseKey key = first->case_key;
-  auto bystander = store->record_incoming(report_from(random_fixed<32>(), "other case", kT0));
+  auto bystander = store->record_incoming(report_from(random_as<crypto::X25519PublicKey>(), "other case", kT0));
   REQUIRE(bystander.ok());
   const auto bystander_pk = store->get_case(bystander->case_key)->value().reporter_message_pk;
 
   // From nobody we know: ignored.
-  auto unknown = store->record_rotation(rotation_of(random_fixed<32>(), new_pk, kT0 + 1));
+  auto unknown = store->record_rotation(rotation_of(random_as<crypto::X25519PublicKey>(), new_pk, kT0 + 1));
   REQUIRE(unknown.ok());
   CHECK(unknown->outcome == RotationOutcome::kUnknownSender);
   // To a key that is another case's, unchanged or zero: refused.
@@ -377,7 +378,7 @@ TEST_CASE("casework: a reporter moving to a new code keeps the case", "[adviser]
   REQUIRE(stale.ok());
   CHECK_FALSE(stale->stored);
   CHECK(stale->retired);
-  CHECK(store->record_rotation(rotation_of(old_pk, random_fixed<32>(), kT0 + 3 * kDay))->outcome ==
+  CHECK(store->record_rotation(rotation_of(old_pk, random_as<crypto::X25519PublicKey>(), kT0 + 3 * kDay))->outcome ==
         RotationOutcome::kUnknownSender);
   CHECK(store->messages(key)->size() == 2);
   CHECK(store->list_cases()->size() == 2);
@@ -398,8 +399,8 @@ TEST_CASE("casework: a reporter moving to a new code keeps the case", "[adviser]
 TEST_CASE("casework: a schema 1 store is upgraded on open", "[adviser][casework]") {
   TempDir dir("meldpunt-casework-");
   const auto key = crypto::Secret<32>::random();
-  const auto reporter = random_fixed<32>();
-  const CaseKey case_key = crypto::keyed_name(key, "case", reporter);
+  const auto reporter = random_as<crypto::X25519PublicKey>();
+  const CaseKey case_key{crypto::keyed_name(key, "case", reporter)};
   {
     // Exactly what schema 1 wrote: a schema record and a version 1 case record.
     store::lmdb::EnvironmentOptions options;

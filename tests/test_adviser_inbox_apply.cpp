@@ -16,6 +16,7 @@
 using namespace meldpunt;
 using namespace meldpunt::adviser;
 using meldpunt::test_support::random_fixed;
+using meldpunt::test_support::random_as;
 using meldpunt::test_support::TempDir;
 
 namespace {
@@ -33,8 +34,8 @@ struct Desk {
   TempDir dir{"meldpunt-inbox-apply-"};
   CaseStore store;
   crypto::Directory directory;
-  crypto::AdviserId own_id = random_fixed<crypto::kAdviserIdBytes>();
-  crypto::AdviserId colleague_id = random_fixed<crypto::kAdviserIdBytes>();
+  crypto::AdviserId own_id = random_as<crypto::AdviserId>();
+  crypto::AdviserId colleague_id = random_as<crypto::AdviserId>();
   crypto::SigningKeyPair colleague_sign = crypto::SigningKeyPair::generate();
 
   Desk() : store(open_store(dir)) {
@@ -68,12 +69,12 @@ struct Desk {
 client::ReceivedLetter letter_from(const crypto::X25519PublicKey& sender, protocol::LetterKind kind,
                                    const crypto::AdviserId& to, std::uint64_t sent_at, ByteView body) {
   client::ReceivedLetter r;
-  r.id = random_fixed<crypto::kMessageIdBytes>();
+  r.id = random_as<crypto::MessageId>();
   r.sender_pk = sender;
   r.letter.kind = kind;
   r.letter.sent_at = sent_at;
   r.letter.adviser_id = to;
-  r.letter.reporter_fetch_pk = random_fixed<32>();
+  r.letter.reporter_fetch_pk = random_as<crypto::FetchPublicKey>();
   r.letter.recipients = {to};
   r.letter.delete_token = random_fixed<32>();
   r.letter.body = crypto::SecretBuffer::copy_of(body);
@@ -107,14 +108,14 @@ client::ReceivedLetter handover(const crypto::X25519PublicKey& sender, const Des
 
 TEST_CASE("apply_inbox: a report opens a case, and the same letters again are seen again", "[inbox]") {
   Desk desk;
-  const auto reporter = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
   CollectedInbox collected;
   collected.mailbox.letters.push_back(report(reporter, desk.own_id, 1'700'000'000, "first report"));
-  collected.mailbox.letters.back().prekey_pk = random_fixed<32>();
+  collected.mailbox.letters.back().prekey_pk = random_as<crypto::X25519PublicKey>();
   // Addressed to another adviser: ignored, but its prekey is spent too.
-  collected.mailbox.letters.push_back(report(random_fixed<32>(), desk.colleague_id, 1'700'000'000, "not ours"));
-  collected.mailbox.letters.back().prekey_pk = random_fixed<32>();
-  collected.mailbox.spent_prekeys.push_back(random_fixed<32>());
+  collected.mailbox.letters.push_back(report(random_as<crypto::X25519PublicKey>(), desk.colleague_id, 1'700'000'000, "not ours"));
+  collected.mailbox.letters.back().prekey_pk = random_as<crypto::X25519PublicKey>();
+  collected.mailbox.spent_prekeys.push_back(random_as<crypto::X25519PublicKey>());
   collected.mailbox.unreadable = 2;
 
   InboxSummary summary;
@@ -150,8 +151,8 @@ TEST_CASE("apply_inbox: a report opens a case, and the same letters again are se
 
 TEST_CASE("apply_inbox: a move to a new code applies before a report sent in the same second", "[inbox]") {
   Desk desk;
-  const auto old_pk = random_fixed<32>();
-  const auto new_pk = random_fixed<32>();
+  const auto old_pk = random_as<crypto::X25519PublicKey>();
+  const auto new_pk = random_as<crypto::X25519PublicKey>();
   {
     CollectedInbox first;
     first.mailbox.letters.push_back(report(old_pk, desk.own_id, 1'700'000'000, "with the old code"));
@@ -179,7 +180,7 @@ TEST_CASE("apply_inbox: a move to a new code applies before a report sent in the
 
 TEST_CASE("apply_inbox: a case handed over counts only with the proposer's signature for us", "[inbox]") {
   Desk desk;
-  const auto reporter = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
   const auto proposal = protocol::ProposalId{random_fixed<protocol::kProposalIdBytes>()};
   const crypto::Signature good =
       crypto::sign(protocol::kHandoverDomain,
@@ -199,7 +200,7 @@ TEST_CASE("apply_inbox: a case handed over counts only with the proposer's signa
   }
   SECTION("the same signature on another reporter's letter: refused and deleted") {
     CollectedInbox collected;
-    collected.mailbox.letters.push_back(handover(random_fixed<32>(), desk, proposal, good));
+    collected.mailbox.letters.push_back(handover(random_as<crypto::X25519PublicKey>(), desk, proposal, good));
     InboxSummary summary;
     auto applied = desk.apply(collected, summary);
     REQUIRE(applied.ok());
@@ -212,7 +213,7 @@ TEST_CASE("apply_inbox: a case handed over counts only with the proposer's signa
   SECTION("signed for another adviser: refused") {
     const crypto::Signature other =
         crypto::sign(protocol::kHandoverDomain,
-                     protocol::handover_statement(desk.colleague_id, reporter, proposal, random_fixed<16>()),
+                     protocol::handover_statement(desk.colleague_id, reporter, proposal, random_as<crypto::AdviserId>()),
                      desk.colleague_sign.sk);
     CollectedInbox collected;
     collected.mailbox.letters.push_back(handover(reporter, desk, proposal, other));
@@ -225,7 +226,7 @@ TEST_CASE("apply_inbox: a case handed over counts only with the proposer's signa
 
 TEST_CASE("apply_inbox: an answer to no proposal of ours is refused and deleted", "[inbox]") {
   Desk desk;
-  const auto reporter = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
   CollectedInbox collected;
   collected.mailbox.letters.push_back(report(reporter, desk.own_id, 1'700'000'000, "a report"));
   protocol::HandoverAnswer answer;

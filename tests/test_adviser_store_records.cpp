@@ -40,8 +40,8 @@ TEST_CASE("store records: a case record round-trips with every field and refuses
           "[adviser][records]") {
   CaseRecord c;
   c.status = CaseStatus::kInProgress;
-  c.reporter_message_pk = test_support::random_fixed<32>();
-  c.reporter_fetch_pk = test_support::random_fixed<32>();
+  c.reporter_message_pk = test_support::random_as<crypto::X25519PublicKey>();
+  c.reporter_fetch_pk = test_support::random_as<crypto::FetchPublicKey>();
   c.created_at = 1;
   c.last_activity = 2;
   c.unread = 3;
@@ -50,14 +50,15 @@ TEST_CASE("store records: a case record round-trips with every field and refuses
   c.feedback_from = 6;
   c.next_history = 7;
   c.next_note = 8;
-  c.other_advisers.push_back({test_support::random_fixed<16>(), "Anna"});
+  c.other_advisers.push_back({test_support::random_as<crypto::AdviserId>(), "Anna"});
   c.handover = HandoverOutcomeState::kDeclined;
-  c.handover_adviser = test_support::random_fixed<16>();
+  c.handover_adviser = test_support::random_as<crypto::AdviserId>();
   c.handover_adviser_name = "Bram";
   c.handover_at = 9;
-  c.open_proposals.push_back({test_support::random_fixed<16>(), test_support::random_fixed<16>(), "Cor", 10});
+  c.open_proposals.push_back(
+      {test_support::random_as<protocol::ProposalId>(), test_support::random_as<crypto::AdviserId>(), "Cor", 10});
   c.received_at = 11;
-  c.received_from = test_support::random_fixed<16>();
+  c.received_from = test_support::random_as<crypto::AdviserId>();
   c.received_from_name = "Dirk";
 
   const Bytes encoded = encode_case(c);
@@ -102,10 +103,10 @@ TEST_CASE("store records: a message record keeps its file notes and bounds its b
   m.direction = Direction::kEarlierVerified;
   m.sent_at = 5;
   m.stored_at = 6;
-  m.relay_id = test_support::random_fixed<16>();
+  m.relay_id = test_support::random_as<crypto::MessageId>();
   m.body = crypto::SecretBuffer::copy_of(std::string_view("[Anna]\nthe reply"));
   m.files_not_transferred.push_back(
-      {42, test_support::random_fixed<32>(), crypto::SecretBuffer::copy_of(std::string_view("scan.pdf"))});
+      {42, test_support::random_as<crypto::FileDigest>(), crypto::SecretBuffer::copy_of(std::string_view("scan.pdf"))});
   const crypto::SecretBuffer encoded = encode_message(m);
   CHECK(encoded.view()[0] == 2);  // with file notes: version 2
   auto back = decode_message(encoded.view());
@@ -208,7 +209,7 @@ TEST_CASE("store records: schema, alias and relay-message records keep their byt
   CHECK(*decode_schema(schema) == 2);
   check_strict(schema, decode_schema);
 
-  const CaseKey key = test_support::random_fixed<16>();
+  const CaseKey key = test_support::random_as<CaseKey>();
   const Bytes alias = encode_alias(key);
   Bytes expected_alias{1};
   append(expected_alias, key);
@@ -223,7 +224,7 @@ TEST_CASE("store records: schema, alias and relay-message records keep their byt
 
   RelayMessageRecord r;
   r.state = RelayMessageState::kDeletePending;
-  r.relay_id = test_support::random_fixed<16>();
+  r.relay_id = test_support::random_as<crypto::MessageId>();
   r.token = test_support::random_fixed<32>();
   r.case_key = key;
   r.received_at = 0x0a0b;
@@ -254,7 +255,7 @@ TEST_CASE("store records: schema, alias and relay-message records keep their byt
 }
 
 TEST_CASE("store records: case-sequence keys sort by sequence", "[adviser][records]") {
-  const CaseKey key = test_support::random_fixed<16>();
+  const CaseKey key = test_support::random_as<CaseKey>();
   const auto first = case_sequence_key(key, 0xff);
   const auto second = case_sequence_key(key, 0x100);
   CHECK(std::lexicographical_compare(first.begin(), first.end(), second.begin(), second.end()));

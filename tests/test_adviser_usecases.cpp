@@ -29,6 +29,7 @@
 namespace fs = std::filesystem;
 using namespace meldpunt;
 using namespace meldpunt::adviser;
+using meldpunt::test_support::random_as;
 using meldpunt::test_support::TempDir;
 
 namespace {
@@ -58,10 +59,10 @@ struct StoreWithCase {
 
   CaseRecord add_case(std::string_view body) {
     IncomingReport r;
-    r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+    r.relay_id = random_as<crypto::MessageId>();
     r.delete_token = random_fixed<32>();
-    r.reporter_message_pk = random_fixed<32>();
-    r.reporter_fetch_pk = random_fixed<32>();
+    r.reporter_message_pk = random_as<crypto::X25519PublicKey>();
+    r.reporter_fetch_pk = random_as<crypto::FetchPublicKey>();
     r.sent_at = kT0;
     r.received_at = kT0;
     r.body = as_bytes(body);
@@ -330,10 +331,10 @@ TEST_CASE("use cases create_identity, write_backup, restore_backup: a home folde
     auto store = usecase::open_case_store(home, *key_file);
     REQUIRE(store.ok());
     IncomingReport r;
-    r.relay_id = random_fixed<crypto::kMessageIdBytes>();
+    r.relay_id = random_as<crypto::MessageId>();
     r.delete_token = random_fixed<32>();
-    r.reporter_message_pk = random_fixed<32>();
-    r.reporter_fetch_pk = random_fixed<32>();
+    r.reporter_message_pk = random_as<crypto::X25519PublicKey>();
+    r.reporter_fetch_pk = random_as<crypto::FetchPublicKey>();
     r.sent_at = r.received_at = kT0;
     r.body = as_bytes(std::string_view("kept in the backup"));
     REQUIRE(store->record_incoming(r).ok());

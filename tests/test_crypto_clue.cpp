@@ -217,7 +217,7 @@ TEST_CASE("clue: delete tokens", "[crypto][clue]") {
 TEST_CASE("clue known-answer vector", "[crypto][clue]") {
   auto v = load_hex_vectors("clue.txt");
   const auto fetch_sk = Secret<32>::from(v.at("fetch_sk"));
-  const auto fetch_pk = fixed<32>(v.at("fetch_pk"));
+  const auto fetch_pk = fixed_as<FetchPublicKey>(v.at("fetch_pk"));
   FetchPublicKey derived{};
   REQUIRE(crypto_scalarmult_ristretto255_base(derived.data(), fetch_sk.data()) == 0);
   REQUIRE(derived == fetch_pk);
@@ -226,13 +226,13 @@ TEST_CASE("clue known-answer vector", "[crypto][clue]") {
   REQUIRE(clue.ok());
   CHECK(to_hex(*clue) == to_hex(v.at("clue")));
 
-  const auto id = fixed<16>(v.at("id"));
+  const auto id = fixed_as<MessageId>(v.at("id"));
   auto entry =
-      testing::blind_clue_with_scalar(fixed<64>(v.at("clue")), id, Secret<32>::from(v.at("r")));
+      testing::blind_clue_with_scalar(fixed_as<Clue>(v.at("clue")), id, Secret<32>::from(v.at("r")));
   REQUIRE(entry.ok());
   CHECK(to_hex(*entry) == to_hex(v.at("entry")));
 
-  auto found = recognise(fixed<64>(v.at("entry")), fetch_sk);
+  auto found = recognise(fixed_as<FetchEntry>(v.at("entry")), fetch_sk);
   REQUIRE(found.has_value());
   CHECK(*found == id);
 

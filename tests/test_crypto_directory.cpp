@@ -118,14 +118,14 @@ TEST_CASE("directory known-answer vector", "[crypto][directory]") {
   for (int i = 1; i <= count; ++i) {
     const std::string p = "entry" + std::to_string(i) + ".";
     DirectoryEntry e;
-    e.id = fixed<16>(v[p + "id"]);
+    e.id = fixed_as<AdviserId>(v[p + "id"]);
     e.role = static_cast<Role>(std::stoi(v[p + "role"]));
     e.name = v[p + "name"];
     e.description_nl = v[p + "description_nl"];
     e.description_en = v[p + "description_en"];
-    e.sign_pk = fixed<32>(v[p + "sign_pk"]);
-    e.message_pk = fixed<32>(v[p + "message_pk"]);
-    e.fetch_pk = fixed<32>(v[p + "fetch_pk"]);
+    e.sign_pk = fixed_as<Ed25519PublicKey>(v[p + "sign_pk"]);
+    e.message_pk = fixed_as<X25519PublicKey>(v[p + "message_pk"]);
+    e.fetch_pk = fixed_as<FetchPublicKey>(v[p + "fetch_pk"]);
     d.entries.push_back(e);
   }
   auto signed_dir = sign_directory(d, org);

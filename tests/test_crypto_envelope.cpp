@@ -415,10 +415,10 @@ TEST_CASE("envelope known-answer vector", "[crypto][envelope]") {
   const auto recipient = TestKeys::from(v.at("recipient_sk"));
   const auto prekey = TestKeys::from(v.at("prekey_sk"));
   const auto medium = TestKeys::from(v.at("medium_sk"));
-  REQUIRE(sender.pk == fixed<32>(v.at("sender_pk")));
-  REQUIRE(recipient.pk == fixed<32>(v.at("recipient_pk")));
-  REQUIRE(prekey.pk == fixed<32>(v.at("prekey_pk")));
-  REQUIRE(medium.pk == fixed<32>(v.at("medium_pk")));
+  REQUIRE(sender.pk == fixed_as<X25519PublicKey>(v.at("sender_pk")));
+  REQUIRE(recipient.pk == fixed_as<X25519PublicKey>(v.at("recipient_pk")));
+  REQUIRE(prekey.pk == fixed_as<X25519PublicKey>(v.at("prekey_pk")));
+  REQUIRE(medium.pk == fixed_as<X25519PublicKey>(v.at("medium_pk")));
   const auto ephemeral = Secret<32>::from(v.at("ephemeral_sk"));
   const Bytes& payload = v.at("payload");
   const PrekeyLookups lookup{holding({&prekey}), holding({&medium})};

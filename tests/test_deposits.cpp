@@ -29,9 +29,10 @@ using namespace meldpunt;
 namespace {
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 crypto::ReporterKeys new_reporter_keys() {
-  return crypto::derive_reporter_keys(crypto::ReporterCode::generate(), random_fixed<32>(),
+  return crypto::derive_reporter_keys(crypto::ReporterCode::generate(), random_as<crypto::Ed25519PublicKey>(),
                                       crypto::KdfParams::insecure_for_tests());
 }
 
@@ -48,7 +49,7 @@ struct World {
       identities.push_back(crypto::AdviserIdentity::generate());
       medium.push_back(crypto::X25519KeyPair::generate());
       crypto::DirectoryEntry e;
-      e.id = random_fixed<16>();
+      e.id = random_as<crypto::AdviserId>();
       e.name = "Adviser " + std::to_string(i);
       e.sign_pk = identities.back().sign.pk;
       e.message_pk = identities.back().message.pk;
@@ -84,7 +85,7 @@ struct World {
   // relay re-randomises it, as every fetch does), and whether its keys open
   // the envelope.
   bool recognises(std::size_t i, const client::Outgoing& item) const {
-    auto entry = crypto::blind_clue(item.clue, random_fixed<16>());
+    auto entry = crypto::blind_clue(item.clue, random_as<crypto::MessageId>());
     REQUIRE(entry.ok());
     return crypto::recognise(*entry, identities[i].fetch.sk).has_value();
   }
@@ -98,7 +99,7 @@ struct World {
 };
 
 bool reporter_recognises(const crypto::ReporterKeys& keys, const client::Outgoing& item) {
-  auto entry = crypto::blind_clue(item.clue, random_fixed<16>());
+  auto entry = crypto::blind_clue(item.clue, random_as<crypto::MessageId>());
   REQUIRE(entry.ok());
   return crypto::recognise(*entry, keys.fetch_sk).has_value();
 }
@@ -209,7 +210,7 @@ TEST_CASE("a report announcing files keeps one class for 1..n advisers, only rea
     f.content = crypto::SecretBuffer::copy_of(std::string_view("some content"));
     f.name = crypto::SecretBuffer::copy_of(name);
     f.digest = crypto::file_digest(f.content.view());
-    f.file_id = random_fixed<16>();
+    f.file_id = random_as<protocol::AttachmentFileId>();
     files.push_back(std::move(f));
   }
   // A body that just fits the smallest class without the file block: with
@@ -313,7 +314,7 @@ TEST_CASE("rotate deposits the same count and classes for 1..n current advisers"
     INFO(k << " advisers");
     client::Mailbox box;
     client::ReceivedLetter copy;
-    copy.id = random_fixed<16>();
+    copy.id = random_as<crypto::MessageId>();
     copy.sender_pk = old_keys.message_pk;
     copy.letter.kind = protocol::LetterKind::kSentCopy;
     copy.letter.sent_at = 1'800'000'000;
@@ -358,7 +359,7 @@ TEST_CASE("a hand-over answer deposits the same count and classes for yes and no
   // answer: declining must stand in for it with a decoy of its class.
   client::Mailbox box;
   client::ReceivedLetter copy;
-  copy.id = random_fixed<16>();
+  copy.id = random_as<crypto::MessageId>();
   copy.sender_pk = keys.message_pk;
   copy.letter.kind = protocol::LetterKind::kSentCopy;
   copy.letter.sent_at = 1'800'000'000;
@@ -374,7 +375,7 @@ TEST_CASE("a hand-over answer deposits the same count and classes for yes and no
                              protocol::handover_statement(anna.id, keys.message_pk, p.id, commissie.id),
                              w.identities[0].sign.sk);
   client::ReceivedLetter proposal;
-  proposal.id = random_fixed<16>();
+  proposal.id = random_as<crypto::MessageId>();
   proposal.sender_pk = anna.message_pk;
   proposal.letter.kind = protocol::LetterKind::kHandoverProposal;
   proposal.letter.sent_at = 1'800'000'100;

@@ -14,6 +14,7 @@
 
 using namespace meldpunt;
 using meldpunt::test_support::random_fixed;
+using meldpunt::test_support::random_as;
 using meldpunt::test_support::TempDir;
 
 namespace {
@@ -33,7 +34,7 @@ protocol::Letter report_with(std::vector<protocol::FileEntry> files) {
   letter.kind = protocol::LetterKind::kReport;
   letter.sent_at = 1'800'000'000;
   letter.directory_serial = 7;
-  letter.adviser_id = random_fixed<16>();
+  letter.adviser_id = random_as<crypto::AdviserId>();
   letter.recipients = {letter.adviser_id};
   letter.body = crypto::SecretBuffer::copy_of(std::string_view("see the files"));
   letter.files = std::move(files);
@@ -147,7 +148,7 @@ TEST_CASE("a reply announcing files keeps its signature block after the files", 
   protocol::Letter reply = report_with({});
   reply.kind = protocol::LetterKind::kReply;
   reply.recipients.clear();
-  reply.signature = random_fixed<64>();
+  reply.signature = random_as<crypto::Signature>();
   reply.files.push_back(client::file_entry(file_of(10, "form.pdf"), true));
   const crypto::SecretBuffer encoded = protocol::encode_letter(reply);
   auto decoded = protocol::decode_letter(encoded.view());
@@ -179,7 +180,7 @@ TEST_CASE("pieces are sealed once to the file key and match only their file", "[
   for (std::size_t i = 0; i < pieces->size(); ++i) {
     const client::Outgoing& item = (*pieces)[i].item;
     CHECK(item.envelope.size() == crypto::kEnvelopeSizes.back());
-    auto blinded = crypto::blind_clue(item.clue, random_fixed<16>());
+    auto blinded = crypto::blind_clue(item.clue, random_as<crypto::MessageId>());
     REQUIRE(blinded.ok());
     CHECK(crypto::recognise(*blinded, key.fetch_sk).has_value());
     auto opened = crypto::open_envelope(item.envelope, key.message_sk, key.message_pk);

@@ -121,7 +121,7 @@ relay::RelayPolicy small_prices() {
 }  // namespace
 
 TEST_CASE("work: 2^d digests is d leading zero bits, any price in between", "[pow][pricing]") {
-  const crypto::PowChallenge c = filled<32>(0x04);
+  const crypto::PowChallenge c{filled<32>(0x04)};
   const crypto::PowHash body = crypto::pow_request_body(4);
   for (std::uint64_t n = 0; n < 20000; ++n) {
     const crypto::PowHash d = crypto::pow_digest(c, body, n);
@@ -144,7 +144,7 @@ TEST_CASE("work: 2^d digests is d leading zero bits, any price in between", "[po
 TEST_CASE("work: request bodies, as published in PROTOCOL.md", "[pow][pricing]") {
   CHECK(hex(crypto::pow_request_body(4)) == "5238719b7f32ad6ffe6cb8c86a7cd55947dc18988afe7401cc2be8e90114a3a4");
   CHECK(hex(crypto::pow_request_body(2)) == "fc06ce32b298d38140619312e96bf47c19425188d6e4dcd28c6d34a17a190260");
-  const crypto::PowChallenge c = filled<32>(0x04);
+  const crypto::PowChallenge c{filled<32>(0x04)};
   const crypto::PowHash body = crypto::pow_request_body(4);
   // First nonce worth 1000 digests for challenge 32 x 0x04 (digest 003a13f0688d4b4e...).
   CHECK(*crypto::pow_solve_work(c, body, 1000, 1u << 20) == 1046);
@@ -337,7 +337,7 @@ TEST_CASE("fetches pay per stored message, more when the queue is long, at the a
   const Bytes envelope(4096, 0);
   for (store::NewMessage& m : batch) {
     crypto::random_fill(m.id);
-    m.clue = crypto::make_clue(crypto::FetchKeyPair::generate().pk).value();
+    m.clue = store::StoredClue{crypto::make_clue(crypto::FetchKeyPair::generate().pk).value().bytes};
     m.expiry_day = relay::days_since_epoch_now() + 60;
     m.envelope = envelope;
   }
@@ -395,7 +395,7 @@ TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs 
   REQUIRE(w.call(protocol::make_prekey_upload_request(w.adviser.sign, 1, w.adviser.make_prekeys(50))).status ==
           ErrorCode::kOk);
   CHECK(w.call(protocol::request_header_only(Op::kGetPrekeys)).status == ErrorCode::kRateLimited);
-  CHECK(w.store.prekey_count(w.adviser.sign.pk) == 50);
+  CHECK(w.store.prekey_count(store::PublicKeyBytes{w.adviser.sign.pk.bytes}) == 50);
   // Drain the pool, paying each announced price; sum the prices.
   std::uint64_t total = 0;
   for (int i = 0; i < 50; ++i) {
@@ -407,13 +407,13 @@ TEST_CASE("get-prekeys is priced, dearer as the pool empties: draining 50 costs 
     REQUIRE(reply.status == ErrorCode::kOk);
     w.now += 11;  // past the 10 s grace, so each request pays its own price
   }
-  CHECK(w.store.prekey_count(w.adviser.sign.pk) == 0);
+  CHECK(w.store.prekey_count(store::PublicKeyBytes{w.adviser.sign.pk.bytes}) == 0);
   const double factor = static_cast<double>(total) / 2560.0;  // in units of the full-pool price
   CHECK(factor == 175.0);
 
   // The goal at the default price, from the digest rate measured here on
   // one core: draining one adviser's 50 one-time prekeys costs >= 60 s.
-  const crypto::PowChallenge c = filled<32>(1);
+  const crypto::PowChallenge c{filled<32>(1)};
   const crypto::PowHash body = crypto::pow_request_body(2);
   const std::uint64_t tries = 1u << 21;
   const auto start = std::chrono::steady_clock::now();

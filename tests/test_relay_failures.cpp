@@ -226,7 +226,7 @@ TEST_CASE("a purge that cannot commit throws StoreError with the failure's code 
   std::vector<store::NewMessage> batch(3);
   for (store::NewMessage& m : batch) {
     crypto::random_fill(m.id);
-    m.clue = crypto::make_clue(recipient.pk).value();
+    m.clue = store::StoredClue{crypto::make_clue(recipient.pk).value().bytes};
     m.expiry_day = 100;
     m.envelope = envelope;
   }

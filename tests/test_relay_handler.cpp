@@ -149,7 +149,7 @@ TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never take
   CHECK(upload({}, forged) == ErrorCode::kUnauthorised);
   CHECK(upload({}, signed_medium(19'999)) == ErrorCode::kMalformed);  // expired already
   CHECK(upload({}, signed_medium(20'000 + crypto::kMediumPrekeyLifetimeDays + 2)) == ErrorCode::kMalformed);
-  CHECK_FALSE(f.store.medium_prekey(adviser.sign.pk).has_value());
+  CHECK_FALSE(f.store.medium_prekey(store::PublicKeyBytes{adviser.sign.pk.bytes}).has_value());
 
   REQUIRE(upload(adviser.make_prekeys(1), current) == ErrorCode::kOk);
   for (int i = 0; i < 3; ++i) {
@@ -165,11 +165,11 @@ TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never take
   // A replayed upload is refused by its counter: the held one stays.
   const Frames replayed = protocol::make_prekey_upload_request(adviser.sign, counter, {}, signed_medium(20'003));
   CHECK(f.call(replayed).status == ErrorCode::kOk);
-  const crypto::X25519PublicKey after_first = f.store.medium_prekey(adviser.sign.pk)->pk;
+  const crypto::X25519PublicKey after_first = crypto::X25519PublicKey{f.store.medium_prekey(store::PublicKeyBytes{adviser.sign.pk.bytes})->pk.bytes};
   ++counter;
   REQUIRE(upload({}, current) == ErrorCode::kOk);
   CHECK(f.call(replayed).status == ErrorCode::kReplay);
-  CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == current.pk);
+  CHECK(f.store.medium_prekey(store::PublicKeyBytes{adviser.sign.pk.bytes})->pk.bytes == current.pk.bytes);
   CHECK(after_first != current.pk);
   // The adviser's newest upload wins, even with an earlier expiry (restored
   // from an older backup, it holds only that one's secret); uploads without
@@ -177,8 +177,8 @@ TEST_CASE("prekeys: the medium-term prekey is served to all, checked, never take
   const crypto::SignedMediumPrekey restored = signed_medium(current.expires_day - 1);
   CHECK(upload({}, restored) == ErrorCode::kOk);
   CHECK(upload({}, std::nullopt) == ErrorCode::kOk);
-  CHECK(f.store.medium_prekey(adviser.sign.pk)->pk == restored.pk);
-  CHECK(f.store.stats().medium_expires.at(adviser.sign.pk) == restored.expires_day);
+  CHECK(f.store.medium_prekey(store::PublicKeyBytes{adviser.sign.pk.bytes})->pk.bytes == restored.pk.bytes);
+  CHECK(f.store.stats().medium_expires.at(store::PublicKeyBytes{adviser.sign.pk.bytes}) == restored.expires_day);
   CHECK(f.store.check().empty());
 }
 

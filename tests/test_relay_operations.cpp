@@ -128,7 +128,7 @@ TEST_CASE("proof of work: known answers, as published in PROTOCOL.md", "[relay][
   const FixedBytes<64> clue = filled<64>(0x01);
   const FixedBytes<32> verifier = filled<32>(0x02);
   const Bytes envelope(4096, 0x03);
-  const crypto::PowChallenge challenge = filled<32>(0x04);
+  const crypto::PowChallenge challenge{filled<32>(0x04)};
   const crypto::PowItem item{clue, verifier, envelope};
   const crypto::PowHash body = crypto::pow_body_hash(std::span<const crypto::PowItem>(&item, 1));
   const std::string body_hex = "f14560abafc297bcf1c52a2d833d2e52cfc2495414ef2131b01238fbe073db32";
@@ -256,7 +256,7 @@ TEST_CASE("deposits need a fresh, sufficient, unused proof of work", "[relay][po
   // None, or for another challenge: refused, nothing stored.
   CHECK(w.call(protocol::make_deposit_request(std::vector<protocol::DepositItem>{a.item})).status ==
         ErrorCode::kRateLimited);
-  CHECK(w.call(w.deposit(a.item, w.solve(a.item, filled<32>(7), 8))).status == ErrorCode::kRateLimited);
+  CHECK(w.call(w.deposit(a.item, w.solve(a.item, crypto::PowChallenge{filled<32>(7)}, 8))).status == ErrorCode::kRateLimited);
   // Too weak: a nonce whose digest has fewer than 8 zero bits.
   const std::vector<protocol::DepositItem> items{a.item};
   const crypto::PowHash body = crypto::pow_body_hash(protocol::pow_items(items));
@@ -380,7 +380,7 @@ TEST_CASE("prekeys are handed out oldest upload first, a zero-prekey upload read
   Frames forged = protocol::make_prekey_upload_request(w.adviser.sign, 14, {});
   forged.back()[0] ^= 1;
   CHECK(w.call(forged).status == ErrorCode::kUnauthorised);
-  CHECK(w.store.prekey_count(w.adviser.sign.pk) == 2);
+  CHECK(w.store.prekey_count(store::PublicKeyBytes{w.adviser.sign.pk.bytes}) == 2);
   CHECK(w.store.check().empty());
 }
 

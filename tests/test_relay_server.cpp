@@ -103,7 +103,7 @@ class ServingRelay {
     for (std::size_t i = 0; i < messages; ++i) {
       store::NewMessage m;
       crypto::random_fill(m.id);
-      m.clue = crypto::make_clue(recipient.pk).value();
+      m.clue = store::StoredClue{crypto::make_clue(recipient.pk).value().bytes};
       m.expiry_day = relay::days_since_epoch_now() + 60;
       m.envelope = envelope;
       batch.push_back(m);

@@ -16,6 +16,7 @@ using namespace meldpunt;
 namespace {
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 crypto::SecretBuffer text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
 
@@ -27,7 +28,7 @@ TEST_CASE("reply statement: the known-answer vector's message, field by field", 
   crypto::AdviserId adviser{};
   for (std::size_t i = 0; i < adviser.size(); ++i) adviser[i] = static_cast<std::uint8_t>(i);
   const auto reporter_pk =
-      test_support::fixed<32>(test_support::hex("35f43a8af1514b91af3a0d737b46e8f710fc266080cc29b722931b3832edbf7e"));
+      test_support::fixed_as<crypto::X25519PublicKey>(test_support::hex("35f43a8af1514b91af3a0d737b46e8f710fc266080cc29b722931b3832edbf7e"));
   const crypto::SecretBuffer statement =
       protocol::reply_statement(adviser, reporter_pk, 1'700'000'000, as_bytes("Dank voor je melding."));
   CHECK(to_hex(statement.view()) == v["sig5.message"]);
@@ -40,13 +41,13 @@ TEST_CASE("reply statement: the known-answer vector's message, field by field", 
 
 TEST_CASE("a reply signature binds adviser, reporter key, time and body", "[signed]") {
   const crypto::SigningKeyPair kp = crypto::SigningKeyPair::generate();
-  const crypto::AdviserId adviser = random_fixed<16>();
-  const crypto::X25519PublicKey reporter = random_fixed<32>();
+  const crypto::AdviserId adviser = random_as<crypto::AdviserId>();
+  const crypto::X25519PublicKey reporter = random_as<crypto::X25519PublicKey>();
   const Bytes body = test_support::hex("48656c6c6f");
   const crypto::Signature sig = protocol::sign_reply(adviser, reporter, 100, body, kp.sk);
   CHECK(protocol::verify_reply(adviser, reporter, 100, body, sig, kp.pk));
-  CHECK_FALSE(protocol::verify_reply(random_fixed<16>(), reporter, 100, body, sig, kp.pk));
-  CHECK_FALSE(protocol::verify_reply(adviser, random_fixed<32>(), 100, body, sig, kp.pk));
+  CHECK_FALSE(protocol::verify_reply(random_as<crypto::AdviserId>(), reporter, 100, body, sig, kp.pk));
+  CHECK_FALSE(protocol::verify_reply(adviser, random_as<crypto::X25519PublicKey>(), 100, body, sig, kp.pk));
   CHECK_FALSE(protocol::verify_reply(adviser, reporter, 101, body, sig, kp.pk));
   CHECK_FALSE(protocol::verify_reply(adviser, reporter, 100, test_support::hex("48656c6c6e"), sig, kp.pk));
   CHECK_FALSE(protocol::verify_reply(adviser, reporter, 100, body, sig, crypto::SigningKeyPair::generate().pk));
@@ -61,7 +62,7 @@ TEST_CASE("the signature block: kind 2 only, exactly one, its own version", "[si
   protocol::Letter letter;
   letter.kind = protocol::LetterKind::kReply;
   letter.sent_at = 1'700'000'000;
-  letter.adviser_id = random_fixed<16>();
+  letter.adviser_id = random_as<crypto::AdviserId>();
   letter.delete_token = random_fixed<32>();
   letter.body = text("an answer");
   const crypto::SecretBuffer unsigned_bytes = protocol::encode_letter(letter);
@@ -69,7 +70,7 @@ TEST_CASE("the signature block: kind 2 only, exactly one, its own version", "[si
   REQUIRE(plain);
   CHECK_FALSE(plain->signature);  // a reply from before signing still reads
 
-  letter.signature = random_fixed<64>();
+  letter.signature = random_as<crypto::Signature>();
   const crypto::SecretBuffer signed_bytes = protocol::encode_letter(letter);
   REQUIRE(signed_bytes.size() == unsigned_bytes.size() + protocol::kLetterSignatureBytes);
   CHECK(signed_bytes.data()[unsigned_bytes.size()] == protocol::kLetterSignatureVersion);
@@ -93,7 +94,7 @@ TEST_CASE("the signature block: kind 2 only, exactly one, its own version", "[si
   CHECK_FALSE(protocol::decode_letter(other_kind.view()));
   protocol::Letter report;
   report.kind = protocol::LetterKind::kReport;
-  report.signature = random_fixed<64>();
+  report.signature = random_as<crypto::Signature>();
   CHECK_THROWS_AS(protocol::encode_letter(report), std::invalid_argument);
 }
 
@@ -102,14 +103,14 @@ TEST_CASE("history version 2: signatures and file notes round-trip, version 1 st
   protocol::HistoryEntry mine;
   mine.sent_at = 1;
   mine.from_reporter = true;
-  mine.recipients = {random_fixed<16>()};
+  mine.recipients = {random_as<crypto::AdviserId>()};
   mine.body = text("Zie het rooster.");
-  mine.files.push_back({1250, random_fixed<32>(), text("rooster.txt")});
+  mine.files.push_back({1250, random_as<crypto::FileDigest>(), text("rooster.txt")});
   protocol::HistoryEntry theirs;
   theirs.sent_at = 2;
-  theirs.adviser_id = random_fixed<16>();
+  theirs.adviser_id = random_as<crypto::AdviserId>();
   theirs.body = text("answer");
-  theirs.signature = protocol::EntrySignature{random_fixed<32>(), random_fixed<64>()};
+  theirs.signature = protocol::EntrySignature{random_as<crypto::X25519PublicKey>(), random_as<crypto::Signature>()};
   h.entries.push_back(std::move(mine));
   h.entries.push_back(std::move(theirs));
   const crypto::SecretBuffer encoded = protocol::encode_history(h);
@@ -150,7 +151,7 @@ TEST_CASE("history version 2: signatures and file notes round-trip, version 1 st
   old.version = protocol::kHistoryVersionWithoutSignatures;
   protocol::HistoryEntry e;
   e.sent_at = 5;
-  e.adviser_id = random_fixed<16>();
+  e.adviser_id = random_as<crypto::AdviserId>();
   e.body = text("old answer");
   old.entries.push_back(std::move(e));
   const crypto::SecretBuffer v1 = protocol::encode_history(old);
@@ -167,20 +168,20 @@ TEST_CASE("history version 2: signatures and file notes round-trip, version 1 st
 
 TEST_CASE("the reporter refuses a badly signed reply and passes signatures and files on", "[signed][reporter]") {
   const crypto::ReporterKeys keys = crypto::derive_reporter_keys(
-      crypto::ReporterCode::generate(), random_fixed<32>(), crypto::KdfParams::insecure_for_tests());
+      crypto::ReporterCode::generate(), random_as<crypto::Ed25519PublicKey>(), crypto::KdfParams::insecure_for_tests());
   const crypto::SigningKeyPair anna_sign = crypto::SigningKeyPair::generate();
   crypto::Directory directory;
   crypto::DirectoryEntry anna;
-  anna.id = random_fixed<16>();
+  anna.id = random_as<crypto::AdviserId>();
   anna.name = "Anna";
-  anna.message_pk = random_fixed<32>();
+  anna.message_pk = random_as<crypto::X25519PublicKey>();
   anna.sign_pk = anna_sign.pk;
   directory.entries.push_back(anna);
 
   auto letter = [&](protocol::LetterKind kind, std::uint64_t at, const crypto::X25519PublicKey& sender,
                     std::string_view body) {
     client::ReceivedLetter r;
-    r.id = random_fixed<16>();
+    r.id = random_as<crypto::MessageId>();
     r.sender_pk = sender;
     r.letter.kind = kind;
     r.letter.sent_at = at;
@@ -217,7 +218,7 @@ TEST_CASE("the reporter refuses a badly signed reply and passes signatures and f
   sent.sent_at = 100;
   sent.name = text("rooster.txt");
   sent.total_bytes = 1250;
-  sent.digest = random_fixed<32>();
+  sent.digest = random_as<crypto::FileDigest>();
   files.sent.push_back(std::move(sent));
   reporter::note_files(c, files);
   reporter::note_files(c, files);  // noted once

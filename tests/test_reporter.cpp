@@ -47,21 +47,22 @@ std::set<std::string> placeholders(std::string_view text) {
 }
 
 using test_support::random_fixed;
+using test_support::random_as;
 
 crypto::SecretBuffer secret_text(std::string_view s) { return crypto::SecretBuffer::copy_of(s); }
 
 crypto::DirectoryEntry adviser(std::string name) {
   crypto::DirectoryEntry e;
-  e.id = random_fixed<16>();
+  e.id = random_as<crypto::AdviserId>();
   e.name = std::move(name);
-  e.message_pk = random_fixed<32>();
+  e.message_pk = random_as<crypto::X25519PublicKey>();
   return e;
 }
 
 client::ReceivedLetter received(protocol::LetterKind kind, std::uint64_t at, const crypto::X25519PublicKey& sender,
                                 std::string_view body) {
   client::ReceivedLetter r;
-  r.id = random_fixed<16>();
+  r.id = random_as<crypto::MessageId>();
   r.sender_pk = sender;
   r.letter.kind = kind;
   r.letter.sent_at = at;
@@ -72,7 +73,7 @@ client::ReceivedLetter received(protocol::LetterKind kind, std::uint64_t at, con
 
 const crypto::ReporterKeys& test_keys() {
   static const crypto::ReporterKeys keys = crypto::derive_reporter_keys(
-      crypto::ReporterCode::generate(), random_fixed<32>(), crypto::KdfParams::insecure_for_tests());
+      crypto::ReporterCode::generate(), random_as<crypto::Ed25519PublicKey>(), crypto::KdfParams::insecure_for_tests());
   return keys;
 }
 
@@ -125,11 +126,11 @@ TEST_CASE("history bodies round-trip and malformed ones are refused", "[reporter
   protocol::HistoryEntry mine;
   mine.sent_at = 1700000000;
   mine.from_reporter = true;
-  mine.recipients = {random_fixed<16>(), random_fixed<16>()};
+  mine.recipients = {random_as<crypto::AdviserId>(), random_as<crypto::AdviserId>()};
   mine.body = secret_text("my report\n");
   protocol::HistoryEntry theirs;
   theirs.sent_at = 1700000100;
-  theirs.adviser_id = random_fixed<16>();
+  theirs.adviser_id = random_as<crypto::AdviserId>();
   theirs.body = secret_text("a reply");
   h.entries.push_back(std::move(mine));
   h.entries.push_back(std::move(theirs));
@@ -176,8 +177,8 @@ TEST_CASE("rotate and history letters are letter kinds 4 and 5", "[reporter]") {
     protocol::Letter letter;
     letter.kind = kind;
     letter.sent_at = 42;
-    letter.reporter_fetch_pk = random_fixed<32>();
-    letter.recipients = {random_fixed<16>()};
+    letter.reporter_fetch_pk = random_as<crypto::FetchPublicKey>();
+    letter.recipients = {random_as<crypto::AdviserId>()};
     letter.body = crypto::SecretBuffer::copy_of(random_bytes(protocol::kRotateBodyBytes));
     const crypto::SecretBuffer encoded = protocol::encode_letter(letter);
     auto decoded = protocol::decode_letter(encoded.view());
@@ -214,7 +215,7 @@ TEST_CASE("a conversation marks replies newer than the reporter's last message a
   reply(250, bureau, bureau.message_pk);              // new
   reply(300, anna, anna.message_pk);                  // new
   reply(310, anna, bureau.message_pk);                // forged: wrong key for the claimed adviser
-  mailbox.letters.push_back(received(protocol::LetterKind::kSentCopy, 320, random_fixed<32>(), "not mine"));
+  mailbox.letters.push_back(received(protocol::LetterKind::kSentCopy, 320, random_as<crypto::X25519PublicKey>(), "not mine"));
   mailbox.letters.push_back(received(protocol::LetterKind::kRotate, 330, keys.message_pk, "x"));
 
   const reporter::Conversation c = reporter::build_conversation(std::move(mailbox), keys, directory);
@@ -382,7 +383,7 @@ TEST_CASE("attachment letters carry the message's time, and rotate sees them", "
   file.content = secret_text("a short file");
   file.name = secret_text("note.txt");
   file.digest = crypto::file_digest(file.content.view());
-  file.file_id = random_fixed<16>();
+  file.file_id = random_as<protocol::AttachmentFileId>();
   std::vector<client::FileToSend> files;
   files.push_back(std::move(file));
 

@@ -22,6 +22,7 @@ using namespace meldpunt;
 using namespace meldpunt::store;
 using meldpunt::test_support::random_bytes;
 using meldpunt::test_support::random_fixed;
+using meldpunt::test_support::random_as;
 
 namespace {
 
@@ -41,9 +42,9 @@ std::vector<TestMessage> make_messages(std::size_t count, std::size_t envelope_b
   std::vector<TestMessage> out(count);
   for (auto& m : out) {
     m.envelope = random_bytes(envelope_bytes);
-    m.msg.id = random_fixed<kIdBytes>();
-    m.msg.clue = random_fixed<kClueBytes>();
-    m.msg.verifier = random_fixed<kVerifierBytes>();
+    m.msg.id = random_as<MessageId>();
+    m.msg.clue = random_as<StoredClue>();
+    m.msg.verifier = random_as<DeleteVerifier>();
     m.msg.expiry_day = expiry_day;
   }
   return out;
@@ -103,7 +104,7 @@ Bytes u32_key(std::uint32_t i) {
 
 StoredPrekey random_prekey() {
   StoredPrekey p;
-  p.pk = random_fixed<kKeyBytes>();
+  p.pk = random_as<PublicKeyBytes>();
   p.signature = random_fixed<kPrekeySignatureBytes>();
   return p;
 }
@@ -267,7 +268,7 @@ TEST_CASE("relay store: deposit, get and delete a message", "[store]") {
   REQUIRE(store.stats().messages == 1);
   REQUIRE(store.stats().envelope_bytes == 1000);
 
-  REQUIRE_FALSE(store.get_message(random_fixed<kIdBytes>()));
+  REQUIRE_FALSE(store.get_message(random_as<MessageId>()));
   REQUIRE(store.delete_message(msgs[0].msg.id));
   REQUIRE_FALSE(store.get_message(msgs[0].msg.id));
   REQUIRE(all_clues(store).empty());
@@ -302,7 +303,7 @@ TEST_CASE("relay store: close and reopen keeps everything (durable)", "[store]")
   o.initial_map_bytes = 1ull << 20;
   REQUIRE(o.durable);
   auto msgs = make_messages(20, 2000);
-  PublicKeyBytes adviser = random_fixed<kKeyBytes>();
+  PublicKeyBytes adviser = random_as<PublicKeyBytes>();
   std::vector<StoredPrekey> pks{random_prekey(), random_prekey()};
   Bytes directory = random_bytes(300);
   {
@@ -529,8 +530,8 @@ TEST_CASE("relay store: a purge finds what another process deposited since the c
 TEST_CASE("relay store: prekeys add, take, replay and counts", "[store]") {
   TempFolder dir;
   RelayStore store(dir.path(), fast_options());
-  PublicKeyBytes a = random_fixed<kKeyBytes>();
-  PublicKeyBytes b = random_fixed<kKeyBytes>();
+  PublicKeyBytes a = random_as<PublicKeyBytes>();
+  PublicKeyBytes b = random_as<PublicKeyBytes>();
   std::vector<StoredPrekey> a_keys{random_prekey(), random_prekey(), random_prekey()};
   std::vector<StoredPrekey> b_keys{random_prekey(), random_prekey()};
 
@@ -627,7 +628,7 @@ TEST_CASE("relay store: check detects hand-corrupted records without naming them
     REQUIRE(deposit(store, msgs));
     REQUIRE(store.check().empty());
   }
-  MessageId bad_id = random_fixed<kIdBytes>();
+  MessageId bad_id = random_as<MessageId>();
   {
     lmdb::Environment env(dir.path(), small_env());
     lmdb::Table messages = env.open_table("messages");
@@ -855,7 +856,7 @@ TEST_CASE("relay store: concurrent deposits from 4 threads all land", "[store]")
 TEST_CASE("relay store: prekeys come out oldest upload first, whatever their key bytes", "[store]") {
   TempFolder dir;
   RelayStore store(dir.path(), fast_options());
-  PublicKeyBytes a = random_fixed<kKeyBytes>();
+  PublicKeyBytes a = random_as<PublicKeyBytes>();
   // Three uploads whose prekey pks sort in the opposite order of their age.
   std::vector<StoredPrekey> uploads[3];
   for (int u = 0; u < 3; ++u) {
@@ -885,7 +886,7 @@ TEST_CASE("relay store: prekeys come out oldest upload first, whatever their key
 
 TEST_CASE("relay store: check reports prekey records of the wrong layout", "[store]") {
   TempFolder dir;
-  PublicKeyBytes a = random_fixed<kKeyBytes>();
+  PublicKeyBytes a = random_as<PublicKeyBytes>();
   {
     RelayStore store(dir.path(), fast_options());
     REQUIRE(store.add_prekeys(a, 1, std::vector<StoredPrekey>{random_prekey()}));
@@ -895,7 +896,7 @@ TEST_CASE("relay store: check reports prekey records of the wrong layout", "[sto
     lmdb::Environment env(dir.path(), small_env());
     lmdb::Table prekeys = env.open_table("prekeys");
     Bytes old_key(a.begin(), a.end());
-    append(old_key, random_fixed<kKeyBytes>());
+    append(old_key, random_as<PublicKeyBytes>());
     REQUIRE(env.write([&](lmdb::WriteTxn& txn) -> Status {
       return prekeys.put(txn, old_key, random_fixed<kPrekeySignatureBytes>());
     }));

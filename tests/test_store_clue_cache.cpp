@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 using namespace meldpunt;
 using namespace meldpunt::store;
 using meldpunt::test_support::random_fixed;
+using meldpunt::test_support::random_as;
 
 namespace {
 
@@ -60,9 +61,9 @@ void deposit(RelayStore& store, std::size_t n, std::uint32_t day, Model& model,
   const Bytes envelope(32, 0x5a);
   std::vector<NewMessage> batch(n);
   for (NewMessage& m : batch) {
-    m.id = random_fixed<kIdBytes>();
-    m.clue = random_fixed<kClueBytes>();
-    m.verifier = random_fixed<kVerifierBytes>();
+    m.id = random_as<MessageId>();
+    m.clue = random_as<StoredClue>();
+    m.verifier = random_as<DeleteVerifier>();
     m.expiry_day = day;
     m.envelope = envelope;
   }
@@ -92,8 +93,8 @@ TEST_CASE("clue index: inserts, erases and reinsertions match a reference map", 
       const bool grow = model.size() < target ? below(4) != 0 : below(4) == 0;
       if (grow || ids.empty()) {
         // A known id now and then: present ones must be refused.
-        const MessageId id = (!ids.empty() && below(8) == 0) ? ids[below(ids.size())] : random_fixed<kIdBytes>();
-        const StoredClue clue = random_fixed<kClueBytes>();
+        const MessageId id = (!ids.empty() && below(8) == 0) ? ids[below(ids.size())] : random_as<MessageId>();
+        const StoredClue clue = random_as<StoredClue>();
         const bool fresh = model.count(id) == 0;
         REQUIRE(index.insert(ClueRecord{id, clue, 0}) == fresh);
         if (fresh) model[id] = clue;
@@ -130,7 +131,7 @@ TEST_CASE("relay store: the clue cache follows deposits, deletes, purges and oth
   TempFolder dir;
   Model model;
   std::map<MessageId, std::uint32_t> days;
-  const PublicKeyBytes adviser = random_fixed<kKeyBytes>();
+  const PublicKeyBytes adviser = random_as<PublicKeyBytes>();
   std::uint64_t counter = 0;
   {
     RelayStore store(dir.path(), fast_options(cached));
@@ -168,7 +169,7 @@ TEST_CASE("relay store: the clue cache follows deposits, deletes, purges and oth
         }
         case 4: {  // prekeys: writes that change no clue, and one that commits nothing
           StoredPrekey p;
-          p.pk = random_fixed<kKeyBytes>();
+          p.pk = random_as<PublicKeyBytes>();
           REQUIRE(store.add_prekeys(adviser, ++counter, std::vector<StoredPrekey>{p}));
           REQUIRE(store.take_prekey(adviser));
           REQUIRE_FALSE(store.take_prekey(adviser));
@@ -179,8 +180,8 @@ TEST_CASE("relay store: the clue cache follows deposits, deletes, purges and oth
           break;
         default: {  // a refused batch (an id twice): nothing of it may reach the cache
           NewMessage m;
-          m.id = random_fixed<kIdBytes>();
-          m.clue = random_fixed<kClueBytes>();
+          m.id = random_as<MessageId>();
+          m.clue = random_as<StoredClue>();
           REQUIRE(store.deposit_batch(std::vector<NewMessage>(2, m)).error().code == ErrorCode::kInternal);
           break;
         }
@@ -204,8 +205,8 @@ TEST_CASE("relay store: commits by another process reach the clue cache", "[stor
   // Another process (as `relay purge` beside `relay serve`) deletes two
   // messages and deposits one; its own RelayStore opens without a cache.
   const MessageId gone1 = model.begin()->first, gone2 = model.rbegin()->first;
-  const MessageId added = random_fixed<kIdBytes>();
-  const StoredClue added_clue = random_fixed<kClueBytes>();
+  const MessageId added = random_as<MessageId>();
+  const StoredClue added_clue = random_as<StoredClue>();
   REQUIRE(test_support::succeeds_in_child([&] {
     RelayStore other(dir.path(), fast_options(false));
     NewMessage m;

@@ -57,7 +57,7 @@ Status record_announced_files(CaseStore& store, const CaseKey& case_key, const c
 // applied, but its pieces are in the same fetch answer already).
 struct FileKeyCandidate {
   crypto::X25519PublicKey sender_pk{};  // the reporter key that sealed the announcing letter
-  FixedBytes<16> file_id{};
+  protocol::AttachmentFileId file_id{};
   crypto::Secret<crypto::kFileKeySeedBytes> key_seed;
 };
 

@@ -11,6 +11,7 @@
 
 #include "meldpunt/client/attachment.hpp"
 #include "meldpunt/common/bytes.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/directory.hpp"
 #include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/keys.hpp"
@@ -35,7 +36,10 @@ inline constexpr std::size_t kMaxCaseLabelBytes = 120;
 inline constexpr std::uint32_t kDefaultAckDays = 7;
 inline constexpr std::uint32_t kDefaultFeedbackMonths = 3;
 
-using CaseKey = FixedBytes<kCaseKeyBytes>;
+// A case's record key: a keyed name of the reporter's message key, so the
+// store does not reveal which key a case belongs to.
+struct CaseKeyTag;
+using CaseKey = TaggedBytes<CaseKeyTag, kCaseKeyBytes>;
 
 // inbox creates cases as kNew; `status` and `acknowledge` move them on.
 enum class CaseStatus : std::uint8_t { kNew = 1, kAcknowledged = 2, kInProgress = 3, kClosed = 4 };

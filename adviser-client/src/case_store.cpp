@@ -94,7 +94,7 @@ Status CaseStore::migrate_from_1() {
 }
 
 CaseKey CaseStore::case_key_for(const crypto::X25519PublicKey& reporter_message_pk) const {
-  return key_->name("case", reporter_message_pk);
+  return CaseKey{key_->name("case", reporter_message_pk)};
 }
 
 FixedBytes<16> CaseStore::relay_record_key(const crypto::MessageId& relay_id) const {

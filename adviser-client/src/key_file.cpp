@@ -76,7 +76,7 @@ Result<AdviserProfile> decode_profile(ByteView bytes) {
   if (!r.take_u8(version)) return malformed("profile too short");
   if (version != kProfileVersion) return Error{ErrorCode::kUnsupportedVersion, "key file: unknown profile version"};
   AdviserProfile p;
-  if (!r.take(p.id) || !r.take_u8(role)) return malformed("profile too short");
+  if (!r.take(p.id.bytes) || !r.take_u8(role)) return malformed("profile too short");
   if (!valid_role(role)) return malformed("unknown role");
   p.role = static_cast<crypto::Role>(role);
   if (!take_text(r, crypto::kMaxNameBytes, p.name) || p.name.empty()) return malformed("bad name");

@@ -191,7 +191,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
   if (version != kCaseRecordVersion && version != kCaseRecordVersion2 && version != kCaseRecordVersion1) {
     return Error{ErrorCode::kUnsupportedVersion, "case store: unknown case record version"};
   }
-  if (!r.take_u8(status) || !r.take(c.reporter_message_pk) || !r.take(c.reporter_fetch_pk) ||
+  if (!r.take_u8(status) || !r.take(c.reporter_message_pk.bytes) || !r.take(c.reporter_fetch_pk.bytes) ||
       !r.take_u64(c.created_at) || !r.take_u64(c.last_activity) || !r.take_u32(c.unread) ||
       !r.take_u64(c.next_sequence)) {
     return damaged("case record");
@@ -211,7 +211,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     OtherAdviser a;
     std::uint16_t length = 0;
     ByteView name;
-    if (!r.take(a.id) || !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name)) {
+    if (!r.take(a.id.bytes) || !r.take_u16(length) || length > crypto::kMaxNameBytes || !r.take(length, name)) {
       return damaged("case record (adviser)");
     }
     a.name.assign(reinterpret_cast<const char*>(name.data()), name.size());
@@ -219,7 +219,7 @@ Result<CaseRecord> decode_case(ByteView bytes) {
   }
   if (version >= kCaseRecordVersion) {
     std::uint8_t outcome = 0, open = 0;
-    if (!r.take_u8(outcome) || !r.take(c.handover_adviser) || !take_name(r, c.handover_adviser_name) ||
+    if (!r.take_u8(outcome) || !r.take(c.handover_adviser.bytes) || !take_name(r, c.handover_adviser_name) ||
         !r.take_u64(c.handover_at) || !r.take_u8(open)) {
       return damaged("case record (hand-over)");
     }
@@ -228,11 +228,11 @@ Result<CaseRecord> decode_case(ByteView bytes) {
     if (open > kMaxOpenProposals) return damaged("case record (open proposals)");
     c.open_proposals.resize(open);
     for (OpenProposal& p : c.open_proposals) {
-      if (!r.take(p.id.bytes) || !r.take(p.to) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
+      if (!r.take(p.id.bytes) || !r.take(p.to.bytes) || !take_name(r, p.to_name) || !r.take_u64(p.at)) {
         return damaged("case record (open proposal)");
       }
     }
-    if (!r.take_u64(c.received_at) || !r.take(c.received_from) || !take_name(r, c.received_from_name)) {
+    if (!r.take_u64(c.received_at) || !r.take(c.received_from.bytes) || !take_name(r, c.received_from_name)) {
       return damaged("case record (hand-over)");
     }
   }
@@ -269,7 +269,7 @@ Result<MessageRecord> decode_message(ByteView bytes) {
   if (version != kMessageRecordVersion && version != kMessageRecordVersionWithFiles) {
     return Error{ErrorCode::kUnsupportedVersion, "case store: unknown message record version"};
   }
-  if (!r.take_u8(direction) || !r.take_u64(m.sent_at) || !r.take_u64(m.stored_at) || !r.take(m.relay_id) ||
+  if (!r.take_u8(direction) || !r.take_u64(m.sent_at) || !r.take_u64(m.stored_at) || !r.take(m.relay_id.bytes) ||
       !r.take_u32(length) || length > kMaxStoredBodyBytes || !r.take(length, body)) {
     return damaged("message record");
   }
@@ -335,8 +335,8 @@ Result<RelayMessageRecord> decode_relay_message(ByteView bytes) {
   ByteReader r(bytes);
   RelayMessageRecord rec;
   std::uint8_t version = 0, state = 0;
-  if (!r.take_u8(version) || !r.take_u8(state) || !r.take(rec.relay_id) || !r.take(rec.token) ||
-      !r.take(rec.case_key) || !r.take_u64(rec.received_at)) {
+  if (!r.take_u8(version) || !r.take_u8(state) || !r.take(rec.relay_id.bytes) || !r.take(rec.token) ||
+      !r.take(rec.case_key.bytes) || !r.take_u64(rec.received_at)) {
     return damaged("relay message record");
   }
   if (version != kRelayRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown record version"};
@@ -370,7 +370,7 @@ Result<CaseKey> decode_alias(ByteView bytes) {
   ByteReader r(bytes);
   std::uint8_t version = 0;
   CaseKey target{};
-  if (bytes.size() != kAliasRecordBytes || !r.take_u8(version) || !r.take(target)) return damaged("alias record");
+  if (bytes.size() != kAliasRecordBytes || !r.take_u8(version) || !r.take(target.bytes)) return damaged("alias record");
   if (version != kAliasRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown alias version"};
   return target;
 }
@@ -479,9 +479,9 @@ Result<AttachmentRecord> decode_attachment_record(ByteView bytes) {
   if (version != kAttachmentRecordVersion) {
     return Error{ErrorCode::kUnsupportedVersion, "case store: unknown attachment record version"};
   }
-  if (!r.take_u8(direction) || !r.take_u8(state) || !r.take(rec.file_id) || !r.take_u64(rec.sent_at) ||
+  if (!r.take_u8(direction) || !r.take_u8(state) || !r.take(rec.file_id.bytes) || !r.take_u64(rec.sent_at) ||
       !r.take_u64(rec.stored_at) || !r.take_u64(rec.total_bytes) || !r.take_u16(rec.count) ||
-      !r.take_u16(rec.received) || !r.take(rec.digest) || !r.take_u8(name_bytes) || name_bytes == 0 ||
+      !r.take_u16(rec.received) || !r.take(rec.digest.bytes) || !r.take_u8(name_bytes) || name_bytes == 0 ||
       !r.take(name_bytes, name) || !r.at_end()) {
     return damaged("attachment record");
   }
@@ -545,7 +545,7 @@ Result<FileKeyRecord> decode_file_key_record(ByteView bytes) {
   ByteView seed;
   if (!r.take_u8(version)) return damaged("file key");
   if (version != kFileKeyRecordVersion) return Error{ErrorCode::kUnsupportedVersion, "case store: unknown file key version"};
-  if (!r.take(rec.sender_pk) || !r.take(crypto::kFileKeySeedBytes, seed) || !r.take_u64(rec.announced_at) ||
+  if (!r.take(rec.sender_pk.bytes) || !r.take(crypto::kFileKeySeedBytes, seed) || !r.take_u64(rec.announced_at) ||
       !r.at_end()) {
     return damaged("file key");
   }

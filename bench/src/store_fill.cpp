@@ -33,7 +33,7 @@ void fill_store(store::RelayStore& store, std::size_t& stored, std::size_t targe
     for (std::size_t i = 0; i < n; ++i) {
       store::NewMessage m;
       crypto::random_fill(m.id);
-      m.clue = pool[(stored + i) % pool.size()];
+      m.clue = store::StoredClue{pool[(stored + i) % pool.size()].bytes};
       crypto::random_fill(m.verifier);
       m.expiry_day = expiry;
       m.envelope = envelope;

@@ -194,7 +194,7 @@ bool take_text(ByteReader& r, std::size_t max, std::string& out) {
 // Reads one entry from untrusted bytes; every bound is checked before use.
 std::optional<std::string> decode_entry(ByteReader& r, DirectoryEntry& e) {
   std::uint8_t role = 0;
-  if (!r.take(e.id) || !r.take_u8(role)) return "truncated entry";
+  if (!r.take(e.id.bytes) || !r.take_u8(role)) return "truncated entry";
   if (!role_valid(role)) return "unknown role";
   e.role = static_cast<Role>(role);
   if (!take_text(r, kMaxNameBytes, e.name) ||
@@ -202,7 +202,7 @@ std::optional<std::string> decode_entry(ByteReader& r, DirectoryEntry& e) {
       !take_text(r, kMaxDescriptionBytes, e.description_en)) {
     return "entry text truncated or too long";
   }
-  if (!r.take(e.sign_pk) || !r.take(e.message_pk) || !r.take(e.fetch_pk)) return "truncated entry";
+  if (!r.take(e.sign_pk.bytes) || !r.take(e.message_pk.bytes) || !r.take(e.fetch_pk.bytes)) return "truncated entry";
   return entry_problem(e);
 }
 
@@ -379,7 +379,7 @@ Result<Directory> verify_directory(ByteView signed_directory, const Ed25519Publi
   if (!has_valid_until && !std::equal(magic.begin(), magic.end(), kMagic.begin())) {
     return Error{ErrorCode::kUnsupportedVersion, "directory: unknown format or version"};
   }
-  (void)r.take(dir.org_sign_pk);
+  (void)r.take(dir.org_sign_pk.bytes);
   (void)r.take_u64(dir.serial);
   if (has_valid_until && (!r.take_u64(dir.valid_until) || dir.valid_until == 0)) {
     return malformed("no valid-until date");

@@ -102,9 +102,9 @@ Result<SignedMediumPrekey> decode_medium_prekey(ByteView bytes) {
   }
   ByteReader r(bytes);
   SignedMediumPrekey p;
-  (void)r.take(p.pk);
+  (void)r.take(p.pk.bytes);
   (void)r.take_u32(p.expires_day);
-  (void)r.take(p.signature);
+  (void)r.take(p.signature.bytes);
   return p;
 }
 
@@ -244,10 +244,10 @@ Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
   id.sign.sk = Secret<kEd25519SecretBytes>::from(v);
   (void)r.take(32, v);
   id.message.sk = Secret<32>::from(v);
-  (void)r.take(id.message.pk);
+  (void)r.take(id.message.pk.bytes);
   (void)r.take(kRistrettoScalarBytes, v);
   id.fetch.sk = Secret<kRistrettoScalarBytes>::from(v);
-  (void)r.take(id.fetch.pk);
+  (void)r.take(id.fetch.pk.bytes);
   (void)r.take(32, v);
   id.store_key = Secret<32>::from(v);
   std::uint32_t count = 0;
@@ -281,8 +281,8 @@ Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
     OneTimePrekey prekey;
     (void)r.take(32, v);
     prekey.keys.sk = Secret<32>::from(v);
-    (void)r.take(prekey.keys.pk);
-    (void)r.take(prekey.signature);
+    (void)r.take(prekey.keys.pk.bytes);
+    (void)r.take(prekey.signature.bytes);
     if (x25519_public(prekey.keys.sk) != prekey.keys.pk) return malformed("prekey does not match");
     if (!verify_prekey(SignedPrekey{prekey.keys.pk, prekey.signature}, id.sign.pk)) {
       return malformed("prekey signature does not verify");
@@ -294,9 +294,9 @@ Result<AdviserIdentity> AdviserIdentity::parse(ByteView bytes) {
     MediumPrekey m;
     (void)r.take(32, v);
     m.keys.sk = Secret<32>::from(v);
-    (void)r.take(m.keys.pk);
+    (void)r.take(m.keys.pk.bytes);
     (void)r.take_u32(m.expires_day);
-    (void)r.take(m.signature);
+    (void)r.take(m.signature.bytes);
     if (x25519_public(m.keys.sk) != m.keys.pk) return malformed("medium-term prekey does not match");
     if (!verify_medium_prekey(m.public_half(), id.sign.pk)) {
       return malformed("medium-term prekey signature does not verify");

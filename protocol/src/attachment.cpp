@@ -71,8 +71,8 @@ Result<AttachmentChunk> decode_attachment_chunk(ByteView bytes) {
   AttachmentChunk chunk;
   std::uint8_t version = 0, type = 0, name_bytes = 0;
   if (!reader.take_u8(version) || version != kAttachmentChunkVersion) return bad;
-  if (!reader.take_u8(type) || !reader.take(chunk.file_id) || !reader.take_u16(chunk.index) ||
-      !reader.take_u16(chunk.count) || !reader.take_u64(chunk.total_bytes) || !reader.take(chunk.digest) ||
+  if (!reader.take_u8(type) || !reader.take(chunk.file_id.bytes) || !reader.take_u16(chunk.index) ||
+      !reader.take_u16(chunk.count) || !reader.take_u64(chunk.total_bytes) || !reader.take(chunk.digest.bytes) ||
       !reader.take_u8(name_bytes)) {
     return bad;
   }

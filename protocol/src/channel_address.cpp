@@ -91,7 +91,7 @@ Result<ChannelAddress> parse_v1(std::string_view text) {
   ChannelAddress address;
   address.checked = false;
   if (!decode_key(keys.substr(0, dot), address.relay_curve_pk)) return bad("relay key is not 32 bytes of base64url");
-  if (!decode_key(keys.substr(dot + 1), address.org_sign_pk)) {
+  if (!decode_key(keys.substr(dot + 1), address.org_sign_pk.bytes)) {
     return bad("organisation key is not 32 bytes of base64url");
   }
   address.endpoint = std::string(text.substr(at + 1));
@@ -112,7 +112,7 @@ Result<ChannelAddress> parse_v2(std::string_view text) {
   if (parts.size() != 3 && parts.size() != 4) return mistyped("parts are missing");
   ChannelAddress address;
   if (!decode_key(parts[0], address.relay_curve_pk)) return mistyped("the relay key is damaged");
-  if (!decode_key(parts[1], address.org_sign_pk)) return mistyped("the organisation key is damaged");
+  if (!decode_key(parts[1], address.org_sign_pk.bytes)) return mistyped("the organisation key is damaged");
   if (parts.size() == 4 && !decode_serial(parts[2], address.min_serial)) {
     return mistyped("the directory serial is damaged");
   }

@@ -36,8 +36,8 @@ Result<HandoverProposal> decode_proposal(ByteView bytes) {
   std::uint16_t note_size = 0;
   ByteView note;
   if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(proposal.id.bytes) ||
-      !reader.take(proposal.new_adviser) || !reader.take_u16(note_size) || note_size > kMaxHandoverNoteBytes ||
-      !reader.take(note_size, note) || !reader.take(proposal.signature) || !reader.at_end()) {
+      !reader.take(proposal.new_adviser.bytes) || !reader.take_u16(note_size) || note_size > kMaxHandoverNoteBytes ||
+      !reader.take(note_size, note) || !reader.take(proposal.signature.bytes) || !reader.at_end()) {
     return bad;
   }
   proposal.note = crypto::SecretBuffer::copy_of(note);
@@ -59,7 +59,7 @@ Result<HandoverAnswer> decode_answer(ByteView bytes) {
   HandoverAnswer answer;
   std::uint8_t version = 0, decision = 0;
   if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(answer.proposal.bytes) ||
-      !reader.take_u8(decision) || (decision != 1 && decision != 2) || !reader.take(answer.new_adviser) ||
+      !reader.take_u8(decision) || (decision != 1 && decision != 2) || !reader.take(answer.new_adviser.bytes) ||
       !reader.at_end()) {
     return bad;
   }
@@ -84,8 +84,8 @@ Result<HandoverTransfer> decode_transfer(ByteView bytes) {
   ByteReader reader(bytes);
   HandoverTransfer transfer;
   std::uint8_t version = 0;
-  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(transfer.proposer) ||
-      !reader.take(transfer.proposal.bytes) || !reader.take(transfer.signature)) {
+  if (!reader.take_u8(version) || version != kHandoverVersion || !reader.take(transfer.proposer.bytes) ||
+      !reader.take(transfer.proposal.bytes) || !reader.take(transfer.signature.bytes)) {
     return bad;
   }
   ByteView rest;

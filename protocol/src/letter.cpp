@@ -116,15 +116,15 @@ Result<Letter> decode_letter(ByteView bytes) {
   letter.kind = static_cast<LetterKind>(kind);
   if (!reader.take_u64(letter.sent_at)) return bad;
   if (version != kLetterVersionWithoutSerial && !reader.take_u64(letter.directory_serial)) return bad;
-  if (!reader.take(letter.adviser_id) ||
-      !reader.take(letter.reporter_fetch_pk) || !reader.take(letter.delete_token) ||
+  if (!reader.take(letter.adviser_id.bytes) ||
+      !reader.take(letter.reporter_fetch_pk.bytes) || !reader.take(letter.delete_token) ||
       !reader.take_u8(recipients)) {
     return bad;
   }
   if (recipients > kMaxRecipients) return bad;
   letter.recipients.resize(recipients);
   for (crypto::AdviserId& id : letter.recipients) {
-    if (!reader.take(id)) return bad;
+    if (!reader.take(id.bytes)) return bad;
   }
   std::uint32_t body_size = 0;
   ByteView body;
@@ -139,8 +139,8 @@ Result<Letter> decode_letter(ByteView bytes) {
       FileEntry f;
       ByteView seed, name;
       std::uint8_t name_size = 0;
-      if (!reader.take(f.file_id) || !reader.take_u64(f.total_bytes) || !reader.take_u16(f.count) ||
-          !reader.take(f.digest) || !reader.take(crypto::kFileKeySeedBytes, seed) || !reader.take_u8(name_size) ||
+      if (!reader.take(f.file_id.bytes) || !reader.take_u64(f.total_bytes) || !reader.take_u16(f.count) ||
+          !reader.take(f.digest.bytes) || !reader.take(crypto::kFileKeySeedBytes, seed) || !reader.take_u8(name_size) ||
           !reader.take(name_size, name)) {
         return bad;
       }
@@ -155,7 +155,7 @@ Result<Letter> decode_letter(ByteView bytes) {
     std::uint8_t block_version = 0;
     crypto::Signature signature{};
     if (letter.kind != LetterKind::kReply || !reader.take_u8(block_version) ||
-        block_version != kLetterSignatureVersion || !reader.take(signature) || !reader.at_end()) {
+        block_version != kLetterSignatureVersion || !reader.take(signature.bytes) || !reader.at_end()) {
       return bad;
     }
     letter.signature = signature;
@@ -195,7 +195,7 @@ bool take_file_notes(ByteReader& reader, std::vector<FileNote>& notes) {
     FileNote note;
     std::uint8_t name_size = 0;
     ByteView name;
-    if (!reader.take_u64(note.total_bytes) || !reader.take(note.digest) || !reader.take_u8(name_size) ||
+    if (!reader.take_u64(note.total_bytes) || !reader.take(note.digest.bytes) || !reader.take_u8(name_size) ||
         name_size == 0 || !reader.take(name_size, name)) {
       return false;
     }
@@ -275,13 +275,13 @@ Result<History> decode_history(ByteView bytes) {
     HistoryEntry e;
     std::uint8_t from = 0, recipients = 0;
     if (!reader.take_u64(e.sent_at) || !reader.take_u8(from) || (from != 1 && from != 2) ||
-        !reader.take(e.adviser_id) || !reader.take_u8(recipients) || recipients > kMaxRecipients) {
+        !reader.take(e.adviser_id.bytes) || !reader.take_u8(recipients) || recipients > kMaxRecipients) {
       return bad;
     }
     e.from_reporter = from == 1;
     e.recipients.resize(recipients);
     for (crypto::AdviserId& id : e.recipients) {
-      if (!reader.take(id)) return bad;
+      if (!reader.take(id.bytes)) return bad;
     }
     std::uint32_t body_size = 0;
     ByteView body;
@@ -292,7 +292,7 @@ Result<History> decode_history(ByteView bytes) {
       if (!reader.take_u8(is_signed) || is_signed > 1 || (is_signed == 1 && e.from_reporter)) return bad;
       if (is_signed == 1) {
         EntrySignature sig;
-        if (!reader.take(sig.reporter_message_pk) || !reader.take(sig.signature)) return bad;
+        if (!reader.take(sig.reporter_message_pk.bytes) || !reader.take(sig.signature.bytes)) return bad;
         e.signature = sig;
       }
       if (!take_file_notes(reader, e.files)) return bad;

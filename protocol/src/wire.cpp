@@ -44,7 +44,7 @@ Result<Request> parse_deposit(std::span<const ByteView> fields, Request request)
   if (fields.size() / 3 > kMaxDepositsPerRequest) return Error{ErrorCode::kTooLarge, "too many deposits in one request"};
   for (std::size_t i = 0; i < fields.size(); i += 3) {
     DepositItem item;
-    if (!copy_exact(fields[i], item.clue)) return malformed("clue must be 64 bytes");
+    if (!copy_exact(fields[i], item.clue.bytes)) return malformed("clue must be 64 bytes");
     if (!copy_exact(fields[i + 1], item.verifier)) return malformed("delete verifier must be 32 bytes");
     if (!crypto::is_envelope_size(fields[i + 2].size())) return malformed("envelope is not of a known size class");
     item.envelope = fields[i + 2];
@@ -56,7 +56,7 @@ Result<Request> parse_deposit(std::span<const ByteView> fields, Request request)
 Result<Request> parse_upload(std::span<const ByteView> fields, Request request) {
   if (fields.size() != 4 && fields.size() != 5) return malformed("upload-prekeys needs 4 or 5 fields");
   PrekeyUpload& up = request.upload;
-  if (!copy_exact(fields[0], up.adviser_sign_pk)) return malformed("adviser key must be 32 bytes");
+  if (!copy_exact(fields[0], up.adviser_sign_pk.bytes)) return malformed("adviser key must be 32 bytes");
   if (fields[1].size() != 8) return malformed("counter must be 8 bytes");
   up.counter = read_u64_le(fields[1].data());
   const ByteView keys = fields[2];
@@ -66,10 +66,10 @@ Result<Request> parse_upload(std::span<const ByteView> fields, Request request) 
   ByteReader reader(keys);
   while (!reader.at_end()) {
     crypto::SignedPrekey prekey;
-    if (!reader.take(prekey.pk) || !reader.take(prekey.signature)) return malformed("truncated prekey");
+    if (!reader.take(prekey.pk.bytes) || !reader.take(prekey.signature.bytes)) return malformed("truncated prekey");
     up.prekeys.push_back(prekey);
   }
-  if (!copy_exact(fields[3], up.signature)) return malformed("signature must be 64 bytes");
+  if (!copy_exact(fields[3], up.signature.bytes)) return malformed("signature must be 64 bytes");
   if (fields.size() == 5 && !fields[4].empty()) {
     auto medium = crypto::decode_medium_prekey(fields[4]);
     if (!medium) return malformed("medium-term prekey must be empty or 100 bytes");
@@ -126,10 +126,10 @@ Result<Request> parse_request(std::span<const ByteView> frames) {
     case Op::kDeposit:
       return parse_deposit(fields, std::move(request));
     case Op::kGetMessage:
-      if (fields.size() != 1 || !copy_exact(fields[0], request.id)) return malformed("get-message needs a 16-byte id");
+      if (fields.size() != 1 || !copy_exact(fields[0], request.id.bytes)) return malformed("get-message needs a 16-byte id");
       return request;
     case Op::kDelete:
-      if (fields.size() != 2 || !copy_exact(fields[0], request.id) || !copy_exact(fields[1], request.token)) {
+      if (fields.size() != 2 || !copy_exact(fields[0], request.id.bytes) || !copy_exact(fields[1], request.token)) {
         return malformed("delete needs a 16-byte id and a 32-byte token");
       }
       return request;
@@ -336,7 +336,7 @@ Result<PolicyInfo> decode_policy(std::span<const Bytes> fields) {
   }
   if (fields.size() >= 5 && fields[4].size() != 8) return malformed("policy attachment limit must be 8 bytes");
   PolicyInfo policy;
-  if (!copy_exact(ByteView(fields[0]), policy.challenge)) return malformed("policy challenge must be 32 bytes");
+  if (!copy_exact(ByteView(fields[0]), policy.challenge.bytes)) return malformed("policy challenge must be 32 bytes");
   policy.difficulty = fields[1][0];
   if (policy.difficulty > crypto::kMaxPowDifficulty) {
     return Error{ErrorCode::kTooLarge, "relay asks for more proof of work than a client will do"};
@@ -397,7 +397,7 @@ Result<std::vector<BundleEntry>> decode_bundle(ByteView bytes) {
   std::vector<BundleEntry> entries(count);
   for (BundleEntry& e : entries) {
     ByteView one_time, medium;
-    if (!reader.take(e.adviser_sign_pk) || !reader.take(kPrekeyWireBytes, one_time) ||
+    if (!reader.take(e.adviser_sign_pk.bytes) || !reader.take(kPrekeyWireBytes, one_time) ||
         !reader.take(crypto::kSignedMediumPrekeyBytes, medium)) {
       return malformed("truncated prekey bundle");
     }

@@ -22,6 +22,30 @@ Bytes u32_bytes(std::uint32_t v) {
   return b;
 }
 
+// The store names messages, clues and keys with types of its own (it does
+// not depend on crypto); the relay is where they meet the wire's types, each
+// conversion spelled out. An adviser's prekey pool is kept under the
+// adviser's signing key.
+crypto::MessageId wire_id(const store::MessageId& id) { return crypto::MessageId{id.bytes}; }
+store::MessageId stored_id(const crypto::MessageId& id) { return store::MessageId{id.bytes}; }
+crypto::Clue wire_clue(const store::StoredClue& clue) { return crypto::Clue{clue.bytes}; }
+store::StoredClue stored_clue(const crypto::Clue& clue) { return store::StoredClue{clue.bytes}; }
+store::PublicKeyBytes pool_key(const crypto::Ed25519PublicKey& adviser_sign_pk) {
+  return store::PublicKeyBytes{adviser_sign_pk.bytes};
+}
+store::StoredPrekey stored_prekey(const crypto::SignedPrekey& p) {
+  return {store::PublicKeyBytes{p.pk.bytes}, p.signature.bytes};
+}
+store::StoredMediumPrekey stored_medium(const crypto::SignedMediumPrekey& m) {
+  return {store::PublicKeyBytes{m.pk.bytes}, m.expires_day, m.signature.bytes};
+}
+crypto::SignedPrekey served_prekey(const store::StoredPrekey& p) {
+  return {crypto::X25519PublicKey{p.pk.bytes}, crypto::Signature{p.signature}};
+}
+crypto::SignedMediumPrekey served_medium(const store::StoredMediumPrekey& m) {
+  return {crypto::X25519PublicKey{m.pk.bytes}, m.expires_day, crypto::Signature{m.signature}};
+}
+
 }  // namespace
 
 std::uint32_t days_since_epoch_now() {
@@ -196,7 +220,7 @@ std::uint64_t RequestHandler::scarcest_prekey_pool() const {
   if (!directory) return 0;
   std::uint64_t scarcest = 0;
   for (const crypto::DirectoryEntry& entry : directory->entries) {
-    const std::uint64_t left = store_.prekey_count(entry.sign_pk);
+    const std::uint64_t left = store_.prekey_count(pool_key(entry.sign_pk));
     if (left != 0 && (scarcest == 0 || left < scarcest)) scarcest = left;
   }
   return scarcest;
@@ -215,10 +239,8 @@ Frames RequestHandler::get_prekeys(const protocol::Request& request) {
   for (const crypto::DirectoryEntry& entry : directory->entries) {
     protocol::BundleEntry e;
     e.adviser_sign_pk = entry.sign_pk;
-    if (auto prekey = store_.take_prekey(entry.sign_pk)) e.prekey = crypto::SignedPrekey{prekey->pk, prekey->signature};
-    if (auto medium = store_.medium_prekey(entry.sign_pk)) {
-      e.medium = crypto::SignedMediumPrekey{medium->pk, medium->expires_day, medium->signature};
-    }
+    if (auto prekey = store_.take_prekey(pool_key(entry.sign_pk))) e.prekey = served_prekey(*prekey);
+    if (auto medium = store_.medium_prekey(pool_key(entry.sign_pk))) e.medium = served_medium(*medium);
     // Neither: the reporter cannot write to this adviser with forward
     // secrecy and says so (it never falls back to the long-term key alone).
     if (!e.prekey && !e.medium) continue;
@@ -249,7 +271,7 @@ Frames RequestHandler::fetch_reply_unguarded() const {
   auto work = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       if (i < clues.size()) {
-        auto blinded = crypto::blind_clue(clues[i].clue, clues[i].id);
+        auto blinded = crypto::blind_clue(wire_clue(clues[i].clue), wire_id(clues[i].id));
         // A damaged clue (only possible if the disk was altered; `relay
         // check` reports it) becomes noise so the fetch stays answerable.
         entries[i] = blinded ? *blinded : crypto::random_fetch_entry();
@@ -280,23 +302,23 @@ Frames RequestHandler::fetch_reply_unguarded() const {
   // real retrieval does (PROTOCOL.md, retrieval session).
   std::vector<crypto::MessageId> ids;
   ids.reserve(clues.size());
-  for (const store::ClueRecord& c : clues) ids.push_back(c.id);
+  for (const store::ClueRecord& c : clues) ids.push_back(wire_id(c.id));
   return protocol::make_ok_reply({std::move(answer), protocol::encode_message_ids(std::move(ids))});
 }
 
 Frames RequestHandler::get_message(const protocol::Request& request) {
-  auto message = store_.get_message(request.id);
+  auto message = store_.get_message(stored_id(request.id));
   if (!message) return protocol::make_error_reply(ErrorCode::kNotFound, "no such message");
   return protocol::make_ok_reply({std::move(message->envelope)});
 }
 
 Frames RequestHandler::delete_message(const protocol::Request& request) {
-  auto message = store_.get_message(request.id);
+  auto message = store_.get_message(stored_id(request.id));
   if (!message) return protocol::make_error_reply(ErrorCode::kNotFound, "no such message");
-  if (!crypto::check_delete_token(request.token, message->verifier)) {
+  if (!crypto::check_delete_token(request.token, message->verifier.bytes)) {
     return protocol::make_error_reply(ErrorCode::kUnauthorised, "wrong delete token");
   }
-  Status s = store_.delete_message(request.id);
+  Status s = store_.delete_message(stored_id(request.id));
   if (!s) return failure_reply(Op::kDelete, s.error());
   return protocol::make_ok_reply();
 }
@@ -328,7 +350,7 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
     if (!crypto::verify_prekey(p, up.adviser_sign_pk)) {
       return protocol::make_error_reply(ErrorCode::kUnauthorised, "bad prekey signature");
     }
-    prekeys.push_back({p.pk, p.signature});
+    prekeys.push_back(stored_prekey(p));
   }
   std::optional<store::StoredMediumPrekey> medium;
   if (up.medium) {
@@ -344,11 +366,11 @@ Frames RequestHandler::upload_prekeys(const protocol::Request& request) {
       return protocol::make_error_reply(ErrorCode::kMalformed,
                                         "medium-term prekey expiry day is outside the allowed range; check the clock");
     }
-    medium = store::StoredMediumPrekey{up.medium->pk, up.medium->expires_day, up.medium->signature};
+    medium = stored_medium(*up.medium);
   }
-  Status s = store_.add_prekeys(up.adviser_sign_pk, up.counter, prekeys, medium);
+  Status s = store_.add_prekeys(pool_key(up.adviser_sign_pk), up.counter, prekeys, medium);
   if (!s) return failure_reply(Op::kUploadPrekeys, s.error());
-  const std::uint64_t left = store_.prekey_count(up.adviser_sign_pk);
+  const std::uint64_t left = store_.prekey_count(pool_key(up.adviser_sign_pk));
   return protocol::make_ok_reply({u32_bytes(static_cast<std::uint32_t>(std::min<std::uint64_t>(left, UINT32_MAX)))});
 }
 
@@ -365,8 +387,8 @@ RequestHandler::Outcome RequestHandler::prepare_deposit(const protocol::Request&
     }
     store::NewMessage m;
     crypto::random_fill(m.id);
-    m.clue = item.clue;
-    m.verifier = item.verifier;
+    m.clue = stored_clue(item.clue);
+    m.verifier = store::DeleteVerifier{item.verifier};
     m.expiry_day = today() + policy_.retention_days + crypto::random_below(policy_.retention_fuzz_days + 1);
     m.envelope = item.envelope;
     prepared.messages.push_back(m);

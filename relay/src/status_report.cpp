@@ -88,11 +88,11 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
       }
       for (const crypto::DirectoryEntry& e : directory->entries) {
         AdviserLevel level{to_hex(e.id), e.name, 0, std::nullopt};
-        if (auto it = remaining.find(e.sign_pk); it != remaining.end()) {
+        if (auto it = remaining.find(store::PublicKeyBytes{e.sign_pk.bytes}); it != remaining.end()) {
           level.left = it->second;
           remaining.erase(it);
         }
-        if (auto it = stats.medium_expires.find(e.sign_pk); it != stats.medium_expires.end()) {
+        if (auto it = stats.medium_expires.find(store::PublicKeyBytes{e.sign_pk.bytes}); it != stats.medium_expires.end()) {
           level.medium_expires = it->second;
         }
         advisers.push_back(level);

@@ -85,7 +85,7 @@ void RelayStore::Impl::upgrade_from_v1(const fs::path& folder) {
     std::vector<std::pair<MessageId, std::uint32_t>> days;
     if (std::optional<Table> index = env.find_table(txn, kV1ExpiryTable)) {
       index->for_each(txn, [&](ByteView key, ByteView) {
-        if (key.size() == kV1ExpiryKeyBytes) days.emplace_back(fixed<kIdBytes>(key.subspan(4)), read_u32_be(key.data()));
+        if (key.size() == kV1ExpiryKeyBytes) days.emplace_back(fixed<MessageId>(key.subspan(4)), read_u32_be(key.data()));
         return true;
       });
     }
@@ -93,7 +93,7 @@ void RelayStore::Impl::upgrade_from_v1(const fs::path& folder) {
     std::vector<ClueRecord> records;
     clues.for_each(txn, [&](ByteView key, ByteView value) {
       if (key.size() == kIdBytes && value.size() == kClueBytes) {
-        records.push_back(ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value), 0});
+        records.push_back(ClueRecord{fixed<MessageId>(key), fixed<StoredClue>(value), 0});
       }
       return true;
     });
@@ -180,7 +180,7 @@ std::optional<StoredMessage> RelayStore::get_message(const MessageId& id) const 
   if (!v || v->size() < kMessageHeaderBytes) return std::nullopt;
   StoredMessage out;
   out.expiry_day = read_u32_le(v->data());
-  out.verifier = fixed<kVerifierBytes>(v->subspan(4, kVerifierBytes));
+  out.verifier = fixed<DeleteVerifier>(v->subspan(4, kVerifierBytes));
   ByteView envelope = v->subspan(kMessageHeaderBytes);
   out.envelope.assign(envelope.begin(), envelope.end());
   return out;

@@ -21,13 +21,13 @@ StoreStats RelayStore::stats() const {
   out.map_bytes_total = es.map_bytes;
   s.prekeys.for_each(txn, [&](ByteView k, ByteView v) {
     if (k.size() == kPrekeyKeyBytes && v.size() == kPrekeyValueBytes) {
-      ++out.prekeys[fixed<kKeyBytes>(k)];
+      ++out.prekeys[fixed<PublicKeyBytes>(k)];
     }
     return true;
   });
   s.medium_prekeys.for_each(txn, [&](ByteView k, ByteView v) {
     if (k.size() == kKeyBytes && v.size() == kMediumValueBytes) {
-      out.medium_expires[fixed<kKeyBytes>(k)] = read_medium(v).expires_day;
+      out.medium_expires[fixed<PublicKeyBytes>(k)] = read_medium(v).expires_day;
     }
     return true;
   });

@@ -95,18 +95,19 @@ inline void append_u64_be(Bytes& out, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
-template <std::size_t N>
-FixedBytes<N> fixed(ByteView v) {
-  FixedBytes<N> out{};
-  std::copy_n(v.begin(), N, out.begin());
+// The first T::size() bytes of v (the caller has checked the length).
+template <class T>
+T fixed(ByteView v) {
+  T out{};
+  std::copy_n(v.begin(), out.size(), out.begin());
   return out;
 }
 
 inline StoredMediumPrekey read_medium(ByteView v) {
   StoredMediumPrekey m;
-  m.pk = fixed<kKeyBytes>(v.first(kKeyBytes));
+  m.pk = fixed<PublicKeyBytes>(v.first(kKeyBytes));
   m.expires_day = read_u32_le(v.data() + kKeyBytes);
-  m.signature = fixed<kPrekeySignatureBytes>(v.subspan(kKeyBytes + 4));
+  m.signature = fixed<FixedBytes<kPrekeySignatureBytes>>(v.subspan(kKeyBytes + 4));
   return m;
 }
 
@@ -119,7 +120,7 @@ inline Bytes clue_value(const StoredClue& clue, std::uint32_t expiry_day) {
 // A clue record as stored, or nullopt if damaged (sizes; check() reports it).
 inline std::optional<ClueRecord> read_clue_record(ByteView key, ByteView value) {
   if (key.size() != kIdBytes || value.size() != kClueValueBytes) return std::nullopt;
-  return ClueRecord{fixed<kIdBytes>(key), fixed<kClueBytes>(value.first(kClueBytes)),
+  return ClueRecord{fixed<MessageId>(key), fixed<StoredClue>(value.first(kClueBytes)),
                     read_u32_le(value.data() + kClueBytes)};
 }
 

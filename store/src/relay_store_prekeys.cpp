@@ -68,8 +68,8 @@ std::optional<StoredPrekey> RelayStore::take_prekey(const PublicKeyBytes& advise
           }
           if (k.size() != kPrekeyKeyBytes || v.size() != kPrekeyValueBytes) return true;
           StoredPrekey p;
-          p.pk = fixed<kKeyBytes>(v.first(kKeyBytes));
-          p.signature = fixed<kPrekeySignatureBytes>(v.subspan(kKeyBytes));
+          p.pk = fixed<PublicKeyBytes>(v.first(kKeyBytes));
+          p.signature = fixed<FixedBytes<kPrekeySignatureBytes>>(v.subspan(kKeyBytes));
           taken = p;
           key.assign(k.begin(), k.end());
           return false;

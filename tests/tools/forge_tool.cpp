@@ -160,7 +160,7 @@ int kci_reply(const protocol::ChannelAddress& address, const std::string& key_fi
   auto file = adviser::KeyFile::unlock(key_file, crypto::SecretBuffer::copy_of(std::string_view(line)));
   if (!file) return fail(file.error().message);
   client::Recipient to;
-  if (!fixed_from_hex(message_hex, to.message_pk) || !fixed_from_hex(fetch_hex, to.fetch_pk)) return fail("bad key");
+  if (!fixed_from_hex(message_hex, to.message_pk.bytes) || !fixed_from_hex(fetch_hex, to.fetch_pk.bytes)) return fail("bad key");
   const crypto::X25519KeyPair& message = file->identity().message;  // all the thief has
   const crypto::SigningKeyPair not_hers = crypto::SigningKeyPair::generate();
   std::vector<client::Outgoing> items;
@@ -200,7 +200,7 @@ int redeposit(const protocol::ChannelAddress& address) {
   std::string clue, verifier, envelope;
   while (std::cin >> clue >> verifier >> envelope) {
     client::Outgoing o;
-    if (!fixed_from_hex(clue, o.clue) || !fixed_from_hex(verifier, o.verifier) || !from_hex(envelope, o.envelope)) {
+    if (!fixed_from_hex(clue, o.clue.bytes) || !fixed_from_hex(verifier, o.verifier) || !from_hex(envelope, o.envelope)) {
       return fail("bad line");
     }
     items.push_back(std::move(o));

@@ -83,7 +83,7 @@ int fill(const std::string& folder, std::size_t count, std::size_t envelope_byte
     store::NewMessage m;
     crypto::random_fill(m.id);
     last_id = to_hex(m.id);
-    m.clue = crypto::make_clue(stranger.pk).value();
+    m.clue = store::StoredClue{crypto::make_clue(stranger.pk).value().bytes};
     m.expiry_day = today + 60;
     m.envelope = envelope;
     batch.push_back(m);

@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/keys.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
@@ -29,9 +30,16 @@ inline constexpr std::size_t kClueBytes = 64;
 inline constexpr std::size_t kFetchEntryBytes = 64;
 inline constexpr std::size_t kMessageIdBytes = 16;
 
-using Clue = FixedBytes<kClueBytes>;
-using FetchEntry = FixedBytes<kFetchEntryBytes>;
-using MessageId = FixedBytes<kMessageIdBytes>;
+// A clue (what a sender deposits) and a fetch entry (what the relay answers
+// with) are both 64 bytes, and so is a signature; none stands for another.
+struct ClueTag;
+struct FetchEntryTag;
+using Clue = TaggedBytes<ClueTag, kClueBytes>;
+using FetchEntry = TaggedBytes<FetchEntryTag, kFetchEntryBytes>;
+// A stored message's id at the relay, as the wire and clients name it (the
+// relay's store has its own type for it, store::MessageId).
+struct MessageIdTag;
+using MessageId = TaggedBytes<MessageIdTag, kMessageIdBytes>;
 
 // Sender side. kMalformed if recipient_fetch_pk is not a valid point.
 Result<Clue> make_clue(const FetchPublicKey& recipient_fetch_pk);

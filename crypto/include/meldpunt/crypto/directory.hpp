@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/identity.hpp"
 #include "meldpunt/crypto/keys.hpp"
 
@@ -61,7 +62,8 @@ inline constexpr std::uint32_t kDefaultDirectoryValidDays = 90;
 inline constexpr std::uint32_t kMaxDirectoryValidDays = 400;
 inline constexpr std::uint64_t kLegacyDirectoryCutoff = 1'814'400'000;
 
-using AdviserId = FixedBytes<kAdviserIdBytes>;
+struct AdviserIdTag;
+using AdviserId = TaggedBytes<AdviserIdTag, kAdviserIdBytes>;
 
 enum class Role : std::uint8_t {
   kInternalConfidentialAdviser = 1,

@@ -35,6 +35,7 @@
 #include <optional>
 
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/keys.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
@@ -83,7 +84,8 @@ struct OpenedEnvelope {
 // A prekey is named in an envelope header by its id: the first 16 bytes of
 // its public key.
 inline constexpr std::size_t kPrekeyIdBytes = 16;
-using PrekeyId = FixedBytes<kPrekeyIdBytes>;
+struct PrekeyIdTag;
+using PrekeyId = TaggedBytes<PrekeyIdTag, kPrekeyIdBytes>;
 PrekeyId prekey_id(const X25519PublicKey& pk);
 
 // The secret of a held prekey whose public key starts with `id`, or nullptr.

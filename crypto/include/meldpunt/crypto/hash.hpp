@@ -9,11 +9,13 @@
 #include <cstdint>
 
 #include "meldpunt/common/bytes.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 
 namespace meldpunt::crypto {
 
 inline constexpr std::size_t kFileDigestBytes = 32;
-using FileDigest = FixedBytes<kFileDigestBytes>;
+struct FileDigestTag;
+using FileDigest = TaggedBytes<FileDigestTag, kFileDigestBytes>;
 
 // Streaming form, for data that arrives in pieces. The state lives inside
 // the object (no heap); it is wiped when the object is destroyed.

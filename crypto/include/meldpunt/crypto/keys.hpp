@@ -8,6 +8,7 @@
 
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 
 namespace meldpunt::crypto {
 
@@ -19,10 +20,17 @@ inline constexpr std::size_t kSignatureBytes = 64;       // crypto_sign_BYTES
 inline constexpr std::size_t kRistrettoPointBytes = 32;  // crypto_core_ristretto255_BYTES
 inline constexpr std::size_t kRistrettoScalarBytes = 32; // crypto_core_ristretto255_SCALARBYTES
 
-using X25519PublicKey = FixedBytes<kX25519KeyBytes>;       // message keys, prekeys
-using Ed25519PublicKey = FixedBytes<kEd25519PublicBytes>;  // signing keys
-using FetchPublicKey = FixedBytes<kRistrettoPointBytes>;   // clue recipients
-using Signature = FixedBytes<kSignatureBytes>;
+// Three kinds of 32-byte public key, each for one kind of operation: an
+// X25519 key passed where a signing key or a fetch key is meant does not
+// compile. Decoders read them into `.bytes`.
+struct X25519PublicKeyTag;
+struct Ed25519PublicKeyTag;
+struct FetchPublicKeyTag;
+struct SignatureTag;
+using X25519PublicKey = TaggedBytes<X25519PublicKeyTag, kX25519KeyBytes>;       // message keys, prekeys
+using Ed25519PublicKey = TaggedBytes<Ed25519PublicKeyTag, kEd25519PublicBytes>;  // signing keys
+using FetchPublicKey = TaggedBytes<FetchPublicKeyTag, kRistrettoPointBytes>;     // clue recipients (ristretto255)
+using Signature = TaggedBytes<SignatureTag, kSignatureBytes>;                    // Ed25519
 
 // Base64 (URL-safe alphabet, no padding) for keys printed in cards and the
 // channel address.

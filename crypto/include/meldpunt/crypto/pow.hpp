@@ -35,6 +35,7 @@
 #include <span>
 
 #include "meldpunt/common/bytes.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
 namespace meldpunt::crypto {
@@ -46,8 +47,13 @@ inline constexpr std::size_t kPowNonceBytes = 8;
 // minutes on one core); relays never announce more.
 inline constexpr unsigned kMaxPowDifficulty = 32;
 
-using PowChallenge = FixedBytes<kPowChallengeBytes>;
-using PowHash = FixedBytes<kPowHashBytes>;
+// The relay's challenge and a hash (of a request's body, or a digest that
+// proves the work) are both 32 bytes; pow_digest(challenge, body, nonce)
+// with the two swapped does not compile.
+struct PowChallengeTag;
+struct PowHashTag;
+using PowChallenge = TaggedBytes<PowChallengeTag, kPowChallengeBytes>;
+using PowHash = TaggedBytes<PowHashTag, kPowHashBytes>;
 
 // One deposited envelope as the proof of work sees it. clue must be 64 bytes
 // and verifier 32 (the wire parser checks that before anything hashes).

@@ -46,7 +46,6 @@
 namespace meldpunt::protocol {
 
 inline constexpr std::uint8_t kAttachmentChunkVersion = 1;
-inline constexpr std::size_t kAttachmentFileIdBytes = 16;
 inline constexpr std::size_t kMaxAttachmentNameBytes = 255;
 // version, type, file id, index, count, total, digest, name length.
 inline constexpr std::size_t kAttachmentHeaderBytes = 1 + 1 + kAttachmentFileIdBytes + 2 + 2 + 8 + crypto::kFileDigestBytes + 1;
@@ -69,8 +68,6 @@ inline constexpr std::size_t kLargestPieceLetterBytes =
 static_assert(kLargestPieceLetterBytes <= crypto::kMaxEnvelopePayload, "a piece letter must fit the largest envelope");
 static_assert(kLetterHeaderBytes + 4 + kAttachmentPieceBodyBytes > crypto::envelope_capacity(crypto::kEnvelopeSizes[1]),
               "every piece letter must need the largest envelope class");
-
-using AttachmentFileId = FixedBytes<kAttachmentFileIdBytes>;
 
 enum class ChunkType : std::uint8_t { kPiece = 1, kDescription = 2 };
 

@@ -88,6 +88,7 @@
 
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/crypto/clue.hpp"
 #include "meldpunt/crypto/derive.hpp"
 #include "meldpunt/crypto/directory.hpp"
@@ -127,10 +128,16 @@ inline constexpr std::size_t kLetterSignatureBytes = 1 + crypto::kSignatureBytes
 // The body of a kind-4 letter: the new reporter message public key.
 inline constexpr std::size_t kRotateBodyBytes = crypto::kX25519KeyBytes;
 
+// A file's random id, the same in its announcement and in each of its pieces
+// (attachment.hpp).
+inline constexpr std::size_t kAttachmentFileIdBytes = 16;
+struct AttachmentFileIdTag;
+using AttachmentFileId = TaggedBytes<AttachmentFileIdTag, kAttachmentFileIdBytes>;
+
 // A file a version 3 letter announces: what it is, and the seed of the keys
 // its pieces are sealed to (crypto::derive_file_keys).
 struct FileEntry {
-  FixedBytes<16> file_id{};  // protocol::AttachmentFileId
+  AttachmentFileId file_id{};
   std::uint64_t total_bytes = 0;
   std::uint16_t count = 0;  // = attachment_piece_count(total_bytes)
   crypto::FileDigest digest{};

@@ -64,6 +64,7 @@
 
 #include "meldpunt/common/bytes.hpp"
 #include "meldpunt/common/result.hpp"
+#include "meldpunt/common/tagged_bytes.hpp"
 #include "meldpunt/store/fault.hpp"
 
 namespace meldpunt::store {
@@ -78,10 +79,16 @@ inline constexpr std::size_t kPrekeySignatureBytes = 64;
 // the wire allows 256).
 inline constexpr std::size_t kMaxPrekeysPerAdd = 65535;
 
-using MessageId = FixedBytes<kIdBytes>;
-using StoredClue = FixedBytes<kClueBytes>;
-using DeleteVerifier = FixedBytes<kVerifierBytes>;
-using PublicKeyBytes = FixedBytes<kKeyBytes>;
+// The store's own names for what it keeps (it does not depend on crypto; the
+// relay converts between these and the wire's types where the two meet).
+struct MessageIdTag;
+struct StoredClueTag;
+struct DeleteVerifierTag;
+struct PublicKeyBytesTag;
+using MessageId = TaggedBytes<MessageIdTag, kIdBytes>;
+using StoredClue = TaggedBytes<StoredClueTag, kClueBytes>;
+using DeleteVerifier = TaggedBytes<DeleteVerifierTag, kVerifierBytes>;
+using PublicKeyBytes = TaggedBytes<PublicKeyBytesTag, kKeyBytes>;  // an adviser's signing key, or a prekey
 
 struct NewMessage {
   MessageId id{};  // random, chosen by the relay
