@@ -82,15 +82,26 @@ TEST_CASE("adviser-client: every relay status has its own text, the relay's word
   std::set<std::string> meanings;
   for (ErrorCode c : every_code()) {
     if (!protocol::is_relay_error_status(c)) continue;
-    const std::string text = adviser::relay_refusal(refusal(c));
+    const std::string text = adviser::relay_refusal(cli::Lang::kEn, refusal(c));
     CHECK(without_detail(text).find("RELAY-TEXT") == std::string::npos);
     CHECK(meanings.insert(without_detail(text)).second);
   }
   CHECK(meanings.size() == 10);
-  const std::string unknown = adviser::relay_refusal(refusal(static_cast<ErrorCode>(11)));
+  // In Dutch each status has its own Dutch text, without the relay's English words.
+  std::set<std::string> dutch;
+  for (ErrorCode c : every_code()) {
+    if (!protocol::is_relay_error_status(c)) continue;
+    const std::string text = adviser::relay_refusal(cli::Lang::kNl, refusal(c));
+    CHECK(text.find("RELAY-TEXT") == std::string::npos);
+    CHECK(text.find("the relay") == std::string::npos);
+    CHECK(text.find("de server") != std::string::npos);
+    CHECK(dutch.insert(text).second);
+  }
+  CHECK(adviser::relay_refusal(cli::Lang::kNl, refusal(static_cast<ErrorCode>(11))).find("status 11") != std::string::npos);
+  const std::string unknown = adviser::relay_refusal(cli::Lang::kEn, refusal(static_cast<ErrorCode>(11)));
   CHECK(unknown.find("status 11") != std::string::npos);
-  CHECK(adviser::relay_refusal(refusal(ErrorCode::kStorageFull)).find("storage is full") != std::string::npos);
+  CHECK(adviser::relay_refusal(cli::Lang::kEn, refusal(ErrorCode::kStorageFull)).find("storage is full") != std::string::npos);
   // Errors of the adviser's own side keep their message.
   CHECK(adviser::describe(Error{ErrorCode::kIo, "export.txt already exists"}) == "export.txt already exists");
-  CHECK(adviser::describe(refusal(ErrorCode::kInternal)) == adviser::relay_refusal(refusal(ErrorCode::kInternal)));
+  CHECK(adviser::describe(refusal(ErrorCode::kInternal)) == adviser::relay_refusal(cli::Lang::kEn, refusal(ErrorCode::kInternal)));
 }
