@@ -324,8 +324,8 @@ constexpr TellRow kTell[] = {
       "eerst aanneemt, geldt."}},
     {Tell::kSaveNoFolder, {"--save: no folder {1}; create it first", "--save: er is geen map {1}; maak haar eerst"}},
     {Tell::kAttachmentSaveHint,
-     {"Save it with: adviser-client attachment {1} {2} --save FOLDER   (it is never opened or run by this program)",
-      "Sla haar op met: adviser-client attachment {1} {2} --save MAP   (dit programma opent of start haar nooit)"}},
+     {"Save it with `adviser-client attachment {1} {2} --save FOLDER` (it is never opened or run by this program)",
+      "Sla haar op met `adviser-client attachment {1} {2} --save MAP` (dit programma opent of start haar nooit)"}},
     {Tell::kAttachmentSaved,
      {"Saved as {1} (mode 0600, not executable; checksum verified). It is now outside the encrypted case store:\n"
       "delete it when you no longer need it, and open it only with a program you trust for this kind of file.",
