@@ -25,9 +25,11 @@ std::vector<ErrorCode> every_code() {
 Error refusal(ErrorCode code) { return Error{code, "relay: RELAY-TEXT", true}; }
 
 // The text with the detail taken out: what the person reads as the meaning.
+// The detail is there in English only (a Dutch text leaves the relay's
+// English words out).
 std::string without_detail(std::string text) {
   const std::size_t at = text.rfind(" (relay: RELAY-TEXT)");
-  REQUIRE(at != std::string::npos);
+  if (at == std::string::npos) return text;
   return text.erase(at, std::string(" (relay: RELAY-TEXT)").size());
 }
 
@@ -48,6 +50,7 @@ TEST_CASE("reporter-client: every relay status has its own text in both language
     for (ErrorCode c : every_code()) {
       if (!protocol::is_relay_error_status(c)) continue;
       const std::string text = reporter::relay_refusal(lang, refusal(c));
+      CHECK((text.find(" (relay: RELAY-TEXT)") != std::string::npos) == (lang == reporter::Lang::kEn));
       const std::string meaning = without_detail(text);
       CHECK(meaning.find("RELAY-TEXT") == std::string::npos);
       CHECK(meanings.insert(meaning).second);  // no two statuses share a text
@@ -83,6 +86,7 @@ TEST_CASE("adviser-client: every relay status has its own text, the relay's word
   for (ErrorCode c : every_code()) {
     if (!protocol::is_relay_error_status(c)) continue;
     const std::string text = adviser::relay_refusal(cli::Lang::kEn, refusal(c));
+    CHECK(text.find(" (relay: RELAY-TEXT)") != std::string::npos);
     CHECK(without_detail(text).find("RELAY-TEXT") == std::string::npos);
     CHECK(meanings.insert(without_detail(text)).second);
   }
