@@ -189,6 +189,32 @@ TEST_CASE("a new passphrase is asked again on a terminal", "[cli]") {
   }
 }
 
+TEST_CASE("a new passphrase's explanations and errors speak the prompt's language", "[cli][language]") {
+  cli::NewPassphrasePrompt dutch = prompt();
+  dutch.lang = cli::Lang::kNl;
+  dutch.nothing_done = "er is niets aangemaakt";
+  SECTION("said between tries") {
+    Script s{{"kort", "a good long passphrase", "a good long passphrasf", "a good long passphrase",
+              "a good long passphrase"},
+             {},
+             {}};
+    auto p = cli::read_new_passphrase(dutch, s.io(true));
+    REQUIRE(p.ok());
+    CHECK(s.said == "het wachtwoord is te kort (minstens 12 tekens); kies een langer wachtwoord.\n"
+                    "de twee wachtwoorden verschillen; typ het nieuwe wachtwoord opnieuw.\n");
+  }
+  SECTION("the errors") {
+    Script s{{"a good long passphrase", "a good long passphrasf"}, {}, {}};
+    auto p = cli::read_new_passphrase(dutch, s.io(false));
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().message == "de twee wachtwoorden verschillen; er is niets aangemaakt");
+    Script ended{{}, {}, {}};
+    auto q = cli::read_new_passphrase(dutch, ended.io(false));
+    REQUIRE_FALSE(q.ok());
+    CHECK(q.error().message.rfind("het wachtwoord lezen: ", 0) == 0);
+  }
+}
+
 TEST_CASE("from a script a new passphrase is refused at the first problem", "[cli]") {
   SECTION("too short") {
     Script s{{"short", "a good long passphrase", "a good long passphrase"}, {}, {}};

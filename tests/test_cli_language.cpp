@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "meldpunt/cli/language.hpp"
 #include "texts.hpp"
@@ -98,6 +100,44 @@ TEST_CASE("adviser wording: every row in both languages, both forms, same placeh
   CHECK(adviser::tally(Lang::kEn, adviser::Tally::kNewMessages, 2) == "2 new messages");
   CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 1) == "1 nieuw bericht");
   CHECK(adviser::tally(Lang::kNl, adviser::Tally::kNewMessages, 2) == "2 nieuwe berichten");
-  CHECK(adviser::describe(Lang::kNl, Error{ErrorCode::kNotFound, "no case 1234"}) == "niet gevonden (no case 1234)");
+  CHECK(adviser::describe(Lang::kNl, Error{ErrorCode::kNotFound, "no card"}) == "niet gevonden (no card)");
   CHECK(adviser::describe(Lang::kEn, Error{ErrorCode::kNotFound, "no case 1234"}) == "no case 1234");
+}
+
+TEST_CASE("adviser wording: in Dutch an error's subject chooses a whole Dutch text", "[cli][language][adviser]") {
+  const std::string detail = "ENGLISH-DETAIL";
+  auto dutch = [&](ErrorCode code, ErrorSubject subject) {
+    return adviser::describe(Lang::kNl, Error{code, detail, false, subject});
+  };
+  const std::pair<ErrorCode, ErrorSubject> situations[] = {
+      {ErrorCode::kUnauthorised, ErrorSubject::kDirectory},   {ErrorCode::kUnauthorised, ErrorSubject::kPassphrase},
+      {ErrorCode::kMalformed, ErrorSubject::kCaseId},         {ErrorCode::kNotFound, ErrorSubject::kCaseId},
+      {ErrorCode::kMalformed, ErrorSubject::kCaseIdAmbiguous}, {ErrorCode::kMalformed, ErrorSubject::kChannelAddress},
+      {ErrorCode::kMalformed, ErrorSubject::kChannelMistyped}, {ErrorCode::kUnavailable, ErrorSubject::kFolderInUse},
+      {ErrorCode::kIo, ErrorSubject::kFileExists},            {ErrorCode::kIo, ErrorSubject::kIdentityExists},
+      {ErrorCode::kNotFound, ErrorSubject::kAttachmentNumber}, {ErrorCode::kMalformed, ErrorSubject::kStatusWord},
+      {ErrorCode::kMalformed, ErrorSubject::kStatusMove},     {ErrorCode::kMalformed, ErrorSubject::kDeadlineSetting},
+      {ErrorCode::kTooLarge, ErrorSubject::kAttachmentCount}, {ErrorCode::kTooLarge, ErrorSubject::kAttachmentsOff},
+      {ErrorCode::kMalformed, ErrorSubject::kAttachmentEmpty}, {ErrorCode::kTooLarge, ErrorSubject::kAttachmentSize},
+      {ErrorCode::kUnavailable, ErrorSubject::kRelaySilent},  {ErrorCode::kMalformed, ErrorSubject::kCaseLabel},
+      {ErrorCode::kMalformed, ErrorSubject::kFilingId},
+  };
+  std::set<std::string> texts;
+  for (const auto& [code, subject] : situations) {
+    const std::string text = dutch(code, subject);
+    CAPTURE(static_cast<int>(subject), text);
+    CHECK(text.find(detail) == std::string::npos);  // the English words stay out
+    CHECK(texts.insert(text).second);               // each situation its own text
+    // English keeps the program's own words.
+    CHECK(adviser::describe(Lang::kEn, Error{code, detail, false, subject}) == detail);
+  }
+  CHECK(dutch(ErrorCode::kUnauthorised, ErrorSubject::kPassphrase).find("wachtwoord klopt niet") != std::string::npos);
+  CHECK(dutch(ErrorCode::kMalformed, ErrorSubject::kCaseId).find("4 tot 10 tekens") != std::string::npos);
+  // Without a subject: the Dutch kind, the detail after it.
+  CHECK(dutch(ErrorCode::kIo, ErrorSubject::kNone) ==
+        "een bestand kan niet worden gelezen of geschreven (ENGLISH-DETAIL)");
+  // A refusal by the relay: its Dutch meaning by status, without the relay's words.
+  const std::string refused = adviser::describe(Lang::kNl, Error{ErrorCode::kStorageFull, detail, true});
+  CHECK(refused.find("de opslag van de server is vol") == 0);
+  CHECK(refused.find(detail) == std::string::npos);
 }

@@ -19,7 +19,10 @@ Result<crypto::SecretBuffer> open_box(ByteView sealed, const crypto::SecretBuffe
   auto box = crypto::PassphraseBox::for_sealed(sealed, passphrase);
   if (!box) return Error{box.error().code, "not " + std::string(what) + ": " + box.error().message};
   auto plain = box->open(sealed);
-  if (!plain) return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the " + std::string(what) + " was changed"};
+  if (!plain) {
+    return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the " + std::string(what) + " was changed", false,
+                 ErrorSubject::kPassphrase};
+  }
   return plain;
 }
 

@@ -7,19 +7,23 @@
 #include "meldpunt/client/text.hpp"
 #include "meldpunt/protocol/wire.hpp"
 #include "text.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser {
 namespace {
 
-std::string state_word(const AttachmentRecord& a) {
+std::string state_word(const AttachmentRecord& a, Lang lang) {
   switch (a.state) {
-    case client::AttachmentState::kIntact: return "intact";
+    case client::AttachmentState::kIntact: return tell(lang, Tell::kAttIntact);
     case client::AttachmentState::kIncomplete:
-      return "INCOMPLETE (" + std::to_string(a.received) + " of " + std::to_string(a.count) +
-             " pieces; the rest may still arrive with the next inbox)";
-    case client::AttachmentState::kCorrupt: return "DAMAGED (does not match its checksum; cannot be saved)";
+      return tell(lang, Tell::kAttIncomplete, {std::to_string(a.received), std::to_string(a.count)});
+    case client::AttachmentState::kCorrupt: return tell(lang, Tell::kAttDamaged);
   }
-  return "unknown";
+  return tell(lang, Tell::kAttUnknown);
+}
+
+std::string direction_words(const AttachmentRecord& a, Lang lang) {
+  return tell(lang, a.direction == Direction::kIn ? Tell::kAttFromReporter : Tell::kAttSentByYou);
 }
 
 // Counts a piece the store took (kept, completing or damaging its file) into
@@ -203,8 +207,9 @@ Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found,
 Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnection& relay,
                                                            const std::vector<std::string>& paths) {
   if (paths.size() > kMaxAttachmentsPerReply) {
-    return Error{ErrorCode::kTooLarge, "at most " + std::to_string(kMaxAttachmentsPerReply) +
-                                           " attachments per reply; nothing was sent"};
+    return Error{ErrorCode::kTooLarge,
+                 "at most " + std::to_string(kMaxAttachmentsPerReply) + " attachments per reply; nothing was sent",
+                 false, ErrorSubject::kAttachmentCount};
   }
   // Sizes first, before the relay is asked: a missing file is named at once.
   std::vector<std::uint64_t> sizes;
@@ -226,13 +231,16 @@ Result<std::vector<client::FileToSend>> read_files_to_send(client::RelayConnecti
       case client::SizeVerdict::kFits: break;
       case client::SizeVerdict::kRelayRefuses:
         return Error{ErrorCode::kTooLarge,
-                     "this relay does not accept attachments (its max-attachment-bytes is 0); nothing was sent"};
-      case client::SizeVerdict::kEmpty: return Error{ErrorCode::kMalformed, shown + " is empty; nothing was sent"};
+                     "this relay does not accept attachments (its max-attachment-bytes is 0); nothing was sent", false,
+                     ErrorSubject::kAttachmentsOff};
+      case client::SizeVerdict::kEmpty:
+        return Error{ErrorCode::kMalformed, shown + " is empty; nothing was sent", false,
+                     ErrorSubject::kAttachmentEmpty};
       case client::SizeVerdict::kOverLimit:
-        return Error{ErrorCode::kTooLarge, shown + " is " + client::describe_size(sizes[i]) +
-                                               "; this relay accepts attachments up to " +
-                                               client::describe_size(limit) + " (" + std::to_string(limit) +
-                                               " bytes). Nothing was sent"};
+        return Error{ErrorCode::kTooLarge,
+                     shown + " is " + client::describe_size(sizes[i]) + "; this relay accepts attachments up to " +
+                         client::describe_size(limit) + " (" + std::to_string(limit) + " bytes). Nothing was sent",
+                     false, ErrorSubject::kAttachmentSize};
     }
   }
   std::vector<client::FileToSend> files;
@@ -315,28 +323,25 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
   return result;
 }
 
-std::string render_attachments(const std::vector<AttachmentRecord>& attachments) {
+std::string render_attachments(const std::vector<AttachmentRecord>& attachments, Lang lang) {
   std::string out;
   for (std::size_t i = 0; i < attachments.size(); ++i) {
     const AttachmentRecord& a = attachments[i];
     const crypto::SecretBuffer name = client::sanitise_file_name(a.name.view());
-    out += "  [" + std::to_string(i + 1) + "] " + format_minute(a.sent_at) +
-           (a.direction == Direction::kIn ? "  from the reporter: " : "  sent by you: ") + std::string(name.text()) +
-           " (" + client::describe_size(a.total_bytes) + "), " + state_word(a) + "\n";
+    out += "  [" + std::to_string(i + 1) + "] " + format_minute(a.sent_at) + "  " + direction_words(a, lang) +
+           ": " + std::string(name.text()) + " (" + client::describe_size(a.total_bytes) + "), " +
+           state_word(a, lang) + "\n";
   }
   return out;
 }
 
-std::string describe_attachment(const AttachmentRecord& a, std::size_t number) {
+std::string describe_attachment(const AttachmentRecord& a, std::size_t number, Lang lang) {
   const crypto::SecretBuffer name = client::sanitise_file_name(a.name.view());
-  return "Attachment " + std::to_string(number) + "\n" +
-         "  name:      " + std::string(name.text()) + "\n" +
-         "  direction: " + (a.direction == Direction::kIn ? "from the reporter" : "sent by you") + "\n" +
-         "  sent:      " + format_minute(a.sent_at) + "\n" +
-         "  size:      " + client::describe_size(a.total_bytes) + " (" + std::to_string(a.total_bytes) + " bytes)\n" +
-         "  pieces:    " + std::to_string(a.received) + " of " + std::to_string(a.count) + "\n" +
-         "  state:     " + state_word(a) + "\n" +
-         "  BLAKE2b-256: " + to_hex(a.digest) + "   (check a saved copy with: b2sum -l 256 FILE)\n";
+  return tell(lang, Tell::kAttDetails,
+              {std::to_string(number), name.text(), direction_words(a, lang), format_minute(a.sent_at),
+               client::describe_size(a.total_bytes), std::to_string(a.total_bytes), std::to_string(a.received),
+               std::to_string(a.count), state_word(a, lang)}) +
+         tell(lang, Tell::kAttChecksum, {to_hex(a.digest)});
 }
 
 }  // namespace meldpunt::adviser

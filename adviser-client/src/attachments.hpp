@@ -21,6 +21,7 @@
 #include "case_store.hpp"
 #include "inbox.hpp"
 #include "key_file.hpp"
+#include "meldpunt/cli/language.hpp"
 #include "meldpunt/client/attachment.hpp"
 #include "meldpunt/client/file_key.hpp"
 #include "meldpunt/client/mailbox.hpp"
@@ -118,8 +119,9 @@ Result<SentWithAttachments> send_with_attachments(client::RelayConnection& relay
 
 // The list of a case's files for `read` and exports, numbered from 1 as
 // `attachment CASE N` takes them; names made safe (client::sanitise_file_name).
-std::string render_attachments(const std::vector<AttachmentRecord>& attachments);
+// In `lang` (an export's document is always English).
+std::string render_attachments(const std::vector<AttachmentRecord>& attachments, cli::Lang lang);
 // One file in detail: direction, dates, size, pieces, state, BLAKE2b-256.
-std::string describe_attachment(const AttachmentRecord& record, std::size_t number);
+std::string describe_attachment(const AttachmentRecord& record, std::size_t number, cli::Lang lang);
 
 }  // namespace meldpunt::adviser

@@ -244,9 +244,13 @@ Result<CaseRecord> CaseStore::find_case(std::string_view id_prefix) const {
     }
     return matches.size() < 2;
   });
-  if (matches.empty()) return Error{ErrorCode::kNotFound, "no case " + prefix + " (see `adviser-client cases`)"};
+  if (matches.empty()) {
+    return Error{ErrorCode::kNotFound, "no case " + prefix + " (see `adviser-client cases`)", false,
+                 ErrorSubject::kCaseId};
+  }
   if (matches.size() > 1) {
-    return Error{ErrorCode::kMalformed, "case id " + prefix + " is ambiguous; type more of it"};
+    return Error{ErrorCode::kMalformed, "case id " + prefix + " is ambiguous; type more of it", false,
+                 ErrorSubject::kCaseIdAmbiguous};
   }
   auto record = load_case(txn, matches.front());
   if (!record) return record.error();

@@ -162,8 +162,14 @@ void wipe_folder(const std::filesystem::path& folder) {
 }  // namespace
 
 Result<os::FolderLock> lock_home_folder(const std::filesystem::path& lock_file) {
-  return os::FolderLock::acquire(lock_file,
-                                 "another adviser-client is working in this home folder; try again when it is done");
+  auto lock = os::FolderLock::acquire(
+      lock_file, "another adviser-client is working in this home folder; try again when it is done");
+  if (!lock && lock.error().code == ErrorCode::kUnavailable) {
+    Error busy = lock.error();
+    busy.subject = ErrorSubject::kFolderInUse;
+    return busy;
+  }
+  return lock;
 }
 
 Result<crypto::SecretBuffer> compose_in_editor(const std::filesystem::path& fallback_folder, std::size_t max_bytes) {

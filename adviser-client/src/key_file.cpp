@@ -164,7 +164,10 @@ Result<KeyFile> KeyFile::unlock(const std::filesystem::path& path, const crypto:
   auto box = crypto::PassphraseBox::for_sealed(*sealed, passphrase);
   if (!box) return Error{box.error().code, path.string() + ": " + box.error().message};
   auto plaintext = box->open(*sealed);
-  if (!plaintext) return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the key file was changed"};
+  if (!plaintext) {
+    return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the key file was changed", false,
+                 ErrorSubject::kPassphrase};
+  }
   auto contents = decode_key_file(plaintext->view());
   if (!contents) return contents.error();
   return KeyFile(path, std::move(box).value(), std::move(contents).value());

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "attachments.hpp"
+#include "case_model.hpp"
 #include "refusal.hpp"
 
 namespace meldpunt::adviser {
@@ -192,6 +194,15 @@ constexpr TallyRow kTally[] = {
      {"Found in {2} of {1} case; ", "Found in {2} of {1} cases; ", "Gevonden in {2} van {1} zaak; ",
       "Gevonden in {2} van {1} zaken; "}},
     {Tally::kSearchPlacesListed, {"{1} place listed", "{1} places listed", "{1} plek getoond", "{1} plekken getoond"}},
+    {Tally::kRestoredCases,
+     {"The key file opens and its case store holds {1} case. Run `adviser-client inbox` to carry on; reports sent "
+      "to prekeys made after the backup cannot be opened.",
+      "The key file opens and its case store holds {1} cases. Run `adviser-client inbox` to carry on; reports "
+      "sent to prekeys made after the backup cannot be opened.",
+      "Het sleutelbestand gaat open en de zaakopslag bevat {1} zaak. Ga verder met `adviser-client inbox`; "
+      "meldingen die verstuurd zijn aan prekeys van na de reservekopie zijn niet te openen.",
+      "Het sleutelbestand gaat open en de zaakopslag bevat {1} zaken. Ga verder met `adviser-client inbox`; "
+      "meldingen die verstuurd zijn aan prekeys van na de reservekopie zijn niet te openen."}},
 };
 
 template <typename Row, std::size_t N>
@@ -206,9 +217,74 @@ static_assert(in_order(kSay), "the rows are in Say order");
 static_assert(std::size(kTally) == static_cast<std::size_t>(Tally::kCount), "every Tally needs one row");
 static_assert(in_order(kTally), "the rows are in Tally order");
 
+// In Dutch, the whole text for an error whose subject says what it is
+// about: what happened and what to do, without the English detail. Empty
+// where the subject does not tell situations apart (then dutch_kind).
+std::string dutch_whole(const Error& e) {
+  switch (e.subject) {
+    case ErrorSubject::kDirectory:
+      return "de adviseurslijst van de server is niet ondertekend met de sleutel van je organisatie uit het "
+             "kanaaladres; er is niets gedaan. Controleer het kanaaladres, en meld het de beheerder";
+    case ErrorSubject::kPassphrase:
+      return "het wachtwoord klopt niet (of het bestand is veranderd of beschadigd); er is niets geopend";
+    case ErrorSubject::kCaseId:
+      if (e.code == ErrorCode::kNotFound) return "er is geen zaak met dit nummer (zie `adviser-client cases`)";
+      return cli::fill("een zaaknummer heeft {1} tot {2} tekens 0-9 en a-f, zoals `adviser-client cases` het toont",
+                       {std::to_string(kMinCasePrefixChars), std::to_string(kCaseIdChars)});
+    case ErrorSubject::kCaseIdAmbiguous:
+      return "meer dan één zaak begint met dit nummer; typ er meer tekens van";
+    case ErrorSubject::kChannelAddress:
+      return "--channel: dit is geen geldig kanaaladres; kopieer het opnieuw (de beheerder krijgt het met "
+             "`relay address`)";
+    case ErrorSubject::kChannelMistyped:
+      return "--channel: dit kanaaladres is verkeerd overgenomen (de controletekens kloppen niet); kopieer het "
+             "opnieuw";
+    case ErrorSubject::kFolderInUse:
+      return "een andere adviser-client werkt al in deze thuismap (bijvoorbeeld inbox of watch); probeer het "
+             "opnieuw als die klaar is";
+    case ErrorSubject::kFileExists:
+      return "dat bestand bestaat al; kies een andere bestandsnaam (er is niets geschreven)";
+    case ErrorSubject::kIdentityExists:
+      return "in deze map staat al een identiteit of zaakopslag van een vertrouwenspersoon; die wordt nooit "
+             "overschreven (kies een andere map met --home)";
+    case ErrorSubject::kAttachmentNumber:
+      return "deze zaak heeft geen bijlage met dat nummer (`adviser-client read ZAAK` nummert ze)";
+    case ErrorSubject::kStatusWord:
+      return "onbekende status; gebruik acknowledged, in-progress, closed of reopen (new alleen bij `cases "
+             "--status`)";
+    case ErrorSubject::kStatusMove:
+      return "zo kan de status van deze zaak niet veranderen: een zaak gaat alleen vooruit (new, acknowledged, "
+             "in-progress, closed), en alleen een gesloten zaak kan weer open (`status ZAAK reopen`)";
+    case ErrorSubject::kDeadlineSetting:
+      return cli::fill("termijnen mogen alleen strenger zijn dan de wet: --ack-days {1} tot {2}, --feedback-months "
+                       "{1} tot {3}; er is niets gewijzigd",
+                       {"1", std::to_string(kDefaultAckDays), std::to_string(kDefaultFeedbackMonths)});
+    case ErrorSubject::kAttachmentCount:
+      return cli::fill("hoogstens {1} bijlagen per antwoord; er is niets verstuurd",
+                       {std::to_string(kMaxAttachmentsPerReply)});
+    case ErrorSubject::kAttachmentsOff:
+      return "deze server neemt geen bijlagen aan (max-attachment-bytes is 0); er is niets verstuurd";
+    case ErrorSubject::kAttachmentEmpty: return "een bijlage is een leeg bestand; er is niets verstuurd";
+    case ErrorSubject::kAttachmentSize:
+      return "een bijlage is groter dan deze server aanneemt; er is niets verstuurd (`--lang en` noemt het "
+             "bestand en de grens)";
+    case ErrorSubject::kRelaySilent:
+      return "de server antwoordt niet; controleer het kanaaladres en of de server draait (vraag het anders de "
+             "beheerder)";
+    case ErrorSubject::kCaseLabel:
+      return cli::fill("een label is één regel van 1 tot {1} bytes tekst, zonder stuurtekens of onzichtbare tekens "
+                       "(verwijder een label met --clear); er is niets gewijzigd",
+                       {std::to_string(kMaxCaseLabelBytes)});
+    case ErrorSubject::kFilingId:
+      return "een groep of soort is 1 tot 32 tekens a-z, 0-9 en '-' (de ids van de wegwijzer in de "
+             "adviseurslijst); er is niets gewijzigd";
+    case ErrorSubject::kNone: break;
+  }
+  return {};
+}
+
 // In Dutch, what kind of thing failed, before the program's own words.
 std::string_view dutch_kind(const Error& e) {
-  if (e.subject == ErrorSubject::kDirectory) return "de adviseurslijst is niet te vertrouwen";
   switch (e.code) {
     case ErrorCode::kMalformed: return "ongeldige invoer";
     case ErrorCode::kTooLarge: return "te groot";
@@ -239,8 +315,10 @@ std::string tally(Lang lang, Tally key, std::uint64_t n, std::initializer_list<s
 }
 
 std::string describe(Lang lang, const Error& error) {
-  // A relay's refusal has its own text per status (refusal.cpp, English).
-  if (lang == Lang::kEn || error.from_relay) return describe(error);
+  // A relay's refusal has its own text per status (refusal.cpp).
+  if (error.from_relay) return relay_refusal(lang, error);
+  if (lang == Lang::kEn) return error.message;
+  if (std::string whole = dutch_whole(error); !whole.empty()) return whole;
   return std::string(dutch_kind(error)) + " (" + error.message + ")";
 }
 

@@ -81,6 +81,7 @@ enum class Tally : std::size_t {
   kSearchTimes,
   kSearchFoundIn,
   kSearchPlacesListed,
+  kRestoredCases,
   kCount
 };
 

@@ -256,6 +256,152 @@ constexpr TellRow kTell[] = {
      {"earlier adviser (before the hand-over, as forwarded by the reporter; NOT VERIFIED)",
       "eerdere adviseur (van vóór de overdracht, zoals de melder het doorstuurde; NIET GECONTROLEERD)"}},
     {Tell::kFileNotTransferred, {"(file not transferred: {1}, {2})", "(bestand niet meegekomen: {1}, {2})"}},
+    {Tell::kInitDone,
+     {"Adviser identity created in {1}\n"
+      "  name:       {2}\n"
+      "  role:       {3}\n"
+      "  adviser id: {4}\n\n"
+      "Your adviser card (also in {5}):\n\n{6}\n\n"
+      "Next steps:\n"
+      "  1. Give the card to the administrator (it holds only public keys). Compare the adviser id\n"
+      "     above with the one `relay directory sign` prints, by phone or in person.\n"
+      "  2. The administrator signs a directory with it and publishes it:\n"
+      "       relay directory sign --org-key org.key --adviser card.txt ... --serial N --out dir.signed\n"
+      "       relay directory publish --channel ADDRESS --file dir.signed\n"
+      "  3. Run `adviser-client inbox --channel ADDRESS` to upload prekeys and collect reports\n"
+      "     (the address is then kept; later commands may leave out --channel).\n"
+      "Keep the passphrase safe: without it the key file and every case stored here cannot be opened.\n",
+      "Identiteit van de vertrouwenspersoon aangemaakt in {1}\n"
+      "  naam:        {2}\n"
+      "  rol:         {3}\n"
+      "  adviseur-id: {4}\n\n"
+      "Je adviseurskaart (ook in {5}):\n\n{6}\n\n"
+      "Volgende stappen:\n"
+      "  1. Geef de kaart aan de beheerder (er staan alleen openbare sleutels op). Vergelijk het\n"
+      "     adviseur-id hierboven met het id dat `relay directory sign` toont, telefonisch of persoonlijk.\n"
+      "  2. De beheerder ondertekent er een adviseurslijst mee en publiceert die:\n"
+      "       relay directory sign --org-key org.key --adviser card.txt ... --serial N --out dir.signed\n"
+      "       relay directory publish --channel ADRES --file dir.signed\n"
+      "  3. Voer `adviser-client inbox --channel ADRES` uit om prekeys te uploaden en meldingen op te halen\n"
+      "     (het adres wordt dan bewaard; latere opdrachten mogen --channel weglaten).\n"
+      "Bewaar het wachtwoord goed: zonder wachtwoord zijn het sleutelbestand en alle zaken hier niet te openen.\n"}},
+    {Tell::kChannelForgotten,
+     {"Channel address forgotten; the next network command needs --channel.",
+      "Kanaaladres vergeten; de volgende opdracht via het netwerk heeft --channel nodig."}},
+    {Tell::kChannelNoneKept, {"No channel address was kept.", "Er stond geen kanaaladres bewaard."}},
+    {Tell::kChannelCannotRemove, {"cannot remove {1}: {2}", "{1} kan niet worden verwijderd: {2}"}},
+    {Tell::kChannelNotKept,
+     {"no channel address kept in {1}; one is kept after a network command with --channel ADDRESS worked",
+      "er is geen kanaaladres bewaard in {1}; het wordt bewaard nadat een opdracht via het netwerk met "
+      "--channel ADRES lukte"}},
+    {Tell::kPassphraseChanged,
+     {"Passphrase changed. The old passphrase no longer opens {1}; copies of the key file made before (backups) "
+      "still open with it.",
+      "Wachtwoord gewijzigd. Het oude wachtwoord opent {1} niet meer; kopieën van het sleutelbestand van "
+      "eerder (reservekopieën) gaan er nog wel mee open."}},
+    {Tell::kBackupWritten,
+     {"Backup written to {1} ({2} bytes, encrypted under the backup passphrase; the key file inside still needs "
+      "your passphrase).\nRestore it with `adviser-client restore --from {1} --home NEW-FOLDER`.",
+      "Reservekopie geschreven naar {1} ({2} bytes, versleuteld met het wachtwoord van de reservekopie; het "
+      "sleutelbestand erin heeft nog steeds je eigen wachtwoord nodig).\nZet haar terug met "
+      "`adviser-client restore --from {1} --home NIEUWE-MAP`."}},
+    {Tell::kRestoredChecking,
+     {"Restored into {1}. Checking it with your adviser passphrase.",
+      "Teruggezet in {1}. Nu wordt ze gecontroleerd met je eigen wachtwoord."}},
+    {Tell::kHandoverProposed,
+     {"Hand-over of case {1} to {2} ({3}) proposed to the reporter.\n"
+      "The reporter sees the proposal at their next `check` and accepts or declines. Nothing is sent to {2} "
+      "unless the reporter accepts; then their client sends {2} the conversation and `adviser-client inbox` "
+      "shows the answer here.",
+      "Overdracht van zaak {1} aan {2} ({3}) aan de melder voorgesteld.\n"
+      "De melder ziet het voorstel bij de volgende `check` en neemt het aan of wijst het af. Aan {2} wordt "
+      "niets verstuurd tenzij de melder het aanneemt; dan stuurt het programma van de melder het gesprek naar "
+      "{2}, en toont `adviser-client inbox` hier het antwoord."}},
+    {Tell::kHandoverEarlierOpen,
+     {"Your earlier proposals for this case stay open until the reporter answers one: whichever the reporter\n"
+      "accepts first takes effect.",
+      "Je eerdere voorstellen voor deze zaak blijven open tot de melder er een beantwoordt: wat de melder het\n"
+      "eerst aanneemt, geldt."}},
+    {Tell::kSaveNoFolder, {"--save: no folder {1}; create it first", "--save: er is geen map {1}; maak haar eerst"}},
+    {Tell::kAttachmentSaveHint,
+     {"Save it with `adviser-client attachment {1} {2} --save FOLDER` (it is never opened or run by this program)",
+      "Sla haar op met `adviser-client attachment {1} {2} --save MAP` (dit programma opent of start haar nooit)"}},
+    {Tell::kAttachmentSaved,
+     {"Saved as {1} (mode 0600, not executable; checksum verified). It is now outside the encrypted case store:\n"
+      "delete it when you no longer need it, and open it only with a program you trust for this kind of file.",
+      "Opgeslagen als {1} (modus 0600, niet uitvoerbaar; controlegetal klopt). Het staat nu buiten de versleutelde\n"
+      "zaakopslag: verwijder het als je het niet meer nodig hebt, en open het alleen met een programma dat je\n"
+      "voor dit soort bestanden vertrouwt."}},
+    {Tell::kAttIntact, {"intact", "in orde"}},
+    {Tell::kAttIncomplete,
+     {"INCOMPLETE ({1} of {2} pieces; the rest may still arrive with the next inbox)",
+      "ONVOLLEDIG ({1} van {2} stukken; de rest kan nog komen met de volgende inbox)"}},
+    {Tell::kAttDamaged,
+     {"DAMAGED (does not match its checksum; cannot be saved)",
+      "BESCHADIGD (klopt niet met het controlegetal; niet op te slaan)"}},
+    {Tell::kAttUnknown, {"unknown", "onbekend"}},
+    {Tell::kAttFromReporter, {"from the reporter", "van de melder"}},
+    {Tell::kAttSentByYou, {"sent by you", "door jou verstuurd"}},
+    {Tell::kAttDetails,
+     {"Attachment {1}\n"
+      "  name:      {2}\n"
+      "  direction: {3}\n"
+      "  sent:      {4}\n"
+      "  size:      {5} ({6} bytes)\n"
+      "  pieces:    {7} of {8}\n"
+      "  state:     {9}\n",
+      "Bijlage {1}\n"
+      "  naam:      {2}\n"
+      "  richting:  {3}\n"
+      "  verstuurd: {4}\n"
+      "  grootte:   {5} ({6} bytes)\n"
+      "  stukken:   {7} van {8}\n"
+      "  staat:     {9}\n"}},
+    {Tell::kAttChecksum,
+     {"  BLAKE2b-256: {1}   (check a saved copy with: b2sum -l 256 FILE)\n",
+      "  BLAKE2b-256: {1}   (controleer een opgeslagen kopie met: b2sum -l 256 BESTAND)\n"}},
+    {Tell::kRefusedInCase,
+     {"case {1}: a message the reporter sent with the code they had moved away from was refused and deleted "
+      "(its text is not kept); ask in this case whether anything is missing.",
+      "zaak {1}: een bericht dat de melder verstuurde met de code waarvan die verhuisd was, is geweigerd en "
+      "verwijderd (de tekst is niet bewaard); vraag in deze zaak of er iets ontbreekt."}},
+    {Tell::kWatchStartOnce,
+     {"watching {1} once; notifying through {2}", "haalt één keer op bij {1}; meldt via {2}"}},
+    {Tell::kWatchStartEvery,
+     {"watching {1} every {2}; notifying through {3}. Ctrl-C or SIGTERM stops.",
+      "haalt elke {2} op bij {1}; meldt via {3}. Ctrl-C of SIGTERM stopt."}},
+    {Tell::kWatchThroughDesktop, {"desktop", "bureaublad"}},
+    {Tell::kWatchThroughCommand, {"command", "opdracht"}},
+    {Tell::kWatchThroughEmail, {"e-mail", "e-mail"}},
+    {Tell::kWatchThroughOutput, {"this output only", "alleen deze uitvoer"}},
+    {Tell::kWatchAgainNextRun, {"at the next run", "bij de volgende keer"}},
+    {Tell::kWatchAgainIn, {"in {1}", "over {1}"}},
+    {Tell::kWatchRetry,
+     {"adviser-client watch: {1}; trying again {2}", "adviser-client watch: {1}; nieuwe poging {2}"}},
+    {Tell::kWatchFetchFailed,
+     {"adviser-client watch: fetching failed ({1}); trying again {2}",
+      "adviser-client watch: ophalen mislukt ({1}); nieuwe poging {2}"}},
+    {Tell::kWatchNoAnswer, {"the relay at {1} did not answer", "de server op {1} antwoordde niet"}},
+    {Tell::kWatchNotifyFailed,
+     {"adviser-client watch: {1}; watching goes on", "adviser-client watch: {1}; watch gaat door"}},
+    {Tell::kWatchStopped, {"stopped", "gestopt"}},
+    {Tell::kNotifyDesktopFailed,
+     {"the desktop notification (notify-send) failed: {1}", "de melding op het bureaublad (notify-send) mislukte: {1}"}},
+    {Tell::kNotifyCommandFailed,
+     {"the notification command failed: {1}", "de opdracht voor meldingen mislukte: {1}"}},
+    {Tell::kNotifyMailFailed, {"the e-mail ({1} -t) failed: {2}", "de e-mail ({1} -t) mislukte: {2}"}},
+    {Tell::kNotifyNoPipe, {"cannot create a pipe: {1}", "er kan geen pijp worden gemaakt: {1}"}},
+    {Tell::kNotifyCannotRun, {"cannot run {1}: {2}", "{1} kan niet worden gestart: {2}"}},
+    {Tell::kNotifyTooSlow,
+     {"did not finish within {1} s; stopped", "was na {1} s niet klaar; gestopt"}},
+    {Tell::kNotifyExited, {"exited with {1}", "stopte met afsluitcode {1}"}},
+    {Tell::kNotifySignal, {"ended by signal {1}", "beëindigd door signaal {1}"}},
+    {Tell::kNotifyLost, {"lost track of {1}", "het programma {1} is niet meer te volgen"}},
+    {Tell::kMailAddressBad,
+     {"--mail-to: not a plain e-mail address (name@example.org)",
+      "--mail-to: geen gewoon e-mailadres (naam@example.org)"}},
+    {Tell::kRepeatPassphrase, {"Repeat the passphrase: ", "Herhaal het wachtwoord: "}},
+    {Tell::kShellPromptLocked, {"adviser (locked)> ", "adviser (vergrendeld)> "}},
 };
 
 constexpr bool in_order() {

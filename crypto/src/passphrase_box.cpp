@@ -120,7 +120,8 @@ Result<SecretBuffer> PassphraseBox::open(ByteView sealed) const {
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           plaintext.empty() ? &scratch : plaintext.data(), &written, nullptr, ciphertext.data(),
           ciphertext.size(), header.data(), header.size(), nonce.data(), key_.data()) != 0) {
-    return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the file was changed or damaged"};
+    return Error{ErrorCode::kUnauthorised, "wrong passphrase, or the file was changed or damaged", false,
+                 ErrorSubject::kPassphrase};
   }
   return plaintext;
 }

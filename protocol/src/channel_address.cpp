@@ -11,14 +11,15 @@ namespace meldpunt::protocol {
 namespace {
 
 Error bad(std::string_view what) {
-  return Error{ErrorCode::kMalformed, "channel address: " + std::string(what)};
+  return Error{ErrorCode::kMalformed, "channel address: " + std::string(what), false, ErrorSubject::kChannelAddress};
 }
 
 // Every fault in a checked address is a copy mistake: the organisation's
 // `relay address` only writes well-formed ones.
 Error mistyped(std::string_view what) {
   return Error{ErrorCode::kMalformed,
-               "channel address: this address is mistyped (" + std::string(what) + "); copy it again"};
+               "channel address: this address is mistyped (" + std::string(what) + "); copy it again", false,
+               ErrorSubject::kChannelMistyped};
 }
 
 bool is_address_char(char c) { return c > 0x20 && c < 0x7f; }

@@ -8,25 +8,29 @@ namespace meldpunt::reporter {
 namespace {
 
 // Turns a parse failure into the reporter's language: "mistyped, copy it
-// again" for a checked address, "not a valid channel address" otherwise.
-Error address_error(Lang lang, std::string_view given, const Error& e) {
-  if (!protocol::claims_checked_form(given)) {
-    return Error{ErrorCode::kMalformed, format(lang, Msg::kErrBadAddress, {client::terminal_safe_label(e.message)})};
-  }
-  // "channel address: this address is mistyped (DETAIL); copy it again":
-  // the reporter's own sentence says the rest.
+// again" for a checked address (ErrorSubject::kChannelMistyped), "not a
+// valid channel address" otherwise. The parser's English words follow in
+// brackets in English only; the sentence says what to do either way.
+Error address_error(Lang lang, const Error& e) {
+  const bool mistyped = e.subject == ErrorSubject::kChannelMistyped;
   std::string_view detail = e.message;
-  const std::size_t open = detail.find('(');
-  const std::size_t close = detail.rfind(')');
-  if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
-    detail = detail.substr(open + 1, close - open - 1);
+  if (mistyped) {
+    // "channel address: this address is mistyped (DETAIL); copy it again":
+    // the reporter's own sentence says the rest.
+    const std::size_t open = detail.find('(');
+    const std::size_t close = detail.rfind(')');
+    if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
+      detail = detail.substr(open + 1, close - open - 1);
+    }
   }
-  return Error{ErrorCode::kMalformed, format(lang, Msg::kErrAddressMistyped, {client::terminal_safe_label(detail)})};
+  const std::string shown = english_detail(lang, client::terminal_safe_label(detail));
+  return Error{ErrorCode::kMalformed, format(lang, mistyped ? Msg::kErrAddressMistyped : Msg::kErrBadAddress, {shown}),
+               false, e.subject};
 }
 
 Result<protocol::ChannelAddress> parse_given(Lang lang, std::string_view given) {
   auto address = protocol::parse_address(given);
-  if (!address) return address_error(lang, given, address.error());
+  if (!address) return address_error(lang, address.error());
   return address;
 }
 

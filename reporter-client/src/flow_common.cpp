@@ -46,16 +46,16 @@ std::string fmt(const Options& o, Msg m, std::initializer_list<std::string_view>
 std::string localise(const Options& o, const Error& e) {
   if (e.from_relay) return reporter::relay_refusal(o.lang, e);
   switch (e.code) {
-    case ErrorCode::kUnavailable: return fmt(o, Msg::kErrUnreachable, {e.message});
+    case ErrorCode::kUnavailable: return fmt(o, Msg::kErrUnreachable, {english_detail(o.lang, e.message)});
     case ErrorCode::kUnauthorised:
       if (e.subject == ErrorSubject::kDirectory) return std::string(tr(o, Msg::kErrDirectory));
-      return fmt(o, Msg::kErrNotAuthentic, {e.message});
+      return fmt(o, Msg::kErrNotAuthentic, {english_detail(o.lang, e.message)});
     // The relay asked for more proof of work than this client will do.
-    case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayBusy, {e.message});
+    case ErrorCode::kRateLimited: return fmt(o, Msg::kErrRelayBusy, {english_detail(o.lang, e.message)});
     // An adviser directory older than one this client can know of (the
     // channel address's minimum serial, the conversation's own letters) or
     // expired: client/directory_check.hpp, protocol::check_min_serial.
-    case ErrorCode::kReplay: return fmt(o, Msg::kErrOldDirectory, {e.message});
+    case ErrorCode::kReplay: return fmt(o, Msg::kErrOldDirectory, {english_detail(o.lang, e.message)});
     default: return e.message;
   }
 }

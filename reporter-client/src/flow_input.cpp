@@ -49,6 +49,11 @@ Result<crypto::SecretBuffer> read_message(const Options& o, std::size_t max_byte
     auto body = client::read_file_secret(o.file, max_bytes);
     if (!body && body.error().code == ErrorCode::kTooLarge) return too_long;
     if (body && body->empty()) return empty;
+    if (!body) {
+      return Error{body.error().code, fmt(o, Msg::kMessageFileUnreadable,
+                                          {client::terminal_safe_label(o.file),
+                                           english_detail(o.lang, client::terminal_safe_label(body.error().message))})};
+    }
     return body;
   }
   const bool tty = client::stdin_is_terminal();
@@ -59,7 +64,7 @@ Result<crypto::SecretBuffer> read_message(const Options& o, std::size_t max_byte
     if (body.error().code == ErrorCode::kTooLarge) return too_long;
     if (body.error().code == ErrorCode::kMalformed) return empty;
     if (body.error().code != ErrorCode::kUnavailable) return body.error();
-    write_err(fmt(o, Msg::kEditorUnavailable, {body.error().message}));
+    write_err(fmt(o, Msg::kEditorUnavailable, {english_detail(o.lang, body.error().message)}));
   }
   if (tty) write_err(tr(o, Msg::kTypeMessage));
   crypto::SecretBuffer body;

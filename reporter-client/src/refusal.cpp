@@ -5,7 +5,8 @@
 namespace meldpunt::reporter {
 
 std::string relay_refusal(Lang lang, const Error& error) {
-  auto says = [&](Msg m) { return format(lang, m, {error.message}); };
+  const std::string detail = english_detail(lang, error.message);
+  auto says = [&](Msg m) { return format(lang, m, {detail}); };
   switch (error.code) {
     case ErrorCode::kMalformed: return says(Msg::kErrRelayMalformed);
     case ErrorCode::kUnknownOperation: return says(Msg::kErrRelayUnknownOperation);
@@ -24,7 +25,7 @@ std::string relay_refusal(Lang lang, const Error& error) {
       break;
   }
   return format(lang, Msg::kErrRelayUnknownStatus,
-                {error.message, std::to_string(static_cast<unsigned>(static_cast<std::uint8_t>(error.code)))});
+                {detail, std::to_string(static_cast<unsigned>(static_cast<std::uint8_t>(error.code)))});
 }
 
 }  // namespace meldpunt::reporter

@@ -52,6 +52,10 @@ std::string format(Lang lang, Msg key, std::initializer_list<std::string_view> a
   return cli::fill(text(lang, key), args);
 }
 
+std::string english_detail(Lang lang, std::string_view detail) {
+  return lang == Lang::kEn ? " (" + std::string(detail) + ")" : std::string();
+}
+
 Lang language_from_locale(const char* lc_all, const char* lc_messages, const char* lang) {
   return cli::language_from_locale(lc_all, lc_messages, lang);
 }

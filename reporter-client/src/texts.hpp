@@ -68,6 +68,7 @@ enum class Msg : std::size_t {
   kMessageEmpty,
   kMessageTooLong,
   kMessageEmptyAgain,
+  kMessageFileUnreadable,
   // the code
   kCodeHeading,
   kCodeAdvice,
@@ -287,6 +288,11 @@ const TextEntry* text_table(std::size_t& count);
 std::string_view text(Lang lang, Msg key);
 // text() with {1}, {2}, ... replaced by args in order.
 std::string format(Lang lang, Msg key, std::initializer_list<std::string_view> args);
+
+// An error's detail (the program's or the relay's own English words) as a
+// text's {1}: " (detail)" in English; nothing in Dutch, where the sentence
+// alone says what happened and what to do (`--lang en` shows the detail).
+std::string english_detail(Lang lang, std::string_view detail);
 
 // nl* in the first non-empty of LC_ALL, LC_MESSAGES, LANG (the POSIX order)
 // -> Dutch; anything else (including unset) -> English.

@@ -111,14 +111,18 @@ constexpr TextEntry kPart[] = {
      "and wiped afterwards.\n",
      "Je editor wordt geopend ({1}). Sla op en sluit af als je bericht klaar is; het bestand staat alleen in\n"
      "het geheugen en wordt daarna gewist.\n"},
-    {M::kEditorUnavailable, "The editor cannot be used here ({1}). Type the message instead.\n",
-     "De editor kan hier niet worden gebruikt ({1}). Typ het bericht hier.\n"},
+    // {1}: english_detail (texts.hpp).
+    {M::kEditorUnavailable, "The editor cannot be used here{1}. Type the message instead.\n",
+     "De editor kan hier niet worden gebruikt{1}. Typ het bericht hier.\n"},
     {M::kMessageEmpty, "The message is empty; nothing was sent.", "Het bericht is leeg; er is niets verstuurd."},
     {M::kMessageTooLong, "The message is too long (at most {1} bytes); nothing was sent.",
      "Het bericht is te lang (hoogstens {1} bytes); er is niets verstuurd."},
     {M::kMessageEmptyAgain,
      "The message is empty. Write it again, or press Ctrl-C to stop without sending.\n",
      "Het bericht is leeg. Schrijf het opnieuw, of druk op Ctrl-C om te stoppen zonder te versturen.\n"},
+    // {1}: the file as given, made safe to show; {2}: english_detail (texts.hpp).
+    {M::kMessageFileUnreadable, "The file {1} cannot be read{2}; nothing was sent.",
+     "Het bestand {1} kan niet worden gelezen{2}; er is niets verstuurd."},
 
 };
 static_assert(consecutive(kPart), "a part lists its keys in Msg order, without gaps");

@@ -8,15 +8,21 @@
     and --proxy really used (each connection through the SOCKS5 proxy, with
     its own credentials: stream isolation);
   - one name, --save, for saving attachments, the reporter's old
-    --save-attachments hidden but working (test_attachments.py saves with it).
+    --save-attachments hidden but working (test_attachments.py saves with it);
+  - no English word (ENGLISH_WORDS) in what the other adviser-client
+    commands say in Dutch (init, channel, passphrase, backup, restore,
+    attachment, handover, watch), in the errors chosen by their kind (wrong
+    passphrase, case id, channel address, existing file, a home folder in
+    use, ...), nor in any --help of either client in Dutch.
 """
+import fcntl
 import os
 import re
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ADVISER, REPORTER, Channel, Reporter, run  # noqa: E402
+from harness import ADVISER, REPORTER, Channel, Reporter, free_port, run  # noqa: E402
 from socks_recorder import SocksRecorder  # noqa: E402
 
 
@@ -29,6 +35,38 @@ def env_with(lang):
 
 DUTCH = env_with("nl_NL.UTF-8")
 ENGLISH = env_with("en_GB.UTF-8")
+
+# English words that no Dutch sentence of either client holds: one of them in
+# Dutch output means a text that was not translated. Case-sensitive, so that
+# CLI11's metavariables (CASE, FILE, N) are not taken for prose.
+ENGLISH_WORDS = re.compile(
+    r"\b(the|The|and|with|your|Your|you|You|from|this|This|that|which|when|When|never|only|each|Each|every|"
+    r"after|before|again|cannot|could|does|did|were|has|have|already|Example|Examples|Usage|Options|"
+    r"Subcommands|Positionals|case|cases|Case|message|messages|reply|passphrase|Passphrase|folder|file|files|"
+    r"saved|Saved|sent|shows|asks|kept|stored|attachment|attachments|Attachment|pieces|size|state|direction|"
+    r"name|role|steps|Next|backup|Backup|restored|Restored|changed|created|proposed|watching|notifying|"
+    r"stopped|trying|failed|wrong|address|channel|identity|exists|number|unknown|not|command|Hand-over|"
+    r"hand-over|Give|give|Show|Print|Send|Read|Write|Add|List|Move|Change|Create|Restore|Search|Fetch|"
+    r"Remove|Only|Accepted|Language|Seconds|Connect|Cheap|Home|Case|Channel)\b")
+
+
+def english_in(text, names=()):
+    """The English words in `text`, a Dutch output or help. Not prose, so not
+    looked at: example command lines (but their explanation in brackets),
+    commands quoted in backticks, options, addresses, paths and file names,
+    and the words in `names` (commands, in --help named in its prose too)."""
+    found = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith(("adviser-client ", "reporter-client ", "relay ", "adviser>", "{ ")):
+            s = " ".join(re.findall(r"\(([^()]*)\)", s))
+        s = re.sub(r"`[^`]*`", " ", s)
+        s = re.sub(r"\b(?:adviser|reporter)-client\b(?: (?:%s)\b)?" % "|".join(map(re.escape, names or ["-"])), " ", s)
+        s = re.sub(r"(?<![\w-])--?[A-Za-z][\w-]*", " ", s)
+        s = re.sub(r"\S+@\S+|\S+://\S+|~?/\S+|\S+\.(?:txt|pdf|mpx|mpbak|card|signed|key|org)\b", " ", s)
+        s = " ".join(w for w in s.split() if w.strip(",.;:()") not in names)
+        found += [(w, line) for w in ENGLISH_WORDS.findall(s)]
+    return found
 
 
 class LanguageAndFlagsTest(unittest.TestCase):
@@ -165,6 +203,140 @@ class LanguageAndFlagsTest(unittest.TestCase):
                 found = english.findall(line.replace("adviser-client", "").replace("--", " --"))
                 found = [w for w in found if not re.search(r"`[^`]*\b" + w + r"\b[^`]*`", line)]
                 self.assertEqual(found, [], f"{args}: {line!r}")
+
+    def test_3_the_other_commands_speak_dutch(self):
+        """Identity, channel, passphrase, backup, restore, attachments,
+        hand-over and watch with --lang nl, and the errors of the case store,
+        the key file and the channel address chosen by their kind: no English
+        word in what they say."""
+        ch = self.channel
+        anna = self.anna
+        said = []
+
+        def nl(*args, home=None, passphrase=None, stdin="", check=True):
+            pw = anna.passphrase if passphrase is None else passphrase
+            rc, out, err = run([ADVISER, *args, "--lang", "nl", "--home", home or anna.home],
+                               stdin=pw + "\n" + stdin, env=ENGLISH, check=check)
+            said.append((args, out + err))
+            if check is False:
+                self.assertNotEqual(rc, 0, f"{args}: {out}{err}")
+            return rc, out, err
+
+        # A new identity: init, its channel, passphrase, backup and restore.
+        home = os.path.join(ch.root, "carla")
+        first, second = "eerste wachtwoord 1", "tweede wachtwoord 2"
+        profile = ["--name", "Carla Dekker", "--role", "external", "--description-nl", "Externe vertrouwenspersoon",
+                   "--description-en", "External confidential adviser", "--insecure-test-kdf"]
+        _, out, _ = nl("init", *profile, home=home, passphrase=first, stdin=first + "\n")
+        self.assertIn("Identiteit van de vertrouwenspersoon aangemaakt in", out)
+        self.assertIn("Volgende stappen:", out)
+        with open(os.path.join(home, "card.txt")) as f:
+            card = f.read().strip()
+        said[-1] = (said[-1][0], said[-1][1].replace(card, ""))  # the card is a record, not prose
+        _, _, err = nl("init", *profile, home=home, passphrase=first, stdin=first + "\n", check=False)
+        self.assertIn("staat al een identiteit", err)
+        _, _, err = nl("channel", home=home, check=False)
+        self.assertIn("er is geen kanaaladres bewaard", err)
+        self.assertIn("Er stond geen kanaaladres bewaard.", nl("channel", "--forget", home=home)[1])
+        rc, _, err = nl("passphrase", "--insecure-test-kdf", home=home, passphrase=first,
+                        stdin="kort\n", check=False)
+        self.assertIn("het wachtwoord is te kort (minstens", err)
+        self.assertIn("Wachtwoord gewijzigd.", nl("passphrase", "--insecure-test-kdf", home=home, passphrase=first,
+                                                  stdin=f"{second}\n{second}\n")[1])
+        _, _, err = nl("cases", home=home, passphrase=first, check=False)
+        self.assertIn("het wachtwoord klopt niet", err)
+        backup = os.path.join(ch.root, "carla.mpbak")
+        backup_pw = "wachtwoord reservekopie"
+        self.assertIn("Reservekopie geschreven naar", nl("backup", "--out", backup, "--insecure-test-kdf", home=home,
+                                                         passphrase=second,
+                                                         stdin=f"{backup_pw}\n{backup_pw}\n")[1])
+        _, _, err = nl("backup", "--out", backup, home=home, passphrase=second, check=False)
+        self.assertIn("dat bestand bestaat al", err)
+        _, out, _ = nl("restore", "--from", backup, home=os.path.join(ch.root, "carla-2"), passphrase=backup_pw,
+                       stdin=second + "\n")
+        self.assertIn("Teruggezet in", out)
+        self.assertIn("de zaakopslag bevat 0 zaken", out)
+        _, _, err = nl("restore", "--from", backup, home=home, passphrase=backup_pw, check=False)
+        self.assertIn("staat al een identiteit", err)
+
+        # A case with an attachment.
+        Reporter(ch).new("Melding met een bijlage", to=[1])
+        nl("inbox", "--channel", ch.address)
+        case = re.findall(r"^([0-9a-f]{10})\s+new\b", nl("cases")[1], re.M)[0]
+        attached = os.path.join(ch.root, "verslag.txt")
+        with open(attached, "w") as f:
+            f.write("Verslag van het gesprek.\n")
+        _, out, _ = nl("reply", case, "--channel", ch.address, "--attach", attached, "--no-acknowledge",
+                       stdin="Zie de bijlage.\n")
+        self.assertIn("door jou verstuurd: verslag.txt", out)
+        self.assertIn("door jou verstuurd: verslag.txt", nl("read", case)[1])
+        _, out, _ = nl("attachment", case, "1")
+        self.assertIn("Bijlage 1", out)
+        self.assertIn("richting:  door jou verstuurd", out)
+        self.assertIn("staat:     in orde", out)
+        self.assertIn("Sla haar op met", out)
+        empty = os.path.join(ch.root, "leeg.txt")
+        open(empty, "w").close()
+        self.assertIn("een bijlage is een leeg bestand", nl("reply", case, "--channel", ch.address, "--attach", empty,
+                                                            "--no-acknowledge", stdin="Tekst.\n", check=False)[2])
+        saved = os.path.join(ch.root, "opgeslagen")
+        os.mkdir(saved)
+        self.assertIn("Opgeslagen als", nl("attachment", case, "1", "--save", saved)[1])
+        self.assertIn("er is geen map", nl("attachment", case, "1", "--save", saved + "-niet", check=False)[2])
+        self.assertIn("geen bijlage met dat nummer", nl("attachment", case, "9", check=False)[2])
+
+        # A hand-over, proposed twice.
+        to = ["--to", ch.advisers[1].name, "--channel", ch.address]
+        self.assertIn(f"Overdracht van zaak {case} aan", nl("handover", case, *to)[1])
+        self.assertIn("Je eerdere voorstellen", nl("handover", case, *to)[1])
+
+        # watch, once.
+        _, out, _ = nl("watch", "--once", "--channel", ch.address)
+        self.assertIn("haalt één keer op bij", out)
+        self.assertIn("alleen deze uitvoer", out)
+        self.assertIn("--mail-to: geen gewoon e-mailadres", nl("watch", "--once", "--mail-to", "a b", check=False)[2])
+
+        # Errors found in the case store, the key file, the channel address
+        # and the home folder's lock, each said by its kind.
+        self.assertIn("een zaaknummer heeft 4 tot 10 tekens", nl("read", "zzzz", check=False)[2])
+        self.assertIn("er is geen zaak met dit nummer", nl("read", "ffffffffff", check=False)[2])
+        self.assertIn("onbekende status", nl("status", case, "gesloten", check=False)[2])
+        self.assertIn("zo kan de status van deze zaak niet veranderen", nl("status", case, "reopen", check=False)[2])
+        self.assertIn("termijnen mogen alleen strenger zijn", nl("settings", "--ack-days", "9", check=False)[2])
+        self.assertIn("een label is één regel van 1 tot 120 bytes", nl("label", case, "x" * 121, check=False)[2])
+        self.assertIn("een groep of soort is 1 tot 32 tekens", nl("file", case, "--kind", "Geen Id", check=False)[2])
+        self.assertIn("dit is geen geldig kanaaladres", nl("inbox", "--channel", "nonsense", check=False)[2])
+        i = len("meldpunt2:") + 44 + 10  # one character of the organisation key, as a person might
+        flipped = ch.address[:i] + ("b" if ch.address[i] != "b" else "c") + ch.address[i + 1:]
+        self.assertIn("dit kanaaladres is verkeerd overgenomen", nl("inbox", "--channel", flipped, check=False)[2])
+        silent = ch.address_for(f"tcp://127.0.0.1:{free_port()}")
+        self.assertIn("de server antwoordt niet", nl("inbox", "--channel", silent, "--timeout", "2", check=False)[2])
+        out_file = os.path.join(ch.root, "export-nl.txt")
+        if not os.path.exists(out_file):
+            with open(out_file, "w"):
+                pass
+        self.assertIn("dat bestand bestaat al", nl("export", case, "--out", out_file, "--plain", check=False)[2])
+        with open(os.path.join(anna.home, "lock"), "a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.assertIn("een andere adviser-client werkt al in deze thuismap",
+                          nl("inbox", "--channel", ch.address, check=False)[2])
+
+        for args, text in said:
+            self.assertEqual(english_in(text), [], f"{args}:\n{text}")
+
+    def test_4_every_help_in_dutch(self):
+        """--help of each program and each of its commands in Dutch holds no
+        English word (examples included: only the commands in them stay)."""
+        for program in (ADVISER, REPORTER):
+            _, out, _ = run([program, "--help", "--lang", "nl"], env=ENGLISH)
+            listed = re.split(r"^Opdrachten:$", out, flags=re.M)[1]
+            commands = re.findall(r"^  (\S+)  ", listed, re.M)
+            self.assertGreater(len(commands), 3, out)
+            self.assertEqual(english_in(out, commands), [], out)
+            for command in commands:
+                with self.subTest(program=os.path.basename(program), command=command):
+                    _, out, _ = run([program, command, "--help", "--lang", "nl"], env=ENGLISH)
+                    self.assertEqual(english_in(out, commands), [], out)
 
     def test_cli11_texts_in_dutch(self):
         for program in (ADVISER, REPORTER):

@@ -54,7 +54,7 @@ int cmd_read(const Home& home, const std::string& case_id) {
   }
   out(render_conversation(v.messages, language()).text());
   if (!v.attachments.empty()) {
-    out(say(language(), Say::kAttachmentsHeading, {v.record.id()}) + render_attachments(v.attachments));
+    out(say(language(), Say::kAttachmentsHeading, {v.record.id()}) + render_attachments(v.attachments, language()));
   }
   if (!v.notes.empty()) {
     out(say(language(), Say::kNotesHeading));
@@ -119,21 +119,22 @@ int cmd_notes(const Home& home, const std::string& case_id) {
 int cmd_attachment(const Home& home, const std::string& case_id, std::size_t number, const std::string& save_dir) {
   if (!save_dir.empty()) {
     std::error_code ec;
-    if (!fs::is_directory(save_dir, ec)) fail(ErrorCode::kNotFound, "--save: no folder " + save_dir + "; create it first");
+    if (!fs::is_directory(save_dir, ec)) {
+      fail(ErrorCode::kNotFound, tell(language(), Tell::kSaveNoFolder, {terminal_safe_label(save_dir)}));
+    }
   }
   KeyFile key_file = unlock(home);
   CaseStore store = open_store(home, key_file);
   const usecase::FoundAttachment found = check(usecase::find_attachment(store, case_id, number));
-  out(describe_attachment(found.attachment, number));
+  out(describe_attachment(found.attachment, number, language()));
   if (save_dir.empty()) {
-    out("Save it with: adviser-client attachment " + found.record.id() + " " + std::to_string(number) +
-        " --save FOLDER   (it is never opened or run by this program)\n");
+    out(tell(language(), Tell::kAttachmentSaveHint, {found.record.id(), std::to_string(number)}) + "\n");
     return 0;
   }
   const crypto::SecretBuffer saved = check(usecase::save_attachment(store, found, save_dir));
-  out("Saved as " + terminal_safe_label((fs::path(save_dir) / std::string(saved.text())).string()) +
-      " (mode 0600, not executable; checksum verified). It is now outside the encrypted case store:\n"
-      "delete it when you no longer need it, and open it only with a program you trust for this kind of file.\n");
+  out(tell(language(), Tell::kAttachmentSaved,
+           {terminal_safe_label((fs::path(save_dir) / std::string(saved.text())).string())}) +
+      "\n");
   return 0;
 }
 

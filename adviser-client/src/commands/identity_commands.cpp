@@ -19,24 +19,14 @@ int cmd_init(const Home& home, const usecase::InitRequest& request, bool insecur
       [] { return new_passphrase(tell(language(), Tell::kForKeyFile), tell(language(), Tell::kNothingCreated)); },
       kdf_params(insecure_kdf)));
   const crypto::DirectoryEntry& entry = created.entry;
-  out("Adviser identity created in " + home.root.string() + "\n" +
-      "  name:       " + entry.name + "\n" +
-      "  role:       " + std::string(crypto::role_keyword(entry.role)) + "\n" +
-      "  adviser id: " + to_hex(entry.id) + "\n\n" +
-      "Your adviser card (also in " + home.card_file().string() + "):\n\n" + created.card + "\n\n" +
-      "Next steps:\n"
-      "  1. Give the card to the administrator (it holds only public keys). Compare the adviser id\n"
-      "     above with the one `relay directory sign` prints, by phone or in person.\n"
-      "  2. The administrator signs a directory with it and publishes it:\n"
-      "       relay directory sign --org-key org.key --adviser card.txt ... --serial N --out dir.signed\n"
-      "       relay directory publish --channel ADDRESS --file dir.signed\n"
-      "  3. Run `adviser-client inbox --channel ADDRESS` to upload prekeys and collect reports\n"
-      "     (the address is then kept; later commands may leave out --channel).\n"
-      "Keep the passphrase safe: without it the key file and every case stored here cannot be opened.\n");
+  out(tell(language(), Tell::kInitDone,
+           {home.root.string(), entry.name, crypto::role_keyword(entry.role), to_hex(entry.id),
+            home.card_file().string(), created.card}));
   return 0;
 }
 
 int cmd_card(const Home& home) {
+  require_identity(home);  // said in the program's language; the card is read without the passphrase
   out(terminal_safe_label(check(usecase::read_card(home))) + "\n");
   return 0;
 }
@@ -45,15 +35,15 @@ int cmd_channel(const Home& home, bool forget) {
   if (forget) {
     std::error_code ec;
     const bool removed = std::filesystem::remove(home.channel_file(), ec);
-    if (ec) fail(ErrorCode::kIo, "cannot remove " + home.channel_file().string() + ": " + ec.message());
-    out(removed ? "Channel address forgotten; the next network command needs --channel.\n"
-                : "No channel address was kept.\n");
+    if (ec) {
+      fail(ErrorCode::kIo, tell(language(), Tell::kChannelCannotRemove, {home.channel_file().string(), ec.message()}));
+    }
+    out(tell(language(), removed ? Tell::kChannelForgotten : Tell::kChannelNoneKept) + "\n");
     return 0;
   }
   const std::optional<std::string> stored = check(stored_channel(home));
   if (!stored) {
-    fail(ErrorCode::kNotFound, "no channel address kept in " + home.root.string() +
-                                   "; one is kept after a network command with --channel ADDRESS worked");
+    fail(ErrorCode::kNotFound, tell(language(), Tell::kChannelNotKept, {home.root.string()}));
   }
   out(*stored + "\n");
   return 0;
@@ -69,8 +59,7 @@ int cmd_passphrase(const Home& home, bool insecure_kdf) {
     return new_passphrase(tell(language(), Tell::kForKeyFile), tell(language(), Tell::kNothingChanged));
   };
   check(usecase::change_passphrase(key_file, passphrase, kdf_params(insecure_kdf)));
-  out("Passphrase changed. The old passphrase no longer opens " + home.key_file().string() +
-      "; copies of the key file made before (backups) still open with it.\n");
+  out(tell(language(), Tell::kPassphraseChanged, {home.key_file().string()}) + "\n");
   return 0;
 }
 
@@ -86,21 +75,18 @@ int cmd_backup(const Home& home, const std::string& out_file, bool insecure_kdf)
   };
   const std::size_t bytes =
       check(usecase::write_backup(home, store, out_file, passphrase, kdf_params(insecure_kdf)));
-  out("Backup written to " + out_file + " (" + std::to_string(bytes) +
-      " bytes, encrypted under the backup passphrase; the key file inside still needs your passphrase).\n"
-      "Restore it with `adviser-client restore --from " + out_file + " --home NEW-FOLDER`.\n");
+  out(tell(language(), Tell::kBackupWritten, {out_file, std::to_string(bytes)}) + "\n");
   return 0;
 }
 
 int cmd_restore(const Home& home, const std::string& from) {
   check(usecase::restore_backup(home, from, passphrase_prompt(tell(language(), Tell::kBackupPassphrasePrompt))));
-  out("Restored into " + home.root.string() + ". Checking it with your adviser passphrase.\n");
+  out(tell(language(), Tell::kRestoredChecking, {home.root.string()}) + "\n");
   const crypto::SecretBuffer passphrase = check(passphrase_prompt(tell(language(), Tell::kPassphrasePrompt))());
   KeyFile key_file = check(KeyFile::unlock(home.key_file(), passphrase));
   CaseStore store = open_store(home, key_file);
   const std::size_t cases = check(usecase::count_cases(store));
-  out("The key file opens and its case store holds " + std::to_string(cases) + (cases == 1 ? " case" : " cases") +
-      ". Run `adviser-client inbox` to carry on; reports sent to prekeys made after the backup cannot be opened.\n");
+  out(tally(language(), Tally::kRestoredCases, cases) + "\n");
   return 0;
 }
 

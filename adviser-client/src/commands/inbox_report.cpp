@@ -4,6 +4,7 @@
 
 #include "attachments.hpp"
 #include "text.hpp"
+#include "wording_commands.hpp"
 
 namespace meldpunt::adviser {
 
@@ -46,9 +47,7 @@ void render_inbox_summary(const InboxSummary& summary, const TextSink& out, cons
   note_count(summary.replayed, Say::kNotePrefix, Tally::kReplayed);
   // Whatever is dropped from a case is named with that case.
   for (const CaseKey& key : summary.refused_cases) {
-    err(say(lang, Say::kNotePrefix) + "case " + to_hex(key).substr(0, kCaseIdChars) +
-        ": a message the reporter sent with the code they had moved away from was refused and deleted "
-        "(its text is not kept); ask in this case whether anything is missing.\n");
+    err(say(lang, Say::kNotePrefix) + tell(lang, Tell::kRefusedInCase, {to_hex(key).substr(0, kCaseIdChars)}) + "\n");
   }
   note_count(summary.ignored, Say::kNotePrefix, Tally::kIgnored);
   note_count(summary.delete_pending, Say::kNotePrefix, Tally::kDeletePending);

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include "wording_commands.hpp"
+
 extern char** environ;
 
 namespace meldpunt::adviser::commands {
@@ -39,9 +41,9 @@ bool on_path(const std::string& name) {
 
 // Runs argv (argv[0] looked up on PATH unless it holds a '/') with `input`
 // on its standard input; empty on success, else what went wrong.
-std::string run_notifier(std::vector<std::string> argv, const std::string& input) {
+std::string run_notifier(std::vector<std::string> argv, const std::string& input, Lang lang) {
   int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return std::string("cannot create a pipe: ") + std::strerror(errno);
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return tell(lang, Tell::kNotifyNoPipe, {std::strerror(errno)});
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
@@ -65,7 +67,7 @@ std::string run_notifier(std::vector<std::string> argv, const std::string& input
   ::close(pipe_fds[0]);
   if (spawned != 0) {
     ::close(pipe_fds[1]);
-    return "cannot run " + argv[0] + ": " + std::strerror(spawned);
+    return tell(lang, Tell::kNotifyCannotRun, {argv[0], std::strerror(spawned)});
   }
   std::size_t written = 0;
   while (written < input.size()) {
@@ -80,23 +82,23 @@ std::string run_notifier(std::vector<std::string> argv, const std::string& input
   for (;;) {
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    if (done < 0 && errno != EINTR) return "lost track of " + argv[0];
+    if (done < 0 && errno != EINTR) return tell(lang, Tell::kNotifyLost, {argv[0]});
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
-      return "did not finish within " + std::to_string(kNotifierSeconds) + " s; stopped";
+      return tell(lang, Tell::kNotifyTooSlow, {std::to_string(kNotifierSeconds)});
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  if (WIFEXITED(status)) return "exited with " + std::to_string(WEXITSTATUS(status));
-  return "ended by signal " + std::to_string(WTERMSIG(status));
+  if (WIFEXITED(status)) return tell(lang, Tell::kNotifyExited, {std::to_string(WEXITSTATUS(status))});
+  return tell(lang, Tell::kNotifySignal, {std::to_string(WTERMSIG(status))});
 }
 
 }  // namespace
 
-Status validate_mail_address(const std::string& address) {
+Status validate_mail_address(const std::string& address, Lang lang) {
   const std::size_t at = address.find('@');
   bool ok = !address.empty() && address.size() <= 254 && at != std::string::npos && at > 0 &&
             at + 1 < address.size() && address.find('@', at + 1) == std::string::npos;
@@ -107,29 +109,29 @@ Status validate_mail_address(const std::string& address) {
       ok = false;
     }
   }
-  if (!ok) return Error{ErrorCode::kMalformed, "--mail-to: not a plain e-mail address (name@example.org)"};
+  if (!ok) return Error{ErrorCode::kMalformed, tell(lang, Tell::kMailAddressBad)};
   return Status::success();
 }
 
-std::vector<std::string> notify(const Notifiers& notifiers, const std::vector<std::string>& lines) {
+std::vector<std::string> notify(const Notifiers& notifiers, const std::vector<std::string>& lines, Lang lang) {
   std::vector<std::string> failures;
   const std::string text = joined(lines);
   if (notifiers.desktop) {
-    if (std::string e = run_notifier({"notify-send", "--app-name=meldpunt", "meldpunt", text}, ""); !e.empty()) {
-      failures.push_back("the desktop notification (notify-send) failed: " + e);
+    if (std::string e = run_notifier({"notify-send", "--app-name=meldpunt", "meldpunt", text}, "", lang); !e.empty()) {
+      failures.push_back(tell(lang, Tell::kNotifyDesktopFailed, {e}));
     }
   }
   if (!notifiers.command.empty()) {
-    if (std::string e = run_notifier({notifiers.command, text}, ""); !e.empty()) {
-      failures.push_back("the notification command failed: " + e);
+    if (std::string e = run_notifier({notifiers.command, text}, "", lang); !e.empty()) {
+      failures.push_back(tell(lang, Tell::kNotifyCommandFailed, {e}));
     }
   }
   if (!notifiers.mail_to.empty()) {
     const std::string sendmail = on_path("sendmail") ? "sendmail" : "/usr/sbin/sendmail";
     const std::string mail = "To: " + notifiers.mail_to + "\nSubject: meldpunt: " + lines.front() +
                              "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" + text + "\n";
-    if (std::string e = run_notifier({sendmail, "-t"}, mail); !e.empty()) {
-      failures.push_back("the e-mail (" + sendmail + " -t) failed: " + e);
+    if (std::string e = run_notifier({sendmail, "-t"}, mail, lang); !e.empty()) {
+      failures.push_back(tell(lang, Tell::kNotifyMailFailed, {sendmail, e}));
     }
   }
   return failures;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "meldpunt/common/result.hpp"
+#include "wording.hpp"
 
 namespace meldpunt::adviser::commands {
 
@@ -28,11 +29,11 @@ struct Notifiers {
 // kMalformed unless `address` is a plain address (local@domain, printable
 // ASCII without spaces, quotes or angle brackets, at most 254 bytes): it
 // becomes a mail header line, so nothing may break out of it.
-Status validate_mail_address(const std::string& address);
+Status validate_mail_address(const std::string& address, Lang lang);
 
-// Hands `lines` to each configured notifier. Returns one error text per
-// notifier that failed ("the desktop notification (notify-send) failed:
-// exited with 1"); the others still ran.
-std::vector<std::string> notify(const Notifiers& notifiers, const std::vector<std::string>& lines);
+// Hands `lines` to each configured notifier. Returns one error text in
+// `lang` per notifier that failed ("the desktop notification (notify-send)
+// failed: exited with 1"); the others still ran.
+std::vector<std::string> notify(const Notifiers& notifiers, const std::vector<std::string>& lines, Lang lang);
 
 }  // namespace meldpunt::adviser::commands

@@ -45,7 +45,7 @@ int cmd_reply(const Home& home, const std::string& channel, const std::string& f
   if (sent.envelopes) {
     const std::string only = sent.body_bytes == 0 ? tell(language(), Tell::kAttachmentsOnly) : std::string();
     out(tally(language(), Tally::kReplySentEnvelopes, *sent.envelopes, {sent.record.id(), only}) + "\n" +
-        render_attachments(sent.files));
+        render_attachments(sent.files, language()));
   } else {
     out(tell(language(), Tell::kReplySent, {sent.record.id(), std::to_string(sent.body_bytes)}) + "\n");
   }
@@ -94,16 +94,10 @@ int cmd_handover(const Home& home, const std::string& case_id, const std::string
       usecase::hand_over_case(address, connection_options(timeout), key_file, store, case_id, to, note, now_seconds),
       address);
   const std::string name = terminal_safe_label(proposed.target.name);
-  out("Hand-over of case " + proposed.record.id() + " to " + name + " (" +
-      std::string(crypto::role_keyword(proposed.target.role)) +
-      ") proposed to the reporter.\n"
-      "The reporter sees the proposal at their next `check` and accepts or declines. Nothing is sent to " +
-      name + " unless the reporter accepts; then their client sends " + name +
-      " the conversation and `adviser-client inbox` shows the answer here.\n");
-  if (proposed.earlier_proposals_open) {
-    out("Your earlier proposal(s) for this case stay open until the reporter answers one: whichever the reporter\n"
-        "accepts first takes effect.\n");
-  }
+  out(tell(language(), Tell::kHandoverProposed,
+           {proposed.record.id(), name, crypto::role_keyword(proposed.target.role)}) +
+      "\n");
+  if (proposed.earlier_proposals_open) out(tell(language(), Tell::kHandoverEarlierOpen) + "\n");
   return 0;
 }
 

@@ -69,7 +69,9 @@ Result<crypto::SecretBuffer> new_passphrase(std::string_view what, std::string_v
   cli::NewPassphrasePrompt prompt;
   prompt.first = tell(language(), Tell::kNewPassphrase, {what, std::to_string(kMinPassphraseLength)});
   prompt.min_length = kMinPassphraseLength;
+  prompt.repeat = tell(language(), Tell::kRepeatPassphrase);
   prompt.nothing_done = std::string(nothing_done);
+  prompt.lang = language();
   const PersonWait waiting;
   return cli::read_new_passphrase(prompt);
 }
@@ -121,7 +123,11 @@ CaseStore open_store(const Home& home, const KeyFile& key_file) {
 
 protocol::ChannelAddress parse_channel(const std::string& text) {
   auto address = protocol::parse_address(text);
-  if (!address) fail(ErrorCode::kMalformed, "--channel: " + address.error().message);
+  if (!address) {
+    Error e = address.error();  // its subject says in which way (wording.cpp)
+    e.message = "--channel: " + e.message;
+    fail(e);
+  }
   if (!address->checked) {
     err(tell(language(), Tell::kOldChannelForm) + "\n");
   }
@@ -180,8 +186,9 @@ client::ConnectionOptions connection_options(unsigned timeout_seconds) {
 namespace {
 
 Error relay_error(const Error& e, const protocol::ChannelAddress& address) {
-  if (e.code == ErrorCode::kUnavailable) {
-    return Error{ErrorCode::kUnavailable, tell(language(), Tell::kRelayUnreachable, {address.endpoint})};
+  if (e.code == ErrorCode::kUnavailable && e.subject == ErrorSubject::kNone) {
+    return Error{ErrorCode::kUnavailable, tell(language(), Tell::kRelayUnreachable, {address.endpoint}), false,
+                 ErrorSubject::kRelaySilent};
   }
   return e;
 }

@@ -111,7 +111,7 @@ int read_char(EditLine* el, wchar_t* out) {
 
 char* prompt_of(EditLine* el) {
   Session* s = session_of(el);
-  s->prompt = s->key ? "adviser> " : "adviser (locked)> ";
+  s->prompt = s->key ? "adviser> " : tell(language(), Tell::kShellPromptLocked);
   return s->prompt.data();
 }
 

@@ -11,11 +11,15 @@ Result<FoundAttachment> find_attachment(const CaseStore& store, std::string_view
   if (!record) return record.error();
   auto files = store.attachments(record->key);
   if (!files) return files.error();
-  if (files->empty()) return Error{ErrorCode::kNotFound, "case " + record->id() + " has no attachments"};
+  if (files->empty()) {
+    return Error{ErrorCode::kNotFound, "case " + record->id() + " has no attachments", false,
+                 ErrorSubject::kAttachmentNumber};
+  }
   if (number < 1 || number > files->size()) {
-    return Error{ErrorCode::kNotFound, "case " + record->id() + " has " + std::to_string(files->size()) +
-                                           " attachment(s); N is 1 to " + std::to_string(files->size()) +
-                                           " as `adviser-client read " + record->id() + "` numbers them"};
+    return Error{ErrorCode::kNotFound,
+                 "case " + record->id() + " has " + std::to_string(files->size()) + " attachment(s); N is 1 to " +
+                     std::to_string(files->size()) + " as `adviser-client read " + record->id() + "` numbers them",
+                 false, ErrorSubject::kAttachmentNumber};
   }
   AttachmentRecord attachment = std::move((*files)[number - 1]);
   return FoundAttachment{std::move(record).value(), std::move(attachment), number};

@@ -50,9 +50,10 @@ Result<std::size_t> write_backup(const Home& home, const CaseStore& store, const
 Status restore_backup(const Home& home, const std::string& from, const SecretSource& backup_passphrase) {
   std::error_code ec;
   if (fs::exists(home.key_file(), ec) || fs::exists(home.store_folder() / "data.mdb", ec)) {
-    return Error{ErrorCode::kIo, home.root.string() +
-                                     " already holds an adviser identity or case store; restore into a new "
-                                     "folder (--home)"};
+    return Error{ErrorCode::kIo,
+                 home.root.string() +
+                     " already holds an adviser identity or case store; restore into a new folder (--home)",
+                 false, ErrorSubject::kIdentityExists};
   }
   auto sealed = os::read_file(from, crypto::kBoxMaxFileBytes);
   if (!sealed) return sealed.error();

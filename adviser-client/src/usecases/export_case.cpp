@@ -12,7 +12,7 @@ namespace meldpunt::adviser::usecase {
 Status require_new_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec) || ec) {
-    return Error{ErrorCode::kIo, path + " already exists; choose another file name"};
+    return Error{ErrorCode::kIo, path + " already exists; choose another file name", false, ErrorSubject::kFileExists};
   }
   return Status::success();
 }
@@ -38,7 +38,9 @@ Result<CaseRecord> export_case(CaseStore& store, const AdviserProfile& profile, 
   if (!files->empty()) {
     document.append(as_bytes("\n=== Attachments (listed only; save them with `adviser-client attachment " +
                              record->id() + " N --save FOLDER`) ===\n"));
-    for (std::size_t i = 0; i < files->size(); ++i) document.append(as_bytes(describe_attachment((*files)[i], i + 1)));
+    for (std::size_t i = 0; i < files->size(); ++i) {
+      document.append(as_bytes(describe_attachment((*files)[i], i + 1, cli::Lang::kEn)));
+    }
   }
   if (request.plain) {
     if (Status written = os::write_file_atomically(request.out_file, document.view(), 0600); !written) {

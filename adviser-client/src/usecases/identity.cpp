@@ -13,7 +13,8 @@ Result<CreatedIdentity> create_identity(const Home& home, const InitRequest& req
                                         const crypto::KdfParams& params) {
   std::error_code ec;
   if (std::filesystem::exists(home.key_file(), ec)) {
-    return Error{ErrorCode::kIo, home.key_file().string() + " already exists; refusing to overwrite an adviser identity"};
+    return Error{ErrorCode::kIo, home.key_file().string() + " already exists; refusing to overwrite an adviser identity",
+                 false, ErrorSubject::kIdentityExists};
   }
   AdviserProfile profile;
   auto role = crypto::parse_role(request.role);

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "meldpunt/cli/language.hpp"
 #include "meldpunt/common/result.hpp"
 #include "meldpunt/crypto/secret.hpp"
 
@@ -30,6 +31,7 @@ struct NewPassphrasePrompt {
   std::string repeat = "Repeat the passphrase: ";
   std::size_t min_length = 12;                // bytes
   std::string nothing_done = "nothing was created";  // ends every error text
+  Lang lang = Lang::kEn;                      // of the texts said between tries and of the errors
 };
 
 // Where the prompt reads and writes: the terminal in the programs, a script
@@ -47,7 +49,8 @@ PromptIo terminal_io();
 // N characters); <nothing_done>" / "the two passphrases differ;
 // <nothing_done>" (at once when not interactive, after kNewPassphraseTries
 // tries otherwise); the reading error (kNotFound at end of input,
-// kTooLarge) prefixed with "reading the passphrase: ".
+// kTooLarge) prefixed with "reading the passphrase: ". In prompt.lang; the
+// prompts themselves are the caller's.
 Result<crypto::SecretBuffer> read_new_passphrase(const NewPassphrasePrompt& prompt, const PromptIo& io = terminal_io());
 
 }  // namespace meldpunt::cli

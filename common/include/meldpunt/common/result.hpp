@@ -32,10 +32,31 @@ enum class ErrorCode : std::uint8_t {
 
 // What an error concerns, where a program says it in other words than
 // other errors of the same code. A client chooses its localised text by
-// code and subject, never by searching the (English) message.
+// code and subject, never by searching the (English) message. Set where the
+// error is made; never on the wire (a relay's reply carries its code only).
+// Append only, never renumber.
 enum class ErrorSubject : std::uint8_t {
   kNone = 0,
-  kDirectory = 1,  // the adviser directory (its signature, serial or date)
+  kDirectory = 1,         // the adviser directory (its signature, serial or date)
+  kPassphrase = 2,        // kUnauthorised: a passphrase did not open the file it guards
+  kCaseId = 3,            // a case id as typed: its form (kMalformed), no such case (kNotFound)
+  kCaseIdAmbiguous = 4,   // kMalformed: a case id prefix that several cases share
+  kChannelAddress = 5,    // kMalformed: a channel address that does not parse
+  kChannelMistyped = 6,   // kMalformed: a checked channel address with a copy mistake
+  kFolderInUse = 7,       // kUnavailable: another program holds the folder's lock
+  kFileExists = 8,        // kIo: a file that must be new (--out) exists already
+  kIdentityExists = 9,    // kIo: the home folder holds an identity already
+  kAttachmentNumber = 10, // kNotFound: a case has no attachment with that number
+  kStatusWord = 11,       // kMalformed: a case status word the command does not know
+  kStatusMove = 12,       // kMalformed: a case cannot move to that status (forward only; reopen a closed one)
+  kDeadlineSetting = 13,  // kMalformed: a deadline setting outside what the law allows
+  kAttachmentCount = 14,  // kTooLarge: more files than one message carries
+  kAttachmentsOff = 15,   // kTooLarge: the relay accepts no attachments
+  kAttachmentEmpty = 16,  // kMalformed: a file to attach is empty
+  kAttachmentSize = 17,   // kTooLarge: a file to attach is over the relay's limit
+  kRelaySilent = 18,      // kUnavailable: no answer from the relay (down, wrong address, network)
+  kCaseLabel = 19,        // kMalformed, kTooLarge: a case label that is empty, too long or not one clean line
+  kFilingId = 20,         // kMalformed: a group or kind id a case is filed under
 };
 
 // What went wrong, in words safe to show a user. Messages never contain
