@@ -416,3 +416,28 @@ TEST_CASE("case store: a write that fails inside in_one_commit fails the whole c
   REQUIRE(desk.store.record_incoming(incoming).ok());
   CHECK(desk.cases() == 1);
 }
+
+TEST_CASE("case store: noting the directory it knows already commits nothing", "[inbox][adviser]") {
+  Desk desk;
+  crypto::Directory directory;
+  directory.serial = 7;
+  REQUIRE(desk.store.note_directory(directory).ok());
+  const std::uint64_t noted = desk.store.last_commit_id();
+  // Every network command notes the directory: the same one costs no disk sync.
+  REQUIRE(desk.store.note_directory(directory).ok());
+  CHECK(desk.store.last_commit_id() == noted);
+  // A newer one, or one with a date, is still recorded.
+  directory.valid_until = 1'900'000'000;
+  REQUIRE(desk.store.note_directory(directory).ok());
+  CHECK(desk.store.last_commit_id() == noted + 1);
+  CHECK(desk.store.directory_history()->seen_valid_until);
+  directory.serial = 8;
+  REQUIRE(desk.store.note_directory(directory).ok());
+  CHECK(desk.store.last_commit_id() == noted + 2);
+  CHECK(desk.store.directory_history()->highest_serial == 8);
+  // An older one lowers nothing and writes nothing.
+  directory.serial = 3;
+  REQUIRE(desk.store.note_directory(directory).ok());
+  CHECK(desk.store.last_commit_id() == noted + 2);
+  CHECK(desk.store.directory_history()->highest_serial == 8);
+}

@@ -512,8 +512,14 @@ Status CaseStore::note_directory(const crypto::Directory& directory) {
       if (!known) return known.error();
       h = *known;
     }
+    const client::DirectoryHistory before = h;
     h.highest_serial = std::max(h.highest_serial, directory.serial);
     h.seen_valid_until = h.seen_valid_until || directory.valid_until != 0;
+    // Every network command notes the directory; the same one again changes
+    // nothing, and a commit that changes nothing costs no disk sync.
+    if (*plain && h.highest_serial == before.highest_serial && h.seen_valid_until == before.seen_valid_until) {
+      return Status::success();
+    }
     return tables_.meta.put(txn, as_bytes(kDirectoryKey), encode_directory_history(h));
   });
 }
