@@ -32,6 +32,15 @@ baseline. "after unlock" = command - baseline. The production unlock
 
 Binaries: build/werror/bin unless MELDPUNT_BIN_DIR says otherwise
 (deposit_tool is built with the tests).
+
+    python3 bench/workbench.py --compare OLD_BIN_DIR
+
+also times another build's adviser-client back to back with this one, on
+the same relay state and load: a second adviser receives the same 100
+messages (every report goes to both), with the filler 100 smaller so the
+relay holds 10,000 at the start. Ours runs first, so the other build's
+inbox finds 100 fewer stored (9,900: a little less to fetch and try, in
+its favour); with nothing new, both find the same.
 """
 import argparse
 import os
@@ -64,17 +73,21 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="3 cases, 6 messages, 100 stored: checks the script")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "adviser_workbench.md"))
+    parser.add_argument("--compare", metavar="OLD_BIN_DIR",
+                        help="also time OLD_BIN_DIR/adviser-client's inbox for a second adviser, back to back")
     args = parser.parse_args()
     cases, messages, stored = (3, 6, 100) if args.smoke else (30, 100, 10000)
     runs = 2 if args.smoke else args.runs
 
     load_at_start = load_average()
-    ch = Channel(adviser_names=(("Anna de Vries", "internal"),), serve_args=["--pow-difficulty", "0"])
+    names = (("Anna de Vries", "internal"),) + ((("Bram Jansen", "internal"),) if args.compare else ())
+    ch = Channel(adviser_names=names, serve_args=["--pow-difficulty", "0"])
+    compared = None
     try:
         anna = ch.advisers[0]
         home = ["--home", anna.home]
         secret = anna.passphrase + "\n"
-        filler = stored - messages
+        filler = stored - messages * len(names)
         print(f"filling the relay with {filler} envelopes for nobody ...", file=sys.stderr)
         subprocess.run([DEPOSIT_TOOL, "deposit", ch.address, str(filler)], check=True, stdout=subprocess.DEVNULL)
         print(f"{cases} reporters send {messages} messages ...", file=sys.stderr)
@@ -86,10 +99,17 @@ def main():
         for j in range(messages - cases):
             reporters[j % cases].reply(f"Follow-up {j} to report {j % cases}.")
 
+        old_adviser = os.path.join(args.compare, "adviser-client") if args.compare else None
+        if old_adviser:
+            bram = ch.advisers[1]
+            old_run = [old_adviser, "inbox", "--home", bram.home]
         inbox = timed([ADVISER, "inbox", *home], secret)
+        old_inbox = timed(old_run, bram.passphrase + "\n") if old_adviser else None
         # The same with nothing new: the fetch of every clue, recognising
         # them, one quantum of decoy retrievals, the prekey check.
         inbox_empty = timed([ADVISER, "inbox", *home], secret)
+        if old_adviser:
+            compared = (old_inbox, timed(old_run, bram.passphrase + "\n"))
         table = run([ADVISER, "cases", *home], stdin=secret)[1]
         ids = [line.split()[0] for line in table.splitlines()[1:] if line[:1] not in (" ", "")]
         if len(ids) != cases:
@@ -112,8 +132,9 @@ def main():
         + (" --smoke (NOT the full sizes)" if args.smoke else "") + f" on {os.cpu_count()} cores; load average "
         f"at start {load_at_start}, at the end {load_average()} (others build on the same machine).",
         "",
-        f"Relay on loopback holding {stored} messages ({stored - messages} for nobody, filled by deposit_tool, and "
-        f"{messages} for the adviser from {cases} reporters: {cases} reports and {messages - cases} follow-ups). "
+        f"Relay on loopback holding {stored} messages ({filler} for nobody, filled by deposit_tool, and "
+        f"{messages} for the adviser from {cases} reporters: {cases} reports and {messages - cases} follow-ups"
+        + (f"; the same {messages} for a second adviser, below" if compared else "") + "). "
         "Times are wall times of the real `adviser-client` process. Every command unlocks with the test key "
         "stretching (milliseconds); the baseline (`settings`: process start, unlock, store open) is taken the "
         "same way and subtracted, giving the work after the unlock. The production unlock (Argon2id, 256 MiB, "
@@ -145,6 +166,13 @@ def main():
               f"(mean 125 ms), four at a time per quantum of 16 ({parallel(gets)} and {parallel(messages)} at "
               f"once): {rounds} rounds x 0.125 s = {floor:.1f} s expected in pauses alone, before any connection is "
               "made (four at a time, as before, it was (112 + 100) x 0.125 s / 4 = 6.6 s).", ""]
+    if compared:
+        lines += [f"Back to back with `{args.compare}/adviser-client` (`--compare`), whole commands: a second "
+                  f"adviser received the same {messages} messages; this build's inbox ran first, the other's "
+                  f"second (with {messages} fewer stored).", "",
+                  "| command | this build s | other build s |", "|---|---|---|",
+                  f"| inbox, {messages} new | {inbox:.3f} | {compared[0]:.3f} |",
+                  f"| inbox again, nothing new | {inbox_empty:.3f} | {compared[1]:.3f} |", ""]
     text = "\n".join(lines)
     print(text)
     if not args.smoke:

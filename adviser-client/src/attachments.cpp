@@ -168,7 +168,7 @@ Result<AnnouncedPieces> collect_announced_pieces(client::RelayConnection& relay,
   return out;
 }
 
-Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found,
+Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found, std::size_t first, std::size_t last,
                                std::optional<std::uint32_t> max_stored_days, InboxSummary& summary) {
   auto pending = store.pending_file_keys();
   if (!pending) return pending.error();
@@ -182,8 +182,9 @@ Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found,
     if (active.size() < client::kMaxFileKeysPerFetch) active.push_back(std::move(p));
   }
   if (active.empty()) return Status::success();
-  summary.unreadable += found.unreadable;
-  for (const client::FoundPiece& piece : found.pieces) {
+  if (first == 0) summary.unreadable += found.unreadable;
+  for (std::size_t i = first; i < last && i < found.pieces.size(); ++i) {
+    const client::FoundPiece& piece = found.pieces[i];
     const FileKeyCandidate& candidate = found.keys.at(piece.key);
     const auto key = std::find_if(active.begin(), active.end(), [&](const PendingFileKey& p) {
       return p.sender_pk == candidate.sender_pk && p.entry.file_id == candidate.file_id &&

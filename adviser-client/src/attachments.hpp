@@ -89,12 +89,14 @@ Result<AnnouncedPieces> collect_announced_pieces(client::RelayConnection& relay,
 
 // Apply side (store only), after the letters of the run are applied: drops
 // the keys of files whose pieces have expired at the relay (as above), then
-// records each piece found for a key the store now holds pending (the same
-// sender, file id and seed; among the first client::kMaxFileKeysPerFetch).
-// A piece counts only if its sender is the key that sealed the announcing
-// letter and it belongs to the announced file (client::match_piece).
-// Pieces of a file whose report was refused are left alone.
-Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found,
+// records each piece of found.pieces[first, last) found for a key the store
+// now holds pending (the same sender, file id and seed; among the first
+// client::kMaxFileKeysPerFetch). A piece counts only if its sender is the
+// key that sealed the announcing letter and it belongs to the announced
+// file (client::match_piece). Pieces of a file whose report was refused are
+// left alone. Called once per commit for a share of the pieces (bounded by
+// inbox_apply.cpp); found.unreadable is counted by the call with first 0.
+Status record_announced_pieces(CaseStore& store, const AnnouncedPieces& found, std::size_t first, std::size_t last,
                                std::optional<std::uint32_t> max_stored_days, InboxSummary& summary);
 
 // Asks the relay for its attachment limit and reads the files, refusing

@@ -193,7 +193,7 @@ Result<PieceOutcome> CaseStore::record_file_key(const CaseKey& key, const crypto
     return Error{ErrorCode::kMalformed, "not a valid file entry"};
   }
   PieceOutcome outcome = PieceOutcome::kAnnounced;
-  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  Status s = write([&](lmdb::WriteTxn& txn) -> Status {
     outcome = PieceOutcome::kAnnounced;
     if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
     auto all = load_attachments(txn, key);
@@ -243,7 +243,7 @@ Result<PieceOutcome> CaseStore::record_file_key(const CaseKey& key, const crypto
 }
 
 Result<std::vector<PendingFileKey>> CaseStore::pending_file_keys() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   std::vector<PendingFileKey> out;
   Status walked = tables_.file_keys.for_each(txn, {}, kAttachmentKeyBytes, [&](ByteView record_key, ByteView plain) -> Status {
     auto fk = decode_file_key_record(plain);
@@ -280,7 +280,7 @@ Result<PieceResult> CaseStore::record_file_piece(const PendingFileKey& key, cons
     return Error{ErrorCode::kMalformed, "not a piece of this file"};
   }
   PieceResult result;
-  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  Status s = write([&](lmdb::WriteTxn& txn) -> Status {
     result = PieceResult{};
     result.case_key = key.case_key;
     const auto akey = attachment_key(key.case_key, key.sequence);
@@ -331,7 +331,7 @@ Result<PieceResult> CaseStore::record_file_piece(const PendingFileKey& key, cons
 }
 
 Status CaseStore::drop_file_key(const CaseKey& key, std::uint64_t sequence) {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     const auto akey = attachment_key(key, sequence);
     if (!tables_.file_keys.contains(txn, akey)) return Status::success();
     return tables_.file_keys.del(txn, akey);
@@ -347,7 +347,7 @@ Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t s
   if (name.empty() || name.size() > protocol::kMaxAttachmentNameBytes) {
     return Status(ErrorCode::kMalformed, "attachment name length out of range");
   }
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
     auto all = load_attachments(txn, key);
     if (!all) return all.error();
@@ -375,12 +375,12 @@ Status CaseStore::record_outgoing_attachment(const CaseKey& key, std::uint64_t s
 }
 
 Result<std::vector<AttachmentRecord>> CaseStore::attachments(const CaseKey& key) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   return load_attachments(txn, key);
 }
 
 Result<crypto::SecretBuffer> CaseStore::attachment_content(const CaseKey& key, std::uint64_t sequence) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   const auto akey = attachment_key(key, sequence);
   auto plain = tables_.attachments.get(txn, akey);
   if (!plain) return plain.error();

@@ -12,7 +12,7 @@ namespace lmdb = store::lmdb;
 Status CaseStore::set_label(const CaseKey& key, ByteView text) {
   if (Status s = validate_case_label(text); !s) return s;
   const crypto::SecretBuffer label = crypto::SecretBuffer::copy_of(text);
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
     return tables_.labels.put(txn, key, encode_label(label).view());
   });
@@ -20,7 +20,7 @@ Status CaseStore::set_label(const CaseKey& key, ByteView text) {
 
 Result<bool> CaseStore::clear_label(const CaseKey& key) {
   bool had = false;
-  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  Status s = write([&](lmdb::WriteTxn& txn) -> Status {
     if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
     had = tables_.labels.contains(txn, key);
     if (!had) return Status::success();
@@ -31,7 +31,7 @@ Result<bool> CaseStore::clear_label(const CaseKey& key) {
 }
 
 Result<std::optional<crypto::SecretBuffer>> CaseStore::label(const CaseKey& key) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   auto plain = tables_.labels.get(txn, key);
   if (!plain) return plain.error();
   if (!*plain) return std::optional<crypto::SecretBuffer>{};
@@ -41,7 +41,7 @@ Result<std::optional<crypto::SecretBuffer>> CaseStore::label(const CaseKey& key)
 }
 
 Result<std::map<CaseKey, crypto::SecretBuffer>> CaseStore::labels() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   std::map<CaseKey, crypto::SecretBuffer> out;
   Status s = tables_.labels.for_each(txn, {}, kCaseKeyBytes, [&](ByteView key, ByteView plain) -> Status {
     auto text = decode_label(plain);
@@ -56,7 +56,7 @@ Result<std::map<CaseKey, crypto::SecretBuffer>> CaseStore::labels() const {
 }
 
 Result<std::optional<MessageRecord>> CaseStore::first_message(const CaseKey& key) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   const auto record_key = case_sequence_key(key, 0);
   auto plain = tables_.messages.get(txn, record_key);
   if (!plain) return plain.error();

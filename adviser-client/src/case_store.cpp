@@ -27,8 +27,10 @@ CaseKey case_key_from(ByteView key) {
 
 }  // namespace
 
-Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const crypto::Secret<32>& store_key) {
+Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const crypto::Secret<32>& store_key,
+                                  store::FaultHook fault) {
   lmdb::EnvironmentOptions options;
+  options.fault = std::move(fault);
   options.max_tables = 32;  // room for the tables later schema versions add
   options.initial_map_bytes = 16ull << 20;
   options.max_map_bytes = 16ull << 30;
@@ -74,7 +76,7 @@ Result<CaseStore> CaseStore::open(const std::filesystem::path& folder, const cry
 }
 
 Status CaseStore::migrate_from_1() {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     std::vector<CaseKey> keys;
     tables_.cases.for_each_key(txn, [&](ByteView key) {
       if (key.size() == kCaseKeyBytes) keys.push_back(case_key_from(key));
@@ -179,7 +181,7 @@ Result<CaseStore::LetterNovelty> CaseStore::receive_letter(const crypto::Message
   const FixedBytes<16> relay_key = relay_record_key(relay_id);
   const FixedBytes<16> letter_key = letter_record_key(delete_token);
   LetterNovelty novelty = LetterNovelty::kNew;
-  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  Status s = write([&](lmdb::WriteTxn& txn) -> Status {
     // Set on every run: write() runs the body again after growing the map.
     novelty = LetterNovelty::kNew;
     if (tables_.relay_messages.contains(txn, relay_key)) {
@@ -206,14 +208,14 @@ Status CaseStore::put_relay_pending(lmdb::WriteTxn& txn, const crypto::MessageId
 
 Status CaseStore::for_each_in_case(const SealedTable& table, const CaseKey& key,
                                    const std::function<Status(std::uint64_t, ByteView)>& visit) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   return table.for_each(txn, key, kCaseSequenceKeyBytes, [&](ByteView record_key, ByteView plain) {
     return visit(sequence_of(record_key), plain);
   });
 }
 
 Result<std::vector<CaseRecord>> CaseStore::list_cases() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   std::vector<CaseRecord> out;
   Status s = tables_.cases.for_each(txn, {}, kCaseKeyBytes, [&](ByteView key, ByteView plain) -> Status {
     auto record = decode_case(plain);
@@ -227,7 +229,7 @@ Result<std::vector<CaseRecord>> CaseStore::list_cases() const {
 }
 
 Result<std::optional<CaseRecord>> CaseStore::get_case(const CaseKey& key) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   return load_case(txn, key);
 }
 
@@ -236,7 +238,7 @@ Result<CaseRecord> CaseStore::find_case(std::string_view id_prefix) const {
   std::string prefix(id_prefix);
   std::transform(prefix.begin(), prefix.end(), prefix.begin(),
                  [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   std::vector<CaseKey> matches;
   tables_.cases.for_each_key(txn, [&](ByteView key) {
     if (key.size() == kCaseKeyBytes && to_hex(key).compare(0, prefix.size(), prefix) == 0) {
@@ -414,7 +416,7 @@ Result<RotationResult> CaseStore::record_rotation(const IncomingRotation& rotati
 Status CaseStore::record_outgoing(const CaseKey& key, std::uint64_t sent_at, std::uint64_t stored_at,
                                   const crypto::MessageId& relay_id, ByteView body) {
   if (body.size() > kMaxStoredBodyBytes) return Status(ErrorCode::kTooLarge, "message body too long to store");
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     auto c = load_existing_case(txn, key);
     if (!c) return c.error();
     MessageRecord m;
@@ -430,7 +432,7 @@ Status CaseStore::record_outgoing(const CaseKey& key, std::uint64_t sent_at, std
 }
 
 Status CaseStore::mark_read(const CaseKey& key) {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     auto c = load_existing_case(txn, key);
     if (!c) return c.error();
     if (c->unread == 0) return Status::success();
@@ -442,7 +444,7 @@ Status CaseStore::mark_read(const CaseKey& key) {
 Result<CaseRecord> CaseStore::change_status(const CaseKey& key, StatusAction action, std::uint64_t now,
                                             bool acknowledgement_sent) {
   CaseRecord updated;
-  Status s = env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  Status s = write([&](lmdb::WriteTxn& txn) -> Status {
     auto existing = load_existing_case(txn, key);
     if (!existing) return existing.error();
     CaseRecord c = std::move(existing).value();
@@ -469,7 +471,7 @@ Result<CaseRecord> CaseStore::change_status(const CaseKey& key, StatusAction act
 
 Status CaseStore::record_event(const CaseKey& key, HistoryEvent event, std::uint64_t now) {
   if (event == HistoryEvent::kStatusChanged) return Status(ErrorCode::kInternal, "status changes go through change_status");
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     auto c = load_existing_case(txn, key);
     if (!c) return c.error();
     if (Status st = append_history(txn, *c, now, event); !st) return st;
@@ -482,7 +484,7 @@ Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text)
   if (text.size() > kMaxNoteBytes) {
     return Status(ErrorCode::kTooLarge, "a note may be at most " + std::to_string(kMaxNoteBytes) + " bytes");
   }
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     auto c = load_existing_case(txn, key);
     if (!c) return c.error();
     NoteRecord n;
@@ -497,7 +499,7 @@ Status CaseStore::add_note(const CaseKey& key, std::uint64_t now, ByteView text)
 }
 
 Result<client::DirectoryHistory> CaseStore::directory_history() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   auto plain = tables_.meta.get(txn, as_bytes(kDirectoryKey));
   if (!plain) return plain.error();
   if (!*plain) return client::DirectoryHistory{};
@@ -505,7 +507,7 @@ Result<client::DirectoryHistory> CaseStore::directory_history() const {
 }
 
 Status CaseStore::note_directory(const crypto::Directory& directory) {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     client::DirectoryHistory h;
     auto plain = tables_.meta.get(txn, as_bytes(kDirectoryKey));
     if (!plain) return plain.error();
@@ -514,14 +516,20 @@ Status CaseStore::note_directory(const crypto::Directory& directory) {
       if (!known) return known.error();
       h = *known;
     }
+    const client::DirectoryHistory before = h;
     h.highest_serial = std::max(h.highest_serial, directory.serial);
     h.seen_valid_until = h.seen_valid_until || directory.valid_until != 0;
+    // Every network command notes the directory; the same one again changes
+    // nothing, and a commit that changes nothing costs no disk sync.
+    if (*plain && h.highest_serial == before.highest_serial && h.seen_valid_until == before.seen_valid_until) {
+      return Status::success();
+    }
     return tables_.meta.put(txn, as_bytes(kDirectoryKey), encode_directory_history(h));
   });
 }
 
 Result<Settings> CaseStore::settings() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   auto plain = tables_.meta.get(txn, as_bytes(kSettingsKey));
   if (!plain) return plain.error();
   if (!*plain) return Settings{};
@@ -530,14 +538,14 @@ Result<Settings> CaseStore::settings() const {
 
 Status CaseStore::set_settings(const Settings& settings) {
   if (Status s = validate_settings(settings); !s) return s;
-  return env_.write(
+  return write(
       [&](lmdb::WriteTxn& txn) { return tables_.meta.put(txn, as_bytes(kSettingsKey), encode_settings(settings)); });
 }
 
 Status CaseStore::copy_compact_to(const std::filesystem::path& folder) const { return env_.copy_compact_to(folder); }
 
 Result<std::vector<PendingDelete>> CaseStore::pending_deletes() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   std::vector<PendingDelete> out;
   Status s = tables_.relay_messages.for_each(txn, {}, 0, [&](ByteView, ByteView plain) -> Status {
     auto record = decode_relay_message(plain);
@@ -555,7 +563,7 @@ Status CaseStore::mark_deleted(const crypto::MessageId& relay_id) {
 
 Status CaseStore::mark_deleted(std::span<const crypto::MessageId> relay_ids) {
   if (relay_ids.empty()) return Status::success();
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     for (const crypto::MessageId& relay_id : relay_ids) {
       const FixedBytes<16> relay_key = relay_record_key(relay_id);
       auto plain = tables_.relay_messages.get(txn, relay_key);

@@ -308,8 +308,10 @@ class CaseStore {
   // Opens (creating when new) the store in an existing folder. Throws
   // store::lmdb::LmdbError if LMDB cannot open the folder. kUnauthorised if
   // the store was made under another store key, kUnsupportedVersion for a
-  // newer schema, kMalformed for a damaged meta record.
-  static Result<CaseStore> open(const std::filesystem::path& folder, const crypto::Secret<32>& store_key);
+  // newer schema, kMalformed for a damaged meta record. `fault`: tests only,
+  // storage failures on demand (store/fault.hpp); the program passes none.
+  static Result<CaseStore> open(const std::filesystem::path& folder, const crypto::Secret<32>& store_key,
+                                store::FaultHook fault = {});
 
   CaseKey case_key_for(const crypto::X25519PublicKey& reporter_message_pk) const;
 
@@ -324,6 +326,9 @@ class CaseStore {
   // The conversation in order.
   Result<std::vector<MessageRecord>> messages(const CaseKey& key) const;
 
+  // "In one commit" below: a commit of its own, or a share of the
+  // in_one_commit under way (all of one record or none of it either way).
+  //
   // In one commit: creates the case if the reporter is new (with an "opened"
   // history entry), appends the message, counts it unread, and records the
   // relay message with its delete token as "delete pending". Does nothing if
@@ -381,6 +386,24 @@ class CaseStore {
   // A consistent compacting copy of the store into an existing empty folder
   // (for backups): values stay sealed under the store key.
   Status copy_compact_to(const std::filesystem::path& folder) const;
+
+  // ---- many writes, one commit (the inbox's apply step, inbox_apply.hpp) ----
+  // Runs `body` with every write this store makes meanwhile (record_incoming,
+  // record_rotation, the hand-over, piece and file-key records, any other)
+  // in one write transaction, committed once when body returns ok: one disk
+  // sync for all of them instead of one each. Reads meanwhile see those
+  // writes. All or nothing: when body fails, when a write inside it failed
+  // (even one whose error body did not pass on), or when the commit fails,
+  // nothing written inside it is stored. body may run more than once: when
+  // LMDB's map fills up, the transaction is aborted, the map grown and body
+  // run again from scratch, so body must set any state outside the store
+  // afresh on every run. kInternal if called inside body (no nesting). One
+  // thread at a time, like the rest of the store.
+  Status in_one_commit(const std::function<Status()>& body);
+  // The id of the last commit (store::lmdb::Environment::last_txn_id): every
+  // commit that changed something raises it by one. For tests and
+  // diagnostics: how many disk syncs an operation cost.
+  std::uint64_t last_commit_id() const;
 
   // Relay messages stored here whose deletion at the relay is still to do.
   Result<std::vector<PendingDelete>> pending_deletes() const;
@@ -462,6 +485,32 @@ class CaseStore {
       : env_(std::move(env)), tables_(std::move(tables)), key_(std::move(key)) {}
   Status migrate_from_1();
 
+  // Every write of the store after open goes through here: a commit of its
+  // own, or the transaction of the in_one_commit under way (where a failed
+  // write also marks that transaction failed, so it is never committed).
+  Status write(const std::function<Status(store::lmdb::WriteTxn&)>& body);
+  // A transaction to read in: the one of the in_one_commit under way, so that
+  // what was written in it is seen, or else a snapshot of its own. Converts
+  // to the const store::lmdb::Txn& the table calls take.
+  class Reading {
+   public:
+    explicit Reading(const CaseStore& owner)
+        : txn_(owner.batch_ != nullptr ? static_cast<const store::lmdb::Txn*>(owner.batch_) : nullptr) {
+      if (txn_ == nullptr) {
+        own_ = owner.env_.begin_read();
+        txn_ = &own_;
+      }
+    }
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+    operator const store::lmdb::Txn&() const { return *txn_; }  // NOLINT: implicit by design
+
+   private:
+    const store::lmdb::Txn* txn_;
+    store::lmdb::ReadTxn own_;
+  };
+  Reading reading() const { return Reading(*this); }
+
   // How a letter fetched from the relay relates to what the store holds.
   enum class LetterNovelty : std::uint8_t {
     kNew,
@@ -517,6 +566,10 @@ class CaseStore {
                                                         const AttachmentRecord& record) const;
 
   store::lmdb::Environment env_;
+  // The transaction of the in_one_commit under way (none: nullptr), and the
+  // first write that failed in it.
+  store::lmdb::WriteTxn* batch_ = nullptr;
+  std::optional<Error> batch_failure_;
   Tables tables_;
   std::shared_ptr<const StoreKey> key_;  // shared with every table: stays put when the store moves
 };

@@ -10,21 +10,21 @@ namespace lmdb = store::lmdb;
 
 Status CaseStore::set_filing(const CaseKey& key, const Filing& filing) {
   if (Status s = validate_filing(filing); !s) return s;
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     if (auto existing = load_existing_case(txn, key); !existing) return existing.error();
     return tables_.filings.put(txn, key, encode_filing(filing));
   });
 }
 
 Status CaseStore::clear_filing(const CaseKey& key) {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     if (!tables_.filings.contains(txn, key)) return Status::success();
     return tables_.filings.del(txn, key);
   });
 }
 
 Result<std::optional<Filing>> CaseStore::filing(const CaseKey& key) const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   auto plain = tables_.filings.get(txn, key);
   if (!plain) return plain.error();
   if (!*plain) return std::optional<Filing>{};
@@ -34,7 +34,7 @@ Result<std::optional<Filing>> CaseStore::filing(const CaseKey& key) const {
 }
 
 Result<std::map<CaseKey, Filing>> CaseStore::filings() const {
-  lmdb::ReadTxn txn = env_.begin_read();
+  const Reading txn = reading();
   std::map<CaseKey, Filing> out;
   Status s = tables_.filings.for_each(txn, {}, kCaseKeyBytes, [&](ByteView key, ByteView plain) -> Status {
     auto f = decode_filing(plain);

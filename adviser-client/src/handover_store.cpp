@@ -20,7 +20,7 @@ HandoverOutcome known_letter_outcome(bool replayed) {
 
 Status CaseStore::record_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal,
                                            const crypto::DirectoryEntry& to, std::uint64_t now) {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     auto existing = load_existing_case(txn, key);
     if (!existing) return existing.error();
     CaseRecord c = std::move(existing).value();
@@ -41,7 +41,7 @@ Status CaseStore::record_handover_proposal(const CaseKey& key, const protocol::P
 }
 
 Status CaseStore::withdraw_handover_proposal(const CaseKey& key, const protocol::ProposalId& proposal) {
-  return env_.write([&](lmdb::WriteTxn& txn) -> Status {
+  return write([&](lmdb::WriteTxn& txn) -> Status {
     auto c = load_existing_case(txn, key);
     if (!c) return c.error();
     std::erase_if(c->open_proposals, [&](const OpenProposal& p) { return p.id == proposal; });

@@ -8,10 +8,11 @@
 //   3. fetch, recognise, download and open our letters, and find the pieces
 //      of files announced with a file key (collect: network only);
 //   4. (apply: the store only, no network call; inbox_apply.hpp)
-//      store every report addressed to us and commit (one commit per report,
-//      idempotent by relay message id), hand-over answers (kind 8) and cases
-//      handed to us (kind 9), and kRotate letters, all in the order the
-//      reporter sent them (see the sort in apply_inbox), then the pieces;
+//      store every report addressed to us, hand-over answers (kind 8) and
+//      cases handed to us (kind 9), and kRotate letters, all in the order the
+//      reporter sent them (see the sort in apply_inbox), then the pieces; all
+//      in one commit (a few for large files), each letter idempotent by
+//      relay message id;
 //   5. erase the used one-time prekey secrets and the medium-term prekey
 //      secrets nothing can still need, and save the key file;
 //   6. delete the stored messages at the relay with their tokens.

@@ -1,7 +1,9 @@
 #include "inbox_apply.hpp"
 
 #include <algorithm>
+#include <functional>
 
+#include "meldpunt/crypto/envelope.hpp"
 #include "meldpunt/crypto/sign.hpp"
 #include "meldpunt/protocol/handover.hpp"
 #include "meldpunt/protocol/reply_signature.hpp"
@@ -13,6 +15,10 @@ namespace {
 
 static_assert(protocol::kRotateBodyBytes == crypto::X25519PublicKey{}.size(),
               "a kRotate body is exactly one reporter message public key");
+// Every letter that decodes is within what the case store takes, so no
+// letter's size is an error that would fail the commit it shares with others.
+static_assert(protocol::kMaxRecipients <= kMaxOtherAdvisers && crypto::kMaxEnvelopePayload <= kMaxStoredBodyBytes,
+              "a decoded letter fits the case store's limits");
 
 // One apply_inbox call: the store, what was collected, and what applying
 // decides so far.
@@ -27,10 +33,23 @@ class Applier {
     // Letters that are no report for us (ignored) and envelopes without a
     // valid letter included: no later run can do more with them.
     out_.used_prekeys = collected_.mailbox.spent_prekeys;
-    if (Status s = apply_letters(); !s) return s.error();
-    if (Status s = record_announced_pieces(store_, collected_.file_pieces, collected_.max_stored_days, summary_); !s) {
-      return s.error();
-    }
+    const std::vector<const client::ReceivedLetter*> ordered = in_sending_order();
+    Status letters = in_commits(
+        ordered.size(), [&](std::size_t i) { return commit_weight(ordered[i]->letter.body.size()); },
+        [&](std::size_t first, std::size_t last) {
+          for (std::size_t i = first; i < last; ++i) {
+            if (Status s = apply_letter(*ordered[i]); !s) return s;
+          }
+          return Status::success();
+        });
+    if (!letters) return letters.error();
+    const AnnouncedPieces& found = collected_.file_pieces;
+    Status pieces = in_commits(
+        found.pieces.size(), [&](std::size_t i) { return commit_weight(found.pieces[i].chunk.data.size()); },
+        [&](std::size_t first, std::size_t last) {
+          return record_announced_pieces(store_, found, first, last, collected_.max_stored_days, summary_);
+        });
+    if (!pieces) return pieces.error();
     // Pieces still without a case stay at the relay for a later run, unless
     // their report has not come for a week: an upload that broke off.
     for (const client::ReceivedLetter* w : waiting_) {
@@ -45,7 +64,57 @@ class Applier {
   }
 
  private:
-  Status apply_letters() {
+  // What one item adds to a commit: its bytes, counted as at least the
+  // smallest envelope (each also writes records beside it).
+  static std::size_t commit_weight(std::size_t bytes) { return std::max(bytes, crypto::kEnvelopeSizes.front()); }
+
+  // Items [0, count) in order, in as few commits as kMaxBytesPerCommit
+  // allows (one for an ordinary run; at least one item each, and one commit
+  // even for none, so that apply can do what it does without items):
+  // apply(first, last) writes items [first, last) through the store, whose
+  // writes in_one_commit gathers into one transaction. Letters are not
+  // applied one by one "in memory" first: a letter that is no good for us
+  // (bad, replayed, retired, unknown case) is an outcome, recorded or
+  // refused, never an error, so it rolls nothing back. An error is the
+  // store's (a disk that fails or is full, a record that does not open)
+  // and fails the run: that commit leaves nothing, earlier ones stay
+  // (each letter in them is recorded with its relay id, so the next run
+  // sees it again and skips it), and nothing is deleted at the relay.
+  Status in_commits(std::size_t count, const std::function<std::size_t(std::size_t)>& weight,
+                    const std::function<Status(std::size_t first, std::size_t last)>& apply) {
+    std::size_t next = 0;
+    do {
+      std::size_t last = next;
+      std::size_t bytes = 0;
+      while (last < count && (last == next || bytes + weight(last) <= kMaxBytesPerCommit)) bytes += weight(last++);
+      if (Status s = in_one_commit([&] { return apply(next, last); }); !s) return s;
+      next = last;
+    } while (next < count);
+    return Status::success();
+  }
+
+  // CaseStore::in_one_commit, with what this applier has decided so far
+  // set back to where it was before on every run of `apply` (LMDB runs it
+  // again after growing its map) and after a failure (the counts then say
+  // what was stored).
+  Status in_one_commit(const std::function<Status()>& apply) {
+    const InboxSummary summary_before = summary_;
+    const AppliedInbox out_before = out_;
+    const std::vector<const client::ReceivedLetter*> waiting_before = waiting_;
+    const auto restore = [&] {
+      summary_ = summary_before;
+      out_ = out_before;
+      waiting_ = waiting_before;
+    };
+    Status s = store_.in_one_commit([&] {
+      restore();
+      return apply();
+    });
+    if (!s) restore();
+    return s;
+  }
+
+  std::vector<const client::ReceivedLetter*> in_sending_order() const {
     // Letters are applied in the order the reporter sent them, a move to a new
     // code before a report sent at the same second: a report written with the
     // new code after a move then joins the moved case even when both arrive in
@@ -68,39 +137,38 @@ class Applier {
         ordered.begin(), ordered.end(), [&](const client::ReceivedLetter* a, const client::ReceivedLetter* b) {
           return a->letter.sent_at != b->letter.sent_at ? a->letter.sent_at < b->letter.sent_at : rank(a) < rank(b);
         });
+    return ordered;
+  }
 
-    for (const client::ReceivedLetter* received_ptr : ordered) {
-      const client::ReceivedLetter& received = *received_ptr;
-      const protocol::Letter& letter = received.letter;
-      if (letter.kind == protocol::LetterKind::kAttachmentChunk && letter.adviser_id == own_id_) {
-        auto outcome = apply_piece(received);
-        if (!outcome) return outcome.error();
-        if (*outcome == PieceOutcome::kNoCase) waiting_.push_back(&received);
-        continue;
-      }
-      if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id_) {
-        if (Status s = apply_rotation(received); !s) return s;
-        if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
-        continue;
-      }
-      if (letter.kind == protocol::LetterKind::kHandoverAnswer && letter.adviser_id == own_id_) {
-        if (Status s = apply_answer(received); !s) return s;
-        if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
-        continue;
-      }
-      if (letter.kind == protocol::LetterKind::kHandoverHistory && letter.adviser_id == own_id_) {
-        if (Status s = apply_handover(received); !s) return s;
-        if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
-        continue;
-      }
-      if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id_) {
-        summary_.ignored++;
-        if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
-        continue;
-      }
-      if (Status s = apply_report(received); !s) return s;
+  Status apply_letter(const client::ReceivedLetter& received) {
+    const protocol::Letter& letter = received.letter;
+    if (letter.kind == protocol::LetterKind::kAttachmentChunk && letter.adviser_id == own_id_) {
+      auto outcome = apply_piece(received);
+      if (!outcome) return outcome.error();
+      if (*outcome == PieceOutcome::kNoCase) waiting_.push_back(&received);
+      return Status::success();
     }
-    return Status::success();
+    if (letter.kind == protocol::LetterKind::kRotate && letter.adviser_id == own_id_) {
+      if (Status s = apply_rotation(received); !s) return s;
+      if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
+      return Status::success();
+    }
+    if (letter.kind == protocol::LetterKind::kHandoverAnswer && letter.adviser_id == own_id_) {
+      if (Status s = apply_answer(received); !s) return s;
+      if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
+      return Status::success();
+    }
+    if (letter.kind == protocol::LetterKind::kHandoverHistory && letter.adviser_id == own_id_) {
+      if (Status s = apply_handover(received); !s) return s;
+      if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
+      return Status::success();
+    }
+    if (letter.kind != protocol::LetterKind::kReport || letter.adviser_id != own_id_) {
+      summary_.ignored++;
+      if (received.prekey_pk) out_.used_prekeys.push_back(*received.prekey_pk);
+      return Status::success();
+    }
+    return apply_report(received);
   }
 
   Status apply_report(const client::ReceivedLetter& received) {

@@ -39,15 +39,28 @@ struct AppliedInbox {
   std::vector<crypto::X25519PublicKey> used_prekeys;
 };
 
+// The most bytes of letters (or of pieces found with file keys) one commit
+// of apply_inbox stores; each letter counts as at least the smallest
+// envelope. An ordinary run (100 letters of a few KiB) is one commit; a run
+// that brings large files is a few, so a transaction's memory and the work
+// LMDB redoes after growing its map stay bounded.
+inline constexpr std::size_t kMaxBytesPerCommit = 32u << 20;
+
 // Applies the letters of `collected` addressed to `own_id` in the order the
 // reporter sent them (a move to a new code, then a hand-over, then other
 // letters, then attachment pieces, within one second): reports (kind 1) and
 // the files they announce, moves to a new code (kRotate), hand-over answers
 // (kind 8) and cases handed to us (kind 9, checked against `directory`),
 // and attachment pieces; then the pieces found with file keys. Counts into
-// `summary`. Each letter is one commit of its own, idempotent by relay
-// message id, so a run that stops half way is completed by the next one.
-// Fails only if the store fails; nothing is deleted at the relay yet.
+// `summary`. All letters go into one commit (CaseStore::in_one_commit: one
+// disk sync, not one per letter), or a few when they hold more than
+// kMaxBytesPerCommit, then the pieces likewise. A commit holds whole letters
+// only and each letter is recorded idempotently by relay message id and
+// delete token, so a run that stops at any moment is completed by the next
+// one, nothing lost and nothing stored twice. A letter that is no good for
+// us is an outcome (refused, replayed, ...), never a rollback of the others.
+// Fails only if the store fails (that commit then stores nothing); nothing
+// is deleted at the relay yet.
 Result<AppliedInbox> apply_inbox(CaseStore& store, const crypto::Directory& directory,
                                  const crypto::AdviserId& own_id, const CollectedInbox& collected,
                                  InboxSummary& summary);
