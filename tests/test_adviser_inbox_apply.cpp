@@ -256,12 +256,12 @@ TEST_CASE("apply_inbox: an answer to no proposal of ours is refused and deleted"
 TEST_CASE("apply_inbox: a run's letters, good and bad mixed, go into one commit", "[inbox]") {
   Desk desk;
   std::vector<crypto::X25519PublicKey> reporters;
-  for (int i = 0; i < 10; ++i) reporters.push_back(random_fixed<32>());
+  for (int i = 0; i < 10; ++i) reporters.push_back(random_as<crypto::X25519PublicKey>());
   CollectedInbox collected;
   std::vector<client::ReceivedLetter>& letters = collected.mailbox.letters;
   for (std::size_t i = 0; i < reporters.size(); ++i) {
     letters.push_back(report(reporters[i], desk.own_id, 1'700'000'000 + i, "report " + std::to_string(i)));
-    letters.back().prekey_pk = random_fixed<32>();
+    letters.back().prekey_pk = random_as<crypto::X25519PublicKey>();
   }
   for (std::size_t i = 0; i < 5; ++i) {
     letters.push_back(report(reporters[i], desk.own_id, 1'700'000'100 + i, "follow-up " + std::to_string(i)));
@@ -271,10 +271,10 @@ TEST_CASE("apply_inbox: a run's letters, good and bad mixed, go into one commit"
   copy.letter.delete_token = letters[0].letter.delete_token;
   letters.push_back(std::move(copy));
   // For another adviser: ignored.
-  letters.push_back(report(random_fixed<32>(), desk.colleague_id, 1'700'000'050, "not ours"));
+  letters.push_back(report(random_as<crypto::X25519PublicKey>(), desk.colleague_id, 1'700'000'050, "not ours"));
   // Refused: a move from a sender who has no case, a move whose body is no
   // key, an answer to a proposal we never made, a piece that does not decode.
-  letters.push_back(letter_from(random_fixed<32>(), protocol::LetterKind::kRotate, desk.own_id, 1'700'000'060,
+  letters.push_back(letter_from(random_as<crypto::X25519PublicKey>(), protocol::LetterKind::kRotate, desk.own_id, 1'700'000'060,
                                 ByteView(random_fixed<32>())));
   letters.push_back(letter_from(reporters[2], protocol::LetterKind::kRotate, desk.own_id, 1'700'000'070,
                                 as_bytes(std::string_view("not a key"))));
@@ -331,7 +331,7 @@ TEST_CASE("apply_inbox: a failed commit stores nothing of the run, and the next 
   Desk desk([&](store::FaultPoint point) { return point == store::FaultPoint::kCommit ? commit_fault.load() : 0; });
   CollectedInbox collected;
   for (std::uint64_t i = 0; i < 5; ++i) {
-    collected.mailbox.letters.push_back(report(random_fixed<32>(), desk.own_id, 1'700'000'000 + i, "a report"));
+    collected.mailbox.letters.push_back(report(random_as<crypto::X25519PublicKey>(), desk.own_id, 1'700'000'000 + i, "a report"));
   }
   commit_fault = EIO;  // the disk fails as the run commits
   InboxSummary failed;
@@ -359,9 +359,9 @@ TEST_CASE("apply_inbox: a run that fills the store's map is applied once after t
   static_assert(std::size_t{90} * 200 * 1024 < kMaxBytesPerCommit);
   std::vector<crypto::X25519PublicKey> reporters;
   for (std::size_t i = 0; i < count; ++i) {
-    reporters.push_back(random_fixed<32>());
+    reporters.push_back(random_as<crypto::X25519PublicKey>());
     collected.mailbox.letters.push_back(report(reporters.back(), desk.own_id, 1'700'000'000 + i, body));
-    collected.mailbox.letters.back().prekey_pk = random_fixed<32>();
+    collected.mailbox.letters.back().prekey_pk = random_as<crypto::X25519PublicKey>();
   }
   const std::uint64_t before = desk.store.last_commit_id();
   InboxSummary summary;
@@ -385,9 +385,9 @@ TEST_CASE("apply_inbox: a run that fills the store's map is applied once after t
 
 TEST_CASE("case store: a write that fails inside in_one_commit fails the whole commit", "[inbox][adviser]") {
   Desk desk;
-  const auto reporter = random_fixed<32>();
+  const auto reporter = random_as<crypto::X25519PublicKey>();
   IncomingReport incoming;
-  incoming.relay_id = random_fixed<crypto::kMessageIdBytes>();
+  incoming.relay_id = random_as<crypto::MessageId>();
   incoming.delete_token = random_fixed<32>();
   incoming.reporter_message_pk = reporter;
   incoming.sent_at = 1'700'000'000;
@@ -403,7 +403,7 @@ TEST_CASE("case store: a write that fails inside in_one_commit fails the whole c
     CHECK(desk.store.get_case(desk.store.case_key_for(reporter))->has_value());
     // A write that fails (no such case), its error dropped by the caller:
     // the commit still fails, as it may hold half of that write.
-    (void)desk.store.mark_read(random_fixed<16>());
+    (void)desk.store.mark_read(random_as<CaseKey>());
     return Status::success();
   });
   REQUIRE_FALSE(s.ok());
