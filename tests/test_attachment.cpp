@@ -486,14 +486,24 @@ TEST_CASE("an interrupted upload stops undoing at an unanswering relay and count
     CHECK(relay.deletes == 1);
     CHECK(left == 40);  // 32 stored and not deleted, 8 in flight
   }
-  SECTION("the answer to the last deposit is lost: what was stored is deleted, the deposit in flight may remain") {
+  SECTION("the answer to the message's deposit is lost: it may be stored, so the pieces it names stay") {
     FakeRelay relay;
     relay.deposits_ok = 3;
     std::size_t left = 0;
     auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, &left);
     REQUIRE_FALSE(ids.ok());
+    CHECK(relay.deletes == 0);
+    CHECK(left == 42);  // the 40 pieces and the message's 2 envelopes
+  }
+  SECTION("the relay refuses the message's deposit: nothing of it was stored, the pieces are deleted") {
+    FakeRelay relay;
+    relay.deposits_ok = 3;
+    relay.deposit_failure = ErrorCode::kStorageFull;
+    std::size_t left = 0;
+    auto ids = client::deposit_pieces(relay.transport(), pieces, message, nullptr, &left);
+    REQUIRE_FALSE(ids.ok());
     CHECK(relay.deletes == 40);
-    CHECK(left == 2);
+    CHECK(left == 0);
   }
   SECTION("the relay refuses a deposit: nothing of it was stored, the rest is deleted") {
     FakeRelay relay;

@@ -148,14 +148,14 @@ constexpr TallyRow kTally[] = {
       "{1} brieven geweigerd en verwijderd: verstuurd met een code waarvan de melder is verhuisd, een verhuizing door "
       "iemand die van geen zaak de melder is, of een antwoord op geen open overdrachtsvoorstel van jou"}},
     {Tally::kReplayed,
-     {"{1} copy of a letter received before (replayed by the relay, or a hand-over applied before) changed nothing "
-      "and was deleted",
-      "{1} copies of letters received before (replayed by the relay, or a hand-over applied before) changed nothing "
-      "and were deleted",
-      "{1} kopie van een eerder ontvangen brief (herhaald door de server, of een al verwerkte overdracht) veranderde "
-      "niets en is verwijderd",
-      "{1} kopieën van eerder ontvangen brieven (herhaald door de server, of een al verwerkte overdracht) veranderden "
-      "niets en zijn verwijderd"}},
+     {"{1} copy of a letter received before (sent again after a lost answer, replayed by the relay, or a "
+      "hand-over applied before) changed nothing and was deleted",
+      "{1} copies of letters received before (sent again after a lost answer, replayed by the relay, or a "
+      "hand-over applied before) changed nothing and were deleted",
+      "{1} kopie van een eerder ontvangen brief (opnieuw verstuurd na een verloren antwoord, herhaald door de "
+      "server, of een al verwerkte overdracht) veranderde niets en is verwijderd",
+      "{1} kopieën van eerder ontvangen brieven (opnieuw verstuurd na een verloren antwoord, herhaald door de "
+      "server, of een al verwerkte overdracht) veranderden niets en zijn verwijderd"}},
     {Tally::kIgnored,
      {"{1} letter that is not a report for you was left at the relay",
       "{1} letters that are not reports for you were left at the relay",

@@ -210,6 +210,12 @@ Result<std::vector<crypto::MessageId>> deposit_pieces(
   }
   if (!last.empty()) {
     auto last_ids = transport.deposit(last, policy_used);
+    // The message's own answer lost: it may be stored, and it names the
+    // pieces, so they stay (docs/PROTOCOL.md "Deposit retries").
+    if (!last_ids && last_ids.error().code == ErrorCode::kUnavailable) {
+      if (left_behind != nullptr) *left_behind = stored.size() + last.size();
+      return last_ids.error();
+    }
     if (!last_ids) return undo(last_ids.error(), last.size());
     ids.insert(ids.end(), last_ids->begin(), last_ids->end());
     if (progress) progress(ids.size(), total);

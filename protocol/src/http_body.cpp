@@ -1,5 +1,6 @@
 #include "meldpunt/protocol/http_body.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -82,6 +83,39 @@ void encode_http_body_into(const std::vector<ByteView>& frames, std::uint8_t* ou
     at += f.size();
   }
   if (at != out_size) throw std::length_error("http body: buffer of the wrong size");
+}
+
+std::size_t reserved_reply_bytes(ByteView header) {
+  // An ok reply: its header frame, then its fields.
+  const auto ok = [](std::initializer_list<std::size_t> fields) {
+    std::size_t total = kHttpFrameHeaderBytes + 2;
+    for (std::size_t f : fields) total += kHttpFrameHeaderBytes + f;
+    return total;
+  };
+  std::size_t largest_ok = 0;
+  if (header.size() == 2 && header[0] == kWireVersion) {
+    switch (static_cast<Op>(header[1])) {
+      case Op::kDeposit:  // one id (16) per deposited envelope
+        largest_ok = ok({}) + kMaxDepositsPerRequest * (kHttpFrameHeaderBytes + 16);
+        break;
+      case Op::kGetPrekeys:  // u16 count, then count entries: the wire allows 256 (the relay sends ≤ 64)
+        largest_ok = ok({2 + 256 * kBundleEntryBytes});
+        break;
+      case Op::kGetPolicy:  // challenge, difficulty, two u32, five u64 of which one is three
+        largest_ok = ok({32, 1, 4, 4, 8, 8, 8, 3 * 8, 8});
+        break;
+      case Op::kUploadPrekeys:  // prekeys now held (u32)
+        largest_ok = ok({4});
+        break;
+      case Op::kDelete:
+      case Op::kPublishDirectory:
+        largest_ok = ok({});
+        break;
+      default:  // get-directory, fetch, get-message: read-only, their room is taken with the answer
+        break;
+    }
+  }
+  return std::max(largest_ok, kMaxEncodedErrorReply);
 }
 
 }  // namespace meldpunt::protocol

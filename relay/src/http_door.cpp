@@ -251,6 +251,11 @@ class HttpDoor::Loop {
     }
     const WebFile* file = nullptr;
     if (setup_.web_root && url.size() >= 1 && url.front() == '/') file = setup_.web_root->find(url.substr(1));
+    // Browsers ask for /favicon.ico on their own (the page names its icon,
+    // favicon.svg, but not every browser or proxy reads that first): "no
+    // icon", rather than a 404 for a request no one made wrongly, unless
+    // the web root lists one.
+    if (file == nullptr && url == "/favicon.ico") return respond_no_content(mhd);
     if (file == nullptr) return respond(mhd, MHD_HTTP_NOT_FOUND);
     return respond_static(mhd, file->content.data(), file->content.size(), file->content_type);
   }
@@ -320,11 +325,19 @@ class HttpDoor::Loop {
     const protocol::DecodedHttpBody decoded = protocol::decode_http_body(request.body);
     if (decoded.error == protocol::HttpBodyError::kTooLarge) return respond(mhd, MHD_HTTP_CONTENT_TOO_LARGE);
     if (decoded.error != protocol::HttpBodyError::kNone) return respond(mhd, MHD_HTTP_BAD_REQUEST);
+    // The answer's room is taken now, while refusing still means that
+    // nothing was done: a request the serving loop has handled always has
+    // room for its answer (a deposit is never stored and answered 503).
+    const std::size_t room = protocol::reserved_reply_bytes(decoded.frames.front());
+    if (!make_room_for_answer(room)) return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE);
+    request.answer = allocate_answer(room);
+    if (request.answer == nullptr) return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE);
     const std::uint64_t tag = ++last_tag_;
     FixedBytes<kHttpTagBytes> tag_bytes{};
     for (std::size_t i = 0; i < kHttpTagBytes; ++i) tag_bytes[i] = static_cast<std::uint8_t>(tag >> (8 * i));
     // The high-water mark admits every request in flight, so this does not block.
     if (!dealer_.send(zmq::const_buffer(tag_bytes.data(), tag_bytes.size()), zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      free_answer(std::exchange(request.answer, nullptr));
       return respond(mhd, MHD_HTTP_SERVICE_UNAVAILABLE);
     }
     for (std::size_t i = 0; i < decoded.frames.size(); ++i) {
@@ -368,15 +381,18 @@ class HttpDoor::Loop {
       for (std::size_t i = 1; i < parts.size(); ++i) {
         frames.emplace_back(static_cast<const std::uint8_t*>(parts[i].data()), parts[i].size());
       }
-      // Encoded once, into the buffer libmicrohttpd will send and free;
-      // without room in the answer budget it is answered 503.
+      // Encoded once, into the buffer libmicrohttpd will send and free:
+      // the room taken with the request, or for the read-only operations
+      // (whose room holds an error reply) a larger one, or 503 when the
+      // answer budget has none: nothing was changed for them.
       const std::size_t size = protocol::encoded_http_body_size(frames);
-      if (make_room_for_answer(size)) {
-        if (void* memory = std::malloc(sizeof(Answer) + size); memory != nullptr) {
-          request.answer = new (memory) Answer{this, size};
-          protocol::encode_http_body_into(frames, request.answer->body(), size);
-          add(counters_.answer_bytes, size);
-        }
+      if (request.answer != nullptr && size > request.answer->capacity) {
+        free_answer(std::exchange(request.answer, nullptr));
+        if (make_room_for_answer(size)) request.answer = allocate_answer(size);
+      }
+      if (request.answer != nullptr) {
+        protocol::encode_http_body_into(frames, request.answer->body(), size);
+        request.answer->size = size;
       }
       request.answered = true;
       waiting_.erase(it);
@@ -444,8 +460,17 @@ class HttpDoor::Loop {
     return true;
   }
 
+  // Room for an answer of up to `capacity` bytes, counted in the answer
+  // budget (which the caller has made room in); null if out of memory.
+  Answer* allocate_answer(std::size_t capacity) {
+    void* memory = std::malloc(sizeof(Answer) + capacity);
+    if (memory == nullptr) return nullptr;
+    add(counters_.answer_bytes, capacity);
+    return new (memory) Answer{this, capacity, 0};
+  }
+
   void free_answer(Answer* answer) {
-    sub(counters_.answer_bytes, answer->size);
+    sub(counters_.answer_bytes, answer->capacity);
     std::free(answer);
   }
 
@@ -490,6 +515,14 @@ class HttpDoor::Loop {
     return finish(mhd, response, MHD_HTTP_OK, type, nullptr);
   }
 
+  // 204 with the door's headers and no body (GET /favicon.ico).
+  MHD_Result respond_no_content(MHD_Connection* mhd) {
+    MHD_Response* response = MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT);
+    if (response == nullptr) return MHD_NO;
+    add(counters_.served);
+    return finish(mhd, response, MHD_HTTP_NO_CONTENT, "", nullptr);
+  }
+
   // The relay's answer to POST /api, handed over with its buffer.
   MHD_Result respond_answer(MHD_Connection* mhd, Request& request) {
     Answer* answer = std::exchange(request.answer, nullptr);
@@ -502,7 +535,7 @@ class HttpDoor::Loop {
     }
     add(counters_.answered);
     const MHD_Result queued = finish(mhd, response, MHD_HTTP_OK, "application/octet-stream", nullptr);
-    if (queued == MHD_YES && request.connection != nullptr) request.connection->answer_bytes = answer->size;
+    if (queued == MHD_YES && request.connection != nullptr) request.connection->answer_bytes = answer->capacity;
     return queued;
   }
 

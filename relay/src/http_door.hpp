@@ -24,9 +24,15 @@
 //     Content-Length (413 over kMaxHttpBodyBytes, 411 without);
 //   - max_body_bytes of bodies as they arrive, for all connections
 //     together: beyond, the upload holding most is dropped;
-//   - max_answer_bytes of answers not yet sent, for all connections
-//     together: beyond, the oldest answers are dropped, or the new one is
-//     refused with 503 when none can make room.
+//   - max_answer_bytes of answers not yet sent and of room kept for
+//     answers to come, for all connections together. A request's room
+//     (protocol::reserved_reply_bytes: its operation's largest answer, or
+//     an error's for the read-only get-directory, fetch and get-message)
+//     is taken before it goes to the serving loop, so a request refused
+//     503 for the budget was never handled, and one that was handled
+//     (a deposit stored) always has room for its answer; only a read-only
+//     answer larger than its room needs more when it comes, or is 503.
+//     Room is made by dropping the answers waiting longest to be read.
 // Nothing is logged about a client: no address, path, header or agent.
 #pragma once
 
@@ -47,7 +53,7 @@ struct HttpDoorLimits {
   std::chrono::seconds header_timeout{10};    // a request's head, from its connection's opening
   std::chrono::seconds request_timeout{60};   // a whole request likewise; also an answer's sending, and silence
   std::uint64_t max_body_bytes = 64ull << 20;    // request bodies held, all connections together
-  std::uint64_t max_answer_bytes = 64ull << 20;  // API answers not yet sent, all connections together
+  std::uint64_t max_answer_bytes = 64ull << 20;  // API answers not yet sent and room kept for them, all together
 };
 
 // The door's figures for `relay status` (counts only, nothing about a client).
@@ -55,7 +61,7 @@ struct HttpDoorFigures {
   std::uint64_t open = 0, max_connections = 0;
   std::uint64_t body_bytes = 0, max_body_bytes = 0, answer_bytes = 0, max_answer_bytes = 0;
   std::uint64_t answered = 0;  // POST /api answered with the relay's reply
-  std::uint64_t served = 0;    // GET and HEAD answered 200 (files, /channel)
+  std::uint64_t served = 0;    // GET and HEAD answered 200 (files, /channel) or 204 (/favicon.ico)
   // Refused or dropped since start, by reason:
   std::uint64_t malformed = 0;         // 400: body framing or Content-Length
   std::uint64_t too_large = 0;         // 413

@@ -28,12 +28,14 @@ struct Connection {
   std::uint64_t tag = 0;            // the request it waits for
 };
 
-// An API answer: one allocation holding this header and the encoded body,
-// handed to libmicrohttpd without a copy; its free callback gives the
-// bytes back to the answer budget.
+// An API answer: one allocation holding this header and room for the
+// encoded body, made before the request goes to the serving loop
+// (protocol::reserved_reply_bytes) and handed to libmicrohttpd without a
+// copy; its free callback gives the capacity back to the answer budget.
 struct Answer {
   HttpDoor::Loop* loop;
-  std::size_t size;
+  std::size_t capacity;  // counted in the answer budget
+  std::size_t size;      // of the encoded answer, once it is in
   std::uint8_t* body() { return reinterpret_cast<std::uint8_t*>(this + 1); }
 };
 
@@ -48,7 +50,7 @@ struct Request {
   std::uint64_t tag = 0;          // nonzero once sent to the serving loop
   bool answered = false;
   bool cancelled = false;
-  Answer* answer = nullptr;       // the encoded answer until it is handed over; null: refused (503)
+  Answer* answer = nullptr;       // its room, then the encoded answer, until handed over; null: refused (503)
 };
 
 // Figures shared with the serving thread (written on the door's alone).

@@ -39,6 +39,7 @@ std::string content_type_for(std::string_view name) {
   if (ends_with(name, ".json")) return "application/json";
   if (ends_with(name, ".svg")) return "image/svg+xml";
   if (ends_with(name, ".png")) return "image/png";
+  if (ends_with(name, ".ico")) return "image/vnd.microsoft.icon";
   return "application/octet-stream";
 }
 

@@ -223,9 +223,10 @@ std::string carried_options(const Options& o) {
 int send_keeping(const Options& o, const protocol::ChannelAddress& address,
                  std::unique_ptr<client::RelayConnection>& relay, const reporter::Outbox& outbox, std::uint32_t& days,
                  reporter::PrekeyUse& use) {
+  std::vector<client::Outgoing> sealed;  // kept for every later attempt (send_once)
   for (;;) {
     bool unconfirmed = false;
-    auto sent = reporter::send_once(o.lang, *relay, outbox, unconfirmed, use);
+    auto sent = reporter::send_once(o.lang, *relay, outbox, unconfirmed, use, sealed);
     if (sent) {
       days = *sent;
       reporter::interrupt::set_exit_text(tr(o, Msg::kInterruptAfterSent));

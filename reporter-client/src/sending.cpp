@@ -13,27 +13,27 @@
 namespace meldpunt::reporter {
 
 Result<std::uint32_t> send_once(Lang lang, client::RelayConnection& relay, const Outbox& outbox,
-                                bool& message_unconfirmed, PrekeyUse& use) {
+                                bool& message_unconfirmed, PrekeyUse& use, std::vector<client::Outgoing>& sealed) {
   message_unconfirmed = false;
-  use = PrekeyUse{};
   const interrupt::SendingStep step(text(lang, Msg::kInterruptStopping), text(lang, Msg::kInterruptForced));
   const Error stopped{ErrorCode::kInternal, std::string(text(lang, Msg::kInterruptNotSent))};
-  Result<std::vector<client::Outgoing>> items = Error{ErrorCode::kInternal, ""};
-  {
+  if (sealed.empty()) {
+    use = PrekeyUse{};
     // get-prekeys: a network wait like any other, said before it starts.
     Progress p(text(lang, Msg::kProgressPrekeys), text(lang, Msg::kProgressDone), text(lang, Msg::kProgressFailed));
-    items = prepare_report(relay, outbox.keys, outbox.directory, outbox.to, outbox.body, outbox.sent_at, &use,
-                           outbox.files);
+    auto items = prepare_report(relay, outbox.keys, outbox.directory, outbox.to, outbox.body, outbox.sent_at, &use,
+                                outbox.files);
     if (!items) return items.error();
+    sealed = std::move(*items);
     p.done();
   }
   if (interrupt::stop_requested()) return stopped;
   Result<std::uint32_t> sent = Error{ErrorCode::kInternal, ""};
   if (!outbox.files.empty()) {
-    sent = send_with_attachments(lang, relay, outbox.keys, outbox.files, *items, outbox.sent_at, &message_unconfirmed);
+    sent = send_with_attachments(lang, relay, outbox.keys, outbox.files, sealed, outbox.sent_at, &message_unconfirmed);
   } else {
     std::vector<client::PreparedPiece> none;
-    sent = upload_with_attachments(lang, relay, none, *items, &message_unconfirmed);
+    sent = upload_with_attachments(lang, relay, none, sealed, &message_unconfirmed);
   }
   if (!sent) return interrupt::stop_requested() ? stopped : sent.error();
   // The message went in the last deposit; a Ctrl-C while it was on its way

@@ -36,8 +36,13 @@ struct Outbox {
 // so it may have been stored after all.
 // `use` says which prekeys the letters went to (an adviser without a valid
 // medium-term prekey makes the attempt fail before anything is sent).
+// `sealed`: the message's envelopes, sealed by the first attempt that got
+// that far and sent as they are by every later one (docs/PROTOCOL.md
+// "Deposit retries": a message that may have arrived is sent again byte for
+// byte, so its readers keep one copy; sealed anew it would be a second
+// letter). Empty at the first attempt.
 Result<std::uint32_t> send_once(Lang lang, client::RelayConnection& relay, const Outbox& outbox,
-                                bool& message_unconfirmed, PrekeyUse& use);
+                                bool& message_unconfirmed, PrekeyUse& use, std::vector<client::Outgoing>& sealed);
 
 // On a terminal, asks `prompt` (a yes/no question) and returns true for
 // yes; an empty line, the end of input or anything else (three times) is no.

@@ -91,10 +91,12 @@ constexpr TextEntry kPart[] = {
      "opnieuw proberen? [j/n] "},
     {M::kKeptMaybeSentPrompt,
      "The relay did not confirm your message: it may have arrived or not. Run `check` with your code to see\n"
-     "before sending it again. Your message is still held in locked memory. Send it again anyway? [y/n] ",
+     "before sending it again. Your message is still held in locked memory. Send it again anyway? It goes\n"
+     "exactly as before, so if the first one did arrive, your advisers still see it only once. [y/n] ",
      "De server heeft je bericht niet bevestigd: het kan zijn aangekomen of niet. Kijk met `check` en je code\n"
-     "voordat je het opnieuw verstuurt. Je bericht staat nog in het afgeschermde geheugen. Toch opnieuw "
-     "versturen? [j/n] "},
+     "voordat je het opnieuw verstuurt. Je bericht staat nog in het afgeschermde geheugen. Toch opnieuw\n"
+     "versturen? Het gaat precies zoals de eerste keer, dus kwam dat toch aan, dan zien je adviseurs het nog "
+     "steeds maar één keer. [j/n] "},
     {M::kInterruptStopped, "\nStopped (Ctrl-C).\n", "\nGestopt (Ctrl-C).\n"},
     {M::kKeptGivenUp, "Nothing was sent; your message has been wiped from memory.\n",
      "Er is niets verstuurd; je bericht is uit het geheugen gewist.\n"},

@@ -8,7 +8,9 @@ JavaScript works in reporter-client and one made by reporter-client in the
 JavaScript check; the JavaScript reply (with a file) reaches the adviser;
 a hand-over proposed by adviser-client is accepted in JavaScript and the
 new adviser gets the case; the JavaScript rotate moves the conversation to
-a new code that both clients read. Skipped (77) without node.
+a new code that both clients read. A report whose deposit answer is lost
+after the relay stored it is sent again byte for byte and read once by
+the adviser and both reporter clients. Skipped (77) without node.
 """
 import base64
 import json
@@ -19,7 +21,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Channel, Reporter, run, free_port, THREE_ADVISERS, TIMEOUT  # noqa: E402
+from harness import RELAY, Channel, Reporter, run, free_port, THREE_ADVISERS, TIMEOUT  # noqa: E402
 
 WEB = os.path.join(os.path.dirname(__file__), "..", "..", "web")
 DRIVER = os.path.join(WEB, "test-support", "e2e-driver.js")
@@ -49,7 +51,8 @@ class WebClientTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.channel.close()
 
-    def js(self, command, **request):
+    def js(self, command, whole=False, **request):
+        """The driver's result (whole: its whole answer, with the retries it made)."""
         request["insecureKdf"] = True
         proc = subprocess.run([NODE, DRIVER, self.base, command], input=json.dumps(request).encode(),
                               capture_output=True, timeout=TIMEOUT)
@@ -60,7 +63,7 @@ class WebClientTest(unittest.TestCase):
                                  f"{proc.stderr.decode()}")
         if not answer["ok"]:
             raise AssertionError(f"driver {command} failed: {answer['kind']}: {answer['message']}\n{proc.stderr.decode()}")
-        return answer["result"]
+        return answer if whole else answer["result"]
 
     def write(self, name, data):
         path = os.path.join(self.channel.root, name)
@@ -158,6 +161,28 @@ class WebClientTest(unittest.TestCase):
         self.assertTrue(last["isNew"])
         self.assertFalse(last["fromHistory"])
         self.assertEqual(c["newReplies"], 1)
+
+    def stored(self):
+        return json.loads(run([RELAY, "status", "--data", self.channel.data, "--json"])[1])["messages"]["stored"]
+
+    def test_lost_deposit_answer_is_sent_again_and_read_once(self):
+        # The relay stores the page's report but its answer is lost on the
+        # way (docs/PROTOCOL.md "Deposit retries"): the page sends the same
+        # bytes again, both copies are stored, every reader sees it once.
+        before = self.stored()
+        answer = self.js("report", whole=True, advisers=["Commissie Klachten"], text="WEB-LOST-ANSWER once",
+                         loseDepositAnswers=1)
+        self.assertEqual(answer["lost"], 1)
+        code = answer["result"]["code"]
+        self.assertEqual(self.stored() - before, 2 * 4)  # n = 3 report envelopes and the sent copy, twice
+        err = self.commissie._run("inbox", "--channel", self.channel.address)[2]
+        case = self.commissie.only_case("WEB-LOST-ANSWER")
+        self.assertEqual(self.commissie.read(case).count("WEB-LOST-ANSWER once"), 1)
+        self.assertIn("sent again after a lost answer", err)
+        c = self.js("check", code=code)
+        self.assertEqual([m["text"] for m in c["messages"]], ["WEB-LOST-ANSWER once"])
+        _, out, _ = Reporter(self.channel).check(code=code)
+        self.assertEqual(out.count("WEB-LOST-ANSWER once"), 1)
 
     def test_code_made_by_reporter_client_works_in_the_page(self):
         r = Reporter(self.channel)

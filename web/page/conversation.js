@@ -3,6 +3,7 @@
 // code. The session (keys derived from the code) lives in state.session
 // until forget().
 
+import { ClientError, ERROR } from '../src/client/index.js';
 import { state, tr, trn, show, status, showError, busy, onProgress, adviserName, note } from './ui.js';
 import { askNewCode, readFiles, draftProblem, listFiles } from './report.js';
 import { $, el, clear, shown, names, size, when, day, download } from './view.js';
@@ -194,7 +195,12 @@ async function reply(event) {
 function rotate() {
   askNewCode('rotate', async (newCode, typed) => {
     const done = await busy(async () => {
-      await state.session.rotate({ code: newCode, onProgress });
+      try {
+        await state.session.rotate({ code: newCode, onProgress });
+      } catch (e) {
+        if (e instanceof ClientError && e.kind === ERROR.unconfirmed) e.move = true;
+        throw e;
+      }
       state.session.close();
       state.session = null;
       state.session = await state.channel.open(typed, { onProgress });

@@ -4,6 +4,7 @@
 // which conversation.js reuses through askNewCode().
 
 import { parseCode } from '../src/protocol/code.js';
+import { ClientError, ERROR } from '../src/client/index.js';
 import { state, tr, show, status, showError, busy, onProgress, adviserName, codeErrorText, note } from './ui.js';
 import { $, el, clear, shown, names, size } from './view.js';
 
@@ -233,6 +234,7 @@ async function confirm(event) {
     await onConfirmed(code, typed);
     return;
   }
+  let unconfirmed = false;
   await busy(async () => {
     const code = state.newCode;
     state.newCode = null; // the client wipes it when report ends, sent or not
@@ -242,13 +244,17 @@ async function confirm(event) {
       const result = await state.channel.report({ code, advisers: to, text, files, onProgress });
       sent(to, result);
     } catch (e) {
-      // Nothing usable was sent; the shown code is gone with the attempt.
+      // Nothing usable was sent, and the shown code is gone with the
+      // attempt; unless the report may have arrived: then the code the
+      // reporter wrote down is what tells (errUnconfirmedReport).
+      unconfirmed = e instanceof ClientError && e.kind === ERROR.unconfirmed;
+      if (unconfirmed) e.report = true;
       $('confirm-code').value = '';
       show('s-write');
       throw e;
     }
   });
-  if (state.screen === 's-write') showError($('error').textContent + ' ' + tr('codeDiscarded'));
+  if (state.screen === 's-write' && !unconfirmed) showError($('error').textContent + ' ' + tr('codeDiscarded'));
 }
 
 function sent(to, result) {

@@ -101,7 +101,7 @@ export function onProgress(event) {
     case STEP.deposit: case STEP.prekeys: status(tr('progressSend')); break;
     case STEP.fetch: case STEP.recognise: case STEP.retrieve: case STEP.pieces:
       status(tr('progressFetch') + count); break;
-    case STEP.retry: status(tr('errBusy')); break;
+    case STEP.retry: status(tr(event.lost ? 'retryLost' : 'errBusy')); break;
     default: status(tr('progressWork'));
   }
 }
@@ -127,6 +127,7 @@ export function errorText(e) {
     case ERROR.noPrekey: return tr('errNoPrekey', (e.advisers || []).map(adviserName).join(', '));
     case ERROR.tooLarge: return tr('errTooLarge');
     case ERROR.partial: return trn('errPartial', e.mayRemain ?? 0);
+    case ERROR.unconfirmed: return tr(e.move ? 'errUnconfirmedMove' : e.report ? 'errUnconfirmedReport' : 'errUnconfirmed');
     case ERROR.relay: return tr('errRelay', e.statusName || String(e.status));
     case ERROR.protocol: {
       const kind = e.cause && e.cause.kind;

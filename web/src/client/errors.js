@@ -6,7 +6,7 @@ export const ERROR = Object.freeze({
   network: 'network', timeout: 'timeout', relay: 'relay', rateLimited: 'rate-limited',
   storageFull: 'storage-full', badReply: 'bad-reply', badCode: 'bad-code', noConversation: 'no-conversation',
   moved: 'moved', noPrekey: 'no-prekey', tooLarge: 'too-large', invalid: 'invalid', cancelled: 'cancelled',
-  protocol: 'protocol', partial: 'partial',
+  protocol: 'protocol', partial: 'partial', unconfirmed: 'unconfirmed',
 });
 
 export const STEP = Object.freeze({

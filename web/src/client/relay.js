@@ -152,20 +152,29 @@ export function createWorkerSolver(workers) {
   };
 }
 
-/** Runs attempt() again after rate-limited refusals (1, 2, 4, 8 s + up to half again). */
-export async function withBackoff(attempt, { onProgress, signal } = {}) {
+const rateLimited = (e) => e.kind === ERROR.rateLimited;
+
+/**
+ * Runs attempt() again after rate-limited refusals, or whatever
+ * `retryable(e)` accepts (1, 2, 4, 8 s + up to half again). The STEP.retry
+ * event says whether the answer was lost (`lost`) rather than refused.
+ */
+export async function withBackoff(attempt, { onProgress, signal, retryable = rateLimited } = {}) {
   for (let a = 1; ; a++) {
     try {
       return await attempt();
     } catch (e) {
-      if (!(e instanceof ClientError) || e.kind !== ERROR.rateLimited || a === PRICED_ATTEMPTS) throw e;
+      if (!(e instanceof ClientError) || !retryable(e) || a === PRICED_ATTEMPTS) throw e;
       const base = 1000 << (a - 1);
       const waitMs = base + (sodium.randombytes_uniform(base / 2 + 1));
-      onProgress?.({ step: STEP.retry, attempt: a + 1, of: PRICED_ATTEMPTS, waitMs, reason: e.message });
+      onProgress?.({ step: STEP.retry, attempt: a + 1, of: PRICED_ATTEMPTS, waitMs, reason: e.message, lost: !rateLimited(e) });
       await sleep(waitMs, signal);
     }
   }
 }
+
+/** No answer to a request that was sent (or may have been): the network, a timeout, a cancel while it was on its way. */
+const answerLost = (e) => e instanceof ClientError && (e.kind === ERROR.network || e.kind === ERROR.timeout || e.kind === ERROR.cancelled);
 
 export class Relay {
   /** solver: pay() in this thread by default, or createWorkerSolver(workers). */
@@ -208,18 +217,36 @@ export class Relay {
   /**
    * One deposit request of 1..16 { clue, verifier, envelope }, priced per
    * the policy asked just before; returns the 16-byte ids in request order.
+   *
+   * A deposit whose answer is lost may have been stored (docs/PROTOCOL.md
+   * "Deposit retries"): it is sent again byte for byte (a new proof, the
+   * same envelopes), with the pauses of rate-limited retries, and its
+   * receivers keep one copy of a letter. If no attempt is answered, the
+   * error is `unconfirmed` (it may have arrived), never "nothing was sent".
    */
   async deposit(items, options = {}) {
     if (items.length < 1 || items.length > MAX_DEPOSITS) clientFail(ERROR.invalid, 'between 1 and 16 envelopes per deposit');
     const body = depositBody(items);
-    const fields = await withBackoff(async () => {
-      const policy = await this.policy(options);
-      const proof = await this.pay(policy.challenge, body, depositWork(policy, items.map((i) => i.envelope.length)), options);
-      options.onProgress?.({ step: STEP.deposit, done: 0, total: items.length });
-      const frames = [header(OPS.deposit), proof];
-      for (const i of items) frames.push(i.clue, i.verifier, i.envelope);
-      return callOk(this.transport, frames, options);
-    }, options);
+    let maybeStored = false;
+    let fields;
+    try {
+      fields = await withBackoff(async () => {
+        const policy = await this.policy(options);
+        const proof = await this.pay(policy.challenge, body, depositWork(policy, items.map((i) => i.envelope.length)), options);
+        options.onProgress?.({ step: STEP.deposit, done: 0, total: items.length });
+        const frames = [header(OPS.deposit), proof];
+        for (const i of items) frames.push(i.clue, i.verifier, i.envelope);
+        try {
+          return await callOk(this.transport, frames, options);
+        } catch (e) {
+          if (answerLost(e)) maybeStored = true;
+          throw e;
+        }
+      }, { ...options, retryable: (e) => rateLimited(e) || (maybeStored && answerLost(e) && e.kind !== ERROR.cancelled) });
+    } catch (e) {
+      if (!maybeStored) throw e;
+      throw new ClientError(ERROR.unconfirmed, `the relay did not confirm the deposit; it may have been stored (${e.message})`, { cause: e });
+    }
     if (fields.length !== items.length || fields.some((f) => f.length !== 16)) {
       clientFail(ERROR.badReply, 'the relay answered a deposit with the wrong ids');
     }

@@ -50,11 +50,14 @@ function openAll(own, envelopes, recipient) {
  * Deposits `pieces` (PreparedPiece: { item, token }) first, in requests of
  * at most 16, then `last` in one request. If a deposit fails, the pieces
  * already stored are deleted (stopping at the first delete the relay does
- * not answer) and the error says how many may remain (error.mayRemain).
+ * not answer) and the error says how many may remain (error.mayRemain);
+ * but when the message itself may have been stored (`unconfirmed`), its
+ * pieces stay: it would name them.
  */
 async function depositPiecesThenMessage(relay, pieces, last, { onProgress, signal }) {
   const stored = [];
   let inFlight = 0;
+  let message = false;
   try {
     for (let i = 0; i < pieces.length; i += 16) {
       const batch = pieces.slice(i, i + 16);
@@ -65,14 +68,15 @@ async function depositPiecesThenMessage(relay, pieces, last, { onProgress, signa
       onProgress?.({ step: STEP.pieces, done: stored.length, total: pieces.length });
     }
     inFlight = 0;
+    message = true;
     return await relay.deposit(last, { onProgress, signal });
   } catch (e) {
-    if (stored.length === 0) throw e;
+    if (stored.length === 0 || (message && e?.kind === ERROR.unconfirmed)) throw e;
     let left = stored.length;
     for (const p of stored) {
       try { await relay.deleteMessage(p.id, p.token); left--; } catch (d) { if (d?.kind === ERROR.timeout || d?.kind === ERROR.network) break; left--; }
     }
-    const unanswered = e?.kind === ERROR.timeout || e?.kind === ERROR.network ? inFlight : 0;
+    const unanswered = e?.kind === ERROR.unconfirmed ? inFlight : 0;
     throw new ClientError(ERROR.partial, `${e.message}; at most ${left + unanswered} file pieces may remain stored until they expire`,
       { mayRemain: left + unanswered, cause: e });
   } finally {

@@ -113,8 +113,10 @@ export class HttpTransport {
       });
       if (response.status !== 200) {
         await response.body?.cancel?.().catch(() => {});
-        throw new ClientError(response.status === 413 ? ERROR.tooLarge : ERROR.network,
-          `the relay's web door answered HTTP ${response.status}`, { httpStatus: response.status });
+        // 503: the door refused the request before handing it on (its
+        // answer budget full), so nothing was done: busy, as rate-limited.
+        const kind = response.status === 413 ? ERROR.tooLarge : response.status === 503 ? ERROR.rateLimited : ERROR.network;
+        throw new ClientError(kind, `the relay's web door answered HTTP ${response.status}`, { httpStatus: response.status });
       }
       return await readBounded(response, max);
     } catch (e) {

@@ -109,7 +109,8 @@ Result<PreparedPiece> prepare_piece(protocol::Letter& letter, const protocol::At
 // deposit may hold; depositing the message last means a recipient never sees
 // the message before all its attachments are stored. If any deposit fails,
 // the envelopes already stored are deleted again with their tokens and the
-// error is returned. The undo stops at the first delete that finds the relay
+// error is returned; but not when the message's own deposit went
+// unanswered (kUnavailable): it may be stored, and it names the pieces. The undo stops at the first delete that finds the relay
 // unavailable (each would wait the full request timeout). `*left_behind` is
 // an upper bound of envelopes that may still be stored (they expire with the
 // relay's retention): those not deleted, plus the deposit in flight when the

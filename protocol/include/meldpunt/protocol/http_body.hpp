@@ -51,4 +51,16 @@ Bytes encode_http_body(const std::vector<ByteView>& frames);
 std::size_t encoded_http_body_size(const std::vector<ByteView>& frames);
 void encode_http_body_into(const std::vector<ByteView>& frames, std::uint8_t* out, std::size_t out_size);
 
+// The room the relay's door keeps for the answer to a request whose first
+// frame is `header`, before it hands the request on (docs/PROTOCOL.md
+// "POST /api"): the largest encoded reply the relay can send to it. That is
+// the operation's largest ok reply for every operation whose answer is
+// small and bounded (deposit 326 bytes, get-prekeys 58380, get-policy 139,
+// upload-prekeys, delete, publish-directory), and an error reply's
+// (kMaxEncodedErrorReply) for anything else: the read-only get-directory,
+// fetch and get-message, whose answers may be large, and requests the relay
+// refuses (unknown operation or version, a header not of 2 bytes).
+inline constexpr std::size_t kMaxEncodedErrorReply = 2 * kHttpFrameHeaderBytes + 2 + kMaxErrorText;
+std::size_t reserved_reply_bytes(ByteView header);
+
 }  // namespace meldpunt::protocol
