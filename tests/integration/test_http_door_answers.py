@@ -23,7 +23,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, RELAY, HttpChannel, run  # noqa: E402
+from harness import RELAY, HttpChannel, run  # noqa: E402
 from test_http_door import encode_body  # noqa: E402
 from test_http_door_load import open_upload, post  # noqa: E402
 from test_replay import stored_envelopes  # noqa: E402
@@ -62,22 +62,14 @@ class AnswerBudgetTest(unittest.TestCase):
         # One stored 256 KiB envelope for the unread answers, and small ones
         # whose (valid) clue, verifier and envelope are deposited again.
         cls.ch.stop_relay()
-        store = os.path.join(cls.ch.data, "store")
-        out = run([os.path.join(BIN, "pricing_flood"), "fill", store, "1", "262144"])[1]
-        big = bytes.fromhex(dict(kv.split("=") for kv in out.split())["last_id"])
-        cls.get_message = encode_body([bytes([1, 5]), big])
-        run([os.path.join(BIN, "pricing_flood"), "fill", store, str(DEPOSITS), "4096"])
+        cls.get_message = encode_body([bytes([1, 5]), cls.ch.fill_store(1, 262144)])
+        cls.ch.fill_store(DEPOSITS, 4096)
         cls.triples = [t for t in stored_envelopes(cls.ch) if len(t[2]) == 4096]
         cls.ch.start_relay()
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.ch.stop_relay()
-        with open(cls.ch.relay_log, errors="replace") as f:
-            log = f.read()
-        cls.ch.close()
-        if rc != 0 or "Sanitizer" in log:
-            raise AssertionError(f"the relay exited {rc}:\n{log[-4000:]}")
+        cls.ch.close_after_clean_stop()
 
     def status(self):
         return json.loads(run([RELAY, "status", "--data", self.ch.data, "--json"])[1])

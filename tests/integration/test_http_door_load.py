@@ -18,15 +18,13 @@ on loopback, in seconds:
 import json
 import os
 import socket
-import struct
-import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, RELAY, HttpChannel, drip_until_closed, run  # noqa: E402
+from harness import RELAY, HttpChannel, drip_until_closed, run  # noqa: E402
 from test_hostile_load import RSS_LIMIT_MIB, RssSampler, vm_rss_kib  # noqa: E402
 from test_http_door import decode_body, encode_body  # noqa: E402
 
@@ -94,21 +92,14 @@ class HttpDoorLoadTest(unittest.TestCase):
                                          "--http-max-answer-bytes", str(ANSWER_BUDGET), "--max-messages", "1000"])
         # One stored 256 KiB envelope, asked for by the unread answers.
         cls.ch.stop_relay()
-        out = run([os.path.join(BIN, "pricing_flood"), "fill", os.path.join(cls.ch.data, "store"), "1", "262144"])[1]
-        envelope_id = bytes.fromhex(dict(kv.split("=") for kv in out.split())["last_id"])
-        cls.get_message = encode_body([bytes([1, 5]), envelope_id])
+        cls.get_message = encode_body([bytes([1, 5]), cls.ch.fill_store(1, 262144)])
         cls.ch.start_relay()
 
     @classmethod
     def tearDownClass(cls):
         # The relay stops cleanly after all of it (under the sanitizers: no
         # error and no leak, which would make it exit otherwise).
-        rc = cls.ch.stop_relay()
-        with open(cls.ch.relay_log, errors="replace") as f:
-            log = f.read()
-        cls.ch.close()
-        if rc != 0 or "Sanitizer" in log:
-            raise AssertionError(f"the relay exited {rc}:\n{log[-4000:]}")
+        cls.ch.close_after_clean_stop()
 
     def setUp(self):
         self.sockets = []
