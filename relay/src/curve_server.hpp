@@ -69,8 +69,9 @@ class CurveServerSession {
   CurveServerSession(const CurveServerSession&) = delete;
   CurveServerSession& operator=(const CurveServerSession&) = delete;
 
-  // Reads the next whole frame (or the greeting) from the start of `input`,
-  // acts on it, and says what happened. Commands the session answers by
+  // Reads whole frames (and the greeting) from the start of `input` and
+  // acts on them, up to the first that concerns the caller: a part, the
+  // end of the handshake, an error, or a frame not yet complete. Commands the session answers by
   // itself (WELCOME, READY, PONG) are appended to output(). A PING is
   // answered only while output() holds no earlier PONG, so a client that
   // never reads cannot grow it.
@@ -99,11 +100,13 @@ class CurveServerSession {
   struct Keys;  // the session's guarded secrets (curve_server.cpp)
 
   Step fail(std::string message);
+  Step next_frame(ByteView input);
   Step on_hello(ByteView body);
   Step on_initiate(ByteView body);
   Step on_message(ByteView body);
   void append_command(ByteView body);
   void append_pong(ByteView ping);
+  void seal_frame(ByteView plaintext, std::uint8_t part_flags, Bytes& out);
 
   const crypto::Secret<32>& server_secret_;
   Limits limits_;
