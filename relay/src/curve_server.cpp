@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string_view>
 
 namespace meldpunt::relay {
@@ -97,8 +98,11 @@ struct CurveServerSession::Keys {
   }
 };
 
-CurveServerSession::CurveServerSession(const crypto::Secret<32>& server_secret, Limits limits)
+CurveServerSession::CurveServerSession(const crypto::Secret<32>& server_secret, ByteView server_public,
+                                       Limits limits)
     : server_secret_(server_secret), limits_(limits) {
+  if (server_public.size() != sizeof server_public_) throw std::length_error("server public key must be 32 bytes");
+  std::memcpy(server_public_, server_public.data(), sizeof server_public_);
   output_.assign(kZmtpGreetingBytes, 0);
   output_[0] = 0xFF;
   output_[9] = 0x7F;
@@ -292,11 +296,9 @@ CurveServerSession::Step CurveServerSession::on_initiate(ByteView body) {
   const bool vouch_opens = crypto_box_open_easy_afternm(vouch, plain.data() + 48, 80, vouch_nonce.bytes, vouch_key) == 0;
   keys_->wipe_scratch();
   if (!vouch_opens) return fail("INITIATE: the vouch does not open");
-  std::uint8_t server_public[32];
-  crypto_scalarmult_base(server_public, server_secret_.data());
   // libzmq checks only C'; the relay also checks S, so a vouch made for
   // another server is refused.
-  if (sodium_memcmp(vouch, client_transient_, 32) != 0 || sodium_memcmp(vouch + 32, server_public, 32) != 0) {
+  if (sodium_memcmp(vouch, client_transient_, 32) != 0 || sodium_memcmp(vouch + 32, server_public_, 32) != 0) {
     return fail("INITIATE: the vouch is for another connection or server");
   }
   if (!client_socket_type_fits(ByteView(plain.data() + 128, plain.size() - 128))) {

@@ -62,9 +62,10 @@ class CurveServerSession {
     Event event = Event::kNeedMore;
   };
 
-  // `server_secret` must outlive the session. The server's greeting is in
-  // output() at once.
-  CurveServerSession(const crypto::Secret<32>& server_secret, Limits limits);
+  // `server_secret` must outlive the session; `server_public` is its public
+  // key (32 bytes; computed once by the caller rather than per handshake).
+  // The server's greeting is in output() at once.
+  CurveServerSession(const crypto::Secret<32>& server_secret, ByteView server_public, Limits limits);
   ~CurveServerSession();
   CurveServerSession(const CurveServerSession&) = delete;
   CurveServerSession& operator=(const CurveServerSession&) = delete;
@@ -112,6 +113,7 @@ class CurveServerSession {
   Limits limits_;
   State state_ = State::kGreeting;
   std::unique_ptr<Keys> keys_;
+  std::uint8_t server_public_[32] = {};     // S
   std::uint8_t client_transient_[32] = {};  // C' (public)
   std::uint8_t server_transient_[32] = {};  // S' (public)
   std::uint64_t peer_nonce_ = 0;            // the client's last short nonce
