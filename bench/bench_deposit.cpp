@@ -7,6 +7,8 @@
 
 #include "bench_util.hpp"
 #include "data_folder.hpp"
+#include <zmq.hpp>
+
 #include "front_door.hpp"
 #include "load.hpp"
 #include "meldpunt/crypto/clue.hpp"
@@ -62,10 +64,8 @@ LoadStats run_relay(const std::filesystem::path& tmp, unsigned clients, const pr
   const int port = bench::free_loopback_port();
   options.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   options.rate_limit.tokens_per_second = 0;  // per-connection flood control off: each client floods on purpose
-  // Behind the front door, as `relay serve` runs it (every byte passes it twice).
-  relay::ServerOptions::FrontDoorSetup door;
-  door.socket_path = data.socket_path(data.serve_socket()).value();
-  options.front_door = door;
+  // Behind the front door, as `relay serve` runs it (the door ends CURVE).
+  options.front_door = relay::ServerOptions::FrontDoorSetup{};
   std::atomic<bool> stop{false};
   std::thread server([&] { relay::serve(handler, keys->secret, options, stop); });
   try {
@@ -93,9 +93,10 @@ struct LimitRun {
   double deposits_per_commit = 0;
 };
 
-// behind_door: the limit server's ROUTER on a Unix socket behind the relay's
-// own front door (default limits, as `relay serve`), so the transport is
-// the relay's: what is left between that and the relay is the serving loop.
+// behind_door: the limit server's ROUTER on an inproc socket behind the
+// relay's own front door (default limits, as `relay serve`), so the
+// transport is the relay's: what is left between that and the relay is the
+// serving loop.
 LimitRun run_limit(const std::filesystem::path& tmp, unsigned clients, const protocol::Frames& request,
                    const Config& config, bool with_lmdb, bool behind_door = false) {
   bench::TempFolder folder(tmp, "meldpunt-bench-limit-");
@@ -103,13 +104,15 @@ LimitRun run_limit(const std::filesystem::path& tmp, unsigned clients, const pro
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(bench::free_loopback_port());
   const std::filesystem::path lmdb_folder = with_lmdb ? folder.path() / "lmdb" : std::filesystem::path{};
   if (with_lmdb) std::filesystem::create_directory(lmdb_folder);
-  const std::string socket_path = (folder.path() / "door.sock").string();
   LimitRun run;
-  bench::LimitServer server(behind_door ? "ipc://" + socket_path : endpoint, keys, lmdb_folder);
+  zmq::context_t door_context{1};
+  const std::string inproc = std::string(relay::kFrontDoorInproc) + "bench";
+  bench::LimitServer server(behind_door ? inproc : endpoint, keys, lmdb_folder, behind_door ? &door_context : nullptr);
+  const auto door_key = crypto::Secret<32>::from(ByteView(keys.secret_key.data(), keys.secret_key.size()));
   std::unique_ptr<relay::FrontDoor> door;
   if (behind_door) {
-    door = std::make_unique<relay::FrontDoor>(std::vector<relay::FrontDoorRoute>{{endpoint, socket_path}},
-                                              relay::FrontDoorLimits{});
+    door = std::make_unique<relay::FrontDoor>(
+        door_context, std::vector<relay::FrontDoorRoute>{{endpoint, inproc, &door_key}}, relay::FrontDoorLimits{});
   }
   run.stats = bench::run_closed_loop(endpoint, keys.public_key, clients, request, config.warmup, config.measure);
   if (server.commits() > 0) {
