@@ -102,7 +102,7 @@ class FrontDoor::Loop {
     auto next_timers = Clock::now() + kTimerStep;
     while (!stop.load()) {
       const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()),
-                                 static_cast<int>(kTimerStep.count()));
+                                 again_.empty() ? static_cast<int>(kTimerStep.count()) : 0);
       now_ = Clock::now();
       for (int i = 0; i < n; ++i) {
         const std::uint64_t tag = events[static_cast<std::size_t>(i)].data.u64;
@@ -121,6 +121,12 @@ class FrontDoor::Loop {
         // A peer that hung up or failed is reported whatever we asked for:
         // after taking what it sent, close, or the report would repeat.
         if ((got & (EPOLLERR | EPOLLHUP)) != 0) drop(it->second);
+      }
+      std::vector<std::uint64_t> again;
+      again.swap(again_);
+      for (std::uint64_t id : again) {
+        auto it = conns_.find(id);
+        if (it != conns_.end() && !it->second.dead) pump(it->second);
       }
       take_replies();
       if (now_ >= next_timers) {
@@ -148,6 +154,8 @@ class FrontDoor::Loop {
     // The request being read, or handed on and not yet answered.
     std::vector<zmq::message_t> parts;
     std::uint64_t request_bytes = 0;  // on the wire, charged to held_total_
+    std::uint64_t buffer_bytes = 0;   // the input buffer beyond its first 32 KiB, charged too
+    std::uint64_t charged() const { return request_bytes + buffer_bytes; }
     bool outstanding = false;
     // The reply being sealed, one part at a time as the client reads.
     std::vector<zmq::message_t> reply;
@@ -234,6 +242,8 @@ class FrontDoor::Loop {
     // The serving loop forgets a fetch still queued for a client that left.
     if (c.outstanding) send_to_relay(c, {});
     release(c);
+    held_total_ -= c.buffer_bytes;
+    c.buffer_bytes = 0;
     c.parts.clear();
     c.reply.clear();
     c.session.reset();  // wipes the session's keys
@@ -258,10 +268,11 @@ class FrontDoor::Loop {
     c.request_bytes = 0;
   }
 
-  // A part read: bounded per request by the largest valid request, and over
-  // all connections by max_held_bytes.
-  bool charge(Conn& c, std::uint64_t bytes) {
-    c.request_bytes += bytes;
+  // A part read, or room for a frame: bounded per request by the largest
+  // valid request, and over all connections by max_held_bytes.
+  enum class Charge { kRequest, kBuffer };
+  bool charge(Conn& c, std::uint64_t bytes, Charge kind) {
+    (kind == Charge::kRequest ? c.request_bytes : c.buffer_bytes) += bytes;
     held_total_ += bytes;
     if (c.request_bytes > max_request_wire_bytes()) {
       counters_.protocol_errors++;
@@ -272,7 +283,7 @@ class FrontDoor::Loop {
     while (held_total_ > limits_.max_held_bytes) {
       Conn* largest = &c;
       for (auto& [id, other] : conns_) {
-        if (!other.dead && other.request_bytes > largest->request_bytes) largest = &other;
+        if (!other.dead && other.charged() > largest->charged()) largest = &other;
       }
       counters_.over_budget++;
       drop(*largest);
@@ -300,8 +311,9 @@ class FrontDoor::Loop {
     }
   }
 
-  // Feeds the session what the client sent, up to a whole request.
-  void take_input(Conn& c) {
+  // Feeds the session what the client sent, up to a whole request; true if
+  // it made more room for a frame (so reading may go on).
+  bool take_input(Conn& c) {
     while (!c.dead && !c.outstanding && !c.writing()) {
       const ByteView input(c.in.data.data() + c.in.begin, c.in.end - c.in.begin);
       const CurveServerSession::Step step = c.session->next(input);
@@ -310,13 +322,14 @@ class FrontDoor::Loop {
         case CurveServerSession::Event::kError:
           counters_.protocol_errors++;
           if (log_enabled(LogLevel::kDebug)) log(LogLevel::kDebug, "front door: dropped a client: " + c.session->error());
-          return drop(c);
+          drop(c);
+          return false;
         case CurveServerSession::Event::kReady:
           c.handshaken = true;
           break;
         case CurveServerSession::Event::kPart: {
           const ByteView part = c.session->part();
-          if (!charge(c, wire_bytes(part.size()))) return;
+          if (!charge(c, wire_bytes(part.size()), Charge::kRequest)) return false;
           // Parts beyond the most a request has are not kept; one more is
           // passed on, so the serving loop answers "too many frames".
           if (c.parts.size() <= protocol::kMaxRequestFrames) c.parts.emplace_back(part.data(), part.size());
@@ -324,26 +337,49 @@ class FrontDoor::Loop {
             c.outstanding = true;
             send_to_relay(c, std::move(c.parts));
             c.parts.clear();
+            shrink_input(c);
           }
           break;
         }
-        case CurveServerSession::Event::kNeedMore:
-          make_room(c, c.session->needed());
-          return;
+        case CurveServerSession::Event::kNeedMore: {
+          const std::size_t before = c.in.data.size();
+          return make_room(c, c.session->needed()) && c.in.data.size() > before;
+        }
       }
     }
+    return false;
   }
 
   // Room in the input for a frame of `needed` bytes (the session's limits
-  // bound it by the largest frame a client may send).
-  static void make_room(Conn& c, std::size_t needed) {
+  // bound it by the largest frame a client may send). The buffer grows only
+  // when full, at most doubling, so it follows the bytes that came rather
+  // than a size a header announced, and what it holds beyond its first
+  // 32 KiB is charged like a request's bytes.
+  bool make_room(Conn& c, std::size_t needed) {
     c.in.compact();
     if (c.in.begin > 0 && c.in.data.size() - c.in.begin < needed) {
       std::memmove(c.in.data.data(), c.in.data.data() + c.in.begin, c.in.end - c.in.begin);
       c.in.end -= c.in.begin;
       c.in.begin = 0;
     }
-    if (c.in.data.size() < needed) c.in.data.resize(needed);
+    if (c.in.data.size() >= needed || c.in.free_space() > 0) return true;
+    const std::size_t grown = std::min(needed, 2 * c.in.data.size());
+    if (!charge(c, grown - c.in.data.size(), Charge::kBuffer)) return false;
+    c.in.data.resize(grown);
+    return true;
+  }
+
+  // Back to the first 32 KiB once what waits fits, and its charge released.
+  void shrink_input(Conn& c) {
+    const std::size_t waiting = c.in.end - c.in.begin;
+    if (c.in.data.size() <= kBufferBytes || waiting > kBufferBytes) return;
+    std::memmove(c.in.data.data(), c.in.data.data() + c.in.begin, waiting);
+    c.in.begin = 0;
+    c.in.end = waiting;
+    c.in.data.resize(kBufferBytes);
+    c.in.data.shrink_to_fit();
+    held_total_ -= c.buffer_bytes;
+    c.buffer_bytes = 0;
   }
 
   // Seals reply parts while the client's output is short, so a large reply
@@ -383,7 +419,7 @@ class FrontDoor::Loop {
       if (c.can_read && !c.outstanding && !c.writing() && !read_into(c.client, c.in, moved, c.can_read)) {
         return drop(c);
       }
-      take_input(c);
+      if (take_input(c)) progressed = true;
       if (c.dead) return;
       take_session_output(c);
       seal_reply(c);
@@ -401,6 +437,10 @@ class FrontDoor::Loop {
         progressed = true;
       }
     }
+    // Stopped at the round limit (one connection must not hold the others
+    // up) with work left: epoll will not say so again for bytes already in
+    // the kernel, so it is picked up after this round's events.
+    if (progressed && !c.dead) again_.push_back(c.id);
   }
 
   bool write_out(Conn& c, bool& moved) {
@@ -505,6 +545,7 @@ class FrontDoor::Loop {
   std::vector<std::unique_ptr<zmq::socket_t>> dealers_;  // per route
   std::unordered_map<std::uint64_t, Conn> conns_;
   std::vector<std::uint64_t> dead_;
+  std::vector<std::uint64_t> again_;  // connections pump() left with work to do
   std::uint64_t next_id_ = 1;
   std::size_t live_ = 0;
   std::uint64_t held_total_ = 0;
