@@ -32,6 +32,8 @@ constexpr auto kTimerStep = std::chrono::milliseconds(200);
 // A connection quiet this long with nothing outstanding may make room for a
 // newcomer when max-connections is reached.
 constexpr auto kQuietBeforeEviction = std::chrono::seconds(2);
+// When no connection is quiet, the oldest open this long makes room.
+constexpr auto kAgeBeforeEviction = std::chrono::seconds(30);
 constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindDealer = 2, kKindWake = 3;
 
 CurveServerSession::Limits session_limits() {
@@ -54,6 +56,8 @@ std::uint64_t max_request_wire_bytes() {
 }
 
 class FrontDoor::Loop {
+  struct Conn;
+
  public:
   Loop(zmq::context_t& context, std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits,
        std::size_t max_connections, FrontDoorCounters& counters)
@@ -98,6 +102,30 @@ class FrontDoor::Loop {
   }
 
   void run(const std::atomic<bool>& stop) {
+    while (!stop.load()) {
+      try {
+        serve_until(stop);
+      } catch (const std::exception& e) {  // never ends the relay: logged, and the loop goes on
+        log(LogLevel::kError, std::string("front door: ") + e.what());
+      }
+    }
+  }
+
+ private:
+  // Runs `work` for one connection; whatever it throws (out of memory, a
+  // libzmq error) drops that connection only.
+  template <typename Work>
+  void guarded(Conn& c, Work&& work) {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      counters_.internal_errors++;
+      log(LogLevel::kWarning, std::string("front door: dropped a client after an internal error: ") + e.what());
+      drop(c);
+    }
+  }
+
+  void serve_until(const std::atomic<bool>& stop) {
     std::vector<epoll_event> events(256);
     auto next_timers = Clock::now() + kTimerStep;
     while (!stop.load()) {
@@ -115,31 +143,36 @@ class FrontDoor::Loop {
         auto it = conns_.find(tag >> 2);
         if (it == conns_.end() || it->second.dead) continue;  // closed earlier in this round
         const std::uint32_t got = events[static_cast<std::size_t>(i)].events;
-        if ((got & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) it->second.can_read = true;
-        if ((got & EPOLLOUT) != 0) it->second.can_write = true;
-        pump(it->second);
-        // A peer that hung up or failed is reported whatever we asked for:
-        // after taking what it sent, close, or the report would repeat.
-        if ((got & (EPOLLERR | EPOLLHUP)) != 0) drop(it->second);
+        Conn& c = it->second;
+        if ((got & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) c.can_read = true;
+        if ((got & EPOLLOUT) != 0) c.can_write = true;
+        guarded(c, [&] { pump(c); });
+        // A client that hung up, failed, or shut its sending side is gone
+        // (ZMTP never half-closes): after taking what it sent, close, so a
+        // request it left outstanding is cancelled now and the report does
+        // not repeat.
+        if ((got & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) drop(c);
       }
       std::vector<std::uint64_t> again;
       again.swap(again_);
       for (std::uint64_t id : again) {
         auto it = conns_.find(id);
-        if (it != conns_.end() && !it->second.dead) pump(it->second);
+        if (it != conns_.end() && !it->second.dead) guarded(it->second, [&] { pump(it->second); });
       }
-      take_replies();
       if (now_ >= next_timers) {
         next_timers = now_ + kTimerStep;
         check_timers();
+        resume_listeners();
         maybe_log_summary();
       }
+      // Last, after everything that may have sent on the inproc sockets (a
+      // send can consume the wake-up of a reply that arrived meanwhile).
+      take_replies();
       reap();
       counters_.held_bytes = held_total_;
     }
   }
 
- private:
   struct Conn {
     std::uint64_t id = 0;
     std::size_t route = 0;
@@ -155,7 +188,8 @@ class FrontDoor::Loop {
     std::vector<zmq::message_t> parts;
     std::uint64_t request_bytes = 0;  // on the wire, charged to held_total_
     std::uint64_t buffer_bytes = 0;   // the input buffer beyond its first 32 KiB, charged too
-    std::uint64_t charged() const { return request_bytes + buffer_bytes; }
+    std::uint64_t reply_bytes = 0;    // the reply until written, charged too
+    std::uint64_t charged() const { return request_bytes + buffer_bytes + reply_bytes; }
     bool outstanding = false;
     // The reply being sealed, one part at a time as the client reads.
     std::vector<zmq::message_t> reply;
@@ -180,6 +214,12 @@ class FrontDoor::Loop {
           // listener readable and this loop spinning. Take it with the spare
           // descriptor and close it at once.
           counters_.descriptor_shortages++;
+          if (spare_ < 0) {
+            // No spare to give up: stop watching the listeners until the
+            // next timer round rather than spin on them.
+            pause_listeners();
+            return;
+          }
           close_fd(spare_);
           const int taken = ::accept4(listeners_[route], nullptr, nullptr, SOCK_CLOEXEC);
           if (taken >= 0) ::close(taken);
@@ -206,9 +246,23 @@ class FrontDoor::Loop {
                                                        ByteView(public_keys_[route].data(), 32), session_limits());
       live_++;
       counters_.open = live_;
-      watch(fd, (id << 2) | kKindClient, EPOLLIN | EPOLLOUT | EPOLLET);
-      pump(c);  // our greeting goes at once
+      watch(fd, (id << 2) | kKindClient, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
+      guarded(c, [&] { pump(c); });  // our greeting goes at once
     }
+  }
+
+  void pause_listeners() {
+    if (listeners_paused_) return;
+    listeners_paused_ = true;
+    for (int fd : listeners_) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+  }
+
+  void resume_listeners() {
+    if (!listeners_paused_) return;
+    if (spare_ < 0) spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (spare_ < 0) return;
+    listeners_paused_ = false;
+    for (std::size_t i = 0; i < listeners_.size(); ++i) watch(listeners_[i], (i << 2) | kKindListener, EPOLLIN);
   }
 
   // Room for one more: the oldest connection still in its handshake goes
@@ -216,20 +270,27 @@ class FrontDoor::Loop {
   // quiet longest, if it has been quiet a while with nothing outstanding
   // (its client reconnects when it next needs the relay). So connections
   // that finished a handshake and then wait cost an attacker constant work
-  // to hold, instead of keeping newcomers out for idle-timeout.
+  // to hold, instead of keeping newcomers out for idle-timeout. Failing
+  // both, the oldest connection open for kAgeBeforeEviction: a client
+  // that keeps every connection busy (PINGs count for nothing, requests
+  // dribbled part by part) must still open new ones to stay, and an honest
+  // client's session is far shorter.
   bool evict_for_newcomer() {
-    Conn* oldest = nullptr;
+    Conn* handshaking = nullptr;
     Conn* quietest = nullptr;
+    Conn* oldest = nullptr;
     for (auto& [id, c] : conns_) {
       if (c.dead) continue;
       if (!c.handshaken) {
-        if (oldest == nullptr || c.accepted < oldest->accepted) oldest = &c;
-      } else if (!c.outstanding && c.parts.empty() && !c.writing() &&
-                 now_ - c.last_activity >= kQuietBeforeEviction) {
+        if (handshaking == nullptr || c.accepted < handshaking->accepted) handshaking = &c;
+        continue;
+      }
+      if (!c.outstanding && c.parts.empty() && !c.writing() && now_ - c.last_activity >= kQuietBeforeEviction) {
         if (quietest == nullptr || c.last_activity < quietest->last_activity) quietest = &c;
       }
+      if (now_ - c.accepted >= kAgeBeforeEviction && (oldest == nullptr || c.accepted < oldest->accepted)) oldest = &c;
     }
-    Conn* victim = oldest != nullptr ? oldest : quietest;
+    Conn* victim = handshaking != nullptr ? handshaking : quietest != nullptr ? quietest : oldest;
     if (victim == nullptr) return false;
     counters_.evicted++;
     drop(*victim);
@@ -242,6 +303,7 @@ class FrontDoor::Loop {
     // The serving loop forgets a fetch still queued for a client that left.
     if (c.outstanding) send_to_relay(c, {});
     release(c);
+    release_reply(c);
     held_total_ -= c.buffer_bytes;
     c.buffer_bytes = 0;
     c.parts.clear();
@@ -268,11 +330,16 @@ class FrontDoor::Loop {
     c.request_bytes = 0;
   }
 
+  void release_reply(Conn& c) {
+    held_total_ -= c.reply_bytes;
+    c.reply_bytes = 0;
+  }
+
   // A part read, or room for a frame: bounded per request by the largest
   // valid request, and over all connections by max_held_bytes.
-  enum class Charge { kRequest, kBuffer };
+  enum class Charge { kRequest, kBuffer, kReply };
   bool charge(Conn& c, std::uint64_t bytes, Charge kind) {
-    (kind == Charge::kRequest ? c.request_bytes : c.buffer_bytes) += bytes;
+    (kind == Charge::kRequest ? c.request_bytes : kind == Charge::kBuffer ? c.buffer_bytes : c.reply_bytes) += bytes;
     held_total_ += bytes;
     if (c.request_bytes > max_request_wire_bytes()) {
       counters_.protocol_errors++;
@@ -302,7 +369,10 @@ class FrontDoor::Loop {
     // request and a notice that its client left. Failing that, the request
     // is lost and the client's own timeout tells its person.
     if (!dealer.send(zmq::const_buffer(tag, sizeof tag), first)) {
-      log(LogLevel::kWarning, "front door: the serving loop's queue is full; a request was dropped");
+      // Cannot happen within the high-water mark; if it does, the client
+      // is dropped rather than left waiting for an answer that never comes.
+      log(LogLevel::kWarning, "front door: the serving loop's queue is full; a client was dropped");
+      if (!parts.empty()) drop(c);
       return;
     }
     for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -326,9 +396,11 @@ class FrontDoor::Loop {
           return false;
         case CurveServerSession::Event::kReady:
           c.handshaken = true;
+          c.last_activity = now_;
           break;
         case CurveServerSession::Event::kPart: {
           const ByteView part = c.session->part();
+          c.last_activity = now_;  // a PING is no activity: it cannot keep a connection from eviction or idle-timeout
           if (!charge(c, wire_bytes(part.size()), Charge::kRequest)) return false;
           // Parts beyond the most a request has are not kept; one more is
           // passed on, so the serving loop answers "too many frames".
@@ -372,7 +444,7 @@ class FrontDoor::Loop {
   // Back to the first 32 KiB once what waits fits, and its charge released.
   void shrink_input(Conn& c) {
     const std::size_t waiting = c.in.end - c.in.begin;
-    if (c.in.data.size() <= kBufferBytes || waiting > kBufferBytes) return;
+    if (c.in.data.size() <= kBufferBytes || waiting >= kBufferBytes) return;
     std::memmove(c.in.data.data(), c.in.data.data() + c.in.begin, waiting);
     c.in.begin = 0;
     c.in.end = waiting;
@@ -424,18 +496,20 @@ class FrontDoor::Loop {
       take_session_output(c);
       seal_reply(c);
       if (c.can_write && c.out_begin < c.out.size()) {
+        const std::size_t before = c.out_begin;
         if (!write_out(c, moved)) return drop(c);
+        if (c.out_begin != before) c.out_waiting_since = now_;
         if (c.out_begin == c.out.size()) {
+          // A large part's buffer is not kept for the connection's life.
+          if (c.out.capacity() > kBufferBytes) Bytes().swap(c.out);
           c.out.clear();
           c.out_begin = 0;
           seal_reply(c);
+          if (!c.writing()) release_reply(c);
           progressed = true;  // more to write, or the next request to read
         }
       }
-      if (moved) {
-        c.last_activity = c.out_waiting_since = now_;
-        progressed = true;
-      }
+      if (moved) progressed = true;
     }
     // Stopped at the round limit (one connection must not hold the others
     // up) with work left: epoll will not say so again for bytes already in
@@ -488,10 +562,16 @@ class FrontDoor::Loop {
     Conn& c = it->second;
     c.outstanding = false;
     release(c);
+    std::uint64_t reply_bytes = 0;
+    for (const zmq::message_t& part : parts) reply_bytes += wire_bytes(part.size());
     c.reply = std::move(parts);
     c.reply_next = 0;
-    c.out_waiting_since = now_;
-    pump(c);  // write it, and read the next request if one waits
+    c.out_waiting_since = c.last_activity = now_;
+    // A reply is held until the client has read it: charged like a
+    // request, so clients that do not read cannot hold more than
+    // max-held-bytes between them either.
+    if (!charge(c, reply_bytes, Charge::kReply)) return;
+    guarded(c, [&] { pump(c); });  // write it, and read the next request if one waits
   }
 
   void check_timers() {
@@ -505,7 +585,7 @@ class FrontDoor::Loop {
         counters_.write_timeouts++;
         log(LogLevel::kDebug, "front door: dropped a client that left an answer unread for write-timeout");
         drop(c);
-      } else if (!c.outstanding && now_ - c.last_activity > limits_.idle_timeout) {
+      } else if (now_ - c.last_activity > limits_.idle_timeout) {  // also a request never answered
         counters_.idle_timeouts++;
         log(LogLevel::kDebug, "front door: closed an idle connection");
         drop(c);
@@ -519,7 +599,7 @@ class FrontDoor::Loop {
     if (now_ - last_summary_ < std::chrono::seconds(60)) return;
     const std::uint64_t refused = counters_.refused_full + counters_.evicted + counters_.handshake_timeouts +
                                   counters_.write_timeouts + counters_.protocol_errors + counters_.over_budget +
-                                  counters_.descriptor_shortages;
+                                  counters_.descriptor_shortages + counters_.internal_errors;
     if (refused == last_refused_) return;
     last_refused_ = refused;
     last_summary_ = now_;
@@ -531,7 +611,8 @@ class FrontDoor::Loop {
             std::to_string(counters_.write_timeouts.load()) + " not reading, " +
             std::to_string(counters_.protocol_errors.load()) + " framing or size, " +
             std::to_string(counters_.over_budget.load()) + " over max-held-bytes, " +
-            std::to_string(counters_.descriptor_shortages.load()) + " short of descriptors");
+            std::to_string(counters_.descriptor_shortages.load()) + " short of descriptors, " +
+            std::to_string(counters_.internal_errors.load()) + " internal errors");
   }
 
   std::vector<FrontDoorRoute> routes_;
@@ -546,6 +627,7 @@ class FrontDoor::Loop {
   std::unordered_map<std::uint64_t, Conn> conns_;
   std::vector<std::uint64_t> dead_;
   std::vector<std::uint64_t> again_;  // connections pump() left with work to do
+  bool listeners_paused_ = false;     // out of descriptors with no spare: see accept_from
   std::uint64_t next_id_ = 1;
   std::size_t live_ = 0;
   std::uint64_t held_total_ = 0;

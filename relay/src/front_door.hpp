@@ -9,7 +9,8 @@
 // libzmq alone cannot bound the memory one anonymous client makes the relay
 // hold. The front door:
 //   - gives a connection handshake_timeout to finish the CURVE handshake,
-//     and drops it after idle_timeout without a byte either way;
+//     and drops it after idle_timeout without a request part or a reply
+//     (a PING does not count);
 //   - checks every frame's size at its header, before it is buffered, and
 //     the bytes of one request against the largest valid request (so an
 //     endless multipart message is cut), and the bytes of all requests it
@@ -17,15 +18,20 @@
 //     connection holding the most is dropped first);
 //   - lets a client have one request at a time: it reads the next only when
 //     the reply to the last has been written to the client's socket, so a
-//     client that does not read makes the relay hold one reply at most, and
-//     is dropped when it has taken no byte of it for write_timeout;
+//     client that does not read makes the relay hold one reply at most
+//     (charged to max_held_bytes like requests), and is dropped when it has
+//     taken no byte of it for write_timeout;
 //   - admits at most max_connections at once (limited further by the
 //     descriptors the process may open); when full, a newcomer displaces the
 //     oldest connection still in its handshake, or else the one quiet
-//     longest (2 s at least, nothing outstanding); keeps a spare descriptor
-//     so a full descriptor table never makes accept() spin;
+//     longest (2 s at least, nothing outstanding), or else the oldest open
+//     for 30 s; keeps a spare descriptor so a full descriptor table never
+//     makes accept() spin;
 //   - tells the serving loop when a client with a request outstanding has
-//     gone, so a fetch queued for it is not computed.
+//     gone (a reset, or a FIN: ZMTP never half-closes), so a fetch queued
+//     for it is not computed;
+//   - drops only the connection concerned when its handling fails (out of
+//     memory), and never stops.
 // The inproc socket carries [tag (8 bytes, the connection's number,
 // little-endian), request parts...] one way and [tag, reply parts...] the
 // other, and [tag] alone for a client that went away: the HTTP door's
@@ -84,6 +90,7 @@ struct FrontDoorCounters {
   std::atomic<std::uint64_t> write_timeouts{0};     // a client that did not read
   std::atomic<std::uint64_t> protocol_errors{0};    // framing, sizes, unanswered bytes beyond a request
   std::atomic<std::uint64_t> over_budget{0};        // dropped for max_held_bytes
+  std::atomic<std::uint64_t> internal_errors{0};    // dropped after an error of the door's own (out of memory)
   std::atomic<std::uint64_t> descriptor_shortages{0};
 };
 
