@@ -62,15 +62,17 @@ class CurveServerSession {
     Event event = Event::kNeedMore;
   };
 
-  // `server_secret` must outlive the session. The server's greeting is in
-  // output() at once.
-  CurveServerSession(const crypto::Secret<32>& server_secret, Limits limits);
+  // `server_secret` must outlive the session; `server_public` is its public
+  // key (32 bytes; computed once by the caller rather than per handshake).
+  // The server's greeting is in output() at once.
+  CurveServerSession(const crypto::Secret<32>& server_secret, ByteView server_public, Limits limits);
   ~CurveServerSession();
   CurveServerSession(const CurveServerSession&) = delete;
   CurveServerSession& operator=(const CurveServerSession&) = delete;
 
-  // Reads the next whole frame (or the greeting) from the start of `input`,
-  // acts on it, and says what happened. Commands the session answers by
+  // Reads whole frames (and the greeting) from the start of `input` and
+  // acts on them, up to the first that concerns the caller: a part, the
+  // end of the handshake, an error, or a frame not yet complete. Commands the session answers by
   // itself (WELCOME, READY, PONG) are appended to output(). A PING is
   // answered only while output() holds no earlier PONG, so a client that
   // never reads cannot grow it.
@@ -99,16 +101,19 @@ class CurveServerSession {
   struct Keys;  // the session's guarded secrets (curve_server.cpp)
 
   Step fail(std::string message);
+  Step next_frame(ByteView input);
   Step on_hello(ByteView body);
   Step on_initiate(ByteView body);
   Step on_message(ByteView body);
   void append_command(ByteView body);
   void append_pong(ByteView ping);
+  void seal_frame(ByteView plaintext, std::uint8_t part_flags, Bytes& out);
 
   const crypto::Secret<32>& server_secret_;
   Limits limits_;
   State state_ = State::kGreeting;
   std::unique_ptr<Keys> keys_;
+  std::uint8_t server_public_[32] = {};     // S
   std::uint8_t client_transient_[32] = {};  // C' (public)
   std::uint8_t server_transient_[32] = {};  // S' (public)
   std::uint64_t peer_nonce_ = 0;            // the client's last short nonce
