@@ -27,6 +27,7 @@ using relay::CurveServerSession;
 using test_support::CurveClientFaults;
 using test_support::CurveTestClient;
 using Event = CurveServerSession::Event;
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -438,11 +439,16 @@ TEST_CASE("a CurveZMQ session refuses a HELLO it cannot trust", "[relay][curve]"
   Feeder f(server);
   CurveClientFaults faults;
   FixedBytes<32> trusted = server.pk();
+  std::string why = "HELLO does not open";
   SECTION("box does not open") { faults.corrupt_hello_box = true; }
   SECTION("sealed to another server key") { trusted[0] ^= 0x01; }
+  SECTION("box holds something else than zeros") {
+    faults.hello_box_not_zeros = true;
+    why = "malformed HELLO";
+  }
   CurveTestClient client(trusted, faults);
   f.feed(joined({client.greeting(), client.hello()}));
-  check_refused(f, server, true, "HELLO does not open");
+  check_refused(f, server, true, why);
   CHECK(f.session.output().size() == relay::kZmtpGreetingBytes);  // no WELCOME
 }
 
@@ -491,6 +497,10 @@ TEST_CASE("a CurveZMQ session refuses an INITIATE it cannot trust", "[relay][cur
   std::string why;
   SECTION("vouch for another server key") {
     faults.vouch_wrong_server_key = true;
+    why = "the vouch is for another connection or server";
+  }
+  SECTION("vouch for another short-term client key") {
+    faults.vouch_wrong_transient_key = true;
     why = "the vouch is for another connection or server";
   }
   SECTION("vouch by another client key") {
@@ -581,7 +591,7 @@ TEST_CASE("a CurveZMQ session refuses frames out of turn", "[relay][curve]") {
   }
   SECTION("a command frame after READY (commands go inside the box)") {
     handshake(f, client);
-    f.feed(test_support::zmtp_frame(test_support::kZmtpCommand, as_bytes("\x04PING\x00\x00")));
+    f.feed(test_support::zmtp_frame(test_support::kZmtpCommand, as_bytes("\x04PING\x00\x00"sv)));
     check_refused(f, server, false, "a command in the clear after the handshake");
   }
   SECTION("a data frame with the ZMTP more flag") {
@@ -671,11 +681,11 @@ TEST_CASE("a CurveZMQ session refuses what it does not expect inside the box", "
     why = "reserved flags set";
   }
   SECTION("a command other than PING") {
-    frame = client.message(as_bytes("\x04PONG"), false, true);
+    frame = client.message(as_bytes("\x04PONG\x00\x00" "ctx"sv), false, true);
     why = "an unexpected command";
   }
   SECTION("a PING without its TTL") {
-    frame = client.message(as_bytes("\x04PING\x00"), false, true);
+    frame = client.message(as_bytes("\x04PING\x00"sv), false, true);
     why = "an unexpected command";
   }
   SECTION("a PING with a context over 16 bytes") {

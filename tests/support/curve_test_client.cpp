@@ -146,7 +146,9 @@ Bytes CurveTestClient::hello() {
   append(body, transient_pk_);
   const Bytes short_nonce = take_nonce();
   append(body, short_nonce);
-  Bytes box = seal(Bytes(64, 0), "CurveZMQHELLO---", short_nonce, server_pk_.data(), transient_sk_.data());
+  Bytes zeros(64, 0);
+  if (faults_.hello_box_not_zeros) zeros[63] = 1;
+  Bytes box = seal(zeros, "CurveZMQHELLO---", short_nonce, server_pk_.data(), transient_sk_.data());
   if (faults_.corrupt_hello_box) box[0] ^= 0x01;
   append(body, box);
   return zmtp_frame(kZmtpCommand, body);
@@ -159,6 +161,7 @@ Bytes CurveTestClient::initiate() {
   FixedBytes<32> vouched_server = server_pk_;
   if (faults_.vouch_wrong_server_key) vouched_server[5] ^= 0x40;
   Bytes vouch_plain(transient_pk_.begin(), transient_pk_.end());
+  if (faults_.vouch_wrong_transient_key) vouch_plain[7] ^= 0x08;
   append(vouch_plain, vouched_server);
   Bytes vouch_nonce(16);
   randombytes_buf(vouch_nonce.data(), vouch_nonce.size());

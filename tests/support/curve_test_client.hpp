@@ -53,11 +53,15 @@ struct CurveClientFaults {
   bool greeting_as_server = false;
   std::string mechanism = "CURVE";
   std::uint8_t major_version = 3;
-  // HELLO: its box does not open (one byte flipped).
+  // HELLO: its box does not open (one byte flipped), or opens to something
+  // else than the 64 zero bytes.
   bool corrupt_hello_box = false;
-  // INITIATE: the vouch names another server key, or is sealed by another
-  // long-term key than the one INITIATE presents; the box does not open.
+  bool hello_box_not_zeros = false;
+  // INITIATE: the vouch names another server key or another short-term
+  // client key, or is sealed by another long-term key than the one
+  // INITIATE presents; the box does not open.
   bool vouch_wrong_server_key = false;
+  bool vouch_wrong_transient_key = false;
   bool vouch_wrong_client_key = false;
   bool corrupt_initiate_box = false;
   // INITIATE metadata: the Socket-Type sent; empty sends no Socket-Type.
