@@ -264,6 +264,7 @@ class Loopback {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     std::vector<std::uint8_t> buffer(65536);
     for (;;) {
+      if (f.session.ready()) sent_after_ready_ += f.session.output().size();
       write_all(f.session.output());
       f.session.output().clear();
       INFO(f.session.error());
@@ -273,16 +274,32 @@ class Loopback {
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, 100) != 1) continue;
       const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-      REQUIRE(n > 0);
+      REQUIRE(n > 0);  // libzmq closed the connection: it took something for a protocol error
       f.feed(ByteView(buffer.data(), static_cast<std::size_t>(n)));
     }
   }
+  // What the session produced by itself once ready (PONGs).
+  std::size_t sent_after_ready() const { return sent_after_ready_; }
 
  private:
+  std::size_t sent_after_ready_ = 0;
   int listener_ = -1;
   int fd_ = -1;
   std::uint16_t port_ = 0;
 };
+
+// A DEALER with CURVE and a fresh client key pair, connected to `door`.
+void connect_dealer(zmq::socket_t& dealer, const ServerKeys& server, Loopback& door) {
+  const crypto::X25519KeyPair client = crypto::X25519KeyPair::generate();
+  REQUIRE(zmq_setsockopt(dealer.handle(), ZMQ_CURVE_SERVERKEY, server.pk().data(), 32) == 0);
+  REQUIRE(zmq_setsockopt(dealer.handle(), ZMQ_CURVE_PUBLICKEY, client.pk.data(), 32) == 0);
+  REQUIRE(zmq_setsockopt(dealer.handle(), ZMQ_CURVE_SECRETKEY, client.sk.data(), 32) == 0);
+  dealer.set(zmq::sockopt::linger, 0);
+  dealer.set(zmq::sockopt::rcvtimeo, 10'000);
+  dealer.set(zmq::sockopt::sndtimeo, 10'000);
+  dealer.connect(door.endpoint());
+  door.accept();
+}
 
 std::string text_of(const zmq::message_t& m) { return std::string(static_cast<const char*>(m.data()), m.size()); }
 std::string text_of(ByteView b) { return std::string(b.begin(), b.end()); }
@@ -294,15 +311,7 @@ TEST_CASE("a libzmq DEALER with CURVE talks to a CurveZMQ session over TCP", "[r
   Loopback door;
   zmq::context_t context;
   zmq::socket_t dealer(context, zmq::socket_type::dealer);
-  const crypto::X25519KeyPair client = crypto::X25519KeyPair::generate();
-  REQUIRE(zmq_setsockopt(dealer.handle(), ZMQ_CURVE_SERVERKEY, server.pk().data(), 32) == 0);
-  REQUIRE(zmq_setsockopt(dealer.handle(), ZMQ_CURVE_PUBLICKEY, client.pk.data(), 32) == 0);
-  REQUIRE(zmq_setsockopt(dealer.handle(), ZMQ_CURVE_SECRETKEY, client.sk.data(), 32) == 0);
-  dealer.set(zmq::sockopt::linger, 0);
-  dealer.set(zmq::sockopt::rcvtimeo, 10'000);
-  dealer.set(zmq::sockopt::sndtimeo, 10'000);
-  dealer.connect(door.endpoint());
-  door.accept();
+  connect_dealer(dealer, server, door);
   Feeder f(server);
   door.pump(f, [&] { return f.session.ready(); });
   REQUIRE(f.events == std::vector<Event>{Event::kReady});
@@ -338,6 +347,32 @@ TEST_CASE("a libzmq DEALER with CURVE talks to a CurveZMQ session over TCP", "[r
   door.pump(f, [&] { return f.parts.size() == 4; });
   CHECK((text_of(f.parts[3].data) == "again" && !f.parts[3].more));
   CHECK(f.events.size() == 5);  // kReady and four parts, no error
+}
+
+TEST_CASE("a libzmq DEALER with heartbeats takes the PONGs of a CurveZMQ session", "[relay][curve]") {
+  const ServerKeys server;
+  Loopback door;
+  zmq::context_t context;
+  zmq::socket_t dealer(context, zmq::socket_type::dealer);
+  // A PING every 50 ms. A PONG libzmq cannot open or read makes it close
+  // the connection at once, which the pump sees. (The timeout is long so a
+  // busy machine does not close it for want of traffic.)
+  dealer.set(zmq::sockopt::heartbeat_ivl, 50);
+  dealer.set(zmq::sockopt::heartbeat_timeout, 10'000);
+  dealer.set(zmq::sockopt::heartbeat_ttl, 1000);
+  connect_dealer(dealer, server, door);
+  Feeder f(server);
+  door.pump(f, [&] { return f.session.ready(); });
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
+  door.pump(f, [&] { return std::chrono::steady_clock::now() >= until; });
+  CHECK(door.sent_after_ready() >= 3 * CurveServerSession::sealed_size(5));  // PONGs, at least three
+  CHECK(f.parts.empty());  // PINGs are not parts
+  zmq::message_t m;
+  CHECK_FALSE(dealer.recv(m, zmq::recv_flags::dontwait));  // and PONGs are not messages
+
+  REQUIRE(dealer.send(zmq::str_buffer("still here"), zmq::send_flags::none));
+  door.pump(f, [&] { return f.parts.size() == 1; });
+  CHECK(text_of(f.parts[0].data) == "still here");
 }
 
 namespace {
