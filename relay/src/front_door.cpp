@@ -32,8 +32,6 @@ constexpr auto kTimerStep = std::chrono::milliseconds(200);
 // A connection quiet this long with nothing outstanding may make room for a
 // newcomer when max-connections is reached.
 constexpr auto kQuietBeforeEviction = std::chrono::seconds(2);
-// When no connection is quiet, the oldest open this long makes room.
-constexpr auto kAgeBeforeEviction = std::chrono::seconds(30);
 constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindDealer = 2, kKindWake = 3;
 
 CurveServerSession::Limits session_limits() {
@@ -271,7 +269,7 @@ class FrontDoor::Loop {
   // (its client reconnects when it next needs the relay). So connections
   // that finished a handshake and then wait cost an attacker constant work
   // to hold, instead of keeping newcomers out for idle-timeout. Failing
-  // both, the oldest connection open for kAgeBeforeEviction: a client
+  // both, the oldest connection open for busy_eviction_age: a client
   // that keeps every connection busy (PINGs count for nothing, requests
   // dribbled part by part) must still open new ones to stay, and an honest
   // client's session is far shorter.
@@ -288,7 +286,7 @@ class FrontDoor::Loop {
       if (!c.outstanding && c.parts.empty() && !c.writing() && now_ - c.last_activity >= kQuietBeforeEviction) {
         if (quietest == nullptr || c.last_activity < quietest->last_activity) quietest = &c;
       }
-      if (now_ - c.accepted >= kAgeBeforeEviction && (oldest == nullptr || c.accepted < oldest->accepted)) oldest = &c;
+      if (now_ - c.accepted >= limits_.busy_eviction_age && (oldest == nullptr || c.accepted < oldest->accepted)) oldest = &c;
     }
     Conn* victim = handshaking != nullptr ? handshaking : quietest != nullptr ? quietest : oldest;
     if (victim == nullptr) return false;

@@ -66,6 +66,9 @@ struct FrontDoorLimits {
   std::chrono::milliseconds idle_timeout{120'000};
   std::chrono::milliseconds write_timeout{30'000};
   std::uint64_t max_held_bytes = 128ull << 20;  // over all connections
+  // When full and no connection is quiet, the oldest open this long makes
+  // room for a newcomer.
+  std::chrono::milliseconds busy_eviction_age{30'000};
   std::size_t reserved_descriptors = 0;         // kept for others (the HTTP door's connections)
 };
 
