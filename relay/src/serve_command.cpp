@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -13,6 +14,9 @@
 #include <vector>
 
 #include "command_support.hpp"
+#include "curve_server.hpp"
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/protocol/wire.hpp"
 #include "data_folder.hpp"
 #include "log.hpp"
 #include "request_handler.hpp"
@@ -45,13 +49,25 @@ store::RelayStoreOptions store_options(const ServeSettings& s) {
   return o;
 }
 
+// A fetch answer of a store at max-messages (entries padded, then ids),
+// framed as the front door sends it, with room for the header part.
+std::uint64_t largest_reply_wire_bytes(std::uint64_t max_messages) {
+  const std::uint64_t entries = protocol::padded_fetch_count(max_messages) * crypto::kFetchEntryBytes;
+  const std::uint64_t ids = max_messages * crypto::kMessageIdBytes;
+  return 3 * CurveServerSession::sealed_size(0) + entries + ids + 4096;
+}
+
 ServerOptions::FrontDoorSetup front_door_setup(const ServeSettings& s) {
   ServerOptions::FrontDoorSetup setup;
   setup.limits.max_connections = s.max_connections;
   setup.limits.handshake_timeout = std::chrono::seconds(s.handshake_timeout_seconds);
   setup.limits.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
   setup.limits.write_timeout = std::chrono::seconds(s.write_timeout_seconds);
-  setup.limits.max_held_bytes = s.max_held_bytes;
+  // Replies are charged too until written, so the budget always holds the
+  // largest fetch answer (at max-messages) beside the largest request: an
+  // honest fetch of a full store is never dropped for its own size.
+  setup.limits.max_held_bytes = std::max<std::uint64_t>(s.max_held_bytes, largest_reply_wire_bytes(s.max_messages) +
+                                                                                 max_request_wire_bytes());
   return setup;
 }
 
