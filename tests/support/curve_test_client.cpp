@@ -172,7 +172,9 @@ Bytes CurveTestClient::initiate() {
   Bytes plain(long_term_pk_.begin(), long_term_pk_.end());
   append(plain, vouch_nonce);
   append(plain, vouch);
-  if (!faults_.socket_type.empty()) {
+  if (faults_.metadata) {
+    append(plain, *faults_.metadata);
+  } else if (!faults_.socket_type.empty()) {
     const std::string_view name = "Socket-Type";
     plain.push_back(static_cast<std::uint8_t>(name.size()));
     append(plain, as_bytes(name));
