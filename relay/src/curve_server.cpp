@@ -18,6 +18,7 @@ constexpr std::size_t kWelcomeBytes = 168;  // name (8), nonce (16), box (144)
 constexpr std::size_t kCookieBytes = 96;    // nonce (16), box (16 + C' + s')
 constexpr std::size_t kInitiateMinBytes = 9 + kCookieBytes + 8 + 16 + 32 + 16 + 80;  // 257: empty metadata
 constexpr std::size_t kMaxPingContext = 16;
+constexpr std::size_t kKeptPartBytes = 32 * 1024;
 
 static_assert(crypto_box_BEFORENMBYTES == 32 && crypto_box_PUBLICKEYBYTES == 32 && crypto_box_SECRETKEYBYTES == 32);
 static_assert(crypto_box_MACBYTES == 16 && crypto_secretbox_MACBYTES == 16 && crypto_box_NONCEBYTES == 24);
@@ -132,6 +133,10 @@ CurveServerSession::Step CurveServerSession::fail(std::string message) {
 }
 
 CurveServerSession::Step CurveServerSession::next(ByteView input) {
+  // The last part is no longer needed; a large one's buffer is not kept for
+  // the connection's life.
+  if (part_.capacity() > kKeptPartBytes) Bytes().swap(part_);
+  part_.clear();
   // Frames the session answers itself (the greeting, HELLO, a PING) are
   // taken in a row, so the caller hears only of what concerns it.
   std::size_t consumed = 0;

@@ -45,10 +45,8 @@ store::RelayStoreOptions store_options(const ServeSettings& s) {
   return o;
 }
 
-ServerOptions::FrontDoorSetup front_door_setup(const DataFolder& folder, const ServeSettings& s) {
+ServerOptions::FrontDoorSetup front_door_setup(const ServeSettings& s) {
   ServerOptions::FrontDoorSetup setup;
-  setup.socket_path = folder.socket_path(folder.serve_socket()).value();  // validate() checked the length
-  setup.old_key_socket_path = folder.socket_path(folder.old_key_serve_socket()).value();
   setup.limits.max_connections = s.max_connections;
   setup.limits.handshake_timeout = std::chrono::seconds(s.handshake_timeout_seconds);
   setup.limits.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
@@ -189,7 +187,7 @@ int cmd_serve(const ServeSettings& settings) {
   options.rate_limit.tokens_per_second = settings.rate_per_connection;
   options.rate_limit.burst = settings.burst_per_connection;
   options.max_pending_fetches = settings.max_pending_fetches;
-  options.front_door = front_door_setup(folder, settings);
+  options.front_door = front_door_setup(settings);
   options.fetch_max_wait_seconds = settings.fetch_max_wait;
   if (!settings.http.empty()) {
     Result<HttpDoorSetup> http = http_door_setup(settings);  // validate() checked it

@@ -20,6 +20,7 @@
 //   silent           C TCP connections that never send a byte
 //   idle             C CurveZMQ connections that finish the handshake and
 //                    then say nothing
+//   idle-ping        the same, each sending a ZMTP PING every 0.5 s
 //
 // Each attack runs for S seconds (silent: until the connections are open),
 // then the tool prints one line "attack=KIND connections=C bytes=B
@@ -32,6 +33,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <cstring>
@@ -319,7 +321,7 @@ void silent(const protocol::ChannelAddress& address, const Options& opt, Tally& 
   for (int fd : fds) ::close(fd);
 }
 
-void idle(const protocol::ChannelAddress& address, const Options& opt, Tally& tally) {
+void idle(const protocol::ChannelAddress& address, const Options& opt, bool ping, Tally& tally) {
   const std::string prefix = "tcp://127.0.0.1:";
   const auto port = static_cast<std::uint16_t>(std::stoi(address.endpoint.substr(prefix.size())));
   std::vector<std::unique_ptr<RawCurve>> conns;
@@ -328,8 +330,23 @@ void idle(const protocol::ChannelAddress& address, const Options& opt, Tally& ta
   }
   tally.open = conns.size();
   summary(opt, tally);
+  // idle-ping: a PING on every connection each 0.5 s, to look busy; a
+  // connection the relay dropped just fails its sends.
+  std::atomic<bool> stop{false};
+  std::thread pinger;
+  if (ping) {
+    pinger = std::thread([&] {
+      const Bytes ping_command = {4, 'P', 'I', 'N', 'G', 0, 0};
+      while (!stop.load()) {
+        for (auto& c : conns) (void)c->send_part(ping_command, false, true);
+        for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
   std::string line;
   std::getline(std::cin, line);
+  stop = true;
+  if (pinger.joinable()) pinger.join();
 }
 
 int run(const Options& opt) {
@@ -341,8 +358,8 @@ int run(const Options& opt) {
     silent(*address, opt, tally);
     return 0;
   }
-  if (opt.attack == "idle") {
-    idle(*address, opt, tally);
+  if (opt.attack == "idle" || opt.attack == "idle-ping") {
+    idle(*address, opt, opt.attack == "idle-ping", tally);
     return 0;
   }
   if (opt.attack == "multipart" || opt.attack == "multipart-ping") {
