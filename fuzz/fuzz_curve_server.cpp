@@ -105,8 +105,9 @@ struct Door {
       }
       if (step.event == Event::kNeedMore) {
         check(session.needed() > pending.size());
-        const std::size_t bound = session.ready() ? kMaxPart + relay::kCurveMessageOverhead + relay::kZmtpLongHeader
-                                                  : std::max(relay::kZmtpGreetingBytes, kMaxCommand + relay::kZmtpLongHeader);
+        const std::size_t bound = session.ready()
+                                      ? kMaxPart + relay::kCurveMessageOverhead + relay::kZmtpLongHeader
+                                      : std::max(relay::kZmtpGreetingBytes, kMaxCommand + relay::kZmtpLongHeader);
         check(session.needed() <= bound);
         return;
       }

@@ -461,7 +461,8 @@ int main(int argc, char** argv) {
                                                                   sealed(0x00, Bytes(1000, 2))})));
     add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x02, ping), sealed(0x02, ping),
                                                                   sealed(0x0A, ping), sealed(0x00, Bytes{1, 9})})));
-    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0xC1, Bytes(20, 7)), sealed(0x40, Bytes(4096, 8))})));
+    add("curve_server",
+        with_selector(0x01, fuzz::join_frames({sealed(0xC1, Bytes(20, 7)), sealed(0x40, Bytes(4096, 8))})));
     // Rule breakers: a part over the limit, a replayed nonce, a flipped MAC,
     // raw bytes spliced between sealed parts.
     add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x00, Bytes(4097, 9))})));

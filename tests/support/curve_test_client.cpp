@@ -269,7 +269,8 @@ bool CurveTestClient::receive(ByteView bytes) {
 
 // WELCOME: "\x07WELCOME", long nonce (16), Box[S' + cookie](S -> C').
 bool CurveTestClient::on_welcome(ByteView body) {
-  if (body.size() != kWelcomeBytes || std::string_view(reinterpret_cast<const char*>(body.data()), 8) != "\x07WELCOME") {
+  if (body.size() != kWelcomeBytes ||
+      std::string_view(reinterpret_cast<const char*>(body.data()), 8) != "\x07WELCOME") {
     return fail("the server's first command is not a WELCOME");
   }
   Bytes plain;
