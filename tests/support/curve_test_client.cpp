@@ -172,7 +172,9 @@ Bytes CurveTestClient::initiate() {
   Bytes plain(long_term_pk_.begin(), long_term_pk_.end());
   append(plain, vouch_nonce);
   append(plain, vouch);
-  if (!faults_.socket_type.empty()) {
+  if (faults_.metadata) {
+    append(plain, *faults_.metadata);
+  } else if (!faults_.socket_type.empty()) {
     const std::string_view name = "Socket-Type";
     plain.push_back(static_cast<std::uint8_t>(name.size()));
     append(plain, as_bytes(name));
@@ -267,7 +269,8 @@ bool CurveTestClient::receive(ByteView bytes) {
 
 // WELCOME: "\x07WELCOME", long nonce (16), Box[S' + cookie](S -> C').
 bool CurveTestClient::on_welcome(ByteView body) {
-  if (body.size() != kWelcomeBytes || std::string_view(reinterpret_cast<const char*>(body.data()), 8) != "\x07WELCOME") {
+  if (body.size() != kWelcomeBytes ||
+      std::string_view(reinterpret_cast<const char*>(body.data()), 8) != "\x07WELCOME") {
     return fail("the server's first command is not a WELCOME");
   }
   Bytes plain;

@@ -65,7 +65,9 @@ struct CurveClientFaults {
   bool vouch_wrong_client_key = false;
   bool corrupt_initiate_box = false;
   // INITIATE metadata: the Socket-Type sent; empty sends no Socket-Type.
+  // `metadata`, when set, is sent instead, byte for byte.
   std::string socket_type = "DEALER";
+  std::optional<Bytes> metadata;
 };
 
 class CurveTestClient {
