@@ -372,6 +372,7 @@ void CurveServerSession::append_pong(ByteView ping) {
 }
 
 void CurveServerSession::seal_part(ByteView plaintext, bool more, Bytes& out) {
+  if (state_ != State::kReady) throw std::logic_error("sealing a reply before the CurveZMQ handshake is done");
   seal_frame(plaintext, more ? kPartMore : 0, out);
 }
 

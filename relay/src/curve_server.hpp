@@ -90,10 +90,12 @@ class CurveServerSession {
   // READY, PONG); the caller sends them and erases what was sent.
   Bytes& output() { return output_; }
 
-  // Appends one part of a reply to `out` as a MESSAGE frame. Only once ready().
+  // Appends one part of a reply to `out` as a MESSAGE frame. Only once
+  // ready(); before, or after an error, it throws std::logic_error.
   void seal_part(ByteView plaintext, bool more, Bytes& out);
 
-  // Bytes seal_part adds to a part of `size` bytes.
+  // The whole frame seal_part appends for a part of `size` bytes (header,
+  // MESSAGE overhead and the part).
   static std::size_t sealed_size(std::size_t size);
 
  private:
