@@ -47,8 +47,8 @@ class DoorClient {
   DoorClient& operator=(const DoorClient&) = delete;
 
   // True once READY came; false if the door closed the connection first.
-  bool handshake() {
-    Bytes first = client_.greeting();
+  bool handshake(bool greeted = false) {
+    Bytes first = greeted ? Bytes{} : client_.greeting();
     const Bytes hello = client_.hello();
     first.insert(first.end(), hello.begin(), hello.end());
     if (!send_all(first) || !read_until([&] { return client_.welcomed(); })) return false;
@@ -57,6 +57,14 @@ class DoorClient {
   bool send_part(std::string_view text, bool more) {
     return send_all(client_.message(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), more));
   }
+  // Reads until `parts` reply parts came; false if the door closed first.
+  // `pause` between reads makes a slow reader.
+  bool read_parts(std::size_t parts, std::chrono::milliseconds pause = std::chrono::milliseconds(0),
+                  std::size_t chunk = 64 * 1024) {
+    return read_until([&] { return client_.parts().size() >= parts; }, pause, chunk);
+  }
+  // Sends raw bytes (a greeting alone, to be in the handshake).
+  bool send_greeting() { return send_all(client_.greeting()); }
   // Whether the door has closed the connection (waits up to a second).
   bool closed_by_door() {
     pollfd p{fd_, POLLIN, 0};
@@ -67,14 +75,18 @@ class DoorClient {
 
  private:
   bool send_all(const Bytes& bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()); }
+  // Reads for up to 10 s until done().
   template <typename Done>
-  bool read_until(Done done) {
-    std::uint8_t buffer[4096];
-    for (int i = 0; i < 100 && !done(); ++i) {
+  bool read_until(Done done, std::chrono::milliseconds pause = std::chrono::milliseconds(0),
+                  std::size_t chunk = 64 * 1024) {
+    std::vector<std::uint8_t> buffer(chunk);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(pause);
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, 50) <= 0) continue;
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0 || !client_.receive(ByteView(buffer, static_cast<std::size_t>(n)))) return false;
+      const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+      if (n <= 0 || !client_.receive(ByteView(buffer.data(), static_cast<std::size_t>(n)))) return false;
     }
     return done();
   }
@@ -159,4 +171,88 @@ TEST_CASE("front door: when full and nobody is quiet the oldest busy connection 
   CHECK(late.handshake());
   CHECK(first.closed_by_door());  // the oldest went
   CHECK(door.counters().evicted == 1);
+}
+
+TEST_CASE("front door: a bare connect does not push out a newcomer still in its handshake", "[relay][front_door]") {
+  zmq::context_t context{1};
+  zmq::socket_t relay_side(context, zmq::socket_type::router);
+  relay_side.bind("inproc://front-door-young-test");
+  const auto key = crypto::Secret<32>::random();
+  FixedBytes<32> server_pk{};
+  crypto_scalarmult_base(server_pk.data(), key.data());
+  relay::FrontDoorLimits limits;
+  limits.max_connections = 1;
+  const std::uint16_t port = test_support::free_loopback_port();
+  relay::FrontDoor door(context, {{"tcp://127.0.0.1:" + std::to_string(port), "inproc://front-door-young-test", &key}},
+                        limits);
+  DoorClient honest(port, server_pk);
+  REQUIRE(honest.send_greeting());  // in its handshake, as over a slow network
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  DoorClient intruder(port, server_pk);  // a bare TCP connect meanwhile
+  CHECK(intruder.closed_by_door());
+  CHECK(honest.handshake(/*greeted=*/true));
+}
+
+TEST_CASE("front door: over max-held-bytes, a client's unfinished request goes before another's unread reply",
+          "[relay][front_door]") {
+  zmq::context_t context{1};
+  zmq::socket_t relay_side(context, zmq::socket_type::router);
+  relay_side.bind("inproc://front-door-budget-test");
+  const auto key = crypto::Secret<32>::random();
+  FixedBytes<32> server_pk{};
+  crypto_scalarmult_base(server_pk.data(), key.data());
+  relay::FrontDoorLimits limits;
+  limits.max_held_bytes = 1 << 20;
+  const std::uint16_t port = test_support::free_loopback_port();
+  relay::FrontDoor door(context, {{"tcp://127.0.0.1:" + std::to_string(port), "inproc://front-door-budget-test", &key}},
+                        limits);
+
+  // A asks; the relay side answers with 900 KiB, which A has not read yet.
+  DoorClient reader(port, server_pk);
+  REQUIRE(reader.handshake());
+  REQUIRE(reader.send_part("a fetch", false));
+  zmq::message_t id, tag, request;
+  REQUIRE(relay_side.recv(id));
+  REQUIRE(relay_side.recv(tag));
+  REQUIRE(relay_side.recv(request));
+  const std::string answer(900 * 1024, 'x');
+  relay_side.send(id, zmq::send_flags::sndmore);
+  relay_side.send(tag, zmq::send_flags::sndmore);
+  relay_side.send(zmq::buffer(answer), zmq::send_flags::none);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // in the door, charged
+
+  // B sends 200 KiB of a request and no more: the door is over its budget.
+  DoorClient sender(port, server_pk);
+  REQUIRE(sender.handshake());
+  REQUIRE(sender.send_part(std::string(200 * 1024, 'y'), true));
+  CHECK(sender.closed_by_door());
+  CHECK(door.counters().over_budget == 1);
+  CHECK(reader.read_parts(1));  // A's answer still comes
+}
+
+TEST_CASE("front door: a slow reader of a long reply is not taken for idle", "[relay][front_door]") {
+  zmq::context_t context{1};
+  zmq::socket_t relay_side(context, zmq::socket_type::router);
+  relay_side.bind("inproc://front-door-slow-test");
+  const auto key = crypto::Secret<32>::random();
+  FixedBytes<32> server_pk{};
+  crypto_scalarmult_base(server_pk.data(), key.data());
+  relay::FrontDoorLimits limits;
+  limits.idle_timeout = std::chrono::milliseconds(500);
+  const std::uint16_t port = test_support::free_loopback_port();
+  relay::FrontDoor door(context, {{"tcp://127.0.0.1:" + std::to_string(port), "inproc://front-door-slow-test", &key}},
+                        limits);
+  DoorClient reader(port, server_pk);
+  REQUIRE(reader.handshake());
+  REQUIRE(reader.send_part("a fetch", false));
+  zmq::message_t id, tag, request;
+  REQUIRE(relay_side.recv(id));
+  REQUIRE(relay_side.recv(tag));
+  REQUIRE(relay_side.recv(request));
+  relay_side.send(id, zmq::send_flags::sndmore);
+  relay_side.send(tag, zmq::send_flags::sndmore);
+  relay_side.send(zmq::buffer(std::string(1 << 20, 'x')), zmq::send_flags::none);
+  // 1 MiB at 16 KiB per 25 ms: over 1.5 s of reading, three idle-timeouts, bytes moving all along.
+  CHECK(reader.read_parts(1, std::chrono::milliseconds(25), 16 * 1024));
+  CHECK(door.counters().idle_timeouts == 0);
 }

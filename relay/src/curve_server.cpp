@@ -132,11 +132,14 @@ CurveServerSession::Step CurveServerSession::fail(std::string message) {
   return {0, Event::kError};
 }
 
-CurveServerSession::Step CurveServerSession::next(ByteView input) {
-  // The last part is no longer needed; a large one's buffer is not kept for
-  // the connection's life.
+void CurveServerSession::release_part() {
+  // A large part's buffer is not kept for the connection's life.
   if (part_.capacity() > kKeptPartBytes) Bytes().swap(part_);
   part_.clear();
+}
+
+CurveServerSession::Step CurveServerSession::next(ByteView input) {
+  release_part();  // the last part is no longer needed
   // Frames the session answers itself (the greeting, HELLO, a PING) are
   // taken in a row, so the caller hears only of what concerns it.
   std::size_t consumed = 0;

@@ -82,7 +82,8 @@ class CurveServerSession {
   // from the first unconsumed byte (never more than the limits allow).
   std::size_t needed() const { return needed_; }
   bool ready() const { return state_ == State::kReady; }
-  ByteView part() const;        // after kPart: valid until the next call of next()
+  ByteView part() const;        // after kPart: valid until the next call of next() or release_part()
+  void release_part();          // the caller has copied part(): its bytes are freed
   bool part_more() const { return part_more_; }
   const std::string& error() const { return error_; }
 

@@ -82,6 +82,8 @@ class FrontDoor::Loop {
         dealers_.push_back(std::move(dealer));
       }
       spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      // drop() must not allocate: every connection fits, and reap() empties it each round.
+      dead_.reserve(max_connections_ + 1);
     } catch (...) {
       close_all();  // a constructor that throws runs no destructor
       throw;
@@ -118,8 +120,11 @@ class FrontDoor::Loop {
       work();
     } catch (const std::exception& e) {
       counters_.internal_errors++;
-      log(LogLevel::kWarning, std::string("front door: dropped a client after an internal error: ") + e.what());
       drop(c);
+      try {
+        log(LogLevel::kWarning, std::string("front door: dropped a client after an internal error: ") + e.what());
+      } catch (...) {  // out of memory even for the log line: the drop is what matters
+      }
     }
   }
 
@@ -188,6 +193,7 @@ class FrontDoor::Loop {
     std::uint64_t buffer_bytes = 0;   // the input buffer beyond its first 32 KiB, charged too
     std::uint64_t reply_bytes = 0;    // the reply until written, charged too
     std::uint64_t charged() const { return request_bytes + buffer_bytes + reply_bytes; }
+    std::uint64_t sent_bytes() const { return request_bytes + buffer_bytes; }  // what the client made us hold
     bool outstanding = false;
     // The reply being sealed, one part at a time as the client reads.
     std::vector<zmq::message_t> reply;
@@ -196,11 +202,11 @@ class FrontDoor::Loop {
     bool writing() const { return out_begin < out.size() || reply_next < reply.size(); }
   };
 
-  void watch(int fd, std::uint64_t tag, std::uint32_t events) {
+  bool watch(int fd, std::uint64_t tag, std::uint32_t events) {
     epoll_event ev{};
     ev.events = events;
     ev.data.u64 = tag;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
+    return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0;
   }
 
   void accept_from(std::size_t route) {
@@ -233,18 +239,33 @@ class FrontDoor::Loop {
         continue;
       }
       tune_client_socket(fd);
+      // Everything that may fail comes before the connection is counted.
       const std::uint64_t id = next_id_++;
+      try {
+        auto session = std::make_unique<CurveServerSession>(*routes_[route].curve_secret_key,
+                                                            ByteView(public_keys_[route].data(), 32), session_limits());
+        Conn& fresh = conns_[id];
+        fresh.session = std::move(session);
+        fresh.in.data.resize(kBufferBytes);
+      } catch (const std::exception&) {
+        conns_.erase(id);
+        counters_.internal_errors++;
+        ::close(fd);
+        continue;
+      }
+      if (!watch(fd, (id << 2) | kKindClient, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)) {
+        conns_.erase(id);
+        counters_.internal_errors++;
+        ::close(fd);
+        continue;
+      }
       Conn& c = conns_[id];
       c.id = id;
       c.route = route;
       c.client = fd;
       c.accepted = c.last_activity = c.out_waiting_since = now_;
-      c.in.data.resize(kBufferBytes);
-      c.session = std::make_unique<CurveServerSession>(*routes_[route].curve_secret_key,
-                                                       ByteView(public_keys_[route].data(), 32), session_limits());
       live_++;
       counters_.open = live_;
-      watch(fd, (id << 2) | kKindClient, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET);
       guarded(c, [&] { pump(c); });  // our greeting goes at once
     }
   }
@@ -280,7 +301,11 @@ class FrontDoor::Loop {
     for (auto& [id, c] : conns_) {
       if (c.dead) continue;
       if (!c.handshaken) {
-        if (handshaking == nullptr || c.accepted < handshaking->accepted) handshaking = &c;
+        // Not one younger than that: an honest newcomer is in its handshake
+        // for a few round trips, and a bare TCP connect must not push it out.
+        if (now_ - c.accepted >= kQuietBeforeEviction && (handshaking == nullptr || c.accepted < handshaking->accepted)) {
+          handshaking = &c;
+        }
         continue;
       }
       if (!c.outstanding && c.parts.empty() && !c.writing() && now_ - c.last_activity >= kQuietBeforeEviction) {
@@ -295,11 +320,12 @@ class FrontDoor::Loop {
     return true;
   }
 
-  void drop(Conn& c) {
+  // Never throws: the bookkeeping comes first, and the notice to the
+  // serving loop, which could fail, last.
+  void drop(Conn& c) noexcept {
     if (c.dead) return;
     c.dead = true;
-    // The serving loop forgets a fetch still queued for a client that left.
-    if (c.outstanding) send_to_relay(c, {});
+    dead_.push_back(c.id);  // room reserved for every connection (see the constructor)
     release(c);
     release_reply(c);
     held_total_ -= c.buffer_bytes;
@@ -315,7 +341,13 @@ class FrontDoor::Loop {
     close_fd(c.client);  // close() also takes the descriptor out of the epoll set
     live_--;
     counters_.open = live_;
-    dead_.push_back(c.id);
+    // The serving loop forgets a fetch still queued for a client that left.
+    if (c.outstanding) {
+      try {
+        send_to_relay(c, {});
+      } catch (...) {  // the fetch is then computed and its answer dropped: wasted work, nothing held
+      }
+    }
   }
 
   void reap() {
@@ -346,9 +378,20 @@ class FrontDoor::Loop {
       return false;
     }
     while (held_total_ > limits_.max_held_bytes) {
-      Conn* largest = &c;
+      // Requests and buffers first: a reply was asked for and computed, and
+      // a client that does not read it meets write-timeout anyway; replies
+      // only when nothing else is held.
+      Conn* largest = nullptr;
       for (auto& [id, other] : conns_) {
-        if (!other.dead && other.charged() > largest->charged()) largest = &other;
+        if (!other.dead && other.sent_bytes() > 0 && (largest == nullptr || other.sent_bytes() > largest->sent_bytes())) {
+          largest = &other;
+        }
+      }
+      if (largest == nullptr) {
+        largest = &c;
+        for (auto& [id, other] : conns_) {
+          if (!other.dead && other.charged() > largest->charged()) largest = &other;
+        }
       }
       counters_.over_budget++;
       drop(*largest);
@@ -403,6 +446,7 @@ class FrontDoor::Loop {
           // Parts beyond the most a request has are not kept; one more is
           // passed on, so the serving loop answers "too many frames".
           if (c.parts.size() <= protocol::kMaxRequestFrames) c.parts.emplace_back(part.data(), part.size());
+          c.session->release_part();  // copied: the session holds no second copy while the request is out
           if (!c.session->part_more()) {
             c.outstanding = true;
             send_to_relay(c, std::move(c.parts));
@@ -503,7 +547,10 @@ class FrontDoor::Loop {
           c.out.clear();
           c.out_begin = 0;
           seal_reply(c);
-          if (!c.writing()) release_reply(c);
+          if (!c.writing()) {
+            release_reply(c);
+            c.last_activity = now_;  // a reply read to its end; idle-timeout counts from here
+          }
           progressed = true;  // more to write, or the next request to read
         }
       }
@@ -583,7 +630,7 @@ class FrontDoor::Loop {
         counters_.write_timeouts++;
         log(LogLevel::kDebug, "front door: dropped a client that left an answer unread for write-timeout");
         drop(c);
-      } else if (now_ - c.last_activity > limits_.idle_timeout) {  // also a request never answered
+      } else if (!c.writing() && now_ - c.last_activity > limits_.idle_timeout) {  // also a request never answered
         counters_.idle_timeouts++;
         log(LogLevel::kDebug, "front door: closed an idle connection");
         drop(c);
