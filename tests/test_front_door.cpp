@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +96,41 @@ class DoorClient {
   int fd_ = -1;
 };
 
+
+// A front door on a loopback port with the test as its relay side: an
+// inproc ROUTER the test reads requests from and answers by hand.
+class ScriptedDoor {
+ public:
+  explicit ScriptedDoor(const relay::FrontDoorLimits& limits) : port_(test_support::free_loopback_port()) {
+    relay_side_.bind(kInproc);
+    crypto_scalarmult_base(server_pk_.data(), key_.data());
+    door_ = std::make_unique<relay::FrontDoor>(
+        context_, std::vector<relay::FrontDoorRoute>{{"tcp://127.0.0.1:" + std::to_string(port_), kInproc, &key_}},
+        limits);
+  }
+  std::unique_ptr<DoorClient> connect() { return std::make_unique<DoorClient>(port_, server_pk_); }
+  // Takes the next request (one part) and answers it with `reply`.
+  void answer(const std::string& reply) {
+    zmq::message_t id, tag, request;
+    REQUIRE(relay_side_.recv(id));
+    REQUIRE(relay_side_.recv(tag));
+    REQUIRE(relay_side_.recv(request));
+    relay_side_.send(id, zmq::send_flags::sndmore);
+    relay_side_.send(tag, zmq::send_flags::sndmore);
+    relay_side_.send(zmq::buffer(reply), zmq::send_flags::none);
+  }
+  const relay::FrontDoorCounters& counters() const { return door_->counters(); }
+
+ private:
+  static constexpr const char* kInproc = "inproc://front-door-scripted-test";
+  zmq::context_t context_{1};
+  zmq::socket_t relay_side_{context_, zmq::socket_type::router};
+  crypto::Secret<32> key_ = crypto::Secret<32>::random();
+  FixedBytes<32> server_pk_{};
+  std::uint16_t port_;
+  std::unique_ptr<relay::FrontDoor> door_;  // last: stops before the sockets close
+};
+
 }  // namespace
 
 TEST_CASE("front door: limits derived from the protocol and the descriptor limit", "[relay][front_door]") {
@@ -144,115 +180,64 @@ TEST_CASE("front door: when full and nobody is quiet the oldest busy connection 
   // (one part sent with the more flag, the rest never): neither is in its
   // handshake nor quiet, so before busy_eviction_age no newcomer gets in,
   // and after it the oldest gives way.
-  zmq::context_t context{1};
-  zmq::socket_t relay_side(context, zmq::socket_type::router);
-  relay_side.bind("inproc://front-door-eviction-test");
-  const auto key = crypto::Secret<32>::random();
-  FixedBytes<32> server_pk{};
-  crypto_scalarmult_base(server_pk.data(), key.data());
   relay::FrontDoorLimits limits;
   limits.max_connections = 2;
   limits.busy_eviction_age = std::chrono::milliseconds(1500);
-  const std::uint16_t port = test_support::free_loopback_port();
-  const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
-  relay::FrontDoor door(context, {{endpoint, "inproc://front-door-eviction-test", &key}}, limits);
-
-  DoorClient first(port, server_pk), second(port, server_pk);
-  REQUIRE(first.handshake());
-  REQUIRE(second.handshake());
-  REQUIRE(first.send_part("half of a request", true));
-  REQUIRE(second.send_part("half of a request", true));
-  {
-    DoorClient early(port, server_pk);  // too soon: both are younger than the age
-    CHECK_FALSE(early.handshake());
-  }
+  ScriptedDoor door(limits);
+  auto first = door.connect();
+  auto second = door.connect();
+  REQUIRE(first->handshake());
+  REQUIRE(second->handshake());
+  REQUIRE(first->send_part("half of a request", true));
+  REQUIRE(second->send_part("half of a request", true));
+  CHECK_FALSE(door.connect()->handshake());  // too soon: both are younger than the age
   std::this_thread::sleep_for(std::chrono::milliseconds(1700));
-  DoorClient late(port, server_pk);
-  CHECK(late.handshake());
-  CHECK(first.closed_by_door());  // the oldest went
+  CHECK(door.connect()->handshake());
+  CHECK(first->closed_by_door());  // the oldest went
   CHECK(door.counters().evicted == 1);
 }
 
 TEST_CASE("front door: a bare connect does not push out a newcomer still in its handshake", "[relay][front_door]") {
-  zmq::context_t context{1};
-  zmq::socket_t relay_side(context, zmq::socket_type::router);
-  relay_side.bind("inproc://front-door-young-test");
-  const auto key = crypto::Secret<32>::random();
-  FixedBytes<32> server_pk{};
-  crypto_scalarmult_base(server_pk.data(), key.data());
   relay::FrontDoorLimits limits;
   limits.max_connections = 1;
-  const std::uint16_t port = test_support::free_loopback_port();
-  relay::FrontDoor door(context, {{"tcp://127.0.0.1:" + std::to_string(port), "inproc://front-door-young-test", &key}},
-                        limits);
-  DoorClient honest(port, server_pk);
-  REQUIRE(honest.send_greeting());  // in its handshake, as over a slow network
+  ScriptedDoor door(limits);
+  auto honest = door.connect();
+  REQUIRE(honest->send_greeting());  // in its handshake, as over a slow network
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  DoorClient intruder(port, server_pk);  // a bare TCP connect meanwhile
-  CHECK(intruder.closed_by_door());
-  CHECK(honest.handshake(/*greeted=*/true));
+  auto intruder = door.connect();  // a bare TCP connect meanwhile
+  CHECK(intruder->closed_by_door());
+  CHECK(honest->handshake(/*greeted=*/true));
 }
 
 TEST_CASE("front door: over max-held-bytes, a client's unfinished request goes before another's unread reply",
           "[relay][front_door]") {
-  zmq::context_t context{1};
-  zmq::socket_t relay_side(context, zmq::socket_type::router);
-  relay_side.bind("inproc://front-door-budget-test");
-  const auto key = crypto::Secret<32>::random();
-  FixedBytes<32> server_pk{};
-  crypto_scalarmult_base(server_pk.data(), key.data());
   relay::FrontDoorLimits limits;
   limits.max_held_bytes = 1 << 20;
-  const std::uint16_t port = test_support::free_loopback_port();
-  relay::FrontDoor door(context, {{"tcp://127.0.0.1:" + std::to_string(port), "inproc://front-door-budget-test", &key}},
-                        limits);
-
+  ScriptedDoor door(limits);
   // A asks; the relay side answers with 900 KiB, which A has not read yet.
-  DoorClient reader(port, server_pk);
-  REQUIRE(reader.handshake());
-  REQUIRE(reader.send_part("a fetch", false));
-  zmq::message_t id, tag, request;
-  REQUIRE(relay_side.recv(id));
-  REQUIRE(relay_side.recv(tag));
-  REQUIRE(relay_side.recv(request));
-  const std::string answer(900 * 1024, 'x');
-  relay_side.send(id, zmq::send_flags::sndmore);
-  relay_side.send(tag, zmq::send_flags::sndmore);
-  relay_side.send(zmq::buffer(answer), zmq::send_flags::none);
+  auto reader = door.connect();
+  REQUIRE(reader->handshake());
+  REQUIRE(reader->send_part("a fetch", false));
+  door.answer(std::string(900 * 1024, 'x'));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // in the door, charged
-
   // B sends 200 KiB of a request and no more: the door is over its budget.
-  DoorClient sender(port, server_pk);
-  REQUIRE(sender.handshake());
-  REQUIRE(sender.send_part(std::string(200 * 1024, 'y'), true));
-  CHECK(sender.closed_by_door());
+  auto sender = door.connect();
+  REQUIRE(sender->handshake());
+  REQUIRE(sender->send_part(std::string(200 * 1024, 'y'), true));
+  CHECK(sender->closed_by_door());
   CHECK(door.counters().over_budget == 1);
-  CHECK(reader.read_parts(1));  // A's answer still comes
+  CHECK(reader->read_parts(1));  // A's answer still comes
 }
 
 TEST_CASE("front door: a slow reader of a long reply is not taken for idle", "[relay][front_door]") {
-  zmq::context_t context{1};
-  zmq::socket_t relay_side(context, zmq::socket_type::router);
-  relay_side.bind("inproc://front-door-slow-test");
-  const auto key = crypto::Secret<32>::random();
-  FixedBytes<32> server_pk{};
-  crypto_scalarmult_base(server_pk.data(), key.data());
   relay::FrontDoorLimits limits;
   limits.idle_timeout = std::chrono::milliseconds(500);
-  const std::uint16_t port = test_support::free_loopback_port();
-  relay::FrontDoor door(context, {{"tcp://127.0.0.1:" + std::to_string(port), "inproc://front-door-slow-test", &key}},
-                        limits);
-  DoorClient reader(port, server_pk);
-  REQUIRE(reader.handshake());
-  REQUIRE(reader.send_part("a fetch", false));
-  zmq::message_t id, tag, request;
-  REQUIRE(relay_side.recv(id));
-  REQUIRE(relay_side.recv(tag));
-  REQUIRE(relay_side.recv(request));
-  relay_side.send(id, zmq::send_flags::sndmore);
-  relay_side.send(tag, zmq::send_flags::sndmore);
-  relay_side.send(zmq::buffer(std::string(1 << 20, 'x')), zmq::send_flags::none);
+  ScriptedDoor door(limits);
+  auto reader = door.connect();
+  REQUIRE(reader->handshake());
+  REQUIRE(reader->send_part("a fetch", false));
+  door.answer(std::string(1 << 20, 'x'));
   // 1 MiB at 16 KiB per 25 ms: over 1.5 s of reading, three idle-timeouts, bytes moving all along.
-  CHECK(reader.read_parts(1, std::chrono::milliseconds(25), 16 * 1024));
+  CHECK(reader->read_parts(1, std::chrono::milliseconds(25), 16 * 1024));
   CHECK(door.counters().idle_timeouts == 0);
 }

@@ -303,7 +303,7 @@ class FrontDoor::Loop {
       if (!c.handshaken) {
         // Not one younger than that: an honest newcomer is in its handshake
         // for a few round trips, and a bare TCP connect must not push it out.
-        if (now_ - c.accepted >= kQuietBeforeEviction && (handshaking == nullptr || c.accepted < handshaking->accepted)) {
+        if (now_ - c.accepted >= kQuietBeforeEviction && (handshaking == nullptr || c.id < handshaking->id)) {
           handshaking = &c;
         }
         continue;
@@ -311,7 +311,8 @@ class FrontDoor::Loop {
       if (!c.outstanding && c.parts.empty() && !c.writing() && now_ - c.last_activity >= kQuietBeforeEviction) {
         if (quietest == nullptr || c.last_activity < quietest->last_activity) quietest = &c;
       }
-      if (now_ - c.accepted >= limits_.busy_eviction_age && (oldest == nullptr || c.accepted < oldest->accepted)) oldest = &c;
+      // Ids grow with acceptance: the smallest is the oldest, ties broken.
+      if (now_ - c.accepted >= limits_.busy_eviction_age && (oldest == nullptr || c.id < oldest->id)) oldest = &c;
     }
     Conn* victim = handshaking != nullptr ? handshaking : quietest != nullptr ? quietest : oldest;
     if (victim == nullptr) return false;
@@ -547,9 +548,9 @@ class FrontDoor::Loop {
           c.out.clear();
           c.out_begin = 0;
           seal_reply(c);
-          if (!c.writing()) {
+          if (!c.writing() && c.reply_bytes > 0) {  // a reply read to its end (not a PONG or the handshake)
             release_reply(c);
-            c.last_activity = now_;  // a reply read to its end; idle-timeout counts from here
+            c.last_activity = now_;  // idle-timeout counts from here
           }
           progressed = true;  // more to write, or the next request to read
         }
