@@ -7,6 +7,8 @@
 
 #include "bench_util.hpp"
 #include "data_folder.hpp"
+#include <zmq.hpp>
+
 #include "front_door.hpp"
 #include "load.hpp"
 #include "meldpunt/crypto/clue.hpp"
@@ -62,10 +64,8 @@ LoadStats run_relay(const std::filesystem::path& tmp, unsigned clients, const pr
   const int port = bench::free_loopback_port();
   options.endpoint = "tcp://127.0.0.1:" + std::to_string(port);
   options.rate_limit.tokens_per_second = 0;  // per-connection flood control off: each client floods on purpose
-  // Behind the front door, as `relay serve` runs it (every byte passes it twice).
-  relay::ServerOptions::FrontDoorSetup door;
-  door.socket_path = data.socket_path(data.serve_socket()).value();
-  options.front_door = door;
+  // Behind the front door, as `relay serve` runs it (the door ends CURVE).
+  options.front_door = relay::ServerOptions::FrontDoorSetup{};
   std::atomic<bool> stop{false};
   std::thread server([&] { relay::serve(handler, keys->secret, options, stop); });
   try {
@@ -93,9 +93,10 @@ struct LimitRun {
   double deposits_per_commit = 0;
 };
 
-// behind_door: the limit server's ROUTER on a Unix socket behind the relay's
-// own front door (default limits, as `relay serve`), so the transport is
-// the relay's: what is left between that and the relay is the serving loop.
+// behind_door: the limit server's ROUTER on an inproc socket behind the
+// relay's own front door (default limits, as `relay serve`), so the
+// transport is the relay's: what is left between that and the relay is the
+// serving loop.
 LimitRun run_limit(const std::filesystem::path& tmp, unsigned clients, const protocol::Frames& request,
                    const Config& config, bool with_lmdb, bool behind_door = false) {
   bench::TempFolder folder(tmp, "meldpunt-bench-limit-");
@@ -103,13 +104,15 @@ LimitRun run_limit(const std::filesystem::path& tmp, unsigned clients, const pro
   const std::string endpoint = "tcp://127.0.0.1:" + std::to_string(bench::free_loopback_port());
   const std::filesystem::path lmdb_folder = with_lmdb ? folder.path() / "lmdb" : std::filesystem::path{};
   if (with_lmdb) std::filesystem::create_directory(lmdb_folder);
-  const std::string socket_path = (folder.path() / "door.sock").string();
   LimitRun run;
-  bench::LimitServer server(behind_door ? "ipc://" + socket_path : endpoint, keys, lmdb_folder);
+  zmq::context_t door_context{1};
+  const std::string inproc = std::string(relay::kFrontDoorInproc) + "bench";
+  bench::LimitServer server(behind_door ? inproc : endpoint, keys, lmdb_folder, behind_door ? &door_context : nullptr);
+  const auto door_key = crypto::Secret<32>::from(ByteView(keys.secret_key.data(), keys.secret_key.size()));
   std::unique_ptr<relay::FrontDoor> door;
   if (behind_door) {
-    door = std::make_unique<relay::FrontDoor>(std::vector<relay::FrontDoorRoute>{{endpoint, socket_path}},
-                                              relay::FrontDoorLimits{});
+    door = std::make_unique<relay::FrontDoor>(
+        door_context, std::vector<relay::FrontDoorRoute>{{endpoint, inproc, &door_key}}, relay::FrontDoorLimits{});
   }
   run.stats = bench::run_closed_loop(endpoint, keys.public_key, clients, request, config.warmup, config.measure);
   if (server.commits() > 0) {
@@ -159,7 +162,8 @@ int main(int argc, char** argv) try {
             << " bytes in 4 frames), waits for the reply, sends the next. CurveZMQ over loopback, one fresh client "
                "key pair per client, all clients driven from one thread.\n\n"
             << "- **relay**: the real serving loop (`relay::serve`, group commit of up to 256 requests) behind its "
-               "front door (as `relay serve`: TCP to the front door, a Unix socket on to the ROUTER) on a "
+               "front door (as `relay serve`: the front door ends CurveZMQ on the TCP port and hands whole "
+               "requests to the loop in the process) on a "
                "durable `RelayStore` (fsync per commit) in a fresh folder; a reply is sent only after its commit. "
                "Proof of work off (`pow_difficulty` 0, the lowest setting) and the per-connection rate limit off "
                "(`rate_limit.tokens_per_second` 0), since every client floods on purpose.\n"
@@ -167,12 +171,12 @@ int main(int argc, char** argv) try {
                "(same request, a reply of the relay's size, 18 bytes) and, per batch of waiting requests (up to 256), "
                "one durable LMDB commit writing the same records (message 4+32+4096 bytes and clue 64 bytes under a "
                "16-byte key) with raw LMDB calls.\n"
-            << "- **limit via front door**: the limit server behind the relay's own front door (its ROUTER on a "
-               "Unix socket, the front door on the TCP port, default limits), so the transport is the relay's: "
-               "relay / this = the serving loop's own cost (parsing, the clue-point check, the store) alone. The "
-               "target is against the limit above, which has no front door: the front door is what bounds the memory "
-               "a hostile client makes the relay hold (docs/SECURITY.md), and a relay that ended CurveZMQ itself "
-               "could bound it without the extra hop, so that hop is not counted as unavoidable.\n"
+            << "- **limit via front door**: the limit server behind the relay's own front door (its ROUTER on an "
+               "inproc socket, without CURVE; the front door ends CurveZMQ on the TCP port, default limits), so "
+               "the transport is the relay's: relay / this = the serving loop's own cost (parsing, the clue-point "
+               "check, the store) alone, and this / limit = what the front door (which bounds the memory a hostile "
+               "client makes the relay hold, docs/SECURITY.md) costs against libzmq's own CURVE server. The target "
+               "is against the limit, which has no front door.\n"
             << "- **CURVE only**: the same server without LMDB (round trips alone), one run per client count.\n"
             << "- Each client count runs " << config.rounds << " rounds; a round measures the relay, then the limit, "
                "then the limit via front door, each for " << config.measure << " s after " << config.warmup

@@ -10,6 +10,7 @@
 
 #include "archive.hpp"
 #include "case_store.hpp"
+#include "curve_test_client.hpp"
 #include "fuzz_common.hpp"
 #include "key_file.hpp"
 #include "meldpunt/crypto/clue.hpp"
@@ -431,6 +432,62 @@ int main(int argc, char** argv) {
   add("http_body", protocol::encode_http_body(protocol::Frames{Bytes{1, 3}, Bytes(40, 1), Bytes(64, 2), Bytes(32, 3),
                                                                Bytes(4096, 4)}));
   add("http_body", protocol::encode_http_body(protocol::Frames{Bytes{1, 4}, Bytes(40, 5)}));
+
+  // A client's stream to the relay's CurveZMQ session (fuzz_curve_server,
+  // whose keys these are). Raw (selector bit 0 clear; the rest of the
+  // selector is the chunk size): a greeting and a HELLO that opens, whole
+  // and in chunks of 8 bytes; a greeting alone; a NULL greeting.
+  {
+    const auto server = crypto::X25519KeyPair::from_secret(fuzz::fixed_secret<32>(0x90));
+    test_support::CurveTestClient client(server.pk.bytes, fuzz::fixed_secret<32>(0xA0), fuzz::fixed_secret<32>(0xB0));
+    Bytes stream = client.greeting();
+    append(stream, client.hello());
+    add("curve_server", with_selector(0xFE, stream));
+    add("curve_server", with_selector(0x0E, stream));
+    add("curve_server", with_selector(0x00, client.greeting()));
+    test_support::CurveClientFaults null_mechanism;
+    null_mechanism.mechanism = "NULL";
+    add("curve_server", with_selector(0x7E, test_support::CurveTestClient(server.pk.bytes, null_mechanism).greeting()));
+    // Sealed (selector bit 0 set): pieces of a control byte and a part
+    // (fuzz_curve_server.cpp's kPiece* flags). A request of three parts, a
+    // PING and its PONG read, a part in halves with a long size header.
+    auto sealed = [](std::uint8_t control, ByteView part) {
+      Bytes out{control};
+      append(out, part);
+      return out;
+    };
+    const Bytes ping = {4, 'P', 'I', 'N', 'G', 0, 50, 'c', 't', 'x'};
+    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x01, Bytes{1, 3}), sealed(0x01, Bytes(40, 1)),
+                                                                  sealed(0x00, Bytes(1000, 2))})));
+    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x02, ping), sealed(0x02, ping),
+                                                                  sealed(0x0A, ping), sealed(0x00, Bytes{1, 9})})));
+    add("curve_server",
+        with_selector(0x01, fuzz::join_frames({sealed(0xC1, Bytes(20, 7)), sealed(0x40, Bytes(4096, 8))})));
+    // Rule breakers: a part over the limit, a replayed nonce, a flipped MAC,
+    // raw bytes spliced between sealed parts.
+    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x00, Bytes(4097, 9))})));
+    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x01, Bytes{1}), sealed(0x10, Bytes{2})})));
+    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x20, Bytes{1, 9})})));
+    add("curve_server", with_selector(0x01, fuzz::join_frames({sealed(0x01, Bytes{1}), sealed(0x04, Bytes{0x00, 0x05}),
+                                                                  sealed(0x00, Bytes{2})})));
+    // INITIATE's metadata from the input (selector bit 1): what libzmq's
+    // DEALER sends, a REQ, a PUB; then broken INITIATEs (bits 2-3).
+    auto metadata = [](std::initializer_list<std::pair<std::string_view, std::string_view>> properties) {
+      Bytes out;
+      for (const auto& [name, value] : properties) {
+        out.push_back(static_cast<std::uint8_t>(name.size()));
+        append(out, as_bytes(name));
+        for (int i = 3; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(value.size() >> (8 * i)));
+        append(out, as_bytes(value));
+      }
+      return out;
+    };
+    add("curve_server", with_selector(0x03, fuzz::join_frames({metadata({{"Socket-Type", "DEALER"}, {"Identity", ""}}),
+                                                                  sealed(0x00, Bytes{1, 9})})));
+    add("curve_server", with_selector(0x03, fuzz::join_frames({metadata({{"Socket-Type", "REQ"}})})));
+    add("curve_server", with_selector(0x03, fuzz::join_frames({metadata({{"Socket-Type", "PUB"}})})));
+    for (const int broken : {0x05, 0x09, 0x0D}) add("curve_server", Bytes{static_cast<std::uint8_t>(broken)});
+  }
 
   const std::filesystem::path root = argv[1];
   for (const auto& [target, seeds] : g_seeds) {

@@ -8,11 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <zmq.hpp>
 
 #include "command_support.hpp"
 #include "common.hpp"
@@ -35,7 +37,8 @@ class ServingRelay {
  public:
   // With an admin socket: its handler answers with the loop's fetch counts,
   // "running waiting max_pending refused_busy".
-  ServingRelay(std::size_t messages, std::size_t max_pending_fetches, bool admin = false) {
+  // front_door: behind the front door that ends CurveZMQ, as `relay serve`.
+  ServingRelay(std::size_t messages, std::size_t max_pending_fetches, bool admin = false, bool front_door = false) {
     const crypto::SigningKeyPair org = crypto::SigningKeyPair::generate();
     relay::DataFolder folder{dir_.path() / "relay"};
     REQUIRE(folder.initialise(org.pk).ok());
@@ -59,6 +62,7 @@ class ServingRelay {
     options.endpoint = address_.endpoint;
     options.max_pending_fetches = max_pending_fetches;
     options.rate_limit.tokens_per_second = 0;  // no flood control: this test measures the loop
+    if (front_door) options.front_door = relay::ServerOptions::FrontDoorSetup{};
     if (admin) {
       auto endpoint = folder.admin_endpoint();
       REQUIRE(endpoint.ok());
@@ -209,4 +213,56 @@ TEST_CASE("relay status shows the fetches running, waiting and refused as busy",
   CHECK(after.fetches_running == 0);
   CHECK(after.fetches_waiting == 0);
   CHECK(after.fetches_refused_busy == 1);
+}
+
+TEST_CASE("a fetch queued for a client that left the front door is dropped uncomputed", "[relay][server][front_door]") {
+  // 12,000 stored: one fetch takes over a second on the one fetch thread.
+  ServingRelay relay(12000, 4, /*admin=*/true, /*front_door=*/true);
+  client::RelayConnection first(relay.address(), client::ConnectionOptions{});
+  REQUIRE(first.call(protocol::request_header_only(protocol::Op::kGetPolicy)).ok());
+  std::atomic<bool> first_answered{false};
+  std::thread first_fetch([&] {
+    CHECK(first.call(protocol::request_header_only(protocol::Op::kFetch)).ok());
+    first_answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+  // A second client asks for a fetch, which waits behind the first, and
+  // goes away without its answer (a raw DEALER, so it can close mid-call:
+  // a FIN, as any client that exits sends).
+  zmq::context_t context{1};
+  {
+    zmq::socket_t leaver(context, zmq::socket_type::dealer);
+    std::array<char, 41> public_text{}, secret_text{};
+    REQUIRE(zmq_curve_keypair(public_text.data(), secret_text.data()) == 0);
+    std::array<char, 41> server_text{};
+    REQUIRE(zmq_z85_encode(server_text.data(), relay.address().relay_curve_pk.data(), 32) != nullptr);
+    leaver.set(zmq::sockopt::curve_serverkey, std::string(server_text.data(), 40));
+    leaver.set(zmq::sockopt::curve_publickey, std::string(public_text.data(), 40));
+    leaver.set(zmq::sockopt::curve_secretkey, std::string(secret_text.data(), 40));
+    leaver.set(zmq::sockopt::linger, 0);
+    leaver.connect(relay.address().endpoint);
+    const protocol::Frames fetch = protocol::request_header_only(protocol::Op::kFetch);
+    REQUIRE(leaver.send(zmq::const_buffer(fetch[0].data(), fetch[0].size()), zmq::send_flags::none));
+    relay::ServerLoad queued;
+    for (int i = 0; i < 50; ++i) {  // until the request has gone through the handshake and the door
+      queued = relay.status();
+      if (queued.fetches_waiting == 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(queued.fetches_running == 1);
+    REQUIRE(queued.fetches_waiting == 1);
+  }  // closed: the door sees the connection go and tells the loop
+  relay::ServerLoad after;
+  for (int i = 0; i < 40; ++i) {
+    after = relay.status();
+    if (after.fetches_waiting == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Taken while the first fetch still runs, so the second cannot have been
+  // computed in the meantime: it was dropped.
+  const bool first_still_running = !first_answered.load();
+  CHECK(after.fetches_waiting == 0);
+  first_fetch.join();
+  REQUIRE(first_still_running);  // else this run proves nothing: the machine was too slow
 }

@@ -192,10 +192,10 @@ LoadStats run_closed_loop(const std::string& endpoint, const FixedBytes<32>& ser
 }
 
 LimitServer::LimitServer(const std::string& endpoint, const CurveServerKeys& keys,
-                         const std::filesystem::path& lmdb_folder) {
-  thread_ = std::thread([this, endpoint, keys, lmdb_folder] {
+                         const std::filesystem::path& lmdb_folder, zmq::context_t* behind_door) {
+  thread_ = std::thread([this, endpoint, keys, lmdb_folder, behind_door] {
     try {
-      loop(endpoint, keys, lmdb_folder);
+      loop(endpoint, keys, lmdb_folder, behind_door);
     } catch (const std::exception& e) {
       failure_ = e.what();
       ready_.store(true);
@@ -214,20 +214,26 @@ LimitServer::~LimitServer() {
 }
 
 void LimitServer::loop(const std::string& endpoint, const CurveServerKeys& keys,
-                       const std::filesystem::path& lmdb_folder) {
+                       const std::filesystem::path& lmdb_folder, zmq::context_t* behind_door) {
   std::unique_ptr<RawLmdb> db;
   if (!lmdb_folder.empty()) db = std::make_unique<RawLmdb>(lmdb_folder, true, 16ull << 30);
-  zmq::context_t context{1};
-  zmq::socket_t socket{context, zmq::socket_type::router};
-  socket.set(zmq::sockopt::curve_server, 1);
-  socket.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(keys.secret_key.data(), keys.secret_key.size()));
+  zmq::context_t own_context{1};
+  zmq::socket_t socket{behind_door != nullptr ? *behind_door : own_context, zmq::socket_type::router};
   socket.set(zmq::sockopt::linger, 0);
-  socket.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes));
+  if (behind_door == nullptr) {
+    socket.set(zmq::sockopt::curve_server, 1);
+    socket.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(keys.secret_key.data(), keys.secret_key.size()));
+    socket.set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(protocol::kMaxRequestFrameBytes));
+  } else {
+    socket.set(zmq::sockopt::rcvhwm, 4096);  // as the relay's inproc ROUTERs: two per connection and more
+    socket.set(zmq::sockopt::sndhwm, 4096);
+  }
   socket.bind(endpoint);
   ready_.store(true);
 
   struct Pending {
     zmq::message_t routing_id;
+    zmq::message_t tag;  // behind the door only
     std::vector<zmq::message_t> frames;
     RawDeposit deposit;
   };
@@ -242,6 +248,10 @@ void LimitServer::loop(const std::string& endpoint, const CurveServerKeys& keys,
       Pending p;
       if (!socket.recv(p.routing_id, zmq::recv_flags::dontwait)) break;
       bool more = p.routing_id.more();
+      if (behind_door != nullptr && more) {
+        (void)socket.recv(p.tag, zmq::recv_flags::none);
+        more = p.tag.more();
+      }
       while (more) {
         zmq::message_t part;
         (void)socket.recv(part, zmq::recv_flags::none);
@@ -268,7 +278,9 @@ void LimitServer::loop(const std::string& endpoint, const CurveServerKeys& keys,
       records_.fetch_add(deposits.size());
     }
     for (Pending& p : batch) {
+      if (p.frames.empty()) continue;  // behind the door: a client that left
       socket.send(p.routing_id, zmq::send_flags::sndmore);
+      if (behind_door != nullptr) socket.send(p.tag, zmq::send_flags::sndmore);
       socket.send(zmq::const_buffer(header.data(), header.size()), zmq::send_flags::sndmore);
       socket.send(zmq::const_buffer(p.deposit.id.data(), p.deposit.id.size()), zmq::send_flags::none);
     }

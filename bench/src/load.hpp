@@ -26,6 +26,10 @@
 #include <vector>
 
 #include "meldpunt/common/bytes.hpp"
+
+namespace zmq {
+class context_t;
+}
 #include "meldpunt/protocol/wire.hpp"
 
 namespace meldpunt::bench {
@@ -68,7 +72,11 @@ class LimitServer {
  public:
   // lmdb_folder empty: answer only. Otherwise a fresh LMDB environment in that
   // (existing, empty) folder, durable commits. Starts serving at once.
-  LimitServer(const std::string& endpoint, const CurveServerKeys& keys, const std::filesystem::path& lmdb_folder);
+  // behind_door: `endpoint` is an inproc ROUTER in `behind_door`'s context,
+  // fed by the relay's front door (which ends CURVE): no CURVE here, and each
+  // message carries the door's connection tag after the routing id.
+  LimitServer(const std::string& endpoint, const CurveServerKeys& keys, const std::filesystem::path& lmdb_folder,
+              zmq::context_t* behind_door = nullptr);
   ~LimitServer();
   LimitServer(const LimitServer&) = delete;
   LimitServer& operator=(const LimitServer&) = delete;
@@ -77,7 +85,8 @@ class LimitServer {
   std::uint64_t records() const { return records_.load(); }
 
  private:
-  void loop(const std::string& endpoint, const CurveServerKeys& keys, const std::filesystem::path& lmdb_folder);
+  void loop(const std::string& endpoint, const CurveServerKeys& keys, const std::filesystem::path& lmdb_folder,
+            zmq::context_t* behind_door);
   std::atomic<bool> stop_{false};
   std::atomic<bool> ready_{false};
   std::atomic<std::uint64_t> commits_{0};

@@ -4,9 +4,6 @@
 //   org.pub        the organisation's Ed25519 public key, base64url, one line
 //   store/         the LMDB environment (data.mdb, lock.mdb)
 //   admin.sock     the running relay's local admin socket (ZeroMQ ipc://)
-//   serve.sock     the running relay's ROUTER, reached only through its front
-//                  door (front_door.hpp); serve-old.sock the same for the
-//                  previous key during a rotation's overlap
 //   serve.lock     held (flock) by the running `relay serve`
 // The relay key is stored unencrypted on purpose: the relay must start
 // unattended, and the key only protects transport (content is end-to-end
@@ -41,8 +38,6 @@ struct DataFolder {
   // "ipc://<absolute path of admin.sock>"; kMalformed if the path is too
   // long for a Unix socket address.
   Result<std::string> admin_endpoint() const;
-  std::filesystem::path serve_socket() const { return root / "serve.sock"; }
-  std::filesystem::path old_key_serve_socket() const { return root / "serve-old.sock"; }
   // The absolute path of a socket file in the folder; kMalformed if it is
   // too long for a Unix socket address (108 bytes with the final NUL).
   Result<std::string> socket_path(const std::filesystem::path& file) const;

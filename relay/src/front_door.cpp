@@ -1,7 +1,7 @@
 #include "front_door.hpp"
 
-#include <fcntl.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -10,42 +10,38 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <stdexcept>
 #include <unordered_map>
+#include <zmq.hpp>
 
+#include "curve_server.hpp"
 #include "front_door_io.hpp"
 #include "log.hpp"
 #include "meldpunt/protocol/wire.hpp"
-#include "zmtp_scanner.hpp"
 
 namespace meldpunt::relay {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kBufferBytes = 32 * 1024;  // per direction per connection
+constexpr std::size_t kBufferBytes = 32 * 1024;  // a client's input to start with; grows to one frame
+constexpr std::size_t kTagBytes = kFrontDoorTagBytes;
 constexpr int kAcceptsPerWakeup = 64;
 constexpr auto kTimerStep = std::chrono::milliseconds(200);
 // A connection quiet this long with nothing outstanding may make room for a
 // newcomer when max-connections is reached.
 constexpr auto kQuietBeforeEviction = std::chrono::seconds(2);
-constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindUpstream = 2, kKindWake = 3;
+constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindDealer = 2, kKindWake = 3;
 
-// Largest frame a client may send: the largest request frame as a MESSAGE
-// (what ZMQ_MAXMSGSIZE allows on the ROUTER too).
-constexpr std::uint64_t kMaxClientMessageBody = protocol::kMaxRequestFrameBytes + kCurveMessageOverhead;
-
-ZmtpScanner::Limits client_limits() {
-  ZmtpScanner::Limits l;
-  l.max_message_body = kMaxClientMessageBody;
+CurveServerSession::Limits session_limits() {
+  CurveServerSession::Limits l;
+  l.max_part_bytes = protocol::kMaxRequestFrameBytes;
   return l;
 }
 
-ZmtpScanner::Limits server_limits() {
-  ZmtpScanner::Limits l;
-  l.max_message_body = 0;  // our own relay: a fetch answer may be large
-  return l;
-}
+// Bytes a part of `size` took on the wire (a MESSAGE frame, long header).
+std::uint64_t wire_bytes(std::size_t size) { return kZmtpLongHeader + kCurveMessageOverhead + size; }
 
 }  // namespace
 
@@ -53,27 +49,41 @@ std::uint64_t max_request_wire_bytes() {
   // Every frame at most kMaxRequestFrameBytes, but only the envelopes can be
   // that large; the other frames of the largest request (header, proof of
   // work, clues, verifiers) stay far below one more such frame.
-  constexpr std::uint64_t kLongHeader = 9;
-  return (protocol::kMaxDepositsPerRequest + 1) * (kMaxClientMessageBody + kLongHeader) +
-         protocol::kMaxRequestFrames * (kCurveMessageOverhead + kLongHeader);
+  return (protocol::kMaxDepositsPerRequest + 1) * wire_bytes(protocol::kMaxRequestFrameBytes) +
+         protocol::kMaxRequestFrames * wire_bytes(0);
 }
 
 class FrontDoor::Loop {
+  struct Conn;
+
  public:
-  Loop(std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits, std::size_t max_connections,
-       FrontDoorCounters& counters)
+  Loop(zmq::context_t& context, std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits,
+       std::size_t max_connections, FrontDoorCounters& counters)
       : routes_(std::move(routes)), limits_(limits), max_connections_(max_connections), counters_(counters) {
     try {
       epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
       if (epoll_ < 0) throw std::runtime_error("epoll_create1: " + errno_text(errno));
+      const int hwm = static_cast<int>(std::min<std::size_t>(max_connections * 2 + 16, 1 << 20));
       for (std::size_t i = 0; i < routes_.size(); ++i) {
-        if (!fits_unix_path(routes_[i].internal_path)) {
-          throw std::runtime_error("internal socket path too long: " + routes_[i].internal_path);
-        }
+        if (routes_[i].curve_secret_key == nullptr) throw std::logic_error("front door route without a key");
+        std::uint8_t public_key[32];
+        crypto_scalarmult_base(public_key, routes_[i].curve_secret_key->data());
+        public_keys_.emplace_back(public_key, public_key + sizeof public_key);
         listeners_.push_back(listen_tcp(routes_[i].public_endpoint));
         watch(listeners_.back(), (i << 2) | kKindListener, EPOLLIN);
+        auto dealer = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
+        dealer->set(zmq::sockopt::sndhwm, hwm);
+        dealer->set(zmq::sockopt::rcvhwm, hwm);
+        dealer->set(zmq::sockopt::linger, 0);
+        dealer->connect(routes_[i].inproc_endpoint);
+        // libzmq's notification descriptor: readable when the socket may
+        // have something; what it has is asked with ZMQ_EVENTS (take_replies).
+        watch(dealer->get(zmq::sockopt::fd), (i << 2) | kKindDealer, EPOLLIN);
+        dealers_.push_back(std::move(dealer));
       }
       spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      // drop() must not allocate: every connection fits, and reap() empties it each round.
+      dead_.reserve(max_connections_ + 1);
     } catch (...) {
       close_all();  // a constructor that throws runs no destructor
       throw;
@@ -84,83 +94,119 @@ class FrontDoor::Loop {
   void watch_wake(int fd) { watch(fd, kKindWake, EPOLLIN); }
 
   void close_all() {
-    for (auto& [id, c] : conns_) {
-      close_fd(c.client);
-      close_fd(c.upstream);
-    }
+    for (auto& [id, c] : conns_) close_fd(c.client);
     for (int& fd : listeners_) close_fd(fd);
+    dealers_.clear();
     close_fd(spare_);
     close_fd(epoll_);
   }
 
   void run(const std::atomic<bool>& stop) {
+    while (!stop.load()) {
+      try {
+        serve_until(stop);
+      } catch (const std::exception& e) {  // never ends the relay: logged, and the loop goes on
+        log(LogLevel::kError, std::string("front door: ") + e.what());
+      }
+    }
+  }
+
+ private:
+  // Runs `work` for one connection; whatever it throws (out of memory, a
+  // libzmq error) drops that connection only.
+  template <typename Work>
+  void guarded(Conn& c, Work&& work) {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      counters_.internal_errors++;
+      drop(c);
+      try {
+        log(LogLevel::kWarning, std::string("front door: dropped a client after an internal error: ") + e.what());
+      } catch (...) {  // out of memory even for the log line: the drop is what matters
+      }
+    }
+  }
+
+  void serve_until(const std::atomic<bool>& stop) {
     std::vector<epoll_event> events(256);
     auto next_timers = Clock::now() + kTimerStep;
     while (!stop.load()) {
       const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()),
-                                 static_cast<int>(kTimerStep.count()));
+                                 again_.empty() ? static_cast<int>(kTimerStep.count()) : 0);
       now_ = Clock::now();
       for (int i = 0; i < n; ++i) {
         const std::uint64_t tag = events[static_cast<std::size_t>(i)].data.u64;
         const std::uint64_t kind = tag & 3;
-        if (kind == kKindWake) continue;
+        if (kind == kKindWake || kind == kKindDealer) continue;  // replies are taken below in any case
         if (kind == kKindListener) {
           accept_from(static_cast<std::size_t>(tag >> 2));
           continue;
         }
         auto it = conns_.find(tag >> 2);
         if (it == conns_.end() || it->second.dead) continue;  // closed earlier in this round
-        const bool readable = (events[static_cast<std::size_t>(i)].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
-        pump(it->second, kind == kKindClient && readable, kind == kKindUpstream && readable);
-        // A peer that hung up or failed is reported whatever we asked for:
-        // after taking what it sent, close, or the report would repeat.
-        if ((events[static_cast<std::size_t>(i)].events & (EPOLLERR | EPOLLHUP)) != 0) drop(it->second);
+        const std::uint32_t got = events[static_cast<std::size_t>(i)].events;
+        Conn& c = it->second;
+        if ((got & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) c.can_read = true;
+        if ((got & EPOLLOUT) != 0) c.can_write = true;
+        guarded(c, [&] { pump(c); });
+        // A client that hung up, failed, or shut its sending side is gone
+        // (ZMTP never half-closes): after taking what it sent, close, so a
+        // request it left outstanding is cancelled now and the report does
+        // not repeat.
+        if ((got & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) != 0) drop(c);
+      }
+      std::vector<std::uint64_t> again;
+      again.swap(again_);
+      for (std::uint64_t id : again) {
+        auto it = conns_.find(id);
+        if (it != conns_.end() && !it->second.dead) guarded(it->second, [&] { pump(it->second); });
       }
       if (now_ >= next_timers) {
         next_timers = now_ + kTimerStep;
         check_timers();
+        resume_listeners();
         maybe_log_summary();
       }
+      // Last, after everything that may have sent on the inproc sockets (a
+      // send can consume the wake-up of a reply that arrived meanwhile).
+      take_replies();
       reap();
       counters_.held_bytes = held_total_;
     }
   }
 
- private:
   struct Conn {
     std::uint64_t id = 0;
     std::size_t route = 0;
-    int client = -1, upstream = -1;
+    int client = -1;
     Clock::time_point accepted, last_activity, out_waiting_since;
-    ZmtpScanner in_scan{ZmtpScanner::Side::kClient, client_limits()};
-    ZmtpScanner out_scan{ZmtpScanner::Side::kServer, server_limits()};
-    Pipe in, out;  // client -> relay, relay -> client
+    std::unique_ptr<CurveServerSession> session;
+    Pipe in;                    // bytes from the client not yet taken by the session
+    Bytes out;                  // bytes for the client; out_begin of them written
+    std::size_t out_begin = 0;
     bool handshaken = false;
     bool dead = false;
-    std::uint64_t requests = 0, replies = 0;
-    // Bytes handed to libzmq in the round before the last reply and since it:
-    // what libzmq may still hold for this client (see charge()).
-    std::uint64_t previous = 0, current = 0;
-    bool holding = false;
-    std::uint64_t hold_at = 0, held_total = 0;
-    std::uint32_t client_events = 0, upstream_events = 0;
-    std::uint64_t charged() const { return previous + current; }
+    // The request being read, or handed on and not yet answered.
+    std::vector<zmq::message_t> parts;
+    std::uint64_t request_bytes = 0;  // on the wire, charged to held_total_
+    std::uint64_t buffer_bytes = 0;   // the input buffer beyond its first 32 KiB, charged too
+    std::uint64_t reply_bytes = 0;    // the reply until written, charged too
+    std::uint64_t charged() const { return request_bytes + buffer_bytes + reply_bytes; }
+    std::uint64_t sent_bytes() const { return request_bytes + buffer_bytes; }  // what the client made us hold
+    bool outstanding = false;
+    // The reply being sealed, one part at a time as the client reads.
+    std::vector<zmq::message_t> reply;
+    std::size_t reply_next = 0;
+    bool can_read = true, can_write = true;  // see pump()
+    bool writing() const { return out_begin < out.size() || reply_next < reply.size(); }
   };
 
-  void watch(int fd, std::uint64_t tag, std::uint32_t events) {
+  bool watch(int fd, std::uint64_t tag, std::uint32_t events) {
     epoll_event ev{};
     ev.events = events;
     ev.data.u64 = tag;
-    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
-  }
-
-  void set_events(int fd, std::uint64_t tag, std::uint32_t& current, std::uint32_t wanted) {
-    if (fd < 0 || current == wanted) return;
-    epoll_event ev{};
-    ev.events = wanted;
-    ev.data.u64 = tag;
-    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev);
-    current = wanted;
+    return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0;
   }
 
   void accept_from(std::size_t route) {
@@ -172,6 +218,12 @@ class FrontDoor::Loop {
           // listener readable and this loop spinning. Take it with the spare
           // descriptor and close it at once.
           counters_.descriptor_shortages++;
+          if (spare_ < 0) {
+            // No spare to give up: stop watching the listeners until the
+            // next timer round rather than spin on them.
+            pause_listeners();
+            return;
+          }
           close_fd(spare_);
           const int taken = ::accept4(listeners_[route], nullptr, nullptr, SOCK_CLOEXEC);
           if (taken >= 0) ::close(taken);
@@ -187,18 +239,49 @@ class FrontDoor::Loop {
         continue;
       }
       tune_client_socket(fd);
+      // Everything that may fail comes before the connection is counted.
       const std::uint64_t id = next_id_++;
+      try {
+        auto session = std::make_unique<CurveServerSession>(*routes_[route].curve_secret_key,
+                                                            ByteView(public_keys_[route].data(), 32), session_limits());
+        Conn& fresh = conns_[id];
+        fresh.session = std::move(session);
+        fresh.in.data.resize(kBufferBytes);
+      } catch (const std::exception&) {
+        conns_.erase(id);
+        counters_.internal_errors++;
+        ::close(fd);
+        continue;
+      }
+      if (!watch(fd, (id << 2) | kKindClient, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)) {
+        conns_.erase(id);
+        counters_.internal_errors++;
+        ::close(fd);
+        continue;
+      }
       Conn& c = conns_[id];
       c.id = id;
       c.route = route;
       c.client = fd;
-      c.accepted = c.last_activity = now_;
-      c.in.data.resize(kBufferBytes);
+      c.accepted = c.last_activity = c.out_waiting_since = now_;
       live_++;
       counters_.open = live_;
-      c.client_events = EPOLLIN;
-      watch(fd, (id << 2) | kKindClient, EPOLLIN);
+      guarded(c, [&] { pump(c); });  // our greeting goes at once
     }
+  }
+
+  void pause_listeners() {
+    if (listeners_paused_) return;
+    listeners_paused_ = true;
+    for (int fd : listeners_) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+  }
+
+  void resume_listeners() {
+    if (!listeners_paused_) return;
+    if (spare_ < 0) spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (spare_ < 0) return;
+    listeners_paused_ = false;
+    for (std::size_t i = 0; i < listeners_.size(); ++i) watch(listeners_[i], (i << 2) | kKindListener, EPOLLIN);
   }
 
   // Room for one more: the oldest connection still in its handshake goes
@@ -206,41 +289,66 @@ class FrontDoor::Loop {
   // quiet longest, if it has been quiet a while with nothing outstanding
   // (its client reconnects when it next needs the relay). So connections
   // that finished a handshake and then wait cost an attacker constant work
-  // to hold, instead of keeping newcomers out for idle-timeout.
+  // to hold, instead of keeping newcomers out for idle-timeout. Failing
+  // both, the oldest connection open for busy_eviction_age: a client
+  // that keeps every connection busy (PINGs count for nothing, requests
+  // dribbled part by part) must still open new ones to stay, and an honest
+  // client's session is far shorter.
   bool evict_for_newcomer() {
-    Conn* oldest = nullptr;
+    Conn* handshaking = nullptr;
     Conn* quietest = nullptr;
+    Conn* oldest = nullptr;
     for (auto& [id, c] : conns_) {
       if (c.dead) continue;
       if (!c.handshaken) {
-        if (oldest == nullptr || c.accepted < oldest->accepted) oldest = &c;
-      } else if (c.requests == c.replies && !c.holding && c.out.sent == c.out_scan.offset() &&
-                 now_ - c.last_activity >= kQuietBeforeEviction) {
+        // Not one younger than that: an honest newcomer is in its handshake
+        // for a few round trips, and a bare TCP connect must not push it out.
+        if (now_ - c.accepted >= kQuietBeforeEviction && (handshaking == nullptr || c.id < handshaking->id)) {
+          handshaking = &c;
+        }
+        continue;
+      }
+      if (!c.outstanding && c.parts.empty() && !c.writing() && now_ - c.last_activity >= kQuietBeforeEviction) {
         if (quietest == nullptr || c.last_activity < quietest->last_activity) quietest = &c;
       }
+      // Ids grow with acceptance: the smallest is the oldest, ties broken.
+      if (now_ - c.accepted >= limits_.busy_eviction_age && (oldest == nullptr || c.id < oldest->id)) oldest = &c;
     }
-    Conn* victim = oldest != nullptr ? oldest : quietest;
+    Conn* victim = handshaking != nullptr ? handshaking : quietest != nullptr ? quietest : oldest;
     if (victim == nullptr) return false;
     counters_.evicted++;
     drop(*victim);
     return true;
   }
 
-  void drop(Conn& c) {
+  // Never throws: the bookkeeping comes first, and the notice to the
+  // serving loop, which could fail, last.
+  void drop(Conn& c) noexcept {
     if (c.dead) return;
     c.dead = true;
-    held_total_ -= c.charged();
-    c.previous = c.current = 0;
+    dead_.push_back(c.id);  // room reserved for every connection (see the constructor)
+    release(c);
+    release_reply(c);
+    held_total_ -= c.buffer_bytes;
+    c.buffer_bytes = 0;
+    c.parts.clear();
+    c.reply.clear();
+    c.session.reset();  // wipes the session's keys
     // Reset rather than close: a FIN would wait behind unread answers in the
     // kernel (a client that does not read never sees it), which would stay
     // queued there until the kernel gave up on the orphaned socket.
     const linger reset{1, 0};
     ::setsockopt(c.client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    close_fd(c.client);  // close() also takes the descriptors out of the epoll set
-    close_fd(c.upstream);
+    close_fd(c.client);  // close() also takes the descriptor out of the epoll set
     live_--;
     counters_.open = live_;
-    dead_.push_back(c.id);
+    // The serving loop forgets a fetch still queued for a client that left.
+    if (c.outstanding) {
+      try {
+        send_to_relay(c, {});
+      } catch (...) {  // the fetch is then computed and its answer dropped: wasted work, nothing held
+      }
+    }
   }
 
   void reap() {
@@ -248,36 +356,43 @@ class FrontDoor::Loop {
     dead_.clear();
   }
 
-  bool connect_upstream(Conn& c) {
-    const UnixConnect connected = connect_unix(routes_[c.route].internal_path);
-    if (connected.out_of_descriptors) counters_.descriptor_shortages++;
-    if (connected.fd < 0) return false;
-    const int fd = connected.fd;
-    c.upstream = fd;
-    c.out.data.resize(kBufferBytes);
-    c.upstream_events = 0;
-    watch(fd, (c.id << 2) | kKindUpstream, 0);
-    return true;
+  void release(Conn& c) {
+    held_total_ -= c.request_bytes;
+    c.request_bytes = 0;
   }
 
-  // Bytes about to be handed to libzmq: bounded per connection by the
-  // largest request since the last reply, and over all connections by
-  // max_held_bytes. A reply moves `current` to `previous`, which stays
-  // charged one more round: bytes a client sent after its request and
-  // before the reply may be the start of a message libzmq still holds.
-  bool charge(Conn& c, std::uint64_t bytes) {
-    c.current += bytes;
+  void release_reply(Conn& c) {
+    held_total_ -= c.reply_bytes;
+    c.reply_bytes = 0;
+  }
+
+  // A part read, or room for a frame: bounded per request by the largest
+  // valid request, and over all connections by max_held_bytes.
+  enum class Charge { kRequest, kBuffer, kReply };
+  bool charge(Conn& c, std::uint64_t bytes, Charge kind) {
+    (kind == Charge::kRequest ? c.request_bytes : kind == Charge::kBuffer ? c.buffer_bytes : c.reply_bytes) += bytes;
     held_total_ += bytes;
-    if (c.current > max_request_wire_bytes()) {
+    if (c.request_bytes > max_request_wire_bytes()) {
       counters_.protocol_errors++;
-      log(LogLevel::kDebug, "front door: dropped a client: more bytes without an answer than the largest request");
+      log(LogLevel::kDebug, "front door: dropped a client: a request larger than the largest valid one");
       drop(c);
       return false;
     }
     while (held_total_ > limits_.max_held_bytes) {
-      Conn* largest = &c;
+      // Requests and buffers first: a reply was asked for and computed, and
+      // a client that does not read it meets write-timeout anyway; replies
+      // only when nothing else is held.
+      Conn* largest = nullptr;
       for (auto& [id, other] : conns_) {
-        if (!other.dead && other.charged() > largest->charged()) largest = &other;
+        if (!other.dead && other.sent_bytes() > 0 && (largest == nullptr || other.sent_bytes() > largest->sent_bytes())) {
+          largest = &other;
+        }
+      }
+      if (largest == nullptr) {
+        largest = &c;
+        for (auto& [id, other] : conns_) {
+          if (!other.dead && other.charged() > largest->charged()) largest = &other;
+        }
       }
       counters_.over_budget++;
       drop(*largest);
@@ -286,121 +401,223 @@ class FrontDoor::Loop {
     return true;
   }
 
-  // A two-byte part from the relay: the header of the reply to the
-  // outstanding request, or (no request outstanding) a two-byte field of a
-  // reply, such as an empty prekey bundle, which changes nothing. A waiting
-  // request goes on when scan_in runs next, so a field that follows the
-  // header in the same read is never taken for the next reply.
-  void on_reply(Conn& c) {
-    if (c.replies >= c.requests) return;
-    c.replies++;
-    if (c.current == 0) return;  // nothing sent since the last reply: keep its charge
-    held_total_ -= c.previous;
-    c.previous = c.current;
-    c.current = 0;
+  // [tag, parts...] to the serving loop; [tag] alone says the client left.
+  void send_to_relay(Conn& c, std::vector<zmq::message_t> parts) {
+    zmq::socket_t& dealer = *dealers_[c.route];
+    std::uint8_t tag[kTagBytes];
+    for (std::size_t i = 0; i < kTagBytes; ++i) tag[i] = static_cast<std::uint8_t>(c.id >> (8 * i));
+    const auto first = parts.empty() ? zmq::send_flags::dontwait : zmq::send_flags::dontwait | zmq::send_flags::sndmore;
+    // The high-water mark leaves room for two messages per connection: a
+    // request and a notice that its client left. Failing that, the request
+    // is lost and the client's own timeout tells its person.
+    if (!dealer.send(zmq::const_buffer(tag, sizeof tag), first)) {
+      // Cannot happen within the high-water mark; if it does, the client
+      // is dropped rather than left waiting for an answer that never comes.
+      log(LogLevel::kWarning, "front door: the serving loop's queue is full; a client was dropped");
+      if (!parts.empty()) drop(c);
+      return;
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const bool last = i + 1 == parts.size();
+      (void)dealer.send(parts[i], last ? zmq::send_flags::none : zmq::send_flags::sndmore);
+    }
   }
 
-  // Scans what the client sent, up to a request that must wait.
-  void scan_in(Conn& c) {
-    if (c.holding && c.replies == c.requests) {  // answered: the waiting request goes on
-      c.holding = false;
-      c.requests++;
-      if (!charge(c, c.held_total)) return;
-    }
-    while (!c.dead && !c.holding && c.in_scan.offset() < c.in.received()) {
-      const std::size_t at = c.in.begin + static_cast<std::size_t>(c.in_scan.offset() - c.in.sent);
-      const ZmtpScanner::Step step = c.in_scan.scan(ByteView(c.in.data.data() + at, c.in.end - at));
-      if (step.event == ZmtpScanner::Event::kError) {
-        counters_.protocol_errors++;
-        if (log_enabled(LogLevel::kDebug)) log(LogLevel::kDebug, "front door: dropped a client: " + c.in_scan.error());
-        drop(c);
-        return;
-      }
-      if (c.upstream < 0 && c.in_scan.offset() >= kZmtpSignatureBytes && !connect_upstream(c)) {
-        counters_.descriptor_shortages++;
-        drop(c);
-        return;
-      }
-      if (step.event != ZmtpScanner::Event::kFrame) continue;
-      const ZmtpScanner::Frame& f = c.in_scan.frame();
-      if (is_api_header(f)) {
-        if (c.requests > c.replies) {  // one request at a time: wait for the reply
-          c.holding = true;
-          c.hold_at = f.start;
-          c.held_total = f.total;
-          return;
+  // Feeds the session what the client sent, up to a whole request; true if
+  // it made more room for a frame (so reading may go on).
+  bool take_input(Conn& c) {
+    while (!c.dead && !c.outstanding && !c.writing()) {
+      const ByteView input(c.in.data.data() + c.in.begin, c.in.end - c.in.begin);
+      const CurveServerSession::Step step = c.session->next(input);
+      c.in.begin += step.consumed;
+      switch (step.event) {
+        case CurveServerSession::Event::kError:
+          counters_.protocol_errors++;
+          if (log_enabled(LogLevel::kDebug)) log(LogLevel::kDebug, "front door: dropped a client: " + c.session->error());
+          drop(c);
+          return false;
+        case CurveServerSession::Event::kReady:
+          c.handshaken = true;
+          c.last_activity = now_;
+          break;
+        case CurveServerSession::Event::kPart: {
+          const ByteView part = c.session->part();
+          c.last_activity = now_;  // a PING is no activity: it cannot keep a connection from eviction or idle-timeout
+          if (!charge(c, wire_bytes(part.size()), Charge::kRequest)) return false;
+          // Parts beyond the most a request has are not kept; one more is
+          // passed on, so the serving loop answers "too many frames".
+          if (c.parts.size() <= protocol::kMaxRequestFrames) c.parts.emplace_back(part.data(), part.size());
+          c.session->release_part();  // copied: the session holds no second copy while the request is out
+          if (!c.session->part_more()) {
+            c.outstanding = true;
+            send_to_relay(c, std::move(c.parts));
+            c.parts.clear();
+            shrink_input(c);
+          }
+          break;
         }
-        c.requests++;
+        case CurveServerSession::Event::kNeedMore: {
+          const std::size_t before = c.in.data.size();
+          return make_room(c, c.session->needed()) && c.in.data.size() > before;
+        }
       }
-      (void)charge(c, f.total);
+    }
+    return false;
+  }
+
+  // Room in the input for a frame of `needed` bytes (the session's limits
+  // bound it by the largest frame a client may send). The buffer grows only
+  // when full, at most doubling, so it follows the bytes that came rather
+  // than a size a header announced, and what it holds beyond its first
+  // 32 KiB is charged like a request's bytes.
+  bool make_room(Conn& c, std::size_t needed) {
+    c.in.compact();
+    if (c.in.begin > 0 && c.in.data.size() - c.in.begin < needed) {
+      std::memmove(c.in.data.data(), c.in.data.data() + c.in.begin, c.in.end - c.in.begin);
+      c.in.end -= c.in.begin;
+      c.in.begin = 0;
+    }
+    if (c.in.data.size() >= needed || c.in.free_space() > 0) return true;
+    const std::size_t grown = std::min(needed, 2 * c.in.data.size());
+    if (!charge(c, grown - c.in.data.size(), Charge::kBuffer)) return false;
+    c.in.data.resize(grown);
+    return true;
+  }
+
+  // Back to the first 32 KiB once what waits fits, and its charge released.
+  void shrink_input(Conn& c) {
+    const std::size_t waiting = c.in.end - c.in.begin;
+    if (c.in.data.size() <= kBufferBytes || waiting >= kBufferBytes) return;
+    std::memmove(c.in.data.data(), c.in.data.data() + c.in.begin, waiting);
+    c.in.begin = 0;
+    c.in.end = waiting;
+    c.in.data.resize(kBufferBytes);
+    c.in.data.shrink_to_fit();
+    held_total_ -= c.buffer_bytes;
+    c.buffer_bytes = 0;
+  }
+
+  // Seals reply parts while the client's output is short, so a large reply
+  // is held once as plaintext and one part at a time as ciphertext.
+  void seal_reply(Conn& c) {
+    while (c.reply_next < c.reply.size() && c.out.size() - c.out_begin < kBufferBytes) {
+      zmq::message_t& part = c.reply[c.reply_next];
+      c.session->seal_part(ByteView(static_cast<const std::uint8_t*>(part.data()), part.size()),
+                           c.reply_next + 1 < c.reply.size(), c.out);
+      part.rebuild();  // its bytes are freed now
+      c.reply_next++;
+    }
+    if (c.reply_next == c.reply.size()) {
+      c.reply.clear();
+      c.reply_next = 0;
     }
   }
 
-  void scan_out(Conn& c) {
-    while (!c.dead && c.out_scan.offset() < c.out.received()) {
-      const std::size_t at = c.out.begin + static_cast<std::size_t>(c.out_scan.offset() - c.out.sent);
-      const ZmtpScanner::Step step = c.out_scan.scan(ByteView(c.out.data.data() + at, c.out.end - at));
-      if (step.event == ZmtpScanner::Event::kError) {
-        log(LogLevel::kWarning, "front door: the relay's own stream broke the framing: " + c.out_scan.error());
-        drop(c);
-        return;
-      }
-      if (step.event != ZmtpScanner::Event::kFrame) continue;
-      const ZmtpScanner::Frame& f = c.out_scan.frame();
-      if (f.ready) c.handshaken = true;
-      if (is_api_header(f)) on_reply(c);
-    }
+  // Takes the bytes the session produced (greeting, handshake, PONG).
+  static void take_session_output(Conn& c) {
+    Bytes& produced = c.session->output();
+    if (produced.empty()) return;
+    c.out.insert(c.out.end(), produced.begin(), produced.end());
+    produced.clear();
   }
 
-  std::uint64_t forward_limit(const Conn& c) const {
-    return c.holding ? std::min(c.hold_at, c.in_scan.offset()) : c.in_scan.offset();
-  }
-
-  // Moves bytes both ways for one connection. A side is read only when epoll
-  // reported it readable, and no longer once a read came back short: epoll
-  // is level-triggered, so a socket that still holds bytes is reported
-  // again, and every read that would find nothing is a system call spent
-  // (at 64 busy clients those calls cost about a fifth of the deposit rate,
-  // bench/results/results.md).
-  void pump(Conn& c, bool client_readable, bool upstream_readable) {
+  // Reads what the client sent and writes what waits for it, for as long
+  // as either moves. Client sockets are edge-triggered: can_read and
+  // can_write say what epoll last reported and no short read or write has
+  // used up since, so no system call is spent on a socket with nothing to
+  // give or no room, and none on changing what epoll watches per request.
+  void pump(Conn& c) {
     bool progressed = true;
     for (int round = 0; progressed && !c.dead && round < 16; ++round) {
       progressed = false;
       bool moved = false;
-      if (client_readable && !read_into(c.client, c.in, moved, client_readable)) return drop(c);
-      scan_in(c);
+      if (c.can_read && !c.outstanding && !c.writing() && !read_into(c.client, c.in, moved, c.can_read)) {
+        return drop(c);
+      }
+      if (take_input(c)) progressed = true;
       if (c.dead) return;
-      if (c.upstream >= 0) {
-        if (!write_from(c.upstream, c.in, forward_limit(c), moved)) return drop(c);
-        const bool was_waiting = c.out.sent < c.out_scan.offset();
-        const bool was_holding = c.holding;
-        if (upstream_readable && !read_into(c.upstream, c.out, moved, upstream_readable)) return drop(c);
-        scan_out(c);
-        if (c.dead) return;
-        if (was_holding && c.replies == c.requests) progressed = true;  // the waiting request may go on now
-        const std::uint64_t before = c.out.sent;
-        if (!write_from(c.client, c.out, c.out_scan.offset(), moved)) return drop(c);
-        if (c.out.sent != before || !was_waiting) c.out_waiting_since = now_;
+      take_session_output(c);
+      seal_reply(c);
+      if (c.can_write && c.out_begin < c.out.size()) {
+        const std::size_t before = c.out_begin;
+        if (!write_out(c, moved)) return drop(c);
+        if (c.out_begin != before) c.out_waiting_since = now_;
+        if (c.out_begin == c.out.size()) {
+          // A large part's buffer is not kept for the connection's life.
+          if (c.out.capacity() > kBufferBytes) Bytes().swap(c.out);
+          c.out.clear();
+          c.out_begin = 0;
+          seal_reply(c);
+          if (!c.writing() && c.reply_bytes > 0) {  // a reply read to its end (not a PONG or the handshake)
+            release_reply(c);
+            c.last_activity = now_;  // idle-timeout counts from here
+          }
+          progressed = true;  // more to write, or the next request to read
+        }
       }
-      if (moved) {
-        c.last_activity = now_;
-        progressed = true;
-      }
+      if (moved) progressed = true;
     }
-    update_events(c);
+    // Stopped at the round limit (one connection must not hold the others
+    // up) with work left: epoll will not say so again for bytes already in
+    // the kernel, so it is picked up after this round's events.
+    if (progressed && !c.dead) again_.push_back(c.id);
   }
 
-  void update_events(Conn& c) {
-    if (c.dead) return;
-    std::uint32_t client = 0, upstream = 0;
-    if (c.in.free_space() > 0 || c.in.begin > 0) client |= EPOLLIN;
-    if (c.out.sent < c.out_scan.offset()) client |= EPOLLOUT;
-    if (c.upstream >= 0) {
-      if (c.out.free_space() > 0 || c.out.begin > 0) upstream |= EPOLLIN;
-      if (c.in.sent < forward_limit(c)) upstream |= EPOLLOUT;
+  bool write_out(Conn& c, bool& moved) {
+    const std::size_t len = c.out.size() - c.out_begin;
+    const ssize_t n = ::send(c.client, c.out.data() + c.out_begin, len, MSG_NOSIGNAL);
+    if (n > 0) {
+      c.out_begin += static_cast<std::size_t>(n);
+      c.can_write = static_cast<std::size_t>(n) == len;
+      moved = true;
+      return true;
     }
-    set_events(c.client, (c.id << 2) | kKindClient, c.client_events, client);
-    set_events(c.upstream, (c.id << 2) | kKindUpstream, c.upstream_events, upstream);
+    c.can_write = false;
+    return n < 0 && (errno == EAGAIN || errno == EINTR);
+  }
+
+  // Every reply waiting on the inproc sockets. ZMQ_EVENTS is asked until it
+  // has nothing, as libzmq's notification descriptor fires only on a change.
+  void take_replies() {
+    for (bool any = true; any;) {
+      any = false;
+      for (auto& dealer : dealers_) {
+        while ((dealer->get(zmq::sockopt::events) & ZMQ_POLLIN) != 0) {
+          any = true;
+          take_reply(*dealer);
+        }
+      }
+    }
+  }
+
+  void take_reply(zmq::socket_t& dealer) {
+    zmq::message_t tag;
+    if (!dealer.recv(tag, zmq::recv_flags::dontwait)) return;
+    std::vector<zmq::message_t> parts;
+    for (bool more = tag.more(); more;) {
+      zmq::message_t part;
+      (void)dealer.recv(part, zmq::recv_flags::none);  // parts of one message arrive together
+      more = part.more();
+      parts.push_back(std::move(part));
+    }
+    if (tag.size() != kTagBytes || parts.empty()) return;
+    std::uint64_t id = 0;
+    for (std::size_t i = 0; i < kTagBytes; ++i) id |= std::uint64_t{static_cast<const std::uint8_t*>(tag.data())[i]} << (8 * i);
+    auto it = conns_.find(id);
+    if (it == conns_.end() || it->second.dead || !it->second.outstanding) return;  // its client left
+    Conn& c = it->second;
+    c.outstanding = false;
+    release(c);
+    std::uint64_t reply_bytes = 0;
+    for (const zmq::message_t& part : parts) reply_bytes += wire_bytes(part.size());
+    c.reply = std::move(parts);
+    c.reply_next = 0;
+    c.out_waiting_since = c.last_activity = now_;
+    // A reply is held until the client has read it: charged like a
+    // request, so clients that do not read cannot hold more than
+    // max-held-bytes between them either.
+    if (!charge(c, reply_bytes, Charge::kReply)) return;
+    guarded(c, [&] { pump(c); });  // write it, and read the next request if one waits
   }
 
   void check_timers() {
@@ -410,11 +627,11 @@ class FrontDoor::Loop {
         counters_.handshake_timeouts++;
         log(LogLevel::kDebug, "front door: dropped a client that did not finish its handshake in time");
         drop(c);
-      } else if (c.out.sent < c.out_scan.offset() && now_ - c.out_waiting_since > limits_.write_timeout) {
+      } else if (c.writing() && now_ - c.out_waiting_since > limits_.write_timeout) {
         counters_.write_timeouts++;
         log(LogLevel::kDebug, "front door: dropped a client that left an answer unread for write-timeout");
         drop(c);
-      } else if (now_ - c.last_activity > limits_.idle_timeout) {
+      } else if (!c.writing() && now_ - c.last_activity > limits_.idle_timeout) {  // also a request never answered
         counters_.idle_timeouts++;
         log(LogLevel::kDebug, "front door: closed an idle connection");
         drop(c);
@@ -428,7 +645,7 @@ class FrontDoor::Loop {
     if (now_ - last_summary_ < std::chrono::seconds(60)) return;
     const std::uint64_t refused = counters_.refused_full + counters_.evicted + counters_.handshake_timeouts +
                                   counters_.write_timeouts + counters_.protocol_errors + counters_.over_budget +
-                                  counters_.descriptor_shortages;
+                                  counters_.descriptor_shortages + counters_.internal_errors;
     if (refused == last_refused_) return;
     last_refused_ = refused;
     last_summary_ = now_;
@@ -440,18 +657,23 @@ class FrontDoor::Loop {
             std::to_string(counters_.write_timeouts.load()) + " not reading, " +
             std::to_string(counters_.protocol_errors.load()) + " framing or size, " +
             std::to_string(counters_.over_budget.load()) + " over max-held-bytes, " +
-            std::to_string(counters_.descriptor_shortages.load()) + " short of descriptors");
+            std::to_string(counters_.descriptor_shortages.load()) + " short of descriptors, " +
+            std::to_string(counters_.internal_errors.load()) + " internal errors");
   }
 
   std::vector<FrontDoorRoute> routes_;
+  std::vector<Bytes> public_keys_;  // per route
   FrontDoorLimits limits_;
   std::size_t max_connections_;
   FrontDoorCounters& counters_;
   int epoll_ = -1;
   int spare_ = -1;
   std::vector<int> listeners_;
+  std::vector<std::unique_ptr<zmq::socket_t>> dealers_;  // per route
   std::unordered_map<std::uint64_t, Conn> conns_;
   std::vector<std::uint64_t> dead_;
+  std::vector<std::uint64_t> again_;  // connections pump() left with work to do
+  bool listeners_paused_ = false;     // out of descriptors with no spare: see accept_from
   std::uint64_t next_id_ = 1;
   std::size_t live_ = 0;
   std::uint64_t held_total_ = 0;
@@ -460,11 +682,11 @@ class FrontDoor::Loop {
   std::uint64_t last_refused_ = 0;
 };
 
-FrontDoor::FrontDoor(std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits) {
+FrontDoor::FrontDoor(zmq::context_t& context, std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits) {
   const std::uint64_t nofile = raise_descriptor_limit(limits.max_connections);
   const std::uint64_t ours = nofile > limits.reserved_descriptors ? nofile - limits.reserved_descriptors : 0;
   max_connections_ = std::max<std::size_t>(1, std::min(limits.max_connections, connections_for_descriptors(ours)));
-  loop_ = std::make_unique<Loop>(std::move(routes), limits, max_connections_, counters_);
+  loop_ = std::make_unique<Loop>(context, std::move(routes), limits, max_connections_, counters_);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_fd_ < 0) throw std::runtime_error("eventfd: " + errno_text(errno));
   loop_->watch_wake(wake_fd_);

@@ -23,7 +23,7 @@ namespace {
 // client that does not read leaves in the kernel stays small, and a reply
 // waits in the front door, where write-timeout sees it.
 constexpr int kSocketBufferBytes = 64 * 1024;
-constexpr std::size_t kReservedDescriptors = 64;  // log, store, ROUTERs, admin, libzmq's own
+constexpr std::size_t kReservedDescriptors = 64;  // log, store, admin socket, libzmq's own
 
 }  // namespace
 
@@ -73,26 +73,6 @@ int listen_tcp(const std::string& endpoint) {
   return fd;
 }
 
-bool fits_unix_path(const std::string& path) { return path.size() + 1 <= sizeof(sockaddr_un{}.sun_path); }
-
-UnixConnect connect_unix(const std::string& path) {
-  UnixConnect result;
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    result.out_of_descriptors = true;
-    return result;
-  }
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
-    ::close(fd);  // EAGAIN: the ROUTER's backlog is full; the client may try again
-    return result;
-  }
-  result.fd = fd;
-  return result;
-}
-
 void tune_client_socket(int fd) {
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -115,22 +95,9 @@ bool read_into(int fd, Pipe& pipe, bool& progressed, bool& more) {
   return n < 0 && (errno == EAGAIN || errno == EINTR);
 }
 
-bool write_from(int fd, Pipe& pipe, std::uint64_t limit, bool& progressed) {
-  if (limit <= pipe.sent) return true;
-  const std::size_t len = static_cast<std::size_t>(limit - pipe.sent);
-  const ssize_t n = ::send(fd, pipe.data.data() + pipe.begin, len, MSG_NOSIGNAL);
-  if (n > 0) {
-    pipe.begin += static_cast<std::size_t>(n);
-    pipe.sent += static_cast<std::uint64_t>(n);
-    progressed = true;
-    return true;
-  }
-  return n < 0 && (errno == EAGAIN || errno == EINTR);
-}
-
 std::size_t connections_for_descriptors(std::uint64_t nofile) {
-  if (nofile <= kReservedDescriptors + 3) return 1;
-  return static_cast<std::size_t>((nofile - kReservedDescriptors) / 3);
+  if (nofile <= kReservedDescriptors + 1) return 1;
+  return static_cast<std::size_t>(nofile - kReservedDescriptors);
 }
 
 std::uint64_t raise_descriptor_limit(std::size_t max_connections) {
@@ -146,7 +113,7 @@ std::uint64_t raise_descriptor_limit(std::size_t max_connections) {
     log(LogLevel::kWarning, "the descriptor limit (nofile " + std::to_string(soft) + ") allows only " +
                                 std::to_string(connections_for_descriptors(soft)) + " of max-connections " +
                                 std::to_string(max_connections) +
-                                " (three descriptors each); raise LimitNOFILE in the service unit");
+                                " (one descriptor each); raise LimitNOFILE in the service unit");
   }
   return soft;
 }

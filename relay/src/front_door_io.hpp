@@ -1,7 +1,6 @@
 // The front door's socket plumbing (front_door.hpp): the listening TCP
-// sockets, the stream to a ROUTER's Unix socket, a client socket's options,
-// the byte pipes moved between them without blocking, and the descriptor
-// budget. Only the front door uses it.
+// sockets, a client socket's options, the input buffer read without
+// blocking, and the descriptor budget. Only the front door uses it.
 #pragma once
 
 #include <cstddef>
@@ -21,30 +20,14 @@ std::string errno_text(int e);
 // std::runtime_error if the endpoint is malformed or cannot be bound.
 int listen_tcp(const std::string& endpoint);
 
-// Whether `path` fits a Unix socket address.
-bool fits_unix_path(const std::string& path);
-
-// A non-blocking stream to the Unix socket at `path` (checked with
-// fits_unix_path), the connection possibly still in progress. fd -1 when it
-// failed: out_of_descriptors when no socket could be made; otherwise the
-// ROUTER's backlog is full (EAGAIN) and the client may try again.
-struct UnixConnect {
-  int fd = -1;
-  bool out_of_descriptors = false;
-};
-UnixConnect connect_unix(const std::string& path);
-
 // No Nagle delay and small fixed kernel buffers on an accepted client.
 void tune_client_socket(int fd);
 
-// Bytes of one direction: [begin, end) of data wait to be passed on; `sent`
-// is the stream offset of data[begin].
+// A client's input: [begin, end) of data wait to be taken.
 struct Pipe {
   std::vector<std::uint8_t> data;
   std::size_t begin = 0, end = 0;
-  std::uint64_t sent = 0;
   std::size_t free_space() const { return data.size() - end; }
-  std::uint64_t received() const { return sent + (end - begin); }
   void compact() {
     if (begin == end) {
       begin = end = 0;
@@ -59,7 +42,5 @@ struct Pipe {
 // Reads into `pipe`; false when the peer closed or failed. `more` stays
 // true only when the read filled the buffer, so the socket may hold more.
 bool read_into(int fd, Pipe& pipe, bool& progressed, bool& more);
-// Writes pipe bytes up to stream offset `limit`; false on a broken peer.
-bool write_from(int fd, Pipe& pipe, std::uint64_t limit, bool& progressed);
 
 }  // namespace meldpunt::relay

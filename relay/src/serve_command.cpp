@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -13,6 +14,9 @@
 #include <vector>
 
 #include "command_support.hpp"
+#include "curve_server.hpp"
+#include "meldpunt/crypto/clue.hpp"
+#include "meldpunt/protocol/wire.hpp"
 #include "data_folder.hpp"
 #include "log.hpp"
 #include "request_handler.hpp"
@@ -45,15 +49,25 @@ store::RelayStoreOptions store_options(const ServeSettings& s) {
   return o;
 }
 
-ServerOptions::FrontDoorSetup front_door_setup(const DataFolder& folder, const ServeSettings& s) {
+// A fetch answer of a store at max-messages (entries padded, then ids),
+// framed as the front door sends it, with room for the header part.
+std::uint64_t largest_reply_wire_bytes(std::uint64_t max_messages) {
+  const std::uint64_t entries = protocol::padded_fetch_count(max_messages) * crypto::kFetchEntryBytes;
+  const std::uint64_t ids = max_messages * crypto::kMessageIdBytes;
+  return 3 * CurveServerSession::sealed_size(0) + entries + ids + 4096;
+}
+
+ServerOptions::FrontDoorSetup front_door_setup(const ServeSettings& s) {
   ServerOptions::FrontDoorSetup setup;
-  setup.socket_path = folder.socket_path(folder.serve_socket()).value();  // validate() checked the length
-  setup.old_key_socket_path = folder.socket_path(folder.old_key_serve_socket()).value();
   setup.limits.max_connections = s.max_connections;
   setup.limits.handshake_timeout = std::chrono::seconds(s.handshake_timeout_seconds);
   setup.limits.idle_timeout = std::chrono::seconds(s.idle_timeout_seconds);
   setup.limits.write_timeout = std::chrono::seconds(s.write_timeout_seconds);
-  setup.limits.max_held_bytes = s.max_held_bytes;
+  // Replies are charged too until written, so the budget always holds the
+  // largest fetch answer (at max-messages) beside the largest request: an
+  // honest fetch of a full store is never dropped for its own size.
+  setup.limits.max_held_bytes = std::max<std::uint64_t>(s.max_held_bytes, largest_reply_wire_bytes(s.max_messages) +
+                                                                                 max_request_wire_bytes());
   return setup;
 }
 
@@ -189,7 +203,7 @@ int cmd_serve(const ServeSettings& settings) {
   options.rate_limit.tokens_per_second = settings.rate_per_connection;
   options.rate_limit.burst = settings.burst_per_connection;
   options.max_pending_fetches = settings.max_pending_fetches;
-  options.front_door = front_door_setup(folder, settings);
+  options.front_door = front_door_setup(settings);
   options.fetch_max_wait_seconds = settings.fetch_max_wait;
   if (!settings.http.empty()) {
     Result<HttpDoorSetup> http = http_door_setup(settings);  // validate() checked it

@@ -192,7 +192,6 @@ std::vector<std::string> validate(const ServeSettings& s) {
   for (const std::string& f : check_folder(folder)) problems.push_back(f);
   if (!fs::exists(folder.store_dir() / "data.mdb")) problems.push_back("no store in " + folder.store_dir().string() + " (run `relay init`)");
   if (auto admin = folder.admin_endpoint(); !admin) problems.push_back(admin.error().message);
-  if (auto path = folder.socket_path(folder.old_key_serve_socket()); !path) problems.push_back(path.error().message);
   return problems;
 }
 

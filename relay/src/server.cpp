@@ -25,12 +25,15 @@ struct Incoming {
   zmq::message_t routing_id;
   std::vector<zmq::message_t> frames;
   bool oversized = false;  // more frames than any valid request has; dropped unread
-  bool cancel = false;     // the HTTP door's client went away (a tag without frames)
+  bool cancel = false;     // a door's client went away (a tag without frames)
 };
 
-// The HTTP door's socket carries [tag, frames...] (http_door.hpp): the tag
-// joins the routing id, so each HTTP request is a connection of its own for
+// The doors' sockets carry [tag, frames...] (front_door.hpp, http_door.hpp):
+// the tag joins the routing id, so each front door connection and each HTTP
+// request is a connection of its own for
 // flood control and its answer finds its way back.
+static_assert(kFrontDoorTagBytes == kHttpTagBytes, "send_reply splits both doors' tags alike");
+
 zmq::message_t joined(const zmq::message_t& id, const zmq::message_t& tag) {
   zmq::message_t out(id.size() + tag.size());
   std::memcpy(out.data(), id.data(), id.size());
@@ -137,6 +140,19 @@ bool is_fetch(const Incoming& in) {
 // Inside a catch block: a request whose handling failed in this loop (the
 // handler answers the failures it meets itself) still gets an answer, and
 // the failure is logged; then the loop goes on with the next request.
+// A ROUTER for one of the doors in this process: room for two messages per
+// connection the door holds (a request and a notice that its client left).
+std::unique_ptr<zmq::socket_t> inproc_router(zmq::context_t& context, const std::string& endpoint,
+                                             std::size_t connections) {
+  auto socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::router);
+  const int hwm = static_cast<int>(std::min<std::size_t>(connections * 2 + 16, 1 << 20));
+  socket->set(zmq::sockopt::rcvhwm, hwm);
+  socket->set(zmq::sockopt::sndhwm, hwm);
+  socket->set(zmq::sockopt::linger, 0);
+  socket->bind(endpoint);
+  return socket;
+}
+
 void answer_failure(zmq::socket_t& socket, Incoming& in, ThrottledLog& failures, bool tagged) {
   failures.log(LogLevel::kError, "request",
                "a request failed in the serving loop: " + failure_of_current_exception().message +
@@ -171,32 +187,40 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
            const std::atomic<bool>& stop) {
   zmq::context_t context{1};
   std::vector<std::unique_ptr<zmq::socket_t>> routers;
-  // Behind the front door each ROUTER listens on its Unix socket only.
+  // Sockets whose messages carry a tag after the routing id: the front
+  // door's (a tag per client connection) and the HTTP door's (a tag per
+  // request).
+  std::vector<bool> tagged_socket;
   const auto& door = options.front_door;
-  std::vector<FrontDoorRoute> routes{{options.endpoint, door ? door->socket_path : ""}};
-  routers.push_back(curve_router(context, curve_secret_key, options,
-                                 door ? "ipc://" + door->socket_path : options.endpoint));
+  std::vector<FrontDoorRoute> routes;
+  const auto add_route = [&](const std::string& endpoint, const crypto::Secret<32>& key) {
+    if (door) {
+      // Behind the front door, which ends CurveZMQ: an inproc ROUTER that
+      // never leaves the process.
+      const std::string inproc = std::string(kFrontDoorInproc) + std::to_string(routers.size());
+      routers.push_back(inproc_router(context, inproc, door->limits.max_connections));
+      tagged_socket.push_back(true);
+      routes.push_back({endpoint, inproc, &key});
+    } else {
+      routers.push_back(curve_router(context, key, options, endpoint));
+      tagged_socket.push_back(false);
+    }
+  };
+  add_route(options.endpoint, curve_secret_key);
   if (options.old_curve_secret_key != nullptr && !options.old_key_endpoint.empty()) {
-    routes.push_back({options.old_key_endpoint, door ? door->old_key_socket_path : ""});
-    routers.push_back(curve_router(context, *options.old_curve_secret_key, options,
-                                   door ? "ipc://" + door->old_key_socket_path : options.old_key_endpoint));
+    add_route(options.old_key_endpoint, *options.old_curve_secret_key);
     log(LogLevel::kInfo, "previous relay key (rotation overlap) on " + options.old_key_endpoint);
   }
   std::unique_ptr<FrontDoor> front_door;
-  if (door) front_door = std::make_unique<FrontDoor>(routes, door->limits);
+  if (door) front_door = std::make_unique<FrontDoor>(context, routes, door->limits);
   // The HTTP door hands its requests to this loop over an inproc ROUTER
   // (no CURVE: it never leaves the process), served like the others.
   std::size_t http_socket = routers.size() + 1;  // none unless set below
   std::unique_ptr<HttpDoor> http_door;
   if (options.http_door) {
-    auto socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::router);
-    const int hwm = static_cast<int>(std::min<std::size_t>(options.http_door->limits.max_connections * 2 + 16, 1 << 20));
-    socket->set(zmq::sockopt::rcvhwm, hwm);
-    socket->set(zmq::sockopt::sndhwm, hwm);
-    socket->set(zmq::sockopt::linger, 0);
-    socket->bind(kHttpDoorInproc);
     http_socket = routers.size();
-    routers.push_back(std::move(socket));
+    routers.push_back(inproc_router(context, kHttpDoorInproc, options.http_door->limits.max_connections));
+    tagged_socket.push_back(true);
     http_door = std::make_unique<HttpDoor>(context, *options.http_door);
     log(LogLevel::kInfo, "http door on " + options.http_door->host + ":" + std::to_string(http_door->port()));
   }
@@ -286,7 +310,7 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
       for (std::size_t n = batch.size(); n < options.max_batch; ++n) {
         Incoming in;
         in.socket = s;
-        if (!receive(*routers[s], in, s == http_socket)) break;
+        if (!receive(*routers[s], in, tagged_socket[s])) break;
         batch.push_back(std::move(in));
       }
     }
@@ -296,9 +320,10 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Incoming& in = batch[i];
       zmq::socket_t& socket = *routers[in.socket];
-      const bool tagged = in.socket == http_socket;
+      const bool tagged = tagged_socket[in.socket];
+      const bool shared_bucket = in.socket == http_socket;
       try {
-        if (in.cancel) {  // an HTTP client went away: its fetch, if still queued, is not computed
+        if (in.cancel) {  // a client went away: its fetch, if still queued, is not computed
           (void)fetches.cancel(in.socket, ByteView(static_cast<const std::uint8_t*>(in.routing_id.data()),
                                                    in.routing_id.size()));
           continue;
@@ -306,12 +331,13 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
         // Each HTTP request has a routing id of its own (its tag), but they
         // all share the door's one bucket (door_limiter, above).
         const std::size_t id_bytes =
-            tagged && in.routing_id.size() >= kHttpTagBytes ? in.routing_id.size() - kHttpTagBytes : in.routing_id.size();
+            shared_bucket && in.routing_id.size() >= kHttpTagBytes ? in.routing_id.size() - kHttpTagBytes
+                                                                   : in.routing_id.size();
         std::string connection(static_cast<const char*>(in.routing_id.data()), id_bytes);
         connection.push_back(static_cast<char>('0' + in.socket));
         // Capped at the burst, so a fetch of a full store stays possible.
         const double cost = std::min(request_cost(in, handler.store()), options.rate_limit.burst);
-        if (!(tagged ? door_limiter : limiter).allow(connection, cost, received_at)) {
+        if (!(shared_bucket ? door_limiter : limiter).allow(connection, cost, received_at)) {
           handler.count_rate_limited();
           send_reply(socket, in.routing_id,
                      protocol::make_error_reply(ErrorCode::kRateLimited, "too many requests on this connection"), tagged);
@@ -360,15 +386,15 @@ void serve(RequestHandler& handler, const crypto::Secret<32>& curve_secret_key, 
         try {
           const Frames reply = committed ? RequestHandler::deposit_reply(deposits[k])
                                          : protocol::make_error_reply(committed.error().code, committed.error().message);
-          send_reply(*routers[in.socket], in.routing_id, reply, in.socket == http_socket);
+          send_reply(*routers[in.socket], in.routing_id, reply, tagged_socket[in.socket]);
         } catch (...) {
-          answer_failure(*routers[in.socket], in, failures, in.socket == http_socket);
+          answer_failure(*routers[in.socket], in, failures, tagged_socket[in.socket]);
         }
       }
     }
     for (FetchScheduler::Answer& answer : fetches.take_answers()) {
       handler.count(protocol::Op::kFetch, answer.computed);
-      send_reply(*routers[answer.socket], answer.routing_id, answer.reply, answer.socket == http_socket);
+      send_reply(*routers[answer.socket], answer.routing_id, answer.reply, tagged_socket[answer.socket]);
     }
     handler.set_fetch_load(fetches.pending());
   }

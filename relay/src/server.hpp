@@ -60,13 +60,11 @@ struct ServerOptions {
   // Replies queued per connection; beyond, the ROUTER drops them. Behind the
   // front door a client has one request outstanding, so one is queued at most.
   int send_hwm = 4;
-  // The front door (front_door.hpp) in front of the ROUTERs: it owns
-  // `endpoint` and `old_key_endpoint`, and each ROUTER listens only on its
-  // Unix socket here (in the 0700 data folder). Unset: the ROUTERs bind the
+  // The front door (front_door.hpp): it owns `endpoint` and
+  // `old_key_endpoint`, ends CurveZMQ with the matching key, and hands
+  // requests to this loop's inproc ROUTERs. Unset: CURVE ROUTERs bind the
   // public endpoints themselves (unit tests of the loop).
   struct FrontDoorSetup {
-    std::string socket_path;
-    std::string old_key_socket_path;
     FrontDoorLimits limits;
   };
   std::optional<FrontDoorSetup> front_door;

@@ -294,7 +294,7 @@ std::string status_report(const StatusSources& src, const ServerLoad& load, bool
       << " / " << human_digests(prices.envelope[1]) << " / " << human_digests(prices.envelope[2]) << "\n";
   if (const auto& d = load.front_door) {
     out << "connections       " << d->open << " open (at most " << d->max_connections << "); "
-        << human_bytes(d->held_bytes) << " of requests held for the relay (at most " << human_bytes(d->max_held_bytes)
+        << human_bytes(d->held_bytes) << " of requests and replies held (at most " << human_bytes(d->max_held_bytes)
         << ")\n"
         << "  since start     " << d->accepted << " accepted; dropped: " << d->refused_full << " at max-connections, "
         << d->evicted << " displaced by a newcomer, " << d->handshake_timeouts << " handshake timeouts, "

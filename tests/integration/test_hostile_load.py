@@ -182,16 +182,17 @@ class HostileLoadTest(unittest.TestCase):
             self.assertLess(t, HONEST_LIMIT_S, f"an honest check took {t:.1f} s")
 
 
-    def test_idle_connections_fill_max_connections(self):
+    def idle_connections_fill_max_connections(self, attack):
         # Connections that finish their handshake and then wait take every
-        # place; a newcomer displaces the one quiet longest.
+        # place; a newcomer displaces the one quiet longest. A PING is no
+        # request: connections that only ping are quiet too.
         ch, reporter = self.make_channel(["--max-connections", "16"])
-        attacker = subprocess.Popen([ATTACKER, ch.address, "--attack", "idle", "--connections", "16"],
+        attacker = subprocess.Popen([ATTACKER, ch.address, "--attack", attack, "--connections", "16"],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             line = attacker.stdout.readline().decode()
             if not line:
-                self.fail("load_attacker idle failed: " + attacker.stderr.read().decode())
+                self.fail(f"load_attacker {attack} failed: " + attacker.stderr.read().decode())
             time.sleep(2.5)  # quiet long enough to make room
             honest = [self.timed_check(reporter) for _ in range(3)]
         finally:
@@ -199,10 +200,16 @@ class HostileLoadTest(unittest.TestCase):
             attacker.wait(timeout=60)
             attacker.stdout.close()
             attacker.stderr.close()
-        print("idle: 16 handshaken connections at max-connections 16; honest checks "
+        print(f"{attack}: 16 handshaken connections at max-connections 16; honest checks "
               + ", ".join(f"{t:.2f} s" for t in honest), file=sys.stderr)
         for t in honest:
             self.assertLess(t, HONEST_LIMIT_S, f"an honest check took {t:.1f} s")
+
+    def test_idle_connections_fill_max_connections(self):
+        self.idle_connections_fill_max_connections("idle")
+
+    def test_pinging_connections_fill_max_connections(self):
+        self.idle_connections_fill_max_connections("idle-ping")
 
 
 if __name__ == "__main__":

@@ -248,7 +248,7 @@ class DrillTest(unittest.TestCase):
         text = status(ch, json_output=False)
         self.assertIn("prices now        fetch ", text)
         self.assertIn("envelope of 4/32/256 KiB 0.001 M / 0.002 M / 0.008 M", text)
-        self.assertRegex(text, r"connections       \d+ open \(at most \d+\); .* held for the relay \(at most 128\.0 MiB\)")
+        self.assertRegex(text, r"connections       \d+ open \(at most \d+\); .* of requests and replies held \(at most 128\.0 MiB\)")
         self.assertIn("1 handshake timeouts", text)
         self.assertIn("0 running, 0 waiting (at most 3 at once)", text)
         self.assertIn("attachments       up to 5.0 MiB per file", text)

@@ -20,6 +20,7 @@
 //   silent           C TCP connections that never send a byte
 //   idle             C CurveZMQ connections that finish the handshake and
 //                    then say nothing
+//   idle-ping        the same, each sending a ZMTP PING every 0.5 s
 //
 // Each attack runs for S seconds (silent: until the connections are open),
 // then the tool prints one line "attack=KIND connections=C bytes=B
@@ -29,10 +30,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
-#include <sodium.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <cstring>
@@ -41,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "curve_test_client.hpp"
 #include "meldpunt/client/mailbox.hpp"
 #include "meldpunt/client/relay_connection.hpp"
 #include "meldpunt/crypto/clue.hpp"
@@ -79,21 +81,28 @@ void summary(const Options& opt, const Tally& tally) {
 
 
 
-// A raw CurveZMQ client (RFC 26 over ZMTP 3.1), just enough to send the
-// parts of a message one by one: blocking TCP, its own transient keys.
+// A CurveZMQ client (RFC 26 over ZMTP 3.1) on a blocking TCP socket, just
+// enough to send the parts of a message one by one: the protocol is
+// CurveTestClient's (tests/support), the socket is this tool's.
 class RawCurve {
  public:
-  RawCurve(std::uint16_t port, const FixedBytes<32>& server_pk, int receive_buffer = 0) : server_pk_(server_pk) {
+  RawCurve(std::uint16_t port, const FixedBytes<32>& server_pk, int receive_buffer = 0) : curve_(server_pk) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) throw std::runtime_error("connect");
-    crypto_box_keypair(client_pk_.data(), client_sk_.data());
-    crypto_box_keypair(transient_pk_.data(), transient_sk_.data());
-    handshake();
+    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+      if (fd_ >= 0) ::close(fd_);
+      throw std::runtime_error("connect");
+    }
+    try {
+      handshake();
+    } catch (...) {
+      ::close(fd_);
+      throw;
+    }
   }
   ~RawCurve() { ::close(fd_); }
   RawCurve(const RawCurve&) = delete;
@@ -101,14 +110,7 @@ class RawCurve {
 
   // One message part (more: not the last) or a command inside the box.
   bool send_part(ByteView data, bool more, bool command = false) {
-    Bytes plain{static_cast<std::uint8_t>((more ? 0x01 : 0) | (command ? 0x02 : 0))};
-    plain.insert(plain.end(), data.begin(), data.end());
-    Bytes body = as_bytes_vec("\x07MESSAGE");
-    const Bytes short_nonce = next_nonce();
-    body.insert(body.end(), short_nonce.begin(), short_nonce.end());
-    const Bytes box = seal(plain, "CurveZMQMESSAGEC", short_nonce, server_transient_, transient_sk_);
-    body.insert(body.end(), box.begin(), box.end());
-    return send_frame(0, body);
+    return send_bytes(curve_.message(data, more, command));
   }
   // A whole request, part by part.
   bool send_request(const protocol::Frames& frames) {
@@ -137,25 +139,6 @@ class RawCurve {
   }
 
  private:
-  static Bytes as_bytes_vec(std::string_view s) { return Bytes(s.begin(), s.end()); }
-
-  Bytes next_nonce() {
-    Bytes n(8);
-    for (int i = 0; i < 8; ++i) n[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(nonce_ >> (56 - 8 * i));
-    nonce_++;
-    return n;
-  }
-  static Bytes seal(ByteView plain, std::string_view prefix, ByteView tail, const FixedBytes<32>& pk,
-                    const FixedBytes<32>& sk) {
-    std::uint8_t nonce[crypto_box_NONCEBYTES];
-    std::memcpy(nonce, prefix.data(), prefix.size());
-    std::memcpy(nonce + prefix.size(), tail.data(), tail.size());
-    Bytes out(plain.size() + crypto_box_MACBYTES);
-    if (crypto_box_easy(out.data(), plain.data(), plain.size(), nonce, pk.data(), sk.data()) != 0) {
-      throw std::runtime_error("crypto_box_easy");
-    }
-    return out;
-  }
   void write_all(ByteView b) {
     std::size_t done = 0;
     while (done < b.size()) {
@@ -164,109 +147,37 @@ class RawCurve {
       done += static_cast<std::size_t>(n);
     }
   }
-  bool send_frame(std::uint8_t flags, ByteView body) {
-    Bytes header;
-    if (body.size() > 255) {
-      header.push_back(static_cast<std::uint8_t>(flags | 0x02));
-      for (int i = 7; i >= 0; --i) header.push_back(static_cast<std::uint8_t>(body.size() >> (8 * i)));
-    } else {
-      header = {flags, static_cast<std::uint8_t>(body.size())};
-    }
+  bool send_bytes(ByteView b) {
     try {
-      write_all(header);
-      write_all(body);
+      write_all(b);
     } catch (const std::runtime_error&) {
       return false;
     }
     return true;
   }
-  void read_exact(std::uint8_t* out, std::size_t n) {
-    std::size_t done = 0;
-    while (done < n) {
-      const ssize_t got = ::recv(fd_, out + done, n - done, 0);
+  // Reads from the relay until the client has reached a stage.
+  template <typename Reached>
+  void read_until(Reached reached) {
+    std::uint8_t buffer[4096];
+    while (!reached()) {
+      const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
       if (got <= 0) throw std::runtime_error("the relay closed the connection in the handshake");
-      done += static_cast<std::size_t>(got);
+      if (!curve_.receive(ByteView(buffer, static_cast<std::size_t>(got)))) {
+        throw std::runtime_error("handshake: " + curve_.error());
+      }
     }
-  }
-  Bytes read_command() {
-    std::uint8_t flags = 0;
-    read_exact(&flags, 1);
-    std::uint64_t size = 0;
-    if ((flags & 0x02) != 0) {
-      std::uint8_t b[8];
-      read_exact(b, 8);
-      for (std::uint8_t x : b) size = (size << 8) | x;
-    } else {
-      std::uint8_t b = 0;
-      read_exact(&b, 1);
-      size = b;
-    }
-    if (size > 4096) throw std::runtime_error("handshake command too large");
-    Bytes body(size);
-    read_exact(body.data(), body.size());
-    return body;
   }
   void handshake() {
-    Bytes greeting(64, 0);
-    greeting[0] = 0xFF;
-    greeting[9] = 0x7F;
-    greeting[10] = 3;
-    greeting[11] = 1;
-    std::memcpy(greeting.data() + 12, "CURVE", 5);
-    write_all(greeting);
-    std::uint8_t theirs[64];
-    read_exact(theirs, sizeof theirs);
-    // HELLO: version, 72 bytes padding, C', short nonce, Box[64 zeros](C'->S).
-    Bytes hello = as_bytes_vec("\x05HELLO");
-    hello.push_back(1);
-    hello.push_back(0);
-    hello.resize(hello.size() + 72, 0);
-    hello.insert(hello.end(), transient_pk_.begin(), transient_pk_.end());
-    Bytes short_nonce = next_nonce();
-    hello.insert(hello.end(), short_nonce.begin(), short_nonce.end());
-    const Bytes zeros(64, 0);
-    const Bytes hello_box = seal(zeros, "CurveZMQHELLO---", short_nonce, server_pk_, transient_sk_);
-    hello.insert(hello.end(), hello_box.begin(), hello_box.end());
-    send_frame(0x04, hello);
-    // WELCOME: nonce (16), Box[S' + cookie](S->C').
-    const Bytes welcome = read_command();
-    if (welcome.size() != 168 || std::memcmp(welcome.data(), "\x07WELCOME", 8) != 0) throw std::runtime_error("no WELCOME");
-    std::uint8_t nonce[crypto_box_NONCEBYTES];
-    std::memcpy(nonce, "WELCOME-", 8);
-    std::memcpy(nonce + 8, welcome.data() + 8, 16);
-    std::uint8_t opened[128];
-    if (crypto_box_open_easy(opened, welcome.data() + 24, 144, nonce, server_pk_.data(), transient_sk_.data()) != 0) {
-      throw std::runtime_error("WELCOME does not open");
-    }
-    std::memcpy(server_transient_.data(), opened, 32);
-    // INITIATE: cookie, short nonce, Box[C + vouch nonce + vouch + metadata](C'->S').
-    Bytes vouch_plain(transient_pk_.begin(), transient_pk_.end());
-    vouch_plain.insert(vouch_plain.end(), server_pk_.begin(), server_pk_.end());
-    Bytes vouch_nonce(16);
-    randombytes_buf(vouch_nonce.data(), vouch_nonce.size());
-    const Bytes vouch = seal(vouch_plain, "VOUCH---", vouch_nonce, server_transient_, client_sk_);
-    Bytes plain(client_pk_.begin(), client_pk_.end());
-    plain.insert(plain.end(), vouch_nonce.begin(), vouch_nonce.end());
-    plain.insert(plain.end(), vouch.begin(), vouch.end());
-    const std::string_view name = "Socket-Type", value = "DEALER";
-    plain.push_back(static_cast<std::uint8_t>(name.size()));
-    plain.insert(plain.end(), name.begin(), name.end());
-    for (int i = 3; i >= 0; --i) plain.push_back(static_cast<std::uint8_t>(value.size() >> (8 * i)));
-    plain.insert(plain.end(), value.begin(), value.end());
-    Bytes initiate = as_bytes_vec("\x08INITIATE");
-    initiate.insert(initiate.end(), opened + 32, opened + 128);  // the cookie
-    short_nonce = next_nonce();
-    initiate.insert(initiate.end(), short_nonce.begin(), short_nonce.end());
-    const Bytes initiate_box = seal(plain, "CurveZMQINITIATE", short_nonce, server_transient_, transient_sk_);
-    initiate.insert(initiate.end(), initiate_box.begin(), initiate_box.end());
-    send_frame(0x04, initiate);
-    const Bytes ready = read_command();
-    if (ready.size() < 6 || std::memcmp(ready.data(), "\x05READY", 6) != 0) throw std::runtime_error("no READY");
+    Bytes hello = curve_.greeting();
+    append(hello, curve_.hello());
+    write_all(hello);
+    read_until([&] { return curve_.welcomed(); });
+    write_all(curve_.initiate());
+    read_until([&] { return curve_.ready(); });
   }
 
   int fd_ = -1;
-  FixedBytes<32> server_pk_{}, client_pk_{}, client_sk_{}, transient_pk_{}, transient_sk_{}, server_transient_{};
-  std::uint64_t nonce_ = 1;
+  test_support::CurveTestClient curve_;
 };
 
 client::ConnectionOptions quick_options() {
@@ -410,7 +321,7 @@ void silent(const protocol::ChannelAddress& address, const Options& opt, Tally& 
   for (int fd : fds) ::close(fd);
 }
 
-void idle(const protocol::ChannelAddress& address, const Options& opt, Tally& tally) {
+void idle(const protocol::ChannelAddress& address, const Options& opt, bool ping, Tally& tally) {
   const std::string prefix = "tcp://127.0.0.1:";
   const auto port = static_cast<std::uint16_t>(std::stoi(address.endpoint.substr(prefix.size())));
   std::vector<std::unique_ptr<RawCurve>> conns;
@@ -419,8 +330,23 @@ void idle(const protocol::ChannelAddress& address, const Options& opt, Tally& ta
   }
   tally.open = conns.size();
   summary(opt, tally);
+  // idle-ping: a PING on every connection each 0.5 s, to look busy; a
+  // connection the relay dropped just fails its sends.
+  std::atomic<bool> stop{false};
+  std::thread pinger;
+  if (ping) {
+    pinger = std::thread([&] {
+      const Bytes ping_command = {4, 'P', 'I', 'N', 'G', 0, 0};
+      while (!stop.load()) {
+        for (auto& c : conns) (void)c->send_part(ping_command, false, true);
+        for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
   std::string line;
   std::getline(std::cin, line);
+  stop = true;
+  if (pinger.joinable()) pinger.join();
 }
 
 int run(const Options& opt) {
@@ -432,8 +358,8 @@ int run(const Options& opt) {
     silent(*address, opt, tally);
     return 0;
   }
-  if (opt.attack == "idle") {
-    idle(*address, opt, tally);
+  if (opt.attack == "idle" || opt.attack == "idle-ping") {
+    idle(*address, opt, opt.attack == "idle-ping", tally);
     return 0;
   }
   if (opt.attack == "multipart" || opt.attack == "multipart-ping") {
