@@ -16,22 +16,20 @@
 #include <zmq.hpp>
 
 #include "curve_server.hpp"
+#include "front_door_conn.hpp"
 #include "front_door_io.hpp"
+#include "front_door_link.hpp"
 #include "log.hpp"
 #include "meldpunt/protocol/wire.hpp"
 
 namespace meldpunt::relay {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = FrontDoorClock;
 
 constexpr std::size_t kBufferBytes = 32 * 1024;  // a client's input to start with; grows to one frame
-constexpr std::size_t kTagBytes = kFrontDoorTagBytes;
 constexpr int kAcceptsPerWakeup = 64;
 constexpr auto kTimerStep = std::chrono::milliseconds(200);
-// A connection quiet this long with nothing outstanding may make room for a
-// newcomer when max-connections is reached.
-constexpr auto kQuietBeforeEviction = std::chrono::seconds(2);
 constexpr std::uint64_t kKindListener = 0, kKindClient = 1, kKindDealer = 2, kKindWake = 3;
 
 CurveServerSession::Limits session_limits() {
@@ -54,7 +52,7 @@ std::uint64_t max_request_wire_bytes() {
 }
 
 class FrontDoor::Loop {
-  struct Conn;
+  using Conn = FrontDoorConn;
 
  public:
   Loop(zmq::context_t& context, std::vector<FrontDoorRoute> routes, const FrontDoorLimits& limits,
@@ -63,7 +61,7 @@ class FrontDoor::Loop {
     try {
       epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
       if (epoll_ < 0) throw std::runtime_error("epoll_create1: " + errno_text(errno));
-      const int hwm = static_cast<int>(std::min<std::size_t>(max_connections * 2 + 16, 1 << 20));
+      std::vector<std::string> inproc_endpoints;
       for (std::size_t i = 0; i < routes_.size(); ++i) {
         if (routes_[i].curve_secret_key == nullptr) throw std::logic_error("front door route without a key");
         std::uint8_t public_key[32];
@@ -71,16 +69,10 @@ class FrontDoor::Loop {
         public_keys_.emplace_back(public_key, public_key + sizeof public_key);
         listeners_.push_back(listen_tcp(routes_[i].public_endpoint));
         watch(listeners_.back(), (i << 2) | kKindListener, EPOLLIN);
-        auto dealer = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
-        dealer->set(zmq::sockopt::sndhwm, hwm);
-        dealer->set(zmq::sockopt::rcvhwm, hwm);
-        dealer->set(zmq::sockopt::linger, 0);
-        dealer->connect(routes_[i].inproc_endpoint);
-        // libzmq's notification descriptor: readable when the socket may
-        // have something; what it has is asked with ZMQ_EVENTS (take_replies).
-        watch(dealer->get(zmq::sockopt::fd), (i << 2) | kKindDealer, EPOLLIN);
-        dealers_.push_back(std::move(dealer));
+        inproc_endpoints.push_back(routes_[i].inproc_endpoint);
       }
+      link_ = std::make_unique<RelayLink>(context, inproc_endpoints, max_connections);
+      for (std::size_t i = 0; i < routes_.size(); ++i) watch(link_->notify_fd(i), (i << 2) | kKindDealer, EPOLLIN);
       spare_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
       // drop() must not allocate: every connection fits, and reap() empties it each round.
       dead_.reserve(max_connections_ + 1);
@@ -96,7 +88,7 @@ class FrontDoor::Loop {
   void close_all() {
     for (auto& [id, c] : conns_) close_fd(c.client);
     for (int& fd : listeners_) close_fd(fd);
-    dealers_.clear();
+    link_.reset();
     close_fd(spare_);
     close_fd(epoll_);
   }
@@ -175,32 +167,6 @@ class FrontDoor::Loop {
       counters_.held_bytes = held_total_;
     }
   }
-
-  struct Conn {
-    std::uint64_t id = 0;
-    std::size_t route = 0;
-    int client = -1;
-    Clock::time_point accepted, last_activity, out_waiting_since;
-    std::unique_ptr<CurveServerSession> session;
-    Pipe in;                    // bytes from the client not yet taken by the session
-    Bytes out;                  // bytes for the client; out_begin of them written
-    std::size_t out_begin = 0;
-    bool handshaken = false;
-    bool dead = false;
-    // The request being read, or handed on and not yet answered.
-    std::vector<zmq::message_t> parts;
-    std::uint64_t request_bytes = 0;  // on the wire, charged to held_total_
-    std::uint64_t buffer_bytes = 0;   // the input buffer beyond its first 32 KiB, charged too
-    std::uint64_t reply_bytes = 0;    // the reply until written, charged too
-    std::uint64_t charged() const { return request_bytes + buffer_bytes + reply_bytes; }
-    std::uint64_t sent_bytes() const { return request_bytes + buffer_bytes; }  // what the client made us hold
-    bool outstanding = false;
-    // The reply being sealed, one part at a time as the client reads.
-    std::vector<zmq::message_t> reply;
-    std::size_t reply_next = 0;
-    bool can_read = true, can_write = true;  // see pump()
-    bool writing() const { return out_begin < out.size() || reply_next < reply.size(); }
-  };
 
   bool watch(int fd, std::uint64_t tag, std::uint32_t events) {
     epoll_event ev{};
@@ -284,37 +250,9 @@ class FrontDoor::Loop {
     for (std::size_t i = 0; i < listeners_.size(); ++i) watch(listeners_[i], (i << 2) | kKindListener, EPOLLIN);
   }
 
-  // Room for one more: the oldest connection still in its handshake goes
-  // (an honest client dropped there connects again); failing that, the one
-  // quiet longest, if it has been quiet a while with nothing outstanding
-  // (its client reconnects when it next needs the relay). So connections
-  // that finished a handshake and then wait cost an attacker constant work
-  // to hold, instead of keeping newcomers out for idle-timeout. Failing
-  // both, the oldest connection open for busy_eviction_age: a client
-  // that keeps every connection busy (PINGs count for nothing, requests
-  // dribbled part by part) must still open new ones to stay, and an honest
-  // client's session is far shorter.
+  // Room for one more (eviction_victim, front_door_conn.hpp says who).
   bool evict_for_newcomer() {
-    Conn* handshaking = nullptr;
-    Conn* quietest = nullptr;
-    Conn* oldest = nullptr;
-    for (auto& [id, c] : conns_) {
-      if (c.dead) continue;
-      if (!c.handshaken) {
-        // Not one younger than that: an honest newcomer is in its handshake
-        // for a few round trips, and a bare TCP connect must not push it out.
-        if (now_ - c.accepted >= kQuietBeforeEviction && (handshaking == nullptr || c.id < handshaking->id)) {
-          handshaking = &c;
-        }
-        continue;
-      }
-      if (!c.outstanding && c.parts.empty() && !c.writing() && now_ - c.last_activity >= kQuietBeforeEviction) {
-        if (quietest == nullptr || c.last_activity < quietest->last_activity) quietest = &c;
-      }
-      // Ids grow with acceptance: the smallest is the oldest, ties broken.
-      if (now_ - c.accepted >= limits_.busy_eviction_age && (oldest == nullptr || c.id < oldest->id)) oldest = &c;
-    }
-    Conn* victim = handshaking != nullptr ? handshaking : quietest != nullptr ? quietest : oldest;
+    Conn* victim = eviction_victim(conns_, now_, limits_);
     if (victim == nullptr) return false;
     counters_.evicted++;
     drop(*victim);
@@ -345,7 +283,7 @@ class FrontDoor::Loop {
     // The serving loop forgets a fetch still queued for a client that left.
     if (c.outstanding) {
       try {
-        send_to_relay(c, {});
+        link_->cancel(c.route, c.id);
       } catch (...) {  // the fetch is then computed and its answer dropped: wasted work, nothing held
       }
     }
@@ -401,28 +339,6 @@ class FrontDoor::Loop {
     return true;
   }
 
-  // [tag, parts...] to the serving loop; [tag] alone says the client left.
-  void send_to_relay(Conn& c, std::vector<zmq::message_t> parts) {
-    zmq::socket_t& dealer = *dealers_[c.route];
-    std::uint8_t tag[kTagBytes];
-    for (std::size_t i = 0; i < kTagBytes; ++i) tag[i] = static_cast<std::uint8_t>(c.id >> (8 * i));
-    const auto first = parts.empty() ? zmq::send_flags::dontwait : zmq::send_flags::dontwait | zmq::send_flags::sndmore;
-    // The high-water mark leaves room for two messages per connection: a
-    // request and a notice that its client left. Failing that, the request
-    // is lost and the client's own timeout tells its person.
-    if (!dealer.send(zmq::const_buffer(tag, sizeof tag), first)) {
-      // Cannot happen within the high-water mark; if it does, the client
-      // is dropped rather than left waiting for an answer that never comes.
-      log(LogLevel::kWarning, "front door: the serving loop's queue is full; a client was dropped");
-      if (!parts.empty()) drop(c);
-      return;
-    }
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      const bool last = i + 1 == parts.size();
-      (void)dealer.send(parts[i], last ? zmq::send_flags::none : zmq::send_flags::sndmore);
-    }
-  }
-
   // Feeds the session what the client sent, up to a whole request; true if
   // it made more room for a frame (so reading may go on).
   bool take_input(Conn& c) {
@@ -449,8 +365,14 @@ class FrontDoor::Loop {
           if (c.parts.size() <= protocol::kMaxRequestFrames) c.parts.emplace_back(part.data(), part.size());
           c.session->release_part();  // copied: the session holds no second copy while the request is out
           if (!c.session->part_more()) {
+            if (!link_->send(c.route, c.id, std::move(c.parts))) {
+              // Cannot happen within the high-water mark; if it does, the
+              // client is dropped rather than left waiting for ever.
+              log(LogLevel::kWarning, "front door: the serving loop's queue is full; a client was dropped");
+              drop(c);
+              return false;
+            }
             c.outstanding = true;
-            send_to_relay(c, std::move(c.parts));
             c.parts.clear();
             shrink_input(c);
           }
@@ -576,33 +498,11 @@ class FrontDoor::Loop {
     return n < 0 && (errno == EAGAIN || errno == EINTR);
   }
 
-  // Every reply waiting on the inproc sockets. ZMQ_EVENTS is asked until it
-  // has nothing, as libzmq's notification descriptor fires only on a change.
   void take_replies() {
-    for (bool any = true; any;) {
-      any = false;
-      for (auto& dealer : dealers_) {
-        while ((dealer->get(zmq::sockopt::events) & ZMQ_POLLIN) != 0) {
-          any = true;
-          take_reply(*dealer);
-        }
-      }
-    }
+    link_->take_replies([this](std::uint64_t id, std::vector<zmq::message_t> parts) { take_reply(id, std::move(parts)); });
   }
 
-  void take_reply(zmq::socket_t& dealer) {
-    zmq::message_t tag;
-    if (!dealer.recv(tag, zmq::recv_flags::dontwait)) return;
-    std::vector<zmq::message_t> parts;
-    for (bool more = tag.more(); more;) {
-      zmq::message_t part;
-      (void)dealer.recv(part, zmq::recv_flags::none);  // parts of one message arrive together
-      more = part.more();
-      parts.push_back(std::move(part));
-    }
-    if (tag.size() != kTagBytes || parts.empty()) return;
-    std::uint64_t id = 0;
-    for (std::size_t i = 0; i < kTagBytes; ++i) id |= std::uint64_t{static_cast<const std::uint8_t*>(tag.data())[i]} << (8 * i);
+  void take_reply(std::uint64_t id, std::vector<zmq::message_t> parts) {
     auto it = conns_.find(id);
     if (it == conns_.end() || it->second.dead || !it->second.outstanding) return;  // its client left
     Conn& c = it->second;
@@ -623,18 +523,24 @@ class FrontDoor::Loop {
   void check_timers() {
     for (auto& [id, c] : conns_) {
       if (c.dead) continue;
-      if (!c.handshaken && now_ - c.accepted > limits_.handshake_timeout) {
-        counters_.handshake_timeouts++;
-        log(LogLevel::kDebug, "front door: dropped a client that did not finish its handshake in time");
-        drop(c);
-      } else if (c.writing() && now_ - c.out_waiting_since > limits_.write_timeout) {
-        counters_.write_timeouts++;
-        log(LogLevel::kDebug, "front door: dropped a client that left an answer unread for write-timeout");
-        drop(c);
-      } else if (!c.writing() && now_ - c.last_activity > limits_.idle_timeout) {  // also a request never answered
-        counters_.idle_timeouts++;
-        log(LogLevel::kDebug, "front door: closed an idle connection");
-        drop(c);
+      switch (expiry(c, now_, limits_)) {
+        case Expiry::kHandshake:
+          counters_.handshake_timeouts++;
+          log(LogLevel::kDebug, "front door: dropped a client that did not finish its handshake in time");
+          drop(c);
+          break;
+        case Expiry::kWrite:
+          counters_.write_timeouts++;
+          log(LogLevel::kDebug, "front door: dropped a client that left an answer unread for write-timeout");
+          drop(c);
+          break;
+        case Expiry::kIdle:
+          counters_.idle_timeouts++;
+          log(LogLevel::kDebug, "front door: closed an idle connection");
+          drop(c);
+          break;
+        case Expiry::kNone:
+          break;
       }
     }
   }
@@ -669,8 +575,8 @@ class FrontDoor::Loop {
   int epoll_ = -1;
   int spare_ = -1;
   std::vector<int> listeners_;
-  std::vector<std::unique_ptr<zmq::socket_t>> dealers_;  // per route
-  std::unordered_map<std::uint64_t, Conn> conns_;
+  std::unique_ptr<RelayLink> link_;
+  FrontDoorConns conns_;
   std::vector<std::uint64_t> dead_;
   std::vector<std::uint64_t> again_;  // connections pump() left with work to do
   bool listeners_paused_ = false;     // out of descriptors with no spare: see accept_from

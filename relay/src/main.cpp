@@ -139,18 +139,19 @@ int main(int argc, char** argv) {
   serve->add_option("--burst-per-connection", s.burst_per_connection, "Requests one connection may send at once")
       ->capture_default_str();
   serve->add_option("--max-connections", s.max_connections,
-                    "Client connections at once (also bounded by the descriptor limit, 3 per connection)")
+                    "Client connections at once (also bounded by the descriptor limit, 1 per connection)")
       ->capture_default_str()->check(CLI::Range(1u, relay::kMaxConnectionsLimit));
   serve->add_option("--handshake-timeout", s.handshake_timeout_seconds,
                     "Seconds a new connection has to finish its CurveZMQ handshake")
       ->capture_default_str()->check(CLI::Range(1u, 3600u));
-  serve->add_option("--idle-timeout", s.idle_timeout_seconds, "Seconds without a byte either way before a connection is closed")
+  serve->add_option("--idle-timeout", s.idle_timeout_seconds, "Seconds without a request or an answer (PINGs do not count) before a connection is closed")
       ->capture_default_str()->check(CLI::Range(1u, 86400u));
   serve->add_option("--write-timeout", s.write_timeout_seconds,
                     "Seconds a client may leave an answer unread before it is disconnected")
       ->capture_default_str()->check(CLI::Range(1u, 3600u));
   serve->add_option("--max-held-bytes", s.max_held_bytes,
-                    "Request bytes held for all connections at once; beyond, the largest holder is disconnected")
+                    "Request and answer bytes held for all connections at once; beyond, the largest holder of "
+                    "request bytes is disconnected (raised to fit the largest fetch answer at max-messages)")
       ->capture_default_str()->check(CLI::Range(relay::kMinHeldBytes, std::uint64_t{1} << 40));
   serve->add_option("--http", s.http,
                     "Also serve the reporter page and the API over HTTP here: PORT (on 127.0.0.1), IPV4:PORT or "

@@ -228,7 +228,7 @@ class SecretsAuditTest(unittest.TestCase):
             for name in files:
                 path = os.path.join(root, name)
                 if not stat.S_ISREG(os.lstat(path).st_mode):
-                    continue  # the relay's Unix sockets (serve.sock, admin) hold nothing
+                    continue  # the relay's admin socket (admin.sock) holds nothing
                 with open(path, "rb") as f:
                     content = f.read()
                 searched += 1
