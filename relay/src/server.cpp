@@ -137,9 +137,6 @@ bool is_fetch(const Incoming& in) {
          static_cast<const std::uint8_t*>(in.frames[0].data())[1] == static_cast<std::uint8_t>(protocol::Op::kFetch);
 }
 
-// Inside a catch block: a request whose handling failed in this loop (the
-// handler answers the failures it meets itself) still gets an answer, and
-// the failure is logged; then the loop goes on with the next request.
 // A ROUTER for one of the doors in this process: room for two messages per
 // connection the door holds (a request and a notice that its client left).
 std::unique_ptr<zmq::socket_t> inproc_router(zmq::context_t& context, const std::string& endpoint,
@@ -153,6 +150,9 @@ std::unique_ptr<zmq::socket_t> inproc_router(zmq::context_t& context, const std:
   return socket;
 }
 
+// Inside a catch block: a request whose handling failed in this loop (the
+// handler answers the failures it meets itself) still gets an answer, and
+// the failure is logged; then the loop goes on with the next request.
 void answer_failure(zmq::socket_t& socket, Incoming& in, ThrottledLog& failures, bool tagged) {
   failures.log(LogLevel::kError, "request",
                "a request failed in the serving loop: " + failure_of_current_exception().message +
